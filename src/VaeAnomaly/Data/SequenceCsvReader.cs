@@ -1,0 +1,237 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace VaeAnomaly.Data;
+
+/// <summary>
+/// Reads sequences in the synthetic-v1 long format (<c>sequence_id,t,channel...</c>, one row per step)
+/// and the optional labels file (<c>sequence_id,label[,anomaly_type][,length]</c>), from any producer.
+/// </summary>
+/// <remarks>
+/// Columns are found by name, so their order and the channel names are free; every column other than
+/// <c>sequence_id</c> and <c>t</c> is a channel. Ids are kept as strings. Rows of one sequence must be
+/// contiguous with <c>t</c> running 0, 1, 2, ... Every problem raises <see cref="DataFormatException"/>
+/// naming the file, the line and the column.
+/// </remarks>
+public static class SequenceCsvReader
+{
+    /// <summary>Name of the sequence id column.</summary>
+    public const string IdColumn = "sequence_id";
+
+    /// <summary>Name of the time step column.</summary>
+    public const string TimeColumn = "t";
+
+    /// <summary>Reads a data file and, when given, its labels file.</summary>
+    /// <param name="dataPath">Long-format sequences.</param>
+    /// <param name="labelsPath">Labels, or null for an unlabelled set.</param>
+    public static SequenceSet Read(string dataPath, string? labelsPath = null)
+    {
+        var (channels, sequences) = ReadSequences(dataPath);
+        var labels = labelsPath is null ? null : ReadLabels(labelsPath, sequences, channels.Count);
+        return new SequenceSet(channels, sequences, labels);
+    }
+
+    private static CsvConfiguration Config() => new(CultureInfo.InvariantCulture)
+    {
+        HasHeaderRecord = true,
+        DetectColumnCountChanges = false,
+        TrimOptions = TrimOptions.Trim,
+    };
+
+    private static (IReadOnlyList<string> Channels, IReadOnlyList<Sequence> Sequences) ReadSequences(string path)
+    {
+        using var reader = OpenText(path);
+        using var parser = new CsvParser(reader, Config());
+        var header = ReadHeader(parser, path, [IdColumn, TimeColumn]);
+        var idIndex = Array.FindIndex(header, h => h.Equals(IdColumn, StringComparison.OrdinalIgnoreCase));
+        var tIndex = Array.FindIndex(header, h => h.Equals(TimeColumn, StringComparison.OrdinalIgnoreCase));
+        var channelIndex = Enumerable.Range(0, header.Length).Where(i => i != idIndex && i != tIndex).ToArray();
+        if (channelIndex.Length == 0)
+        {
+            throw new DataFormatException(path, 1, null, $"found only '{IdColumn}' and '{TimeColumn}'; expected at least one channel column after them");
+        }
+
+        var channels = channelIndex.Select(i => header[i]).ToArray();
+        var sequences = new List<Sequence>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        string? currentId = null;
+        var current = new List<float>();
+        var expectedT = 0L;
+
+        while (parser.Read())
+        {
+            var line = parser.RawRow;
+            var record = parser.Record!;
+            if (record.Length == 1 && record[0].Length == 0)
+            {
+                continue; // blank line
+            }
+
+            if (record.Length != header.Length)
+            {
+                throw new DataFormatException(path, line, null, $"found {record.Length} fields; expected {header.Length} as in the header");
+            }
+
+            var id = record[idIndex];
+            if (id.Length == 0)
+            {
+                throw new DataFormatException(path, line, header[idIndex], "found an empty sequence id");
+            }
+
+            if (id != currentId)
+            {
+                if (currentId is not null)
+                {
+                    sequences.Add(new Sequence(currentId, current.ToArray()));
+                    current.Clear();
+                }
+
+                if (!seen.Add(id))
+                {
+                    throw new DataFormatException(path, line, header[idIndex], $"sequence '{id}' appears again after other sequences; expected the rows of a sequence to be contiguous");
+                }
+
+                currentId = id;
+                expectedT = 0;
+            }
+
+            if (!long.TryParse(record[tIndex], NumberStyles.Integer, CultureInfo.InvariantCulture, out var t) || t != expectedT)
+            {
+                throw new DataFormatException(path, line, header[tIndex], $"found '{record[tIndex]}' in sequence '{id}'; expected the step {expectedT} (t runs 0, 1, 2, ... within a sequence)");
+            }
+
+            expectedT++;
+            foreach (var i in channelIndex)
+            {
+                current.Add(ParseValue(record[i], path, line, header[i]));
+            }
+        }
+
+        if (currentId is null)
+        {
+            throw new DataFormatException(path, null, null, "found a header but no data rows; expected at least one sequence");
+        }
+
+        sequences.Add(new Sequence(currentId, current.ToArray()));
+        return (channels, sequences);
+    }
+
+    private static IReadOnlyList<SequenceLabel> ReadLabels(string path, IReadOnlyList<Sequence> sequences, int channels)
+    {
+        using var reader = OpenText(path);
+        using var parser = new CsvParser(reader, Config());
+        var header = ReadHeader(parser, path, [IdColumn, "label"]);
+        int Find(string name) => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
+        var (idIndex, labelIndex, typeIndex, lengthIndex) = (Find(IdColumn), Find("label"), Find("anomaly_type"), Find("length"));
+
+        var lengths = sequences.ToDictionary(s => s.Id, s => s.Values.Length / channels, StringComparer.Ordinal);
+        var byId = new Dictionary<string, SequenceLabel>(StringComparer.Ordinal);
+        while (parser.Read())
+        {
+            var line = parser.RawRow;
+            var record = parser.Record!;
+            if (record.Length == 1 && record[0].Length == 0)
+            {
+                continue;
+            }
+
+            if (record.Length != header.Length)
+            {
+                throw new DataFormatException(path, line, null, $"found {record.Length} fields; expected {header.Length} as in the header");
+            }
+
+            var id = record[idIndex];
+            var isAnomaly = record[labelIndex] switch
+            {
+                "0" => false,
+                "1" => true,
+                var other => throw new DataFormatException(path, line, header[labelIndex], $"found '{other}'; expected 0 (normal) or 1 (anomalous)"),
+            };
+            var type = typeIndex >= 0 && record[typeIndex].Length > 0
+                ? record[typeIndex]
+                : isAnomaly ? "anomaly" : SequenceLabel.Normal;
+            if (lengthIndex >= 0 && record[lengthIndex].Length > 0)
+            {
+                if (lengths.TryGetValue(id, out var actual) && (!int.TryParse(record[lengthIndex], CultureInfo.InvariantCulture, out var length) || length != actual))
+                {
+                    throw new DataFormatException(path, line, header[lengthIndex], $"found '{record[lengthIndex]}' for sequence '{id}'; the data file has {actual} steps");
+                }
+            }
+
+            if (!byId.TryAdd(id, new SequenceLabel(isAnomaly, type)))
+            {
+                throw new DataFormatException(path, line, header[idIndex], $"sequence '{id}' is labelled twice");
+            }
+        }
+
+        var labels = new SequenceLabel[sequences.Count];
+        for (var i = 0; i < sequences.Count; i++)
+        {
+            if (!byId.TryGetValue(sequences[i].Id, out var label))
+            {
+                throw new DataFormatException(path, null, IdColumn, $"has no label for sequence '{sequences[i].Id}' of the data file; expected one row per sequence");
+            }
+
+            labels[i] = label;
+        }
+
+        if (byId.Count != sequences.Count)
+        {
+            var extra = byId.Keys.Except(sequences.Select(s => s.Id)).First();
+            throw new DataFormatException(path, null, IdColumn, $"labels sequence '{extra}', which the data file does not have");
+        }
+
+        return labels;
+    }
+
+    private static string[] ReadHeader(CsvParser parser, string path, string[] required)
+    {
+        if (!parser.Read())
+        {
+            throw new DataFormatException(path, null, null, $"is empty; expected a header with {string.Join(", ", required)}");
+        }
+
+        var header = parser.Record!;
+        foreach (var name in required)
+        {
+            if (!header.Any(h => h.Equals(name, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new DataFormatException(path, 1, name, $"is missing from the header [{string.Join(",", header)}]");
+            }
+        }
+
+        var duplicate = header.GroupBy(h => h, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new DataFormatException(path, 1, duplicate.Key, "appears twice in the header; expected unique column names");
+        }
+
+        return header;
+    }
+
+    private static float ParseValue(string text, string path, long line, string column)
+    {
+        if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new DataFormatException(path, line, column, $"found '{text}'; expected a number");
+        }
+
+        if (!float.IsFinite(value))
+        {
+            throw new DataFormatException(path, line, column, $"found '{text}'; expected a finite number");
+        }
+
+        return value;
+    }
+
+    private static StreamReader OpenText(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new DataFormatException(path, null, null, "does not exist");
+        }
+
+        return new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+    }
+}

@@ -1,0 +1,64 @@
+namespace VaeAnomaly.Data;
+
+/// <summary>
+/// Variable-length multivariate sequences sharing one list of channels, with optional labels.
+/// </summary>
+public sealed class SequenceSet
+{
+    /// <summary>Creates a set; every sequence must hold a whole number of steps of <paramref name="channelNames"/>.</summary>
+    /// <param name="channelNames">Channel names in column order.</param>
+    /// <param name="sequences">The sequences.</param>
+    /// <param name="labels">One label per sequence, or null when unknown.</param>
+    public SequenceSet(IReadOnlyList<string> channelNames, IReadOnlyList<Sequence> sequences, IReadOnlyList<SequenceLabel>? labels = null)
+    {
+        if (channelNames.Count == 0)
+        {
+            throw new ArgumentException("A sequence set needs at least one channel.", nameof(channelNames));
+        }
+
+        if (labels is not null && labels.Count != sequences.Count)
+        {
+            throw new ArgumentException($"Got {labels.Count} labels for {sequences.Count} sequences.", nameof(labels));
+        }
+
+        foreach (var s in sequences)
+        {
+            if (s.Values.Length == 0 || s.Values.Length % channelNames.Count != 0)
+            {
+                throw new ArgumentException(
+                    $"Sequence '{s.Id}' has {s.Values.Length} values, not a positive multiple of {channelNames.Count} channels.",
+                    nameof(sequences));
+            }
+        }
+
+        ChannelNames = channelNames;
+        Sequences = sequences;
+        Labels = labels;
+    }
+
+    /// <summary>Channel names in column order.</summary>
+    public IReadOnlyList<string> ChannelNames { get; }
+
+    /// <summary>Number of channels.</summary>
+    public int Channels => ChannelNames.Count;
+
+    /// <summary>The sequences.</summary>
+    public IReadOnlyList<Sequence> Sequences { get; }
+
+    /// <summary>One label per sequence, or null when the set is unlabelled.</summary>
+    public IReadOnlyList<SequenceLabel>? Labels { get; }
+
+    /// <summary>Number of sequences.</summary>
+    public int Count => Sequences.Count;
+
+    /// <summary>Length (time steps) of sequence <paramref name="index"/>.</summary>
+    public int LengthOf(int index) => Sequences[index].Values.Length / Channels;
+
+    /// <summary>Total number of time steps over all sequences.</summary>
+    public long TotalSteps => Sequences.Sum(s => (long)(s.Values.Length / Channels));
+
+    /// <summary>The same sequences with other values (same ids, labels and channels).</summary>
+    /// <param name="map">Maps a sequence's values to new values of the same length.</param>
+    public SequenceSet MapValues(Func<float[], float[]> map) =>
+        new(ChannelNames, Sequences.Select(s => s with { Values = map(s.Values) }).ToArray(), Labels);
+}

@@ -1,0 +1,59 @@
+namespace VaeAnomaly.Data;
+
+/// <summary>Options of the synthetic-v1 benchmark generator (<c>shared/specs/synthetic-v1.md</c>); defaults are the spec's.</summary>
+public sealed record SyntheticOptions
+{
+    /// <summary>Channels C.</summary>
+    public int Channels { get; init; } = 8;
+
+    /// <summary>Pattern clusters K.</summary>
+    public int Clusters { get; init; } = 4;
+
+    /// <summary>Latent sinusoidal factors per cluster.</summary>
+    public int Factors { get; init; } = 3;
+
+    /// <summary>Training sequences (all normal unless <see cref="Contamination"/> is set).</summary>
+    public int Train { get; init; } = 2000;
+
+    /// <summary>Validation sequences, all normal.</summary>
+    public int Validation { get; init; } = 500;
+
+    /// <summary>Test sequences.</summary>
+    public int Test { get; init; } = 1000;
+
+    /// <summary>Fraction of anomalous test sequences; exactly round(ratio * n) are anomalous.</summary>
+    public double AnomalyRatio { get; init; } = 0.1;
+
+    /// <summary>Fraction of anomalous training sequences (0 in the spec's default).</summary>
+    public double Contamination { get; init; }
+
+    /// <summary>Shortest sequence length (inclusive).</summary>
+    public int MinLength { get; init; } = 50;
+
+    /// <summary>Longest sequence length (inclusive).</summary>
+    public int MaxLength { get; init; } = 200;
+
+    /// <summary>Seed; the same seed gives the same data.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        Require(Channels >= 2, "channels must be at least 2 (anomalies touch 1..C/2 channels)");
+        Require(Clusters >= 1, "clusters must be at least 1");
+        Require(Factors >= 1, "factors must be at least 1");
+        Require(Train >= 1 && Validation >= 1 && Test >= 1, "train, val and test counts must be positive");
+        Require(AnomalyRatio is >= 0 and <= 1, "anomaly ratio must lie in [0, 1]");
+        Require(Contamination is >= 0 and <= 1, "contamination must lie in [0, 1]");
+        Require(MinLength >= 10, "min length must be at least 10 (anomaly windows need room)");
+        Require(MaxLength >= MinLength, "max length must be at least min length");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException(message);
+        }
+    }
+}

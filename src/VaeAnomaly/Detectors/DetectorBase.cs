@@ -1,0 +1,46 @@
+using VaeAnomaly.Data;
+using VaeAnomaly.Thresholds;
+using VaeAnomaly.Training;
+
+namespace VaeAnomaly.Detectors;
+
+/// <summary>Fits the threshold in one place, on normal validation scores only.</summary>
+/// <param name="rule">How the threshold is chosen.</param>
+public abstract class DetectorBase(IThresholdRule rule) : IAnomalyDetector
+{
+    /// <inheritdoc />
+    public double Threshold { get; private set; } = double.NaN;
+
+    /// <inheritdoc />
+    public void Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default)
+    {
+        FitCore(train, validation, progress, ct);
+        Threshold = rule.Fit(Score(validation));
+    }
+
+    /// <inheritdoc />
+    public abstract float[] Score(SequenceSet data);
+
+    /// <inheritdoc />
+    public bool[] Predict(SequenceSet data) => double.IsNaN(Threshold)
+        ? throw new InvalidOperationException("Fit the detector first.")
+        : Array.ConvertAll(Score(data), s => s > Threshold);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Trains the model (everything but the threshold).</summary>
+    /// <param name="train">Unscaled training sequences.</param>
+    /// <param name="validation">Unscaled normal validation sequences.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="ct">Stops training between batches.</param>
+    protected abstract void FitCore(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress, CancellationToken ct);
+
+    /// <summary>Releases native resources.</summary>
+    /// <param name="disposing">True from <see cref="Dispose()"/>.</param>
+    protected abstract void Dispose(bool disposing);
+}

@@ -1,0 +1,8 @@
+namespace VaeAnomaly.Evaluation;
+
+/// <summary>Metrics of one anomaly type's anomalies against all normals.</summary>
+/// <param name="Count">Anomalies of this type.</param>
+/// <param name="AucPr">Average precision.</param>
+/// <param name="AucRoc">ROC AUC.</param>
+/// <param name="RecallAt95Precision">Largest recall with precision at least 0.95.</param>
+public sealed record TypeMetrics(int Count, double AucPr, double AucRoc, double RecallAt95Precision);

@@ -1,0 +1,47 @@
+namespace VaeAnomaly.Models;
+
+/// <summary>Architecture and objective of <see cref="GruVae"/>; saved beside the weights.</summary>
+public sealed record GruVaeOptions
+{
+    /// <summary>Input channels C.</summary>
+    public int Channels { get; init; }
+
+    /// <summary>Hidden sizes of the two encoder GRUs.</summary>
+    public IReadOnlyList<int> EncoderSizes { get; init; } = [64, 32];
+
+    /// <summary>Hidden sizes of the two decoder GRUs; the latent is projected to the first.</summary>
+    public IReadOnlyList<int> DecoderSizes { get; init; } = [32, 64];
+
+    /// <summary>Latent dimensions.</summary>
+    public int Latent { get; init; } = 16;
+
+    /// <summary>Weight of the KL term in the beta-ELBO.</summary>
+    public double Beta { get; init; } = 3.0;
+
+    /// <summary>Seed of weight initialisation and sampling.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        if (Channels < 1)
+        {
+            throw new ArgumentException($"channels must be positive, got {Channels}");
+        }
+
+        if (EncoderSizes.Count != 2 || DecoderSizes.Count != 2 || EncoderSizes.Concat(DecoderSizes).Any(s => s < 1))
+        {
+            throw new ArgumentException("encoder and decoder each take two positive sizes");
+        }
+
+        if (Latent < 1)
+        {
+            throw new ArgumentException($"latent size must be positive, got {Latent}");
+        }
+
+        if (Beta < 0 || !double.IsFinite(Beta))
+        {
+            throw new ArgumentException($"beta must be a finite number >= 0, got {Beta}");
+        }
+    }
+}

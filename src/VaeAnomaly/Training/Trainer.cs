@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using VaeAnomaly.Data;
+using VaeAnomaly.Models;
+using static TorchSharp.torch;
+
+namespace VaeAnomaly.Training;
+
+/// <summary>Fits a <see cref="GruVae"/> by the beta-ELBO with Adam, clipping, optional warm-ups and early stopping.</summary>
+/// <param name="options">Optimisation settings.</param>
+public sealed class Trainer(TrainerOptions options)
+{
+    private const int EvaluationBatchSize = 256;
+
+    /// <summary>Trains <paramref name="model"/> in place and restores the weights of its best validation epoch.</summary>
+    /// <param name="model">A freshly built model.</param>
+    /// <param name="beta">Full KL weight.</param>
+    /// <param name="train">Scaled training sequences.</param>
+    /// <param name="validation">Scaled validation sequences (normal only): early stopping.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="ct">Stops between batches.</param>
+    /// <returns>The history, one row per epoch run.</returns>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    public IReadOnlyList<EpochReport> Fit(
+        GruVae model, double beta, SequenceSet train, SequenceSet validation,
+        IProgress<EpochReport>? progress = null, CancellationToken ct = default)
+    {
+        options.Validate();
+        var rng = new Random(options.Seed);
+        using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
+        var history = new List<EpochReport>();
+        Dictionary<string, Tensor>? best = null;
+        var bestLoss = double.PositiveInfinity;
+        var sinceBest = 0;
+
+        try
+        {
+            for (var epoch = 0; epoch < options.Epochs; epoch++)
+            {
+                var clock = Stopwatch.StartNew();
+                var lr = options.LearningRateAt(epoch);
+                foreach (var group in optimizer.ParamGroups)
+                {
+                    group.LearningRate = lr;
+                }
+
+                var epochBeta = beta * options.BetaFractionAt(epoch);
+                var (trainRec, trainKl, trainTotal) = TrainEpoch(model, optimizer, train, epochBeta, epoch, lr, rng, ct);
+                var (valRec, valKl, valTotal) = Evaluate(model, validation, beta);
+
+                var isBest = valTotal < bestLoss;
+                if (isBest)
+                {
+                    bestLoss = valTotal;
+                    sinceBest = 0;
+                    DisposeAll(best);
+                    best = Snapshot(model);
+                }
+                else
+                {
+                    sinceBest++;
+                }
+
+                var report = new EpochReport(epoch + 1, options.Epochs, trainRec, trainKl, trainTotal, valRec, valKl, valTotal,
+                    lr, epochBeta, clock.Elapsed.TotalSeconds, isBest);
+                history.Add(report);
+                progress?.Report(report);
+                if (options.Patience > 0 && sinceBest >= options.Patience)
+                {
+                    break;
+                }
+            }
+
+            if (best is not null)
+            {
+                model.load_state_dict(best);
+            }
+        }
+        finally
+        {
+            DisposeAll(best);
+        }
+
+        return history;
+    }
+
+    /// <summary>Mean per-sequence reconstruction loss, KL and objective with the posterior mean (no sampling).</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="data">Scaled sequences.</param>
+    /// <param name="beta">KL weight of the objective.</param>
+    public static (double Reconstruction, double Kl, double Total) Evaluate(GruVae model, SequenceSet data, double beta)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        double rec = 0, kl = 0;
+        foreach (var indices in LengthBatcher.Batches(data, EvaluationBatchSize))
+        {
+            using var scope = NewDisposeScope();
+            var batch = PaddedBatch.Create(data, indices);
+            var output = model.call(batch.X, batch.LastStep);
+            rec += VaeLoss.SquaredErrorSum(output.Reconstruction, batch.X, batch.Mask).sum().item<float>();
+            kl += VaeLoss.Kl(output.Mean, output.LogVar).sum().item<float>();
+        }
+
+        rec /= data.Count;
+        kl /= data.Count;
+        return (rec, kl, rec + (beta * kl));
+    }
+
+    private (double Rec, double Kl, double Total) TrainEpoch(
+        GruVae model, optim.Optimizer optimizer, SequenceSet train, double beta, int epoch, double lr, Random rng, CancellationToken ct)
+    {
+        model.train();
+        double rec = 0, kl = 0, total = 0;
+        var batchNumber = 0;
+        foreach (var indices in LengthBatcher.Batches(train, options.BatchSize, rng))
+        {
+            ct.ThrowIfCancellationRequested();
+            batchNumber++;
+            using var scope = NewDisposeScope();
+            var batch = PaddedBatch.Create(train, indices);
+            optimizer.zero_grad();
+            var output = model.call(batch.X, batch.LastStep);
+            var (loss, recLoss, klLoss) = VaeLoss.Compute(output, batch.X, batch.Mask, beta);
+            var value = loss.item<float>();
+            if (!float.IsFinite(value))
+            {
+                throw new TrainingDivergedException(epoch + 1, batchNumber, lr);
+            }
+
+            loss.backward();
+            if (options.GradientClipNorm > 0)
+            {
+                nn.utils.clip_grad_norm_(model.parameters(), options.GradientClipNorm);
+            }
+
+            optimizer.step();
+            rec += recLoss.item<float>() * indices.Length;
+            kl += klLoss.item<float>() * indices.Length;
+            total += value * indices.Length;
+        }
+
+        return (rec / train.Count, kl / train.Count, total / train.Count);
+    }
+
+    private static Dictionary<string, Tensor> Snapshot(GruVae model)
+    {
+        using var noGrad = no_grad();
+        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+    }
+
+    private static void DisposeAll(Dictionary<string, Tensor>? tensors)
+    {
+        foreach (var t in tensors?.Values ?? Enumerable.Empty<Tensor>())
+        {
+            t.Dispose();
+        }
+    }
+}
