@@ -1,0 +1,129 @@
+using VaeAnomaly.Data;
+
+namespace VaeAnomaly.Tests.Data;
+
+public sealed class SequenceCsvReaderTests
+{
+    [Fact]
+    public void Read_ForeignFixture_KeepsIdsChannelsAndValues()
+    {
+        // Given: another program's files: other channel names, column order and ids.
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("test.csv"),
+            "t,sequence_id,pressure,temp\n" +
+            "0,pump-7,1.5,20\n" +
+            "1,pump-7,1.25,21\n" +
+            "2,pump-7,-3e-2,22.5\n" +
+            "0,A,0,1\n" +
+            "1,A,2,3\n");
+        File.WriteAllText(dir.File("test_labels.csv"),
+            "sequence_id,label\n" +
+            "A,0\n" +
+            "pump-7,1\n");
+
+        // When
+        var set = SequenceFolder.Read(dir.Path, "test");
+
+        // Then
+        Assert.Equal(["pressure", "temp"], set.ChannelNames);
+        Assert.Equal(["pump-7", "A"], set.Sequences.Select(s => s.Id));
+        Assert.Equal([1.5f, 20f, 1.25f, 21f, -0.03f, 22.5f], set.Sequences[0].Values);
+        Assert.Equal(2, set.LengthOf(1));
+        Assert.True(set.Labels![0].IsAnomaly);
+        Assert.Equal("anomaly", set.Labels[0].AnomalyType);
+        Assert.False(set.Labels[1].IsAnomaly);
+    }
+
+    [Fact]
+    public void Read_WithoutLabelsFile_GivesUnlabelledSet()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("train.csv"), "sequence_id,t,x\n9,0,1\n9,1,2\n");
+
+        var set = SequenceFolder.Read(dir.Path, "train");
+
+        Assert.Null(set.Labels);
+        Assert.Single(set.Sequences);
+    }
+
+    [Fact]
+    public void WriteThenRead_GeneratedData_RoundTripsExactly()
+    {
+        // Given
+        using var dir = new TempDirectory();
+        var data = new SyntheticGenerator(new SyntheticOptions { Train = 5, Validation = 3, Test = 20, Seed = 3 }).Generate();
+
+        // When
+        SequenceFolder.Write(data, dir.Path);
+        var test = SequenceFolder.Read(dir.Path, "test");
+
+        // Then
+        Assert.Equal(data.Test.Set.ChannelNames, test.ChannelNames);
+        Assert.Equal(data.Test.Set.Sequences.Select(s => s.Id), test.Sequences.Select(s => s.Id));
+        Assert.Equal(data.Test.Set.Sequences.SelectMany(s => s.Values), test.Sequences.SelectMany(s => s.Values));
+        Assert.Equal(data.Test.Set.Labels, test.Labels);
+        Assert.Equal(new[] { "train.csv", "train_labels.csv", "test.csv", "test_labels.csv", "val.csv", "val_labels.csv" }.Order(),
+            Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
+    }
+
+    [Theory]
+    [InlineData("sequence_id,t,x\n1,0,1\n1,2,2\n", 3, "t", "expected the step 1")]
+    [InlineData("sequence_id,t,x\n1,1,1\n", 2, "t", "expected the step 0")]
+    [InlineData("sequence_id,t,x\n1,0,1\n2,0,1\n1,1,1\n", 4, "sequence_id", "contiguous")]
+    [InlineData("sequence_id,t,x\n1,0,abc\n", 2, "x", "expected a number")]
+    [InlineData("sequence_id,t,x\n1,0,NaN\n", 2, "x", "finite")]
+    [InlineData("sequence_id,t,x\n1,0,\n", 2, "x", "expected a number")]
+    [InlineData("sequence_id,t,x\n1,0,1,5\n", 2, null, "expected 3")]
+    [InlineData("id,t,x\n1,0,1\n", 1, "sequence_id", "missing from the header")]
+    [InlineData("sequence_id,t,x,x\n1,0,1,1\n", 1, "x", "twice")]
+    [InlineData("sequence_id,t\n1,0\n", 1, null, "channel column")]
+    public void Read_BadData_NamesFileLineAndColumn(string content, long line, string? column, string expected)
+    {
+        // Given
+        using var dir = new TempDirectory();
+        var path = dir.File("bad.csv");
+        File.WriteAllText(path, content);
+
+        // When
+        var error = Assert.Throws<DataFormatException>(() => SequenceCsvReader.Read(path));
+
+        // Then
+        Assert.Equal(path, error.File);
+        Assert.Equal(line, error.Line);
+        Assert.Equal(column, error.Column);
+        Assert.Contains(expected, error.Message);
+        Assert.StartsWith($"{path}:{line}", error.Message);
+    }
+
+    [Fact]
+    public void Read_EmptyOrHeaderOnly_SaysWhatWasExpected()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("empty.csv"), "");
+        File.WriteAllText(dir.File("header.csv"), "sequence_id,t,x\n");
+
+        Assert.Contains("is empty", Assert.Throws<DataFormatException>(() => SequenceCsvReader.Read(dir.File("empty.csv"))).Message);
+        Assert.Contains("no data rows", Assert.Throws<DataFormatException>(() => SequenceCsvReader.Read(dir.File("header.csv"))).Message);
+        Assert.Contains("does not exist", Assert.Throws<DataFormatException>(() => SequenceCsvReader.Read(dir.File("missing.csv"))).Message);
+    }
+
+    [Theory]
+    [InlineData("sequence_id,label\n1,2\n", 2, "label", "expected 0 (normal) or 1")]
+    [InlineData("sequence_id,label\n1,0\n1,0\n", 3, "sequence_id", "labelled twice")]
+    [InlineData("sequence_id,label,length\n1,0,5\n", 2, "length", "the data file has 2 steps")]
+    [InlineData("sequence_id,label\n7,0\n", null, "sequence_id", "no label for sequence '1'")]
+    [InlineData("sequence_id,label\n1,0\n7,1\n", null, "sequence_id", "labels sequence '7'")]
+    public void Read_BadLabels_NamesFileLineAndColumn(string labels, int? line, string column, string expected)
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("d.csv"), "sequence_id,t,x\n1,0,1\n1,1,2\n");
+        File.WriteAllText(dir.File("l.csv"), labels);
+
+        var error = Assert.Throws<DataFormatException>(() => SequenceCsvReader.Read(dir.File("d.csv"), dir.File("l.csv")));
+
+        Assert.Equal(dir.File("l.csv"), error.File);
+        Assert.Equal((long?)line, error.Line);
+        Assert.Equal(column, error.Column);
+        Assert.Contains(expected, error.Message);
+    }
+}
