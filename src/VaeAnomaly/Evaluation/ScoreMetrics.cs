@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace VaeAnomaly.Evaluation;
 
 /// <summary>The headline metrics of one score, overall and per anomaly type.</summary>
@@ -9,13 +11,13 @@ namespace VaeAnomaly.Evaluation;
 /// <param name="BestF1Threshold">The threshold of <see cref="BestF1"/>.</param>
 /// <param name="ByType">Per anomaly type: that type's anomalies against all normals.</param>
 public sealed record ScoreMetrics(
-    double AucPr,
-    double AucRoc,
-    double RecallAt95Precision,
-    double PrecisionAtK,
-    double BestF1,
-    double BestF1Threshold,
-    IReadOnlyDictionary<string, TypeMetrics> ByType)
+    [property: JsonPropertyName("auc_pr")] double AucPr,
+    [property: JsonPropertyName("auc_roc")] double AucRoc,
+    [property: JsonPropertyName("recall_at_95_precision")] double RecallAt95Precision,
+    [property: JsonPropertyName("precision_at_k")] double PrecisionAtK,
+    [property: JsonPropertyName("best_f1")] double BestF1,
+    [property: JsonPropertyName("best_f1_threshold")] double BestF1Threshold,
+    [property: JsonPropertyName("by_type")] IReadOnlyDictionary<string, TypeMetrics> ByType)
 {
     /// <summary>Computes every metric.</summary>
     /// <param name="labels">True for anomalies.</param>

@@ -62,8 +62,8 @@ public sealed class SequenceCsvReaderTests
         Assert.Equal(data.Test.Set.Sequences.Select(s => s.Id), test.Sequences.Select(s => s.Id));
         Assert.Equal(data.Test.Set.Sequences.SelectMany(s => s.Values), test.Sequences.SelectMany(s => s.Values));
         Assert.Equal(data.Test.Set.Labels, test.Labels);
-        Assert.Equal(new[] { "train.csv", "train_labels.csv", "test.csv", "test_labels.csv", "val.csv", "val_labels.csv" }.Order(),
-            Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
+        Assert.Equal(new[] { "train.csv", "train_labels.csv", "test.csv", "test_labels.csv", "val.csv", "val_labels.csv" }.Order(StringComparer.Ordinal),
+            Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Theory]

@@ -13,7 +13,14 @@ public sealed class TrainerTests
 
     private static SyntheticDataset TinyData(int seed = 1) => new SyntheticGenerator(new SyntheticOptions
     {
-        Channels = 4, Train = 64, Validation = 32, Test = 40, AnomalyRatio = 0.25, MinLength = 20, MaxLength = 40, Seed = seed,
+        Channels = 4,
+        Train = 64,
+        Validation = 32,
+        Test = 40,
+        AnomalyRatio = 0.25,
+        MinLength = 20,
+        MaxLength = 40,
+        Seed = seed,
     }).Generate();
 
     [Fact]

@@ -1,0 +1,33 @@
+using Spectre.Console;
+using VaeAnomaly.Data;
+using VaeAnomaly.Training;
+
+namespace VaeAnomaly.Cli.Commands;
+
+/// <summary>Runs a command's work and turns expected failures into one clear message and an exit code.</summary>
+internal static class CommandRunner
+{
+    /// <summary>Exit code of a run stopped by the user.</summary>
+    public const int Cancelled = 130;
+
+    /// <summary>Exit code of bad input, bad arguments or a failed run.</summary>
+    public const int Failed = 1;
+
+    public static async Task<int> RunAsync(IAnsiConsole console, Func<CancellationToken, int> work, CancellationToken ct)
+    {
+        try
+        {
+            return await Task.Run(() => work(ct), ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            console.MarkupLine("[yellow]Stopped.[/] Nothing was written.");
+            return Cancelled;
+        }
+        catch (Exception e) when (e is DataFormatException or ArgumentException or IOException or UnauthorizedAccessException or TrainingDivergedException)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return Failed;
+        }
+    }
+}

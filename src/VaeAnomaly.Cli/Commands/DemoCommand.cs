@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Spectre.Console;
+using VaeAnomaly.Cli.Console;
+using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
+using VaeAnomaly.Evaluation;
+using VaeAnomaly.IO;
+using VaeAnomaly.Reporting;
+
+namespace VaeAnomaly.Cli.Commands;
+
+/// <summary><c>vae-anomaly demo</c>: the whole GRU-VAE study on generated synthetic-v1 data, no input needed.</summary>
+internal static class DemoCommand
+{
+    /// <summary>The smaller run of <c>--quick</c>, for smoke tests.</summary>
+    internal static readonly SyntheticOptions QuickData = new() { Train = 200, Validation = 100, Test = 200 };
+
+    internal const int QuickEpochs = 2;
+
+    public static Command Create(IAnsiConsole console)
+    {
+        var outDir = new Option<string>("--out") { Description = "Output folder for metrics.json, scores.csv and history.csv.", DefaultValueFactory = _ => "vae-anomaly-demo" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the data and of the model.", DefaultValueFactory = _ => 42 };
+        var quick = new Option<bool>("--quick") { Description = $"A small run for smoke tests: {QuickData.Train}/{QuickData.Validation}/{QuickData.Test} sequences, {QuickEpochs} epochs." };
+        var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
+        var model = new ModelOptionSet();
+        var command = new Command("demo", "Generate synthetic-v1, train the GRU-VAE, score the test split and report metrics.") { outDir, seed, quick, force };
+        model.AddTo(command);
+
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
+        {
+            var clock = Stopwatch.StartNew();
+            var runSeed = r.GetValue(seed);
+            var isQuick = r.GetValue(quick);
+            StagedDirectory.EnsureWritable(r.GetValue(outDir)!, r.GetValue(force));
+
+            var dataOptions = (isQuick ? QuickData : new SyntheticOptions()) with { Seed = runSeed };
+            var trainer = model.Trainer(r, runSeed);
+            if (isQuick && r.GetResult(model.Epochs) is not { Implicit: false })
+            {
+                trainer = trainer with { Epochs = QuickEpochs };
+            }
+
+            var data = new SyntheticGenerator(dataOptions).Generate();
+            var generated = clock.Elapsed;
+            console.MarkupLineInterpolated(
+                $"synthetic-v1, seed {runSeed}: {data.Train.Set.Count} train / {data.Validation.Set.Count} val / {data.Test.Set.Count} test sequences, {data.Test.Set.Labels!.Count(l => l.IsAnomaly)} test anomalies, lengths {dataOptions.MinLength}-{dataOptions.MaxLength}, {dataOptions.Channels} channels.");
+            var modelOptions = model.Model(r, runSeed);
+            var scoring = model.Scoring(r);
+            console.MarkupLineInterpolated(
+                $"GRU-VAE: encoder GRU {modelOptions.EncoderSizes[0]}, {modelOptions.EncoderSizes[1]}; latent {modelOptions.Latent}; decoder GRU {modelOptions.DecoderSizes[0]}, {modelOptions.DecoderSizes[1]}; beta {modelOptions.Beta}; up to {trainer.Epochs} epochs, batch {trainer.BatchSize}, lr {trainer.LearningRate}.");
+
+            using var detector = new GruVaeDetector(modelOptions, trainer, scoring);
+            var trainClock = Stopwatch.StartNew();
+            EpochReporter.Run(console, trainer.Epochs, progress =>
+            {
+                detector.Fit(data.Train.Set, data.Validation.Set, progress, token);
+                return 0;
+            });
+            var trainTime = trainClock.Elapsed;
+
+            var scoreClock = Stopwatch.StartNew();
+            var test = data.Test.Set;
+            var scores = detector.ScoreAll(test);
+            var scoreTime = scoreClock.Elapsed;
+
+            var labels = test.Labels!.Select(l => l.IsAnomaly).ToArray();
+            var types = test.Labels!.Select(l => l.AnomalyType).ToArray();
+            var metrics = new List<KeyValuePair<string, ScoreMetrics>>
+            {
+                new("reconstruction", ScoreMetrics.Compute(labels, scores.Parts.Reconstruction.Select(v => (double)v).ToArray(), types)),
+                new("kl", ScoreMetrics.Compute(labels, scores.Parts.Kl.Select(v => (double)v).ToArray(), types)),
+                new("combined", ScoreMetrics.Compute(labels, scores.Combined.Select(v => (double)v).ToArray(), types)),
+            };
+
+            using (var staged = StagedDirectory.Begin(r.GetValue(outDir)!, r.GetValue(force)))
+            {
+                MetricsJson.Write(metrics, staged.PathOf("metrics.json"));
+                ScoresCsv.Write(test, scores, staged.PathOf("scores.csv"));
+                HistoryCsv.Write(detector.History, staged.PathOf("history.csv"));
+                staged.Commit();
+                console.Write(MetricsTable.Build(metrics, dataOptions.AnomalyRatio));
+                console.Write(MetricsTable.BuildByType(metrics));
+                var best = detector.History.MinBy(h => h.ValidationTotal)!;
+                console.MarkupLineInterpolated(
+                    $"Combined score: {scoring.Combine.ToString().ToLowerInvariant()}, lambda {scoring.Lambda.ToString(CultureInfo.InvariantCulture)}; best validation epoch {best.Epoch} of {detector.History.Count}; threshold (0.99 quantile of validation) {detector.Threshold:F3} flags {scores.Combined.Count(s => s > detector.Threshold)} of {test.Count} test sequences.");
+                console.MarkupLineInterpolated($"Wrote metrics.json, scores.csv, history.csv to [bold]{staged.Destination}[/].");
+            }
+
+            var perEpoch = detector.History.Average(h => h.Seconds);
+            console.MarkupLineInterpolated(
+                $"Wall time {clock.Elapsed.TotalSeconds:F1} s: data {generated.TotalSeconds:F1} s, training {trainTime.TotalSeconds:F1} s ({detector.History.Count} epochs, {perEpoch:F1} s/epoch, {data.Train.Set.Count / (detector.History.Sum(h => h.Seconds) / detector.History.Count):F0} train seq/s incl. validation), scoring {scoreTime.TotalSeconds:F2} s ({test.Count / scoreTime.TotalSeconds:F0} seq/s); {Environment.ProcessorCount} cores.");
+            return 0;
+        }, ct));
+        return command;
+    }
+}

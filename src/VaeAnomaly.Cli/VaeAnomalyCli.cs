@@ -1,0 +1,21 @@
+using System.CommandLine;
+using Spectre.Console;
+using VaeAnomaly.Cli.Commands;
+
+namespace VaeAnomaly.Cli;
+
+/// <summary>The <c>vae-anomaly</c> command tree.</summary>
+public static class VaeAnomalyCli
+{
+    /// <summary>Builds the root command; every command writes to <paramref name="console"/>.</summary>
+    /// <param name="console">The terminal (a <c>TestConsole</c> in tests).</param>
+    public static RootCommand Create(IAnsiConsole console)
+    {
+        var root = new RootCommand("VaeAnomaly: unsupervised anomaly detection in sequences with variational autoencoders.");
+        var generate = new Command("generate", "Generate benchmark data.");
+        generate.Subcommands.Add(GenerateSyntheticCommand.Create(console));
+        root.Subcommands.Add(generate);
+        root.Subcommands.Add(DemoCommand.Create(console));
+        return root;
+    }
+}

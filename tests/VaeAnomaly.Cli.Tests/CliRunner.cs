@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Spectre.Console.Testing;
+
+namespace VaeAnomaly.Cli.Tests;
+
+/// <summary>Runs the CLI in-process against a <see cref="TestConsole"/>.</summary>
+internal static class CliRunner
+{
+    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    {
+        var console = new TestConsole();
+        console.Profile.Width = 200;
+        var error = new StringWriter();
+        var exit = await VaeAnomalyCli.Create(console).Parse(args).InvokeAsync(new InvocationConfiguration { Output = new StringWriter(), Error = error });
+        return (exit, console.Output + error);
+    }
+}
+
+/// <summary>Tests that touch libtorch never run in parallel.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TorchCollection
+{
+    public const string Name = "libtorch";
+}
+
+/// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "vae-anomaly-cli-tests-" + Guid.NewGuid().ToString("N"));
+
+    public TempDirectory() => Directory.CreateDirectory(Path);
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Path))
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+    }
+}
