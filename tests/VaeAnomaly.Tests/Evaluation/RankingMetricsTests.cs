@@ -106,6 +106,12 @@ public sealed class RankingMetricsTests
 
     private static IEnumerable<JsonElement> LoadCases()
     {
+        if (!File.Exists(TestPaths.MetricVectors))
+        {
+            throw new FileNotFoundException(
+                $"The metric test vectors are missing: expected {TestPaths.MetricVectors} (the shared/ folder beside the checkout).");
+        }
+
         using var doc = JsonDocument.Parse(File.ReadAllText(TestPaths.MetricVectors));
         return doc.RootElement.GetProperty("cases").EnumerateArray().Select(e => e.Clone()).ToArray();
     }
