@@ -16,6 +16,9 @@ public static class VaeAnomalyCli
         generate.Subcommands.Add(GenerateSyntheticCommand.Create(console));
         root.Subcommands.Add(generate);
         root.Subcommands.Add(DemoCommand.Create(console));
+        root.Subcommands.Add(TrainCommand.Create(console));
+        root.Subcommands.Add(ScoreCommand.Create(console));
+        root.Subcommands.Add(EvaluateCommand.Create(console));
         return root;
     }
 }

@@ -66,27 +66,19 @@ internal static class DemoCommand
             var scores = detector.ScoreAll(test);
             var scoreTime = scoreClock.Elapsed;
 
-            var labels = test.Labels!.Select(l => l.IsAnomaly).ToArray();
-            var types = test.Labels!.Select(l => l.AnomalyType).ToArray();
-            var metrics = new List<KeyValuePair<string, ScoreMetrics>>
-            {
-                new("reconstruction", ScoreMetrics.Compute(labels, scores.Parts.Reconstruction.Select(v => (double)v).ToArray(), types)),
-                new("kl", ScoreMetrics.Compute(labels, scores.Parts.Kl.Select(v => (double)v).ToArray(), types)),
-                new("combined", ScoreMetrics.Compute(labels, scores.Combined.Select(v => (double)v).ToArray(), types)),
-            };
-
+            var evaluations = EvaluationReport.Evaluate(detector, test, scores, detector.Rule.Name);
             using (var staged = StagedDirectory.Begin(r.GetValue(outDir)!, r.GetValue(force)))
             {
-                MetricsJson.Write(metrics, staged.PathOf("metrics.json"));
                 ScoresCsv.Write(test, scores, staged.PathOf("scores.csv"));
                 HistoryCsv.Write(detector.History, staged.PathOf("history.csv"));
+                EvaluationReport.Write(detector, test, scores, detector.Rule.Name, staged.Staging, "VaeAnomaly demo: GRU-VAE on synthetic-v1");
                 staged.Commit();
-                console.Write(MetricsTable.Build(metrics, dataOptions.AnomalyRatio));
-                console.Write(MetricsTable.BuildByType(metrics));
+                console.Write(MetricsTable.Build(evaluations, RandomBaseline.For(test.Labels!.Select(l => l.IsAnomaly).ToArray())));
+                console.Write(MetricsTable.BuildByType(evaluations));
                 var best = detector.History.MinBy(h => h.ValidationTotal)!;
                 console.MarkupLineInterpolated(
                     $"Combined score: {scoring.Combine.ToString().ToLowerInvariant()}, lambda {scoring.Lambda.ToString(CultureInfo.InvariantCulture)}; best validation epoch {best.Epoch} of {detector.History.Count}; threshold (0.99 quantile of validation) {detector.Threshold:F3} flags {scores.Combined.Count(s => s > detector.Threshold)} of {test.Count} test sequences.");
-                console.MarkupLineInterpolated($"Wrote metrics.json, scores.csv, history.csv to [bold]{staged.Destination}[/].");
+                console.MarkupLineInterpolated($"Wrote metrics.json, scores.csv, history.csv, report.html and figures to [bold]{staged.Destination}[/].");
             }
 
             var perEpoch = detector.History.Average(h => h.Seconds);

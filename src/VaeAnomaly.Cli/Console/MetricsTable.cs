@@ -7,7 +7,7 @@ namespace VaeAnomaly.Cli.Console;
 /// <summary>Renders per-score metrics: one table of headline metrics, one of AUC-PR per anomaly type.</summary>
 internal static class MetricsTable
 {
-    public static Table Build(IReadOnlyList<KeyValuePair<string, ScoreMetrics>> metrics, double anomalyRatio)
+    public static Table Build(IReadOnlyList<ScoreEvaluation> evaluations, RandomBaseline random)
     {
         var table = new Table().Border(TableBorder.Rounded).Title("test split, sequence level");
         table.AddColumn("score");
@@ -16,30 +16,30 @@ internal static class MetricsTable
             table.AddColumn(new TableColumn(name).RightAligned());
         }
 
-        var leader = metrics.MaxBy(m => m.Value.AucPr).Key;
-        foreach (var (name, m) in metrics)
+        var leader = evaluations.MaxBy(e => e.Metrics.AucPr)!.Name;
+        foreach (var (name, m, _) in evaluations)
         {
             table.AddRow(new[] { name == leader ? $"[bold]{name}[/]" : name }
                 .Concat(new[] { m.AucPr, m.AucRoc, m.RecallAt95Precision, m.PrecisionAtK, m.BestF1 }.Select(F)).ToArray());
         }
 
-        table.AddRow("[grey]random score[/]", $"[grey]{F(anomalyRatio)}[/]", "[grey]0.500[/]", "[grey]-[/]", $"[grey]{F(anomalyRatio)}[/]", "[grey]-[/]");
-        table.Caption("k = number of anomalies. 'random score': expected value of an uninformative score.");
+        table.AddRow(new[] { "random score", F(random.AucPr), F(random.AucRoc), F(random.RecallAt95Precision), F(random.PrecisionAtK), F(random.BestF1) }.Select(v => $"[grey]{v}[/]").ToArray());
+        table.Caption("k = number of anomalies; random score = what an uninformative score gets");
         return table;
     }
 
-    public static Table BuildByType(IReadOnlyList<KeyValuePair<string, ScoreMetrics>> metrics)
+    public static Table BuildByType(IReadOnlyList<ScoreEvaluation> evaluations)
     {
-        var types = metrics.SelectMany(m => m.Value.ByType.Keys).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var types = evaluations.SelectMany(e => e.Metrics.ByType.Keys).Distinct().Order(StringComparer.Ordinal).ToArray();
         var table = new Table().Border(TableBorder.Rounded).Title("AUC-PR by anomaly type (each type against all normals)");
         table.AddColumn("score");
         foreach (var type in types)
         {
-            var count = metrics[0].Value.ByType.TryGetValue(type, out var tm) ? tm.Count : 0;
+            var count = evaluations[0].Metrics.ByType.TryGetValue(type, out var tm) ? tm.Count : 0;
             table.AddColumn(new TableColumn($"{type} ({count})").RightAligned());
         }
 
-        foreach (var (name, m) in metrics)
+        foreach (var (name, m, _) in evaluations)
         {
             table.AddRow(new[] { name }.Concat(types.Select(t => m.ByType.TryGetValue(t, out var tm) ? F(tm.AucPr) : "-")).ToArray());
         }

@@ -11,11 +11,14 @@ public abstract class DetectorBase(IThresholdRule rule) : IAnomalyDetector
     /// <inheritdoc />
     public double Threshold { get; private set; } = double.NaN;
 
+    /// <summary>The rule that sets <see cref="Threshold"/>.</summary>
+    public IThresholdRule Rule { get; } = rule;
+
     /// <inheritdoc />
     public void Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default)
     {
         FitCore(train, validation, progress, ct);
-        Threshold = rule.Fit(Score(validation));
+        Threshold = Rule.Fit(Score(validation));
     }
 
     /// <inheritdoc />
@@ -39,6 +42,10 @@ public abstract class DetectorBase(IThresholdRule rule) : IAnomalyDetector
     /// <param name="progress">Receives one report per epoch.</param>
     /// <param name="ct">Stops training between batches.</param>
     protected abstract void FitCore(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress, CancellationToken ct);
+
+    /// <summary>Sets the threshold of a detector loaded from disk.</summary>
+    /// <param name="threshold">The stored threshold.</param>
+    protected void RestoreThreshold(double threshold) => Threshold = threshold;
 
     /// <summary>Releases native resources.</summary>
     /// <param name="disposing">True from <see cref="Dispose()"/>.</param>

@@ -1,20 +1,37 @@
+using System.Reflection;
 using VaeAnomaly.Data;
 using VaeAnomaly.Models;
+using VaeAnomaly.Persistence;
+using VaeAnomaly.Reporting;
 using VaeAnomaly.Scoring;
 using VaeAnomaly.Thresholds;
 using VaeAnomaly.Training;
 
 namespace VaeAnomaly.Detectors;
 
-/// <summary>The GRU-VAE as a detector: scales, trains, scores and thresholds the combined score.</summary>
-/// <param name="model">Architecture and beta.</param>
-/// <param name="training">Optimisation.</param>
-/// <param name="scoring">Score combination.</param>
-/// <param name="rule">Threshold rule; the 0.99 quantile of validation scores by default.</param>
-public sealed class GruVaeDetector(GruVaeOptions model, TrainerOptions training, ScoringOptions scoring, IThresholdRule? rule = null)
-    : DetectorBase(rule ?? new QuantileThreshold())
+/// <summary>The GRU-VAE as a detector: scales, trains, scores, thresholds, saves and loads.</summary>
+public sealed class GruVaeDetector : DetectorBase
 {
+    /// <summary>The name used on the command line and in bundles.</summary>
+    public const string ModelName = "gru-vae";
+
     private GruVae? network;
+    private GruVaeOptions model;
+    private readonly TrainerOptions training;
+    private readonly ScoringOptions scoring;
+
+    /// <summary>Creates an untrained detector.</summary>
+    /// <param name="model">Architecture and beta (<see cref="GruVaeOptions.Channels"/> is taken from the data).</param>
+    /// <param name="training">Optimisation.</param>
+    /// <param name="scoring">Score combination.</param>
+    /// <param name="rule">Threshold rule of <see cref="DetectorBase.Predict"/>; the 0.99 quantile of validation scores by default.</param>
+    public GruVaeDetector(GruVaeOptions model, TrainerOptions training, ScoringOptions scoring, IThresholdRule? rule = null)
+        : base(rule ?? new QuantileThreshold())
+    {
+        this.model = model;
+        this.training = training;
+        this.scoring = scoring;
+    }
 
     /// <summary>The scaler fitted on the training split.</summary>
     public Standardizer? Scaler { get; private set; }
@@ -25,11 +42,25 @@ public sealed class GruVaeDetector(GruVaeOptions model, TrainerOptions training,
     /// <summary>Per-epoch history of the last fit.</summary>
     public IReadOnlyList<EpochReport> History { get; private set; } = [];
 
+    /// <summary>Score kind to rule name to threshold, all fitted on normal validation scores only.</summary>
+    public IReadOnlyDictionary<ScoreKind, IReadOnlyDictionary<string, double>> Thresholds { get; private set; } =
+        new Dictionary<ScoreKind, IReadOnlyDictionary<string, double>>();
+
+    /// <summary>Channel names the model was trained on, in order.</summary>
+    public IReadOnlyList<string> Channels { get; private set; } = [];
+
+    /// <summary>What the model was trained on (null before fitting).</summary>
+    public TrainingDataInfo? TrainingData { get; private set; }
+
+    /// <summary>Shortest and longest training sequence.</summary>
+    public (int Min, int Max) LengthRange { get; private set; }
+
     /// <summary>Every score kind of <paramref name="data"/>.</summary>
     /// <param name="data">Unscaled sequences with the training channels.</param>
     public DetectorScores ScoreAll(SequenceSet data)
     {
         var (net, scaler, combiner) = Fitted();
+        CheckChannels(data);
         var parts = GruVaeScorer.Score(net, scaler.Transform(data), scoring.McSamples, model.Seed, scoring.BatchSize);
         return new DetectorScores(parts, combiner.Combine(parts));
     }
@@ -37,26 +68,153 @@ public sealed class GruVaeDetector(GruVaeOptions model, TrainerOptions training,
     /// <inheritdoc />
     public override float[] Score(SequenceSet data) => ScoreAll(data).Combined;
 
+    /// <summary>Posterior-mean reconstructions of some sequences, in the data's own units.</summary>
+    /// <param name="data">Unscaled sequences with the training channels.</param>
+    /// <param name="indices">Which sequences.</param>
+    /// <returns>One row-major (time, channels) array per index.</returns>
+    public float[][] Reconstruct(SequenceSet data, IReadOnlyList<int> indices)
+    {
+        var (net, scaler, _) = Fitted();
+        CheckChannels(data);
+        var scaled = GruVaeScorer.Reconstruct(net, scaler.Transform(data), indices);
+        var c = data.Channels;
+        return scaled.Select(r => r.Select((v, i) => (float)((v * scaler.Std[i % c]) + scaler.Mean[i % c])).ToArray()).ToArray();
+    }
+
+    /// <summary>Writes <c>model.json</c>, the weights and <c>history.csv</c> into <paramref name="directory"/>.</summary>
+    /// <param name="directory">An existing, empty folder (a staging folder: see <see cref="IO.StagedDirectory"/>).</param>
+    public void Save(string directory)
+    {
+        var (net, scaler, combiner) = Fitted();
+        var weights = Path.Combine(directory, DetectorBundle.WeightsFile);
+        net.save(weights);
+        DetectorBundle.WriteManifest(new BundleManifest
+        {
+            FormatVersion = BundleManifest.CurrentFormatVersion,
+            ToolVersion = ToolVersion,
+            Model = ModelName,
+            Seed = model.Seed,
+            Channels = Channels,
+            MinLength = LengthRange.Min,
+            MaxLength = LengthRange.Max,
+            ModelOptions = model,
+            TrainerOptions = training,
+            Scoring = scoring,
+            Scaler = scaler,
+            Combiner = combiner,
+            Thresholds = Thresholds.ToDictionary(kv => kv.Key.Name(), kv => kv.Value),
+            DefaultThreshold = Rule.Name,
+            TrainingData = TrainingData!,
+            Weights = new WeightsInfo(DetectorBundle.WeightsFile, DataFingerprint.OfFile(weights), ParameterShapes(net)),
+        }, directory);
+        HistoryCsv.Write(History, Path.Combine(directory, DetectorBundle.HistoryFile));
+    }
+
+    /// <summary>Loads a bundle written by <see cref="Save"/>, checking it before any weights are read.</summary>
+    /// <param name="directory">The bundle folder.</param>
+    /// <param name="threshold">Threshold rule of <see cref="DetectorBase.Predict"/>; the bundle's default when null.</param>
+    /// <exception cref="BundleException">The bundle is missing, corrupted, or not a GRU-VAE bundle.</exception>
+    public static GruVaeDetector Load(string directory, string? threshold = null)
+    {
+        var manifest = DetectorBundle.ReadManifest(directory);
+        if (manifest.Model != ModelName)
+        {
+            throw new BundleException(directory, $"holds a '{manifest.Model}' model; expected '{ModelName}'");
+        }
+
+        var options = manifest.ModelOptions;
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new BundleException(directory, $"model options are invalid: {e.Message}");
+        }
+
+        if (options.Channels != manifest.Channels.Count || manifest.Scaler.Mean.Length != options.Channels || manifest.Scaler.Std.Length != options.Channels)
+        {
+            throw new BundleException(directory, $"model.json is inconsistent: {options.Channels} model channels, {manifest.Channels.Count} channel names, {manifest.Scaler.Mean.Length} scaler entries");
+        }
+
+        var rule = ThresholdRules.Create(threshold ?? manifest.DefaultThreshold);
+        var weights = Path.Combine(directory, manifest.Weights.File);
+        if (Path.GetFileName(manifest.Weights.File) != manifest.Weights.File || !File.Exists(weights))
+        {
+            throw new BundleException(directory, $"the weights file '{manifest.Weights.File}' is missing");
+        }
+
+        if (DataFingerprint.OfFile(weights) != manifest.Weights.Sha256)
+        {
+            throw new BundleException(directory, $"the weights file '{manifest.Weights.File}' does not match its recorded SHA-256: it was changed or truncated");
+        }
+
+        var detector = new GruVaeDetector(options, manifest.TrainerOptions, manifest.Scoring, rule);
+        Seeding.Apply(options.Seed);
+        var net = new GruVae(options);
+        var expected = ParameterShapes(net);
+        foreach (var (name, shape) in expected)
+        {
+            if (!manifest.Weights.Parameters.TryGetValue(name, out var stored) || !stored.SequenceEqual(shape))
+            {
+                net.Dispose();
+                throw new BundleException(directory, $"tensor '{name}' is recorded as [{string.Join(",", stored ?? [])}]; the model options make it [{string.Join(",", shape)}]");
+            }
+        }
+
+        try
+        {
+            net.load(weights, strict: true);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            net.Dispose();
+            throw new BundleException(directory, $"the weights could not be read: {e.Message}");
+        }
+
+        detector.network = net;
+        detector.Scaler = manifest.Scaler;
+        detector.Combiner = manifest.Combiner;
+        detector.Channels = manifest.Channels;
+        detector.LengthRange = (manifest.MinLength, manifest.MaxLength);
+        detector.TrainingData = manifest.TrainingData;
+        detector.Thresholds = manifest.Thresholds.ToDictionary(kv => ScoreKinds.Parse(kv.Key), kv => kv.Value);
+        var historyPath = Path.Combine(directory, DetectorBundle.HistoryFile);
+        detector.History = File.Exists(historyPath) ? HistoryCsv.Read(historyPath) : [];
+        detector.RestoreThreshold(detector.Thresholds[ScoreKind.Combined].GetValueOrDefault(rule.Name, double.NaN));
+        return detector;
+    }
+
     /// <inheritdoc />
     protected override void FitCore(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress, CancellationToken ct)
     {
-        if (validation.Channels != train.Channels)
+        if (validation.Channels != train.Channels || !validation.ChannelNames.SequenceEqual(train.ChannelNames))
         {
-            throw new ArgumentException($"Validation has {validation.Channels} channels; training has {train.Channels}.", nameof(validation));
+            throw new ArgumentException($"Validation channels [{string.Join(",", validation.ChannelNames)}] differ from training channels [{string.Join(",", train.ChannelNames)}].", nameof(validation));
         }
 
-        var options = model with { Channels = train.Channels };
+        model = model with { Channels = train.Channels };
+        Channels = train.ChannelNames;
+        var lengths = Enumerable.Range(0, train.Count).Select(train.LengthOf).ToArray();
+        LengthRange = (lengths.Min(), lengths.Max());
+        TrainingData = new TrainingDataInfo(train.Count, train.TotalSteps, validation.Count, validation.TotalSteps, DataFingerprint.Of(train, validation));
         Scaler = Standardizer.Fit(train);
         var scaledTrain = Scaler.Transform(train);
         var scaledValidation = Scaler.Transform(validation);
 
         network?.Dispose();
-        Seeding.Apply(options.Seed);
-        network = new GruVae(options);
-        History = new Trainer(training).Fit(network, options.Beta, scaledTrain, scaledValidation, progress, ct);
+        Seeding.Apply(model.Seed);
+        network = new GruVae(model);
+        History = new Trainer(training).Fit(network, model.Beta, scaledTrain, scaledValidation, progress, ct);
 
-        var validationParts = GruVaeScorer.Score(network, scaledValidation, scoring.McSamples, options.Seed, scoring.BatchSize);
+        var validationParts = GruVaeScorer.Score(network, scaledValidation, scoring.McSamples, model.Seed, scoring.BatchSize);
         Combiner = ScoreCombiner.Fit(validationParts, scoring.Lambda, scoring.Combine);
+        Thresholds = new Dictionary<ScoreKind, IReadOnlyDictionary<string, double>>
+        {
+            [ScoreKind.Reconstruction] = ThresholdRules.FitAll(validationParts.Reconstruction),
+            [ScoreKind.Kl] = ThresholdRules.FitAll(validationParts.Kl),
+            [ScoreKind.Combined] = ThresholdRules.FitAll(Combiner.Combine(validationParts)),
+        };
     }
 
     /// <inheritdoc />
@@ -69,8 +227,23 @@ public sealed class GruVaeDetector(GruVaeOptions model, TrainerOptions training,
         }
     }
 
+    private static string ToolVersion =>
+        typeof(GruVaeDetector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    private static Dictionary<string, long[]> ParameterShapes(GruVae net) =>
+        net.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape);
+
+    private void CheckChannels(SequenceSet data)
+    {
+        if (!data.ChannelNames.SequenceEqual(Channels))
+        {
+            throw new ArgumentException(
+                $"The data's channels [{string.Join(",", data.ChannelNames)}] differ from the model's [{string.Join(",", Channels)}]; expected the same names in the same order.");
+        }
+    }
+
     private (GruVae Network, Standardizer Scaler, ScoreCombiner Combiner) Fitted() =>
         network is not null && Scaler is not null && Combiner is not null
             ? (network, Scaler, Combiner)
-            : throw new InvalidOperationException("Fit the detector first.");
+            : throw new InvalidOperationException("Fit or load the detector first.");
 }

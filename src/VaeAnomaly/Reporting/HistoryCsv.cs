@@ -31,4 +31,18 @@ public static class HistoryCsv
             csv.NextRecord();
         }
     }
+
+    /// <summary>Reads a file written by <see cref="Write"/>.</summary>
+    /// <param name="path">The file.</param>
+    public static IReadOnlyList<EpochReport> Read(string path)
+    {
+        var lines = File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).ToArray();
+        var epochs = lines.Length;
+        return lines.Select(line =>
+        {
+            var f = line.Split(',');
+            double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
+            return new EpochReport(int.Parse(f[0], CultureInfo.InvariantCulture), epochs, D(1), D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9), f[10] == "1");
+        }).ToArray();
+    }
 }

@@ -1,24 +1,43 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using VaeAnomaly.Evaluation;
 
 namespace VaeAnomaly.Reporting;
 
-/// <summary>Writes <c>metrics.json</c>: one key per score kind (<c>reconstruction</c>, <c>kl</c>, <c>combined</c>, ...).</summary>
+/// <summary>
+/// Writes <c>metrics.json</c>: one key per score kind (<c>reconstruction</c>, <c>kl</c>, <c>combined</c>)
+/// holding its metrics and, when fitted, its <c>threshold</c>; and <c>random</c>, the same metrics for
+/// an uninformative score.
+/// </summary>
 public static class MetricsJson
 {
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
-    /// <summary>Serialises the metrics of each score kind, in the given order.</summary>
-    /// <param name="metrics">Score kind name to its metrics.</param>
-    public static string Serialize(IReadOnlyList<KeyValuePair<string, ScoreMetrics>> metrics)
+    /// <summary>The JSON text.</summary>
+    /// <param name="evaluations">Per score kind, in order.</param>
+    /// <param name="baseline">The random-score baseline.</param>
+    public static string Serialize(IReadOnlyList<ScoreEvaluation> evaluations, RandomBaseline baseline)
     {
-        var document = metrics.ToDictionary(kv => kv.Key, kv => kv.Value);
-        return JsonSerializer.Serialize(metrics.Select(kv => kv.Key).ToDictionary(k => k, k => document[k]), Options);
+        var root = new JsonObject();
+        foreach (var e in evaluations)
+        {
+            var node = JsonSerializer.SerializeToNode(e.Metrics, Options)!.AsObject();
+            if (e.Threshold is not null)
+            {
+                node["threshold"] = JsonSerializer.SerializeToNode(e.Threshold, Options);
+            }
+
+            root[e.Name] = node;
+        }
+
+        root["random"] = JsonSerializer.SerializeToNode(baseline, Options);
+        return root.ToJsonString(Options);
     }
 
     /// <summary>Writes <see cref="Serialize"/> to <paramref name="path"/>.</summary>
-    /// <param name="metrics">Score kind name to its metrics.</param>
+    /// <param name="evaluations">Per score kind, in order.</param>
+    /// <param name="baseline">The random-score baseline.</param>
     /// <param name="path">Destination file.</param>
-    public static void Write(IReadOnlyList<KeyValuePair<string, ScoreMetrics>> metrics, string path) =>
-        File.WriteAllText(path, Serialize(metrics));
+    public static void Write(IReadOnlyList<ScoreEvaluation> evaluations, RandomBaseline baseline, string path) =>
+        File.WriteAllText(path, Serialize(evaluations, baseline));
 }

@@ -2,20 +2,39 @@ using System.Globalization;
 using CsvHelper;
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
+using VaeAnomaly.Scoring;
 
 namespace VaeAnomaly.Reporting;
 
-/// <summary>Writes one row per sequence: <c>sequence_id,label,anomaly_type,reconstruction,kl,combined</c>.</summary>
+/// <summary>
+/// Writes one row per sequence: <c>sequence_id</c>, then <c>label,anomaly_type</c> when the set is labelled,
+/// <c>reconstruction,kl,combined</c>, and <c>threshold,flag</c> when a thresholded score is named.
+/// </summary>
 public static class ScoresCsv
 {
-    /// <summary>Writes the scores of <paramref name="set"/>; label columns are empty when the set is unlabelled.</summary>
+    /// <summary>Writes the scores of <paramref name="set"/>.</summary>
     /// <param name="set">The scored sequences.</param>
     /// <param name="scores">Their scores, aligned.</param>
     /// <param name="path">Destination file.</param>
-    public static void Write(SequenceSet set, DetectorScores scores, string path)
+    /// <param name="flagged">The score kind the threshold applies to, or null for no threshold columns.</param>
+    /// <param name="threshold">Scores of <paramref name="flagged"/> above it get flag 1.</param>
+    public static void Write(SequenceSet set, DetectorScores scores, string path, ScoreKind? flagged = null, double threshold = double.NaN)
     {
+        static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture);
         using var csv = new CsvWriter(new StreamWriter(path), CultureInfo.InvariantCulture);
-        foreach (var name in new[] { "sequence_id", "label", "anomaly_type", "reconstruction", "kl", "combined" })
+        var header = new List<string> { "sequence_id" };
+        if (set.Labels is not null)
+        {
+            header.AddRange(["label", "anomaly_type"]);
+        }
+
+        header.AddRange(["reconstruction", "kl", "combined"]);
+        if (flagged is not null)
+        {
+            header.AddRange(["threshold", "flag"]);
+        }
+
+        foreach (var name in header)
         {
             csv.WriteField(name);
         }
@@ -24,11 +43,22 @@ public static class ScoresCsv
         for (var i = 0; i < set.Count; i++)
         {
             csv.WriteField(set.Sequences[i].Id);
-            csv.WriteField(set.Labels is null ? "" : set.Labels[i].IsAnomaly ? "1" : "0");
-            csv.WriteField(set.Labels?[i].AnomalyType ?? "");
-            csv.WriteField(scores.Parts.Reconstruction[i].ToString("R", CultureInfo.InvariantCulture));
-            csv.WriteField(scores.Parts.Kl[i].ToString("R", CultureInfo.InvariantCulture));
-            csv.WriteField(scores.Combined[i].ToString("R", CultureInfo.InvariantCulture));
+            if (set.Labels is not null)
+            {
+                csv.WriteField(set.Labels[i].IsAnomaly ? "1" : "0");
+                csv.WriteField(set.Labels[i].AnomalyType);
+            }
+
+            csv.WriteField(F(scores.Parts.Reconstruction[i]));
+            csv.WriteField(F(scores.Parts.Kl[i]));
+            csv.WriteField(F(scores.Combined[i]));
+            if (flagged is { } kind)
+            {
+                var value = kind == ScoreKind.Combined ? scores.Combined[i] : scores.Parts.Of(kind)[i];
+                csv.WriteField(threshold.ToString("R", CultureInfo.InvariantCulture));
+                csv.WriteField(value > threshold ? "1" : "0");
+            }
+
             csv.NextRecord();
         }
     }

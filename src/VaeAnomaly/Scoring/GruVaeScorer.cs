@@ -23,6 +23,9 @@ public static class GruVaeScorer
         var rec = new float[scaled.Count];
         var kl = new float[scaled.Count];
         var steps = new float[scaled.Count][];
+        var channels = new float[scaled.Count][];
+        var latents = new float[scaled.Count][];
+        var c = scaled.Channels;
 
         foreach (var indices in LengthBatcher.Batches(scaled, batchSize))
         {
@@ -31,26 +34,29 @@ public static class GruVaeScorer
             var (mean, logVar) = model.Encode(batch.X, batch.LastStep);
             var klBatch = VaeLoss.Kl(mean, logVar).data<float>().ToArray();
 
-            // (batch, time): squared error averaged over channels, zero at padded steps.
-            Tensor stepError;
+            // (batch, time, channels): squared error, zero at padded steps.
+            Tensor squared;
             if (mcSamples == 0)
             {
-                stepError = (model.Decode(mean, batch.X.shape[1]) - batch.X).square().mean([2]);
+                squared = (model.Decode(mean, batch.X.shape[1]) - batch.X).square();
             }
             else
             {
-                stepError = zeros(batch.Mask.shape);
+                squared = zeros_like(batch.X);
                 for (var s = 0; s < mcSamples; s++)
                 {
                     var z = GruVae.Reparameterise(mean, logVar, generator);
-                    stepError += (model.Decode(z, batch.X.shape[1]) - batch.X).square().mean([2]);
+                    squared += (model.Decode(z, batch.X.shape[1]) - batch.X).square();
                 }
 
-                stepError /= mcSamples;
+                squared /= mcSamples;
             }
 
-            stepError = where(batch.Mask, stepError, zeros_like(stepError));
-            var errors = stepError.data<float>().ToArray();
+            squared = where(batch.Mask.unsqueeze(-1), squared, zeros_like(squared));
+            var errors = squared.mean([2]).data<float>().ToArray();
+            var channelSums = squared.sum([1]).data<float>().ToArray();
+            var means = mean.data<float>().ToArray();
+            var latent = (int)mean.shape[1];
             var width = (int)batch.X.shape[1];
             for (var b = 0; b < indices.Length; b++)
             {
@@ -60,10 +66,33 @@ public static class GruVaeScorer
                 steps[index] = perStep;
                 rec[index] = (float)(perStep.Sum(e => (double)e) / length);
                 kl[index] = klBatch[b];
+                channels[index] = channelSums.AsSpan(b * c, c).ToArray().Select(v => v / length).ToArray();
+                latents[index] = means.AsSpan(b * latent, latent).ToArray();
             }
 
         }
 
-        return new SequenceScores(rec, kl, steps);
+        return new SequenceScores(rec, kl, steps, channels, latents);
+    }
+
+    /// <summary>Posterior-mean reconstructions of some sequences, in scaled units.</summary>
+    /// <param name="model">A trained model.</param>
+    /// <param name="scaled">Sequences scaled as the training data were.</param>
+    /// <param name="indices">Which sequences.</param>
+    /// <returns>One row-major (time, channels) array per index, of the sequence's own length.</returns>
+    public static float[][] Reconstruct(GruVae model, SequenceSet scaled, IReadOnlyList<int> indices)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        var result = new float[indices.Count][];
+        for (var i = 0; i < indices.Count; i++)
+        {
+            using var scope = NewDisposeScope();
+            var batch = PaddedBatch.Create(scaled, [indices[i]]);
+            var (mean, _) = model.Encode(batch.X, batch.LastStep);
+            result[i] = model.Decode(mean, batch.X.shape[1]).data<float>().ToArray();
+        }
+
+        return result;
     }
 }

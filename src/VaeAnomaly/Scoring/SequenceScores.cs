@@ -4,8 +4,19 @@ namespace VaeAnomaly.Scoring;
 /// <param name="Reconstruction">Mean squared error over the sequence's real steps and channels (scaled units).</param>
 /// <param name="Kl">KL of the posterior from N(0, I), summed over latent dimensions (nats).</param>
 /// <param name="StepErrors">Per sequence, per step: squared error averaged over channels.</param>
-public sealed record SequenceScores(float[] Reconstruction, float[] Kl, float[][] StepErrors)
+/// <param name="ChannelErrors">Per sequence, per channel: squared error averaged over real steps.</param>
+/// <param name="LatentMeans">Per sequence: the posterior mean (latent dimensions).</param>
+public sealed record SequenceScores(float[] Reconstruction, float[] Kl, float[][] StepErrors, float[][] ChannelErrors, float[][] LatentMeans)
 {
     /// <summary>Number of sequences.</summary>
     public int Count => Reconstruction.Length;
+
+    /// <summary>The scores of one kind other than <see cref="ScoreKind.Combined"/>.</summary>
+    /// <param name="kind">Reconstruction or KL.</param>
+    public float[] Of(ScoreKind kind) => kind switch
+    {
+        ScoreKind.Reconstruction => Reconstruction,
+        ScoreKind.Kl => Kl,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The combined score needs a fitted combiner."),
+    };
 }

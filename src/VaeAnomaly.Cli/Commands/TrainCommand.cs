@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Spectre.Console;
+using VaeAnomaly.Cli.Console;
+using VaeAnomaly.Detectors;
+using VaeAnomaly.IO;
+using VaeAnomaly.Scoring;
+using VaeAnomaly.Thresholds;
+
+namespace VaeAnomaly.Cli.Commands;
+
+/// <summary><c>vae-anomaly train</c>: fits a detector on a folder's train/val splits and writes a bundle.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var data = new Option<string>("--data") { Description = "Folder in the synthetic-v1 layout: train.csv and val.csv (normal) are used.", Required = true };
+        var modelName = new Option<string>("--model") { Description = "Model to train.", DefaultValueFactory = _ => GruVaeDetector.ModelName };
+        modelName.AcceptOnlyFromAmong(GruVaeDetector.ModelName);
+        var outDir = new Option<string>("--out") { Description = "Bundle folder to write (model.json, model.weights, history.csv).", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Seed of weights, batch order and sampling.", DefaultValueFactory = _ => 42 };
+        var force = new Option<bool>("--force") { Description = "Replace an existing bundle." };
+        var threshold = ThresholdOption.Create();
+        var model = new ModelOptionSet();
+        var command = new Command("train", "Train a detector on normal data and save it as a bundle.") { data, modelName, outDir, seed, force, threshold };
+        model.AddTo(command);
+
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
+        {
+            var clock = Stopwatch.StartNew();
+            var destination = r.GetValue(outDir)!;
+            StagedDirectory.EnsureWritable(destination, r.GetValue(force));
+            var (train, validation) = DataPaths.ReadTrainingFolder(r.GetValue(data)!);
+            console.MarkupLineInterpolated($"Read {train.Count} training and {validation.Count} validation sequences, {train.Channels} channels ({string.Join(", ", train.ChannelNames)}).");
+            var runSeed = r.GetValue(seed);
+            var trainer = model.Trainer(r, runSeed);
+            using var detector = new GruVaeDetector(model.Model(r, runSeed), trainer, model.Scoring(r), ThresholdRules.Create(r.GetValue(threshold)!));
+            EpochReporter.Run(console, trainer.Epochs, progress =>
+            {
+                detector.Fit(train, validation, progress, token);
+                return 0;
+            });
+
+            using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
+            {
+                detector.Save(staged.Staging);
+                staged.Commit();
+            }
+
+            var table = new Table().Border(TableBorder.Rounded).Title("thresholds fitted on validation scores");
+            table.AddColumn("score");
+            foreach (var rule in ThresholdRules.Names)
+            {
+                table.AddColumn(new TableColumn(rule).RightAligned());
+            }
+
+            foreach (var (kind, byRule) in detector.Thresholds)
+            {
+                table.AddRow([kind.Name(), .. ThresholdRules.Names.Select(n => byRule[n].ToString("G5", System.Globalization.CultureInfo.InvariantCulture))]);
+            }
+
+            console.Write(table);
+            console.MarkupLineInterpolated($"Saved the bundle to [bold]{Path.GetFullPath(destination)}[/] ({detector.History.Count} epochs, {clock.Elapsed.TotalSeconds:F1} s).");
+            return 0;
+        }, ct));
+        return command;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json.Serialization;
+
+namespace VaeAnomaly.Evaluation;
+
+/// <summary>Counts of a thresholded decision (flagged when score &gt; threshold) and the rates derived from them.</summary>
+/// <param name="TruePositives">Anomalies flagged.</param>
+/// <param name="FalsePositives">Normals flagged.</param>
+/// <param name="TrueNegatives">Normals not flagged.</param>
+/// <param name="FalseNegatives">Anomalies missed.</param>
+public sealed record ConfusionCounts(
+    [property: JsonPropertyName("tp")] int TruePositives,
+    [property: JsonPropertyName("fp")] int FalsePositives,
+    [property: JsonPropertyName("tn")] int TrueNegatives,
+    [property: JsonPropertyName("fn")] int FalseNegatives)
+{
+    /// <summary>TP / (TP + FP); 0 when nothing is flagged.</summary>
+    [JsonPropertyName("precision")]
+    public double Precision => TruePositives + FalsePositives == 0 ? 0 : (double)TruePositives / (TruePositives + FalsePositives);
+
+    /// <summary>TP / (TP + FN); 0 when there are no anomalies.</summary>
+    [JsonPropertyName("recall")]
+    public double Recall => TruePositives + FalseNegatives == 0 ? 0 : (double)TruePositives / (TruePositives + FalseNegatives);
+
+    /// <summary>Harmonic mean of precision and recall.</summary>
+    [JsonPropertyName("f1")]
+    public double F1 => Precision + Recall == 0 ? 0 : 2 * Precision * Recall / (Precision + Recall);
+
+    /// <summary>FP / (FP + TN).</summary>
+    [JsonPropertyName("false_alarm_rate")]
+    public double FalseAlarmRate => FalsePositives + TrueNegatives == 0 ? 0 : (double)FalsePositives / (FalsePositives + TrueNegatives);
+
+    /// <summary>Counts the decisions <c>score &gt; threshold</c> against the labels.</summary>
+    /// <param name="labels">True for anomalies.</param>
+    /// <param name="scores">Scores.</param>
+    /// <param name="threshold">Scores above it are flagged.</param>
+    public static ConfusionCounts At(IReadOnlyList<bool> labels, IReadOnlyList<double> scores, double threshold)
+    {
+        int tp = 0, fp = 0, tn = 0, fn = 0;
+        for (var i = 0; i < labels.Count; i++)
+        {
+            var flagged = scores[i] > threshold;
+            (tp, fp, tn, fn) = (labels[i], flagged) switch
+            {
+                (true, true) => (tp + 1, fp, tn, fn),
+                (false, true) => (tp, fp + 1, tn, fn),
+                (false, false) => (tp, fp, tn + 1, fn),
+                _ => (tp, fp, tn, fn + 1),
+            };
+        }
+
+        return new ConfusionCounts(tp, fp, tn, fn);
+    }
+}

@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
+using VaeAnomaly.Evaluation;
+using VaeAnomaly.Scoring;
+
+namespace VaeAnomaly.Reporting;
+
+/// <summary>
+/// Metrics, figures and a self-contained <c>report.html</c> for a detector's scores on one set:
+/// what was flagged, how well the scores rank anomalies, and why sequences scored high.
+/// </summary>
+public static class EvaluationReport
+{
+    /// <summary>Metrics of every score kind, with the outcome of each kind's threshold under <paramref name="rule"/>.</summary>
+    /// <param name="detector">A fitted or loaded detector.</param>
+    /// <param name="data">A labelled set.</param>
+    /// <param name="scores">Its scores.</param>
+    /// <param name="rule">Threshold rule name.</param>
+    public static IReadOnlyList<ScoreEvaluation> Evaluate(GruVaeDetector detector, SequenceSet data, DetectorScores scores, string rule)
+    {
+        var labels = Labels(data) ?? throw new ArgumentException("Evaluation needs labels.", nameof(data));
+        var types = data.Labels!.Select(l => l.AnomalyType).ToArray();
+        return ScoreKinds.All.Select(kind =>
+        {
+            var values = Values(scores, kind);
+            var threshold = detector.Thresholds.TryGetValue(kind, out var byRule) ? byRule.GetValueOrDefault(rule, double.NaN) : double.NaN;
+            var outcome = double.IsNaN(threshold) ? null : new ThresholdOutcome(rule, threshold, ConfusionCounts.At(labels, values, threshold));
+            return new ScoreEvaluation(kind.Name(), ScoreMetrics.Compute(labels, values, types), outcome);
+        }).ToArray();
+    }
+
+    /// <summary>Writes <c>metrics.json</c> (labelled data only), the PNG figures and <c>report.html</c> into <paramref name="directory"/>.</summary>
+    /// <param name="detector">A fitted or loaded detector.</param>
+    /// <param name="data">The scored set; labels are optional.</param>
+    /// <param name="scores">Its scores.</param>
+    /// <param name="rule">Threshold rule name.</param>
+    /// <param name="directory">An existing folder (a staging folder).</param>
+    /// <param name="title">Report title.</param>
+    public static void Write(GruVaeDetector detector, SequenceSet data, DetectorScores scores, string rule, string directory, string title)
+    {
+        var labels = Labels(data);
+        var evaluations = labels is null ? null : Evaluate(detector, data, scores, rule);
+        if (evaluations is not null)
+        {
+            MetricsJson.Write(evaluations, RandomBaseline.For(labels!), Path.Combine(directory, "metrics.json"));
+        }
+
+        var combined = Values(scores, ScoreKind.Combined);
+        var threshold = detector.Thresholds.TryGetValue(ScoreKind.Combined, out var byRule) ? byRule.GetValueOrDefault(rule, double.NaN) : double.NaN;
+        var figures = new List<(string File, string Caption)>();
+        void Figure(string file, string caption, Action<string> draw)
+        {
+            draw(Path.Combine(directory, file));
+            figures.Add((file, caption));
+        }
+
+        if (detector.History.Count > 0)
+        {
+            Figure("loss.png", "Training and validation losses per epoch (per sequence).", p => LossCurvePlot.Save(detector.History, p));
+        }
+
+        Figure("histogram.png", "Combined score of normal and anomalous sequences, each as a fraction of its class, with the threshold.",
+            p => ScoreHistogramPlot.Save(combined, labels, threshold, $"Combined score ({rule} threshold)", p));
+        if (labels is not null && labels.Any(l => l) && labels.Any(l => !l))
+        {
+            var all = ScoreKinds.All.Select(k => new KeyValuePair<string, double[]>(k.Name(), Values(scores, k))).ToArray();
+            Figure("pr.png", "Precision-recall curves; the dotted line is what a random score gets.", p => RankingCurvePlot.SavePrecisionRecall(labels, all, p));
+            Figure("roc.png", "ROC curves.", p => RankingCurvePlot.SaveRoc(labels, all, p));
+            if (!double.IsNaN(threshold))
+            {
+                Figure("confusion.png", "Decisions of the combined score at the threshold.",
+                    p => ConfusionMatrixPlot.Save(ConfusionCounts.At(labels, combined, threshold), $"Combined score > {threshold:G4} ({rule})", p));
+            }
+        }
+
+        var examples = Examples(data, combined, labels);
+        var reconstructions = detector.Reconstruct(data, examples.Select(e => e.Index).ToArray());
+        for (var k = 0; k < examples.Count; k++)
+        {
+            var (index, why) = examples[k];
+            var attribution = Attribution.Of(data.ChannelNames, scores.Parts, index);
+            var order = attribution.ChannelShares.Select(kv => data.ChannelNames.ToList().IndexOf(kv.Key)).ToArray();
+            var label = data.Labels is null ? "" : $", truly {data.Labels[index].AnomalyType}";
+            Figure($"sequence-{k + 1}.png",
+                $"{why}: sequence '{data.Sequences[index].Id}'{label}, combined score {combined[index]:G4}. The four channels with the largest share of its error; shaded: its highest-error span.",
+                p => ReconstructionPlot.Save(data.ChannelNames, data.Sequences[index].Values, reconstructions[k], (attribution.SpanStart, attribution.SpanEnd),
+                    $"'{data.Sequences[index].Id}'{label}: score {combined[index]:G4}{(combined[index] > threshold ? " (flagged)" : "")}", p, order: order));
+        }
+
+        var types = data.Labels?.Select(l => l.AnomalyType).ToArray();
+        Figure("latent.png", "Posterior means of every sequence projected to two dimensions (PCA), coloured by label.",
+            p => LatentPlot.Save(scores.Parts.LatentMeans, types, p));
+
+        File.WriteAllText(Path.Combine(directory, "report.html"), Html(detector, data, scores, evaluations, labels, rule, threshold, title, figures, directory));
+    }
+
+    private static bool[]? Labels(SequenceSet data) => data.Labels?.Select(l => l.IsAnomaly).ToArray();
+
+    private static double[] Values(DetectorScores scores, ScoreKind kind) =>
+        (kind == ScoreKind.Combined ? scores.Combined : scores.Parts.Of(kind)).Select(v => (double)v).ToArray();
+
+    /// <summary>The three highest-scoring sequences and the median-scoring one, for pictures.</summary>
+    private static IReadOnlyList<(int Index, string Why)> Examples(SequenceSet data, double[] combined, bool[]? labels)
+    {
+        var ranked = Enumerable.Range(0, data.Count).OrderByDescending(i => combined[i]).ToArray();
+        var examples = ranked.Take(3).Select((i, k) => (i, $"Rank {k + 1} by score")).ToList();
+        var normals = ranked.Where(i => labels is null || !labels[i]).ToArray();
+        if (normals.Length > 0)
+        {
+            examples.Add((normals[normals.Length / 2], "A typical normal sequence (median score)"));
+        }
+
+        return examples;
+    }
+
+    private static string Html(GruVaeDetector detector, SequenceSet data, DetectorScores scores, IReadOnlyList<ScoreEvaluation>? evaluations,
+        bool[]? labels, string rule, double threshold, string title, List<(string File, string Caption)> figures, string directory)
+    {
+        static string E(string s) => WebUtility.HtmlEncode(s);
+        static string F(double v) => double.IsNaN(v) ? "-" : v.ToString("F3", CultureInfo.InvariantCulture);
+        var combined = scores.Combined;
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(title)).Append("</title><style>")
+            .Append("body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}")
+            .Append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}")
+            .Append("th:first-child,td:first-child{text-align:left}.muted{color:#888}figure{margin:1.5em 0}img{max-width:100%}")
+            .Append(".flag{color:#b00;font-weight:bold}</style></head><body>");
+        html.Append("<h1>").Append(E(title)).Append("</h1>");
+        var flagged = combined.Count(s => s > threshold);
+        html.Append("<p>").Append(data.Count).Append(" sequences, ").Append(data.Channels).Append(" channels (")
+            .Append(E(string.Join(", ", data.ChannelNames))).Append("). Model: GRU-VAE trained on ")
+            .Append(detector.TrainingData?.TrainSequences ?? 0).Append(" sequences. Threshold: <b>").Append(E(rule)).Append("</b> rule on the combined score, fitted on normal validation scores only: ")
+            .Append(F(threshold)).Append(". <b>").Append(flagged).Append("</b> sequences flagged.</p>");
+
+        if (evaluations is not null)
+        {
+            var baseline = RandomBaseline.For(labels!);
+            html.Append("<h2>How well the scores rank anomalies</h2><table><tr><th>score</th><th>AUC-PR</th><th>AUC-ROC</th><th>recall@95%P</th><th>precision@k</th><th>best F1</th><th>precision at threshold</th><th>recall at threshold</th><th>F1 at threshold</th></tr>");
+            foreach (var e in evaluations)
+            {
+                var m = e.Metrics;
+                html.Append("<tr><td>").Append(E(e.Name)).Append("</td><td>").Append(F(m.AucPr)).Append("</td><td>").Append(F(m.AucRoc))
+                    .Append("</td><td>").Append(F(m.RecallAt95Precision)).Append("</td><td>").Append(F(m.PrecisionAtK)).Append("</td><td>").Append(F(m.BestF1))
+                    .Append("</td><td>").Append(F(e.Threshold?.Counts.Precision ?? double.NaN)).Append("</td><td>").Append(F(e.Threshold?.Counts.Recall ?? double.NaN))
+                    .Append("</td><td>").Append(F(e.Threshold?.Counts.F1 ?? double.NaN)).Append("</td></tr>");
+            }
+
+            html.Append("<tr class=\"muted\"><td>random score</td><td>").Append(F(baseline.AucPr)).Append("</td><td>").Append(F(baseline.AucRoc))
+                .Append("</td><td>").Append(F(baseline.RecallAt95Precision)).Append("</td><td>").Append(F(baseline.PrecisionAtK)).Append("</td><td>").Append(F(baseline.BestF1))
+                .Append("</td><td></td><td></td><td></td></tr></table>");
+            html.Append("<p class=\"muted\">A random score gets an AUC-PR equal to the anomaly ratio (").Append(F(baseline.AucPr)).Append("); compare with that row, not with 0.</p>");
+            var types = evaluations[0].Metrics.ByType.Keys.ToArray();
+            if (types.Length > 0)
+            {
+                html.Append("<h3>AUC-PR by anomaly type</h3><table><tr><th>score</th>");
+                foreach (var t in types)
+                {
+                    html.Append("<th>").Append(E(t)).Append(" (").Append(evaluations[0].Metrics.ByType[t].Count).Append(")</th>");
+                }
+
+                html.Append("</tr>");
+                foreach (var e in evaluations)
+                {
+                    html.Append("<tr><td>").Append(E(e.Name)).Append("</td>");
+                    foreach (var t in types)
+                    {
+                        html.Append("<td>").Append(F(e.Metrics.ByType[t].AucPr)).Append("</td>");
+                    }
+
+                    html.Append("</tr>");
+                }
+
+                html.Append("</table>");
+            }
+        }
+
+        html.Append("<h2>Most anomalous sequences</h2><table><tr><th>sequence</th><th>combined</th><th>reconstruction</th><th>kl</th><th>flagged</th>")
+            .Append(labels is null ? "" : "<th>truth</th>").Append("<th>strongest channels (share of error)</th><th>highest-error span</th></tr>");
+        foreach (var i in Enumerable.Range(0, data.Count).OrderByDescending(i => combined[i]).Take(10))
+        {
+            var a = Attribution.Of(data.ChannelNames, scores.Parts, i);
+            html.Append("<tr><td>").Append(E(data.Sequences[i].Id)).Append("</td><td>").Append(F(combined[i])).Append("</td><td>").Append(F(scores.Parts.Reconstruction[i]))
+                .Append("</td><td>").Append(F(scores.Parts.Kl[i])).Append("</td><td>").Append(combined[i] > threshold ? "<span class=\"flag\">yes</span>" : "no").Append("</td>");
+            if (data.Labels is not null)
+            {
+                html.Append("<td>").Append(E(data.Labels[i].AnomalyType)).Append("</td>");
+            }
+
+            html.Append("<td>").Append(E(string.Join(", ", a.ChannelShares.Take(3).Select(kv => $"{kv.Key} {kv.Value:P0}")))).Append("</td><td>")
+                .Append(a.SpanStart).Append('-').Append(a.SpanEnd - 1).Append("</td></tr>");
+        }
+
+        html.Append("</table><h2>Figures</h2>");
+        foreach (var (file, caption) in figures)
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(directory, file));
+            html.Append("<figure><img alt=\"").Append(E(caption)).Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(bytes))
+                .Append("\"><figcaption>").Append(E(caption)).Append("</figcaption></figure>");
+        }
+
+        html.Append("<p class=\"muted\">Written by VaeAnomaly. Images are embedded; this file needs no server.</p></body></html>");
+        return html.ToString();
+    }
+}

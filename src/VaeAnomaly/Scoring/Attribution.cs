@@ -1,0 +1,41 @@
+namespace VaeAnomaly.Scoring;
+
+/// <summary>Why a sequence scored high: each channel's share of its reconstruction error and the span where the error peaks.</summary>
+/// <param name="ChannelShares">Channel name to share of the squared error (shares sum to 1), largest first.</param>
+/// <param name="SpanStart">First step of the worst span.</param>
+/// <param name="SpanEnd">One past the last step of the worst span.</param>
+public sealed record Attribution(IReadOnlyList<KeyValuePair<string, double>> ChannelShares, int SpanStart, int SpanEnd)
+{
+    /// <summary>Attributes sequence <paramref name="index"/>'s error.</summary>
+    /// <param name="channels">Channel names.</param>
+    /// <param name="scores">Scores holding per-channel and per-step errors.</param>
+    /// <param name="index">The sequence.</param>
+    /// <param name="spanFraction">Width of the span as a fraction of the sequence (at least 5 steps, at most all).</param>
+    public static Attribution Of(IReadOnlyList<string> channels, SequenceScores scores, int index, double spanFraction = 0.1)
+    {
+        var perChannel = scores.ChannelErrors[index];
+        var total = perChannel.Sum(v => (double)v);
+        var shares = channels.Select((name, c) => new KeyValuePair<string, double>(name, total > 0 ? perChannel[c] / total : 1.0 / channels.Count))
+            .OrderByDescending(kv => kv.Value).ToArray();
+
+        var steps = scores.StepErrors[index];
+        var width = Math.Clamp((int)Math.Round(spanFraction * steps.Length), Math.Min(5, steps.Length), steps.Length);
+        double window = 0;
+        for (var t = 0; t < width; t++)
+        {
+            window += steps[t];
+        }
+
+        var (best, bestStart) = (window, 0);
+        for (var start = 1; start + width <= steps.Length; start++)
+        {
+            window += steps[start + width - 1] - steps[start - 1];
+            if (window > best)
+            {
+                (best, bestStart) = (window, start);
+            }
+        }
+
+        return new Attribution(shares, bestStart, bestStart + width);
+    }
+}
