@@ -1,5 +1,6 @@
 using Spectre.Console;
 using VaeAnomaly.Data;
+using VaeAnomaly.Persistence;
 using VaeAnomaly.Training;
 
 namespace VaeAnomaly.Cli.Commands;
@@ -24,7 +25,7 @@ internal static class CommandRunner
             console.MarkupLine("[yellow]Stopped.[/] Nothing was written.");
             return Cancelled;
         }
-        catch (Exception e) when (e is DataFormatException or ArgumentException or IOException or UnauthorizedAccessException or TrainingDivergedException)
+        catch (Exception e) when (e is DataFormatException or BundleException or ArgumentException or IOException or UnauthorizedAccessException or TrainingDivergedException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return Failed;

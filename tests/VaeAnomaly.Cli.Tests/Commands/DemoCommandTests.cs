@@ -38,6 +38,8 @@ public sealed class DemoCommandTests
         Assert.Contains("recall@95%P", text);
         Assert.Contains("Wall time", text);
         Assert.Empty(Directory.GetDirectories(dir.Path, ".*partial*"));
+        Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(output, "report.html")));
+        Assert.Equal(0.1, metrics.RootElement.GetProperty("random").GetProperty("auc_pr").GetDouble(), 9);
     }
 
     [Fact]

@@ -1,0 +1,103 @@
+using System.Text.Json;
+
+namespace VaeAnomaly.Cli.Tests.Commands;
+
+/// <summary>generate, train, score and evaluate chained as a user would.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class WorkflowCommandTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    private async Task<string> TrainedBundle()
+    {
+        var data = dir.File("data");
+        var (exit, text) = await CliRunner.RunAsync("generate", "synthetic", "--out", data, "--train", "60", "--val", "60", "--test", "40", "--channels", "3", "--min-length", "20", "--max-length", "40", "--seed", "4");
+        Assert.True(exit == 0, text);
+        (exit, text) = await CliRunner.RunAsync("train", "--data", data, "--out", dir.File("bundle"), "--epochs", "2", "--batch-size", "16", "--threshold", "pot");
+        Assert.True(exit == 0, text);
+        return dir.File("bundle");
+    }
+
+    [Fact]
+    public async Task TrainScoreEvaluate_SmallData_WritesBundleScoresAndReport()
+    {
+        // Given
+        var bundle = await TrainedBundle();
+
+        // When
+        var (scoreExit, scoreText) = await CliRunner.RunAsync("score", "--model", bundle, "--data", dir.File("data/test.csv"), "--out", dir.File("scores.csv"), "--top", "3");
+        var (evalExit, evalText) = await CliRunner.RunAsync("evaluate", "--model", bundle, "--data", dir.File("data"), "--out", dir.File("eval"));
+
+        // Then: the bundle
+        Assert.Equal(["history.csv", "model.json", "model.weights"], Directory.GetFiles(bundle).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(bundle, "model.json")));
+        Assert.Equal("pot", manifest.RootElement.GetProperty("default_threshold").GetString());
+        Assert.Equal(60, manifest.RootElement.GetProperty("training_data").GetProperty("train_sequences").GetInt32());
+
+        // the scores: one row per sequence with every score, the threshold and the flag
+        Assert.True(scoreExit == 0, scoreText);
+        var rows = File.ReadAllLines(dir.File("scores.csv"));
+        Assert.Equal("sequence_id,label,anomaly_type,reconstruction,kl,combined,threshold,flag", rows[0]); // test_labels.csv lies beside test.csv
+        Assert.Equal(40, rows.Length - 1);
+        Assert.All(rows.Skip(1), r => Assert.Contains(r.Split(',')[7], new[] { "0", "1" }));
+        Assert.Contains("top 3 by combined score", scoreText);
+
+        // the evaluation
+        Assert.True(evalExit == 0, evalText);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(dir.File("eval/metrics.json")));
+        var combined = metrics.RootElement.GetProperty("combined");
+        Assert.Equal("quantile", combined.GetProperty("threshold").GetProperty("rule").GetString());
+        var confusion = combined.GetProperty("threshold").GetProperty("confusion");
+        Assert.Equal(40, new[] { "tp", "fp", "tn", "fn" }.Sum(k => confusion.GetProperty(k).GetInt32()));
+        Assert.Equal(0.1, metrics.RootElement.GetProperty("random").GetProperty("auc_pr").GetDouble(), 9);
+        var html = File.ReadAllText(dir.File("eval/report.html"));
+        Assert.Contains("data:image/png;base64,", html);
+        Assert.DoesNotContain("src=\"http", html);
+        Assert.DoesNotContain("src=\"sequence", html);
+        foreach (var png in new[] { "loss.png", "histogram.png", "pr.png", "roc.png", "confusion.png", "latent.png", "sequence-1.png" })
+        {
+            Assert.True(new FileInfo(dir.File($"eval/{png}")).Length > 1000, png);
+        }
+    }
+
+    [Fact]
+    public async Task Train_ExistingBundle_RefusedWithoutForceAndKept()
+    {
+        var bundle = await TrainedBundle();
+        var before = File.ReadAllBytes(Path.Combine(bundle, "model.weights"));
+
+        var (exit, text) = await CliRunner.RunAsync("train", "--data", dir.File("data"), "--out", bundle, "--epochs", "1");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--force", text);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(bundle, "model.weights")));
+    }
+
+    [Fact]
+    public async Task Score_ExistingOutput_RefusedWithoutForceThenReplacedWithIt()
+    {
+        var bundle = await TrainedBundle();
+        File.WriteAllText(dir.File("scores.csv"), "mine");
+        File.Copy(dir.File("data/test.csv"), dir.File("unlabelled.csv"));
+
+        var (refused, _) = await CliRunner.RunAsync("score", "--model", bundle, "--data", dir.File("unlabelled.csv"), "--out", dir.File("scores.csv"));
+        Assert.Equal(1, refused);
+        Assert.Equal("mine", File.ReadAllText(dir.File("scores.csv")));
+
+        var (forced, text) = await CliRunner.RunAsync("score", "--model", bundle, "--data", dir.File("unlabelled.csv"), "--out", dir.File("scores.csv"), "--force");
+        Assert.True(forced == 0, text);
+        Assert.StartsWith("sequence_id,reconstruction,kl,combined,threshold,flag", File.ReadAllText(dir.File("scores.csv")));
+    }
+
+    [Fact]
+    public async Task Score_BundleMissing_FailsWithClearMessage()
+    {
+        var (exit, text) = await CliRunner.RunAsync("score", "--model", dir.File("nothing"), "--data", dir.File("x.csv"), "--out", dir.File("s.csv"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("does not exist", text);
+        Assert.False(File.Exists(dir.File("s.csv")));
+    }
+}
