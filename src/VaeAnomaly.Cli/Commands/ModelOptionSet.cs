@@ -38,7 +38,13 @@ internal sealed class ModelOptionSet
 
     public Option<int> McSamples { get; } = new Option<int>("--mc-samples") { Description = "0 scores with the posterior mean; N averages N sampled reconstructions.", DefaultValueFactory = _ => ScoringDefaults.McSamples }.NonNegative();
 
-    public IEnumerable<Option> All => [Epochs, BatchSize, LearningRate, Beta, Latent, KlWarmup, Cosine, LrWarmup, Patience, ClipNorm, Lambda, Combine, McSamples];
+    public Option<int> Window { get; } = new Option<int>("--window") { Description = "0: the model reads whole sequences; W: it trains on W-step windows and scores a sequence from its windows.", DefaultValueFactory = _ => ModelDefaults.Window }.NonNegative();
+
+    public Option<int> WindowStride { get; } = new Option<int>("--window-stride") { Description = "Steps between windows in training and scoring (0: a quarter of the window).", DefaultValueFactory = _ => 0 }.NonNegative();
+
+    public Option<WindowAggregate> Aggregate { get; } = new("--aggregate") { Description = "How window scores become a sequence's score: max (the worst window) or mean.", DefaultValueFactory = _ => ScoringDefaults.Aggregate };
+
+    public IEnumerable<Option> All => [Epochs, BatchSize, LearningRate, Beta, Latent, Window, WindowStride, Aggregate, KlWarmup, Cosine, LrWarmup, Patience, ClipNorm, Lambda, Combine, McSamples];
 
     public void AddTo(Command command)
     {
@@ -48,7 +54,7 @@ internal sealed class ModelOptionSet
         }
     }
 
-    public GruVaeOptions Model(ParseResult r, int seed) => ModelDefaults with { Beta = r.GetValue(Beta), Latent = r.GetValue(Latent), Seed = seed };
+    public GruVaeOptions Model(ParseResult r, int seed) => ModelDefaults with { Beta = r.GetValue(Beta), Latent = r.GetValue(Latent), Window = r.GetValue(Window), Seed = seed };
 
     public TrainerOptions Trainer(ParseResult r, int seed) => new()
     {
@@ -60,8 +66,16 @@ internal sealed class ModelOptionSet
         LearningRateWarmupEpochs = r.GetValue(LrWarmup),
         Patience = r.GetValue(Patience),
         GradientClipNorm = r.GetValue(ClipNorm),
+        WindowStride = r.GetValue(WindowStride),
         Seed = seed,
     };
 
-    public ScoringOptions Scoring(ParseResult r) => new() { Lambda = r.GetValue(Lambda), Combine = r.GetValue(Combine), McSamples = r.GetValue(McSamples) };
+    public ScoringOptions Scoring(ParseResult r) => new()
+    {
+        Lambda = r.GetValue(Lambda),
+        Combine = r.GetValue(Combine),
+        McSamples = r.GetValue(McSamples),
+        WindowStride = r.GetValue(WindowStride),
+        Aggregate = r.GetValue(Aggregate),
+    };
 }

@@ -61,7 +61,7 @@ public sealed class GruVaeDetector : DetectorBase
     {
         var (net, scaler, combiner) = Fitted();
         CheckChannels(data);
-        var parts = GruVaeScorer.Score(net, scaler.Transform(data), scoring.McSamples, model.Seed, scoring.BatchSize);
+        var parts = ScoreScaled(net, scaler.Transform(data));
         return new DetectorScores(parts, combiner.Combine(parts));
     }
 
@@ -76,7 +76,7 @@ public sealed class GruVaeDetector : DetectorBase
     {
         var (net, scaler, _) = Fitted();
         CheckChannels(data);
-        var scaled = GruVaeScorer.Reconstruct(net, scaler.Transform(data), indices);
+        var scaled = GruVaeScorer.Reconstruct(net, scaler.Transform(data), indices, model.Window, ScoreStride);
         var c = data.Channels;
         return scaled.Select(r => r.Select((v, i) => (float)((v * scaler.Std[i % c]) + scaler.Mean[i % c])).ToArray()).ToArray();
     }
@@ -205,9 +205,12 @@ public sealed class GruVaeDetector : DetectorBase
         network?.Dispose();
         Seeding.Apply(model.Seed);
         network = new GruVae(model);
-        History = new Trainer(training).Fit(network, model.Beta, scaledTrain, scaledValidation, progress, ct);
+        var (fitTrain, fitValidation) = model.Window > 0
+            ? (SlidingWindows.Cut(scaledTrain, model.Window, TrainStride).Windows, SlidingWindows.Cut(scaledValidation, model.Window, TrainStride).Windows)
+            : (scaledTrain, scaledValidation);
+        History = new Trainer(training).Fit(network, model.Beta, fitTrain, fitValidation, progress, ct);
 
-        var validationParts = GruVaeScorer.Score(network, scaledValidation, scoring.McSamples, model.Seed, scoring.BatchSize);
+        var validationParts = ScoreScaled(network, scaledValidation);
         Combiner = ScoreCombiner.Fit(validationParts, scoring.Lambda, scoring.Combine);
         Thresholds = new Dictionary<ScoreKind, IReadOnlyDictionary<string, double>>
         {
@@ -226,6 +229,14 @@ public sealed class GruVaeDetector : DetectorBase
             network = null;
         }
     }
+
+    private int TrainStride => training.WindowStride > 0 ? training.WindowStride : Math.Max(1, model.Window / 4);
+
+    private int ScoreStride => scoring.WindowStride > 0 ? scoring.WindowStride : Math.Max(1, model.Window / 4);
+
+    private SequenceScores ScoreScaled(GruVae net, SequenceSet scaled) => model.Window > 0
+        ? GruVaeScorer.ScoreWindows(net, scaled, model.Window, ScoreStride, scoring.Aggregate, scoring.McSamples, model.Seed, scoring.BatchSize)
+        : GruVaeScorer.Score(net, scaled, scoring.McSamples, model.Seed, scoring.BatchSize);
 
     private static string ToolVersion =>
         typeof(GruVaeDetector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";

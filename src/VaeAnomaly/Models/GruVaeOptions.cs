@@ -18,6 +18,12 @@ public sealed record GruVaeOptions
     /// <summary>Weight of the KL term in the beta-ELBO.</summary>
     public double Beta { get; init; } = 3.0;
 
+    /// <summary>
+    /// 0: the model reads whole sequences. W &gt; 0: it is trained on windows of W steps cut from the
+    /// sequences, and a sequence is scored from its windows (see <see cref="Scoring.ScoringOptions"/>).
+    /// </summary>
+    public int Window { get; init; }
+
     /// <summary>Seed of weight initialisation and sampling.</summary>
     public int Seed { get; init; } = 42;
 
@@ -37,6 +43,11 @@ public sealed record GruVaeOptions
         if (Latent < 1)
         {
             throw new ArgumentException($"latent size must be positive, got {Latent}");
+        }
+
+        if (Window < 0)
+        {
+            throw new ArgumentException($"window must be 0 (whole sequences) or positive, got {Window}");
         }
 
         if (Beta < 0 || !double.IsFinite(Beta))

@@ -75,22 +75,109 @@ public static class GruVaeScorer
         return new SequenceScores(rec, kl, steps, channels, latents);
     }
 
+    /// <summary>
+    /// Scores sequences through windows of <paramref name="window"/> steps: each window is scored as a
+    /// sequence, then a sequence's reconstruction and KL are the <paramref name="aggregate"/> of its
+    /// windows', its per-step error the mean over the windows covering each step, and its per-channel
+    /// errors and latent mean those of its worst window.
+    /// </summary>
+    /// <param name="model">A model trained on windows.</param>
+    /// <param name="scaled">Sequences scaled as the training data were.</param>
+    /// <param name="window">Window length.</param>
+    /// <param name="stride">Steps between windows.</param>
+    /// <param name="aggregate">Max or mean over windows.</param>
+    /// <param name="mcSamples">As in <see cref="Score"/>.</param>
+    /// <param name="seed">As in <see cref="Score"/>.</param>
+    /// <param name="batchSize">Windows per inference batch.</param>
+    public static SequenceScores ScoreWindows(GruVae model, SequenceSet scaled, int window, int stride, WindowAggregate aggregate,
+        int mcSamples = 0, int seed = 42, int batchSize = 256)
+    {
+        var cut = SlidingWindows.Cut(scaled, window, stride);
+        var w = Score(model, cut.Windows, mcSamples, seed, batchSize);
+        var n = scaled.Count;
+        var rec = new float[n];
+        var kl = new float[n];
+        var worst = Enumerable.Repeat(-1, n).ToArray();
+        var count = new int[n];
+        var steps = Enumerable.Range(0, n).Select(i => new double[scaled.LengthOf(i)]).ToArray();
+        var cover = Enumerable.Range(0, n).Select(i => new int[scaled.LengthOf(i)]).ToArray();
+        for (var k = 0; k < cut.Owner.Length; k++)
+        {
+            var i = cut.Owner[k];
+            if (aggregate == WindowAggregate.Max)
+            {
+                rec[i] = count[i] == 0 ? w.Reconstruction[k] : Math.Max(rec[i], w.Reconstruction[k]);
+                kl[i] = count[i] == 0 ? w.Kl[k] : Math.Max(kl[i], w.Kl[k]);
+            }
+            else
+            {
+                rec[i] += w.Reconstruction[k];
+                kl[i] += w.Kl[k];
+            }
+
+            if (worst[i] < 0 || w.Reconstruction[k] > w.Reconstruction[worst[i]])
+            {
+                worst[i] = k;
+            }
+
+            count[i]++;
+            for (var t = 0; t < w.StepErrors[k].Length; t++)
+            {
+                steps[i][cut.Start[k] + t] += w.StepErrors[k][t];
+                cover[i][cut.Start[k] + t]++;
+            }
+        }
+
+        if (aggregate == WindowAggregate.Mean)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                rec[i] /= count[i];
+                kl[i] /= count[i];
+            }
+        }
+
+        var stepErrors = Enumerable.Range(0, n).Select(i => steps[i].Select((e, t) => (float)(e / cover[i][t])).ToArray()).ToArray();
+        return new SequenceScores(rec, kl, stepErrors, worst.Select(k => w.ChannelErrors[k]).ToArray(), worst.Select(k => w.LatentMeans[k]).ToArray());
+    }
+
     /// <summary>Posterior-mean reconstructions of some sequences, in scaled units.</summary>
     /// <param name="model">A trained model.</param>
     /// <param name="scaled">Sequences scaled as the training data were.</param>
     /// <param name="indices">Which sequences.</param>
     /// <returns>One row-major (time, channels) array per index, of the sequence's own length.</returns>
-    public static float[][] Reconstruct(GruVae model, SequenceSet scaled, IReadOnlyList<int> indices)
+    /// <param name="window">0 for whole sequences; otherwise the model's window, and each step's reconstruction is the mean over the windows (of stride <paramref name="stride"/>) covering it.</param>
+    /// <param name="stride">Steps between windows.</param>
+    public static float[][] Reconstruct(GruVae model, SequenceSet scaled, IReadOnlyList<int> indices, int window = 0, int stride = 1)
     {
         model.eval();
         using var noGrad = no_grad();
         var result = new float[indices.Count][];
+        var c = scaled.Channels;
         for (var i = 0; i < indices.Count; i++)
         {
-            using var scope = NewDisposeScope();
-            var batch = PaddedBatch.Create(scaled, [indices[i]]);
-            var (mean, _) = model.Encode(batch.X, batch.LastStep);
-            result[i] = model.Decode(mean, batch.X.shape[1]).data<float>().ToArray();
+            var one = new SequenceSet(scaled.ChannelNames, [scaled.Sequences[indices[i]]]);
+            var cut = window > 0 ? SlidingWindows.Cut(one, window, stride) : new SlidingWindows(one, [0], [0]);
+            var sum = new double[scaled.Sequences[indices[i]].Values.Length];
+            var cover = new int[sum.Length / c];
+            for (var k = 0; k < cut.Windows.Count; k++)
+            {
+                using var scope = NewDisposeScope();
+                var batch = PaddedBatch.Create(cut.Windows, [k]);
+                var (mean, _) = model.Encode(batch.X, batch.LastStep);
+                var values = model.Decode(mean, batch.X.shape[1]).data<float>().ToArray();
+                for (var j = 0; j < values.Length; j++)
+                {
+                    sum[(cut.Start[k] * c) + j] += values[j];
+                }
+
+                for (var t = 0; t < values.Length / c; t++)
+                {
+                    cover[cut.Start[k] + t]++;
+                }
+            }
+
+            result[i] = sum.Select((v, j) => (float)(v / cover[j / c])).ToArray();
         }
 
         return result;

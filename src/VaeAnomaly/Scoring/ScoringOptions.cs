@@ -12,6 +12,12 @@ public sealed record ScoringOptions
     /// <summary>0 decodes the posterior mean; N &gt; 0 averages the error over N sampled latents.</summary>
     public int McSamples { get; init; }
 
+    /// <summary>Steps between scored windows when the model reads windows; 0 means a quarter of the window.</summary>
+    public int WindowStride { get; init; }
+
+    /// <summary>How a sequence's window scores become its score.</summary>
+    public WindowAggregate Aggregate { get; init; } = WindowAggregate.Max;
+
     /// <summary>Sequences per inference batch.</summary>
     public int BatchSize { get; init; } = 256;
 }

@@ -27,6 +27,9 @@ public sealed record TrainerOptions
     /// <summary>Stop after this many epochs without a better validation loss; 0 disables early stopping.</summary>
     public int Patience { get; init; } = 5;
 
+    /// <summary>Steps between training windows when the model reads windows; 0 means a quarter of the window.</summary>
+    public int WindowStride { get; init; }
+
     /// <summary>Seed of batch order and sampling.</summary>
     public int Seed { get; init; } = 42;
 
@@ -43,9 +46,9 @@ public sealed record TrainerOptions
             throw new ArgumentException($"learning rate must be a positive number, got {LearningRate}");
         }
 
-        if (GradientClipNorm < 0 || KlWarmupEpochs < 0 || LearningRateWarmupEpochs < 0 || Patience < 0)
+        if (GradientClipNorm < 0 || KlWarmupEpochs < 0 || LearningRateWarmupEpochs < 0 || Patience < 0 || WindowStride < 0)
         {
-            throw new ArgumentException("clip norm, warm-up epochs and patience must not be negative");
+            throw new ArgumentException("clip norm, warm-up epochs, patience and window stride must not be negative");
         }
     }
 

@@ -1,0 +1,57 @@
+namespace VaeAnomaly.Data;
+
+/// <summary>Fixed-length windows cut from sequences, remembering where each came from.</summary>
+/// <param name="Windows">The windows as sequences (ids <c>id@start</c>); a sequence shorter than the window is one window.</param>
+/// <param name="Owner">Index of each window's source sequence.</param>
+/// <param name="Start">First step of each window in its source.</param>
+public sealed record SlidingWindows(SequenceSet Windows, int[] Owner, int[] Start)
+{
+    /// <summary>Cuts windows of <paramref name="length"/> steps every <paramref name="stride"/> steps; the last window of a sequence always ends at its last step.</summary>
+    /// <param name="set">Source sequences.</param>
+    /// <param name="length">Window length in steps.</param>
+    /// <param name="stride">Steps between window starts.</param>
+    public static SlidingWindows Cut(SequenceSet set, int length, int stride)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
+        var c = set.Channels;
+        var windows = new List<Sequence>();
+        var owner = new List<int>();
+        var start = new List<int>();
+        for (var i = 0; i < set.Count; i++)
+        {
+            var source = set.Sequences[i];
+            var steps = set.LengthOf(i);
+            foreach (var s in Starts(steps, length, stride))
+            {
+                var width = Math.Min(length, steps);
+                windows.Add(new Sequence($"{source.Id}@{s}", source.Values.AsSpan(s * c, width * c).ToArray()));
+                owner.Add(i);
+                start.Add(s);
+            }
+        }
+
+        return new SlidingWindows(new SequenceSet(set.ChannelNames, windows), [.. owner], [.. start]);
+    }
+
+    /// <summary>Window starts for a sequence of <paramref name="steps"/> steps: 0, stride, 2 stride, ..., and steps - length.</summary>
+    /// <param name="steps">Sequence length.</param>
+    /// <param name="length">Window length.</param>
+    /// <param name="stride">Steps between starts.</param>
+    public static IEnumerable<int> Starts(int steps, int length, int stride)
+    {
+        if (steps <= length)
+        {
+            yield return 0;
+            yield break;
+        }
+
+        var last = steps - length;
+        for (var s = 0; s < last; s += stride)
+        {
+            yield return s;
+        }
+
+        yield return last;
+    }
+}
