@@ -19,6 +19,7 @@ public static class VaeAnomalyCli
         root.Subcommands.Add(TrainCommand.Create(console));
         root.Subcommands.Add(ScoreCommand.Create(console));
         root.Subcommands.Add(EvaluateCommand.Create(console));
+        root.Subcommands.Add(StudyCommand.Create(console));
         return root;
     }
 }

@@ -37,20 +37,22 @@ internal static class DemoCommand
             StagedDirectory.EnsureWritable(r.GetValue(outDir)!, r.GetValue(force));
 
             var dataOptions = (isQuick ? QuickData : new SyntheticOptions()) with { Seed = runSeed };
-            var trainer = model.Trainer(r, runSeed);
-            if (isQuick && r.GetResult(model.Epochs) is not { Implicit: false })
+            var configuration = model.Resolve(r, runSeed);
+            if (isQuick && !ModelOptionSet.Given(r, model.Epochs))
             {
-                trainer = trainer with { Epochs = QuickEpochs };
+                configuration = configuration with { Training = configuration.Training with { Epochs = QuickEpochs } };
             }
+
+            var trainer = configuration.Training;
 
             var data = new SyntheticGenerator(dataOptions).Generate();
             var generated = clock.Elapsed;
             console.MarkupLineInterpolated(
                 $"synthetic-v1, seed {runSeed}: {data.Train.Set.Count} train / {data.Validation.Set.Count} val / {data.Test.Set.Count} test sequences, {data.Test.Set.Labels!.Count(l => l.IsAnomaly)} test anomalies, lengths {dataOptions.MinLength}-{dataOptions.MaxLength}, {dataOptions.Channels} channels.");
-            var modelOptions = model.Model(r, runSeed);
-            var scoring = model.Scoring(r);
+            var modelOptions = configuration.Model;
+            var scoring = configuration.Scoring;
             console.MarkupLineInterpolated(
-                $"GRU-VAE: encoder GRU {modelOptions.EncoderSizes[0]}, {modelOptions.EncoderSizes[1]}; latent {modelOptions.Latent}; decoder GRU {modelOptions.DecoderSizes[0]}, {modelOptions.DecoderSizes[1]}; beta {modelOptions.Beta}; up to {trainer.Epochs} epochs, batch {trainer.BatchSize}, lr {trainer.LearningRate}.");
+                $"GRU-VAE ({configuration.Name} configuration): encoder GRU {modelOptions.EncoderSizes[0]}, {modelOptions.EncoderSizes[1]}; latent {modelOptions.Latent}; decoder GRU {modelOptions.DecoderSizes[0]}, {modelOptions.DecoderSizes[1]}; beta {modelOptions.Beta}; {(modelOptions.Window > 0 ? $"{modelOptions.Window}-step windows, sequence score = {scoring.Aggregate.ToString().ToLowerInvariant()} over windows" : "whole sequences")}; up to {trainer.Epochs} epochs, batch {trainer.BatchSize}, lr {trainer.LearningRate}.");
 
             using var detector = new GruVaeDetector(modelOptions, trainer, scoring);
             var trainClock = Stopwatch.StartNew();

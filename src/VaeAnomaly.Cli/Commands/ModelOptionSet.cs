@@ -1,50 +1,53 @@
 using System.CommandLine;
-using VaeAnomaly.Models;
+using VaeAnomaly.Detectors;
 using VaeAnomaly.Scoring;
-using VaeAnomaly.Training;
 
 namespace VaeAnomaly.Cli.Commands;
 
-/// <summary>The GRU-VAE's model, training and scoring options, shared by every command that trains.</summary>
+/// <summary>
+/// The GRU-VAE's model, training and scoring options, shared by every command that trains. A run starts
+/// from the named configuration of <c>--config</c>; each option given on the command line overrides it.
+/// </summary>
 internal sealed class ModelOptionSet
 {
-    private static readonly GruVaeOptions ModelDefaults = new();
-    private static readonly TrainerOptions TrainerDefaults = new();
-    private static readonly ScoringOptions ScoringDefaults = new();
+    public Option<string> Config { get; } = CreateConfig();
 
-    public Option<int> Epochs { get; } = new Option<int>("--epochs") { Description = "Largest number of training epochs.", DefaultValueFactory = _ => TrainerDefaults.Epochs }.Positive();
+    public Option<int> Epochs { get; } = new Option<int>("--epochs") { Description = "Largest number of training epochs." }.Positive();
 
-    public Option<int> BatchSize { get; } = new Option<int>("--batch-size") { Description = "Sequences per training batch.", DefaultValueFactory = _ => TrainerDefaults.BatchSize }.Positive();
+    public Option<int> BatchSize { get; } = new Option<int>("--batch-size") { Description = "Sequences (or windows) per training batch." }.Positive();
 
-    public Option<double> LearningRate { get; } = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => TrainerDefaults.LearningRate }.InRange(0, 10, minInclusive: false);
+    public Option<double> LearningRate { get; } = new Option<double>("--lr") { Description = "Adam learning rate." }.InRange(0, 10, minInclusive: false);
 
-    public Option<double> Beta { get; } = new Option<double>("--beta") { Description = "KL weight of the beta-ELBO.", DefaultValueFactory = _ => ModelDefaults.Beta }.InRange(0, 1000);
+    public Option<double> Beta { get; } = new Option<double>("--beta") { Description = "KL weight of the beta-ELBO." }.InRange(0, 1000);
 
-    public Option<int> Latent { get; } = new Option<int>("--latent") { Description = "Latent dimensions.", DefaultValueFactory = _ => ModelDefaults.Latent }.Positive();
+    public Option<int> Latent { get; } = new Option<int>("--latent") { Description = "Latent dimensions." }.Positive();
 
-    public Option<int> KlWarmup { get; } = new Option<int>("--kl-warmup") { Description = "Epochs over which beta rises linearly from 0 (0: off).", DefaultValueFactory = _ => TrainerDefaults.KlWarmupEpochs }.NonNegative();
+    public Option<int> Window { get; } = new Option<int>("--window") { Description = "0: the model reads whole sequences; W: it trains on W-step windows and scores a sequence from its windows." }.NonNegative();
+
+    public Option<int> TrainStride { get; } = new Option<int>("--train-stride") { Description = "Steps between training windows (0: a quarter of the window)." }.NonNegative();
+
+    public Option<int> ScoreStride { get; } = new Option<int>("--score-stride") { Description = "Steps between scored windows (0: a quarter of the window)." }.NonNegative();
+
+    public Option<WindowAggregate> Aggregate { get; } = new("--aggregate") { Description = "How window scores become a sequence's score: max (the worst window) or mean." };
+
+    public Option<int> KlWarmup { get; } = new Option<int>("--kl-warmup") { Description = "Epochs over which beta rises linearly from 0 (0: off)." }.NonNegative();
 
     public Option<bool> Cosine { get; } = new("--cosine") { Description = "Cosine learning-rate decay (with --lr-warmup epochs of linear warm-up)." };
 
-    public Option<int> LrWarmup { get; } = new Option<int>("--lr-warmup") { Description = "Linear learning-rate warm-up epochs under --cosine.", DefaultValueFactory = _ => 0 }.NonNegative();
+    public Option<int> LrWarmup { get; } = new Option<int>("--lr-warmup") { Description = "Linear learning-rate warm-up epochs under --cosine." }.NonNegative();
 
-    public Option<int> Patience { get; } = new Option<int>("--patience") { Description = "Early stopping: epochs without a better validation loss (0: off).", DefaultValueFactory = _ => TrainerDefaults.Patience }.NonNegative();
+    public Option<int> Patience { get; } = new Option<int>("--patience") { Description = "Early stopping: epochs without a better validation loss (0: off)." }.NonNegative();
 
-    public Option<double> ClipNorm { get; } = new Option<double>("--clip-norm") { Description = "Gradient-norm clipping (0: off).", DefaultValueFactory = _ => TrainerDefaults.GradientClipNorm }.InRange(0, 1e6);
+    public Option<double> ClipNorm { get; } = new Option<double>("--clip-norm") { Description = "Gradient-norm clipping (0: off)." }.InRange(0, 1e6);
 
-    public Option<double> Lambda { get; } = new Option<double>("--lambda") { Description = "Weight of KL in the combined score.", DefaultValueFactory = _ => ScoringDefaults.Lambda }.InRange(0, 1000);
+    public Option<double> Lambda { get; } = new Option<double>("--lambda") { Description = "Weight of KL in the combined score." }.InRange(0, 1000);
 
-    public Option<CombineMode> Combine { get; } = new("--combine") { Description = "standardized: z_rec + lambda * z_kl on validation statistics; raw: rec + lambda * kl.", DefaultValueFactory = _ => ScoringDefaults.Combine };
+    public Option<CombineMode> Combine { get; } = new("--combine") { Description = "standardized: z_rec + lambda * z_kl on validation statistics; raw: rec + lambda * kl." };
 
-    public Option<int> McSamples { get; } = new Option<int>("--mc-samples") { Description = "0 scores with the posterior mean; N averages N sampled reconstructions.", DefaultValueFactory = _ => ScoringDefaults.McSamples }.NonNegative();
+    public Option<int> McSamples { get; } = new Option<int>("--mc-samples") { Description = "0 scores with the posterior mean; N averages N sampled reconstructions." }.NonNegative();
 
-    public Option<int> Window { get; } = new Option<int>("--window") { Description = "0: the model reads whole sequences; W: it trains on W-step windows and scores a sequence from its windows.", DefaultValueFactory = _ => ModelDefaults.Window }.NonNegative();
-
-    public Option<int> WindowStride { get; } = new Option<int>("--window-stride") { Description = "Steps between windows in training and scoring (0: a quarter of the window).", DefaultValueFactory = _ => 0 }.NonNegative();
-
-    public Option<WindowAggregate> Aggregate { get; } = new("--aggregate") { Description = "How window scores become a sequence's score: max (the worst window) or mean.", DefaultValueFactory = _ => ScoringDefaults.Aggregate };
-
-    public IEnumerable<Option> All => [Epochs, BatchSize, LearningRate, Beta, Latent, Window, WindowStride, Aggregate, KlWarmup, Cosine, LrWarmup, Patience, ClipNorm, Lambda, Combine, McSamples];
+    public IEnumerable<Option> All =>
+        [Config, Epochs, BatchSize, LearningRate, Beta, Latent, Window, TrainStride, ScoreStride, Aggregate, KlWarmup, Cosine, LrWarmup, Patience, ClipNorm, Lambda, Combine, McSamples];
 
     public void AddTo(Command command)
     {
@@ -54,28 +57,54 @@ internal sealed class ModelOptionSet
         }
     }
 
-    public GruVaeOptions Model(ParseResult r, int seed) => ModelDefaults with { Beta = r.GetValue(Beta), Latent = r.GetValue(Latent), Window = r.GetValue(Window), Seed = seed };
-
-    public TrainerOptions Trainer(ParseResult r, int seed) => new()
+    /// <summary>The configuration with every option given on the command line applied.</summary>
+    public GruVaeConfiguration Resolve(ParseResult r, int seed)
     {
-        Epochs = r.GetValue(Epochs),
-        BatchSize = r.GetValue(BatchSize),
-        LearningRate = r.GetValue(LearningRate),
-        KlWarmupEpochs = r.GetValue(KlWarmup),
-        CosineSchedule = r.GetValue(Cosine),
-        LearningRateWarmupEpochs = r.GetValue(LrWarmup),
-        Patience = r.GetValue(Patience),
-        GradientClipNorm = r.GetValue(ClipNorm),
-        WindowStride = r.GetValue(WindowStride),
-        Seed = seed,
-    };
+        var c = GruVaeConfiguration.Named(r.GetValue(Config)!);
+        var model = c.Model with
+        {
+            Beta = Pick(r, Beta, c.Model.Beta),
+            Latent = Pick(r, Latent, c.Model.Latent),
+            Window = Pick(r, Window, c.Model.Window),
+            Seed = seed,
+        };
+        var training = c.Training with
+        {
+            Epochs = Pick(r, Epochs, c.Training.Epochs),
+            BatchSize = Pick(r, BatchSize, c.Training.BatchSize),
+            LearningRate = Pick(r, LearningRate, c.Training.LearningRate),
+            KlWarmupEpochs = Pick(r, KlWarmup, c.Training.KlWarmupEpochs),
+            CosineSchedule = Pick(r, Cosine, c.Training.CosineSchedule),
+            LearningRateWarmupEpochs = Pick(r, LrWarmup, c.Training.LearningRateWarmupEpochs),
+            Patience = Pick(r, Patience, c.Training.Patience),
+            GradientClipNorm = Pick(r, ClipNorm, c.Training.GradientClipNorm),
+            WindowStride = Pick(r, TrainStride, c.Training.WindowStride),
+            Seed = seed,
+        };
+        var scoring = c.Scoring with
+        {
+            Lambda = Pick(r, Lambda, c.Scoring.Lambda),
+            Combine = Pick(r, Combine, c.Scoring.Combine),
+            McSamples = Pick(r, McSamples, c.Scoring.McSamples),
+            WindowStride = Pick(r, ScoreStride, c.Scoring.WindowStride),
+            Aggregate = Pick(r, Aggregate, c.Scoring.Aggregate),
+        };
+        return c with { Model = model, Training = training, Scoring = scoring };
+    }
 
-    public ScoringOptions Scoring(ParseResult r) => new()
+    /// <summary>True when the user gave <paramref name="option"/>.</summary>
+    public static bool Given(ParseResult r, Option option) => r.GetResult(option) is { Implicit: false };
+
+    private static T Pick<T>(ParseResult r, Option<T> option, T fallback) => Given(r, option) ? r.GetValue(option)! : fallback;
+
+    private static Option<string> CreateConfig()
     {
-        Lambda = r.GetValue(Lambda),
-        Combine = r.GetValue(Combine),
-        McSamples = r.GetValue(McSamples),
-        WindowStride = r.GetValue(WindowStride),
-        Aggregate = r.GetValue(Aggregate),
-    };
+        var option = new Option<string>("--config")
+        {
+            Description = "Starting configuration: default (windows of 32 steps, worst-window score) or seed (the plain whole-sequence model the project started from).",
+            DefaultValueFactory = _ => GruVaeConfiguration.Default.Name,
+        };
+        option.AcceptOnlyFromAmong([.. GruVaeConfiguration.All.Select(c => c.Name)]);
+        return option;
+    }
 }

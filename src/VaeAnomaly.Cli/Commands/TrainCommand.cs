@@ -33,8 +33,9 @@ internal static class TrainCommand
             var (train, validation) = DataPaths.ReadTrainingFolder(r.GetValue(data)!);
             console.MarkupLineInterpolated($"Read {train.Count} training and {validation.Count} validation sequences, {train.Channels} channels ({string.Join(", ", train.ChannelNames)}).");
             var runSeed = r.GetValue(seed);
-            var trainer = model.Trainer(r, runSeed);
-            using var detector = new GruVaeDetector(model.Model(r, runSeed), trainer, model.Scoring(r), ThresholdRules.Create(r.GetValue(threshold)!));
+            var configuration = model.Resolve(r, runSeed);
+            var trainer = configuration.Training;
+            using var detector = new GruVaeDetector(configuration.Model, trainer, configuration.Scoring, ThresholdRules.Create(r.GetValue(threshold)!));
             EpochReporter.Run(console, trainer.Epochs, progress =>
             {
                 detector.Fit(train, validation, progress, token);

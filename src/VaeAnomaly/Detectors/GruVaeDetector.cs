@@ -150,8 +150,7 @@ public sealed class GruVaeDetector : DetectorBase
         }
 
         var detector = new GruVaeDetector(options, manifest.TrainerOptions, manifest.Scoring, rule);
-        Seeding.Apply(options.Seed);
-        var net = new GruVae(options);
+        var net = Seeding.Build(options.Seed, () => new GruVae(options));
         var expected = ParameterShapes(net);
         foreach (var (name, shape) in expected)
         {
@@ -203,8 +202,7 @@ public sealed class GruVaeDetector : DetectorBase
         var scaledValidation = Scaler.Transform(validation);
 
         network?.Dispose();
-        Seeding.Apply(model.Seed);
-        network = new GruVae(model);
+        network = Seeding.Build(model.Seed, () => new GruVae(model));
         var (fitTrain, fitValidation) = model.Window > 0
             ? (SlidingWindows.Cut(scaledTrain, model.Window, TrainStride).Windows, SlidingWindows.Cut(scaledValidation, model.Window, TrainStride).Windows)
             : (scaledTrain, scaledValidation);

@@ -17,6 +17,9 @@ public sealed class GruVae : nn.Module<Tensor, Tensor, VaeOutput>
     private readonly GRU encoder1, encoder2, decoder1, decoder2;
     private readonly Linear toMean, toLogVar, fromLatent, toOutput;
 
+    // The model's own random source for z in training, so runs in parallel threads stay repeatable.
+    private readonly Generator sampler;
+
     /// <summary>Builds the network with freshly initialised weights (seed them with <c>torch.manual_seed</c> first).</summary>
     /// <param name="o">Sizes; <see cref="GruVaeOptions.Channels"/> must be set.</param>
     public GruVae(GruVaeOptions o) : base(nameof(GruVae))
@@ -30,6 +33,7 @@ public sealed class GruVae : nn.Module<Tensor, Tensor, VaeOutput>
         decoder1 = nn.GRU(o.DecoderSizes[0], o.DecoderSizes[0], batchFirst: true);
         decoder2 = nn.GRU(o.DecoderSizes[0], o.DecoderSizes[1], batchFirst: true);
         toOutput = nn.Linear(o.DecoderSizes[1], o.Channels);
+        sampler = new Generator((ulong)o.Seed);
         RegisterComponents();
     }
 
@@ -39,7 +43,7 @@ public sealed class GruVae : nn.Module<Tensor, Tensor, VaeOutput>
     public override VaeOutput forward(Tensor x, Tensor lastStep)
     {
         var (mean, logVar) = Encode(x, lastStep);
-        var z = training ? Reparameterise(mean, logVar) : mean;
+        var z = training ? Reparameterise(mean, logVar, sampler) : mean;
         return new VaeOutput(Decode(z, x.shape[1]), mean, logVar);
     }
 
@@ -64,6 +68,17 @@ public sealed class GruVae : nn.Module<Tensor, Tensor, VaeOutput>
         var start = fromLatent.call(z).unsqueeze(1).expand(-1, steps, -1);     // (batch, steps, 32)
         var (y, _) = decoder2.call(decoder1.call(start).Item1);                // (batch, steps, 64)
         return toOutput.call(y);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            sampler.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>z = mean + eps * exp(logVar / 2), eps ~ N(0, I): differentiable in mean and logVar.</summary>
