@@ -24,6 +24,8 @@ internal sealed class ModelOptionSet
 
     public Option<int> Window { get; } = new Option<int>("--window") { Description = "0: the model reads whole sequences; W: it trains on W-step windows and scores a sequence from its windows." }.NonNegative();
 
+    public Option<int> TimeFeatures { get; } = new Option<int>("--time-features") { Description = "Sine/cosine pairs of the time step given to the decoder (0: none)." }.NonNegative();
+
     public Option<int> TrainStride { get; } = new Option<int>("--train-stride") { Description = "Steps between training windows (0: a quarter of the window)." }.NonNegative();
 
     public Option<int> ScoreStride { get; } = new Option<int>("--score-stride") { Description = "Steps between scored windows (0: a quarter of the window)." }.NonNegative();
@@ -47,7 +49,7 @@ internal sealed class ModelOptionSet
     public Option<int> McSamples { get; } = new Option<int>("--mc-samples") { Description = "0 scores with the posterior mean; N averages N sampled reconstructions." }.NonNegative();
 
     public IEnumerable<Option> All =>
-        [Config, Epochs, BatchSize, LearningRate, Beta, Latent, Window, TrainStride, ScoreStride, Aggregate, KlWarmup, Cosine, LrWarmup, Patience, ClipNorm, Lambda, Combine, McSamples];
+        [Config, Epochs, BatchSize, LearningRate, Beta, Latent, Window, TimeFeatures, TrainStride, ScoreStride, Aggregate, KlWarmup, Cosine, LrWarmup, Patience, ClipNorm, Lambda, Combine, McSamples];
 
     public void AddTo(Command command)
     {
@@ -66,6 +68,7 @@ internal sealed class ModelOptionSet
             Beta = Pick(r, Beta, c.Model.Beta),
             Latent = Pick(r, Latent, c.Model.Latent),
             Window = Pick(r, Window, c.Model.Window),
+            TimeFeatures = Pick(r, TimeFeatures, c.Model.TimeFeatures),
             Seed = seed,
         };
         var training = c.Training with

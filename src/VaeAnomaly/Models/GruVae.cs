@@ -19,6 +19,7 @@ public sealed class GruVae : nn.Module<Tensor, Tensor, VaeOutput>
 
     // The model's own random source for z in training, so runs in parallel threads stay repeatable.
     private readonly Generator sampler;
+    private readonly int timeFeatures;
 
     /// <summary>Builds the network with freshly initialised weights (seed them with <c>torch.manual_seed</c> first).</summary>
     /// <param name="o">Sizes; <see cref="GruVaeOptions.Channels"/> must be set.</param>
@@ -30,7 +31,8 @@ public sealed class GruVae : nn.Module<Tensor, Tensor, VaeOutput>
         toMean = nn.Linear(o.EncoderSizes[1], o.Latent);
         toLogVar = nn.Linear(o.EncoderSizes[1], o.Latent);
         fromLatent = nn.Linear(o.Latent, o.DecoderSizes[0]);
-        decoder1 = nn.GRU(o.DecoderSizes[0], o.DecoderSizes[0], batchFirst: true);
+        timeFeatures = o.TimeFeatures;
+        decoder1 = nn.GRU(o.DecoderSizes[0] + (2 * o.TimeFeatures), o.DecoderSizes[0], batchFirst: true);
         decoder2 = nn.GRU(o.DecoderSizes[0], o.DecoderSizes[1], batchFirst: true);
         toOutput = nn.Linear(o.DecoderSizes[1], o.Channels);
         sampler = new Generator((ulong)o.Seed);
@@ -66,8 +68,26 @@ public sealed class GruVae : nn.Module<Tensor, Tensor, VaeOutput>
     public Tensor Decode(Tensor z, long steps)
     {
         var start = fromLatent.call(z).unsqueeze(1).expand(-1, steps, -1);     // (batch, steps, 32)
+        if (timeFeatures > 0)
+        {
+            start = cat([start, TimeEncoding(steps, timeFeatures, z.dtype).unsqueeze(0).expand(z.shape[0], -1, -1)], 2);
+        }
+
         var (y, _) = decoder2.call(decoder1.call(start).Item1);                // (batch, steps, 64)
         return toOutput.call(y);
+    }
+
+    /// <summary>sin and cos of 2 pi t / P for P = 8, 16, 32, ... (<paramref name="pairs"/> periods).</summary>
+    /// <param name="steps">Time steps.</param>
+    /// <param name="pairs">Number of periods.</param>
+    /// <param name="dtype">Element type.</param>
+    /// <returns>(steps, 2 * pairs).</returns>
+    public static Tensor TimeEncoding(long steps, int pairs, ScalarType dtype)
+    {
+        var t = arange(steps, dtype: dtype).unsqueeze(1);                              // (steps, 1)
+        var periods = tensor(Enumerable.Range(0, pairs).Select(k => (float)Math.Pow(2, k + 3)).ToArray()).to(dtype).unsqueeze(0);
+        var angle = 2 * Math.PI * t / periods;                                          // (steps, pairs)
+        return cat([angle.sin(), angle.cos()], 1);
     }
 
     /// <inheritdoc />

@@ -24,6 +24,13 @@ public sealed record GruVaeOptions
     /// </summary>
     public int Window { get; init; }
 
+    /// <summary>
+    /// Number of sine/cosine pairs of the time step (periods 8, 16, 32, ... steps) given to the decoder
+    /// beside the latent projection, so it can place the pattern in time; 0 gives it the latent only.
+    /// Only the step index is given, never the observed values.
+    /// </summary>
+    public int TimeFeatures { get; init; }
+
     /// <summary>Seed of weight initialisation and sampling.</summary>
     public int Seed { get; init; } = 42;
 
@@ -43,6 +50,11 @@ public sealed record GruVaeOptions
         if (Latent < 1)
         {
             throw new ArgumentException($"latent size must be positive, got {Latent}");
+        }
+
+        if (TimeFeatures is < 0 or > 16)
+        {
+            throw new ArgumentException($"time features must lie in 0..16, got {TimeFeatures}");
         }
 
         if (Window < 0)
