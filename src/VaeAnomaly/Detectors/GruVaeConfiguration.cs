@@ -18,9 +18,14 @@ public sealed record GruVaeConfiguration(string Name, GruVaeOptions Model, Train
     public static GruVaeConfiguration Seed { get; } = new("seed", new GruVaeOptions(), new TrainerOptions(), new ScoringOptions());
 
     /// <summary>
-    /// The default: the same GRU-VAE trained on 32-step windows, a sequence scored by its worst window.
+    /// The default: the same GRU-VAE trained on 32-step windows (stride 16) with five sine/cosine pairs
+    /// of the step index given to the decoder; a sequence is scored by its worst window (stride 8).
     /// </summary>
-    public static GruVaeConfiguration Default { get; } = new("default", new GruVaeOptions { Window = 32 }, new TrainerOptions { WindowStride = 16 }, new ScoringOptions { WindowStride = 8 });
+    public static GruVaeConfiguration Default { get; } = new(
+        "default",
+        new GruVaeOptions { Window = 32, TimeFeatures = 5 },
+        new TrainerOptions { WindowStride = 16 },
+        new ScoringOptions { WindowStride = 8 });
 
     /// <summary>Every named configuration.</summary>
     public static IReadOnlyList<GruVaeConfiguration> All { get; } = [Default, Seed];

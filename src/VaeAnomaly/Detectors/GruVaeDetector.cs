@@ -1,5 +1,6 @@
 using System.Reflection;
 using VaeAnomaly.Data;
+using VaeAnomaly.Evaluation;
 using VaeAnomaly.Models;
 using VaeAnomaly.Persistence;
 using VaeAnomaly.Reporting;
@@ -35,6 +36,12 @@ public sealed class GruVaeDetector : DetectorBase
 
     /// <summary>The scaler fitted on the training split.</summary>
     public Standardizer? Scaler { get; private set; }
+
+    /// <summary>Decoder variance and the distribution of training posterior means, for the latent and likelihood scores.</summary>
+    public LatentScoring? Latent { get; private set; }
+
+    /// <summary>KL per latent dimension and active units on the validation data (posterior collapse at a glance).</summary>
+    public LatentUsage? ValidationLatentUsage { get; private set; }
 
     /// <summary>The combiner fitted on validation scores.</summary>
     public ScoreCombiner? Combiner { get; private set; }
@@ -102,6 +109,8 @@ public sealed class GruVaeDetector : DetectorBase
             Scoring = scoring,
             Scaler = scaler,
             Combiner = combiner,
+            Latent = Latent!,
+            ValidationLatentUsage = ValidationLatentUsage!,
             Thresholds = Thresholds.ToDictionary(kv => kv.Key.Name(), kv => kv.Value),
             DefaultThreshold = Rule.Name,
             TrainingData = TrainingData!,
@@ -174,6 +183,14 @@ public sealed class GruVaeDetector : DetectorBase
         detector.network = net;
         detector.Scaler = manifest.Scaler;
         detector.Combiner = manifest.Combiner;
+        detector.Latent = manifest.Latent;
+        detector.ValidationLatentUsage = manifest.ValidationLatentUsage;
+        if (manifest.Latent.DecoderVariance.Length != options.Channels || manifest.Latent.Mahalanobis.Mean.Length != options.Latent
+            || manifest.Latent.Mahalanobis.Precision.Length != options.Latent * options.Latent)
+        {
+            net.Dispose();
+            throw new BundleException(directory, "model.json is inconsistent: the latent scoring parameters do not match the channels and latent size");
+        }
         detector.Channels = manifest.Channels;
         detector.LengthRange = (manifest.MinLength, manifest.MaxLength);
         detector.TrainingData = manifest.TrainingData;
@@ -208,14 +225,20 @@ public sealed class GruVaeDetector : DetectorBase
             : (scaledTrain, scaledValidation);
         History = new Trainer(training).Fit(network, model.Beta, fitTrain, fitValidation, progress, ct);
 
+        // The Gaussian decoder's variance per channel is the validation mean squared error (its maximum-
+        // likelihood value for the fixed decoder mean); the Mahalanobis model is fitted on training posterior means.
+        var validationUnits = GruVaeScorer.Score(network, fitValidation, 0, model.Seed, scoring.BatchSize);
+        var variance = Enumerable.Range(0, train.Channels).Select(ch => Math.Max(1e-6, validationUnits.ChannelErrors.Average(e => (double)e[ch]))).ToArray();
+        var trainingMeans = GruVaeScorer.Score(network, fitTrain, 0, model.Seed, scoring.BatchSize).LatentMeans;
+        Latent = new LatentScoring(variance, MahalanobisModel.Fit(trainingMeans), scoring.ImportanceSamples);
+        ValidationLatentUsage = LatentUsage.Compute(validationUnits.LatentMeans, validationUnits.LatentLogVars);
+
         var validationParts = ScoreScaled(network, scaledValidation);
         Combiner = ScoreCombiner.Fit(validationParts, scoring.Lambda, scoring.Combine);
-        Thresholds = new Dictionary<ScoreKind, IReadOnlyDictionary<string, double>>
-        {
-            [ScoreKind.Reconstruction] = ThresholdRules.FitAll(validationParts.Reconstruction),
-            [ScoreKind.Kl] = ThresholdRules.FitAll(validationParts.Kl),
-            [ScoreKind.Combined] = ThresholdRules.FitAll(Combiner.Combine(validationParts)),
-        };
+        var validationCombined = Combiner.Combine(validationParts);
+        Thresholds = ScoreKinds.All.ToDictionary(
+            kind => kind,
+            kind => ThresholdRules.FitAll(kind == ScoreKind.Combined ? validationCombined : validationParts.Of(kind)));
     }
 
     /// <inheritdoc />
@@ -233,8 +256,8 @@ public sealed class GruVaeDetector : DetectorBase
     private int ScoreStride => scoring.WindowStride > 0 ? scoring.WindowStride : Math.Max(1, model.Window / 4);
 
     private SequenceScores ScoreScaled(GruVae net, SequenceSet scaled) => model.Window > 0
-        ? GruVaeScorer.ScoreWindows(net, scaled, model.Window, ScoreStride, scoring.Aggregate, scoring.McSamples, model.Seed, scoring.BatchSize)
-        : GruVaeScorer.Score(net, scaled, scoring.McSamples, model.Seed, scoring.BatchSize);
+        ? GruVaeScorer.ScoreWindows(net, scaled, model.Window, ScoreStride, scoring.Aggregate, scoring.McSamples, model.Seed, scoring.BatchSize, Latent)
+        : GruVaeScorer.Score(net, scaled, scoring.McSamples, model.Seed, scoring.BatchSize, Latent);
 
     private static string ToolVersion =>
         typeof(GruVaeDetector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";

@@ -50,6 +50,12 @@ public sealed record BundleManifest
     /// <summary>Standardisation of the combined score, fitted on validation scores.</summary>
     public required ScoreCombiner Combiner { get; init; }
 
+    /// <summary>Decoder variance and training latent distribution of the likelihood and Mahalanobis scores.</summary>
+    public required LatentScoring Latent { get; init; }
+
+    /// <summary>KL per latent dimension and active units on the validation data.</summary>
+    public required Evaluation.LatentUsage ValidationLatentUsage { get; init; }
+
     /// <summary>Score kind name to threshold rule name to threshold, fitted on validation scores only.</summary>
     public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Thresholds { get; init; }
 

@@ -43,9 +43,17 @@ public static class EvaluationReport
     {
         var labels = Labels(data);
         var evaluations = labels is null ? null : Evaluate(detector, data, scores, rule);
+        var separation = labels is not null && labels.Any(l => l) && labels.Any(l => !l)
+            ? LatentSeparation.Compute(scores.Parts.LatentMeans, labels, scores.Parts.Mahalanobis)
+            : null;
         if (evaluations is not null)
         {
-            MetricsJson.Write(evaluations, RandomBaseline.For(labels!), Path.Combine(directory, "metrics.json"));
+            var latent = new System.Text.Json.Nodes.JsonObject
+            {
+                ["validation"] = System.Text.Json.JsonSerializer.SerializeToNode(detector.ValidationLatentUsage),
+                ["separation"] = System.Text.Json.JsonSerializer.SerializeToNode(separation),
+            };
+            MetricsJson.Write(evaluations, RandomBaseline.For(labels!), Path.Combine(directory, "metrics.json"), latent);
         }
 
         var combined = Values(scores, ScoreKind.Combined);
@@ -94,7 +102,7 @@ public static class EvaluationReport
         Figure("latent.png", "Posterior means of every sequence projected to two dimensions (PCA), coloured by label.",
             p => LatentPlot.Save(scores.Parts.LatentMeans, types, p));
 
-        File.WriteAllText(Path.Combine(directory, "report.html"), Html(detector, data, scores, evaluations, labels, rule, threshold, title, figures, directory));
+        File.WriteAllText(Path.Combine(directory, "report.html"), Html(detector, data, scores, evaluations, labels, rule, threshold, title, figures, directory, separation));
     }
 
     private static bool[]? Labels(SequenceSet data) => data.Labels?.Select(l => l.IsAnomaly).ToArray();
@@ -117,7 +125,7 @@ public static class EvaluationReport
     }
 
     private static string Html(GruVaeDetector detector, SequenceSet data, DetectorScores scores, IReadOnlyList<ScoreEvaluation>? evaluations,
-        bool[]? labels, string rule, double threshold, string title, List<(string File, string Caption)> figures, string directory)
+        bool[]? labels, string rule, double threshold, string title, List<(string File, string Caption)> figures, string directory, LatentSeparation? separation)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         static string F(double v) => double.IsNaN(v) ? "-" : v.ToString("F3", CultureInfo.InvariantCulture);
@@ -193,7 +201,22 @@ public static class EvaluationReport
                 .Append(a.SpanStart).Append('-').Append(a.SpanEnd - 1).Append("</td></tr>");
         }
 
-        html.Append("</table><h2>Figures</h2>");
+        html.Append("</table>");
+        if (detector.ValidationLatentUsage is { } usage)
+        {
+            html.Append("<h2>Latent space</h2><p>Active units (posterior mean varies across validation inputs, variance &gt; 0.01): <b>").Append(usage.ActiveUnits)
+                .Append("</b> of ").Append(usage.KlPerDimension.Length).Append(". KL per dimension on validation data (nats): ")
+                .Append(E(string.Join(", ", usage.KlPerDimension.Select(k => k.ToString("F2", CultureInfo.InvariantCulture))))).Append(".");
+            if (separation is not null)
+            {
+                html.Append(" Normal vs anomalous posterior means: silhouette ").Append(F(separation.Silhouette))
+                    .Append(", Mahalanobis separation (mean distance of anomalies over normals) ").Append(F(separation.MahalanobisSeparation)).Append('.');
+            }
+
+            html.Append("</p>");
+        }
+
+        html.Append("<h2>Figures</h2>");
         foreach (var (file, caption) in figures)
         {
             var bytes = File.ReadAllBytes(Path.Combine(directory, file));

@@ -16,7 +16,8 @@ public static class MetricsJson
     /// <summary>The JSON text.</summary>
     /// <param name="evaluations">Per score kind, in order.</param>
     /// <param name="baseline">The random-score baseline.</param>
-    public static string Serialize(IReadOnlyList<ScoreEvaluation> evaluations, RandomBaseline baseline)
+    /// <param name="latent">Latent diagnostics to add under <c>latent</c>, or null.</param>
+    public static string Serialize(IReadOnlyList<ScoreEvaluation> evaluations, RandomBaseline baseline, JsonNode? latent = null)
     {
         var root = new JsonObject();
         foreach (var e in evaluations)
@@ -31,6 +32,11 @@ public static class MetricsJson
         }
 
         root["random"] = JsonSerializer.SerializeToNode(baseline, Options);
+        if (latent is not null)
+        {
+            root["latent"] = latent;
+        }
+
         return root.ToJsonString(Options);
     }
 
@@ -38,6 +44,7 @@ public static class MetricsJson
     /// <param name="evaluations">Per score kind, in order.</param>
     /// <param name="baseline">The random-score baseline.</param>
     /// <param name="path">Destination file.</param>
-    public static void Write(IReadOnlyList<ScoreEvaluation> evaluations, RandomBaseline baseline, string path) =>
-        File.WriteAllText(path, Serialize(evaluations, baseline));
+    /// <param name="latent">Latent diagnostics to add under <c>latent</c>, or null.</param>
+    public static void Write(IReadOnlyList<ScoreEvaluation> evaluations, RandomBaseline baseline, string path, JsonNode? latent = null) =>
+        File.WriteAllText(path, Serialize(evaluations, baseline, latent));
 }

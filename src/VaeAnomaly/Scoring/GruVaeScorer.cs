@@ -14,7 +14,8 @@ public static class GruVaeScorer
     /// <param name="mcSamples">0 decodes the posterior mean; N &gt; 0 averages the reconstruction error over N sampled z.</param>
     /// <param name="seed">Seed of the Monte Carlo samples.</param>
     /// <param name="batchSize">Sequences per inference batch.</param>
-    public static SequenceScores Score(GruVae model, SequenceSet scaled, int mcSamples = 0, int seed = 42, int batchSize = 256)
+    /// <param name="latent">When given, the Mahalanobis, ELBO and importance-sampled likelihood scores are computed too.</param>
+    public static SequenceScores Score(GruVae model, SequenceSet scaled, int mcSamples = 0, int seed = 42, int batchSize = 256, LatentScoring? latent = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(mcSamples);
         model.eval();
@@ -25,6 +26,10 @@ public static class GruVaeScorer
         var steps = new float[scaled.Count][];
         var channels = new float[scaled.Count][];
         var latents = new float[scaled.Count][];
+        var logVars = new float[scaled.Count][];
+        var elbo = latent is null ? [] : new float[scaled.Count];
+        var nll = latent is null ? [] : new float[scaled.Count];
+        using var variance = latent is null ? null : tensor(latent.DecoderVariance.Select(v => (float)v).ToArray());
         var c = scaled.Channels;
 
         foreach (var indices in LengthBatcher.Batches(scaled, batchSize))
@@ -52,11 +57,29 @@ public static class GruVaeScorer
                 squared /= mcSamples;
             }
 
+            if (latent is not null)
+            {
+                var lengths = batch.Mask.sum(1).to(ScalarType.Float32);
+                var x = batch.X;
+                var t = x.shape[1];
+                var logLikelihood = ImportanceSampling.GaussianLogLikelihood(x, model.Decode(mean, t), variance!, batch.Mask);
+                var elboBatch = ((VaeLoss.Kl(mean, logVar) - logLikelihood) / lengths).data<float>().ToArray();
+                var nllBatch = (ImportanceSampling.NegativeLogLikelihood(
+                    z => ImportanceSampling.GaussianLogLikelihood(x, model.Decode(z, t), variance!, batch.Mask), mean, logVar, latent.ImportanceSamples, generator) / lengths)
+                    .data<float>().ToArray();
+                for (var b = 0; b < indices.Length; b++)
+                {
+                    elbo[indices[b]] = elboBatch[b];
+                    nll[indices[b]] = nllBatch[b];
+                }
+            }
+
             squared = where(batch.Mask.unsqueeze(-1), squared, zeros_like(squared));
             var errors = squared.mean([2]).data<float>().ToArray();
             var channelSums = squared.sum([1]).data<float>().ToArray();
             var means = mean.data<float>().ToArray();
-            var latent = (int)mean.shape[1];
+            var variances = logVar.data<float>().ToArray();
+            var width2 = (int)mean.shape[1];
             var width = (int)batch.X.shape[1];
             for (var b = 0; b < indices.Length; b++)
             {
@@ -67,12 +90,19 @@ public static class GruVaeScorer
                 rec[index] = (float)(perStep.Sum(e => (double)e) / length);
                 kl[index] = klBatch[b];
                 channels[index] = channelSums.AsSpan(b * c, c).ToArray().Select(v => v / length).ToArray();
-                latents[index] = means.AsSpan(b * latent, latent).ToArray();
+                latents[index] = means.AsSpan(b * width2, width2).ToArray();
+                logVars[index] = variances.AsSpan(b * width2, width2).ToArray();
             }
 
         }
 
-        return new SequenceScores(rec, kl, steps, channels, latents);
+        return new SequenceScores(rec, kl, steps, channels, latents)
+        {
+            LatentLogVars = logVars,
+            Elbo = elbo,
+            NllIs = nll,
+            Mahalanobis = latent is null ? [] : latents.Select(z => (float)latent.Mahalanobis.Distance(z)).ToArray(),
+        };
     }
 
     /// <summary>
@@ -89,11 +119,12 @@ public static class GruVaeScorer
     /// <param name="mcSamples">As in <see cref="Score"/>.</param>
     /// <param name="seed">As in <see cref="Score"/>.</param>
     /// <param name="batchSize">Windows per inference batch.</param>
+    /// <param name="latent">As in <see cref="Score"/>; each latent score is aggregated over windows like the reconstruction.</param>
     public static SequenceScores ScoreWindows(GruVae model, SequenceSet scaled, int window, int stride, WindowAggregate aggregate,
-        int mcSamples = 0, int seed = 42, int batchSize = 256)
+        int mcSamples = 0, int seed = 42, int batchSize = 256, LatentScoring? latent = null)
     {
         var cut = SlidingWindows.Cut(scaled, window, stride);
-        var w = Score(model, cut.Windows, mcSamples, seed, batchSize);
+        var w = Score(model, cut.Windows, mcSamples, seed, batchSize, latent);
         var n = scaled.Count;
         var rec = new float[n];
         var kl = new float[n];
@@ -138,7 +169,34 @@ public static class GruVaeScorer
         }
 
         var stepErrors = Enumerable.Range(0, n).Select(i => steps[i].Select((e, t) => (float)(e / cover[i][t])).ToArray()).ToArray();
-        return new SequenceScores(rec, kl, stepErrors, worst.Select(k => w.ChannelErrors[k]).ToArray(), worst.Select(k => w.LatentMeans[k]).ToArray());
+        float[] Aggregated(float[] perWindow)
+        {
+            if (perWindow.Length == 0)
+            {
+                return [];
+            }
+
+            var result = new float[n];
+            var seen = new int[n];
+            for (var k = 0; k < cut.Owner.Length; k++)
+            {
+                var i = cut.Owner[k];
+                result[i] = aggregate == WindowAggregate.Max
+                    ? (seen[i] == 0 ? perWindow[k] : Math.Max(result[i], perWindow[k]))
+                    : result[i] + (perWindow[k] / count[i]);
+                seen[i]++;
+            }
+
+            return result;
+        }
+
+        return new SequenceScores(rec, kl, stepErrors, worst.Select(k => w.ChannelErrors[k]).ToArray(), worst.Select(k => w.LatentMeans[k]).ToArray())
+        {
+            LatentLogVars = worst.Select(k => w.LatentLogVars[k]).ToArray(),
+            Mahalanobis = Aggregated(w.Mahalanobis),
+            Elbo = Aggregated(w.Elbo),
+            NllIs = Aggregated(w.NllIs),
+        };
     }
 
     /// <summary>Posterior-mean reconstructions of some sequences, in scaled units.</summary>

@@ -11,13 +11,22 @@ public enum ScoreKind
 
     /// <summary>Reconstruction plus lambda times KL.</summary>
     Combined,
+
+    /// <summary>Mahalanobis distance of the posterior mean from the training posterior means.</summary>
+    Mahalanobis,
+
+    /// <summary>Negative ELBO per step under the Gaussian decoder.</summary>
+    Elbo,
+
+    /// <summary>Importance-sampled -log p(x) per step.</summary>
+    NllIs,
 }
 
 /// <summary>Names of <see cref="ScoreKind"/> as they appear in files and on the command line.</summary>
 public static class ScoreKinds
 {
     /// <summary>Every kind, in report order.</summary>
-    public static IReadOnlyList<ScoreKind> All { get; } = [ScoreKind.Reconstruction, ScoreKind.Kl, ScoreKind.Combined];
+    public static IReadOnlyList<ScoreKind> All { get; } = [ScoreKind.Reconstruction, ScoreKind.Kl, ScoreKind.Combined, ScoreKind.Mahalanobis, ScoreKind.Elbo, ScoreKind.NllIs];
 
     /// <summary><c>reconstruction</c>, <c>kl</c> or <c>combined</c>.</summary>
     /// <param name="kind">The kind.</param>
@@ -25,7 +34,10 @@ public static class ScoreKinds
     {
         ScoreKind.Reconstruction => "reconstruction",
         ScoreKind.Kl => "kl",
-        _ => "combined",
+        ScoreKind.Combined => "combined",
+        ScoreKind.Mahalanobis => "mahalanobis",
+        ScoreKind.Elbo => "elbo",
+        _ => "nll-is",
     };
 
     /// <summary>Parses a name written by <see cref="Name"/>.</summary>

@@ -18,6 +18,9 @@ public sealed record ScoringOptions
     /// <summary>How a sequence's window scores become its score.</summary>
     public WindowAggregate Aggregate { get; init; } = WindowAggregate.Max;
 
+    /// <summary>K, the samples of the importance-sampled -log p(x) score (<c>nll-is</c>).</summary>
+    public int ImportanceSamples { get; init; } = 32;
+
     /// <summary>Sequences per inference batch.</summary>
     public int BatchSize { get; init; } = 256;
 }

@@ -11,12 +11,27 @@ public sealed record SequenceScores(float[] Reconstruction, float[] Kl, float[][
     /// <summary>Number of sequences.</summary>
     public int Count => Reconstruction.Length;
 
+    /// <summary>Per sequence: the posterior log-variance (of the worst window for windowed models).</summary>
+    public float[][] LatentLogVars { get; init; } = [];
+
+    /// <summary>Mahalanobis distance of the posterior mean from the training posterior means (empty when not computed).</summary>
+    public float[] Mahalanobis { get; init; } = [];
+
+    /// <summary>Negative ELBO per time step: -log p(x|z) under the Gaussian decoder at the posterior mean, plus KL, over the length (empty when not computed).</summary>
+    public float[] Elbo { get; init; } = [];
+
+    /// <summary>Importance-sampled -log p(x) per time step (empty when not computed).</summary>
+    public float[] NllIs { get; init; } = [];
+
     /// <summary>The scores of one kind other than <see cref="ScoreKind.Combined"/>.</summary>
     /// <param name="kind">Reconstruction or KL.</param>
     public float[] Of(ScoreKind kind) => kind switch
     {
         ScoreKind.Reconstruction => Reconstruction,
         ScoreKind.Kl => Kl,
+        ScoreKind.Mahalanobis => Mahalanobis,
+        ScoreKind.Elbo => Elbo,
+        ScoreKind.NllIs => NllIs,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The combined score needs a fitted combiner."),
     };
 }

@@ -58,7 +58,7 @@ public static class StudyReport
 
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"Active latent units (of {options.Configuration.Model.Latent}): {F(MeanStd(group.Select(r => (double)r.ActiveUnits).ToArray()))}; validation reconstruction MSE {F(MeanStd(group.Select(r => r.ValidationReconstruction).ToArray()))}; epochs {F(MeanStd(group.Select(r => (double)r.Epochs).ToArray()))}; seconds per run {F(MeanStd(group.Select(r => r.Seconds).ToArray()))}.");
+                $"Active latent units (of {options.Configuration.Model.Latent}): {F(MeanStd(group.Select(r => (double)r.ActiveUnits).ToArray()))}; latent silhouette of normal vs anomalous test sequences {F(MeanStd(group.Select(r => r.Separation.Silhouette).ToArray()))}, Mahalanobis separation {F(MeanStd(group.Select(r => r.Separation.MahalanobisSeparation).ToArray()))}; validation reconstruction MSE {F(MeanStd(group.Select(r => r.ValidationReconstruction).ToArray()))}; epochs {F(MeanStd(group.Select(r => (double)r.Epochs).ToArray()))}; seconds per run {F(MeanStd(group.Select(r => r.Seconds).ToArray()))}.");
             md.AppendLine();
         }
 

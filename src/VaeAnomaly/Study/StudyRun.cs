@@ -10,4 +10,5 @@ namespace VaeAnomaly.Study;
 /// <param name="Seconds">Wall time of training and scoring.</param>
 /// <param name="ActiveUnits">Latent dimensions whose posterior mean varies across validation sequences (variance &gt; 0.01).</param>
 /// <param name="ValidationReconstruction">Mean validation reconstruction score (MSE, scaled units).</param>
-public sealed record StudyRun(int Seed, double Beta, IReadOnlyDictionary<string, ScoreMetrics> Scores, int Epochs, double Seconds, int ActiveUnits, double ValidationReconstruction);
+/// <param name="Separation">Latent separation of normal and anomalous test sequences.</param>
+public sealed record StudyRun(int Seed, double Beta, IReadOnlyDictionary<string, ScoreMetrics> Scores, int Epochs, double Seconds, int ActiveUnits, double ValidationReconstruction, LatentSeparation Separation);

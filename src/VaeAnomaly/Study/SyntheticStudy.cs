@@ -14,7 +14,7 @@ public static class SyntheticStudy
     /// <summary>Score names in report order for <paramref name="lambdas"/>.</summary>
     /// <param name="lambdas">Combined-score weights.</param>
     public static IReadOnlyList<string> ScoreNames(IReadOnlyList<double> lambdas) =>
-        ["reconstruction", "kl", .. lambdas.Select(CombinedName)];
+        ["reconstruction", "kl", .. lambdas.Select(CombinedName), "mahalanobis", "elbo", "nll-is"];
 
     /// <summary>The name of the combined score with weight <paramref name="lambda"/>.</summary>
     /// <param name="lambda">KL weight.</param>
@@ -71,19 +71,20 @@ public static class SyntheticStudy
             ["reconstruction"] = ScoreMetrics.Compute(labels, scores.Parts.Reconstruction.Select(v => (double)v).ToArray(), types),
             ["kl"] = ScoreMetrics.Compute(labels, scores.Parts.Kl.Select(v => (double)v).ToArray(), types),
         };
+        foreach (var kind in new[] { ScoreKind.Mahalanobis, ScoreKind.Elbo, ScoreKind.NllIs })
+        {
+            metrics[kind.Name()] = ScoreMetrics.Compute(labels, scores.Parts.Of(kind).Select(v => (double)v).ToArray(), types);
+        }
+
         foreach (var lambda in options.Lambdas)
         {
             var combiner = ScoreCombiner.Fit(validationParts, lambda, c.Scoring.Combine);
             metrics[CombinedName(lambda)] = ScoreMetrics.Compute(labels, combiner.Combine(scores.Parts).Select(v => (double)v).ToArray(), types);
         }
 
-        var latent = validationParts.LatentMeans;
-        var active = Enumerable.Range(0, latent[0].Length).Count(j =>
-        {
-            var mean = latent.Average(z => (double)z[j]);
-            return latent.Average(z => (z[j] - mean) * (z[j] - mean)) > 0.01;
-        });
-        return new StudyRun(seed, beta, metrics, detector.History.Count, clock.Elapsed.TotalSeconds, active, validationParts.Reconstruction.Average(v => (double)v));
+        var separation = LatentSeparation.Compute(scores.Parts.LatentMeans, labels, scores.Parts.Mahalanobis);
+        return new StudyRun(seed, beta, metrics, detector.History.Count, clock.Elapsed.TotalSeconds, detector.ValidationLatentUsage!.ActiveUnits,
+            validationParts.Reconstruction.Average(v => (double)v), separation);
     }
 
     private static (SequenceSet, SequenceSet, SequenceSet) Generate(SyntheticOptions options)
