@@ -48,8 +48,10 @@ internal sealed class ModelOptionSet
 
     public Option<int> McSamples { get; } = new Option<int>("--mc-samples") { Description = "0 scores with the posterior mean; N averages N sampled reconstructions." }.NonNegative();
 
+    public Option<int> ImportanceSamples { get; } = new Option<int>("--is-samples") { Description = "K, samples of the importance-sampled -log p(x) score (nll-is)." }.Positive();
+
     public IEnumerable<Option> All =>
-        [Config, Epochs, BatchSize, LearningRate, Beta, Latent, Window, TimeFeatures, TrainStride, ScoreStride, Aggregate, KlWarmup, Cosine, LrWarmup, Patience, ClipNorm, Lambda, Combine, McSamples];
+        [Config, Epochs, BatchSize, LearningRate, Beta, Latent, Window, TimeFeatures, TrainStride, ScoreStride, Aggregate, KlWarmup, Cosine, LrWarmup, Patience, ClipNorm, Lambda, Combine, McSamples, ImportanceSamples];
 
     public void AddTo(Command command)
     {
@@ -91,6 +93,7 @@ internal sealed class ModelOptionSet
             McSamples = Pick(r, McSamples, c.Scoring.McSamples),
             WindowStride = Pick(r, ScoreStride, c.Scoring.WindowStride),
             Aggregate = Pick(r, Aggregate, c.Scoring.Aggregate),
+            ImportanceSamples = Pick(r, ImportanceSamples, c.Scoring.ImportanceSamples),
         };
         return c with { Model = model, Training = training, Scoring = scoring };
     }

@@ -8,7 +8,8 @@ namespace VaeAnomaly.Reporting;
 
 /// <summary>
 /// Writes one row per sequence: <c>sequence_id</c>, then <c>label,anomaly_type</c> when the set is labelled,
-/// <c>reconstruction,kl,combined</c>, and <c>threshold,flag</c> when a thresholded score is named.
+/// every score kind (<c>reconstruction,kl,combined,mahalanobis,elbo,nll-is</c>), and <c>threshold,flag</c> when a
+/// thresholded score is named.
 /// </summary>
 public static class ScoresCsv
 {
@@ -28,7 +29,7 @@ public static class ScoresCsv
             header.AddRange(["label", "anomaly_type"]);
         }
 
-        header.AddRange(["reconstruction", "kl", "combined"]);
+        header.AddRange(ScoreKinds.All.Select(k => k.Name()));
         if (flagged is not null)
         {
             header.AddRange(["threshold", "flag"]);
@@ -49,9 +50,12 @@ public static class ScoresCsv
                 csv.WriteField(set.Labels[i].AnomalyType);
             }
 
-            csv.WriteField(F(scores.Parts.Reconstruction[i]));
-            csv.WriteField(F(scores.Parts.Kl[i]));
-            csv.WriteField(F(scores.Combined[i]));
+            foreach (var column in ScoreKinds.All)
+            {
+                var values = column == ScoreKind.Combined ? scores.Combined : scores.Parts.Of(column);
+                csv.WriteField(values.Length > i ? F(values[i]) : "");
+            }
+
             if (flagged is { } kind)
             {
                 var value = kind == ScoreKind.Combined ? scores.Combined[i] : scores.Parts.Of(kind)[i];

@@ -62,7 +62,11 @@ public static class GruVaeScorer
                 var lengths = batch.Mask.sum(1).to(ScalarType.Float32);
                 var x = batch.X;
                 var t = x.shape[1];
-                var logLikelihood = ImportanceSampling.GaussianLogLikelihood(x, model.Decode(mean, t), variance!, batch.Mask);
+                // -log p(x|z) at the posterior mean, or averaged over the Monte Carlo samples when asked for.
+                var logLikelihood = mcSamples == 0
+                    ? ImportanceSampling.GaussianLogLikelihood(x, model.Decode(mean, t), variance!, batch.Mask)
+                    : stack(Enumerable.Range(0, mcSamples).Select(_ => ImportanceSampling.GaussianLogLikelihood(
+                        x, model.Decode(GruVae.Reparameterise(mean, logVar, generator), t), variance!, batch.Mask)).ToArray(), 1).mean([1]);
                 var elboBatch = ((VaeLoss.Kl(mean, logVar) - logLikelihood) / lengths).data<float>().ToArray();
                 var nllBatch = (ImportanceSampling.NegativeLogLikelihood(
                     z => ImportanceSampling.GaussianLogLikelihood(x, model.Decode(z, t), variance!, batch.Mask), mean, logVar, latent.ImportanceSamples, generator) / lengths)

@@ -18,7 +18,7 @@ public sealed class DemoCommandTests
         // Then
         Assert.True(exit == 0, text);
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
-        foreach (var score in new[] { "reconstruction", "kl", "combined" })
+        foreach (var score in new[] { "reconstruction", "kl", "combined", "mahalanobis", "elbo", "nll-is" })
         {
             var m = metrics.RootElement.GetProperty(score);
             foreach (var key in new[] { "auc_pr", "auc_roc", "recall_at_95_precision", "precision_at_k" })
@@ -30,7 +30,7 @@ public sealed class DemoCommandTests
         }
 
         var scores = File.ReadAllLines(Path.Combine(output, "scores.csv"));
-        Assert.Equal("sequence_id,label,anomaly_type,reconstruction,kl,combined", scores[0]);
+        Assert.Equal("sequence_id,label,anomaly_type,reconstruction,kl,combined,mahalanobis,elbo,nll-is", scores[0]);
         Assert.Equal(200, scores.Length - 1);
         Assert.Equal(20, scores.Skip(1).Count(l => l.Split(',')[1] == "1"));
         var history = File.ReadAllLines(Path.Combine(output, "history.csv"));
@@ -40,6 +40,10 @@ public sealed class DemoCommandTests
         Assert.Empty(Directory.GetDirectories(dir.Path, ".*partial*"));
         Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(output, "report.html")));
         Assert.Equal(0.1, metrics.RootElement.GetProperty("random").GetProperty("auc_pr").GetDouble(), 9);
+        var latent = metrics.RootElement.GetProperty("latent");
+        Assert.Equal(16, latent.GetProperty("validation").GetProperty("kl_per_dimension").GetArrayLength());
+        Assert.InRange(latent.GetProperty("validation").GetProperty("active_units").GetInt32(), 0, 16);
+        Assert.InRange(latent.GetProperty("separation").GetProperty("silhouette").GetDouble(), -1, 1);
     }
 
     [Fact]

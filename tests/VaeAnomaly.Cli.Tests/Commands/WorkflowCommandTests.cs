@@ -39,9 +39,9 @@ public sealed class WorkflowCommandTests : IDisposable
         // the scores: one row per sequence with every score, the threshold and the flag
         Assert.True(scoreExit == 0, scoreText);
         var rows = File.ReadAllLines(dir.File("scores.csv"));
-        Assert.Equal("sequence_id,label,anomaly_type,reconstruction,kl,combined,threshold,flag", rows[0]); // test_labels.csv lies beside test.csv
+        Assert.Equal("sequence_id,label,anomaly_type,reconstruction,kl,combined,mahalanobis,elbo,nll-is,threshold,flag", rows[0]); // test_labels.csv lies beside test.csv
         Assert.Equal(40, rows.Length - 1);
-        Assert.All(rows.Skip(1), r => Assert.Contains(r.Split(',')[7], new[] { "0", "1" }));
+        Assert.All(rows.Skip(1), r => Assert.Contains(r.Split(',')[10], new[] { "0", "1" }));
         Assert.Contains("top 3 by combined score", scoreText);
 
         // the evaluation
@@ -88,7 +88,7 @@ public sealed class WorkflowCommandTests : IDisposable
 
         var (forced, text) = await CliRunner.RunAsync("score", "--model", bundle, "--data", dir.File("unlabelled.csv"), "--out", dir.File("scores.csv"), "--force");
         Assert.True(forced == 0, text);
-        Assert.StartsWith("sequence_id,reconstruction,kl,combined,threshold,flag", File.ReadAllText(dir.File("scores.csv")));
+        Assert.StartsWith("sequence_id,reconstruction,kl,combined,mahalanobis,elbo,nll-is,threshold,flag", File.ReadAllText(dir.File("scores.csv")));
     }
 
     [Fact]
