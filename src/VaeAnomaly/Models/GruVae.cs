@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -105,6 +106,9 @@ public sealed class GruVae : nn.Module<Tensor, Tensor, VaeOutput>
     /// <param name="mean">(batch, latent).</param>
     /// <param name="logVar">(batch, latent).</param>
     /// <param name="generator">Random source, or null for the global one.</param>
-    public static Tensor Reparameterise(Tensor mean, Tensor logVar, Generator? generator = null) =>
-        mean + (randn(mean.shape, dtype: mean.dtype, generator: generator) * (0.5 * logVar).exp());
+    public static Tensor Reparameterise(Tensor mean, Tensor logVar, Generator? generator = null)
+    {
+        using var half = 0.5.ToScalar();
+        return mean + (randn(mean.shape, dtype: mean.dtype, generator: generator) * logVar.mul(half).exp());
+    }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace VaeAnomaly.Models;
@@ -21,8 +22,13 @@ public static class VaeLoss
     /// <param name="mean">(batch, latent).</param>
     /// <param name="logVar">(batch, latent).</param>
     /// <returns>(batch), in nats.</returns>
-    public static Tensor Kl(Tensor mean, Tensor logVar) =>
-        0.5 * (mean.square() + logVar.exp() - 1 - logVar).sum(1);
+    public static Tensor Kl(Tensor mean, Tensor logVar)
+    {
+        // Scalars are created and disposed explicitly: see AdamOptimizer's remarks on implicit Scalars.
+        using var one = 1.0.ToScalar();
+        using var half = 0.5.ToScalar();
+        return (mean.square() + logVar.exp()).sub_(one).sub_(logVar).sum(1).mul_(half);
+    }
 
     /// <summary>Mean over the batch of (reconstruction sum + beta * KL), and the batch means of both parts.</summary>
     /// <param name="output">The forward pass.</param>
@@ -33,6 +39,7 @@ public static class VaeLoss
     {
         var reconstruction = SquaredErrorSum(output.Reconstruction, x, mask).mean();
         var kl = Kl(output.Mean, output.LogVar).mean();
-        return (reconstruction + (beta * kl), reconstruction, kl);
+        using var weight = beta.ToScalar();
+        return (reconstruction + kl.mul(weight), reconstruction, kl);
     }
 }

@@ -26,7 +26,7 @@ public sealed class Trainer(TrainerOptions options)
     {
         options.Validate();
         var rng = new Random(options.Seed);
-        using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
+        using var optimizer = new AdamOptimizer(model.parameters(), options.LearningRate);
         var history = new List<EpochReport>();
         Dictionary<string, Tensor>? best = null;
         var bestLoss = double.PositiveInfinity;
@@ -38,10 +38,7 @@ public sealed class Trainer(TrainerOptions options)
             {
                 var clock = Stopwatch.StartNew();
                 var lr = options.LearningRateAt(epoch);
-                foreach (var group in optimizer.ParamGroups)
-                {
-                    group.LearningRate = lr;
-                }
+                optimizer.LearningRate = lr;
 
                 var epochBeta = beta * options.BetaFractionAt(epoch);
                 var (trainRec, trainKl, trainTotal) = TrainEpoch(model, optimizer, train, epochBeta, epoch, lr, rng, ct);
@@ -107,7 +104,7 @@ public sealed class Trainer(TrainerOptions options)
     }
 
     private (double Rec, double Kl, double Total) TrainEpoch(
-        GruVae model, optim.Optimizer optimizer, SequenceSet train, double beta, int epoch, double lr, Random rng, CancellationToken ct)
+        GruVae model, AdamOptimizer optimizer, SequenceSet train, double beta, int epoch, double lr, Random rng, CancellationToken ct)
     {
         model.train();
         double rec = 0, kl = 0, total = 0;
@@ -118,7 +115,7 @@ public sealed class Trainer(TrainerOptions options)
             batchNumber++;
             using var scope = NewDisposeScope();
             var batch = PaddedBatch.Create(train, indices);
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             var output = model.call(batch.X, batch.LastStep);
             var (loss, recLoss, klLoss) = VaeLoss.Compute(output, batch.X, batch.Mask, beta);
             var value = loss.item<float>();
@@ -133,7 +130,7 @@ public sealed class Trainer(TrainerOptions options)
                 nn.utils.clip_grad_norm_(model.parameters(), options.GradientClipNorm);
             }
 
-            optimizer.step();
+            optimizer.Step();
             rec += recLoss.item<float>() * indices.Length;
             kl += klLoss.item<float>() * indices.Length;
             total += value * indices.Length;
