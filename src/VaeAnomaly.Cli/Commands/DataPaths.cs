@@ -5,13 +5,22 @@ namespace VaeAnomaly.Cli.Commands;
 /// <summary>How commands find sequences: a synthetic-v1 folder or one long-format CSV file.</summary>
 internal static class DataPaths
 {
-    /// <summary>The train and validation splits of a folder in the synthetic-v1 layout.</summary>
-    public static (SequenceSet Train, SequenceSet Validation) ReadTrainingFolder(string path)
+    /// <summary>True when <paramref name="path"/> is a CSV time series rather than a sequence folder or sequence file.</summary>
+    public static bool IsSeries(string path) => File.Exists(path) && !SeriesCsvReader.IsSequenceLayout(path);
+
+    /// <summary>The train and validation data: a folder's splits, or a series file split chronologically (each part one sequence).</summary>
+    public static (SequenceSet Train, SequenceSet Validation) ReadTraining(string path, Func<Series>? readSeries, (double Train, double Validation) split)
     {
+        if (IsSeries(path) && readSeries is not null)
+        {
+            var (train, validation, _) = readSeries().Split(split.Train, split.Validation);
+            return (train.AsSequenceSet("train"), validation.AsSequenceSet("validation"));
+        }
+
         if (File.Exists(path))
         {
             throw new DataFormatException(path, null, null,
-                "is a file; train expects a folder in the synthetic-v1 layout holding train.csv and val.csv (series files with a split option come with the CSV-series reader)");
+                "is a sequence file; train expects a folder in the synthetic-v1 layout holding train.csv and val.csv, or a time-series CSV");
         }
 
         if (!Directory.Exists(path))

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.IO;
 using VaeAnomaly.Reporting;
@@ -14,20 +15,27 @@ internal static class ScoreCommand
     public static Command Create(IAnsiConsole console)
     {
         var bundle = new Option<string>("--model") { Description = "Bundle folder written by 'train'.", Required = true };
-        var data = new Option<string>("--data") { Description = "Sequences: a long-format CSV file (sequence_id,t,channels...) or a folder whose test.csv is used.", Required = true };
+        var data = new Option<string>("--data") { Description = "Sequences (a long-format CSV file or a folder whose test.csv is used), or a time-series CSV scored per time step.", Required = true };
         var output = new Option<string>("--out") { Description = "Scores CSV to write, one row per sequence.", Required = true };
         var score = new Option<string>("--score") { Description = "Score that is thresholded: reconstruction, kl or combined.", DefaultValueFactory = _ => "combined" };
         score.AcceptOnlyFromAmong([.. ScoreKinds.All.Select(k => k.Name())]);
         var threshold = ThresholdOption.Create();
         var top = new Option<int>("--top") { Description = "Print the N most anomalous sequences with their strongest channels.", DefaultValueFactory = _ => 0 }.NonNegative();
         var force = new Option<bool>("--force") { Description = "Replace an existing scores file." };
+        var series = new SeriesOptionSet();
         var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force };
+        series.AddTo(command, withSplit: false);
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, _ =>
         {
             var path = r.GetValue(output)!;
             AtomicFile.EnsureWritable(path, r.GetValue(force));
             using var detector = GruVaeDetector.Load(r.GetValue(bundle)!, r.GetValue(threshold));
+            if (DataPaths.IsSeries(r.GetValue(data)!))
+            {
+                return ScoreSeries(console, detector, series.Read(r, r.GetValue(data)!), r.GetValue(threshold)!, path, r.GetValue(force), r.GetValue(top));
+            }
+
             var set = DataPaths.ReadSequences(r.GetValue(data)!, labels: null);
             var scores = detector.ScoreAll(set);
             var kind = ScoreKinds.Parse(r.GetValue(score)!);
@@ -64,5 +72,29 @@ internal static class ScoreCommand
             return 0;
         }, ct));
         return command;
+    }
+
+    /// <summary>Scores every time step of a series: the squared error averaged over channels and over the windows covering it.</summary>
+    private static int ScoreSeries(IAnsiConsole console, GruVaeDetector detector, Series series, string rule, string path, bool force, int top)
+    {
+        var scores = detector.ScoreAll(series.AsSequenceSet()).Parts.StepErrors[0];
+        var value = detector.PointThresholds[rule];
+        AtomicFile.Write(path, force, temp => PointScoresCsv.Write(series, scores, value, temp));
+        console.MarkupLineInterpolated(
+            $"Scored {series.Length} time steps; {scores.Count(s => s > value)} above the {rule} point threshold {value.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(path)}[/].");
+        if (top > 0)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title($"top {top} time steps");
+            table.AddColumn("timestamp");
+            table.AddColumn("score");
+            foreach (var t in Enumerable.Range(0, series.Length).OrderByDescending(t => scores[t]).Take(top))
+            {
+                table.AddRow(Markup.Escape(series.Timestamps[t]), scores[t].ToString("G5", CultureInfo.InvariantCulture));
+            }
+
+            console.Write(table);
+        }
+
+        return 0;
     }
 }

@@ -14,7 +14,7 @@ internal static class TrainCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var data = new Option<string>("--data") { Description = "Folder in the synthetic-v1 layout: train.csv and val.csv (normal) are used.", Required = true };
+        var data = new Option<string>("--data") { Description = "Folder in the synthetic-v1 layout (train.csv and val.csv, normal data), or a time-series CSV split with --split.", Required = true };
         var modelName = new Option<string>("--model") { Description = "Model to train.", DefaultValueFactory = _ => GruVaeDetector.ModelName };
         modelName.AcceptOnlyFromAmong(GruVaeDetector.ModelName);
         var outDir = new Option<string>("--out") { Description = "Bundle folder to write (model.json, model.weights, history.csv).", Required = true };
@@ -22,18 +22,28 @@ internal static class TrainCommand
         var force = new Option<bool>("--force") { Description = "Replace an existing bundle." };
         var threshold = ThresholdOption.Create();
         var model = new ModelOptionSet();
+        var series = new SeriesOptionSet();
         var command = new Command("train", "Train a detector on normal data and save it as a bundle.") { data, modelName, outDir, seed, force, threshold };
         model.AddTo(command);
+        series.AddTo(command, withSplit: true);
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
         {
             var clock = Stopwatch.StartNew();
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force));
-            var (train, validation) = DataPaths.ReadTrainingFolder(r.GetValue(data)!);
-            console.MarkupLineInterpolated($"Read {train.Count} training and {validation.Count} validation sequences, {train.Channels} channels ({string.Join(", ", train.ChannelNames)}).");
+            var path = r.GetValue(data)!;
             var runSeed = r.GetValue(seed);
             var configuration = model.Resolve(r, runSeed);
+            if (DataPaths.IsSeries(path) && configuration.Model.Window == 0)
+            {
+                throw new ArgumentException("A time series is one long sequence: train it with windows (--window W, or the default configuration).");
+            }
+
+            var (train, validation) = DataPaths.ReadTraining(path, () => series.Read(r, path), series.Fractions(r));
+            console.WriteLine(DataPaths.IsSeries(path)
+                ? $"Read a series of {train.TotalSteps} training and {validation.TotalSteps} validation rows (split {r.GetValue(series.Split)}), {train.Channels} channels ({string.Join(", ", train.ChannelNames)})."
+                : $"Read {train.Count} training and {validation.Count} validation sequences, {train.Channels} channels ({string.Join(", ", train.ChannelNames)}).");
             var trainer = configuration.Training;
             using var detector = new GruVaeDetector(configuration.Model, trainer, configuration.Scoring, ThresholdRules.Create(r.GetValue(threshold)!));
             EpochReporter.Run(console, trainer.Epochs, progress =>

@@ -53,6 +53,9 @@ public sealed class GruVaeDetector : DetectorBase
     public IReadOnlyDictionary<ScoreKind, IReadOnlyDictionary<string, double>> Thresholds { get; private set; } =
         new Dictionary<ScoreKind, IReadOnlyDictionary<string, double>>();
 
+    /// <summary>Rule name to threshold of per-time-step errors, fitted on the validation data's step errors.</summary>
+    public IReadOnlyDictionary<string, double> PointThresholds { get; private set; } = new Dictionary<string, double>();
+
     /// <summary>Channel names the model was trained on, in order.</summary>
     public IReadOnlyList<string> Channels { get; private set; } = [];
 
@@ -112,6 +115,7 @@ public sealed class GruVaeDetector : DetectorBase
             Latent = Latent!,
             ValidationLatentUsage = ValidationLatentUsage!,
             Thresholds = Thresholds.ToDictionary(kv => kv.Key.Name(), kv => kv.Value),
+            PointThresholds = PointThresholds,
             DefaultThreshold = Rule.Name,
             TrainingData = TrainingData!,
             Weights = new WeightsInfo(DetectorBundle.WeightsFile, DataFingerprint.OfFile(weights), ParameterShapes(net)),
@@ -185,6 +189,7 @@ public sealed class GruVaeDetector : DetectorBase
         detector.Combiner = manifest.Combiner;
         detector.Latent = manifest.Latent;
         detector.ValidationLatentUsage = manifest.ValidationLatentUsage;
+        detector.PointThresholds = manifest.PointThresholds;
         if (manifest.Latent.DecoderVariance.Length != options.Channels || manifest.Latent.Mahalanobis.Mean.Length != options.Latent
             || manifest.Latent.Mahalanobis.Precision.Length != options.Latent * options.Latent)
         {
@@ -236,6 +241,7 @@ public sealed class GruVaeDetector : DetectorBase
         var validationParts = ScoreScaled(network, scaledValidation);
         Combiner = ScoreCombiner.Fit(validationParts, scoring.Lambda, scoring.Combine);
         var validationCombined = Combiner.Combine(validationParts);
+        PointThresholds = ThresholdRules.FitAll(validationParts.StepErrors.SelectMany(e => e).ToArray());
         Thresholds = ScoreKinds.All.ToDictionary(
             kind => kind,
             kind => ThresholdRules.FitAll(kind == ScoreKind.Combined ? validationCombined : validationParts.Of(kind)));

@@ -59,6 +59,9 @@ public sealed record BundleManifest
     /// <summary>Score kind name to threshold rule name to threshold, fitted on validation scores only.</summary>
     public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Thresholds { get; init; }
 
+    /// <summary>Rule name to threshold of per-time-step reconstruction errors (series scoring), fitted on validation step errors.</summary>
+    public required IReadOnlyDictionary<string, double> PointThresholds { get; init; }
+
     /// <summary>The rule <c>Predict</c> uses.</summary>
     public required string DefaultThreshold { get; init; }
 

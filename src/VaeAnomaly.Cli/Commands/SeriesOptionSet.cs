@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Globalization;
+using VaeAnomaly.Data;
+
+namespace VaeAnomaly.Cli.Commands;
+
+/// <summary>How a CSV time series is read and split (used when <c>--data</c> is a series file rather than the sequence layout).</summary>
+internal sealed class SeriesOptionSet
+{
+    public Option<string> TimeColumn { get; } = new("--time-column") { Description = "Series: the time column (default: timestamp, datetime, time or date)." };
+
+    public Option<string> Columns { get; } = new("--columns") { Description = "Series: value columns to use, comma-separated (default: all but time and label)." };
+
+    public Option<string> LabelColumn { get; } = new("--label-column") { Description = "Series: a 0/1 label column, kept out of the values." };
+
+    public Option<string> Delimiter { get; } = new("--delimiter") { Description = "Series: field delimiter (default: detected among , ; and tab)." };
+
+    public Option<string> Split { get; } = CreateSplit();
+
+    public void AddTo(Command command, bool withSplit)
+    {
+        command.Options.Add(TimeColumn);
+        command.Options.Add(Columns);
+        command.Options.Add(LabelColumn);
+        command.Options.Add(Delimiter);
+        if (withSplit)
+        {
+            command.Options.Add(Split);
+        }
+    }
+
+    public Series Read(ParseResult r, string path) => SeriesCsvReader.Read(
+        path,
+        r.GetValue(TimeColumn),
+        r.GetValue(Columns)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+        r.GetValue(LabelColumn),
+        r.GetValue(Delimiter) is { } d ? (d == "\\t" || d == "tab" ? "\t" : d) : null);
+
+    public (double Train, double Validation) Fractions(ParseResult r)
+    {
+        var parts = ParseSplit(r.GetValue(Split)!);
+        return (parts[0] / 100, parts[1] / 100);
+    }
+
+    private static Option<string> CreateSplit()
+    {
+        var option = new Option<string>("--split") { Description = "Series: chronological train/validation/test percentages.", DefaultValueFactory = _ => "70/15/15" };
+        option.Validators.Add(result =>
+        {
+            try
+            {
+                ParseSplit(result.GetValueOrDefault<string>()!);
+            }
+            catch (FormatException)
+            {
+                result.AddError($"--split takes three positive percentages summing to 100, like 70/15/15; got '{result.GetValueOrDefault<string>()}'.");
+            }
+        });
+        return option;
+    }
+
+    private static double[] ParseSplit(string text)
+    {
+        var parts = text.Split('/').Select(p => double.Parse(p, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
+        return parts.Length == 3 && parts[0] > 0 && parts[1] > 0 && parts[2] >= 0 && Math.Abs(parts.Sum() - 100) < 1e-9 ? parts : throw new FormatException();
+    }
+}

@@ -1,0 +1,44 @@
+namespace VaeAnomaly.Data;
+
+/// <summary>A multivariate time series read from one CSV file.</summary>
+/// <param name="Timestamps">The time column's text of each row, in file order.</param>
+/// <param name="ChannelNames">Value column names.</param>
+/// <param name="Values">Row-major (time, channels).</param>
+/// <param name="Labels">Per row 0/1 from a label column, or null.</param>
+public sealed record Series(IReadOnlyList<string> Timestamps, IReadOnlyList<string> ChannelNames, float[] Values, IReadOnlyList<bool>? Labels)
+{
+    /// <summary>Number of rows (time steps).</summary>
+    public int Length => Timestamps.Count;
+
+    /// <summary>Rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>).</summary>
+    /// <param name="start">First row.</param>
+    /// <param name="count">Number of rows.</param>
+    public Series Slice(int start, int count)
+    {
+        var c = ChannelNames.Count;
+        return new Series(
+            Timestamps.Skip(start).Take(count).ToArray(),
+            ChannelNames,
+            Values.AsSpan(start * c, count * c).ToArray(),
+            Labels?.Skip(start).Take(count).ToArray());
+    }
+
+    /// <summary>The whole series as a one-sequence set (windowed models cut it into windows themselves).</summary>
+    /// <param name="id">The sequence's id.</param>
+    public SequenceSet AsSequenceSet(string id = "series") => new(ChannelNames, [new Sequence(id, Values)]);
+
+    /// <summary>Chronological split by fractions, e.g. 0.7, 0.15 (the rest is the third part).</summary>
+    /// <param name="train">Fraction of rows for training.</param>
+    /// <param name="validation">Fraction of rows for validation.</param>
+    public (Series Train, Series Validation, Series Test) Split(double train, double validation)
+    {
+        if (train <= 0 || validation <= 0 || train + validation > 1)
+        {
+            throw new ArgumentException($"split fractions must be positive with train + validation <= 1, got {train} and {validation}");
+        }
+
+        var nTrain = (int)Math.Floor(train * Length);
+        var nValidation = (int)Math.Floor(validation * Length);
+        return (Slice(0, nTrain), Slice(nTrain, nValidation), Slice(nTrain + nValidation, Length - nTrain - nValidation));
+    }
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace VaeAnomaly.Data;
+
+/// <summary>
+/// Reads a time series from CSV: a header, a time column, numeric value columns, optionally a 0/1 label
+/// column. The delimiter (<c>,</c>, <c>;</c> or tab) is detected from the header line unless given.
+/// </summary>
+public static class SeriesCsvReader
+{
+    /// <summary>Time column names tried, in order, when none is given.</summary>
+    public static IReadOnlyList<string> TimeColumnNames { get; } = ["timestamp", "datetime", "time", "date"];
+
+    /// <summary>True when the file's header looks like the sequence layout (<c>sequence_id</c> and <c>t</c>) rather than a series.</summary>
+    /// <param name="path">A CSV file.</param>
+    public static bool IsSequenceLayout(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        using var reader = new StreamReader(path);
+        var header = reader.ReadLine() ?? "";
+        var names = header.Split(DetectDelimiter(header)).Select(n => n.Trim().Trim('"')).ToArray();
+        return names.Contains(SequenceCsvReader.IdColumn, StringComparer.OrdinalIgnoreCase) && names.Contains(SequenceCsvReader.TimeColumn, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Reads the file.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="timeColumn">Time column name; null tries <see cref="TimeColumnNames"/>.</param>
+    /// <param name="columns">Value columns to keep; null keeps every column but the time and label columns.</param>
+    /// <param name="labelColumn">A 0/1 label column, or null.</param>
+    /// <param name="delimiter">Field delimiter; null detects it.</param>
+    public static Series Read(string path, string? timeColumn = null, IReadOnlyList<string>? columns = null, string? labelColumn = null, string? delimiter = null)
+    {
+        if (!File.Exists(path))
+        {
+            throw new DataFormatException(path, null, null, "does not exist");
+        }
+
+        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+        var first = reader.ReadLine() ?? throw new DataFormatException(path, null, null, "is empty; expected a header with a time column and value columns");
+        var separator = delimiter ?? DetectDelimiter(first);
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { Delimiter = separator, HasHeaderRecord = false, TrimOptions = TrimOptions.Trim };
+        using var parser = new CsvParser(new StringReader(first + "\n" + reader.ReadToEnd()), config);
+        parser.Read();
+        var header = parser.Record!;
+        int Find(string name) => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+        var timeIndex = timeColumn is not null ? Find(timeColumn) : TimeColumnNames.Select(Find).FirstOrDefault(i => i >= 0, -1);
+        if (timeIndex < 0)
+        {
+            throw new DataFormatException(path, 1, timeColumn, $"no time column in the header [{string.Join(",", header)}]; expected {(timeColumn is null ? string.Join(" or ", TimeColumnNames) : $"'{timeColumn}'")} (or name it with --time-column)");
+        }
+
+        var labelIndex = labelColumn is null ? -1 : Find(labelColumn);
+        if (labelColumn is not null && labelIndex < 0)
+        {
+            throw new DataFormatException(path, 1, labelColumn, $"is not in the header [{string.Join(",", header)}]");
+        }
+
+        int[] valueIndex;
+        if (columns is null)
+        {
+            valueIndex = Enumerable.Range(0, header.Length).Where(i => i != timeIndex && i != labelIndex).ToArray();
+        }
+        else
+        {
+            valueIndex = columns.Select(name => Find(name) is var i and >= 0 ? i
+                : throw new DataFormatException(path, 1, name, $"is not in the header [{string.Join(",", header)}]")).ToArray();
+        }
+
+        if (valueIndex.Length == 0)
+        {
+            throw new DataFormatException(path, 1, null, "has no value columns besides the time and label columns");
+        }
+
+        var timestamps = new List<string>();
+        var values = new List<float>();
+        var labels = labelIndex >= 0 ? new List<bool>() : null;
+        while (parser.Read())
+        {
+            var line = parser.Row;
+            var record = parser.Record!;
+            if (record.Length == 1 && record[0].Length == 0)
+            {
+                continue;
+            }
+
+            if (record.Length != header.Length)
+            {
+                throw new DataFormatException(path, line, null, $"found {record.Length} fields; expected {header.Length} as in the header (delimiter '{(separator == "\t" ? "\\t" : separator)}')");
+            }
+
+            timestamps.Add(record[timeIndex]);
+            foreach (var i in valueIndex)
+            {
+                if (!float.TryParse(record[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !float.IsFinite(v))
+                {
+                    throw new DataFormatException(path, line, header[i], $"found '{record[i]}'; expected a finite number");
+                }
+
+                values.Add(v);
+            }
+
+            if (labels is not null)
+            {
+                labels.Add(record[labelIndex] switch
+                {
+                    "0" or "0.0" => false,
+                    "1" or "1.0" => true,
+                    var other => throw new DataFormatException(path, line, header[labelIndex], $"found '{other}'; expected 0 or 1"),
+                });
+            }
+        }
+
+        if (timestamps.Count == 0)
+        {
+            throw new DataFormatException(path, null, null, "has a header but no data rows");
+        }
+
+        return new Series(timestamps, valueIndex.Select(i => header[i]).ToArray(), [.. values], labels);
+    }
+
+    /// <summary>The most frequent of <c>,</c>, <c>;</c> and tab in the header line (comma on a tie or none).</summary>
+    /// <param name="header">The first line.</param>
+    public static string DetectDelimiter(string header)
+    {
+        var counts = new[] { ",", ";", "\t" }.Select(d => (d, n: header.Count(ch => ch == d[0]))).ToArray();
+        var best = counts.MaxBy(x => x.n);
+        return best.n == 0 ? "," : best.d;
+    }
+}

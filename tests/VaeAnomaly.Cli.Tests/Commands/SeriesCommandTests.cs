@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+
+namespace VaeAnomaly.Cli.Tests.Commands;
+
+[Collection(TorchCollection.Name)]
+public sealed class SeriesCommandTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    private string WriteSeries(string name, int rows, int spikeAt = -1)
+    {
+        var csv = new StringBuilder("timestamp;temp;pressure\n");
+        var rng = new Random(1);
+        for (var t = 0; t < rows; t++)
+        {
+            var spike = t >= spikeAt && t < spikeAt + 5 && spikeAt >= 0 ? 8.0 : 0.0;
+            csv.Append(CultureInfo.InvariantCulture, $"2024-01-01T{t / 3600:00}:{t / 60 % 60:00}:{t % 60:00};{Math.Sin(t / 10.0) + (0.05 * rng.NextDouble()) + spike};{Math.Cos(t / 7.0)}\n");
+        }
+
+        File.WriteAllText(dir.File(name), csv.ToString());
+        return dir.File(name);
+    }
+
+    [Fact]
+    public async Task TrainAndScore_SeriesFile_WritesOneRowPerTimeStep()
+    {
+        // Given
+        var train = WriteSeries("train.csv", 600);
+        var test = WriteSeries("test.csv", 200, spikeAt: 120);
+
+        // When
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--data", train, "--out", dir.File("bundle"), "--window", "16", "--epochs", "2", "--split", "80/20/0");
+        var (scoreExit, scoreText) = await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", test, "--out", dir.File("points.csv"), "--top", "3");
+
+        // Then
+        Assert.True(trainExit == 0, trainText);
+        Assert.Contains("480 training and 120 validation rows", trainText);
+        Assert.True(scoreExit == 0, scoreText);
+        var rows = File.ReadAllLines(dir.File("points.csv"));
+        Assert.Equal("timestamp,score,threshold,flag", rows[0]);
+        Assert.Equal(200, rows.Length - 1);
+        var scores = rows.Skip(1).Select(r => double.Parse(r.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
+        var worst = Enumerable.Range(0, 200).MaxBy(t => scores[t]);
+        Assert.InRange(worst, 110, 134); // the spike at steps 120..124, seen by windows of 16 steps
+    }
+
+    [Fact]
+    public async Task Train_SeriesWithWholeSequenceModel_IsRefused()
+    {
+        var train = WriteSeries("train.csv", 100);
+
+        var (exit, text) = await CliRunner.RunAsync("train", "--data", train, "--out", dir.File("b"), "--config", "seed");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--window", text);
+        Assert.False(Directory.Exists(dir.File("b")));
+    }
+}

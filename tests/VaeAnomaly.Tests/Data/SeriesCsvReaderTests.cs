@@ -1,0 +1,89 @@
+using System.Text;
+using VaeAnomaly.Data;
+
+namespace VaeAnomaly.Tests.Data;
+
+public sealed class SeriesCsvReaderTests
+{
+    [Fact]
+    public void Read_SemicolonFileWithBomAndLabels_DetectsEverything()
+    {
+        // Given: SKAB's shape: ';', a BOM, 'datetime', two sensors, 'anomaly' and 'changepoint'.
+        using var dir = new TempDirectory();
+        var path = dir.File("s.csv");
+        File.WriteAllText(path, "datetime;A;B;anomaly;changepoint\n2020-01-01 00:00:00;1.5;2;0.0;0.0\n2020-01-01 00:00:01;-1e-1;3;1.0;0.0\n", new UTF8Encoding(true));
+
+        // When
+        var series = SeriesCsvReader.Read(path, columns: ["A", "B"], labelColumn: "anomaly");
+
+        // Then
+        Assert.Equal(["A", "B"], series.ChannelNames);
+        Assert.Equal(["2020-01-01 00:00:00", "2020-01-01 00:00:01"], series.Timestamps);
+        Assert.Equal([1.5f, 2f, -0.1f, 3f], series.Values);
+        Assert.Equal([false, true], series.Labels!);
+    }
+
+    [Theory]
+    [InlineData("a,b,c", ",")]
+    [InlineData("a;b;c", ";")]
+    [InlineData("a\tb\tc", "\t")]
+    [InlineData("single", ",")]
+    public void DetectDelimiter_Headers_PicksTheMostFrequent(string header, string expected)
+    {
+        Assert.Equal(expected, SeriesCsvReader.DetectDelimiter(header));
+    }
+
+    [Fact]
+    public void Read_DefaultColumns_AreAllButTimeAndLabel()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("s.csv"), "value,timestamp,x\n1,t0,2\n3,t1,4\n");
+
+        var series = SeriesCsvReader.Read(dir.File("s.csv"));
+
+        Assert.Equal(["value", "x"], series.ChannelNames);
+        Assert.Null(series.Labels);
+    }
+
+    [Theory]
+    [InlineData("timestamp,v\nt0,1\nt1,abc\n", 3, "v", "expected a finite number")]
+    [InlineData("timestamp,v\nt0,1\nt1,1,2\n", 3, null, "found 3 fields")]
+    [InlineData("when,v\nt0,1\n", 1, null, "no time column")]
+    [InlineData("timestamp,v\n", null, null, "no data rows")]
+    public void Read_BadFiles_NameLineAndColumn(string content, int? line, string? column, string expected)
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("s.csv"), content);
+
+        var error = Assert.Throws<DataFormatException>(() => SeriesCsvReader.Read(dir.File("s.csv")));
+
+        Assert.Equal((long?)line, error.Line);
+        Assert.Equal(column, error.Column);
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Split_TwentyRows_IsChronological()
+    {
+        var series = new Series(Enumerable.Range(0, 20).Select(i => $"t{i}").ToArray(), ["v"], Enumerable.Range(0, 20).Select(i => (float)i).ToArray(), null);
+
+        var (train, validation, test) = series.Split(0.7, 0.15);
+
+        Assert.Equal(14, train.Length);
+        Assert.Equal(3, validation.Length);
+        Assert.Equal(3, test.Length);
+        Assert.Equal("t14", validation.Timestamps[0]);
+        Assert.Equal(17f, test.Values[0]);
+    }
+
+    [Fact]
+    public void IsSequenceLayout_BothKinds_AreToldApart()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("seq.csv"), "sequence_id,t,x\n1,0,1\n");
+        File.WriteAllText(dir.File("series.csv"), "timestamp;x\nt0;1\n");
+
+        Assert.True(SeriesCsvReader.IsSequenceLayout(dir.File("seq.csv")));
+        Assert.False(SeriesCsvReader.IsSequenceLayout(dir.File("series.csv")));
+    }
+}
