@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using VaeAnomaly.Cli.Console;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.IO;
 using VaeAnomaly.Study;
@@ -60,7 +61,7 @@ internal static class StudyCommand
             var total = options.Seeds.Count * options.Betas.Count;
             console.MarkupLineInterpolated($"Study: configuration {c.Name}, {options.Seeds.Count} seeds x betas {string.Join(", ", options.Betas)} = {total} runs, {options.Jobs} at a time.");
             var done = 0;
-            var runs = SyntheticStudy.Run(options, new Reporter(run =>
+            var runs = SyntheticStudy.Run(options, new ActionProgress<StudyRun>(run =>
             {
                 var n = Interlocked.Increment(ref done);
                 var best = run.Scores.MaxBy(kv => kv.Value.AucPr);
@@ -108,10 +109,5 @@ internal static class StudyCommand
         var values = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(v => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
         return values.Length > 0 && values.All(v => v >= 0 && double.IsFinite(v)) ? values : throw new FormatException();
-    }
-
-    private sealed class Reporter(Action<StudyRun> onRun) : IProgress<StudyRun>
-    {
-        public void Report(StudyRun value) => onRun(value);
     }
 }

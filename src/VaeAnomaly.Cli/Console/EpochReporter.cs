@@ -11,7 +11,7 @@ internal static class EpochReporter
     {
         if (!console.Profile.Capabilities.Interactive)
         {
-            return train(new Reporter(r => console.WriteLine(Describe(r))));
+            return train(new ActionProgress<EpochReport>(r => console.WriteLine(Describe(r))));
         }
 
         return console.Progress()
@@ -20,7 +20,7 @@ internal static class EpochReporter
             .Start(ctx =>
             {
                 var task = ctx.AddTask("training", maxValue: epochs);
-                var result = train(new Reporter(r =>
+                var result = train(new ActionProgress<EpochReport>(r =>
                 {
                     task.Description = Markup.Escape(Describe(r));
                     task.Value = r.Epoch;
@@ -32,9 +32,4 @@ internal static class EpochReporter
 
     public static string Describe(EpochReport r) => string.Create(CultureInfo.InvariantCulture,
         $"epoch {r.Epoch,3}/{r.Epochs} | train rec {r.TrainReconstruction,7:F1} kl {r.TrainKl,4:F1} | val rec {r.ValidationReconstruction,7:F1} kl {r.ValidationKl,4:F1} | {r.Seconds,4:F1} s{(r.IsBest ? " best" : "")}");
-
-    private sealed class Reporter(Action<EpochReport> onReport) : IProgress<EpochReport>
-    {
-        public void Report(EpochReport value) => onReport(value);
-    }
 }
