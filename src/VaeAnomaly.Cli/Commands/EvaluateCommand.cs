@@ -25,6 +25,7 @@ internal static class EvaluateCommand
         {
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force));
+            StagedDirectory.EnsureOutside(destination, r.GetValue(data)!);
             using var detector = GruVaeDetector.Load(r.GetValue(bundle)!, r.GetValue(threshold));
             var set = DataPaths.ReadSequences(r.GetValue(data)!, r.GetValue(labels));
             if (set.Labels is null)

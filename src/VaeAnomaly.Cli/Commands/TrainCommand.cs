@@ -32,6 +32,7 @@ internal static class TrainCommand
             var clock = Stopwatch.StartNew();
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force));
+            StagedDirectory.EnsureOutside(destination, r.GetValue(data)!);
             var path = r.GetValue(data)!;
             var runSeed = r.GetValue(seed);
             var configuration = model.Resolve(r, runSeed);

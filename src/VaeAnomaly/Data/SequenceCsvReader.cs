@@ -11,7 +11,8 @@ namespace VaeAnomaly.Data;
 /// <remarks>
 /// Columns are found by name, so their order and the channel names are free; every column other than
 /// <c>sequence_id</c> and <c>t</c> is a channel. Ids are kept as strings. Rows of one sequence must be
-/// contiguous with <c>t</c> running 0, 1, 2, ... Every problem raises <see cref="DataFormatException"/>
+/// contiguous with <c>t</c> running 0, 1, 2, ... The delimiter (<c>,</c>, <c>;</c> or tab) is detected
+/// from the header; gzip files and a UTF-8 BOM are handled. Every problem raises <see cref="DataFormatException"/>
 /// naming the file, the line and the column.
 /// </remarks>
 public static class SequenceCsvReader
@@ -32,8 +33,9 @@ public static class SequenceCsvReader
         return new SequenceSet(channels, sequences, labels);
     }
 
-    private static CsvConfiguration Config() => new(CultureInfo.InvariantCulture)
+    private static CsvConfiguration Config(string path) => new(CultureInfo.InvariantCulture)
     {
+        Delimiter = SeriesCsvReader.DetectDelimiter(TextInput.FirstLine(path) ?? ""),
         HasHeaderRecord = true,
         DetectColumnCountChanges = false,
         TrimOptions = TrimOptions.Trim,
@@ -41,8 +43,8 @@ public static class SequenceCsvReader
 
     private static (IReadOnlyList<string> Channels, IReadOnlyList<Sequence> Sequences) ReadSequences(string path)
     {
-        using var reader = OpenText(path);
-        using var parser = new CsvParser(reader, Config());
+        using var reader = TextInput.Open(path);
+        using var parser = new CsvParser(reader, Config(path));
         var header = ReadHeader(parser, path, [IdColumn, TimeColumn]);
         var idIndex = Array.FindIndex(header, h => h.Equals(IdColumn, StringComparison.OrdinalIgnoreCase));
         var tIndex = Array.FindIndex(header, h => h.Equals(TimeColumn, StringComparison.OrdinalIgnoreCase));
@@ -119,8 +121,8 @@ public static class SequenceCsvReader
 
     private static IReadOnlyList<SequenceLabel> ReadLabels(string path, IReadOnlyList<Sequence> sequences, int channels)
     {
-        using var reader = OpenText(path);
-        using var parser = new CsvParser(reader, Config());
+        using var reader = TextInput.Open(path);
+        using var parser = new CsvParser(reader, Config(path));
         var header = ReadHeader(parser, path, [IdColumn, "label"]);
         int Find(string name) => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
         var (idIndex, labelIndex, typeIndex, lengthIndex) = (Find(IdColumn), Find("label"), Find("anomaly_type"), Find("length"));
@@ -223,15 +225,5 @@ public static class SequenceCsvReader
         }
 
         return value;
-    }
-
-    private static StreamReader OpenText(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new DataFormatException(path, null, null, "does not exist");
-        }
-
-        return new StreamReader(path, detectEncodingFromByteOrderMarks: true);
     }
 }

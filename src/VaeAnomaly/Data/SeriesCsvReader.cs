@@ -6,7 +6,8 @@ namespace VaeAnomaly.Data;
 
 /// <summary>
 /// Reads a time series from CSV: a header, a time column, numeric value columns, optionally a 0/1 label
-/// column. The delimiter (<c>,</c>, <c>;</c> or tab) is detected from the header line unless given.
+/// column. The delimiter (<c>,</c>, <c>;</c> or tab) is detected from the header line unless given;
+/// gzip files and a UTF-8 BOM are handled.
 /// </summary>
 public static class SeriesCsvReader
 {
@@ -22,8 +23,7 @@ public static class SeriesCsvReader
             return false;
         }
 
-        using var reader = new StreamReader(path);
-        var header = reader.ReadLine() ?? "";
+        var header = TextInput.FirstLine(path) ?? "";
         var names = header.Split(DetectDelimiter(header)).Select(n => n.Trim().Trim('"')).ToArray();
         return names.Contains(SequenceCsvReader.IdColumn, StringComparer.OrdinalIgnoreCase) && names.Contains(SequenceCsvReader.TimeColumn, StringComparer.OrdinalIgnoreCase);
     }
@@ -36,12 +36,7 @@ public static class SeriesCsvReader
     /// <param name="delimiter">Field delimiter; null detects it.</param>
     public static Series Read(string path, string? timeColumn = null, IReadOnlyList<string>? columns = null, string? labelColumn = null, string? delimiter = null)
     {
-        if (!File.Exists(path))
-        {
-            throw new DataFormatException(path, null, null, "does not exist");
-        }
-
-        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+        using var reader = TextInput.Open(path);
         var first = reader.ReadLine() ?? throw new DataFormatException(path, null, null, "is empty; expected a header with a time column and value columns");
         var separator = delimiter ?? DetectDelimiter(first);
         var config = new CsvConfiguration(CultureInfo.InvariantCulture) { Delimiter = separator, HasHeaderRecord = false, TrimOptions = TrimOptions.Trim };

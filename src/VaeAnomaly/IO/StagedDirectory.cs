@@ -52,6 +52,24 @@ public sealed class StagedDirectory : IDisposable
         }
     }
 
+    /// <summary>Throws when <paramref name="output"/> lies inside the folder <paramref name="input"/> (or is it).</summary>
+    /// <param name="output">The output path.</param>
+    /// <param name="input">An input path; only a folder can contain the output.</param>
+    public static void EnsureOutside(string output, string input)
+    {
+        if (!Directory.Exists(input))
+        {
+            return;
+        }
+
+        var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(input)) + Path.DirectorySeparatorChar;
+        var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(output)) + Path.DirectorySeparatorChar;
+        if (target.StartsWith(folder, StringComparison.Ordinal))
+        {
+            throw new IOException($"The output '{output}' is inside the input folder '{input}'; choose an output elsewhere so the input stays as it is.");
+        }
+    }
+
     /// <summary>A path inside the staging folder.</summary>
     /// <param name="name">File name.</param>
     public string PathOf(string name) => Path.Combine(Staging, name);

@@ -63,6 +63,36 @@ public sealed class WorkflowCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task TrainAndScore_SameSeedTwice_WriteByteIdenticalScores()
+    {
+        // Given: a second bundle trained with the same seed into another folder.
+        var first = await TrainedBundle();
+        var (exit, text) = await CliRunner.RunAsync("train", "--data", dir.File("data"), "--out", dir.File("bundle2"), "--epochs", "2", "--batch-size", "16", "--threshold", "pot");
+        Assert.True(exit == 0, text);
+
+        // When
+        await CliRunner.RunAsync("score", "--model", first, "--data", dir.File("data/test.csv"), "--out", dir.File("a.csv"));
+        await CliRunner.RunAsync("score", "--model", dir.File("bundle2"), "--data", dir.File("data/test.csv"), "--out", dir.File("b.csv"));
+
+        // Then
+        Assert.Equal(File.ReadAllBytes(dir.File("a.csv")), File.ReadAllBytes(dir.File("b.csv")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(first, "model.weights")), File.ReadAllBytes(dir.File("bundle2/model.weights")));
+    }
+
+    [Fact]
+    public async Task Train_OutputInsideTheDataFolder_IsRefusedBeforeWork()
+    {
+        var data = dir.File("data");
+        await CliRunner.RunAsync("generate", "synthetic", "--out", data, "--train", "10", "--val", "10", "--test", "10", "--channels", "2");
+
+        var (exit, text) = await CliRunner.RunAsync("train", "--data", data, "--out", Path.Combine(data, "bundle"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("inside the input folder", text);
+        Assert.False(Directory.Exists(Path.Combine(data, "bundle")));
+    }
+
+    [Fact]
     public async Task Train_ExistingBundle_RefusedWithoutForceAndKept()
     {
         var bundle = await TrainedBundle();

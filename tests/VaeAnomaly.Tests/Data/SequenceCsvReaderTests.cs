@@ -35,6 +35,27 @@ public sealed class SequenceCsvReaderTests
     }
 
     [Fact]
+    public void Read_SemicolonGzipWithBom_ReadsTheSameValues()
+    {
+        // Given: the same data as ';'-separated text with a BOM, gzip-compressed.
+        using var dir = new TempDirectory();
+        var path = dir.File("data.csv.gz");
+        using (var file = File.Create(path))
+        using (var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest))
+        using (var writer = new StreamWriter(gzip, new System.Text.UTF8Encoding(true)))
+        {
+            writer.Write("sequence_id;t;a;b\ns1;0;1.5;2\ns1;1;3;4\n");
+        }
+
+        // When
+        var set = SequenceCsvReader.Read(path);
+
+        // Then
+        Assert.Equal(["a", "b"], set.ChannelNames);
+        Assert.Equal([1.5f, 2f, 3f, 4f], set.Sequences[0].Values);
+    }
+
+    [Fact]
     public void Read_WithoutLabelsFile_GivesUnlabelledSet()
     {
         using var dir = new TempDirectory();
