@@ -80,6 +80,11 @@ internal static class ScoreCommand
         var scores = detector.ScoreAll(series.AsSequenceSet()).Parts.StepErrors[0];
         var value = detector.PointThresholds[rule];
         AtomicFile.Write(path, force, temp => PointScoresCsv.Write(series, scores, value, temp));
+        if (series.FilledValues > 0 || series.DroppedRows > 0)
+        {
+            console.MarkupLineInterpolated($"Missing values: {series.FilledValues} filled, {series.DroppedRows} rows dropped.");
+        }
+
         console.MarkupLineInterpolated(
             $"Scored {series.Length} time steps; {scores.Count(s => s > value)} above the {rule} point threshold {value.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(path)}[/].");
         if (top > 0)

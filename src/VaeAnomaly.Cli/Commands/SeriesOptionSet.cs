@@ -15,6 +15,8 @@ internal sealed class SeriesOptionSet
 
     public Option<string> Delimiter { get; } = new("--delimiter") { Description = "Series: field delimiter (default: detected among , ; and tab)." };
 
+    public Option<MissingValues> Missing { get; } = new("--missing") { Description = "Series: empty, NaN or infinite cells: error (default), interpolate, ffill or drop (the count filled is reported).", DefaultValueFactory = _ => MissingValues.Error };
+
     public Option<string> Split { get; } = CreateSplit();
 
     public void AddTo(Command command, bool withSplit)
@@ -23,6 +25,7 @@ internal sealed class SeriesOptionSet
         command.Options.Add(Columns);
         command.Options.Add(LabelColumn);
         command.Options.Add(Delimiter);
+        command.Options.Add(Missing);
         if (withSplit)
         {
             command.Options.Add(Split);
@@ -34,7 +37,8 @@ internal sealed class SeriesOptionSet
         r.GetValue(TimeColumn),
         r.GetValue(Columns)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
         r.GetValue(LabelColumn),
-        r.GetValue(Delimiter) is { } d ? (d == "\\t" || d == "tab" ? "\t" : d) : null);
+        r.GetValue(Delimiter) is { } d ? (d == "\\t" || d == "tab" ? "\t" : d) : null,
+        r.GetValue(Missing));
 
     public (double Train, double Validation) Fractions(ParseResult r)
     {

@@ -41,7 +41,16 @@ internal static class TrainCommand
                 throw new ArgumentException("A time series is one long sequence: train it with windows (--window W, or the default configuration).");
             }
 
-            var (train, validation) = DataPaths.ReadTraining(path, () => series.Read(r, path), series.Fractions(r));
+            var (train, validation) = DataPaths.ReadTraining(path, () =>
+            {
+                var read = series.Read(r, path);
+                if (read.FilledValues > 0 || read.DroppedRows > 0)
+                {
+                    console.MarkupLineInterpolated($"Missing values: {read.FilledValues} filled, {read.DroppedRows} rows dropped.");
+                }
+
+                return read;
+            }, series.Fractions(r));
             console.WriteLine(DataPaths.IsSeries(path)
                 ? $"Read a series of {train.TotalSteps} training and {validation.TotalSteps} validation rows (split {r.GetValue(series.Split)}), {train.Channels} channels ({string.Join(", ", train.ChannelNames)})."
                 : $"Read {train.Count} training and {validation.Count} validation sequences, {train.Channels} channels ({string.Join(", ", train.ChannelNames)}).");

@@ -7,6 +7,12 @@ namespace VaeAnomaly.Data;
 /// <param name="Labels">Per row 0/1 from a label column, or null.</param>
 public sealed record Series(IReadOnlyList<string> Timestamps, IReadOnlyList<string> ChannelNames, float[] Values, IReadOnlyList<bool>? Labels)
 {
+    /// <summary>Cells filled by interpolation or forward fill while reading.</summary>
+    public int FilledValues { get; init; }
+
+    /// <summary>Rows dropped for missing values while reading.</summary>
+    public int DroppedRows { get; init; }
+
     /// <summary>Number of rows (time steps).</summary>
     public int Length => Timestamps.Count;
 

@@ -34,7 +34,9 @@ public static class SeriesCsvReader
     /// <param name="columns">Value columns to keep; null keeps every column but the time and label columns.</param>
     /// <param name="labelColumn">A 0/1 label column, or null.</param>
     /// <param name="delimiter">Field delimiter; null detects it.</param>
-    public static Series Read(string path, string? timeColumn = null, IReadOnlyList<string>? columns = null, string? labelColumn = null, string? delimiter = null)
+    /// <param name="missing">What to do with empty, NaN or infinite cells.</param>
+    public static Series Read(string path, string? timeColumn = null, IReadOnlyList<string>? columns = null, string? labelColumn = null, string? delimiter = null,
+        MissingValues missing = MissingValues.Error)
     {
         using var reader = TextInput.Open(path);
         var first = reader.ReadLine() ?? throw new DataFormatException(path, null, null, "is empty; expected a header with a time column and value columns");
@@ -76,6 +78,8 @@ public static class SeriesCsvReader
         var timestamps = new List<string>();
         var values = new List<float>();
         var labels = labelIndex >= 0 ? new List<bool>() : null;
+        var gaps = 0;
+        var droppedRows = 0;
         while (parser.Read())
         {
             var line = parser.Row;
@@ -90,16 +94,38 @@ public static class SeriesCsvReader
                 throw new DataFormatException(path, line, null, $"found {record.Length} fields; expected {header.Length} as in the header (delimiter '{(separator == "\t" ? "\\t" : separator)}')");
             }
 
-            timestamps.Add(record[timeIndex]);
-            foreach (var i in valueIndex)
+            var row = new float[valueIndex.Length];
+            var rowHasGap = false;
+            for (var k = 0; k < valueIndex.Length; k++)
             {
-                if (!float.TryParse(record[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !float.IsFinite(v))
+                var text = record[valueIndex[k]];
+                var parsed = float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v);
+                if (parsed && float.IsFinite(v))
                 {
-                    throw new DataFormatException(path, line, header[i], $"found '{record[i]}'; expected a finite number");
+                    row[k] = v;
+                    continue;
                 }
 
-                values.Add(v);
+                var isGap = text.Length == 0 || (parsed && !float.IsFinite(v)) || text.Equals("nan", StringComparison.OrdinalIgnoreCase);
+                if (!isGap || missing == MissingValues.Error)
+                {
+                    throw new DataFormatException(path, line, header[valueIndex[k]],
+                        $"found '{text}'; expected a finite number{(isGap ? " (use --missing interpolate, ffill or drop to fill gaps on purpose)" : "")}");
+                }
+
+                row[k] = float.NaN;
+                rowHasGap = true;
+                gaps++;
             }
+
+            if (rowHasGap && missing == MissingValues.Drop)
+            {
+                droppedRows++;
+                continue;
+            }
+
+            timestamps.Add(record[timeIndex]);
+            values.AddRange(row);
 
             if (labels is not null)
             {
@@ -117,7 +143,55 @@ public static class SeriesCsvReader
             throw new DataFormatException(path, null, null, "has a header but no data rows");
         }
 
-        return new Series(timestamps, valueIndex.Select(i => header[i]).ToArray(), [.. values], labels);
+        var array = values.ToArray();
+        if (gaps > 0 && missing is MissingValues.Interpolate or MissingValues.Ffill)
+        {
+            Fill(array, valueIndex.Length, missing, path);
+        }
+
+        return new Series(timestamps, valueIndex.Select(i => header[i]).ToArray(), array, labels)
+        {
+            FilledValues = missing is MissingValues.Interpolate or MissingValues.Ffill ? gaps : 0,
+            DroppedRows = droppedRows,
+        };
+    }
+
+    /// <summary>Fills NaN gaps column by column, in place.</summary>
+    private static void Fill(float[] values, int channels, MissingValues how, string path)
+    {
+        var rows = values.Length / channels;
+        for (var c = 0; c < channels; c++)
+        {
+            var known = Enumerable.Range(0, rows).Where(t => !float.IsNaN(values[(t * channels) + c])).ToArray();
+            if (known.Length == 0)
+            {
+                throw new DataFormatException(path, null, null, $"column {c + 1} of the values has no number at all; nothing to fill its gaps from");
+            }
+
+            var next = 0; // index into known of the first known row at or after t
+            for (var t = 0; t < rows; t++)
+            {
+                while (next < known.Length && known[next] < t)
+                {
+                    next++;
+                }
+
+                if (!float.IsNaN(values[(t * channels) + c]))
+                {
+                    continue;
+                }
+
+                var before = next > 0 ? known[next - 1] : -1;
+                var after = next < known.Length ? known[next] : -1;
+                float Value(int row) => values[(row * channels) + c];
+                values[(t * channels) + c] = (how, before, after) switch
+                {
+                    (_, -1, _) => Value(after),
+                    (MissingValues.Ffill, _, _) or (_, _, -1) => Value(before),
+                    _ => Value(before) + ((Value(after) - Value(before)) * (t - before) / (after - before)),
+                };
+            }
+        }
     }
 
     /// <summary>The most frequent of <c>,</c>, <c>;</c> and tab in the header line (comma on a tie or none).</summary>

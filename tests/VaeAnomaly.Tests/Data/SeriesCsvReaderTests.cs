@@ -62,6 +62,37 @@ public sealed class SeriesCsvReaderTests
         Assert.Contains(expected, error.Message);
     }
 
+    [Theory]
+    [InlineData(MissingValues.Interpolate, new[] { 1f, 2f, 3f, 4f, 4f }, 0)]
+    [InlineData(MissingValues.Ffill, new[] { 1f, 1f, 1f, 4f, 4f }, 0)]
+    [InlineData(MissingValues.Drop, new[] { 1f, 4f }, 3)]
+    public void Read_Gaps_AreFilledAsAskedAndCounted(MissingValues missing, float[] expected, int dropped)
+    {
+        // Given: v = 1, '', NaN, 4, inf.
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("s.csv"), "timestamp,v\nt0,1\nt1,\nt2,NaN\nt3,4\nt4,Infinity\n");
+
+        // When
+        var series = SeriesCsvReader.Read(dir.File("s.csv"), missing: missing);
+
+        // Then
+        Assert.Equal(expected, series.Values);
+        Assert.Equal(dropped, series.DroppedRows);
+        Assert.Equal(missing == MissingValues.Drop ? 0 : 3, series.FilledValues);
+    }
+
+    [Fact]
+    public void Read_GapByDefault_SaysHowToFillIt()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("s.csv"), "timestamp,v\nt0,1\nt1,\n");
+
+        var error = Assert.Throws<DataFormatException>(() => SeriesCsvReader.Read(dir.File("s.csv")));
+
+        Assert.Equal(3, error.Line);
+        Assert.Contains("--missing interpolate", error.Message);
+    }
+
     [Fact]
     public void Split_TwentyRows_IsChronological()
     {
