@@ -67,7 +67,7 @@ public static class EvaluationReport
 
         if (detector.History.Count > 0)
         {
-            Figure("loss.png", "Training and validation losses per epoch (per sequence).", p => LossCurvePlot.Save(detector.History, p));
+            Figure("loss.png", "Training and validation losses per epoch (per input: a sequence, or a window for windowed models).", p => LossCurvePlot.Save(detector.History, p));
         }
 
         Figure("histogram.png", "Combined score of normal and anomalous sequences, each as a fraction of its class, with the threshold.",

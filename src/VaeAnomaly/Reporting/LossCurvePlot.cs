@@ -31,10 +31,10 @@ public static class LossCurvePlot
         kl.Color = PlotStyle.Anomaly;
         kl.MarkerSize = 4;
         kl.Axes.YAxis = plot.Axes.Right;
-        plot.Axes.Right.Label.Text = "KL (nats per sequence)";
+        plot.Axes.Right.Label.Text = "KL (nats per input)";
         plot.Title("Training history");
         plot.XLabel("epoch");
-        plot.YLabel("loss per sequence");
+        plot.YLabel("loss per input (sequence or window)");
         plot.ShowLegend(Alignment.UpperRight);
         PlotStyle.Save(plot, path);
     }
