@@ -19,11 +19,13 @@ internal static class DemoCommand
 
     internal const int QuickEpochs = 2;
 
+    internal const int QuickImportanceSamples = 4;
+
     public static Command Create(IAnsiConsole console)
     {
         var outDir = new Option<string>("--out") { Description = "Output folder for metrics.json, scores.csv and history.csv.", DefaultValueFactory = _ => "vae-anomaly-demo" };
         var seed = new Option<int>("--seed") { Description = "Seed of the data and of the model.", DefaultValueFactory = _ => 42 };
-        var quick = new Option<bool>("--quick") { Description = $"A small run for smoke tests: {QuickData.Train}/{QuickData.Validation}/{QuickData.Test} sequences, {QuickEpochs} epochs." };
+        var quick = new Option<bool>("--quick") { Description = $"A small run for smoke tests: {QuickData.Train}/{QuickData.Validation}/{QuickData.Test} sequences, {QuickEpochs} epochs, {QuickImportanceSamples} importance samples." };
         var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
         var model = new ModelOptionSet();
         var command = new Command("demo", "Generate synthetic-v1, train the GRU-VAE, score the test split and report metrics.") { outDir, seed, quick, force };
@@ -41,6 +43,11 @@ internal static class DemoCommand
             if (isQuick && !ModelOptionSet.Given(r, model.Epochs))
             {
                 configuration = configuration with { Training = configuration.Training with { Epochs = QuickEpochs } };
+            }
+
+            if (isQuick && !ModelOptionSet.Given(r, model.ImportanceSamples))
+            {
+                configuration = configuration with { Scoring = configuration.Scoring with { ImportanceSamples = QuickImportanceSamples } };
             }
 
             var trainer = configuration.Training;
