@@ -4,6 +4,7 @@ using Spectre.Console;
 using VaeAnomaly.Cli.Console;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.IO;
+using VaeAnomaly.Reporting;
 using VaeAnomaly.Study;
 
 namespace VaeAnomaly.Cli.Commands;
@@ -74,11 +75,16 @@ internal static class StudyCommand
             {
                 File.WriteAllText(staged.PathOf("study.md"), markdown);
                 File.WriteAllText(staged.PathOf("study.json"), StudyReport.Json(options, runs));
+                foreach (var run in runs)
+                {
+                    LatentPlot.Save(run.TestLatentMeans, run.TestTypes, staged.PathOf(string.Create(CultureInfo.InvariantCulture, $"latent-seed{run.Seed}-beta{run.Beta}.png")));
+                }
+
                 staged.Commit();
             }
 
             console.WriteLine(markdown);
-            console.MarkupLineInterpolated($"Wrote study.md and study.json to [bold]{Path.GetFullPath(destination)}[/].");
+            console.MarkupLineInterpolated($"Wrote study.md, study.json and a latent-space plot per run to [bold]{Path.GetFullPath(destination)}[/].");
             return 0;
         }, ct));
 

@@ -59,6 +59,10 @@ public static class StudyReport
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"Active latent units (of {options.Configuration.Model.Latent}): {F(MeanStd(group.Select(r => (double)r.ActiveUnits).ToArray()))}; latent silhouette of normal vs anomalous test sequences {F(MeanStd(group.Select(r => r.Separation.Silhouette).ToArray()))}, Mahalanobis separation {F(MeanStd(group.Select(r => r.Separation.MahalanobisSeparation).ToArray()))}; validation reconstruction MSE {F(MeanStd(group.Select(r => r.ValidationReconstruction).ToArray()))}; epochs {F(MeanStd(group.Select(r => (double)r.Epochs).ToArray()))}; seconds per run {F(MeanStd(group.Select(r => r.Seconds).ToArray()))}.");
+            var dimensions = group[0].KlPerDimension.Length;
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"KL per latent dimension on validation data, mean over seeds (nats): {string.Join(", ", Enumerable.Range(0, dimensions).Select(j => group.Average(r => r.KlPerDimension[j]).ToString("F2", CultureInfo.InvariantCulture)))}.");
             md.AppendLine();
         }
 

@@ -84,7 +84,12 @@ public static class SyntheticStudy
 
         var separation = LatentSeparation.Compute(scores.Parts.LatentMeans, labels, scores.Parts.Mahalanobis);
         return new StudyRun(seed, beta, metrics, detector.History.Count, clock.Elapsed.TotalSeconds, detector.ValidationLatentUsage!.ActiveUnits,
-            validationParts.Reconstruction.Average(v => (double)v), separation);
+            validationParts.Reconstruction.Average(v => (double)v), separation)
+        {
+            KlPerDimension = detector.ValidationLatentUsage.KlPerDimension,
+            TestLatentMeans = scores.Parts.LatentMeans,
+            TestTypes = types,
+        };
     }
 
     private static (SequenceSet, SequenceSet, SequenceSet) Generate(SyntheticOptions options)

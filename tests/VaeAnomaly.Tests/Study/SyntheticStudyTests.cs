@@ -54,6 +54,8 @@ public sealed class SyntheticStudyTests
         }
 
         Assert.Contains(" ± ", md);
+        Assert.Contains("KL per latent dimension on validation data", md);
+        Assert.Contains("| mahalanobis |", md);
         Assert.Contains("\"summary_by_beta\"", StudyReport.Json(options, runs));
     }
 
