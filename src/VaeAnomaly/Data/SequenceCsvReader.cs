@@ -33,9 +33,15 @@ public static class SequenceCsvReader
         return new SequenceSet(channels, sequences, labels);
     }
 
-    private static CsvConfiguration Config(string path) => new(CultureInfo.InvariantCulture)
+    /// <summary>CSV settings shared by the readers: malformed quoting becomes a <see cref="DataFormatException"/> with its line.</summary>
+    internal static CsvConfiguration Config(string path) => Config(path, SeriesCsvReader.DetectDelimiter(TextInput.FirstLine(path) ?? ""));
+
+    /// <inheritdoc cref="Config(string)"/>
+    internal static CsvConfiguration Config(string path, string delimiter) => new(CultureInfo.InvariantCulture)
     {
-        Delimiter = SeriesCsvReader.DetectDelimiter(TextInput.FirstLine(path) ?? ""),
+        Delimiter = delimiter,
+        BadDataFound = args => throw new DataFormatException(path, args.Context.Parser?.RawRow, null,
+            $"found a malformed field ({Shorten(args.Field)}): a stray quote or an unterminated quoted field; expected plain or properly quoted values"),
         HasHeaderRecord = true,
         DetectColumnCountChanges = false,
         TrimOptions = TrimOptions.Trim,
@@ -211,6 +217,8 @@ public static class SequenceCsvReader
 
         return header;
     }
+
+    private static string Shorten(string field) => field.Length <= 20 ? $"'{field}'" : $"'{field[..20]}...'";
 
     private static float ParseValue(string text, string path, long line, string column)
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace VaeAnomaly.Data;
 
@@ -41,7 +40,7 @@ public static class SeriesCsvReader
         using var reader = TextInput.Open(path);
         var first = reader.ReadLine() ?? throw new DataFormatException(path, null, null, "is empty; expected a header with a time column and value columns");
         var separator = delimiter ?? DetectDelimiter(first);
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { Delimiter = separator, HasHeaderRecord = false, TrimOptions = TrimOptions.Trim };
+        var config = SequenceCsvReader.Config(path, separator);
         using var parser = new CsvParser(new StringReader(first + "\n" + reader.ReadToEnd()), config);
         parser.Read();
         var header = parser.Record!;

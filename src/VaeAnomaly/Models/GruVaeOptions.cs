@@ -34,9 +34,17 @@ public sealed record GruVaeOptions
     /// <summary>Seed of weight initialisation and sampling.</summary>
     public int Seed { get; init; } = 42;
 
+    /// <summary>Largest size accepted for any layer, channel count or window, so a tampered bundle cannot ask for huge allocations.</summary>
+    public const int MaxSize = 65_536;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {
+        if (new[] { Channels, Latent, Window }.Concat(EncoderSizes).Concat(DecoderSizes).Any(v => v > MaxSize))
+        {
+            throw new ArgumentException($"sizes above {MaxSize} are refused (channels {Channels}, latent {Latent}, window {Window}, encoder [{string.Join(",", EncoderSizes)}], decoder [{string.Join(",", DecoderSizes)}])");
+        }
+
         if (Channels < 1)
         {
             throw new ArgumentException($"channels must be positive, got {Channels}");

@@ -115,6 +115,12 @@ public sealed class GruVaeBundleTests : IDisposable
         File.WriteAllText(manifestPath, latent.ToJsonString());
         Expect("the model options make it");
 
+        // Huge sizes: refused before any allocation.
+        var huge = Json();
+        huge["model_options"]!["latent"] = 2_000_000_000;
+        File.WriteAllText(manifestPath, huge.ToJsonString());
+        Expect("sizes above");
+
         // An unexpected field.
         var extra = Json();
         extra["surprise"] = true;
