@@ -75,12 +75,11 @@ internal static class DemoCommand
             var scores = detector.ScoreAll(test);
             var scoreTime = scoreClock.Elapsed;
 
-            var evaluations = EvaluationReport.Evaluate(detector, test, scores, detector.Rule.Name);
             using (var staged = StagedDirectory.Begin(r.GetValue(outDir)!, r.GetValue(force)))
             {
                 ScoresCsv.Write(test, scores, staged.PathOf("scores.csv"));
                 HistoryCsv.Write(detector.History, staged.PathOf("history.csv"));
-                EvaluationReport.Write(detector, test, scores, detector.Rule.Name, staged.Staging, "VaeAnomaly demo: GRU-VAE on synthetic-v1");
+                var evaluations = EvaluationReport.Write(detector, test, scores, detector.Rule.Name, staged.Staging, "VaeAnomaly demo: GRU-VAE on synthetic-v1")!;
                 staged.Commit();
                 console.Write(MetricsTable.Build(evaluations, RandomBaseline.For(test.Labels!.Select(l => l.IsAnomaly).ToArray())));
                 console.Write(MetricsTable.BuildByType(evaluations));

@@ -40,13 +40,13 @@ internal static class EvaluateCommand
 
             var scores = detector.ScoreAll(set);
             var rule = r.GetValue(threshold)!;
+            IReadOnlyList<ScoreEvaluation> evaluations;
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
             {
-                EvaluationReport.Write(detector, set, scores, rule, staged.Staging, "VaeAnomaly evaluation");
+                evaluations = EvaluationReport.Write(detector, set, scores, rule, staged.Staging, "VaeAnomaly evaluation")!;
                 staged.Commit();
             }
 
-            var evaluations = EvaluationReport.Evaluate(detector, set, scores, rule);
             console.Write(MetricsTable.Build(evaluations, RandomBaseline.For(set.Labels.Select(l => l.IsAnomaly).ToArray())));
             console.Write(MetricsTable.BuildByType(evaluations));
             console.MarkupLineInterpolated($"Wrote metrics.json, report.html and figures to [bold]{Path.GetFullPath(destination)}[/].");

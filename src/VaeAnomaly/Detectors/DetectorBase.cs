@@ -17,8 +17,7 @@ public abstract class DetectorBase(IThresholdRule rule) : IAnomalyDetector
     /// <inheritdoc />
     public void Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default)
     {
-        FitCore(train, validation, progress, ct);
-        Threshold = Rule.Fit(Score(validation));
+        Threshold = Rule.Fit(FitCore(train, validation, progress, ct));
     }
 
     /// <inheritdoc />
@@ -36,12 +35,13 @@ public abstract class DetectorBase(IThresholdRule rule) : IAnomalyDetector
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Trains the model (everything but the threshold).</summary>
+    /// <summary>Trains the model (everything but the threshold) and returns its scores of the validation data, from which the threshold is fitted.</summary>
     /// <param name="train">Unscaled training sequences.</param>
     /// <param name="validation">Unscaled normal validation sequences.</param>
     /// <param name="progress">Receives one report per epoch.</param>
     /// <param name="ct">Stops training between batches.</param>
-    protected abstract void FitCore(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress, CancellationToken ct);
+    /// <returns>One score per validation sequence, as <see cref="Score"/> would give.</returns>
+    protected abstract float[] FitCore(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress, CancellationToken ct);
 
     /// <summary>Sets the threshold of a detector loaded from disk.</summary>
     /// <param name="threshold">The stored threshold.</param>

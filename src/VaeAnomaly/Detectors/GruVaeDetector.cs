@@ -207,7 +207,7 @@ public sealed class GruVaeDetector : DetectorBase
     }
 
     /// <inheritdoc />
-    protected override void FitCore(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress, CancellationToken ct)
+    protected override float[] FitCore(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress, CancellationToken ct)
     {
         if (validation.Channels != train.Channels || !validation.ChannelNames.SequenceEqual(train.ChannelNames))
         {
@@ -245,6 +245,7 @@ public sealed class GruVaeDetector : DetectorBase
         Thresholds = ScoreKinds.All.ToDictionary(
             kind => kind,
             kind => ThresholdRules.FitAll(kind == ScoreKind.Combined ? validationCombined : validationParts.Of(kind)));
+        return validationCombined;
     }
 
     /// <inheritdoc />

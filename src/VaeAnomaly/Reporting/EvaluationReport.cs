@@ -39,7 +39,8 @@ public static class EvaluationReport
     /// <param name="rule">Threshold rule name.</param>
     /// <param name="directory">An existing folder (a staging folder).</param>
     /// <param name="title">Report title.</param>
-    public static void Write(GruVaeDetector detector, SequenceSet data, DetectorScores scores, string rule, string directory, string title)
+    /// <returns>The metrics of every score kind, or null when the data are unlabelled.</returns>
+    public static IReadOnlyList<ScoreEvaluation>? Write(GruVaeDetector detector, SequenceSet data, DetectorScores scores, string rule, string directory, string title)
     {
         var labels = Labels(data);
         var evaluations = labels is null ? null : Evaluate(detector, data, scores, rule);
@@ -103,6 +104,7 @@ public static class EvaluationReport
             p => LatentPlot.Save(scores.Parts.LatentMeans, types, p));
 
         File.WriteAllText(Path.Combine(directory, "report.html"), Html(detector, data, scores, evaluations, labels, rule, threshold, title, figures, directory, separation));
+        return evaluations;
     }
 
     private static bool[]? Labels(SequenceSet data) => data.Labels?.Select(l => l.IsAnomaly).ToArray();
