@@ -6,12 +6,15 @@ namespace VaeAnomaly.Cli.Tests;
 /// <summary>Runs the CLI in-process against a <see cref="TestConsole"/>.</summary>
 internal static class CliRunner
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
+
+    /// <summary>Runs with a token that stands for Ctrl+C.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(CancellationToken ct, params string[] args)
     {
         var console = new TestConsole();
         console.Profile.Width = 200;
         var error = new StringWriter();
-        var exit = await VaeAnomalyCli.Create(console).Parse(args).InvokeAsync(new InvocationConfiguration { Output = new StringWriter(), Error = error });
+        var exit = await VaeAnomalyCli.Create(console).Parse(args).InvokeAsync(new InvocationConfiguration { Output = new StringWriter(), Error = error }, ct);
         return (exit, console.Output + error);
     }
 }

@@ -20,12 +20,17 @@ internal static class CommandRunner
         {
             return await Task.Run(() => work(ct), ct).ConfigureAwait(false);
         }
+        catch (TrainingStoppedException e)
+        {
+            console.MarkupLineInterpolated($"[yellow]Stopped[/] after epoch {e.EpochsDone}; nothing else was written. The checkpoint is kept in [bold]{e.CheckpointDirectory}[/]: run the same command with [bold]--resume[/] to continue.");
+            return Cancelled;
+        }
         catch (OperationCanceledException)
         {
             console.MarkupLine("[yellow]Stopped.[/] Nothing was written.");
             return Cancelled;
         }
-        catch (Exception e) when (e is DataFormatException or BundleException or ArgumentException or IOException or UnauthorizedAccessException or TrainingDivergedException)
+        catch (Exception e) when (e is DataFormatException or BundleException or ArgumentException or IOException or UnauthorizedAccessException or TrainingDivergedException or CheckpointException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return Failed;

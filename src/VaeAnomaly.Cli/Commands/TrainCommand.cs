@@ -6,6 +6,7 @@ using VaeAnomaly.Detectors;
 using VaeAnomaly.IO;
 using VaeAnomaly.Scoring;
 using VaeAnomaly.Thresholds;
+using VaeAnomaly.Training;
 
 namespace VaeAnomaly.Cli.Commands;
 
@@ -19,11 +20,13 @@ internal static class TrainCommand
         modelName.AcceptOnlyFromAmong(GruVaeDetector.ModelName);
         var outDir = new Option<string>("--out") { Description = "Bundle folder to write (model.json, model.weights, history.csv).", Required = true };
         var seed = new Option<int>("--seed") { Description = "Seed of weights, batch order and sampling.", DefaultValueFactory = _ => 42 };
-        var force = new Option<bool>("--force") { Description = "Replace an existing bundle." };
+        var force = new Option<bool>("--force") { Description = "Replace an existing bundle, and start over even if an interrupted run left a checkpoint." };
+        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its checkpoint (same command, same data)." };
+        var checkpointDir = new Option<string?>("--checkpoint") { Description = "Folder for the checkpoint saved after every epoch [default: OUT.checkpoint beside the bundle]; removed when the bundle is saved." };
         var threshold = ThresholdOption.Create();
         var model = new ModelOptionSet();
         var series = new SeriesOptionSet();
-        var command = new Command("train", "Train a detector on normal data and save it as a bundle.") { data, modelName, outDir, seed, force, threshold };
+        var command = new Command("train", "Train a detector on normal data and save it as a bundle.") { data, modelName, outDir, seed, force, resume, checkpointDir, threshold };
         model.AddTo(command);
         series.AddTo(command, withSplit: true);
 
@@ -33,6 +36,9 @@ internal static class TrainCommand
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force));
             StagedDirectory.EnsureOutside(destination, r.GetValue(data)!);
+            var checkpoint = new TrainingCheckpoint(r.GetValue(checkpointDir) ?? Path.TrimEndingDirectorySeparator(destination) + ".checkpoint", r.GetValue(resume));
+            StagedDirectory.EnsureOutside(checkpoint.Directory, r.GetValue(data)!);
+            CheckCheckpoint(checkpoint, r.GetValue(force));
             var path = r.GetValue(data)!;
             var runSeed = r.GetValue(seed);
             var configuration = model.Resolve(r, runSeed);
@@ -56,6 +62,12 @@ internal static class TrainCommand
                 : $"Read {train.Count} training and {validation.Count} validation sequences, {train.Channels} channels ({string.Join(", ", train.ChannelNames)}).");
             var trainer = configuration.Training;
             using var detector = new GruVaeDetector(configuration.Model, trainer, configuration.Scoring, ThresholdRules.Create(r.GetValue(threshold)!));
+            detector.Checkpoint = checkpoint;
+            if (checkpoint.Resume)
+            {
+                console.MarkupLineInterpolated($"Resuming after epoch {checkpoint.EpochsDone()} from [bold]{checkpoint.FilePath}[/].");
+            }
+
             EpochReporter.Run(console, trainer.Epochs, progress =>
             {
                 detector.Fit(train, validation, progress, token);
@@ -67,6 +79,8 @@ internal static class TrainCommand
                 detector.Save(staged.Staging);
                 staged.Commit();
             }
+
+            checkpoint.Delete();
 
             var table = new Table().Border(TableBorder.Rounded).Title("thresholds fitted on validation scores");
             table.AddColumn("score");
@@ -85,5 +99,22 @@ internal static class TrainCommand
             return 0;
         }, ct));
         return command;
+    }
+
+    /// <summary>Refuses, before any work, to resume without a checkpoint or to start over on top of one without --force.</summary>
+    private static void CheckCheckpoint(TrainingCheckpoint checkpoint, bool force)
+    {
+        if (checkpoint.Resume)
+        {
+            _ = checkpoint.EpochsDone();
+        }
+        else if (checkpoint.Exists && !force)
+        {
+            throw new IOException($"An interrupted run left a checkpoint after epoch {checkpoint.EpochsDone()} in '{checkpoint.Directory}'; pass --resume to continue it, or --force to start over.");
+        }
+        else if (checkpoint.Exists)
+        {
+            checkpoint.Delete();
+        }
     }
 }

@@ -123,6 +123,9 @@ public sealed class GruVaeDetector : DetectorBase
         HistoryCsv.Write(History, Path.Combine(directory, DetectorBundle.HistoryFile));
     }
 
+    /// <summary>Where training saves its state after every epoch, and whether <see cref="DetectorBase.Fit"/> resumes from it; null saves nothing.</summary>
+    public TrainingCheckpoint? Checkpoint { get; set; }
+
     /// <summary>Loads a bundle written by <see cref="Save"/>, checking it before any weights are read.</summary>
     /// <param name="directory">The bundle folder.</param>
     /// <param name="threshold">Threshold rule of <see cref="DetectorBase.Predict"/>; the bundle's default when null.</param>
@@ -228,7 +231,8 @@ public sealed class GruVaeDetector : DetectorBase
         var (fitTrain, fitValidation) = model.Window > 0
             ? (SlidingWindows.Cut(scaledTrain, model.Window, TrainStride).Windows, SlidingWindows.Cut(scaledValidation, model.Window, TrainStride).Windows)
             : (scaledTrain, scaledValidation);
-        History = new Trainer(training).Fit(network, model.Beta, fitTrain, fitValidation, progress, ct);
+        var session = Checkpoint is null ? null : Checkpoint with { RunKey = RunKey(fitTrain, fitValidation) };
+        History = new Trainer(training, session).Fit(network, model.Beta, fitTrain, fitValidation, progress, ct);
 
         // The Gaussian decoder's variance per channel is the validation mean squared error (its maximum-
         // likelihood value for the fixed decoder mean); the Mahalanobis model is fitted on training posterior means.
@@ -246,6 +250,12 @@ public sealed class GruVaeDetector : DetectorBase
             kind => kind,
             kind => ThresholdRules.FitAll(kind == ScoreKind.Combined ? validationCombined : validationParts.Of(kind)));
         return validationCombined;
+    }
+
+    private string RunKey(SequenceSet fitTrain, SequenceSet fitValidation)
+    {
+        var settings = System.Text.Json.JsonSerializer.Serialize(new { model, training, scoring.WindowStride, Data = DataFingerprint.Of(fitTrain, fitValidation) });
+        return "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(settings)));
     }
 
     /// <inheritdoc />

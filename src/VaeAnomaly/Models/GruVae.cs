@@ -91,6 +91,13 @@ public sealed class GruVae : nn.Module<Tensor, Tensor, VaeOutput>
         return cat([angle.sin(), angle.cos()], 1);
     }
 
+    /// <summary>The state of the sampler that draws z in training (a byte tensor), for checkpoints.</summary>
+    public Tensor SamplerState => sampler.get_state();
+
+    /// <summary>Restores the sampler to a state read from <see cref="SamplerState"/>.</summary>
+    /// <param name="state">A byte tensor from <see cref="SamplerState"/>.</param>
+    public void RestoreSampler(Tensor state) => sampler.set_state(state);
+
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {

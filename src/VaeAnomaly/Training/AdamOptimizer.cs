@@ -79,6 +79,32 @@ public sealed class AdamOptimizer : IDisposable
         }
     }
 
+    /// <summary>Number of updates made so far (the bias corrections depend on it).</summary>
+    public long Steps => step;
+
+    /// <summary>The running first and second moments, one pair per parameter in order (live tensors: copy them to keep).</summary>
+    public IReadOnlyList<(Tensor First, Tensor Second)> Moments => [.. firstMoment.Zip(secondMoment)];
+
+    /// <summary>Continues from a saved state: copies the moments in place and sets the update count.</summary>
+    /// <param name="moments">One pair per parameter, shaped like it.</param>
+    /// <param name="steps">Updates made before.</param>
+    public void Restore(IReadOnlyList<(Tensor First, Tensor Second)> moments, long steps)
+    {
+        if (moments.Count != parameters.Length)
+        {
+            throw new ArgumentException($"Expected moments of {parameters.Length} parameters, got {moments.Count}.", nameof(moments));
+        }
+
+        using var noGrad = no_grad();
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            firstMoment[i].copy_(moments[i].First);
+            secondMoment[i].copy_(moments[i].Second);
+        }
+
+        step = steps;
+    }
+
     /// <summary>Releases the moment tensors.</summary>
     public void Dispose()
     {

@@ -7,7 +7,8 @@ namespace VaeAnomaly.Training;
 
 /// <summary>Fits a <see cref="GruVae"/> by the beta-ELBO with Adam, clipping, optional warm-ups and early stopping.</summary>
 /// <param name="options">Optimisation settings.</param>
-public sealed class Trainer(TrainerOptions options)
+/// <param name="checkpoint">Where to save the state after every epoch, and whether to continue from it; null saves nothing.</param>
+public sealed class Trainer(TrainerOptions options, TrainingCheckpoint? checkpoint = null)
 {
     private const int EvaluationBatchSize = 256;
 
@@ -20,6 +21,8 @@ public sealed class Trainer(TrainerOptions options)
     /// <param name="ct">Stops between batches.</param>
     /// <returns>The history, one row per epoch run.</returns>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    /// <exception cref="TrainingStoppedException">Cancelled after at least one epoch was saved in the checkpoint.</exception>
+    /// <exception cref="CheckpointException">Resuming from a checkpoint that is missing, damaged or from another run.</exception>
     public IReadOnlyList<EpochReport> Fit(
         GruVae model, double beta, SequenceSet train, SequenceSet validation,
         IProgress<EpochReport>? progress = null, CancellationToken ct = default)
@@ -31,10 +34,25 @@ public sealed class Trainer(TrainerOptions options)
         Dictionary<string, Tensor>? best = null;
         var bestLoss = double.PositiveInfinity;
         var sinceBest = 0;
+        var finished = false;
+        if (checkpoint is { Resume: true })
+        {
+            using var state = checkpoint.Load();
+            RestoreState(state, model, optimizer);
+            best = state.Tensors.Any(t => t.Name.StartsWith("best.", StringComparison.Ordinal)) ? Clone(state.WithPrefix("best.")) : null;
+            (bestLoss, sinceBest, finished) = (state.BestLoss, state.SinceBest, state.Finished);
+            history.AddRange(state.History);
+
+            // The batch order of the epochs already run is drawn again, so later epochs draw what they would have.
+            for (var epoch = 0; epoch < state.EpochsDone; epoch++)
+            {
+                _ = LengthBatcher.Batches(train, options.BatchSize, rng);
+            }
+        }
 
         try
         {
-            for (var epoch = 0; epoch < options.Epochs; epoch++)
+            for (var epoch = history.Count; !finished && epoch < options.Epochs; epoch++)
             {
                 var clock = Stopwatch.StartNew();
                 var lr = options.LearningRateAt(epoch);
@@ -60,8 +78,16 @@ public sealed class Trainer(TrainerOptions options)
                 var report = new EpochReport(epoch + 1, options.Epochs, trainRec, trainKl, trainTotal, valRec, valKl, valTotal,
                     lr, epochBeta, clock.Elapsed.TotalSeconds, isBest);
                 history.Add(report);
+                var stop = options.Patience > 0 && sinceBest >= options.Patience;
+                finished = stop || epoch + 1 == options.Epochs;
+                if (checkpoint is not null)
+                {
+                    using var state = CaptureState(model, optimizer, best, bestLoss, sinceBest, finished, history);
+                    checkpoint.Save(state);
+                }
+
                 progress?.Report(report);
-                if (options.Patience > 0 && sinceBest >= options.Patience)
+                if (stop)
                 {
                     break;
                 }
@@ -71,6 +97,10 @@ public sealed class Trainer(TrainerOptions options)
             {
                 model.load_state_dict(best);
             }
+        }
+        catch (OperationCanceledException e) when (checkpoint is not null && history.Count > 0 && e is not TrainingStoppedException)
+        {
+            throw new TrainingStoppedException(history.Count, options.Epochs, checkpoint.Directory);
         }
         finally
         {
@@ -137,6 +167,46 @@ public sealed class Trainer(TrainerOptions options)
         }
 
         return (rec / train.Count, kl / train.Count, total / train.Count);
+    }
+
+    private TrainingState CaptureState(
+        GruVae model, AdamOptimizer optimizer, Dictionary<string, Tensor>? best, double bestLoss, int sinceBest, bool finished, List<EpochReport> history)
+    {
+        var tensors = new List<(string, Tensor)>();
+        tensors.AddRange(model.state_dict().Select(kv => ("model." + kv.Key, kv.Value.detach())));
+        tensors.AddRange((best ?? []).Select(kv => ("best." + kv.Key, kv.Value.detach())));
+        tensors.AddRange(optimizer.Moments.SelectMany((m, i) => new[] { ($"adam.m.{i}", m.First.detach()), ($"adam.v.{i}", m.Second.detach()) }));
+        tensors.Add(("sampler", model.SamplerState));
+        return new TrainingState
+        {
+            RunKey = checkpoint!.RunKey,
+            EpochsDone = history.Count,
+            Finished = finished,
+            BestLoss = bestLoss,
+            SinceBest = sinceBest,
+            AdamSteps = optimizer.Steps,
+            History = [.. history],
+            Tensors = tensors,
+        };
+    }
+
+    private static void RestoreState(TrainingState state, GruVae model, AdamOptimizer optimizer)
+    {
+        using (no_grad())
+        {
+            model.load_state_dict(state.WithPrefix("model."));
+        }
+
+        var moments = state.WithPrefix("adam.m.");
+        var second = state.WithPrefix("adam.v.");
+        optimizer.Restore([.. Enumerable.Range(0, moments.Count).Select(i => (moments[$"{i}"], second[$"{i}"]))], state.AdamSteps);
+        model.RestoreSampler(state.Get("sampler"));
+    }
+
+    private static Dictionary<string, Tensor> Clone(Dictionary<string, Tensor> tensors)
+    {
+        using var noGrad = no_grad();
+        return tensors.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope());
     }
 
     private static Dictionary<string, Tensor> Snapshot(GruVae model)
