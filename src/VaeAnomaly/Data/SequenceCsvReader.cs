@@ -30,7 +30,7 @@ public static class SequenceCsvReader
     {
         var (channels, sequences) = ReadSequences(dataPath);
         var labels = labelsPath is null ? null : ReadLabels(labelsPath, sequences, channels.Count);
-        return new SequenceSet(channels, sequences, labels);
+        return new SequenceSet(channels, sequences, labels) { Source = dataPath };
     }
 
     /// <summary>CSV settings shared by the readers: malformed quoting becomes a <see cref="DataFormatException"/> with its line.</summary>
@@ -64,6 +64,7 @@ public static class SequenceCsvReader
         var sequences = new List<Sequence>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         string? currentId = null;
+        long currentLine = 0;
         var current = new List<float>();
         var expectedT = 0L;
 
@@ -91,7 +92,7 @@ public static class SequenceCsvReader
             {
                 if (currentId is not null)
                 {
-                    sequences.Add(new Sequence(currentId, current.ToArray()));
+                    sequences.Add(new Sequence(currentId, current.ToArray()) { Line = currentLine });
                     current.Clear();
                 }
 
@@ -101,6 +102,7 @@ public static class SequenceCsvReader
                 }
 
                 currentId = id;
+                currentLine = line;
                 expectedT = 0;
             }
 
@@ -121,7 +123,7 @@ public static class SequenceCsvReader
             throw new DataFormatException(path, null, null, "found a header but no data rows; expected at least one sequence");
         }
 
-        sequences.Add(new Sequence(currentId, current.ToArray()));
+        sequences.Add(new Sequence(currentId, current.ToArray()) { Line = currentLine });
         return (channels, sequences);
     }
 

@@ -36,6 +36,9 @@ public sealed class SequenceSet
         Labels = labels;
     }
 
+    /// <summary>The file the set was read from, or null; errors about its sequences name it.</summary>
+    public string? Source { get; init; }
+
     /// <summary>Channel names in column order.</summary>
     public IReadOnlyList<string> ChannelNames { get; }
 

@@ -65,12 +65,23 @@ public sealed class GruVaeDetector : DetectorBase
     /// <summary>Shortest and longest training sequence.</summary>
     public (int Min, int Max) LengthRange { get; private set; }
 
+    /// <summary>
+    /// Sequence lengths the model scores. A windowed model reads any sequence at least as long as the shorter of
+    /// its window and the shortest training sequence (shorter ones would be summarised after fewer steps than it
+    /// ever saw); a whole-sequence model reads lengths within a factor of 2 of its training range, since its
+    /// decoder was never asked to unroll further.
+    /// </summary>
+    public (int Min, int? Max) AcceptedLengths => model.Window > 0
+        ? (Math.Min(model.Window, LengthRange.Min), null)
+        : ((LengthRange.Min + 1) / 2, LengthRange.Max * 2);
+
     /// <summary>Every score kind of <paramref name="data"/>.</summary>
     /// <param name="data">Unscaled sequences with the training channels.</param>
     public DetectorScores ScoreAll(SequenceSet data)
     {
         var (net, scaler, combiner) = Fitted();
         CheckChannels(data);
+        CheckLengths(data);
         var parts = ScoreScaled(net, scaler.Transform(data));
         return new DetectorScores(parts, combiner.Combine(parts));
     }
@@ -86,6 +97,7 @@ public sealed class GruVaeDetector : DetectorBase
     {
         var (net, scaler, _) = Fitted();
         CheckChannels(data);
+        CheckLengths(data);
         var scaled = GruVaeScorer.Reconstruct(net, scaler.Transform(data), indices, model.Window, ScoreStride);
         var c = data.Channels;
         return scaled.Select(r => r.Select((v, i) => (float)((v * scaler.Std[i % c]) + scaler.Mean[i % c])).ToArray()).ToArray();
@@ -286,8 +298,28 @@ public sealed class GruVaeDetector : DetectorBase
     {
         if (!data.ChannelNames.SequenceEqual(Channels))
         {
-            throw new ArgumentException(
-                $"The data's channels [{string.Join(",", data.ChannelNames)}] differ from the model's [{string.Join(",", Channels)}]; expected the same names in the same order.");
+            var problem = $"The data's channels [{string.Join(",", data.ChannelNames)}] differ from the model's [{string.Join(",", Channels)}]; expected the same names in the same order.";
+            throw data.Source is null ? new ArgumentException(problem) : new DataFormatException(data.Source, 1, null, problem);
+        }
+    }
+
+    private void CheckLengths(SequenceSet data)
+    {
+        var (min, max) = AcceptedLengths;
+        foreach (var s in data.Sequences)
+        {
+            var length = s.LengthFor(data.Channels);
+            if (length >= min && (max is null || length <= max))
+            {
+                continue;
+            }
+
+            var accepted = max is null ? $"at least {min} steps" : $"{min} to {max} steps";
+            var why = model.Window > 0
+                ? $"it reads windows of {model.Window} steps"
+                : $"it was trained on {LengthRange.Min} to {LengthRange.Max} steps; train a windowed model (--window) for other lengths";
+            var problem = $"sequence '{s.Id}' has {length} steps; this model accepts {accepted} ({why})";
+            throw data.Source is null ? new ArgumentException(problem) : new DataFormatException(data.Source, s.Line, SequenceCsvReader.TimeColumn, problem);
         }
     }
 
