@@ -9,7 +9,7 @@ internal static class DataPaths
     public static bool IsSeries(string path) => File.Exists(path) && !SeriesCsvReader.IsSequenceLayout(path);
 
     /// <summary>The train and validation data: a folder's splits, or a series file split chronologically (each part one sequence).</summary>
-    public static (SequenceSet Train, SequenceSet Validation) ReadTraining(string path, Func<Series>? readSeries, (double Train, double Validation) split)
+    public static (SequenceSet Train, SequenceSet Validation) ReadTraining(string path, Func<Series>? readSeries, (double Train, double Validation) split, MissingValues missing)
     {
         if (IsSeries(path) && readSeries is not null)
         {
@@ -28,14 +28,21 @@ internal static class DataPaths
             throw new DataFormatException(path, null, null, "does not exist; expected a folder holding train.csv and val.csv");
         }
 
-        return (SequenceFolder.Read(path, "train"), SequenceFolder.Read(path, "val"));
+        return (SequenceFolder.Read(path, "train", missing), SequenceFolder.Read(path, "val", missing));
+    }
+
+    /// <summary>What the reader did with missing cells, or null when there were none.</summary>
+    public static string? DescribeGaps(params SequenceSet[] sets)
+    {
+        var (filled, dropped) = (sets.Sum(s => s.FilledValues), sets.Sum(s => s.DroppedRows));
+        return filled + dropped == 0 ? null : $"Missing values: {filled} filled, {dropped} rows dropped.";
     }
 
     /// <summary>
     /// Sequences to score: a CSV file, or a folder's <c>test.csv</c>. Labels come from <paramref name="labels"/>
     /// or, when that is null, from a <c>NAME_labels.csv</c> beside a <c>NAME.csv</c> file if one exists.
     /// </summary>
-    public static SequenceSet ReadSequences(string path, string? labels)
+    public static SequenceSet ReadSequences(string path, string? labels, MissingValues missing)
     {
         var file = Directory.Exists(path) ? Path.Combine(path, "test.csv") : path;
         if (labels is null)
@@ -44,6 +51,6 @@ internal static class DataPaths
             labels = File.Exists(sibling) ? sibling : null;
         }
 
-        return SequenceCsvReader.Read(file, labels);
+        return SequenceCsvReader.Read(file, labels, missing);
     }
 }

@@ -19,7 +19,8 @@ internal static class EvaluateCommand
         var outDir = new Option<string>("--out") { Description = "Folder for metrics.json, report.html and the PNG figures.", Required = true };
         var threshold = ThresholdOption.Create();
         var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
-        var command = new Command("evaluate", "Measure a trained bundle on labelled sequences and write a report.") { bundle, data, labels, outDir, threshold, force };
+        var missing = SeriesOptionSet.CreateMissing();
+        var command = new Command("evaluate", "Measure a trained bundle on labelled sequences and write a report.") { bundle, data, labels, outDir, threshold, force, missing };
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, _ =>
         {
@@ -27,7 +28,12 @@ internal static class EvaluateCommand
             StagedDirectory.EnsureWritable(destination, r.GetValue(force));
             StagedDirectory.EnsureOutside(destination, r.GetValue(data)!);
             using var detector = GruVaeDetector.Load(r.GetValue(bundle)!, r.GetValue(threshold));
-            var set = DataPaths.ReadSequences(r.GetValue(data)!, r.GetValue(labels));
+            var set = DataPaths.ReadSequences(r.GetValue(data)!, r.GetValue(labels), r.GetValue(missing));
+            if (DataPaths.DescribeGaps(set) is { } gaps)
+            {
+                console.WriteLine(gaps);
+            }
+
             if (set.Labels is null)
             {
                 throw new ArgumentException("Evaluation needs labels: pass --labels FILE, or put NAME_labels.csv beside NAME.csv.");

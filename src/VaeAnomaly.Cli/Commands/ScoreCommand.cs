@@ -36,7 +36,12 @@ internal static class ScoreCommand
                 return ScoreSeries(console, detector, series.Read(r, r.GetValue(data)!), r.GetValue(threshold)!, path, r.GetValue(force), r.GetValue(top));
             }
 
-            var set = DataPaths.ReadSequences(r.GetValue(data)!, labels: null);
+            var set = DataPaths.ReadSequences(r.GetValue(data)!, labels: null, r.GetValue(series.Missing));
+            if (DataPaths.DescribeGaps(set) is { } gaps)
+            {
+                console.WriteLine(gaps);
+            }
+
             var scores = detector.ScoreAll(set);
             var kind = ScoreKinds.Parse(r.GetValue(score)!);
             var rule = r.GetValue(threshold)!;

@@ -15,7 +15,14 @@ internal sealed class SeriesOptionSet
 
     public Option<string> Delimiter { get; } = new("--delimiter") { Description = "Series: field delimiter (default: detected among , ; and tab)." };
 
-    public Option<MissingValues> Missing { get; } = new("--missing") { Description = "Series: empty, NaN or infinite cells: error (default), interpolate, ffill or drop (the count filled is reported).", DefaultValueFactory = _ => MissingValues.Error };
+    public Option<MissingValues> Missing { get; } = CreateMissing();
+
+    /// <summary><c>--missing</c>, for series and sequence files alike.</summary>
+    public static Option<MissingValues> CreateMissing() => new("--missing")
+    {
+        Description = "Empty, NaN or infinite cells: error (default), interpolate, ffill or drop (counts are reported). In the sequence layout gaps are filled within each sequence.",
+        DefaultValueFactory = _ => MissingValues.Error,
+    };
 
     public Option<string> Split { get; } = CreateSplit();
 

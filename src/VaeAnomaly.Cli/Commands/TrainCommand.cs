@@ -56,7 +56,12 @@ internal static class TrainCommand
                 }
 
                 return read;
-            }, series.Fractions(r));
+            }, series.Fractions(r), r.GetValue(series.Missing));
+            if (DataPaths.DescribeGaps(train, validation) is { } gaps)
+            {
+                console.WriteLine(gaps);
+            }
+
             console.WriteLine(DataPaths.IsSeries(path)
                 ? $"Read a series of {train.TotalSteps} training and {validation.TotalSteps} validation rows (split {r.GetValue(series.Split)}), {train.Channels} channels ({string.Join(", ", train.ChannelNames)})."
                 : $"Read {train.Count} training and {validation.Count} validation sequences, {train.Channels} channels ({string.Join(", ", train.ChannelNames)}).");

@@ -26,11 +26,12 @@ public static class SequenceCsvReader
     /// <summary>Reads a data file and, when given, its labels file.</summary>
     /// <param name="dataPath">Long-format sequences.</param>
     /// <param name="labelsPath">Labels, or null for an unlabelled set.</param>
-    public static SequenceSet Read(string dataPath, string? labelsPath = null)
+    /// <param name="missing">What to do with empty, NaN or infinite cells; gaps are filled within each sequence, and dropping rows shortens it.</param>
+    public static SequenceSet Read(string dataPath, string? labelsPath = null, MissingValues missing = MissingValues.Error)
     {
-        var (channels, sequences) = ReadSequences(dataPath);
-        var labels = labelsPath is null ? null : ReadLabels(labelsPath, sequences, channels.Count);
-        return new SequenceSet(channels, sequences, labels) { Source = dataPath };
+        var read = ReadSequences(dataPath, missing);
+        var labels = labelsPath is null ? null : ReadLabels(labelsPath, read.Sequences, read.Rows);
+        return new SequenceSet(read.Channels, read.Sequences, labels) { Source = dataPath, FilledValues = read.Filled, DroppedRows = read.Dropped };
     }
 
     /// <summary>CSV settings shared by the readers: malformed quoting becomes a <see cref="DataFormatException"/> with its line.</summary>
@@ -47,7 +48,7 @@ public static class SequenceCsvReader
         TrimOptions = TrimOptions.Trim,
     };
 
-    private static (IReadOnlyList<string> Channels, IReadOnlyList<Sequence> Sequences) ReadSequences(string path)
+    private static (IReadOnlyList<string> Channels, IReadOnlyList<Sequence> Sequences, Dictionary<string, int> Rows, int Filled, int Dropped) ReadSequences(string path, MissingValues missing)
     {
         using var reader = TextInput.Open(path);
         using var parser = new CsvParser(reader, Config(path));
@@ -67,6 +68,29 @@ public static class SequenceCsvReader
         long currentLine = 0;
         var current = new List<float>();
         var expectedT = 0L;
+        var rows = new Dictionary<string, int>(StringComparer.Ordinal);
+        var row = new float[channelIndex.Length];
+        int filled = 0, dropped = 0, gaps = 0;
+
+        void Finish()
+        {
+            rows[currentId!] = (int)expectedT;
+            if (current.Count == 0)
+            {
+                throw new DataFormatException(path, currentLine, null, $"every row of sequence '{currentId}' has a missing value; nothing is left after dropping them");
+            }
+
+            var values = current.ToArray();
+            if (gaps > 0)
+            {
+                GapFilling.Fill(values, channels.Length, missing, c => new DataFormatException(path, currentLine, channels[c], $"sequence '{currentId}' has no number at all in this column; nothing to fill its gaps from"));
+                filled += gaps;
+            }
+
+            sequences.Add(new Sequence(currentId!, values) { Line = currentLine });
+            current.Clear();
+            gaps = 0;
+        }
 
         while (parser.Read())
         {
@@ -92,8 +116,7 @@ public static class SequenceCsvReader
             {
                 if (currentId is not null)
                 {
-                    sequences.Add(new Sequence(currentId, current.ToArray()) { Line = currentLine });
-                    current.Clear();
+                    Finish();
                 }
 
                 if (!seen.Add(id))
@@ -112,10 +135,21 @@ public static class SequenceCsvReader
             }
 
             expectedT++;
-            foreach (var i in channelIndex)
+            var rowGaps = 0;
+            for (var k = 0; k < channelIndex.Length; k++)
             {
-                current.Add(ParseValue(record[i], path, line, header[i]));
+                row[k] = GapFilling.ParseCell(record[channelIndex[k]], missing, path, line, header[channelIndex[k]]);
+                rowGaps += float.IsNaN(row[k]) ? 1 : 0;
             }
+
+            if (rowGaps > 0 && missing == MissingValues.Drop)
+            {
+                dropped++;
+                continue;
+            }
+
+            gaps += rowGaps;
+            current.AddRange(row);
         }
 
         if (currentId is null)
@@ -123,11 +157,11 @@ public static class SequenceCsvReader
             throw new DataFormatException(path, null, null, "found a header but no data rows; expected at least one sequence");
         }
 
-        sequences.Add(new Sequence(currentId, current.ToArray()) { Line = currentLine });
-        return (channels, sequences);
+        Finish();
+        return (channels, sequences, rows, filled, dropped);
     }
 
-    private static IReadOnlyList<SequenceLabel> ReadLabels(string path, IReadOnlyList<Sequence> sequences, int channels)
+    private static IReadOnlyList<SequenceLabel> ReadLabels(string path, IReadOnlyList<Sequence> sequences, Dictionary<string, int> lengths)
     {
         using var reader = TextInput.Open(path);
         using var parser = new CsvParser(reader, Config(path));
@@ -135,7 +169,6 @@ public static class SequenceCsvReader
         int Find(string name) => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
         var (idIndex, labelIndex, typeIndex, lengthIndex) = (Find(IdColumn), Find("label"), Find("anomaly_type"), Find("length"));
 
-        var lengths = sequences.ToDictionary(s => s.Id, s => s.Values.Length / channels, StringComparer.Ordinal);
         var byId = new Dictionary<string, SequenceLabel>(StringComparer.Ordinal);
         while (parser.Read())
         {
@@ -221,19 +254,4 @@ public static class SequenceCsvReader
     }
 
     private static string Shorten(string field) => field.Length <= 20 ? $"'{field}'" : $"'{field[..20]}...'";
-
-    private static float ParseValue(string text, string path, long line, string column)
-    {
-        if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-        {
-            throw new DataFormatException(path, line, column, $"found '{text}'; expected a number");
-        }
-
-        if (!float.IsFinite(value))
-        {
-            throw new DataFormatException(path, line, column, $"found '{text}'; expected a finite number");
-        }
-
-        return value;
-    }
 }

@@ -6,11 +6,12 @@ public static class SequenceFolder
     /// <summary>Reads one split; its labels are read when the labels file exists.</summary>
     /// <param name="directory">The folder.</param>
     /// <param name="split"><c>train</c>, <c>val</c> or <c>test</c> (any name works).</param>
-    public static SequenceSet Read(string directory, string split)
+    /// <param name="missing">What to do with empty, NaN or infinite cells.</param>
+    public static SequenceSet Read(string directory, string split, MissingValues missing = MissingValues.Error)
     {
         var data = Path.Combine(directory, split + ".csv");
         var labels = Path.Combine(directory, split + "_labels.csv");
-        return SequenceCsvReader.Read(data, File.Exists(labels) ? labels : null);
+        return SequenceCsvReader.Read(data, File.Exists(labels) ? labels : null, missing);
     }
 
     /// <summary>Writes the three splits of a generated data set into <paramref name="directory"/>.</summary>

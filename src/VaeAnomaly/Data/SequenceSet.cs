@@ -39,6 +39,12 @@ public sealed class SequenceSet
     /// <summary>The file the set was read from, or null; errors about its sequences name it.</summary>
     public string? Source { get; init; }
 
+    /// <summary>Missing cells filled by the reader (<see cref="MissingValues.Interpolate"/> or <see cref="MissingValues.Ffill"/>).</summary>
+    public int FilledValues { get; init; }
+
+    /// <summary>Rows dropped by the reader for a missing cell (<see cref="MissingValues.Drop"/>).</summary>
+    public int DroppedRows { get; init; }
+
     /// <summary>Channel names in column order.</summary>
     public IReadOnlyList<string> ChannelNames { get; }
 

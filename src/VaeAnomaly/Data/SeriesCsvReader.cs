@@ -1,4 +1,3 @@
-using System.Globalization;
 using CsvHelper;
 
 namespace VaeAnomaly.Data;
@@ -37,11 +36,11 @@ public static class SeriesCsvReader
     public static Series Read(string path, string? timeColumn = null, IReadOnlyList<string>? columns = null, string? labelColumn = null, string? delimiter = null,
         MissingValues missing = MissingValues.Error)
     {
-        using var reader = TextInput.Open(path);
-        var first = reader.ReadLine() ?? throw new DataFormatException(path, null, null, "is empty; expected a header with a time column and value columns");
+        var first = TextInput.FirstLine(path) ?? throw new DataFormatException(path, null, null, "is empty; expected a header with a time column and value columns");
         var separator = delimiter ?? DetectDelimiter(first);
         var config = SequenceCsvReader.Config(path, separator);
-        using var parser = new CsvParser(new StringReader(first + "\n" + reader.ReadToEnd()), config);
+        using var reader = TextInput.Open(path); // streamed: only the parsed numbers are kept, never the whole text
+        using var parser = new CsvParser(reader, config);
         parser.Read();
         var header = parser.Record!;
         int Find(string name) => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
@@ -97,24 +96,12 @@ public static class SeriesCsvReader
             var rowHasGap = false;
             for (var k = 0; k < valueIndex.Length; k++)
             {
-                var text = record[valueIndex[k]];
-                var parsed = float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v);
-                if (parsed && float.IsFinite(v))
+                row[k] = GapFilling.ParseCell(record[valueIndex[k]], missing, path, line, header[valueIndex[k]]);
+                if (float.IsNaN(row[k]))
                 {
-                    row[k] = v;
-                    continue;
+                    rowHasGap = true;
+                    gaps++;
                 }
-
-                var isGap = text.Length == 0 || (parsed && !float.IsFinite(v)) || text.Equals("nan", StringComparison.OrdinalIgnoreCase);
-                if (!isGap || missing == MissingValues.Error)
-                {
-                    throw new DataFormatException(path, line, header[valueIndex[k]],
-                        $"found '{text}'; expected a finite number{(isGap ? " (use --missing interpolate, ffill or drop to fill gaps on purpose)" : "")}");
-                }
-
-                row[k] = float.NaN;
-                rowHasGap = true;
-                gaps++;
             }
 
             if (rowHasGap && missing == MissingValues.Drop)
@@ -145,7 +132,7 @@ public static class SeriesCsvReader
         var array = values.ToArray();
         if (gaps > 0 && missing is MissingValues.Interpolate or MissingValues.Ffill)
         {
-            Fill(array, valueIndex.Length, missing, path);
+            GapFilling.Fill(array, valueIndex.Length, missing, c => new DataFormatException(path, null, header[valueIndex[c]], "has no number at all; nothing to fill its gaps from"));
         }
 
         return new Series(timestamps, valueIndex.Select(i => header[i]).ToArray(), array, labels)
@@ -153,44 +140,6 @@ public static class SeriesCsvReader
             FilledValues = missing is MissingValues.Interpolate or MissingValues.Ffill ? gaps : 0,
             DroppedRows = droppedRows,
         };
-    }
-
-    /// <summary>Fills NaN gaps column by column, in place.</summary>
-    private static void Fill(float[] values, int channels, MissingValues how, string path)
-    {
-        var rows = values.Length / channels;
-        for (var c = 0; c < channels; c++)
-        {
-            var known = Enumerable.Range(0, rows).Where(t => !float.IsNaN(values[(t * channels) + c])).ToArray();
-            if (known.Length == 0)
-            {
-                throw new DataFormatException(path, null, null, $"column {c + 1} of the values has no number at all; nothing to fill its gaps from");
-            }
-
-            var next = 0; // index into known of the first known row at or after t
-            for (var t = 0; t < rows; t++)
-            {
-                while (next < known.Length && known[next] < t)
-                {
-                    next++;
-                }
-
-                if (!float.IsNaN(values[(t * channels) + c]))
-                {
-                    continue;
-                }
-
-                var before = next > 0 ? known[next - 1] : -1;
-                var after = next < known.Length ? known[next] : -1;
-                float Value(int row) => values[(row * channels) + c];
-                values[(t * channels) + c] = (how, before, after) switch
-                {
-                    (_, -1, _) => Value(after),
-                    (MissingValues.Ffill, _, _) or (_, _, -1) => Value(before),
-                    _ => Value(before) + ((Value(after) - Value(before)) * (t - before) / (after - before)),
-                };
-            }
-        }
     }
 
     /// <summary>The most frequent of <c>,</c>, <c>;</c> and tab in the header line (comma on a tie or none).</summary>

@@ -122,6 +122,29 @@ public sealed class WorkflowCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Score_SequencesWithGaps_RefusedByDefaultThenFilledWithMissingInterpolate()
+    {
+        // Given: the test file with one value blanked out (line 5, the third channel).
+        var bundle = await TrainedBundle();
+        var lines = File.ReadAllLines(dir.File("data/test.csv"));
+        var cells = lines[4].Split(',');
+        cells[^1] = "";
+        lines[4] = string.Join(',', cells);
+        File.WriteAllLines(dir.File("gappy.csv"), lines);
+
+        // When
+        var (refused, refusedText) = await CliRunner.RunAsync("score", "--model", bundle, "--data", dir.File("gappy.csv"), "--out", dir.File("s.csv"));
+        var (filled, filledText) = await CliRunner.RunAsync("score", "--model", bundle, "--data", dir.File("gappy.csv"), "--out", dir.File("s.csv"), "--missing", "interpolate");
+
+        // Then
+        Assert.Equal(1, refused);
+        Assert.Contains("gappy.csv:5: column 'ch2': found ''; expected a finite number (use --missing interpolate, ffill or drop", refusedText);
+        Assert.True(filled == 0, filledText);
+        Assert.Contains("Missing values: 1 filled, 0 rows dropped.", filledText);
+        Assert.Equal(41, File.ReadAllLines(dir.File("s.csv")).Length);
+    }
+
+    [Fact]
     public async Task Score_BundleMissing_FailsWithClearMessage()
     {
         var (exit, text) = await CliRunner.RunAsync("score", "--model", dir.File("nothing"), "--data", dir.File("x.csv"), "--out", dir.File("s.csv"));

@@ -34,6 +34,8 @@ public sealed class ReaderFuzzTests
 
         // When / Then
         AssertParsesOrFailsCleanly(() => SequenceCsvReader.Read(dir.File("seq.csv")));
+        AssertParsesOrFailsCleanly(() => SequenceCsvReader.Read(dir.File("seq.csv"), missing: MissingValues.Drop));
+        AssertParsesOrFailsCleanly(() => SequenceCsvReader.Read(dir.File("seq.csv"), missing: MissingValues.Interpolate));
         AssertParsesOrFailsCleanly(() => SeriesCsvReader.Read(dir.File("series.csv"), labelColumn: "anomaly"));
         AssertParsesOrFailsCleanly(() => SeriesCsvReader.Read(dir.File("series.csv"), missing: MissingValues.Interpolate));
     }

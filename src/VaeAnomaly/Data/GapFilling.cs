@@ -1,0 +1,74 @@
+using System.Globalization;
+
+namespace VaeAnomaly.Data;
+
+/// <summary>How the readers recognise missing cells and fill them (<see cref="MissingValues"/>).</summary>
+internal static class GapFilling
+{
+    /// <summary>Parses a value cell: a finite number, or NaN for a gap (empty, <c>nan</c>, NaN or infinite) that <paramref name="missing"/> allows.</summary>
+    /// <param name="text">The cell.</param>
+    /// <param name="missing">What to do with gaps.</param>
+    /// <param name="path">File, for the error.</param>
+    /// <param name="line">1-based line, for the error.</param>
+    /// <param name="column">Column name, for the error.</param>
+    /// <exception cref="DataFormatException">Not a number, or a gap while gaps are errors.</exception>
+    public static float ParseCell(string text, MissingValues missing, string path, long line, string column)
+    {
+        var parsed = float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v);
+        if (parsed && float.IsFinite(v))
+        {
+            return v;
+        }
+
+        var isGap = text.Length == 0 || parsed || text.TrimStart('+', '-').ToLowerInvariant() is "nan" or "inf" or "infinity";
+        if (!isGap || missing == MissingValues.Error)
+        {
+            throw new DataFormatException(path, line, column,
+                $"found '{text}'; expected a finite number{(isGap ? " (use --missing interpolate, ffill or drop to fill gaps on purpose)" : "")}");
+        }
+
+        return float.NaN;
+    }
+
+    /// <summary>Fills NaN gaps column by column, in place, by interpolation or carrying values forward.</summary>
+    /// <param name="values">Row-major (rows, channels).</param>
+    /// <param name="channels">Values per row.</param>
+    /// <param name="how"><see cref="MissingValues.Interpolate"/> or <see cref="MissingValues.Ffill"/>.</param>
+    /// <param name="empty">The error for a column with no number at all (given the 0-based column).</param>
+    public static void Fill(float[] values, int channels, MissingValues how, Func<int, Exception> empty)
+    {
+        var rows = values.Length / channels;
+        for (var c = 0; c < channels; c++)
+        {
+            var known = Enumerable.Range(0, rows).Where(t => !float.IsNaN(values[(t * channels) + c])).ToArray();
+            if (known.Length == 0)
+            {
+                throw empty(c);
+            }
+
+            var next = 0; // index into known of the first known row at or after t
+            for (var t = 0; t < rows; t++)
+            {
+                while (next < known.Length && known[next] < t)
+                {
+                    next++;
+                }
+
+                if (!float.IsNaN(values[(t * channels) + c]))
+                {
+                    continue;
+                }
+
+                var before = next > 0 ? known[next - 1] : -1;
+                var after = next < known.Length ? known[next] : -1;
+                float Value(int row) => values[(row * channels) + c];
+                values[(t * channels) + c] = (how, before, after) switch
+                {
+                    (_, -1, _) => Value(after),
+                    (MissingValues.Ffill, _, _) or (_, _, -1) => Value(before),
+                    _ => Value(before) + ((Value(after) - Value(before)) * (t - before) / (after - before)),
+                };
+            }
+        }
+    }
+}
