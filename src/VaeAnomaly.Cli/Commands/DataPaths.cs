@@ -44,6 +44,13 @@ internal static class DataPaths
     /// </summary>
     public static SequenceSet ReadSequences(string path, string? labels, MissingValues missing)
     {
+        var (file, labelsFile) = SequenceFiles(path, labels);
+        return SequenceCsvReader.Read(file, labelsFile, missing);
+    }
+
+    /// <summary>The data file and labels file <see cref="ReadSequences"/> would read.</summary>
+    public static (string File, string? Labels) SequenceFiles(string path, string? labels)
+    {
         var file = Directory.Exists(path) ? Path.Combine(path, "test.csv") : path;
         if (labels is null)
         {
@@ -51,6 +58,6 @@ internal static class DataPaths
             labels = File.Exists(sibling) ? sibling : null;
         }
 
-        return SequenceCsvReader.Read(file, labels, missing);
+        return (file, labels);
     }
 }

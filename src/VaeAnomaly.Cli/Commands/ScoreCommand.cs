@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
 using VaeAnomaly.Data;
@@ -12,6 +13,9 @@ namespace VaeAnomaly.Cli.Commands;
 /// <summary><c>vae-anomaly score</c>: scores sequences with a saved bundle.</summary>
 internal static class ScoreCommand
 {
+    /// <summary>Sequences scored at a time: bounds memory, and fixes how a file is split so its scores do not depend on its size.</summary>
+    public const int ChunkSize = 4096;
+
     public static Command Create(IAnsiConsole console)
     {
         var bundle = new Option<string>("--model") { Description = "Bundle folder written by 'train'.", Required = true };
@@ -36,47 +40,89 @@ internal static class ScoreCommand
                 return ScoreSeries(console, detector, series.Read(r, r.GetValue(data)!), r.GetValue(threshold)!, path, r.GetValue(force), r.GetValue(top));
             }
 
-            var set = DataPaths.ReadSequences(r.GetValue(data)!, labels: null, r.GetValue(series.Missing));
-            if (DataPaths.DescribeGaps(set) is { } gaps)
-            {
-                console.WriteLine(gaps);
-            }
-
-            var scores = detector.ScoreAll(set);
             var kind = ScoreKinds.Parse(r.GetValue(score)!);
             var rule = r.GetValue(threshold)!;
-            var value = detector.Thresholds[kind][rule];
-            AtomicFile.Write(path, r.GetValue(force), temp => ScoresCsv.Write(set, scores, temp, kind, value));
-
-            var selected = kind == ScoreKind.Combined ? scores.Combined : scores.Parts.Of(kind);
-            console.MarkupLineInterpolated(
-                $"Scored {set.Count} sequences; {selected.Count(s => s > value)} above the {rule} threshold {value.ToString("G5", CultureInfo.InvariantCulture)} of the {kind.Name()} score. Wrote [bold]{Path.GetFullPath(path)}[/].");
-            var n = r.GetValue(top);
-            if (n > 0)
-            {
-                var table = new Table().Border(TableBorder.Rounded).Title($"top {n} by {kind.Name()} score");
-                foreach (var column in new[] { "sequence", kind.Name(), "flagged", "strongest channels (share of error)", "highest-error span" })
-                {
-                    table.AddColumn(column);
-                }
-
-                foreach (var i in Enumerable.Range(0, set.Count).OrderByDescending(i => selected[i]).Take(n))
-                {
-                    var a = Attribution.Of(set.ChannelNames, scores.Parts, i);
-                    table.AddRow(
-                        Markup.Escape(set.Sequences[i].Id),
-                        selected[i].ToString("G5", CultureInfo.InvariantCulture),
-                        selected[i] > value ? "[red]yes[/]" : "no",
-                        Markup.Escape(string.Join(", ", a.ChannelShares.Take(3).Select(kv => $"{kv.Key} {kv.Value:P0}"))),
-                        $"{a.SpanStart}-{a.SpanEnd - 1}");
-                }
-
-                console.Write(table);
-            }
-
-            return 0;
+            return ScoreSequences(console, detector, r.GetValue(data)!, r.GetValue(series.Missing), kind, rule, path, r.GetValue(force), r.GetValue(top));
         }, ct));
         return command;
+    }
+
+    /// <summary>
+    /// Scores a sequence file a chunk of sequences at a time and appends each chunk's rows, so memory stays
+    /// bounded by the chunk whatever the file's size; only the top rows are kept for the table.
+    /// </summary>
+    private static int ScoreSequences(IAnsiConsole console, GruVaeDetector detector, string data, MissingValues missing, ScoreKind kind, string rule, string path, bool force, int top)
+    {
+        var clock = Stopwatch.StartNew();
+        var (file, labels) = DataPaths.SequenceFiles(data, labels: null);
+        var value = detector.Thresholds[kind][rule];
+        var (scored, above, filled, dropped) = (0, 0, 0, 0);
+        var best = new List<(float Score, string Id, Attribution Where)>();
+        AtomicFile.Write(path, force, temp =>
+        {
+            ScoresCsv? writer = null;
+            try
+            {
+                foreach (var chunk in SequenceCsvReader.ReadChunks(file, ChunkSize, labels, missing))
+                {
+                    var scores = detector.ScoreAll(chunk);
+                    writer ??= new ScoresCsv(temp, chunk.Labels is not null, kind, value);
+                    writer.Append(chunk, scores);
+                    var selected = kind == ScoreKind.Combined ? scores.Combined : scores.Parts.Of(kind);
+                    (scored, above, filled, dropped) = (scored + chunk.Count, above + selected.Count(s => s > value), filled + chunk.FilledValues, dropped + chunk.DroppedRows);
+                    for (var i = 0; i < chunk.Count && top > 0; i++)
+                    {
+                        if (best.Count == top && selected[i] <= best[^1].Score)
+                        {
+                            continue;
+                        }
+
+                        var at = best.FindIndex(b => b.Score < selected[i]);
+                        best.Insert(at < 0 ? best.Count : at, (selected[i], chunk.Sequences[i].Id, Attribution.Of(chunk.ChannelNames, scores.Parts, i)));
+                        if (best.Count > top)
+                        {
+                            best.RemoveAt(top);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                writer?.Dispose();
+            }
+        });
+
+        if (filled + dropped > 0)
+        {
+            console.WriteLine($"Missing values: {filled} filled, {dropped} rows dropped.");
+        }
+
+        console.MarkupLineInterpolated(
+            $"Scored {scored} sequences; {above} above the {rule} threshold {value.ToString("G5", CultureInfo.InvariantCulture)} of the {kind.Name()} score. Wrote [bold]{Path.GetFullPath(path)}[/].");
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Took {clock.Elapsed.TotalSeconds:F1} s ({scored / Math.Max(1e-9, clock.Elapsed.TotalSeconds):F0} sequences/s), peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB."));
+        if (top > 0)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title($"top {top} by {kind.Name()} score");
+            foreach (var column in new[] { "sequence", kind.Name(), "flagged", "strongest channels (share of error)", "highest-error span" })
+            {
+                table.AddColumn(column);
+            }
+
+            foreach (var (s, id, a) in best)
+            {
+                table.AddRow(
+                    Markup.Escape(id),
+                    s.ToString("G5", CultureInfo.InvariantCulture),
+                    s > value ? "[red]yes[/]" : "no",
+                    Markup.Escape(string.Join(", ", a.ChannelShares.Take(3).Select(kv => $"{kv.Key} {kv.Value:P0}"))),
+                    $"{a.SpanStart}-{a.SpanEnd - 1}");
+            }
+
+            console.Write(table);
+        }
+
+        return 0;
     }
 
     /// <summary>Scores every time step of a series: the squared error averaged over channels and over the windows covering it.</summary>

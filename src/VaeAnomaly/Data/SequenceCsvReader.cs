@@ -29,9 +29,46 @@ public static class SequenceCsvReader
     /// <param name="missing">What to do with empty, NaN or infinite cells; gaps are filled within each sequence, and dropping rows shortens it.</param>
     public static SequenceSet Read(string dataPath, string? labelsPath = null, MissingValues missing = MissingValues.Error)
     {
-        var read = ReadSequences(dataPath, missing);
-        var labels = labelsPath is null ? null : ReadLabels(labelsPath, read.Sequences, read.Rows);
-        return new SequenceSet(read.Channels, read.Sequences, labels) { Source = dataPath, FilledValues = read.Filled, DroppedRows = read.Dropped };
+        var tally = new ReadTally();
+        var sequences = Enumerate(dataPath, missing, tally).ToList();
+        var labels = labelsPath is null ? null : ReadLabels(labelsPath, sequences, tally.Rows);
+        return new SequenceSet(tally.Channels, sequences, labels) { Source = dataPath, FilledValues = tally.Filled, DroppedRows = tally.Dropped };
+    }
+
+    /// <summary>
+    /// Reads a data file a few sequences at a time, so a file of any size is scored with bounded memory. Every
+    /// check of <see cref="Read"/> applies; an error late in the file surfaces when that chunk is reached.
+    /// </summary>
+    /// <param name="dataPath">Long-format sequences.</param>
+    /// <param name="chunkSize">Sequences per chunk.</param>
+    /// <param name="labelsPath">Labels (read whole first: one short row per sequence), or null.</param>
+    /// <param name="missing">What to do with empty, NaN or infinite cells.</param>
+    /// <returns>Sets of at most <paramref name="chunkSize"/> sequences, in file order; the counts of filled and dropped values are each chunk's own.</returns>
+    public static IEnumerable<SequenceSet> ReadChunks(string dataPath, int chunkSize, string? labelsPath = null, MissingValues missing = MissingValues.Error)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
+        var table = labelsPath is null ? null : LabelTable.Read(labelsPath);
+        var count = 0;
+        var tally = new ReadTally();
+        var chunk = new List<Sequence>(chunkSize);
+        var (filled, dropped) = (0, 0);
+        foreach (var sequence in Enumerate(dataPath, missing, tally))
+        {
+            chunk.Add(sequence);
+            count++;
+            if (chunk.Count == chunkSize)
+            {
+                yield return new SequenceSet(tally.Channels, chunk, table?.Assign(chunk, tally.Rows)) { Source = dataPath, FilledValues = tally.Filled - filled, DroppedRows = tally.Dropped - dropped };
+                (chunk, filled, dropped) = (new List<Sequence>(chunkSize), tally.Filled, tally.Dropped);
+            }
+        }
+
+        if (chunk.Count > 0)
+        {
+            yield return new SequenceSet(tally.Channels, chunk, table?.Assign(chunk, tally.Rows)) { Source = dataPath, FilledValues = tally.Filled - filled, DroppedRows = tally.Dropped - dropped };
+        }
+
+        table?.EnsureNoneLeft(count, tally.Rows.Keys);
     }
 
     /// <summary>CSV settings shared by the readers: malformed quoting becomes a <see cref="DataFormatException"/> with its line.</summary>
@@ -48,7 +85,8 @@ public static class SequenceCsvReader
         TrimOptions = TrimOptions.Trim,
     };
 
-    private static (IReadOnlyList<string> Channels, IReadOnlyList<Sequence> Sequences, Dictionary<string, int> Rows, int Filled, int Dropped) ReadSequences(string path, MissingValues missing)
+    /// <summary>The sequences of a data file in order, parsed as they are reached; <paramref name="tally"/> is filled in along the way.</summary>
+    private static IEnumerable<Sequence> Enumerate(string path, MissingValues missing, ReadTally tally)
     {
         using var reader = TextInput.Open(path);
         using var parser = new CsvParser(reader, Config(path));
@@ -62,19 +100,18 @@ public static class SequenceCsvReader
         }
 
         var channels = channelIndex.Select(i => header[i]).ToArray();
-        var sequences = new List<Sequence>();
+        tally.Channels = channels;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         string? currentId = null;
         long currentLine = 0;
         var current = new List<float>();
         var expectedT = 0L;
-        var rows = new Dictionary<string, int>(StringComparer.Ordinal);
         var row = new float[channelIndex.Length];
-        int filled = 0, dropped = 0, gaps = 0;
+        var gaps = 0;
 
-        void Finish()
+        Sequence Finish()
         {
-            rows[currentId!] = (int)expectedT;
+            tally.Rows[currentId!] = (int)expectedT;
             if (current.Count == 0)
             {
                 throw new DataFormatException(path, currentLine, null, $"every row of sequence '{currentId}' has a missing value; nothing is left after dropping them");
@@ -84,12 +121,12 @@ public static class SequenceCsvReader
             if (gaps > 0)
             {
                 GapFilling.Fill(values, channels.Length, missing, c => new DataFormatException(path, currentLine, channels[c], $"sequence '{currentId}' has no number at all in this column; nothing to fill its gaps from"));
-                filled += gaps;
+                tally.Filled += gaps;
             }
 
-            sequences.Add(new Sequence(currentId!, values) { Line = currentLine });
             current.Clear();
             gaps = 0;
+            return new Sequence(currentId!, values) { Line = currentLine };
         }
 
         while (parser.Read())
@@ -116,7 +153,7 @@ public static class SequenceCsvReader
             {
                 if (currentId is not null)
                 {
-                    Finish();
+                    yield return Finish();
                 }
 
                 if (!seen.Add(id))
@@ -144,7 +181,7 @@ public static class SequenceCsvReader
 
             if (rowGaps > 0 && missing == MissingValues.Drop)
             {
-                dropped++;
+                tally.Dropped++;
                 continue;
             }
 
@@ -157,78 +194,18 @@ public static class SequenceCsvReader
             throw new DataFormatException(path, null, null, "found a header but no data rows; expected at least one sequence");
         }
 
-        Finish();
-        return (channels, sequences, rows, filled, dropped);
+        yield return Finish();
     }
 
     private static IReadOnlyList<SequenceLabel> ReadLabels(string path, IReadOnlyList<Sequence> sequences, Dictionary<string, int> lengths)
     {
-        using var reader = TextInput.Open(path);
-        using var parser = new CsvParser(reader, Config(path));
-        var header = ReadHeader(parser, path, [IdColumn, "label"]);
-        int Find(string name) => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
-        var (idIndex, labelIndex, typeIndex, lengthIndex) = (Find(IdColumn), Find("label"), Find("anomaly_type"), Find("length"));
-
-        var byId = new Dictionary<string, SequenceLabel>(StringComparer.Ordinal);
-        while (parser.Read())
-        {
-            var line = parser.RawRow;
-            var record = parser.Record!;
-            if (record.Length == 1 && record[0].Length == 0)
-            {
-                continue;
-            }
-
-            if (record.Length != header.Length)
-            {
-                throw new DataFormatException(path, line, null, $"found {record.Length} fields; expected {header.Length} as in the header");
-            }
-
-            var id = record[idIndex];
-            var isAnomaly = record[labelIndex] switch
-            {
-                "0" => false,
-                "1" => true,
-                var other => throw new DataFormatException(path, line, header[labelIndex], $"found '{other}'; expected 0 (normal) or 1 (anomalous)"),
-            };
-            var type = typeIndex >= 0 && record[typeIndex].Length > 0
-                ? record[typeIndex]
-                : isAnomaly ? "anomaly" : SequenceLabel.Normal;
-            if (lengthIndex >= 0 && record[lengthIndex].Length > 0)
-            {
-                if (lengths.TryGetValue(id, out var actual) && (!int.TryParse(record[lengthIndex], CultureInfo.InvariantCulture, out var length) || length != actual))
-                {
-                    throw new DataFormatException(path, line, header[lengthIndex], $"found '{record[lengthIndex]}' for sequence '{id}'; the data file has {actual} steps");
-                }
-            }
-
-            if (!byId.TryAdd(id, new SequenceLabel(isAnomaly, type)))
-            {
-                throw new DataFormatException(path, line, header[idIndex], $"sequence '{id}' is labelled twice");
-            }
-        }
-
-        var labels = new SequenceLabel[sequences.Count];
-        for (var i = 0; i < sequences.Count; i++)
-        {
-            if (!byId.TryGetValue(sequences[i].Id, out var label))
-            {
-                throw new DataFormatException(path, null, IdColumn, $"has no label for sequence '{sequences[i].Id}' of the data file; expected one row per sequence");
-            }
-
-            labels[i] = label;
-        }
-
-        if (byId.Count != sequences.Count)
-        {
-            var extra = byId.Keys.Except(sequences.Select(s => s.Id)).First();
-            throw new DataFormatException(path, null, IdColumn, $"labels sequence '{extra}', which the data file does not have");
-        }
-
+        var table = LabelTable.Read(path);
+        var labels = table.Assign(sequences, lengths);
+        table.EnsureNoneLeft(sequences.Count, lengths.Keys);
         return labels;
     }
 
-    private static string[] ReadHeader(CsvParser parser, string path, string[] required)
+    internal static string[] ReadHeader(CsvParser parser, string path, string[] required)
     {
         if (!parser.Read())
         {
@@ -254,4 +231,16 @@ public static class SequenceCsvReader
     }
 
     private static string Shorten(string field) => field.Length <= 20 ? $"'{field}'" : $"'{field[..20]}...'";
+
+    /// <summary>What <see cref="Enumerate"/> learns while reading: the channels, each sequence's rows as written, and gap counts.</summary>
+    private sealed class ReadTally
+    {
+        public IReadOnlyList<string> Channels { get; set; } = [];
+
+        public Dictionary<string, int> Rows { get; } = new(StringComparer.Ordinal);
+
+        public int Filled { get; set; }
+
+        public int Dropped { get; set; }
+    }
 }

@@ -9,22 +9,27 @@ namespace VaeAnomaly.Reporting;
 /// <summary>
 /// Writes one row per sequence: <c>sequence_id</c>, then <c>label,anomaly_type</c> when the set is labelled,
 /// every score kind (<c>reconstruction,kl,combined,mahalanobis,elbo,nll-is</c>), and <c>threshold,flag</c> when a
-/// thresholded score is named.
+/// thresholded score is named. Rows can be appended a chunk at a time (<see cref="Append"/>), so a file of any
+/// size is written without holding all its scores.
 /// </summary>
-public static class ScoresCsv
+public sealed class ScoresCsv : IDisposable
 {
-    /// <summary>Writes the scores of <paramref name="set"/>.</summary>
-    /// <param name="set">The scored sequences.</param>
-    /// <param name="scores">Their scores, aligned.</param>
+    private readonly CsvWriter csv;
+    private readonly bool labelled;
+    private readonly ScoreKind? flagged;
+    private readonly double threshold;
+
+    /// <summary>Creates the file and writes its header.</summary>
     /// <param name="path">Destination file.</param>
+    /// <param name="labelled">Whether rows carry labels.</param>
     /// <param name="flagged">The score kind the threshold applies to, or null for no threshold columns.</param>
     /// <param name="threshold">Scores of <paramref name="flagged"/> above it get flag 1.</param>
-    public static void Write(SequenceSet set, DetectorScores scores, string path, ScoreKind? flagged = null, double threshold = double.NaN)
+    public ScoresCsv(string path, bool labelled, ScoreKind? flagged = null, double threshold = double.NaN)
     {
-        static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture);
-        using var csv = new CsvWriter(new StreamWriter(path), CultureInfo.InvariantCulture);
+        (this.labelled, this.flagged, this.threshold) = (labelled, flagged, threshold);
+        csv = new CsvWriter(new StreamWriter(path), CultureInfo.InvariantCulture);
         var header = new List<string> { "sequence_id" };
-        if (set.Labels is not null)
+        if (labelled)
         {
             header.AddRange(["label", "anomaly_type"]);
         }
@@ -41,6 +46,31 @@ public static class ScoresCsv
         }
 
         csv.NextRecord();
+    }
+
+    /// <summary>Writes the scores of <paramref name="set"/> to a new file.</summary>
+    /// <param name="set">The scored sequences.</param>
+    /// <param name="scores">Their scores, aligned.</param>
+    /// <param name="path">Destination file.</param>
+    /// <param name="flagged">The score kind the threshold applies to, or null for no threshold columns.</param>
+    /// <param name="threshold">Scores of <paramref name="flagged"/> above it get flag 1.</param>
+    public static void Write(SequenceSet set, DetectorScores scores, string path, ScoreKind? flagged = null, double threshold = double.NaN)
+    {
+        using var writer = new ScoresCsv(path, set.Labels is not null, flagged, threshold);
+        writer.Append(set, scores);
+    }
+
+    /// <summary>Appends one row per sequence of <paramref name="set"/>.</summary>
+    /// <param name="set">The scored sequences; labelled exactly when the file is.</param>
+    /// <param name="scores">Their scores, aligned.</param>
+    public void Append(SequenceSet set, DetectorScores scores)
+    {
+        if ((set.Labels is not null) != labelled)
+        {
+            throw new ArgumentException($"The file was started {(labelled ? "with" : "without")} label columns.", nameof(set));
+        }
+
+        static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture);
         for (var i = 0; i < set.Count; i++)
         {
             csv.WriteField(set.Sequences[i].Id);
@@ -66,4 +96,7 @@ public static class ScoresCsv
             csv.NextRecord();
         }
     }
+
+    /// <summary>Flushes and closes the file.</summary>
+    public void Dispose() => csv.Dispose();
 }

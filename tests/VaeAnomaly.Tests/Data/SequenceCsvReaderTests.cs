@@ -133,7 +133,7 @@ public sealed class SequenceCsvReaderTests
     [InlineData("sequence_id,label\n1,0\n1,0\n", 3, "sequence_id", "labelled twice")]
     [InlineData("sequence_id,label,length\n1,0,5\n", 2, "length", "the data file has 2 steps")]
     [InlineData("sequence_id,label\n7,0\n", null, "sequence_id", "no label for sequence '1'")]
-    [InlineData("sequence_id,label\n1,0\n7,1\n", null, "sequence_id", "labels sequence '7'")]
+    [InlineData("sequence_id,label\n1,0\n7,1\n", 3, "sequence_id", "labels sequence '7'")]
     public void Read_BadLabels_NamesFileLineAndColumn(string labels, int? line, string column, string expected)
     {
         using var dir = new TempDirectory();
