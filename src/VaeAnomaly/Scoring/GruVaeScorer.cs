@@ -8,6 +8,9 @@ namespace VaeAnomaly.Scoring;
 /// <summary>Computes reconstruction, KL and per-step scores of a trained <see cref="GruVae"/>.</summary>
 public static class GruVaeScorer
 {
+    /// <summary>Largest number of sequence steps (batch x draws x time) decoded in one call when importance sampling: about 130 MB per GRU layer output.</summary>
+    private const long MaxDecodedSteps = 1 << 19;
+
     /// <summary>Scores every sequence of <paramref name="scaled"/>.</summary>
     /// <param name="model">A trained model.</param>
     /// <param name="scaled">Sequences scaled as the training data were.</param>
@@ -68,8 +71,16 @@ public static class GruVaeScorer
                     : stack(Enumerable.Range(0, mcSamples).Select(_ => ImportanceSampling.GaussianLogLikelihood(
                         x, model.Decode(GruVae.Reparameterise(mean, logVar, generator), t), variance!, batch.Mask)).ToArray(), 1).mean([1]);
                 var elboBatch = ((VaeLoss.Kl(mean, logVar) - logLikelihood) / lengths).data<float>().ToArray();
+                var perCall = (int)Math.Clamp(MaxDecodedSteps / (x.shape[0] * t), 1, latent.ImportanceSamples);
                 var nllBatch = (ImportanceSampling.NegativeLogLikelihood(
-                    z => ImportanceSampling.GaussianLogLikelihood(x, model.Decode(z, t), variance!, batch.Mask), mean, logVar, latent.ImportanceSamples, generator) / lengths)
+                    z =>
+                    {
+                        var copies = z.shape[0] / x.shape[0];
+                        return copies == 1
+                            ? ImportanceSampling.GaussianLogLikelihood(x, model.Decode(z, t), variance!, batch.Mask)
+                            : ImportanceSampling.GaussianLogLikelihood(x.repeat(copies, 1, 1), model.Decode(z, t), variance!, batch.Mask.repeat(copies, 1));
+                    },
+                    mean, logVar, latent.ImportanceSamples, generator, perCall) / lengths)
                     .data<float>().ToArray();
                 for (var b = 0; b < indices.Length; b++)
                 {

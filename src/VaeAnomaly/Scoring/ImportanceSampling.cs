@@ -10,27 +10,35 @@ namespace VaeAnomaly.Scoring;
 public static class ImportanceSampling
 {
     /// <summary>The estimate per item of the batch, in nats.</summary>
-    /// <param name="logLikelihood">log p(x|z) per item for z of shape (batch, latent); returns (batch).</param>
+    /// <param name="logLikelihood">
+    /// log p(x|z) per item for z of shape (g * batch, latent): g draws for the whole batch stacked, g at most
+    /// <paramref name="samplesPerCall"/>; returns (g * batch). One call for several draws spares the decoder's
+    /// per-step overhead, which dominates on small batches.
+    /// </param>
     /// <param name="mean">(batch, latent) posterior mean.</param>
     /// <param name="logVar">(batch, latent) posterior log-variance.</param>
     /// <param name="samples">K &gt;= 1.</param>
-    /// <param name="generator">Random source of the samples.</param>
+    /// <param name="generator">Random source of the samples (drawn one batch-sized draw at a time, so grouping does not change them).</param>
+    /// <param name="samplesPerCall">Most draws passed to <paramref name="logLikelihood"/> at once.</param>
     /// <returns>(batch).</returns>
-    public static Tensor NegativeLogLikelihood(Func<Tensor, Tensor> logLikelihood, Tensor mean, Tensor logVar, int samples, Generator? generator)
+    public static Tensor NegativeLogLikelihood(Func<Tensor, Tensor> logLikelihood, Tensor mean, Tensor logVar, int samples, Generator? generator, int samplesPerCall = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
-        var logWeights = new Tensor[samples];
+        ArgumentOutOfRangeException.ThrowIfLessThan(samplesPerCall, 1);
+        var logWeights = new List<Tensor>(samples);
         var logTwoPi = Math.Log(2 * Math.PI);
-        for (var k = 0; k < samples; k++)
+        for (var first = 0; first < samples; first += samplesPerCall)
         {
-            var eps = randn(mean.shape, dtype: mean.dtype, generator: generator);
-            var z = mean + (eps * (0.5 * logVar).exp());
+            var g = Math.Min(samplesPerCall, samples - first);
+            var eps = cat(Enumerable.Range(0, g).Select(_ => randn(mean.shape, dtype: mean.dtype, generator: generator)).ToArray(), 0);
+            var (m, lv) = g == 1 ? (mean, logVar) : (mean.repeat(g, 1), logVar.repeat(g, 1));
+            var z = m + (eps * (0.5 * lv).exp());
             var logPrior = -0.5 * (z.square() + logTwoPi).sum(1);
-            var logPosterior = -0.5 * (eps.square() + logVar + logTwoPi).sum(1);
-            logWeights[k] = logLikelihood(z) + logPrior - logPosterior;
+            var logPosterior = -0.5 * (eps.square() + lv + logTwoPi).sum(1);
+            logWeights.AddRange((logLikelihood(z) + logPrior - logPosterior).view(g, -1).unbind(0));
         }
 
-        return -(stack(logWeights, 1).logsumexp(1) - Math.Log(samples));
+        return -(stack([.. logWeights], 1).logsumexp(1) - Math.Log(samples));
     }
 
     /// <summary>log N(x; mu, diag(variance)) summed over real steps and channels.</summary>

@@ -64,7 +64,11 @@ public sealed class LatentScoreTests
             var b = tensor(B);
             var variance = full(3, Noise, dtype: float64);
             var mask = ones(batch, 1, dtype: ScalarType.Bool);
-            return z => ImportanceSampling.GaussianLogLikelihood(xs, (z.matmul(w.T) + b).unsqueeze(1), variance, mask);
+            return z =>
+            {
+                var copies = z.shape[0] / batch;
+                return ImportanceSampling.GaussianLogLikelihood(xs.repeat(copies, 1, 1), (z.matmul(w.T) + b).unsqueeze(1), variance, mask.repeat(copies, 1));
+            };
         }
 
         /// <summary>-ELBO for a diagonal Gaussian q = N(m, diag(v)), in closed form.</summary>
@@ -82,6 +86,29 @@ public sealed class LatentScoreTests
             var kl = 0.5 * Enumerable.Range(0, 2).Sum(j => (m[j] * m[j]) + v[j] - 1 - Math.Log(v[j]));
             return kl - expectedLogLik;
         }
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(64)]
+    public void NegativeLogLikelihood_DrawsGroupedPerCall_GiveTheSameEstimateAsOneAtATime(int perCall)
+    {
+        // Given: the same 5 proposals, K = 8, and two generators with the same seed.
+        double[] x = [1.2, -0.4, 0.9];
+        using var scope = NewDisposeScope();
+        var mean = tensor(new[] { 0.1, -0.2, 0.3, 0.0, -0.5, 0.4, 0.2, 0.2, 1.0, -1.0 }, [5, 2]);
+        var logVar = full(5, 2, -0.5, dtype: float64);
+        var logLik = LinearGaussian.LogLikelihood(x, 5);
+        using var one = new Generator(11);
+        using var grouped = new Generator(11);
+
+        // When
+        var single = ImportanceSampling.NegativeLogLikelihood(logLik, mean, logVar, 8, one).data<double>().ToArray();
+        var many = ImportanceSampling.NegativeLogLikelihood(logLik, mean, logVar, 8, grouped, perCall).data<double>().ToArray();
+
+        // Then: the same draws in the same order, so the same numbers.
+        Assert.Equal(single, many, (a, b) => Math.Abs(a - b) < 1e-9);
     }
 
     [Fact]
