@@ -20,6 +20,9 @@ public static class VaeAnomalyCli
         root.Subcommands.Add(ScoreCommand.Create(console));
         root.Subcommands.Add(EvaluateCommand.Create(console));
         root.Subcommands.Add(StudyCommand.Create(console));
+        var benchmark = new Command("benchmark", "Run public benchmarks.");
+        benchmark.Subcommands.Add(BenchmarkKddCommand.Create(console));
+        root.Subcommands.Add(benchmark);
         return root;
     }
 }

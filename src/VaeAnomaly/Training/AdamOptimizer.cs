@@ -13,7 +13,7 @@ namespace VaeAnomaly.Training;
 /// leaves them to finalizers (dotnet/TorchSharp#1496); under garbage-collection pressure, as when several
 /// trainings run in parallel, a finaliser can free one during the call and libtorch fails in
 /// <c>Scalar::toFloat</c>. Holding every scalar in a <c>using</c> keeps it alive until the call returns.
-/// The update is PyTorch's Adam without weight decay or AMSGrad.
+/// The update is PyTorch's Adam, with its optional L2 weight decay and without AMSGrad.
 /// </remarks>
 public sealed class AdamOptimizer : IDisposable
 {
@@ -41,6 +41,9 @@ public sealed class AdamOptimizer : IDisposable
     /// <summary>Step size of the next <see cref="Step"/>.</summary>
     public double LearningRate { get; set; }
 
+    /// <summary>L2 penalty weight added to each gradient before the update (PyTorch Adam's <c>weight_decay</c>); 0 by default.</summary>
+    public double WeightDecay { get; set; }
+
     /// <summary>Sets every parameter's gradient to zero.</summary>
     public void ZeroGrad()
     {
@@ -64,13 +67,17 @@ public sealed class AdamOptimizer : IDisposable
         using var rootCorrection2 = Math.Sqrt(correction2).ToScalar();
         using var eps = epsilon.ToScalar();
         using var stepSize = (-LearningRate / correction1).ToScalar();
+        using var decay = WeightDecay.ToScalar();
         for (var i = 0; i < parameters.Length; i++)
         {
-            var grad = parameters[i].grad;
-            if (grad is null)
+            var raw = parameters[i].grad;
+            if (raw is null)
             {
                 continue;
             }
+
+            using var decayed = WeightDecay > 0 ? raw.add(parameters[i], decay) : null;
+            var grad = decayed ?? raw;
 
             firstMoment[i].mul_(b1).add_(grad, oneMinusB1);
             secondMoment[i].mul_(b2).addcmul_(grad, grad, oneMinusB2);

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using VaeAnomaly.Data;
+using VaeAnomaly.IO;
+using VaeAnomaly.Reporting;
+using VaeAnomaly.Study;
+
+namespace VaeAnomaly.Cli.Commands;
+
+/// <summary><c>vae-anomaly benchmark kdd99</c>: the dense VAE and dense autoencoder on KDD Cup 99 records.</summary>
+internal static class BenchmarkKddCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var data = new Option<string>("--data") { Description = "The KDD Cup 99 file, e.g. ../shared/datasets/kddcup99/kddcup.data_10_percent.gz.", Required = true };
+        var subset = new Option<KddSubset>("--config") { Description = "SA (every normal record plus 3,377 attacks drawn with replacement) or full (every record).", DefaultValueFactory = _ => KddSubset.SA };
+        var outDir = new Option<string>("--out") { Description = "Folder for summary.json, pr.png, roc.png and the confusion matrices.", DefaultValueFactory = _ => "kdd99-benchmark" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the split, the attack draw and the models.", DefaultValueFactory = _ => 42 };
+        var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs per model (early stopping on validation loss).", DefaultValueFactory = _ => 40 }.Positive();
+        var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
+        var command = new Command("kdd99", "Train the dense VAE and dense autoencoder on KDD Cup 99 normals and measure them on held-out normals and attacks.") { data, subset, outDir, seed, epochs, force };
+
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
+        {
+            var destination = r.GetValue(outDir)!;
+            StagedDirectory.EnsureWritable(destination, r.GetValue(force));
+            var result = KddBenchmark.Run(r.GetValue(data)!, r.GetValue(subset), r.GetValue(seed), r.GetValue(epochs),
+                new Console.ActionProgress<string>(line => console.WriteLine(line)), token);
+            using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
+            {
+                var summary = result.Models.ToDictionary(m => m.Model, m => m);
+                File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+                var scores = result.Models.Select(m => KeyValuePair.Create(m.Model, m.Scores)).ToArray();
+                RankingCurvePlot.SavePrecisionRecall(result.Labels, scores, staged.PathOf("pr.png"));
+                RankingCurvePlot.SaveRoc(result.Labels, scores, staged.PathOf("roc.png"));
+                foreach (var m in result.Models)
+                {
+                    ConfusionMatrixPlot.Save(m.Confusion, $"{m.Model} at the validation 0.99 quantile", staged.PathOf($"confusion-{m.Model}.png"));
+                }
+
+                staged.Commit();
+            }
+
+            var table = new Table().Border(TableBorder.Rounded)
+                .Title($"KDD Cup 99 {result.Subset}, seed {result.Seed}: test {result.Test} records ({result.Labels.Count(l => l)} attacks)");
+            foreach (var column in new[] { "model", "AUC-ROC", "AUC-PR", "F1", "threshold", "TP", "FP", "TN", "FN", "epochs", "train s" })
+            {
+                table.AddColumn(new TableColumn(column).RightAligned());
+            }
+
+            foreach (var m in result.Models)
+            {
+                table.AddRow([m.Model, .. new[] { m.AucRoc, m.AucPr, m.F1 }.Select(v => v.ToString("F3", CultureInfo.InvariantCulture)),
+                    m.Threshold.ToString("G4", CultureInfo.InvariantCulture),
+                    $"{m.Confusion.TruePositives}", $"{m.Confusion.FalsePositives}", $"{m.Confusion.TrueNegatives}", $"{m.Confusion.FalseNegatives}",
+                    $"{m.Epochs}", m.Seconds.ToString("F1", CultureInfo.InvariantCulture)]);
+            }
+
+            table.AddRow("isolation forest (issue)", "0.984", "0.912", "", "", "", "", "", "", "", "");
+            console.Write(table);
+            console.MarkupLineInterpolated($"Wrote summary.json, pr.png, roc.png and confusion matrices to [bold]{Path.GetFullPath(destination)}[/].");
+            return 0;
+        }, ct));
+        return command;
+    }
+}

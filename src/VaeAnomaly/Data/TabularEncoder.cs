@@ -1,0 +1,100 @@
+namespace VaeAnomaly.Data;
+
+/// <summary>
+/// Turns records into model inputs: numeric features z-scored and text features one-hot encoded, both fitted
+/// on the training records only. A text value never seen in training encodes as all zeros in its block.
+/// </summary>
+/// <param name="NumericNames">Numeric feature names.</param>
+/// <param name="TextNames">Text feature names.</param>
+/// <param name="Mean">Numeric means of the training records.</param>
+/// <param name="Std">Numeric population standard deviations (1 where a feature is constant in training).</param>
+/// <param name="Categories">Per text feature, its training values in ordinal order.</param>
+public sealed record TabularEncoder(
+    IReadOnlyList<string> NumericNames, IReadOnlyList<string> TextNames, double[] Mean, double[] Std, IReadOnlyList<IReadOnlyList<string>> Categories)
+{
+    /// <summary>Fits on the training records.</summary>
+    /// <param name="train">Training records (normal only, for the benchmark).</param>
+    /// <param name="numericNames">Numeric feature names.</param>
+    /// <param name="textNames">Text feature names.</param>
+    public static TabularEncoder Fit(IReadOnlyList<TabularRecord> train, IReadOnlyList<string> numericNames, IReadOnlyList<string> textNames)
+    {
+        if (train.Count == 0)
+        {
+            throw new ArgumentException("Cannot fit an encoder on no records.", nameof(train));
+        }
+
+        var n = numericNames.Count;
+        var mean = new double[n];
+        var std = new double[n];
+        for (var j = 0; j < n; j++)
+        {
+            double sum = 0, sumSq = 0;
+            foreach (var r in train)
+            {
+                sum += r.Numeric[j];
+                sumSq += (double)r.Numeric[j] * r.Numeric[j];
+            }
+
+            mean[j] = sum / train.Count;
+            var variance = Math.Max(0, (sumSq / train.Count) - (mean[j] * mean[j]));
+            std[j] = variance > 1e-24 ? Math.Sqrt(variance) : 1.0;
+        }
+
+        var categories = textNames.Select((_, t) => (IReadOnlyList<string>)[.. train.Select(r => r.Text[t]).Distinct().Order(StringComparer.Ordinal)]).ToArray();
+        return new TabularEncoder(numericNames, textNames, mean, std, categories);
+    }
+
+    /// <summary>Model input names: the numeric features, then <c>feature=value</c> per category.</summary>
+    public IReadOnlyList<string> Columns =>
+        [.. NumericNames, .. TextNames.SelectMany((name, t) => Categories[t].Select(c => $"{name}={c}"))];
+
+    /// <summary>Encodes one record.</summary>
+    /// <param name="record">A record with this encoder's features.</param>
+    public float[] Encode(TabularRecord record)
+    {
+        var values = new float[Columns.Count];
+        for (var j = 0; j < Mean.Length; j++)
+        {
+            values[j] = (float)((record.Numeric[j] - Mean[j]) / Std[j]);
+        }
+
+        var offset = Mean.Length;
+        for (var t = 0; t < Categories.Count; t++)
+        {
+            var index = BinarySearch(Categories[t], record.Text[t]);
+            if (index >= 0)
+            {
+                values[offset + index] = 1;
+            }
+
+            offset += Categories[t].Count;
+        }
+
+        return values;
+    }
+
+    /// <summary>Encodes records as a set of one-step sequences (ids are positions), labelled by the records.</summary>
+    /// <param name="records">The records.</param>
+    public SequenceSet ToSequenceSet(IReadOnlyList<TabularRecord> records) => new(
+        Columns,
+        [.. records.Select((r, i) => new Sequence(i.ToString(System.Globalization.CultureInfo.InvariantCulture), Encode(r)))],
+        [.. records.Select(r => new SequenceLabel(r.IsAnomaly, r.IsAnomaly ? r.Type.TrimEnd('.') : SequenceLabel.Normal))]);
+
+    private static int BinarySearch(IReadOnlyList<string> sorted, string value)
+    {
+        int lo = 0, hi = sorted.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) / 2;
+            var c = string.CompareOrdinal(sorted[mid], value);
+            if (c == 0)
+            {
+                return mid;
+            }
+
+            (lo, hi) = c < 0 ? (mid + 1, hi) : (lo, mid - 1);
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,102 @@
+using VaeAnomaly.Data;
+using VaeAnomaly.Models;
+using VaeAnomaly.Thresholds;
+using VaeAnomaly.Training;
+using static TorchSharp.torch;
+
+namespace VaeAnomaly.Detectors;
+
+/// <summary>
+/// The dense autoencoder (<c>dense-ae</c>) or dense VAE (<c>dense-vae</c>) as a detector. It reads fixed-width
+/// inputs: records (one-step sequences) or equal-length windows, flattened; sequences of other lengths are
+/// refused. The score is the squared reconstruction error summed over the input's values (at the posterior
+/// mean for the VAE).
+/// </summary>
+/// <param name="options">Sizes and training settings.</param>
+/// <param name="rule">Threshold rule; the 0.99 quantile of validation scores by default.</param>
+public sealed class DenseDetector(DenseOptions options, IThresholdRule? rule = null) : DetectorBase(rule ?? new QuantileThreshold())
+{
+    /// <summary>The autoencoder's name.</summary>
+    public const string AutoencoderName = "dense-ae";
+
+    /// <summary>The VAE's name.</summary>
+    public const string VaeName = "dense-vae";
+
+    private DenseNetwork? network;
+    private Standardizer? scaler;
+    private IReadOnlyList<string> channels = [];
+    private int length;
+
+    /// <summary><see cref="AutoencoderName"/> or <see cref="VaeName"/>.</summary>
+    public string Name => options.Variational ? VaeName : AutoencoderName;
+
+    /// <summary>The training history, one row per epoch run.</summary>
+    public IReadOnlyList<EpochReport> History { get; private set; } = [];
+
+    /// <inheritdoc />
+    public override float[] Score(SequenceSet data)
+    {
+        if (network is null)
+        {
+            throw new InvalidOperationException("Fit the detector first.");
+        }
+
+        using var x = Inputs(data);
+        return DenseTrainer.SquaredErrors(network, x);
+    }
+
+    /// <inheritdoc />
+    protected override float[] FitCore(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress, CancellationToken ct)
+    {
+        channels = train.ChannelNames;
+        length = train.LengthOf(0);
+        scaler = options.Standardize ? Standardizer.Fit(train) : null;
+        var width = length * train.Channels;
+        network?.Dispose();
+        network = Seeding.Build(options.Seed, () => new DenseNetwork(options, width));
+        Seeding.Apply(options.Seed);
+        History = new DenseTrainer(options).Fit(network, Flatten(train), Flatten(validation), width, progress, ct);
+        return Score(validation);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            network?.Dispose();
+            network = null;
+        }
+    }
+
+    private Tensor Inputs(SequenceSet data)
+    {
+        var flat = Flatten(data);
+        return tensor(flat, [flat.Length / (length * channels.Count), length * channels.Count]);
+    }
+
+    private float[] Flatten(SequenceSet data)
+    {
+        if (!data.ChannelNames.SequenceEqual(channels))
+        {
+            var problem = $"The data's columns [{string.Join(",", data.ChannelNames)}] differ from the model's [{string.Join(",", channels)}].";
+            throw data.Source is null ? new ArgumentException(problem) : new DataFormatException(data.Source, 1, null, problem);
+        }
+
+        var scaled = scaler?.Transform(data) ?? data;
+        var values = new float[data.Count * length * channels.Count];
+        for (var i = 0; i < data.Count; i++)
+        {
+            var s = scaled.Sequences[i];
+            if (s.Values.Length != length * channels.Count)
+            {
+                var problem = $"sequence '{s.Id}' has {s.LengthFor(channels.Count)} steps; the {Name} reads fixed-length inputs of {length} (cut windows first)";
+                throw data.Source is null ? new ArgumentException(problem) : new DataFormatException(data.Source, data.Sequences[i].Line, SequenceCsvReader.TimeColumn, problem);
+            }
+
+            s.Values.CopyTo(values, i * s.Values.Length);
+        }
+
+        return values;
+    }
+}

@@ -1,0 +1,61 @@
+namespace VaeAnomaly.Models;
+
+/// <summary>Sizes and training settings of the dense autoencoder and the dense VAE.</summary>
+public sealed record DenseOptions
+{
+    /// <summary>True for the VAE (Gaussian latent, beta-ELBO), false for the plain autoencoder (MSE).</summary>
+    public bool Variational { get; init; }
+
+    /// <summary>Encoder hidden layers, input side first; the decoder mirrors them.</summary>
+    public int[] Hidden { get; init; } = [64];
+
+    /// <summary>Width of the code (autoencoder) or dimension of the latent (VAE).</summary>
+    public int Latent { get; init; } = 32;
+
+    /// <summary>Dropout after every hidden layer in training; 0 disables it.</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>L2 weight decay added to the gradients (Adam's classic form); 0 disables it.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>KL weight of the VAE's objective.</summary>
+    public double Beta { get; init; } = 1.0;
+
+    /// <summary>Largest number of epochs.</summary>
+    public int Epochs { get; init; } = 40;
+
+    /// <summary>Records per batch.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>Adam's learning rate.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Stop after this many epochs without a better validation loss; 0 disables early stopping.</summary>
+    public int Patience { get; init; } = 5;
+
+    /// <summary>Z-score every input column on the training data (off when the caller has scaled them already).</summary>
+    public bool Standardize { get; init; } = true;
+
+    /// <summary>Seed of weights, batch order, dropout and sampling.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>The dense autoencoder of the model-family issue: encoder 64 -> 32, decoder 32 -> 64 -> output.</summary>
+    public static DenseOptions Autoencoder => new() { Hidden = [64], Latent = 32 };
+
+    /// <summary>The dense VAE: encoder 128 -> 64, latent 16, decoder 64 -> 128 -> output.</summary>
+    public static DenseOptions Vae => new() { Variational = true, Hidden = [128, 64], Latent = 16 };
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        if (Hidden.Length == 0 || Hidden.Any(h => h is < 1 or > GruVaeOptions.MaxSize) || Latent is < 1 or > GruVaeOptions.MaxSize)
+        {
+            throw new ArgumentException($"Layer sizes must be between 1 and {GruVaeOptions.MaxSize}; got hidden [{string.Join(",", Hidden)}], latent {Latent}.");
+        }
+
+        if (Dropout is < 0 or >= 1 || WeightDecay < 0 || Beta < 0 || Epochs < 1 || BatchSize < 1 || !(LearningRate > 0) || Patience < 0)
+        {
+            throw new ArgumentException("Dropout must lie in [0, 1); weight decay, beta and patience must not be negative; epochs, batch size and learning rate must be positive.");
+        }
+    }
+}

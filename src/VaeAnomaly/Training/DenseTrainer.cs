@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using VaeAnomaly.Models;
+using static TorchSharp.torch;
+
+namespace VaeAnomaly.Training;
+
+/// <summary>Fits a <see cref="DenseNetwork"/> on flat records: MSE (autoencoder) or the beta-ELBO (VAE), Adam, clipping, early stopping.</summary>
+/// <param name="options">Sizes and optimisation settings.</param>
+public sealed class DenseTrainer(DenseOptions options)
+{
+    private const double ClipNorm = 5.0;
+
+    /// <summary>Trains <paramref name="model"/> in place and restores the weights of its best validation epoch.</summary>
+    /// <param name="model">A freshly built network.</param>
+    /// <param name="train">Row-major (records, width) training inputs.</param>
+    /// <param name="validation">Row-major (records, width) normal validation inputs.</param>
+    /// <param name="width">Values per record.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="ct">Stops between batches.</param>
+    /// <returns>The history; losses are per record (squared error summed over its values, KL in nats).</returns>
+    public IReadOnlyList<EpochReport> Fit(DenseNetwork model, float[] train, float[] validation, int width,
+        IProgress<EpochReport>? progress = null, CancellationToken ct = default)
+    {
+        options.Validate();
+        var rng = new Random(options.Seed);
+        using var optimizer = new AdamOptimizer(model.parameters(), options.LearningRate) { WeightDecay = options.WeightDecay };
+        using var trainX = tensor(train, [train.Length / width, width]);
+        using var validationX = tensor(validation, [validation.Length / width, width]);
+        var n = (int)trainX.shape[0];
+        var history = new List<EpochReport>();
+        Dictionary<string, Tensor>? best = null;
+        var (bestLoss, sinceBest) = (double.PositiveInfinity, 0);
+        try
+        {
+            for (var epoch = 0; epoch < options.Epochs; epoch++)
+            {
+                var clock = Stopwatch.StartNew();
+                model.train();
+                var order = Enumerable.Range(0, n).ToArray();
+                rng.Shuffle(order);
+                double rec = 0, kl = 0;
+                var batchNumber = 0;
+                foreach (var chunk in order.Chunk(options.BatchSize))
+                {
+                    ct.ThrowIfCancellationRequested();
+                    batchNumber++;
+                    using var scope = NewDisposeScope();
+                    using var index = tensor(chunk.Select(i => (long)i).ToArray());
+                    var x = trainX.index_select(0, index);
+                    optimizer.ZeroGrad();
+                    var (loss, recLoss, klLoss) = Loss(model.call(x), x);
+                    var value = loss.item<float>();
+                    if (!float.IsFinite(value))
+                    {
+                        throw new TrainingDivergedException(epoch + 1, batchNumber, options.LearningRate);
+                    }
+
+                    loss.backward();
+                    nn.utils.clip_grad_norm_(model.parameters(), ClipNorm);
+                    optimizer.Step();
+                    rec += recLoss.item<float>() * chunk.Length;
+                    kl += klLoss.item<float>() * chunk.Length;
+                }
+
+                var (valRec, valKl) = Evaluate(model, validationX);
+                var valTotal = valRec + (options.Beta * valKl);
+                var isBest = valTotal < bestLoss;
+                if (isBest)
+                {
+                    (bestLoss, sinceBest) = (valTotal, 0);
+                    DisposeAll(best);
+                    using var noGrad = no_grad();
+                    best = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+                }
+                else
+                {
+                    sinceBest++;
+                }
+
+                var report = new EpochReport(epoch + 1, options.Epochs, rec / n, kl / n, (rec + (options.Beta * kl)) / n, valRec, valKl, valTotal,
+                    options.LearningRate, options.Beta, clock.Elapsed.TotalSeconds, isBest);
+                history.Add(report);
+                progress?.Report(report);
+                if (options.Patience > 0 && sinceBest >= options.Patience)
+                {
+                    break;
+                }
+            }
+
+            if (best is not null)
+            {
+                model.load_state_dict(best);
+            }
+        }
+        finally
+        {
+            DisposeAll(best);
+        }
+
+        return history;
+    }
+
+    /// <summary>Per-record squared error of the reconstruction (posterior mean for the VAE), summed over the record's values.</summary>
+    /// <param name="model">A trained network.</param>
+    /// <param name="x">(records, width).</param>
+    public static float[] SquaredErrors(DenseNetwork model, Tensor x)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        var errors = new List<float>((int)x.shape[0]);
+        for (long start = 0; start < x.shape[0]; start += 4096)
+        {
+            using var scope = NewDisposeScope();
+            var batch = x.narrow(0, start, Math.Min(4096, x.shape[0] - start));
+            errors.AddRange((model.call(batch).Reconstruction - batch).square().sum(1).data<float>().ToArray());
+        }
+
+        return [.. errors];
+    }
+
+    private (Tensor Total, Tensor Reconstruction, Tensor Kl) Loss(VaeOutput output, Tensor x)
+    {
+        var rec = (output.Reconstruction - x).square().sum(1).mean();
+        var kl = options.Variational ? VaeLoss.Kl(output.Mean, output.LogVar).mean() : zeros([], dtype: rec.dtype);
+        return (options.Variational ? rec + (options.Beta * kl) : rec, rec, kl);
+    }
+
+    private (double Reconstruction, double Kl) Evaluate(DenseNetwork model, Tensor x)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        double rec = 0, kl = 0;
+        for (long start = 0; start < x.shape[0]; start += 4096)
+        {
+            using var scope = NewDisposeScope();
+            var batch = x.narrow(0, start, Math.Min(4096, x.shape[0] - start));
+            var output = model.call(batch);
+            rec += (output.Reconstruction - batch).square().sum().item<float>();
+            kl += options.Variational ? VaeLoss.Kl(output.Mean, output.LogVar).sum().item<float>() : 0;
+        }
+
+        return (rec / x.shape[0], kl / x.shape[0]);
+    }
+
+    private static void DisposeAll(Dictionary<string, Tensor>? tensors)
+    {
+        foreach (var t in tensors?.Values ?? Enumerable.Empty<Tensor>())
+        {
+            t.Dispose();
+        }
+    }
+}
