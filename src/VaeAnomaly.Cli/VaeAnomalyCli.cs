@@ -22,6 +22,7 @@ public static class VaeAnomalyCli
         root.Subcommands.Add(StudyCommand.Create(console));
         var benchmark = new Command("benchmark", "Run public benchmarks.");
         benchmark.Subcommands.Add(BenchmarkKddCommand.Create(console));
+        benchmark.Subcommands.Add(BenchmarkSkabCommand.Create(console));
         root.Subcommands.Add(benchmark);
         return root;
     }

@@ -70,4 +70,9 @@ public sealed class SequenceSet
     /// <param name="map">Maps a sequence's values to new values of the same length.</param>
     public SequenceSet MapValues(Func<float[], float[]> map) =>
         new(ChannelNames, Sequences.Select(s => s with { Values = map(s.Values) }).ToArray(), Labels);
+
+    /// <summary>The sequences at <paramref name="indices"/>, in that order, with their labels.</summary>
+    /// <param name="indices">Positions in this set.</param>
+    public SequenceSet Subset(IReadOnlyList<int> indices) =>
+        new(ChannelNames, [.. indices.Select(i => Sequences[i])], Labels is null ? null : [.. indices.Select(i => Labels[i])]) { Source = Source };
 }

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using VaeAnomaly.Evaluation;
+using VaeAnomaly.IO;
+using VaeAnomaly.Study;
+
+namespace VaeAnomaly.Cli.Commands;
+
+/// <summary><c>vae-anomaly benchmark skab</c>: the SKAB leaderboard protocol with a fresh GRU-VAE per file.</summary>
+internal static class BenchmarkSkabCommand
+{
+    /// <summary>The leaderboard's published rows (F1, FAR %, MAR %; NaN where not published), for the table.</summary>
+    private static readonly (string Name, double F1, double Far, double Mar)[] Published =
+    [
+        ("Conv-AE", 0.78, 13.55, 28.02), ("MSET", 0.78, double.NaN, double.NaN), ("T-squared+Q", 0.76, double.NaN, double.NaN),
+        ("LSTM-AE", 0.74, double.NaN, double.NaN), ("LSTM-VAE", 0.56, double.NaN, double.NaN), ("Vanilla AE", 0.39, double.NaN, double.NaN),
+        ("Isolation forest", 0.29, double.NaN, double.NaN),
+    ];
+
+    public static Command Create(IAnsiConsole console)
+    {
+        var data = new Option<string>("--data") { Description = "The SKAB folder (valve1, valve2, other; any subset of its files).", Required = true };
+        var model = new Option<string>("--model") { Description = "Model trained per file.", DefaultValueFactory = _ => "gru-vae" };
+        model.AcceptOnlyFromAmong("gru-vae");
+        var outDir = new Option<string>("--out") { Description = "Folder for predictions/<folder>/<file>.csv and summary.json.", DefaultValueFactory = _ => "skab-benchmark" };
+        var seed = new Option<int>("--seed") { Description = "Seed of every file's model.", DefaultValueFactory = _ => 0 };
+        var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs per file (early stopping on the last 10% of training windows).", DefaultValueFactory = _ => 30 }.Positive();
+        var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
+        var command = new Command("skab", "Run SKAB exactly as its leaderboard was computed: first 400 rows train, 60-step windows, UCL = 4/3 x the 0.999 quantile.") { data, model, outDir, seed, epochs, force };
+
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
+        {
+            var destination = r.GetValue(outDir)!;
+            StagedDirectory.EnsureWritable(destination, r.GetValue(force));
+            StagedDirectory.EnsureOutside(destination, r.GetValue(data)!);
+            var root = r.GetValue(data)!;
+            var files = SkabBenchmark.Files(root);
+            var results = new List<(string Folder, string File, SkabFileResult Result)>();
+            foreach (var (folder, file) in files)
+            {
+                var result = SkabBenchmark.RunFile(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), token);
+                results.Add((folder, file, result));
+                var c = result.Counts;
+                console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{folder}/{file}: TP {c.TruePositives} FP {c.FalsePositives} TN {c.TrueNegatives} FN {c.FalseNegatives} ({result.Epochs} epochs, {result.Seconds:F1} s)"));
+            }
+
+            var total = new ConfusionCounts(
+                results.Sum(x => x.Result.Counts.TruePositives), results.Sum(x => x.Result.Counts.FalsePositives),
+                results.Sum(x => x.Result.Counts.TrueNegatives), results.Sum(x => x.Result.Counts.FalseNegatives));
+            var (f1, far, mar) = SkabProtocol.Metrics(total);
+            using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
+            {
+                foreach (var (folder, file, result) in results)
+                {
+                    Directory.CreateDirectory(staged.PathOf(Path.Combine("predictions", folder)));
+                    File.WriteAllLines(staged.PathOf(Path.Combine("predictions", folder, file)),
+                        ["datetime;anomaly", .. result.Timestamps.Select((t, i) => $"{t};{(result.Flags[i] ? 1 : 0)}")]);
+                }
+
+                var summary = new Dictionary<string, object>
+                {
+                    ["model"] = r.GetValue(model)!,
+                    ["protocol"] = "leaderboard",
+                    ["f1"] = f1,
+                    ["far"] = far,
+                    ["mar"] = mar,
+                    ["tp"] = total.TruePositives,
+                    ["tn"] = total.TrueNegatives,
+                    ["fp"] = total.FalsePositives,
+                    ["fn"] = total.FalseNegatives,
+                    ["files"] = results.Count,
+                    ["seed"] = r.GetValue(seed),
+                };
+                File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+                staged.Commit();
+            }
+
+            var table = new Table().Border(TableBorder.Rounded).Title($"SKAB, leaderboard protocol, {results.Count} files");
+            foreach (var column in new[] { "detector", "F1", "FAR, %", "MAR, %" })
+            {
+                table.AddColumn(new TableColumn(column).RightAligned());
+            }
+
+            static string F(double v, string format) => double.IsNaN(v) ? "" : v.ToString(format, CultureInfo.InvariantCulture);
+            var ours = ($"VaeAnomaly {r.GetValue(model)} (seed {r.GetValue(seed)})", f1, far, mar);
+            foreach (var row in Published.Append(ours).OrderByDescending(x => x.Item2))
+            {
+                var name = row.Item1 == ours.Item1 ? $"[bold]{Markup.Escape(row.Item1)}[/]" : Markup.Escape(row.Item1);
+                table.AddRow(name, F(row.Item2, "F2"), F(row.Item3, "F2"), F(row.Item4, "F2"));
+            }
+
+            console.Write(table);
+            console.MarkupLineInterpolated($"Wrote predictions and summary.json to [bold]{Path.GetFullPath(destination)}[/].");
+            return 0;
+        }, ct));
+        return command;
+    }
+}

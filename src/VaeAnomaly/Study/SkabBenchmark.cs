@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
+using VaeAnomaly.Evaluation;
+using VaeAnomaly.Models;
+using VaeAnomaly.Training;
+using static TorchSharp.torch;
+
+namespace VaeAnomaly.Study;
+
+/// <summary>
+/// SKAB exactly as its leaderboard was computed (<see cref="SkabProtocol"/>), with a fresh GRU-VAE per file:
+/// the default configuration's network (sine/cosine time features for the decoder) reading the 60-step
+/// training windows whole, the last 10% of them held out for early stopping, residuals from the posterior-mean
+/// reconstruction.
+/// </summary>
+public static class SkabBenchmark
+{
+    /// <summary>The folders with anomalies; <c>anomaly-free</c> is not part of the benchmark.</summary>
+    public static IReadOnlyList<string> Folders => ["valve1", "valve2", "other"];
+
+    /// <summary>The benchmark's files present under <paramref name="root"/>, as (folder, file name), in a fixed order.</summary>
+    /// <param name="root">The SKAB folder.</param>
+    public static IReadOnlyList<(string Folder, string File)> Files(string root)
+    {
+        if (!Directory.Exists(root))
+        {
+            throw new DataFormatException(root, null, null, "does not exist; expected the SKAB folder with valve1, valve2 and other");
+        }
+
+        var files = Folders.Where(f => Directory.Exists(Path.Combine(root, f)))
+            .SelectMany(f => Directory.GetFiles(Path.Combine(root, f), "*.csv").Select(p => (f, Path.GetFileName(p))))
+            .OrderBy(x => Folders.ToList().IndexOf(x.f)).ThenBy(x => int.TryParse(Path.GetFileNameWithoutExtension(x.Item2), out var n) ? n : int.MaxValue).ThenBy(x => x.Item2, StringComparer.Ordinal)
+            .ToArray();
+        return files.Length > 0 ? files : throw new DataFormatException(root, null, null, "holds no CSV file under valve1, valve2 or other");
+    }
+
+    /// <summary>Runs the protocol on one file.</summary>
+    /// <param name="path">A SKAB CSV file.</param>
+    /// <param name="seed">Seed of the model.</param>
+    /// <param name="epochs">Largest number of epochs.</param>
+    /// <param name="ct">Stops training between batches.</param>
+    public static SkabFileResult RunFile(string path, int seed, int epochs, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var series = SeriesCsvReader.Read(path, timeColumn: "datetime", labelColumn: "anomaly", delimiter: ";",
+            columns: null, missing: MissingValues.Error);
+        var values = DropColumn(series, "changepoint");
+        var rows = values.Length;
+        if (rows < SkabProtocol.TrainRows + SkabProtocol.Window)
+        {
+            throw new DataFormatException(path, null, null, $"has {rows} rows; the protocol needs at least {SkabProtocol.TrainRows + SkabProtocol.Window}");
+        }
+
+        var trainPart = values.Slice(0, SkabProtocol.TrainRows).AsSequenceSet("train");
+        var scaler = Standardizer.Fit(trainPart);
+        var testRows = rows - SkabProtocol.TrainRows;
+        var trainWindows = SlidingWindows.Cut(scaler.Transform(trainPart), SkabProtocol.Window, 1).Windows;
+        var testWindows = SlidingWindows.Cut(scaler.Transform(values.Slice(SkabProtocol.TrainRows, testRows).AsSequenceSet("test")), SkabProtocol.Window, 1).Windows;
+
+        var configuration = GruVaeConfiguration.Default;
+        var options = configuration.Model with { Channels = values.ChannelNames.Count, Window = 0, Seed = seed };
+        var fitCount = (int)Math.Ceiling(trainWindows.Count * 0.9);
+        var fit = trainWindows.Subset([.. Enumerable.Range(0, fitCount)]);
+        var holdOut = trainWindows.Subset([.. Enumerable.Range(fitCount, trainWindows.Count - fitCount)]);
+        using var model = Seeding.Build(seed, () => new GruVae(options));
+        var history = new Trainer(configuration.Training with { Epochs = epochs, Seed = seed }).Fit(model, options.Beta, fit, holdOut, ct: ct);
+
+        var ucl = SkabProtocol.Ucl(Residuals(model, trainWindows));
+        var testResiduals = Residuals(model, testWindows);
+        var flags = SkabProtocol.RowFlags([.. testResiduals.Select(r => r > ucl)], testRows);
+        var labels = series.Labels!.Skip(SkabProtocol.TrainRows).ToArray();
+        var counts = ConfusionCounts.At(labels, [.. flags.Select(f => f ? 1.0 : 0.0)], 0.5);
+        return new SkabFileResult([.. series.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, ucl, history.Count, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Per window: the mean absolute error over its steps, summed over channels (posterior-mean reconstruction).</summary>
+    /// <param name="model">A trained model reading whole windows.</param>
+    /// <param name="windows">Scaled windows of equal length.</param>
+    public static double[] Residuals(GruVae model, SequenceSet windows)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        var residuals = new double[windows.Count];
+        foreach (var indices in LengthBatcher.Batches(windows, 256))
+        {
+            using var scope = NewDisposeScope();
+            using var batch = PaddedBatch.Create(windows, indices);
+            var (mean, _) = model.Encode(batch.X, batch.LastStep);
+            var error = (model.Decode(mean, batch.X.shape[1]) - batch.X).abs().mean([1]).sum(1).data<float>().ToArray();
+            for (var b = 0; b < indices.Length; b++)
+            {
+                residuals[indices[b]] = error[b];
+            }
+        }
+
+        return residuals;
+    }
+
+    private static Series DropColumn(Series series, string name)
+    {
+        var keep = Enumerable.Range(0, series.ChannelNames.Count).Where(c => !series.ChannelNames[c].Equals(name, StringComparison.OrdinalIgnoreCase)).ToArray();
+        if (keep.Length == series.ChannelNames.Count)
+        {
+            return series;
+        }
+
+        var c = series.ChannelNames.Count;
+        var values = new float[series.Length * keep.Length];
+        for (var t = 0; t < series.Length; t++)
+        {
+            for (var k = 0; k < keep.Length; k++)
+            {
+                values[(t * keep.Length) + k] = series.Values[(t * c) + keep[k]];
+            }
+        }
+
+        return series with { ChannelNames = [.. keep.Select(k => series.ChannelNames[k])], Values = values };
+    }
+}
