@@ -55,7 +55,7 @@ public static class RankingMetrics
             start = end + 1;
         }
 
-        return (positiveRankSum - (positives * (positives + 1) / 2.0)) / ((double)positives * negatives);
+        return (positiveRankSum - ((double)positives * (positives + 1) / 2.0)) / ((double)positives * negatives);
     }
 
     /// <summary>The largest recall among operating points whose precision is at least <paramref name="precision"/>; 0 when none is.</summary>

@@ -41,6 +41,16 @@ public sealed class RankingMetricsTests
         Assert.Equal(expected.GetProperty("roc_auc").GetDouble(), RankingMetrics.RocAuc(labels, scores), Tolerance);
     }
 
+    [Fact]
+    public void RocAuc_MoreThan65536Anomalies_DoesNotOverflow()
+    {
+        // 70,000 anomalies all above 10 normals, with one anomaly tied with the top normal: U = 70,000 x 10 - 1/2.
+        var labels = Enumerable.Range(0, 70_010).Select(i => i >= 10).ToArray();
+        var scores = Enumerable.Range(0, 70_010).Select(i => i == 10 ? 9.0 : i).ToArray();
+
+        Assert.Equal(1 - (0.5 / 700_000), RankingMetrics.RocAuc(labels, scores), 12);
+    }
+
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void RecallAtPrecision_VectorCaseAt95And90_MatchesScikitLearn(string name)
