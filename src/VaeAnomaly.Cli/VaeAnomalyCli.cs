@@ -20,6 +20,7 @@ public static class VaeAnomalyCli
         root.Subcommands.Add(ScoreCommand.Create(console));
         root.Subcommands.Add(EvaluateCommand.Create(console));
         root.Subcommands.Add(StudyCommand.Create(console));
+        root.Subcommands.Add(CompareCommand.Create(console));
         var benchmark = new Command("benchmark", "Run public benchmarks.");
         benchmark.Subcommands.Add(BenchmarkKddCommand.Create(console));
         benchmark.Subcommands.Add(BenchmarkSkabCommand.Create(console));

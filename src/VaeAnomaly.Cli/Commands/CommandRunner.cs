@@ -18,7 +18,19 @@ internal static class CommandRunner
     {
         try
         {
-            return await Task.Run(() => work(ct), ct).ConfigureAwait(false);
+            // Parallel runs (study, compare) wrap a failure in an AggregateException: report the first one as if thrown alone.
+            return await Task.Run(() =>
+            {
+                try
+                {
+                    return work(ct);
+                }
+                catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                    throw;
+                }
+            }, ct).ConfigureAwait(false);
         }
         catch (TrainingStoppedException e)
         {

@@ -42,7 +42,7 @@ public sealed class DenseDetector(DenseOptions options, IThresholdRule? rule = n
         }
 
         using var x = Inputs(data);
-        return DenseTrainer.SquaredErrors(network, x);
+        return AutoencoderTrainer.SquaredErrors(network, x);
     }
 
     /// <inheritdoc />
@@ -55,7 +55,9 @@ public sealed class DenseDetector(DenseOptions options, IThresholdRule? rule = n
         network?.Dispose();
         network = Seeding.Build(options.Seed, () => new DenseNetwork(options, width));
         Seeding.Apply(options.Seed);
-        History = new DenseTrainer(options).Fit(network, Flatten(train), Flatten(validation), width, progress, ct);
+        using var trainX = tensor(Flatten(train), [train.Count, width]);
+        using var validationX = tensor(Flatten(validation), [validation.Count, width]);
+        History = new AutoencoderTrainer(options).Fit(network, trainX, validationX, progress, ct);
         return Score(validation);
     }
 

@@ -23,11 +23,11 @@ public sealed class DenseNetwork : nn.Module<Tensor, VaeOutput>
         o.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
         variational = o.Variational;
-        encoder = Stack(features, o.Hidden, o.Dropout);
+        encoder = Stack(features, o.Hidden, o.Dropout, o.Seed);
         toCode = nn.Linear(o.Hidden[^1], o.Latent);
         toLogVar = nn.Linear(o.Hidden[^1], o.Variational ? o.Latent : 1);
         var decoderSizes = o.Hidden.Reverse().ToArray();
-        decoder = Stack(o.Latent, decoderSizes, o.Dropout);
+        decoder = Stack(o.Latent, decoderSizes, o.Dropout, o.Seed + 1000);
         decoder.append(nn.Linear(decoderSizes[^1], features));
         sampler = new Generator((ulong)o.Seed);
         RegisterComponents();
@@ -60,7 +60,7 @@ public sealed class DenseNetwork : nn.Module<Tensor, VaeOutput>
         base.Dispose(disposing);
     }
 
-    private static Sequential Stack(int input, int[] sizes, double dropout)
+    private static Sequential Stack(int input, int[] sizes, double dropout, int seed)
     {
         var layers = nn.Sequential();
         var width = input;
@@ -70,7 +70,7 @@ public sealed class DenseNetwork : nn.Module<Tensor, VaeOutput>
             layers.append(nn.ReLU());
             if (dropout > 0)
             {
-                layers.append(nn.Dropout(dropout));
+                layers.append(new SeededDropout(dropout, seed + layers.Count));
             }
 
             width = size;

@@ -4,28 +4,29 @@ using static TorchSharp.torch;
 
 namespace VaeAnomaly.Training;
 
-/// <summary>Fits a <see cref="DenseNetwork"/> on flat records: MSE (autoencoder) or the beta-ELBO (VAE), Adam, clipping, early stopping.</summary>
-/// <param name="options">Sizes and optimisation settings.</param>
-public sealed class DenseTrainer(DenseOptions options)
+/// <summary>
+/// Fits an autoencoder or VAE module (dense, LSTM or convolutional) on fixed-shape inputs: squared error summed
+/// over each input's values (autoencoder) or the beta-ELBO (VAE), Adam with optional L2 weight decay, clipping,
+/// early stopping with the best weights restored.
+/// </summary>
+/// <param name="options">Optimisation settings (and <see cref="DenseOptions.Variational"/>).</param>
+public sealed class AutoencoderTrainer(DenseOptions options)
 {
     private const double ClipNorm = 5.0;
 
     /// <summary>Trains <paramref name="model"/> in place and restores the weights of its best validation epoch.</summary>
-    /// <param name="model">A freshly built network.</param>
-    /// <param name="train">Row-major (records, width) training inputs.</param>
-    /// <param name="validation">Row-major (records, width) normal validation inputs.</param>
-    /// <param name="width">Values per record.</param>
+    /// <param name="model">A freshly built network; returns the reconstruction (and, for a VAE, the posterior) of a batch.</param>
+    /// <param name="trainX">(inputs, ...) training inputs.</param>
+    /// <param name="validationX">(inputs, ...) normal validation inputs.</param>
     /// <param name="progress">Receives one report per epoch.</param>
     /// <param name="ct">Stops between batches.</param>
     /// <returns>The history; losses are per record (squared error summed over its values, KL in nats).</returns>
-    public IReadOnlyList<EpochReport> Fit(DenseNetwork model, float[] train, float[] validation, int width,
+    public IReadOnlyList<EpochReport> Fit(nn.Module<Tensor, VaeOutput> model, Tensor trainX, Tensor validationX,
         IProgress<EpochReport>? progress = null, CancellationToken ct = default)
     {
         options.Validate();
         var rng = new Random(options.Seed);
         using var optimizer = new AdamOptimizer(model.parameters(), options.LearningRate) { WeightDecay = options.WeightDecay };
-        using var trainX = tensor(train, [train.Length / width, width]);
-        using var validationX = tensor(validation, [validation.Length / width, width]);
         var n = (int)trainX.shape[0];
         var history = new List<EpochReport>();
         Dictionary<string, Tensor>? best = null;
@@ -100,10 +101,10 @@ public sealed class DenseTrainer(DenseOptions options)
         return history;
     }
 
-    /// <summary>Per-record squared error of the reconstruction (posterior mean for the VAE), summed over the record's values.</summary>
+    /// <summary>Per-input squared error of the reconstruction (posterior mean for a VAE), summed over the input's values.</summary>
     /// <param name="model">A trained network.</param>
-    /// <param name="x">(records, width).</param>
-    public static float[] SquaredErrors(DenseNetwork model, Tensor x)
+    /// <param name="x">(inputs, ...).</param>
+    public static float[] SquaredErrors(nn.Module<Tensor, VaeOutput> model, Tensor x)
     {
         model.eval();
         using var noGrad = no_grad();
@@ -112,7 +113,7 @@ public sealed class DenseTrainer(DenseOptions options)
         {
             using var scope = NewDisposeScope();
             var batch = x.narrow(0, start, Math.Min(4096, x.shape[0] - start));
-            errors.AddRange((model.call(batch).Reconstruction - batch).square().sum(1).data<float>().ToArray());
+            errors.AddRange((model.call(batch).Reconstruction - batch).square().flatten(1).sum(1).data<float>().ToArray());
         }
 
         return [.. errors];
@@ -120,12 +121,12 @@ public sealed class DenseTrainer(DenseOptions options)
 
     private (Tensor Total, Tensor Reconstruction, Tensor Kl) Loss(VaeOutput output, Tensor x)
     {
-        var rec = (output.Reconstruction - x).square().sum(1).mean();
+        var rec = (output.Reconstruction - x).square().flatten(1).sum(1).mean();
         var kl = options.Variational ? VaeLoss.Kl(output.Mean, output.LogVar).mean() : zeros([], dtype: rec.dtype);
         return (options.Variational ? rec + (options.Beta * kl) : rec, rec, kl);
     }
 
-    private (double Reconstruction, double Kl) Evaluate(DenseNetwork model, Tensor x)
+    private (double Reconstruction, double Kl) Evaluate(nn.Module<Tensor, VaeOutput> model, Tensor x)
     {
         model.eval();
         using var noGrad = no_grad();

@@ -1,0 +1,58 @@
+using VaeAnomaly.Models;
+
+namespace VaeAnomaly.Detectors;
+
+/// <summary>
+/// Every model a comparison can train, by name: the three autoencoder families in three versions each (v1 plain,
+/// v2 with dropout 0.2 and L2 weight decay 1e-4, v3 wider), the dense VAE and the GRU-VAE. A new model is one
+/// detector class and one line here.
+/// </summary>
+public static class ModelCatalog
+{
+    private static readonly DenseOptions Plain = new() { Epochs = 30, BatchSize = 64, Patience = 5 };
+    private static readonly DenseOptions Regularised = Plain with { Dropout = 0.2, WeightDecay = 1e-4 };
+
+    /// <summary>The models, in table order.</summary>
+    public static IReadOnlyList<CatalogEntry> All { get; } =
+    [
+        new("dense-ae v1", "flattened 32-step window, 64 -> 32 -> 64", s => Window(WindowAutoencoderDetector.Dense, Plain with { Hidden = [64], Latent = 32 }, s)),
+        new("dense-ae v2", "v1 with dropout 0.2 and L2 1e-4", s => Window(WindowAutoencoderDetector.Dense, Regularised with { Hidden = [64], Latent = 32 }, s)),
+        new("dense-ae v3", "wider: 256 -> 64 -> 256", s => Window(WindowAutoencoderDetector.Dense, Plain with { Hidden = [256], Latent = 64 }, s)),
+        new("lstm-ae v1", "LSTM 32, sequence to sequence", s => Window(WindowAutoencoderDetector.Lstm, Plain with { Hidden = [32] }, s)),
+        new("lstm-ae v2", "v1 with dropout 0.2 on the code and L2 1e-4", s => Window(WindowAutoencoderDetector.Lstm, Regularised with { Hidden = [32] }, s)),
+        new("lstm-ae v3", "wider: LSTM 64", s => Window(WindowAutoencoderDetector.Lstm, Plain with { Hidden = [64] }, s)),
+        new("conv-ae v1", "Conv1d 32, 16 (kernel 7) + max-pool, transposed-conv decoder", s => Window(WindowAutoencoderDetector.Conv, Plain with { Hidden = [32, 16] }, s)),
+        new("conv-ae v2", "v1 with dropout 0.2 and L2 1e-4", s => Window(WindowAutoencoderDetector.Conv, Regularised with { Hidden = [32, 16] }, s)),
+        new("conv-ae v3", "wider: Conv1d 64, 32", s => Window(WindowAutoencoderDetector.Conv, Plain with { Hidden = [64, 32] }, s)),
+        new("dense-vae", "flattened window, 128 -> 64 -> latent 16, beta 1", s => Window(WindowAutoencoderDetector.Dense, DenseOptions.Vae with { Epochs = 30, BatchSize = 64, Patience = 5 }, s)),
+        new("gru-vae", "the default configuration", s =>
+        {
+            var c = GruVaeConfiguration.Default;
+            return new GruVaeDetector(c.Model with { Seed = s }, c.Training with { Seed = s }, c.Scoring);
+        }),
+    ];
+
+    /// <summary>The entries named in <paramref name="names"/> (<c>all</c> for every one; a bare family name such as <c>lstm-ae</c> takes its three versions).</summary>
+    /// <param name="names">Comma-separated names.</param>
+    /// <exception cref="ArgumentException">A name matches nothing.</exception>
+    public static IReadOnlyList<CatalogEntry> Select(string names)
+    {
+        if (names.Trim() == "all")
+        {
+            return All;
+        }
+
+        var picked = new List<CatalogEntry>();
+        foreach (var name in names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var matches = All.Where(e => e.Name == name || e.Name.StartsWith(name + " ", StringComparison.Ordinal)).ToArray();
+            picked.AddRange(matches.Length > 0 ? matches
+                : throw new ArgumentException($"Unknown model '{name}'; expected all, or among {string.Join(", ", All.Select(e => e.Name.Split(' ')[0]).Distinct())} (optionally with a version: 'lstm-ae v2')."));
+        }
+
+        return [.. picked.Distinct()];
+    }
+
+    private static WindowAutoencoderDetector Window(string family, DenseOptions options, int seed) =>
+        new(family, options with { Seed = seed });
+}
