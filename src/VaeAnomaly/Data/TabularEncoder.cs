@@ -23,25 +23,10 @@ public sealed record TabularEncoder(
             throw new ArgumentException("Cannot fit an encoder on no records.", nameof(train));
         }
 
-        var n = numericNames.Count;
-        var mean = new double[n];
-        var std = new double[n];
-        for (var j = 0; j < n; j++)
-        {
-            double sum = 0, sumSq = 0;
-            foreach (var r in train)
-            {
-                sum += r.Numeric[j];
-                sumSq += (double)r.Numeric[j] * r.Numeric[j];
-            }
-
-            mean[j] = sum / train.Count;
-            var variance = Math.Max(0, (sumSq / train.Count) - (mean[j] * mean[j]));
-            std[j] = variance > 1e-24 ? Math.Sqrt(variance) : 1.0;
-        }
-
+        // The numeric features as one-step sequences, so the scaling is Standardizer's (population std, 1 where constant).
+        var numeric = Standardizer.Fit(new SequenceSet(numericNames, [.. train.Select((r, i) => new Sequence(i.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Numeric))]));
         var categories = textNames.Select((_, t) => (IReadOnlyList<string>)[.. train.Select(r => r.Text[t]).Distinct().Order(StringComparer.Ordinal)]).ToArray();
-        return new TabularEncoder(numericNames, textNames, mean, std, categories);
+        return new TabularEncoder(numericNames, textNames, numeric.Mean, numeric.Std, categories);
     }
 
     /// <summary>Model input names: the numeric features, then <c>feature=value</c> per category.</summary>

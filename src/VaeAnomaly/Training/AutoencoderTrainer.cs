@@ -69,7 +69,7 @@ public sealed class AutoencoderTrainer(DenseOptions options)
                 if (isBest)
                 {
                     (bestLoss, sinceBest) = (valTotal, 0);
-                    DisposeAll(best);
+                    Trainer.DisposeAll(best);
                     using var noGrad = no_grad();
                     best = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
                 }
@@ -95,7 +95,7 @@ public sealed class AutoencoderTrainer(DenseOptions options)
         }
         finally
         {
-            DisposeAll(best);
+            Trainer.DisposeAll(best);
         }
 
         return history;
@@ -143,11 +143,4 @@ public sealed class AutoencoderTrainer(DenseOptions options)
         return (rec / x.shape[0], kl / x.shape[0]);
     }
 
-    private static void DisposeAll(Dictionary<string, Tensor>? tensors)
-    {
-        foreach (var t in tensors?.Values ?? Enumerable.Empty<Tensor>())
-        {
-            t.Dispose();
-        }
-    }
 }

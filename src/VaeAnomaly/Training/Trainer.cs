@@ -215,7 +215,8 @@ public sealed class Trainer(TrainerOptions options, TrainingCheckpoint? checkpoi
         return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
     }
 
-    private static void DisposeAll(Dictionary<string, Tensor>? tensors)
+    /// <summary>Disposes a snapshot of weights (null is allowed).</summary>
+    internal static void DisposeAll(Dictionary<string, Tensor>? tensors)
     {
         foreach (var t in tensors?.Values ?? Enumerable.Empty<Tensor>())
         {

@@ -11,7 +11,7 @@ public sealed class TrainerTests
 {
     private static readonly GruVaeOptions SmallModel = new() { EncoderSizes = [16, 8], DecoderSizes = [8, 16], Latent = 4 };
 
-    private static SyntheticDataset TinyData(int seed = 1) => new SyntheticGenerator(new SyntheticOptions
+    internal static SyntheticDataset TinyData(int seed = 1) => new SyntheticGenerator(new SyntheticOptions
     {
         Channels = 4,
         Train = 64,

@@ -12,17 +12,7 @@ public sealed class TrainingCheckpointTests
     private static readonly GruVaeOptions SmallModel = new() { EncoderSizes = [16, 8], DecoderSizes = [8, 16], Latent = 4, Seed = 5 };
     private static readonly TrainerOptions FiveEpochs = new() { Epochs = 5, BatchSize = 16, LearningRate = 1e-2, Patience = 0, CosineSchedule = true, KlWarmupEpochs = 2, Seed = 5 };
 
-    private static SyntheticDataset TinyData(int seed = 1) => new SyntheticGenerator(new SyntheticOptions
-    {
-        Channels = 4,
-        Train = 64,
-        Validation = 32,
-        Test = 40,
-        AnomalyRatio = 0.25,
-        MinLength = 20,
-        MaxLength = 40,
-        Seed = seed,
-    }).Generate();
+    private static SyntheticDataset TinyData(int seed = 1) => TrainerTests.TinyData(seed);
 
     private static GruVaeDetector NewDetector(TrainingCheckpoint? checkpoint) =>
         new(SmallModel, FiveEpochs, new ScoringOptions { McSamples = 2 }) { Checkpoint = checkpoint };
