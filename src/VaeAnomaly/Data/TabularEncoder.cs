@@ -65,6 +65,25 @@ public sealed record TabularEncoder(
         [.. records.Select((r, i) => new Sequence(i.ToString(System.Globalization.CultureInfo.InvariantCulture), Encode(r)))],
         [.. records.Select(r => new SequenceLabel(r.IsAnomaly, r.IsAnomaly ? r.Type.TrimEnd('.') : SequenceLabel.Normal))]);
 
+    /// <summary>Encodes a table read from CSV: ids are the records' line numbers, labels only when the table has them.</summary>
+    /// <param name="table">The records and where they came from.</param>
+    public SequenceSet ToSequenceSet(TabularTable table)
+    {
+        var id = (int i) => table.Lines[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new SequenceSet(
+            Columns,
+            [.. table.Records.Select((r, i) => new Sequence(id(i), Encode(r)) { Line = table.Lines[i] })],
+            table.Labelled ? [.. table.Records.Select(r => new SequenceLabel(r.IsAnomaly, r.Type))] : null)
+        {
+            Source = table.Source,
+        };
+    }
+
+    /// <summary>How many of <paramref name="records"/> have a text value this encoder never saw in training (encoded as all zeros in its block).</summary>
+    /// <param name="records">Records with this encoder's features.</param>
+    public int CountUnseen(IEnumerable<TabularRecord> records) =>
+        records.Count(r => Categories.Select((c, t) => BinarySearch(c, r.Text[t])).Any(i => i < 0));
+
     private static int BinarySearch(IReadOnlyList<string> sorted, string value)
     {
         int lo = 0, hi = sorted.Count - 1;

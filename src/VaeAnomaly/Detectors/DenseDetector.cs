@@ -1,5 +1,6 @@
 using VaeAnomaly.Data;
 using VaeAnomaly.Models;
+using VaeAnomaly.Persistence;
 using VaeAnomaly.Thresholds;
 using VaeAnomaly.Training;
 using static TorchSharp.torch;
@@ -27,11 +28,50 @@ public sealed class DenseDetector(DenseOptions options, IThresholdRule? rule = n
     private IReadOnlyList<string> channels = [];
     private int length;
 
-    /// <summary><see cref="AutoencoderName"/> or <see cref="VaeName"/>.</summary>
-    public string Name => options.Variational ? VaeName : AutoencoderName;
+    /// <inheritdoc />
+    public override string Name => options.Variational ? VaeName : AutoencoderName;
 
-    /// <summary>The training history, one row per epoch run.</summary>
-    public IReadOnlyList<EpochReport> History { get; private set; } = [];
+    /// <summary>Sizes and training settings.</summary>
+    public DenseOptions Options => options;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<EpochReport> History => history;
+
+    private IReadOnlyList<EpochReport> history = [];
+
+    /// <summary>How raw CSV records became this model's inputs, when they did; saved with the bundle so scoring encodes the same way.</summary>
+    public TabularEncoder? Encoder { get; set; }
+
+    /// <summary>Input columns in model order.</summary>
+    public IReadOnlyList<string> Channels => channels;
+
+    /// <summary>What the model was trained on; null before fitting.</summary>
+    public TrainingDataInfo? TrainingData { get; private set; }
+
+    /// <inheritdoc />
+    public override void Save(string directory)
+    {
+        var net = network ?? throw new InvalidOperationException("Fit the detector first.");
+        DetectorFiles.Save(directory, this, net, (BaselineInput.Fixed, WindowAutoencoderDetector.Dense, length, 0, 0), options, channels, scaler, Encoder, TrainingData);
+    }
+
+    /// <summary>Rebuilds a saved detector (see <see cref="DetectorFiles.Load"/>).</summary>
+    internal static DenseDetector Restore(BaselineManifest manifest, string directory, IThresholdRule rule)
+    {
+        var net = Seeding.Build(manifest.Options.Seed, () => new DenseNetwork(manifest.Options, manifest.Length * manifest.Channels.Count));
+        WeightsFile.Load(net, directory, manifest.Weights);
+        return new DenseDetector(manifest.Options, rule)
+        {
+            network = net,
+            scaler = manifest.Scaler,
+            channels = manifest.Channels,
+            length = manifest.Length,
+            Encoder = manifest.Encoder,
+            TrainingData = manifest.TrainingData,
+            history = DetectorFiles.History(directory),
+        };
+    }
+
 
     /// <inheritdoc />
     public override float[] Score(SequenceSet data)
@@ -50,6 +90,7 @@ public sealed class DenseDetector(DenseOptions options, IThresholdRule? rule = n
     {
         channels = train.ChannelNames;
         length = train.LengthOf(0);
+        TrainingData = DetectorFiles.Describe(train, validation);
         scaler = options.Standardize ? Standardizer.Fit(train) : null;
         var width = length * train.Channels;
         network?.Dispose();
@@ -57,7 +98,7 @@ public sealed class DenseDetector(DenseOptions options, IThresholdRule? rule = n
         Seeding.Apply(options.Seed);
         using var trainX = tensor(Flatten(train), [train.Count, width]);
         using var validationX = tensor(Flatten(validation), [validation.Count, width]);
-        History = new AutoencoderTrainer(options).Fit(network, trainX, validationX, progress, ct);
+        history = new AutoencoderTrainer(options).Fit(network, trainX, validationX, progress, ct);
         return Score(validation);
     }
 

@@ -17,11 +17,24 @@ public abstract class DetectorBase(IThresholdRule rule) : IAnomalyDetector
     /// <inheritdoc />
     public void Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default)
     {
-        Threshold = Rule.Fit(FitCore(train, validation, progress, ct));
+        ValidationScores = FitCore(train, validation, progress, ct);
+        Threshold = Rule.Fit(ValidationScores);
     }
+
+    /// <summary>The validation scores the threshold was fitted on (empty for a detector loaded from disk).</summary>
+    public IReadOnlyList<float> ValidationScores { get; private set; } = [];
 
     /// <inheritdoc />
     public abstract float[] Score(SequenceSet data);
+
+    /// <summary>The model's name, as <c>--model</c> takes it: <c>gru-vae</c>, <c>dense-ae</c>, <c>dense-vae</c>, <c>lstm-ae</c> or <c>conv-ae</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <inheritdoc />
+    public abstract IReadOnlyList<EpochReport> History { get; }
+
+    /// <inheritdoc />
+    public abstract void Save(string directory);
 
     /// <inheritdoc />
     public bool[] Predict(SequenceSet data) => double.IsNaN(Threshold)
@@ -45,7 +58,7 @@ public abstract class DetectorBase(IThresholdRule rule) : IAnomalyDetector
 
     /// <summary>Sets the threshold of a detector loaded from disk.</summary>
     /// <param name="threshold">The stored threshold.</param>
-    protected void RestoreThreshold(double threshold) => Threshold = threshold;
+    protected internal void RestoreThreshold(double threshold) => Threshold = threshold;
 
     /// <summary>Releases native resources.</summary>
     /// <param name="disposing">True from <see cref="Dispose()"/>.</param>

@@ -1,4 +1,3 @@
-using System.Reflection;
 using VaeAnomaly.Data;
 using VaeAnomaly.Evaluation;
 using VaeAnomaly.Models;
@@ -15,6 +14,9 @@ public sealed class GruVaeDetector : DetectorBase
 {
     /// <summary>The name used on the command line and in bundles.</summary>
     public const string ModelName = "gru-vae";
+
+    /// <inheritdoc />
+    public override string Name => ModelName;
 
     private GruVae? network;
     private GruVaeOptions model;
@@ -47,7 +49,9 @@ public sealed class GruVaeDetector : DetectorBase
     public ScoreCombiner? Combiner { get; private set; }
 
     /// <summary>Per-epoch history of the last fit.</summary>
-    public IReadOnlyList<EpochReport> History { get; private set; } = [];
+    public override IReadOnlyList<EpochReport> History => history;
+
+    private IReadOnlyList<EpochReport> history = [];
 
     /// <summary>Score kind to rule name to threshold, all fitted on normal validation scores only.</summary>
     public IReadOnlyDictionary<ScoreKind, IReadOnlyDictionary<string, double>> Thresholds { get; private set; } =
@@ -103,17 +107,15 @@ public sealed class GruVaeDetector : DetectorBase
         return scaled.Select(r => r.Select((v, i) => (float)((v * scaler.Std[i % c]) + scaler.Mean[i % c])).ToArray()).ToArray();
     }
 
-    /// <summary>Writes <c>model.json</c>, the weights and <c>history.csv</c> into <paramref name="directory"/>.</summary>
-    /// <param name="directory">An existing, empty folder (a staging folder: see <see cref="IO.StagedDirectory"/>).</param>
-    public void Save(string directory)
+    /// <inheritdoc />
+    public override void Save(string directory)
     {
         var (net, scaler, combiner) = Fitted();
-        var weights = Path.Combine(directory, DetectorBundle.WeightsFile);
-        net.save(weights);
+        var weights = WeightsFile.Save(net, directory);
         DetectorBundle.WriteManifest(new BundleManifest
         {
             FormatVersion = BundleManifest.CurrentFormatVersion,
-            ToolVersion = ToolVersion,
+            ToolVersion = DetectorBundle.ToolVersion,
             Model = ModelName,
             Seed = model.Seed,
             Channels = Channels,
@@ -130,7 +132,7 @@ public sealed class GruVaeDetector : DetectorBase
             PointThresholds = PointThresholds,
             DefaultThreshold = Rule.Name,
             TrainingData = TrainingData!,
-            Weights = new WeightsInfo(DetectorBundle.WeightsFile, DataFingerprint.OfFile(weights), ParameterShapes(net)),
+            Weights = weights,
         }, directory);
         HistoryCsv.Write(History, Path.Combine(directory, DetectorBundle.HistoryFile));
     }
@@ -166,38 +168,9 @@ public sealed class GruVaeDetector : DetectorBase
         }
 
         var rule = ThresholdRules.Create(threshold ?? manifest.DefaultThreshold);
-        var weights = Path.Combine(directory, manifest.Weights.File);
-        if (Path.GetFileName(manifest.Weights.File) != manifest.Weights.File || !File.Exists(weights))
-        {
-            throw new BundleException(directory, $"the weights file '{manifest.Weights.File}' is missing");
-        }
-
-        if (DataFingerprint.OfFile(weights) != manifest.Weights.Sha256)
-        {
-            throw new BundleException(directory, $"the weights file '{manifest.Weights.File}' does not match its recorded SHA-256: it was changed or truncated");
-        }
-
         var detector = new GruVaeDetector(options, manifest.TrainerOptions, manifest.Scoring, rule);
         var net = Seeding.Build(options.Seed, () => new GruVae(options));
-        var expected = ParameterShapes(net);
-        foreach (var (name, shape) in expected)
-        {
-            if (!manifest.Weights.Parameters.TryGetValue(name, out var stored) || !stored.SequenceEqual(shape))
-            {
-                net.Dispose();
-                throw new BundleException(directory, $"tensor '{name}' is recorded as [{string.Join(",", stored ?? [])}]; the model options make it [{string.Join(",", shape)}]");
-            }
-        }
-
-        try
-        {
-            net.load(weights, strict: true);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            net.Dispose();
-            throw new BundleException(directory, $"the weights could not be read: {e.Message}");
-        }
+        WeightsFile.Load(net, directory, manifest.Weights);
 
         detector.network = net;
         detector.Scaler = manifest.Scaler;
@@ -215,8 +188,7 @@ public sealed class GruVaeDetector : DetectorBase
         detector.LengthRange = (manifest.MinLength, manifest.MaxLength);
         detector.TrainingData = manifest.TrainingData;
         detector.Thresholds = manifest.Thresholds.ToDictionary(kv => ScoreKinds.Parse(kv.Key), kv => kv.Value);
-        var historyPath = Path.Combine(directory, DetectorBundle.HistoryFile);
-        detector.History = File.Exists(historyPath) ? HistoryCsv.Read(historyPath) : [];
+        detector.history = DetectorFiles.History(directory);
         detector.RestoreThreshold(detector.Thresholds[ScoreKind.Combined].GetValueOrDefault(rule.Name, double.NaN));
         return detector;
     }
@@ -244,7 +216,7 @@ public sealed class GruVaeDetector : DetectorBase
             ? (SlidingWindows.Cut(scaledTrain, model.Window, TrainStride).Windows, SlidingWindows.Cut(scaledValidation, model.Window, TrainStride).Windows)
             : (scaledTrain, scaledValidation);
         var session = Checkpoint is null ? null : Checkpoint with { RunKey = RunKey(fitTrain, fitValidation) };
-        History = new Trainer(training, session).Fit(network, model.Beta, fitTrain, fitValidation, progress, ct);
+        history = new Trainer(training, session).Fit(network, model.Beta, fitTrain, fitValidation, progress, ct);
 
         // The Gaussian decoder's variance per channel is the validation mean squared error (its maximum-
         // likelihood value for the fixed decoder mean); the Mahalanobis model is fitted on training posterior means.
@@ -287,12 +259,6 @@ public sealed class GruVaeDetector : DetectorBase
     private SequenceScores ScoreScaled(GruVae net, SequenceSet scaled) => model.Window > 0
         ? GruVaeScorer.ScoreWindows(net, scaled, model.Window, ScoreStride, scoring.Aggregate, scoring.McSamples, model.Seed, scoring.BatchSize, Latent)
         : GruVaeScorer.Score(net, scaled, scoring.McSamples, model.Seed, scoring.BatchSize, Latent);
-
-    private static string ToolVersion =>
-        typeof(GruVaeDetector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
-
-    private static Dictionary<string, long[]> ParameterShapes(GruVae net) =>
-        net.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape);
 
     private void CheckChannels(SequenceSet data)
     {

@@ -20,6 +20,13 @@ public interface IAnomalyDetector : IDisposable
     /// <param name="data">Unscaled sequences with the training channels.</param>
     float[] Score(SequenceSet data);
 
+    /// <summary>Writes the fitted detector as a bundle (<c>model.json</c>, weights, <c>history.csv</c>); <see cref="DetectorFiles.Load"/> reads it back.</summary>
+    /// <param name="directory">An existing, empty folder (a staging folder: see <see cref="IO.StagedDirectory"/>).</param>
+    void Save(string directory);
+
+    /// <summary>The training history, one row per epoch run.</summary>
+    IReadOnlyList<EpochReport> History { get; }
+
     /// <summary>True where the score exceeds <see cref="Threshold"/>.</summary>
     /// <param name="data">Unscaled sequences with the training channels.</param>
     bool[] Predict(SequenceSet data);

@@ -1,5 +1,6 @@
 using VaeAnomaly.Data;
 using VaeAnomaly.Models;
+using VaeAnomaly.Persistence;
 using VaeAnomaly.Thresholds;
 using VaeAnomaly.Training;
 using static TorchSharp.torch;
@@ -33,11 +34,54 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
     private Standardizer? scaler;
     private IReadOnlyList<string> channels = [];
 
-    /// <summary>The model's name: <c>dense-ae</c>, <c>dense-vae</c>, <c>lstm-ae</c> or <c>conv-ae</c>.</summary>
-    public string Name => options.Variational ? "dense-vae" : $"{family}-ae";
+    /// <inheritdoc />
+    public override string Name => options.Variational ? "dense-vae" : $"{family}-ae";
 
-    /// <summary>The training history, one row per epoch run.</summary>
-    public IReadOnlyList<EpochReport> History { get; private set; } = [];
+    /// <summary>Sizes and training settings.</summary>
+    public DenseOptions Options => options;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<EpochReport> History => history;
+
+    private IReadOnlyList<EpochReport> history = [];
+
+    /// <summary>Channel names in model order.</summary>
+    public IReadOnlyList<string> Channels => channels;
+
+    /// <summary>Steps per window.</summary>
+    public int Window => window;
+
+    /// <summary>What the model was trained on; null before fitting.</summary>
+    public TrainingDataInfo? TrainingData { get; private set; }
+
+    /// <inheritdoc />
+    public override void Save(string directory)
+    {
+        var net = network ?? throw new InvalidOperationException("Fit the detector first.");
+        DetectorFiles.Save(directory, this, net, (BaselineInput.Windows, family, window, trainStride, scoreStride), options, channels, scaler, null, TrainingData);
+    }
+
+    /// <summary>Rebuilds a saved detector (see <see cref="DetectorFiles.Load"/>).</summary>
+    internal static WindowAutoencoderDetector Restore(BaselineManifest manifest, string directory, IThresholdRule rule)
+    {
+        if (manifest.Scaler is null || manifest.Length < 1 || manifest.ScoreStride < 1 || manifest.Family is not (Dense or Lstm or Conv))
+        {
+            throw new BundleException(directory, "model.json is inconsistent: a window model needs a scaler, a window, a score stride and a family of dense, lstm or conv");
+        }
+
+        var detector = new WindowAutoencoderDetector(manifest.Family, manifest.Options, manifest.Length, manifest.TrainStride, manifest.ScoreStride, rule)
+        {
+            scaler = manifest.Scaler,
+            channels = manifest.Channels,
+            TrainingData = manifest.TrainingData,
+            history = DetectorFiles.History(directory),
+        };
+        var net = Seeding.Build(manifest.Options.Seed, detector.Build);
+        WeightsFile.Load(net, directory, manifest.Weights);
+        detector.network = net;
+        return detector;
+    }
+
 
     /// <inheritdoc />
     public override float[] Score(SequenceSet data)
@@ -69,12 +113,13 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
     {
         channels = train.ChannelNames;
         scaler = Standardizer.Fit(train);
+        TrainingData = DetectorFiles.Describe(train, validation);
         using var trainX = Tensor(Windows(scaler.Transform(train), trainStride).Windows);
         using var validationX = Tensor(Windows(scaler.Transform(validation), trainStride).Windows);
         network?.Dispose();
         network = Seeding.Build(options.Seed, Build);
         Seeding.Apply(options.Seed);
-        History = new AutoencoderTrainer(options).Fit(network, trainX, validationX, progress, ct);
+        history = new AutoencoderTrainer(options).Fit(network, trainX, validationX, progress, ct);
         return Score(validation);
     }
 

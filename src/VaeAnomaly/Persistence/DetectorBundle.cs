@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -27,16 +28,39 @@ public static class DetectorBundle
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    /// <summary>The informational version of this library, written into every manifest.</summary>
+    public static string ToolVersion =>
+        typeof(DetectorBundle).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
     /// <summary>Writes the manifest into <paramref name="directory"/>.</summary>
     /// <param name="manifest">The manifest.</param>
     /// <param name="directory">The bundle folder (a staging folder while writing).</param>
-    public static void WriteManifest(BundleManifest manifest, string directory) =>
+    public static void WriteManifest<T>(T manifest, string directory) =>
         File.WriteAllText(Path.Combine(directory, ManifestFile), JsonSerializer.Serialize(manifest, Json));
 
-    /// <summary>Reads the manifest and checks its format version and sizes.</summary>
+    /// <summary>Reads a GRU-VAE manifest and checks its format version and sizes.</summary>
     /// <param name="directory">The bundle folder.</param>
     /// <exception cref="BundleException">Missing, unreadable, of another version, or with unexpected fields.</exception>
-    public static BundleManifest ReadManifest(string directory)
+    public static BundleManifest ReadManifest(string directory) => Read<BundleManifest>(directory);
+
+    /// <summary>Reads a baseline model's manifest and checks its format version and sizes.</summary>
+    /// <param name="directory">The bundle folder.</param>
+    /// <exception cref="BundleException">Missing, unreadable, of another version, or with unexpected fields.</exception>
+    public static BaselineManifest ReadBaselineManifest(string directory) => Read<BaselineManifest>(directory);
+
+    /// <summary>The model name a bundle holds (<c>gru-vae</c>, <c>dense-ae</c>, ...), read before choosing how to load it.</summary>
+    /// <param name="directory">The bundle folder.</param>
+    /// <exception cref="BundleException">Missing, unreadable, of another version, or without a model name.</exception>
+    public static string ModelOf(string directory) =>
+        Parse(directory, doc => doc.RootElement.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String
+            ? model.GetString()!
+            : throw new BundleException(directory, $"{ManifestFile} names no model"));
+
+    private static T Read<T>(string directory)
+        where T : class =>
+        Parse(directory, doc => doc.Deserialize<T>(Json)) ?? throw new BundleException(directory, $"{ManifestFile} is empty");
+
+    private static T Parse<T>(string directory, Func<JsonDocument, T> read)
     {
         var path = Path.Combine(directory, ManifestFile);
         if (!Directory.Exists(directory))
@@ -54,7 +78,6 @@ public static class DetectorBundle
             throw new BundleException(directory, $"{ManifestFile} is {new FileInfo(path).Length} bytes; a manifest is a few kilobytes");
         }
 
-        BundleManifest? manifest;
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(path));
@@ -68,13 +91,11 @@ public static class DetectorBundle
                 throw new BundleException(directory, $"{ManifestFile} has format version {version.GetInt32()}; this tool reads version {BundleManifest.CurrentFormatVersion}");
             }
 
-            manifest = doc.Deserialize<BundleManifest>(Json);
+            return read(doc);
         }
         catch (JsonException e)
         {
             throw new BundleException(directory, $"{ManifestFile} is not a valid manifest: {e.Message}");
         }
-
-        return manifest ?? throw new BundleException(directory, $"{ManifestFile} is empty");
     }
 }

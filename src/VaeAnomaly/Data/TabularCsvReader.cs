@@ -1,0 +1,169 @@
+using System.Globalization;
+using CsvHelper;
+
+namespace VaeAnomaly.Data;
+
+/// <summary>Records read from a CSV table: numeric and text feature columns, and labels when a label column was named.</summary>
+/// <param name="Source">The file read.</param>
+/// <param name="NumericNames">Numeric feature columns, in file order.</param>
+/// <param name="TextNames">Text (categorical) feature columns, in file order.</param>
+/// <param name="Records">One record per data row.</param>
+/// <param name="Lines">Each record's 1-based line in the file (header counted).</param>
+/// <param name="Labelled">True when a label column was read.</param>
+public sealed record TabularTable(string Source, IReadOnlyList<string> NumericNames, IReadOnlyList<string> TextNames, IReadOnlyList<TabularRecord> Records, IReadOnlyList<long> Lines, bool Labelled);
+
+/// <summary>
+/// Reads a table of records from CSV: a header, then one record per row. A column is numeric when every cell is a
+/// finite number (invariant culture), otherwise text; or, when reading for a trained model, exactly as the model's
+/// encoder says. An optional label column marks anomalies: <c>0</c>, <c>false</c> and <c>normal</c> (or
+/// KDD's <c>normal.</c>) are normal, any other value is an anomaly and names its type. The delimiter (<c>,</c>,
+/// <c>;</c> or tab) is detected from the header unless given; gzip files and a UTF-8 BOM are handled.
+/// </summary>
+public static class TabularCsvReader
+{
+    /// <summary>Most distinct values a text column may have; more is an identifier, not a category, and would make one-hot inputs explode.</summary>
+    public const int MaxCategories = 1000;
+
+    /// <summary>Reads the file, inferring each column's type.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="labelColumn">The label column, or null when the rows are unlabelled (then all are taken as normal).</param>
+    /// <param name="columns">Feature columns to keep; null keeps every column but the label.</param>
+    /// <param name="delimiter">Field delimiter; null detects it.</param>
+    /// <exception cref="DataFormatException">No header or rows, a ragged row, an empty numeric cell, an empty label, or a text column with more than <see cref="MaxCategories"/> values.</exception>
+    public static TabularTable Read(string path, string? labelColumn = null, IReadOnlyList<string>? columns = null, string? delimiter = null)
+    {
+        var (header, rows, lines, featureIndex, labelIndex) = ReadCells(path, labelColumn, columns, delimiter);
+        var numeric = featureIndex.Where(i => rows.Any(r => r[i].Length > 0) && rows.All(r => r[i].Length == 0 || IsNumber(r[i]))).ToArray();
+        foreach (var i in numeric)
+        {
+            var empty = rows.FindIndex(r => r[i].Length == 0);
+            if (empty >= 0)
+            {
+                throw new DataFormatException(path, lines[empty], header[i], "is empty; the column holds numbers and a record needs every value");
+            }
+        }
+
+        var text = featureIndex.Except(numeric).ToArray();
+        foreach (var i in text)
+        {
+            var distinct = rows.Select(r => r[i]).Distinct().Count();
+            if (distinct > MaxCategories)
+            {
+                throw new DataFormatException(path, null, header[i],
+                    $"has {distinct} distinct text values; a text column is one-hot encoded and may have at most {MaxCategories} (leave identifiers out with --columns)");
+            }
+        }
+
+        return Build(path, header, rows, lines, numeric, text, labelIndex);
+    }
+
+    /// <summary>Reads the file for a trained model: its numeric and text columns by name, in the encoder's order; other columns are ignored.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="encoder">The model's encoder.</param>
+    /// <param name="labelColumn">The label column, or null.</param>
+    /// <param name="delimiter">Field delimiter; null detects it.</param>
+    /// <exception cref="DataFormatException">A feature column is missing, or a numeric cell is not a finite number.</exception>
+    public static TabularTable Read(string path, TabularEncoder encoder, string? labelColumn = null, string? delimiter = null)
+    {
+        var (header, rows, lines, _, labelIndex) = ReadCells(path, labelColumn, [.. encoder.NumericNames, .. encoder.TextNames], delimiter);
+        int Find(string name) => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
+        var numeric = encoder.NumericNames.Select(Find).ToArray();
+        for (var r = 0; r < rows.Count; r++)
+        {
+            foreach (var i in numeric.Where(i => !IsNumber(rows[r][i])))
+            {
+                throw new DataFormatException(path, lines[r], header[i], $"found '{rows[r][i]}'; expected a finite number, as in the training data");
+            }
+        }
+
+        return Build(path, header, rows, lines, numeric, [.. encoder.TextNames.Select(Find)], labelIndex);
+    }
+
+    /// <summary>True for a label that marks a normal record.</summary>
+    /// <param name="label">The label cell.</param>
+    public static bool IsNormalLabel(string label)
+    {
+        var value = label.Trim();
+        return value.Equals("normal", StringComparison.OrdinalIgnoreCase) || value.Equals(KddCup99.NormalLabel, StringComparison.OrdinalIgnoreCase)
+            || value.Equals("false", StringComparison.OrdinalIgnoreCase)
+            || (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number == 0);
+    }
+
+    private static bool IsNumber(string cell) =>
+        double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value);
+
+    private static TabularTable Build(string path, string[] header, List<string[]> rows, List<long> lines, int[] numeric, int[] text, int labelIndex)
+    {
+        var records = new TabularRecord[rows.Count];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var row = rows[r];
+            var label = labelIndex >= 0 ? row[labelIndex].Trim() : SequenceLabel.Normal;
+            if (label.Length == 0)
+            {
+                throw new DataFormatException(path, lines[r], header[labelIndex], "is empty; expected 0/normal for a normal record or another value for an anomaly");
+            }
+
+            var anomalous = labelIndex >= 0 && !IsNormalLabel(label);
+            records[r] = new TabularRecord(
+                [.. numeric.Select(i => float.Parse(row[i], NumberStyles.Float, CultureInfo.InvariantCulture))],
+                [.. text.Select(i => row[i])],
+                anomalous,
+                anomalous ? label : SequenceLabel.Normal);
+        }
+
+        return new TabularTable(path, [.. numeric.Select(i => header[i])], [.. text.Select(i => header[i])], records, lines, labelIndex >= 0);
+    }
+
+    private static (string[] Header, List<string[]> Rows, List<long> Lines, int[] Features, int Label) ReadCells(
+        string path, string? labelColumn, IReadOnlyList<string>? columns, string? delimiter)
+    {
+        if (!File.Exists(path))
+        {
+            throw new DataFormatException(path, null, null, "does not exist; expected a CSV file of records with a header");
+        }
+
+        var first = TextInput.FirstLine(path) ?? throw new DataFormatException(path, null, null, "is empty; expected a header and one record per row");
+        var separator = delimiter ?? SeriesCsvReader.DetectDelimiter(first);
+        using var reader = TextInput.Open(path);
+        using var parser = new CsvParser(reader, SequenceCsvReader.Config(path, separator));
+        parser.Read();
+        var header = parser.Record!.Select(h => h.Trim()).ToArray();
+        int Find(string name) => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
+        var labelIndex = labelColumn is null ? -1 : Find(labelColumn);
+        if (labelColumn is not null && labelIndex < 0)
+        {
+            throw new DataFormatException(path, 1, labelColumn, $"the label column is not in the header [{string.Join(",", header)}]");
+        }
+
+        var features = columns is null
+            ? [.. Enumerable.Range(0, header.Length).Where(i => i != labelIndex)]
+            : columns.Select(name => Find(name) is var i and >= 0 ? i
+                : throw new DataFormatException(path, 1, name, $"is not in the header [{string.Join(",", header)}]")).ToArray();
+        if (features.Length == 0)
+        {
+            throw new DataFormatException(path, 1, null, "has no feature columns besides the label column");
+        }
+
+        var rows = new List<string[]>();
+        var lines = new List<long>();
+        while (parser.Read())
+        {
+            var record = parser.Record!;
+            if (record.Length == 1 && record[0].Length == 0)
+            {
+                continue;
+            }
+
+            if (record.Length != header.Length)
+            {
+                throw new DataFormatException(path, parser.RawRow, null, $"found {record.Length} fields; expected {header.Length} as in the header (delimiter '{(separator == "\t" ? "\\t" : separator)}')");
+            }
+
+            rows.Add(record);
+            lines.Add(parser.RawRow);
+        }
+
+        return rows.Count == 0 ? throw new DataFormatException(path, null, null, "has a header but no records") : (header, rows, lines, features, labelIndex);
+    }
+}

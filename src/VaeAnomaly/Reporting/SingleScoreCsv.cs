@@ -1,0 +1,63 @@
+using System.Globalization;
+using CsvHelper;
+using VaeAnomaly.Data;
+
+namespace VaeAnomaly.Reporting;
+
+/// <summary>
+/// Writes one row per scored item of a detector with a single score (the baselines): the id column, then
+/// <c>label,anomaly_type</c> when the data are labelled, <c>score,threshold,flag</c>. Rows are appended a chunk at a
+/// time, so a file of any size is written without holding all its scores.
+/// </summary>
+public sealed class SingleScoreCsv : IDisposable
+{
+    private readonly CsvWriter csv;
+    private readonly bool labelled;
+    private readonly double threshold;
+
+    /// <summary>Creates the file and writes its header.</summary>
+    /// <param name="path">Destination file.</param>
+    /// <param name="idColumn">Name of the first column: <c>sequence_id</c>, or <c>line</c> for records.</param>
+    /// <param name="labelled">Whether rows carry labels.</param>
+    /// <param name="threshold">Scores above it get flag 1.</param>
+    public SingleScoreCsv(string path, string idColumn, bool labelled, double threshold)
+    {
+        (this.labelled, this.threshold) = (labelled, threshold);
+        csv = new CsvWriter(new StreamWriter(path), CultureInfo.InvariantCulture);
+        foreach (var name in (string[])[idColumn, .. labelled ? ["label", "anomaly_type"] : (string[])[], "score", "threshold", "flag"])
+        {
+            csv.WriteField(name);
+        }
+
+        csv.NextRecord();
+    }
+
+    /// <summary>Appends one row per item of <paramref name="set"/>, identified by its sequence id.</summary>
+    /// <param name="set">The scored items; labelled exactly when the file is.</param>
+    /// <param name="scores">Their scores, aligned.</param>
+    public void Append(SequenceSet set, IReadOnlyList<float> scores)
+    {
+        if ((set.Labels is not null) != labelled)
+        {
+            throw new ArgumentException($"The file was started {(labelled ? "with" : "without")} label columns.", nameof(set));
+        }
+
+        for (var i = 0; i < set.Count; i++)
+        {
+            csv.WriteField(set.Sequences[i].Id);
+            if (set.Labels is not null)
+            {
+                csv.WriteField(set.Labels[i].IsAnomaly ? "1" : "0");
+                csv.WriteField(set.Labels[i].AnomalyType);
+            }
+
+            csv.WriteField(scores[i].ToString("R", CultureInfo.InvariantCulture));
+            csv.WriteField(threshold.ToString("R", CultureInfo.InvariantCulture));
+            csv.WriteField(scores[i] > threshold ? "1" : "0");
+            csv.NextRecord();
+        }
+    }
+
+    /// <summary>Flushes and closes the file.</summary>
+    public void Dispose() => csv.Dispose();
+}
