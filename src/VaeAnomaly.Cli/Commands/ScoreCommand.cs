@@ -4,6 +4,7 @@ using System.Globalization;
 using Spectre.Console;
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
+using VaeAnomaly.Evaluation;
 using VaeAnomaly.IO;
 using VaeAnomaly.Reporting;
 using VaeAnomaly.Scoring;
@@ -34,7 +35,17 @@ internal static class ScoreCommand
         {
             var path = r.GetValue(output)!;
             AtomicFile.EnsureWritable(path, r.GetValue(force));
-            using var detector = GruVaeDetector.Load(r.GetValue(bundle)!, r.GetValue(threshold));
+            using var loaded = DetectorFiles.Load(r.GetValue(bundle)!, r.GetValue(threshold));
+            if (loaded is not GruVaeDetector detector)
+            {
+                if (ModelOptionSet.Given(r, score))
+                {
+                    throw new ArgumentException($"--score picks among the GRU-VAE's scores; a {loaded.Name} bundle has one score, its reconstruction error.");
+                }
+
+                return ScoreBaseline(console, loaded, r, series, path, r.GetValue(force), r.GetValue(top));
+            }
+
             if (DataPaths.IsSeries(r.GetValue(data)!))
             {
                 return ScoreSeries(console, detector, series.Read(r, r.GetValue(data)!), r.GetValue(threshold)!, path, r.GetValue(force), r.GetValue(top));
@@ -123,6 +134,97 @@ internal static class ScoreCommand
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Scores records (a bundle trained with --records) or sequences (a chunk at a time) with a baseline, writes one row
+    /// each, and when the data are labelled prints AUC-ROC, AUC-PR and the confusion at the bundle's threshold.
+    /// </summary>
+    private static int ScoreBaseline(IAnsiConsole console, DetectorBase detector, ParseResult r, SeriesOptionSet series, string path, bool force, int top)
+    {
+        var clock = Stopwatch.StartNew();
+        var data = r.GetValue<string>("--data")!;
+        var (scores, labels, ids) = (new List<float>(), new List<bool>(), new List<string>());
+        var labelled = false;
+        if (detector is DenseDetector { Encoder: { } encoder })
+        {
+            var table = TabularCsvReader.Read(data, encoder, r.GetValue(series.LabelColumn), series.DelimiterOf(r));
+            if (encoder.CountUnseen(table.Records) is var unseen and > 0)
+            {
+                console.WriteLine($"{unseen} records hold a text value not seen in training (encoded as none of the known values).");
+            }
+
+            var set = encoder.ToSequenceSet(table);
+            Collect(set, detector.Score(set));
+            AtomicFile.Write(path, force, temp =>
+            {
+                using var writer = new SingleScoreCsv(temp, "line", set.Labels is not null, detector.Threshold);
+                writer.Append(set, scores);
+            });
+        }
+        else if (DataPaths.IsSeries(data))
+        {
+            throw new ArgumentException($"A {detector.Name} bundle scores sequences; score a time series per time step with a gru-vae bundle, or cut it into sequences first.");
+        }
+        else
+        {
+            var (file, labelsFile) = DataPaths.SequenceFiles(data, labels: null);
+            AtomicFile.Write(path, force, temp =>
+            {
+                SingleScoreCsv? writer = null;
+                try
+                {
+                    foreach (var chunk in SequenceCsvReader.ReadChunks(file, ChunkSize, labelsFile, r.GetValue(series.Missing)))
+                    {
+                        var chunkScores = detector.Score(chunk);
+                        writer ??= new SingleScoreCsv(temp, SequenceCsvReader.IdColumn, chunk.Labels is not null, detector.Threshold);
+                        writer.Append(chunk, chunkScores);
+                        Collect(chunk, chunkScores);
+                    }
+                }
+                finally
+                {
+                    writer?.Dispose();
+                }
+            });
+        }
+
+        var threshold = detector.Threshold;
+        console.MarkupLineInterpolated(
+            $"Scored {scores.Count} {(detector is DenseDetector { Encoder: not null } ? "records" : "sequences")} with the {detector.Name}; {scores.Count(s => s > threshold)} above the {detector.Rule.Name} threshold {threshold.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(path)}[/].");
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Took {clock.Elapsed.TotalSeconds:F1} s, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB."));
+        if (labelled && labels.Contains(true) && labels.Contains(false))
+        {
+            var asDouble = scores.Select(s => (double)s).ToArray();
+            var confusion = ConfusionCounts.At(labels, asDouble, threshold);
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Against the labels: AUC-ROC {RankingMetrics.RocAuc(labels, asDouble):F3}, AUC-PR {RankingMetrics.AveragePrecision(labels, asDouble):F3}; at the threshold precision {confusion.Precision:F3}, recall {confusion.Recall:F3}, F1 {confusion.F1:F3} (TP {confusion.TruePositives}, FP {confusion.FalsePositives}, FN {confusion.FalseNegatives}, TN {confusion.TrueNegatives})."));
+        }
+
+        if (top > 0)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title($"top {top} by {detector.Name} score");
+            table.AddColumn(detector is DenseDetector { Encoder: not null } ? "line" : "sequence");
+            table.AddColumn(new TableColumn("score").RightAligned());
+            table.AddColumn("flagged");
+            foreach (var i in Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i]).Take(top))
+            {
+                table.AddRow(Markup.Escape(ids[i]), scores[i].ToString("G5", CultureInfo.InvariantCulture), scores[i] > threshold ? "[red]yes[/]" : "no");
+            }
+
+            console.Write(table);
+        }
+
+        return 0;
+
+        void Collect(SequenceSet set, float[] values)
+        {
+            scores.AddRange(values);
+            ids.AddRange(set.Sequences.Select(s => s.Id));
+            labelled = set.Labels is not null;
+            labels.AddRange(set.Labels?.Select(l => l.IsAnomaly) ?? []);
+        }
     }
 
     /// <summary>Scores every time step of a series: the squared error averaged over channels and over the windows covering it.</summary>

@@ -9,11 +9,11 @@ internal sealed class SeriesOptionSet
 {
     public Option<string> TimeColumn { get; } = new("--time-column") { Description = "Series: the time column (default: timestamp, datetime, time or date)." };
 
-    public Option<string> Columns { get; } = new("--columns") { Description = "Series: value columns to use, comma-separated (default: all but time and label)." };
+    public Option<string> Columns { get; } = new("--columns") { Description = "Series and records: value columns to use, comma-separated (default: all but time and label)." };
 
-    public Option<string> LabelColumn { get; } = new("--label-column") { Description = "Series: a 0/1 label column, kept out of the values." };
+    public Option<string> LabelColumn { get; } = new("--label-column") { Description = "Series: a 0/1 label column, kept out of the values. Records: 0, false or normal marks a normal record, anything else an anomaly." };
 
-    public Option<string> Delimiter { get; } = new("--delimiter") { Description = "Series: field delimiter (default: detected among , ; and tab)." };
+    public Option<string> Delimiter { get; } = new("--delimiter") { Description = "Series and records: field delimiter (default: detected among , ; and tab)." };
 
     public Option<MissingValues> Missing { get; } = CreateMissing();
 
@@ -42,10 +42,18 @@ internal sealed class SeriesOptionSet
     public Series Read(ParseResult r, string path) => SeriesCsvReader.Read(
         path,
         r.GetValue(TimeColumn),
-        r.GetValue(Columns)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+        ColumnList(r),
         r.GetValue(LabelColumn),
-        r.GetValue(Delimiter) is { } d ? (d == "\\t" || d == "tab" ? "\t" : d) : null,
+        DelimiterOf(r),
         r.GetValue(Missing));
+
+    /// <summary>The columns of <c>--columns</c>, or null for all.</summary>
+    public IReadOnlyList<string>? ColumnList(ParseResult r) =>
+        r.GetValue(Columns)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>The delimiter of <c>--delimiter</c> (<c>tab</c> or <c>\t</c> for a tab), or null to detect it.</summary>
+    public string? DelimiterOf(ParseResult r) => r.GetValue(Delimiter) is { } d ? (d == "\\t" || d == "tab" ? "\t" : d) : null;
+
 
     public (double Train, double Validation) Fractions(ParseResult r)
     {

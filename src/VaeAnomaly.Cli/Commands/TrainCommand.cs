@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
 using VaeAnomaly.Cli.Console;
+using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.IO;
 using VaeAnomaly.Scoring;
@@ -16,8 +17,12 @@ internal static class TrainCommand
     public static Command Create(IAnsiConsole console)
     {
         var data = new Option<string>("--data") { Description = "Folder in the synthetic-v1 layout (train.csv and val.csv, normal data), or a time-series CSV split with --split.", Required = true };
-        var modelName = new Option<string>("--model") { Description = "Model to train.", DefaultValueFactory = _ => GruVaeDetector.ModelName };
-        modelName.AcceptOnlyFromAmong(GruVaeDetector.ModelName);
+        var modelName = new Option<string>("--model") { Description = "Model to train: gru-vae, or a baseline (dense-ae, dense-vae, lstm-ae, conv-ae).", DefaultValueFactory = _ => GruVaeDetector.ModelName };
+        modelName.AcceptOnlyFromAmong([GruVaeDetector.ModelName, .. BaselineTraining.Models]);
+        var variant = new Option<string>("--variant") { Description = "Baselines: v1 plain (default), v2 with dropout 0.2 and L2 1e-4, v3 wider (as in 'compare')." };
+        variant.AcceptOnlyFromAmong("v1", "v2", "v3");
+        var records = new Option<bool>("--records") { Description = "--data is a CSV of records (a header, numeric and text columns, optional --label-column): one-hot and z-scored, for dense-ae or dense-vae." };
+
         var outDir = new Option<string>("--out") { Description = "Bundle folder to write (model.json, model.weights, history.csv).", Required = true };
         var seed = new Option<int>("--seed") { Description = "Seed of weights, batch order and sampling.", DefaultValueFactory = _ => 42 };
         var force = new Option<bool>("--force") { Description = "Replace an existing bundle, and start over even if an interrupted run left a checkpoint." };
@@ -26,7 +31,7 @@ internal static class TrainCommand
         var threshold = ThresholdOption.Create();
         var model = new ModelOptionSet();
         var series = new SeriesOptionSet();
-        var command = new Command("train", "Train a detector on normal data and save it as a bundle.") { data, modelName, outDir, seed, force, resume, checkpointDir, threshold };
+        var command = new Command("train", "Train a detector on normal data and save it as a bundle.") { data, modelName, variant, records, outDir, seed, force, resume, checkpointDir, threshold };
         model.AddTo(command);
         series.AddTo(command, withSplit: true);
 
@@ -36,6 +41,17 @@ internal static class TrainCommand
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force));
             StagedDirectory.EnsureOutside(destination, r.GetValue(data)!);
+            if (r.GetValue(modelName) != GruVaeDetector.ModelName || r.GetValue(records))
+            {
+                if (ModelOptionSet.Given(r, resume) || ModelOptionSet.Given(r, checkpointDir))
+                {
+                    throw new ArgumentException("Checkpoints (--resume, --checkpoint) are kept for gru-vae; the baselines train in minutes and start over.");
+                }
+
+                var baseline = BaselineTraining.Create(r, model, r.GetValue(modelName)!, r.GetValue(variant), r.GetValue(records), r.GetValue(seed), ThresholdRules.Create(r.GetValue(threshold)!));
+                return TrainBaseline(console, r, series, baseline, r.GetValue(records), destination, r.GetValue(force), clock, token);
+            }
+
             var checkpoint = new TrainingCheckpoint(r.GetValue(checkpointDir) ?? Path.TrimEndingDirectorySeparator(destination) + ".checkpoint", r.GetValue(resume));
             StagedDirectory.EnsureOutside(checkpoint.Directory, r.GetValue(data)!);
             CheckCheckpoint(checkpoint, r.GetValue(force));
@@ -87,24 +103,77 @@ internal static class TrainCommand
 
             checkpoint.Delete();
 
-            var table = new Table().Border(TableBorder.Rounded).Title("thresholds fitted on validation scores");
-            table.AddColumn("score");
-            foreach (var rule in ThresholdRules.Names)
-            {
-                table.AddColumn(new TableColumn(rule).RightAligned());
-            }
-
-            foreach (var (kind, byRule) in detector.Thresholds)
-            {
-                table.AddRow([kind.Name(), .. ThresholdRules.Names.Select(n => byRule[n].ToString("G5", System.Globalization.CultureInfo.InvariantCulture))]);
-            }
-
-            console.Write(table);
+            console.Write(ThresholdTable(detector.Thresholds.Select(kv => (kv.Key.Name(), kv.Value))));
             console.MarkupLineInterpolated($"Saved the bundle to [bold]{Path.GetFullPath(destination)}[/] ({detector.History.Count} epochs, {clock.Elapsed.TotalSeconds:F1} s).");
             return 0;
         }, ct));
         return command;
     }
+
+
+    /// <summary>Trains a baseline on records, sequences or a series and saves its bundle.</summary>
+    private static int TrainBaseline(IAnsiConsole console, ParseResult r, SeriesOptionSet series, DetectorBase detector, bool records, string destination, bool force, Stopwatch clock, CancellationToken token)
+    {
+        using var owned = detector;
+        var path = r.GetValue<string>("--data")!;
+        SequenceSet train, validation;
+        if (records)
+        {
+            (train, validation, var encoder) = BaselineTraining.ReadRecords(console, r, series, path, r.GetValue<int>("--seed"));
+            ((DenseDetector)detector).Encoder = encoder;
+        }
+        else
+        {
+            (train, validation) = DataPaths.ReadTraining(path, () => series.Read(r, path), series.Fractions(r), r.GetValue(series.Missing));
+            if (DataPaths.DescribeGaps(train, validation) is { } gaps)
+            {
+                console.WriteLine(gaps);
+            }
+
+            console.WriteLine($"Read {train.Count} training and {validation.Count} validation sequences, {train.Channels} channels ({string.Join(", ", train.ChannelNames)}).");
+        }
+
+        var epochs = detector switch
+        {
+            DenseDetector d => d.Options.Epochs,
+            WindowAutoencoderDetector w => w.Options.Epochs,
+            _ => 1,
+        };
+        EpochReporter.Run(console, epochs, progress =>
+        {
+            detector.Fit(train, validation, progress, token);
+            return 0;
+        });
+
+        using (var staged = StagedDirectory.Begin(destination, force))
+        {
+            detector.Save(staged.Staging);
+            staged.Commit();
+        }
+
+        console.Write(ThresholdTable([("score", ThresholdRules.FitAll(detector.ValidationScores))]));
+        console.MarkupLineInterpolated($"Saved the {detector.Name} bundle to [bold]{Path.GetFullPath(destination)}[/] ({detector.History.Count} epochs, {clock.Elapsed.TotalSeconds:F1} s).");
+        return 0;
+    }
+
+    /// <summary>The thresholds every rule fits on the validation scores, one row per score.</summary>
+    private static Table ThresholdTable(IEnumerable<(string Score, IReadOnlyDictionary<string, double> ByRule)> rows)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("thresholds fitted on validation scores");
+        table.AddColumn("score");
+        foreach (var rule in ThresholdRules.Names)
+        {
+            table.AddColumn(new TableColumn(rule).RightAligned());
+        }
+
+        foreach (var (score, byRule) in rows)
+        {
+            table.AddRow([score, .. ThresholdRules.Names.Select(n => byRule[n].ToString("G5", System.Globalization.CultureInfo.InvariantCulture))]);
+        }
+
+        return table;
+    }
+
 
     /// <summary>Refuses, before any work, to resume without a checkpoint or to start over on top of one without --force.</summary>
     private static void CheckCheckpoint(TrainingCheckpoint checkpoint, bool force)

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace VaeAnomaly.Cli.Tests.Commands;
+
+/// <summary><c>train</c> and <c>score</c> with the baseline models, on sequences and on CSV records.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class BaselineCommandTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    private async Task<string> Data()
+    {
+        var data = dir.File("data");
+        var (exit, text) = await CliRunner.RunAsync("generate", "synthetic", "--out", data, "--train", "60", "--val", "40", "--test", "30", "--channels", "3", "--min-length", "40", "--max-length", "60", "--seed", "4");
+        Assert.True(exit == 0, text);
+        return data;
+    }
+
+    /// <summary>Normal records around a line (x, 2x, category a or b), every tenth an outlier labelled 'attack'.</summary>
+    private string Records()
+    {
+        var rng = new Random(9);
+        var lines = new List<string> { "id,x,y,kind,label" };
+        for (var i = 0; i < 300; i++)
+        {
+            var x = rng.NextDouble();
+            var attack = i % 10 == 0;
+            var y = attack ? 5 + rng.NextDouble() : (2 * x) + (0.05 * rng.NextDouble());
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{i},{x:F4},{y:F4},{(i % 3 == 0 ? "a" : "b")},{(attack ? "attack" : "normal")}"));
+        }
+
+        File.WriteAllLines(dir.File("records.csv"), lines);
+        return dir.File("records.csv");
+    }
+
+    [Theory]
+    [InlineData("lstm-ae", "v1")]
+    [InlineData("conv-ae", "v2")]
+    [InlineData("dense-vae", null)]
+    public async Task TrainThenScore_SequenceBaseline_WritesBundleAndOneFlaggedRowPerSequence(string model, string? variant)
+    {
+        // Given
+        var data = await Data();
+        string[] args = ["train", "--data", data, "--model", model, "--epochs", "2", "--window", "16", "--out", dir.File("b"), "--seed", "3"];
+
+        // When
+        var (trainExit, trainText) = await CliRunner.RunAsync(variant is null ? args : [.. args, "--variant", variant]);
+        var (scoreExit, scoreText) = await CliRunner.RunAsync("score", "--model", dir.File("b"), "--data", Path.Combine(data, "test.csv"), "--out", dir.File("s.csv"), "--top", "2");
+
+        // Then
+        Assert.True(trainExit == 0, trainText);
+        Assert.True(scoreExit == 0, scoreText);
+        using var manifest = JsonDocument.Parse(File.ReadAllText(dir.File("b/model.json")));
+        Assert.Equal(model, manifest.RootElement.GetProperty("model").GetString());
+        Assert.Equal(16, manifest.RootElement.GetProperty("length").GetInt32());
+        Assert.Equal(variant == "v2" ? 0.2 : 0, manifest.RootElement.GetProperty("options").GetProperty("dropout").GetDouble());
+        var threshold = manifest.RootElement.GetProperty("thresholds").GetProperty("quantile").GetDouble();
+        var rows = File.ReadAllLines(dir.File("s.csv"));
+        Assert.Equal("sequence_id,label,anomaly_type,score,threshold,flag", rows[0]);
+        Assert.Equal(30, rows.Length - 1);
+        Assert.All(rows.Skip(1).Select(r => r.Split(',')), cells =>
+            Assert.Equal(double.Parse(cells[3], CultureInfo.InvariantCulture) > threshold ? "1" : "0", cells[5]));
+        Assert.Contains("Against the labels: AUC-ROC", scoreText);
+        Assert.Contains($"top 2 by {model} score", scoreText);
+    }
+
+    [Fact]
+    public async Task TrainThenScore_Records_LearnsFromNormalsAndFindsTheOutliers()
+    {
+        // Given
+        var records = Records();
+
+        // When
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--data", records, "--records", "--model", "dense-ae", "--label-column", "label",
+            "--columns", "x,y,kind", "--epochs", "60", "--out", dir.File("b"), "--seed", "1");
+        var (scoreExit, scoreText) = await CliRunner.RunAsync("score", "--model", dir.File("b"), "--data", records, "--label-column", "label", "--out", dir.File("s.csv"));
+
+        // Then: 270 normal records, a fifth held out; the outliers far from the line score highest
+        Assert.True(trainExit == 0, trainText);
+        Assert.Contains("216 train and 54 validate, 30 labelled anomalous left out", trainText);
+        Assert.True(scoreExit == 0, scoreText);
+        var rows = File.ReadAllLines(dir.File("s.csv")).Skip(1).Select(r => r.Split(',')).ToArray();
+        Assert.Equal(300, rows.Length);
+        Assert.Equal("2", rows[0][0]); // ids are the file's line numbers
+        Assert.Equal(["attack", "1"], [rows[0][2], rows[0][1]]);
+        var ranked = rows.OrderByDescending(r => double.Parse(r[3], CultureInfo.InvariantCulture)).Take(30);
+        Assert.All(ranked, r => Assert.Equal("1", r[1]));
+        Assert.Contains("AUC-ROC 1.000", scoreText);
+    }
+
+    [Theory]
+    [InlineData("lstm-ae", "--beta", "2", "--beta weighs the KL term of a VAE")]
+    [InlineData("conv-ae", "--kl-warmup", "3", "--kl-warmup applies to gru-vae only")]
+    [InlineData("conv-ae", "--window", "30", "must be a multiple of 4")]
+    [InlineData("lstm-ae", "--window", "0", "works with the dense models")]
+    [InlineData("dense-vae", "--variant", "v2", "dense-vae has one version")]
+    [InlineData("dense-ae", "--resume", null, "Checkpoints (--resume, --checkpoint) are kept for gru-vae")]
+    public async Task Train_OptionThatDoesNotApply_IsRefusedBeforeAnyWork(string model, string option, string? value, string expected)
+    {
+        var data = await Data();
+        string[] args = ["train", "--data", data, "--model", model, "--out", dir.File("b"), option];
+
+        var (exit, text) = await CliRunner.RunAsync(value is null ? args : [.. args, value]);
+
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, text);
+        Assert.False(Directory.Exists(dir.File("b")));
+    }
+
+    [Fact]
+    public async Task Train_RecordsWithASequenceModel_IsRefused()
+    {
+        var (exit, text) = await CliRunner.RunAsync("train", "--data", Records(), "--records", "--model", "lstm-ae", "--out", dir.File("b"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--records trains dense-ae or dense-vae", text);
+    }
+
+    [Fact]
+    public async Task Score_BaselineBundleWithAGruVaeScoreOrMissingColumn_IsRefusedAndWritesNothing()
+    {
+        // Given
+        var records = Records();
+        var (exit, text) = await CliRunner.RunAsync("train", "--data", records, "--records", "--model", "dense-vae", "--label-column", "label", "--epochs", "2", "--out", dir.File("b"));
+        Assert.True(exit == 0, text);
+        File.WriteAllLines(dir.File("other.csv"), ["id,x,kind", "1,0.5,a"]);
+
+        // When
+        var (kindExit, kindText) = await CliRunner.RunAsync("score", "--model", dir.File("b"), "--data", records, "--score", "kl", "--out", dir.File("s.csv"));
+        var (columnExit, columnText) = await CliRunner.RunAsync("score", "--model", dir.File("b"), "--data", dir.File("other.csv"), "--out", dir.File("s.csv"));
+
+        // Then
+        Assert.Equal(1, kindExit);
+        Assert.Contains("a dense-vae bundle has one score", kindText);
+        Assert.Equal(1, columnExit);
+        Assert.Contains("other.csv:1: column 'y': is not in the header", columnText);
+        Assert.False(File.Exists(dir.File("s.csv")));
+    }
+}
