@@ -87,7 +87,8 @@ public sealed class GruVae : nn.Module<Tensor, Tensor, VaeOutput>
     {
         var t = arange(steps, dtype: dtype).unsqueeze(1);                              // (steps, 1)
         var periods = tensor(Enumerable.Range(0, pairs).Select(k => (float)Math.Pow(2, k + 3)).ToArray()).to(dtype).unsqueeze(0);
-        var angle = 2 * Math.PI * t / periods;                                          // (steps, pairs)
+        using var twoPi = (2 * Math.PI).ToScalar();
+        var angle = t.mul(twoPi) / periods;                                              // (steps, pairs)
         return cat([angle.sin(), angle.cos()], 1);
     }
 

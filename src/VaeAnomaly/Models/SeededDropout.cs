@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace VaeAnomaly.Models;
@@ -30,8 +31,11 @@ public sealed class SeededDropout : nn.Module<Tensor, Tensor>
             return x.alias();
         }
 
-        var keep = rand(x.shape, dtype: x.dtype, generator: generator).ge_(rate);
-        return x * keep / (1 - rate);
+        // Scalars held in `using`, not converted implicitly: see AdamOptimizer's remarks (a collected implicit Scalar broke parallel runs).
+        using var threshold = rate.ToScalar();
+        using var scale = (1 / (1 - rate)).ToScalar();
+        var keep = rand(x.shape, dtype: x.dtype, generator: generator).ge_(threshold);
+        return x.mul(keep).mul_(scale);
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using TorchSharp;
 using VaeAnomaly.Data;
 using VaeAnomaly.Models;
 using VaeAnomaly.Training;
@@ -57,7 +58,8 @@ public static class GruVaeScorer
                     squared += (model.Decode(z, batch.X.shape[1]) - batch.X).square();
                 }
 
-                squared /= mcSamples;
+                using var draws = mcSamples.ToScalar();
+                squared.div_(draws);
             }
 
             if (latent is not null)

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace VaeAnomaly.Scoring;
@@ -26,19 +27,23 @@ public static class ImportanceSampling
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(samplesPerCall, 1);
         var logWeights = new List<Tensor>(samples);
-        var logTwoPi = Math.Log(2 * Math.PI);
+        // Scalars held in `using`, not converted implicitly: see AdamOptimizer's remarks (a collected implicit Scalar breaks parallel runs).
+        using var logTwoPi = Math.Log(2 * Math.PI).ToScalar();
+        using var half = 0.5.ToScalar();
+        using var minusHalf = (-0.5).ToScalar();
+        using var logSamples = Math.Log(samples).ToScalar();
         for (var first = 0; first < samples; first += samplesPerCall)
         {
             var g = Math.Min(samplesPerCall, samples - first);
             var eps = cat(Enumerable.Range(0, g).Select(_ => randn(mean.shape, dtype: mean.dtype, generator: generator)).ToArray(), 0);
             var (m, lv) = g == 1 ? (mean, logVar) : (mean.repeat(g, 1), logVar.repeat(g, 1));
-            var z = m + (eps * (0.5 * lv).exp());
-            var logPrior = -0.5 * (z.square() + logTwoPi).sum(1);
-            var logPosterior = -0.5 * (eps.square() + lv + logTwoPi).sum(1);
+            var z = m + (eps * lv.mul(half).exp());
+            var logPrior = z.square().add(logTwoPi).sum(1).mul(minusHalf);
+            var logPosterior = (eps.square() + lv).add(logTwoPi).sum(1).mul(minusHalf);
             logWeights.AddRange((logLikelihood(z) + logPrior - logPosterior).view(g, -1).unbind(0));
         }
 
-        return -(stack([.. logWeights], 1).logsumexp(1) - Math.Log(samples));
+        return stack([.. logWeights], 1).logsumexp(1).sub(logSamples).neg();
     }
 
     /// <summary>log N(x; mu, diag(variance)) summed over real steps and channels.</summary>
@@ -49,7 +54,9 @@ public static class ImportanceSampling
     /// <returns>(batch).</returns>
     public static Tensor GaussianLogLikelihood(Tensor x, Tensor mu, Tensor variance, Tensor mask)
     {
-        var perValue = -0.5 * (((x - mu).square() / variance) + (2 * Math.PI * variance).log());
+        using var twoPi = (2 * Math.PI).ToScalar();
+        using var minusHalf = (-0.5).ToScalar();
+        var perValue = (((x - mu).square() / variance) + variance.mul(twoPi).log()).mul(minusHalf);
         return where(mask.unsqueeze(-1), perValue, zeros_like(perValue)).sum([1, 2]);
     }
 }
