@@ -42,6 +42,39 @@ public sealed record Standardizer(double[] Mean, double[] Std)
         return new Standardizer(mean, std);
     }
 
+    /// <summary>
+    /// Fits a min-max scaler: <see cref="Mean"/> holds each channel's training minimum and <see cref="Std"/> its range
+    /// (1 where a channel is constant), so <see cref="Transform"/> maps the training values onto [0, 1].
+    /// </summary>
+    /// <param name="train">The training sequences.</param>
+    /// <exception cref="ArgumentException">The set has no values.</exception>
+    public static Standardizer FitMinMax(SequenceSet train)
+    {
+        var c = train.Channels;
+        var min = Enumerable.Repeat(double.PositiveInfinity, c).ToArray();
+        var max = Enumerable.Repeat(double.NegativeInfinity, c).ToArray();
+        foreach (var s in train.Sequences)
+        {
+            for (var i = 0; i < s.Values.Length; i++)
+            {
+                min[i % c] = Math.Min(min[i % c], s.Values[i]);
+                max[i % c] = Math.Max(max[i % c], s.Values[i]);
+            }
+        }
+
+        if (c == 0 || double.IsInfinity(min[0]))
+        {
+            throw new ArgumentException("Cannot fit a scaler on an empty set.", nameof(train));
+        }
+
+        return new Standardizer(min, [.. min.Select((lo, j) => max[j] - lo > 1e-12 ? max[j] - lo : 1.0)]);
+    }
+
+    /// <summary>Fits the scaler of <paramref name="kind"/>.</summary>
+    /// <param name="train">The training sequences.</param>
+    /// <param name="kind">Z-score or min-max.</param>
+    public static Standardizer Fit(SequenceSet train, ScalerKind kind) => kind == ScalerKind.MinMax ? FitMinMax(train) : Fit(train);
+
     /// <summary>Returns a scaled copy of <paramref name="data"/>.</summary>
     /// <param name="data">Any split with the channels the scaler was fitted on.</param>
     public SequenceSet Transform(SequenceSet data)

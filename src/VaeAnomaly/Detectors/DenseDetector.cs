@@ -91,7 +91,7 @@ public sealed class DenseDetector(DenseOptions options, IThresholdRule? rule = n
         channels = train.ChannelNames;
         length = train.LengthOf(0);
         TrainingData = DetectorFiles.Describe(train, validation);
-        scaler = options.Standardize ? Standardizer.Fit(train) : null;
+        scaler = options.Standardize ? Standardizer.Fit(train, options.Scaler) : null;
         var width = length * train.Channels;
         network?.Dispose();
         network = Seeding.Build(options.Seed, () => new DenseNetwork(options, width));

@@ -1,3 +1,4 @@
+using VaeAnomaly.Data;
 using VaeAnomaly.Models;
 
 namespace VaeAnomaly.Detectors;
@@ -14,9 +15,9 @@ public static class ModelCatalog
 
     private static IReadOnlyList<BaselineSpec> Baselines { get; } =
     [
-        new("dense-ae v1", "flattened 32-step window, 64 -> 32 -> 64", WindowAutoencoderDetector.Dense, Plain with { Hidden = [64], Latent = 32 }),
-        new("dense-ae v2", "v1 with dropout 0.2 and L2 1e-4", WindowAutoencoderDetector.Dense, Regularised with { Hidden = [64], Latent = 32 }),
-        new("dense-ae v3", "wider: 256 -> 64 -> 256", WindowAutoencoderDetector.Dense, Plain with { Hidden = [256], Latent = 64 }),
+        new("dense-ae v1", "flattened 32-step window, 64 -> 32 -> 64, sigmoid output on min-max input", WindowAutoencoderDetector.Dense, Plain with { Hidden = [64], Latent = 32, Scaler = ScalerKind.MinMax, SigmoidOutput = true }),
+        new("dense-ae v2", "v1 with dropout 0.2 and L2 1e-4", WindowAutoencoderDetector.Dense, Regularised with { Hidden = [64], Latent = 32, Scaler = ScalerKind.MinMax, SigmoidOutput = true }),
+        new("dense-ae v3", "wider: 256 -> 64 -> 256", WindowAutoencoderDetector.Dense, Plain with { Hidden = [256], Latent = 64, Scaler = ScalerKind.MinMax, SigmoidOutput = true }),
         new("lstm-ae v1", "LSTM 32, sequence to sequence", WindowAutoencoderDetector.Lstm, Plain with { Hidden = [32] }),
         new("lstm-ae v2", "v1 with dropout 0.2 on the code and L2 1e-4", WindowAutoencoderDetector.Lstm, Regularised with { Hidden = [32] }),
         new("lstm-ae v3", "wider: LSTM 64", WindowAutoencoderDetector.Lstm, Plain with { Hidden = [64] }),

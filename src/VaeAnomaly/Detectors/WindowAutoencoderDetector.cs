@@ -112,7 +112,7 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
     protected override float[] FitCore(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress, CancellationToken ct)
     {
         channels = train.ChannelNames;
-        scaler = Standardizer.Fit(train);
+        scaler = Standardizer.Fit(train, options.Scaler);
         TrainingData = DetectorFiles.Describe(train, validation);
         using var trainX = Tensor(Windows(scaler.Transform(train), trainStride).Windows);
         using var validationX = Tensor(Windows(scaler.Transform(validation), trainStride).Windows);

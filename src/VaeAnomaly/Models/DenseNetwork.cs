@@ -29,6 +29,11 @@ public sealed class DenseNetwork : nn.Module<Tensor, VaeOutput>
         var decoderSizes = o.Hidden.Reverse().ToArray();
         decoder = Stack(o.Latent, decoderSizes, o.Dropout, o.Seed + 1000);
         decoder.append(nn.Linear(decoderSizes[^1], features));
+        if (o.SigmoidOutput)
+        {
+            decoder.append(nn.Sigmoid());
+        }
+
         sampler = new Generator((ulong)o.Seed);
         RegisterComponents();
     }

@@ -1,3 +1,5 @@
+using VaeAnomaly.Data;
+
 namespace VaeAnomaly.Models;
 
 /// <summary>Sizes and training settings of the dense autoencoder and the dense VAE.</summary>
@@ -35,6 +37,13 @@ public sealed record DenseOptions
 
     /// <summary>Z-score every input column on the training data (off when the caller has scaled them already).</summary>
     public bool Standardize { get; init; } = true;
+
+    /// <summary>The window models' input scaling: z-score, or min-max onto [0, 1] (with <see cref="SigmoidOutput"/>).</summary>
+    public ScalerKind Scaler { get; init; } = ScalerKind.ZScore;
+
+    /// <summary>A sigmoid on the reconstruction, for inputs min-max scaled onto [0, 1].</summary>
+    public bool SigmoidOutput { get; init; }
+
 
     /// <summary>Seed of weights, batch order, dropout and sampling.</summary>
     public int Seed { get; init; } = 42;

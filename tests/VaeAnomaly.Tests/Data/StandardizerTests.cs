@@ -20,6 +20,23 @@ public sealed class StandardizerTests
     }
 
     [Fact]
+    public void FitMinMax_TwoSequences_MapsTrainingOntoZeroOne()
+    {
+        // Given: channel a = {1, 3, 5} (min 1, range 4), channel b constant 2 (range 1 by convention).
+        var train = new SequenceSet(["a", "b"], [new Sequence("x", [1, 2, 3, 2]), new Sequence("y", [5, 2])]);
+        var test = new SequenceSet(["a", "b"], [new Sequence("t", [7, 2, -1, 3])]);
+
+        // When
+        var scaler = Standardizer.Fit(train, ScalerKind.MinMax);
+
+        // Then: 1 -> 0, 3 -> 0.5, 5 -> 1; outside the training range stays outside
+        Assert.Equal([1.0, 2.0], scaler.Mean);
+        Assert.Equal([4.0, 1.0], scaler.Std);
+        Assert.Equal([0f, 0f, 0.5f, 0f], scaler.Transform(train).Sequences[0].Values);
+        Assert.Equal([1.5f, 0f, -0.5f, 1f], scaler.Transform(test).Sequences[0].Values);
+    }
+
+    [Fact]
     public void Transform_OtherSplit_AppliesTrainingStatistics()
     {
         var scaler = new Standardizer([10.0], [2.0]);
