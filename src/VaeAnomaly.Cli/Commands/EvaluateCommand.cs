@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
 using Spectre.Console;
 using VaeAnomaly.Cli.Console;
 using VaeAnomaly.Detectors;
@@ -14,19 +16,27 @@ internal static class EvaluateCommand
     public static Command Create(IAnsiConsole console)
     {
         var bundle = new Option<string>("--model") { Description = "Bundle folder written by 'train'.", Required = true };
-        var data = new Option<string>("--data") { Description = "Sequences: a long-format CSV file or a folder whose test.csv is used.", Required = true };
+        var data = new Option<string>("--data") { Description = "Sequences (a long-format CSV file or a folder whose test.csv is used), or a time-series CSV with --label-column.", Required = true };
         var labels = new Option<string>("--labels") { Description = "Labels CSV (sequence_id,label[,anomaly_type]); default: NAME_labels.csv beside NAME.csv." };
         var outDir = new Option<string>("--out") { Description = "Folder for metrics.json, report.html and the PNG figures.", Required = true };
         var threshold = ThresholdOption.Create();
         var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
-        var missing = SeriesOptionSet.CreateMissing();
-        var command = new Command("evaluate", "Measure a trained bundle on labelled sequences and write a report.") { bundle, data, labels, outDir, threshold, force, missing };
+        var pointAdjust = new Option<bool>("--point-adjust") { Description = "Series: also report point-adjusted counts (a labelled segment counts as found when any of its points is flagged), always labelled as such." };
+        var series = new SeriesOptionSet();
+        var missing = series.Missing;
+        var command = new Command("evaluate", "Measure a trained bundle on labelled sequences (report, figures) or a labelled series (point-level metrics).") { bundle, data, labels, outDir, threshold, force, pointAdjust };
+        series.AddTo(command, withSplit: false);
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, _ =>
         {
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force));
             StagedDirectory.EnsureOutside(destination, r.GetValue(data)!);
+            if (DataPaths.IsSeries(r.GetValue(data)!))
+            {
+                return EvaluateSeries(console, r, series, r.GetValue(bundle)!, r.GetValue(data)!, r.GetValue(threshold)!, r.GetValue(pointAdjust), destination, r.GetValue(force));
+            }
+
             using var detector = GruVaeDetector.Load(r.GetValue(bundle)!, r.GetValue(threshold));
             var set = DataPaths.ReadSequences(r.GetValue(data)!, r.GetValue(labels), r.GetValue(missing));
             if (DataPaths.DescribeGaps(set) is { } gaps)
@@ -59,5 +69,51 @@ internal static class EvaluateCommand
             return 0;
         }, ct));
         return command;
+    }
+
+    /// <summary>Point-level metrics of a GRU-VAE bundle on a labelled series: metrics.json and points.csv.</summary>
+    private static int EvaluateSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet options, string bundle, string path, string rule, bool pointAdjust, string destination, bool force)
+    {
+        if (r.GetValue(options.LabelColumn) is null)
+        {
+            throw new ArgumentException("Evaluating a series needs its labels: name the 0/1 column with --label-column.");
+        }
+
+        using var detector = GruVaeDetector.Load(bundle, rule);
+        var series = options.Read(r, path);
+        var set = series.AsSequenceSet();
+        var scores = detector.ScoreAll(set).Parts.StepErrors[0];
+        var reconstruction = detector.Reconstruct(set, [0])[0];
+        var errors = reconstruction.Select((v, i) => v - series.Values[i]).ToArray();
+        var threshold = detector.PointThresholds[rule];
+        var evaluation = PointEvaluation.Compute(series.Labels!, scores, threshold, errors, pointAdjust);
+        using (var staged = StagedDirectory.Begin(destination, force))
+        {
+            File.WriteAllText(staged.PathOf("metrics.json"), JsonSerializer.Serialize(evaluation, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+            PointScoresCsv.Write(series, scores, threshold, staged.PathOf("points.csv"));
+            staged.Commit();
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).Title($"{series.Length} points, {evaluation.Anomalous} labelled anomalous; {rule} threshold {threshold.ToString("G5", CultureInfo.InvariantCulture)}");
+        foreach (var column in new[] { "counting", "precision", "recall", "F1", "accuracy", "false alarms", "missed", "TP", "FP", "FN", "TN" })
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        void Row(string name, ConfusionCounts c) => table.AddRow(name, F(c.Precision), F(c.Recall), F(c.F1), F(c.Accuracy), F(c.FalseAlarmRate), F(c.MissedAlarmRate),
+            $"{c.TruePositives}", $"{c.FalsePositives}", $"{c.FalseNegatives}", $"{c.TrueNegatives}");
+        Row("point", evaluation.Confusion);
+        if (evaluation.PointAdjusted is { } adjusted)
+        {
+            Row("point-adjusted", adjusted);
+        }
+
+        console.Write(table);
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"AUC-PR {evaluation.AucPr:F3}, AUC-ROC {evaluation.AucRoc:F3} of the point scores; reconstruction MAE {evaluation.Mae:G4}, RMSE {evaluation.Rmse:G4}."));
+        console.MarkupLineInterpolated($"Wrote metrics.json and points.csv to [bold]{Path.GetFullPath(destination)}[/].");
+        return 0;
+
+        static string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
     }
 }

@@ -29,17 +29,24 @@ public sealed record ConfusionCounts(
     [JsonPropertyName("false_alarm_rate")]
     public double FalseAlarmRate => FalsePositives + TrueNegatives == 0 ? 0 : (double)FalsePositives / (FalsePositives + TrueNegatives);
 
-    /// <summary>Counts the decisions <c>score &gt; threshold</c> against the labels.</summary>
+    /// <summary>FN / (FN + TP): the missed-alarm rate.</summary>
+    [JsonPropertyName("missed_alarm_rate")]
+    public double MissedAlarmRate => FalseNegatives + TruePositives == 0 ? 0 : (double)FalseNegatives / (FalseNegatives + TruePositives);
+
+    /// <summary>(TP + TN) / all.</summary>
+    [JsonPropertyName("accuracy")]
+    public double Accuracy => TruePositives + FalsePositives + TrueNegatives + FalseNegatives == 0 ? 0
+        : (double)(TruePositives + TrueNegatives) / (TruePositives + FalsePositives + TrueNegatives + FalseNegatives);
+
+    /// <summary>Counts flags against labels.</summary>
     /// <param name="labels">True for anomalies.</param>
-    /// <param name="scores">Scores.</param>
-    /// <param name="threshold">Scores above it are flagged.</param>
-    public static ConfusionCounts At(IReadOnlyList<bool> labels, IReadOnlyList<double> scores, double threshold)
+    /// <param name="flags">True where flagged.</param>
+    public static ConfusionCounts Of(IReadOnlyList<bool> labels, IReadOnlyList<bool> flags)
     {
         int tp = 0, fp = 0, tn = 0, fn = 0;
         for (var i = 0; i < labels.Count; i++)
         {
-            var flagged = scores[i] > threshold;
-            (tp, fp, tn, fn) = (labels[i], flagged) switch
+            (tp, fp, tn, fn) = (labels[i], flags[i]) switch
             {
                 (true, true) => (tp + 1, fp, tn, fn),
                 (false, true) => (tp, fp + 1, tn, fn),
@@ -50,4 +57,11 @@ public sealed record ConfusionCounts(
 
         return new ConfusionCounts(tp, fp, tn, fn);
     }
+
+    /// <summary>Counts the decisions <c>score &gt; threshold</c> against the labels.</summary>
+    /// <param name="labels">True for anomalies.</param>
+    /// <param name="scores">Scores.</param>
+    /// <param name="threshold">Scores above it are flagged.</param>
+    public static ConfusionCounts At(IReadOnlyList<bool> labels, IReadOnlyList<double> scores, double threshold) =>
+        Of(labels, [.. scores.Select(s => s > threshold)]);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 
 namespace VaeAnomaly.Cli.Tests.Commands;
 
@@ -10,14 +11,14 @@ public sealed class SeriesCommandTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    private string WriteSeries(string name, int rows, int spikeAt = -1)
+    private string WriteSeries(string name, int rows, int spikeAt = -1, bool labelled = false)
     {
-        var csv = new StringBuilder("timestamp;temp;pressure\n");
+        var csv = new StringBuilder(labelled ? "timestamp;temp;pressure;anomaly\n" : "timestamp;temp;pressure\n");
         var rng = new Random(1);
         for (var t = 0; t < rows; t++)
         {
             var spike = t >= spikeAt && t < spikeAt + 5 && spikeAt >= 0 ? 8.0 : 0.0;
-            csv.Append(CultureInfo.InvariantCulture, $"2024-01-01T{t / 3600:00}:{t / 60 % 60:00}:{t % 60:00};{Math.Sin(t / 10.0) + (0.05 * rng.NextDouble()) + spike};{Math.Cos(t / 7.0)}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"2024-01-01T{t / 3600:00}:{t / 60 % 60:00}:{t % 60:00};{Math.Sin(t / 10.0) + (0.05 * rng.NextDouble()) + spike};{Math.Cos(t / 7.0)}{(labelled ? (spike > 0 ? ";1" : ";0") : "")}\n");
         }
 
         File.WriteAllText(dir.File(name), csv.ToString());
@@ -45,6 +46,43 @@ public sealed class SeriesCommandTests : IDisposable
         var scores = rows.Skip(1).Select(r => double.Parse(r.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
         var worst = Enumerable.Range(0, 200).MaxBy(t => scores[t]);
         Assert.InRange(worst, 110, 134); // the spike at steps 120..124, seen by windows of 16 steps
+    }
+
+    [Fact]
+    public async Task Evaluate_LabelledSeries_WritesPointMetricsAndLabelsPointAdjustment()
+    {
+        // Given
+        var train = WriteSeries("train.csv", 600);
+        var test = WriteSeries("test.csv", 200, spikeAt: 120, labelled: true);
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--data", train, "--out", dir.File("bundle"), "--window", "16", "--epochs", "2", "--split", "80/20/0");
+        Assert.True(trainExit == 0, trainText);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("evaluate", "--model", dir.File("bundle"), "--data", test, "--label-column", "anomaly", "--point-adjust", "--out", dir.File("eval"));
+        var (plainExit, plainText) = await CliRunner.RunAsync("evaluate", "--model", dir.File("bundle"), "--data", test, "--label-column", "anomaly", "--out", dir.File("plain"));
+        var (noLabelExit, noLabelText) = await CliRunner.RunAsync("evaluate", "--model", dir.File("bundle"), "--data", test, "--out", dir.File("none"));
+
+        // Then
+        Assert.True(exit == 0, text);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(dir.File("eval/metrics.json")));
+        var root = metrics.RootElement;
+        Assert.Equal(200, root.GetProperty("points").GetInt32());
+        Assert.Equal(5, root.GetProperty("anomalous").GetInt32());
+        var plain = root.GetProperty("confusion");
+        var adjusted = root.GetProperty("point_adjusted");
+        Assert.Equal(200, new[] { "tp", "fp", "tn", "fn" }.Sum(k => plain.GetProperty(k).GetInt32()));
+        Assert.True(adjusted.GetProperty("recall").GetDouble() >= plain.GetProperty("recall").GetDouble());
+        Assert.Equal(plain.GetProperty("fp").GetInt32(), adjusted.GetProperty("fp").GetInt32()); // adjustment never touches normal points
+        Assert.InRange(root.GetProperty("rmse").GetDouble(), root.GetProperty("mae").GetDouble(), double.MaxValue);
+        Assert.Contains("point-adjusted", text);
+        Assert.Equal(201, File.ReadAllLines(dir.File("eval/points.csv")).Length);
+        Assert.True(plainExit == 0, plainText);
+        Assert.DoesNotContain("point-adjusted", plainText);
+        using var plainMetrics = JsonDocument.Parse(File.ReadAllText(dir.File("plain/metrics.json")));
+        Assert.Equal(JsonValueKind.Null, plainMetrics.RootElement.GetProperty("point_adjusted").ValueKind);
+        Assert.Equal(1, noLabelExit);
+        Assert.Contains("--label-column", noLabelText);
+        Assert.False(Directory.Exists(dir.File("none")));
     }
 
     [Fact]

@@ -1,0 +1,98 @@
+using System.Text.Json.Serialization;
+
+namespace VaeAnomaly.Evaluation;
+
+/// <summary>
+/// Point-level measures of a series' per-step scores against per-step labels: the confusion at the threshold
+/// with precision, recall, F1, accuracy, false- and missed-alarm rates, the threshold-free AUC-PR and AUC-ROC, and
+/// the reconstruction's MAE and RMSE. <see cref="PointAdjusted"/> is filled only when asked for, and is always
+/// reported under its own name: it credits a whole labelled segment once any of its points is flagged, which
+/// inflates F1 and is not comparable with unadjusted figures.
+/// </summary>
+/// <param name="Points">Scored points.</param>
+/// <param name="Anomalous">Points labelled anomalous.</param>
+/// <param name="Threshold">Scores above it are flagged.</param>
+/// <param name="Confusion">Plain point-level counts and rates.</param>
+/// <param name="AucPr">Average precision of the point scores.</param>
+/// <param name="AucRoc">ROC AUC of the point scores.</param>
+/// <param name="Mae">Mean absolute reconstruction error over points and channels, in the data's units.</param>
+/// <param name="Rmse">Root mean squared reconstruction error over points and channels, in the data's units.</param>
+/// <param name="PointAdjusted">Counts after point adjustment, or null when not asked for.</param>
+public sealed record PointEvaluation(
+    int Points,
+    int Anomalous,
+    double Threshold,
+    ConfusionCounts Confusion,
+    [property: JsonPropertyName("auc_pr")] double AucPr,
+    [property: JsonPropertyName("auc_roc")] double AucRoc,
+    double Mae,
+    double Rmse,
+    [property: JsonPropertyName("point_adjusted")] ConfusionCounts? PointAdjusted)
+{
+    /// <summary>Measures <paramref name="scores"/> against <paramref name="labels"/>.</summary>
+    /// <param name="labels">Per point, true when labelled anomalous.</param>
+    /// <param name="scores">Per point score.</param>
+    /// <param name="threshold">Scores above it are flagged.</param>
+    /// <param name="errors">Reconstruction error per point and channel (reconstruction minus value), for MAE and RMSE.</param>
+    /// <param name="pointAdjust">Also compute the point-adjusted counts.</param>
+    /// <exception cref="ArgumentException">Lengths differ, or the labels hold only one class.</exception>
+    public static PointEvaluation Compute(IReadOnlyList<bool> labels, IReadOnlyList<float> scores, double threshold, IReadOnlyList<float> errors, bool pointAdjust)
+    {
+        if (labels.Count != scores.Count || labels.Count == 0 || errors.Count % labels.Count != 0)
+        {
+            throw new ArgumentException($"Expected one label and one score per point and a whole number of errors per point; got {labels.Count} labels, {scores.Count} scores, {errors.Count} errors.");
+        }
+
+        if (!labels.Contains(true) || labels.All(l => l))
+        {
+            throw new ArgumentException("Point-level evaluation needs both normal and anomalous points among the labels.");
+        }
+
+        var asDouble = scores.Select(s => (double)s).ToArray();
+        var flags = asDouble.Select(s => s > threshold).ToArray();
+        return new PointEvaluation(
+            labels.Count,
+            labels.Count(l => l),
+            threshold,
+            ConfusionCounts.Of(labels, flags),
+            RankingMetrics.AveragePrecision(labels, asDouble),
+            RankingMetrics.RocAuc(labels, asDouble),
+            errors.Average(e => Math.Abs((double)e)),
+            Math.Sqrt(errors.Average(e => (double)e * e)),
+            pointAdjust ? ConfusionCounts.Of(labels, PointAdjust(labels, flags)) : null);
+    }
+
+    /// <summary>
+    /// Point adjustment (Xu et al., 2018): every point of a contiguous labelled segment counts as flagged when any
+    /// of its points is flagged; flags outside labelled segments are unchanged.
+    /// </summary>
+    /// <param name="labels">Per point, true when labelled anomalous.</param>
+    /// <param name="flags">Per point, true when flagged.</param>
+    public static bool[] PointAdjust(IReadOnlyList<bool> labels, IReadOnlyList<bool> flags)
+    {
+        var adjusted = flags.ToArray();
+        for (var start = 0; start < labels.Count;)
+        {
+            if (!labels[start])
+            {
+                start++;
+                continue;
+            }
+
+            var end = start;
+            while (end < labels.Count && labels[end])
+            {
+                end++;
+            }
+
+            if (Enumerable.Range(start, end - start).Any(i => flags[i]))
+            {
+                Array.Fill(adjusted, true, start, end - start);
+            }
+
+            start = end;
+        }
+
+        return adjusted;
+    }
+}

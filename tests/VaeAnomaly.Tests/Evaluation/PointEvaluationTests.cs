@@ -1,0 +1,56 @@
+using VaeAnomaly.Evaluation;
+
+namespace VaeAnomaly.Tests.Evaluation;
+
+public sealed class PointEvaluationTests
+{
+    // Two labelled segments (points 2-4 and 7-8); threshold 0.5 flags points 1 and 3.
+    private static readonly bool[] Labels = [false, false, true, true, true, false, false, true, true, false];
+    private static readonly float[] Scores = [0.1f, 0.6f, 0.2f, 0.7f, 0.3f, 0.1f, 0.2f, 0.1f, 0.2f, 0.1f];
+
+    [Fact]
+    public void Compute_HandExample_GivesEveryCountAndRate()
+    {
+        // Given: two channels; every error 1 except two of -3 (MAE 24/20 = 1.2, RMSE sqrt(36/20))
+        var errors = Enumerable.Repeat(1f, 20).ToArray();
+        errors[4] = errors[11] = -3;
+
+        // When
+        var e = PointEvaluation.Compute(Labels, Scores, 0.5, errors, pointAdjust: false);
+
+        // Then
+        Assert.Equal(new ConfusionCounts(1, 1, 4, 4), e.Confusion);
+        Assert.Equal(0.5, e.Confusion.Precision, 12);
+        Assert.Equal(0.2, e.Confusion.Recall, 12);
+        Assert.Equal(2 * 0.5 * 0.2 / 0.7, e.Confusion.F1, 12);
+        Assert.Equal(0.5, e.Confusion.Accuracy, 12);
+        Assert.Equal(0.2, e.Confusion.FalseAlarmRate, 12);
+        Assert.Equal(0.8, e.Confusion.MissedAlarmRate, 12);
+        Assert.Equal(17.5 / 25, e.AucRoc, 12); // pairs won by a positive, ties counted one half, by hand
+        Assert.Equal(1.2, e.Mae, 6);
+        Assert.Equal(Math.Sqrt(1.8), e.Rmse, 6);
+        Assert.Null(e.PointAdjusted);
+        Assert.Equal((10, 5), (e.Points, e.Anomalous));
+    }
+
+    [Fact]
+    public void PointAdjust_OneHitInASegment_CreditsTheWholeSegmentOnly()
+    {
+        var flags = Scores.Select(s => s > 0.5).ToArray();
+
+        var adjusted = PointEvaluation.PointAdjust(Labels, flags);
+        var e = PointEvaluation.Compute(Labels, Scores, 0.5, new float[10], pointAdjust: true);
+
+        // The first segment (2-4) is credited through point 3; the second (7-8) has no flag; point 1 stays a false alarm.
+        Assert.Equal([false, true, true, true, true, false, false, false, false, false], adjusted);
+        Assert.Equal(new ConfusionCounts(3, 1, 4, 2), e.PointAdjusted);
+        Assert.Equal(new ConfusionCounts(1, 1, 4, 4), e.Confusion);
+    }
+
+    [Fact]
+    public void Compute_OneClassOrMismatchedLengths_IsRefused()
+    {
+        Assert.Throws<ArgumentException>(() => PointEvaluation.Compute([false, false], [0.1f, 0.2f], 0.5, new float[2], false));
+        Assert.Throws<ArgumentException>(() => PointEvaluation.Compute(Labels, [0.1f], 0.5, new float[10], false));
+    }
+}
