@@ -37,7 +37,7 @@ internal static class BaselineTraining
             .FirstOrDefault(o => ModelOptionSet.Given(r, o));
         if (gruOnly is not null)
         {
-            throw new ArgumentException($"{gruOnly.Name} applies to gru-vae only; {name} takes --epochs, --batch-size, --lr, --patience, --latent, --window, --train-stride, --score-stride{(name == DenseDetector.VaeName ? " and --beta" : "")}.");
+            throw new ArgumentException($"{gruOnly.Name} applies to gru-vae only; {name} takes --epochs, --batch-size, --lr, --patience, --latent, --window, --train-stride, --score-stride, --scaler{(name == DenseDetector.VaeName ? " and --beta" : "")}.");
         }
 
         if (ModelOptionSet.Given(r, model.Beta) && name != DenseDetector.VaeName)
@@ -57,9 +57,9 @@ internal static class BaselineTraining
                 throw new ArgumentException($"--records trains dense-ae or dense-vae; {name} reads sequences.");
             }
 
-            if (new Option[] { model.Window, model.TrainStride, model.ScoreStride }.FirstOrDefault(o => ModelOptionSet.Given(r, o)) is { } windowOption)
+            if (new Option[] { model.Window, model.TrainStride, model.ScoreStride, model.Scaler }.FirstOrDefault(o => ModelOptionSet.Given(r, o)) is { } windowOption)
             {
-                throw new ArgumentException($"{windowOption.Name} cuts sequences into windows; records have none.");
+                throw new ArgumentException(windowOption == model.Scaler ? "--scaler does not apply to records: their numbers are z-scored and their text one-hot encoded." : $"{windowOption.Name} cuts sequences into windows; records have none.");
             }
 
             var defaults = name == DenseDetector.VaeName ? DenseOptions.Vae : DenseOptions.Autoencoder;
@@ -122,6 +122,7 @@ internal static class BaselineTraining
             Patience = Pick(model.Patience, options.Patience),
             Latent = Pick(model.Latent, options.Latent),
             Beta = Pick(model.Beta, options.Beta),
+            Scaler = Pick(model.Scaler, options.Scaler),
         };
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.Scoring;
 
@@ -26,6 +27,8 @@ internal sealed class ModelOptionSet
 
     public Option<int> TimeFeatures { get; } = new Option<int>("--time-features") { Description = "Sine/cosine pairs of the time step given to the decoder (0: none)." }.NonNegative();
 
+    public Option<ScalerKind> Scaler { get; } = new("--scaler") { Description = "Per-channel scaling fitted on the training part: zscore (default) or minmax." };
+
     public Option<int> TrainStride { get; } = new Option<int>("--train-stride") { Description = "Steps between training windows (0: a quarter of the window)." }.NonNegative();
 
     public Option<int> ScoreStride { get; } = new Option<int>("--score-stride") { Description = "Steps between scored windows (0: a quarter of the window)." }.NonNegative();
@@ -51,7 +54,7 @@ internal sealed class ModelOptionSet
     public Option<int> ImportanceSamples { get; } = new Option<int>("--is-samples") { Description = "K, samples of the importance-sampled -log p(x) score (nll-is)." }.Positive();
 
     public IEnumerable<Option> All =>
-        [Config, Epochs, BatchSize, LearningRate, Beta, Latent, Window, TimeFeatures, TrainStride, ScoreStride, Aggregate, KlWarmup, Cosine, LrWarmup, Patience, ClipNorm, Lambda, Combine, McSamples, ImportanceSamples];
+        [Config, Epochs, BatchSize, LearningRate, Beta, Latent, Window, TimeFeatures, Scaler, TrainStride, ScoreStride, Aggregate, KlWarmup, Cosine, LrWarmup, Patience, ClipNorm, Lambda, Combine, McSamples, ImportanceSamples];
 
     public void AddTo(Command command)
     {
@@ -71,6 +74,7 @@ internal sealed class ModelOptionSet
             Latent = Pick(r, Latent, c.Model.Latent),
             Window = Pick(r, Window, c.Model.Window),
             TimeFeatures = Pick(r, TimeFeatures, c.Model.TimeFeatures),
+            Scaler = Pick(r, Scaler, c.Model.Scaler),
             Seed = seed,
         };
         var training = c.Training with

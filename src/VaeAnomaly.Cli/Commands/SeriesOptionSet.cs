@@ -24,7 +24,10 @@ internal sealed class SeriesOptionSet
         DefaultValueFactory = _ => MissingValues.Error,
     };
 
+    public Option<int> TrainRows { get; } = new Option<int>("--train-rows") { Description = "Series: fit on the first N rows only, split into training and validation in the --split ratio; later rows are left out (0: the whole series by --split)." }.NonNegative();
+
     public Option<string> Split { get; } = CreateSplit();
+
 
     public void AddTo(Command command, bool withSplit)
     {
@@ -36,6 +39,7 @@ internal sealed class SeriesOptionSet
         if (withSplit)
         {
             command.Options.Add(Split);
+            command.Options.Add(TrainRows);
         }
     }
 
@@ -55,11 +59,34 @@ internal sealed class SeriesOptionSet
     public string? DelimiterOf(ParseResult r) => r.GetValue(Delimiter) is { } d ? (d == "\\t" || d == "tab" ? "\t" : d) : null;
 
 
+    /// <summary>The series to fit on: the whole file, or its first <c>--train-rows</c> rows.</summary>
+    public Series ReadForTraining(ParseResult r, string path)
+    {
+        var series = Read(r, path);
+        var rows = r.GetValue(TrainRows);
+        if (rows == 0)
+        {
+            return series;
+        }
+
+        return rows <= series.Length
+            ? series.Slice(0, rows) with { FilledValues = series.FilledValues, DroppedRows = series.DroppedRows }
+            : throw new DataFormatException(path, null, null, $"has {series.Length} rows; --train-rows asked for the first {rows}");
+    }
+
     public (double Train, double Validation) Fractions(ParseResult r)
     {
         var parts = ParseSplit(r.GetValue(Split)!);
-        return (parts[0] / 100, parts[1] / 100);
+        if (r.GetValue(TrainRows) == 0)
+        {
+            return (parts[0] / 100, parts[1] / 100);
+        }
+
+        // Only the first rows are read: they are split in the train:validation ratio, with nothing left over.
+        var train = parts[0] / (parts[0] + parts[1]);
+        return (train, 1 - train);
     }
+
 
     private static Option<string> CreateSplit()
     {

@@ -65,7 +65,7 @@ internal static class TrainCommand
 
             var (train, validation) = DataPaths.ReadTraining(path, () =>
             {
-                var read = series.Read(r, path);
+                var read = series.ReadForTraining(r, path);
                 if (read.FilledValues > 0 || read.DroppedRows > 0)
                 {
                     console.MarkupLineInterpolated($"Missing values: {read.FilledValues} filled, {read.DroppedRows} rows dropped.");
@@ -79,7 +79,7 @@ internal static class TrainCommand
             }
 
             console.WriteLine(DataPaths.IsSeries(path)
-                ? $"Read a series of {train.TotalSteps} training and {validation.TotalSteps} validation rows (split {r.GetValue(series.Split)}), {train.Channels} channels ({string.Join(", ", train.ChannelNames)})."
+                ? $"Read a series of {train.TotalSteps} training and {validation.TotalSteps} validation rows (split {r.GetValue(series.Split)}{(r.GetValue(series.TrainRows) > 0 ? $" of the first {r.GetValue(series.TrainRows)} rows" : "")}), {train.Channels} channels ({string.Join(", ", train.ChannelNames)})."
                 : $"Read {train.Count} training and {validation.Count} validation sequences, {train.Channels} channels ({string.Join(", ", train.ChannelNames)}).");
             var trainer = configuration.Training;
             using var detector = new GruVaeDetector(configuration.Model, trainer, configuration.Scoring, ThresholdRules.Create(r.GetValue(threshold)!));
@@ -124,7 +124,7 @@ internal static class TrainCommand
         }
         else
         {
-            (train, validation) = DataPaths.ReadTraining(path, () => series.Read(r, path), series.Fractions(r), r.GetValue(series.Missing));
+            (train, validation) = DataPaths.ReadTraining(path, () => series.ReadForTraining(r, path), series.Fractions(r), r.GetValue(series.Missing));
             if (DataPaths.DescribeGaps(train, validation) is { } gaps)
             {
                 console.WriteLine(gaps);

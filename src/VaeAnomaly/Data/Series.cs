@@ -38,13 +38,13 @@ public sealed record Series(IReadOnlyList<string> Timestamps, IReadOnlyList<stri
     /// <param name="validation">Fraction of rows for validation.</param>
     public (Series Train, Series Validation, Series Test) Split(double train, double validation)
     {
-        if (train <= 0 || validation <= 0 || train + validation > 1)
+        if (train <= 0 || validation <= 0 || train + validation > 1 + 1e-9)
         {
             throw new ArgumentException($"split fractions must be positive with train + validation <= 1, got {train} and {validation}");
         }
 
         var nTrain = (int)Math.Floor(train * Length);
-        var nValidation = (int)Math.Floor(validation * Length);
+        var nValidation = Math.Min(Length - nTrain, (int)Math.Floor((validation * Length) + 1e-9));
         return (Slice(0, nTrain), Slice(nTrain, nValidation), Slice(nTrain + nValidation, Length - nTrain - nValidation));
     }
 }

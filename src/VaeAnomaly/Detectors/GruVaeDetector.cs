@@ -206,7 +206,7 @@ public sealed class GruVaeDetector : DetectorBase
         var lengths = Enumerable.Range(0, train.Count).Select(train.LengthOf).ToArray();
         LengthRange = (lengths.Min(), lengths.Max());
         TrainingData = new TrainingDataInfo(train.Count, train.TotalSteps, validation.Count, validation.TotalSteps, DataFingerprint.Of(train, validation));
-        Scaler = Standardizer.Fit(train);
+        Scaler = Standardizer.Fit(train, model.Scaler);
         var scaledTrain = Scaler.Transform(train);
         var scaledValidation = Scaler.Transform(validation);
 

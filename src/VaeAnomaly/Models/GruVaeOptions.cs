@@ -31,6 +31,9 @@ public sealed record GruVaeOptions
     /// </summary>
     public int TimeFeatures { get; init; }
 
+    /// <summary>How each channel is scaled before the model sees it, fitted on the training part only.</summary>
+    public Data.ScalerKind Scaler { get; init; } = Data.ScalerKind.ZScore;
+
     /// <summary>Seed of weight initialisation and sampling.</summary>
     public int Seed { get; init; } = 42;
 

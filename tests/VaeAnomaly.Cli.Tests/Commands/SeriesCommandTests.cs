@@ -86,6 +86,40 @@ public sealed class SeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_TrainRows_FitsOnTheFirstRowsOnlyAndRefusesMoreThanThereAre()
+    {
+        var train = WriteSeries("train.csv", 600);
+
+        var (exit, text) = await CliRunner.RunAsync("train", "--data", train, "--out", dir.File("b"), "--window", "16", "--epochs", "1", "--train-rows", "300", "--split", "80/20/0");
+        var (tooManyExit, tooManyText) = await CliRunner.RunAsync("train", "--data", train, "--out", dir.File("c"), "--window", "16", "--epochs", "1", "--train-rows", "700");
+
+        Assert.True(exit == 0, text);
+        Assert.Contains("240 training and 60 validation rows (split 80/20/0 of the first 300 rows)", text);
+        Assert.Equal(1, tooManyExit);
+        Assert.Contains("train.csv: has 600 rows; --train-rows asked for the first 700", tooManyText);
+        Assert.False(Directory.Exists(dir.File("c")));
+    }
+
+    [Fact]
+    public async Task Train_MinMaxScaler_StoresTheTrainingMinimumAndRange()
+    {
+        // Given: 'pressure' is cos(t / 7), whose minimum and range over 480 training rows are computed here
+        var train = WriteSeries("train.csv", 600);
+        var pressure = Enumerable.Range(0, 480).Select(t => Math.Cos(t / 7.0)).ToArray();
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("train", "--data", train, "--out", dir.File("b"), "--window", "16", "--epochs", "1", "--split", "80/20/0", "--scaler", "minmax");
+
+        // Then
+        Assert.True(exit == 0, text);
+        using var manifest = JsonDocument.Parse(File.ReadAllText(dir.File("b/model.json")));
+        Assert.Equal("min_max", manifest.RootElement.GetProperty("model_options").GetProperty("scaler").GetString());
+        var scaler = manifest.RootElement.GetProperty("scaler");
+        Assert.Equal(pressure.Min(), scaler.GetProperty("mean")[1].GetDouble(), 5);
+        Assert.Equal(pressure.Max() - pressure.Min(), scaler.GetProperty("std")[1].GetDouble(), 5);
+    }
+
+    [Fact]
     public async Task Train_SeriesWithWholeSequenceModel_IsRefused()
     {
         var train = WriteSeries("train.csv", 100);
