@@ -117,6 +117,7 @@ public sealed class GruVae : nn.Module<Tensor, Tensor, VaeOutput>
     public static Tensor Reparameterise(Tensor mean, Tensor logVar, Generator? generator = null)
     {
         using var half = 0.5.ToScalar();
-        return mean + (randn(mean.shape, dtype: mean.dtype, generator: generator) * logVar.mul(half).exp());
+        using var one = 1.0.ToScalar(); // add's alpha, given so TorchSharp does not create it implicitly
+        return mean.add(randn(mean.shape, dtype: mean.dtype, generator: generator) * logVar.mul(half).exp(), one);
     }
 }

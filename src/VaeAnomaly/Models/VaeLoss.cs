@@ -27,7 +27,7 @@ public static class VaeLoss
         // Scalars are created and disposed explicitly: see AdamOptimizer's remarks on implicit Scalars.
         using var one = 1.0.ToScalar();
         using var half = 0.5.ToScalar();
-        return (mean.square() + logVar.exp()).sub_(one).sub_(logVar).sum(1).mul_(half);
+        return mean.square().add(logVar.exp(), one).sub_(one).sub_(logVar).sum(1).mul_(half);
     }
 
     /// <summary>Mean over the batch of (reconstruction sum + beta * KL), and the batch means of both parts.</summary>
@@ -40,6 +40,7 @@ public static class VaeLoss
         var reconstruction = SquaredErrorSum(output.Reconstruction, x, mask).mean();
         var kl = Kl(output.Mean, output.LogVar).mean();
         using var weight = beta.ToScalar();
-        return (reconstruction + kl.mul(weight), reconstruction, kl);
+        using var one = 1.0.ToScalar();
+        return (reconstruction.add(kl.mul(weight), one), reconstruction, kl);
     }
 }

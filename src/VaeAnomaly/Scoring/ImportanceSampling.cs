@@ -32,15 +32,16 @@ public static class ImportanceSampling
         using var half = 0.5.ToScalar();
         using var minusHalf = (-0.5).ToScalar();
         using var logSamples = Math.Log(samples).ToScalar();
+        using var one = 1.0.ToScalar(); // the alpha of add(Scalar), passed so it is not created implicitly
         for (var first = 0; first < samples; first += samplesPerCall)
         {
             var g = Math.Min(samplesPerCall, samples - first);
             var eps = cat(Enumerable.Range(0, g).Select(_ => randn(mean.shape, dtype: mean.dtype, generator: generator)).ToArray(), 0);
             var (m, lv) = g == 1 ? (mean, logVar) : (mean.repeat(g, 1), logVar.repeat(g, 1));
-            var z = m + (eps * lv.mul(half).exp());
-            var logPrior = z.square().add(logTwoPi).sum(1).mul(minusHalf);
-            var logPosterior = (eps.square() + lv).add(logTwoPi).sum(1).mul(minusHalf);
-            logWeights.AddRange((logLikelihood(z) + logPrior - logPosterior).view(g, -1).unbind(0));
+            var z = m.add(eps * lv.mul(half).exp(), one);
+            var logPrior = z.square().add(logTwoPi, one).sum(1).mul(minusHalf);
+            var logPosterior = eps.square().add(lv, one).add(logTwoPi, one).sum(1).mul(minusHalf);
+            logWeights.AddRange((logLikelihood(z).add(logPrior, one) - logPosterior).view(g, -1).unbind(0));
         }
 
         return stack([.. logWeights], 1).logsumexp(1).sub(logSamples).neg();

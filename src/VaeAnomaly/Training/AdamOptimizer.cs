@@ -68,6 +68,7 @@ public sealed class AdamOptimizer : IDisposable
         using var eps = epsilon.ToScalar();
         using var stepSize = (-LearningRate / correction1).ToScalar();
         using var decay = WeightDecay.ToScalar();
+        using var one = 1.0.ToScalar(); // add_(Scalar) would create its alpha implicitly, which the GC may collect mid-call
         for (var i = 0; i < parameters.Length; i++)
         {
             var raw = parameters[i].grad;
@@ -81,7 +82,7 @@ public sealed class AdamOptimizer : IDisposable
 
             firstMoment[i].mul_(b1).add_(grad, oneMinusB1);
             secondMoment[i].mul_(b2).addcmul_(grad, grad, oneMinusB2);
-            using var denominator = secondMoment[i].sqrt().div_(rootCorrection2).add_(eps);
+            using var denominator = secondMoment[i].sqrt().div_(rootCorrection2).add_(eps, one);
             parameters[i].addcdiv_(firstMoment[i], denominator, stepSize);
         }
     }
