@@ -43,7 +43,7 @@ internal static class ScoreCommand
                     throw new ArgumentException($"--score picks among the GRU-VAE's scores; a {loaded.Name} bundle has one score, its reconstruction error.");
                 }
 
-                return ScoreBaseline(console, loaded, r, series, path, r.GetValue(force), r.GetValue(top));
+                return ScoreBaseline(console, loaded, r, series, r.GetValue(data)!, path, r.GetValue(force), r.GetValue(top));
             }
 
             if (DataPaths.IsSeries(r.GetValue(data)!))
@@ -140,10 +140,9 @@ internal static class ScoreCommand
     /// Scores records (a bundle trained with --records) or sequences (a chunk at a time) with a baseline, writes one row
     /// each, and when the data are labelled prints AUC-ROC, AUC-PR and the confusion at the bundle's threshold.
     /// </summary>
-    private static int ScoreBaseline(IAnsiConsole console, DetectorBase detector, ParseResult r, SeriesOptionSet series, string path, bool force, int top)
+    private static int ScoreBaseline(IAnsiConsole console, DetectorBase detector, ParseResult r, SeriesOptionSet series, string data, string path, bool force, int top)
     {
         var clock = Stopwatch.StartNew();
-        var data = r.GetValue<string>("--data")!;
         var (scores, labels, ids) = (new List<float>(), new List<bool>(), new List<string>());
         var labelled = false;
         if (detector is DenseDetector { Encoder: { } encoder })

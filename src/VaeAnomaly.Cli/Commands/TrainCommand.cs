@@ -49,7 +49,7 @@ internal static class TrainCommand
                 }
 
                 var baseline = BaselineTraining.Create(r, model, r.GetValue(modelName)!, r.GetValue(variant), r.GetValue(records), r.GetValue(seed), ThresholdRules.Create(r.GetValue(threshold)!));
-                return TrainBaseline(console, r, series, baseline, r.GetValue(records), destination, r.GetValue(force), clock, token);
+                return TrainBaseline(console, r, series, baseline, (r.GetValue(data)!, r.GetValue(seed), r.GetValue(records)), destination, r.GetValue(force), clock, token);
             }
 
             var checkpoint = new TrainingCheckpoint(r.GetValue(checkpointDir) ?? Path.TrimEndingDirectorySeparator(destination) + ".checkpoint", r.GetValue(resume));
@@ -112,14 +112,14 @@ internal static class TrainCommand
 
 
     /// <summary>Trains a baseline on records, sequences or a series and saves its bundle.</summary>
-    private static int TrainBaseline(IAnsiConsole console, ParseResult r, SeriesOptionSet series, DetectorBase detector, bool records, string destination, bool force, Stopwatch clock, CancellationToken token)
+    private static int TrainBaseline(IAnsiConsole console, ParseResult r, SeriesOptionSet series, DetectorBase detector, (string Path, int Seed, bool Records) input, string destination, bool force, Stopwatch clock, CancellationToken token)
     {
         using var owned = detector;
-        var path = r.GetValue<string>("--data")!;
+        var (path, seed, records) = input;
         SequenceSet train, validation;
         if (records)
         {
-            (train, validation, var encoder) = BaselineTraining.ReadRecords(console, r, series, path, r.GetValue<int>("--seed"));
+            (train, validation, var encoder) = BaselineTraining.ReadRecords(console, r, series, path, seed);
             ((DenseDetector)detector).Encoder = encoder;
         }
         else
