@@ -7,6 +7,7 @@ using VaeAnomaly.Detectors;
 using VaeAnomaly.Evaluation;
 using VaeAnomaly.IO;
 using VaeAnomaly.Reporting;
+using VaeAnomaly.Scoring;
 
 namespace VaeAnomaly.Cli.Commands;
 
@@ -82,10 +83,12 @@ internal static class EvaluateCommand
         using var detector = GruVaeDetector.Load(bundle, rule);
         var series = options.Read(r, path);
         var set = series.AsSequenceSet();
-        var scores = detector.ScoreAll(set).Parts.StepErrors[0];
+        var mode = options.PointScoreOf(r);
+        var points = detector.ScorePoints(set, mode, ScoreKind.Combined, rule);
+        var scores = points.Scores;
         var reconstruction = detector.Reconstruct(set, [0])[0];
         var errors = reconstruction.Select((v, i) => v - series.Values[i]).ToArray();
-        var threshold = detector.PointThresholds[rule];
+        var threshold = points.Threshold;
         var evaluation = PointEvaluation.Compute(series.Labels!, scores, threshold, errors, pointAdjust);
         using (var staged = StagedDirectory.Begin(destination, force))
         {
@@ -94,7 +97,7 @@ internal static class EvaluateCommand
             staged.Commit();
         }
 
-        var table = new Table().Border(TableBorder.Rounded).Title($"{series.Length} points, {evaluation.Anomalous} labelled anomalous; {rule} threshold {threshold.ToString("G5", CultureInfo.InvariantCulture)}");
+        var table = new Table().Border(TableBorder.Rounded).Title($"{series.Length} points, {evaluation.Anomalous} labelled anomalous; {mode.Name()} point scores, {rule} threshold {threshold.ToString("G5", CultureInfo.InvariantCulture)}");
         foreach (var column in new[] { "counting", "precision", "recall", "F1", "accuracy", "false alarms", "missed", "TP", "FP", "FN", "TN" })
         {
             table.AddColumn(new TableColumn(column).RightAligned());

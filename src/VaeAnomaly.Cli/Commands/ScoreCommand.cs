@@ -48,7 +48,7 @@ internal static class ScoreCommand
 
             if (DataPaths.IsSeries(r.GetValue(data)!))
             {
-                return ScoreSeries(console, detector, series.Read(r, r.GetValue(data)!), r.GetValue(threshold)!, path, r.GetValue(force), r.GetValue(top));
+                return ScoreSeries(console, detector, series.Read(r, r.GetValue(data)!), (series.PointScoreOf(r), ScoreKinds.Parse(r.GetValue(score)!)), r.GetValue(threshold)!, path, r.GetValue(force), r.GetValue(top));
             }
 
             var kind = ScoreKinds.Parse(r.GetValue(score)!);
@@ -226,11 +226,12 @@ internal static class ScoreCommand
         }
     }
 
-    /// <summary>Scores every time step of a series: the squared error averaged over channels and over the windows covering it.</summary>
-    private static int ScoreSeries(IAnsiConsole console, GruVaeDetector detector, Series series, string rule, string path, bool force, int top)
+    /// <summary>Scores every time step of a series, streaming its windows (see <see cref="GruVaeDetector.ScorePoints"/>).</summary>
+    private static int ScoreSeries(IAnsiConsole console, GruVaeDetector detector, Series series, (PointScoreMode Mode, ScoreKind Kind) how, string rule, string path, bool force, int top)
     {
-        var scores = detector.ScoreAll(series.AsSequenceSet()).Parts.StepErrors[0];
-        var value = detector.PointThresholds[rule];
+        var points = detector.ScorePoints(series.AsSequenceSet(), how.Mode, how.Kind, rule);
+        var scores = points.Scores;
+        var value = points.Threshold;
         AtomicFile.Write(path, force, temp => PointScoresCsv.Write(series, scores, value, temp));
         if (series.FilledValues > 0 || series.DroppedRows > 0)
         {
@@ -238,7 +239,7 @@ internal static class ScoreCommand
         }
 
         console.MarkupLineInterpolated(
-            $"Scored {series.Length} time steps; {scores.Count(s => s > value)} above the {rule} point threshold {value.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(path)}[/].");
+            $"Scored {series.Length} time steps; {scores.Count(s => s > value)} above the {rule} threshold of the {how.Mode.Name()} point scores, {value.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(path)}[/].");
         if (top > 0)
         {
             var table = new Table().Border(TableBorder.Rounded).Title($"top {top} time steps");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using VaeAnomaly.Data;
+using VaeAnomaly.Scoring;
 
 namespace VaeAnomaly.Cli.Commands;
 
@@ -28,6 +29,8 @@ internal sealed class SeriesOptionSet
 
     public Option<string> Split { get; } = CreateSplit();
 
+    public Option<string> PointScore { get; } = CreatePointScore();
+
 
     public void AddTo(Command command, bool withSplit)
     {
@@ -40,6 +43,10 @@ internal sealed class SeriesOptionSet
         {
             command.Options.Add(Split);
             command.Options.Add(TrainRows);
+        }
+        else
+        {
+            command.Options.Add(PointScore);
         }
     }
 
@@ -87,6 +94,21 @@ internal sealed class SeriesOptionSet
         return (train, 1 - train);
     }
 
+
+    /// <summary>The point-score mode of <c>--point-score</c>.</summary>
+    public PointScoreMode PointScoreOf(ParseResult r) => PointScoreModes.Parse(r.GetValue(PointScore)!);
+
+    private static Option<string> CreatePointScore()
+    {
+        var option = new Option<string>("--point-score")
+        {
+            Description = "Series: per-point score. step: the point's reconstruction error averaged over the windows covering it (default); "
+                + "last: the score of the latest window ending at or before the point (never looks ahead); mean or max: over the windows covering the point. The window score is --score where the command has it, else combined; thresholds are fitted on validation windows.",
+            DefaultValueFactory = _ => "step",
+        };
+        option.AcceptOnlyFromAmong([.. PointScoreModes.Names]);
+        return option;
+    }
 
     private static Option<string> CreateSplit()
     {

@@ -60,6 +60,9 @@ public sealed class GruVaeDetector : DetectorBase
     /// <summary>Rule name to threshold of per-time-step errors, fitted on the validation data's step errors.</summary>
     public IReadOnlyDictionary<string, double> PointThresholds { get; private set; } = new Dictionary<string, double>();
 
+    /// <summary>Combiner and thresholds of single windows (windowed models), for point scores made from window scores.</summary>
+    public WindowScoring? WindowScoring { get; private set; }
+
     /// <summary>Channel names the model was trained on, in order.</summary>
     public IReadOnlyList<string> Channels { get; private set; } = [];
 
@@ -92,6 +95,84 @@ public sealed class GruVaeDetector : DetectorBase
 
     /// <inheritdoc />
     public override float[] Score(SequenceSet data) => ScoreAll(data).Combined;
+
+    /// <summary>
+    /// Scores every point of one long sequence (a series) from its windows, streaming: windows are cut, scored
+    /// and folded into per-point scores <paramref name="chunk"/> at a time, so memory stays bounded by the
+    /// series itself whatever its length and the stride.
+    /// </summary>
+    /// <param name="series">One unscaled sequence with the training channels.</param>
+    /// <param name="mode">How window scores become point scores.</param>
+    /// <param name="kind">The window score behind <see cref="PointScoreMode.Last"/>, <see cref="PointScoreMode.Mean"/> and <see cref="PointScoreMode.Max"/>; ignored by <see cref="PointScoreMode.Step"/>.</param>
+    /// <param name="rule">Threshold rule; null for the detector's.</param>
+    /// <param name="stride">Steps between windows; 0 for the bundle's scoring stride.</param>
+    /// <param name="chunk">Windows scored at a time.</param>
+    /// <param name="progress">Reports windows scored so far.</param>
+    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreMode mode, ScoreKind kind = ScoreKind.Combined, string? rule = null, int stride = 0, int chunk = 4096, IProgress<int>? progress = null)
+    {
+        var (net, scaler, _) = Fitted();
+        if (series.Count != 1)
+        {
+            throw new ArgumentException($"Point scores are for one series; got {series.Count} sequences.", nameof(series));
+        }
+
+        CheckChannels(series);
+        CheckLengths(series);
+        ArgumentOutOfRangeException.ThrowIfNegative(stride);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunk, 1);
+        var ruleName = rule ?? Rule.Name;
+        if (model.Window == 0)
+        {
+            if (mode != PointScoreMode.Step)
+            {
+                throw new ArgumentException($"Point scores from window scores ({mode.Name()}) need a model trained on windows (--window); this one reads whole sequences.");
+            }
+
+            var steps = ScoreAll(series).Parts.StepErrors[0];
+            return new SeriesPointScores(steps, PointThresholds[ruleName], 0, 1);
+        }
+
+        WindowScoring? windows = null;
+        if (mode != PointScoreMode.Step)
+        {
+            windows = WindowScoring ?? throw new InvalidOperationException("This bundle has no window thresholds (written before point scores from windows existed); train it again to use last, mean or max.");
+        }
+
+        var scaled = scaler.Transform(series);
+        var values = scaled.Sequences[0].Values;
+        var length = scaled.LengthOf(0);
+        var width = Math.Min(model.Window, length);
+        var c = scaled.Channels;
+        var starts = SlidingWindows.Starts(length, width, stride > 0 ? stride : ScoreStride).ToArray();
+        var accumulator = new WindowPointScores(length, width, mode);
+        var needsLatent = kind is ScoreKind.Mahalanobis or ScoreKind.Elbo or ScoreKind.NllIs;
+        for (var first = 0; first < starts.Length; first += chunk)
+        {
+            var part = starts.AsSpan(first, Math.Min(chunk, starts.Length - first)).ToArray();
+            var set = new SequenceSet(scaled.ChannelNames, [.. part.Select(s => new Sequence($"@{s}", values.AsSpan(s * c, width * c).ToArray()))]);
+            var parts = GruVaeScorer.Score(net, set, scoring.McSamples, model.Seed + first, scoring.BatchSize, mode != PointScoreMode.Step && needsLatent ? Latent : null);
+            if (mode == PointScoreMode.Step)
+            {
+                for (var k = 0; k < part.Length; k++)
+                {
+                    accumulator.AddStepErrors(part[k], parts.StepErrors[k]);
+                }
+            }
+            else
+            {
+                var scores = kind == ScoreKind.Combined ? windows!.Combiner.Combine(parts) : parts.Of(kind);
+                for (var k = 0; k < part.Length; k++)
+                {
+                    accumulator.Add(part[k], scores[k]);
+                }
+            }
+
+            progress?.Report(first + part.Length);
+        }
+
+        var threshold = mode == PointScoreMode.Step ? PointThresholds[ruleName] : windows!.Thresholds[kind.Name()][ruleName];
+        return new SeriesPointScores(accumulator.Result(), threshold, accumulator.FirstScored, starts.Length);
+    }
 
     /// <summary>Posterior-mean reconstructions of some sequences, in the data's own units.</summary>
     /// <param name="data">Unscaled sequences with the training channels.</param>
@@ -130,6 +211,7 @@ public sealed class GruVaeDetector : DetectorBase
             ValidationLatentUsage = ValidationLatentUsage!,
             Thresholds = Thresholds.ToDictionary(kv => kv.Key.Name(), kv => kv.Value),
             PointThresholds = PointThresholds,
+            Windows = WindowScoring,
             DefaultThreshold = Rule.Name,
             TrainingData = TrainingData!,
             Weights = weights,
@@ -178,6 +260,7 @@ public sealed class GruVaeDetector : DetectorBase
         detector.Latent = manifest.Latent;
         detector.ValidationLatentUsage = manifest.ValidationLatentUsage;
         detector.PointThresholds = manifest.PointThresholds;
+        detector.WindowScoring = manifest.Windows;
         if (manifest.Latent.DecoderVariance.Length != options.Channels || manifest.Latent.Mahalanobis.Mean.Length != options.Latent
             || manifest.Latent.Mahalanobis.Precision.Length != options.Latent * options.Latent)
         {
@@ -226,7 +309,25 @@ public sealed class GruVaeDetector : DetectorBase
         Latent = new LatentScoring(variance, MahalanobisModel.Fit(trainingMeans), scoring.ImportanceSamples);
         ValidationLatentUsage = LatentUsage.Compute(validationUnits.LatentMeans, validationUnits.LatentLogVars);
 
-        var validationParts = ScoreScaled(network, scaledValidation);
+        SequenceScores validationParts;
+        if (model.Window > 0)
+        {
+            var cut = SlidingWindows.Cut(scaledValidation, model.Window, ScoreStride);
+            var windowParts = GruVaeScorer.Score(network, cut.Windows, scoring.McSamples, model.Seed, scoring.BatchSize, Latent);
+            validationParts = GruVaeScorer.Aggregate(scaledValidation, cut, windowParts, scoring.Aggregate);
+            var windowCombiner = ScoreCombiner.Fit(windowParts, scoring.Lambda, scoring.Combine);
+            var windowCombined = windowCombiner.Combine(windowParts);
+            WindowScoring = new WindowScoring(
+                windowCombiner,
+                ScoreKinds.All.ToDictionary(kind => kind.Name(), kind => ThresholdRules.FitAll(kind == ScoreKind.Combined ? windowCombined : windowParts.Of(kind))),
+                cut.Windows.Count);
+        }
+        else
+        {
+            validationParts = ScoreScaled(network, scaledValidation);
+            WindowScoring = null;
+        }
+
         Combiner = ScoreCombiner.Fit(validationParts, scoring.Lambda, scoring.Combine);
         var validationCombined = Combiner.Combine(validationParts);
         PointThresholds = ThresholdRules.FitAll(validationParts.StepErrors.SelectMany(e => e).ToArray());

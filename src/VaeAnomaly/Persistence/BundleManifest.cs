@@ -62,6 +62,9 @@ public sealed record BundleManifest
     /// <summary>Rule name to threshold of per-time-step reconstruction errors (series scoring), fitted on validation step errors.</summary>
     public required IReadOnlyDictionary<string, double> PointThresholds { get; init; }
 
+    /// <summary>Combiner and thresholds of single windows (windowed models; absent in bundles written before point scores from windows).</summary>
+    public WindowScoring? Windows { get; init; }
+
     /// <summary>The rule <c>Predict</c> uses.</summary>
     public required string DefaultThreshold { get; init; }
 

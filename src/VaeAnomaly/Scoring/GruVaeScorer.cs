@@ -141,7 +141,16 @@ public static class GruVaeScorer
         int mcSamples = 0, int seed = 42, int batchSize = 256, LatentScoring? latent = null)
     {
         var cut = SlidingWindows.Cut(scaled, window, stride);
-        var w = Score(model, cut.Windows, mcSamples, seed, batchSize, latent);
+        return Aggregate(scaled, cut, Score(model, cut.Windows, mcSamples, seed, batchSize, latent), aggregate);
+    }
+
+    /// <summary>Sequence scores from the scores of their windows, as <see cref="ScoreWindows"/> describes.</summary>
+    /// <param name="scaled">The sequences the windows were cut from.</param>
+    /// <param name="cut">The windows.</param>
+    /// <param name="w">Scores of <paramref name="cut"/>'s windows.</param>
+    /// <param name="aggregate">Max or mean over windows.</param>
+    public static SequenceScores Aggregate(SequenceSet scaled, SlidingWindows cut, SequenceScores w, WindowAggregate aggregate)
+    {
         var n = scaled.Count;
         var rec = new float[n];
         var kl = new float[n];

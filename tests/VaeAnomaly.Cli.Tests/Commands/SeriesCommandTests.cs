@@ -49,6 +49,33 @@ public sealed class SeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Score_PointScoreLast_NeverLooksAheadAndUsesWindowThresholds()
+    {
+        // Given
+        var train = WriteSeries("train.csv", 600);
+        var test = WriteSeries("test.csv", 200, spikeAt: 120);
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--data", train, "--out", dir.File("bundle"), "--window", "16", "--epochs", "2", "--split", "80/20/0", "--score-stride", "1");
+        Assert.True(trainExit == 0, trainText);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", test, "--out", dir.File("last.csv"), "--point-score", "last", "--score", "reconstruction");
+        var (badExit, badText) = await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", test, "--out", dir.File("x.csv"), "--point-score", "median");
+
+        // Then
+        Assert.True(exit == 0, text);
+        Assert.Contains("last point scores", text);
+        var scores = File.ReadAllLines(dir.File("last.csv")).Skip(1).Select(r => double.Parse(r.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(200, scores.Length);
+        Assert.All(scores.Take(15), s => Assert.Equal(0.0, s)); // no 16-step window has ended before point 15
+        Assert.All(scores.Take(120).Skip(15), s => Assert.True(s > 0));
+        // The spike starts at point 120: the windows ending before it cannot see it, the first one ending on it can.
+        Assert.True(scores[120] > scores.Take(120).Max(), $"{scores[120]} vs {scores.Take(120).Max()}");
+        Assert.NotEqual(0, badExit);
+        Assert.Contains("median", badText);
+        Assert.False(File.Exists(dir.File("x.csv")));
+    }
+
+    [Fact]
     public async Task Evaluate_LabelledSeries_WritesPointMetricsAndLabelsPointAdjustment()
     {
         // Given
