@@ -24,6 +24,7 @@ public static class VaeAnomalyCli
         var benchmark = new Command("benchmark", "Run public benchmarks.");
         benchmark.Subcommands.Add(BenchmarkKddCommand.Create(console));
         benchmark.Subcommands.Add(BenchmarkSkabCommand.Create(console));
+        benchmark.Subcommands.Add(BenchmarkNabCommand.Create(console));
         root.Subcommands.Add(benchmark);
         return root;
     }

@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using VaeAnomaly.IO;
+using VaeAnomaly.Study;
+
+namespace VaeAnomaly.Cli.Commands;
+
+/// <summary><c>vae-anomaly benchmark nab</c>: NAB as a streaming detector, written in NAB's results layout.</summary>
+internal static class BenchmarkNabCommand
+{
+    /// <summary>Published NAB scores (standard profile), for scale; NAB's own scorer computes ours from the written files.</summary>
+    private static readonly (string Name, double Score)[] Published =
+    [
+        ("ARTime", 74.9), ("Numenta HTM", 70.5), ("CAD OSE", 69.9), ("earthgecko Skyline", 58.2), ("KNN CAD", 58.0),
+        ("Relative Entropy", 54.6), ("Random Cut Forest", 51.7), ("Windowed Gaussian", 39.6), ("Random", 11.0),
+    ];
+
+    public static Command Create(IAnsiConsole console)
+    {
+        var data = new Option<string>("--data") { Description = "The NAB data folder (one folder per category; any subset of files).", Required = true };
+        var labels = new Option<string>("--labels") { Description = "NAB's combined_windows.json (default: the one in --data)." };
+        var outDir = new Option<string>("--out") { Description = "Results folder: DETECTOR/<category>/DETECTOR_<file>.csv and summary.json.", DefaultValueFactory = _ => "nab-results" };
+        var name = new Option<string>("--detector-name") { Description = "Detector name in the results layout (no '_').", DefaultValueFactory = _ => "vaeAnomaly" };
+        var seed = new Option<int>("--seed") { Description = "Seed of every file's model.", DefaultValueFactory = _ => 0 };
+        var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs per file (early stopping on the last quarter of the probationary rows).", DefaultValueFactory = _ => 20 }.Positive();
+        var window = new Option<int>("--window") { Description = "Window length in rows.", DefaultValueFactory = _ => 32 }.Positive();
+        var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
+        var command = new Command("nab", "Run NAB as a streaming detector: train on each file's probationary rows, score every later row from the past only.")
+        {
+            data, labels, outDir, name, seed, epochs, window, force,
+        };
+
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
+        {
+            var destination = r.GetValue(outDir)!;
+            var root = r.GetValue(data)!;
+            var detector = r.GetValue(name)!;
+            _ = NabBenchmark.ResultsPath(detector, "check/name.csv");
+            StagedDirectory.EnsureWritable(destination, r.GetValue(force));
+            StagedDirectory.EnsureOutside(destination, root);
+            var labelWindows = NabBenchmark.ReadWindows(r.GetValue(labels) ?? Path.Combine(root, "combined_windows.json"));
+            var files = NabBenchmark.Files(root);
+            var unlabelled = files.Where(f => !labelWindows.ContainsKey(f)).ToArray();
+            if (unlabelled.Length > 0)
+            {
+                throw new ArgumentException($"The labels file has no entry for {unlabelled.Length} file(s), e.g. '{unlabelled[0]}'; expected NAB's combined_windows.json for this data folder.");
+            }
+
+            var options = new NabOptions(r.GetValue(window), r.GetValue(epochs), r.GetValue(seed));
+            var results = new List<NabFileResult>();
+            foreach (var key in files)
+            {
+                var result = NabBenchmark.RunFile(root, key, labelWindows[key], options, token);
+                results.Add(result);
+                var one = NabBenchmark.Summarise([result]);
+                console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{key}: {result.Series.Length} rows, probation {result.Probation}; windows found {one.WindowsFound}/{one.Windows}, flags {one.Points.TruePositives + one.Points.FalsePositives} ({result.Epochs} epochs, {result.Seconds:F1} s)"));
+            }
+
+            var summary = NabBenchmark.Summarise(results);
+            using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
+            {
+                foreach (var result in results)
+                {
+                    var path = staged.PathOf(NabBenchmark.ResultsPath(detector, result.Key));
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    NabBenchmark.WriteResults(result, path);
+                }
+
+                var json = new Dictionary<string, object>
+                {
+                    ["detector"] = detector,
+                    ["files"] = summary.Files,
+                    ["windows"] = summary.Windows,
+                    ["windows_found"] = summary.WindowsFound,
+                    ["window_recall"] = summary.WindowRecall,
+                    ["point_precision"] = summary.Points.Precision,
+                    ["point_recall"] = summary.Points.Recall,
+                    ["point_f1"] = summary.Points.F1,
+                    ["tp"] = summary.Points.TruePositives,
+                    ["fp"] = summary.Points.FalsePositives,
+                    ["tn"] = summary.Points.TrueNegatives,
+                    ["fn"] = summary.Points.FalseNegatives,
+                    ["seed"] = r.GetValue(seed),
+                    ["window"] = options.Window,
+                    ["epochs"] = options.Epochs,
+                    ["seconds"] = results.Sum(x => x.Seconds),
+                };
+                File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+                staged.Commit();
+            }
+
+            var table = new Table().Border(TableBorder.Rounded).Title($"NAB, {summary.Files} files, flags after the probationary periods");
+            table.AddColumn("windows found");
+            table.AddColumn(new TableColumn("window recall").RightAligned());
+            table.AddColumn(new TableColumn("point precision").RightAligned());
+            table.AddColumn(new TableColumn("point recall").RightAligned());
+            table.AddColumn(new TableColumn("point F1").RightAligned());
+            table.AddRow($"{summary.WindowsFound} / {summary.Windows}", F(summary.WindowRecall), F(summary.Points.Precision), F(summary.Points.Recall), F(summary.Points.F1));
+            console.Write(table);
+            console.WriteLine("Published NAB scores (standard profile), for scale: " + string.Join(", ", Published.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {p.Score:F1}"))) + ".");
+            console.MarkupLineInterpolated($"Wrote NAB's results layout to [bold]{Path.GetFullPath(Path.Combine(destination, detector))}[/]; NAB's scorer reads it to compute the NAB score.");
+            return 0;
+
+            static string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
+        }, ct));
+        return command;
+    }
+}

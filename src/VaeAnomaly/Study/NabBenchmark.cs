@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
+using VaeAnomaly.Evaluation;
+using VaeAnomaly.Scoring;
+
+namespace VaeAnomaly.Study;
+
+/// <summary>What <see cref="NabBenchmark.RunFile"/> trains and how it scores.</summary>
+/// <param name="Window">Window length in rows.</param>
+/// <param name="Epochs">Largest number of epochs per file.</param>
+/// <param name="Seed">Seed of every file's model.</param>
+/// <param name="ValidationFraction">Last part of the probationary rows held out for early stopping and thresholds.</param>
+public sealed record NabOptions(int Window = 32, int Epochs = 20, int Seed = 0, double ValidationFraction = 0.25);
+
+/// <summary>One NAB file scored in the benchmark's results layout.</summary>
+/// <param name="Key">The file as <c>combined_windows.json</c> names it: <c>category/file.csv</c>.</param>
+/// <param name="Series">The file's rows.</param>
+/// <param name="Scores">Per row, in [0, 1]: 0 in the probationary period, then the logistic of the window score minus its threshold.</param>
+/// <param name="Labels">Per row: inside a labelled anomaly window.</param>
+/// <param name="Probation">Rows of the probationary period.</param>
+/// <param name="Epochs">Epochs run.</param>
+/// <param name="Seconds">Time for the file, training included.</param>
+public sealed record NabFileResult(string Key, Series Series, float[] Scores, bool[] Labels, int Probation, int Epochs, double Seconds)
+{
+    /// <summary>A row is flagged when its score is above 0.5 (its window score above the threshold) after the probationary period.</summary>
+    public bool[] Flags() => [.. Scores.Select((s, t) => t >= Probation && s > 0.5f)];
+}
+
+/// <summary>
+/// NAB (the Numenta Anomaly Benchmark) run as a streaming detector: for each file a fresh GRU-VAE is trained
+/// on the probationary rows only (the first min(floor(0.15 n), 750)), and every later row is scored by the
+/// latest window ending at it, so no score uses a future row. Output follows NAB's results layout so its own
+/// scorer can read it.
+/// </summary>
+public static class NabBenchmark
+{
+    /// <summary>Rows of the probationary period of a file of <paramref name="rows"/> rows.</summary>
+    /// <param name="rows">Rows in the file.</param>
+    public static int Probation(int rows) => Math.Min((int)Math.Floor(0.15 * rows), 750);
+
+    /// <summary>The CSV files under <paramref name="root"/>'s category folders, as <c>category/file.csv</c>, in order.</summary>
+    /// <param name="root">The NAB data folder (one folder per category).</param>
+    public static IReadOnlyList<string> Files(string root)
+    {
+        if (!Directory.Exists(root))
+        {
+            throw new DataFormatException(root, null, null, "does not exist; expected the NAB data folder with one folder per category (realKnownCause, ...)");
+        }
+
+        var files = Directory.GetDirectories(root).OrderBy(d => d, StringComparer.Ordinal)
+            .SelectMany(d => Directory.GetFiles(d, "*.csv").OrderBy(f => f, StringComparer.Ordinal).Select(f => $"{Path.GetFileName(d)}/{Path.GetFileName(f)}"))
+            .ToArray();
+        return files.Length > 0 ? files : throw new DataFormatException(root, null, null, "holds no category folder with CSV files");
+    }
+
+    /// <summary>Reads <c>combined_windows.json</c>: file key to its labelled windows (first and last timestamp, both included).</summary>
+    /// <param name="path">The labels file.</param>
+    public static IReadOnlyDictionary<string, IReadOnlyList<(DateTime Start, DateTime End)>> ReadWindows(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new DataFormatException(path, null, null, "does not exist; expected NAB's combined_windows.json");
+        }
+
+        Dictionary<string, string[][]>? raw;
+        try
+        {
+            raw = JsonSerializer.Deserialize<Dictionary<string, string[][]>>(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new DataFormatException(path, e.LineNumber + 1, null, $"is not a JSON object of file names to lists of [start, end] timestamps: {e.Message}");
+        }
+
+        var result = new Dictionary<string, IReadOnlyList<(DateTime, DateTime)>>(StringComparer.Ordinal);
+        foreach (var (key, windows) in raw ?? [])
+        {
+            result[key] = windows.Select(w => w.Length == 2
+                ? (Time(w[0]), Time(w[1]))
+                : throw new DataFormatException(path, null, null, $"entry '{key}' has a window of {w.Length} timestamps; expected [start, end]")).ToArray();
+
+            DateTime Time(string text) => ParseTime(text)
+                ?? throw new DataFormatException(path, null, null, $"entry '{key}': '{text}' is not a timestamp like 2014-04-10 07:15:00.000000");
+        }
+
+        return result;
+    }
+
+    /// <summary>Parses NAB's timestamps (<c>yyyy-MM-dd HH:mm:ss</c>, optionally with fractional seconds); null when it is not one.</summary>
+    /// <param name="text">The text.</param>
+    public static DateTime? ParseTime(string text) =>
+        DateTime.TryParseExact(text.Trim(), ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.ffffff", "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ss"],
+            CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t : null;
+
+    /// <summary>Per row of <paramref name="series"/>: whether its timestamp lies inside one of <paramref name="windows"/>.</summary>
+    /// <param name="path">The file, for errors.</param>
+    /// <param name="series">The file's rows.</param>
+    /// <param name="windows">Its labelled windows.</param>
+    public static bool[] Labels(string path, Series series, IReadOnlyList<(DateTime Start, DateTime End)> windows)
+    {
+        var labels = new bool[series.Length];
+        for (var t = 0; t < series.Length; t++)
+        {
+            var time = ParseTime(series.Timestamps[t])
+                ?? throw new DataFormatException(path, t + 2, "timestamp", $"'{series.Timestamps[t]}' is not a timestamp like 2014-04-10 07:15:00");
+            labels[t] = windows.Any(w => time >= w.Start && time <= w.End);
+        }
+
+        return labels;
+    }
+
+    /// <summary>Trains on one file's probationary rows and scores every row.</summary>
+    /// <param name="root">The NAB data folder.</param>
+    /// <param name="key">The file as <c>category/file.csv</c>.</param>
+    /// <param name="windows">The file's labelled windows.</param>
+    /// <param name="options">Model and training settings.</param>
+    /// <param name="ct">Stops training between batches.</param>
+    public static NabFileResult RunFile(string root, string key, IReadOnlyList<(DateTime Start, DateTime End)> windows, NabOptions options, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var path = Path.Combine(root, key);
+        var series = SeriesCsvReader.Read(path, timeColumn: "timestamp", columns: ["value"], delimiter: ",");
+        var labels = Labels(path, series, windows);
+        var probation = Probation(series.Length);
+        var validationRows = (int)Math.Round(probation * options.ValidationFraction);
+        if (probation - validationRows < options.Window || validationRows < 2)
+        {
+            throw new DataFormatException(path, null, null,
+                $"has {series.Length} rows, a probationary period of {probation}; a window of {options.Window} rows needs at least {(int)Math.Ceiling((options.Window + 2) / (1 - options.ValidationFraction) / 0.15)} rows");
+        }
+
+        var configuration = GruVaeConfiguration.Default;
+        using var detector = new GruVaeDetector(
+            configuration.Model with { Window = options.Window, Seed = options.Seed },
+            configuration.Training with { Epochs = options.Epochs, Seed = options.Seed, WindowStride = 1 },
+            configuration.Scoring with { WindowStride = 1 });
+        var fit = series.Slice(0, probation - validationRows).AsSequenceSet("train");
+        var validation = series.Slice(probation - validationRows, validationRows).AsSequenceSet("validation");
+        detector.Fit(fit, validation, ct: ct);
+        var points = detector.ScorePoints(series.AsSequenceSet(), PointScoreMode.Last, ScoreKind.Combined);
+        var scores = new float[series.Length];
+        for (var t = probation; t < series.Length; t++)
+        {
+            scores[t] = (float)(1 / (1 + Math.Exp(-(points.Scores[t] - points.Threshold))));
+        }
+
+        return new NabFileResult(key, series, scores, labels, probation, detector.History.Count, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Writes one file in NAB's results layout: <c>timestamp,value,anomaly_score,label</c>, one row per data row, in order.</summary>
+    /// <param name="result">The scored file.</param>
+    /// <param name="path">Destination (<c>DIR/detector/category/detector_file.csv</c>).</param>
+    public static void WriteResults(NabFileResult result, string path)
+    {
+        using var writer = new StreamWriter(path);
+        writer.WriteLine("timestamp,value,anomaly_score,label");
+        for (var t = 0; t < result.Series.Length; t++)
+        {
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{result.Series.Timestamps[t]},{result.Series.Values[t]:R},{result.Scores[t]:R},{(result.Labels[t] ? 1 : 0)}"));
+        }
+    }
+
+    /// <summary>Where NAB's scorer expects a file's results: <c>detector/category/detector_file.csv</c>.</summary>
+    /// <param name="detector">Detector name (no <c>_</c>).</param>
+    /// <param name="key">The file as <c>category/file.csv</c>.</param>
+    public static string ResultsPath(string detector, string key)
+    {
+        if (string.IsNullOrWhiteSpace(detector) || detector.Contains('_') || detector.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+        {
+            throw new ArgumentException($"Detector name '{detector}' cannot be used: NAB splits result file names at '_', so the name must be non-empty and contain no '_' or path characters.", nameof(detector));
+        }
+
+        var category = Path.GetDirectoryName(key)!;
+        return Path.Combine(detector, category, $"{detector}_{Path.GetFileName(key)}");
+    }
+
+    /// <summary>Window recall and point counts of the flags after the probationary periods.</summary>
+    /// <param name="results">Scored files.</param>
+    public static NabSummary Summarise(IReadOnlyList<NabFileResult> results)
+    {
+        int windows = 0, found = 0;
+        int tp = 0, fp = 0, tn = 0, fn = 0;
+        foreach (var result in results)
+        {
+            var flags = result.Flags();
+            for (var t = 0; t < result.Labels.Length;)
+            {
+                if (!result.Labels[t])
+                {
+                    t++;
+                    continue;
+                }
+
+                var end = t;
+                while (end < result.Labels.Length && result.Labels[end])
+                {
+                    end++;
+                }
+
+                windows++;
+                found += Enumerable.Range(t, end - t).Any(i => flags[i]) ? 1 : 0;
+                t = end;
+            }
+
+            for (var t = result.Probation; t < result.Labels.Length; t++)
+            {
+                (tp, fp, tn, fn) = (result.Labels[t], flags[t]) switch
+                {
+                    (true, true) => (tp + 1, fp, tn, fn),
+                    (false, true) => (tp, fp + 1, tn, fn),
+                    (false, false) => (tp, fp, tn + 1, fn),
+                    (true, false) => (tp, fp, tn, fn + 1),
+                };
+            }
+        }
+
+        return new NabSummary(results.Count, windows, found, new ConfusionCounts(tp, fp, tn, fn));
+    }
+}
+
+/// <summary>What the flags of a NAB run found.</summary>
+/// <param name="Files">Files scored.</param>
+/// <param name="Windows">Labelled anomaly windows.</param>
+/// <param name="WindowsFound">Windows with at least one flagged row.</param>
+/// <param name="Points">Row counts after the probationary periods.</param>
+public sealed record NabSummary(int Files, int Windows, int WindowsFound, ConfusionCounts Points)
+{
+    /// <summary>Fraction of labelled windows with at least one flag.</summary>
+    public double WindowRecall => Windows == 0 ? double.NaN : (double)WindowsFound / Windows;
+}

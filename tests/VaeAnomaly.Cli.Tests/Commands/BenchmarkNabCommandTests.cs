@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace VaeAnomaly.Cli.Tests.Commands;
+
+/// <summary><c>benchmark nab</c> on a small folder in NAB's layout.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class BenchmarkNabCommandTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    /// <summary>A daily-like sine at 5-minute steps, 500 rows; rows 400-419 jump by 5.</summary>
+    private void WriteFile(string category, string name)
+    {
+        var start = new DateTime(2014, 4, 1, 0, 0, 0, DateTimeKind.Unspecified);
+        var lines = new List<string> { "timestamp,value" };
+        for (var t = 0; t < 500; t++)
+        {
+            var value = Math.Sin(t / 8.0) + (t is >= 400 and < 420 ? 5.0 : 0.0);
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{start.AddMinutes(5 * t):yyyy-MM-dd HH:mm:ss},{value:F4}"));
+        }
+
+        Directory.CreateDirectory(dir.File(Path.Combine("nab", category)));
+        File.WriteAllText(dir.File(Path.Combine("nab", category, name)), string.Join("\n", lines)); // NAB's files end without a newline
+    }
+
+    [Fact]
+    public async Task BenchmarkNab_SmallFolder_WritesOneResultRowPerDataRowInNabsLayout()
+    {
+        // Given: rows 400-419 lie in the labelled window (both ends included).
+        WriteFile("realTest", "one.csv");
+        File.WriteAllText(dir.File("nab/combined_windows.json"),
+            """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--epochs", "1", "--window", "16", "--out", dir.File("out"));
+        var (badExit, badText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--detector-name", "vae_anomaly", "--out", dir.File("bad"));
+
+        // Then
+        Assert.True(exit == 0, text);
+        var rows = File.ReadAllLines(dir.File("out/vaeAnomaly/realTest/vaeAnomaly_one.csv"));
+        Assert.Equal("timestamp,value,anomaly_score,label", rows[0]);
+        Assert.Equal(500, rows.Length - 1);
+        var data = File.ReadAllLines(dir.File("nab/realTest/one.csv"));
+        var cells = rows.Skip(1).Select(r => r.Split(',')).ToArray();
+        Assert.Equal(data.Skip(1).Select(l => l.Split(',')[0]), cells.Select(c => c[0]));
+        Assert.Equal(data.Skip(1).Select(l => double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture)), cells.Select(c => double.Parse(c[1], CultureInfo.InvariantCulture)), (a, b) => Math.Abs(a - b) < 1e-4);
+        var scores = cells.Select(c => double.Parse(c[2], CultureInfo.InvariantCulture)).ToArray();
+        Assert.All(scores.Take(75), s => Assert.Equal(0.0, s)); // probation: floor(0.15 x 500) rows
+        Assert.All(scores, s => Assert.InRange(s, 0.0, 1.0));
+        Assert.Equal(20, cells.Count(c => c[3] == "1"));
+        Assert.Equal("1", cells[400][3]);
+        Assert.Equal("1", cells[419][3]);
+        Assert.True(scores[405] > scores.Skip(75).Take(300).Max(), "the jump scores above every earlier normal row");
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
+        Assert.Equal(1, summary.RootElement.GetProperty("windows").GetInt32());
+        Assert.Contains("Numenta HTM", text);
+        Assert.NotEqual(0, badExit);
+        Assert.Contains("'_'", badText);
+        Assert.False(Directory.Exists(dir.File("bad")));
+    }
+}
