@@ -25,7 +25,9 @@ public static class VaeAnomalyCli
         benchmark.Subcommands.Add(BenchmarkKddCommand.Create(console));
         benchmark.Subcommands.Add(BenchmarkSkabCommand.Create(console));
         benchmark.Subcommands.Add(BenchmarkNabCommand.Create(console));
+        benchmark.Subcommands.Add(BenchmarkNabScoreCommand.Create(console));
         root.Subcommands.Add(benchmark);
+        root.Subcommands.Add(BenchCommand.Create(console));
         return root;
     }
 }

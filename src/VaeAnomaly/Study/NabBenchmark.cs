@@ -18,7 +18,7 @@ public sealed record NabOptions(int Window = 32, int Epochs = 20, int Seed = 0, 
 /// <summary>One NAB file scored in the benchmark's results layout.</summary>
 /// <param name="Key">The file as <c>combined_windows.json</c> names it: <c>category/file.csv</c>.</param>
 /// <param name="Series">The file's rows.</param>
-/// <param name="Scores">Per row, in [0, 1]: 0 in the probationary period, then the logistic of the window score minus its threshold.</param>
+/// <param name="Scores">Per row, in [0, 1]: 0 in the probationary period, then <see cref="NabBenchmark.AnomalyScore"/> of the window score minus its threshold.</param>
 /// <param name="Labels">Per row: inside a labelled anomaly window.</param>
 /// <param name="Probation">Rows of the probationary period.</param>
 /// <param name="Epochs">Epochs run.</param>
@@ -144,11 +144,19 @@ public static class NabBenchmark
         var scores = new float[series.Length];
         for (var t = probation; t < series.Length; t++)
         {
-            scores[t] = (float)(1 / (1 + Math.Exp(-(points.Scores[t] - points.Threshold))));
+            scores[t] = (float)AnomalyScore(points.Scores[t] - (double)points.Threshold);
         }
 
         return new NabFileResult(key, series, scores, labels, probation, detector.History.Count, clock.Elapsed.TotalSeconds);
     }
+
+    /// <summary>
+    /// Maps a window score's distance above its threshold into [0, 1] for NAB: 0.5 + 0.5 d / (1 + |d|). Monotone,
+    /// 0.5 at the threshold, and unlike a logistic it does not round to exactly 1 in single precision until d is
+    /// in the millions, so NAB's threshold sweep can still tell the strongest rows apart.
+    /// </summary>
+    /// <param name="distance">Score minus threshold.</param>
+    public static double AnomalyScore(double distance) => 0.5 + (0.5 * distance / (1 + Math.Abs(distance)));
 
     /// <summary>Writes one file in NAB's results layout: <c>timestamp,value,anomaly_score,label</c>, one row per data row, in order.</summary>
     /// <param name="result">The scored file.</param>
@@ -176,6 +184,79 @@ public static class NabBenchmark
 
         var category = Path.GetDirectoryName(key)!;
         return Path.Combine(detector, category, $"{detector}_{Path.GetFileName(key)}");
+    }
+
+    /// <summary>
+    /// Reads a results folder in NAB's layout (<c>DETECTOR/category/DETECTOR_file.csv</c> with
+    /// <c>timestamp,value,anomaly_score,label</c>), written by this tool or any other detector, as scorer input:
+    /// windows from the <c>label</c> column, the probationary period from the row count.
+    /// </summary>
+    /// <param name="detectorFolder">The <c>DETECTOR</c> folder.</param>
+    public static IReadOnlyList<(string Key, NabScoringInput Input)> ReadResults(string detectorFolder)
+    {
+        if (!Directory.Exists(detectorFolder))
+        {
+            throw new DataFormatException(detectorFolder, null, null, "does not exist; expected a detector's folder of NAB results (category folders of DETECTOR_file.csv)");
+        }
+
+        var detector = Path.GetFileName(Path.TrimEndingDirectorySeparator(detectorFolder));
+        var files = Directory.GetDirectories(detectorFolder).OrderBy(d => d, StringComparer.Ordinal)
+            .SelectMany(d => Directory.GetFiles(d, $"{detector}_*.csv").OrderBy(f => f, StringComparer.Ordinal)).ToArray();
+        if (files.Length == 0)
+        {
+            throw new DataFormatException(detectorFolder, null, null, $"holds no category folder with {detector}_*.csv files");
+        }
+
+        var result = new List<(string, NabScoringInput)>();
+        foreach (var file in files)
+        {
+            var lines = File.ReadAllLines(file);
+            if (lines.Length < 2 || lines[0].Trim() != "timestamp,value,anomaly_score,label")
+            {
+                throw new DataFormatException(file, 1, null, "expected the header timestamp,value,anomaly_score,label and at least one row");
+            }
+
+            var scores = new float[lines.Length - 1];
+            var labels = new bool[lines.Length - 1];
+            for (var i = 1; i < lines.Length; i++)
+            {
+                var cells = lines[i].Split(',');
+                if (cells.Length != 4 || !float.TryParse(cells[2], NumberStyles.Float, CultureInfo.InvariantCulture, out scores[i - 1]) || cells[3].Trim() is not ("0" or "1"))
+                {
+                    throw new DataFormatException(file, i + 1, null, $"'{lines[i]}' is not timestamp,value,anomaly_score,label with a number score and a 0/1 label");
+                }
+
+                labels[i - 1] = cells[3].Trim() == "1";
+            }
+
+            var key = $"{Path.GetFileName(Path.GetDirectoryName(file))}/{Path.GetFileName(file)[(detector.Length + 1)..]}";
+            var series = new Series([.. Enumerable.Repeat("", scores.Length)], ["value"], new float[scores.Length], null);
+            result.Add((key, ScoringInput(new NabFileResult(key, series, scores, labels, Probation(scores.Length), 0, 0))));
+        }
+
+        return result;
+    }
+
+    /// <summary>The file as <see cref="NabScorer"/> reads it: scores, windows as row ranges, probationary rows.</summary>
+    /// <param name="result">A scored file.</param>
+    public static NabScoringInput ScoringInput(NabFileResult result)
+    {
+        var windows = new List<(int, int)>();
+        for (var t = 0; t < result.Labels.Length; t++)
+        {
+            if (result.Labels[t] && (t == 0 || !result.Labels[t - 1]))
+            {
+                var last = t;
+                while (last + 1 < result.Labels.Length && result.Labels[last + 1])
+                {
+                    last++;
+                }
+
+                windows.Add((t, last));
+            }
+        }
+
+        return new NabScoringInput(result.Scores, windows, result.Probation);
     }
 
     /// <summary>Window recall and point counts of the flags after the probationary periods.</summary>

@@ -57,6 +57,15 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
         Assert.Equal(1, summary.RootElement.GetProperty("windows").GetInt32());
         Assert.Contains("Numenta HTM", text);
+        Assert.Contains("NAB score", text);
+        var standard = summary.RootElement.GetProperty("nab_scores").GetProperty("standard").GetProperty("score").GetDouble();
+        Assert.InRange(standard, -1000, 100);
+
+        // The written folder scores the same through nab-score, as any detector's results would.
+        var (scoreExit, scoreText) = await CliRunner.RunAsync("benchmark", "nab-score", "--results", dir.File("out/vaeAnomaly"));
+        Assert.True(scoreExit == 0, scoreText);
+        Assert.Contains(standard.ToString("F1", CultureInfo.InvariantCulture), scoreText);
+        Assert.Contains("reward_low_FN_rate", scoreText);
         Assert.NotEqual(0, badExit);
         Assert.Contains("'_'", badText);
         Assert.False(Directory.Exists(dir.File("bad")));
