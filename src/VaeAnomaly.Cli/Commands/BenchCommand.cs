@@ -1,0 +1,220 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Spectre.Console;
+using VaeAnomaly.Detectors;
+using VaeAnomaly.IO;
+using VaeAnomaly.Models;
+using VaeAnomaly.Performance;
+using VaeAnomaly.Scoring;
+using VaeAnomaly.Training;
+
+namespace VaeAnomaly.Cli.Commands;
+
+/// <summary><c>vae-anomaly bench</c>: whole-pipeline speed figures, side by side in one run, written to bench.json.</summary>
+internal static class BenchCommand
+{
+    private const int Channels = 8;
+
+    public static Command Create(IAnsiConsole console)
+    {
+        var quick = new Option<bool>("--quick") { Description = "Fewer repeats and sizes (batch 64 and 256 at length 100, a 100,000-step series): a couple of minutes." };
+        var outDir = new Option<string>("--out") { Description = "Folder for bench.json.", Required = true };
+        var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
+        var command = new Command("bench", "Measure GRU-VAE training and scoring throughput (baseline and optimised paths), variable-length cost, long-series streaming, and the machine's sgemm rate.")
+        {
+            quick, outDir, force,
+        };
+
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
+        {
+            var destination = r.GetValue(outDir)!;
+            StagedDirectory.EnsureWritable(destination, r.GetValue(force));
+            var isQuick = r.GetValue(quick);
+            var repeats = isQuick ? 3 : 5;
+            var options = new GruVaeOptions { Channels = Channels };
+            console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, libtorch intra-op threads {TorchSharp.torch.get_num_threads()}; median of {repeats} repeats.");
+
+            var sgemm = ThroughputProbe.SgemmGflops(repeats);
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sgemm 1024^3 float32: {sgemm:F1} GFLOP/s"));
+
+            var rows = new List<Dictionary<string, object>>();
+            var table = new Table().Border(TableBorder.Rounded).Title($"GRU-VAE throughput, {Channels} channels (fraction of the sgemm rate in brackets)");
+            foreach (var column in new[] { "batch", "length", "path", "train seq/s", "score seq/s" })
+            {
+                table.AddColumn(new TableColumn(column).RightAligned());
+            }
+
+            var sizes = isQuick
+                ? [(64, 100), (256, 100)]
+                : new[] { 64, 256, 1024 }.SelectMany(b => new[] { 50, 100, 200 }.Select(l => (b, l))).ToArray();
+            foreach (var (batch, length) in sizes)
+            {
+                // Baseline and optimised alternate repeat by repeat, so a slow spell of a shared machine hits both.
+                var measured = new Dictionary<ComputePath, (List<double> Train, List<double> Score)>
+                {
+                    [ComputePath.Baseline] = ([], []),
+                    [ComputePath.Optimised] = ([], []),
+                };
+                for (var repeat = 0; repeat < repeats; repeat++)
+                {
+                    foreach (var path in measured.Keys)
+                    {
+                        token.ThrowIfCancellationRequested();
+                        measured[path].Train.Add(ThroughputProbe.TrainSequencesPerSecond(options, batch, length, path, 1));
+                        measured[path].Score.Add(ThroughputProbe.ScoreSequencesPerSecond(options, batch, length, path, 1));
+                    }
+                }
+
+                foreach (var path in measured.Keys)
+                {
+                    var train = Median(measured[path].Train);
+                    var score = Median(measured[path].Score);
+                    var trainFraction = train * GruVaeCost.TrainingFlops(options, length) / 1e9 / sgemm;
+                    var scoreFraction = score * GruVaeCost.ForwardFlops(options, length) / 1e9 / sgemm;
+                    rows.Add(new()
+                    {
+                        ["batch"] = batch,
+                        ["length"] = length,
+                        ["channels"] = Channels,
+                        ["path"] = path == ComputePath.Baseline ? "baseline" : "optimised",
+                        ["train_seq_per_s"] = Math.Round(train, 1),
+                        ["score_seq_per_s"] = Math.Round(score, 1),
+                        ["train_fraction_of_sgemm"] = Math.Round(trainFraction, 4),
+                        ["score_fraction_of_sgemm"] = Math.Round(scoreFraction, 4),
+                    });
+                    table.AddRow($"{batch}", $"{length}", path.ToString().ToLowerInvariant(),
+                        string.Create(CultureInfo.InvariantCulture, $"{train:F0} ({trainFraction:P1})"), string.Create(CultureInfo.InvariantCulture, $"{score:F0} ({scoreFraction:P1})"));
+                }
+            }
+
+            console.Write(table);
+            var ratios = rows.GroupBy(x => ((int)x["batch"], (int)x["length"])).Select(g => new Dictionary<string, object>
+            {
+                ["batch"] = g.Key.Item1,
+                ["length"] = g.Key.Item2,
+                ["train_speedup"] = Math.Round((double)g.Last()["train_seq_per_s"] / (double)g.First()["train_seq_per_s"], 3),
+                ["score_speedup"] = Math.Round((double)g.Last()["score_seq_per_s"] / (double)g.First()["score_seq_per_s"], 3),
+            }).ToArray();
+            foreach (var ratio in ratios)
+            {
+                console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"batch {ratio["batch"]}, length {ratio["length"]}: optimised/baseline train x{ratio["train_speedup"]:F2}, score x{ratio["score_speedup"]:F2}"));
+            }
+
+            // Variable length: per real step, 50-200 steps against a fixed 100, both length-bucketed, batch 64.
+            var count = isQuick ? 512 : 2048;
+            var rng = new Random(5);
+            var fixedSet = ThroughputProbe.RandomSet(Enumerable.Repeat(100, count).ToArray(), Channels, 6);
+            var variableSet = ThroughputProbe.RandomSet([.. Enumerable.Range(0, count).Select(_ => rng.Next(50, 201))], Channels, 7);
+            using var scorer = Seeding.Build(1, () => new GruVae(options));
+            var scoreFixed = ThroughputProbe.ScoreStepsPerSecond(scorer, fixedSet, 64, repeats);
+            var scoreVariable = ThroughputProbe.ScoreStepsPerSecond(scorer, variableSet, 64, repeats);
+            var trainFixed = ThroughputProbe.TrainStepsPerSecond(options, fixedSet, 64, Math.Min(3, repeats));
+            var trainVariable = ThroughputProbe.TrainStepsPerSecond(options, variableSet, 64, Math.Min(3, repeats));
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Variable length 50-200 vs fixed 100 (real steps/s, batch 64): scoring {scoreVariable:F0} vs {scoreFixed:F0} ({scoreVariable / scoreFixed:P0}), training {trainVariable:F0} vs {trainFixed:F0} ({trainVariable / trainFixed:P0})."));
+
+            // A long series scored point by point through windows of 100, stride 1, streamed.
+            var streaming = new List<Dictionary<string, object>>();
+            foreach (var steps in isQuick ? new[] { 100_000 } : [100_000, 1_000_000])
+            {
+                token.ThrowIfCancellationRequested();
+                streaming.Add(StreamSeries(steps, console));
+            }
+
+            var report = new Dictionary<string, object>
+            {
+                ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                ["machine"] = new Dictionary<string, object> { ["cores"] = Environment.ProcessorCount, ["os"] = RuntimeInformation.OSDescription, ["libtorch_threads"] = TorchSharp.torch.get_num_threads() },
+                ["quick"] = isQuick,
+                ["repeats"] = repeats,
+                ["sgemm_gflops"] = Math.Round(sgemm, 1),
+                ["throughput"] = rows,
+                ["speedups"] = ratios,
+                ["variable_length"] = new Dictionary<string, object>
+                {
+                    ["sequences"] = count,
+                    ["score_steps_per_s_fixed_100"] = Math.Round(scoreFixed),
+                    ["score_steps_per_s_variable_50_200"] = Math.Round(scoreVariable),
+                    ["score_ratio"] = Math.Round(scoreVariable / scoreFixed, 3),
+                    ["train_steps_per_s_fixed_100"] = Math.Round(trainFixed),
+                    ["train_steps_per_s_variable_50_200"] = Math.Round(trainVariable),
+                    ["train_ratio"] = Math.Round(trainVariable / trainFixed, 3),
+                },
+                ["streaming"] = streaming,
+            };
+            using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
+            {
+                File.WriteAllText(staged.PathOf("bench.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+                staged.Commit();
+            }
+
+            console.MarkupLineInterpolated($"Wrote [bold]{Path.GetFullPath(Path.Combine(destination, "bench.json"))}[/].");
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
+    /// <summary>Scores every point of a random-walk series of <paramref name="steps"/> steps with a small trained detector; reports time and peak memory.</summary>
+    private static Dictionary<string, object> StreamSeries(int steps, IAnsiConsole console)
+    {
+        var rng = new Random(11);
+        var values = new float[steps * Channels];
+        for (var i = Channels; i < values.Length; i++)
+        {
+            values[i] = values[i - Channels] * 0.99f + (float)((rng.NextDouble() * 2) - 1);
+        }
+
+        var names = Enumerable.Range(0, Channels).Select(c => $"c{c}").ToArray();
+        var series = new Data.SequenceSet(names, [new Data.Sequence("series", values)]);
+        var train = new Data.SequenceSet(names, [new Data.Sequence("train", values.AsSpan(0, 2000 * Channels).ToArray())]);
+        var validation = new Data.SequenceSet(names, [new Data.Sequence("validation", values.AsSpan(2000 * Channels, 500 * Channels).ToArray())]);
+        using var detector = new GruVaeDetector(new GruVaeOptions { Window = 100 }, new TrainerOptions { Epochs = 1, WindowStride = 50 }, new ScoringOptions { WindowStride = 1 });
+        detector.Fit(train, validation);
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var before = process.WorkingSet64;
+        var peak = before;
+        using var done = new CancellationTokenSource();
+        var sampler = Task.Run(() =>
+        {
+            using var self = Process.GetCurrentProcess();
+            while (!done.IsCancellationRequested)
+            {
+                self.Refresh();
+                peak = Math.Max(peak, self.WorkingSet64);
+                Thread.Sleep(20);
+            }
+        });
+        var clock = Stopwatch.StartNew();
+        var points = detector.ScorePoints(series, PointScoreMode.Last, ScoreKind.Reconstruction);
+        var seconds = clock.Elapsed.TotalSeconds;
+        done.Cancel();
+        sampler.Wait();
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Series of {steps:N0} steps x {Channels} channels ({values.Length * 4 / 1e6:F0} MB of values), windows of 100, stride 1: {points.Windows:N0} windows in {seconds:F1} s ({points.Windows / seconds:F0} windows/s); working set {before / 1e6:F0} MB before, at most {peak / 1e6:F0} MB while scoring (+{(peak - before) / 1e6:F0} MB)."));
+        return new Dictionary<string, object>
+        {
+            ["steps"] = steps,
+            ["channels"] = Channels,
+            ["window"] = 100,
+            ["stride"] = 1,
+            ["windows"] = points.Windows,
+            ["seconds"] = Math.Round(seconds, 2),
+            ["windows_per_s"] = Math.Round(points.Windows / seconds),
+            ["series_values_mb"] = Math.Round(values.Length * 4 / 1e6),
+            ["working_set_before_mb"] = Math.Round(before / 1e6),
+            ["peak_working_set_mb"] = Math.Round(peak / 1e6),
+            ["peak_increase_mb"] = Math.Round((peak - before) / 1e6),
+        };
+    }
+}

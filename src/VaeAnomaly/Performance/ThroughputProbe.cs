@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using VaeAnomaly.Data;
+using VaeAnomaly.Models;
+using VaeAnomaly.Training;
+using static TorchSharp.torch;
+
+namespace VaeAnomaly.Performance;
+
+/// <summary>Which implementation a throughput figure measures.</summary>
+public enum ComputePath
+{
+    /// <summary>The straightforward TorchSharp model: one forward (and backward) call per batch on the calling thread.</summary>
+    Baseline,
+
+    /// <summary><see cref="ParallelInference"/> for scoring, <see cref="ParallelTraining"/> for training.</summary>
+    Optimised,
+}
+
+/// <summary>
+/// Throughput measurements of the GRU-VAE's training step (forward, backward, Adam) and scoring pass
+/// (posterior-mean forward without autograd), and libtorch's matrix-multiply rate, for the <c>bench</c>
+/// command and the benchmarks project. Each figure is the median of timed repeats after a warm-up.
+/// </summary>
+public static class ThroughputProbe
+{
+    /// <summary>GFLOP/s of a 1024^3 float32 matrix product (median of <paramref name="repeats"/> measurements of 10 products).</summary>
+    /// <param name="repeats">Timed repeats.</param>
+    public static double SgemmGflops(int repeats)
+    {
+        using var scope = NewDisposeScope();
+        var a = randn(1024, 1024);
+        var b = randn(1024, 1024);
+        a.matmul(b).Dispose();
+        return Median(repeats, () =>
+        {
+            var clock = Stopwatch.StartNew();
+            const int n = 10;
+            for (var i = 0; i < n; i++)
+            {
+                a.matmul(b).Dispose();
+            }
+
+            return n * 2.0 * 1024 * 1024 * 1024 / clock.Elapsed.TotalSeconds / 1e9;
+        });
+    }
+
+    /// <summary>Random sequences in [-1, 1] with the given lengths.</summary>
+    /// <param name="lengths">One length per sequence.</param>
+    /// <param name="channels">Channels.</param>
+    /// <param name="seed">Seed.</param>
+    public static SequenceSet RandomSet(IReadOnlyList<int> lengths, int channels, int seed)
+    {
+        var rng = new Random(seed);
+        var sequences = lengths.Select((length, i) => new Sequence($"{i}", [.. Enumerable.Range(0, length * channels).Select(_ => (float)((rng.NextDouble() * 2) - 1))]));
+        return new SequenceSet([.. Enumerable.Range(0, channels).Select(c => $"c{c}")], [.. sequences]);
+    }
+
+    /// <summary>Training sequences per second at one batch size and length.</summary>
+    /// <param name="options">Model options (channels included).</param>
+    /// <param name="batch">Sequences per step.</param>
+    /// <param name="length">Steps per sequence.</param>
+    /// <param name="path">Baseline or optimised.</param>
+    /// <param name="repeats">Timed repeats.</param>
+    /// <param name="sequencesPerRepeat">Roughly how many sequences each timed repeat trains on.</param>
+    public static double TrainSequencesPerSecond(GruVaeOptions options, int batch, int length, ComputePath path, int repeats, int sequencesPerRepeat = 1024)
+    {
+        var set = RandomSet(Enumerable.Repeat(length, batch).ToArray(), options.Channels, 2);
+        using var x = PaddedBatch.Create(set, [.. Enumerable.Range(0, batch)]);
+        var steps = Math.Max(2, sequencesPerRepeat / batch);
+        using var model = Seeding.Build(1, () => new GruVae(options));
+        using var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
+        using var parallel = path == ComputePath.Optimised ? new ParallelTraining(model, options, optimizer, Environment.ProcessorCount) : null;
+        void Step()
+        {
+            if (parallel is not null)
+            {
+                parallel.Step(x.X, x.LastStep, x.Mask);
+                return;
+            }
+
+            using var scope = NewDisposeScope();
+            model.train();
+            optimizer.zero_grad();
+            var (loss, _, _) = VaeLoss.Compute(model.call(x.X, x.LastStep), x.X, x.Mask, options.Beta);
+            loss.backward();
+            nn.utils.clip_grad_norm_(model.parameters(), 5.0);
+            optimizer.step();
+        }
+
+        Step();
+        Step();
+        return Median(repeats, () =>
+        {
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < steps; i++)
+            {
+                Step();
+            }
+
+            return steps * batch / clock.Elapsed.TotalSeconds;
+        });
+    }
+
+    /// <summary>Scoring sequences per second (posterior-mean reconstruction and its error) at one batch size and length.</summary>
+    /// <param name="options">Model options (channels included).</param>
+    /// <param name="batch">Sequences per batch.</param>
+    /// <param name="length">Steps per sequence.</param>
+    /// <param name="path">Baseline or optimised.</param>
+    /// <param name="repeats">Timed repeats.</param>
+    /// <param name="sequencesPerRepeat">Roughly how many sequences each timed repeat scores.</param>
+    public static double ScoreSequencesPerSecond(GruVaeOptions options, int batch, int length, ComputePath path, int repeats, int sequencesPerRepeat = 4096)
+    {
+        var set = RandomSet(Enumerable.Repeat(length, batch).ToArray(), options.Channels, 3);
+        using var x = PaddedBatch.Create(set, [.. Enumerable.Range(0, batch)]);
+        var steps = Math.Max(2, sequencesPerRepeat / batch);
+        using var model = Seeding.Build(1, () => new GruVae(options));
+        model.eval();
+        var workers = path == ComputePath.Optimised ? Environment.ProcessorCount : 1;
+        void Forward()
+        {
+            using var scope = NewDisposeScope();
+            var output = ParallelInference.Forward(model, x.X, x.LastStep, workers);
+            using var noGrad = no_grad();
+            VaeLoss.SquaredErrorSum(output.Reconstruction, x.X, x.Mask).data<float>().ToArray();
+        }
+
+        Forward();
+        Forward();
+        return Median(repeats, () =>
+        {
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < steps; i++)
+            {
+                Forward();
+            }
+
+            return steps * batch / clock.Elapsed.TotalSeconds;
+        });
+    }
+
+    /// <summary>Real time steps per second when scoring <paramref name="set"/> through <see cref="Scoring.GruVaeScorer"/> (length-bucketed batches).</summary>
+    /// <param name="model">A model.</param>
+    /// <param name="set">Sequences, fixed or variable length.</param>
+    /// <param name="batch">Sequences per batch.</param>
+    /// <param name="repeats">Timed repeats.</param>
+    public static double ScoreStepsPerSecond(GruVae model, SequenceSet set, int batch, int repeats)
+    {
+        Scoring.GruVaeScorer.Score(model, set, batchSize: batch);
+        return Median(repeats, () =>
+        {
+            var clock = Stopwatch.StartNew();
+            Scoring.GruVaeScorer.Score(model, set, batchSize: batch);
+            return set.TotalSteps / clock.Elapsed.TotalSeconds;
+        });
+    }
+
+    /// <summary>Real time steps per second of one training epoch over <paramref name="set"/> (length-bucketed batches).</summary>
+    /// <param name="options">Model options.</param>
+    /// <param name="set">Sequences, fixed or variable length.</param>
+    /// <param name="batch">Sequences per batch.</param>
+    /// <param name="repeats">Timed repeats.</param>
+    public static double TrainStepsPerSecond(GruVaeOptions options, SequenceSet set, int batch, int repeats)
+    {
+        using var model = Seeding.Build(1, () => new GruVae(options));
+        using var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
+        var batches = LengthBatcher.Batches(set, batch).ToArray();
+        void Epoch()
+        {
+            model.train();
+            foreach (var indices in batches)
+            {
+                using var scope = NewDisposeScope();
+                var x = PaddedBatch.Create(set, indices);
+                optimizer.zero_grad();
+                var (loss, _, _) = VaeLoss.Compute(model.call(x.X, x.LastStep), x.X, x.Mask, options.Beta);
+                loss.backward();
+                optimizer.step();
+            }
+        }
+
+        Epoch();
+        return Median(repeats, () =>
+        {
+            var clock = Stopwatch.StartNew();
+            Epoch();
+            return set.TotalSteps / clock.Elapsed.TotalSeconds;
+        });
+    }
+
+    private static double Median(int repeats, Func<double> measure)
+    {
+        var values = Enumerable.Range(0, Math.Max(1, repeats)).Select(_ => measure()).Order().ToArray();
+        return values[values.Length / 2];
+    }
+}
