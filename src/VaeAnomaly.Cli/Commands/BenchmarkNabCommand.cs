@@ -28,9 +28,15 @@ internal static class BenchmarkNabCommand
         var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs per file (early stopping on the last quarter of the probationary rows).", DefaultValueFactory = _ => 20 }.Positive();
         var window = new Option<int>("--window") { Description = "Window length in rows.", DefaultValueFactory = _ => 32 }.Positive();
         var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
+        var anomalyScore = new Option<string>("--anomaly-score")
+        {
+            Description = "surprise: how far the window score lies in the tail of the previous probation-length rows' scores (adapts to drift, default); distance: its distance above the validation threshold.",
+            DefaultValueFactory = _ => "surprise",
+        };
+        anomalyScore.AcceptOnlyFromAmong("surprise", "distance");
         var command = new Command("nab", "Run NAB as a streaming detector: train on each file's probationary rows, score every later row from the past only.")
         {
-            data, labels, outDir, name, seed, epochs, window, force,
+            data, labels, outDir, name, seed, epochs, window, force, anomalyScore,
         };
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
@@ -49,7 +55,7 @@ internal static class BenchmarkNabCommand
                 throw new ArgumentException($"The labels file has no entry for {unlabelled.Length} file(s), e.g. '{unlabelled[0]}'; expected NAB's combined_windows.json for this data folder.");
             }
 
-            var options = new NabOptions(r.GetValue(window), r.GetValue(epochs), r.GetValue(seed));
+            var options = new NabOptions(r.GetValue(window), r.GetValue(epochs), r.GetValue(seed), Surprise: r.GetValue(anomalyScore) == "surprise");
             var results = new List<NabFileResult>();
             foreach (var key in files)
             {
@@ -89,6 +95,7 @@ internal static class BenchmarkNabCommand
                     ["seed"] = r.GetValue(seed),
                     ["window"] = options.Window,
                     ["epochs"] = options.Epochs,
+                    ["anomaly_score"] = r.GetValue(anomalyScore)!,
                     ["seconds"] = results.Sum(x => x.Seconds),
                     ["nab_scores"] = nab.ToDictionary(n => n.Profile.Name, n => new Dictionary<string, object>
                     {

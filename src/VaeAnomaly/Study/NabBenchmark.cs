@@ -13,12 +13,13 @@ namespace VaeAnomaly.Study;
 /// <param name="Epochs">Largest number of epochs per file.</param>
 /// <param name="Seed">Seed of every file's model.</param>
 /// <param name="ValidationFraction">Last part of the probationary rows held out for early stopping and thresholds.</param>
-public sealed record NabOptions(int Window = 32, int Epochs = 20, int Seed = 0, double ValidationFraction = 0.25);
+/// <param name="Surprise">Report <see cref="ScoreSurprise"/> of the window scores (adapts to drift) rather than their distance above the threshold.</param>
+public sealed record NabOptions(int Window = 32, int Epochs = 20, int Seed = 0, double ValidationFraction = 0.25, bool Surprise = true);
 
 /// <summary>One NAB file scored in the benchmark's results layout.</summary>
 /// <param name="Key">The file as <c>combined_windows.json</c> names it: <c>category/file.csv</c>.</param>
 /// <param name="Series">The file's rows.</param>
-/// <param name="Scores">Per row, in [0, 1]: 0 in the probationary period, then <see cref="NabBenchmark.AnomalyScore"/> of the window score minus its threshold.</param>
+/// <param name="Scores">Per row, in [0, 1]: 0 in the probationary period, then the surprise of the window score next to the previous probation-length rows' (<see cref="ScoreSurprise"/>), or <see cref="NabBenchmark.AnomalyScore"/> of its distance above the threshold.</param>
 /// <param name="Labels">Per row: inside a labelled anomaly window.</param>
 /// <param name="Probation">Rows of the probationary period.</param>
 /// <param name="Epochs">Epochs run.</param>
@@ -142,9 +143,10 @@ public static class NabBenchmark
         detector.Fit(fit, validation, ct: ct);
         var points = detector.ScorePoints(series.AsSequenceSet(), PointScoreMode.Last, ScoreKind.Combined);
         var scores = new float[series.Length];
+        var surprise = options.Surprise ? ScoreSurprise.Compute(points.Scores, probation, points.FirstScored, probation) : null;
         for (var t = probation; t < series.Length; t++)
         {
-            scores[t] = (float)AnomalyScore(points.Scores[t] - (double)points.Threshold);
+            scores[t] = (float)(surprise?[t] ?? AnomalyScore(points.Scores[t] - (double)points.Threshold));
         }
 
         return new NabFileResult(key, series, scores, labels, probation, detector.History.Count, clock.Elapsed.TotalSeconds);

@@ -19,6 +19,17 @@ public sealed class NabBenchmarkTests : IDisposable
     public void Probation_IsFifteenPercentCappedAt750(int rows, int expected) => Assert.Equal(expected, NabBenchmark.Probation(rows));
 
     [Fact]
+    public void AnomalyScore_IsHalfAtTheThresholdMonotoneAndKeepsLargeDistancesApartInSinglePrecision()
+    {
+        Assert.Equal(0.5, NabBenchmark.AnomalyScore(0));
+        Assert.Equal(0.75, NabBenchmark.AnomalyScore(1));
+        Assert.Equal(0.25, NabBenchmark.AnomalyScore(-1));
+        Assert.True((float)NabBenchmark.AnomalyScore(1e4) < (float)NabBenchmark.AnomalyScore(1e5));
+        Assert.True((float)NabBenchmark.AnomalyScore(1e5) < 1f);
+        Assert.InRange(NabBenchmark.AnomalyScore(-1e9), 0, 1e-9);
+    }
+
+    [Fact]
     public void ReadWindows_ParsesNabsTimestampsAndNamesABadEntry()
     {
         File.WriteAllText(dir.File("w.json"), """
