@@ -20,7 +20,7 @@ internal static class EvaluateCommand
         var data = new Option<string>("--data") { Description = "Sequences (a long-format CSV file or a folder whose test.csv is used), or a time-series CSV with --label-column.", Required = true };
         var labels = new Option<string>("--labels") { Description = "Labels CSV (sequence_id,label[,anomaly_type]); default: NAME_labels.csv beside NAME.csv." };
         var outDir = new Option<string>("--out") { Description = "Folder for metrics.json, report.html and the PNG figures.", Required = true };
-        var threshold = ThresholdOption.Create();
+        var threshold = ThresholdOption.Create(defaultRule: null);
         var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
         var pointAdjust = new Option<bool>("--point-adjust") { Description = "Series: also report point-adjusted counts (a labelled segment counts as found when any of its points is flagged), always labelled as such." };
         var series = new SeriesOptionSet();
@@ -35,7 +35,7 @@ internal static class EvaluateCommand
             StagedDirectory.EnsureOutside(destination, r.GetValue(data)!);
             if (DataPaths.IsSeries(r.GetValue(data)!))
             {
-                return EvaluateSeries(console, r, series, r.GetValue(bundle)!, r.GetValue(data)!, r.GetValue(threshold)!, r.GetValue(pointAdjust), destination, r.GetValue(force));
+                return EvaluateSeries(console, r, series, r.GetValue(bundle)!, r.GetValue(data)!, r.GetValue(threshold), r.GetValue(pointAdjust), destination, r.GetValue(force));
             }
 
             using var detector = GruVaeDetector.Load(r.GetValue(bundle)!, r.GetValue(threshold));
@@ -56,7 +56,7 @@ internal static class EvaluateCommand
             }
 
             var scores = detector.ScoreAll(set);
-            var rule = r.GetValue(threshold)!;
+            var rule = detector.Rule.Name;
             IReadOnlyList<ScoreEvaluation> evaluations;
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
             {
@@ -73,14 +73,15 @@ internal static class EvaluateCommand
     }
 
     /// <summary>Point-level metrics of a GRU-VAE bundle on a labelled series: metrics.json and points.csv.</summary>
-    private static int EvaluateSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet options, string bundle, string path, string rule, bool pointAdjust, string destination, bool force)
+    private static int EvaluateSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet options, string bundle, string path, string? ruleName, bool pointAdjust, string destination, bool force)
     {
         if (r.GetValue(options.LabelColumn) is null)
         {
             throw new ArgumentException("Evaluating a series needs its labels: name the 0/1 column with --label-column.");
         }
 
-        using var detector = GruVaeDetector.Load(bundle, rule);
+        using var detector = GruVaeDetector.Load(bundle, ruleName);
+        var rule = detector.Rule.Name;
         var series = options.Read(r, path);
         var set = series.AsSequenceSet();
         var mode = options.PointScoreOf(r);

@@ -24,7 +24,7 @@ internal static class ScoreCommand
         var output = new Option<string>("--out") { Description = "Scores CSV to write, one row per sequence.", Required = true };
         var score = new Option<string>("--score") { Description = "Score that is thresholded: reconstruction, kl or combined.", DefaultValueFactory = _ => "combined" };
         score.AcceptOnlyFromAmong([.. ScoreKinds.All.Select(k => k.Name())]);
-        var threshold = ThresholdOption.Create();
+        var threshold = ThresholdOption.Create(defaultRule: null);
         var top = new Option<int>("--top") { Description = "Print the N most anomalous sequences with their strongest channels.", DefaultValueFactory = _ => 0 }.NonNegative();
         var force = new Option<bool>("--force") { Description = "Replace an existing scores file." };
         var series = new SeriesOptionSet();
@@ -48,11 +48,11 @@ internal static class ScoreCommand
 
             if (DataPaths.IsSeries(r.GetValue(data)!))
             {
-                return ScoreSeries(console, detector, series.Read(r, r.GetValue(data)!), (series.PointScoreOf(r), ScoreKinds.Parse(r.GetValue(score)!)), r.GetValue(threshold)!, path, r.GetValue(force), r.GetValue(top));
+                return ScoreSeries(console, detector, series.Read(r, r.GetValue(data)!), (series.PointScoreOf(r), ScoreKinds.Parse(r.GetValue(score)!)), detector.Rule.Name, path, r.GetValue(force), r.GetValue(top));
             }
 
             var kind = ScoreKinds.Parse(r.GetValue(score)!);
-            var rule = r.GetValue(threshold)!;
+            var rule = detector.Rule.Name;
             return ScoreSequences(console, detector, r.GetValue(data)!, r.GetValue(series.Missing), kind, rule, path, r.GetValue(force), r.GetValue(top));
         }, ct));
         return command;

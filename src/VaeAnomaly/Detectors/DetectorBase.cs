@@ -18,7 +18,16 @@ public abstract class DetectorBase(IThresholdRule rule) : IAnomalyDetector
     public void Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default)
     {
         ValidationScores = FitCore(train, validation, progress, ct);
-        Threshold = Rule.Fit(ValidationScores);
+        try
+        {
+            Threshold = Rule.Fit(ValidationScores);
+        }
+        catch (ArgumentException) when (validation.Count == 1)
+        {
+            // A series validates on one sequence: a sequence-level rule such as POT cannot be fitted on one score,
+            // and series are flagged by their point or window thresholds instead.
+            Threshold = double.NaN;
+        }
     }
 
     /// <summary>The validation scores the threshold was fitted on (empty for a detector loaded from disk).</summary>

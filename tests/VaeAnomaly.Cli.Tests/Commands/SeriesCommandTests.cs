@@ -76,6 +76,23 @@ public sealed class SeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task TrainAndScore_SeriesWithPotRule_FitsItOnPointsNotOnTheOneValidationSequence()
+    {
+        // A series validates on one sequence, where POT cannot be fitted; its points have plenty of scores.
+        var train = WriteSeries("train.csv", 600);
+        var test = WriteSeries("test.csv", 200, spikeAt: 120);
+
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--data", train, "--out", dir.File("bundle"), "--window", "16", "--epochs", "2", "--split", "80/20/0", "--threshold", "pot");
+        var (scoreExit, scoreText) = await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", test, "--out", dir.File("points.csv"));
+
+        Assert.True(trainExit == 0, trainText);
+        Assert.True(scoreExit == 0, scoreText);
+        Assert.Contains("above the pot threshold", scoreText);
+        var threshold = double.Parse(File.ReadAllLines(dir.File("points.csv"))[1].Split(',')[2], CultureInfo.InvariantCulture);
+        Assert.True(double.IsFinite(threshold) && threshold > 0, $"{threshold}");
+    }
+
+    [Fact]
     public async Task Evaluate_LabelledSeries_WritesPointMetricsAndLabelsPointAdjustment()
     {
         // Given

@@ -48,7 +48,7 @@ public sealed class WorkflowCommandTests : IDisposable
         Assert.True(evalExit == 0, evalText);
         using var metrics = JsonDocument.Parse(File.ReadAllText(dir.File("eval/metrics.json")));
         var combined = metrics.RootElement.GetProperty("combined");
-        Assert.Equal("quantile", combined.GetProperty("threshold").GetProperty("rule").GetString());
+        Assert.Equal("pot", combined.GetProperty("threshold").GetProperty("rule").GetString()); // the bundle's rule when --threshold is not given
         var confusion = combined.GetProperty("threshold").GetProperty("confusion");
         Assert.Equal(40, new[] { "tp", "fp", "tn", "fn" }.Sum(k => confusion.GetProperty(k).GetInt32()));
         Assert.Equal(0.1, metrics.RootElement.GetProperty("random").GetProperty("auc_pr").GetDouble(), 9);
