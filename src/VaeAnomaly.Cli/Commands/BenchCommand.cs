@@ -33,6 +33,7 @@ internal static class BenchCommand
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force));
             var isQuick = r.GetValue(quick);
+            double demoEpochSeconds;
             var repeats = isQuick ? 3 : 5;
             var options = new GruVaeOptions { Channels = Channels };
             console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, libtorch intra-op threads {TorchSharp.torch.get_num_threads()}; median of {repeats} repeats.");
@@ -116,6 +117,17 @@ internal static class BenchCommand
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Variable length 50-200 vs fixed 100 (real steps/s, batch 64): scoring {scoreVariable:F0} vs {scoreFixed:F0} ({scoreVariable / scoreFixed:P0}), training {trainVariable:F0} vs {trainFixed:F0} ({trainVariable / trainFixed:P0})."));
 
+            // One epoch of the default demo: synthetic-v1 (seed 42), default configuration, validation included.
+            var demoData = new Data.SyntheticGenerator(new Data.SyntheticOptions()).Generate();
+            var demo = GruVaeConfiguration.Default;
+            using (var demoDetector = new GruVaeDetector(demo.Model, demo.Training with { Epochs = 1 }, demo.Scoring with { ImportanceSamples = 1 }))
+            {
+                demoDetector.Fit(demoData.Train.Set, demoData.Validation.Set, ct: token);
+                demoEpochSeconds = demoDetector.History[0].Seconds;
+            }
+
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Default demo: one training epoch (2,000 sequences in 32-step windows, validation included) {demoEpochSeconds:F1} s."));
+
             // A long series scored point by point through windows of 100, stride 1, streamed.
             var streaming = new List<Dictionary<string, object>>();
             foreach (var steps in isQuick ? new[] { 100_000 } : [100_000, 1_000_000])
@@ -143,7 +155,9 @@ internal static class BenchCommand
                     ["train_steps_per_s_variable_50_200"] = Math.Round(trainVariable),
                     ["train_ratio"] = Math.Round(trainVariable / trainFixed, 3),
                 },
+                ["demo_epoch_seconds"] = Math.Round(demoEpochSeconds, 2),
                 ["streaming"] = streaming,
+                ["process_peak_working_set_mb"] = Math.Round(PeakWorkingSet() / 1e6),
             };
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
             {
@@ -151,10 +165,18 @@ internal static class BenchCommand
                 staged.Commit();
             }
 
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Process peak working set over the whole run: {PeakWorkingSet() / 1e6:F0} MB."));
             console.MarkupLineInterpolated($"Wrote [bold]{Path.GetFullPath(Path.Combine(destination, "bench.json"))}[/].");
             return 0;
         }, ct));
         return command;
+    }
+
+    private static long PeakWorkingSet()
+    {
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        return process.PeakWorkingSet64;
     }
 
     private static double Median(List<double> values)
