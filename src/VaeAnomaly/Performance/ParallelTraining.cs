@@ -6,14 +6,13 @@ namespace VaeAnomaly.Performance;
 
 /// <summary>
 /// The optimised training step: data parallelism on one machine. Replicas of the model (same weights) each take
-/// a slice of the batch on their own thread, with libtorch's intra-op pool at one thread; their gradients,
+/// a slice of the batch on their own thread, with libtorch's intra-op parallelism at one thread there; their gradients,
 /// weighted by slice size, are summed into the master model, which takes the optimiser step and hands its new
 /// weights back to the replicas. The loss is the same batch mean as the plain step's; only the random draws
 /// of z differ (each replica has its own seeded sampler).
 /// </summary>
 public sealed class ParallelTraining : IDisposable
 {
-    private static readonly Lock ThreadSettings = new();
     private readonly GruVae master;
     private readonly GruVae[] replicas;
     private readonly optim.Optimizer optimizer;
@@ -47,33 +46,21 @@ public sealed class ParallelTraining : IDisposable
         var slices = (int)Math.Min(replicas.Length, batch);
         var size = (batch + slices - 1) / slices;
         var losses = new double[slices];
-        lock (ThreadSettings)
+        Parallel.For(0, slices, new ParallelOptions { MaxDegreeOfParallelism = slices }, k => ParallelInference.OnOneThread(() =>
         {
-            var threads = get_num_threads();
-            set_num_threads(1);
-            try
-            {
-                Parallel.For(0, slices, new ParallelOptions { MaxDegreeOfParallelism = slices }, k =>
-                {
-                    using var scope = NewDisposeScope();
-                    var replica = replicas[k];
-                    replica.train();
-                    replica.zero_grad();
-                    var start = k * size;
-                    var length = Math.Min(size, batch - start);
-                    var xs = x.narrow(0, start, length);
-                    var (loss, _, _) = VaeLoss.Compute(replica.call(xs, lastStep.narrow(0, start, length)), xs, mask.narrow(0, start, length), beta);
-                    using var weight = ((double)length / batch).ToScalar();
-                    var weighted = loss.mul(weight);
-                    weighted.backward();
-                    losses[k] = weighted.item<float>();
-                });
-            }
-            finally
-            {
-                set_num_threads(threads);
-            }
-        }
+            using var scope = NewDisposeScope();
+            var replica = replicas[k];
+            replica.train();
+            replica.zero_grad();
+            var start = k * size;
+            var length = Math.Min(size, batch - start);
+            var xs = x.narrow(0, start, length);
+            var (loss, _, _) = VaeLoss.Compute(replica.call(xs, lastStep.narrow(0, start, length)), xs, mask.narrow(0, start, length), beta);
+            using var weight = ((double)length / batch).ToScalar();
+            var weighted = loss.mul(weight);
+            weighted.backward();
+            losses[k] = weighted.item<float>();
+        }));
 
         using (var noGrad = no_grad())
         {
