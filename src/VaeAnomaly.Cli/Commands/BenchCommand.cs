@@ -71,8 +71,8 @@ internal static class BenchCommand
 
                 foreach (var path in measured.Keys)
                 {
-                    var train = Median(measured[path].Train);
-                    var score = Median(measured[path].Score);
+                    var train = ThroughputProbe.Median(measured[path].Train);
+                    var score = ThroughputProbe.Median(measured[path].Score);
                     var trainFraction = train * GruVaeCost.TrainingFlops(options, length) / 1e9 / sgemm;
                     var scoreFraction = score * GruVaeCost.ForwardFlops(options, length) / 1e9 / sgemm;
                     rows.Add(new()
@@ -177,12 +177,6 @@ internal static class BenchCommand
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         return process.PeakWorkingSet64;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 
     /// <summary>Scores every point of a random-walk series of <paramref name="steps"/> steps with a small trained detector; reports time and peak memory.</summary>

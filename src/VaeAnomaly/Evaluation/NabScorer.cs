@@ -24,7 +24,15 @@ public sealed record NabProfile(string Name, double TruePositive, double FalsePo
 /// <param name="Scores">Per row, in [0, 1].</param>
 /// <param name="Windows">Labelled windows as first and last row index, in order, not overlapping.</param>
 /// <param name="Probation">Rows of the probationary period (not scored).</param>
-public sealed record NabScoringInput(IReadOnlyList<float> Scores, IReadOnlyList<(int First, int Last)> Windows, int Probation);
+public sealed record NabScoringInput(IReadOnlyList<float> Scores, IReadOnlyList<(int First, int Last)> Windows, int Probation)
+{
+    /// <summary>A file whose windows are the runs of its per-row labels.</summary>
+    /// <param name="scores">Per row, in [0, 1].</param>
+    /// <param name="labels">Per row: inside a labelled window.</param>
+    /// <param name="probation">Rows of the probationary period.</param>
+    public static NabScoringInput FromLabels(IReadOnlyList<float> scores, IReadOnlyList<bool> labels, int probation) =>
+        new(scores, PointEvaluation.Segments(labels), probation);
+}
 
 /// <summary>A NAB score: the threshold chosen for the whole corpus, the raw score there, and the score normalised so that
 /// a detector that never fires scores 0 and one that fires at the start of every window (and nowhere else) scores 100.</summary>

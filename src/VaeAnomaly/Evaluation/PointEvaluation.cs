@@ -71,6 +71,22 @@ public sealed record PointEvaluation(
     public static bool[] PointAdjust(IReadOnlyList<bool> labels, IReadOnlyList<bool> flags)
     {
         var adjusted = flags.ToArray();
+        foreach (var (first, last) in Segments(labels))
+        {
+            if (Enumerable.Range(first, last - first + 1).Any(i => flags[i]))
+            {
+                Array.Fill(adjusted, true, first, last - first + 1);
+            }
+        }
+
+        return adjusted;
+    }
+
+    /// <summary>The contiguous runs of labelled points, as first and last index, in order.</summary>
+    /// <param name="labels">Per point, true when labelled anomalous.</param>
+    public static IReadOnlyList<(int First, int Last)> Segments(IReadOnlyList<bool> labels)
+    {
+        var segments = new List<(int, int)>();
         for (var start = 0; start < labels.Count;)
         {
             if (!labels[start])
@@ -80,19 +96,15 @@ public sealed record PointEvaluation(
             }
 
             var end = start;
-            while (end < labels.Count && labels[end])
+            while (end + 1 < labels.Count && labels[end + 1])
             {
                 end++;
             }
 
-            if (Enumerable.Range(start, end - start).Any(i => flags[i]))
-            {
-                Array.Fill(adjusted, true, start, end - start);
-            }
-
-            start = end;
+            segments.Add((start, end));
+            start = end + 1;
         }
 
-        return adjusted;
+        return segments;
     }
 }

@@ -31,16 +31,13 @@ public static class ThroughputProbe
         var a = randn(1024, 1024);
         var b = randn(1024, 1024);
         a.matmul(b).Dispose();
-        return Median(repeats, () =>
+        const int n = 10;
+        return MedianRate(repeats, n * 2.0 * 1024 * 1024 * 1024 / 1e9, () =>
         {
-            var clock = Stopwatch.StartNew();
-            const int n = 10;
             for (var i = 0; i < n; i++)
             {
                 a.matmul(b).Dispose();
             }
-
-            return n * 2.0 * 1024 * 1024 * 1024 / clock.Elapsed.TotalSeconds / 1e9;
         });
     }
 
@@ -89,15 +86,12 @@ public static class ThroughputProbe
 
         Step();
         Step();
-        return Median(repeats, () =>
+        return MedianRate(repeats, steps * batch, () =>
         {
-            var clock = Stopwatch.StartNew();
             for (var i = 0; i < steps; i++)
             {
                 Step();
             }
-
-            return steps * batch / clock.Elapsed.TotalSeconds;
         });
     }
 
@@ -126,15 +120,12 @@ public static class ThroughputProbe
 
         Forward();
         Forward();
-        return Median(repeats, () =>
+        return MedianRate(repeats, steps * batch, () =>
         {
-            var clock = Stopwatch.StartNew();
             for (var i = 0; i < steps; i++)
             {
                 Forward();
             }
-
-            return steps * batch / clock.Elapsed.TotalSeconds;
         });
     }
 
@@ -146,12 +137,7 @@ public static class ThroughputProbe
     public static double ScoreStepsPerSecond(GruVae model, SequenceSet set, int batch, int repeats)
     {
         Scoring.GruVaeScorer.Score(model, set, batchSize: batch);
-        return Median(repeats, () =>
-        {
-            var clock = Stopwatch.StartNew();
-            Scoring.GruVaeScorer.Score(model, set, batchSize: batch);
-            return set.TotalSteps / clock.Elapsed.TotalSeconds;
-        });
+        return MedianRate(repeats, set.TotalSteps, () => Scoring.GruVaeScorer.Score(model, set, batchSize: batch));
     }
 
     /// <summary>Real time steps per second of one training epoch over <paramref name="set"/> (length-bucketed batches).</summary>
@@ -179,17 +165,23 @@ public static class ThroughputProbe
         }
 
         Epoch();
-        return Median(repeats, () =>
-        {
-            var clock = Stopwatch.StartNew();
-            Epoch();
-            return set.TotalSteps / clock.Elapsed.TotalSeconds;
-        });
+        return MedianRate(repeats, set.TotalSteps, Epoch);
     }
 
-    private static double Median(int repeats, Func<double> measure)
+    /// <summary>The median of some measurements.</summary>
+    /// <param name="values">At least one value.</param>
+    public static double Median(IEnumerable<double> values)
     {
-        var values = Enumerable.Range(0, Math.Max(1, repeats)).Select(_ => measure()).Order().ToArray();
-        return values[values.Length / 2];
+        var sorted = values.Order().ToArray();
+        return sorted.Length > 0 ? sorted[sorted.Length / 2] : throw new ArgumentException("No measurements.", nameof(values));
     }
+
+    /// <summary>Median over <paramref name="repeats"/> timed runs of <paramref name="work"/> of <paramref name="units"/> per second.</summary>
+    private static double MedianRate(int repeats, double units, Action work) =>
+        Median(Enumerable.Range(0, Math.Max(1, repeats)).Select(_ =>
+        {
+            var clock = Stopwatch.StartNew();
+            work();
+            return units / clock.Elapsed.TotalSeconds;
+        }).ToArray());
 }

@@ -232,8 +232,7 @@ public static class NabBenchmark
             }
 
             var key = $"{Path.GetFileName(Path.GetDirectoryName(file))}/{Path.GetFileName(file)[(detector.Length + 1)..]}";
-            var series = new Series([.. Enumerable.Repeat("", scores.Length)], ["value"], new float[scores.Length], null);
-            result.Add((key, ScoringInput(new NabFileResult(key, series, scores, labels, Probation(scores.Length), 0, 0))));
+            result.Add((key, NabScoringInput.FromLabels(scores, labels, Probation(scores.Length))));
         }
 
         return result;
@@ -241,67 +240,29 @@ public static class NabBenchmark
 
     /// <summary>The file as <see cref="NabScorer"/> reads it: scores, windows as row ranges, probationary rows.</summary>
     /// <param name="result">A scored file.</param>
-    public static NabScoringInput ScoringInput(NabFileResult result)
-    {
-        var windows = new List<(int, int)>();
-        for (var t = 0; t < result.Labels.Length; t++)
-        {
-            if (result.Labels[t] && (t == 0 || !result.Labels[t - 1]))
-            {
-                var last = t;
-                while (last + 1 < result.Labels.Length && result.Labels[last + 1])
-                {
-                    last++;
-                }
-
-                windows.Add((t, last));
-            }
-        }
-
-        return new NabScoringInput(result.Scores, windows, result.Probation);
-    }
+    public static NabScoringInput ScoringInput(NabFileResult result) => NabScoringInput.FromLabels(result.Scores, result.Labels, result.Probation);
 
     /// <summary>Window recall and point counts of the flags after the probationary periods.</summary>
     /// <param name="results">Scored files.</param>
     public static NabSummary Summarise(IReadOnlyList<NabFileResult> results)
     {
         int windows = 0, found = 0;
-        int tp = 0, fp = 0, tn = 0, fn = 0;
+        var labels = new List<bool>();
+        var flagged = new List<bool>();
         foreach (var result in results)
         {
             var flags = result.Flags();
-            for (var t = 0; t < result.Labels.Length;)
+            foreach (var (first, last) in PointEvaluation.Segments(result.Labels))
             {
-                if (!result.Labels[t])
-                {
-                    t++;
-                    continue;
-                }
-
-                var end = t;
-                while (end < result.Labels.Length && result.Labels[end])
-                {
-                    end++;
-                }
-
                 windows++;
-                found += Enumerable.Range(t, end - t).Any(i => flags[i]) ? 1 : 0;
-                t = end;
+                found += Enumerable.Range(first, last - first + 1).Any(i => flags[i]) ? 1 : 0;
             }
 
-            for (var t = result.Probation; t < result.Labels.Length; t++)
-            {
-                (tp, fp, tn, fn) = (result.Labels[t], flags[t]) switch
-                {
-                    (true, true) => (tp + 1, fp, tn, fn),
-                    (false, true) => (tp, fp + 1, tn, fn),
-                    (false, false) => (tp, fp, tn + 1, fn),
-                    (true, false) => (tp, fp, tn, fn + 1),
-                };
-            }
+            labels.AddRange(result.Labels.Skip(result.Probation));
+            flagged.AddRange(flags.Skip(result.Probation));
         }
 
-        return new NabSummary(results.Count, windows, found, new ConfusionCounts(tp, fp, tn, fn));
+        return new NabSummary(results.Count, windows, found, ConfusionCounts.Of(labels, flagged));
     }
 }
 

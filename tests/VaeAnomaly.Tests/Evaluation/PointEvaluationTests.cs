@@ -4,6 +4,14 @@ namespace VaeAnomaly.Tests.Evaluation;
 
 public sealed class PointEvaluationTests
 {
+    [Fact]
+    public void Segments_AreTheRunsOfLabelledPointsIncludingOnesAtBothEnds()
+    {
+        bool[] labels = [true, true, false, false, true, false, true, true, true];
+        Assert.Equal([(0, 1), (4, 4), (6, 8)], PointEvaluation.Segments(labels));
+        Assert.Empty(PointEvaluation.Segments([false, false]));
+    }
+
     // Two labelled segments (points 2-4 and 7-8); threshold 0.5 flags points 1 and 3.
     private static readonly bool[] Labels = [false, false, true, true, true, false, false, true, true, false];
     private static readonly float[] Scores = [0.1f, 0.6f, 0.2f, 0.7f, 0.3f, 0.1f, 0.2f, 0.1f, 0.2f, 0.1f];
