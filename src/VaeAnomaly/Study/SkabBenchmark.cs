@@ -44,9 +44,7 @@ public static class SkabBenchmark
     public static SkabFileResult RunFile(string path, int seed, int epochs, CancellationToken ct = default)
     {
         var clock = Stopwatch.StartNew();
-        var series = SeriesCsvReader.Read(path, timeColumn: "datetime", labelColumn: "anomaly", delimiter: ";",
-            columns: null, missing: MissingValues.Error);
-        var values = DropColumn(series, "changepoint");
+        var (series, values) = Read(path);
         var rows = values.Length;
         if (rows < SkabProtocol.TrainRows + SkabProtocol.Window)
         {
@@ -71,7 +69,7 @@ public static class SkabBenchmark
         var testResiduals = Residuals(model, testWindows);
         var flags = SkabProtocol.RowFlags([.. testResiduals.Select(r => r > ucl)], testRows);
         var labels = series.Labels!.Skip(SkabProtocol.TrainRows).ToArray();
-        var counts = ConfusionCounts.At(labels, [.. flags.Select(f => f ? 1.0 : 0.0)], 0.5);
+        var counts = ConfusionCounts.Of(labels, flags);
         return new SkabFileResult([.. series.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, ucl, history.Count, clock.Elapsed.TotalSeconds);
     }
 
@@ -92,9 +90,7 @@ public static class SkabBenchmark
     public static SkabFileResult RunFileOurs(string path, int seed, int epochs, string rule, CancellationToken ct = default)
     {
         var clock = Stopwatch.StartNew();
-        var series = SeriesCsvReader.Read(path, timeColumn: "datetime", labelColumn: "anomaly", delimiter: ";",
-            columns: null, missing: MissingValues.Error);
-        var values = DropColumn(series, "changepoint");
+        var (series, values) = Read(path);
         var rows = values.Length;
         if (rows <= SkabProtocol.TrainRows)
         {
@@ -112,7 +108,7 @@ public static class SkabBenchmark
         var points = detector.ScorePoints(values.AsSequenceSet(), PointScoreMode.Last, ScoreKind.Combined, rule);
         var flags = points.Flags().Skip(SkabProtocol.TrainRows).ToArray();
         var labels = series.Labels!.Skip(SkabProtocol.TrainRows).ToArray();
-        var counts = ConfusionCounts.At(labels, [.. flags.Select(f => f ? 1.0 : 0.0)], 0.5);
+        var counts = ConfusionCounts.Of(labels, flags);
         return new SkabFileResult([.. series.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, points.Threshold, detector.History.Count, clock.Elapsed.TotalSeconds);
     }
 
@@ -137,6 +133,14 @@ public static class SkabBenchmark
         }
 
         return residuals;
+    }
+
+    /// <summary>A SKAB file: the series with its <c>anomaly</c> labels, and its values without the <c>changepoint</c> column.</summary>
+    private static (Series Series, Series Values) Read(string path)
+    {
+        var series = SeriesCsvReader.Read(path, timeColumn: "datetime", labelColumn: "anomaly", delimiter: ";",
+            columns: null, missing: MissingValues.Error);
+        return (series, DropColumn(series, "changepoint"));
     }
 
     private static Series DropColumn(Series series, string name)

@@ -61,6 +61,25 @@ public sealed class NabBenchmarkTests : IDisposable
     }
 
     [Fact]
+    public void ReadResults_ReadsNabsLayoutAndNamesTheLineOfABadRow()
+    {
+        Directory.CreateDirectory(dir.File("det/realX"));
+        File.WriteAllLines(dir.File("det/realX/det_a.csv"), ["timestamp,value,anomaly_score,label", "t0,1,0.1,0", "t1,2,0.9,1", "t2,3,0.2,1", "t3,4,0.3,0"]);
+
+        var files = NabBenchmark.ReadResults(dir.File("det"));
+
+        Assert.Equal("realX/a.csv", Assert.Single(files).Key);
+        Assert.Equal([(1, 2)], files[0].Input.Windows);
+        Assert.Equal([0.1f, 0.9f, 0.2f, 0.3f], files[0].Input.Scores);
+        Assert.Equal(0, files[0].Input.Probation); // floor(0.15 x 4)
+
+        File.WriteAllLines(dir.File("det/realX/det_a.csv"), ["timestamp,value,anomaly_score,label", "t0,1,0.1,0", "t1,2,high,1"]);
+        var e = Assert.Throws<DataFormatException>(() => NabBenchmark.ReadResults(dir.File("det")));
+        Assert.Contains("det_a.csv:3", e.Message);
+        Assert.Contains("t1,2,high,1", e.Message);
+    }
+
+    [Fact]
     public void Summarise_CountsWindowsFoundAndPointsAfterProbation()
     {
         // Ten rows, probation 2; labelled windows at rows 3-4 and 7-8; flags (score > 0.5) at rows 0 (in probation: ignored), 4 and 6.
