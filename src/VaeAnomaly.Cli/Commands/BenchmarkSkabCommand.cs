@@ -68,6 +68,8 @@ internal static class BenchmarkSkabCommand
                 results.Sum(x => x.Result.Counts.TruePositives), results.Sum(x => x.Result.Counts.FalsePositives),
                 results.Sum(x => x.Result.Counts.TrueNegatives), results.Sum(x => x.Result.Counts.FalseNegatives));
             var (f1, far, mar) = SkabProtocol.Metrics(total);
+            var before = results.Aggregate(default(FalseAlarms), (sum, x) => sum + x.Result.FalseAlarmsByPlace.Before);
+            var after = results.Aggregate(default(FalseAlarms), (sum, x) => sum + x.Result.FalseAlarmsByPlace.After);
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
             {
                 foreach (var (folder, file, result) in results)
@@ -90,6 +92,8 @@ internal static class BenchmarkSkabCommand
                     ["fp"] = total.FalsePositives,
                     ["fn"] = total.FalseNegatives,
                     ["files"] = results.Count,
+                    ["far_before_first_anomaly"] = before.Rate,
+                    ["far_after_first_anomaly"] = after.Rate,
                     ["seed"] = r.GetValue(seed),
                 };
                 File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
@@ -111,6 +115,8 @@ internal static class BenchmarkSkabCommand
             }
 
             console.Write(table);
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"False alarms: {before.Flagged} of {before.Normal} normal test rows before each file's first anomaly ({before.Rate:F2}%), {after.Flagged} of {after.Normal} after it ({after.Rate:F2}%)."));
             console.MarkupLineInterpolated($"Wrote predictions and summary.json to [bold]{Path.GetFullPath(destination)}[/].");
             return 0;
         }, ct));

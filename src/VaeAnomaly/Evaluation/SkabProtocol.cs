@@ -52,4 +52,36 @@ public static class SkabProtocol
         var (tp, fp, tn, fn) = ((double)counts.TruePositives, (double)counts.FalsePositives, (double)counts.TrueNegatives, (double)counts.FalseNegatives);
         return (tp + ((fn + fp) / 2) == 0 ? 0 : tp / (tp + ((fn + fp) / 2)), fp + tn == 0 ? 0 : 100 * fp / (fp + tn), fn + tp == 0 ? 0 : 100 * fn / (fn + tp));
     }
+
+    /// <summary>
+    /// Flagged normal rows before the first anomalous row and after it. In SKAB a file's normal rows after an
+    /// experiment are often not back in the state of its first 400 rows; the split shows where false alarms come from.
+    /// </summary>
+    /// <param name="labels">Per test row, true when anomalous.</param>
+    /// <param name="flags">Per test row, true when flagged.</param>
+    public static (FalseAlarms Before, FalseAlarms After) FalseAlarmsByPlace(IReadOnlyList<bool> labels, IReadOnlyList<bool> flags)
+    {
+        if (labels.Count != flags.Count)
+        {
+            throw new ArgumentException($"Expected one flag per label ({labels.Count}), got {flags.Count}.", nameof(flags));
+        }
+
+        var first = Enumerable.Range(0, labels.Count).FirstOrDefault(i => labels[i], labels.Count);
+        FalseAlarms Count(int from, int to) => new(
+            Enumerable.Range(from, to - from).Count(i => !labels[i] && flags[i]),
+            Enumerable.Range(from, to - from).Count(i => !labels[i]));
+        return (Count(0, first), Count(first, labels.Count));
+    }
+}
+
+/// <summary>Flagged normal rows out of the normal rows of some part of a test set.</summary>
+/// <param name="Flagged">Normal rows flagged.</param>
+/// <param name="Normal">Normal rows.</param>
+public readonly record struct FalseAlarms(int Flagged, int Normal)
+{
+    /// <summary>Flagged / Normal x 100, or 0 without normal rows.</summary>
+    public double Rate => Normal == 0 ? 0 : 100.0 * Flagged / Normal;
+
+    /// <summary>The sum of two parts.</summary>
+    public static FalseAlarms operator +(FalseAlarms a, FalseAlarms b) => new(a.Flagged + b.Flagged, a.Normal + b.Normal);
 }

@@ -92,6 +92,10 @@ public sealed class GruVae : nn.Module<Tensor, Tensor, VaeOutput>
         return cat([angle.sin(), angle.cos()], 1);
     }
 
+    /// <summary>The layers, for <see cref="Performance.FusedGruVae"/>, which copies their weights.</summary>
+    internal (GRU Encoder1, GRU Encoder2, Linear ToMean, Linear ToLogVar, Linear FromLatent, GRU Decoder1, GRU Decoder2, Linear ToOutput, int TimeFeatures) Layers =>
+        (encoder1, encoder2, toMean, toLogVar, fromLatent, decoder1, decoder2, toOutput, timeFeatures);
+
     /// <summary>The state of the sampler that draws z in training (a byte tensor), for checkpoints.</summary>
     public Tensor SamplerState => sampler.get_state();
 

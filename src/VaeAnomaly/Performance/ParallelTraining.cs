@@ -46,7 +46,7 @@ public sealed class ParallelTraining : IDisposable
         var slices = (int)Math.Min(replicas.Length, batch);
         var size = (batch + slices - 1) / slices;
         var losses = new double[slices];
-        Parallel.For(0, slices, new ParallelOptions { MaxDegreeOfParallelism = slices }, k => ParallelInference.OnOneThread(() =>
+        Parallel.For(0, slices, new ParallelOptions { MaxDegreeOfParallelism = slices }, k => OnOneThread(() =>
         {
             using var scope = NewDisposeScope();
             var replica = replicas[k];
@@ -115,6 +115,27 @@ public sealed class ParallelTraining : IDisposable
             {
                 target[p].copy_(source[p]);
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with libtorch's intra-op parallelism at one thread on the calling thread. The
+    /// setting is OpenMP's, which belongs to each thread: the pool thread's own value is given back afterwards, so
+    /// later work on that thread is not left single-threaded, and no idle OpenMP team is left behind to compete
+    /// with whatever runs next.
+    /// </summary>
+    /// <param name="work">The work.</param>
+    private static void OnOneThread(Action work)
+    {
+        var threads = get_num_threads();
+        set_num_threads(1);
+        try
+        {
+            work();
+        }
+        finally
+        {
+            set_num_threads(threads);
         }
     }
 }

@@ -70,7 +70,7 @@ public static class SkabBenchmark
         var flags = SkabProtocol.RowFlags([.. testResiduals.Select(r => r > ucl)], testRows);
         var labels = series.Labels!.Skip(SkabProtocol.TrainRows).ToArray();
         var counts = ConfusionCounts.Of(labels, flags);
-        return new SkabFileResult([.. series.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, ucl, history.Count, clock.Elapsed.TotalSeconds);
+        return new SkabFileResult([.. series.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, ucl, history.Count, clock.Elapsed.TotalSeconds, labels);
     }
 
     /// <summary>Rows of the first 400 held out for early stopping and thresholds under <see cref="RunFileOurs"/>.</summary>
@@ -109,7 +109,7 @@ public static class SkabBenchmark
         var flags = points.Flags().Skip(SkabProtocol.TrainRows).ToArray();
         var labels = series.Labels!.Skip(SkabProtocol.TrainRows).ToArray();
         var counts = ConfusionCounts.Of(labels, flags);
-        return new SkabFileResult([.. series.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, points.Threshold, detector.History.Count, clock.Elapsed.TotalSeconds);
+        return new SkabFileResult([.. series.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, points.Threshold, detector.History.Count, clock.Elapsed.TotalSeconds, labels);
     }
 
     /// <summary>Per window: the mean absolute error over its steps, summed over channels (posterior-mean reconstruction).</summary>

@@ -9,4 +9,9 @@ namespace VaeAnomaly.Study;
 /// <param name="Ucl">The upper control limit.</param>
 /// <param name="Epochs">Epochs run.</param>
 /// <param name="Seconds">Time for the file, training included.</param>
-public sealed record SkabFileResult(IReadOnlyList<string> Timestamps, bool[] Flags, ConfusionCounts Counts, double Ucl, int Epochs, double Seconds);
+/// <param name="Labels">The test rows' <c>anomaly</c> labels.</param>
+public sealed record SkabFileResult(IReadOnlyList<string> Timestamps, bool[] Flags, ConfusionCounts Counts, double Ucl, int Epochs, double Seconds, bool[] Labels)
+{
+    /// <summary>False alarms among the normal test rows before the first anomalous row, and among those after it.</summary>
+    public (FalseAlarms Before, FalseAlarms After) FalseAlarmsByPlace => SkabProtocol.FalseAlarmsByPlace(Labels, Flags);
+}

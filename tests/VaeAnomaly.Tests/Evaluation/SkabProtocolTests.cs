@@ -58,4 +58,20 @@ public sealed class SkabProtocolTests
         // 1001 residuals 0..1000: the 0.999 quantile (linear interpolation) is 999.
         Assert.Equal(999 * 4.0 / 3, SkabProtocol.Ucl([.. Enumerable.Range(0, 1001).Select(i => (double)i)]), 9);
     }
+
+    [Fact]
+    public void FalseAlarmsByPlace_SplitsTheNormalRowsAtTheFirstAnomaly()
+    {
+        // Rows: 0 0 0 1 1 0 0 1 0 (labels) and 1 0 0 1 0 1 1 0 0 (flags): before row 3, 1 of 3 normal rows flagged;
+        // from row 3 on, rows 5, 6 and 8 are normal and 5, 6 flagged.
+        bool[] labels = [false, false, false, true, true, false, false, true, false];
+        bool[] flags = [true, false, false, true, false, true, true, false, false];
+
+        var (before, after) = SkabProtocol.FalseAlarmsByPlace(labels, flags);
+
+        Assert.Equal(new FalseAlarms(1, 3), before);
+        Assert.Equal(new FalseAlarms(2, 3), after);
+        Assert.Equal(100.0 / 3, before.Rate, 12);
+        Assert.Equal(new FalseAlarms(0, 0), SkabProtocol.FalseAlarmsByPlace([false, false], [false, false]).After);
+    }
 }

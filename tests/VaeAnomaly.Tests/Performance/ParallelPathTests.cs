@@ -12,26 +12,6 @@ public sealed class ParallelPathTests
 {
     private static readonly GruVaeOptions Options = new() { Channels = 3, EncoderSizes = [8, 6], DecoderSizes = [6, 8], Latent = 4, TimeFeatures = 2, Seed = 5 };
 
-    [Theory]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void ParallelInference_GivesThePlainForwardPassWithin1e5(int workers)
-    {
-        using var model = Seeding.Build(5, () => new GruVae(Options));
-        model.eval();
-        var set = GruVaeTests.Random(seed: 9, lengths: [12, 12, 12, 12, 12, 12, 12]);
-        using var batch = PaddedBatch.Create(set, [.. Enumerable.Range(0, 7)]);
-        using var scope = NewDisposeScope();
-
-        var plain = ParallelInference.Forward(model, batch.X, batch.LastStep, 1);
-        var parallel = ParallelInference.Forward(model, batch.X, batch.LastStep, workers);
-
-        Assert.Equal(plain.Reconstruction.shape, parallel.Reconstruction.shape);
-        Assert.True(plain.Reconstruction.allclose(parallel.Reconstruction, rtol: 0, atol: 1e-5));
-        Assert.True(plain.Mean.allclose(parallel.Mean, rtol: 0, atol: 1e-5));
-        Assert.True(plain.LogVar.allclose(parallel.LogVar, rtol: 0, atol: 1e-5));
-    }
-
     [Fact]
     public void Scorer_WithOneOrTwoLibtorchThreads_GivesTheSameScoresWithin1e5()
     {

@@ -1,0 +1,226 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace VaeAnomaly.Performance;
+
+/// <summary>
+/// The few dense kernels the fused GRU-VAE inference pass needs, on row-major float arrays with 256-bit
+/// vectors: a register-blocked matrix product with bias, and the GRU gate update. Sizes here are small (a
+/// few hundred rows, at most 192 columns), where a call into libtorch per operation costs more than the
+/// arithmetic.
+/// </summary>
+internal static class CpuKernels
+{
+    private const int Lanes = 8;   // floats per Vector256
+    private const int Block = 24;  // columns per register block: 3 vectors
+    private const int Rows = 4;    // rows per register block
+
+    /// <summary>
+    /// c[i, j] = bias[j] + sum_p a[i, p] w[p, j] for i &lt; m, j &lt; n: <paramref name="a"/> rows
+    /// <paramref name="lda"/> apart, <paramref name="w"/> (k, n) dense, <paramref name="c"/> rows
+    /// <paramref name="ldc"/> apart. <paramref name="bias"/> may be empty (zero).
+    /// </summary>
+    public static void MatMulBias(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> c, int ldc, int m, int n, int k)
+    {
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if ((long)(m - 1) * lda + k > a.Length || (long)k * n > w.Length || (long)(m - 1) * ldc + n > c.Length || (bias.Length != 0 && bias.Length < n))
+        {
+            throw new ArgumentException($"MatMulBias: spans too short for ({m} x {k}) x ({k} x {n}).");
+        }
+
+        ref var a0 = ref MemoryMarshal.GetReference(a);
+        ref var w0 = ref MemoryMarshal.GetReference(w);
+        ref var c0 = ref MemoryMarshal.GetReference(c);
+        var blocked = Vector256.IsHardwareAccelerated ? n / Block * Block : 0;
+        var i = 0;
+        for (; i + Rows <= m; i += Rows)
+        {
+            for (var j = 0; j < blocked; j += Block)
+            {
+                FourByBlock(ref a0, lda, ref w0, n, bias, ref c0, ldc, i, j, k);
+            }
+
+            for (var r = i; r < i + Rows; r++)
+            {
+                RowTail(ref a0, lda, ref w0, n, bias, ref c0, ldc, r, blocked, k);
+            }
+        }
+
+        for (; i < m; i++)
+        {
+            RowTail(ref a0, lda, ref w0, n, bias, ref c0, ldc, i, 0, k);
+        }
+    }
+
+    /// <summary>
+    /// One GRU step for <paramref name="rows"/> rows: with gx = W_ih x + b_ih and gh = W_hh h + b_hh laid out as
+    /// (rows, 3H) in PyTorch's gate order (reset, update, new), r = sigmoid(gx_r + gh_r), z = sigmoid(gx_z + gh_z),
+    /// n = tanh(gx_n + r gh_n), h = (1 - z) n + z h, in place.
+    /// </summary>
+    public static void GruGates(ReadOnlySpan<float> gx, int ldgx, ReadOnlySpan<float> gh, Span<float> h, int rows, int hidden)
+    {
+        var g = 3 * hidden;
+        if ((long)(rows - 1) * ldgx + g > gx.Length || (long)rows * g > gh.Length || (long)rows * hidden > h.Length)
+        {
+            throw new ArgumentException($"GruGates: spans too short for {rows} rows of {hidden} units.");
+        }
+
+        ref var x0 = ref MemoryMarshal.GetReference(gx);
+        ref var g0 = ref MemoryMarshal.GetReference(gh);
+        ref var h0 = ref MemoryMarshal.GetReference(h);
+        var vectorised = Vector256.IsHardwareAccelerated ? hidden / Lanes * Lanes : 0;
+        for (var r = 0; r < rows; r++)
+        {
+            var xo = (nuint)(r * ldgx);
+            var go = (nuint)(r * g);
+            var ho = (nuint)(r * hidden);
+            var j = 0;
+            for (; j < vectorised; j += Lanes)
+            {
+                var u = (nuint)j;
+                var reset = Sigmoid(Vector256.LoadUnsafe(ref x0, xo + u) + Vector256.LoadUnsafe(ref g0, go + u));
+                var update = Sigmoid(Vector256.LoadUnsafe(ref x0, xo + (nuint)hidden + u) + Vector256.LoadUnsafe(ref g0, go + (nuint)hidden + u));
+                var candidate = Tanh(Vector256.LoadUnsafe(ref x0, xo + (nuint)(2 * hidden) + u) + (reset * Vector256.LoadUnsafe(ref g0, go + (nuint)(2 * hidden) + u)));
+                var state = candidate + (update * (Vector256.LoadUnsafe(ref h0, ho + u) - candidate));
+                state.StoreUnsafe(ref h0, ho + u);
+            }
+
+            for (; j < hidden; j++)
+            {
+                var reset = 1f / (1f + MathF.Exp(-(gx[(int)xo + j] + gh[(int)go + j])));
+                var update = 1f / (1f + MathF.Exp(-(gx[(int)xo + hidden + j] + gh[(int)go + hidden + j])));
+                var candidate = MathF.Tanh(gx[(int)xo + (2 * hidden) + j] + (reset * gh[(int)go + (2 * hidden) + j]));
+                h[(int)ho + j] = candidate + (update * (h[(int)ho + j] - candidate));
+            }
+        }
+    }
+
+    /// <summary>destination = a + b, element by element.</summary>
+    public static void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> destination)
+    {
+        if (a.Length != b.Length || destination.Length < a.Length)
+        {
+            throw new ArgumentException($"Add: lengths {a.Length}, {b.Length} and {destination.Length} do not match.");
+        }
+
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var a0 = ref MemoryMarshal.GetReference(a);
+            ref var b0 = ref MemoryMarshal.GetReference(b);
+            ref var d0 = ref MemoryMarshal.GetReference(destination);
+            for (; i + Lanes <= a.Length; i += Lanes)
+            {
+                (Vector256.LoadUnsafe(ref a0, (nuint)i) + Vector256.LoadUnsafe(ref b0, (nuint)i)).StoreUnsafe(ref d0, (nuint)i);
+            }
+        }
+
+        for (; i < a.Length; i++)
+        {
+            destination[i] = a[i] + b[i];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Sigmoid(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
+
+    /// <summary>tanh(|x|) = (1 - e) / (1 + e) with e = exp(-2|x|), which cannot overflow; the sign restored after.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Tanh(Vector256<float> x)
+    {
+        var e = Vector256.Exp(Vector256.Create(-2f) * Vector256.Abs(x));
+        var t = (Vector256<float>.One - e) / (Vector256<float>.One + e);
+        return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), -t, t);
+    }
+
+    /// <summary>Rows i..i+3, columns j..j+23: twelve accumulators, one broadcast per row and three loads of w per p.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FourByBlock(ref float a, int lda, ref float w, int n, ReadOnlySpan<float> bias, ref float c, int ldc, int i, int j, int k)
+    {
+        var b0 = bias.IsEmpty ? Vector256<float>.Zero : Vector256.Create(bias.Slice(j, Lanes));
+        var b1 = bias.IsEmpty ? Vector256<float>.Zero : Vector256.Create(bias.Slice(j + Lanes, Lanes));
+        var b2 = bias.IsEmpty ? Vector256<float>.Zero : Vector256.Create(bias.Slice(j + (2 * Lanes), Lanes));
+        Vector256<float> c00 = b0, c01 = b1, c02 = b2, c10 = b0, c11 = b1, c12 = b2;
+        Vector256<float> c20 = b0, c21 = b1, c22 = b2, c30 = b0, c31 = b1, c32 = b2;
+        var r0 = (nuint)(i * lda);
+        var r1 = r0 + (nuint)lda;
+        var r2 = r1 + (nuint)lda;
+        var r3 = r2 + (nuint)lda;
+        var wp = (nuint)j;
+        for (var p = 0; p < k; p++, wp += (nuint)n)
+        {
+            var w0 = Vector256.LoadUnsafe(ref w, wp);
+            var w1 = Vector256.LoadUnsafe(ref w, wp + Lanes);
+            var w2 = Vector256.LoadUnsafe(ref w, wp + (2 * Lanes));
+            var x = Vector256.Create(Unsafe.Add(ref a, r0 + (nuint)p));
+            c00 = Vector256.FusedMultiplyAdd(x, w0, c00);
+            c01 = Vector256.FusedMultiplyAdd(x, w1, c01);
+            c02 = Vector256.FusedMultiplyAdd(x, w2, c02);
+            x = Vector256.Create(Unsafe.Add(ref a, r1 + (nuint)p));
+            c10 = Vector256.FusedMultiplyAdd(x, w0, c10);
+            c11 = Vector256.FusedMultiplyAdd(x, w1, c11);
+            c12 = Vector256.FusedMultiplyAdd(x, w2, c12);
+            x = Vector256.Create(Unsafe.Add(ref a, r2 + (nuint)p));
+            c20 = Vector256.FusedMultiplyAdd(x, w0, c20);
+            c21 = Vector256.FusedMultiplyAdd(x, w1, c21);
+            c22 = Vector256.FusedMultiplyAdd(x, w2, c22);
+            x = Vector256.Create(Unsafe.Add(ref a, r3 + (nuint)p));
+            c30 = Vector256.FusedMultiplyAdd(x, w0, c30);
+            c31 = Vector256.FusedMultiplyAdd(x, w1, c31);
+            c32 = Vector256.FusedMultiplyAdd(x, w2, c32);
+        }
+
+        var o = (nuint)((i * ldc) + j);
+        c00.StoreUnsafe(ref c, o);
+        c01.StoreUnsafe(ref c, o + Lanes);
+        c02.StoreUnsafe(ref c, o + (2 * Lanes));
+        o += (nuint)ldc;
+        c10.StoreUnsafe(ref c, o);
+        c11.StoreUnsafe(ref c, o + Lanes);
+        c12.StoreUnsafe(ref c, o + (2 * Lanes));
+        o += (nuint)ldc;
+        c20.StoreUnsafe(ref c, o);
+        c21.StoreUnsafe(ref c, o + Lanes);
+        c22.StoreUnsafe(ref c, o + (2 * Lanes));
+        o += (nuint)ldc;
+        c30.StoreUnsafe(ref c, o);
+        c31.StoreUnsafe(ref c, o + Lanes);
+        c32.StoreUnsafe(ref c, o + (2 * Lanes));
+    }
+
+    /// <summary>Row <paramref name="i"/>, columns from <paramref name="from"/>: 8 at a time, then one at a time.</summary>
+    private static void RowTail(ref float a, int lda, ref float w, int n, ReadOnlySpan<float> bias, ref float c, int ldc, int i, int from, int k)
+    {
+        var row = (nuint)(i * lda);
+        var j = from;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j + Lanes <= n; j += Lanes)
+            {
+                var acc = bias.IsEmpty ? Vector256<float>.Zero : Vector256.Create(bias.Slice(j, Lanes));
+                for (var p = 0; p < k; p++)
+                {
+                    acc = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a, row + (nuint)p)), Vector256.LoadUnsafe(ref w, (nuint)((p * n) + j)), acc);
+                }
+
+                acc.StoreUnsafe(ref c, (nuint)((i * ldc) + j));
+            }
+        }
+
+        for (; j < n; j++)
+        {
+            var sum = bias.IsEmpty ? 0f : bias[j];
+            for (var p = 0; p < k; p++)
+            {
+                sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref a, row + (nuint)p), Unsafe.Add(ref w, (nuint)((p * n) + j)), sum);
+            }
+
+            Unsafe.Add(ref c, (nuint)((i * ldc) + j)) = sum;
+        }
+    }
+}
