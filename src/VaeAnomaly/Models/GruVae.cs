@@ -96,6 +96,11 @@ public sealed class GruVae : nn.Module<Tensor, Tensor, VaeOutput>
     internal (GRU Encoder1, GRU Encoder2, Linear ToMean, Linear ToLogVar, Linear FromLatent, GRU Decoder1, GRU Decoder2, Linear ToOutput, int TimeFeatures) Layers =>
         (encoder1, encoder2, toMean, toLogVar, fromLatent, decoder1, decoder2, toOutput, timeFeatures);
 
+    /// <summary>Draws the training noise of a batch of <paramref name="rows"/> as <see cref="forward"/> does (same generator, same shape).</summary>
+    /// <param name="rows">Batch size.</param>
+    /// <param name="latent">Latent dimensions.</param>
+    internal Tensor DrawNoise(long rows, long latent) => randn([rows, latent], dtype: ScalarType.Float32, generator: sampler);
+
     /// <summary>The state of the sampler that draws z in training (a byte tensor), for checkpoints.</summary>
     public Tensor SamplerState => sampler.get_state();
 

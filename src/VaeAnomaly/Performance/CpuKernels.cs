@@ -19,9 +19,10 @@ internal static class CpuKernels
     /// <summary>
     /// c[i, j] = bias[j] + sum_p a[i, p] w[p, j] for i &lt; m, j &lt; n: <paramref name="a"/> rows
     /// <paramref name="lda"/> apart, <paramref name="w"/> (k, n) dense, <paramref name="c"/> rows
-    /// <paramref name="ldc"/> apart. <paramref name="bias"/> may be empty (zero).
+    /// <paramref name="ldc"/> apart. <paramref name="bias"/> may be empty (zero). With
+    /// <paramref name="accumulate"/>, c's old value is added too.
     /// </summary>
-    public static void MatMulBias(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> c, int ldc, int m, int n, int k)
+    public static void MatMulBias(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> c, int ldc, int m, int n, int k, bool accumulate = false)
     {
         if (m == 0 || n == 0)
         {
@@ -42,18 +43,24 @@ internal static class CpuKernels
         {
             for (var j = 0; j < blocked; j += Block)
             {
-                FourByBlock(ref a0, lda, ref w0, n, bias, ref c0, ldc, i, j, k);
+                FourByBlock(ref a0, lda, ref w0, n, bias, ref c0, ldc, i, j, k, accumulate);
+            }
+
+            var eights = Vector256.IsHardwareAccelerated ? n / Lanes * Lanes : 0;
+            for (var j = blocked; j < eights; j += Lanes)
+            {
+                FourByEight(ref a0, lda, ref w0, n, bias, ref c0, ldc, i, j, k, accumulate);
             }
 
             for (var r = i; r < i + Rows; r++)
             {
-                RowTail(ref a0, lda, ref w0, n, bias, ref c0, ldc, r, blocked, k);
+                RowTail(ref a0, lda, ref w0, n, bias, ref c0, ldc, r, eights, k, accumulate);
             }
         }
 
         for (; i < m; i++)
         {
-            RowTail(ref a0, lda, ref w0, n, bias, ref c0, ldc, i, 0, k);
+            RowTail(ref a0, lda, ref w0, n, bias, ref c0, ldc, i, 0, k, accumulate);
         }
     }
 
@@ -62,8 +69,22 @@ internal static class CpuKernels
     /// (rows, 3H) in PyTorch's gate order (reset, update, new), r = sigmoid(gx_r + gh_r), z = sigmoid(gx_z + gh_z),
     /// n = tanh(gx_n + r gh_n), h = (1 - z) n + z h, in place.
     /// </summary>
-    public static void GruGates(ReadOnlySpan<float> gx, int ldgx, ReadOnlySpan<float> gh, Span<float> h, int rows, int hidden)
+    /// <param name="gx">Input projections, rows <paramref name="ldgx"/> apart.</param>
+    /// <param name="ldgx">Row stride of <paramref name="gx"/>.</param>
+    /// <param name="gh">State projections (rows, 3H).</param>
+    /// <param name="h">State (rows, H), updated.</param>
+    /// <param name="rows">Rows.</param>
+    /// <param name="hidden">H.</param>
+    /// <param name="gates">When not empty, (rows, 3H) receives r, z and n for the backward pass.</param>
+    public static void GruGates(ReadOnlySpan<float> gx, int ldgx, ReadOnlySpan<float> gh, Span<float> h, int rows, int hidden, Span<float> gates = default)
     {
+        var keep = !gates.IsEmpty;
+        if (keep && gates.Length < rows * 3 * hidden)
+        {
+            throw new ArgumentException($"GruGates: the gate record is too short for {rows} rows of {hidden} units.", nameof(gates));
+        }
+
+        ref var k0 = ref MemoryMarshal.GetReference(gates);
         var g = 3 * hidden;
         if ((long)(rows - 1) * ldgx + g > gx.Length || (long)rows * g > gh.Length || (long)rows * hidden > h.Length)
         {
@@ -88,6 +109,12 @@ internal static class CpuKernels
                 var candidate = Tanh(Vector256.LoadUnsafe(ref x0, xo + (nuint)(2 * hidden) + u) + (reset * Vector256.LoadUnsafe(ref g0, go + (nuint)(2 * hidden) + u)));
                 var state = candidate + (update * (Vector256.LoadUnsafe(ref h0, ho + u) - candidate));
                 state.StoreUnsafe(ref h0, ho + u);
+                if (keep)
+                {
+                    reset.StoreUnsafe(ref k0, go + u);
+                    update.StoreUnsafe(ref k0, go + (nuint)hidden + u);
+                    candidate.StoreUnsafe(ref k0, go + (nuint)(2 * hidden) + u);
+                }
             }
 
             for (; j < hidden; j++)
@@ -96,7 +123,102 @@ internal static class CpuKernels
                 var update = 1f / (1f + MathF.Exp(-(gx[(int)xo + hidden + j] + gh[(int)go + hidden + j])));
                 var candidate = MathF.Tanh(gx[(int)xo + (2 * hidden) + j] + (reset * gh[(int)go + (2 * hidden) + j]));
                 h[(int)ho + j] = candidate + (update * (h[(int)ho + j] - candidate));
+                if (keep)
+                {
+                    (gates[(int)go + j], gates[(int)go + hidden + j], gates[(int)go + (2 * hidden) + j]) = (reset, update, candidate);
+                }
             }
+        }
+    }
+
+    /// <summary>
+    /// Backward of <see cref="GruGates"/> for <paramref name="rows"/> rows: from dL/dh_t (<paramref name="dh"/>), the
+    /// previous state and the recorded gates r, z, n and state projection gh, the gradients of the input projection
+    /// (dgx = [dr', dz', dn']), of the state projection (dgh = [dr', dz', r dn']) with dr' = dr r(1 - r),
+    /// dz' = dz z(1 - z), dn' = dn (1 - n^2), dn = dh (1 - z), dz = dh (h - n), dr = dn' gh_n; and the direct part
+    /// of dL/dh_{t-1}, dh z (the part through gh is dgh W_hh, left to the caller).
+    /// </summary>
+    public static void GruGatesBackward(ReadOnlySpan<float> dh, ReadOnlySpan<float> previous, ReadOnlySpan<float> gates, ReadOnlySpan<float> gh,
+        Span<float> dgx, Span<float> dgh, Span<float> dPrevious, int rows, int hidden)
+    {
+        var g = 3 * hidden;
+        if (dh.Length < rows * hidden || previous.Length < rows * hidden || gates.Length < rows * g || gh.Length < rows * g
+            || dgx.Length < rows * g || dgh.Length < rows * g || dPrevious.Length < rows * hidden)
+        {
+            throw new ArgumentException($"GruGatesBackward: spans too short for {rows} rows of {hidden} units.");
+        }
+
+        ref var dh0 = ref MemoryMarshal.GetReference(dh);
+        ref var p0 = ref MemoryMarshal.GetReference(previous);
+        ref var k0 = ref MemoryMarshal.GetReference(gates);
+        ref var gh0 = ref MemoryMarshal.GetReference(gh);
+        ref var dx0 = ref MemoryMarshal.GetReference(dgx);
+        ref var dg0 = ref MemoryMarshal.GetReference(dgh);
+        ref var dp0 = ref MemoryMarshal.GetReference(dPrevious);
+        var vectorised = Vector256.IsHardwareAccelerated ? hidden / Lanes * Lanes : 0;
+        var one = Vector256<float>.One;
+        for (var row = 0; row < rows; row++)
+        {
+            var ho = (nuint)(row * hidden);
+            var go = (nuint)(row * g);
+            var (hn, hz) = ((nuint)hidden, (nuint)(2 * hidden));
+            var j = 0;
+            for (; j < vectorised; j += Lanes)
+            {
+                var u = (nuint)j;
+                var d = Vector256.LoadUnsafe(ref dh0, ho + u);
+                var r = Vector256.LoadUnsafe(ref k0, go + u);
+                var z = Vector256.LoadUnsafe(ref k0, go + hn + u);
+                var n = Vector256.LoadUnsafe(ref k0, go + hz + u);
+                var dn = d * (one - z) * (one - (n * n));
+                var dz = d * (Vector256.LoadUnsafe(ref p0, ho + u) - n) * z * (one - z);
+                var dr = dn * Vector256.LoadUnsafe(ref gh0, go + hz + u) * r * (one - r);
+                dr.StoreUnsafe(ref dx0, go + u);
+                dz.StoreUnsafe(ref dx0, go + hn + u);
+                dn.StoreUnsafe(ref dx0, go + hz + u);
+                dr.StoreUnsafe(ref dg0, go + u);
+                dz.StoreUnsafe(ref dg0, go + hn + u);
+                (dn * r).StoreUnsafe(ref dg0, go + hz + u);
+                (d * z).StoreUnsafe(ref dp0, ho + u);
+            }
+
+            for (; j < hidden; j++)
+            {
+                var (o, q) = ((int)ho + j, (int)go + j);
+                var (d, r, z, n) = (dh[o], gates[q], gates[q + hidden], gates[q + (2 * hidden)]);
+                var dn = d * (1 - z) * (1 - (n * n));
+                var dz = d * (previous[o] - n) * z * (1 - z);
+                var dr = dn * gh[q + (2 * hidden)] * r * (1 - r);
+                (dgx[q], dgx[q + hidden], dgx[q + (2 * hidden)]) = (dr, dz, dn);
+                (dgh[q], dgh[q + hidden], dgh[q + (2 * hidden)]) = (dr, dz, dn * r);
+                dPrevious[o] = d * z;
+            }
+        }
+    }
+
+    /// <summary>destination (cols, rows) = source (rows, cols) transposed.</summary>
+    public static void Transpose(ReadOnlySpan<float> source, int rows, int cols, Span<float> destination)
+    {
+        if (source.Length < rows * cols || destination.Length < rows * cols)
+        {
+            throw new ArgumentException($"Transpose: spans too short for {rows} x {cols}.");
+        }
+
+        for (var i = 0; i < rows; i++)
+        {
+            for (var j = 0; j < cols; j++)
+            {
+                destination[(j * rows) + i] = source[(i * cols) + j];
+            }
+        }
+    }
+
+    /// <summary>sums[j] += sum over rows of m[i, j] for (rows, cols) dense <paramref name="m"/>.</summary>
+    public static void AddColumnSums(ReadOnlySpan<float> m, int rows, int cols, Span<float> sums)
+    {
+        for (var i = 0; i < rows; i++)
+        {
+            Add(sums[..cols], m.Slice(i * cols, cols), sums);
         }
     }
 
@@ -140,13 +262,33 @@ internal static class CpuKernels
 
     /// <summary>Rows i..i+3, columns j..j+23: twelve accumulators, one broadcast per row and three loads of w per p.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FourByBlock(ref float a, int lda, ref float w, int n, ReadOnlySpan<float> bias, ref float c, int ldc, int i, int j, int k)
+    private static void FourByBlock(ref float a, int lda, ref float w, int n, ReadOnlySpan<float> bias, ref float c, int ldc, int i, int j, int k, bool accumulate)
     {
         var b0 = bias.IsEmpty ? Vector256<float>.Zero : Vector256.Create(bias.Slice(j, Lanes));
         var b1 = bias.IsEmpty ? Vector256<float>.Zero : Vector256.Create(bias.Slice(j + Lanes, Lanes));
         var b2 = bias.IsEmpty ? Vector256<float>.Zero : Vector256.Create(bias.Slice(j + (2 * Lanes), Lanes));
         Vector256<float> c00 = b0, c01 = b1, c02 = b2, c10 = b0, c11 = b1, c12 = b2;
         Vector256<float> c20 = b0, c21 = b1, c22 = b2, c30 = b0, c31 = b1, c32 = b2;
+        if (accumulate)
+        {
+            var q = (nuint)((i * ldc) + j);
+            c00 += Vector256.LoadUnsafe(ref c, q);
+            c01 += Vector256.LoadUnsafe(ref c, q + Lanes);
+            c02 += Vector256.LoadUnsafe(ref c, q + (2 * Lanes));
+            q += (nuint)ldc;
+            c10 += Vector256.LoadUnsafe(ref c, q);
+            c11 += Vector256.LoadUnsafe(ref c, q + Lanes);
+            c12 += Vector256.LoadUnsafe(ref c, q + (2 * Lanes));
+            q += (nuint)ldc;
+            c20 += Vector256.LoadUnsafe(ref c, q);
+            c21 += Vector256.LoadUnsafe(ref c, q + Lanes);
+            c22 += Vector256.LoadUnsafe(ref c, q + (2 * Lanes));
+            q += (nuint)ldc;
+            c30 += Vector256.LoadUnsafe(ref c, q);
+            c31 += Vector256.LoadUnsafe(ref c, q + Lanes);
+            c32 += Vector256.LoadUnsafe(ref c, q + (2 * Lanes));
+        }
+
         var r0 = (nuint)(i * lda);
         var r1 = r0 + (nuint)lda;
         var r2 = r1 + (nuint)lda;
@@ -193,8 +335,44 @@ internal static class CpuKernels
         c32.StoreUnsafe(ref c, o + (2 * Lanes));
     }
 
+    /// <summary>Rows i..i+3, columns j..j+7: four accumulators, for the columns left after the blocks of 24.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FourByEight(ref float a, int lda, ref float w, int n, ReadOnlySpan<float> bias, ref float c, int ldc, int i, int j, int k, bool accumulate)
+    {
+        var b0 = bias.IsEmpty ? Vector256<float>.Zero : Vector256.Create(bias.Slice(j, Lanes));
+        var o = (nuint)((i * ldc) + j);
+        var step = (nuint)ldc;
+        Vector256<float> c0 = b0, c1 = b0, c2 = b0, c3 = b0;
+        if (accumulate)
+        {
+            c0 += Vector256.LoadUnsafe(ref c, o);
+            c1 += Vector256.LoadUnsafe(ref c, o + step);
+            c2 += Vector256.LoadUnsafe(ref c, o + (2 * step));
+            c3 += Vector256.LoadUnsafe(ref c, o + (3 * step));
+        }
+
+        var r0 = (nuint)(i * lda);
+        var r1 = r0 + (nuint)lda;
+        var r2 = r1 + (nuint)lda;
+        var r3 = r2 + (nuint)lda;
+        var wp = (nuint)j;
+        for (var p = 0; p < k; p++, wp += (nuint)n)
+        {
+            var w0 = Vector256.LoadUnsafe(ref w, wp);
+            c0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a, r0 + (nuint)p)), w0, c0);
+            c1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a, r1 + (nuint)p)), w0, c1);
+            c2 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a, r2 + (nuint)p)), w0, c2);
+            c3 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a, r3 + (nuint)p)), w0, c3);
+        }
+
+        c0.StoreUnsafe(ref c, o);
+        c1.StoreUnsafe(ref c, o + step);
+        c2.StoreUnsafe(ref c, o + (2 * step));
+        c3.StoreUnsafe(ref c, o + (3 * step));
+    }
+
     /// <summary>Row <paramref name="i"/>, columns from <paramref name="from"/>: 8 at a time, then one at a time.</summary>
-    private static void RowTail(ref float a, int lda, ref float w, int n, ReadOnlySpan<float> bias, ref float c, int ldc, int i, int from, int k)
+    private static void RowTail(ref float a, int lda, ref float w, int n, ReadOnlySpan<float> bias, ref float c, int ldc, int i, int from, int k, bool accumulate)
     {
         var row = (nuint)(i * lda);
         var j = from;
@@ -203,6 +381,11 @@ internal static class CpuKernels
             for (; j + Lanes <= n; j += Lanes)
             {
                 var acc = bias.IsEmpty ? Vector256<float>.Zero : Vector256.Create(bias.Slice(j, Lanes));
+                if (accumulate)
+                {
+                    acc += Vector256.LoadUnsafe(ref c, (nuint)((i * ldc) + j));
+                }
+
                 for (var p = 0; p < k; p++)
                 {
                     acc = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a, row + (nuint)p)), Vector256.LoadUnsafe(ref w, (nuint)((p * n) + j)), acc);
@@ -214,7 +397,7 @@ internal static class CpuKernels
 
         for (; j < n; j++)
         {
-            var sum = bias.IsEmpty ? 0f : bias[j];
+            var sum = (bias.IsEmpty ? 0f : bias[j]) + (accumulate ? Unsafe.Add(ref c, (nuint)((i * ldc) + j)) : 0f);
             for (var p = 0; p < k; p++)
             {
                 sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref a, row + (nuint)p), Unsafe.Add(ref w, (nuint)((p * n) + j)), sum);

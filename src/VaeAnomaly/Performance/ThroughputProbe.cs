@@ -12,7 +12,7 @@ public enum ComputePath
     /// <summary>The straightforward TorchSharp model: one forward (and backward) call per batch on the calling thread.</summary>
     Baseline,
 
-    /// <summary><see cref="FusedGruVae"/> for scoring, <see cref="ParallelTraining"/> for training.</summary>
+    /// <summary><see cref="FusedGruVae"/> for scoring, <see cref="FusedBackprop"/> for training.</summary>
     Optimised,
 }
 
@@ -66,20 +66,22 @@ public static class ThroughputProbe
         var steps = Math.Max(2, sequencesPerRepeat / batch);
         using var model = Seeding.Build(1, () => new GruVae(options));
         using var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
-        using var parallel = path == ComputePath.Optimised ? new ParallelTraining(model, options, optimizer, Environment.ProcessorCount) : null;
+        var fused = new FusedBackprop();
         void Step()
         {
-            if (parallel is not null)
-            {
-                parallel.Step(x.X, x.LastStep, x.Mask);
-                return;
-            }
-
             using var scope = NewDisposeScope();
             model.train();
             optimizer.zero_grad();
-            var (loss, _, _) = VaeLoss.Compute(model.call(x.X, x.LastStep), x.X, x.Mask, options.Beta);
-            loss.backward();
+            if (path == ComputePath.Optimised)
+            {
+                fused.LossAndGradients(model, x.X, x.LastStep, options.Beta);
+            }
+            else
+            {
+                var (loss, _, _) = VaeLoss.Compute(model.call(x.X, x.LastStep), x.X, x.Mask, options.Beta);
+                loss.backward();
+            }
+
             nn.utils.clip_grad_norm_(model.parameters(), 5.0);
             optimizer.step();
         }

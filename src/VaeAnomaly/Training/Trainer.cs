@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using VaeAnomaly.Data;
 using VaeAnomaly.Models;
+using VaeAnomaly.Performance;
 using static TorchSharp.torch;
 
 namespace VaeAnomaly.Training;
@@ -118,12 +119,13 @@ public sealed class Trainer(TrainerOptions options, TrainingCheckpoint? checkpoi
     {
         model.eval();
         using var noGrad = no_grad();
+        var fused = FusedGruVae.From(model);
         double rec = 0, kl = 0;
         foreach (var indices in LengthBatcher.Batches(data, EvaluationBatchSize))
         {
             using var scope = NewDisposeScope();
             var batch = PaddedBatch.Create(data, indices);
-            var output = model.call(batch.X, batch.LastStep);
+            var output = fused.Forward(batch.X, batch.LastStep);
             rec += VaeLoss.SquaredErrorSum(output.Reconstruction, batch.X, batch.Mask).sum().item<float>();
             kl += VaeLoss.Kl(output.Mean, output.LogVar).sum().item<float>();
         }
@@ -139,6 +141,7 @@ public sealed class Trainer(TrainerOptions options, TrainingCheckpoint? checkpoi
         model.train();
         double rec = 0, kl = 0, total = 0;
         var batchNumber = 0;
+        var fused = options.FusedKernels ? new FusedBackprop() : null;
         foreach (var indices in LengthBatcher.Batches(train, options.BatchSize, rng))
         {
             ct.ThrowIfCancellationRequested();
@@ -146,23 +149,34 @@ public sealed class Trainer(TrainerOptions options, TrainingCheckpoint? checkpoi
             using var scope = NewDisposeScope();
             var batch = PaddedBatch.Create(train, indices);
             optimizer.ZeroGrad();
-            var output = model.call(batch.X, batch.LastStep);
-            var (loss, recLoss, klLoss) = VaeLoss.Compute(output, batch.X, batch.Mask, beta);
-            var value = loss.item<float>();
-            if (!float.IsFinite(value))
+            double value, recValue, klValue;
+            if (fused is not null)
+            {
+                (value, recValue, klValue) = fused.LossAndGradients(model, batch.X, batch.LastStep, beta);
+            }
+            else
+            {
+                var (loss, recLoss, klLoss) = VaeLoss.Compute(model.call(batch.X, batch.LastStep), batch.X, batch.Mask, beta);
+                (value, recValue, klValue) = (loss.item<float>(), recLoss.item<float>(), klLoss.item<float>());
+                if (double.IsFinite(value))
+                {
+                    loss.backward();
+                }
+            }
+
+            if (!double.IsFinite(value))
             {
                 throw new TrainingDivergedException(epoch + 1, batchNumber, lr);
             }
 
-            loss.backward();
             if (options.GradientClipNorm > 0)
             {
                 nn.utils.clip_grad_norm_(model.parameters(), options.GradientClipNorm);
             }
 
             optimizer.Step();
-            rec += recLoss.item<float>() * indices.Length;
-            kl += klLoss.item<float>() * indices.Length;
+            rec += recValue * indices.Length;
+            kl += klValue * indices.Length;
             total += value * indices.Length;
         }
 

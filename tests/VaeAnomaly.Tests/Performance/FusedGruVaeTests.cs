@@ -89,6 +89,32 @@ public sealed class FusedGruVaeTests
     }
 
     [Fact]
+    public void Scorer_WithOneOrTwoLibtorchThreads_GivesTheSameScoresWithin1e5()
+    {
+        using var model = Seeding.Build(5, () => new GruVae(Small));
+        var set = GruVaeTests.Random(seed: 10, lengths: [9, 12, 15, 12, 9, 20, 11, 14]);
+        var threads = get_num_threads();
+        SequenceScores one, two;
+        try
+        {
+            set_num_threads(1);
+            one = GruVaeScorer.Score(model, set, batchSize: 4);
+            set_num_threads(2);
+            two = GruVaeScorer.Score(model, set, batchSize: 4);
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+
+        for (var i = 0; i < set.Count; i++)
+        {
+            Assert.Equal(one.Reconstruction[i], two.Reconstruction[i], 1e-5);
+            Assert.Equal(one.Kl[i], two.Kl[i], 1e-5);
+        }
+    }
+
+    [Fact]
     public void Encode_RejectsInputOfTheWrongSize_AndLastStepsOutsideTheSequence()
     {
         using var model = Seeding.Build(5, () => new GruVae(Small));
