@@ -164,7 +164,7 @@ public sealed class FusedBackprop
 
         // Decoder backward through time, output layer first.
         var decoderStates = tape4.Outputs();
-        result.ToOutput.Accumulate(decoderStates, dOut, steps * rows, ws);
+        result.ToOutput.Accumulate(decoderStates, dOut, steps * rows);
         var dS2 = new float[rows * d2.Hidden];
         var dS1 = new float[rows * d1.Hidden];
         var dSequencePart = new float[rows * g1];
@@ -184,14 +184,14 @@ public sealed class FusedBackprop
         tape3.AccumulateWeights(result.Decoder1);
         // The first decoder layer's input weight: rows of the latent part, then rows of the time features.
         var dLatentInputT = new float[width * g1];
-        Gemm.AtB(start, dSequencePart, rows, width, g1, dLatentInputT, ws);
+        Gemm.AtB(start, dSequencePart, rows, width, g1, dLatentInputT);
         CpuKernels.Add(result.Decoder1.InputWeightsT.AsSpan(0, width * g1), dLatentInputT, result.Decoder1.InputWeightsT.AsSpan(0, width * g1));
         CpuKernels.AddColumnSums(dSequencePart, rows, g1, result.Decoder1.InputBias);
         if (net.TimeFeatures > 0)
         {
             var features = net.TimeFeatureValues(steps);
             var dFeatureT = new float[2 * net.TimeFeatures * g1];
-            Gemm.AtB(features, stepSums, steps, 2 * net.TimeFeatures, g1, dFeatureT, ws);
+            Gemm.AtB(features, stepSums, steps, 2 * net.TimeFeatures, g1, dFeatureT);
             var tail = result.Decoder1.InputWeightsT.AsSpan(width * g1);
             CpuKernels.Add(tail, dFeatureT, tail);
         }
@@ -199,7 +199,7 @@ public sealed class FusedBackprop
         // fromLatent, then the reparameterisation and the KL term.
         var dStart = new float[rows * width];
         CpuKernels.MatMulBias(dSequencePart, g1, net.Decoder1LatentInput, [], dStart, width, rows, width, g1);
-        result.FromLatent.Accumulate(z, dStart, rows, ws);
+        result.FromLatent.Accumulate(z, dStart, rows);
         var dz = new float[rows * latent];
         CpuKernels.MatMulBias(dStart, width, net.FromLatent.Weights, [], dz, latent, rows, latent, width);
         var klScale = c.Beta / c.Batch;
@@ -211,8 +211,8 @@ public sealed class FusedBackprop
             dLogVar[i] = (dz[i] * c.Noise[(from * latent) + i] * 0.5f * sigma[i]) + (klScale * 0.5f * ((sigma[i] * sigma[i]) - 1));
         }
 
-        result.ToMean.Accumulate(summary, dMean, rows, ws);
-        result.ToLogVar.Accumulate(summary, dLogVar, rows, ws);
+        result.ToMean.Accumulate(summary, dMean, rows);
+        result.ToLogVar.Accumulate(summary, dLogVar, rows);
         var dSummary = new float[rows * e2.Hidden];
         CpuKernels.MatMulBias(dMean, latent, net.ToMean.Weights, [], dSummary, e2.Hidden, rows, e2.Hidden, latent);
         CpuKernels.MatMulBias(dLogVar, latent, net.ToLogVar.Weights, [], dSummary, e2.Hidden, rows, e2.Hidden, latent, accumulate: true);
@@ -266,12 +266,8 @@ public sealed class FusedBackprop
     /// <summary>C = A^T B for A (rows, m) and B (rows, n), both dense: C (m, n), overwritten.</summary>
     private static class Gemm
     {
-        public static void AtB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int rows, int m, int n, Span<float> c, Workspace ws)
-        {
-            var at = ws.Get("transpose", m * rows, clear: false);
-            CpuKernels.Transpose(a, rows, m, at);
-            CpuKernels.MatMulBias(at, rows, b, [], c, n, m, n, rows);
-        }
+        public static void AtB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int rows, int m, int n, Span<float> c) =>
+            CpuKernels.MatMulTransposedA(a, m, b, c, n, m, n, rows);
     }
 
     /// <summary>A GRU layer's weights: transposed for the forward products, as stored for the backward ones.</summary>
@@ -408,12 +404,12 @@ public sealed class FusedBackprop
             var scratch = new float[Math.Max(layer.Input, layer.Hidden) * g];
             if (!projectedInput)
             {
-                Gemm.AtB(inputs, projections, n, layer.Input, g, scratch, ws);
+                Gemm.AtB(inputs, projections, n, layer.Input, g, scratch);
                 CpuKernels.Add(into.InputWeightsT, scratch.AsSpan(0, layer.Input * g), into.InputWeightsT);
                 CpuKernels.AddColumnSums(projections, n, g, into.InputBias);
             }
 
-            Gemm.AtB(previous.AsSpan(0, n * layer.Hidden), stateProjections, n, layer.Hidden, g, scratch, ws);
+            Gemm.AtB(previous.AsSpan(0, n * layer.Hidden), stateProjections, n, layer.Hidden, g, scratch);
             CpuKernels.Add(into.HiddenWeightsT, scratch.AsSpan(0, layer.Hidden * g), into.HiddenWeightsT);
             CpuKernels.AddColumnSums(stateProjections, n, g, into.HiddenBias);
         }
@@ -446,10 +442,10 @@ public sealed class FusedBackprop
         public static DenseGradient For(Dense layer) => new(new float[layer.Input * layer.Output], new float[layer.Output], layer.Input, layer.Output);
 
         /// <summary>W^T += input^T dOutput, b += column sums of dOutput, over <paramref name="rows"/> rows.</summary>
-        public void Accumulate(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int rows, Workspace ws)
+        public void Accumulate(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int rows)
         {
             var scratch = new float[Input * Output];
-            Gemm.AtB(input, dOutput, rows, Input, Output, scratch, ws);
+            Gemm.AtB(input, dOutput, rows, Input, Output, scratch);
             CpuKernels.Add(WeightsT, scratch, WeightsT);
             CpuKernels.AddColumnSums(dOutput, rows, Output, Bias);
         }

@@ -14,12 +14,15 @@ namespace VaeAnomaly.Performance;
 /// layer projects z once per sequence and the time features once per step (its input is the same z at
 /// every step), and the batch is cut into one slice per libtorch thread. Same formulas as PyTorch's GRU
 /// (gate order reset, update, new); results agree with the model to float rounding (tested within 1e-5).
+/// The tensor methods reuse the instance's input and output buffers (fresh arrays of a batch's size cost more in
+/// page faults than copying), so one instance serves one caller at a time.
 /// </summary>
 public sealed class FusedGruVae
 {
     private readonly GruLayer encoder1, encoder2, decoder1, decoder2;
     private readonly DenseLayer toMean, toLogVar, fromLatent, toOutput;
     private readonly int timeFeatures;
+    private float[] input = [], output = [];
 
     private FusedGruVae(GruVae model)
     {
@@ -50,7 +53,7 @@ public sealed class FusedGruVae
     }
 
     /// <summary>Posterior mean and log-variance, each (batch, latent) row-major.</summary>
-    /// <param name="x">(batch, steps, channels) row-major, zero-padded.</param>
+    /// <param name="x">(batch, steps, channels) row-major, zero-padded (values after those are ignored).</param>
     /// <param name="batch">Sequences.</param>
     /// <param name="steps">Padded length.</param>
     /// <param name="lastStep">Per sequence, the index of its last real step.</param>
@@ -58,7 +61,7 @@ public sealed class FusedGruVae
     public (float[] Mean, float[] LogVar) Encode(float[] x, int batch, int steps, IReadOnlyList<int> lastStep, int workers = 0)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (x.Length != (long)batch * steps * Channels || lastStep.Count != batch)
+        if (x.Length < (long)batch * steps * Channels || lastStep.Count != batch)
         {
             throw new ArgumentException($"Expected {batch} x {steps} x {Channels} values and {batch} last steps, got {x.Length} values and {lastStep.Count}.");
         }
@@ -81,6 +84,13 @@ public sealed class FusedGruVae
     /// <param name="workers">Slices computed in parallel; 0 uses libtorch's thread count.</param>
     public float[] Decode(float[] z, int batch, int steps, int workers = 0)
     {
+        var result = new float[batch * steps * Channels];
+        DecodeInto(z, batch, steps, result, workers);
+        return result;
+    }
+
+    private void DecodeInto(float[] z, int batch, int steps, float[] output, int workers)
+    {
         ArgumentNullException.ThrowIfNull(z);
         if (z.Length != (long)batch * Latent)
         {
@@ -98,9 +108,7 @@ public sealed class FusedGruVae
             CpuKernels.MatMulBias(features, 2 * timeFeatures, decoder1.InputWeightsT.AsSpan(fromLatent.Output * g), [], stepPart, g, steps, g, 2 * timeFeatures);
         }
 
-        var output = new float[batch * steps * Channels];
         InSlices(batch, workers, (from, rows) => DecodeSlice(z, steps, stepPart, from, rows, output));
-        return output;
     }
 
     /// <summary>The posterior-mean pass of <see cref="GruVae.forward"/> in evaluation mode, as tensors.</summary>
@@ -110,9 +118,8 @@ public sealed class FusedGruVae
     public VaeOutput Forward(Tensor x, Tensor lastStep, int workers = 0)
     {
         var (batch, steps) = ((int)x.shape[0], (int)x.shape[1]);
-        var (mean, logVar) = Encode(x.contiguous().data<float>().ToArray(), batch, steps, lastStep.data<long>().Select(t => (int)t).ToArray(), workers);
-        var reconstruction = Decode(mean, batch, steps, workers);
-        return new VaeOutput(tensor(reconstruction, [batch, steps, Channels]), tensor(mean, [batch, Latent]), tensor(logVar, [batch, Latent]));
+        var (mean, logVar) = Encode(Read(x, ref input), batch, steps, lastStep.data<long>().Select(t => (int)t).ToArray(), workers);
+        return new VaeOutput(DecodeTensor(mean, batch, steps, workers), tensor(mean, [batch, Latent]), tensor(logVar, [batch, Latent]));
     }
 
     /// <summary><see cref="GruVae.Decode"/> as tensors.</summary>
@@ -122,7 +129,39 @@ public sealed class FusedGruVae
     public Tensor Decode(Tensor z, long steps, int workers = 0)
     {
         var batch = (int)z.shape[0];
-        return tensor(Decode(z.contiguous().data<float>().ToArray(), batch, (int)steps, workers), [batch, steps, Channels]);
+        return DecodeTensor(z.contiguous().data<float>().ToArray(), batch, (int)steps, workers);
+    }
+
+    private Tensor DecodeTensor(float[] z, int batch, int steps, int workers)
+    {
+        var n = batch * steps * Channels;
+        if (output.Length < n)
+        {
+            output = new float[n];
+        }
+
+        DecodeInto(z, batch, steps, output, workers);
+        var result = empty([batch, steps, Channels], ScalarType.Float32);
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(output.AsSpan(0, n)).CopyTo(result.bytes);
+        return result;
+    }
+
+    /// <summary>A float32 CPU tensor's values, copied into the start of <paramref name="buffer"/> (replaced when too small).</summary>
+    private static float[] Read(Tensor t, ref float[] buffer)
+    {
+        using var contiguous = t.contiguous();
+        if (contiguous.dtype != ScalarType.Float32 || contiguous.device_type != TorchSharp.DeviceType.CPU)
+        {
+            throw new ArgumentException($"Expected a float32 tensor on the CPU, got {contiguous.dtype} on {contiguous.device_type}.", nameof(t));
+        }
+
+        if (buffer.Length < contiguous.numel())
+        {
+            buffer = new float[contiguous.numel()];
+        }
+
+        contiguous.bytes.CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan(0, (int)contiguous.numel())));
+        return buffer;
     }
 
     /// <summary>Runs <paramref name="slice"/>(first row, rows) over the batch cut into slices, one per worker.</summary>

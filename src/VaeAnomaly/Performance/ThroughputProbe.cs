@@ -111,15 +111,16 @@ public static class ThroughputProbe
         var steps = Math.Max(2, sequencesPerRepeat / batch);
         using var model = Seeding.Build(1, () => new GruVae(options));
         model.eval();
+        // As the scorer does: the weights are copied once per scoring call and the instance's buffers reused.
+        var fused = path == ComputePath.Optimised ? FusedGruVae.From(model) : null;
         void Forward()
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             VaeOutput output;
-            if (path == ComputePath.Optimised)
+            if (fused is not null)
             {
-                // As the scorer does: the weights are copied once per scoring call, so once per batch here at most.
-                output = FusedGruVae.From(model).Forward(x.X, x.LastStep);
+                output = fused.Forward(x.X, x.LastStep);
             }
             else
             {

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using VaeAnomaly.Models;
 using VaeAnomaly.Performance;
 using VaeAnomaly.Scoring;
@@ -148,6 +149,55 @@ public sealed class FusedGruVaeTests
             for (var j = 0; j < ldc; j++)
             {
                 var expected = j < n ? bias[j] + Enumerable.Range(0, k).Sum(p => (double)a[(i * lda) + p] * w[(p * n) + j]) : 99.0;
+                Assert.Equal(expected, c[(i * ldc) + j], 1e-5);
+            }
+        }
+    }
+
+    [Fact]
+    public void Exp_IsWithin3e7RelativeOfMathExp_AcrossTheFloatRange()
+    {
+        var rng = new Random(1);
+        var worst = 0.0;
+        for (var i = 0; i < 20000; i++)
+        {
+            var x = Vector256.Create([.. Enumerable.Range(0, 8).Select(_ => (float)((rng.NextDouble() * 170) - 85))]);
+            var y = CpuKernels.Exp(x);
+            for (var j = 0; j < 8; j++)
+            {
+                var exact = Math.Exp(x[j]);
+                worst = Math.Max(worst, Math.Abs(y[j] - exact) / exact);
+            }
+        }
+
+        Assert.True(worst < 3e-7, $"largest relative error {worst}");
+        Assert.Equal(1f, CpuKernels.Exp(Vector256<float>.Zero)[0]);
+        Assert.True(CpuKernels.Exp(Vector256.Create(-1000f))[0] is >= 0 and < 1e-37f);
+        Assert.True(float.IsFinite(CpuKernels.Exp(Vector256.Create(1000f))[0]));
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(8, 24, 30)]
+    [InlineData(13, 50, 7)]
+    [InlineData(64, 192, 40)]
+    public void MatMulTransposedA_MatchesTheDefinition_AndAccumulates(int m, int n, int k)
+    {
+        // Given: A stored (k, m) with rows m + 1 apart, C with rows n + 3 apart holding 0.5 before.
+        var rng = new Random(m + (7 * n) + (13 * k));
+        var lda = m + 1;
+        var ldc = n + 3;
+        var a = Enumerable.Range(0, k * lda).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var w = Enumerable.Range(0, k * n).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var c = Enumerable.Repeat(0.5f, m * ldc).ToArray();
+
+        CpuKernels.MatMulTransposedA(a, lda, w, c, ldc, m, n, k, accumulate: true);
+
+        for (var i = 0; i < m; i++)
+        {
+            for (var j = 0; j < ldc; j++)
+            {
+                var expected = j < n ? 0.5 + Enumerable.Range(0, k).Sum(p => (double)a[(p * lda) + i] * w[(p * n) + j]) : 0.5;
                 Assert.Equal(expected, c[(i * ldc) + j], 1e-5);
             }
         }
