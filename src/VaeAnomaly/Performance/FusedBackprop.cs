@@ -10,14 +10,14 @@ namespace VaeAnomaly.Performance;
 /// objective as <see cref="VaeLoss.Compute"/> on the training-mode forward pass (z drawn from the model's
 /// own sampler, so the draws are the ones <see cref="GruVae.forward"/> would make), without libtorch's
 /// per-operation autograd graph. The gradients are written into the parameters' <c>grad</c>, so clipping and
-/// the optimiser step stay libtorch's. The batch is cut into one slice per thread; the slices' gradients are
-/// summed in a fixed order, so the result does not depend on timing.
+/// the optimiser step stay libtorch's. The batch is cut into chunks of 32 sequences spread over the threads; the chunks'
+/// gradients are summed in a fixed order, so the result does not depend on timing.
 /// </summary>
 public sealed class FusedBackprop
 {
-    // One workspace per slice, kept between calls: a training run repeats the same shapes, and fresh arrays of
-    // tens of megabytes per step cost more in page faults and collections than the arithmetic.
-    private readonly List<Workspace> workspaces = [];
+    // Workspaces kept between calls, one per thread at work: a training run repeats the same shapes, and fresh
+    // arrays of megabytes per step cost more in page faults and collections than the arithmetic.
+    private readonly System.Collections.Concurrent.ConcurrentBag<Workspace> workspaces = [];
 
     /// <summary>Loss parts of the batch, and the gradient of the total in every parameter's <c>grad</c> (replaced, not accumulated).</summary>
     /// <param name="model">The model; its sampler advances by one draw of (batch, latent) noise.</param>
@@ -44,19 +44,13 @@ public sealed class FusedBackprop
         }
 
         workers = workers > 0 ? workers : get_num_threads();
-        var slices = Math.Clamp(Math.Min(workers, batch / 8), 1, Math.Max(1, batch));
-        var size = (batch + slices - 1) / slices;
-        var parts = new SliceResult[slices];
-        while (workspaces.Count < slices)
-        {
-            workspaces.Add(new Workspace());
-        }
-
+        var parts = new SliceResult[RowChunks.Count(batch)];
         var context = new BatchContext(values, last, noise, steps, batch, (float)beta, net);
-        Parallel.For(0, slices, new ParallelOptions { MaxDegreeOfParallelism = slices }, k =>
+        RowChunks.Run(batch, workers, (k, from, rows) =>
         {
-            var from = k * size;
-            parts[k] = from < batch ? RunSlice(context, from, Math.Min(size, batch - from), workspaces[k]) : SliceResult.Empty(net);
+            var ws = workspaces.TryTake(out var free) ? free : new Workspace();
+            parts[k] = RunSlice(context, from, rows, ws);
+            workspaces.Add(ws);
         });
 
         var total = parts[0];
@@ -241,22 +235,22 @@ public sealed class FusedBackprop
 
     private sealed record BatchContext(float[] X, int[] Last, float[] Noise, int Steps, int Batch, float Beta, Network Net);
 
-    /// <summary>Arrays reused from one call to the next, by name; a request for another length replaces the array.</summary>
+    /// <summary>Arrays reused from one call to the next, by name; a request for more than an array holds replaces it.</summary>
     private sealed class Workspace
     {
         private readonly Dictionary<string, float[]> arrays = new(StringComparer.Ordinal);
 
-        /// <summary>An array of exactly <paramref name="length"/> floats, zeroed when <paramref name="clear"/> (otherwise as last left).</summary>
+        /// <summary>An array of at least <paramref name="length"/> floats, its first <paramref name="length"/> zeroed when <paramref name="clear"/> (otherwise as last left).</summary>
         public float[] Get(string name, int length, bool clear)
         {
-            if (!arrays.TryGetValue(name, out var array) || array.Length != length)
+            if (!arrays.TryGetValue(name, out var array) || array.Length < length)
             {
                 array = new float[length];
                 arrays[name] = array;
             }
             else if (clear)
             {
-                Array.Clear(array);
+                Array.Clear(array, 0, length);
             }
 
             return array;
@@ -388,8 +382,8 @@ public sealed class FusedBackprop
             var dgx = projections.AsSpan(t * rows * g, rows * g);
             var ghAndDgh = stateProjections.AsSpan(t * rows * g, rows * g);
             CpuKernels.GruGatesBackward(dh, previous.AsSpan(t * rows * layer.Hidden, rows * layer.Hidden), gates.AsSpan(t * rows * g, rows * g), ghAndDgh, dgx, dgh, dPrevious, rows, layer.Hidden);
-            dgh.CopyTo(ghAndDgh);
-            dPrevious.CopyTo(dh, 0);
+            dgh.AsSpan(0, rows * g).CopyTo(ghAndDgh);
+            dPrevious.AsSpan(0, rows * layer.Hidden).CopyTo(dh);
             CpuKernels.MatMulBias(dgh, g, layer.HiddenWeights, [], dh, layer.Hidden, rows, layer.Hidden, g, accumulate: true);
             if (dInput is not null)
             {
