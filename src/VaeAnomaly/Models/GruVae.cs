@@ -85,11 +85,29 @@ public sealed class GruVae : nn.Module<Tensor, Tensor, VaeOutput>
     /// <returns>(steps, 2 * pairs).</returns>
     public static Tensor TimeEncoding(long steps, int pairs, ScalarType dtype)
     {
-        var t = arange(steps, dtype: dtype).unsqueeze(1);                              // (steps, 1)
-        var periods = tensor(Enumerable.Range(0, pairs).Select(k => (float)Math.Pow(2, k + 3)).ToArray()).to(dtype).unsqueeze(0);
-        using var twoPi = (2 * Math.PI).ToScalar();
-        var angle = t.mul(twoPi) / periods;                                              // (steps, pairs)
-        return cat([angle.sin(), angle.cos()], 1);
+        // One native call on values computed here: no implicit Scalar for the garbage collector to free mid-call
+        // (see the README on TorchSharp's implicit Scalars), and the fused kernels use the same values.
+        using var values = tensor(TimeEncodingValues((int)steps, pairs), [steps, 2 * pairs]);
+        return values.to(dtype);
+    }
+
+    /// <summary><see cref="TimeEncoding"/>'s values in double precision, (steps, 2 * pairs) row-major: the sines, then the cosines.</summary>
+    /// <param name="steps">Time steps.</param>
+    /// <param name="pairs">Number of periods.</param>
+    public static double[] TimeEncodingValues(int steps, int pairs)
+    {
+        var values = new double[steps * 2 * pairs];
+        for (var t = 0; t < steps; t++)
+        {
+            for (var k = 0; k < pairs; k++)
+            {
+                var angle = 2 * Math.PI * t / Math.Pow(2, k + 3);
+                values[(t * 2 * pairs) + k] = Math.Sin(angle);
+                values[(t * 2 * pairs) + pairs + k] = Math.Cos(angle);
+            }
+        }
+
+        return values;
     }
 
     /// <summary>The layers, for <see cref="Performance.FusedGruVae"/>, which copies their weights.</summary>

@@ -315,11 +315,8 @@ public sealed class FusedBackprop
             };
         }
 
-        public float[] TimeFeatureValues(int steps)
-        {
-            using var encoding = GruVae.TimeEncoding(steps, TimeFeatures, ScalarType.Float32);
-            return encoding.data<float>().ToArray();
-        }
+        /// <summary>The decoder's time features (steps, 2 pairs) in float, computed without libtorch: this runs on worker threads.</summary>
+        public float[] TimeFeatureValues(int steps) => [.. GruVae.TimeEncodingValues(steps, TimeFeatures).Select(v => (float)v)];
 
         /// <summary>(steps, 3H) time-feature part of decoder 1's input projection; zero without time features.</summary>
         public float[] StepProjection(int steps)

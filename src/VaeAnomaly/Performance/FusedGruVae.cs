@@ -103,8 +103,7 @@ public sealed class FusedGruVae
         var stepPart = new float[steps * g];
         if (timeFeatures > 0)
         {
-            using var encoding = GruVae.TimeEncoding(steps, timeFeatures, ScalarType.Float32);
-            var features = encoding.data<float>().ToArray();
+            var features = GruVae.TimeEncodingValues(steps, timeFeatures).Select(v => (float)v).ToArray();
             CpuKernels.MatMulBias(features, 2 * timeFeatures, decoder1.InputWeightsT.AsSpan(fromLatent.Output * g), [], stepPart, g, steps, g, 2 * timeFeatures);
         }
 
