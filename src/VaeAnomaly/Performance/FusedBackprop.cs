@@ -18,13 +18,18 @@ public sealed class FusedBackprop
     // Workspaces kept between calls, one per thread at work: a training run repeats the same shapes, and fresh
     // arrays of megabytes per step cost more in page faults and collections than the arithmetic.
     private readonly System.Collections.Concurrent.ConcurrentBag<Workspace> workspaces = [];
+    private readonly int workers;
+
+    /// <summary>A backpropagation engine whose workspaces persist between calls.</summary>
+    /// <param name="workers">Threads for the kernels; 0 takes libtorch's thread count now, before a caller lowers it with <see cref="LibtorchThreads"/>.</param>
+    public FusedBackprop(int workers = 0) => this.workers = workers > 0 ? workers : get_num_threads();
 
     /// <summary>Loss parts of the batch, and the gradient of the total in every parameter's <c>grad</c> (replaced, not accumulated).</summary>
     /// <param name="model">The model; its sampler advances by one draw of (batch, latent) noise.</param>
     /// <param name="x">(batch, time, channels), zero-padded, float32.</param>
     /// <param name="lastStep">(batch) int64 index of each sequence's last real step.</param>
     /// <param name="beta">KL weight.</param>
-    /// <param name="workers">Slices computed in parallel; 0 uses libtorch's thread count.</param>
+    /// <param name="workers">Threads; 0 uses the count given to the constructor.</param>
     /// <returns>Batch means of the objective, of the masked squared-error sum and of the KL divergence.</returns>
     public (double Total, double Reconstruction, double Kl) LossAndGradients(GruVae model, Tensor x, Tensor lastStep, double beta, int workers = 0)
     {
@@ -43,7 +48,7 @@ public sealed class FusedBackprop
             noise = eps.data<float>().ToArray();
         }
 
-        workers = workers > 0 ? workers : get_num_threads();
+        workers = workers > 0 ? workers : this.workers;
         var parts = new SliceResult[RowChunks.Count(batch)];
         var context = new BatchContext(values, last, noise, steps, batch, (float)beta, net);
         RowChunks.Run(batch, workers, (k, from, rows) =>

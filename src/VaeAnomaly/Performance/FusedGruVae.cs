@@ -22,10 +22,12 @@ public sealed class FusedGruVae
     private readonly GruLayer encoder1, encoder2, decoder1, decoder2;
     private readonly DenseLayer toMean, toLogVar, fromLatent, toOutput;
     private readonly int timeFeatures;
+    private readonly int workers;
     private float[] input = [], output = [];
 
-    private FusedGruVae(GruVae model)
+    private FusedGruVae(GruVae model, int workers)
     {
+        this.workers = workers > 0 ? workers : get_num_threads();
         var layers = model.Layers;
         encoder1 = GruLayer.Of(layers.Encoder1);
         encoder2 = GruLayer.Of(layers.Encoder2);
@@ -46,10 +48,11 @@ public sealed class FusedGruVae
 
     /// <summary>Copies the weights of <paramref name="model"/>; later changes to the model are not seen.</summary>
     /// <param name="model">A trained model.</param>
-    public static FusedGruVae From(GruVae model)
+    /// <param name="workers">Threads for the kernels; 0 takes libtorch's thread count now, before a caller lowers it with <see cref="LibtorchThreads"/>.</param>
+    public static FusedGruVae From(GruVae model, int workers = 0)
     {
         using var noGrad = no_grad();
-        return new FusedGruVae(model);
+        return new FusedGruVae(model, workers);
     }
 
     /// <summary>Posterior mean and log-variance, each (batch, latent) row-major.</summary>
@@ -57,7 +60,7 @@ public sealed class FusedGruVae
     /// <param name="batch">Sequences.</param>
     /// <param name="steps">Padded length.</param>
     /// <param name="lastStep">Per sequence, the index of its last real step.</param>
-    /// <param name="workers">Slices computed in parallel; 0 uses libtorch's thread count.</param>
+    /// <param name="workers">Threads; 0 uses the count given to <see cref="From"/>.</param>
     public (float[] Mean, float[] LogVar) Encode(float[] x, int batch, int steps, IReadOnlyList<int> lastStep, int workers = 0)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -81,7 +84,7 @@ public sealed class FusedGruVae
     /// <param name="z">Latent codes, row-major.</param>
     /// <param name="batch">Codes.</param>
     /// <param name="steps">Steps to produce.</param>
-    /// <param name="workers">Slices computed in parallel; 0 uses libtorch's thread count.</param>
+    /// <param name="workers">Threads; 0 uses the count given to <see cref="From"/>.</param>
     public float[] Decode(float[] z, int batch, int steps, int workers = 0)
     {
         var result = new float[batch * steps * Channels];
@@ -113,7 +116,7 @@ public sealed class FusedGruVae
     /// <summary>The posterior-mean pass of <see cref="GruVae.forward"/> in evaluation mode, as tensors.</summary>
     /// <param name="x">(batch, time, channels), zero-padded, float32 on the CPU.</param>
     /// <param name="lastStep">(batch) int64 index of each sequence's last real step.</param>
-    /// <param name="workers">Slices computed in parallel; 0 uses libtorch's thread count.</param>
+    /// <param name="workers">Threads; 0 uses the count given to <see cref="From"/>.</param>
     public VaeOutput Forward(Tensor x, Tensor lastStep, int workers = 0)
     {
         var (batch, steps) = ((int)x.shape[0], (int)x.shape[1]);
@@ -124,7 +127,7 @@ public sealed class FusedGruVae
     /// <summary><see cref="GruVae.Decode"/> as tensors.</summary>
     /// <param name="z">(batch, latent) float32 on the CPU.</param>
     /// <param name="steps">Steps to produce.</param>
-    /// <param name="workers">Slices computed in parallel; 0 uses libtorch's thread count.</param>
+    /// <param name="workers">Threads; 0 uses the count given to <see cref="From"/>.</param>
     public Tensor Decode(Tensor z, long steps, int workers = 0)
     {
         var batch = (int)z.shape[0];
@@ -164,15 +167,17 @@ public sealed class FusedGruVae
     }
 
     /// <summary>Runs <paramref name="slice"/>(first row, rows) over the batch cut into <see cref="RowChunks"/>, spread over the workers.</summary>
-    private static void InSlices(int batch, int workers, Action<int, int> slice) =>
-        RowChunks.Run(batch, workers > 0 ? workers : get_num_threads(), (_, from, rows) => slice(from, rows));
+    private void InSlices(int batch, int workers, Action<int, int> slice) =>
+        RowChunks.Run(batch, workers > 0 ? workers : this.workers, (_, from, rows) => slice(from, rows));
 
     private void EncodeSlice(float[] x, int steps, IReadOnlyList<int> lastStep, int from, int rows, float[] mean, float[] logVar)
     {
-        var (h1, h2) = (new float[rows * encoder1.Hidden], new float[rows * encoder2.Hidden]);
-        var gx = new float[rows * 3 * Math.Max(encoder1.Hidden, encoder2.Hidden)];
-        var gh = new float[gx.Length];
-        var summary = new float[rows * encoder2.Hidden];
+        using var scratch = new Scratch();
+        var h1 = scratch.Zeroed(rows * encoder1.Hidden);
+        var h2 = scratch.Zeroed(rows * encoder2.Hidden);
+        var gx = scratch.Rent(rows * 3 * Math.Max(encoder1.Hidden, encoder2.Hidden));
+        var gh = scratch.Rent(gx.Length);
+        var summary = scratch.Rent(rows * encoder2.Hidden);
         var stride = steps * Channels;
         var lastNeeded = Enumerable.Range(from, rows).Max(r => lastStep[r]);
         for (var t = 0; t <= lastNeeded; t++)
@@ -183,7 +188,7 @@ public sealed class FusedGruVae
             {
                 if (lastStep[from + r] == t)
                 {
-                    h2.AsSpan(r * encoder2.Hidden, encoder2.Hidden).CopyTo(summary.AsSpan(r * encoder2.Hidden));
+                    h2.Slice(r * encoder2.Hidden, encoder2.Hidden).CopyTo(summary[(r * encoder2.Hidden)..]);
                 }
             }
         }
@@ -194,29 +199,66 @@ public sealed class FusedGruVae
 
     private void DecodeSlice(float[] z, int steps, float[] stepPart, int from, int rows, float[] output)
     {
+        using var scratch = new Scratch();
         var width = fromLatent.Output;
         var g1 = 3 * decoder1.Hidden;
-        var start = new float[rows * width];
+        var start = scratch.Rent(rows * width);
         fromLatent.Apply(z.AsSpan(from * Latent), rows, start, width);
-        var sequencePart = new float[rows * g1];
+        var sequencePart = scratch.Rent(rows * g1);
         CpuKernels.MatMulBias(start, width, decoder1.InputWeightsT.AsSpan(0, width * g1), decoder1.InputBias, sequencePart, g1, rows, g1, width);
 
-        var (d1, d2) = (new float[rows * decoder1.Hidden], new float[rows * decoder2.Hidden]);
-        var gx1 = new float[rows * g1];
-        var gx = new float[rows * 3 * Math.Max(decoder1.Hidden, decoder2.Hidden)];
-        var gh = new float[gx.Length];
+        var d1 = scratch.Zeroed(rows * decoder1.Hidden);
+        var d2 = scratch.Zeroed(rows * decoder2.Hidden);
+        var gx1 = scratch.Rent(rows * g1);
+        var gx = scratch.Rent(rows * 3 * Math.Max(decoder1.Hidden, decoder2.Hidden));
+        var gh = scratch.Rent(gx.Length);
         var stride = steps * Channels;
         for (var t = 0; t < steps; t++)
         {
             ReadOnlySpan<float> step = stepPart.AsSpan(t * g1, g1);
             for (var r = 0; r < rows; r++)
             {
-                CpuKernels.Add(sequencePart.AsSpan(r * g1, g1), step, gx1.AsSpan(r * g1, g1));
+                CpuKernels.Add(sequencePart.Slice(r * g1, g1), step, gx1.Slice(r * g1, g1));
             }
 
             decoder1.StepFromProjection(gx1, d1, gh, rows);
             decoder2.Step(d1, decoder2.Input, d2, gx, gh, rows);
             CpuKernels.MatMulBias(d2, decoder2.Hidden, toOutput.WeightsT, toOutput.Bias, output.AsSpan((from * stride) + (t * Channels)), stride, rows, Channels, decoder2.Hidden);
+        }
+    }
+
+    /// <summary>
+    /// Per-chunk buffers from the shared array pool, given back on dispose: a scoring call runs many chunks, and
+    /// fresh arrays for each made the garbage collector stop every thread every few batches.
+    /// </summary>
+    private sealed class Scratch : IDisposable
+    {
+        private readonly List<float[]> rented = [];
+
+        /// <summary>A buffer of exactly <paramref name="length"/> floats, contents undefined.</summary>
+        public Span<float> Rent(int length)
+        {
+            var array = System.Buffers.ArrayPool<float>.Shared.Rent(length);
+            rented.Add(array);
+            return array.AsSpan(0, length);
+        }
+
+        /// <summary>A buffer of exactly <paramref name="length"/> zeros.</summary>
+        public Span<float> Zeroed(int length)
+        {
+            var span = Rent(length);
+            span.Clear();
+            return span;
+        }
+
+        public void Dispose()
+        {
+            foreach (var array in rented)
+            {
+                System.Buffers.ArrayPool<float>.Shared.Return(array);
+            }
+
+            rented.Clear();
         }
     }
 

@@ -74,16 +74,18 @@ public static class ThroughputProbe
             optimizer.zero_grad();
             if (path == ComputePath.Optimised)
             {
+                using var libtorchThreads = LibtorchThreads.One(); // as the trainer does
                 fused.LossAndGradients(model, x.X, x.LastStep, options.Beta);
+                nn.utils.clip_grad_norm_(model.parameters(), 5.0);
+                optimizer.step();
             }
             else
             {
                 var (loss, _, _) = VaeLoss.Compute(model.call(x.X, x.LastStep), x.X, x.Mask, options.Beta);
                 loss.backward();
+                nn.utils.clip_grad_norm_(model.parameters(), 5.0);
+                optimizer.step();
             }
-
-            nn.utils.clip_grad_norm_(model.parameters(), 5.0);
-            optimizer.step();
         }
 
         Step();
@@ -117,18 +119,17 @@ public static class ThroughputProbe
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            VaeOutput output;
             if (fused is not null)
             {
-                output = fused.Forward(x.X, x.LastStep);
+                using var libtorchThreads = LibtorchThreads.One(); // as the scorer does
+                var output = fused.Forward(x.X, x.LastStep);
+                VaeLoss.SquaredErrorSum(output.Reconstruction, x.X, x.Mask).data<float>().ToArray();
             }
             else
             {
-                var (mean, logVar) = model.Encode(x.X, x.LastStep);
-                output = new VaeOutput(model.Decode(mean, x.X.shape[1]), mean, logVar);
+                var (mean, _) = model.Encode(x.X, x.LastStep);
+                VaeLoss.SquaredErrorSum(model.Decode(mean, x.X.shape[1]), x.X, x.Mask).data<float>().ToArray();
             }
-
-            VaeLoss.SquaredErrorSum(output.Reconstruction, x.X, x.Mask).data<float>().ToArray();
         }
 
         Forward();

@@ -37,6 +37,7 @@ public static class GruVaeScorer
         using var variance = latent is null ? null : tensor(latent.DecoderVariance.Select(v => (float)v).ToArray());
         var c = scaled.Channels;
         var fused = FusedGruVae.From(model);
+        using var libtorchThreads = LibtorchThreads.One(); // the kernels keep the cores (fused was given the count before)
 
         foreach (var indices in LengthBatcher.Batches(scaled, batchSize))
         {

@@ -120,6 +120,7 @@ public sealed class Trainer(TrainerOptions options, TrainingCheckpoint? checkpoi
         model.eval();
         using var noGrad = no_grad();
         var fused = FusedGruVae.From(model);
+        using var libtorchThreads = LibtorchThreads.One();
         double rec = 0, kl = 0;
         foreach (var indices in LengthBatcher.Batches(data, EvaluationBatchSize))
         {
@@ -142,6 +143,7 @@ public sealed class Trainer(TrainerOptions options, TrainingCheckpoint? checkpoi
         double rec = 0, kl = 0, total = 0;
         var batchNumber = 0;
         var fused = options.FusedKernels ? new FusedBackprop() : null;
+        using var libtorchThreads = fused is null ? null : LibtorchThreads.One();
         foreach (var indices in LengthBatcher.Batches(train, options.BatchSize, rng))
         {
             ct.ThrowIfCancellationRequested();

@@ -116,6 +116,18 @@ public sealed class FusedGruVaeTests
     }
 
     [Fact]
+    public void Scorer_GivesBackLibtorchsThreadCount()
+    {
+        using var model = Seeding.Build(5, () => new GruVae(Small));
+        var set = GruVaeTests.Random(seed: 13, lengths: [9, 12, 15]);
+        var before = get_num_threads();
+
+        GruVaeScorer.Score(model, set, batchSize: 2);
+
+        Assert.Equal(before, get_num_threads());
+    }
+
+    [Fact]
     public void Encode_RejectsInputOfTheWrongSize_AndLastStepsOutsideTheSequence()
     {
         using var model = Seeding.Build(5, () => new GruVae(Small));
