@@ -36,7 +36,7 @@ public sealed class FusedBackprop
         var (batch, steps, channels) = ((int)x.shape[0], (int)x.shape[1], (int)x.shape[2]);
         var values = x.contiguous().data<float>().ToArray();
         var last = lastStep.data<long>().Select(t => (int)t).ToArray();
-        var net = Network.Of(model);
+        var net = GruVaeWeights.Of(model);
         if (channels != net.Encoder1.Input)
         {
             throw new ArgumentException($"Expected {net.Encoder1.Input} channels, got {channels}.", nameof(x));
@@ -238,7 +238,7 @@ public sealed class FusedBackprop
         return result;
     }
 
-    private sealed record BatchContext(float[] X, int[] Last, float[] Noise, int Steps, int Batch, float Beta, Network Net);
+    private sealed record BatchContext(float[] X, int[] Last, float[] Noise, int Steps, int Batch, float Beta, GruVaeWeights Net);
 
     /// <summary>Arrays reused from one call to the next, by name; a request for more than an array holds replaces it.</summary>
     private sealed class Workspace
@@ -269,77 +269,9 @@ public sealed class FusedBackprop
             CpuKernels.MatMulTransposedA(a, m, b, c, n, m, n, rows);
     }
 
-    /// <summary>A GRU layer's weights: transposed for the forward products, as stored for the backward ones.</summary>
-    private sealed record Gru(int Input, int Hidden, float[] InputWeightsT, float[] InputWeights, float[] InputBias, float[] HiddenWeightsT, float[] HiddenWeights, float[] HiddenBias)
-    {
-        public static Gru Of(GRU gru)
-        {
-            var p = gru.named_parameters().ToDictionary(n => n.name, n => n.parameter);
-            var (ih, hh) = (p["weight_ih_l0"], p["weight_hh_l0"]);
-            return new Gru((int)ih.shape[1], (int)hh.shape[1], Transposed(ih), Values(ih), Values(p["bias_ih_l0"]), Transposed(hh), Values(hh), Values(p["bias_hh_l0"]));
-        }
-    }
-
-    /// <summary>A linear layer: weight (out, in) as stored and transposed.</summary>
-    private sealed record Dense(int Input, int Output, float[] WeightsT, float[] Weights, float[] Bias)
-    {
-        public static Dense Of(Linear linear) =>
-            new((int)linear.weight!.shape[1], (int)linear.weight.shape[0], Transposed(linear.weight), Values(linear.weight), Values(linear.bias!));
-
-        public void Apply(ReadOnlySpan<float> input, int rows, Span<float> output) =>
-            CpuKernels.MatMulBias(input, Input, WeightsT, Bias, output, Output, rows, Output, Input);
-    }
-
-    private sealed record Network(Gru Encoder1, Gru Encoder2, Dense ToMean, Dense ToLogVar, Dense FromLatent, Gru Decoder1, Gru Decoder2, Dense ToOutput, int TimeFeatures)
-    {
-        public int Latent => ToMean.Output;
-
-        /// <summary>Rows of decoder 1's transposed input weight that read fromLatent's output.</summary>
-        public float[] Decoder1LatentInputT { get; private init; } = [];
-
-        /// <summary>Decoder 1's input weight restricted to fromLatent's columns, (3H, width) dense.</summary>
-        public float[] Decoder1LatentInput { get; private init; } = [];
-
-        public static Network Of(GruVae model)
-        {
-            using var noGrad = no_grad();
-            var l = model.Layers;
-            var d1 = Gru.Of(l.Decoder1);
-            var width = (int)l.FromLatent.weight!.shape[0];
-            var g = 3 * d1.Hidden;
-            var latentPart = new float[g * width];
-            for (var i = 0; i < g; i++)
-            {
-                d1.InputWeights.AsSpan(i * d1.Input, width).CopyTo(latentPart.AsSpan(i * width));
-            }
-
-            return new Network(Gru.Of(l.Encoder1), Gru.Of(l.Encoder2), Dense.Of(l.ToMean), Dense.Of(l.ToLogVar), Dense.Of(l.FromLatent), d1, Gru.Of(l.Decoder2), Dense.Of(l.ToOutput), l.TimeFeatures)
-            {
-                Decoder1LatentInputT = d1.InputWeightsT[..(width * g)],
-                Decoder1LatentInput = latentPart,
-            };
-        }
-
-        /// <summary>The decoder's time features (steps, 2 pairs) in float, computed without libtorch: this runs on worker threads.</summary>
-        public float[] TimeFeatureValues(int steps) => [.. GruVae.TimeEncodingValues(steps, TimeFeatures).Select(v => (float)v)];
-
-        /// <summary>(steps, 3H) time-feature part of decoder 1's input projection; zero without time features.</summary>
-        public float[] StepProjection(int steps)
-        {
-            var g = 3 * Decoder1.Hidden;
-            var part = new float[steps * g];
-            if (TimeFeatures > 0)
-            {
-                CpuKernels.MatMulBias(TimeFeatureValues(steps), 2 * TimeFeatures, Decoder1.InputWeightsT.AsSpan(FromLatent.Output * g), [], part, g, steps, g, 2 * TimeFeatures);
-            }
-
-            return part;
-        }
-    }
-
     /// <summary>One GRU layer's record over a slice: inputs, previous states, gates and state projections per step, then their gradients.</summary>
     /// <remarks>Every array is written before it is read, so reused ones need no clearing.</remarks>
-    private sealed class Tape(int steps, int rows, Gru layer, Workspace ws, string name, bool projectedInput = false)
+    private sealed class Tape(int steps, int rows, GruWeights layer, Workspace ws, string name, bool projectedInput = false)
     {
         private readonly int g = 3 * layer.Hidden;
         private readonly float[] inputs = projectedInput ? [] : ws.Get(name + ".inputs", steps * rows * layer.Input, clear: false);
@@ -413,7 +345,7 @@ public sealed class FusedBackprop
 
     private sealed record GruGradient(float[] InputWeightsT, float[] InputBias, float[] HiddenWeightsT, float[] HiddenBias)
     {
-        public static GruGradient For(Gru layer) => new(new float[layer.Input * 3 * layer.Hidden], new float[3 * layer.Hidden], new float[layer.Hidden * 3 * layer.Hidden], new float[3 * layer.Hidden]);
+        public static GruGradient For(GruWeights layer) => new(new float[layer.Input * 3 * layer.Hidden], new float[3 * layer.Hidden], new float[layer.Hidden * 3 * layer.Hidden], new float[3 * layer.Hidden]);
 
         public void AddFrom(GruGradient other)
         {
@@ -423,7 +355,7 @@ public sealed class FusedBackprop
             CpuKernels.Add(HiddenBias, other.HiddenBias, HiddenBias);
         }
 
-        public void WriteInto(GRU gru, Gru layer)
+        public void WriteInto(GRU gru, GruWeights layer)
         {
             var p = gru.named_parameters().ToDictionary(n => n.name, n => n.parameter);
             SetGrad(p["weight_ih_l0"], InputWeightsT, layer.Input, 3 * layer.Hidden);
@@ -435,7 +367,7 @@ public sealed class FusedBackprop
 
     private sealed record DenseGradient(float[] WeightsT, float[] Bias, int Input, int Output)
     {
-        public static DenseGradient For(Dense layer) => new(new float[layer.Input * layer.Output], new float[layer.Output], layer.Input, layer.Output);
+        public static DenseGradient For(DenseWeights layer) => new(new float[layer.Input * layer.Output], new float[layer.Output], layer.Input, layer.Output);
 
         /// <summary>W^T += input^T dOutput, b += column sums of dOutput, over <paramref name="rows"/> rows.</summary>
         public void Accumulate(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int rows)
@@ -477,13 +409,13 @@ public sealed class FusedBackprop
 
         public required DenseGradient ToOutput { get; init; }
 
-        public required Network Net { get; init; }
+        public required GruVaeWeights Net { get; init; }
 
         public double SquaredError { get; set; }
 
         public double Kl { get; set; }
 
-        public static SliceResult Empty(Network net) => new()
+        public static SliceResult Empty(GruVaeWeights net) => new()
         {
             Encoder1 = GruGradient.For(net.Encoder1),
             Encoder2 = GruGradient.For(net.Encoder2),
@@ -541,17 +473,5 @@ public sealed class FusedBackprop
         var old = parameter.grad;
         parameter.grad = gradient.DetachFromDisposeScope();
         old?.Dispose();
-    }
-
-    private static float[] Values(Tensor t)
-    {
-        using var d = t.detach().contiguous();
-        return d.data<float>().ToArray();
-    }
-
-    private static float[] Transposed(Tensor weight)
-    {
-        using var t = weight.detach().t().contiguous();
-        return t.data<float>().ToArray();
     }
 }

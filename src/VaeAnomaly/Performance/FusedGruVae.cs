@@ -1,4 +1,3 @@
-using TorchSharp.Modules;
 using VaeAnomaly.Models;
 using static TorchSharp.torch;
 
@@ -19,41 +18,26 @@ namespace VaeAnomaly.Performance;
 /// </summary>
 public sealed class FusedGruVae
 {
-    private readonly GruLayer encoder1, encoder2, decoder1, decoder2;
-    private readonly DenseLayer toMean, toLogVar, fromLatent, toOutput;
-    private readonly int timeFeatures;
+    private readonly GruVaeWeights net;
     private readonly int workers;
     private float[] input = [], output = [];
 
     private FusedGruVae(GruVae model, int workers)
     {
         this.workers = workers > 0 ? workers : get_num_threads();
-        var layers = model.Layers;
-        encoder1 = GruLayer.Of(layers.Encoder1);
-        encoder2 = GruLayer.Of(layers.Encoder2);
-        decoder1 = GruLayer.Of(layers.Decoder1);
-        decoder2 = GruLayer.Of(layers.Decoder2);
-        toMean = DenseLayer.Of(layers.ToMean);
-        toLogVar = DenseLayer.Of(layers.ToLogVar);
-        fromLatent = DenseLayer.Of(layers.FromLatent);
-        toOutput = DenseLayer.Of(layers.ToOutput);
-        timeFeatures = layers.TimeFeatures;
+        net = GruVaeWeights.Of(model);
     }
 
     /// <summary>Input channels.</summary>
-    public int Channels => encoder1.Input;
+    public int Channels => net.Channels;
 
     /// <summary>Latent dimensions.</summary>
-    public int Latent => toMean.Output;
+    public int Latent => net.Latent;
 
     /// <summary>Copies the weights of <paramref name="model"/>; later changes to the model are not seen.</summary>
     /// <param name="model">A trained model.</param>
     /// <param name="workers">Threads for the kernels; 0 takes libtorch's thread count now, before a caller lowers it with <see cref="LibtorchThreads"/>.</param>
-    public static FusedGruVae From(GruVae model, int workers = 0)
-    {
-        using var noGrad = no_grad();
-        return new FusedGruVae(model, workers);
-    }
+    public static FusedGruVae From(GruVae model, int workers = 0) => new(model, workers);
 
     /// <summary>Posterior mean and log-variance, each (batch, latent) row-major.</summary>
     /// <param name="x">(batch, steps, channels) row-major, zero-padded (values after those are ignored).</param>
@@ -102,14 +86,7 @@ public sealed class FusedGruVae
 
         // The decoder's first layer reads [fromLatent(z), time features of t]: its input projection splits into a
         // per-sequence part and a per-step part shared by every sequence.
-        var g = 3 * decoder1.Hidden;
-        var stepPart = new float[steps * g];
-        if (timeFeatures > 0)
-        {
-            var features = GruVae.TimeEncodingValues(steps, timeFeatures).Select(v => (float)v).ToArray();
-            CpuKernels.MatMulBias(features, 2 * timeFeatures, decoder1.InputWeightsT.AsSpan(fromLatent.Output * g), [], stepPart, g, steps, g, 2 * timeFeatures);
-        }
-
+        var stepPart = net.StepProjection(steps);
         InSlices(batch, workers, (from, rows) => DecodeSlice(z, steps, stepPart, from, rows, output));
     }
 
@@ -173,44 +150,44 @@ public sealed class FusedGruVae
     private void EncodeSlice(float[] x, int steps, IReadOnlyList<int> lastStep, int from, int rows, float[] mean, float[] logVar)
     {
         using var scratch = new Scratch();
-        var h1 = scratch.Zeroed(rows * encoder1.Hidden);
-        var h2 = scratch.Zeroed(rows * encoder2.Hidden);
-        var gx = scratch.Rent(rows * 3 * Math.Max(encoder1.Hidden, encoder2.Hidden));
+        var h1 = scratch.Zeroed(rows * net.Encoder1.Hidden);
+        var h2 = scratch.Zeroed(rows * net.Encoder2.Hidden);
+        var gx = scratch.Rent(rows * 3 * Math.Max(net.Encoder1.Hidden, net.Encoder2.Hidden));
         var gh = scratch.Rent(gx.Length);
-        var summary = scratch.Rent(rows * encoder2.Hidden);
+        var summary = scratch.Rent(rows * net.Encoder2.Hidden);
         var stride = steps * Channels;
         var lastNeeded = Enumerable.Range(from, rows).Max(r => lastStep[r]);
         for (var t = 0; t <= lastNeeded; t++)
         {
-            encoder1.Step(x.AsSpan((from * stride) + (t * Channels)), stride, h1, gx, gh, rows);
-            encoder2.Step(h1, encoder2.Input, h2, gx, gh, rows);
+            net.Encoder1.Step(x.AsSpan((from * stride) + (t * Channels)), stride, h1, gx, gh, rows);
+            net.Encoder2.Step(h1, net.Encoder2.Input, h2, gx, gh, rows);
             for (var r = 0; r < rows; r++)
             {
                 if (lastStep[from + r] == t)
                 {
-                    h2.Slice(r * encoder2.Hidden, encoder2.Hidden).CopyTo(summary[(r * encoder2.Hidden)..]);
+                    h2.Slice(r * net.Encoder2.Hidden, net.Encoder2.Hidden).CopyTo(summary[(r * net.Encoder2.Hidden)..]);
                 }
             }
         }
 
-        toMean.Apply(summary, rows, mean.AsSpan(from * Latent), Latent);
-        toLogVar.Apply(summary, rows, logVar.AsSpan(from * Latent), Latent);
+        net.ToMean.Apply(summary, rows, mean.AsSpan(from * Latent));
+        net.ToLogVar.Apply(summary, rows, logVar.AsSpan(from * Latent));
     }
 
     private void DecodeSlice(float[] z, int steps, float[] stepPart, int from, int rows, float[] output)
     {
         using var scratch = new Scratch();
-        var width = fromLatent.Output;
-        var g1 = 3 * decoder1.Hidden;
+        var width = net.FromLatent.Output;
+        var g1 = 3 * net.Decoder1.Hidden;
         var start = scratch.Rent(rows * width);
-        fromLatent.Apply(z.AsSpan(from * Latent), rows, start, width);
+        net.FromLatent.Apply(z.AsSpan(from * Latent), rows, start);
         var sequencePart = scratch.Rent(rows * g1);
-        CpuKernels.MatMulBias(start, width, decoder1.InputWeightsT.AsSpan(0, width * g1), decoder1.InputBias, sequencePart, g1, rows, g1, width);
+        CpuKernels.MatMulBias(start, width, net.Decoder1LatentInputT, net.Decoder1.InputBias, sequencePart, g1, rows, g1, width);
 
-        var d1 = scratch.Zeroed(rows * decoder1.Hidden);
-        var d2 = scratch.Zeroed(rows * decoder2.Hidden);
+        var d1 = scratch.Zeroed(rows * net.Decoder1.Hidden);
+        var d2 = scratch.Zeroed(rows * net.Decoder2.Hidden);
         var gx1 = scratch.Rent(rows * g1);
-        var gx = scratch.Rent(rows * 3 * Math.Max(decoder1.Hidden, decoder2.Hidden));
+        var gx = scratch.Rent(rows * 3 * Math.Max(net.Decoder1.Hidden, net.Decoder2.Hidden));
         var gh = scratch.Rent(gx.Length);
         var stride = steps * Channels;
         for (var t = 0; t < steps; t++)
@@ -221,9 +198,9 @@ public sealed class FusedGruVae
                 CpuKernels.Add(sequencePart.Slice(r * g1, g1), step, gx1.Slice(r * g1, g1));
             }
 
-            decoder1.StepFromProjection(gx1, d1, gh, rows);
-            decoder2.Step(d1, decoder2.Input, d2, gx, gh, rows);
-            CpuKernels.MatMulBias(d2, decoder2.Hidden, toOutput.WeightsT, toOutput.Bias, output.AsSpan((from * stride) + (t * Channels)), stride, rows, Channels, decoder2.Hidden);
+            net.Decoder1.StepFromProjection(gx1, d1, gh, rows);
+            net.Decoder2.Step(d1, net.Decoder2.Input, d2, gx, gh, rows);
+            CpuKernels.MatMulBias(d2, net.Decoder2.Hidden, net.ToOutput.WeightsT, net.ToOutput.Bias, output.AsSpan((from * stride) + (t * Channels)), stride, rows, Channels, net.Decoder2.Hidden);
         }
     }
 
@@ -260,50 +237,5 @@ public sealed class FusedGruVae
 
             rented.Clear();
         }
-    }
-
-    /// <summary>A GRU layer's weights transposed to (input, 3 hidden) and (hidden, 3 hidden), gates in PyTorch's order.</summary>
-    private sealed record GruLayer(int Input, int Hidden, float[] InputWeightsT, float[] InputBias, float[] HiddenWeightsT, float[] HiddenBias)
-    {
-        public static GruLayer Of(GRU gru)
-        {
-            var p = gru.named_parameters().ToDictionary(n => n.name, n => n.parameter);
-            var ih = p["weight_ih_l0"];
-            var hh = p["weight_hh_l0"];
-            return new GruLayer((int)ih.shape[1], (int)hh.shape[1], Transposed(ih), p["bias_ih_l0"].data<float>().ToArray(), Transposed(hh), p["bias_hh_l0"].data<float>().ToArray());
-        }
-
-        /// <summary>One step: gates from the input rows (<paramref name="lda"/> apart) and the state <paramref name="h"/>, updated in place.</summary>
-        public void Step(ReadOnlySpan<float> input, int lda, Span<float> h, Span<float> gx, Span<float> gh, int rows)
-        {
-            var g = 3 * Hidden;
-            CpuKernels.MatMulBias(input, lda, InputWeightsT, InputBias, gx, g, rows, g, Input);
-            CpuKernels.MatMulBias(h, Hidden, HiddenWeightsT, HiddenBias, gh, g, rows, g, Hidden);
-            CpuKernels.GruGates(gx, g, gh, h, rows, Hidden);
-        }
-
-        /// <summary>One step whose input projection (bias included) is already in <paramref name="gx"/>.</summary>
-        public void StepFromProjection(ReadOnlySpan<float> gx, Span<float> h, Span<float> gh, int rows)
-        {
-            var g = 3 * Hidden;
-            CpuKernels.MatMulBias(h, Hidden, HiddenWeightsT, HiddenBias, gh, g, rows, g, Hidden);
-            CpuKernels.GruGates(gx, g, gh, h, rows, Hidden);
-        }
-    }
-
-    /// <summary>A linear layer's weight transposed to (input, output).</summary>
-    private sealed record DenseLayer(int Input, int Output, float[] WeightsT, float[] Bias)
-    {
-        public static DenseLayer Of(Linear linear) =>
-            new((int)linear.weight!.shape[1], (int)linear.weight.shape[0], Transposed(linear.weight), linear.bias!.data<float>().ToArray());
-
-        public void Apply(ReadOnlySpan<float> input, int rows, Span<float> output, int ldc) =>
-            CpuKernels.MatMulBias(input, Input, WeightsT, Bias, output, ldc, rows, Output, Input);
-    }
-
-    private static float[] Transposed(Tensor weight)
-    {
-        using var t = weight.detach().t().contiguous();
-        return t.data<float>().ToArray();
     }
 }

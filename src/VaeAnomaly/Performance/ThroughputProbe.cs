@@ -72,20 +72,19 @@ public static class ThroughputProbe
             using var scope = NewDisposeScope();
             model.train();
             optimizer.zero_grad();
+            using var libtorchThreads = path == ComputePath.Optimised ? LibtorchThreads.One() : null; // as the trainer does
             if (path == ComputePath.Optimised)
             {
-                using var libtorchThreads = LibtorchThreads.One(); // as the trainer does
                 fused.LossAndGradients(model, x.X, x.LastStep, options.Beta);
-                nn.utils.clip_grad_norm_(model.parameters(), 5.0);
-                optimizer.step();
             }
             else
             {
                 var (loss, _, _) = VaeLoss.Compute(model.call(x.X, x.LastStep), x.X, x.Mask, options.Beta);
                 loss.backward();
-                nn.utils.clip_grad_norm_(model.parameters(), 5.0);
-                optimizer.step();
             }
+
+            nn.utils.clip_grad_norm_(model.parameters(), 5.0);
+            optimizer.step();
         }
 
         Step();
