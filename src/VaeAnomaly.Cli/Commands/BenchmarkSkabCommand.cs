@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
+using VaeAnomaly.Data;
 using VaeAnomaly.Evaluation;
 using VaeAnomaly.IO;
 using VaeAnomaly.Study;
@@ -35,9 +36,15 @@ internal static class BenchmarkSkabCommand
         };
         protocol.AcceptOnlyFromAmong("leaderboard", "ours");
         var threshold = ThresholdOption.Create();
+        var levelsText = new Option<string>("--window-levels")
+        {
+            Description = "Leaderboard protocol: keep (the leaderboard's way) or remove each window's own mean per channel, so that the model sees shapes, not levels: slow drift no longer raises scores, and neither does a lasting level shift.",
+            DefaultValueFactory = _ => "keep",
+        };
+        levelsText.AcceptOnlyFromAmong("keep", "remove");
         var command = new Command("skab", "Run SKAB exactly as its leaderboard was computed (first 400 rows train, 60-step windows, UCL = 4/3 x the 0.999 quantile), or with our own choices (--protocol ours).")
         {
-            data, model, outDir, seed, epochs, force, protocol, threshold,
+            data, model, outDir, seed, epochs, force, protocol, threshold, levelsText,
         };
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
@@ -53,15 +60,37 @@ internal static class BenchmarkSkabCommand
             {
                 throw new ArgumentException("--threshold applies to --protocol ours; the leaderboard protocol's threshold is its UCL.");
             }
+
+            var levels = r.GetValue(levelsText) == "remove" ? WindowLevels.Remove : WindowLevels.Keep;
+            if (ours && ModelOptionSet.Given(r, levelsText))
+            {
+                throw new ArgumentException("--window-levels applies to the leaderboard protocol; --protocol ours scores the default GRU-VAE's windows as they are.");
+            }
+
             foreach (var (folder, file) in files)
             {
                 var result = ours
                     ? SkabBenchmark.RunFileOurs(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), r.GetValue(threshold)!, token)
-                    : SkabBenchmark.RunFile(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), token);
+                    : SkabBenchmark.RunFile(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), levels, token);
                 results.Add((folder, file, result));
                 var c = result.Counts;
                 console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{folder}/{file}: TP {c.TruePositives} FP {c.FalsePositives} TN {c.TrueNegatives} FN {c.FalseNegatives} ({result.Epochs} epochs, {result.Seconds:F1} s)"));
+            }
+
+            // Label-free check: every test row of the anomaly-free recording is normal, so each flag is a false alarm.
+            var anomalyFree = default(FalseAlarms);
+            var pieces = 0;
+            var anomalyFreePath = SkabBenchmark.AnomalyFreePath(root);
+            if (File.Exists(anomalyFreePath))
+            {
+                foreach (var piece in SkabBenchmark.RunAnomalyFree(anomalyFreePath, r.GetValue(protocol)!, r.GetValue(seed), r.GetValue(epochs), levels, r.GetValue(threshold)!, token))
+                {
+                    anomalyFree += new FalseAlarms(piece.Flags.Count(f => f), piece.Flags.Length);
+                    pieces++;
+                    console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"anomaly-free piece {pieces}: {piece.Flags.Count(f => f)} of {piece.Flags.Length} test rows flagged ({piece.Epochs} epochs, {piece.Seconds:F1} s)"));
+                }
             }
 
             var total = new ConfusionCounts(
@@ -94,8 +123,17 @@ internal static class BenchmarkSkabCommand
                     ["files"] = results.Count,
                     ["far_before_first_anomaly"] = before.Rate,
                     ["far_after_first_anomaly"] = after.Rate,
+                    ["window_levels"] = r.GetValue(levelsText)!,
                     ["seed"] = r.GetValue(seed),
                 };
+                if (pieces > 0)
+                {
+                    summary["anomaly_free_pieces"] = pieces;
+                    summary["anomaly_free_test_rows"] = anomalyFree.Normal;
+                    summary["anomaly_free_flagged"] = anomalyFree.Flagged;
+                    summary["anomaly_free_far"] = anomalyFree.Rate;
+                }
+
                 File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
                 staged.Commit();
             }
@@ -107,7 +145,7 @@ internal static class BenchmarkSkabCommand
             }
 
             static string F(double v, string format) => double.IsNaN(v) ? "" : v.ToString(format, CultureInfo.InvariantCulture);
-            var mine = ($"VaeAnomaly {r.GetValue(model)}, {(ours ? $"ours, {r.GetValue(threshold)}" : "leaderboard protocol")} (seed {r.GetValue(seed)})", f1, far, mar);
+            var mine = ($"VaeAnomaly {r.GetValue(model)}, {(ours ? $"ours, {r.GetValue(threshold)}" : levels == WindowLevels.Remove ? "leaderboard protocol, levels removed" : "leaderboard protocol")} (seed {r.GetValue(seed)})", f1, far, mar);
             foreach (var row in Published.Append(mine).OrderByDescending(x => x.Item2))
             {
                 var name = row.Item1 == mine.Item1 ? $"[bold]{Markup.Escape(row.Item1)}[/]" : Markup.Escape(row.Item1);
@@ -117,6 +155,12 @@ internal static class BenchmarkSkabCommand
             console.Write(table);
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"False alarms: {before.Flagged} of {before.Normal} normal test rows before each file's first anomaly ({before.Rate:F2}%), {after.Flagged} of {after.Normal} after it ({after.Rate:F2}%)."));
+            if (pieces > 0)
+            {
+                console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Anomaly-free recording ({pieces} piece{(pieces == 1 ? "" : "s")} of at most {SkabBenchmark.AnomalyFreePieceRows} rows run like benchmark files; every test row normal): {anomalyFree.Flagged} of {anomalyFree.Normal} test rows flagged ({anomalyFree.Rate:F2}%)."));
+            }
+
             console.MarkupLineInterpolated($"Wrote predictions and summary.json to [bold]{Path.GetFullPath(destination)}[/].");
             return 0;
         }, ct));

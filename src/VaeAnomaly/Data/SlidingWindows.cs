@@ -54,4 +54,35 @@ public sealed record SlidingWindows(SequenceSet Windows, int[] Owner, int[] Star
 
         yield return last;
     }
+
+    /// <summary>
+    /// Each sequence minus its own mean, channel by channel: a model then sees a window's shape and not its level,
+    /// so slow drift does not move its scores (and neither does a lasting level shift).
+    /// </summary>
+    /// <param name="windows">Windows (or any sequences).</param>
+    public static SequenceSet RemoveLevels(SequenceSet windows)
+    {
+        var c = windows.Channels;
+        return windows.MapValues(values =>
+        {
+            var steps = values.Length / c;
+            var centred = new float[values.Length];
+            for (var k = 0; k < c; k++)
+            {
+                var sum = 0.0;
+                for (var t = 0; t < steps; t++)
+                {
+                    sum += values[(t * c) + k];
+                }
+
+                var mean = sum / steps;
+                for (var t = 0; t < steps; t++)
+                {
+                    centred[(t * c) + k] = (float)(values[(t * c) + k] - mean);
+                }
+            }
+
+            return centred;
+        });
+    }
 }

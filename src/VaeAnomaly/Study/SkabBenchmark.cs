@@ -40,11 +40,58 @@ public static class SkabBenchmark
     /// <param name="path">A SKAB CSV file.</param>
     /// <param name="seed">Seed of the model.</param>
     /// <param name="epochs">Largest number of epochs.</param>
+    /// <param name="levels">Whether the model sees each window's level (the leaderboard's way) or its shape only.</param>
     /// <param name="ct">Stops training between batches.</param>
-    public static SkabFileResult RunFile(string path, int seed, int epochs, CancellationToken ct = default)
+    public static SkabFileResult RunFile(string path, int seed, int epochs, WindowLevels levels = WindowLevels.Keep, CancellationToken ct = default)
+    {
+        var (series, values) = Read(path, labelled: true);
+        return Run(path, values, series.Labels!, seed, epochs, levels, ct);
+    }
+
+    /// <summary>Rows of each piece of the anomaly-free recording: about one benchmark file (400 training rows, 750 test rows).</summary>
+    public const int AnomalyFreePieceRows = 1150;
+
+    /// <summary>Where SKAB keeps its recording without anomalies, which is not part of the benchmark.</summary>
+    /// <param name="root">The SKAB folder.</param>
+    public static string AnomalyFreePath(string root) => Path.Combine(root, "anomaly-free", "anomaly-free.csv");
+
+    /// <summary>
+    /// A check that needs no labels: the anomaly-free recording cut into pieces of <see cref="AnomalyFreePieceRows"/>
+    /// rows (one piece when shorter), each run like a benchmark file under <paramref name="protocol"/>; every test row is
+    /// normal, so every flag is a false alarm.
+    /// </summary>
+    /// <param name="path">SKAB's <c>anomaly-free.csv</c> (no label column).</param>
+    /// <param name="protocol">leaderboard or ours.</param>
+    /// <param name="seed">Seed of the models.</param>
+    /// <param name="epochs">Largest number of epochs.</param>
+    /// <param name="levels">As for <see cref="RunFile"/> (leaderboard protocol only).</param>
+    /// <param name="rule">Threshold rule of the ours protocol.</param>
+    /// <param name="ct">Stops training between batches.</param>
+    public static IReadOnlyList<SkabFileResult> RunAnomalyFree(string path, string protocol, int seed, int epochs, WindowLevels levels, string rule, CancellationToken ct = default)
+    {
+        if (protocol is not ("leaderboard" or "ours"))
+        {
+            throw new ArgumentException($"Unknown protocol '{protocol}'; expected leaderboard or ours.", nameof(protocol));
+        }
+
+        var (_, values) = Read(path, labelled: false);
+        return [.. Pieces(values.Length).Select(piece =>
+        {
+            var part = values.Slice(piece.Start, piece.Rows);
+            var labels = new bool[piece.Rows];
+            return protocol == "ours" ? RunOurs(path, part, labels, seed, epochs, rule, ct) : Run(path, part, labels, seed, epochs, levels, ct);
+        })];
+    }
+
+    /// <summary>The pieces (first row, rows) of a recording of <paramref name="rows"/> rows: whole pieces of <see cref="AnomalyFreePieceRows"/>, or the whole recording when shorter.</summary>
+    /// <param name="rows">Rows of the recording.</param>
+    public static IReadOnlyList<(int Start, int Rows)> Pieces(int rows) => rows < AnomalyFreePieceRows
+        ? [(0, rows)]
+        : [.. Enumerable.Range(0, rows / AnomalyFreePieceRows).Select(k => (k * AnomalyFreePieceRows, AnomalyFreePieceRows))];
+
+    private static SkabFileResult Run(string path, Series values, IReadOnlyList<bool> labels, int seed, int epochs, WindowLevels levels, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var (series, values) = Read(path);
         var rows = values.Length;
         if (rows < SkabProtocol.TrainRows + SkabProtocol.Window)
         {
@@ -56,6 +103,11 @@ public static class SkabBenchmark
         var testRows = rows - SkabProtocol.TrainRows;
         var trainWindows = SlidingWindows.Cut(scaler.Transform(trainPart), SkabProtocol.Window, 1).Windows;
         var testWindows = SlidingWindows.Cut(scaler.Transform(values.Slice(SkabProtocol.TrainRows, testRows).AsSequenceSet("test")), SkabProtocol.Window, 1).Windows;
+        if (levels == WindowLevels.Remove)
+        {
+            trainWindows = SlidingWindows.RemoveLevels(trainWindows);
+            testWindows = SlidingWindows.RemoveLevels(testWindows);
+        }
 
         var configuration = GruVaeConfiguration.Default;
         var options = configuration.Model with { Channels = values.ChannelNames.Count, Window = 0, Seed = seed };
@@ -68,9 +120,9 @@ public static class SkabBenchmark
         var ucl = SkabProtocol.Ucl(Residuals(model, trainWindows));
         var testResiduals = Residuals(model, testWindows);
         var flags = SkabProtocol.RowFlags([.. testResiduals.Select(r => r > ucl)], testRows);
-        var labels = series.Labels!.Skip(SkabProtocol.TrainRows).ToArray();
-        var counts = ConfusionCounts.Of(labels, flags);
-        return new SkabFileResult([.. series.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, ucl, history.Count, clock.Elapsed.TotalSeconds, labels);
+        var testLabels = labels.Skip(SkabProtocol.TrainRows).ToArray();
+        var counts = ConfusionCounts.Of(testLabels, flags);
+        return new SkabFileResult([.. values.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, ucl, history.Count, clock.Elapsed.TotalSeconds, testLabels);
     }
 
     /// <summary>Rows of the first 400 held out for early stopping and thresholds under <see cref="RunFileOurs"/>.</summary>
@@ -89,8 +141,13 @@ public static class SkabBenchmark
     /// <param name="ct">Stops training between batches.</param>
     public static SkabFileResult RunFileOurs(string path, int seed, int epochs, string rule, CancellationToken ct = default)
     {
+        var (series, values) = Read(path, labelled: true);
+        return RunOurs(path, values, series.Labels!, seed, epochs, rule, ct);
+    }
+
+    private static SkabFileResult RunOurs(string path, Series values, IReadOnlyList<bool> labels, int seed, int epochs, string rule, CancellationToken ct)
+    {
         var clock = Stopwatch.StartNew();
-        var (series, values) = Read(path);
         var rows = values.Length;
         if (rows <= SkabProtocol.TrainRows)
         {
@@ -107,9 +164,9 @@ public static class SkabBenchmark
         detector.Fit(values.Slice(0, fitRows).AsSequenceSet("train"), values.Slice(fitRows, OursValidationRows).AsSequenceSet("validation"), ct: ct);
         var points = detector.ScorePoints(values.AsSequenceSet(), PointScoreMode.Last, ScoreKind.Combined, rule);
         var flags = points.Flags().Skip(SkabProtocol.TrainRows).ToArray();
-        var labels = series.Labels!.Skip(SkabProtocol.TrainRows).ToArray();
-        var counts = ConfusionCounts.Of(labels, flags);
-        return new SkabFileResult([.. series.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, points.Threshold, detector.History.Count, clock.Elapsed.TotalSeconds, labels);
+        var testLabels = labels.Skip(SkabProtocol.TrainRows).ToArray();
+        var counts = ConfusionCounts.Of(testLabels, flags);
+        return new SkabFileResult([.. values.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, points.Threshold, detector.History.Count, clock.Elapsed.TotalSeconds, testLabels);
     }
 
     /// <summary>Per window: the mean absolute error over its steps, summed over channels (posterior-mean reconstruction).</summary>
@@ -135,10 +192,10 @@ public static class SkabBenchmark
         return residuals;
     }
 
-    /// <summary>A SKAB file: the series with its <c>anomaly</c> labels, and its values without the <c>changepoint</c> column.</summary>
-    private static (Series Series, Series Values) Read(string path)
+    /// <summary>A SKAB file: the series with its <c>anomaly</c> labels (none for the anomaly-free recording), and its values without the <c>changepoint</c> column.</summary>
+    private static (Series Series, Series Values) Read(string path, bool labelled)
     {
-        var series = SeriesCsvReader.Read(path, timeColumn: "datetime", labelColumn: "anomaly", delimiter: ";",
+        var series = SeriesCsvReader.Read(path, timeColumn: "datetime", labelColumn: labelled ? "anomaly" : null, delimiter: ";",
             columns: null, missing: MissingValues.Error);
         return (series, DropColumn(series, "changepoint"));
     }

@@ -11,18 +11,19 @@ public sealed class BenchmarkSkabCommandTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    /// <summary>Two sensors: a sine and its cosine; rows 500-560 of 650 break the pattern and are labelled.</summary>
-    private void WriteFile(string folder, string name, int seed)
+    /// <summary>Two sensors: a sine and its cosine; rows 500-560 of 650 break the pattern and are labelled (unless <paramref name="labelled"/> is false: SKAB's anomaly-free layout, no label columns, no anomaly).</summary>
+    private void WriteFile(string folder, string name, int seed, bool labelled = true)
     {
         var rng = new Random(seed);
         var start = new DateTime(2020, 3, 9, 10, 0, 0, DateTimeKind.Unspecified);
-        var lines = new List<string> { "datetime;Accelerometer1RMS;Pressure;anomaly;changepoint" };
+        var lines = new List<string> { labelled ? "datetime;Accelerometer1RMS;Pressure;anomaly;changepoint" : "datetime;Accelerometer1RMS;Pressure" };
         for (var t = 0; t < 650; t++)
         {
-            var anomalous = t is >= 500 and < 560;
+            var anomalous = labelled && t is >= 500 and < 560;
             var a = Math.Sin(t / 5.0) + (anomalous ? 2.0 : 0) + (0.05 * rng.NextDouble());
             var b = Math.Cos(t / 5.0) + (0.05 * rng.NextDouble());
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{start.AddSeconds(t):yyyy-MM-dd HH:mm:ss};{a:F5};{b:F5};{(anomalous ? "1.0" : "0.0")};{(t == 500 ? "1.0" : "0.0")}"));
+            var row = string.Create(CultureInfo.InvariantCulture, $"{start.AddSeconds(t):yyyy-MM-dd HH:mm:ss};{a:F5};{b:F5}");
+            lines.Add(labelled ? string.Create(CultureInfo.InvariantCulture, $"{row};{(anomalous ? "1.0" : "0.0")};{(t == 500 ? "1.0" : "0.0")}") : row);
         }
 
         Directory.CreateDirectory(dir.File(Path.Combine("skab", folder)));
@@ -32,10 +33,10 @@ public sealed class BenchmarkSkabCommandTests : IDisposable
     [Fact]
     public async Task BenchmarkSkab_SmallFolder_WritesTestPartPredictionsAndSummedSummary()
     {
-        // Given: two files (a subset of the benchmark is allowed), and an anomaly-free folder that is not part of it.
+        // Given: two files (a subset of the benchmark is allowed), and an anomaly-free recording that is not part of it.
         WriteFile("valve1", "0.csv", 1);
         WriteFile("other", "3.csv", 2);
-        WriteFile("anomaly-free", "anomaly-free.csv", 3);
+        WriteFile("anomaly-free", "anomaly-free.csv", 3, labelled: false);
 
         // When
         var (exit, text) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--epochs", "2", "--out", dir.File("out"));
@@ -54,5 +55,38 @@ public sealed class BenchmarkSkabCommandTests : IDisposable
         Assert.Equal(500, new[] { "tp", "tn", "fp", "fn" }.Sum(k => root.GetProperty(k).GetInt32()));
         Assert.Equal(120, root.GetProperty("tp").GetInt32() + root.GetProperty("fn").GetInt32());
         Assert.Contains("Conv-AE", text);
+
+        // The anomaly-free recording (650 rows, shorter than one 1,150-row piece) is run once, apart from the counts.
+        Assert.Equal(1, root.GetProperty("anomaly_free_pieces").GetInt32());
+        Assert.Equal(250, root.GetProperty("anomaly_free_test_rows").GetInt32());
+        Assert.InRange(root.GetProperty("anomaly_free_flagged").GetInt32(), 0, 250);
+        Assert.Equal("keep", root.GetProperty("window_levels").GetString());
+        Assert.Contains("Anomaly-free recording (1 piece", text);
+    }
+
+    [Fact]
+    public async Task BenchmarkSkab_WindowLevelsRemove_IsRecordedAndNamedInTheTable()
+    {
+        WriteFile("valve1", "0.csv", 1);
+
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--epochs", "1", "--window-levels", "remove", "--out", dir.File("out"));
+
+        Assert.True(exit == 0, text);
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
+        Assert.Equal("remove", summary.RootElement.GetProperty("window_levels").GetString());
+        Assert.False(summary.RootElement.TryGetProperty("anomaly_free_pieces", out _));
+        Assert.Contains("levels removed", text);
+    }
+
+    [Fact]
+    public async Task BenchmarkSkab_WindowLevelsWithOurProtocol_IsRefusedBeforeTraining()
+    {
+        WriteFile("valve1", "0.csv", 1);
+
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--protocol", "ours", "--window-levels", "remove", "--out", dir.File("out"));
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--window-levels applies to the leaderboard protocol", text);
+        Assert.False(Directory.Exists(dir.File("out")));
     }
 }

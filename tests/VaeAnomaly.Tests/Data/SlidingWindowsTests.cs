@@ -32,4 +32,21 @@ public sealed class SlidingWindowsTests
         Assert.Equal([20f, 21f, 30f, 31f, 40f, 41f], cut.Windows.Sequences[1].Values);
         Assert.Equal(2, cut.Windows.LengthOf(2));
     }
+
+    [Fact]
+    public void RemoveLevels_TwoChannelWindow_SubtractsEachChannelsOwnMean()
+    {
+        // Given: channel x = 1, 2, 6 (mean 3) and channel y = 10, 10, 13 (mean 11); a second window 5, 5 | 7, 9.
+        var set = new SequenceSet(["x", "y"], [new Sequence("w@0", [1, 10, 2, 10, 6, 13]), new Sequence("w@1", [5, 7, 5, 9])], [new SequenceLabel(false, SequenceLabel.Normal), new SequenceLabel(true, "spike")]);
+
+        // When
+        var centred = SlidingWindows.RemoveLevels(set);
+
+        // Then: ids and labels kept, values minus the window's own per-channel mean.
+        Assert.Equal([-2f, -1f, -1f, -1f, 3f, 2f], centred.Sequences[0].Values);
+        Assert.Equal([0f, -1f, 0f, 1f], centred.Sequences[1].Values);
+        Assert.Equal(["w@0", "w@1"], centred.Sequences.Select(s => s.Id));
+        Assert.Equal(set.Labels, centred.Labels);
+        Assert.Equal([1f, 10f, 2f, 10f, 6f, 13f], set.Sequences[0].Values); // the source is not changed
+    }
 }
