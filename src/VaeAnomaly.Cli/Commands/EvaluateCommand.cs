@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using VaeAnomaly.Cli.Console;
+using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.Evaluation;
 using VaeAnomaly.IO;
@@ -25,7 +26,7 @@ internal static class EvaluateCommand
         var pointAdjust = new Option<bool>("--point-adjust") { Description = "Series: also report point-adjusted counts (a labelled segment counts as found when any of its points is flagged), always labelled as such." };
         var series = new SeriesOptionSet();
         var missing = series.Missing;
-        var command = new Command("evaluate", "Measure a trained bundle on labelled sequences (report, figures) or a labelled series (point-level metrics).") { bundle, data, labels, outDir, threshold, force, pointAdjust };
+        var command = new Command("evaluate", "Measure a trained bundle (GRU-VAE or baseline) on labelled sequences or records (report, figures), or a GRU-VAE bundle on a labelled series (point-level metrics).") { bundle, data, labels, outDir, threshold, force, pointAdjust };
         series.AddTo(command, withSplit: false);
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, _ =>
@@ -33,27 +34,24 @@ internal static class EvaluateCommand
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force));
             StagedDirectory.EnsureOutside(destination, r.GetValue(data)!);
-            if (DataPaths.IsSeries(r.GetValue(data)!))
+            using var loaded = DetectorFiles.Load(r.GetValue(bundle)!, r.GetValue(threshold));
+            if (loaded is not GruVaeDetector detector)
             {
-                return EvaluateSeries(console, r, series, r.GetValue(bundle)!, r.GetValue(data)!, r.GetValue(threshold), r.GetValue(pointAdjust), destination, r.GetValue(force));
+                return EvaluateBaseline(console, r, series, loaded, r.GetValue(data)!, r.GetValue(labels), destination, r.GetValue(force));
             }
 
-            using var detector = GruVaeDetector.Load(r.GetValue(bundle)!, r.GetValue(threshold));
+            if (DataPaths.IsSeries(r.GetValue(data)!))
+            {
+                return EvaluateSeries(console, r, series, detector, r.GetValue(data)!, r.GetValue(pointAdjust), destination, r.GetValue(force));
+            }
+
             var set = DataPaths.ReadSequences(r.GetValue(data)!, r.GetValue(labels), r.GetValue(missing));
             if (DataPaths.DescribeGaps(set) is { } gaps)
             {
                 console.WriteLine(gaps);
             }
 
-            if (set.Labels is null)
-            {
-                throw new ArgumentException("Evaluation needs labels: pass --labels FILE, or put NAME_labels.csv beside NAME.csv.");
-            }
-
-            if (!set.Labels.Any(l => l.IsAnomaly) || set.Labels.All(l => l.IsAnomaly))
-            {
-                throw new ArgumentException("Evaluation needs both normal and anomalous sequences among the labels.");
-            }
+            RequireBothClasses(set, "sequences", "pass --labels FILE, or put NAME_labels.csv beside NAME.csv");
 
             var scores = detector.ScoreAll(set);
             var rule = detector.Rule.Name;
@@ -64,7 +62,7 @@ internal static class EvaluateCommand
                 staged.Commit();
             }
 
-            console.Write(MetricsTable.Build(evaluations, RandomBaseline.For(set.Labels.Select(l => l.IsAnomaly).ToArray())));
+            console.Write(MetricsTable.Build(evaluations, RandomBaseline.For(set.Labels!.Select(l => l.IsAnomaly).ToArray())));
             console.Write(MetricsTable.BuildByType(evaluations));
             console.MarkupLineInterpolated($"Wrote metrics.json, report.html and figures to [bold]{Path.GetFullPath(destination)}[/].");
             return 0;
@@ -72,15 +70,78 @@ internal static class EvaluateCommand
         return command;
     }
 
+    /// <summary>
+    /// A baseline bundle on labelled sequences, or on labelled records when it was trained with --records:
+    /// metrics.json, report.html and figures, as for the GRU-VAE but for its one score.
+    /// </summary>
+    private static int EvaluateBaseline(IAnsiConsole console, ParseResult r, SeriesOptionSet options, DetectorBase detector, string data, string? labels, string destination, bool force)
+    {
+        SequenceSet set;
+        string unit;
+        if (detector is DenseDetector { Encoder: { } encoder })
+        {
+            if (r.GetValue(options.LabelColumn) is null)
+            {
+                throw new ArgumentException("Evaluating records needs their labels: name the label column with --label-column.");
+            }
+
+            var table = TabularCsvReader.Read(data, encoder, r.GetValue(options.LabelColumn), options.DelimiterOf(r));
+            if (encoder.CountUnseen(table.Records) is var unseen and > 0)
+            {
+                console.WriteLine($"{unseen} records hold a text value not seen in training (encoded as none of the known values).");
+            }
+
+            (set, unit) = (encoder.ToSequenceSet(table), "records");
+        }
+        else if (DataPaths.IsSeries(data))
+        {
+            throw new ArgumentException($"A {detector.Name} bundle scores sequences; evaluate a time series per time step with a gru-vae bundle, or cut it into sequences first.");
+        }
+        else
+        {
+            (set, unit) = (DataPaths.ReadSequences(data, labels, r.GetValue(options.Missing)), "sequences");
+            if (DataPaths.DescribeGaps(set) is { } gaps)
+            {
+                console.WriteLine(gaps);
+            }
+        }
+
+        RequireBothClasses(set, unit, unit == "records" ? "name the label column with --label-column" : "pass --labels FILE, or put NAME_labels.csv beside NAME.csv");
+        var scores = detector.Score(set);
+        ScoreEvaluation evaluation;
+        using (var staged = StagedDirectory.Begin(destination, force))
+        {
+            evaluation = EvaluationReport.WriteBaseline(detector, set, scores, staged.Staging, $"VaeAnomaly evaluation: {detector.Name}", unit);
+            staged.Commit();
+        }
+
+        console.Write(MetricsTable.Build([evaluation], RandomBaseline.For(set.Labels!.Select(l => l.IsAnomaly).ToArray())));
+        console.Write(MetricsTable.BuildByType([evaluation]));
+        console.MarkupLineInterpolated($"Wrote metrics.json, report.html and figures to [bold]{Path.GetFullPath(destination)}[/].");
+        return 0;
+    }
+
+    private static void RequireBothClasses(SequenceSet set, string unit, string howToLabel)
+    {
+        if (set.Labels is null)
+        {
+            throw new ArgumentException($"Evaluation needs labels: {howToLabel}.");
+        }
+
+        if (!set.Labels.Any(l => l.IsAnomaly) || set.Labels.All(l => l.IsAnomaly))
+        {
+            throw new ArgumentException($"Evaluation needs both normal and anomalous {unit} among the labels.");
+        }
+    }
+
     /// <summary>Point-level metrics of a GRU-VAE bundle on a labelled series: metrics.json and points.csv.</summary>
-    private static int EvaluateSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet options, string bundle, string path, string? ruleName, bool pointAdjust, string destination, bool force)
+    private static int EvaluateSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet options, GruVaeDetector detector, string path, bool pointAdjust, string destination, bool force)
     {
         if (r.GetValue(options.LabelColumn) is null)
         {
             throw new ArgumentException("Evaluating a series needs its labels: name the 0/1 column with --label-column.");
         }
 
-        using var detector = GruVaeDetector.Load(bundle, ruleName);
         var rule = detector.Rule.Name;
         var series = options.Read(r, path);
         var set = series.AsSequenceSet();

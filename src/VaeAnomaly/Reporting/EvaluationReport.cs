@@ -107,6 +107,78 @@ public static class EvaluationReport
         return evaluations;
     }
 
+    /// <summary>
+    /// Writes <c>metrics.json</c>, the PNG figures and <c>report.html</c> for a baseline (one score, its reconstruction
+    /// error) on labelled sequences or records: how well the score ranks anomalies, the decisions at the bundle's
+    /// threshold, the most anomalous inputs, the training curves.
+    /// </summary>
+    /// <param name="detector">A fitted or loaded baseline.</param>
+    /// <param name="data">A labelled set (records are one-step sequences named by their line).</param>
+    /// <param name="scores">One score per sequence of <paramref name="data"/>.</param>
+    /// <param name="directory">An existing folder (a staging folder).</param>
+    /// <param name="title">Report title.</param>
+    /// <param name="unit">What a sequence is, in the plural: <c>sequences</c> or <c>records</c>.</param>
+    /// <returns>The score's metrics.</returns>
+    public static ScoreEvaluation WriteBaseline(DetectorBase detector, SequenceSet data, IReadOnlyList<float> scores, string directory, string title, string unit = "sequences")
+    {
+        var labels = Labels(data) ?? throw new ArgumentException("Evaluation needs labels.", nameof(data));
+        if (scores.Count != data.Count)
+        {
+            throw new ArgumentException($"Expected one score per sequence ({data.Count}), got {scores.Count}.", nameof(scores));
+        }
+
+        var values = scores.Select(v => (double)v).ToArray();
+        var threshold = detector.Threshold;
+        var rule = detector.Rule.Name;
+        var outcome = double.IsNaN(threshold) ? null : new ThresholdOutcome(rule, threshold, ConfusionCounts.At(labels, values, threshold));
+        var name = ScoreKind.Reconstruction.Name();
+        var evaluation = new ScoreEvaluation(name, ScoreMetrics.Compute(labels, values, [.. data.Labels!.Select(l => l.AnomalyType)]), outcome);
+        MetricsJson.Write([evaluation], RandomBaseline.For(labels), Path.Combine(directory, "metrics.json"));
+
+        var figures = new List<(string File, string Caption)>();
+        void Figure(string file, string caption, Action<string> draw)
+        {
+            draw(Path.Combine(directory, file));
+            figures.Add((file, caption));
+        }
+
+        if (detector.History.Count > 0)
+        {
+            Figure("loss.png", "Training and validation losses per epoch.", p => LossCurvePlot.Save(detector.History, p));
+        }
+
+        Figure("histogram.png", $"Reconstruction error of normal and anomalous {unit}, each as a fraction of its class, with the threshold.",
+            p => ScoreHistogramPlot.Save(values, labels, threshold, $"{detector.Name} reconstruction error ({rule} threshold)", p));
+        if (labels.Any(l => l) && labels.Any(l => !l))
+        {
+            KeyValuePair<string, double[]>[] curve = [new(detector.Name, values)];
+            Figure("pr.png", "Precision-recall curve; the dotted line is what a random score gets.", p => RankingCurvePlot.SavePrecisionRecall(labels, curve, p));
+            Figure("roc.png", "ROC curve.", p => RankingCurvePlot.SaveRoc(labels, curve, p));
+            if (outcome is not null)
+            {
+                Figure("confusion.png", "Decisions at the threshold.", p => ConfusionMatrixPlot.Save(outcome.Counts, $"Score > {threshold:G4} ({rule})", p));
+            }
+        }
+
+        var html = Begin(title);
+        html.Append("<p>").Append(data.Count).Append(' ').Append(E(unit)).Append(", ").Append(data.Channels).Append(unit == "records" ? " encoded features" : " channels")
+            .Append(". Model: <b>").Append(E(detector.Name)).Append("</b>; its score is the reconstruction error. Threshold: <b>").Append(E(rule))
+            .Append("</b> rule, fitted on normal validation scores only: ").Append(F(threshold)).Append(". <b>").Append(values.Count(v => v > threshold))
+            .Append("</b> ").Append(E(unit)).Append(" flagged.</p>");
+        AppendRanking(html, [evaluation], labels);
+        html.Append("<h2>Most anomalous ").Append(E(unit)).Append("</h2><table><tr><th>").Append(unit == "records" ? "line" : "sequence")
+            .Append("</th><th>score</th><th>flagged</th><th>truth</th></tr>");
+        foreach (var i in Enumerable.Range(0, data.Count).OrderByDescending(i => values[i]).Take(10))
+        {
+            html.Append("<tr><td>").Append(E(data.Sequences[i].Id)).Append("</td><td>").Append(F(values[i])).Append("</td><td>")
+                .Append(values[i] > threshold ? "<span class=\"flag\">yes</span>" : "no").Append("</td><td>").Append(E(data.Labels![i].AnomalyType)).Append("</td></tr>");
+        }
+
+        html.Append("</table>");
+        File.WriteAllText(Path.Combine(directory, "report.html"), Finish(html, figures, directory));
+        return evaluation;
+    }
+
     private static bool[]? Labels(SequenceSet data) => data.Labels?.Select(l => l.IsAnomaly).ToArray();
 
     private static double[] Values(DetectorScores scores, ScoreKind kind) =>
@@ -129,16 +201,8 @@ public static class EvaluationReport
     private static string Html(GruVaeDetector detector, SequenceSet data, DetectorScores scores, IReadOnlyList<ScoreEvaluation>? evaluations,
         bool[]? labels, string rule, double threshold, string title, List<(string File, string Caption)> figures, string directory, LatentSeparation? separation)
     {
-        static string E(string s) => WebUtility.HtmlEncode(s);
-        static string F(double v) => double.IsNaN(v) ? "-" : v.ToString("F3", CultureInfo.InvariantCulture);
         var combined = scores.Combined;
-        var html = new StringBuilder();
-        html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(title)).Append("</title><style>")
-            .Append("body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}")
-            .Append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}")
-            .Append("th:first-child,td:first-child{text-align:left}.muted{color:#888}figure{margin:1.5em 0}img{max-width:100%}")
-            .Append(".flag{color:#b00;font-weight:bold}</style></head><body>");
-        html.Append("<h1>").Append(E(title)).Append("</h1>");
+        var html = Begin(title);
         var flagged = combined.Count(s => s > threshold);
         html.Append("<p>").Append(data.Count).Append(" sequences, ").Append(data.Channels).Append(" channels (")
             .Append(E(string.Join(", ", data.ChannelNames))).Append("). Model: GRU-VAE trained on ")
@@ -147,44 +211,7 @@ public static class EvaluationReport
 
         if (evaluations is not null)
         {
-            var baseline = RandomBaseline.For(labels!);
-            html.Append("<h2>How well the scores rank anomalies</h2><table><tr><th>score</th><th>AUC-PR</th><th>AUC-ROC</th><th>recall@95%P</th><th>precision@k</th><th>best F1</th><th>precision at threshold</th><th>recall at threshold</th><th>F1 at threshold</th></tr>");
-            foreach (var e in evaluations)
-            {
-                var m = e.Metrics;
-                html.Append("<tr><td>").Append(E(e.Name)).Append("</td><td>").Append(F(m.AucPr)).Append("</td><td>").Append(F(m.AucRoc))
-                    .Append("</td><td>").Append(F(m.RecallAt95Precision)).Append("</td><td>").Append(F(m.PrecisionAtK)).Append("</td><td>").Append(F(m.BestF1))
-                    .Append("</td><td>").Append(F(e.Threshold?.Counts.Precision ?? double.NaN)).Append("</td><td>").Append(F(e.Threshold?.Counts.Recall ?? double.NaN))
-                    .Append("</td><td>").Append(F(e.Threshold?.Counts.F1 ?? double.NaN)).Append("</td></tr>");
-            }
-
-            html.Append("<tr class=\"muted\"><td>random score</td><td>").Append(F(baseline.AucPr)).Append("</td><td>").Append(F(baseline.AucRoc))
-                .Append("</td><td>").Append(F(baseline.RecallAt95Precision)).Append("</td><td>").Append(F(baseline.PrecisionAtK)).Append("</td><td>").Append(F(baseline.BestF1))
-                .Append("</td><td></td><td></td><td></td></tr></table>");
-            html.Append("<p class=\"muted\">A random score gets an AUC-PR equal to the anomaly ratio (").Append(F(baseline.AucPr)).Append("); compare with that row, not with 0.</p>");
-            var types = evaluations[0].Metrics.ByType.Keys.ToArray();
-            if (types.Length > 0)
-            {
-                html.Append("<h3>AUC-PR by anomaly type</h3><table><tr><th>score</th>");
-                foreach (var t in types)
-                {
-                    html.Append("<th>").Append(E(t)).Append(" (").Append(evaluations[0].Metrics.ByType[t].Count).Append(")</th>");
-                }
-
-                html.Append("</tr>");
-                foreach (var e in evaluations)
-                {
-                    html.Append("<tr><td>").Append(E(e.Name)).Append("</td>");
-                    foreach (var t in types)
-                    {
-                        html.Append("<td>").Append(F(e.Metrics.ByType[t].AucPr)).Append("</td>");
-                    }
-
-                    html.Append("</tr>");
-                }
-
-                html.Append("</table>");
-            }
+            AppendRanking(html, evaluations, labels!);
         }
 
         html.Append("<h2>Most anomalous sequences</h2><table><tr><th>sequence</th><th>combined</th><th>reconstruction</th><th>kl</th><th>flagged</th>")
@@ -218,6 +245,68 @@ public static class EvaluationReport
             html.Append("</p>");
         }
 
+        return Finish(html, figures, directory);
+    }
+
+    /// <summary>The start of a report page: styles and the title.</summary>
+    private static StringBuilder Begin(string title)
+    {
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(title)).Append("</title><style>")
+            .Append("body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}")
+            .Append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}")
+            .Append("th:first-child,td:first-child{text-align:left}.muted{color:#888}figure{margin:1.5em 0}img{max-width:100%}")
+            .Append(".flag{color:#b00;font-weight:bold}</style></head><body>");
+        html.Append("<h1>").Append(E(title)).Append("</h1>");
+        return html;
+    }
+
+    /// <summary>How well each score ranks anomalies, next to what a random score gets, and AUC-PR by anomaly type.</summary>
+    private static void AppendRanking(StringBuilder html, IReadOnlyList<ScoreEvaluation> evaluations, bool[] labels)
+    {
+        var baseline = RandomBaseline.For(labels);
+        html.Append("<h2>How well the scores rank anomalies</h2><table><tr><th>score</th><th>AUC-PR</th><th>AUC-ROC</th><th>recall@95%P</th><th>precision@k</th><th>best F1</th><th>precision at threshold</th><th>recall at threshold</th><th>F1 at threshold</th></tr>");
+        foreach (var e in evaluations)
+        {
+            var m = e.Metrics;
+            html.Append("<tr><td>").Append(E(e.Name)).Append("</td><td>").Append(F(m.AucPr)).Append("</td><td>").Append(F(m.AucRoc))
+                .Append("</td><td>").Append(F(m.RecallAt95Precision)).Append("</td><td>").Append(F(m.PrecisionAtK)).Append("</td><td>").Append(F(m.BestF1))
+                .Append("</td><td>").Append(F(e.Threshold?.Counts.Precision ?? double.NaN)).Append("</td><td>").Append(F(e.Threshold?.Counts.Recall ?? double.NaN))
+                .Append("</td><td>").Append(F(e.Threshold?.Counts.F1 ?? double.NaN)).Append("</td></tr>");
+        }
+
+        html.Append("<tr class=\"muted\"><td>random score</td><td>").Append(F(baseline.AucPr)).Append("</td><td>").Append(F(baseline.AucRoc))
+            .Append("</td><td>").Append(F(baseline.RecallAt95Precision)).Append("</td><td>").Append(F(baseline.PrecisionAtK)).Append("</td><td>").Append(F(baseline.BestF1))
+            .Append("</td><td></td><td></td><td></td></tr></table>");
+        html.Append("<p class=\"muted\">A random score gets an AUC-PR equal to the anomaly ratio (").Append(F(baseline.AucPr)).Append("); compare with that row, not with 0.</p>");
+        var types = evaluations[0].Metrics.ByType.Keys.ToArray();
+        if (types.Length > 0)
+        {
+            html.Append("<h3>AUC-PR by anomaly type</h3><table><tr><th>score</th>");
+            foreach (var t in types)
+            {
+                html.Append("<th>").Append(E(t)).Append(" (").Append(evaluations[0].Metrics.ByType[t].Count).Append(")</th>");
+            }
+
+            html.Append("</tr>");
+            foreach (var e in evaluations)
+            {
+                html.Append("<tr><td>").Append(E(e.Name)).Append("</td>");
+                foreach (var t in types)
+                {
+                    html.Append("<td>").Append(F(e.Metrics.ByType[t].AucPr)).Append("</td>");
+                }
+
+                html.Append("</tr>");
+            }
+
+            html.Append("</table>");
+        }
+    }
+
+    /// <summary>The figures, embedded, and the end of the page.</summary>
+    private static string Finish(StringBuilder html, List<(string File, string Caption)> figures, string directory)
+    {
         html.Append("<h2>Figures</h2>");
         foreach (var (file, caption) in figures)
         {
@@ -229,4 +318,8 @@ public static class EvaluationReport
         html.Append("<p class=\"muted\">Written by VaeAnomaly. Images are embedded; this file needs no server.</p></body></html>");
         return html.ToString();
     }
+
+    private static string E(string s) => WebUtility.HtmlEncode(s);
+
+    private static string F(double v) => double.IsNaN(v) ? "-" : v.ToString("F3", CultureInfo.InvariantCulture);
 }

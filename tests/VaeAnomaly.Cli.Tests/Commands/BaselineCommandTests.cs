@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace VaeAnomaly.Cli.Tests.Commands;
 
-/// <summary><c>train</c> and <c>score</c> with the baseline models, on sequences and on CSV records.</summary>
+/// <summary><c>train</c>, <c>score</c> and <c>evaluate</c> with the baseline models, on sequences and on CSV records.</summary>
 [Collection(TorchCollection.Name)]
 public sealed class BaselineCommandTests : IDisposable
 {
@@ -65,6 +65,19 @@ public sealed class BaselineCommandTests : IDisposable
             Assert.Equal(double.Parse(cells[3], CultureInfo.InvariantCulture) > threshold ? "1" : "0", cells[5]));
         Assert.Contains("Against the labels: AUC-ROC", scoreText);
         Assert.Contains($"top 2 by {model} score", scoreText);
+
+        // evaluate: the same decisions as score's flags, in the GRU-VAE's metrics.json schema, and a report
+        var (evalExit, evalText) = await CliRunner.RunAsync("evaluate", "--model", dir.File("b"), "--data", data, "--out", dir.File("eval"));
+        Assert.True(evalExit == 0, evalText);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(dir.File("eval/metrics.json")));
+        var confusion = metrics.RootElement.GetProperty("reconstruction").GetProperty("threshold").GetProperty("confusion");
+        var flagged = rows.Skip(1).Select(r => r.Split(',')).ToArray();
+        Assert.Equal(flagged.Count(c => c[1] == "1" && c[5] == "1"), confusion.GetProperty("tp").GetInt32());
+        Assert.Equal(flagged.Count(c => c[1] == "0" && c[5] == "1"), confusion.GetProperty("fp").GetInt32());
+        Assert.Equal(flagged.Count(c => c[1] == "1"), confusion.GetProperty("tp").GetInt32() + confusion.GetProperty("fn").GetInt32());
+        Assert.Equal(flagged.Count(c => c[1] == "1") / 30.0, metrics.RootElement.GetProperty("random").GetProperty("auc_pr").GetDouble(), 6);
+        Assert.Contains($"Model: <b>{model}</b>", File.ReadAllText(dir.File("eval/report.html")), StringComparison.Ordinal);
+        Assert.True(File.Exists(dir.File("eval/pr.png")));
     }
 
     [Fact]
@@ -89,6 +102,19 @@ public sealed class BaselineCommandTests : IDisposable
         var ranked = rows.OrderByDescending(r => double.Parse(r[3], CultureInfo.InvariantCulture)).Take(30);
         Assert.All(ranked, r => Assert.Equal("1", r[1]));
         Assert.Contains("AUC-ROC 1.000", scoreText);
+
+        // evaluate on the records: the outliers rank first, reported by their label
+        var (evalExit, evalText) = await CliRunner.RunAsync("evaluate", "--model", dir.File("b"), "--data", records, "--label-column", "label", "--out", dir.File("eval"));
+        var (unlabelledExit, unlabelledText) = await CliRunner.RunAsync("evaluate", "--model", dir.File("b"), "--data", records, "--out", dir.File("none"));
+        Assert.True(evalExit == 0, evalText);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(dir.File("eval/metrics.json")));
+        var reconstruction = metrics.RootElement.GetProperty("reconstruction");
+        Assert.Equal(1.0, reconstruction.GetProperty("auc_roc").GetDouble(), 9);
+        Assert.Equal(30, reconstruction.GetProperty("by_type").GetProperty("attack").GetProperty("count").GetInt32());
+        Assert.Contains("300 records", File.ReadAllText(dir.File("eval/report.html")), StringComparison.Ordinal);
+        Assert.Equal(1, unlabelledExit);
+        Assert.Contains("Evaluating records needs their labels", unlabelledText);
+        Assert.False(Directory.Exists(dir.File("none")));
     }
 
     [Theory]
