@@ -42,9 +42,15 @@ internal static class BenchmarkSkabCommand
             DefaultValueFactory = _ => "keep",
         };
         levelsText.AcceptOnlyFromAmong("keep", "remove");
+        var flagBy = new Option<string>("--flag-by")
+        {
+            Description = "Ours protocol: threshold (the --threshold rule's value on the validation windows) or surprise (the score next to the previous 400 rows' scores, flagged above 0.5 = a tail of 1e-5, as for NAB).",
+            DefaultValueFactory = _ => "threshold",
+        };
+        flagBy.AcceptOnlyFromAmong("threshold", "surprise");
         var command = new Command("skab", "Run SKAB exactly as its leaderboard was computed (first 400 rows train, 60-step windows, UCL = 4/3 x the 0.999 quantile), or with our own choices (--protocol ours).")
         {
-            data, model, outDir, seed, epochs, force, protocol, threshold, levelsText,
+            data, model, outDir, seed, epochs, force, protocol, threshold, levelsText, flagBy,
         };
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
@@ -62,6 +68,12 @@ internal static class BenchmarkSkabCommand
             }
 
             var levels = r.GetValue(levelsText) == "remove" ? WindowLevels.Remove : WindowLevels.Keep;
+            var flags = r.GetValue(flagBy) == "surprise" ? SkabFlags.Surprise : SkabFlags.Threshold;
+            if (!ours && ModelOptionSet.Given(r, flagBy))
+            {
+                throw new ArgumentException("--flag-by applies to --protocol ours; the leaderboard protocol flags by its UCL and 59-window rule.");
+            }
+
             if (ours && ModelOptionSet.Given(r, levelsText))
             {
                 throw new ArgumentException("--window-levels applies to the leaderboard protocol; --protocol ours scores the default GRU-VAE's windows as they are.");
@@ -70,7 +82,7 @@ internal static class BenchmarkSkabCommand
             foreach (var (folder, file) in files)
             {
                 var result = ours
-                    ? SkabBenchmark.RunFileOurs(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), r.GetValue(threshold)!, token)
+                    ? SkabBenchmark.RunFileOurs(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), r.GetValue(threshold)!, flags, token)
                     : SkabBenchmark.RunFile(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), levels, token);
                 results.Add((folder, file, result));
                 var c = result.Counts;
@@ -84,7 +96,7 @@ internal static class BenchmarkSkabCommand
             var anomalyFreePath = SkabBenchmark.AnomalyFreePath(root);
             if (File.Exists(anomalyFreePath))
             {
-                foreach (var piece in SkabBenchmark.RunAnomalyFree(anomalyFreePath, r.GetValue(protocol)!, r.GetValue(seed), r.GetValue(epochs), levels, r.GetValue(threshold)!, token))
+                foreach (var piece in SkabBenchmark.RunAnomalyFree(anomalyFreePath, r.GetValue(protocol)!, r.GetValue(seed), r.GetValue(epochs), levels, r.GetValue(threshold)!, flags, token))
                 {
                     anomalyFree += new FalseAlarms(piece.Flags.Count(f => f), piece.Flags.Length);
                     pieces++;
@@ -113,6 +125,7 @@ internal static class BenchmarkSkabCommand
                     ["model"] = r.GetValue(model)!,
                     ["protocol"] = r.GetValue(protocol)!,
                     ["threshold"] = ours ? r.GetValue(threshold)! : "ucl",
+                    ["flag_by"] = ours ? r.GetValue(flagBy)! : "ucl",
                     ["f1"] = f1,
                     ["far"] = far,
                     ["mar"] = mar,
@@ -145,7 +158,7 @@ internal static class BenchmarkSkabCommand
             }
 
             static string F(double v, string format) => double.IsNaN(v) ? "" : v.ToString(format, CultureInfo.InvariantCulture);
-            var mine = ($"VaeAnomaly {r.GetValue(model)}, {(ours ? $"ours, {r.GetValue(threshold)}" : levels == WindowLevels.Remove ? "leaderboard protocol, levels removed" : "leaderboard protocol")} (seed {r.GetValue(seed)})", f1, far, mar);
+            var mine = ($"VaeAnomaly {r.GetValue(model)}, {(ours ? (flags == SkabFlags.Surprise ? "ours, surprise" : $"ours, {r.GetValue(threshold)}") : levels == WindowLevels.Remove ? "leaderboard protocol, levels removed" : "leaderboard protocol")} (seed {r.GetValue(seed)})", f1, far, mar);
             foreach (var row in Published.Append(mine).OrderByDescending(x => x.Item2))
             {
                 var name = row.Item1 == mine.Item1 ? $"[bold]{Markup.Escape(row.Item1)}[/]" : Markup.Escape(row.Item1);

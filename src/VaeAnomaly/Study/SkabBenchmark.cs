@@ -66,8 +66,9 @@ public static class SkabBenchmark
     /// <param name="epochs">Largest number of epochs.</param>
     /// <param name="levels">As for <see cref="RunFile"/> (leaderboard protocol only).</param>
     /// <param name="rule">Threshold rule of the ours protocol.</param>
+    /// <param name="flags">How the ours protocol flags rows.</param>
     /// <param name="ct">Stops training between batches.</param>
-    public static IReadOnlyList<SkabFileResult> RunAnomalyFree(string path, string protocol, int seed, int epochs, WindowLevels levels, string rule, CancellationToken ct = default)
+    public static IReadOnlyList<SkabFileResult> RunAnomalyFree(string path, string protocol, int seed, int epochs, WindowLevels levels, string rule, SkabFlags flags = SkabFlags.Threshold, CancellationToken ct = default)
     {
         if (protocol is not ("leaderboard" or "ours"))
         {
@@ -79,7 +80,7 @@ public static class SkabBenchmark
         {
             var part = values.Slice(piece.Start, piece.Rows);
             var labels = new bool[piece.Rows];
-            return protocol == "ours" ? RunOurs(path, part, labels, seed, epochs, rule, ct) : Run(path, part, labels, seed, epochs, levels, ct);
+            return protocol == "ours" ? RunOurs(path, part, labels, seed, epochs, rule, flags, ct) : Run(path, part, labels, seed, epochs, levels, ct);
         })];
     }
 
@@ -125,6 +126,9 @@ public static class SkabBenchmark
         return new SkabFileResult([.. values.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, ucl, history.Count, clock.Elapsed.TotalSeconds, testLabels);
     }
 
+    /// <summary>Under <see cref="SkabFlags.Surprise"/> a row is flagged when its surprise exceeds this (a tail of 1e-5, as NAB's flags).</summary>
+    public const double SurpriseFlag = 0.5;
+
     /// <summary>Rows of the first 400 held out for early stopping and thresholds under <see cref="RunFileOurs"/>.</summary>
     public const int OursValidationRows = 100;
 
@@ -138,14 +142,15 @@ public static class SkabBenchmark
     /// <param name="seed">Seed of the model.</param>
     /// <param name="epochs">Largest number of epochs.</param>
     /// <param name="rule">Threshold rule: quantile, mean-std or pot.</param>
+    /// <param name="flags">How rows are flagged: above the rule's threshold, or by the score's surprise.</param>
     /// <param name="ct">Stops training between batches.</param>
-    public static SkabFileResult RunFileOurs(string path, int seed, int epochs, string rule, CancellationToken ct = default)
+    public static SkabFileResult RunFileOurs(string path, int seed, int epochs, string rule, SkabFlags flags = SkabFlags.Threshold, CancellationToken ct = default)
     {
         var (series, values) = Read(path, labelled: true);
-        return RunOurs(path, values, series.Labels!, seed, epochs, rule, ct);
+        return RunOurs(path, values, series.Labels!, seed, epochs, rule, flags, ct);
     }
 
-    private static SkabFileResult RunOurs(string path, Series values, IReadOnlyList<bool> labels, int seed, int epochs, string rule, CancellationToken ct)
+    private static SkabFileResult RunOurs(string path, Series values, IReadOnlyList<bool> labels, int seed, int epochs, string rule, SkabFlags flagBy, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var rows = values.Length;
@@ -163,7 +168,9 @@ public static class SkabBenchmark
         var fitRows = SkabProtocol.TrainRows - OursValidationRows;
         detector.Fit(values.Slice(0, fitRows).AsSequenceSet("train"), values.Slice(fitRows, OursValidationRows).AsSequenceSet("validation"), ct: ct);
         var points = detector.ScorePoints(values.AsSequenceSet(), PointScoreMode.Last, ScoreKind.Combined, rule);
-        var flags = points.Flags().Skip(SkabProtocol.TrainRows).ToArray();
+        var flags = flagBy == SkabFlags.Surprise
+            ? [.. ScoreSurprise.Compute(points.Scores, SkabProtocol.TrainRows, points.FirstScored, SkabProtocol.TrainRows).Skip(SkabProtocol.TrainRows).Select(v => v > SurpriseFlag)]
+            : points.Flags().Skip(SkabProtocol.TrainRows).ToArray();
         var testLabels = labels.Skip(SkabProtocol.TrainRows).ToArray();
         var counts = ConfusionCounts.Of(testLabels, flags);
         return new SkabFileResult([.. values.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, points.Threshold, detector.History.Count, clock.Elapsed.TotalSeconds, testLabels);
@@ -220,4 +227,17 @@ public static class SkabBenchmark
 
         return series with { ChannelNames = [.. keep.Select(k => series.ChannelNames[k])], Values = values };
     }
+}
+
+/// <summary>How the ours protocol turns point scores into flags.</summary>
+public enum SkabFlags
+{
+    /// <summary>Above the threshold rule's value, fitted on the validation windows.</summary>
+    Threshold,
+
+    /// <summary>
+    /// The score's surprise next to the previous 400 rows' scores (<see cref="ScoreSurprise"/>, as for NAB, with the
+    /// training part's length as history) above <see cref="SkabBenchmark.SurpriseFlag"/>: the reference follows the series.
+    /// </summary>
+    Surprise,
 }

@@ -79,6 +79,32 @@ public sealed class BenchmarkSkabCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchmarkSkab_OursFlaggedBySurprise_IsRecordedAndNamedInTheTable()
+    {
+        WriteFile("valve1", "0.csv", 1);
+
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--epochs", "1", "--protocol", "ours", "--flag-by", "surprise", "--out", dir.File("out"));
+
+        Assert.True(exit == 0, text);
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
+        Assert.Equal("surprise", summary.RootElement.GetProperty("flag_by").GetString());
+        Assert.Equal(250, new[] { "tp", "tn", "fp", "fn" }.Sum(k => summary.RootElement.GetProperty(k).GetInt32()));
+        Assert.Contains("ours, surprise", text);
+    }
+
+    [Fact]
+    public async Task BenchmarkSkab_FlagByWithTheLeaderboardProtocol_IsRefusedBeforeTraining()
+    {
+        WriteFile("valve1", "0.csv", 1);
+
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--flag-by", "surprise", "--out", dir.File("out"));
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--flag-by applies to --protocol ours", text);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+
+    [Fact]
     public async Task BenchmarkSkab_WindowLevelsWithOurProtocol_IsRefusedBeforeTraining()
     {
         WriteFile("valve1", "0.csv", 1);
