@@ -26,7 +26,7 @@ internal static class EvaluateCommand
         var pointAdjust = new Option<bool>("--point-adjust") { Description = "Series: also report point-adjusted counts (a labelled segment counts as found when any of its points is flagged), always labelled as such." };
         var series = new SeriesOptionSet();
         var missing = series.Missing;
-        var command = new Command("evaluate", "Measure a trained bundle (GRU-VAE or baseline) on labelled sequences or records (report, figures), or a GRU-VAE bundle on a labelled series (point-level metrics).") { bundle, data, labels, outDir, threshold, force, pointAdjust };
+        var command = new Command("evaluate", "Measure a trained bundle on labelled sequences or records (report, figures), or on a labelled series (point-level metrics).") { bundle, data, labels, outDir, threshold, force, pointAdjust };
         series.AddTo(command, withSplit: false);
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, _ =>
@@ -37,12 +37,14 @@ internal static class EvaluateCommand
             using var loaded = DetectorFiles.Load(r.GetValue(bundle)!, r.GetValue(threshold));
             if (loaded is not GruVaeDetector detector)
             {
-                return EvaluateBaseline(console, r, series, loaded, r.GetValue(data)!, r.GetValue(labels), destination, r.GetValue(force));
+                return EvaluateBaseline(console, r, series, loaded, r.GetValue(data)!, (r.GetValue(labels), r.GetValue(pointAdjust)), destination, r.GetValue(force));
             }
 
             if (DataPaths.IsSeries(r.GetValue(data)!))
             {
-                return EvaluateSeries(console, r, series, detector, r.GetValue(data)!, r.GetValue(pointAdjust), destination, r.GetValue(force));
+                return EvaluateSeries(console, r, series, detector.Rule.Name,
+                    ((set, mode) => detector.ScorePoints(set, mode, ScoreKind.Combined), set => detector.Reconstruct(set, [0])[0]),
+                    r.GetValue(data)!, r.GetValue(pointAdjust), destination, r.GetValue(force));
             }
 
             var set = DataPaths.ReadSequences(r.GetValue(data)!, r.GetValue(labels), r.GetValue(missing));
@@ -74,8 +76,9 @@ internal static class EvaluateCommand
     /// A baseline bundle on labelled sequences, or on labelled records when it was trained with --records:
     /// metrics.json, report.html and figures, as for the GRU-VAE but for its one score.
     /// </summary>
-    private static int EvaluateBaseline(IAnsiConsole console, ParseResult r, SeriesOptionSet options, DetectorBase detector, string data, string? labels, string destination, bool force)
+    private static int EvaluateBaseline(IAnsiConsole console, ParseResult r, SeriesOptionSet options, DetectorBase detector, string data, (string? Labels, bool PointAdjust) extra, string destination, bool force)
     {
+        var labels = extra.Labels;
         SequenceSet set;
         string unit;
         if (detector is DenseDetector { Encoder: { } encoder })
@@ -95,7 +98,13 @@ internal static class EvaluateCommand
         }
         else if (DataPaths.IsSeries(data))
         {
-            throw new ArgumentException($"A {detector.Name} bundle scores sequences; evaluate a time series per time step with a gru-vae bundle, or cut it into sequences first.");
+            if (detector is not WindowAutoencoderDetector windowed)
+            {
+                throw new ArgumentException($"A {detector.Name} bundle trained on whole sequences (--window 0) scores sequences of its length; evaluate a time series per time step with a bundle trained on windows.");
+            }
+
+            return EvaluateSeries(console, r, options, detector.Rule.Name, ((set, mode) => windowed.ScorePoints(set, mode), set => windowed.ReconstructSeries(set)),
+                data, extra.PointAdjust, destination, force);
         }
         else
         {
@@ -134,21 +143,21 @@ internal static class EvaluateCommand
         }
     }
 
-    /// <summary>Point-level metrics of a GRU-VAE bundle on a labelled series: metrics.json and points.csv.</summary>
-    private static int EvaluateSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet options, GruVaeDetector detector, string path, bool pointAdjust, string destination, bool force)
+    /// <summary>Point-level metrics of a bundle on a labelled series: metrics.json and points.csv.</summary>
+    private static int EvaluateSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet options, string rule,
+        (Func<SequenceSet, PointScoreMode, SeriesPointScores> Points, Func<SequenceSet, float[]> Reconstruct) model, string path, bool pointAdjust, string destination, bool force)
     {
         if (r.GetValue(options.LabelColumn) is null)
         {
             throw new ArgumentException("Evaluating a series needs its labels: name the 0/1 column with --label-column.");
         }
 
-        var rule = detector.Rule.Name;
         var series = options.Read(r, path);
         var set = series.AsSequenceSet();
         var mode = options.PointScoreOf(r);
-        var points = detector.ScorePoints(set, mode, ScoreKind.Combined, rule);
+        var points = model.Points(set, mode);
         var scores = points.Scores;
-        var reconstruction = detector.Reconstruct(set, [0])[0];
+        var reconstruction = model.Reconstruct(set);
         var errors = reconstruction.Select((v, i) => v - series.Values[i]).ToArray();
         var threshold = points.Threshold;
         var evaluation = PointEvaluation.Compute(series.Labels!, scores, threshold, errors, pointAdjust);

@@ -48,7 +48,10 @@ internal static class ScoreCommand
 
             if (DataPaths.IsSeries(r.GetValue(data)!))
             {
-                return ScoreSeries(console, detector, series.Read(r, r.GetValue(data)!), (series.PointScoreOf(r), ScoreKinds.Parse(r.GetValue(score)!)), detector.Rule.Name, path, r.GetValue(force), r.GetValue(top));
+                var read = series.Read(r, r.GetValue(data)!);
+                var mode = series.PointScoreOf(r);
+                var points = detector.ScorePoints(read.AsSequenceSet(), mode, ScoreKinds.Parse(r.GetValue(score)!), detector.Rule.Name);
+                return ScoreSeries(console, read, points, mode, detector.Rule.Name, path, r.GetValue(force), r.GetValue(top));
             }
 
             var kind = ScoreKinds.Parse(r.GetValue(score)!);
@@ -163,7 +166,14 @@ internal static class ScoreCommand
         }
         else if (DataPaths.IsSeries(data))
         {
-            throw new ArgumentException($"A {detector.Name} bundle scores sequences; score a time series per time step with a gru-vae bundle, or cut it into sequences first.");
+            if (detector is not WindowAutoencoderDetector windowed)
+            {
+                throw new ArgumentException($"A {detector.Name} bundle trained on whole sequences (--window 0) scores sequences of its length; score a time series per time step with a bundle trained on windows.");
+            }
+
+            var read = series.Read(r, data);
+            var mode = series.PointScoreOf(r);
+            return ScoreSeries(console, read, windowed.ScorePoints(read.AsSequenceSet(), mode), mode, detector.Rule.Name, path, force, top);
         }
         else
         {
@@ -226,10 +236,9 @@ internal static class ScoreCommand
         }
     }
 
-    /// <summary>Scores every time step of a series, streaming its windows (see <see cref="GruVaeDetector.ScorePoints"/>).</summary>
-    private static int ScoreSeries(IAnsiConsole console, GruVaeDetector detector, Series series, (PointScoreMode Mode, ScoreKind Kind) how, string rule, string path, bool force, int top)
+    /// <summary>Writes the per-step scores of a series (from <see cref="GruVaeDetector.ScorePoints"/> or <see cref="WindowAutoencoderDetector.ScorePoints"/>).</summary>
+    private static int ScoreSeries(IAnsiConsole console, Series series, SeriesPointScores points, PointScoreMode mode, string rule, string path, bool force, int top)
     {
-        var points = detector.ScorePoints(series.AsSequenceSet(), how.Mode, how.Kind, rule);
         var scores = points.Scores;
         var value = points.Threshold;
         AtomicFile.Write(path, force, temp => PointScoresCsv.Write(series, scores, value, temp));
@@ -239,7 +248,7 @@ internal static class ScoreCommand
         }
 
         console.MarkupLineInterpolated(
-            $"Scored {series.Length} time steps; {scores.Count(s => s > value)} above the {rule} threshold of the {how.Mode.Name()} point scores, {value.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(path)}[/].");
+            $"Scored {series.Length} time steps; {scores.Count(s => s > value)} above the {rule} threshold of the {mode.Name()} point scores, {value.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(path)}[/].");
         if (top > 0)
         {
             var table = new Table().Border(TableBorder.Rounded).Title($"top {top} time steps");

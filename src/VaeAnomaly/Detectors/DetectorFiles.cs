@@ -56,7 +56,8 @@ public static class DetectorFiles
     /// <summary>Writes a baseline's weights, <c>model.json</c> (thresholds of every rule fitted on its validation scores) and <c>history.csv</c>.</summary>
     internal static void Save(
         string directory, DetectorBase detector, nn.Module network, (BaselineInput Input, string Family, int Length, int TrainStride, int ScoreStride) shape,
-        DenseOptions options, IReadOnlyList<string> channels, Standardizer? scaler, TabularEncoder? encoder, TrainingDataInfo? trainingData)
+        DenseOptions options, IReadOnlyList<string> channels, Standardizer? scaler, TabularEncoder? encoder, TrainingDataInfo? trainingData,
+        (IReadOnlyDictionary<string, double>? Window, IReadOnlyDictionary<string, double>? Step) pointThresholds = default)
     {
         var weights = WeightsFile.Save(network, directory);
         DetectorBundle.WriteManifest(
@@ -75,6 +76,8 @@ public static class DetectorFiles
                 Scaler = scaler,
                 Encoder = encoder,
                 Thresholds = ThresholdRules.FitAll(detector.ValidationScores),
+                WindowThresholds = pointThresholds.Window,
+                StepThresholds = pointThresholds.Step,
                 DefaultThreshold = detector.Rule.Name,
                 TrainingData = trainingData ?? throw new InvalidOperationException("Fit the detector first."),
                 Weights = weights,
@@ -82,8 +85,6 @@ public static class DetectorFiles
             directory);
         HistoryCsv.Write(detector.History, Path.Combine(directory, DetectorBundle.HistoryFile));
     }
-
-
 
     /// <summary>The history saved beside a bundle, or none.</summary>
     internal static IReadOnlyList<EpochReport> History(string directory)

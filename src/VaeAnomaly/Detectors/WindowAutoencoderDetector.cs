@@ -1,6 +1,7 @@
 using VaeAnomaly.Data;
 using VaeAnomaly.Models;
 using VaeAnomaly.Persistence;
+using VaeAnomaly.Scoring;
 using VaeAnomaly.Thresholds;
 using VaeAnomaly.Training;
 using static TorchSharp.torch;
@@ -54,11 +55,20 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
     /// <summary>What the model was trained on; null before fitting.</summary>
     public TrainingDataInfo? TrainingData { get; private set; }
 
+    /// <summary>
+    /// Rule name to threshold of a window's score (mean squared error over its steps and channels), fitted on the
+    /// validation windows at the score stride; null for a bundle written before baselines scored series.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? WindowThresholds { get; private set; }
+
+    /// <summary>Rule name to threshold of one step's squared error (mean over channels), fitted on the validation windows' steps; null as above.</summary>
+    public IReadOnlyDictionary<string, double>? StepThresholds { get; private set; }
+
     /// <inheritdoc />
     public override void Save(string directory)
     {
         var net = network ?? throw new InvalidOperationException("Fit the detector first.");
-        DetectorFiles.Save(directory, this, net, (BaselineInput.Windows, family, window, trainStride, scoreStride), options, channels, scaler, null, TrainingData);
+        DetectorFiles.Save(directory, this, net, (BaselineInput.Windows, family, window, trainStride, scoreStride), options, channels, scaler, null, TrainingData, (WindowThresholds, StepThresholds));
     }
 
     /// <summary>Rebuilds a saved detector (see <see cref="DetectorFiles.Load"/>).</summary>
@@ -74,6 +84,8 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
             scaler = manifest.Scaler,
             channels = manifest.Channels,
             TrainingData = manifest.TrainingData,
+            WindowThresholds = manifest.WindowThresholds,
+            StepThresholds = manifest.StepThresholds,
             history = DetectorFiles.History(directory),
         };
         var net = Seeding.Build(manifest.Options.Seed, detector.Build);
@@ -120,7 +132,165 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
         network = Seeding.Build(options.Seed, Build);
         Seeding.Apply(options.Seed);
         history = new AutoencoderTrainer(options).Fit(network, trainX, validationX, progress, ct);
+        var validationWindows = Windows(scaler.Transform(validation), scoreStride).Windows;
+        var (windowScores, stepErrors) = WindowErrors(validationWindows);
+        WindowThresholds = ThresholdRules.FitAll(windowScores);
+        StepThresholds = ThresholdRules.FitAll(stepErrors);
         return Score(validation);
+    }
+
+    /// <summary>
+    /// Scores every point of one long sequence (a series) from its windows at the score stride, streaming
+    /// <paramref name="chunk"/> windows at a time: <see cref="PointScoreMode.Step"/> averages each step's squared error
+    /// (mean over channels) over the windows covering it; the other modes fold the window scores (mean squared error).
+    /// </summary>
+    /// <param name="series">One unscaled sequence with the training channels, at least one window long.</param>
+    /// <param name="mode">How windows become point scores.</param>
+    /// <param name="rule">Threshold rule; null for the detector's.</param>
+    /// <param name="chunk">Windows scored at a time.</param>
+    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreMode mode, string? rule = null, int chunk = 4096)
+    {
+        var (scaled, starts) = SeriesWindows(series, chunk);
+        var thresholds = (mode == PointScoreMode.Step ? StepThresholds : WindowThresholds)
+            ?? throw new InvalidOperationException($"This {Name} bundle has no point thresholds (written before baselines scored series); train it again.");
+        var threshold = thresholds[rule ?? Rule.Name];
+        var accumulator = new WindowPointScores(scaled.LengthOf(0), window, mode);
+        foreach (var (part, windows) in Chunks(scaled, starts, chunk))
+        {
+            var (scores, steps) = WindowErrors(windows);
+            for (var k = 0; k < part.Length; k++)
+            {
+                if (mode == PointScoreMode.Step)
+                {
+                    accumulator.AddStepErrors(part[k], steps.AsSpan(k * window, window));
+                }
+                else
+                {
+                    accumulator.Add(part[k], scores[k]);
+                }
+            }
+        }
+
+        return new SeriesPointScores(accumulator.Result(), threshold, accumulator.FirstScored, starts.Length);
+    }
+
+    /// <summary>The series as the model reconstructs it, in the data's units: each step the mean over the windows (score stride) covering it.</summary>
+    /// <param name="series">One unscaled sequence with the training channels, at least one window long.</param>
+    /// <param name="chunk">Windows reconstructed at a time.</param>
+    /// <returns>Row-major (time, channels).</returns>
+    public float[] ReconstructSeries(SequenceSet series, int chunk = 4096)
+    {
+        var (scaled, starts) = SeriesWindows(series, chunk);
+        var c = channels.Count;
+        var length = scaled.LengthOf(0);
+        var sums = new double[length * c];
+        var counts = new int[length];
+        foreach (var (part, windows) in Chunks(scaled, starts, chunk))
+        {
+            var reconstruction = Reconstruct(windows);
+            for (var k = 0; k < part.Length; k++)
+            {
+                for (var t = 0; t < window; t++)
+                {
+                    counts[part[k] + t]++;
+                    for (var j = 0; j < c; j++)
+                    {
+                        sums[((part[k] + t) * c) + j] += reconstruction[(((k * window) + t) * c) + j];
+                    }
+                }
+            }
+        }
+
+        var result = new float[length * c];
+        for (var t = 0; t < length; t++)
+        {
+            for (var j = 0; j < c; j++)
+            {
+                // Back from the scaler's units: x = z * std + mean.
+                result[(t * c) + j] = (float)((sums[(t * c) + j] / Math.Max(1, counts[t]) * scaler!.Std[j]) + scaler.Mean[j]);
+            }
+        }
+
+        return result;
+    }
+
+    private (SequenceSet Scaled, int[] Starts) SeriesWindows(SequenceSet series, int chunk)
+    {
+        if (network is null || scaler is null)
+        {
+            throw new InvalidOperationException("Fit the detector first.");
+        }
+
+        if (series.Count != 1)
+        {
+            throw new ArgumentException($"Point scores are for one series; got {series.Count} sequences.", nameof(series));
+        }
+
+        if (!series.ChannelNames.SequenceEqual(channels))
+        {
+            throw new ArgumentException($"The data's channels [{string.Join(",", series.ChannelNames)}] differ from the model's [{string.Join(",", channels)}].");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunk, 1);
+        if (series.LengthOf(0) < window)
+        {
+            throw new ArgumentException($"The series has {series.LengthOf(0)} steps; the {Name} reads windows of {window}.");
+        }
+
+        var scaled = scaler.Transform(series);
+        return (scaled, [.. SlidingWindows.Starts(scaled.LengthOf(0), window, scoreStride)]);
+    }
+
+    private IEnumerable<(int[] Part, SequenceSet Windows)> Chunks(SequenceSet scaled, int[] starts, int chunk)
+    {
+        var values = scaled.Sequences[0].Values;
+        var c = channels.Count;
+        for (var first = 0; first < starts.Length; first += chunk)
+        {
+            var part = starts.AsSpan(first, Math.Min(chunk, starts.Length - first)).ToArray();
+            yield return (part, new SequenceSet(scaled.ChannelNames, [.. part.Select(s => new Sequence($"@{s}", values.AsSpan(s * c, window * c).ToArray()))]));
+        }
+    }
+
+    /// <summary>Per window its score (mean squared error over steps and channels), and per window and step the squared error averaged over channels, row-major (window, step).</summary>
+    private (float[] Scores, float[] Steps) WindowErrors(SequenceSet windows)
+    {
+        var reconstruction = Reconstruct(windows);
+        var c = channels.Count;
+        var scores = new float[windows.Count];
+        var steps = new float[windows.Count * window];
+        for (var k = 0; k < windows.Count; k++)
+        {
+            var x = windows.Sequences[k].Values;
+            double total = 0;
+            for (var t = 0; t < window; t++)
+            {
+                double step = 0;
+                for (var j = 0; j < c; j++)
+                {
+                    var d = (double)reconstruction[(((k * window) + t) * c) + j] - x[(t * c) + j];
+                    step += d * d;
+                }
+
+                steps[(k * window) + t] = (float)(step / c);
+                total += step;
+            }
+
+            scores[k] = (float)(total / (window * c));
+        }
+
+        return (scores, steps);
+    }
+
+    /// <summary>The network's reconstructions of scaled windows of exactly <see cref="Window"/> steps, row-major (window, step, channel).</summary>
+    private float[] Reconstruct(SequenceSet windows)
+    {
+        var net = network ?? throw new InvalidOperationException("Fit the detector first.");
+        net.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var x = Tensor(windows);
+        return net.call(x).Reconstruction.data<float>().ToArray();
     }
 
     /// <inheritdoc />

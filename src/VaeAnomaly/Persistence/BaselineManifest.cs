@@ -58,6 +58,16 @@ public sealed record BaselineManifest
     /// <summary>Threshold rule name to threshold, fitted on validation scores only.</summary>
     public required IReadOnlyDictionary<string, double> Thresholds { get; init; }
 
+    /// <summary>
+    /// Window models: threshold rule name to threshold of a window's score (its mean squared error), fitted on the
+    /// validation windows at the score stride; used for point scores of a series from window scores. Null in bundles
+    /// written before baselines scored series.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? WindowThresholds { get; init; }
+
+    /// <summary>Window models: threshold of a step's squared error (mean over channels), fitted on the validation windows' steps; null as above.</summary>
+    public IReadOnlyDictionary<string, double>? StepThresholds { get; init; }
+
     /// <summary>The rule <c>Predict</c> uses.</summary>
     public required string DefaultThreshold { get; init; }
 

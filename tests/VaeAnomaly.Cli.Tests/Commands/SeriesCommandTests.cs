@@ -129,6 +129,43 @@ public sealed class SeriesCommandTests : IDisposable
         Assert.False(Directory.Exists(dir.File("none")));
     }
 
+    [Theory]
+    [InlineData("conv-ae")]
+    [InlineData("lstm-ae")]
+    public async Task Baseline_SeriesFile_TrainsScoresPerStepAndEvaluates(string model)
+    {
+        // Given: a baseline trained on windows of a series
+        var train = WriteSeries("train.csv", 600);
+        var test = WriteSeries("test.csv", 200, spikeAt: 120, labelled: true);
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--data", train, "--model", model, "--out", dir.File("bundle"), "--window", "16", "--epochs", "3", "--split", "80/20/0", "--score-stride", "1");
+        Assert.True(trainExit == 0, trainText);
+
+        // When
+        var (scoreExit, scoreText) = await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", test, "--label-column", "anomaly", "--point-score", "last", "--out", dir.File("points.csv"));
+        var (evalExit, evalText) = await CliRunner.RunAsync("evaluate", "--model", dir.File("bundle"), "--data", test, "--label-column", "anomaly", "--out", dir.File("eval"));
+
+        // Then: one row per step; last never scores before the first window ends; flags agree with the stored window threshold
+        Assert.True(scoreExit == 0, scoreText);
+        using var manifest = JsonDocument.Parse(File.ReadAllText(dir.File("bundle/model.json")));
+        var windowThreshold = manifest.RootElement.GetProperty("window_thresholds").GetProperty("quantile").GetDouble();
+        var rows = File.ReadAllLines(dir.File("points.csv"));
+        Assert.Equal("timestamp,score,threshold,flag,label", rows[0]);
+        Assert.Equal(200, rows.Length - 1);
+        var cells = rows.Skip(1).Select(r => r.Split(',')).ToArray();
+        Assert.All(cells.Take(15), c => Assert.Equal(0.0, double.Parse(c[1], CultureInfo.InvariantCulture)));
+        Assert.All(cells, c => Assert.Equal(windowThreshold, double.Parse(c[2], CultureInfo.InvariantCulture), 4));
+        Assert.All(cells, c => Assert.Equal(double.Parse(c[1], CultureInfo.InvariantCulture) > windowThreshold ? "1" : "0", c[3]));
+        var scores = cells.Select(c => double.Parse(c[1], CultureInfo.InvariantCulture)).ToArray();
+        Assert.InRange(Enumerable.Range(0, 200).MaxBy(t => scores[t]), 120, 139); // the first windows that end on the spike (120..124)
+
+        // the step scores are evaluated against the labels, with the reconstruction's errors in the data's units
+        Assert.True(evalExit == 0, evalText);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(dir.File("eval/metrics.json")));
+        Assert.Equal(5, metrics.RootElement.GetProperty("anomalous").GetInt32());
+        Assert.InRange(metrics.RootElement.GetProperty("auc_roc").GetDouble(), 0.9, 1.0);
+        Assert.InRange(metrics.RootElement.GetProperty("mae").GetDouble(), 0.0, 1.0); // the spike adds 8 to 5 of 400 cells
+    }
+
     [Fact]
     public async Task Train_TrainRows_FitsOnTheFirstRowsOnlyAndRefusesMoreThanThereAre()
     {

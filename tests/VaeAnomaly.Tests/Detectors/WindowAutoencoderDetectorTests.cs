@@ -2,6 +2,7 @@ using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.Evaluation;
 using VaeAnomaly.Models;
+using VaeAnomaly.Scoring;
 
 namespace VaeAnomaly.Tests.Detectors;
 
@@ -53,6 +54,101 @@ public sealed class WindowAutoencoderDetectorTests
         var auc = RankingMetrics.RocAuc([.. test.Labels!.Select(l => l.IsAnomaly)], scores);
         Assert.True(auc > 0.9, $"{detector.Name}: AUC-ROC {auc}");
         Assert.Equal($"{family}-ae", detector.Name);
+    }
+
+    /// <summary>A fitted conv-ae on one long series of the waves (windows of 16, scored every 4 steps).</summary>
+    private static WindowAutoencoderDetector SeriesDetector()
+    {
+        var options = new DenseOptions { Hidden = [16, 8], Latent = 8, Epochs = 4, BatchSize = 32, LearningRate = 3e-3, Patience = 0, Seed = 4 };
+        var detector = new WindowAutoencoderDetector(WindowAutoencoderDetector.Conv, options, window: 16, trainStride: 4, scoreStride: 4);
+        detector.Fit(Concatenated(Waves(8, 0, seed: 1)), Concatenated(Waves(3, 0, seed: 2)));
+        return detector;
+    }
+
+    private static SequenceSet Concatenated(SequenceSet set) => new(set.ChannelNames, [new Sequence("series", [.. set.Sequences.SelectMany(s => s.Values)])]);
+
+    [Theory]
+    [InlineData(PointScoreMode.Mean)]
+    [InlineData(PointScoreMode.Max)]
+    [InlineData(PointScoreMode.Last)]
+    public void ScorePoints_FromWindowScores_FoldTheScoresOfEachWindowScoredAlone(PointScoreMode mode)
+    {
+        // Given: two waves end to end (96-128 steps): windows start every 4 steps, and the last ends at the last step
+        using var detector = SeriesDetector();
+        var series = Concatenated(Waves(2, 1, seed: 5));
+        var steps = series.LengthOf(0);
+        var starts = SlidingWindows.Starts(steps, 16, 4).ToArray();
+
+        // When
+        var points = detector.ScorePoints(series, mode, chunk: 5);
+
+        // Then: the same as scoring each window as a sequence of its own (the sequence path: worst window = the only one)
+        var alone = detector.Score(new SequenceSet(series.ChannelNames, [.. starts.Select(s => new Sequence($"w{s}", series.Sequences[0].Values.AsSpan(s * 2, 32).ToArray()))]));
+        for (var t = 0; t < steps; t++)
+        {
+            var covering = Enumerable.Range(0, starts.Length).Where(k => starts[k] <= t && t < starts[k] + 16).Select(k => (double)alone[k]).ToArray();
+            var ended = Enumerable.Range(0, starts.Length).Where(k => starts[k] + 15 <= t).Select(k => (double)alone[k]).ToArray();
+            var expected = mode switch
+            {
+                PointScoreMode.Mean => covering.Average(),
+                PointScoreMode.Max => covering.Max(),
+                _ => ended.Length == 0 ? 0 : ended[^1],
+            };
+            Assert.Equal(expected, points.Scores[t], 5);
+        }
+
+        Assert.Equal(mode == PointScoreMode.Last ? 15 : 0, points.FirstScored);
+        Assert.Equal(detector.WindowThresholds!["quantile"], points.Threshold);
+        Assert.Equal(starts.Length, points.Windows);
+    }
+
+    [Fact]
+    public void ScorePoints_OneWindowSeries_StepErrorsAndReconstructionAgreeWithTheWindowScore()
+    {
+        // Given: a series exactly one window long
+        using var detector = SeriesDetector();
+        var series = Concatenated(Waves(1, 1, seed: 6));
+        var window = new SequenceSet(series.ChannelNames, [new Sequence("w", series.Sequences[0].Values.AsSpan(0, 32).ToArray())]);
+        var score = detector.Score(window)[0];
+
+        // When
+        var steps = detector.ScorePoints(window, PointScoreMode.Step);
+        var reconstruction = detector.ReconstructSeries(window);
+
+        // Then: the window's score is the mean of its step errors, and the squared error of the reconstruction in scaled units
+        Assert.Equal(score, steps.Scores.Average(), 5);
+        Assert.Equal(detector.StepThresholds!["quantile"], steps.Threshold);
+        var scaler = Standardizer.Fit(Concatenated(Waves(8, 0, seed: 1)), detector.Options.Scaler);
+        var x = window.Sequences[0].Values;
+        var squared = Enumerable.Range(0, 32).Average(i => Math.Pow((reconstruction[i] - x[i]) / scaler.Std[i % 2], 2));
+        Assert.Equal(score, squared, 4);
+    }
+
+    [Fact]
+    public void ScorePoints_AfterSaveAndLoad_GivesTheSameScoresAndAnOldBundleIsRefusedClearly()
+    {
+        // Given
+        using var detector = SeriesDetector();
+        var series = Concatenated(Waves(2, 1, seed: 5));
+        using var dir = new TempDirectory();
+        var directory = dir.File("bundle");
+        Directory.CreateDirectory(directory);
+        detector.Save(directory);
+
+        // When
+        using var loaded = (WindowAutoencoderDetector)DetectorFiles.Load(directory);
+        var manifest = Path.Combine(directory, "model.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!.AsObject();
+        Assert.True(json.Remove("window_thresholds")); // as a bundle written before baselines scored series
+        File.WriteAllText(manifest, json.ToJsonString());
+        using var old = (WindowAutoencoderDetector)DetectorFiles.Load(directory);
+
+        // Then
+        Assert.Equal(detector.ScorePoints(series, PointScoreMode.Mean).Scores, loaded.ScorePoints(series, PointScoreMode.Mean).Scores);
+        Assert.Equal(detector.StepThresholds, loaded.StepThresholds);
+        Assert.Null(old.WindowThresholds);
+        var error = Assert.Throws<InvalidOperationException>(() => old.ScorePoints(series, PointScoreMode.Last));
+        Assert.Contains("train it again", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
