@@ -103,7 +103,10 @@ internal static class TrainCommand
 
             checkpoint.Delete();
 
-            console.Write(ThresholdTable(detector.Thresholds.Select(kv => (kv.Key.Name(), kv.Value))));
+            // A series validates on one sequence: its per-sequence thresholds mean nothing; show what flags its points.
+            console.Write(ThresholdTable(DataPaths.IsSeries(path)
+                ? [("step error (--point-score step)", detector.PointThresholds), .. detector.WindowScoring is { } w ? [("window combined (last, mean, max)", w.Thresholds[ScoreKind.Combined.Name()])] : Array.Empty<(string, IReadOnlyDictionary<string, double>)>()]
+                : detector.Thresholds.Select(kv => (kv.Key.Name(), kv.Value))));
             console.MarkupLineInterpolated($"Saved the bundle to [bold]{Path.GetFullPath(destination)}[/] ({detector.History.Count} epochs, {clock.Elapsed.TotalSeconds:F1} s).");
             return 0;
         }, ct));
@@ -151,7 +154,9 @@ internal static class TrainCommand
             staged.Commit();
         }
 
-        console.Write(ThresholdTable([("score", ThresholdRules.FitAll(detector.ValidationScores))]));
+        console.Write(ThresholdTable(!records && DataPaths.IsSeries(path) && detector is WindowAutoencoderDetector { StepThresholds: { } step, WindowThresholds: { } window }
+            ? [("step error (--point-score step)", step), ("window score (last, mean, max)", window)]
+            : [("score", ThresholdRules.FitAll(detector.ValidationScores))]));
         console.MarkupLineInterpolated($"Saved the {detector.Name} bundle to [bold]{Path.GetFullPath(destination)}[/] ({detector.History.Count} epochs, {clock.Elapsed.TotalSeconds:F1} s).");
         return 0;
     }

@@ -39,6 +39,7 @@ public sealed class SeriesCommandTests : IDisposable
         // Then
         Assert.True(trainExit == 0, trainText);
         Assert.Contains("480 training and 120 validation rows", trainText);
+        Assert.Contains("step error (--point-score step)", trainText); // a series' thresholds are its points', not its one validation sequence's
         Assert.True(scoreExit == 0, scoreText);
         var rows = File.ReadAllLines(dir.File("points.csv"));
         Assert.Equal("timestamp,score,threshold,flag", rows[0]);
@@ -139,6 +140,7 @@ public sealed class SeriesCommandTests : IDisposable
         var test = WriteSeries("test.csv", 200, spikeAt: 120, labelled: true);
         var (trainExit, trainText) = await CliRunner.RunAsync("train", "--data", train, "--model", model, "--out", dir.File("bundle"), "--window", "16", "--epochs", "3", "--split", "80/20/0", "--score-stride", "1");
         Assert.True(trainExit == 0, trainText);
+        Assert.Contains("window score (last, mean, max)", trainText);
 
         // When
         var (scoreExit, scoreText) = await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", test, "--label-column", "anomaly", "--point-score", "last", "--out", dir.File("points.csv"));
