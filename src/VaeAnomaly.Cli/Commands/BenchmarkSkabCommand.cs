@@ -74,6 +74,11 @@ internal static class BenchmarkSkabCommand
                 throw new ArgumentException("--flag-by applies to --protocol ours; the leaderboard protocol flags by its UCL and 59-window rule.");
             }
 
+            if (flags == SkabFlags.Surprise && ModelOptionSet.Given(r, threshold))
+            {
+                throw new ArgumentException("--threshold does not apply with --flag-by surprise, which flags by the surprise of the scores (above 0.5), not by a fitted threshold.");
+            }
+
             if (ours && ModelOptionSet.Given(r, levelsText))
             {
                 throw new ArgumentException("--window-levels applies to the leaderboard protocol; --protocol ours scores the default GRU-VAE's windows as they are.");

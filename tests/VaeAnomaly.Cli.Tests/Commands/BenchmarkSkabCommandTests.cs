@@ -93,14 +93,17 @@ public sealed class BenchmarkSkabCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task BenchmarkSkab_FlagByWithTheLeaderboardProtocol_IsRefusedBeforeTraining()
+    public async Task BenchmarkSkab_FlagByWithTheLeaderboardProtocolOrSurpriseWithAThreshold_IsRefusedBeforeTraining()
     {
         WriteFile("valve1", "0.csv", 1);
 
         var (exit, text) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--flag-by", "surprise", "--out", dir.File("out"));
+        var (thresholdExit, thresholdText) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--protocol", "ours", "--flag-by", "surprise", "--threshold", "pot", "--out", dir.File("out"));
 
         Assert.NotEqual(0, exit);
         Assert.Contains("--flag-by applies to --protocol ours", text);
+        Assert.NotEqual(0, thresholdExit);
+        Assert.Contains("--threshold does not apply with --flag-by surprise", thresholdText);
         Assert.False(Directory.Exists(dir.File("out")));
     }
 
