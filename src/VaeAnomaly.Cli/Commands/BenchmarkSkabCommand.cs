@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
 using VaeAnomaly.Evaluation;
 using VaeAnomaly.IO;
 using VaeAnomaly.Study;
@@ -23,8 +24,11 @@ internal static class BenchmarkSkabCommand
     public static Command Create(IAnsiConsole console)
     {
         var data = new Option<string>("--data") { Description = "The SKAB folder (valve1, valve2, other; any subset of its files).", Required = true };
-        var model = new Option<string>("--model") { Description = "Model trained per file.", DefaultValueFactory = _ => "gru-vae" };
-        model.AcceptOnlyFromAmong("gru-vae");
+        var model = new Option<string>("--model")
+        {
+            Description = "Model trained per file (leaderboard protocol): gru-vae, or a window baseline of 'compare' (dense-ae, lstm-ae, conv-ae, dense-vae; optionally with a version: \"conv-ae v2\").",
+            DefaultValueFactory = _ => "gru-vae",
+        };
         var outDir = new Option<string>("--out") { Description = "Folder for predictions/<folder>/<file>.csv and summary.json.", DefaultValueFactory = _ => "skab-benchmark" };
         var seed = new Option<int>("--seed") { Description = "Seed of every file's model.", DefaultValueFactory = _ => 0 };
         var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs per file (early stopping on the last 10% of training windows).", DefaultValueFactory = _ => 30 }.Positive();
@@ -67,6 +71,24 @@ internal static class BenchmarkSkabCommand
                 throw new ArgumentException("--threshold applies to --protocol ours; the leaderboard protocol's threshold is its UCL.");
             }
 
+            var modelName = r.GetValue(model)!;
+            if (modelName != GruVaeDetector.ModelName)
+            {
+                try
+                {
+                    _ = ModelCatalog.Baseline(modelName);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ArgumentException($"--model: {e.Message.TrimEnd('.')}, or gru-vae.");
+                }
+
+                if (ours)
+                {
+                    throw new ArgumentException("--protocol ours trains the default GRU-VAE; a baseline runs under the leaderboard protocol.");
+                }
+            }
+
             var levels = r.GetValue(levelsText) == "remove" ? WindowLevels.Remove : WindowLevels.Keep;
             var flags = r.GetValue(flagBy) == "surprise" ? SkabFlags.Surprise : SkabFlags.Threshold;
             if (!ours && ModelOptionSet.Given(r, flagBy))
@@ -88,7 +110,7 @@ internal static class BenchmarkSkabCommand
             {
                 var result = ours
                     ? SkabBenchmark.RunFileOurs(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), r.GetValue(threshold)!, flags, token)
-                    : SkabBenchmark.RunFile(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), levels, token);
+                    : SkabBenchmark.RunFile(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), levels, modelName, token);
                 results.Add((folder, file, result));
                 var c = result.Counts;
                 console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -101,7 +123,7 @@ internal static class BenchmarkSkabCommand
             var anomalyFreePath = SkabBenchmark.AnomalyFreePath(root);
             if (File.Exists(anomalyFreePath))
             {
-                foreach (var piece in SkabBenchmark.RunAnomalyFree(anomalyFreePath, r.GetValue(protocol)!, r.GetValue(seed), r.GetValue(epochs), levels, r.GetValue(threshold)!, flags, token))
+                foreach (var piece in SkabBenchmark.RunAnomalyFree(anomalyFreePath, r.GetValue(protocol)!, r.GetValue(seed), r.GetValue(epochs), levels, r.GetValue(threshold)!, flags, modelName, token))
                 {
                     anomalyFree += new FalseAlarms(piece.Flags.Count(f => f), piece.Flags.Length);
                     pieces++;

@@ -303,13 +303,20 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
         }
     }
 
-    private nn.Module<Tensor, VaeOutput> Build() => family switch
+    /// <summary>The network of a window model of <paramref name="family"/> (seed <c>torch.manual_seed</c> first).</summary>
+    /// <param name="family"><see cref="Dense"/>, <see cref="Lstm"/> or <see cref="Conv"/>.</param>
+    /// <param name="options">Sizes, dropout and seed.</param>
+    /// <param name="window">Steps per window.</param>
+    /// <param name="channels">Channels per step.</param>
+    internal static nn.Module<Tensor, VaeOutput> CreateNetwork(string family, DenseOptions options, int window, int channels) => family switch
     {
-        Dense => new FlattenedWindows(new DenseNetwork(options, window * channels.Count)),
-        Lstm => new LstmAutoencoder(channels.Count, options.Hidden[0], options.Dropout, options.Seed),
-        Conv => new ConvAutoencoder(channels.Count, (options.Hidden[0], options.Hidden.Length > 1 ? options.Hidden[1] : options.Hidden[0] / 2), options.Dropout, options.Seed),
+        Dense => new FlattenedWindows(new DenseNetwork(options, window * channels)),
+        Lstm => new LstmAutoencoder(channels, options.Hidden[0], options.Dropout, options.Seed),
+        Conv => new ConvAutoencoder(channels, (options.Hidden[0], options.Hidden.Length > 1 ? options.Hidden[1] : options.Hidden[0] / 2), options.Dropout, options.Seed),
         _ => throw new ArgumentException($"Unknown autoencoder family '{family}'; expected {Dense}, {Lstm} or {Conv}."),
     };
+
+    private nn.Module<Tensor, VaeOutput> Build() => CreateNetwork(family, options, window, channels.Count);
 
     private SlidingWindows Windows(SequenceSet scaled, int stride)
     {

@@ -40,6 +40,26 @@ public static class SkabProtocol
         return flags;
     }
 
+    /// <summary>A window's residual: the mean absolute error over its steps, summed over channels.</summary>
+    /// <param name="reconstruction">The model's reconstruction, row-major (step, channel).</param>
+    /// <param name="window">The window, row-major (step, channel).</param>
+    /// <param name="channels">Channels per step.</param>
+    public static double Residual(ReadOnlySpan<float> reconstruction, ReadOnlySpan<float> window, int channels)
+    {
+        if (reconstruction.Length != window.Length || channels < 1 || window.Length % channels != 0 || window.Length == 0)
+        {
+            throw new ArgumentException($"Expected a reconstruction and a window of the same whole number of {channels}-channel steps; got {reconstruction.Length} and {window.Length} values.");
+        }
+
+        var sum = 0.0;
+        for (var i = 0; i < window.Length; i++)
+        {
+            sum += Math.Abs((double)reconstruction[i] - window[i]);
+        }
+
+        return sum / (window.Length / channels);
+    }
+
     /// <summary>The upper control limit from the training windows' residuals.</summary>
     /// <param name="trainingResiduals">One residual per training window.</param>
     public static double Ucl(IReadOnlyList<double> trainingResiduals) =>

@@ -41,11 +41,12 @@ public static class SkabBenchmark
     /// <param name="seed">Seed of the model.</param>
     /// <param name="epochs">Largest number of epochs.</param>
     /// <param name="levels">Whether the model sees each window's level (the leaderboard's way) or its shape only.</param>
+    /// <param name="model"><c>gru-vae</c>, or a window baseline of <see cref="ModelCatalog"/> (e.g. <c>conv-ae</c>, <c>lstm-ae v2</c>).</param>
     /// <param name="ct">Stops training between batches.</param>
-    public static SkabFileResult RunFile(string path, int seed, int epochs, WindowLevels levels = WindowLevels.Keep, CancellationToken ct = default)
+    public static SkabFileResult RunFile(string path, int seed, int epochs, WindowLevels levels = WindowLevels.Keep, string model = GruVaeDetector.ModelName, CancellationToken ct = default)
     {
         var (series, values) = Read(path, labelled: true);
-        return Run(path, values, series.Labels!, seed, epochs, levels, ct);
+        return Run(path, values, series.Labels!, (model, seed, epochs), levels, ct);
     }
 
     /// <summary>Rows of each piece of the anomaly-free recording: about one benchmark file (400 training rows, 750 test rows).</summary>
@@ -67,8 +68,9 @@ public static class SkabBenchmark
     /// <param name="levels">As for <see cref="RunFile"/> (leaderboard protocol only).</param>
     /// <param name="rule">Threshold rule of the ours protocol.</param>
     /// <param name="flags">How the ours protocol flags rows.</param>
+    /// <param name="model">As for <see cref="RunFile"/> (leaderboard protocol only).</param>
     /// <param name="ct">Stops training between batches.</param>
-    public static IReadOnlyList<SkabFileResult> RunAnomalyFree(string path, string protocol, int seed, int epochs, WindowLevels levels, string rule, SkabFlags flags = SkabFlags.Threshold, CancellationToken ct = default)
+    public static IReadOnlyList<SkabFileResult> RunAnomalyFree(string path, string protocol, int seed, int epochs, WindowLevels levels, string rule, SkabFlags flags = SkabFlags.Threshold, string model = GruVaeDetector.ModelName, CancellationToken ct = default)
     {
         if (protocol is not ("leaderboard" or "ours"))
         {
@@ -80,7 +82,7 @@ public static class SkabBenchmark
         {
             var part = values.Slice(piece.Start, piece.Rows);
             var labels = new bool[piece.Rows];
-            return protocol == "ours" ? RunOurs(path, part, labels, seed, epochs, rule, flags, ct) : Run(path, part, labels, seed, epochs, levels, ct);
+            return protocol == "ours" ? RunOurs(path, part, labels, seed, epochs, rule, flags, ct) : Run(path, part, labels, (model, seed, epochs), levels, ct);
         })];
     }
 
@@ -90,8 +92,9 @@ public static class SkabBenchmark
         ? [(0, rows)]
         : [.. Enumerable.Range(0, rows / AnomalyFreePieceRows).Select(k => (k * AnomalyFreePieceRows, AnomalyFreePieceRows))];
 
-    private static SkabFileResult Run(string path, Series values, IReadOnlyList<bool> labels, int seed, int epochs, WindowLevels levels, CancellationToken ct)
+    private static SkabFileResult Run(string path, Series values, IReadOnlyList<bool> labels, (string Name, int Seed, int Epochs) model, WindowLevels levels, CancellationToken ct)
     {
+        var (seed, epochs) = (model.Seed, model.Epochs);
         var clock = Stopwatch.StartNew();
         var rows = values.Length;
         if (rows < SkabProtocol.TrainRows + SkabProtocol.Window)
@@ -110,20 +113,56 @@ public static class SkabBenchmark
             testWindows = SlidingWindows.RemoveLevels(testWindows);
         }
 
-        var configuration = GruVaeConfiguration.Default;
-        var options = configuration.Model with { Channels = values.ChannelNames.Count, Window = 0, Seed = seed };
         var fitCount = (int)Math.Ceiling(trainWindows.Count * 0.9);
         var fit = trainWindows.Subset([.. Enumerable.Range(0, fitCount)]);
         var holdOut = trainWindows.Subset([.. Enumerable.Range(fitCount, trainWindows.Count - fitCount)]);
-        using var model = Seeding.Build(seed, () => new GruVae(options));
-        var history = new Trainer(configuration.Training with { Epochs = epochs, Seed = seed }).Fit(model, options.Beta, fit, holdOut, ct: ct);
-
-        var ucl = SkabProtocol.Ucl(Residuals(model, trainWindows));
-        var testResiduals = Residuals(model, testWindows);
+        var (residuals, epochsRun) = model.Name == GruVaeDetector.ModelName
+            ? TrainGruVae(values.ChannelNames.Count, (fit, holdOut), (seed, epochs), [trainWindows, testWindows], ct)
+            : TrainBaseline(model.Name, values.ChannelNames.Count, (fit, holdOut), (seed, epochs), [trainWindows, testWindows], ct);
+        var ucl = SkabProtocol.Ucl(residuals[0]);
+        var testResiduals = residuals[1];
         var flags = SkabProtocol.RowFlags([.. testResiduals.Select(r => r > ucl)], testRows);
         var testLabels = labels.Skip(SkabProtocol.TrainRows).ToArray();
         var counts = ConfusionCounts.Of(testLabels, flags);
-        return new SkabFileResult([.. values.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, ucl, history.Count, clock.Elapsed.TotalSeconds, testLabels);
+        return new SkabFileResult([.. values.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, ucl, epochsRun, clock.Elapsed.TotalSeconds, testLabels);
+    }
+
+    /// <summary>A fresh GRU-VAE (the default configuration's network reading whole windows) and the residuals of each window set.</summary>
+    private static (double[][] Residuals, int Epochs) TrainGruVae(int channels, (SequenceSet Fit, SequenceSet HoldOut) data, (int Seed, int Epochs) run, SequenceSet[] score, CancellationToken ct)
+    {
+        var configuration = GruVaeConfiguration.Default;
+        var options = configuration.Model with { Channels = channels, Window = 0, Seed = run.Seed };
+        using var model = Seeding.Build(run.Seed, () => new GruVae(options));
+        var history = new Trainer(configuration.Training with { Epochs = run.Epochs, Seed = run.Seed }).Fit(model, options.Beta, data.Fit, data.HoldOut, ct: ct);
+        return ([.. score.Select(s => Residuals(model, s))], history.Count);
+    }
+
+    /// <summary>
+    /// A fresh window baseline of the catalog on the protocol's z-scored windows (its own scaler is not used; a dense
+    /// model's sigmoid output, made for min-max input, is turned off), trained with early stopping on the held-out
+    /// windows, and the residuals of each window set.
+    /// </summary>
+    private static (double[][] Residuals, int Epochs) TrainBaseline(string name, int channels, (SequenceSet Fit, SequenceSet HoldOut) data, (int Seed, int Epochs) run, SequenceSet[] score, CancellationToken ct)
+    {
+        var (family, catalog) = ModelCatalog.Baseline(name);
+        var options = catalog with { Epochs = run.Epochs, Seed = run.Seed, SigmoidOutput = false };
+        using var network = Seeding.Build(run.Seed, () => WindowAutoencoderDetector.CreateNetwork(family, options, SkabProtocol.Window, channels));
+        using var fitX = Windows(data.Fit);
+        using var holdOutX = Windows(data.HoldOut);
+        Seeding.Apply(run.Seed);
+        var history = new AutoencoderTrainer(options).Fit(network, fitX, holdOutX, null, ct);
+        network.eval();
+        using var noGrad = no_grad();
+        return ([.. score.Select(set =>
+        {
+            using var scope = NewDisposeScope();
+            var reconstruction = network.call(Windows(set)).Reconstruction.data<float>().ToArray();
+            var size = SkabProtocol.Window * channels;
+            return set.Sequences.Select((s, k) => SkabProtocol.Residual(reconstruction.AsSpan(k * size, size), s.Values, channels)).ToArray();
+        })], history.Count);
+
+        static Tensor Windows(SequenceSet set) =>
+            tensor([.. set.Sequences.SelectMany(s => s.Values)], [set.Count, SkabProtocol.Window, set.Channels]);
     }
 
     /// <summary>Under <see cref="SkabFlags.Surprise"/> a row is flagged when its surprise exceeds this (a tail of 1e-5, as NAB's flags).</summary>
@@ -189,10 +228,11 @@ public static class SkabBenchmark
             using var scope = NewDisposeScope();
             using var batch = PaddedBatch.Create(windows, indices);
             var (mean, _) = model.Encode(batch.X, batch.LastStep);
-            var error = (model.Decode(mean, batch.X.shape[1]) - batch.X).abs().mean([1]).sum(1).data<float>().ToArray();
+            var reconstruction = model.Decode(mean, batch.X.shape[1]).data<float>().ToArray();
+            var size = (int)(batch.X.shape[1] * batch.X.shape[2]);
             for (var b = 0; b < indices.Length; b++)
             {
-                residuals[indices[b]] = error[b];
+                residuals[indices[b]] = SkabProtocol.Residual(reconstruction.AsSpan(b * size, size), windows.Sequences[indices[b]].Values, windows.Channels);
             }
         }
 

@@ -79,6 +79,30 @@ public sealed class BenchmarkSkabCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchmarkSkab_BaselineModel_RunsTheLeaderboardProtocolAndUnknownOrOursIsRefused()
+    {
+        WriteFile("valve1", "0.csv", 1);
+
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--epochs", "2", "--model", "conv-ae v2", "--out", dir.File("out"));
+        var (unknownExit, unknownText) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--model", "gru-ae", "--out", dir.File("unknown"));
+        var (oursExit, oursText) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--protocol", "ours", "--model", "lstm-ae", "--out", dir.File("ours"));
+
+        Assert.True(exit == 0, text);
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
+        Assert.Equal("conv-ae v2", summary.RootElement.GetProperty("model").GetString());
+        Assert.Equal(250, new[] { "tp", "tn", "fp", "fn" }.Sum(k => summary.RootElement.GetProperty(k).GetInt32()));
+        Assert.Equal(251, File.ReadAllLines(dir.File("out/predictions/valve1/0.csv")).Length);
+        Assert.Contains("VaeAnomaly conv-ae v2, leaderboard protocol", text);
+        Assert.Equal(1, unknownExit);
+        Assert.Contains("Unknown baseline 'gru-ae'", unknownText);
+        Assert.Contains("or gru-vae", unknownText);
+        Assert.Equal(1, oursExit);
+        Assert.Contains("--protocol ours trains the default GRU-VAE", oursText);
+        Assert.False(Directory.Exists(dir.File("unknown")));
+        Assert.False(Directory.Exists(dir.File("ours")));
+    }
+
+    [Fact]
     public async Task BenchmarkSkab_OursFlaggedBySurprise_IsRecordedAndNamedInTheTable()
     {
         WriteFile("valve1", "0.csv", 1);

@@ -74,4 +74,12 @@ public sealed class SkabProtocolTests
         Assert.Equal(100.0 / 3, before.Rate, 12);
         Assert.Equal(new FalseAlarms(0, 0), SkabProtocol.FalseAlarmsByPlace([false, false], [false, false]).After);
     }
+
+    [Fact]
+    public void Residual_TwoStepsTwoChannels_IsTheMeanAbsoluteErrorPerChannelSummed()
+    {
+        // Channel 0: |1 - 0|, |1 - 1| -> mean 0.5; channel 1: |0 - 0|, |3 - 1| -> mean 1; residual 1.5.
+        Assert.Equal(1.5, SkabProtocol.Residual([1f, 0f, 1f, 3f], [0f, 0f, 1f, 1f], channels: 2), 12);
+        Assert.Throws<ArgumentException>(() => SkabProtocol.Residual([1f, 0f, 1f], [0f, 0f, 1f, 1f], channels: 2));
+    }
 }
