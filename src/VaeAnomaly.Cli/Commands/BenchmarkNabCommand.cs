@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
+using VaeAnomaly.Detectors;
 using VaeAnomaly.Evaluation;
 using VaeAnomaly.IO;
 using VaeAnomaly.Study;
@@ -34,9 +35,14 @@ internal static class BenchmarkNabCommand
             DefaultValueFactory = _ => "surprise",
         };
         anomalyScore.AcceptOnlyFromAmong("surprise", "distance");
+        var model = new Option<string>("--model")
+        {
+            Description = "Model trained per file: gru-vae, or a window baseline of 'compare' (dense-ae, lstm-ae, conv-ae, dense-vae; optionally with a version: \"conv-ae v2\").",
+            DefaultValueFactory = _ => GruVaeDetector.ModelName,
+        };
         var command = new Command("nab", "Run NAB as a streaming detector: train on each file's probationary rows, score every later row from the past only.")
         {
-            data, labels, outDir, name, seed, epochs, window, force, anomalyScore,
+            data, labels, outDir, name, seed, epochs, window, force, anomalyScore, model,
         };
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
@@ -45,6 +51,18 @@ internal static class BenchmarkNabCommand
             var root = r.GetValue(data)!;
             var detector = r.GetValue(name)!;
             _ = NabBenchmark.ResultsPath(detector, "check/name.csv");
+            if (r.GetValue(model) is var modelName && modelName != GruVaeDetector.ModelName)
+            {
+                try
+                {
+                    _ = ModelCatalog.Baseline(modelName!);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ArgumentException($"--model: {e.Message.TrimEnd('.')}, or gru-vae.");
+                }
+            }
+
             StagedDirectory.EnsureWritable(destination, r.GetValue(force));
             StagedDirectory.EnsureOutside(destination, root);
             var labelWindows = NabBenchmark.ReadWindows(r.GetValue(labels) ?? Path.Combine(root, "combined_windows.json"));
@@ -55,7 +73,7 @@ internal static class BenchmarkNabCommand
                 throw new ArgumentException($"The labels file has no entry for {unlabelled.Length} file(s), e.g. '{unlabelled[0]}'; expected NAB's combined_windows.json for this data folder.");
             }
 
-            var options = new NabOptions(r.GetValue(window), r.GetValue(epochs), r.GetValue(seed), Surprise: r.GetValue(anomalyScore) == "surprise");
+            var options = new NabOptions(r.GetValue(window), r.GetValue(epochs), r.GetValue(seed), Surprise: r.GetValue(anomalyScore) == "surprise", Model: r.GetValue(model)!);
             var results = new List<NabFileResult>();
             foreach (var key in files)
             {
@@ -81,6 +99,7 @@ internal static class BenchmarkNabCommand
                 var json = new Dictionary<string, object>
                 {
                     ["detector"] = detector,
+                    ["model"] = options.Model,
                     ["files"] = summary.Files,
                     ["windows"] = summary.Windows,
                     ["windows_found"] = summary.WindowsFound,
@@ -122,7 +141,7 @@ internal static class BenchmarkNabCommand
             var scores = new Table().Border(TableBorder.Rounded).Title("NAB score, standard profile (our implementation of NAB's scoring rules; published rows for scale)");
             scores.AddColumn("detector");
             scores.AddColumn(new TableColumn("NAB score").RightAligned());
-            var mine = ($"VaeAnomaly gru-vae (seed {r.GetValue(seed)}, {summary.Files} files)", nab[0].Normalized);
+            var mine = ($"VaeAnomaly {options.Model} (seed {r.GetValue(seed)}, {summary.Files} files)", nab[0].Normalized);
             foreach (var row in Published.Append(mine).OrderByDescending(x => x.Item2))
             {
                 scores.AddRow(row.Item1 == mine.Item1 ? $"[bold]{Markup.Escape(row.Item1)}[/]" : Markup.Escape(row.Item1), row.Item2.ToString("F1", CultureInfo.InvariantCulture));

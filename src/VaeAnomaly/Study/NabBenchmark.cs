@@ -14,7 +14,8 @@ namespace VaeAnomaly.Study;
 /// <param name="Seed">Seed of every file's model.</param>
 /// <param name="ValidationFraction">Last part of the probationary rows held out for early stopping and thresholds.</param>
 /// <param name="Surprise">Report <see cref="ScoreSurprise"/> of the window scores (adapts to drift) rather than their distance above the threshold.</param>
-public sealed record NabOptions(int Window = 32, int Epochs = 20, int Seed = 0, double ValidationFraction = 0.25, bool Surprise = true);
+/// <param name="Model"><c>gru-vae</c>, or a window baseline of <see cref="ModelCatalog"/> (its catalog settings, with these epochs, seed and window).</param>
+public sealed record NabOptions(int Window = 32, int Epochs = 20, int Seed = 0, double ValidationFraction = 0.25, bool Surprise = true, string Model = GruVaeDetector.ModelName);
 
 /// <summary>One NAB file scored in the benchmark's results layout.</summary>
 /// <param name="Key">The file as <c>combined_windows.json</c> names it: <c>category/file.csv</c>.</param>
@@ -133,15 +134,13 @@ public static class NabBenchmark
                 $"has {series.Length} rows, a probationary period of {probation}; a window of {options.Window} rows needs at least {(int)Math.Ceiling((options.Window + 2) / (1 - options.ValidationFraction) / 0.15)} rows");
         }
 
-        var configuration = GruVaeConfiguration.Default;
-        using var detector = new GruVaeDetector(
-            configuration.Model with { Window = options.Window, Seed = options.Seed },
-            configuration.Training with { Epochs = options.Epochs, Seed = options.Seed, WindowStride = 1 },
-            configuration.Scoring with { WindowStride = 1 });
         var fit = series.Slice(0, probation - validationRows).AsSequenceSet("train");
         var validation = series.Slice(probation - validationRows, validationRows).AsSequenceSet("validation");
+        using DetectorBase detector = options.Model == GruVaeDetector.ModelName ? NewGruVae(options) : NewBaseline(options);
         detector.Fit(fit, validation, ct: ct);
-        var points = detector.ScorePoints(series.AsSequenceSet(), PointScoreMode.Last, ScoreKind.Combined);
+        var points = detector is GruVaeDetector gruVae
+            ? gruVae.ScorePoints(series.AsSequenceSet(), PointScoreMode.Last, ScoreKind.Combined)
+            : ((WindowAutoencoderDetector)detector).ScorePoints(series.AsSequenceSet(), PointScoreMode.Last);
         var scores = new float[series.Length];
         var surprise = options.Surprise ? ScoreSurprise.Compute(points.Scores, probation, points.FirstScored, probation) : null;
         for (var t = probation; t < series.Length; t++)
@@ -150,6 +149,21 @@ public static class NabBenchmark
         }
 
         return new NabFileResult(key, series, scores, labels, probation, detector.History.Count, clock.Elapsed.TotalSeconds);
+    }
+
+    private static GruVaeDetector NewGruVae(NabOptions options)
+    {
+        var configuration = GruVaeConfiguration.Default;
+        return new GruVaeDetector(
+            configuration.Model with { Window = options.Window, Seed = options.Seed },
+            configuration.Training with { Epochs = options.Epochs, Seed = options.Seed, WindowStride = 1 },
+            configuration.Scoring with { WindowStride = 1 });
+    }
+
+    private static WindowAutoencoderDetector NewBaseline(NabOptions options)
+    {
+        var (family, catalog) = ModelCatalog.Baseline(options.Model);
+        return new WindowAutoencoderDetector(family, catalog with { Epochs = options.Epochs, Seed = options.Seed }, options.Window, trainStride: 1, scoreStride: 1);
     }
 
     /// <summary>

@@ -70,4 +70,30 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         Assert.Contains("'_'", badText);
         Assert.False(Directory.Exists(dir.File("bad")));
     }
+
+    [Fact]
+    public async Task BenchmarkNab_BaselineModel_ScoresEveryRowFromThePastAndAnUnknownModelIsRefused()
+    {
+        // Given
+        WriteFile("realTest", "one.csv");
+        File.WriteAllText(dir.File("nab/combined_windows.json"),
+            """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "conv-ae", "--epochs", "3", "--window", "16", "--out", dir.File("out"));
+        var (badExit, badText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "conv", "--out", dir.File("bad"));
+
+        // Then
+        Assert.True(exit == 0, text);
+        var scores = File.ReadAllLines(dir.File("out/vaeAnomaly/realTest/vaeAnomaly_one.csv")).Skip(1).Select(r => double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(500, scores.Length);
+        Assert.All(scores.Take(75), s => Assert.Equal(0.0, s));
+        Assert.True(scores[405] > scores.Skip(75).Take(300).Max(), "the jump scores above every earlier normal row");
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
+        Assert.Equal("conv-ae", summary.RootElement.GetProperty("model").GetString());
+        Assert.Contains("VaeAnomaly conv-ae (seed 0, 1 files)", text);
+        Assert.Equal(1, badExit);
+        Assert.Contains("Unknown baseline 'conv'", badText);
+        Assert.False(Directory.Exists(dir.File("bad")));
+    }
 }
