@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -45,6 +46,7 @@ public sealed class UnfoldConv1d : nn.Module<Tensor, Tensor>
         var pad = kernel / 2;
         var windows = nn.functional.pad(x, [pad, pad]).unfold(2, kernel, 1);       // (batch, inputs, time, kernel)
         var rows = windows.permute(0, 2, 1, 3).reshape(x.shape[0], x.shape[2], -1); // (batch, time, inputs * kernel)
-        return rows.matmul(weight.t()).add(bias).transpose(1, 2);
+        using var one = 1.0.ToScalar(); // add's alpha, given so TorchSharp does not create a Scalar the GC may free mid-call
+        return rows.matmul(weight.t()).add(bias, one).transpose(1, 2);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TorchSharp;
 using VaeAnomaly.Models;
 using static TorchSharp.torch;
 
@@ -122,8 +123,15 @@ public sealed class AutoencoderTrainer(DenseOptions options)
     private (Tensor Total, Tensor Reconstruction, Tensor Kl) Loss(VaeOutput output, Tensor x)
     {
         var rec = (output.Reconstruction - x).square().flatten(1).sum(1).mean();
-        var kl = options.Variational ? VaeLoss.Kl(output.Mean, output.LogVar).mean() : zeros([], dtype: rec.dtype);
-        return (options.Variational ? rec + (options.Beta * kl) : rec, rec, kl);
+        if (!options.Variational)
+        {
+            return (rec, rec, zeros([], dtype: rec.dtype));
+        }
+
+        var kl = VaeLoss.Kl(output.Mean, output.LogVar).mean();
+        using var beta = options.Beta.ToScalar(); // explicit Scalars: an implicit one may be freed by the GC mid-call
+        using var one = 1.0.ToScalar();
+        return (rec.add(kl.mul(beta), one), rec, kl);
     }
 
     private (double Reconstruction, double Kl) Evaluate(nn.Module<Tensor, VaeOutput> model, Tensor x)
