@@ -288,9 +288,8 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
         var net = network ?? throw new InvalidOperationException("Fit the detector first.");
         net.eval();
         using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        using var x = Tensor(windows);
-        return net.call(x).Reconstruction.data<float>().ToArray();
+        using var scope = NewDisposeScope(); // frees the input, the output and every intermediate tensor
+        return net.call(Tensor(windows)).Reconstruction.data<float>().ToArray();
     }
 
     /// <inheritdoc />
