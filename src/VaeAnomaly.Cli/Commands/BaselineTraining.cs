@@ -23,6 +23,12 @@ internal static class BaselineTraining
     /// <summary>Window length when <c>--window</c> is not given.</summary>
     public const int DefaultWindow = 32;
 
+    /// <summary>The baseline as a scorer of a series' time steps, which only a model trained on windows is.</summary>
+    /// <param name="detector">A loaded baseline.</param>
+    /// <param name="verb">What the command does to the series: <c>score</c> or <c>evaluate</c>.</param>
+    public static WindowAutoencoderDetector ForSeries(DetectorBase detector, string verb) => detector as WindowAutoencoderDetector
+        ?? throw new ArgumentException($"A {detector.Name} bundle trained on whole sequences (--window 0) scores sequences of its length; {verb} a time series per time step with a bundle trained on windows.");
+
     /// <summary>The unfitted detector <c>train</c> asks for.</summary>
     /// <param name="r">The parsed command line.</param>
     /// <param name="model">The shared model options.</param>

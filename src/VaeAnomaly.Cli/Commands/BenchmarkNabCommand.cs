@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
-using VaeAnomaly.Detectors;
 using VaeAnomaly.Evaluation;
 using VaeAnomaly.IO;
 using VaeAnomaly.Study;
@@ -35,11 +34,7 @@ internal static class BenchmarkNabCommand
             DefaultValueFactory = _ => "surprise",
         };
         anomalyScore.AcceptOnlyFromAmong("surprise", "distance");
-        var model = new Option<string>("--model")
-        {
-            Description = "Model trained per file: gru-vae, or a window baseline of 'compare' (dense-ae, lstm-ae, conv-ae, dense-vae; optionally with a version: \"conv-ae v2\").",
-            DefaultValueFactory = _ => GruVaeDetector.ModelName,
-        };
+        var model = BenchmarkModelOption.Create();
         var command = new Command("nab", "Run NAB as a streaming detector: train on each file's probationary rows, score every later row from the past only.")
         {
             data, labels, outDir, name, seed, epochs, window, force, anomalyScore, model,
@@ -51,17 +46,7 @@ internal static class BenchmarkNabCommand
             var root = r.GetValue(data)!;
             var detector = r.GetValue(name)!;
             _ = NabBenchmark.ResultsPath(detector, "check/name.csv");
-            if (r.GetValue(model) is var modelName && modelName != GruVaeDetector.ModelName)
-            {
-                try
-                {
-                    _ = ModelCatalog.Baseline(modelName!);
-                }
-                catch (ArgumentException e)
-                {
-                    throw new ArgumentException($"--model: {e.Message.TrimEnd('.')}, or gru-vae.");
-                }
-            }
+            _ = BenchmarkModelOption.IsBaseline(r.GetValue(model)!);
 
             StagedDirectory.EnsureWritable(destination, r.GetValue(force));
             StagedDirectory.EnsureOutside(destination, root);

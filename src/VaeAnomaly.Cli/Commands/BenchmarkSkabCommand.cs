@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using VaeAnomaly.Data;
-using VaeAnomaly.Detectors;
 using VaeAnomaly.Evaluation;
 using VaeAnomaly.IO;
 using VaeAnomaly.Study;
@@ -24,11 +23,7 @@ internal static class BenchmarkSkabCommand
     public static Command Create(IAnsiConsole console)
     {
         var data = new Option<string>("--data") { Description = "The SKAB folder (valve1, valve2, other; any subset of its files).", Required = true };
-        var model = new Option<string>("--model")
-        {
-            Description = "Model trained per file (leaderboard protocol): gru-vae, or a window baseline of 'compare' (dense-ae, lstm-ae, conv-ae, dense-vae; optionally with a version: \"conv-ae v2\").",
-            DefaultValueFactory = _ => "gru-vae",
-        };
+        var model = BenchmarkModelOption.Create(" (leaderboard protocol)");
         var outDir = new Option<string>("--out") { Description = "Folder for predictions/<folder>/<file>.csv and summary.json.", DefaultValueFactory = _ => "skab-benchmark" };
         var seed = new Option<int>("--seed") { Description = "Seed of every file's model.", DefaultValueFactory = _ => 0 };
         var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs per file (early stopping on the last 10% of training windows).", DefaultValueFactory = _ => 30 }.Positive();
@@ -72,21 +67,9 @@ internal static class BenchmarkSkabCommand
             }
 
             var modelName = r.GetValue(model)!;
-            if (modelName != GruVaeDetector.ModelName)
+            if (BenchmarkModelOption.IsBaseline(modelName) && ours)
             {
-                try
-                {
-                    _ = ModelCatalog.Baseline(modelName);
-                }
-                catch (ArgumentException e)
-                {
-                    throw new ArgumentException($"--model: {e.Message.TrimEnd('.')}, or gru-vae.");
-                }
-
-                if (ours)
-                {
-                    throw new ArgumentException("--protocol ours trains the default GRU-VAE; a baseline runs under the leaderboard protocol.");
-                }
+                throw new ArgumentException("--protocol ours trains the default GRU-VAE; a baseline runs under the leaderboard protocol.");
             }
 
             var levels = r.GetValue(levelsText) == "remove" ? WindowLevels.Remove : WindowLevels.Keep;

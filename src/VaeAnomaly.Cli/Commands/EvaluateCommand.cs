@@ -98,11 +98,7 @@ internal static class EvaluateCommand
         }
         else if (DataPaths.IsSeries(data))
         {
-            if (detector is not WindowAutoencoderDetector windowed)
-            {
-                throw new ArgumentException($"A {detector.Name} bundle trained on whole sequences (--window 0) scores sequences of its length; evaluate a time series per time step with a bundle trained on windows.");
-            }
-
+            var windowed = BaselineTraining.ForSeries(detector, "evaluate");
             return EvaluateSeries(console, r, options, detector.Rule.Name, ((set, mode) => windowed.ScorePoints(set, mode), set => windowed.ReconstructSeries(set)),
                 data, extra.PointAdjust, destination, force);
         }

@@ -166,11 +166,7 @@ internal static class ScoreCommand
         }
         else if (DataPaths.IsSeries(data))
         {
-            if (detector is not WindowAutoencoderDetector windowed)
-            {
-                throw new ArgumentException($"A {detector.Name} bundle trained on whole sequences (--window 0) scores sequences of its length; score a time series per time step with a bundle trained on windows.");
-            }
-
+            var windowed = BaselineTraining.ForSeries(detector, "score");
             var read = series.Read(r, data);
             var mode = series.PointScoreOf(r);
             return ScoreSeries(console, read, windowed.ScorePoints(read.AsSequenceSet(), mode), mode, detector.Rule.Name, path, force, top);

@@ -59,28 +59,23 @@ public static class EvaluationReport
 
         var combined = Values(scores, ScoreKind.Combined);
         var threshold = detector.Thresholds.TryGetValue(ScoreKind.Combined, out var byRule) ? byRule.GetValueOrDefault(rule, double.NaN) : double.NaN;
-        var figures = new List<(string File, string Caption)>();
-        void Figure(string file, string caption, Action<string> draw)
-        {
-            draw(Path.Combine(directory, file));
-            figures.Add((file, caption));
-        }
+        var figures = new FigureSet(directory);
 
         if (detector.History.Count > 0)
         {
-            Figure("loss.png", "Training and validation losses per epoch (per input: a sequence, or a window for windowed models).", p => LossCurvePlot.Save(detector.History, p));
+            figures.Add("loss.png", "Training and validation losses per epoch (per input: a sequence, or a window for windowed models).", p => LossCurvePlot.Save(detector.History, p));
         }
 
-        Figure("histogram.png", "Combined score of normal and anomalous sequences, each as a fraction of its class, with the threshold.",
+        figures.Add("histogram.png", "Combined score of normal and anomalous sequences, each as a fraction of its class, with the threshold.",
             p => ScoreHistogramPlot.Save(combined, labels, threshold, $"Combined score ({rule} threshold)", p));
         if (labels is not null && labels.Any(l => l) && labels.Any(l => !l))
         {
             var all = ScoreKinds.All.Select(k => new KeyValuePair<string, double[]>(k.Name(), Values(scores, k))).ToArray();
-            Figure("pr.png", "Precision-recall curves; the dotted line is what a random score gets.", p => RankingCurvePlot.SavePrecisionRecall(labels, all, p));
-            Figure("roc.png", "ROC curves.", p => RankingCurvePlot.SaveRoc(labels, all, p));
+            figures.Add("pr.png", "Precision-recall curves; the dotted line is what a random score gets.", p => RankingCurvePlot.SavePrecisionRecall(labels, all, p));
+            figures.Add("roc.png", "ROC curves.", p => RankingCurvePlot.SaveRoc(labels, all, p));
             if (!double.IsNaN(threshold))
             {
-                Figure("confusion.png", "Decisions of the combined score at the threshold.",
+                figures.Add("confusion.png", "Decisions of the combined score at the threshold.",
                     p => ConfusionMatrixPlot.Save(ConfusionCounts.At(labels, combined, threshold), $"Combined score > {threshold:G4} ({rule})", p));
             }
         }
@@ -93,17 +88,17 @@ public static class EvaluationReport
             var attribution = Attribution.Of(data.ChannelNames, scores.Parts, index);
             var order = attribution.ChannelShares.Select(kv => data.ChannelNames.ToList().IndexOf(kv.Key)).ToArray();
             var label = data.Labels is null ? "" : $", truly {data.Labels[index].AnomalyType}";
-            Figure($"sequence-{k + 1}.png",
+            figures.Add($"sequence-{k + 1}.png",
                 $"{why}: sequence '{data.Sequences[index].Id}'{label}, combined score {combined[index]:G4}. The four channels with the largest share of its error; shaded: its highest-error span.",
                 p => ReconstructionPlot.Save(data.ChannelNames, data.Sequences[index].Values, reconstructions[k], (attribution.SpanStart, attribution.SpanEnd),
                     $"'{data.Sequences[index].Id}'{label}: score {combined[index]:G4}{(combined[index] > threshold ? " (flagged)" : "")}", p, order: order));
         }
 
         var types = data.Labels?.Select(l => l.AnomalyType).ToArray();
-        Figure("latent.png", "Posterior means of every sequence projected to two dimensions (PCA), coloured by label.",
+        figures.Add("latent.png", "Posterior means of every sequence projected to two dimensions (PCA), coloured by label.",
             p => LatentPlot.Save(scores.Parts.LatentMeans, types, p));
 
-        File.WriteAllText(Path.Combine(directory, "report.html"), Html(detector, data, scores, evaluations, labels, rule, threshold, title, figures, directory, separation));
+        File.WriteAllText(Path.Combine(directory, "report.html"), Html(detector, data, scores, evaluations, labels, rule, threshold, title, figures, separation));
         return evaluations;
     }
 
@@ -135,28 +130,23 @@ public static class EvaluationReport
         var evaluation = new ScoreEvaluation(name, ScoreMetrics.Compute(labels, values, [.. data.Labels!.Select(l => l.AnomalyType)]), outcome);
         MetricsJson.Write([evaluation], RandomBaseline.For(labels), Path.Combine(directory, "metrics.json"));
 
-        var figures = new List<(string File, string Caption)>();
-        void Figure(string file, string caption, Action<string> draw)
-        {
-            draw(Path.Combine(directory, file));
-            figures.Add((file, caption));
-        }
+        var figures = new FigureSet(directory);
 
         if (detector.History.Count > 0)
         {
-            Figure("loss.png", "Training and validation losses per epoch.", p => LossCurvePlot.Save(detector.History, p));
+            figures.Add("loss.png", "Training and validation losses per epoch.", p => LossCurvePlot.Save(detector.History, p));
         }
 
-        Figure("histogram.png", $"Reconstruction error of normal and anomalous {unit}, each as a fraction of its class, with the threshold.",
+        figures.Add("histogram.png", $"Reconstruction error of normal and anomalous {unit}, each as a fraction of its class, with the threshold.",
             p => ScoreHistogramPlot.Save(values, labels, threshold, $"{detector.Name} reconstruction error ({rule} threshold)", p));
         if (labels.Any(l => l) && labels.Any(l => !l))
         {
             KeyValuePair<string, double[]>[] curve = [new(detector.Name, values)];
-            Figure("pr.png", "Precision-recall curve; the dotted line is what a random score gets.", p => RankingCurvePlot.SavePrecisionRecall(labels, curve, p));
-            Figure("roc.png", "ROC curve.", p => RankingCurvePlot.SaveRoc(labels, curve, p));
+            figures.Add("pr.png", "Precision-recall curve; the dotted line is what a random score gets.", p => RankingCurvePlot.SavePrecisionRecall(labels, curve, p));
+            figures.Add("roc.png", "ROC curve.", p => RankingCurvePlot.SaveRoc(labels, curve, p));
             if (outcome is not null)
             {
-                Figure("confusion.png", "Decisions at the threshold.", p => ConfusionMatrixPlot.Save(outcome.Counts, $"Score > {threshold:G4} ({rule})", p));
+                figures.Add("confusion.png", "Decisions at the threshold.", p => ConfusionMatrixPlot.Save(outcome.Counts, $"Score > {threshold:G4} ({rule})", p));
             }
         }
 
@@ -175,7 +165,7 @@ public static class EvaluationReport
         }
 
         html.Append("</table>");
-        File.WriteAllText(Path.Combine(directory, "report.html"), Finish(html, figures, directory));
+        File.WriteAllText(Path.Combine(directory, "report.html"), Finish(html, figures));
         return evaluation;
     }
 
@@ -199,7 +189,7 @@ public static class EvaluationReport
     }
 
     private static string Html(GruVaeDetector detector, SequenceSet data, DetectorScores scores, IReadOnlyList<ScoreEvaluation>? evaluations,
-        bool[]? labels, string rule, double threshold, string title, List<(string File, string Caption)> figures, string directory, LatentSeparation? separation)
+        bool[]? labels, string rule, double threshold, string title, FigureSet figures, LatentSeparation? separation)
     {
         var combined = scores.Combined;
         var html = Begin(title);
@@ -245,7 +235,7 @@ public static class EvaluationReport
             html.Append("</p>");
         }
 
-        return Finish(html, figures, directory);
+        return Finish(html, figures);
     }
 
     /// <summary>The start of a report page: styles and the title.</summary>
@@ -305,18 +295,36 @@ public static class EvaluationReport
     }
 
     /// <summary>The figures, embedded, and the end of the page.</summary>
-    private static string Finish(StringBuilder html, List<(string File, string Caption)> figures, string directory)
+    private static string Finish(StringBuilder html, FigureSet figures)
     {
         html.Append("<h2>Figures</h2>");
-        foreach (var (file, caption) in figures)
+        foreach (var (file, caption) in figures.Drawn)
         {
-            var bytes = File.ReadAllBytes(Path.Combine(directory, file));
+            var bytes = File.ReadAllBytes(Path.Combine(figures.Directory, file));
             html.Append("<figure><img alt=\"").Append(E(caption)).Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(bytes))
                 .Append("\"><figcaption>").Append(E(caption)).Append("</figcaption></figure>");
         }
 
         html.Append("<p class=\"muted\">Written by VaeAnomaly. Images are embedded; this file needs no server.</p></body></html>");
         return html.ToString();
+    }
+
+    /// <summary>The PNG figures drawn into a report's folder, in order, with their captions.</summary>
+    /// <param name="directory">The report's folder.</param>
+    private sealed class FigureSet(string directory)
+    {
+        private readonly List<(string File, string Caption)> drawn = [];
+
+        public string Directory => directory;
+
+        public IReadOnlyList<(string File, string Caption)> Drawn => drawn;
+
+        /// <summary>Draws one figure into the folder and keeps its caption.</summary>
+        public void Add(string file, string caption, Action<string> draw)
+        {
+            draw(Path.Combine(directory, file));
+            drawn.Add((file, caption));
+        }
     }
 
     private static string E(string s) => WebUtility.HtmlEncode(s);
