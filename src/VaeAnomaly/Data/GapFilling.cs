@@ -17,18 +17,36 @@ internal static class GapFilling
         var parsed = float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v);
         if (parsed && float.IsFinite(v))
         {
-            return v;
+            return CheckMagnitude(v, text, path, line, column);
         }
 
         var isGap = text.Length == 0 || parsed || text.TrimStart('+', '-').ToLowerInvariant() is "nan" or "inf" or "infinity";
         if (!isGap || missing == MissingValues.Error)
         {
             throw new DataFormatException(path, line, column,
-                $"found '{text}'; expected a finite number{(isGap ? " (use --missing interpolate, ffill or drop to fill gaps on purpose)" : "")}");
+                $"found '{IO.Messages.Cut(text)}'; expected a finite number{(isGap ? " (use --missing interpolate, ffill or drop to fill gaps on purpose)" : "")}");
         }
 
         return float.NaN;
     }
+
+    /// <summary>
+    /// Largest magnitude of a value: the models compute in 32-bit floats, where the square of a larger value (a
+    /// squared error) overflows to infinity (sqrt of float.MaxValue is about 1.8e19).
+    /// </summary>
+    public const float MaxMagnitude = 1e18f;
+
+    /// <summary><paramref name="value"/>, or an error naming the cell when it lies beyond <see cref="MaxMagnitude"/>.</summary>
+    /// <param name="value">The parsed cell.</param>
+    /// <param name="text">The cell as written.</param>
+    /// <param name="path">File, for the error.</param>
+    /// <param name="line">1-based line, for the error.</param>
+    /// <param name="column">Column name, for the error.</param>
+    public static float CheckMagnitude(float value, string text, string path, long line, string column) =>
+        Math.Abs(value) <= MaxMagnitude
+            ? value
+            : throw new DataFormatException(path, line, column,
+                $"found '{IO.Messages.Cut(text)}'; values beyond ±1e18 are refused: the model computes in 32-bit floats, where squares of such values overflow");
 
     /// <summary>Fills NaN gaps column by column, in place, by interpolation or carrying values forward.</summary>
     /// <param name="values">Row-major (rows, channels).</param>

@@ -213,11 +213,12 @@ public static class SequenceCsvReader
         }
 
         var header = parser.Record!;
+        TextInput.CheckHeader(path, header);
         foreach (var name in required)
         {
             if (!header.Any(h => h.Equals(name, StringComparison.OrdinalIgnoreCase)))
             {
-                throw new DataFormatException(path, 1, name, $"is missing from the header [{string.Join(",", header)}]");
+                throw new DataFormatException(path, 1, name, $"is missing from the header [{IO.Messages.List(header)}]");
             }
         }
 

@@ -43,18 +43,19 @@ public static class SeriesCsvReader
         using var parser = new CsvParser(reader, config);
         parser.Read();
         var header = parser.Record!;
+        TextInput.CheckHeader(path, header);
         int Find(string name) => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
 
         var timeIndex = timeColumn is not null ? Find(timeColumn) : TimeColumnNames.Select(Find).FirstOrDefault(i => i >= 0, -1);
         if (timeIndex < 0)
         {
-            throw new DataFormatException(path, 1, timeColumn, $"no time column in the header [{string.Join(",", header)}]; expected {(timeColumn is null ? string.Join(" or ", TimeColumnNames) : $"'{timeColumn}'")} (or name it with --time-column)");
+            throw new DataFormatException(path, 1, timeColumn, $"no time column in the header [{IO.Messages.List(header)}]; expected {(timeColumn is null ? string.Join(" or ", TimeColumnNames) : $"'{timeColumn}'")} (or name it with --time-column)");
         }
 
         var labelIndex = labelColumn is null ? -1 : Find(labelColumn);
         if (labelColumn is not null && labelIndex < 0)
         {
-            throw new DataFormatException(path, 1, labelColumn, $"is not in the header [{string.Join(",", header)}]");
+            throw new DataFormatException(path, 1, labelColumn, $"is not in the header [{IO.Messages.List(header)}]");
         }
 
         int[] valueIndex;
@@ -65,7 +66,7 @@ public static class SeriesCsvReader
         else
         {
             valueIndex = columns.Select(name => Find(name) is var i and >= 0 ? i
-                : throw new DataFormatException(path, 1, name, $"is not in the header [{string.Join(",", header)}]")).ToArray();
+                : throw new DataFormatException(path, 1, name, $"is not in the header [{IO.Messages.List(header)}]")).ToArray();
         }
 
         if (valueIndex.Length == 0)

@@ -75,6 +75,17 @@ public sealed record Standardizer(double[] Mean, double[] Std)
     /// <param name="kind">Z-score or min-max.</param>
     public static Standardizer Fit(SequenceSet train, ScalerKind kind) => kind == ScalerKind.MinMax ? FitMinMax(train) : Fit(train);
 
+    /// <summary>
+    /// Largest magnitude of a scaled value. A value further from the training data than this many spreads is scored as
+    /// if it were this far: its error stays finite (and still dominates every channel's), where it would overflow
+    /// float32 and score infinity. No training value comes near it (a z-score is at most the square root of the count).
+    /// </summary>
+    public const double MaxScaled = 1e6;
+
+    /// <summary><paramref name="scaled"/> limited to ±<see cref="MaxScaled"/>, as float.</summary>
+    /// <param name="scaled">A scaled value.</param>
+    public static float Clip(double scaled) => (float)Math.Clamp(scaled, -MaxScaled, MaxScaled);
+
     /// <summary>Returns a scaled copy of <paramref name="data"/>.</summary>
     /// <param name="data">Any split with the channels the scaler was fitted on.</param>
     public SequenceSet Transform(SequenceSet data)
@@ -90,7 +101,7 @@ public sealed record Standardizer(double[] Mean, double[] Std)
             var scaled = new float[values.Length];
             for (var i = 0; i < values.Length; i++)
             {
-                scaled[i] = (float)((values[i] - Mean[i % c]) / Std[i % c]);
+                scaled[i] = Clip((values[i] - Mean[i % c]) / Std[i % c]);
             }
 
             return scaled;

@@ -106,7 +106,7 @@ public static class TabularCsvReader
 
             var anomalous = labelIndex >= 0 && !IsNormalLabel(label);
             records[r] = new TabularRecord(
-                [.. numeric.Select(i => float.Parse(row[i], NumberStyles.Float, CultureInfo.InvariantCulture))],
+                [.. numeric.Select(i => GapFilling.CheckMagnitude(float.Parse(row[i], NumberStyles.Float, CultureInfo.InvariantCulture), row[i], path, lines[r], header[i]))],
                 [.. text.Select(i => row[i])],
                 anomalous,
                 anomalous ? label : SequenceLabel.Normal);
@@ -129,17 +129,18 @@ public static class TabularCsvReader
         using var parser = new CsvParser(reader, SequenceCsvReader.Config(path, separator));
         parser.Read();
         var header = parser.Record!.Select(h => h.Trim()).ToArray();
+        TextInput.CheckHeader(path, header);
         int Find(string name) => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
         var labelIndex = labelColumn is null ? -1 : Find(labelColumn);
         if (labelColumn is not null && labelIndex < 0)
         {
-            throw new DataFormatException(path, 1, labelColumn, $"the label column is not in the header [{string.Join(",", header)}]");
+            throw new DataFormatException(path, 1, labelColumn, $"the label column is not in the header [{IO.Messages.List(header)}]");
         }
 
         var features = columns is null
             ? [.. Enumerable.Range(0, header.Length).Where(i => i != labelIndex)]
             : columns.Select(name => Find(name) is var i and >= 0 ? i
-                : throw new DataFormatException(path, 1, name, $"is not in the header [{string.Join(",", header)}]")).ToArray();
+                : throw new DataFormatException(path, 1, name, $"is not in the header [{IO.Messages.List(header)}]")).ToArray();
         if (features.Length == 0)
         {
             throw new DataFormatException(path, 1, null, "has no feature columns besides the label column");

@@ -40,7 +40,7 @@ public sealed record TabularEncoder(
         var values = new float[Columns.Count];
         for (var j = 0; j < Mean.Length; j++)
         {
-            values[j] = (float)((record.Numeric[j] - Mean[j]) / Std[j]);
+            values[j] = Standardizer.Clip((record.Numeric[j] - Mean[j]) / Std[j]);
         }
 
         var offset = Mean.Length;

@@ -15,11 +15,161 @@ public static class TextInput
             throw new DataFormatException(path, null, null, "does not exist");
         }
 
-        var stream = File.OpenRead(path);
+        if (Directory.Exists(path))
+        {
+            throw new DataFormatException(path, null, null, "is a folder; expected a CSV file");
+        }
+
+        var stream = new BufferedStream(File.OpenRead(path), 1 << 16);
         Span<byte> magic = stackalloc byte[2];
-        var gzip = stream.Read(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-        stream.Position = 0;
-        return new StreamReader(gzip ? new GZipStream(stream, CompressionMode.Decompress) : stream, detectEncodingFromByteOrderMarks: true);
+        var read = stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+        var gzip = read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+        Stream text = gzip ? new GZipStream(new PrefixedStream(magic[..read].ToArray(), stream), CompressionMode.Decompress) : new PrefixedStream(magic[..read].ToArray(), stream);
+        return new StreamReader(new LineLimitStream(text, path), detectEncodingFromByteOrderMarks: true);
+    }
+
+    /// <summary>Longest line accepted, in bytes (after decompression): a file without line breaks (a device, a binary) fails here, not by exhausting memory.</summary>
+    public const int MaxLineBytes = 1 << 20;
+
+    /// <summary>Most columns accepted in a header.</summary>
+    public const int MaxColumns = 10_000;
+
+    /// <summary>Refuses a header of more than <see cref="MaxColumns"/> columns, a blank column name, or a name given twice (case aside).</summary>
+    /// <param name="path">The file, for the error.</param>
+    /// <param name="header">The header's names.</param>
+    public static void CheckHeader(string path, IReadOnlyList<string> header)
+    {
+        if (header.Count > MaxColumns)
+        {
+            throw new DataFormatException(path, 1, null, $"has {header.Count:N0} columns in its header; at most {MaxColumns:N0} are read");
+        }
+
+        for (var i = 0; i < header.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(header[i]))
+            {
+                throw new DataFormatException(path, 1, null, $"column {i + 1} of the header has no name; expected a name for every column");
+            }
+        }
+
+        var duplicate = header.GroupBy(h => h.Trim(), StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new DataFormatException(path, 1, IO.Messages.Cut(duplicate.Key), "appears twice in the header; expected unique column names");
+        }
+    }
+
+    /// <summary>The bytes already read to sniff the format, then the rest of the stream (works on pipes and devices, which cannot seek back).</summary>
+    private sealed class PrefixedStream(byte[] prefix, Stream inner) : Stream
+    {
+        private int position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (position < prefix.Length)
+            {
+                var n = Math.Min(buffer.Length, prefix.Length - position);
+                prefix.AsSpan(position, n).CopyTo(buffer);
+                position += n;
+                return n;
+            }
+
+            return inner.Read(buffer);
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>Passes bytes through and throws a <see cref="DataFormatException"/> once a line passes <see cref="MaxLineBytes"/>.</summary>
+    private sealed class LineLimitStream(Stream inner, string path) : Stream
+    {
+        private long line = 1;
+        private int length;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = inner.Read(buffer);
+            var rest = buffer[..n];
+            while (true)
+            {
+                var end = rest.IndexOf((byte)'\n');
+                if (length + (end < 0 ? rest.Length : end) > MaxLineBytes)
+                {
+                    throw new DataFormatException(path, line, null, $"is longer than {MaxLineBytes:N0} bytes without a line break; expected CSV text with one row per line");
+                }
+
+                if (end < 0)
+                {
+                    length += rest.Length;
+                    return n;
+                }
+
+                (line, length) = (line + 1, 0);
+                rest = rest[(end + 1)..];
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 
     /// <summary>The first line of the file's text, or null when it is empty.</summary>

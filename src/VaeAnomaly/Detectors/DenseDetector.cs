@@ -122,7 +122,7 @@ public sealed class DenseDetector(DenseOptions options, IThresholdRule? rule = n
     {
         if (!data.ChannelNames.SequenceEqual(channels))
         {
-            var problem = $"The data's columns [{string.Join(",", data.ChannelNames)}] differ from the model's [{string.Join(",", channels)}].";
+            var problem = $"The data's columns [{IO.Messages.List(data.ChannelNames)}] differ from the model's [{IO.Messages.List(channels)}].";
             throw data.Source is null ? new ArgumentException(problem) : new DataFormatException(data.Source, 1, null, problem);
         }
 

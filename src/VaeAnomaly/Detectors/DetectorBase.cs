@@ -17,18 +17,43 @@ public abstract class DetectorBase(IThresholdRule rule) : IAnomalyDetector
     /// <inheritdoc />
     public void Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default)
     {
+        notes.Clear();
         ValidationScores = FitCore(train, validation, progress, ct);
+        SequenceThresholds = ThresholdRules.FitAll(ValidationScores, SequenceScoreSet, notes);
+
+        // A rule that cannot be fitted (POT on a few scores; a series validates on one sequence) leaves no threshold
+        // and a note of why; asking for it is refused with that note (RequireThreshold).
         try
         {
-            Threshold = Rule.Fit(ValidationScores);
+            var value = Rule.Fit(ValidationScores);
+            Threshold = double.IsFinite(value) ? value : throw new ArgumentException($"it fitted {value}");
         }
-        catch (ArgumentException) when (validation.Count == 1)
+        catch (ArgumentException e)
         {
-            // A series validates on one sequence: a sequence-level rule such as POT cannot be fitted on one score,
-            // and series are flagged by their point or window thresholds instead.
             Threshold = double.NaN;
+            notes[ThresholdRules.NoteKey(SequenceScoreSet, Rule.Name)] = e.Message.Split(" (Parameter")[0].TrimEnd('.');
         }
     }
+
+    /// <summary>Every rule's threshold of the sequence (or record) score, fitted on the validation scores; rules that could not be fitted are absent.</summary>
+    public IReadOnlyDictionary<string, double> SequenceThresholds { get; protected internal set; } = new Dictionary<string, double>();
+
+    /// <summary>Why each absent threshold could not be fitted, by <see cref="ThresholdRules.NoteKey"/>.</summary>
+    public IReadOnlyDictionary<string, string> ThresholdNotes => notes;
+
+    /// <summary>The name of the sequence score's set in <see cref="ThresholdNotes"/>.</summary>
+    protected virtual string SequenceScoreSet => "score";
+
+    /// <summary>The notes, for detectors that fit more thresholds than the sequence score's.</summary>
+    protected internal IDictionary<string, string> Notes => notes;
+
+    private readonly Dictionary<string, string> notes = new(StringComparer.Ordinal);
+
+    /// <summary><see cref="Threshold"/>, or an error that says why the rule could not be fitted.</summary>
+    /// <exception cref="ArgumentException">The rule has no threshold in this model.</exception>
+    public double RequireThreshold() => double.IsFinite(Threshold)
+        ? Threshold
+        : ThresholdRules.Lookup(SequenceThresholds, Rule.Name, SequenceScoreSet, ThresholdNotes);
 
     /// <summary>The validation scores the threshold was fitted on (empty for a detector loaded from disk).</summary>
     public IReadOnlyList<float> ValidationScores { get; private set; } = [];
@@ -46,9 +71,11 @@ public abstract class DetectorBase(IThresholdRule rule) : IAnomalyDetector
     public abstract void Save(string directory);
 
     /// <inheritdoc />
-    public bool[] Predict(SequenceSet data) => double.IsNaN(Threshold)
-        ? throw new InvalidOperationException("Fit the detector first.")
-        : Array.ConvertAll(Score(data), s => s > Threshold);
+    public bool[] Predict(SequenceSet data)
+    {
+        var threshold = RequireThreshold();
+        return Array.ConvertAll(Score(data), s => s > threshold);
+    }
 
     /// <inheritdoc />
     public void Dispose()

@@ -33,10 +33,6 @@ public static class DetectorFiles
         }
 
         var rule = ThresholdRules.Create(threshold ?? manifest.DefaultThreshold);
-        if (!manifest.Thresholds.TryGetValue(rule.Name, out var value))
-        {
-            throw new BundleException(directory, $"model.json has no '{rule.Name}' threshold; it holds {string.Join(", ", manifest.Thresholds.Keys)}");
-        }
 
         if (manifest.Scaler is { } s && (s.Mean.Length != manifest.Channels.Count || s.Std.Length != manifest.Channels.Count)
             || manifest.Encoder is { } e2 && e2.Columns.Count != manifest.Channels.Count)
@@ -49,7 +45,13 @@ public static class DetectorFiles
             BaselineInput.Fixed => DenseDetector.Restore(manifest, directory, rule),
             _ => WindowAutoencoderDetector.Restore(manifest, directory, rule),
         };
-        detector.RestoreThreshold(value);
+        foreach (var (key, note) in manifest.ThresholdNotes ?? new Dictionary<string, string>())
+        {
+            detector.Notes[key] = note;
+        }
+
+        detector.SequenceThresholds = manifest.Thresholds;
+        detector.RestoreThreshold(manifest.Thresholds.GetValueOrDefault(rule.Name, double.NaN));
         return detector;
     }
 
@@ -75,7 +77,8 @@ public static class DetectorFiles
                 Channels = channels,
                 Scaler = scaler,
                 Encoder = encoder,
-                Thresholds = ThresholdRules.FitAll(detector.ValidationScores),
+                Thresholds = detector.SequenceThresholds,
+                ThresholdNotes = detector.ThresholdNotes.Count == 0 ? null : new SortedDictionary<string, string>(detector.ThresholdNotes.ToDictionary(), StringComparer.Ordinal),
                 WindowThresholds = pointThresholds.Window,
                 StepThresholds = pointThresholds.Step,
                 DefaultThreshold = detector.Rule.Name,
@@ -90,7 +93,14 @@ public static class DetectorFiles
     internal static IReadOnlyList<EpochReport> History(string directory)
     {
         var path = Path.Combine(directory, DetectorBundle.HistoryFile);
-        return File.Exists(path) ? HistoryCsv.Read(path) : [];
+        try
+        {
+            return File.Exists(path) ? HistoryCsv.Read(path) : [];
+        }
+        catch (DataFormatException e)
+        {
+            throw new BundleException(directory, e.Message);
+        }
     }
 
     /// <summary>The training data's counts and fingerprint.</summary>

@@ -18,6 +18,9 @@ public sealed class GruVaeDetector : DetectorBase
     /// <inheritdoc />
     public override string Name => ModelName;
 
+    /// <inheritdoc />
+    protected override string SequenceScoreSet => ScoreKind.Combined.Name();
+
     private GruVae? network;
     private GruVaeOptions model;
     private readonly TrainerOptions training;
@@ -129,7 +132,7 @@ public sealed class GruVaeDetector : DetectorBase
             }
 
             var steps = ScoreAll(series).Parts.StepErrors[0];
-            return new SeriesPointScores(steps, PointThresholds[ruleName], 0, 1);
+            return new SeriesPointScores(steps, ThresholdRules.Lookup(PointThresholds, ruleName, StepSet, ThresholdNotes), 0, 1);
         }
 
         WindowScoring? windows = null;
@@ -170,7 +173,9 @@ public sealed class GruVaeDetector : DetectorBase
             progress?.Report(first + part.Length);
         }
 
-        var threshold = mode == PointScoreMode.Step ? PointThresholds[ruleName] : windows!.Thresholds[kind.Name()][ruleName];
+        var threshold = mode == PointScoreMode.Step
+            ? ThresholdRules.Lookup(PointThresholds, ruleName, StepSet, ThresholdNotes)
+            : ThresholdRules.Lookup(windows!.Thresholds[kind.Name()], ruleName, WindowSet(kind), ThresholdNotes);
         return new SeriesPointScores(accumulator.Result(), threshold, accumulator.FirstScored, starts.Length);
     }
 
@@ -212,6 +217,7 @@ public sealed class GruVaeDetector : DetectorBase
             Thresholds = Thresholds.ToDictionary(kv => kv.Key.Name(), kv => kv.Value),
             PointThresholds = PointThresholds,
             Windows = WindowScoring,
+            ThresholdNotes = ThresholdNotes.Count == 0 ? null : new SortedDictionary<string, string>(ThresholdNotes.ToDictionary(), StringComparer.Ordinal),
             DefaultThreshold = Rule.Name,
             TrainingData = TrainingData!,
             Weights = weights,
@@ -272,6 +278,12 @@ public sealed class GruVaeDetector : DetectorBase
         detector.TrainingData = manifest.TrainingData;
         detector.Thresholds = manifest.Thresholds.ToDictionary(kv => ScoreKinds.Parse(kv.Key), kv => kv.Value);
         detector.history = DetectorFiles.History(directory);
+        foreach (var (key, note) in manifest.ThresholdNotes ?? new Dictionary<string, string>())
+        {
+            detector.Notes[key] = note;
+        }
+
+        detector.SequenceThresholds = detector.Thresholds[ScoreKind.Combined];
         detector.RestoreThreshold(detector.Thresholds[ScoreKind.Combined].GetValueOrDefault(rule.Name, double.NaN));
         return detector;
     }
@@ -281,12 +293,13 @@ public sealed class GruVaeDetector : DetectorBase
     {
         if (validation.Channels != train.Channels || !validation.ChannelNames.SequenceEqual(train.ChannelNames))
         {
-            throw new ArgumentException($"Validation channels [{string.Join(",", validation.ChannelNames)}] differ from training channels [{string.Join(",", train.ChannelNames)}].", nameof(validation));
+            throw new ArgumentException($"Validation channels [{IO.Messages.List(validation.ChannelNames)}] differ from training channels [{IO.Messages.List(train.ChannelNames)}].", nameof(validation));
         }
 
         model = model with { Channels = train.Channels };
         Channels = train.ChannelNames;
         var lengths = Enumerable.Range(0, train.Count).Select(train.LengthOf).ToArray();
+        CheckEnoughData(train, validation, lengths);
         LengthRange = (lengths.Min(), lengths.Max());
         TrainingData = new TrainingDataInfo(train.Count, train.TotalSteps, validation.Count, validation.TotalSteps, DataFingerprint.Of(train, validation));
         Scaler = Standardizer.Fit(train, model.Scaler);
@@ -319,7 +332,7 @@ public sealed class GruVaeDetector : DetectorBase
             var windowCombined = windowCombiner.Combine(windowParts);
             WindowScoring = new WindowScoring(
                 windowCombiner,
-                ScoreKinds.All.ToDictionary(kind => kind.Name(), kind => ThresholdRules.FitAll(kind == ScoreKind.Combined ? windowCombined : windowParts.Of(kind))),
+                ScoreKinds.All.ToDictionary(kind => kind.Name(), kind => ThresholdRules.FitAll(kind == ScoreKind.Combined ? windowCombined : windowParts.Of(kind), WindowSet(kind), Notes)),
                 cut.Windows.Count);
         }
         else
@@ -330,12 +343,43 @@ public sealed class GruVaeDetector : DetectorBase
 
         Combiner = ScoreCombiner.Fit(validationParts, scoring.Lambda, scoring.Combine);
         var validationCombined = Combiner.Combine(validationParts);
-        PointThresholds = ThresholdRules.FitAll(validationParts.StepErrors.SelectMany(e => e).ToArray());
+        PointThresholds = ThresholdRules.FitAll(validationParts.StepErrors.SelectMany(e => e).ToArray(), StepSet, Notes);
         Thresholds = ScoreKinds.All.ToDictionary(
             kind => kind,
-            kind => ThresholdRules.FitAll(kind == ScoreKind.Combined ? validationCombined : validationParts.Of(kind)));
+            kind => ThresholdRules.FitAll(kind == ScoreKind.Combined ? validationCombined : validationParts.Of(kind), kind.Name(), Notes));
         return validationCombined;
     }
+
+    /// <summary>
+    /// Refuses, before any training, data that cannot give a model: the latent Mahalanobis model needs two training
+    /// windows (or sequences), the thresholds need a validation one, and a series must be longer than the window.
+    /// </summary>
+    private void CheckEnoughData(SequenceSet train, SequenceSet validation, int[] lengths)
+    {
+        if (model.Window > 0 && train.Count == 1 && lengths[0] < model.Window)
+        {
+            throw new ArgumentException($"The training part has {lengths[0]} rows, fewer than the window of {model.Window}; use a smaller --window or more data.");
+        }
+
+        var windows = model.Window > 0 ? lengths.Sum(n => SlidingWindows.Starts(n, model.Window, TrainStride).LongCount()) : train.Count;
+        if (windows < 2)
+        {
+            throw new ArgumentException(model.Window > 0
+                ? $"The training data give {windows} window of {model.Window} steps; at least 2 are needed. Use a smaller --window or more data."
+                : $"The training data hold {train.Count} sequence; at least 2 are needed.");
+        }
+
+        if (validation.Count == 0 || validation.TotalSteps == 0)
+        {
+            throw new ArgumentException("The validation data are empty; thresholds are fitted on them. Give more data or a larger validation split.");
+        }
+    }
+
+    /// <summary>The set name of per-step errors in <see cref="DetectorBase.ThresholdNotes"/>.</summary>
+    internal const string StepSet = "step";
+
+    /// <summary>The set name of single windows' <paramref name="kind"/> scores in <see cref="DetectorBase.ThresholdNotes"/>.</summary>
+    internal static string WindowSet(ScoreKind kind) => $"window/{kind.Name()}";
 
     private string RunKey(SequenceSet fitTrain, SequenceSet fitValidation)
     {
@@ -365,7 +409,7 @@ public sealed class GruVaeDetector : DetectorBase
     {
         if (!data.ChannelNames.SequenceEqual(Channels))
         {
-            var problem = $"The data's channels [{string.Join(",", data.ChannelNames)}] differ from the model's [{string.Join(",", Channels)}]; expected the same names in the same order.";
+            var problem = $"The data's channels [{IO.Messages.List(data.ChannelNames)}] differ from the model's [{IO.Messages.List(Channels)}]; expected the same names in the same order.";
             throw data.Source is null ? new ArgumentException(problem) : new DataFormatException(data.Source, 1, null, problem);
         }
     }

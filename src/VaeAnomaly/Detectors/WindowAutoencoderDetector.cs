@@ -71,6 +71,9 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
         DetectorFiles.Save(directory, this, net, (BaselineInput.Windows, family, window, trainStride, scoreStride), options, channels, scaler, null, TrainingData, (WindowThresholds, StepThresholds));
     }
 
+    /// <summary>The set name of window scores in <see cref="DetectorBase.ThresholdNotes"/>.</summary>
+    internal const string WindowSet = "window";
+
     /// <summary>Rebuilds a saved detector (see <see cref="DetectorFiles.Load"/>).</summary>
     internal static WindowAutoencoderDetector Restore(BaselineManifest manifest, string directory, IThresholdRule rule)
     {
@@ -105,7 +108,7 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
 
         if (!data.ChannelNames.SequenceEqual(channels))
         {
-            throw new ArgumentException($"The data's channels [{string.Join(",", data.ChannelNames)}] differ from the model's [{string.Join(",", channels)}].");
+            throw new ArgumentException($"The data's channels [{IO.Messages.List(data.ChannelNames)}] differ from the model's [{IO.Messages.List(channels)}].");
         }
 
         var cut = Windows(scaler.Transform(data), scoreStride);
@@ -134,8 +137,8 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
         history = new AutoencoderTrainer(options).Fit(network, trainX, validationX, progress, ct);
         var validationWindows = Windows(scaler.Transform(validation), scoreStride).Windows;
         var (windowScores, stepErrors) = WindowErrors(validationWindows);
-        WindowThresholds = ThresholdRules.FitAll(windowScores);
-        StepThresholds = ThresholdRules.FitAll(stepErrors);
+        WindowThresholds = ThresholdRules.FitAll(windowScores, WindowSet, Notes);
+        StepThresholds = ThresholdRules.FitAll(stepErrors, GruVaeDetector.StepSet, Notes);
         return Score(validation);
     }
 
@@ -153,7 +156,7 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
         var (scaled, starts) = SeriesWindows(series, chunk);
         var thresholds = (mode == PointScoreMode.Step ? StepThresholds : WindowThresholds)
             ?? throw new InvalidOperationException($"This {Name} bundle has no point thresholds (written before baselines scored series); train it again.");
-        var threshold = thresholds[rule ?? Rule.Name];
+        var threshold = ThresholdRules.Lookup(thresholds, rule ?? Rule.Name, mode == PointScoreMode.Step ? GruVaeDetector.StepSet : WindowSet, ThresholdNotes);
         var accumulator = new WindowPointScores(scaled.LengthOf(0), window, mode);
         foreach (var (part, windows) in Chunks(scaled, starts, chunk))
         {
@@ -228,7 +231,7 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
 
         if (!series.ChannelNames.SequenceEqual(channels))
         {
-            throw new ArgumentException($"The data's channels [{string.Join(",", series.ChannelNames)}] differ from the model's [{string.Join(",", channels)}].");
+            throw new ArgumentException($"The data's channels [{IO.Messages.List(series.ChannelNames)}] differ from the model's [{IO.Messages.List(channels)}].");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(chunk, 1);
@@ -315,7 +318,11 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
         _ => throw new ArgumentException($"Unknown autoencoder family '{family}'; expected {Dense}, {Lstm} or {Conv}."),
     };
 
-    private nn.Module<Tensor, VaeOutput> Build() => CreateNetwork(family, options, window, channels.Count);
+    private nn.Module<Tensor, VaeOutput> Build()
+    {
+        options.ValidateSize((long)window * channels.Count); // before any weight is allocated
+        return CreateNetwork(family, options, window, channels.Count);
+    }
 
     private SlidingWindows Windows(SequenceSet scaled, int stride)
     {

@@ -22,6 +22,7 @@ public sealed class DenseNetwork : nn.Module<Tensor, VaeOutput>
     {
         o.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
+        o.ValidateSize(features);
         variational = o.Variational;
         encoder = Stack(features, o.Hidden, o.Dropout, o.Seed);
         toCode = nn.Linear(o.Hidden[^1], o.Latent);

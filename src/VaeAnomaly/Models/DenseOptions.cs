@@ -57,14 +57,46 @@ public sealed record DenseOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
-        if (Hidden.Length == 0 || Hidden.Any(h => h is < 1 or > GruVaeOptions.MaxSize) || Latent is < 1 or > GruVaeOptions.MaxSize)
+        if (Hidden.Length is 0 or > MaxLayers || Hidden.Any(h => h is < 1 or > GruVaeOptions.MaxSize) || Latent is < 1 or > GruVaeOptions.MaxSize)
         {
             throw new ArgumentException($"Layer sizes must be between 1 and {GruVaeOptions.MaxSize}; got hidden [{string.Join(",", Hidden)}], latent {Latent}.");
         }
 
-        if (Dropout is < 0 or >= 1 || WeightDecay < 0 || Beta < 0 || Epochs < 1 || BatchSize < 1 || !(LearningRate > 0) || Patience < 0)
+        if (!(Dropout is >= 0 and < 1) || !(WeightDecay >= 0 && double.IsFinite(WeightDecay)) || !(Beta >= 0 && double.IsFinite(Beta))
+            || Epochs < 1 || BatchSize is < 1 or > GruVaeOptions.MaxSize || !(LearningRate > 0 && double.IsFinite(LearningRate)) || Patience < 0)
         {
-            throw new ArgumentException("Dropout must lie in [0, 1); weight decay, beta and patience must not be negative; epochs, batch size and learning rate must be positive.");
+            throw new ArgumentException($"Dropout must lie in [0, 1); weight decay, beta and patience must not be negative; epochs, batch size (at most {GruVaeOptions.MaxSize}) and learning rate must be positive and finite.");
+        }
+    }
+
+    /// <summary>Most hidden layers accepted.</summary>
+    public const int MaxLayers = 16;
+
+    /// <summary>
+    /// An upper bound on the weights of any network these options build over inputs of <paramref name="inputWidth"/>
+    /// values (a flattened window or record): eight times the dense chain width, hidden..., latent, which also bounds
+    /// the LSTM (four gates over at most as many inputs) and the convolutions (kernel 7).
+    /// </summary>
+    /// <param name="inputWidth">Values per input: channels times window length (dense), at least the channels.</param>
+    public long ParameterBound(long inputWidth)
+    {
+        long sum = 0, previous = inputWidth;
+        foreach (var size in Hidden.Append(Latent))
+        {
+            sum += (previous + 1) * size;
+            previous = size;
+        }
+
+        return 8 * sum;
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> when a network over <paramref name="inputWidth"/> values could exceed <see cref="GruVaeOptions.MaxParameters"/>; checked before any weight is allocated.</summary>
+    /// <param name="inputWidth">Values per input.</param>
+    public void ValidateSize(long inputWidth)
+    {
+        if (inputWidth < 1 || ParameterBound(inputWidth) > GruVaeOptions.MaxParameters)
+        {
+            throw new ArgumentException($"inputs of {inputWidth:N0} values with hidden [{string.Join(",", Hidden)}] and latent {Latent} could make {ParameterBound(inputWidth):N0} weights; at most {GruVaeOptions.MaxParameters:N0} are accepted");
         }
     }
 }

@@ -40,6 +40,25 @@ public sealed record GruVaeOptions
     /// <summary>Largest size accepted for any layer, channel count or window, so a tampered bundle cannot ask for huge allocations.</summary>
     public const int MaxSize = 65_536;
 
+    /// <summary>Largest number of weights a model may have (400 MB of float32), checked before any is allocated.</summary>
+    public const long MaxParameters = 100_000_000;
+
+    /// <summary>Largest number of sine/cosine pairs of the time step.</summary>
+    public const int MaxTimeFeatures = 16;
+
+    /// <summary>The number of weights these options build (four GRUs, four linear maps).</summary>
+    public long ParameterCount
+    {
+        get
+        {
+            static long Gru(long input, long hidden) => (3 * hidden * (input + hidden)) + (6 * hidden);
+            static long Linear(long input, long output) => (input * output) + output;
+            var (e0, e1, d0, d1) = ((long)EncoderSizes[0], (long)EncoderSizes[1], (long)DecoderSizes[0], (long)DecoderSizes[1]);
+            return Gru(Channels, e0) + Gru(e0, e1) + (2 * Linear(e1, Latent)) + Linear(Latent, d0)
+                + Gru(d0 + (2L * TimeFeatures), d0) + Gru(d0, d1) + Linear(d1, Channels);
+        }
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {
@@ -63,9 +82,14 @@ public sealed record GruVaeOptions
             throw new ArgumentException($"latent size must be positive, got {Latent}");
         }
 
-        if (TimeFeatures is < 0 or > 16)
+        if (TimeFeatures is < 0 or > MaxTimeFeatures)
         {
-            throw new ArgumentException($"time features must lie in 0..16, got {TimeFeatures}");
+            throw new ArgumentException($"time features must lie in 0..{MaxTimeFeatures}, got {TimeFeatures}");
+        }
+
+        if (ParameterCount > MaxParameters)
+        {
+            throw new ArgumentException($"these sizes make {ParameterCount:N0} weights; at most {MaxParameters:N0} are accepted (channels {Channels}, latent {Latent}, encoder [{string.Join(",", EncoderSizes)}], decoder [{string.Join(",", DecoderSizes)}])");
         }
 
         if (Window < 0)

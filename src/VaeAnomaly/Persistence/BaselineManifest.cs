@@ -68,6 +68,9 @@ public sealed record BaselineManifest
     /// <summary>Window models: threshold of a step's squared error (mean over channels), fitted on the validation windows' steps; null as above.</summary>
     public IReadOnlyDictionary<string, double>? StepThresholds { get; init; }
 
+    /// <summary>Why a rule has no threshold in one of the sets above (<c>score/pot</c>, <c>window/pot</c>, <c>step/pot</c>); null when every rule was fitted.</summary>
+    public IReadOnlyDictionary<string, string>? ThresholdNotes { get; init; }
+
     /// <summary>The rule <c>Predict</c> uses.</summary>
     public required string DefaultThreshold { get; init; }
 

@@ -65,6 +65,12 @@ public sealed record BundleManifest
     /// <summary>Combiner and thresholds of single windows (windowed models; absent in bundles written before point scores from windows).</summary>
     public WindowScoring? Windows { get; init; }
 
+    /// <summary>
+    /// Why a rule has no threshold in one of the sets above (<c>set/rule</c>, e.g. <c>step/pot</c>: POT needs at least two
+    /// validation scores above its initial quantile); null when every rule was fitted.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? ThresholdNotes { get; init; }
+
     /// <summary>The rule <c>Predict</c> uses.</summary>
     public required string DefaultThreshold { get; init; }
 

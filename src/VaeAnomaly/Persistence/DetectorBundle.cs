@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using VaeAnomaly.IO;
 
 namespace VaeAnomaly.Persistence;
 
@@ -25,6 +26,8 @@ public static class DetectorBundle
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
@@ -41,12 +44,12 @@ public static class DetectorBundle
     /// <summary>Reads a GRU-VAE manifest and checks its format version and sizes.</summary>
     /// <param name="directory">The bundle folder.</param>
     /// <exception cref="BundleException">Missing, unreadable, of another version, or with unexpected fields.</exception>
-    public static BundleManifest ReadManifest(string directory) => Read<BundleManifest>(directory);
+    public static BundleManifest ReadManifest(string directory) => ManifestValidation.Check(Read<BundleManifest>(directory), directory);
 
     /// <summary>Reads a baseline model's manifest and checks its format version and sizes.</summary>
     /// <param name="directory">The bundle folder.</param>
     /// <exception cref="BundleException">Missing, unreadable, of another version, or with unexpected fields.</exception>
-    public static BaselineManifest ReadBaselineManifest(string directory) => Read<BaselineManifest>(directory);
+    public static BaselineManifest ReadBaselineManifest(string directory) => ManifestValidation.Check(Read<BaselineManifest>(directory), directory);
 
     /// <summary>The model name a bundle holds (<c>gru-vae</c>, <c>dense-ae</c>, ...), read before choosing how to load it.</summary>
     /// <param name="directory">The bundle folder.</param>
@@ -65,7 +68,9 @@ public static class DetectorBundle
         var path = Path.Combine(directory, ManifestFile);
         if (!Directory.Exists(directory))
         {
-            throw new BundleException(directory, "the model bundle folder does not exist");
+            throw new BundleException(directory, File.Exists(directory)
+                ? "is a file; a model bundle is the folder 'vae-anomaly train' wrote"
+                : "the model bundle folder does not exist");
         }
 
         if (!File.Exists(path))
@@ -73,29 +78,52 @@ public static class DetectorBundle
             throw new BundleException(directory, $"has no {ManifestFile}; expected a folder written by 'vae-anomaly train'");
         }
 
-        if (new FileInfo(path).Length > MaxManifestBytes)
-        {
-            throw new BundleException(directory, $"{ManifestFile} is {new FileInfo(path).Length} bytes; a manifest is a few kilobytes");
-        }
-
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            // Read with a limit: a manifest that is a link to a device or a file that never ends costs at most that.
+            using var doc = JsonDocument.Parse(BoundedFile.ReadAllBytes(path, MaxManifestBytes), new JsonDocumentOptions { MaxDepth = 16 });
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new BundleException(directory, $"{ManifestFile} must hold a JSON object; it holds {Describe(doc.RootElement.ValueKind)}");
+            }
+
             if (!doc.RootElement.TryGetProperty("format_version", out var version) || version.ValueKind != JsonValueKind.Number)
             {
                 throw new BundleException(directory, $"{ManifestFile} has no format_version; expected {BundleManifest.CurrentFormatVersion}");
             }
 
-            if (version.GetInt32() != BundleManifest.CurrentFormatVersion)
+            if (!version.TryGetInt32(out var number) || number != BundleManifest.CurrentFormatVersion)
             {
-                throw new BundleException(directory, $"{ManifestFile} has format version {version.GetInt32()}; this tool reads version {BundleManifest.CurrentFormatVersion}");
+                throw new BundleException(directory, $"{ManifestFile} has format version {Messages.Cut(version.GetRawText())}; this tool reads version {BundleManifest.CurrentFormatVersion}");
             }
 
             return read(doc);
         }
+        catch (FileTooLargeException)
+        {
+            throw new BundleException(directory, $"{ManifestFile} holds more than {MaxManifestBytes:N0} bytes; a manifest is a few kilobytes");
+        }
         catch (JsonException e)
         {
-            throw new BundleException(directory, $"{ManifestFile} is not a valid manifest: {e.Message}");
+            // The serializer names the key (its JSON path) and what it expected: a missing key, a null or a value of another type.
+            throw new BundleException(directory, $"{ManifestFile} is not a valid manifest: {Messages.Cut(e.Message.Replace(" Path: $.", " Key: ", StringComparison.Ordinal), 400)}");
+        }
+        catch (IOException e)
+        {
+            throw new BundleException(directory, $"{ManifestFile} could not be read: {e.Message}");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new BundleException(directory, $"{ManifestFile} could not be read: {e.Message}");
         }
     }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Null => "null",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        _ => "true or false",
+    };
 }

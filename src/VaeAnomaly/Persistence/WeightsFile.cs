@@ -5,6 +5,9 @@ namespace VaeAnomaly.Persistence;
 /// <summary>Saves a model's weights into a bundle and loads them back only after checking their digest and every tensor's shape.</summary>
 public static class WeightsFile
 {
+    /// <summary>Largest weights file read: four bytes per weight of the largest model, and room for the format's headers.</summary>
+    public const long MaxBytes = (4 * Models.GruVaeOptions.MaxParameters) + (64 << 20);
+
     /// <summary>Writes <see cref="DetectorBundle.WeightsFile"/> into <paramref name="directory"/> and describes it for the manifest.</summary>
     /// <param name="network">The trained model.</param>
     /// <param name="directory">The bundle folder (a staging folder while writing).</param>
@@ -25,12 +28,33 @@ public static class WeightsFile
         try
         {
             var path = Path.Combine(directory, info.File);
-            if (Path.GetFileName(info.File) != info.File || !File.Exists(path))
+            if (Path.GetFileName(info.File) != info.File)
+            {
+                throw new BundleException(directory, $"the weights file '{IO.Messages.Cut(info.File)}' must be a file name inside the bundle");
+            }
+
+            if (Directory.Exists(path))
+            {
+                throw new BundleException(directory, $"'{info.File}' is a folder; expected the weights file");
+            }
+
+            if (!File.Exists(path))
             {
                 throw new BundleException(directory, $"the weights file '{info.File}' is missing");
             }
 
-            if (DataFingerprint.OfFile(path) != info.Sha256)
+            string digest;
+            try
+            {
+                // Bounded: the weights of the largest model accepted, so a link to a device cannot run forever.
+                digest = IO.BoundedFile.Sha256(path, MaxBytes);
+            }
+            catch (IO.FileTooLargeException)
+            {
+                throw new BundleException(directory, $"the weights file '{info.File}' holds more than {MaxBytes:N0} bytes, more than the largest model accepted ({Models.GruVaeOptions.MaxParameters:N0} weights)");
+            }
+
+            if (digest != info.Sha256)
             {
                 throw new BundleException(directory, $"the weights file '{info.File}' does not match its recorded SHA-256: it was changed or truncated");
             }

@@ -32,17 +32,41 @@ public static class HistoryCsv
         }
     }
 
+    /// <summary>Largest history file read (a million epochs' rows).</summary>
+    public const long MaxBytes = 256 << 20;
+
     /// <summary>Reads a file written by <see cref="Write"/>.</summary>
     /// <param name="path">The file.</param>
+    /// <exception cref="Data.DataFormatException">A row is not eleven numbers, or the file is larger than <see cref="MaxBytes"/>.</exception>
     public static IReadOnlyList<EpochReport> Read(string path)
     {
-        var lines = File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).ToArray();
+        string text;
+        try
+        {
+            text = IO.BoundedFile.ReadAllText(path, MaxBytes);
+        }
+        catch (IO.FileTooLargeException)
+        {
+            throw new Data.DataFormatException(path, null, null, $"holds more than {MaxBytes:N0} bytes; a training history is one short row per epoch");
+        }
+
+        var lines = text.Split('\n').Select((l, i) => (Text: l.TrimEnd('\r'), Line: i + 1)).Skip(1).Where(l => l.Text.Length > 0).ToArray();
         var epochs = lines.Length;
         return lines.Select(line =>
         {
-            var f = line.Split(',');
-            double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
-            return new EpochReport(int.Parse(f[0], CultureInfo.InvariantCulture), epochs, D(1), D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9), f[10] == "1");
+            var f = line.Text.Split(',');
+            if (f.Length != 11)
+            {
+                throw new Data.DataFormatException(path, line.Line, null, $"has {f.Length} fields; expected 11 (epoch, nine losses, best)");
+            }
+
+            double D(int i) => double.TryParse(f[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+                ? v
+                : throw new Data.DataFormatException(path, line.Line, null, $"field {i + 1} is '{IO.Messages.Cut(f[i])}'; expected a number");
+            var epoch = int.TryParse(f[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var e) && e >= 1
+                ? e
+                : throw new Data.DataFormatException(path, line.Line, "epoch", $"is '{IO.Messages.Cut(f[0])}'; expected a positive whole number");
+            return new EpochReport(epoch, epochs, D(1), D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9), f[10] == "1");
         }).ToArray();
     }
 }

@@ -3,6 +3,9 @@ namespace VaeAnomaly.Scoring;
 /// <summary>How a trained VAE's scores are computed and combined.</summary>
 public sealed record ScoringOptions
 {
+    /// <summary>Largest number of sampled latents per sequence (<see cref="McSamples"/>, <see cref="ImportanceSamples"/>).</summary>
+    public const int MaxSamples = 10_000;
+
     /// <summary>Weight of the KL part in the combined score.</summary>
     public double Lambda { get; init; } = 1.0;
 

@@ -84,7 +84,7 @@ public sealed record TrainingCheckpoint(string Directory, bool Resume)
 
             body.Write(SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length)));
             System.IO.Directory.CreateDirectory(Directory);
-            AtomicFile.Write(FilePath, replace: true, temp => File.WriteAllBytes(temp, body.ToArray()));
+            AtomicFile.WriteOwned(FilePath, temp => File.WriteAllBytes(temp, body.ToArray()));
         }
         finally
         {
