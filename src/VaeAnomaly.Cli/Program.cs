@@ -1,4 +1,6 @@
+using System.CommandLine;
 using VaeAnomaly.Cli;
 using VaeAnomaly.Cli.Console;
 
-return await VaeAnomalyCli.Create(Terminal.Create()).Parse(args).InvokeAsync();
+using var signals = new TerminationSignals();
+return await VaeAnomalyCli.Create(Terminal.Create()).Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, signals.Token);

@@ -28,6 +28,27 @@ public static class VaeAnomalyCli
         benchmark.Subcommands.Add(BenchmarkNabScoreCommand.Create(console));
         root.Subcommands.Add(benchmark);
         root.Subcommands.Add(BenchCommand.Create(console));
+        RefuseBlankValues(root);
         return root;
+    }
+
+    /// <summary>No text option means anything when empty (a path, a name, a list): refuse <c>--out ""</c> at parse time.</summary>
+    private static void RefuseBlankValues(Command command)
+    {
+        foreach (var option in command.Options.OfType<Option<string>>())
+        {
+            option.Validators.Add(result =>
+            {
+                if (result.Tokens.Count > 0 && string.IsNullOrWhiteSpace(result.Tokens[^1].Value))
+                {
+                    result.AddError($"{option.Name} must not be empty.");
+                }
+            });
+        }
+
+        foreach (var sub in command.Subcommands)
+        {
+            RefuseBlankValues(sub);
+        }
     }
 }

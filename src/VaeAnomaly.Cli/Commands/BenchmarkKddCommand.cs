@@ -25,7 +25,7 @@ internal static class BenchmarkKddCommand
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
         {
             var destination = r.GetValue(outDir)!;
-            StagedDirectory.EnsureWritable(destination, r.GetValue(force));
+            StagedDirectory.EnsureWritable(destination, r.GetValue(force), r.GetValue(data));
             var result = KddBenchmark.Run(r.GetValue(data)!, r.GetValue(subset), r.GetValue(seed), r.GetValue(epochs),
                 new Console.ActionProgress<string>(line => console.WriteLine(line)), token);
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))

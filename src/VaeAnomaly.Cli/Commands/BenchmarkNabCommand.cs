@@ -4,6 +4,7 @@ using System.Text.Json;
 using Spectre.Console;
 using VaeAnomaly.Evaluation;
 using VaeAnomaly.IO;
+using VaeAnomaly.Models;
 using VaeAnomaly.Study;
 
 namespace VaeAnomaly.Cli.Commands;
@@ -26,7 +27,7 @@ internal static class BenchmarkNabCommand
         var name = new Option<string>("--detector-name") { Description = "Detector name in the results layout (no '_').", DefaultValueFactory = _ => "vaeAnomaly" };
         var seed = new Option<int>("--seed") { Description = "Seed of every file's model.", DefaultValueFactory = _ => 0 };
         var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs per file (early stopping on the last quarter of the probationary rows).", DefaultValueFactory = _ => 20 }.Positive();
-        var window = new Option<int>("--window") { Description = "Window length in rows.", DefaultValueFactory = _ => 32 }.Positive();
+        var window = new Option<int>("--window") { Description = "Window length in rows.", DefaultValueFactory = _ => 32 }.Positive(GruVaeOptions.MaxSize);
         var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
         var anomalyScore = new Option<string>("--anomaly-score")
         {
@@ -48,8 +49,7 @@ internal static class BenchmarkNabCommand
             _ = NabBenchmark.ResultsPath(detector, "check/name.csv");
             _ = BenchmarkModelOption.IsBaseline(r.GetValue(model)!);
 
-            StagedDirectory.EnsureWritable(destination, r.GetValue(force));
-            StagedDirectory.EnsureOutside(destination, root);
+            StagedDirectory.EnsureWritable(destination, r.GetValue(force), root, r.GetValue(labels));
             var labelWindows = NabBenchmark.ReadWindows(r.GetValue(labels) ?? Path.Combine(root, "combined_windows.json"));
             var files = NabBenchmark.Files(root);
             var unlabelled = files.Where(f => !labelWindows.ContainsKey(f)).ToArray();

@@ -55,8 +55,7 @@ internal static class BenchmarkSkabCommand
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
         {
             var destination = r.GetValue(outDir)!;
-            StagedDirectory.EnsureWritable(destination, r.GetValue(force));
-            StagedDirectory.EnsureOutside(destination, r.GetValue(data)!);
+            StagedDirectory.EnsureWritable(destination, r.GetValue(force), r.GetValue(data));
             var root = r.GetValue(data)!;
             var files = SkabBenchmark.Files(root);
             var results = new List<(string Folder, string File, SkabFileResult Result)>();

@@ -44,8 +44,21 @@ internal static class CommandRunner
         }
         catch (Exception e) when (e is DataFormatException or BundleException or ArgumentException or IOException or UnauthorizedAccessException or TrainingDivergedException or CheckpointException)
         {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            console.MarkupLineInterpolated($"[red]error:[/] {MessageOf(e)}");
             return Failed;
         }
+        catch (Exception e)
+        {
+            // Never a stack trace: a failure the commands did not foresee is a bug, said as one, with its own exit code.
+            console.MarkupLineInterpolated($"[red]internal error:[/] {e.GetType().Name}: {IO.Messages.Cut(e.Message, 400)} This is a bug in vae-anomaly; please report it with the command line that caused it.");
+            return InternalError;
+        }
     }
+
+    /// <summary>Exit code of a failure no check foresaw (a bug): EX_SOFTWARE.</summary>
+    public const int InternalError = 70;
+
+    /// <summary>The message without .NET's " (Parameter 'name')" suffix: internal parameter names mean nothing to a user.</summary>
+    private static string MessageOf(Exception e) =>
+        e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 }

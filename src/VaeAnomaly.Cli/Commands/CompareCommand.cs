@@ -16,8 +16,8 @@ internal static class CompareCommand
     {
         var defaults = new SyntheticOptions();
         var models = new Option<string>("--models") { Description = "all, or names such as 'lstm-ae,gru-vae' or 'conv-ae v2'.", DefaultValueFactory = _ => "all" };
-        var seeds = new Option<int>("--seeds") { Description = "Number of seeds (1..N); each varies the data and the models.", DefaultValueFactory = _ => 5 }.Positive();
-        var jobs = new Option<int>("--jobs") { Description = "Runs in parallel (default: the number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive();
+        var seeds = new Option<int>("--seeds") { Description = "Number of seeds (1..N); each varies the data and the models.", DefaultValueFactory = _ => 5 }.Positive(1_000);
+        var jobs = new Option<int>("--jobs") { Description = "Runs in parallel (default: the number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive(256);
         var outDir = new Option<string>("--out") { Description = "Folder for compare.md and compare.json.", DefaultValueFactory = _ => "compare" };
         var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
         var train = new Option<int>("--train") { Description = "Generated training sequences.", DefaultValueFactory = _ => defaults.Train }.Positive();

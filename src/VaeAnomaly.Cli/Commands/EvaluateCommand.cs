@@ -32,9 +32,13 @@ internal static class EvaluateCommand
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, _ =>
         {
             var destination = r.GetValue(outDir)!;
-            StagedDirectory.EnsureWritable(destination, r.GetValue(force));
-            StagedDirectory.EnsureOutside(destination, r.GetValue(data)!);
+            StagedDirectory.EnsureWritable(destination, r.GetValue(force), r.GetValue(data), r.GetValue(labels), r.GetValue(bundle));
             using var loaded = DetectorFiles.Load(r.GetValue(bundle)!, r.GetValue(threshold));
+            if (!DataPaths.IsSeries(r.GetValue(data)!))
+            {
+                loaded.RequireThreshold(); // a rule that could not be fitted is refused with its reason before any work
+            }
+
             if (loaded is not GruVaeDetector detector)
             {
                 return EvaluateBaseline(console, r, series, loaded, r.GetValue(data)!, (r.GetValue(labels), r.GetValue(pointAdjust)), destination, r.GetValue(force));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using VaeAnomaly.Data;
 using VaeAnomaly.IO;
+using VaeAnomaly.Models;
 
 namespace VaeAnomaly.Cli.Commands;
 
@@ -13,15 +14,15 @@ internal static class GenerateSyntheticCommand
         var defaults = new SyntheticOptions();
         var outDir = new Option<string>("--out") { Description = "Folder to write train/val/test CSV files and their labels into.", Required = true };
         var seed = new Option<int>("--seed") { Description = "Seed; the same seed gives the same files.", DefaultValueFactory = _ => defaults.Seed };
-        var channels = new Option<int>("--channels") { Description = "Channels C.", DefaultValueFactory = _ => defaults.Channels }.Positive();
-        var clusters = new Option<int>("--clusters") { Description = "Pattern clusters K.", DefaultValueFactory = _ => defaults.Clusters }.Positive();
+        var channels = new Option<int>("--channels") { Description = "Channels C.", DefaultValueFactory = _ => defaults.Channels }.Positive(4_096);
+        var clusters = new Option<int>("--clusters") { Description = "Pattern clusters K.", DefaultValueFactory = _ => defaults.Clusters }.Positive(10_000);
         var train = new Option<int>("--train") { Description = "Training sequences.", DefaultValueFactory = _ => defaults.Train }.Positive();
         var val = new Option<int>("--val") { Description = "Validation sequences (normal).", DefaultValueFactory = _ => defaults.Validation }.Positive();
         var test = new Option<int>("--test") { Description = "Test sequences.", DefaultValueFactory = _ => defaults.Test }.Positive();
         var ratio = new Option<double>("--anomaly-ratio") { Description = "Fraction of anomalous test sequences.", DefaultValueFactory = _ => defaults.AnomalyRatio }.InRange(0, 1);
         var contamination = new Option<double>("--contamination") { Description = "Fraction of anomalous training sequences.", DefaultValueFactory = _ => 0.0 }.InRange(0, 1);
-        var minLength = new Option<int>("--min-length") { Description = "Shortest sequence.", DefaultValueFactory = _ => defaults.MinLength }.Positive();
-        var maxLength = new Option<int>("--max-length") { Description = "Longest sequence.", DefaultValueFactory = _ => defaults.MaxLength }.Positive();
+        var minLength = new Option<int>("--min-length") { Description = "Shortest sequence.", DefaultValueFactory = _ => defaults.MinLength }.Positive(GruVaeOptions.MaxSize);
+        var maxLength = new Option<int>("--max-length") { Description = "Longest sequence.", DefaultValueFactory = _ => defaults.MaxLength }.Positive(GruVaeOptions.MaxSize);
         var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
 
         var command = new Command("synthetic", "Generate the synthetic-v1 benchmark (shared/specs/synthetic-v1.md).")

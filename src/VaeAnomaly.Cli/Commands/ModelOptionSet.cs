@@ -1,6 +1,7 @@
 using System.CommandLine;
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
+using VaeAnomaly.Models;
 using VaeAnomaly.Scoring;
 
 namespace VaeAnomaly.Cli.Commands;
@@ -15,23 +16,23 @@ internal sealed class ModelOptionSet
 
     public Option<int> Epochs { get; } = new Option<int>("--epochs") { Description = "Largest number of training epochs." }.Positive();
 
-    public Option<int> BatchSize { get; } = new Option<int>("--batch-size") { Description = "Sequences (or windows) per training batch." }.Positive();
+    public Option<int> BatchSize { get; } = new Option<int>("--batch-size") { Description = "Sequences (or windows) per training batch." }.Positive(GruVaeOptions.MaxSize);
 
     public Option<double> LearningRate { get; } = new Option<double>("--lr") { Description = "Adam learning rate." }.InRange(0, 10, minInclusive: false);
 
     public Option<double> Beta { get; } = new Option<double>("--beta") { Description = "KL weight of the beta-ELBO." }.InRange(0, 1000);
 
-    public Option<int> Latent { get; } = new Option<int>("--latent") { Description = "Latent dimensions." }.Positive();
+    public Option<int> Latent { get; } = new Option<int>("--latent") { Description = "Latent dimensions." }.Positive(GruVaeOptions.MaxSize);
 
-    public Option<int> Window { get; } = new Option<int>("--window") { Description = "0: the model reads whole sequences; W: it trains on W-step windows and scores a sequence from its windows." }.NonNegative();
+    public Option<int> Window { get; } = new Option<int>("--window") { Description = "0: the model reads whole sequences; W: it trains on W-step windows and scores a sequence from its windows." }.NonNegative(GruVaeOptions.MaxSize);
 
-    public Option<int> TimeFeatures { get; } = new Option<int>("--time-features") { Description = "Sine/cosine pairs of the time step given to the decoder (0: none)." }.NonNegative();
+    public Option<int> TimeFeatures { get; } = new Option<int>("--time-features") { Description = "Sine/cosine pairs of the time step given to the decoder (0: none)." }.NonNegative(GruVaeOptions.MaxTimeFeatures);
 
     public Option<ScalerKind> Scaler { get; } = new("--scaler") { Description = "Per-channel scaling fitted on the training part: zscore (default) or minmax." };
 
-    public Option<int> TrainStride { get; } = new Option<int>("--train-stride") { Description = "Steps between training windows (0: a quarter of the window)." }.NonNegative();
+    public Option<int> TrainStride { get; } = new Option<int>("--train-stride") { Description = "Steps between training windows (0: a quarter of the window)." }.NonNegative(GruVaeOptions.MaxSize);
 
-    public Option<int> ScoreStride { get; } = new Option<int>("--score-stride") { Description = "Steps between scored windows (0: a quarter of the window)." }.NonNegative();
+    public Option<int> ScoreStride { get; } = new Option<int>("--score-stride") { Description = "Steps between scored windows (0: a quarter of the window)." }.NonNegative(GruVaeOptions.MaxSize);
 
     public Option<WindowAggregate> Aggregate { get; } = new("--aggregate") { Description = "How window scores become a sequence's score: max (the worst window) or mean." };
 
@@ -49,9 +50,9 @@ internal sealed class ModelOptionSet
 
     public Option<CombineMode> Combine { get; } = new("--combine") { Description = "standardized: z_rec + lambda * z_kl on validation statistics; raw: rec + lambda * kl." };
 
-    public Option<int> McSamples { get; } = new Option<int>("--mc-samples") { Description = "0 scores with the posterior mean; N averages N sampled reconstructions." }.NonNegative();
+    public Option<int> McSamples { get; } = new Option<int>("--mc-samples") { Description = "0 scores with the posterior mean; N averages N sampled reconstructions." }.NonNegative(ScoringOptions.MaxSamples);
 
-    public Option<int> ImportanceSamples { get; } = new Option<int>("--is-samples") { Description = "K, samples of the importance-sampled -log p(x) score (nll-is)." }.Positive();
+    public Option<int> ImportanceSamples { get; } = new Option<int>("--is-samples") { Description = "K, samples of the importance-sampled -log p(x) score (nll-is)." }.Positive(ScoringOptions.MaxSamples);
 
     public IEnumerable<Option> All =>
         [Config, Epochs, BatchSize, LearningRate, Beta, Latent, Window, TimeFeatures, Scaler, TrainStride, ScoreStride, Aggregate, KlWarmup, Cosine, LrWarmup, Patience, ClipNorm, Lambda, Combine, McSamples, ImportanceSamples];

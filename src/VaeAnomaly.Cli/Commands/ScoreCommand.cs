@@ -8,6 +8,7 @@ using VaeAnomaly.Evaluation;
 using VaeAnomaly.IO;
 using VaeAnomaly.Reporting;
 using VaeAnomaly.Scoring;
+using VaeAnomaly.Thresholds;
 
 namespace VaeAnomaly.Cli.Commands;
 
@@ -34,7 +35,7 @@ internal static class ScoreCommand
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, _ =>
         {
             var path = r.GetValue(output)!;
-            AtomicFile.EnsureWritable(path, r.GetValue(force));
+            AtomicFile.EnsureWritable(path, r.GetValue(force), [r.GetValue(bundle), r.GetValue(data), .. Inputs(r.GetValue(data)!)]);
             using var loaded = DetectorFiles.Load(r.GetValue(bundle)!, r.GetValue(threshold));
             if (loaded is not GruVaeDetector detector)
             {
@@ -61,6 +62,13 @@ internal static class ScoreCommand
         return command;
     }
 
+    /// <summary>The files <c>score</c> reads from <paramref name="data"/>: the data file and the labels beside it.</summary>
+    private static string?[] Inputs(string data)
+    {
+        var (file, labels) = DataPaths.SequenceFiles(data, labels: null);
+        return [file, labels];
+    }
+
     /// <summary>
     /// Scores a sequence file a chunk of sequences at a time and appends each chunk's rows, so memory stays
     /// bounded by the chunk whatever the file's size; only the top rows are kept for the table.
@@ -69,7 +77,7 @@ internal static class ScoreCommand
     {
         var clock = Stopwatch.StartNew();
         var (file, labels) = DataPaths.SequenceFiles(data, labels: null);
-        var value = detector.Thresholds[kind][rule];
+        var value = ThresholdRules.Lookup(detector.Thresholds[kind], rule, kind.Name(), detector.ThresholdNotes);
         var (scored, above, filled, dropped) = (0, 0, 0, 0);
         var best = new List<(float Score, string Id, Attribution Where)>();
         AtomicFile.Write(path, force, temp =>
@@ -148,6 +156,8 @@ internal static class ScoreCommand
         var clock = Stopwatch.StartNew();
         var (scores, labels, ids) = (new List<float>(), new List<bool>(), new List<string>());
         var labelled = false;
+        var records = detector is DenseDetector { Encoder: not null };
+        var threshold = records || !DataPaths.IsSeries(data) ? detector.RequireThreshold() : double.NaN; // refused before any work when the rule was not fitted
         if (detector is DenseDetector { Encoder: { } encoder })
         {
             var table = TabularCsvReader.Read(data, encoder, r.GetValue(series.LabelColumn), series.DelimiterOf(r));
@@ -160,7 +170,7 @@ internal static class ScoreCommand
             Collect(set, detector.Score(set));
             AtomicFile.Write(path, force, temp =>
             {
-                using var writer = new SingleScoreCsv(temp, "line", set.Labels is not null, detector.Threshold);
+                using var writer = new SingleScoreCsv(temp, "line", set.Labels is not null, threshold);
                 writer.Append(set, scores);
             });
         }
@@ -182,7 +192,7 @@ internal static class ScoreCommand
                     foreach (var chunk in SequenceCsvReader.ReadChunks(file, ChunkSize, labelsFile, r.GetValue(series.Missing)))
                     {
                         var chunkScores = detector.Score(chunk);
-                        writer ??= new SingleScoreCsv(temp, SequenceCsvReader.IdColumn, chunk.Labels is not null, detector.Threshold);
+                        writer ??= new SingleScoreCsv(temp, SequenceCsvReader.IdColumn, chunk.Labels is not null, threshold);
                         writer.Append(chunk, chunkScores);
                         Collect(chunk, chunkScores);
                     }
@@ -194,7 +204,6 @@ internal static class ScoreCommand
             });
         }
 
-        var threshold = detector.Threshold;
         console.MarkupLineInterpolated(
             $"Scored {scores.Count} {(detector is DenseDetector { Encoder: not null } ? "records" : "sequences")} with the {detector.Name}; {scores.Count(s => s > threshold)} above the {detector.Rule.Name} threshold {threshold.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(path)}[/].");
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using VaeAnomaly.Data;
+using VaeAnomaly.IO;
 using VaeAnomaly.Scoring;
 
 namespace VaeAnomaly.Cli.Commands;
@@ -10,11 +11,11 @@ internal sealed class SeriesOptionSet
 {
     public Option<string> TimeColumn { get; } = new("--time-column") { Description = "Series: the time column (default: timestamp, datetime, time or date)." };
 
-    public Option<string> Columns { get; } = new("--columns") { Description = "Series and records: value columns to use, comma-separated (default: all but time and label)." };
+    public Option<string> Columns { get; } = CreateColumns();
 
     public Option<string> LabelColumn { get; } = new("--label-column") { Description = "Series: a 0/1 label column, kept out of the values. Records: 0, false or normal marks a normal record, anything else an anomaly." };
 
-    public Option<string> Delimiter { get; } = new("--delimiter") { Description = "Series and records: field delimiter (default: detected among , ; and tab)." };
+    public Option<string> Delimiter { get; } = CreateDelimiter();
 
     public Option<MissingValues> Missing { get; } = CreateMissing();
 
@@ -107,6 +108,39 @@ internal sealed class SeriesOptionSet
             DefaultValueFactory = _ => "step",
         };
         option.AcceptOnlyFromAmong([.. PointScoreModes.Names]);
+        return option;
+    }
+
+    private static Option<string> CreateColumns()
+    {
+        var option = new Option<string>("--columns") { Description = "Series and records: value columns to use, comma-separated (default: all but time and label)." };
+        option.Validators.Add(result =>
+        {
+            var names = result.GetValueOrDefault<string>()?.Split(',', StringSplitOptions.TrimEntries) ?? [];
+            if (names.Any(n => n.Length == 0))
+            {
+                result.AddError($"--columns takes column names separated by commas; name {Array.FindIndex(names, n => n.Length == 0) + 1} of '{Messages.Cut(result.GetValueOrDefault<string>()!)}' is empty.");
+            }
+            else if (names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                result.AddError($"--columns names '{Messages.Cut(twice.Key)}' twice; name each column once.");
+            }
+        });
+        return option;
+    }
+
+    private static Option<string> CreateDelimiter()
+    {
+        var option = new Option<string>("--delimiter") { Description = "Series and records: field delimiter, one character or 'tab' (default: detected among , ; and tab)." };
+        option.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>() ?? "";
+            var delimiter = text is "\\t" or "tab" ? "\t" : text;
+            if (delimiter.Length != 1 || delimiter[0] is '"' or '\r' or '\n')
+            {
+                result.AddError($"--delimiter takes one character (not a quote or a line break) or 'tab'; got '{Messages.Cut(text)}'.");
+            }
+        });
         return option;
     }
 

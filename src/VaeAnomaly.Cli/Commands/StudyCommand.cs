@@ -4,6 +4,7 @@ using Spectre.Console;
 using VaeAnomaly.Cli.Console;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.IO;
+using VaeAnomaly.Models;
 using VaeAnomaly.Reporting;
 using VaeAnomaly.Study;
 
@@ -15,10 +16,10 @@ internal static class StudyCommand
     public static Command Create(IAnsiConsole console)
     {
         var defaults = new StudyOptions();
-        var seeds = new Option<int>("--seeds") { Description = "Number of seeds (1..N); each varies the data and the model.", DefaultValueFactory = _ => 5 }.Positive();
+        var seeds = new Option<int>("--seeds") { Description = "Number of seeds (1..N); each varies the data and the model.", DefaultValueFactory = _ => 5 }.Positive(1_000);
         var betas = ListOption("--beta", "KL weights to train with, comma-separated.", "1,3");
         var lambdas = ListOption("--lambda", "Combined-score KL weights, comma-separated (no retraining).", "0,0.25,0.5,1,2");
-        var jobs = new Option<int>("--jobs") { Description = "Runs in parallel (default: the number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive();
+        var jobs = new Option<int>("--jobs") { Description = "Runs in parallel (default: the number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive(256);
         var outDir = new Option<string>("--out") { Description = "Folder for study.md and study.json.", DefaultValueFactory = _ => "vae-anomaly-study" };
         var data = new Option<string>("--data") { Description = "A folder in the synthetic-v1 layout to use instead of generating data; seeds then vary only the model." };
         var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
@@ -26,7 +27,7 @@ internal static class StudyCommand
         config.AcceptOnlyFromAmong([.. GruVaeConfiguration.All.Select(c => c.Name)]);
         var epochs = new Option<int>("--epochs") { Description = "Override the configuration's epochs." }.Positive();
         var klWarmup = new Option<int>("--kl-warmup") { Description = "Epochs of linear KL warm-up." }.NonNegative();
-        var window = new Option<int>("--window") { Description = "Override the configuration's window (0: whole sequences)." }.NonNegative();
+        var window = new Option<int>("--window") { Description = "Override the configuration's window (0: whole sequences)." }.NonNegative(GruVaeOptions.MaxSize);
         var train = new Option<int>("--train") { Description = "Generated training sequences.", DefaultValueFactory = _ => defaults.Data.Train }.Positive();
         var val = new Option<int>("--val") { Description = "Generated validation sequences.", DefaultValueFactory = _ => defaults.Data.Validation }.Positive();
         var test = new Option<int>("--test") { Description = "Generated test sequences.", DefaultValueFactory = _ => defaults.Data.Test }.Positive();

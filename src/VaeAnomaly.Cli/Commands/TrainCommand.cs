@@ -39,8 +39,7 @@ internal static class TrainCommand
         {
             var clock = Stopwatch.StartNew();
             var destination = r.GetValue(outDir)!;
-            StagedDirectory.EnsureWritable(destination, r.GetValue(force));
-            StagedDirectory.EnsureOutside(destination, r.GetValue(data)!);
+            StagedDirectory.EnsureWritable(destination, r.GetValue(force), r.GetValue(data), r.GetValue(checkpointDir));
             if (r.GetValue(modelName) != GruVaeDetector.ModelName || r.GetValue(records))
             {
                 if (ModelOptionSet.Given(r, resume) || ModelOptionSet.Given(r, checkpointDir))
@@ -89,16 +88,26 @@ internal static class TrainCommand
                 console.MarkupLineInterpolated($"Resuming after epoch {checkpoint.EpochsDone()} from [bold]{checkpoint.FilePath}[/].");
             }
 
-            EpochReporter.Run(console, trainer.Epochs, progress =>
+            try
             {
-                detector.Fit(train, validation, progress, token);
-                return 0;
-            });
+                EpochReporter.Run(console, trainer.Epochs, progress =>
+                {
+                    detector.Fit(train, validation, progress, token);
+                    return 0;
+                });
 
-            using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
+                using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
+                {
+                    detector.Save(staged.Staging);
+                    staged.Commit();
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException && !checkpoint.Resume)
             {
-                detector.Save(staged.Staging);
-                staged.Commit();
+                // A fresh run that failed (diverged, disk full, bad data found late) leaves nothing behind; Ctrl+C keeps
+                // the checkpoint so --resume can continue, and a resumed run keeps the checkpoint it started from.
+                checkpoint.Delete();
+                throw;
             }
 
             checkpoint.Delete();
@@ -107,6 +116,7 @@ internal static class TrainCommand
             console.Write(ThresholdTable(DataPaths.IsSeries(path)
                 ? [("step error (--point-score step)", detector.PointThresholds), .. detector.WindowScoring is { } w ? [("window combined (last, mean, max)", w.Thresholds[ScoreKind.Combined.Name()])] : Array.Empty<(string, IReadOnlyDictionary<string, double>)>()]
                 : detector.Thresholds.Select(kv => (kv.Key.Name(), kv.Value))));
+            WriteNotes(console, detector);
             console.MarkupLineInterpolated($"Saved the bundle to [bold]{Path.GetFullPath(destination)}[/] ({detector.History.Count} epochs, {clock.Elapsed.TotalSeconds:F1} s).");
             return 0;
         }, ct));
@@ -156,9 +166,20 @@ internal static class TrainCommand
 
         console.Write(ThresholdTable(!records && DataPaths.IsSeries(path) && detector is WindowAutoencoderDetector { StepThresholds: { } step, WindowThresholds: { } window }
             ? [("step error (--point-score step)", step), ("window score (last, mean, max)", window)]
-            : [("score", ThresholdRules.FitAll(detector.ValidationScores))]));
+            : [("score", detector.SequenceThresholds)]));
+        WriteNotes(console, detector);
         console.MarkupLineInterpolated($"Saved the {detector.Name} bundle to [bold]{Path.GetFullPath(destination)}[/] ({detector.History.Count} epochs, {clock.Elapsed.TotalSeconds:F1} s).");
         return 0;
+    }
+
+    /// <summary>Says which rules could not be fitted and why; the bundle stores them as absent, and asking for one is refused.</summary>
+    private static void WriteNotes(IAnsiConsole console, DetectorBase detector)
+    {
+        foreach (var (key, note) in detector.ThresholdNotes)
+        {
+            var (set, rule) = (key[..key.LastIndexOf('/')], key[(key.LastIndexOf('/') + 1)..]);
+            console.MarkupLineInterpolated($"[yellow]Not fitted:[/] the {rule} threshold of the {set.Replace('/', ' ')} score ({note}); the bundle stores none, and --threshold {rule} is refused where it would be used.");
+        }
     }
 
     /// <summary>The thresholds every rule fits on the validation scores, one row per score.</summary>
@@ -173,7 +194,7 @@ internal static class TrainCommand
 
         foreach (var (score, byRule) in rows)
         {
-            table.AddRow([score, .. ThresholdRules.Names.Select(n => byRule[n].ToString("G5", System.Globalization.CultureInfo.InvariantCulture))]);
+            table.AddRow([score, .. ThresholdRules.Names.Select(n => byRule.TryGetValue(n, out var v) ? v.ToString("G5", System.Globalization.CultureInfo.InvariantCulture) : "not fitted")]);
         }
 
         return table;

@@ -15,7 +15,7 @@ public sealed class GenerateSyntheticCommandTests
         // Then
         Assert.True(exit == 0, text);
         Assert.Equal(
-            new[] { "test.csv", "test_labels.csv", "train.csv", "train_labels.csv", "val.csv", "val_labels.csv" },
+            new[] { ".vae-anomaly-output", "test.csv", "test_labels.csv", "train.csv", "train_labels.csv", "val.csv", "val_labels.csv" },
             Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var test = File.ReadAllLines(Path.Combine(output, "test.csv"));
         Assert.Equal("sequence_id,t,ch0,ch1,ch2,ch3", test[0]);

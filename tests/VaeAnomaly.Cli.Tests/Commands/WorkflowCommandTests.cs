@@ -31,7 +31,7 @@ public sealed class WorkflowCommandTests : IDisposable
         var (evalExit, evalText) = await CliRunner.RunAsync("evaluate", "--model", bundle, "--data", dir.File("data"), "--out", dir.File("eval"));
 
         // Then: the bundle
-        Assert.Equal(["history.csv", "model.json", "model.weights"], Directory.GetFiles(bundle).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal([".vae-anomaly-output", "history.csv", "model.json", "model.weights"], Directory.GetFiles(bundle).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(bundle, "model.json")));
         Assert.Equal("pot", manifest.RootElement.GetProperty("default_threshold").GetString());
         Assert.Equal(60, manifest.RootElement.GetProperty("training_data").GetProperty("train_sequences").GetInt32());
@@ -106,19 +106,31 @@ public sealed class WorkflowCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Score_ExistingOutput_RefusedWithoutForceThenReplacedWithIt()
+    public async Task Score_ExistingOutput_RefusedWithoutForceThenReplacedWithItOnlyWhenItIsAScoresFile()
     {
         var bundle = await TrainedBundle();
-        File.WriteAllText(dir.File("scores.csv"), "mine");
         File.Copy(dir.File("data/test.csv"), dir.File("unlabelled.csv"));
+        string[] Score(string output, bool force) =>
+            ["score", "--model", bundle, "--data", dir.File("unlabelled.csv"), "--out", output, .. force ? new[] { "--force" } : []];
 
-        var (refused, _) = await CliRunner.RunAsync("score", "--model", bundle, "--data", dir.File("unlabelled.csv"), "--out", dir.File("scores.csv"));
-        Assert.Equal(1, refused);
-        Assert.Equal("mine", File.ReadAllText(dir.File("scores.csv")));
+        // A file of the user's: refused, with --force too, and left as it was.
+        File.WriteAllText(dir.File("mine.csv"), "mine");
+        Assert.Equal(1, (await CliRunner.RunAsync(Score(dir.File("mine.csv"), force: false))).ExitCode);
+        var (forcedMine, mineText) = await CliRunner.RunAsync(Score(dir.File("mine.csv"), force: true));
+        Assert.Equal(1, forcedMine);
+        Assert.Contains("was not written by vae-anomaly", mineText);
+        Assert.Equal("mine", File.ReadAllText(dir.File("mine.csv")));
 
-        var (forced, text) = await CliRunner.RunAsync("score", "--model", bundle, "--data", dir.File("unlabelled.csv"), "--out", dir.File("scores.csv"), "--force");
+        // An earlier scores file: refused without --force, replaced with it.
+        var (first, firstText) = await CliRunner.RunAsync(Score(dir.File("scores.csv"), force: false));
+        Assert.True(first == 0, firstText);
+        File.AppendAllText(dir.File("scores.csv"), "stale row\n");
+        Assert.Equal(1, (await CliRunner.RunAsync(Score(dir.File("scores.csv"), force: false))).ExitCode);
+        Assert.EndsWith("stale row\n", File.ReadAllText(dir.File("scores.csv")));
+        var (forced, text) = await CliRunner.RunAsync(Score(dir.File("scores.csv"), force: true));
         Assert.True(forced == 0, text);
         Assert.StartsWith("sequence_id,reconstruction,kl,combined,mahalanobis,elbo,nll-is,threshold,flag", File.ReadAllText(dir.File("scores.csv")));
+        Assert.DoesNotContain("stale row", File.ReadAllText(dir.File("scores.csv")));
     }
 
     [Fact]

@@ -109,10 +109,16 @@ public sealed class GruVaeBundleTests : IDisposable
         File.WriteAllText(manifestPath, v2.ToJsonString());
         Expect("format version 2");
 
-        // Edited shapes: a latent size the weights were not trained with.
+        // Edited shapes: a latent size the weights were not trained with (the latent scoring model no longer fits).
         var latent = Json();
         latent["model_options"]!["latent"] = 5;
         File.WriteAllText(manifestPath, latent.ToJsonString());
+        Expect("'latent.mahalanobis.mean' holds");
+
+        // Edited shapes: an encoder width the weights were not trained with.
+        var encoder = Json();
+        encoder["model_options"]!["encoder_sizes"]![0] = encoder["model_options"]!["encoder_sizes"]![0]!.GetValue<int>() + 8;
+        File.WriteAllText(manifestPath, encoder.ToJsonString());
         Expect("the model options make it");
 
         // Huge sizes: refused before any allocation.

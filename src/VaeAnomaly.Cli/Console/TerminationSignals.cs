@@ -1,0 +1,41 @@
+using System.Runtime.InteropServices;
+
+namespace VaeAnomaly.Cli.Console;
+
+/// <summary>
+/// Turns the first Ctrl+C (SIGINT) or SIGTERM into a cancellation that the running command observes, so it stops
+/// cleanly and exits with 130; a second signal ends the process at once. System.CommandLine's own handler is switched
+/// off (<c>ProcessTerminationTimeout = null</c>): it raced the command and sometimes printed an unhandled exception.
+/// </summary>
+internal sealed class TerminationSignals : IDisposable
+{
+    private readonly CancellationTokenSource source = new();
+    private readonly PosixSignalRegistration[] registrations;
+
+    public TerminationSignals() =>
+        registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)];
+
+    /// <summary>Cancelled by the first signal.</summary>
+    public CancellationToken Token => source.Token;
+
+    public void Dispose()
+    {
+        foreach (var registration in registrations)
+        {
+            registration.Dispose();
+        }
+
+        source.Dispose();
+    }
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        if (source.IsCancellationRequested)
+        {
+            return; // the second signal: let the process end
+        }
+
+        context.Cancel = true;
+        source.Cancel();
+    }
+}
