@@ -70,7 +70,8 @@ public static class ThresholdRules
 
         var why = notes is not null && notes.TryGetValue(NoteKey(set, rule), out var reason) ? reason : "the bundle holds no such threshold";
         var others = thresholds.Count == 0 ? "no rule could be fitted there; train on more validation data" : $"use --threshold {string.Join(" or ", thresholds.Keys)}";
-        throw new ArgumentException($"The '{rule}' threshold of the {set.Replace('/', ' ')} score could not be fitted when the model was trained: {why}. {char.ToUpperInvariant(others[0])}{others[1..]}.");
+        var what = set == "score" ? "score" : $"{set.Replace('/', ' ')} score";
+        throw new ArgumentException($"The '{rule}' threshold of the {what} could not be fitted when the model was trained: {why}. {char.ToUpperInvariant(others[0])}{others[1..]}.");
     }
 
     /// <summary>The key of a rule's note: <c>set/rule</c>.</summary>

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace VaeAnomaly.Cli.Tests.Commands;
+
+/// <summary>
+/// Issue 22's remaining classes through the commands: thresholds that could not be fitted, extreme values, internal
+/// names in messages, and Ctrl+C or SIGTERM on a real process.
+/// </summary>
+[Collection(TorchCollection.Name)]
+public sealed class ReliabilityCommandTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    private string WriteSeries(string name, int rows, Func<int, string>? second = null, bool labelled = false)
+    {
+        var csv = new StringBuilder(labelled ? "timestamp,temp,pressure,anomaly\n" : "timestamp,temp,pressure\n");
+        for (var t = 0; t < rows; t++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{t},{Math.Sin(t / 6.0):F4},{second?.Invoke(t) ?? Math.Cos(t / 9.0).ToString("F4", CultureInfo.InvariantCulture)}{(labelled ? $",{(t % 40 == 3 ? 1 : 0)}" : "")}\n");
+        }
+
+        File.WriteAllText(dir.File(name), csv.ToString());
+        return dir.File(name);
+    }
+
+    [Fact]
+    public async Task PotOnASmallSeries_TrainSaysSoAndScoreAndEvaluateRefuseItWithTheReason()
+    {
+        // Given: a series whose validation part holds too few windows for POT's tail (the issue's NaN threshold)
+        var data = WriteSeries("s.csv", 120, labelled: true);
+
+        // When
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--data", data, "--out", dir.File("b"), "--model", "dense-ae", "--window", "8",
+            "--epochs", "1", "--split", "70/30/0", "--label-column", "anomaly");
+        var (scoreExit, scoreText) = await CliRunner.RunAsync("score", "--model", dir.File("b"), "--data", data, "--out", dir.File("scores.csv"), "--threshold", "pot",
+            "--point-score", "last", "--label-column", "anomaly");
+        var refusedWrote = File.Exists(dir.File("scores.csv"));
+        var (evalExit, evalText) = await CliRunner.RunAsync("evaluate", "--model", dir.File("b"), "--data", data, "--out", dir.File("eval"), "--threshold", "pot",
+            "--point-score", "last", "--label-column", "anomaly");
+        var (quantileExit, quantileText) = await CliRunner.RunAsync("score", "--model", dir.File("b"), "--data", data, "--out", dir.File("scores.csv"),
+            "--point-score", "last", "--label-column", "anomaly");
+
+        // Then
+        Assert.True(trainExit == 0, trainText);
+        Assert.Contains("Not fitted: the pot threshold of the window score (POT needs at least two", trainText);
+        Assert.DoesNotContain("NaN", trainText);
+        Assert.DoesNotContain("NaN", File.ReadAllText(dir.File("b/model.json")));
+        Assert.Equal(1, scoreExit);
+        Assert.Contains("The 'pot' threshold of the window score could not be fitted when the model was trained: POT needs", scoreText);
+        Assert.Equal(1, evalExit);
+        Assert.Contains("could not be fitted", evalText);
+        Assert.False(refusedWrote);
+        Assert.False(Directory.Exists(dir.File("eval")));
+        Assert.True(quantileExit == 0, quantileText);
+    }
+
+    [Fact]
+    public async Task Score_ValueFarOutsideTheTrainingRange_ScoresFinitelyAndPointsAtIt()
+    {
+        // Given: a model of a smooth series, and a test series with one value of 1e17 in 'pressure' at t = 150
+        var train = WriteSeries("train.csv", 400);
+        var test = WriteSeries("test.csv", 300, t => t == 150 ? "1e17" : Math.Cos(t / 9.0).ToString("F4", CultureInfo.InvariantCulture), labelled: true);
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--data", train, "--out", dir.File("b"), "--window", "16", "--epochs", "1", "--split", "80/20/0");
+        Assert.True(trainExit == 0, trainText);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("score", "--model", dir.File("b"), "--data", test, "--out", dir.File("points.csv"), "--top", "1", "--label-column", "anomaly");
+        var (evalExit, evalText) = await CliRunner.RunAsync("evaluate", "--model", dir.File("b"), "--data", test, "--out", dir.File("eval"), "--label-column", "anomaly");
+
+        // Then: every score finite, the largest at the outlier, and evaluate's metrics written
+        Assert.True(exit == 0, text);
+        var rows = File.ReadAllLines(dir.File("points.csv")).Skip(1).Select(r => r.Split(',')).ToArray();
+        var scores = rows.Select(r => double.Parse(r[1], CultureInfo.InvariantCulture)).ToArray();
+        Assert.All(scores, s => Assert.True(double.IsFinite(s)));
+        Assert.Equal("150", rows[Array.IndexOf(scores, scores.Max())][0]);
+        Assert.DoesNotContain("Infinity", text);
+        Assert.True(evalExit == 0, evalText);
+        Assert.DoesNotContain("NaN", File.ReadAllText(dir.File("eval/metrics.json")));
+    }
+
+    [Fact]
+    public async Task Score_SequenceWithAFarOutlier_TopNamesItsChannel()
+    {
+        // Given: a GRU-VAE on generated sequences, and a copy of the test file with 1e17 in channel ch1 of sequence 3
+        var (generated, generateText) = await CliRunner.RunAsync("generate", "synthetic", "--out", dir.File("data"), "--train", "40", "--val", "20", "--test", "10",
+            "--channels", "3", "--min-length", "40", "--max-length", "60", "--seed", "3");
+        Assert.True(generated == 0, generateText);
+        var (trained, trainText) = await CliRunner.RunAsync("train", "--data", dir.File("data"), "--out", dir.File("b"), "--epochs", "1");
+        Assert.True(trained == 0, trainText);
+        var lines = File.ReadAllLines(dir.File("data/test.csv"));
+        var header = lines[0].Split(',');
+        var row = Array.FindIndex(lines, l => l.StartsWith("3,", StringComparison.Ordinal));
+        var cells = lines[row].Split(',');
+        cells[Array.IndexOf(header, "ch1")] = "1e17";
+        lines[row] = string.Join(',', cells);
+        File.WriteAllLines(dir.File("outlier.csv"), lines);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("score", "--model", dir.File("b"), "--data", dir.File("outlier.csv"), "--out", dir.File("scores.csv"), "--top", "1");
+
+        // Then
+        Assert.True(exit == 0, text);
+        var top = text.Split('\n').First(l => l.Contains("│ 3 ", StringComparison.Ordinal) || l.Contains("| 3 ", StringComparison.Ordinal));
+        Assert.Matches(@"yes\s*│\s*ch1 ", top); // flagged, and ch1 first among the strongest channels
+        Assert.DoesNotContain("Infinity", File.ReadAllText(dir.File("scores.csv")));
+        Assert.DoesNotContain("NaN", File.ReadAllText(dir.File("scores.csv")));
+    }
+
+    [Fact]
+    public async Task Train_ValueBeyondFloatSquares_RefusedWithFileLineAndColumn()
+    {
+        var data = WriteSeries("s.csv", 200, t => t == 10 ? "1e30" : "0.5");
+
+        var (exit, text) = await CliRunner.RunAsync("train", "--data", data, "--out", dir.File("b"), "--epochs", "1");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("s.csv:12: column 'pressure': found '1e30'", text);
+        Assert.False(Directory.Exists(dir.File("b")));
+    }
+
+    [Fact]
+    public async Task Train_ValidationChannelsDiffer_MessageNamesNoInternalParameter()
+    {
+        // Given: a sequence folder whose val.csv has other channels than train.csv
+        Directory.CreateDirectory(dir.File("data"));
+        File.WriteAllLines(dir.File("data/train.csv"), ["sequence_id,t,a,b", .. Enumerable.Range(0, 40).Select(i => $"s{i / 10},{i % 10},{i % 3},{i % 5}")]);
+        File.WriteAllLines(dir.File("data/val.csv"), ["sequence_id,t,a,c", .. Enumerable.Range(0, 20).Select(i => $"v{i / 10},{i % 10},{i % 3},{i % 5}")]);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("train", "--data", dir.File("data"), "--out", dir.File("b"), "--config", "seed", "--epochs", "1");
+
+        // Then
+        Assert.Equal(1, exit);
+        Assert.Contains("differ from training channels [a,b]", text);
+        Assert.DoesNotContain("(Parameter", text);
+    }
+
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public async Task Train_SignalWhileTraining_StopsCleanlyWithoutATrace(string signal)
+    {
+        // Given: the real program training for a long time on a series
+        var data = WriteSeries("s.csv", 3000);
+        var cli = Path.Combine(AppContext.BaseDirectory, "vae-anomaly.dll");
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var start = new ProcessStartInfo("dotnet", [cli, "train", "--data", data, "--out", dir.File($"b{attempt}"), "--window", "16", "--epochs", "500", "--patience", "0"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var process = Process.Start(start)!;
+            var output = new StringBuilder();
+            var started = new TaskCompletionSource();
+            process.OutputDataReceived += (_, e) =>
+            {
+                lock (output)
+                {
+                    output.AppendLine(e.Data);
+                }
+
+                if (e.Data?.Contains("epoch", StringComparison.Ordinal) == true)
+                {
+                    started.TrySetResult();
+                }
+            };
+            process.ErrorDataReceived += (_, e) =>
+            {
+                lock (output)
+                {
+                    output.AppendLine(e.Data);
+                }
+            };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+
+            // When: the signal arrives once training runs (at different points of an epoch on each attempt)
+            await Task.WhenAny(started.Task, Task.Delay(TimeSpan.FromSeconds(60)));
+            await Task.Delay(50 + (attempt * 170));
+            using (var kill = Process.Start("kill", ["-s", signal, process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(timeout.Token);
+            process.WaitForExit();
+
+            // Then: exit 130, the checkpoint kept and said, no bundle, no exception text
+            string text;
+            lock (output)
+            {
+                text = output.ToString();
+            }
+
+            Assert.True(started.Task.IsCompleted, text);
+            Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {text}");
+            Assert.Contains("--resume", text);
+            Assert.DoesNotContain("Unhandled", text);
+            Assert.DoesNotContain("   at ", text);
+            Assert.False(Directory.Exists(dir.File($"b{attempt}")));
+            Assert.True(Directory.Exists(dir.File($"b{attempt}.checkpoint")));
+        }
+    }
+}
