@@ -22,7 +22,7 @@ internal static class BenchCommand
     {
         var quick = new Option<bool>("--quick") { Description = "Fewer repeats and sizes (batch 64 and 256 at length 100, a 100,000-step series): a couple of minutes." };
         var outDir = new Option<string>("--out") { Description = "Folder for bench.json.", Required = true };
-        var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
+        var force = SharedOptions.ForceFolder();
         var command = new Command("bench", "Measure GRU-VAE training and scoring throughput (baseline and optimised paths), variable-length cost, long-series streaming, and the machine's sgemm rate.")
         {
             quick, outDir, force,

@@ -19,7 +19,7 @@ internal static class BenchmarkKddCommand
         var outDir = new Option<string>("--out") { Description = "Folder for summary.json, pr.png, roc.png and the confusion matrices.", DefaultValueFactory = _ => "kdd99-benchmark" };
         var seed = new Option<int>("--seed") { Description = "Seed of the split, the attack draw and the models.", DefaultValueFactory = _ => 42 };
         var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs per model (early stopping on validation loss).", DefaultValueFactory = _ => 40 }.Positive();
-        var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
+        var force = SharedOptions.ForceFolder();
         var command = new Command("kdd99", "Train the dense VAE and dense autoencoder on KDD Cup 99 normals and measure them on held-out normals and attacks.") { data, subset, outDir, seed, epochs, force };
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>

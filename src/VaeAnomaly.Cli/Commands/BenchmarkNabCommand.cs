@@ -28,7 +28,7 @@ internal static class BenchmarkNabCommand
         var seed = new Option<int>("--seed") { Description = "Seed of every file's model.", DefaultValueFactory = _ => 0 };
         var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs per file (early stopping on the last quarter of the probationary rows).", DefaultValueFactory = _ => 20 }.Positive();
         var window = new Option<int>("--window") { Description = "Window length in rows.", DefaultValueFactory = _ => 32 }.Positive(GruVaeOptions.MaxSize);
-        var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
+        var force = SharedOptions.ForceFolder();
         var anomalyScore = new Option<string>("--anomaly-score")
         {
             Description = "surprise: how far the window score lies in the tail of the previous probation-length rows' scores (adapts to drift, default); distance: its distance above the validation threshold.",

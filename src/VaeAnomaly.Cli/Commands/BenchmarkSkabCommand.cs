@@ -27,7 +27,7 @@ internal static class BenchmarkSkabCommand
         var outDir = new Option<string>("--out") { Description = "Folder for predictions/<folder>/<file>.csv and summary.json.", DefaultValueFactory = _ => "skab-benchmark" };
         var seed = new Option<int>("--seed") { Description = "Seed of every file's model.", DefaultValueFactory = _ => 0 };
         var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs per file (early stopping on the last 10% of training windows).", DefaultValueFactory = _ => 30 }.Positive();
-        var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
+        var force = SharedOptions.ForceFolder();
         var protocol = new Option<string>("--protocol")
         {
             Description = "leaderboard: exactly as the leaderboard was computed; ours: the default GRU-VAE on 32-step windows, combined score of the latest window ending at each row, threshold by --threshold on the last 100 of the 400 training rows.",

@@ -19,7 +19,7 @@ internal static class CompareCommand
         var seeds = new Option<int>("--seeds") { Description = "Number of seeds (1..N); each varies the data and the models.", DefaultValueFactory = _ => 5 }.Positive(1_000);
         var jobs = new Option<int>("--jobs") { Description = "Runs in parallel (default: the number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive(256);
         var outDir = new Option<string>("--out") { Description = "Folder for compare.md and compare.json.", DefaultValueFactory = _ => "compare" };
-        var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
+        var force = SharedOptions.ForceFolder();
         var train = new Option<int>("--train") { Description = "Generated training sequences.", DefaultValueFactory = _ => defaults.Train }.Positive();
         var val = new Option<int>("--val") { Description = "Generated validation sequences.", DefaultValueFactory = _ => defaults.Validation }.Positive();
         var test = new Option<int>("--test") { Description = "Generated test sequences.", DefaultValueFactory = _ => defaults.Test }.Positive();

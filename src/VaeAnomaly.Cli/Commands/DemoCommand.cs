@@ -26,7 +26,7 @@ internal static class DemoCommand
         var outDir = new Option<string>("--out") { Description = "Output folder for metrics.json, scores.csv and history.csv.", DefaultValueFactory = _ => "vae-anomaly-demo" };
         var seed = new Option<int>("--seed") { Description = "Seed of the data and of the model.", DefaultValueFactory = _ => 42 };
         var quick = new Option<bool>("--quick") { Description = $"A small run for smoke tests: {QuickData.Train}/{QuickData.Validation}/{QuickData.Test} sequences, {QuickEpochs} epochs, {QuickImportanceSamples} importance samples." };
-        var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
+        var force = SharedOptions.ForceFolder();
         var model = new ModelOptionSet();
         var command = new Command("demo", "Generate synthetic-v1, train the GRU-VAE, score the test split and report metrics.") { outDir, seed, quick, force };
         model.AddTo(command);

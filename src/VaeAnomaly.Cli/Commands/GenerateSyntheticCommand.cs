@@ -23,7 +23,7 @@ internal static class GenerateSyntheticCommand
         var contamination = new Option<double>("--contamination") { Description = "Fraction of anomalous training sequences.", DefaultValueFactory = _ => 0.0 }.InRange(0, 1);
         var minLength = new Option<int>("--min-length") { Description = "Shortest sequence.", DefaultValueFactory = _ => defaults.MinLength }.Positive(GruVaeOptions.MaxSize);
         var maxLength = new Option<int>("--max-length") { Description = "Longest sequence.", DefaultValueFactory = _ => defaults.MaxLength }.Positive(GruVaeOptions.MaxSize);
-        var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
+        var force = SharedOptions.ForceFolder();
 
         var command = new Command("synthetic", "Generate the synthetic-v1 benchmark (shared/specs/synthetic-v1.md).")
         {

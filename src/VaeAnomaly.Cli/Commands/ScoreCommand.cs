@@ -27,7 +27,7 @@ internal static class ScoreCommand
         score.AcceptOnlyFromAmong([.. ScoreKinds.All.Select(k => k.Name())]);
         var threshold = ThresholdOption.Create(defaultRule: null);
         var top = new Option<int>("--top") { Description = "Print the N most anomalous sequences with their strongest channels.", DefaultValueFactory = _ => 0 }.NonNegative();
-        var force = new Option<bool>("--force") { Description = "Replace an existing scores file." };
+        var force = new Option<bool>("--force") { Description = "Replace an earlier scores file of vae-anomaly (never another file or an input)." };
         var series = new SeriesOptionSet();
         var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force };
         series.AddTo(command, withSplit: false);

@@ -22,7 +22,7 @@ internal static class StudyCommand
         var jobs = new Option<int>("--jobs") { Description = "Runs in parallel (default: the number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive(256);
         var outDir = new Option<string>("--out") { Description = "Folder for study.md and study.json.", DefaultValueFactory = _ => "vae-anomaly-study" };
         var data = new Option<string>("--data") { Description = "A folder in the synthetic-v1 layout to use instead of generating data; seeds then vary only the model." };
-        var force = new Option<bool>("--force") { Description = "Replace a non-empty output folder." };
+        var force = SharedOptions.ForceFolder();
         var config = new Option<string>("--config") { Description = "Model configuration: default or seed.", DefaultValueFactory = _ => GruVaeConfiguration.Default.Name };
         config.AcceptOnlyFromAmong([.. GruVaeConfiguration.All.Select(c => c.Name)]);
         var epochs = new Option<int>("--epochs") { Description = "Override the configuration's epochs." }.Positive();

@@ -29,6 +29,10 @@ public sealed class DataFormatException : Exception
     /// <summary>What was found and what was expected.</summary>
     public string Problem { get; }
 
+    /// <summary>
+    /// The message, of bounded length whatever the input: a column name taken from the file is cut, and so is a problem
+    /// that quotes a huge cell or id (the cuts say how long the text was).
+    /// </summary>
     private static string Format(string file, long? line, string? column, string problem) =>
-        file + (line is null ? "" : $":{line}") + (column is null ? "" : $": column '{column}'") + ": " + problem;
+        file + (line is null ? "" : $":{line}") + (column is null ? "" : $": column '{IO.Messages.Cut(column)}'") + ": " + IO.Messages.Cut(problem, 1_000);
 }

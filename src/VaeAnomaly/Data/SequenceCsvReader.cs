@@ -172,6 +172,7 @@ public static class SequenceCsvReader
             }
 
             expectedT++;
+            TextInput.CheckRows(path, line, expectedT, $"sequence '{IO.Messages.Cut(currentId!)}'");
             var rowGaps = 0;
             for (var k = 0; k < channelIndex.Length; k++)
             {

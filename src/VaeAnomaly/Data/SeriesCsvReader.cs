@@ -112,6 +112,7 @@ public static class SeriesCsvReader
             }
 
             timestamps.Add(record[timeIndex]);
+            TextInput.CheckRows(path, line, timestamps.Count, "a series");
             values.AddRange(row);
 
             if (labels is not null)

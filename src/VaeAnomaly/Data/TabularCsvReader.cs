@@ -162,6 +162,7 @@ public static class TabularCsvReader
             }
 
             rows.Add(record);
+            TextInput.CheckRows(path, parser.RawRow, rows.Count, "records");
             lines.Add(parser.RawRow);
         }
 

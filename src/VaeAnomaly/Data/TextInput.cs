@@ -31,6 +31,26 @@ public static class TextInput
     /// <summary>Longest line accepted, in bytes (after decompression): a file without line breaks (a device, a binary) fails here, not by exhausting memory.</summary>
     public const int MaxLineBytes = 1 << 20;
 
+    /// <summary>
+    /// Most data rows held in memory: a series, a records file, or one sequence (a stream that never ends, such as a
+    /// pipe, fails here rather than by exhausting memory). Sequence files are scored a chunk at a time, so their
+    /// total is not bounded.
+    /// </summary>
+    public const int MaxRows = 20_000_000;
+
+    /// <summary>Refuses the row past <see cref="MaxRows"/>.</summary>
+    /// <param name="path">The file, for the error.</param>
+    /// <param name="line">The row's line.</param>
+    /// <param name="rows">Rows held so far, this one included.</param>
+    /// <param name="what">What is held: "a series", "records", "a sequence".</param>
+    public static void CheckRows(string path, long line, long rows, string what)
+    {
+        if (rows > MaxRows)
+        {
+            throw new DataFormatException(path, line, null, $"holds more than {MaxRows:N0} rows in {what}; split the file into parts");
+        }
+    }
+
     /// <summary>Most columns accepted in a header.</summary>
     public const int MaxColumns = 10_000;
 
@@ -59,10 +79,11 @@ public static class TextInput
         }
     }
 
-    /// <summary>The bytes already read to sniff the format, then the rest of the stream (works on pipes and devices, which cannot seek back).</summary>
-    private sealed class PrefixedStream(byte[] prefix, Stream inner) : Stream
+    /// <summary>A forward-only reading stream over another, which it owns.</summary>
+    private abstract class ReadOnlyStream(Stream inner) : Stream
     {
-        private int position;
+        /// <summary>The stream read from.</summary>
+        protected Stream Inner { get; } = inner;
 
         public override bool CanRead => true;
 
@@ -76,18 +97,7 @@ public static class TextInput
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-        public override int Read(Span<byte> buffer)
-        {
-            if (position < prefix.Length)
-            {
-                var n = Math.Min(buffer.Length, prefix.Length - position);
-                prefix.AsSpan(position, n).CopyTo(buffer);
-                position += n;
-                return n;
-            }
-
-            return inner.Read(buffer);
-        }
+        public abstract override int Read(Span<byte> buffer);
 
         public override void Flush()
         {
@@ -103,34 +113,44 @@ public static class TextInput
         {
             if (disposing)
             {
-                inner.Dispose();
+                Inner.Dispose();
             }
 
             base.Dispose(disposing);
         }
     }
 
+    /// <summary>The bytes already read to sniff the format, then the rest of the stream (works on pipes and devices, which cannot seek back).</summary>
+    private sealed class PrefixedStream(byte[] prefix, Stream source) : ReadOnlyStream(source)
+    {
+        private int position;
+
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (position < prefix.Length)
+            {
+                var n = Math.Min(buffer.Length, prefix.Length - position);
+                prefix.AsSpan(position, n).CopyTo(buffer);
+                position += n;
+                return n;
+            }
+
+            return Inner.Read(buffer);
+        }
+
+    }
+
     /// <summary>Passes bytes through and throws a <see cref="DataFormatException"/> once a line passes <see cref="MaxLineBytes"/>.</summary>
-    private sealed class LineLimitStream(Stream inner, string path) : Stream
+    private sealed class LineLimitStream(Stream source, string path) : ReadOnlyStream(source)
     {
         private long line = 1;
         private int length;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
-            var n = inner.Read(buffer);
+            var n = Inner.Read(buffer);
             var rest = buffer[..n];
             while (true)
             {
@@ -151,25 +171,6 @@ public static class TextInput
             }
         }
 
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
     }
 
     /// <summary>The first line of the file's text, or null when it is empty.</summary>

@@ -13,9 +13,8 @@ public static class BoundedFile
     /// <param name="maxBytes">The most bytes accepted.</param>
     public static byte[] ReadAllBytes(string path, long maxBytes)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         using var buffer = new MemoryStream();
-        Copy(stream, buffer, path, maxBytes);
+        ReadChunks(path, maxBytes, (chunk, count) => buffer.Write(chunk, 0, count));
         return buffer.ToArray();
     }
 
@@ -34,8 +33,15 @@ public static class BoundedFile
     /// <param name="maxBytes">The most bytes accepted.</param>
     public static string Sha256(string path, long maxBytes)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        ReadChunks(path, maxBytes, (chunk, count) => hash.AppendData(chunk, 0, count));
+        return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>Hands the file to <paramref name="take"/> in chunks; throws <see cref="FileTooLargeException"/> once more than the limit was read.</summary>
+    private static void ReadChunks(string path, long maxBytes, Action<byte[], int> take)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         var chunk = new byte[1 << 16];
         long total = 0;
         int read;
@@ -47,26 +53,7 @@ public static class BoundedFile
                 throw new FileTooLargeException(path, maxBytes);
             }
 
-            hash.AppendData(chunk, 0, read);
-        }
-
-        return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    private static void Copy(Stream from, Stream to, string path, long maxBytes)
-    {
-        var chunk = new byte[1 << 16];
-        long total = 0;
-        int read;
-        while ((read = from.Read(chunk)) > 0)
-        {
-            total += read;
-            if (total > maxBytes)
-            {
-                throw new FileTooLargeException(path, maxBytes);
-            }
-
-            to.Write(chunk, 0, read);
+            take(chunk, read);
         }
     }
 }

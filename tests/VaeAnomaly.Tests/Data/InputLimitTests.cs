@@ -75,6 +75,30 @@ public sealed class InputLimitTests : IDisposable
         Assert.True(error.Message.Length < 1_000, $"{error.Message.Length} characters");
     }
 
+    [Fact]
+    public void Read_HugeCellOrColumnName_QuotedInAShortMessage()
+    {
+        File.WriteAllText(dir.File("cell.csv"), "timestamp,value\n1," + new string('x', 500_000) + "\n");
+        File.WriteAllText(dir.File("name.csv"), "timestamp," + new string('n', 500_000) + "\n1,1e30\n");
+
+        var cell = Assert.Throws<DataFormatException>(() => SeriesCsvReader.Read(dir.File("cell.csv")));
+        var name = Assert.Throws<DataFormatException>(() => SeriesCsvReader.Read(dir.File("name.csv")));
+
+        Assert.Contains("(500,000 characters)", cell.Message);
+        Assert.True(cell.Message.Length < 1_300, $"{cell.Message.Length} characters");
+        Assert.True(name.Message.Length < 1_300, $"{name.Message.Length} characters");
+    }
+
+    [Fact]
+    public void CheckRows_PastTheLimit_RefusedWithLineAndAdvice()
+    {
+        TextInput.CheckRows("s.csv", 3, TextInput.MaxRows, "a series");
+
+        var error = Assert.Throws<DataFormatException>(() => TextInput.CheckRows("s.csv", 20_000_002, TextInput.MaxRows + 1L, "a series"));
+
+        Assert.Equal("s.csv:20000002: holds more than 20,000,000 rows in a series; split the file into parts", error.Message);
+    }
+
     [Theory]
     [InlineData("timestamp,value,\n1,2,3\n", 3)]
     [InlineData("timestamp, ,value\n1,2,3\n", 2)]
