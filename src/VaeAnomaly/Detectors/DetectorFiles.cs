@@ -97,7 +97,7 @@ public static class DetectorFiles
         {
             return File.Exists(path) ? HistoryCsv.Read(path) : [];
         }
-        catch (DataFormatException e)
+        catch (Exception e) when (e is DataFormatException or IOException)
         {
             throw new BundleException(directory, e.Message);
         }

@@ -3,8 +3,9 @@ using System.Security.Cryptography;
 namespace VaeAnomaly.IO;
 
 /// <summary>
-/// Reads files that may be anything a user or an attacker put there (a link to <c>/dev/zero</c>, a file that grows
-/// while read) with a size limit, so a file that never ends costs at most the limit, never all memory.
+/// Reads files that may be anything a user or an attacker put there (a link to <c>/dev/zero</c>, a pipe, a file that
+/// grows while read) with a size limit, so a file that never ends costs at most the limit, never all memory, and an
+/// empty file, a pipe or a device is refused before it is opened.
 /// </summary>
 public static class BoundedFile
 {
@@ -41,6 +42,15 @@ public static class BoundedFile
     /// <summary>Hands the file to <paramref name="take"/> in chunks; throws <see cref="FileTooLargeException"/> once more than the limit was read.</summary>
     private static void ReadChunks(string path, long maxBytes, Action<byte[], int> take)
     {
+        // A pipe blocks at open until something writes to it, and devices report no size: none is a file these
+        // readers want, and none has a length, so they are refused before opening.
+        var info = new FileInfo(path);
+        var target = info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
+        if (target.Exists && target.Length == 0)
+        {
+            throw new IOException($"'{path}' is empty, or a pipe or device rather than a file");
+        }
+
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         var chunk = new byte[1 << 16];
         long total = 0;

@@ -53,6 +53,10 @@ public static class WeightsFile
             {
                 throw new BundleException(directory, $"the weights file '{info.File}' holds more than {MaxBytes:N0} bytes, more than the largest model accepted ({Models.GruVaeOptions.MaxParameters:N0} weights)");
             }
+            catch (IOException e)
+            {
+                throw new BundleException(directory, $"the weights file '{info.File}' could not be read: {e.Message}");
+            }
 
             if (digest != info.Sha256)
             {

@@ -151,14 +151,48 @@ public sealed class HostileBundleTests : IDisposable
         File.CreateSymbolicLink(manifest, "/dev/zero");
         var before = Process.GetCurrentProcess().PeakWorkingSet64;
 
-        // When / Then
+        // When / Then: a device is refused before it is read; a regular file that is too long after 4 MiB
+        Assert.Contains("is empty, or a pipe or device rather than a file", Refusal(bundle));
+        File.Delete(manifest);
+        File.WriteAllText(manifest, "{\"format_version\": 1, \"pad\": \"" + new string(' ', 5 << 20) + "\"}");
         Assert.Contains("holds more than 4,194,304 bytes", Refusal(bundle));
         File.Delete(manifest);
         File.Move(manifest + ".kept", manifest);
         File.Delete(weights);
         File.CreateSymbolicLink(weights, "/dev/zero");
-        Assert.Contains("more than the largest model accepted", Refusal(bundle));
+        Assert.Contains("pipe or device rather than a file", Refusal(bundle));
         Assert.True(Process.GetCurrentProcess().PeakWorkingSet64 - before < 1L << 30, "reading the links must not hold them in memory");
+    }
+
+    [Fact]
+    public void Load_ManifestOrWeightsThatArePipes_RefusedWithoutWaitingOnThem()
+    {
+        // Given: a named pipe where the manifest, then the weights, should be (opening one blocks until a writer comes)
+        var bundle = Bundle("pipe", gruVae: false);
+        static void Pipe(string path)
+        {
+            File.Delete(path);
+            using var mkfifo = Process.Start("mkfifo", [path]);
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var manifest = Path.Combine(bundle, DetectorBundle.ManifestFile);
+        var kept = File.ReadAllText(manifest);
+        Pipe(manifest);
+
+        // When / Then: refused at once (a test that hung here would show the defect), also through a link
+        Assert.Contains("is empty, or a pipe or device rather than a file", Refusal(bundle));
+        File.Move(manifest, manifest + ".fifo");
+        File.CreateSymbolicLink(manifest, manifest + ".fifo");
+        Assert.Contains("is empty, or a pipe or device rather than a file", Refusal(bundle));
+        File.Delete(manifest + ".fifo");
+        File.Delete(manifest);
+        File.WriteAllText(manifest, kept);
+        Pipe(Path.Combine(bundle, DetectorBundle.WeightsFile));
+        Assert.Contains("the weights file 'model.weights' could not be read", Refusal(bundle));
+        File.WriteAllText(Path.Combine(bundle, DetectorBundle.ManifestFile), "");
+        Assert.Contains("is empty, or a pipe or device", Refusal(bundle));
     }
 
     [Fact]
