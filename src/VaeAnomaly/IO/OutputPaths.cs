@@ -13,6 +13,14 @@ public static class OutputPaths
     /// <exception cref="IOException">The output is an input, lies inside an input folder, holds an input, or holds the working folder.</exception>
     public static void EnsureApart(string output, IEnumerable<string?> inputs)
     {
+        for (var folder = Path.GetDirectoryName(Path.GetFullPath(output)); folder is not null; folder = Path.GetDirectoryName(folder))
+        {
+            if (File.Exists(folder))
+            {
+                throw new IOException($"The output '{output}' lies under '{folder}', which is a file; no folder can be made there.");
+            }
+        }
+
         var target = Canonical(output);
         var cwd = Canonical(Environment.CurrentDirectory);
         if (Contains(target, cwd))

@@ -44,6 +44,16 @@ public sealed class OutputPathsTests : IDisposable
     }
 
     [Fact]
+    public void EnsureApart_UnderAFile_RefusedBeforeAnyWork()
+    {
+        File.WriteAllText(dir.File("plain"), "x");
+
+        var error = Assert.Throws<IOException>(() => StagedDirectory.EnsureWritable(dir.File("plain/deeper/bundle"), replace: false));
+
+        Assert.Contains("which is a file", error.Message);
+    }
+
+    [Fact]
     public void StagedDirectory_Force_ReplacesOnlyWhatItListedAndNeverAUserFolder()
     {
         // Given: an output written through StagedDirectory, with a subfolder
