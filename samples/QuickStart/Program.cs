@@ -3,7 +3,6 @@
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.Evaluation;
-using VaeAnomaly.Models;
 using VaeAnomaly.Scoring;
 using VaeAnomaly.Training;
 
@@ -11,7 +10,9 @@ using VaeAnomaly.Training;
 var data = new SyntheticGenerator(new SyntheticOptions { Train = 400, Validation = 200, Test = 200, Seed = 1 }).Generate();
 var (train, validation, test) = (data.Train.Set, data.Validation.Set, data.Test.Set);
 
-using var detector = new GruVaeDetector(new GruVaeOptions(), new TrainerOptions { Epochs = 5 }, new ScoringOptions());
+// The measured default (32-step windows, time features, beta 0.1); only the epochs are cut for a quick run.
+var config = GruVaeConfiguration.Default;
+using var detector = new GruVaeDetector(config.Model, config.Training with { Epochs = 5 }, config.Scoring);
 detector.Fit(train, validation, new Progress<EpochReport>(r => Console.WriteLine($"epoch {r.Epoch}: validation loss {r.ValidationTotal:F1}")));
 
 float[] scores = detector.Score(test);     // combined score per sequence, higher is more anomalous
