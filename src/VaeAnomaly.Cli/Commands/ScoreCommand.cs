@@ -20,7 +20,7 @@ internal static class ScoreCommand
 
     public static Command Create(IAnsiConsole console)
     {
-        var bundle = new Option<string>("--model") { Description = "Bundle folder written by 'train'.", Required = true };
+        var bundle = SharedOptions.Bundle();
         var data = new Option<string>("--data") { Description = "Sequences (a long-format CSV file or a folder whose test.csv is used), or a time-series CSV scored per time step.", Required = true };
         var output = new Option<string>("--out") { Description = "Scores CSV to write, one row per sequence.", Required = true };
         var score = new Option<string>("--score") { Description = "Score that is thresholded: reconstruction, kl or combined.", DefaultValueFactory = _ => "combined" };

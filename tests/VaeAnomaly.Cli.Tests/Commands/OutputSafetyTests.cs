@@ -132,7 +132,7 @@ public sealed class OutputSafetyTests : IDisposable
         // When: the data itself, the data through a link, and a file inside the bundle
         var runs = new[]
         {
-            await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", data, "--out", data, "--force"),
+            await CliRunner.RunAsync("score", "--bundle", dir.File("bundle"), "--data", data, "--out", data, "--force"),
             await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", data, "--out", dir.File("link.csv"), "--force"),
             await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", data, "--out", dir.File("bundle/model.json"), "--force"),
         };
