@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
-using VaeAnomaly.Data;
 using VaeAnomaly.IO;
 using VaeAnomaly.Reporting;
 using VaeAnomaly.Study;

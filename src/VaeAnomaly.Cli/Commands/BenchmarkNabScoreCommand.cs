@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
-using VaeAnomaly.Evaluation;
 using VaeAnomaly.Study;
 
 namespace VaeAnomaly.Cli.Commands;

@@ -84,7 +84,7 @@ public static class TabularCsvReader
     public static bool IsNormalLabel(string label)
     {
         var value = label.Trim();
-        return value.Equals("normal", StringComparison.OrdinalIgnoreCase) || value.Equals(KddCup99.NormalLabel, StringComparison.OrdinalIgnoreCase)
+        return value.Equals("normal", StringComparison.OrdinalIgnoreCase) || value.Equals("normal.", StringComparison.OrdinalIgnoreCase)
             || value.Equals("false", StringComparison.OrdinalIgnoreCase)
             || (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number == 0);
     }

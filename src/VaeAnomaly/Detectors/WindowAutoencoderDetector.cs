@@ -23,13 +23,13 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
     : DetectorBase(rule ?? new QuantileThreshold())
 {
     /// <summary>Flattened windows through <see cref="DenseNetwork"/>.</summary>
-    public const string Dense = "dense";
+    public const string Dense = WindowNetworks.Dense;
 
     /// <summary><see cref="LstmAutoencoder"/>.</summary>
-    public const string Lstm = "lstm";
+    public const string Lstm = WindowNetworks.Lstm;
 
     /// <summary><see cref="ConvAutoencoder"/>.</summary>
-    public const string Conv = "conv";
+    public const string Conv = WindowNetworks.Conv;
 
     private nn.Module<Tensor, VaeOutput>? network;
     private Standardizer? scaler;
@@ -305,23 +305,10 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
         }
     }
 
-    /// <summary>The network of a window model of <paramref name="family"/> (seed <c>torch.manual_seed</c> first).</summary>
-    /// <param name="family"><see cref="Dense"/>, <see cref="Lstm"/> or <see cref="Conv"/>.</param>
-    /// <param name="options">Sizes, dropout and seed.</param>
-    /// <param name="window">Steps per window.</param>
-    /// <param name="channels">Channels per step.</param>
-    internal static nn.Module<Tensor, VaeOutput> CreateNetwork(string family, DenseOptions options, int window, int channels) => family switch
-    {
-        Dense => new FlattenedWindows(new DenseNetwork(options, window * channels)),
-        Lstm => new LstmAutoencoder(channels, options.Hidden[0], options.Dropout, options.Seed),
-        Conv => new ConvAutoencoder(channels, (options.Hidden[0], options.Hidden.Length > 1 ? options.Hidden[1] : options.Hidden[0] / 2), options.Dropout, options.Seed),
-        _ => throw new ArgumentException($"Unknown autoencoder family '{family}'; expected {Dense}, {Lstm} or {Conv}."),
-    };
-
     private nn.Module<Tensor, VaeOutput> Build()
     {
         options.ValidateSize((long)window * channels.Count); // before any weight is allocated
-        return CreateNetwork(family, options, window, channels.Count);
+        return WindowNetworks.Create(family, options, window, channels.Count);
     }
 
     private SlidingWindows Windows(SequenceSet scaled, int stride)

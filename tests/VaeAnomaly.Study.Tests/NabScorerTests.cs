@@ -1,6 +1,4 @@
-using VaeAnomaly.Evaluation;
-
-namespace VaeAnomaly.Tests.Evaluation;
+namespace VaeAnomaly.Study.Tests;
 
 public sealed class NabScorerTests
 {

@@ -147,7 +147,7 @@ public static class SkabBenchmark
     {
         var (family, catalog) = ModelCatalog.Baseline(name);
         var options = catalog with { Epochs = run.Epochs, Seed = run.Seed, SigmoidOutput = false };
-        using var network = Seeding.Build(run.Seed, () => WindowAutoencoderDetector.CreateNetwork(family, options, SkabProtocol.Window, channels));
+        using var network = Seeding.Build(run.Seed, () => WindowNetworks.Create(family, options, SkabProtocol.Window, channels));
         using var fitX = Windows(data.Fit);
         using var holdOutX = Windows(data.HoldOut);
         Seeding.Apply(run.Seed);

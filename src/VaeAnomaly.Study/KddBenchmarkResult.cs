@@ -1,5 +1,3 @@
-using VaeAnomaly.Data;
-
 namespace VaeAnomaly.Study;
 
 /// <summary>The KDD Cup 99 benchmark's split sizes and each model's result.</summary>

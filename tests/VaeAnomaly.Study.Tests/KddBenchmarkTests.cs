@@ -1,7 +1,4 @@
-using VaeAnomaly.Data;
-using VaeAnomaly.Study;
-
-namespace VaeAnomaly.Tests.Study;
+namespace VaeAnomaly.Study.Tests;
 
 [Collection(TorchCollection.Name)]
 public sealed class KddBenchmarkTests

@@ -1,8 +1,7 @@
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
-using VaeAnomaly.Study;
 
-namespace VaeAnomaly.Tests.Study;
+namespace VaeAnomaly.Study.Tests;
 
 [Collection(TorchCollection.Name)]
 public sealed class SyntheticStudyTests

@@ -1,7 +1,8 @@
 using System.Globalization;
 using CsvHelper;
+using VaeAnomaly.Data;
 
-namespace VaeAnomaly.Data;
+namespace VaeAnomaly.Study;
 
 /// <summary>
 /// The KDD Cup 1999 network-connection records (<c>kddcup.data_10_percent.gz</c> and relatives): 41 features
@@ -33,8 +34,12 @@ public static class KddCup99
     public static IReadOnlyList<TabularRecord> Read(string path)
     {
         using var reader = TextInput.Open(path);
-        var config = SequenceCsvReader.Config(path, ",");
-        config.HasHeaderRecord = false;
+        var config = new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            Delimiter = ",",
+            HasHeaderRecord = false,
+            BadDataFound = args => throw new DataFormatException(path, args.Context.Parser?.RawRow, null, "has malformed quoting; expected 42 comma-separated fields"),
+        };
         using var parser = new CsvParser(reader, config);
         var records = new List<TabularRecord>();
         var textSet = TextFeatures.ToHashSet();

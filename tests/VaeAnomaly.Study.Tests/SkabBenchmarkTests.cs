@@ -1,7 +1,6 @@
 using VaeAnomaly.Data;
-using VaeAnomaly.Study;
 
-namespace VaeAnomaly.Tests.Study;
+namespace VaeAnomaly.Study.Tests;
 
 public sealed class SkabBenchmarkTests
 {

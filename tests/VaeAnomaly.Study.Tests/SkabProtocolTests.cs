@@ -1,6 +1,6 @@
 using VaeAnomaly.Evaluation;
 
-namespace VaeAnomaly.Tests.Evaluation;
+namespace VaeAnomaly.Study.Tests;
 
 public sealed class SkabProtocolTests
 {

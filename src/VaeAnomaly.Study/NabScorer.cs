@@ -1,4 +1,6 @@
-namespace VaeAnomaly.Evaluation;
+using VaeAnomaly.Evaluation;
+
+namespace VaeAnomaly.Study;
 
 /// <summary>A NAB application profile: the weight of a detected window, of a false positive and of a missed window.</summary>
 /// <param name="Name">Profile name.</param>

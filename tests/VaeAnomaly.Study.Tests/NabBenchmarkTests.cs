@@ -1,8 +1,7 @@
 using VaeAnomaly.Data;
 using VaeAnomaly.Evaluation;
-using VaeAnomaly.Study;
 
-namespace VaeAnomaly.Tests.Study;
+namespace VaeAnomaly.Study.Tests;
 
 public sealed class NabBenchmarkTests : IDisposable
 {

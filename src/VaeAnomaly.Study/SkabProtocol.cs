@@ -1,4 +1,6 @@
-namespace VaeAnomaly.Evaluation;
+using VaeAnomaly.Evaluation;
+
+namespace VaeAnomaly.Study;
 
 /// <summary>The SKAB leaderboard's rules for turning window residuals into row flags, and its metrics.</summary>
 public static class SkabProtocol

@@ -1,4 +1,4 @@
-namespace VaeAnomaly.Data;
+namespace VaeAnomaly.Study;
 
 /// <summary>Which KDD Cup 99 records the benchmark uses.</summary>
 public enum KddSubset

@@ -1,6 +1,6 @@
 using VaeAnomaly.Data;
 
-namespace VaeAnomaly.Tests.Data;
+namespace VaeAnomaly.Study.Tests;
 
 public sealed class KddCup99Tests
 {
