@@ -109,9 +109,8 @@ internal static class BenchCommand
             var rng = new Random(5);
             var fixedSet = ThroughputProbe.RandomSet(Enumerable.Repeat(100, count).ToArray(), Channels, 6);
             var variableSet = ThroughputProbe.RandomSet([.. Enumerable.Range(0, count).Select(_ => rng.Next(50, 201))], Channels, 7);
-            using var scorer = Seeding.Build(1, () => new GruVae(options));
-            var scoreFixed = ThroughputProbe.ScoreStepsPerSecond(scorer, fixedSet, 64, repeats);
-            var scoreVariable = ThroughputProbe.ScoreStepsPerSecond(scorer, variableSet, 64, repeats);
+            var scoreFixed = ThroughputProbe.ScoreStepsPerSecond(options, fixedSet, 64, repeats);
+            var scoreVariable = ThroughputProbe.ScoreStepsPerSecond(options, variableSet, 64, repeats);
             var trainFixed = ThroughputProbe.TrainStepsPerSecond(options, fixedSet, 64, Math.Min(3, repeats));
             var trainVariable = ThroughputProbe.TrainStepsPerSecond(options, variableSet, 64, Math.Min(3, repeats));
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -13,7 +13,7 @@ namespace VaeAnomaly.Performance;
 /// the optimiser step stay libtorch's. The batch is cut into chunks of 32 sequences spread over the threads; the chunks'
 /// gradients are summed in a fixed order, so the result does not depend on timing.
 /// </summary>
-public sealed class FusedBackprop
+internal sealed class FusedBackprop
 {
     // Workspaces kept between calls, one per thread at work: a training run repeats the same shapes, and fresh
     // arrays of megabytes per step cost more in page faults and collections than the arithmetic.

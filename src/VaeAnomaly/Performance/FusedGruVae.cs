@@ -16,7 +16,7 @@ namespace VaeAnomaly.Performance;
 /// The tensor methods reuse the instance's input and output buffers (fresh arrays of a batch's size cost more in
 /// page faults than copying), so one instance serves one caller at a time.
 /// </summary>
-public sealed class FusedGruVae
+internal sealed class FusedGruVae
 {
     private readonly GruVaeWeights net;
     private readonly int workers;

@@ -142,13 +142,14 @@ public static class ThroughputProbe
         });
     }
 
-    /// <summary>Real time steps per second when scoring <paramref name="set"/> through <see cref="Scoring.GruVaeScorer"/> (length-bucketed batches).</summary>
-    /// <param name="model">A model.</param>
+    /// <summary>Real time steps per second when scoring <paramref name="set"/> through the GRU-VAE's scorer (length-bucketed batches).</summary>
+    /// <param name="options">Model options; the model is built with seed 1.</param>
     /// <param name="set">Sequences, fixed or variable length.</param>
     /// <param name="batch">Sequences per batch.</param>
     /// <param name="repeats">Timed repeats.</param>
-    public static double ScoreStepsPerSecond(GruVae model, SequenceSet set, int batch, int repeats)
+    public static double ScoreStepsPerSecond(GruVaeOptions options, SequenceSet set, int batch, int repeats)
     {
+        using var model = Seeding.Build(1, () => new GruVae(options));
         Scoring.GruVaeScorer.Score(model, set, batchSize: batch);
         return MedianRate(repeats, set.TotalSteps, () => Scoring.GruVaeScorer.Score(model, set, batchSize: batch));
     }

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace VaeAnomaly.Persistence;
 
 /// <summary>Saves a model's weights into a bundle and loads them back only after checking their digest and every tensor's shape.</summary>
-public static class WeightsFile
+internal static class WeightsFile
 {
     /// <summary>Largest weights file read: four bytes per weight of the largest model, and room for the format's headers.</summary>
     public const long MaxBytes = (4 * Models.GruVaeOptions.MaxParameters) + (64 << 20);

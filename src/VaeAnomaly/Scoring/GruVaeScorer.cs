@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace VaeAnomaly.Scoring;
 
 /// <summary>Computes reconstruction, KL and per-step scores of a trained <see cref="GruVae"/>.</summary>
-public static class GruVaeScorer
+internal static class GruVaeScorer
 {
     /// <summary>Largest number of sequence steps (batch x draws x time) decoded in one call when importance sampling: about 130 MB per GRU layer output.</summary>
     private const long MaxDecodedSteps = 1 << 19;

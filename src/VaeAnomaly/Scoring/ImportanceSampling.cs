@@ -8,7 +8,7 @@ namespace VaeAnomaly.Scoring;
 /// "Importance Weighted Autoencoders", 2016): -log (1/K sum_k p(x|z_k) p(z_k) / q(z_k|x)), z_k ~ q(z|x).
 /// With K = 1 its expectation is the negative ELBO; it tightens towards -log p(x) as K grows.
 /// </summary>
-public static class ImportanceSampling
+internal static class ImportanceSampling
 {
     /// <summary>The estimate per item of the batch, in nats.</summary>
     /// <param name="logLikelihood">

@@ -15,7 +15,7 @@ namespace VaeAnomaly.Training;
 /// <c>Scalar::toFloat</c>. Holding every scalar in a <c>using</c> keeps it alive until the call returns.
 /// The update is PyTorch's Adam, with its optional L2 weight decay and without AMSGrad.
 /// </remarks>
-public sealed class AdamOptimizer : IDisposable
+internal sealed class AdamOptimizer : IDisposable
 {
     private readonly Parameter[] parameters;
     private readonly Tensor[] firstMoment, secondMoment;
