@@ -3,4 +3,4 @@ using VaeAnomaly.Cli;
 using VaeAnomaly.Cli.Console;
 
 using var signals = new TerminationSignals();
-return await VaeAnomalyCli.Create(Terminal.Create()).Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, signals.Token);
+return await VaeAnomalyCli.Parse(Terminal.Create(), args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, signals.Token);

@@ -7,6 +7,17 @@ namespace VaeAnomaly.Cli;
 /// <summary>The <c>vae-anomaly</c> command tree.</summary>
 public static class VaeAnomalyCli
 {
+    /// <summary>
+    /// How arguments are parsed: without response files. System.CommandLine would otherwise read any argument that
+    /// starts with '@' as a file of more arguments, whole: '@/dev/zero' grew to 8 GB before it was switched off.
+    /// </summary>
+    public static ParserConfiguration Parsing { get; } = new() { ResponseFileTokenReplacer = null };
+
+    /// <summary>Parses <paramref name="args"/> against the command tree, as the program does.</summary>
+    /// <param name="console">The terminal (a <c>TestConsole</c> in tests).</param>
+    /// <param name="args">The command line.</param>
+    public static ParseResult Parse(IAnsiConsole console, IReadOnlyList<string> args) => Create(console).Parse(args, Parsing);
+
     /// <summary>Builds the root command; every command writes to <paramref name="console"/>.</summary>
     /// <param name="console">The terminal (a <c>TestConsole</c> in tests).</param>
     public static RootCommand Create(IAnsiConsole console)

@@ -14,7 +14,7 @@ internal static class CliRunner
         var console = new TestConsole();
         console.Profile.Width = 200;
         var error = new StringWriter();
-        var exit = await VaeAnomalyCli.Create(console).Parse(args).InvokeAsync(new InvocationConfiguration { Output = new StringWriter(), Error = error }, ct);
+        var exit = await VaeAnomalyCli.Parse(console, args).InvokeAsync(new InvocationConfiguration { Output = new StringWriter(), Error = error }, ct);
         return (exit, console.Output + error);
     }
 }

@@ -16,6 +16,7 @@ public sealed class OptionFuzzTests : IDisposable
         "", " ", "-1", "0", "1", "2", "1e3", "1.5", "-0", "+7", "0x10", "99999999999", "2147483648", "-2147483649", "65537", "1000001",
         "NaN", "Infinity", "-Infinity", "1e308", "1e-320", "abc", "١٢", "🙂", "--", "-", "1,2", ",", ",,", "a,a", "tab", "\\t", ";;", "\t",
         "\"", "70/15/15", "0/0/100", "50/50/0", "/dev/zero", "/", ".", "..", "pot", "quantile", "gru-vae", "dense-ae v9", "all",
+        "@/dev/zero", "@missing-response-file",
         new string('9', 400), new string('a', 10_000),
     ];
 
@@ -95,6 +96,21 @@ public sealed class OptionFuzzTests : IDisposable
 
         Assert.Equal(40, checkedRuns);
         Assert.Equal("mine", File.ReadAllText(dir.File("full/mine.txt")));
+    }
+
+    [Theory]
+    [InlineData("@/dev/zero")]
+    [InlineData("@missing-response-file")]
+    public async Task Run_ResponseFileArgument_IsAnUnknownArgumentNotAFileToRead(string argument)
+    {
+        // '@/dev/zero' read as a response file grew to 8 GB: response files are off
+        var before = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64;
+
+        var (exit, output) = await CliRunner.RunAsync("train", argument, "--data", dir.File("missing"), "--out", dir.File("bundle"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"Unrecognized command or argument '{argument}'", output);
+        Assert.True(System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 - before < 256L << 20);
     }
 
     [Theory]
