@@ -60,7 +60,25 @@ public sealed record TrainingCheckpoint(string Directory, bool Resume)
 
     /// <summary>Epochs completed according to the checkpoint's header, read without loading its tensors.</summary>
     /// <exception cref="CheckpointException">Missing or damaged.</exception>
-    public int EpochsDone() => ReadHeader(File.Exists(FilePath) ? File.ReadAllBytes(FilePath) : throw Missing()).Header.EpochsDone;
+    public int EpochsDone() => ReadHeader(File.Exists(FilePath) ? ReadBytes() : throw Missing()).Header.EpochsDone;
+
+    /// <summary>
+    /// Largest checkpoint read: the weights, the best weights and Adam's two moments of the largest model accepted,
+    /// and room for the header. A file that never ends (a link to a device) or a pipe costs at most that.
+    /// </summary>
+    private static readonly long MaxBytes = 4 * Persistence.WeightsFile.MaxBytes;
+
+    private byte[] ReadBytes()
+    {
+        try
+        {
+            return IO.BoundedFile.ReadAllBytes(FilePath, MaxBytes);
+        }
+        catch (IOException e)
+        {
+            throw Damaged($"it could not be read: {e.Message}");
+        }
+    }
 
     internal void Save(TrainingState state)
     {
@@ -103,7 +121,7 @@ public sealed record TrainingCheckpoint(string Directory, bool Resume)
             throw Missing();
         }
 
-        var bytes = File.ReadAllBytes(FilePath);
+        var bytes = ReadBytes();
         var (header, offset) = ReadHeader(bytes);
         if (header.RunKey != RunKey)
         {

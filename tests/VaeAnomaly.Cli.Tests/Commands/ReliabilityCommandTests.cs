@@ -139,6 +139,23 @@ public sealed class ReliabilityCommandTests : IDisposable
         Assert.DoesNotContain("(Parameter", text);
     }
 
+    [Fact]
+    public async Task Resume_CheckpointThatNeverEnds_RefusedAsDamaged()
+    {
+        // Given: the checkpoint file is a link to /dev/zero
+        var data = WriteSeries("s.csv", 300);
+        Directory.CreateDirectory(dir.File("ckpt"));
+        File.CreateSymbolicLink(dir.File("ckpt/checkpoint.bin"), "/dev/zero");
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("train", "--data", data, "--out", dir.File("b"), "--resume", "--checkpoint", dir.File("ckpt"), "--epochs", "1");
+
+        // Then
+        Assert.Equal(1, exit);
+        Assert.Contains("the checkpoint is damaged: it could not be read", text);
+        Assert.False(Directory.Exists(dir.File("b")));
+    }
+
     [Theory]
     [InlineData("INT")]
     [InlineData("TERM")]

@@ -30,18 +30,20 @@ public sealed class TrainResumeCommandTests : IDisposable
         Assert.True(exit == 0, text);
         var checkpoint = new TrainingCheckpoint(dir.File("part.checkpoint"), Resume: false);
         using var ctrlC = new CancellationTokenSource();
-        var watcher = Task.Run(async () =>
+        // A thread of its own: the training's parallel kernels can keep every pool thread busy, and a pool-based
+        // watcher then saw the second epoch only after the run had finished (seen once in about ten runs).
+        var watcher = Task.Factory.StartNew(() =>
         {
             while (!ctrlC.IsCancellationRequested)
             {
                 if (checkpoint.Exists && checkpoint.EpochsDone() >= 2)
                 {
-                    await ctrlC.CancelAsync();
+                    ctrlC.Cancel();
                 }
 
-                await Task.Delay(2);
+                Thread.Sleep(2);
             }
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var (stopExit, stopText) = await CliRunner.RunAsync(ctrlC.Token, Train(data, dir.File("part")));
         await ctrlC.CancelAsync();
         await watcher;
