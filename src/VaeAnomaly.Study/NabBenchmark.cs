@@ -138,9 +138,7 @@ public static class NabBenchmark
         var validation = series.Slice(probation - validationRows, validationRows).AsSequenceSet("validation");
         using DetectorBase detector = options.Model == GruVaeDetector.ModelName ? NewGruVae(options) : NewBaseline(options);
         detector.Fit(fit, validation, ct: ct);
-        var points = detector is GruVaeDetector gruVae
-            ? gruVae.ScorePoints(series.AsSequenceSet(), PointScoreMode.Last, ScoreKind.Combined)
-            : ((WindowAutoencoderDetector)detector).ScorePoints(series.AsSequenceSet(), PointScoreMode.Last);
+        var points = ((IScoresPoints)detector).ScorePoints(series.AsSequenceSet(), new PointScoreRequest(PointScoreMode.Last));
         var scores = new float[series.Length];
         var surprise = options.Surprise ? ScoreSurprise.Compute(points.Scores, probation, points.FirstScored, probation) : null;
         for (var t = probation; t < series.Length; t++)

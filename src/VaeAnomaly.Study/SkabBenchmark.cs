@@ -207,7 +207,7 @@ public static class SkabBenchmark
             Thresholds.ThresholdRules.Create(rule));
         var fitRows = SkabProtocol.TrainRows - OursValidationRows;
         detector.Fit(values.Slice(0, fitRows).AsSequenceSet("train"), values.Slice(fitRows, OursValidationRows).AsSequenceSet("validation"), ct: ct);
-        var points = detector.ScorePoints(values.AsSequenceSet(), PointScoreMode.Last, ScoreKind.Combined, rule);
+        var points = detector.ScorePoints(values.AsSequenceSet(), new PointScoreRequest(PointScoreMode.Last, rule));
         var flags = flagBy == SkabFlags.Surprise
             ? [.. ScoreSurprise.Compute(points.Scores, SkabProtocol.TrainRows, points.FirstScored, SkabProtocol.TrainRows).Skip(SkabProtocol.TrainRows).Select(v => v > SurpriseFlag)]
             : points.Flags().Skip(SkabProtocol.TrainRows).ToArray();

@@ -26,8 +26,11 @@ internal static class BaselineTraining
     /// <summary>The baseline as a scorer of a series' time steps, which only a model trained on windows is.</summary>
     /// <param name="detector">A loaded baseline.</param>
     /// <param name="verb">What the command does to the series: <c>score</c> or <c>evaluate</c>.</param>
-    public static WindowAutoencoderDetector ForSeries(DetectorBase detector, string verb) => detector as WindowAutoencoderDetector
-        ?? throw new ArgumentException($"A {detector.Name} bundle trained on whole sequences (--window 0) scores sequences of its length; {verb} a time series per time step with a bundle trained on windows.");
+    public static IScoresPoints ForSeries(DetectorBase detector, string verb) => detector as IScoresPoints ?? throw SeriesRefusal(detector, verb);
+
+    /// <summary>Why <paramref name="detector"/> cannot <paramref name="verb"/> a series per time step.</summary>
+    public static ArgumentException SeriesRefusal(DetectorBase detector, string verb) =>
+        new($"A {detector.Name} bundle trained on whole sequences (--window 0) scores sequences of its length; {verb} a time series per time step with a bundle trained on windows.");
 
     /// <summary>The unfitted detector <c>train</c> asks for.</summary>
     /// <param name="r">The parsed command line.</param>

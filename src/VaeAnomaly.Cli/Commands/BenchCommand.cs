@@ -211,7 +211,7 @@ internal static class BenchCommand
             }
         });
         var clock = Stopwatch.StartNew();
-        var points = detector.ScorePoints(series, PointScoreMode.Last, ScoreKind.Reconstruction);
+        var points = detector.ScorePoints(series, new PointScoreRequest(PointScoreMode.Last, Kind: ScoreKind.Reconstruction));
         var seconds = clock.Elapsed.TotalSeconds;
         done.Cancel();
         sampler.Wait();

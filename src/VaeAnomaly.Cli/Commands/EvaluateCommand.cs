@@ -39,16 +39,14 @@ internal static class EvaluateCommand
                 loaded.RequireThreshold(); // a rule that could not be fitted is refused with its reason before any work
             }
 
+            if (DataPaths.IsSeries(r.GetValue(data)!) && loaded is IScoresPoints and IReconstructsSeries)
+            {
+                return EvaluateSeries(console, r, series, loaded, r.GetValue(data)!, r.GetValue(pointAdjust), destination, r.GetValue(force));
+            }
+
             if (loaded is not GruVaeDetector detector)
             {
                 return EvaluateBaseline(console, r, series, loaded, r.GetValue(data)!, (r.GetValue(labels), r.GetValue(pointAdjust)), destination, r.GetValue(force));
-            }
-
-            if (DataPaths.IsSeries(r.GetValue(data)!))
-            {
-                return EvaluateSeries(console, r, series, detector.Rule.Name,
-                    ((set, mode) => detector.ScorePoints(set, mode, ScoreKind.Combined), set => detector.Reconstruct(set, [0])[0]),
-                    r.GetValue(data)!, r.GetValue(pointAdjust), destination, r.GetValue(force));
             }
 
             var set = DataPaths.ReadSequences(r.GetValue(data)!, r.GetValue(labels), r.GetValue(missing));
@@ -102,9 +100,7 @@ internal static class EvaluateCommand
         }
         else if (DataPaths.IsSeries(data))
         {
-            var windowed = BaselineTraining.ForSeries(detector, "evaluate");
-            return EvaluateSeries(console, r, options, detector.Rule.Name, ((set, mode) => windowed.ScorePoints(set, mode), set => windowed.ReconstructSeries(set)),
-                data, extra.PointAdjust, destination, force);
+            throw BaselineTraining.SeriesRefusal(detector, "evaluate"); // a model that scores points took the series path before this
         }
         else
         {
@@ -144,9 +140,9 @@ internal static class EvaluateCommand
     }
 
     /// <summary>Point-level metrics of a bundle on a labelled series: metrics.json and points.csv.</summary>
-    private static int EvaluateSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet options, string rule,
-        (Func<SequenceSet, PointScoreMode, SeriesPointScores> Points, Func<SequenceSet, float[]> Reconstruct) model, string path, bool pointAdjust, string destination, bool force)
+    private static int EvaluateSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet options, DetectorBase model, string path, bool pointAdjust, string destination, bool force)
     {
+        var rule = model.Rule.Name;
         if (r.GetValue(options.LabelColumn) is null)
         {
             throw new ArgumentException("Evaluating a series needs its labels: name the 0/1 column with --label-column.");
@@ -155,9 +151,9 @@ internal static class EvaluateCommand
         var series = options.Read(r, path);
         var set = series.AsSequenceSet();
         var mode = options.PointScoreOf(r);
-        var points = model.Points(set, mode);
+        var points = ((IScoresPoints)model).ScorePoints(set, new PointScoreRequest(mode));
         var scores = points.Scores;
-        var reconstruction = model.Reconstruct(set);
+        var reconstruction = ((IReconstructsSeries)model).ReconstructSeries(set);
         var errors = reconstruction.Select((v, i) => v - series.Values[i]).ToArray();
         var threshold = points.Threshold;
         var evaluation = PointEvaluation.Compute(series.Labels!, scores, threshold, errors, pointAdjust);

@@ -37,22 +37,23 @@ internal static class ScoreCommand
             var path = r.GetValue(output)!;
             AtomicFile.EnsureWritable(path, r.GetValue(force), [r.GetValue(bundle), r.GetValue(data), .. Inputs(r.GetValue(data)!)]);
             using var loaded = DetectorFiles.Load(r.GetValue(bundle)!, r.GetValue(threshold));
-            if (loaded is not GruVaeDetector detector)
+            if (ModelOptionSet.Given(r, score) && loaded is not GruVaeDetector)
             {
-                if (ModelOptionSet.Given(r, score))
-                {
-                    throw new ArgumentException($"--score picks among the GRU-VAE's scores; a {loaded.Name} bundle has one score, its reconstruction error.");
-                }
-
-                return ScoreBaseline(console, loaded, r, series, r.GetValue(data)!, path, r.GetValue(force), r.GetValue(top));
+                throw new ArgumentException($"--score picks among the GRU-VAE's scores; a {loaded.Name} bundle has one score, its reconstruction error.");
             }
 
-            if (DataPaths.IsSeries(r.GetValue(data)!))
+            if (DataPaths.IsSeries(r.GetValue(data)!) && loaded is IScoresPoints scorer)
             {
+                // Any model that scores points: the same request, whichever it is.
                 var read = series.Read(r, r.GetValue(data)!);
                 var mode = series.PointScoreOf(r);
-                var points = detector.ScorePoints(read.AsSequenceSet(), mode, ScoreKinds.Parse(r.GetValue(score)!), detector.Rule.Name);
-                return ScoreSeries(console, read, points, mode, detector.Rule.Name, path, r.GetValue(force), r.GetValue(top));
+                var points = scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!)));
+                return ScoreSeries(console, read, points, mode, loaded.Rule.Name, path, r.GetValue(force), r.GetValue(top));
+            }
+
+            if (loaded is not GruVaeDetector detector)
+            {
+                return ScoreBaseline(console, loaded, r, series, r.GetValue(data)!, path, r.GetValue(force), r.GetValue(top));
             }
 
             var kind = ScoreKinds.Parse(r.GetValue(score)!);
@@ -179,7 +180,7 @@ internal static class ScoreCommand
             var windowed = BaselineTraining.ForSeries(detector, "score");
             var read = series.Read(r, data);
             var mode = series.PointScoreOf(r);
-            return ScoreSeries(console, read, windowed.ScorePoints(read.AsSequenceSet(), mode), mode, detector.Rule.Name, path, force, top);
+            return ScoreSeries(console, read, windowed.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode)), mode, detector.Rule.Name, path, force, top);
         }
         else
         {

@@ -10,7 +10,7 @@ using VaeAnomaly.Training;
 namespace VaeAnomaly.Detectors;
 
 /// <summary>The GRU-VAE as a detector: scales, trains, scores, thresholds, saves and loads.</summary>
-public sealed class GruVaeDetector : DetectorBase
+public sealed class GruVaeDetector : DetectorBase, IScoresPoints, IReconstructsSeries
 {
     /// <summary>The name used on the command line and in bundles.</summary>
     public const string ModelName = "gru-vae";
@@ -100,18 +100,15 @@ public sealed class GruVaeDetector : DetectorBase
     public override float[] Score(SequenceSet data) => ScoreAll(data).Combined;
 
     /// <summary>
-    /// Scores every point of one long sequence (a series) from its windows, streaming: windows are cut, scored
-    /// and folded into per-point scores <paramref name="chunk"/> at a time, so memory stays bounded by the
-    /// series itself whatever its length and the stride.
+    /// Scores every point of one long sequence (a series) from its windows, streaming a chunk of windows at a time
+    /// (<see cref="WindowedSeriesScorer"/>). <see cref="PointScoreMode.Step"/> averages each step's reconstruction error
+    /// over the windows covering it; the other modes fold the window score of <see cref="PointScoreRequest.Kind"/>.
+    /// A whole-sequence model (no window) scores its steps in one pass, in step mode only.
     /// </summary>
     /// <param name="series">One unscaled sequence with the training channels.</param>
-    /// <param name="mode">How window scores become point scores.</param>
-    /// <param name="kind">The window score behind <see cref="PointScoreMode.Last"/>, <see cref="PointScoreMode.Mean"/> and <see cref="PointScoreMode.Max"/>; ignored by <see cref="PointScoreMode.Step"/>.</param>
-    /// <param name="rule">Threshold rule; null for the detector's.</param>
-    /// <param name="stride">Steps between windows; 0 for the bundle's scoring stride.</param>
-    /// <param name="chunk">Windows scored at a time.</param>
+    /// <param name="request">Mode, rule, window score, stride and chunk.</param>
     /// <param name="progress">Reports windows scored so far.</param>
-    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreMode mode, ScoreKind kind = ScoreKind.Combined, string? rule = null, int stride = 0, int chunk = 4096, IProgress<int>? progress = null)
+    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null)
     {
         var (net, scaler, _) = Fitted();
         if (series.Count != 1)
@@ -121,9 +118,8 @@ public sealed class GruVaeDetector : DetectorBase
 
         CheckChannels(series);
         CheckLengths(series);
-        ArgumentOutOfRangeException.ThrowIfNegative(stride);
-        ArgumentOutOfRangeException.ThrowIfLessThan(chunk, 1);
-        var ruleName = rule ?? Rule.Name;
+        ArgumentOutOfRangeException.ThrowIfNegative(request.Stride);
+        var (mode, kind, ruleName) = (request.Mode, request.Kind, request.Rule ?? Rule.Name);
         if (model.Window == 0)
         {
             if (mode != PointScoreMode.Step)
@@ -135,49 +131,29 @@ public sealed class GruVaeDetector : DetectorBase
             return new SeriesPointScores(steps, ThresholdRules.Lookup(PointThresholds, ruleName, StepSet, ThresholdNotes), 0, 1);
         }
 
-        WindowScoring? windows = null;
-        if (mode != PointScoreMode.Step)
-        {
-            windows = WindowScoring ?? throw new InvalidOperationException("This bundle has no window thresholds (written before point scores from windows existed); train it again to use last, mean or max.");
-        }
-
-        var scaled = scaler.Transform(series);
-        var values = scaled.Sequences[0].Values;
-        var length = scaled.LengthOf(0);
-        var width = Math.Min(model.Window, length);
-        var c = scaled.Channels;
-        var starts = SlidingWindows.Starts(length, width, stride > 0 ? stride : ScoreStride).ToArray();
-        var accumulator = new WindowPointScores(length, width, mode);
-        var needsLatent = kind is ScoreKind.Mahalanobis or ScoreKind.Elbo or ScoreKind.NllIs;
-        for (var first = 0; first < starts.Length; first += chunk)
-        {
-            var part = starts.AsSpan(first, Math.Min(chunk, starts.Length - first)).ToArray();
-            var set = new SequenceSet(scaled.ChannelNames, [.. part.Select(s => new Sequence($"@{s}", values.AsSpan(s * c, width * c).ToArray()))]);
-            var parts = GruVaeScorer.Score(net, set, scoring.McSamples, model.Seed + first, scoring.BatchSize, mode != PointScoreMode.Step && needsLatent ? Latent : null);
-            if (mode == PointScoreMode.Step)
-            {
-                for (var k = 0; k < part.Length; k++)
-                {
-                    accumulator.AddStepErrors(part[k], parts.StepErrors[k]);
-                }
-            }
-            else
-            {
-                var scores = kind == ScoreKind.Combined ? windows!.Combiner.Combine(parts) : parts.Of(kind);
-                for (var k = 0; k < part.Length; k++)
-                {
-                    accumulator.Add(part[k], scores[k]);
-                }
-            }
-
-            progress?.Report(first + part.Length);
-        }
-
-        var threshold = mode == PointScoreMode.Step
+        var windows = mode == PointScoreMode.Step
+            ? null
+            : WindowScoring ?? throw new InvalidOperationException("This bundle has no window thresholds (written before point scores from windows existed); train it again to use last, mean or max.");
+        var threshold = windows is null
             ? ThresholdRules.Lookup(PointThresholds, ruleName, StepSet, ThresholdNotes)
-            : ThresholdRules.Lookup(windows!.Thresholds[kind.Name()], ruleName, WindowSet(kind), ThresholdNotes);
-        return new SeriesPointScores(accumulator.Result(), threshold, accumulator.FirstScored, starts.Length);
+            : ThresholdRules.Lookup(windows.Thresholds[kind.Name()], ruleName, WindowSet(kind), ThresholdNotes);
+        var scaled = scaler.Transform(series);
+        var needsLatent = windows is not null && kind is ScoreKind.Mahalanobis or ScoreKind.Elbo or ScoreKind.NllIs;
+        var (scores, firstScored, count) = WindowedSeriesScorer.Score(
+            scaled, Math.Min(model.Window, scaled.LengthOf(0)), request.Stride > 0 ? request.Stride : ScoreStride, mode, request.Chunk,
+            (first, set) =>
+            {
+                var parts = GruVaeScorer.Score(net, set, scoring.McSamples, model.Seed + first, scoring.BatchSize, needsLatent ? Latent : null);
+                return windows is null
+                    ? new WindowedSeriesScorer.ChunkScores(null, [.. parts.StepErrors.SelectMany(e => e)])
+                    : new WindowedSeriesScorer.ChunkScores(kind == ScoreKind.Combined ? windows.Combiner.Combine(parts) : parts.Of(kind), null);
+            },
+            progress);
+        return new SeriesPointScores(scores, threshold, firstScored, count);
     }
+
+    /// <inheritdoc />
+    public float[] ReconstructSeries(SequenceSet series) => Reconstruct(series, [0])[0];
 
     /// <summary>Posterior-mean reconstructions of some sequences, in the data's own units.</summary>
     /// <param name="data">Unscaled sequences with the training channels.</param>

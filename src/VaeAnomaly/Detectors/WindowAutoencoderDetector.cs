@@ -20,7 +20,7 @@ namespace VaeAnomaly.Detectors;
 /// <param name="scoreStride">Steps between scored windows.</param>
 /// <param name="rule">Threshold rule; the 0.99 quantile of validation scores by default.</param>
 public sealed class WindowAutoencoderDetector(string family, DenseOptions options, int window = 32, int trainStride = 16, int scoreStride = 8, IThresholdRule? rule = null)
-    : DetectorBase(rule ?? new QuantileThreshold())
+    : DetectorBase(rule ?? new QuantileThreshold()), IScoresPoints, IReconstructsSeries
 {
     /// <summary>Flattened windows through <see cref="DenseNetwork"/>.</summary>
     public const string Dense = WindowNetworks.Dense;
@@ -143,39 +143,39 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
     }
 
     /// <summary>
-    /// Scores every point of one long sequence (a series) from its windows at the score stride, streaming
-    /// <paramref name="chunk"/> windows at a time: <see cref="PointScoreMode.Step"/> averages each step's squared error
-    /// (mean over channels) over the windows covering it; the other modes fold the window scores (mean squared error).
+    /// Scores every point of one long sequence (a series) from its windows, streaming a chunk of windows at a time
+    /// (<see cref="WindowedSeriesScorer"/>): <see cref="PointScoreMode.Step"/> averages each step's squared error (mean
+    /// over channels) over the windows covering it; the other modes fold the window scores (mean squared error).
     /// </summary>
     /// <param name="series">One unscaled sequence with the training channels, at least one window long.</param>
-    /// <param name="mode">How windows become point scores.</param>
-    /// <param name="rule">Threshold rule; null for the detector's.</param>
-    /// <param name="chunk">Windows scored at a time.</param>
-    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreMode mode, string? rule = null, int chunk = 4096)
+    /// <param name="request">Mode, rule, stride and chunk; a window model has one score, so the kind stays the default.</param>
+    /// <param name="progress">Reports windows scored so far.</param>
+    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null)
     {
-        var (scaled, starts) = SeriesWindows(series, chunk);
-        var thresholds = (mode == PointScoreMode.Step ? StepThresholds : WindowThresholds)
-            ?? throw new InvalidOperationException($"This {Name} bundle has no point thresholds (written before baselines scored series); train it again.");
-        var threshold = ThresholdRules.Lookup(thresholds, rule ?? Rule.Name, mode == PointScoreMode.Step ? GruVaeDetector.StepSet : WindowSet, ThresholdNotes);
-        var accumulator = new WindowPointScores(scaled.LengthOf(0), window, mode);
-        foreach (var (part, windows) in Chunks(scaled, starts, chunk))
+        if (request.Kind != ScoreKind.Combined)
         {
-            var (scores, steps) = WindowErrors(windows);
-            for (var k = 0; k < part.Length; k++)
-            {
-                if (mode == PointScoreMode.Step)
-                {
-                    accumulator.AddStepErrors(part[k], steps.AsSpan(k * window, window));
-                }
-                else
-                {
-                    accumulator.Add(part[k], scores[k]);
-                }
-            }
+            throw new ArgumentException($"A {Name} has one score, its reconstruction error; the GRU-VAE's score kinds do not apply.", nameof(request));
         }
 
-        return new SeriesPointScores(accumulator.Result(), threshold, accumulator.FirstScored, starts.Length);
+        ArgumentOutOfRangeException.ThrowIfNegative(request.Stride);
+        var scaled = SeriesWindows(series, request.Chunk);
+        var mode = request.Mode;
+        var thresholds = (mode == PointScoreMode.Step ? StepThresholds : WindowThresholds)
+            ?? throw new InvalidOperationException($"This {Name} bundle has no point thresholds (written before baselines scored series); train it again.");
+        var threshold = ThresholdRules.Lookup(thresholds, request.Rule ?? Rule.Name, mode == PointScoreMode.Step ? GruVaeDetector.StepSet : WindowSet, ThresholdNotes);
+        var (scores, firstScored, count) = WindowedSeriesScorer.Score(
+            scaled, window, request.Stride > 0 ? request.Stride : scoreStride, mode, request.Chunk,
+            (_, windows) =>
+            {
+                var (windowScores, steps) = WindowErrors(windows);
+                return new WindowedSeriesScorer.ChunkScores(windowScores, steps);
+            },
+            progress);
+        return new SeriesPointScores(scores, threshold, firstScored, count);
     }
+
+    /// <inheritdoc />
+    float[] IReconstructsSeries.ReconstructSeries(SequenceSet series) => ReconstructSeries(series);
 
     /// <summary>The series as the model reconstructs it, in the data's units: each step the mean over the windows (score stride) covering it.</summary>
     /// <param name="series">One unscaled sequence with the training channels, at least one window long.</param>
@@ -183,12 +183,12 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
     /// <returns>Row-major (time, channels).</returns>
     public float[] ReconstructSeries(SequenceSet series, int chunk = 4096)
     {
-        var (scaled, starts) = SeriesWindows(series, chunk);
+        var scaled = SeriesWindows(series, chunk);
         var c = channels.Count;
         var length = scaled.LengthOf(0);
         var sums = new double[length * c];
         var counts = new int[length];
-        foreach (var (part, windows) in Chunks(scaled, starts, chunk))
+        foreach (var (_, part, windows) in WindowedSeriesScorer.Chunks(scaled, WindowedSeriesScorer.Starts(scaled, window, scoreStride), window, chunk))
         {
             var reconstruction = Reconstruct(windows);
             for (var k = 0; k < part.Length; k++)
@@ -217,7 +217,7 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
         return result;
     }
 
-    private (SequenceSet Scaled, int[] Starts) SeriesWindows(SequenceSet series, int chunk)
+    private SequenceSet SeriesWindows(SequenceSet series, int chunk)
     {
         if (network is null || scaler is null)
         {
@@ -240,19 +240,7 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
             throw new ArgumentException($"The series has {series.LengthOf(0)} steps; the {Name} reads windows of {window}.");
         }
 
-        var scaled = scaler.Transform(series);
-        return (scaled, [.. SlidingWindows.Starts(scaled.LengthOf(0), window, scoreStride)]);
-    }
-
-    private IEnumerable<(int[] Part, SequenceSet Windows)> Chunks(SequenceSet scaled, int[] starts, int chunk)
-    {
-        var values = scaled.Sequences[0].Values;
-        var c = channels.Count;
-        for (var first = 0; first < starts.Length; first += chunk)
-        {
-            var part = starts.AsSpan(first, Math.Min(chunk, starts.Length - first)).ToArray();
-            yield return (part, new SequenceSet(scaled.ChannelNames, [.. part.Select(s => new Sequence($"@{s}", values.AsSpan(s * c, window * c).ToArray()))]));
-        }
+        return scaler.Transform(series);
     }
 
     /// <summary>Per window its score (mean squared error over steps and channels), and per window and step the squared error averaged over channels, row-major (window, step).</summary>

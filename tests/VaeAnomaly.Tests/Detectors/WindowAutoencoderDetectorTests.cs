@@ -80,7 +80,7 @@ public sealed class WindowAutoencoderDetectorTests
         var starts = SlidingWindows.Starts(steps, 16, 4).ToArray();
 
         // When
-        var points = detector.ScorePoints(series, mode, chunk: 5);
+        var points = detector.ScorePoints(series, new PointScoreRequest(mode, Chunk: 5));
 
         // Then: the same as scoring each window as a sequence of its own (the sequence path: worst window = the only one)
         var alone = detector.Score(new SequenceSet(series.ChannelNames, [.. starts.Select(s => new Sequence($"w{s}", series.Sequences[0].Values.AsSpan(s * 2, 32).ToArray()))]));
@@ -112,7 +112,7 @@ public sealed class WindowAutoencoderDetectorTests
         var score = detector.Score(window)[0];
 
         // When
-        var steps = detector.ScorePoints(window, PointScoreMode.Step);
+        var steps = detector.ScorePoints(window, new PointScoreRequest(PointScoreMode.Step));
         var reconstruction = detector.ReconstructSeries(window);
 
         // Then: the window's score is the mean of its step errors, and the squared error of the reconstruction in scaled units
@@ -144,11 +144,33 @@ public sealed class WindowAutoencoderDetectorTests
         using var old = (WindowAutoencoderDetector)DetectorFiles.Load(directory);
 
         // Then
-        Assert.Equal(detector.ScorePoints(series, PointScoreMode.Mean).Scores, loaded.ScorePoints(series, PointScoreMode.Mean).Scores);
+        Assert.Equal(detector.ScorePoints(series, new PointScoreRequest(PointScoreMode.Mean)).Scores, loaded.ScorePoints(series, new PointScoreRequest(PointScoreMode.Mean)).Scores);
         Assert.Equal(detector.StepThresholds, loaded.StepThresholds);
         Assert.Null(old.WindowThresholds);
-        var error = Assert.Throws<InvalidOperationException>(() => old.ScorePoints(series, PointScoreMode.Last));
+        var error = Assert.Throws<InvalidOperationException>(() => old.ScorePoints(series, new PointScoreRequest(PointScoreMode.Last)));
         Assert.Contains("train it again", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ScorePoints_ThroughTheCapability_SameAsDirectAndRefusesTheGruVaesScoreKinds()
+    {
+        // Given: a window model seen only as a model that scores points, as the commands see it
+        using var detector = new WindowAutoencoderDetector(WindowAutoencoderDetector.Dense, new DenseOptions { Hidden = [8], Latent = 4, Epochs = 1, Seed = 3 }, window: 8, scoreStride: 2);
+        detector.Fit(Waves(20, 0, 1), Waves(10, 0, 2));
+        var series = new SequenceSet(["a", "b"], [Waves(1, 0, 9).Sequences[0]]);
+        IScoresPoints scorer = detector;
+
+        // When
+        var viaCapability = scorer.ScorePoints(series, new PointScoreRequest(PointScoreMode.Max, "quantile"));
+        var error = Assert.Throws<ArgumentException>(() => scorer.ScorePoints(series, new PointScoreRequest(PointScoreMode.Last, Kind: ScoreKind.Kl)));
+
+        // Then
+        // Equal up to float rounding: libtorch's BLAS may sum in another order for another memory alignment.
+        static void Close(float[] expected, float[] actual) => Assert.All(expected.Zip(actual),
+            p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-5 * Math.Max(1, Math.Abs(p.First)), $"{p.First} vs {p.Second}"));
+        Close(detector.ScorePoints(series, new PointScoreRequest(PointScoreMode.Max)).Scores, viaCapability.Scores);
+        Assert.Contains("has one score", error.Message, StringComparison.Ordinal);
+        Close(detector.ReconstructSeries(series), ((IReconstructsSeries)detector).ReconstructSeries(series));
     }
 
     [Fact]

@@ -106,7 +106,7 @@ public sealed class SeriesPointScoringTests
         using var _ = detector;
 
         var whole = detector.ScoreAll(series).Parts.StepErrors[0];
-        var streamed = detector.ScorePoints(series, PointScoreMode.Step, chunk: 5);
+        var streamed = detector.ScorePoints(series, new PointScoreRequest(PointScoreMode.Step, Chunk: 5));
 
         Assert.Equal(101, streamed.Scores.Length);
         for (var t = 0; t < whole.Length; t++)
@@ -123,7 +123,7 @@ public sealed class SeriesPointScoringTests
         var (detector, series) = Trained();
         using var _ = detector;
 
-        var points = detector.ScorePoints(series, PointScoreMode.Last, ScoreKind.Combined, "quantile", stride: 1, chunk: 7);
+        var points = detector.ScorePoints(series, new PointScoreRequest(PointScoreMode.Last, "quantile", ScoreKind.Combined, Stride: 1, Chunk: 7));
 
         // The window ending at point 50 starts at 39; scored alone, through the same window combiner.
         var window = new SequenceSet(["a", "b"], [new Sequence("w", series.Sequences[0].Values.AsSpan(39 * 2, 12 * 2).ToArray())]);
@@ -147,6 +147,6 @@ public sealed class SeriesPointScoringTests
         using var loaded = GruVaeDetector.Load(dir.Path);
 
         Assert.Equal(detector.WindowScoring!.Combiner, loaded.WindowScoring!.Combiner);
-        Assert.Equal(detector.ScorePoints(series, PointScoreMode.Max).Scores, loaded.ScorePoints(series, PointScoreMode.Max).Scores);
+        Assert.Equal(detector.ScorePoints(series, new PointScoreRequest(PointScoreMode.Max)).Scores, loaded.ScorePoints(series, new PointScoreRequest(PointScoreMode.Max)).Scores);
     }
 }

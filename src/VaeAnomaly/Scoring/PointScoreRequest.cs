@@ -1,0 +1,13 @@
+namespace VaeAnomaly.Scoring;
+
+/// <summary>What one per-point scoring of a series asks for; the same request for every model that scores points.</summary>
+/// <param name="Mode">How window scores or step errors become point scores.</param>
+/// <param name="Rule">Threshold rule; null for the model's own.</param>
+/// <param name="Kind">
+/// The window score behind <see cref="PointScoreMode.Last"/>, <see cref="PointScoreMode.Mean"/> and
+/// <see cref="PointScoreMode.Max"/> for a model with several (the GRU-VAE); a model with one score accepts only the default.
+/// </param>
+/// <param name="Stride">Steps between windows; 0 for the model's scoring stride.</param>
+/// <param name="Chunk">Windows scored at a time: bounds memory whatever the series' length.</param>
+public sealed record PointScoreRequest(
+    PointScoreMode Mode = PointScoreMode.Step, string? Rule = null, ScoreKind Kind = ScoreKind.Combined, int Stride = 0, int Chunk = 4096);
