@@ -2,10 +2,7 @@ using System.Diagnostics;
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.Evaluation;
-using VaeAnomaly.Models;
 using VaeAnomaly.Scoring;
-using VaeAnomaly.Training;
-using static TorchSharp.torch;
 
 namespace VaeAnomaly.Study;
 
@@ -117,9 +114,7 @@ public static class SkabBenchmark
         var fitCount = (int)Math.Ceiling(trainWindows.Count * 0.9);
         var fit = trainWindows.Subset([.. Enumerable.Range(0, fitCount)]);
         var holdOut = trainWindows.Subset([.. Enumerable.Range(fitCount, trainWindows.Count - fitCount)]);
-        var (residuals, epochsRun) = model.Name == GruVaeDetector.ModelName
-            ? TrainGruVae(values.ChannelNames.Count, (fit, holdOut), (seed, epochs), [trainWindows, testWindows], ct)
-            : TrainBaseline(model.Name, values.ChannelNames.Count, (fit, holdOut), (seed, epochs), [trainWindows, testWindows], ct);
+        var (residuals, epochsRun) = Residuals(model.Name, (fit, holdOut), (seed, epochs), [trainWindows, testWindows], ct);
         var ucl = SkabProtocol.Ucl(residuals[0]);
         var testResiduals = residuals[1];
         var flags = SkabProtocol.RowFlags([.. testResiduals.Select(r => r > ucl)], testRows);
@@ -128,42 +123,37 @@ public static class SkabBenchmark
         return new SkabFileResult([.. values.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, ucl, epochsRun, clock.Elapsed.TotalSeconds, testLabels);
     }
 
-    /// <summary>A fresh GRU-VAE (the default configuration's network reading whole windows) and the residuals of each window set.</summary>
-    private static (double[][] Residuals, int Epochs) TrainGruVae(int channels, (SequenceSet Fit, SequenceSet HoldOut) data, (int Seed, int Epochs) run, SequenceSet[] score, CancellationToken ct)
-    {
-        var configuration = GruVaeConfiguration.Default;
-        var options = configuration.Model with { Channels = channels, Window = 0, Seed = run.Seed };
-        using var model = Seeding.Build(run.Seed, () => new GruVae(options));
-        var history = new Trainer(configuration.Training with { Epochs = run.Epochs, Seed = run.Seed }).Fit(model, options.Beta, data.Fit, data.HoldOut, ct: ct);
-        return ([.. score.Select(s => Residuals(model, s))], history.Count);
-    }
-
     /// <summary>
-    /// A fresh window baseline of the catalog on the protocol's z-scored windows (its own scaler is not used; a dense
-    /// model's sigmoid output, made for min-max input, is turned off), trained with early stopping on the held-out
-    /// windows, and the residuals of each window set.
+    /// A fresh detector fitted on the protocol's windows, through the library's detectors like every other run: the
+    /// GRU-VAE of the default configuration reading each 60-step window whole, or a window baseline of the catalog
+    /// reading exactly one window per window (z-scored, a dense model's sigmoid output for min-max input off), with
+    /// early stopping on the held-out windows; then each window set's residuals from its reconstruction
+    /// (<see cref="IReconstructs"/>, posterior means for a VAE). The detector's own scaler sees windows the protocol
+    /// already z-scored.
     /// </summary>
-    private static (double[][] Residuals, int Epochs) TrainBaseline(string name, int channels, (SequenceSet Fit, SequenceSet HoldOut) data, (int Seed, int Epochs) run, SequenceSet[] score, CancellationToken ct)
+    private static (double[][] Residuals, int Epochs) Residuals(string name, (SequenceSet Fit, SequenceSet HoldOut) data, (int Seed, int Epochs) run, SequenceSet[] score, CancellationToken ct)
     {
-        var (family, catalog) = ModelCatalog.Baseline(name);
-        var options = catalog with { Epochs = run.Epochs, Seed = run.Seed, SigmoidOutput = false };
-        using var network = Seeding.Build(run.Seed, () => WindowNetworks.Create(family, options, SkabProtocol.Window, channels));
-        using var fitX = Windows(data.Fit);
-        using var holdOutX = Windows(data.HoldOut);
-        Seeding.Apply(run.Seed);
-        var history = new AutoencoderTrainer(options).Fit(network, fitX, holdOutX, null, ct);
-        network.eval();
-        using var noGrad = no_grad();
+        using DetectorBase detector = name == GruVaeDetector.ModelName ? NewGruVae(run) : NewBaseline(name, run);
+        detector.Fit(data.Fit, data.HoldOut, ct: ct);
+        var model = (IReconstructs)detector;
         return ([.. score.Select(set =>
         {
-            using var scope = NewDisposeScope();
-            var reconstruction = network.call(Windows(set)).Reconstruction.data<float>().ToArray();
-            var size = SkabProtocol.Window * channels;
-            return set.Sequences.Select((s, k) => SkabProtocol.Residual(reconstruction.AsSpan(k * size, size), s.Values, channels)).ToArray();
-        })], history.Count);
+            var reconstruction = model.Reconstruct(set);
+            return set.Sequences.Select((s, k) => SkabProtocol.Residual(reconstruction[k], s.Values, set.Channels)).ToArray();
+        })], detector.History.Count);
 
-        static Tensor Windows(SequenceSet set) =>
-            tensor([.. set.Sequences.SelectMany(s => s.Values)], [set.Count, SkabProtocol.Window, set.Channels]);
+        static GruVaeDetector NewGruVae((int Seed, int Epochs) run)
+        {
+            var configuration = GruVaeConfiguration.Default;
+            return new GruVaeDetector(configuration.Model with { Window = 0, Seed = run.Seed }, configuration.Training with { Epochs = run.Epochs, Seed = run.Seed }, configuration.Scoring);
+        }
+
+        static WindowAutoencoderDetector NewBaseline(string name, (int Seed, int Epochs) run)
+        {
+            var (family, catalog) = ModelCatalog.Baseline(name);
+            var options = catalog with { Epochs = run.Epochs, Seed = run.Seed, SigmoidOutput = false, Scaler = ScalerKind.ZScore };
+            return new WindowAutoencoderDetector(family, options, SkabProtocol.Window, SkabProtocol.Window, SkabProtocol.Window);
+        }
     }
 
     /// <summary>Under <see cref="SkabFlags.Surprise"/> a row is flagged when its surprise exceeds this (a tail of 1e-5, as NAB's flags).</summary>
@@ -214,30 +204,6 @@ public static class SkabBenchmark
         var testLabels = labels.Skip(SkabProtocol.TrainRows).ToArray();
         var counts = ConfusionCounts.Of(testLabels, flags);
         return new SkabFileResult([.. values.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, points.Threshold, detector.History.Count, clock.Elapsed.TotalSeconds, testLabels);
-    }
-
-    /// <summary>Per window: the mean absolute error over its steps, summed over channels (posterior-mean reconstruction).</summary>
-    /// <param name="model">A trained model reading whole windows.</param>
-    /// <param name="windows">Scaled windows of equal length.</param>
-    public static double[] Residuals(GruVae model, SequenceSet windows)
-    {
-        model.eval();
-        using var noGrad = no_grad();
-        var residuals = new double[windows.Count];
-        foreach (var indices in LengthBatcher.Batches(windows, 256))
-        {
-            using var scope = NewDisposeScope();
-            using var batch = PaddedBatch.Create(windows, indices);
-            var (mean, _) = model.Encode(batch.X, batch.LastStep);
-            var reconstruction = model.Decode(mean, batch.X.shape[1]).data<float>().ToArray();
-            var size = (int)(batch.X.shape[1] * batch.X.shape[2]);
-            for (var b = 0; b < indices.Length; b++)
-            {
-                residuals[indices[b]] = SkabProtocol.Residual(reconstruction.AsSpan(b * size, size), windows.Sequences[indices[b]].Values, windows.Channels);
-            }
-        }
-
-        return residuals;
     }
 
     /// <summary>A SKAB file: the series with its <c>anomaly</c> labels (none for the anomaly-free recording), and its values without the <c>changepoint</c> column.</summary>

@@ -10,7 +10,7 @@ using VaeAnomaly.Training;
 namespace VaeAnomaly.Detectors;
 
 /// <summary>The GRU-VAE as a detector: scales, trains, scores, thresholds, saves and loads.</summary>
-public sealed class GruVaeDetector : DetectorBase, IScoresPoints, IReconstructsSeries
+public sealed class GruVaeDetector : DetectorBase, IScoresPoints, IReconstructsSeries, IReconstructs
 {
     /// <summary>The name used on the command line and in bundles.</summary>
     public const string ModelName = "gru-vae";
@@ -154,6 +154,9 @@ public sealed class GruVaeDetector : DetectorBase, IScoresPoints, IReconstructsS
 
     /// <inheritdoc />
     public float[] ReconstructSeries(SequenceSet series) => Reconstruct(series, [0])[0];
+
+    /// <inheritdoc />
+    public float[][] Reconstruct(SequenceSet data) => Reconstruct(data, [.. Enumerable.Range(0, data.Count)]);
 
     /// <summary>Posterior-mean reconstructions of some sequences, in the data's own units.</summary>
     /// <param name="data">Unscaled sequences with the training channels.</param>

@@ -20,7 +20,7 @@ namespace VaeAnomaly.Detectors;
 /// <param name="scoreStride">Steps between scored windows.</param>
 /// <param name="rule">Threshold rule; the 0.99 quantile of validation scores by default.</param>
 public sealed class WindowAutoencoderDetector(string family, DenseOptions options, int window = 32, int trainStride = 16, int scoreStride = 8, IThresholdRule? rule = null)
-    : DetectorBase(rule ?? new QuantileThreshold()), IScoresPoints, IReconstructsSeries
+    : DetectorBase(rule ?? new QuantileThreshold()), IScoresPoints, IReconstructsSeries, IReconstructs
 {
     /// <summary>Flattened windows through <see cref="DenseNetwork"/>.</summary>
     public const string Dense = WindowNetworks.Dense;
@@ -177,6 +177,39 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
     /// <inheritdoc />
     float[] IReconstructsSeries.ReconstructSeries(SequenceSet series) => ReconstructSeries(series);
 
+    /// <summary>
+    /// One reconstruction per sequence in the data's units: a sequence of exactly one window is reconstructed whole (in
+    /// batches of 4,096), a longer one as <see cref="ReconstructSeries"/> does, each step the mean over its windows.
+    /// </summary>
+    /// <param name="data">Unscaled sequences with the training channels, each at least one window long.</param>
+    public float[][] Reconstruct(SequenceSet data)
+    {
+        var fitted = scaler ?? throw new InvalidOperationException("Fit the detector first.");
+        if (!data.ChannelNames.SequenceEqual(channels))
+        {
+            throw new ArgumentException($"The data's channels [{IO.Messages.List(data.ChannelNames)}] differ from the model's [{IO.Messages.List(channels)}].");
+        }
+
+        var result = new float[data.Count][];
+        var whole = Enumerable.Range(0, data.Count).Where(i => data.LengthOf(i) == window).ToArray();
+        var c = channels.Count;
+        foreach (var part in whole.Chunk(4096))
+        {
+            var reconstruction = ReconstructScaled(fitted.Transform(data.Subset(part)));
+            for (var k = 0; k < part.Length; k++)
+            {
+                result[part[k]] = [.. reconstruction.AsSpan(k * window * c, window * c).ToArray().Select((v, i) => (float)((v * fitted.Std[i % c]) + fitted.Mean[i % c]))];
+            }
+        }
+
+        foreach (var i in Enumerable.Range(0, data.Count).Except(whole))
+        {
+            result[i] = ReconstructSeries(data.Subset([i]));
+        }
+
+        return result;
+    }
+
     /// <summary>The series as the model reconstructs it, in the data's units: each step the mean over the windows (score stride) covering it.</summary>
     /// <param name="series">One unscaled sequence with the training channels, at least one window long.</param>
     /// <param name="chunk">Windows reconstructed at a time.</param>
@@ -190,7 +223,7 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
         var counts = new int[length];
         foreach (var (_, part, windows) in WindowedSeriesScorer.Chunks(scaled, WindowedSeriesScorer.Starts(scaled, window, scoreStride), window, chunk))
         {
-            var reconstruction = Reconstruct(windows);
+            var reconstruction = ReconstructScaled(windows);
             for (var k = 0; k < part.Length; k++)
             {
                 for (var t = 0; t < window; t++)
@@ -246,7 +279,7 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
     /// <summary>Per window its score (mean squared error over steps and channels), and per window and step the squared error averaged over channels, row-major (window, step).</summary>
     private (float[] Scores, float[] Steps) WindowErrors(SequenceSet windows)
     {
-        var reconstruction = Reconstruct(windows);
+        var reconstruction = ReconstructScaled(windows);
         var c = channels.Count;
         var scores = new float[windows.Count];
         var steps = new float[windows.Count * window];
@@ -274,7 +307,7 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
     }
 
     /// <summary>The network's reconstructions of scaled windows of exactly <see cref="Window"/> steps, row-major (window, step, channel).</summary>
-    private float[] Reconstruct(SequenceSet windows)
+    private float[] ReconstructScaled(SequenceSet windows)
     {
         var net = network ?? throw new InvalidOperationException("Fit the detector first.");
         net.eval();

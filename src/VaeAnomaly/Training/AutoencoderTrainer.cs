@@ -11,7 +11,7 @@ namespace VaeAnomaly.Training;
 /// early stopping with the best weights restored.
 /// </summary>
 /// <param name="options">Optimisation settings (and <see cref="DenseOptions.Variational"/>).</param>
-public sealed class AutoencoderTrainer(DenseOptions options)
+internal sealed class AutoencoderTrainer(DenseOptions options)
 {
     private const double ClipNorm = 5.0;
 

@@ -3,7 +3,7 @@ using VaeAnomaly.Data;
 namespace VaeAnomaly.Training;
 
 /// <summary>Groups sequences of similar length into batches so little time is spent on padding.</summary>
-public static class LengthBatcher
+internal static class LengthBatcher
 {
     /// <summary>Index batches of at most <paramref name="batchSize"/> sequences of neighbouring lengths.</summary>
     /// <param name="set">The sequences.</param>

@@ -8,7 +8,7 @@ namespace VaeAnomaly.Training;
 /// <param name="LastStep">(batch) int64 index of each sequence's last real step.</param>
 /// <param name="Mask">(batch, time) boolean, true at real steps.</param>
 /// <param name="Indices">Positions of the batch's sequences in the source set.</param>
-public sealed record PaddedBatch(Tensor X, Tensor LastStep, Tensor Mask, int[] Indices) : IDisposable
+internal sealed record PaddedBatch(Tensor X, Tensor LastStep, Tensor Mask, int[] Indices) : IDisposable
 {
     /// <summary>Builds a batch from <paramref name="indices"/> of <paramref name="set"/>.</summary>
     /// <param name="set">Source sequences.</param>

@@ -9,7 +9,7 @@ namespace VaeAnomaly.Training;
 /// <summary>Fits a <see cref="GruVae"/> by the beta-ELBO with Adam, clipping, optional warm-ups and early stopping.</summary>
 /// <param name="options">Optimisation settings.</param>
 /// <param name="checkpoint">Where to save the state after every epoch, and whether to continue from it; null saves nothing.</param>
-public sealed class Trainer(TrainerOptions options, TrainingCheckpoint? checkpoint = null)
+internal sealed class Trainer(TrainerOptions options, TrainingCheckpoint? checkpoint = null)
 {
     private const int EvaluationBatchSize = 256;
 

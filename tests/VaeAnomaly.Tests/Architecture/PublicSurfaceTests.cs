@@ -6,30 +6,11 @@ namespace VaeAnomaly.Tests.Architecture;
 
 /// <summary>
 /// The library's promise that callers never manage native memory: outside <c>Models/</c> (TorchSharp modules, public
-/// by design), no public signature takes or returns a tensor or a module (issue 17: the kernels, the scorer, Adam,
-/// the weights file and importance sampling are internal; the trainers' plumbing follows once SKAB's protocol no
-/// longer needs it).
+/// by design), no public signature takes or returns a tensor or a module (issue 17: the kernels, padded batches, the
+/// trainers, the scorer, Adam, the weights file and importance sampling are internal).
 /// </summary>
 public sealed class PublicSurfaceTests
 {
-    /// <summary>
-    /// Still public, and why: the SKAB leaderboard protocol (src/VaeAnomaly.Study) trains raw networks on the protocol's
-    /// own windows through these. When that protocol runs through the detectors (issue 17), they become internal and
-    /// this list empties; the test fails on any other member, and on any of these once it is fixed.
-    /// </summary>
-    private static readonly string[] KnownUntilSkabRunsThroughDetectors =
-    [
-        "VaeAnomaly.Training.AutoencoderTrainer.Fit",
-        "VaeAnomaly.Training.AutoencoderTrainer.SquaredErrors",
-        "VaeAnomaly.Training.PaddedBatch constructor",
-        "VaeAnomaly.Training.PaddedBatch.Deconstruct",
-        "VaeAnomaly.Training.PaddedBatch.get_LastStep",
-        "VaeAnomaly.Training.PaddedBatch.get_Mask",
-        "VaeAnomaly.Training.PaddedBatch.get_X",
-        "VaeAnomaly.Training.Trainer.Evaluate",
-        "VaeAnomaly.Training.Trainer.Fit",
-    ];
-
     private static bool IsNative(Type type) =>
         type.HasElementType ? IsNative(type.GetElementType()!)
         : type.IsGenericType ? type.GetGenericArguments().Any(IsNative)
@@ -67,6 +48,6 @@ public sealed class PublicSurfaceTests
     {
         var offenders = Offenders().Distinct().Order(StringComparer.Ordinal).ToArray();
 
-        Assert.True(offenders.SequenceEqual(KnownUntilSkabRunsThroughDetectors), "public tensor plumbing:\n" + string.Join("\n", offenders));
+        Assert.True(offenders.Length == 0, "public tensor plumbing:\n" + string.Join("\n", offenders));
     }
 }

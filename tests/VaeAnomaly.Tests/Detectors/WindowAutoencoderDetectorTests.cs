@@ -174,6 +174,33 @@ public sealed class WindowAutoencoderDetectorTests
     }
 
     [Fact]
+    public void Reconstruct_WindowsBatchedAndLongerSequences_EqualReconstructingEachAlone()
+    {
+        // Given: three sequences of exactly one window and one longer, mixed
+        using var detector = new WindowAutoencoderDetector(WindowAutoencoderDetector.Dense, new DenseOptions { Hidden = [8], Latent = 4, Epochs = 1, Seed = 4 }, window: 8, scoreStride: 2);
+        detector.Fit(Waves(20, 0, 1), Waves(10, 0, 2));
+        var waves = Waves(4, 0, 5);
+        var data = new SequenceSet(waves.ChannelNames,
+            [.. waves.Sequences.Take(3).Select(s => new Sequence(s.Id, s.Values.AsSpan(0, 8 * waves.Channels).ToArray())), waves.Sequences[3]]);
+        IReconstructs model = detector;
+
+        // When
+        var together = model.Reconstruct(data);
+
+        // Then: in the data's units, one row-major reconstruction per sequence, each as if alone
+        Assert.Equal(4, together.Length);
+        for (var i = 0; i < data.Count; i++)
+        {
+            var alone = detector.ReconstructSeries(data.Subset([i]));
+            Assert.Equal(data.Sequences[i].Values.Length, together[i].Length);
+            Assert.All(alone.Zip(together[i]), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-5 * Math.Max(1, Math.Abs(p.First)), $"sequence {i}: {p.First} vs {p.Second}"));
+        }
+
+        var mae = data.Sequences[0].Values.Zip(together[0]).Average(p => Math.Abs(p.First - p.Second));
+        Assert.True(mae < 2.0, $"a reconstruction in the data's units should be near the data (MAE {mae})"); // waves of amplitude ~1
+    }
+
+    [Fact]
     public void Score_SequenceShorterThanAWindow_IsRefused()
     {
         using var detector = new WindowAutoencoderDetector(WindowAutoencoderDetector.Dense, new DenseOptions { Epochs = 1 }, window: 16);
