@@ -16,7 +16,7 @@ internal static class BenchmarkKddCommand
         var data = new Option<string>("--data") { Description = "The KDD Cup 99 file, e.g. ../shared/datasets/kddcup99/kddcup.data_10_percent.gz.", Required = true };
         var subset = new Option<KddSubset>("--config") { Description = "SA (every normal record plus 3,377 attacks drawn with replacement) or full (every record).", DefaultValueFactory = _ => KddSubset.SA };
         var outDir = new Option<string>("--out") { Description = "Folder for summary.json, pr.png, roc.png and the confusion matrices.", DefaultValueFactory = _ => "kdd99-benchmark" };
-        var seed = new Option<int>("--seed") { Description = "Seed of the split, the attack draw and the models.", DefaultValueFactory = _ => 42 };
+        var seed = SharedOptions.Seed("Seed of the split, the attack draw and the models.", 42);
         var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs per model (early stopping on validation loss).", DefaultValueFactory = _ => 40 }.Positive();
         var force = SharedOptions.ForceFolder();
         var command = new Command("kdd99", "Train the dense VAE and dense autoencoder on KDD Cup 99 normals and measure them on held-out normals and attacks.") { data, subset, outDir, seed, epochs, force };

@@ -24,7 +24,7 @@ internal static class BenchmarkNabCommand
         var labels = new Option<string>("--labels") { Description = "NAB's combined_windows.json (default: the one in --data)." };
         var outDir = new Option<string>("--out") { Description = "Results folder: DETECTOR/<category>/DETECTOR_<file>.csv and summary.json.", DefaultValueFactory = _ => "nab-results" };
         var name = new Option<string>("--detector-name") { Description = "Detector name in the results layout (no '_').", DefaultValueFactory = _ => "vaeAnomaly" };
-        var seed = new Option<int>("--seed") { Description = "Seed of every file's model.", DefaultValueFactory = _ => 0 };
+        var seed = SharedOptions.Seed("Seed of every file's model.", 0);
         var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs per file (early stopping on the last quarter of the probationary rows).", DefaultValueFactory = _ => 20 }.Positive();
         var window = new Option<int>("--window") { Description = "Window length in rows.", DefaultValueFactory = _ => 32 }.Positive(GruVaeOptions.MaxSize);
         var force = SharedOptions.ForceFolder();

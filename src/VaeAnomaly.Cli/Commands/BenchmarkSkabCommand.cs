@@ -25,7 +25,7 @@ internal static class BenchmarkSkabCommand
         var data = new Option<string>("--data") { Description = "The SKAB folder (valve1, valve2, other; any subset of its files).", Required = true };
         var model = BenchmarkModelOption.Create(" (leaderboard protocol)");
         var outDir = new Option<string>("--out") { Description = "Folder for predictions/<folder>/<file>.csv and summary.json.", DefaultValueFactory = _ => "skab-benchmark" };
-        var seed = new Option<int>("--seed") { Description = "Seed of every file's model.", DefaultValueFactory = _ => 0 };
+        var seed = SharedOptions.Seed("Seed of every file's model.", 0);
         var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs per file (early stopping on the last 10% of training windows).", DefaultValueFactory = _ => 30 }.Positive();
         var force = SharedOptions.ForceFolder();
         var protocol = new Option<string>("--protocol")

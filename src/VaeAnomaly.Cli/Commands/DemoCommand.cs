@@ -24,7 +24,7 @@ internal static class DemoCommand
     public static Command Create(IAnsiConsole console)
     {
         var outDir = new Option<string>("--out") { Description = "Output folder for metrics.json, scores.csv and history.csv.", DefaultValueFactory = _ => "vae-anomaly-demo" };
-        var seed = new Option<int>("--seed") { Description = "Seed of the data and of the model.", DefaultValueFactory = _ => 42 };
+        var seed = SharedOptions.Seed("Seed of the data and of the model.", 42);
         var quick = new Option<bool>("--quick") { Description = $"A small run for smoke tests: {QuickData.Train}/{QuickData.Validation}/{QuickData.Test} sequences, {QuickEpochs} epochs, {QuickImportanceSamples} importance samples." };
         var force = SharedOptions.ForceFolder();
         var model = new ModelOptionSet();

@@ -13,7 +13,7 @@ internal static class GenerateSyntheticCommand
     {
         var defaults = new SyntheticOptions();
         var outDir = new Option<string>("--out") { Description = "Folder to write train/val/test CSV files and their labels into.", Required = true };
-        var seed = new Option<int>("--seed") { Description = "Seed; the same seed gives the same files.", DefaultValueFactory = _ => defaults.Seed };
+        var seed = SharedOptions.Seed("Seed; the same seed gives the same files.", defaults.Seed);
         var channels = new Option<int>("--channels") { Description = "Channels C.", DefaultValueFactory = _ => defaults.Channels }.Positive(4_096);
         var clusters = new Option<int>("--clusters") { Description = "Pattern clusters K.", DefaultValueFactory = _ => defaults.Clusters }.Positive(10_000);
         var train = new Option<int>("--train") { Description = "Training sequences.", DefaultValueFactory = _ => defaults.Train }.Positive();

@@ -38,6 +38,22 @@ internal static class OptionValidation
         return option;
     }
 
+    /// <summary>Any whole number (a seed); refused with a message when it is not one.</summary>
+    public static Option<int> WholeNumber(this Option<int> option)
+    {
+        option.CustomParser = r =>
+        {
+            var token = Token(r);
+            if (!int.TryParse(token, NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var v))
+            {
+                r.AddError($"{option.Name} takes a whole number from {int.MinValue:N0} to {int.MaxValue:N0}; got '{Messages.Cut(token)}'.");
+            }
+
+            return v;
+        };
+        return option;
+    }
+
     private static Option<int> Within(this Option<int> option, int min, int max, string what)
     {
         // A parser rather than a validator: the default converter's failure names System.Int32, and a validator that

@@ -24,7 +24,7 @@ internal static class TrainCommand
         var records = new Option<bool>("--records") { Description = "--data is a CSV of records (a header, numeric and text columns, optional --label-column): one-hot and z-scored, for dense-ae or dense-vae." };
 
         var outDir = new Option<string>("--out") { Description = "Bundle folder to write (model.json, model.weights, history.csv).", Required = true };
-        var seed = new Option<int>("--seed") { Description = "Seed of weights, batch order and sampling.", DefaultValueFactory = _ => 42 };
+        var seed = SharedOptions.Seed("Seed of weights, batch order and sampling.", 42);
         var force = new Option<bool>("--force") { Description = "Replace an existing bundle, and start over even if an interrupted run left a checkpoint." };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its checkpoint (same command, same data)." };
         var checkpointDir = new Option<string?>("--checkpoint") { Description = "Folder for the checkpoint saved after every epoch [default: OUT.checkpoint beside the bundle]; removed when the bundle is saved." };

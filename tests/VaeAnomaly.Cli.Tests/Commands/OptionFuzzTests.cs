@@ -127,6 +127,9 @@ public sealed class OptionFuzzTests : IDisposable
     [InlineData("--columns", "value,value")]
     [InlineData("--columns", "value,,x")]
     [InlineData("--data", "")]
+    [InlineData("--seed", "abc")]
+    [InlineData("--seed", "1.5")]
+    [InlineData("--seed", "99999999999")]
     public async Task Train_BadOptionValue_RefusedWithTheOptionNamed(string option, string value)
     {
         // When
