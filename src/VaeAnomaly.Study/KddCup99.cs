@@ -46,6 +46,7 @@ public static class KddCup99
         while (parser.Read())
         {
             var line = parser.RawRow;
+            TextInput.CheckRows(path, line, records.Count + 1L, "records");
             var fields = parser.Record!;
             if (fields.Length == 1 && fields[0].Length == 0)
             {

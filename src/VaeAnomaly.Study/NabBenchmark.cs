@@ -4,6 +4,7 @@ using System.Text.Json;
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.Evaluation;
+using VaeAnomaly.IO;
 using VaeAnomaly.Scoring;
 
 namespace VaeAnomaly.Study;
@@ -58,6 +59,9 @@ public static class NabBenchmark
         return files.Length > 0 ? files : throw new DataFormatException(root, null, null, "holds no category folder with CSV files");
     }
 
+    /// <summary>Largest label or results file read: NAB's are a few megabytes; a file that never ends stops here.</summary>
+    public const long MaxTextBytes = 256L << 20;
+
     /// <summary>Reads <c>combined_windows.json</c>: file key to its labelled windows (first and last timestamp, both included).</summary>
     /// <param name="path">The labels file.</param>
     public static IReadOnlyDictionary<string, IReadOnlyList<(DateTime Start, DateTime End)>> ReadWindows(string path)
@@ -70,11 +74,15 @@ public static class NabBenchmark
         Dictionary<string, string[][]>? raw;
         try
         {
-            raw = JsonSerializer.Deserialize<Dictionary<string, string[][]>>(File.ReadAllText(path));
+            raw = JsonSerializer.Deserialize<Dictionary<string, string[][]>>(BoundedFile.ReadAllText(path, MaxTextBytes));
         }
         catch (JsonException e)
         {
             throw new DataFormatException(path, e.LineNumber + 1, null, $"is not a JSON object of file names to lists of [start, end] timestamps: {e.Message}");
+        }
+        catch (IOException e)
+        {
+            throw new DataFormatException(path, null, null, $"could not be read: {e.Message}");
         }
 
         var result = new Dictionary<string, IReadOnlyList<(DateTime, DateTime)>>(StringComparer.Ordinal);
@@ -224,7 +232,18 @@ public static class NabBenchmark
         var result = new List<(string, NabScoringInput)>();
         foreach (var file in files)
         {
-            var lines = File.ReadAllLines(file);
+            string[] lines;
+            try
+            {
+                var text = BoundedFile.ReadAllText(file, MaxTextBytes);
+                lines = [.. text.Split('\n').Select(l => l.TrimEnd('\r'))];
+                lines = text.EndsWith('\n') ? lines[..^1] : lines; // as File.ReadAllLines splits
+            }
+            catch (IOException e)
+            {
+                throw new DataFormatException(file, null, null, $"could not be read: {e.Message}");
+            }
+
             if (lines.Length < 2 || lines[0].Trim() != "timestamp,value,anomaly_score,label")
             {
                 throw new DataFormatException(file, 1, null, "expected the header timestamp,value,anomaly_score,label and at least one row");

@@ -94,4 +94,13 @@ public sealed class NabBenchmarkTests : IDisposable
         Assert.Equal(0.5, summary.WindowRecall);
         Assert.Equal(new ConfusionCounts(1, 1, 3, 3), summary.Points);
     }
+
+    [Fact]
+    public void ReadWindows_FileThatNeverEnds_RefusedNotReadForever()
+    {
+        var error = Assert.Throws<VaeAnomaly.Data.DataFormatException>(() => NabBenchmark.ReadWindows("/dev/zero"));
+
+        Assert.Contains("could not be read", error.Message);
+        Assert.Contains("pipe or device", error.Message);
+    }
 }

@@ -23,9 +23,11 @@ internal sealed class LabelTable
         int Find(string name) => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
         var (idIndex, labelIndex, typeIndex, lengthIndex) = (Find(SequenceCsvReader.IdColumn), Find("label"), Find("anomaly_type"), Find("length"));
         var table = new LabelTable(path, lengthIndex >= 0 ? header[lengthIndex] : "length");
+        var rows = 0L;
         while (parser.Read())
         {
             var line = parser.RawRow;
+            TextInput.CheckRows(path, line, ++rows, "labels");
             var record = parser.Record!;
             if (record.Length == 1 && record[0].Length == 0)
             {
