@@ -80,7 +80,7 @@ internal static class ScoreCommand
         var (file, labels) = DataPaths.SequenceFiles(data, labels: null);
         var value = ThresholdRules.Lookup(detector.Thresholds[kind], rule, kind.Name(), detector.ThresholdNotes);
         var (scored, above, filled, dropped) = (0, 0, 0, 0);
-        var best = new List<(float Score, string Id, Attribution Where)>();
+        var best = new TopScores<(string Id, Attribution Where)>(top);
         AtomicFile.Write(path, force, temp =>
         {
             ScoresCsv? writer = null;
@@ -93,19 +93,9 @@ internal static class ScoreCommand
                     writer.Append(chunk, scores);
                     var selected = kind == ScoreKind.Combined ? scores.Combined : scores.Parts.Of(kind);
                     (scored, above, filled, dropped) = (scored + chunk.Count, above + selected.Count(s => s > value), filled + chunk.FilledValues, dropped + chunk.DroppedRows);
-                    for (var i = 0; i < chunk.Count && top > 0; i++)
+                    for (var i = 0; i < chunk.Count; i++)
                     {
-                        if (best.Count == top && selected[i] <= best[^1].Score)
-                        {
-                            continue;
-                        }
-
-                        var at = best.FindIndex(b => b.Score < selected[i]);
-                        best.Insert(at < 0 ? best.Count : at, (selected[i], chunk.Sequences[i].Id, Attribution.Of(chunk.ChannelNames, scores.Parts, i)));
-                        if (best.Count > top)
-                        {
-                            best.RemoveAt(top);
-                        }
+                        best.Offer(selected[i], () => (chunk.Sequences[i].Id, Attribution.Of(chunk.ChannelNames, scores.Parts, i)));
                     }
                 }
             }
@@ -132,7 +122,7 @@ internal static class ScoreCommand
                 table.AddColumn(column);
             }
 
-            foreach (var (s, id, a) in best)
+            foreach (var (s, (id, a)) in best.Items)
             {
                 table.AddRow(
                     Markup.Escape(id),
