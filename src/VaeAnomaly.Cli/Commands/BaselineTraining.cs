@@ -23,12 +23,9 @@ internal static class BaselineTraining
     /// <summary>Window length when <c>--window</c> is not given.</summary>
     public const int DefaultWindow = 32;
 
-    /// <summary>The baseline as a scorer of a series' time steps, which only a model trained on windows is.</summary>
+    /// <summary>Why <paramref name="detector"/> (a model that does not score points) cannot <paramref name="verb"/> a series per time step.</summary>
     /// <param name="detector">A loaded baseline.</param>
     /// <param name="verb">What the command does to the series: <c>score</c> or <c>evaluate</c>.</param>
-    public static IScoresPoints ForSeries(DetectorBase detector, string verb) => detector as IScoresPoints ?? throw SeriesRefusal(detector, verb);
-
-    /// <summary>Why <paramref name="detector"/> cannot <paramref name="verb"/> a series per time step.</summary>
     public static ArgumentException SeriesRefusal(DetectorBase detector, string verb) =>
         new($"A {detector.Name} bundle trained on whole sequences (--window 0) scores sequences of its length; {verb} a time series per time step with a bundle trained on windows.");
 

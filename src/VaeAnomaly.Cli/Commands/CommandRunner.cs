@@ -58,7 +58,5 @@ internal static class CommandRunner
     /// <summary>Exit code of a failure no check foresaw (a bug): EX_SOFTWARE.</summary>
     public const int InternalError = 70;
 
-    /// <summary>The message without .NET's " (Parameter 'name')" suffix: internal parameter names mean nothing to a user.</summary>
-    private static string MessageOf(Exception e) =>
-        e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+    private static string MessageOf(Exception e) => e is ArgumentException a ? IO.Messages.Of(a) : e.Message;
 }

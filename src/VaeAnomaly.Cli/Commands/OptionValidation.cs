@@ -39,20 +39,7 @@ internal static class OptionValidation
     }
 
     /// <summary>Any whole number (a seed); refused with a message when it is not one.</summary>
-    public static Option<int> WholeNumber(this Option<int> option)
-    {
-        option.CustomParser = r =>
-        {
-            var token = Token(r);
-            if (!int.TryParse(token, NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var v))
-            {
-                r.AddError($"{option.Name} takes a whole number from {int.MinValue:N0} to {int.MaxValue:N0}; got '{Messages.Cut(token)}'.");
-            }
-
-            return v;
-        };
-        return option;
-    }
+    public static Option<int> WholeNumber(this Option<int> option) => option.Within(int.MinValue, int.MaxValue, $"a whole number from {int.MinValue:N0}");
 
     private static Option<int> Within(this Option<int> option, int min, int max, string what)
     {

@@ -167,10 +167,7 @@ internal static class ScoreCommand
         }
         else if (DataPaths.IsSeries(data))
         {
-            var windowed = BaselineTraining.ForSeries(detector, "score");
-            var read = series.Read(r, data);
-            var mode = series.PointScoreOf(r);
-            return ScoreSeries(console, read, windowed.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode)), mode, detector.Rule.Name, path, force, top);
+            throw BaselineTraining.SeriesRefusal(detector, "score"); // a model that scores points took the series path before this
         }
         else
         {

@@ -178,7 +178,7 @@ internal static class TrainCommand
         foreach (var (key, note) in detector.ThresholdNotes)
         {
             var (set, rule) = (key[..key.LastIndexOf('/')], key[(key.LastIndexOf('/') + 1)..]);
-            console.MarkupLineInterpolated($"[yellow]Not fitted:[/] the {rule} threshold of the {set.Replace('/', ' ')} score ({note}); the bundle stores none, and --threshold {rule} is refused where it would be used.");
+            console.MarkupLineInterpolated($"[yellow]Not fitted:[/] the {rule} threshold of the {ThresholdRules.ScoreName(set)} ({note}); the bundle stores none, and --threshold {rule} is refused where it would be used.");
         }
     }
 

@@ -31,12 +31,12 @@ public abstract class DetectorBase(IThresholdRule rule) : IAnomalyDetector
         catch (ArgumentException e)
         {
             Threshold = double.NaN;
-            notes[ThresholdRules.NoteKey(SequenceScoreSet, Rule.Name)] = e.Message.Split(" (Parameter")[0].TrimEnd('.');
+            notes[ThresholdRules.NoteKey(SequenceScoreSet, Rule.Name)] = ThresholdRules.Reason(e);
         }
     }
 
     /// <summary>Every rule's threshold of the sequence (or record) score, fitted on the validation scores; rules that could not be fitted are absent.</summary>
-    public IReadOnlyDictionary<string, double> SequenceThresholds { get; protected internal set; } = new Dictionary<string, double>();
+    public IReadOnlyDictionary<string, double> SequenceThresholds { get; private set; } = new Dictionary<string, double>();
 
     /// <summary>Why each absent threshold could not be fitted, by <see cref="ThresholdRules.NoteKey"/>.</summary>
     public IReadOnlyDictionary<string, string> ThresholdNotes => notes;
@@ -45,7 +45,7 @@ public abstract class DetectorBase(IThresholdRule rule) : IAnomalyDetector
     protected virtual string SequenceScoreSet => "score";
 
     /// <summary>The notes, for detectors that fit more thresholds than the sequence score's.</summary>
-    protected internal IDictionary<string, string> Notes => notes;
+    protected IDictionary<string, string> Notes => notes;
 
     private readonly Dictionary<string, string> notes = new(StringComparer.Ordinal);
 
@@ -92,9 +92,23 @@ public abstract class DetectorBase(IThresholdRule rule) : IAnomalyDetector
     /// <returns>One score per validation sequence, as <see cref="Score"/> would give.</returns>
     protected abstract float[] FitCore(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress, CancellationToken ct);
 
-    /// <summary>Sets the threshold of a detector loaded from disk.</summary>
-    /// <param name="threshold">The stored threshold.</param>
-    protected internal void RestoreThreshold(double threshold) => Threshold = threshold;
+    /// <summary>Restores the sequence score's thresholds, the chosen rule's value and the notes of a bundle.</summary>
+    /// <param name="sequenceThresholds">Rule to threshold of the sequence (or record) score; unfitted rules absent.</param>
+    /// <param name="notes">Why rules are absent, as the manifest holds them; null for none.</param>
+    protected internal void RestoreThresholds(IReadOnlyDictionary<string, double> sequenceThresholds, IReadOnlyDictionary<string, string>? notes)
+    {
+        foreach (var (key, note) in notes ?? new Dictionary<string, string>())
+        {
+            this.notes[key] = note;
+        }
+
+        SequenceThresholds = sequenceThresholds;
+        Threshold = sequenceThresholds.GetValueOrDefault(Rule.Name, double.NaN);
+    }
+
+    /// <summary>The notes as a manifest stores them: sorted, or null when every rule was fitted.</summary>
+    protected internal IReadOnlyDictionary<string, string>? NotesForManifest =>
+        notes.Count == 0 ? null : new SortedDictionary<string, string>(notes, StringComparer.Ordinal);
 
     /// <summary>Releases native resources.</summary>
     /// <param name="disposing">True from <see cref="Dispose()"/>.</param>

@@ -45,13 +45,7 @@ public static class DetectorFiles
             BaselineInput.Fixed => DenseDetector.Restore(manifest, directory, rule),
             _ => WindowAutoencoderDetector.Restore(manifest, directory, rule),
         };
-        foreach (var (key, note) in manifest.ThresholdNotes ?? new Dictionary<string, string>())
-        {
-            detector.Notes[key] = note;
-        }
-
-        detector.SequenceThresholds = manifest.Thresholds;
-        detector.RestoreThreshold(manifest.Thresholds.GetValueOrDefault(rule.Name, double.NaN));
+        detector.RestoreThresholds(manifest.Thresholds, manifest.ThresholdNotes);
         return detector;
     }
 
@@ -78,7 +72,7 @@ public static class DetectorFiles
                 Scaler = scaler,
                 Encoder = encoder,
                 Thresholds = detector.SequenceThresholds,
-                ThresholdNotes = detector.ThresholdNotes.Count == 0 ? null : new SortedDictionary<string, string>(detector.ThresholdNotes.ToDictionary(), StringComparer.Ordinal),
+                ThresholdNotes = detector.NotesForManifest,
                 WindowThresholds = pointThresholds.Window,
                 StepThresholds = pointThresholds.Step,
                 DefaultThreshold = detector.Rule.Name,

@@ -196,7 +196,7 @@ public sealed class GruVaeDetector : DetectorBase, IScoresPoints, IReconstructsS
             Thresholds = Thresholds.ToDictionary(kv => kv.Key.Name(), kv => kv.Value),
             PointThresholds = PointThresholds,
             Windows = WindowScoring,
-            ThresholdNotes = ThresholdNotes.Count == 0 ? null : new SortedDictionary<string, string>(ThresholdNotes.ToDictionary(), StringComparer.Ordinal),
+            ThresholdNotes = NotesForManifest,
             DefaultThreshold = Rule.Name,
             TrainingData = TrainingData!,
             Weights = weights,
@@ -257,13 +257,7 @@ public sealed class GruVaeDetector : DetectorBase, IScoresPoints, IReconstructsS
         detector.TrainingData = manifest.TrainingData;
         detector.Thresholds = manifest.Thresholds.ToDictionary(kv => ScoreKinds.Parse(kv.Key), kv => kv.Value);
         detector.history = DetectorFiles.History(directory);
-        foreach (var (key, note) in manifest.ThresholdNotes ?? new Dictionary<string, string>())
-        {
-            detector.Notes[key] = note;
-        }
-
-        detector.SequenceThresholds = detector.Thresholds[ScoreKind.Combined];
-        detector.RestoreThreshold(detector.Thresholds[ScoreKind.Combined].GetValueOrDefault(rule.Name, double.NaN));
+        detector.RestoreThresholds(detector.Thresholds[ScoreKind.Combined], manifest.ThresholdNotes);
         return detector;
     }
 

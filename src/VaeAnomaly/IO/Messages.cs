@@ -19,6 +19,11 @@ public static class Messages
     public static string Cut(string text, int max) =>
         text.Length <= max ? text : $"{text[..max]}... ({text.Length:N0} characters)";
 
+    /// <summary>The message of <paramref name="e"/> without .NET's " (Parameter 'name')" suffix: internal names mean nothing to a user.</summary>
+    /// <param name="e">An argument error.</param>
+    public static string Of(ArgumentException e) =>
+        e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+
     /// <summary>The items joined by commas (no spaces, as a CSV header reads), each cut, at most <see cref="MaxListItems"/> of them and the count of the rest.</summary>
     /// <param name="items">Names or values taken from the input.</param>
     public static string List(IEnumerable<string> items)

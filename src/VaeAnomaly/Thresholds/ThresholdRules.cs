@@ -43,7 +43,7 @@ public static class ThresholdRules
             }
             catch (ArgumentException e)
             {
-                reason = e.Message.Split(" (Parameter")[0].TrimEnd('.');
+                reason = Reason(e);
             }
 
             if (notes is not null)
@@ -70,9 +70,16 @@ public static class ThresholdRules
 
         var why = notes is not null && notes.TryGetValue(NoteKey(set, rule), out var reason) ? reason : "the bundle holds no such threshold";
         var others = thresholds.Count == 0 ? "no rule could be fitted there; train on more validation data" : $"use --threshold {string.Join(" or ", thresholds.Keys)}";
-        var what = set == "score" ? "score" : $"{set.Replace('/', ' ')} score";
-        throw new ArgumentException($"The '{rule}' threshold of the {what} could not be fitted when the model was trained: {why}. {char.ToUpperInvariant(others[0])}{others[1..]}.");
+        throw new ArgumentException($"The '{rule}' threshold of the {ScoreName(set)} could not be fitted when the model was trained: {why}. {char.ToUpperInvariant(others[0])}{others[1..]}.");
     }
+
+    /// <summary>The score a set of thresholds is for, in words: <c>score</c>, <c>step score</c>, <c>window kl score</c>.</summary>
+    /// <param name="set">The set's name, as given when fitting.</param>
+    public static string ScoreName(string set) => set == "score" ? "score" : $"{set.Replace('/', ' ')} score";
+
+    /// <summary>Why a rule could not be fitted, as a note: the rule's message without its parameter name or final stop.</summary>
+    /// <param name="e">The rule's refusal.</param>
+    public static string Reason(ArgumentException e) => IO.Messages.Of(e).TrimEnd('.');
 
     /// <summary>The key of a rule's note: <c>set/rule</c>.</summary>
     /// <param name="set">What the scores are.</param>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace VaeAnomaly.Cli.Tests.Commands;
 
@@ -14,18 +13,9 @@ public sealed class OutputSafetyTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    private string WriteSeries(string path, int rows, bool labelled = false)
-    {
-        var csv = new StringBuilder(labelled ? "timestamp,value,anomaly\n" : "timestamp,value\n");
-        for (var t = 0; t < rows; t++)
-        {
-            csv.Append(CultureInfo.InvariantCulture, $"{t},{Math.Sin(t / 5.0):F4}{(labelled ? $",{(t % 50 == 7 ? 1 : 0)}" : "")}\n");
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, csv.ToString());
-        return path;
-    }
+    private static string WriteSeries(string path, int rows, bool labelled = false) =>
+        SeriesFile.Write(path, labelled ? "timestamp,value,anomaly" : "timestamp,value", rows,
+            t => string.Create(CultureInfo.InvariantCulture, $"{t},{Math.Sin(t / 5.0):F4}{(labelled ? $",{(t % 50 == 7 ? 1 : 0)}" : "")}"));
 
     private static string[] Train(string data, string output, params string[] more) =>
         ["train", "--data", data, "--out", output, "--model", "dense-ae", "--window", "8", "--epochs", "1", "--split", "70/30/0", .. more];

@@ -15,17 +15,9 @@ public sealed class ReliabilityCommandTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    private string WriteSeries(string name, int rows, Func<int, string>? second = null, bool labelled = false)
-    {
-        var csv = new StringBuilder(labelled ? "timestamp,temp,pressure,anomaly\n" : "timestamp,temp,pressure\n");
-        for (var t = 0; t < rows; t++)
-        {
-            csv.Append(CultureInfo.InvariantCulture, $"{t},{Math.Sin(t / 6.0):F4},{second?.Invoke(t) ?? Math.Cos(t / 9.0).ToString("F4", CultureInfo.InvariantCulture)}{(labelled ? $",{(t % 40 == 3 ? 1 : 0)}" : "")}\n");
-        }
-
-        File.WriteAllText(dir.File(name), csv.ToString());
-        return dir.File(name);
-    }
+    private string WriteSeries(string name, int rows, Func<int, string>? second = null, bool labelled = false) =>
+        SeriesFile.Write(dir.File(name), labelled ? "timestamp,temp,pressure,anomaly" : "timestamp,temp,pressure", rows,
+            t => string.Create(CultureInfo.InvariantCulture, $"{t},{Math.Sin(t / 6.0):F4},{second?.Invoke(t) ?? Math.Cos(t / 9.0).ToString("F4", CultureInfo.InvariantCulture)}{(labelled ? $",{(t % 40 == 3 ? 1 : 0)}" : "")}"));
 
     [Fact]
     public async Task PotOnASmallSeries_TrainSaysSoAndScoreAndEvaluateRefuseItWithTheReason()
@@ -137,6 +129,43 @@ public sealed class ReliabilityCommandTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains("differ from training channels [a,b]", text);
         Assert.DoesNotContain("(Parameter", text);
+    }
+
+    [SkippableFact]
+    public async Task Train_DiskFullAtTheFirstCheckpoint_FailsAndLeavesNothingBehind()
+    {
+        // Given: the checkpoint folder on a 64 KB file system, too small for the GRU-VAE's first checkpoint
+        var full = Path.Combine(Path.GetTempPath(), "vae-anomaly-full-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(full);
+        using (var mount = Process.Start(new ProcessStartInfo("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", full]) { RedirectStandardError = true })!)
+        {
+            await mount.WaitForExitAsync();
+            if (mount.ExitCode != 0)
+            {
+                Directory.Delete(full);
+                Skip.If(true, $"a small tmpfs cannot be mounted here (needs root): {await mount.StandardError.ReadToEndAsync()}");
+            }
+        }
+
+        try
+        {
+            var data = WriteSeries("s.csv", 400);
+
+            // When
+            var (exit, text) = await CliRunner.RunAsync("train", "--data", data, "--out", dir.File("b"), "--checkpoint", Path.Combine(full, "ckpt"), "--epochs", "2");
+
+            // Then: refused as an I/O failure, no bundle, and the full file system as empty as before (no folder, no partial file)
+            Assert.Equal(1, exit);
+            Assert.Contains("space", text, StringComparison.OrdinalIgnoreCase);
+            Assert.False(Directory.Exists(dir.File("b")));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(full));
+        }
+        finally
+        {
+            using var umount = Process.Start("umount", [full]);
+            await umount.WaitForExitAsync();
+            Directory.Delete(full, recursive: true);
+        }
     }
 
     [Fact]

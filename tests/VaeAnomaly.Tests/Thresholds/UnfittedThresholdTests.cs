@@ -40,6 +40,13 @@ public sealed class UnfittedThresholdTests : IDisposable
         Assert.Equal(19 * 0.99, ThresholdRules.Lookup(fitted, "quantile", "step", notes), 6); // the 0.99 quantile of 0..19, by linear interpolation
     }
 
+    [Theory]
+    [InlineData("score", "score")]
+    [InlineData("step", "step score")]
+    [InlineData("combined", "combined score")]
+    [InlineData("window/kl", "window kl score")]
+    public void ScoreName_EachSet_ReadsAsWords(string set, string expected) => Assert.Equal(expected, ThresholdRules.ScoreName(set));
+
     [Fact]
     public void FitAll_NoScores_LeavesEveryRuleOut()
     {
