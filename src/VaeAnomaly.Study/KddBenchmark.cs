@@ -2,7 +2,6 @@ using System.Diagnostics;
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.Evaluation;
-using VaeAnomaly.Models;
 
 namespace VaeAnomaly.Study;
 
@@ -13,7 +12,7 @@ namespace VaeAnomaly.Study;
 public static class KddBenchmark
 {
     /// <summary>The models compared, by name.</summary>
-    public static IReadOnlyList<string> Models => [DenseDetector.VaeName, DenseDetector.AutoencoderName];
+    public static IReadOnlyList<string> Models => ["dense-vae", "dense-ae"];
 
     /// <summary>Runs the benchmark.</summary>
     /// <param name="path">The KDD Cup 99 file.</param>
@@ -34,15 +33,14 @@ public static class KddBenchmark
         var results = new List<KddModelResult>();
         foreach (var name in Models)
         {
-            var options = (name == DenseDetector.VaeName ? DenseOptions.Vae : DenseOptions.Autoencoder) with { Standardize = false, Seed = seed, Epochs = epochs };
             var clock = Stopwatch.StartNew();
-            using var detector = new DenseDetector(options);
-            detector.Fit(trainSet, validationSet, ct: ct);
+            using var detector = DetectorRegistry.Create(name, new DetectorSettings { Records = encoder, Seed = seed, Epochs = epochs }).Fit(trainSet, validationSet, ct: ct);
             var seconds = clock.Elapsed.TotalSeconds;
             var scores = detector.Score(testSet).Select(s => (double)s).ToArray();
-            var confusion = ConfusionCounts.At(labels, scores, detector.Threshold);
+            var threshold = detector.Thresholds.ValueOrNaN();
+            var confusion = ConfusionCounts.At(labels, scores, threshold);
             results.Add(new KddModelResult(
-                name, RankingMetrics.RocAuc(labels, scores), RankingMetrics.AveragePrecision(labels, scores), confusion.F1, detector.Threshold,
+                name, RankingMetrics.RocAuc(labels, scores), RankingMetrics.AveragePrecision(labels, scores), confusion.F1, threshold,
                 confusion, detector.History.Count, seconds, scores));
             log?.Report($"{name}: {detector.History.Count} epochs in {seconds:F1} s.");
         }

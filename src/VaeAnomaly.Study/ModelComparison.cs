@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace VaeAnomaly.Study;
 
-/// <summary>Trains catalog models on synthetic-v1 data over several seeds and tabulates AUC-PR, recall@95%P, F1 and training time.</summary>
+/// <summary>Trains registry models on synthetic-v1 data over several seeds and tabulates AUC-PR, recall@95%P, F1 and training time.</summary>
 public static class ModelComparison
 {
     /// <summary>Runs every (seed, model) pair, <paramref name="jobs"/> at a time.</summary>
@@ -19,7 +19,7 @@ public static class ModelComparison
     /// <param name="progress">Receives each finished run.</param>
     /// <param name="ct">Stops between batches.</param>
     /// <returns>Runs in model order, then seed.</returns>
-    public static IReadOnlyList<ComparisonRun> Run(IReadOnlyList<CatalogEntry> models, IReadOnlyList<int> seeds, int jobs, SyntheticOptions data,
+    public static IReadOnlyList<ComparisonRun> Run(IReadOnlyList<ModelVersion> models, IReadOnlyList<int> seeds, int jobs, SyntheticOptions data,
         IProgress<ComparisonRun>? progress = null, CancellationToken ct = default)
     {
         var datasets = seeds.ToDictionary(s => s, s => new SyntheticGenerator(data with { Seed = s }).Generate());
@@ -35,13 +35,12 @@ public static class ModelComparison
                 var (entry, seed) = pairs[k];
                 var set = datasets[seed];
                 var clock = Stopwatch.StartNew();
-                using var detector = entry.Create(seed);
-                detector.Fit(set.Train.Set, set.Validation.Set, ct: ct);
+                using var detector = DetectorRegistry.Create(entry.Name, new DetectorSettings { Seed = seed }).Fit(set.Train.Set, set.Validation.Set, ct: ct);
                 var seconds = clock.Elapsed.TotalSeconds;
                 var scores = detector.Score(set.Test.Set).Select(s => (double)s).ToArray();
                 var labels = set.Test.Set.Labels!.Select(l => l.IsAnomaly).ToArray();
                 results[k] = new ComparisonRun(entry.Name, seed, RankingMetrics.AveragePrecision(labels, scores),
-                    RankingMetrics.RecallAtPrecision(labels, scores, 0.95), ConfusionCounts.At(labels, scores, detector.Threshold).F1, seconds);
+                    RankingMetrics.RecallAtPrecision(labels, scores, 0.95), ConfusionCounts.At(labels, scores, detector.Thresholds.ValueOrNaN()).F1, seconds);
                 progress?.Report(results[k]);
             });
             return results;
@@ -55,7 +54,7 @@ public static class ModelComparison
     /// <summary>A Markdown table: one row per model, mean ± standard deviation over seeds, median training time.</summary>
     /// <param name="models">The models, in row order.</param>
     /// <param name="runs">Their runs.</param>
-    public static string Markdown(IReadOnlyList<CatalogEntry> models, IReadOnlyList<ComparisonRun> runs)
+    public static string Markdown(IReadOnlyList<ModelVersion> models, IReadOnlyList<ComparisonRun> runs)
     {
         static string F((double Mean, double Std) v) => string.Create(CultureInfo.InvariantCulture, $"{v.Mean:F3} ± {v.Std:F3}");
         var text = new StringBuilder()

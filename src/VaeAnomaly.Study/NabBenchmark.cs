@@ -15,8 +15,8 @@ namespace VaeAnomaly.Study;
 /// <param name="Seed">Seed of every file's model.</param>
 /// <param name="ValidationFraction">Last part of the probationary rows held out for early stopping and thresholds.</param>
 /// <param name="Surprise">Report <see cref="ScoreSurprise"/> of the window scores (adapts to drift) rather than their distance above the threshold.</param>
-/// <param name="Model"><c>gru-vae</c>, or a window baseline of <see cref="ModelCatalog"/> (its catalog settings, with these epochs, seed and window).</param>
-public sealed record NabOptions(int Window = 32, int Epochs = 20, int Seed = 0, double ValidationFraction = 0.25, bool Surprise = true, string Model = GruVaeDetector.ModelName);
+/// <param name="Model"><c>gru-vae</c>, or a window baseline of <see cref="DetectorRegistry"/> (its catalog settings, with these epochs, seed and window).</param>
+public sealed record NabOptions(int Window = 32, int Epochs = 20, int Seed = 0, double ValidationFraction = 0.25, bool Surprise = true, string Model = "gru-vae");
 
 /// <summary>One NAB file scored in the benchmark's results layout.</summary>
 /// <param name="Key">The file as <c>combined_windows.json</c> names it: <c>category/file.csv</c>.</param>
@@ -144,9 +144,10 @@ public static class NabBenchmark
 
         var fit = series.Slice(0, probation - validationRows).AsSequenceSet("train");
         var validation = series.Slice(probation - validationRows, validationRows).AsSequenceSet("validation");
-        using DetectorBase detector = options.Model == GruVaeDetector.ModelName ? NewGruVae(options) : NewBaseline(options);
-        detector.Fit(fit, validation, ct: ct);
-        var points = ((IScoresPoints)detector).ScorePoints(series.AsSequenceSet(), new PointScoreRequest(PointScoreMode.Last));
+        var settings = new DetectorSettings { Seed = options.Seed, Epochs = options.Epochs, Window = options.Window, TrainStride = 1, ScoreStride = 1 };
+        using var detector = DetectorRegistry.Create(options.Model, settings).Fit(fit, validation, ct: ct);
+        var scorer = detector as IScoresPoints ?? throw new ArgumentException($"NAB scores every row; {detector.Name} does not score points.");
+        var points = scorer.ScorePoints(series.AsSequenceSet(), new PointScoreRequest(PointScoreMode.Last));
         var scores = new float[series.Length];
         var surprise = options.Surprise ? ScoreSurprise.Compute(points.Scores, probation, points.FirstScored, probation) : null;
         for (var t = probation; t < series.Length; t++)
@@ -155,21 +156,6 @@ public static class NabBenchmark
         }
 
         return new NabFileResult(key, series, scores, labels, probation, detector.History.Count, clock.Elapsed.TotalSeconds);
-    }
-
-    private static GruVaeDetector NewGruVae(NabOptions options)
-    {
-        var configuration = GruVaeConfiguration.Default;
-        return new GruVaeDetector(
-            configuration.Model with { Window = options.Window, Seed = options.Seed },
-            configuration.Training with { Epochs = options.Epochs, Seed = options.Seed, WindowStride = 1 },
-            configuration.Scoring with { WindowStride = 1 });
-    }
-
-    private static WindowAutoencoderDetector NewBaseline(NabOptions options)
-    {
-        var (family, catalog) = ModelCatalog.Baseline(options.Model);
-        return new WindowAutoencoderDetector(family, catalog with { Epochs = options.Epochs, Seed = options.Seed }, options.Window, trainStride: 1, scoreStride: 1);
     }
 
     /// <summary>

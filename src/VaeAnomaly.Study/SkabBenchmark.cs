@@ -9,7 +9,7 @@ namespace VaeAnomaly.Study;
 /// <summary>
 /// SKAB exactly as its leaderboard was computed (<see cref="SkabProtocol"/>), with a fresh model per file: by
 /// default the GRU-VAE of the default configuration (sine/cosine time features for the decoder) reading the 60-step
-/// training windows whole, or a window baseline of <see cref="ModelCatalog"/>; the last 10% of the training windows
+/// training windows whole, or a window baseline of <see cref="DetectorRegistry"/>; the last 10% of the training windows
 /// held out for early stopping; residuals from the (posterior-mean) reconstruction. Also our own protocol
 /// (<see cref="RunFileOurs"/>) and a label-free check on the anomaly-free recording (<see cref="RunAnomalyFree"/>).
 /// </summary>
@@ -17,6 +17,9 @@ public static class SkabBenchmark
 {
     /// <summary>The folders with anomalies; <c>anomaly-free</c> is not part of the benchmark.</summary>
     public static IReadOnlyList<string> Folders => ["valve1", "valve2", "other"];
+
+    /// <summary>The model the protocols train unless told otherwise.</summary>
+    public const string DefaultModel = "gru-vae";
 
     /// <summary>The benchmark's files present under <paramref name="root"/>, as (folder, file name), in a fixed order.</summary>
     /// <param name="root">The SKAB folder.</param>
@@ -39,9 +42,9 @@ public static class SkabBenchmark
     /// <param name="seed">Seed of the model.</param>
     /// <param name="epochs">Largest number of epochs.</param>
     /// <param name="levels">Whether the model sees each window's level (the leaderboard's way) or its shape only.</param>
-    /// <param name="model"><c>gru-vae</c>, or a window baseline of <see cref="ModelCatalog"/> (e.g. <c>conv-ae</c>, <c>lstm-ae v2</c>).</param>
+    /// <param name="model"><c>gru-vae</c>, or a window baseline of <see cref="DetectorRegistry"/> (e.g. <c>conv-ae</c>, <c>lstm-ae v2</c>).</param>
     /// <param name="ct">Stops training between batches.</param>
-    public static SkabFileResult RunFile(string path, int seed, int epochs, WindowLevels levels = WindowLevels.Keep, string model = GruVaeDetector.ModelName, CancellationToken ct = default)
+    public static SkabFileResult RunFile(string path, int seed, int epochs, WindowLevels levels = WindowLevels.Keep, string model = DefaultModel, CancellationToken ct = default)
     {
         var (series, values) = Read(path, labelled: true);
         return Run(path, values, series.Labels!, (model, seed, epochs), levels, ct);
@@ -68,7 +71,7 @@ public static class SkabBenchmark
     /// <param name="flags">How the ours protocol flags rows.</param>
     /// <param name="model">As for <see cref="RunFile"/> (leaderboard protocol only).</param>
     /// <param name="ct">Stops training between batches.</param>
-    public static IReadOnlyList<SkabFileResult> RunAnomalyFree(string path, string protocol, int seed, int epochs, WindowLevels levels, string rule, SkabFlags flags = SkabFlags.Threshold, string model = GruVaeDetector.ModelName, CancellationToken ct = default)
+    public static IReadOnlyList<SkabFileResult> RunAnomalyFree(string path, string protocol, int seed, int epochs, WindowLevels levels, string rule, SkabFlags flags = SkabFlags.Threshold, string model = DefaultModel, CancellationToken ct = default)
     {
         if (protocol is not ("leaderboard" or "ours"))
         {
@@ -133,27 +136,23 @@ public static class SkabBenchmark
     /// </summary>
     private static (double[][] Residuals, int Epochs) Residuals(string name, (SequenceSet Fit, SequenceSet HoldOut) data, (int Seed, int Epochs) run, SequenceSet[] score, CancellationToken ct)
     {
-        using DetectorBase detector = name == GruVaeDetector.ModelName ? NewGruVae(run) : NewBaseline(name, run);
-        detector.Fit(data.Fit, data.HoldOut, ct: ct);
-        var model = (IReconstructs)detector;
+        // Every model reads exactly one window per protocol window (window and strides of its length), z-scored.
+        var settings = new DetectorSettings
+        {
+            Seed = run.Seed,
+            Epochs = run.Epochs,
+            Window = SkabProtocol.Window,
+            TrainStride = SkabProtocol.Window,
+            ScoreStride = SkabProtocol.Window,
+            Scaler = ScalerKind.ZScore,
+        };
+        using var detector = DetectorRegistry.Create(name, settings).Fit(data.Fit, data.HoldOut, ct: ct);
+        var model = detector as IReconstructs ?? throw new ArgumentException($"The leaderboard protocol scores reconstructions; {detector.Name} does not reconstruct.");
         return ([.. score.Select(set =>
         {
             var reconstruction = model.Reconstruct(set);
             return set.Sequences.Select((s, k) => SkabProtocol.Residual(reconstruction[k], s.Values, set.Channels)).ToArray();
         })], detector.History.Count);
-
-        static GruVaeDetector NewGruVae((int Seed, int Epochs) run)
-        {
-            var configuration = GruVaeConfiguration.Default;
-            return new GruVaeDetector(configuration.Model with { Window = 0, Seed = run.Seed }, configuration.Training with { Epochs = run.Epochs, Seed = run.Seed }, configuration.Scoring);
-        }
-
-        static WindowAutoencoderDetector NewBaseline(string name, (int Seed, int Epochs) run)
-        {
-            var (family, catalog) = ModelCatalog.Baseline(name);
-            var options = catalog with { Epochs = run.Epochs, Seed = run.Seed, SigmoidOutput = false, Scaler = ScalerKind.ZScore };
-            return new WindowAutoencoderDetector(family, options, SkabProtocol.Window, SkabProtocol.Window, SkabProtocol.Window);
-        }
     }
 
     /// <summary>Under <see cref="SkabFlags.Surprise"/> a row is flagged when its surprise exceeds this (a tail of 1e-5, as NAB's flags).</summary>
@@ -189,15 +188,10 @@ public static class SkabBenchmark
             throw new DataFormatException(path, null, null, $"has {rows} rows; the protocol trains on the first {SkabProtocol.TrainRows} and needs more to test");
         }
 
-        var configuration = GruVaeConfiguration.Default;
-        using var detector = new GruVaeDetector(
-            configuration.Model with { Seed = seed },
-            configuration.Training with { Epochs = epochs, Seed = seed, WindowStride = 1 },
-            configuration.Scoring with { WindowStride = 1 },
-            Thresholds.ThresholdRules.Create(rule));
+        var estimator = DetectorRegistry.Create(DefaultModel, new DetectorSettings { Seed = seed, Epochs = epochs, TrainStride = 1, ScoreStride = 1, Threshold = rule });
         var fitRows = SkabProtocol.TrainRows - OursValidationRows;
-        detector.Fit(values.Slice(0, fitRows).AsSequenceSet("train"), values.Slice(fitRows, OursValidationRows).AsSequenceSet("validation"), ct: ct);
-        var points = detector.ScorePoints(values.AsSequenceSet(), new PointScoreRequest(PointScoreMode.Last, rule));
+        using var detector = estimator.Fit(values.Slice(0, fitRows).AsSequenceSet("train"), values.Slice(fitRows, OursValidationRows).AsSequenceSet("validation"), ct: ct);
+        var points = ((IScoresPoints)detector).ScorePoints(values.AsSequenceSet(), new PointScoreRequest(PointScoreMode.Last, rule));
         var flags = flagBy == SkabFlags.Surprise
             ? [.. ScoreSurprise.Compute(points.Scores, SkabProtocol.TrainRows, points.FirstScored, SkabProtocol.TrainRows).Skip(SkabProtocol.TrainRows).Select(v => v > SurpriseFlag)]
             : points.Flags().Skip(SkabProtocol.TrainRows).ToArray();

@@ -59,8 +59,8 @@ public static class SyntheticStudy
         }
 
         var c = options.Configuration;
-        using var detector = new GruVaeDetector(c.Model with { Beta = beta, Seed = seed }, c.Training with { Seed = seed }, c.Scoring);
-        detector.Fit(train, validation, ct: ct);
+        // The study is of the GRU-VAE's own knobs (beta, lambda, architecture), so it builds that estimator from a whole configuration.
+        using var detector = new GruVaeEstimator(c.Model with { Beta = beta, Seed = seed }, c.Training with { Seed = seed }, c.Scoring).Fit(train, validation, ct: ct);
         var scores = detector.ScoreAll(test);
         var validationParts = detector.ScoreAll(validation).Parts;
 

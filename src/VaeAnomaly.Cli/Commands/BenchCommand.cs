@@ -9,7 +9,6 @@ using VaeAnomaly.IO;
 using VaeAnomaly.Models;
 using VaeAnomaly.Performance;
 using VaeAnomaly.Scoring;
-using VaeAnomaly.Training;
 
 namespace VaeAnomaly.Cli.Commands;
 
@@ -118,10 +117,9 @@ internal static class BenchCommand
 
             // One epoch of the default demo: synthetic-v1 (seed 42), default configuration, validation included.
             var demoData = new Data.SyntheticGenerator(new Data.SyntheticOptions()).Generate();
-            var demo = GruVaeConfiguration.Default;
-            using (var demoDetector = new GruVaeDetector(demo.Model, demo.Training with { Epochs = 1 }, demo.Scoring with { ImportanceSamples = 1 }))
+            var demo = DetectorRegistry.Create(DemoCommand.DemoModel, new DetectorSettings { Epochs = 1, ImportanceSamples = 1 });
+            using (var demoDetector = demo.Fit(demoData.Train.Set, demoData.Validation.Set, ct: token))
             {
-                demoDetector.Fit(demoData.Train.Set, demoData.Validation.Set, ct: token);
                 demoEpochSeconds = demoDetector.History[0].Seconds;
             }
 
@@ -192,8 +190,10 @@ internal static class BenchCommand
         var series = new Data.SequenceSet(names, [new Data.Sequence("series", values)]);
         var train = new Data.SequenceSet(names, [new Data.Sequence("train", values.AsSpan(0, 2000 * Channels).ToArray())]);
         var validation = new Data.SequenceSet(names, [new Data.Sequence("validation", values.AsSpan(2000 * Channels, 500 * Channels).ToArray())]);
-        using var detector = new GruVaeDetector(new GruVaeOptions { Window = 100 }, new TrainerOptions { Epochs = 1, WindowStride = 50 }, new ScoringOptions { WindowStride = 1 });
-        detector.Fit(train, validation);
+        // The plain GRU-VAE (the seed configuration) on windows of 100.
+        var settings = new DetectorSettings { Variant = GruVaeConfiguration.Seed.Name, Window = 100, Epochs = 1, TrainStride = 50, ScoreStride = 1 };
+        using var detector = DetectorRegistry.Create(DemoCommand.DemoModel, settings).Fit(train, validation);
+        var scorer = detector as IScoresPoints ?? throw new InvalidOperationException($"{detector.Name} does not score points.");
         GC.Collect();
         using var process = Process.GetCurrentProcess();
         process.Refresh();
@@ -211,7 +211,7 @@ internal static class BenchCommand
             }
         });
         var clock = Stopwatch.StartNew();
-        var points = detector.ScorePoints(series, new PointScoreRequest(PointScoreMode.Last, Kind: ScoreKind.Reconstruction));
+        var points = scorer.ScorePoints(series, new PointScoreRequest(PointScoreMode.Last, Kind: ScoreKind.Reconstruction));
         var seconds = clock.Elapsed.TotalSeconds;
         done.Cancel();
         sampler.Wait();

@@ -66,7 +66,8 @@ internal static class BenchmarkSkabCommand
             }
 
             var modelName = r.GetValue(model)!;
-            if (BenchmarkModelOption.IsBaseline(modelName) && ours)
+            BenchmarkModelOption.Check(modelName);
+            if (ours && modelName != BenchmarkModelOption.Default)
             {
                 throw new ArgumentException("--protocol ours trains the default GRU-VAE; a baseline runs under the leaderboard protocol.");
             }

@@ -31,7 +31,7 @@ internal static class CompareCommand
         {
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force));
-            var picked = ModelCatalog.Select(r.GetValue(models)!);
+            var picked = DetectorRegistry.Select(r.GetValue(models)!);
             var seedList = Enumerable.Range(1, r.GetValue(seeds)).ToArray();
             var data = defaults with { Train = r.GetValue(train), Validation = r.GetValue(val), Test = r.GetValue(test) };
             console.WriteLine($"{picked.Count} models x {seedList.Length} seeds on synthetic-v1 ({data.Train}/{data.Validation}/{data.Test}), {r.GetValue(jobs)} at a time.");

@@ -21,6 +21,9 @@ internal static class DemoCommand
 
     internal const int QuickImportanceSamples = 4;
 
+    /// <summary>The model the demo trains: the registry's GRU-VAE, whose several score kinds the report compares.</summary>
+    internal const string DemoModel = "gru-vae";
+
     public static Command Create(IAnsiConsole console)
     {
         var outDir = new Option<string>("--out") { Description = "Output folder for metrics.json, scores.csv and history.csv.", DefaultValueFactory = _ => "vae-anomaly-demo" };
@@ -39,17 +42,13 @@ internal static class DemoCommand
             StagedDirectory.EnsureWritable(r.GetValue(outDir)!, r.GetValue(force));
 
             var dataOptions = (isQuick ? QuickData : new SyntheticOptions()) with { Seed = runSeed };
-            var configuration = model.Resolve(r, runSeed);
-            if (isQuick && !ModelOptionSet.Given(r, model.Epochs))
+            var settings = model.Settings(r, DemoModel, runSeed);
+            settings = settings with
             {
-                configuration = configuration with { Training = configuration.Training with { Epochs = QuickEpochs } };
-            }
-
-            if (isQuick && !ModelOptionSet.Given(r, model.ImportanceSamples))
-            {
-                configuration = configuration with { Scoring = configuration.Scoring with { ImportanceSamples = QuickImportanceSamples } };
-            }
-
+                Epochs = settings.Epochs ?? (isQuick ? QuickEpochs : null),
+                ImportanceSamples = settings.ImportanceSamples ?? (isQuick ? QuickImportanceSamples : null),
+            };
+            var configuration = GruVaeConfiguration.Resolve(settings);
             var trainer = configuration.Training;
 
             var data = new SyntheticGenerator(dataOptions).Generate();
@@ -61,31 +60,34 @@ internal static class DemoCommand
             console.MarkupLineInterpolated(
                 $"GRU-VAE ({configuration.Name} configuration): encoder GRU {modelOptions.EncoderSizes[0]}, {modelOptions.EncoderSizes[1]}; latent {modelOptions.Latent}; decoder GRU {modelOptions.DecoderSizes[0]}, {modelOptions.DecoderSizes[1]}; beta {modelOptions.Beta}; {(modelOptions.Window > 0 ? $"{modelOptions.Window}-step windows, sequence score = {scoring.Aggregate.ToString().ToLowerInvariant()} over windows" : "whole sequences")}; up to {trainer.Epochs} epochs, batch {trainer.BatchSize}, lr {trainer.LearningRate}.");
 
-            using var detector = new GruVaeDetector(modelOptions, trainer, scoring);
+            var estimator = DetectorRegistry.Create(DemoModel, settings);
             var trainClock = Stopwatch.StartNew();
-            EpochReporter.Run(console, trainer.Epochs, progress =>
+            IFittedDetector? fitted = null;
+            EpochReporter.Run(console, estimator.Epochs, progress =>
             {
-                detector.Fit(data.Train.Set, data.Validation.Set, progress, token);
+                fitted = estimator.Fit(data.Train.Set, data.Validation.Set, progress, token);
                 return 0;
             });
+            using var detector = fitted!;
+            var kinds = detector as IScoresKinds ?? throw new InvalidOperationException($"The demo reports every score kind; {DemoModel} gives one.");
             var trainTime = trainClock.Elapsed;
 
             var scoreClock = Stopwatch.StartNew();
             var test = data.Test.Set;
-            var scores = detector.ScoreAll(test);
+            var scores = kinds.ScoreAll(test);
             var scoreTime = scoreClock.Elapsed;
 
             using (var staged = StagedDirectory.Begin(r.GetValue(outDir)!, r.GetValue(force)))
             {
                 ScoresCsv.Write(test, scores, staged.PathOf("scores.csv"));
                 HistoryCsv.Write(detector.History, staged.PathOf("history.csv"));
-                var evaluations = EvaluationReport.Write(detector, test, scores, detector.Rule.Name, staged.Staging, "VaeAnomaly demo: GRU-VAE on synthetic-v1")!;
+                var evaluations = EvaluationReport.Write(detector, test, scores, detector.Thresholds.Rule, staged.Staging, "VaeAnomaly demo: GRU-VAE on synthetic-v1")!;
                 staged.Commit();
                 console.Write(MetricsTable.Build(evaluations, RandomBaseline.For(test.Labels!.Select(l => l.IsAnomaly).ToArray())));
                 console.Write(MetricsTable.BuildByType(evaluations));
                 var best = detector.History.MinBy(h => h.ValidationTotal)!;
                 console.MarkupLineInterpolated(
-                    $"Combined score: {scoring.Combine.ToString().ToLowerInvariant()}, lambda {scoring.Lambda.ToString(CultureInfo.InvariantCulture)}; best validation epoch {best.Epoch} of {detector.History.Count}; threshold (0.99 quantile of validation) {detector.Threshold:F3} flags {scores.Combined.Count(s => s > detector.Threshold)} of {test.Count} test sequences.");
+                    $"Combined score: {scoring.Combine.ToString().ToLowerInvariant()}, lambda {scoring.Lambda.ToString(CultureInfo.InvariantCulture)}; best validation epoch {best.Epoch} of {detector.History.Count}; threshold (0.99 quantile of validation) {detector.Thresholds.Value():F3} flags {scores.Combined.Count(s => s > detector.Thresholds.Value())} of {test.Count} test sequences.");
                 console.MarkupLineInterpolated($"Wrote metrics.json, scores.csv, history.csv, report.html and figures to [bold]{staged.Destination}[/].");
             }
 

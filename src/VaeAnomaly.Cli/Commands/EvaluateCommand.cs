@@ -33,18 +33,18 @@ internal static class EvaluateCommand
         {
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force), r.GetValue(data), r.GetValue(labels), r.GetValue(bundle));
-            using var loaded = DetectorFiles.Load(r.GetValue(bundle)!, r.GetValue(threshold));
+            using var loaded = DetectorRegistry.Load(r.GetValue(bundle)!, r.GetValue(threshold));
             if (!DataPaths.IsSeries(r.GetValue(data)!))
             {
-                loaded.RequireThreshold(); // a rule that could not be fitted is refused with its reason before any work
+                loaded.Thresholds.Value(); // a rule that could not be fitted is refused with its reason before any work
             }
 
-            if (DataPaths.IsSeries(r.GetValue(data)!) && loaded is IScoresPoints and IReconstructsSeries)
+            if (DataPaths.IsSeries(r.GetValue(data)!) && loaded is IScoresPoints pointScorer && loaded is IReconstructsSeries reconstructor)
             {
-                return EvaluateSeries(console, r, series, loaded, r.GetValue(data)!, r.GetValue(pointAdjust), destination, r.GetValue(force));
+                return EvaluateSeries(console, r, series, (loaded, pointScorer, reconstructor), r.GetValue(data)!, r.GetValue(pointAdjust), destination, r.GetValue(force));
             }
 
-            if (loaded is not GruVaeDetector detector)
+            if (loaded is not IScoresKinds kinds)
             {
                 return EvaluateBaseline(console, r, series, loaded, r.GetValue(data)!, (r.GetValue(labels), r.GetValue(pointAdjust)), destination, r.GetValue(force));
             }
@@ -57,12 +57,12 @@ internal static class EvaluateCommand
 
             RequireBothClasses(set, "sequences", "pass --labels FILE, or put NAME_labels.csv beside NAME.csv");
 
-            var scores = detector.ScoreAll(set);
-            var rule = detector.Rule.Name;
+            var scores = kinds.ScoreAll(set);
+            var rule = loaded.Thresholds.Rule;
             IReadOnlyList<ScoreEvaluation> evaluations;
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
             {
-                evaluations = EvaluationReport.Write(detector, set, scores, rule, staged.Staging, "VaeAnomaly evaluation")!;
+                evaluations = EvaluationReport.Write(loaded, set, scores, rule, staged.Staging, "VaeAnomaly evaluation")!;
                 staged.Commit();
             }
 
@@ -78,12 +78,12 @@ internal static class EvaluateCommand
     /// A baseline bundle on labelled sequences, or on labelled records when it was trained with --records:
     /// metrics.json, report.html and figures, as for the GRU-VAE but for its one score.
     /// </summary>
-    private static int EvaluateBaseline(IAnsiConsole console, ParseResult r, SeriesOptionSet options, DetectorBase detector, string data, (string? Labels, bool PointAdjust) extra, string destination, bool force)
+    private static int EvaluateBaseline(IAnsiConsole console, ParseResult r, SeriesOptionSet options, IFittedDetector detector, string data, (string? Labels, bool PointAdjust) extra, string destination, bool force)
     {
         var labels = extra.Labels;
         SequenceSet set;
         string unit;
-        if (detector is DenseDetector { Encoder: { } encoder })
+        if ((detector as IReadsRecords)?.Encoder is { } encoder)
         {
             if (r.GetValue(options.LabelColumn) is null)
             {
@@ -100,7 +100,7 @@ internal static class EvaluateCommand
         }
         else if (DataPaths.IsSeries(data))
         {
-            throw BaselineTraining.SeriesRefusal(detector, "evaluate"); // a model that scores points took the series path before this
+            throw RecordsInput.SeriesRefusal(detector, "evaluate"); // a model that scores points took the series path before this
         }
         else
         {
@@ -140,9 +140,9 @@ internal static class EvaluateCommand
     }
 
     /// <summary>Point-level metrics of a bundle on a labelled series: metrics.json and points.csv.</summary>
-    private static int EvaluateSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet options, DetectorBase model, string path, bool pointAdjust, string destination, bool force)
+    private static int EvaluateSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet options, (IFittedDetector Model, IScoresPoints Points, IReconstructsSeries Reconstructs) model, string path, bool pointAdjust, string destination, bool force)
     {
-        var rule = model.Rule.Name;
+        var rule = model.Model.Thresholds.Rule;
         if (r.GetValue(options.LabelColumn) is null)
         {
             throw new ArgumentException("Evaluating a series needs its labels: name the 0/1 column with --label-column.");
@@ -151,9 +151,9 @@ internal static class EvaluateCommand
         var series = options.Read(r, path);
         var set = series.AsSequenceSet();
         var mode = options.PointScoreOf(r);
-        var points = ((IScoresPoints)model).ScorePoints(set, new PointScoreRequest(mode));
+        var points = model.Points.ScorePoints(set, new PointScoreRequest(mode));
         var scores = points.Scores;
-        var reconstruction = ((IReconstructsSeries)model).ReconstructSeries(set);
+        var reconstruction = model.Reconstructs.ReconstructSeries(set);
         var errors = reconstruction.Select((v, i) => v - series.Values[i]).ToArray();
         var threshold = points.Threshold;
         var evaluation = PointEvaluation.Compute(series.Labels!, scores, threshold, errors, pointAdjust);

@@ -7,8 +7,9 @@ using VaeAnomaly.Scoring;
 namespace VaeAnomaly.Cli.Commands;
 
 /// <summary>
-/// The GRU-VAE's model, training and scoring options, shared by every command that trains. A run starts
-/// from the named configuration of <c>--config</c>; each option given on the command line overrides it.
+/// The model, training and scoring options shared by every command that trains, bound to the registry's
+/// <see cref="DetectorSettings"/>. A GRU-VAE run starts from the named configuration of <c>--config</c>; each option
+/// given on the command line overrides it; a model refuses the options it does not take.
 /// </summary>
 internal sealed class ModelOptionSet
 {
@@ -65,48 +66,67 @@ internal sealed class ModelOptionSet
         }
     }
 
-    /// <summary>The configuration with every option given on the command line applied.</summary>
-    public GruVaeConfiguration Resolve(ParseResult r, int seed)
+    /// <summary>
+    /// The settings of <paramref name="model"/> that the command line gives (an option not given leaves the model's
+    /// default). An option the model does not take is refused, naming those it takes, as the registry says.
+    /// </summary>
+    /// <param name="r">The parsed command line.</param>
+    /// <param name="model">A registry name.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="variant">The baselines' <c>--variant</c>, where the command has one.</param>
+    public DetectorSettings Settings(ParseResult r, string model, int seed, Option<string>? variant = null)
     {
-        var c = GruVaeConfiguration.Named(r.GetValue(Config)!);
-        var model = c.Model with
+        var entry = DetectorRegistry.Find(model);
+        var named = !entry.Settings.Contains("variant") ? null : entry.Variants.Count == 0 ? Config : variant;
+        foreach (var other in new[] { Config, variant })
         {
-            Beta = Pick(r, Beta, c.Model.Beta),
-            Latent = Pick(r, Latent, c.Model.Latent),
-            Window = Pick(r, Window, c.Model.Window),
-            TimeFeatures = Pick(r, TimeFeatures, c.Model.TimeFeatures),
-            Scaler = Pick(r, Scaler, c.Model.Scaler),
+            if (other is not null && other != named && Given(r, other))
+            {
+                throw new ArgumentException(other == Config
+                    ? $"--config names a GRU-VAE configuration; {model} {(entry.Variants.Count > 0 ? $"has the versions {string.Join(", ", entry.Variants.Select(v => v.Name))} (--variant)" : "has one version")}."
+                    : $"--variant picks a version of the window autoencoders; {model} {(named == Config ? "takes a named configuration (--config)" : "has one version")}.");
+            }
+        }
+
+        foreach (var option in All.Where(o => o != Config && Given(r, o)))
+        {
+            if (!entry.Settings.Contains(option.Name.TrimStart('-')))
+            {
+                throw new ArgumentException("--" + DetectorRegistry.Refusal(entry, option.Name.TrimStart('-')));
+            }
+        }
+
+        T? Pick<T>(Option<T> option)
+            where T : struct => Given(r, option) ? r.GetValue(option) : null;
+        return new DetectorSettings
+        {
             Seed = seed,
+            Variant = named is not null && Given(r, named) ? r.GetValue(named) : null,
+            Epochs = Pick(Epochs),
+            BatchSize = Pick(BatchSize),
+            LearningRate = Pick(LearningRate),
+            Patience = Pick(Patience),
+            Latent = Pick(Latent),
+            Beta = Pick(Beta),
+            Window = Pick(Window),
+            TrainStride = Pick(TrainStride),
+            ScoreStride = Pick(ScoreStride),
+            Scaler = Pick(Scaler),
+            TimeFeatures = Pick(TimeFeatures),
+            Aggregate = Pick(Aggregate),
+            KlWarmup = Pick(KlWarmup),
+            Cosine = Pick(Cosine),
+            LrWarmup = Pick(LrWarmup),
+            ClipNorm = Pick(ClipNorm),
+            Lambda = Pick(Lambda),
+            Combine = Pick(Combine),
+            McSamples = Pick(McSamples),
+            ImportanceSamples = Pick(ImportanceSamples),
         };
-        var training = c.Training with
-        {
-            Epochs = Pick(r, Epochs, c.Training.Epochs),
-            BatchSize = Pick(r, BatchSize, c.Training.BatchSize),
-            LearningRate = Pick(r, LearningRate, c.Training.LearningRate),
-            KlWarmupEpochs = Pick(r, KlWarmup, c.Training.KlWarmupEpochs),
-            CosineSchedule = Pick(r, Cosine, c.Training.CosineSchedule),
-            LearningRateWarmupEpochs = Pick(r, LrWarmup, c.Training.LearningRateWarmupEpochs),
-            Patience = Pick(r, Patience, c.Training.Patience),
-            GradientClipNorm = Pick(r, ClipNorm, c.Training.GradientClipNorm),
-            WindowStride = Pick(r, TrainStride, c.Training.WindowStride),
-            Seed = seed,
-        };
-        var scoring = c.Scoring with
-        {
-            Lambda = Pick(r, Lambda, c.Scoring.Lambda),
-            Combine = Pick(r, Combine, c.Scoring.Combine),
-            McSamples = Pick(r, McSamples, c.Scoring.McSamples),
-            WindowStride = Pick(r, ScoreStride, c.Scoring.WindowStride),
-            Aggregate = Pick(r, Aggregate, c.Scoring.Aggregate),
-            ImportanceSamples = Pick(r, ImportanceSamples, c.Scoring.ImportanceSamples),
-        };
-        return c with { Model = model, Training = training, Scoring = scoring };
     }
 
     /// <summary>True when the user gave <paramref name="option"/>.</summary>
     public static bool Given(ParseResult r, Option option) => r.GetResult(option) is { Implicit: false };
-
-    private static T Pick<T>(ParseResult r, Option<T> option, T fallback) => Given(r, option) ? r.GetValue(option)! : fallback;
 
     private static Option<string> CreateConfig()
     {

@@ -8,7 +8,6 @@ using VaeAnomaly.Evaluation;
 using VaeAnomaly.IO;
 using VaeAnomaly.Reporting;
 using VaeAnomaly.Scoring;
-using VaeAnomaly.Thresholds;
 
 namespace VaeAnomaly.Cli.Commands;
 
@@ -36,8 +35,8 @@ internal static class ScoreCommand
         {
             var path = r.GetValue(output)!;
             AtomicFile.EnsureWritable(path, r.GetValue(force), [r.GetValue(bundle), r.GetValue(data), .. Inputs(r.GetValue(data)!)]);
-            using var loaded = DetectorFiles.Load(r.GetValue(bundle)!, r.GetValue(threshold));
-            if (ModelOptionSet.Given(r, score) && loaded is not GruVaeDetector)
+            using var loaded = DetectorRegistry.Load(r.GetValue(bundle)!, r.GetValue(threshold));
+            if (ModelOptionSet.Given(r, score) && loaded is not IScoresKinds)
             {
                 throw new ArgumentException($"--score picks among the GRU-VAE's scores; a {loaded.Name} bundle has one score, its reconstruction error.");
             }
@@ -48,17 +47,16 @@ internal static class ScoreCommand
                 var read = series.Read(r, r.GetValue(data)!);
                 var mode = series.PointScoreOf(r);
                 var points = scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!)));
-                return ScoreSeries(console, read, points, mode, loaded.Rule.Name, path, r.GetValue(force), r.GetValue(top));
+                return ScoreSeries(console, read, points, mode, loaded.Thresholds.Rule, path, r.GetValue(force), r.GetValue(top));
             }
 
-            if (loaded is not GruVaeDetector detector)
+            if (loaded is not IScoresKinds kinds)
             {
                 return ScoreBaseline(console, loaded, r, series, r.GetValue(data)!, path, r.GetValue(force), r.GetValue(top));
             }
 
             var kind = ScoreKinds.Parse(r.GetValue(score)!);
-            var rule = detector.Rule.Name;
-            return ScoreSequences(console, detector, r.GetValue(data)!, r.GetValue(series.Missing), kind, rule, path, r.GetValue(force), r.GetValue(top));
+            return ScoreSequences(console, loaded, kinds, r.GetValue(data)!, r.GetValue(series.Missing), kind, path, r.GetValue(force), r.GetValue(top));
         }, ct));
         return command;
     }
@@ -74,11 +72,12 @@ internal static class ScoreCommand
     /// Scores a sequence file a chunk of sequences at a time and appends each chunk's rows, so memory stays
     /// bounded by the chunk whatever the file's size; only the top rows are kept for the table.
     /// </summary>
-    private static int ScoreSequences(IAnsiConsole console, GruVaeDetector detector, string data, MissingValues missing, ScoreKind kind, string rule, string path, bool force, int top)
+    private static int ScoreSequences(IAnsiConsole console, IFittedDetector detector, IScoresKinds kinds, string data, MissingValues missing, ScoreKind kind, string path, bool force, int top)
     {
         var clock = Stopwatch.StartNew();
         var (file, labels) = DataPaths.SequenceFiles(data, labels: null);
-        var value = ThresholdRules.Lookup(detector.Thresholds[kind], rule, kind.Name(), detector.ThresholdNotes);
+        var rule = detector.Thresholds.Rule;
+        var value = detector.Thresholds.Value(kind.Name());
         var (scored, above, filled, dropped) = (0, 0, 0, 0);
         var best = new TopScores<(string Id, Attribution Where)>(top);
         AtomicFile.Write(path, force, temp =>
@@ -88,7 +87,7 @@ internal static class ScoreCommand
             {
                 foreach (var chunk in SequenceCsvReader.ReadChunks(file, ChunkSize, labels, missing))
                 {
-                    var scores = detector.ScoreAll(chunk);
+                    var scores = kinds.ScoreAll(chunk);
                     writer ??= new ScoresCsv(temp, chunk.Labels is not null, kind, value);
                     writer.Append(chunk, scores);
                     var selected = kind == ScoreKind.Combined ? scores.Combined : scores.Parts.Of(kind);
@@ -142,14 +141,14 @@ internal static class ScoreCommand
     /// Scores records (a bundle trained with --records) or sequences (a chunk at a time) with a baseline, writes one row
     /// each, and when the data are labelled prints AUC-ROC, AUC-PR and the confusion at the bundle's threshold.
     /// </summary>
-    private static int ScoreBaseline(IAnsiConsole console, DetectorBase detector, ParseResult r, SeriesOptionSet series, string data, string path, bool force, int top)
+    private static int ScoreBaseline(IAnsiConsole console, IFittedDetector detector, ParseResult r, SeriesOptionSet series, string data, string path, bool force, int top)
     {
         var clock = Stopwatch.StartNew();
         var (scores, labels, ids) = (new List<float>(), new List<bool>(), new List<string>());
         var labelled = false;
-        var records = detector is DenseDetector { Encoder: not null };
-        var threshold = records || !DataPaths.IsSeries(data) ? detector.RequireThreshold() : double.NaN; // refused before any work when the rule was not fitted
-        if (detector is DenseDetector { Encoder: { } encoder })
+        var encoder = (detector as IReadsRecords)?.Encoder;
+        var threshold = encoder is not null || !DataPaths.IsSeries(data) ? detector.Thresholds.Value() : double.NaN; // refused before any work when the rule was not fitted
+        if (encoder is not null)
         {
             var table = TabularCsvReader.Read(data, encoder, r.GetValue(series.LabelColumn), series.DelimiterOf(r));
             if (encoder.CountUnseen(table.Records) is var unseen and > 0)
@@ -167,7 +166,7 @@ internal static class ScoreCommand
         }
         else if (DataPaths.IsSeries(data))
         {
-            throw BaselineTraining.SeriesRefusal(detector, "score"); // a model that scores points took the series path before this
+            throw RecordsInput.SeriesRefusal(detector, "score"); // a model that scores points took the series path before this
         }
         else
         {
@@ -193,7 +192,7 @@ internal static class ScoreCommand
         }
 
         console.MarkupLineInterpolated(
-            $"Scored {scores.Count} {(detector is DenseDetector { Encoder: not null } ? "records" : "sequences")} with the {detector.Name}; {scores.Count(s => s > threshold)} above the {detector.Rule.Name} threshold {threshold.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(path)}[/].");
+            $"Scored {scores.Count} {(encoder is not null ? "records" : "sequences")} with the {detector.Name}; {scores.Count(s => s > threshold)} above the {detector.Thresholds.Rule} threshold {threshold.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(path)}[/].");
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Took {clock.Elapsed.TotalSeconds:F1} s, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB."));
         if (labelled && labels.Contains(true) && labels.Contains(false))
@@ -207,7 +206,7 @@ internal static class ScoreCommand
         if (top > 0)
         {
             var table = new Table().Border(TableBorder.Rounded).Title($"top {top} by {detector.Name} score");
-            table.AddColumn(detector is DenseDetector { Encoder: not null } ? "line" : "sequence");
+            table.AddColumn(encoder is not null ? "line" : "sequence");
             table.AddColumn(new TableColumn("score").RightAligned());
             table.AddColumn("flagged");
             foreach (var i in Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i]).Take(top))
@@ -229,7 +228,7 @@ internal static class ScoreCommand
         }
     }
 
-    /// <summary>Writes the per-step scores of a series (from <see cref="GruVaeDetector.ScorePoints"/> or <see cref="WindowAutoencoderDetector.ScorePoints"/>).</summary>
+    /// <summary>Writes the per-step scores of a series (from any model's <see cref="IScoresPoints.ScorePoints"/>).</summary>
     private static int ScoreSeries(IAnsiConsole console, Series series, SeriesPointScores points, PointScoreMode mode, string rule, string path, bool force, int top)
     {
         var scores = points.Scores;

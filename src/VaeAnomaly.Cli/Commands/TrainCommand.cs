@@ -5,7 +5,6 @@ using VaeAnomaly.Cli.Console;
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.IO;
-using VaeAnomaly.Scoring;
 using VaeAnomaly.Thresholds;
 using VaeAnomaly.Training;
 
@@ -17,8 +16,8 @@ internal static class TrainCommand
     public static Command Create(IAnsiConsole console)
     {
         var data = new Option<string>("--data") { Description = "Folder in the synthetic-v1 layout (train.csv and val.csv, normal data), or a time-series CSV split with --split.", Required = true };
-        var modelName = new Option<string>("--model") { Description = "Model to train: gru-vae, or a baseline (dense-ae, dense-vae, lstm-ae, conv-ae).", DefaultValueFactory = _ => GruVaeDetector.ModelName };
-        modelName.AcceptOnlyFromAmong([GruVaeDetector.ModelName, .. BaselineTraining.Models]);
+        var modelName = new Option<string>("--model") { Description = $"Model to train: {string.Join(", ", DetectorRegistry.Names)}.", DefaultValueFactory = _ => DetectorRegistry.Names[^1] };
+        modelName.AcceptOnlyFromAmong([.. DetectorRegistry.Names]);
         var variant = new Option<string>("--variant") { Description = "Baselines: v1 plain (default), v2 with dropout 0.2 and L2 1e-4, v3 wider (as in 'compare')." };
         variant.AcceptOnlyFromAmong("v1", "v2", "v3");
         var records = new Option<bool>("--records") { Description = "--data is a CSV of records (a header, numeric and text columns, optional --label-column): one-hot and z-scored, for dense-ae or dense-vae." };
@@ -39,151 +38,127 @@ internal static class TrainCommand
         {
             var clock = Stopwatch.StartNew();
             var destination = r.GetValue(outDir)!;
-            StagedDirectory.EnsureWritable(destination, r.GetValue(force), r.GetValue(data), r.GetValue(checkpointDir));
-            if (r.GetValue(modelName) != GruVaeDetector.ModelName || r.GetValue(records))
+            var (path, name, isRecords, runSeed) = (r.GetValue(data)!, r.GetValue(modelName)!, r.GetValue(records), r.GetValue(seed));
+            StagedDirectory.EnsureWritable(destination, r.GetValue(force), path, r.GetValue(checkpointDir));
+            var entry = DetectorRegistry.Find(name);
+            var settings = model.Settings(r, name, runSeed, variant) with { Threshold = r.GetValue(threshold)! };
+            if (isRecords && !entry.Settings.Contains("records"))
             {
-                if (ModelOptionSet.Given(r, resume) || ModelOptionSet.Given(r, checkpointDir))
+                throw new ArgumentException("--" + DetectorRegistry.Refusal(entry, "records"));
+            }
+
+            TrainingCheckpoint? checkpoint = null;
+            if (entry.Settings.Contains("checkpoint"))
+            {
+                checkpoint = new TrainingCheckpoint(r.GetValue(checkpointDir) ?? Path.TrimEndingDirectorySeparator(destination) + ".checkpoint", r.GetValue(resume));
+                StagedDirectory.EnsureOutside(checkpoint.Directory, path);
+                CheckCheckpoint(checkpoint, r.GetValue(force));
+            }
+            else if (ModelOptionSet.Given(r, resume) || ModelOptionSet.Given(r, checkpointDir))
+            {
+                var keepers = DetectorRegistry.All.Where(e => e.Settings.Contains("checkpoint")).Select(e => e.Name);
+                throw new ArgumentException($"Checkpoints (--resume, --checkpoint) are kept for {string.Join(", ", keepers)}; {name} trains in minutes and starts over.");
+            }
+
+            SequenceSet train, validation;
+            if (isRecords)
+            {
+                (train, validation, var encoder) = RecordsInput.ReadRecords(console, r, series, path, runSeed);
+                settings = settings with { Records = encoder };
+            }
+            else
+            {
+                (train, validation) = DataPaths.ReadTraining(path, () =>
                 {
-                    throw new ArgumentException("Checkpoints (--resume, --checkpoint) are kept for gru-vae; the baselines train in minutes and start over.");
+                    var read = series.ReadForTraining(r, path);
+                    if (read.FilledValues > 0 || read.DroppedRows > 0)
+                    {
+                        console.MarkupLineInterpolated($"Missing values: {read.FilledValues} filled, {read.DroppedRows} rows dropped.");
+                    }
+
+                    return read;
+                }, series.Fractions(r), r.GetValue(series.Missing));
+                if (DataPaths.DescribeGaps(train, validation) is { } gaps)
+                {
+                    console.WriteLine(gaps);
                 }
 
-                var baseline = BaselineTraining.Create(r, model, r.GetValue(modelName)!, r.GetValue(variant), r.GetValue(records), r.GetValue(seed), ThresholdRules.Create(r.GetValue(threshold)!));
-                return TrainBaseline(console, r, series, baseline, (r.GetValue(data)!, r.GetValue(seed), r.GetValue(records)), destination, r.GetValue(force), clock, token);
+                console.WriteLine(DataPaths.IsSeries(path)
+                    ? $"Read a series of {train.TotalSteps} training and {validation.TotalSteps} validation rows (split {r.GetValue(series.Split)}{(r.GetValue(series.TrainRows) > 0 ? $" of the first {r.GetValue(series.TrainRows)} rows" : "")}), {train.Channels} channels ({string.Join(", ", train.ChannelNames)})."
+                    : $"Read {train.Count} training and {validation.Count} validation sequences, {train.Channels} channels ({string.Join(", ", train.ChannelNames)}).");
             }
 
-            var checkpoint = new TrainingCheckpoint(r.GetValue(checkpointDir) ?? Path.TrimEndingDirectorySeparator(destination) + ".checkpoint", r.GetValue(resume));
-            StagedDirectory.EnsureOutside(checkpoint.Directory, r.GetValue(data)!);
-            CheckCheckpoint(checkpoint, r.GetValue(force));
-            var path = r.GetValue(data)!;
-            var runSeed = r.GetValue(seed);
-            var configuration = model.Resolve(r, runSeed);
-            if (DataPaths.IsSeries(path) && configuration.Model.Window == 0)
+            if (checkpoint is not null)
             {
-                throw new ArgumentException("A time series is one long sequence: train it with windows (--window W, or the default configuration).");
-            }
-
-            var (train, validation) = DataPaths.ReadTraining(path, () =>
-            {
-                var read = series.ReadForTraining(r, path);
-                if (read.FilledValues > 0 || read.DroppedRows > 0)
+                settings = settings with { Checkpoint = checkpoint };
+                if (checkpoint.Resume)
                 {
-                    console.MarkupLineInterpolated($"Missing values: {read.FilledValues} filled, {read.DroppedRows} rows dropped.");
+                    console.MarkupLineInterpolated($"Resuming after epoch {checkpoint.EpochsDone()} from [bold]{checkpoint.FilePath}[/].");
                 }
-
-                return read;
-            }, series.Fractions(r), r.GetValue(series.Missing));
-            if (DataPaths.DescribeGaps(train, validation) is { } gaps)
-            {
-                console.WriteLine(gaps);
             }
 
-            console.WriteLine(DataPaths.IsSeries(path)
-                ? $"Read a series of {train.TotalSteps} training and {validation.TotalSteps} validation rows (split {r.GetValue(series.Split)}{(r.GetValue(series.TrainRows) > 0 ? $" of the first {r.GetValue(series.TrainRows)} rows" : "")}), {train.Channels} channels ({string.Join(", ", train.ChannelNames)})."
-                : $"Read {train.Count} training and {validation.Count} validation sequences, {train.Channels} channels ({string.Join(", ", train.ChannelNames)}).");
-            var trainer = configuration.Training;
-            using var detector = new GruVaeDetector(configuration.Model, trainer, configuration.Scoring, ThresholdRules.Create(r.GetValue(threshold)!));
-            detector.Checkpoint = checkpoint;
-            if (checkpoint.Resume)
+            if (!isRecords && DataPaths.IsSeries(path) && settings.Window == 0)
             {
-                console.MarkupLineInterpolated($"Resuming after epoch {checkpoint.EpochsDone()} from [bold]{checkpoint.FilePath}[/].");
+                throw new ArgumentException("A time series is one long sequence: train it with windows (--window W, or the model's default).");
             }
 
+            var estimator = DetectorRegistry.Create(name, settings);
+            IFittedDetector? fitted = null;
             try
             {
-                EpochReporter.Run(console, trainer.Epochs, progress =>
+                EpochReporter.Run(console, estimator.Epochs, progress =>
                 {
-                    detector.Fit(train, validation, progress, token);
+                    fitted = estimator.Fit(train, validation, progress, token);
                     return 0;
                 });
 
                 using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
                 {
-                    detector.Save(staged.Staging);
+                    fitted!.Save(staged.Staging);
                     staged.Commit();
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException && !checkpoint.Resume)
+            catch (Exception e) when (e is not OperationCanceledException && checkpoint is { Resume: false })
             {
                 // A fresh run that failed (diverged, disk full, bad data found late) leaves nothing behind; Ctrl+C keeps
                 // the checkpoint so --resume can continue, and a resumed run keeps the checkpoint it started from.
+                fitted?.Dispose();
                 checkpoint.Delete();
                 throw;
             }
+            catch
+            {
+                fitted?.Dispose();
+                throw;
+            }
 
-            checkpoint.Delete();
+            using var detector = fitted;
+            checkpoint?.Delete();
 
             // A series validates on one sequence: its per-sequence thresholds mean nothing; show what flags its points.
-            console.Write(ThresholdTable(DataPaths.IsSeries(path)
-                ? [("step error (--point-score step)", detector.PointThresholds), .. detector.WindowScoring is { } w ? [("window combined (last, mean, max)", w.Thresholds[ScoreKind.Combined.Name()])] : Array.Empty<(string, IReadOnlyDictionary<string, double>)>()]
-                : detector.Thresholds.Select(kv => (kv.Key.Name(), kv.Value))));
+            console.Write(ThresholdTable(detector.Thresholds, pointScores: !isRecords && DataPaths.IsSeries(path)));
             WriteNotes(console, detector);
-            console.MarkupLineInterpolated($"Saved the bundle to [bold]{Path.GetFullPath(destination)}[/] ({detector.History.Count} epochs, {clock.Elapsed.TotalSeconds:F1} s).");
+            console.MarkupLineInterpolated($"Saved the {detector.Name} bundle to [bold]{Path.GetFullPath(destination)}[/] ({detector.History.Count} epochs, {clock.Elapsed.TotalSeconds:F1} s).");
             return 0;
         }, ct));
         return command;
     }
 
-
-    /// <summary>Trains a baseline on records, sequences or a series and saves its bundle.</summary>
-    private static int TrainBaseline(IAnsiConsole console, ParseResult r, SeriesOptionSet series, DetectorBase detector, (string Path, int Seed, bool Records) input, string destination, bool force, Stopwatch clock, CancellationToken token)
-    {
-        using var owned = detector;
-        var (path, seed, records) = input;
-        SequenceSet train, validation;
-        if (records)
-        {
-            (train, validation, var encoder) = BaselineTraining.ReadRecords(console, r, series, path, seed);
-            ((DenseDetector)detector).Encoder = encoder;
-        }
-        else
-        {
-            (train, validation) = DataPaths.ReadTraining(path, () => series.ReadForTraining(r, path), series.Fractions(r), r.GetValue(series.Missing));
-            if (DataPaths.DescribeGaps(train, validation) is { } gaps)
-            {
-                console.WriteLine(gaps);
-            }
-
-            console.WriteLine($"Read {train.Count} training and {validation.Count} validation sequences, {train.Channels} channels ({string.Join(", ", train.ChannelNames)}).");
-        }
-
-        var epochs = detector switch
-        {
-            DenseDetector d => d.Options.Epochs,
-            WindowAutoencoderDetector w => w.Options.Epochs,
-            _ => 1,
-        };
-        EpochReporter.Run(console, epochs, progress =>
-        {
-            detector.Fit(train, validation, progress, token);
-            return 0;
-        });
-
-        using (var staged = StagedDirectory.Begin(destination, force))
-        {
-            detector.Save(staged.Staging);
-            staged.Commit();
-        }
-
-        console.Write(ThresholdTable(!records && DataPaths.IsSeries(path) && detector is WindowAutoencoderDetector { StepThresholds: { } step, WindowThresholds: { } window }
-            ? [("step error (--point-score step)", step), ("window score (last, mean, max)", window)]
-            : [("score", detector.SequenceThresholds)]));
-        WriteNotes(console, detector);
-        console.MarkupLineInterpolated($"Saved the {detector.Name} bundle to [bold]{Path.GetFullPath(destination)}[/] ({detector.History.Count} epochs, {clock.Elapsed.TotalSeconds:F1} s).");
-        return 0;
-    }
-
     /// <summary>Says which rules could not be fitted and why; the bundle stores them as absent, and asking for one is refused.</summary>
-    private static void WriteNotes(IAnsiConsole console, DetectorBase detector)
+    private static void WriteNotes(IAnsiConsole console, IFittedDetector detector)
     {
-        foreach (var (key, note) in detector.ThresholdNotes)
+        foreach (var (key, note) in detector.Thresholds.Notes)
         {
             var (set, rule) = (key[..key.LastIndexOf('/')], key[(key.LastIndexOf('/') + 1)..]);
             console.MarkupLineInterpolated($"[yellow]Not fitted:[/] the {rule} threshold of the {ThresholdRules.ScoreName(set)} ({note}); the bundle stores none, and --threshold {rule} is refused where it would be used.");
         }
     }
 
-    /// <summary>The thresholds every rule fits on the validation scores, one row per score.</summary>
-    private static Table ThresholdTable(IEnumerable<(string Score, IReadOnlyDictionary<string, double> ByRule)> rows)
+    /// <summary>
+    /// The thresholds every rule fitted on the validation scores, one row per score: for a series the point scores
+    /// (step errors, and window scores for last, mean and max), otherwise the sequence (or record) scores.
+    /// </summary>
+    private static Table ThresholdTable(ThresholdSet thresholds, bool pointScores)
     {
         var table = new Table().Border(TableBorder.Rounded).Title("thresholds fitted on validation scores");
         table.AddColumn("score");
@@ -192,14 +167,23 @@ internal static class TrainCommand
             table.AddColumn(new TableColumn(rule).RightAligned());
         }
 
-        foreach (var (score, byRule) in rows)
+        foreach (var (score, byRule) in thresholds.ByScore)
         {
-            table.AddRow([score, .. ThresholdRules.Names.Select(n => byRule.TryGetValue(n, out var v) ? v.ToString("G5", System.Globalization.CultureInfo.InvariantCulture) : "not fitted")]);
+            var isPoint = score == "step" || score == "window" || score.StartsWith("window/", StringComparison.Ordinal);
+            var label = score switch
+            {
+                "step" => "step error (--point-score step)",
+                "window" or "window/combined" => $"{score.Replace('/', ' ')} score (last, mean, max)",
+                _ => score,
+            };
+            if (isPoint == pointScores && (!pointScores || score is "step" or "window" or "window/combined"))
+            {
+                table.AddRow([label, .. ThresholdRules.Names.Select(n => byRule.TryGetValue(n, out var v) ? v.ToString("G5", System.Globalization.CultureInfo.InvariantCulture) : "not fitted")]);
+            }
         }
 
         return table;
     }
-
 
     /// <summary>Refuses, before any work, to resume without a checkpoint or to start over on top of one without --force.</summary>
     private static void CheckCheckpoint(TrainingCheckpoint checkpoint, bool force)

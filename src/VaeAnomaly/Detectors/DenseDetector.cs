@@ -7,15 +7,62 @@ using static TorchSharp.torch;
 
 namespace VaeAnomaly.Detectors;
 
-/// <summary>
-/// The dense autoencoder (<c>dense-ae</c>) or dense VAE (<c>dense-vae</c>) as a detector. It reads fixed-width
-/// inputs: records (one-step sequences) or equal-length windows, flattened; sequences of other lengths are
-/// refused. The score is the squared reconstruction error summed over the input's values (at the posterior
-/// mean for the VAE).
-/// </summary>
+/// <summary>The estimator of the dense autoencoder or dense VAE on fixed-width inputs: records (one-step sequences) or equal-length sequences, flattened.</summary>
 /// <param name="options">Sizes and training settings.</param>
-/// <param name="rule">Threshold rule; the 0.99 quantile of validation scores by default.</param>
-public sealed class DenseDetector(DenseOptions options, IThresholdRule? rule = null) : DetectorBase(rule ?? new QuantileThreshold())
+/// <param name="encoder">How raw CSV records became the inputs, when they did; the fitted model keeps it.</param>
+/// <param name="threshold">The rule the fitted model flags with; every rule is fitted.</param>
+public sealed class DenseEstimator(DenseOptions options, TabularEncoder? encoder = null, string threshold = "quantile") : IDetectorEstimator
+{
+    /// <inheritdoc />
+    public string Name => options.Variational ? DenseDetector.VaeName : DenseDetector.AutoencoderName;
+
+    /// <inheritdoc />
+    public int Epochs => options.Epochs;
+
+    /// <inheritdoc />
+    IFittedDetector IDetectorEstimator.Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress, CancellationToken ct) => Fit(train, validation, progress, ct);
+
+    /// <summary>Fits the dense model; see <see cref="IDetectorEstimator.Fit"/>.</summary>
+    /// <param name="train">Unscaled training inputs, all of one length.</param>
+    /// <param name="validation">Unscaled normal validation inputs of that length.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="ct">Stops training between batches.</param>
+    public DenseDetector Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default)
+    {
+        _ = ThresholdRules.Create(threshold);
+        if (encoder is not null && !encoder.Columns.SequenceEqual(train.ChannelNames))
+        {
+            throw new ArgumentException($"The encoder's columns [{IO.Messages.List(encoder.Columns)}] differ from the training data's [{IO.Messages.List(train.ChannelNames)}].", nameof(train));
+        }
+
+        var length = train.LengthOf(0);
+        var scaler = options.Standardize ? Standardizer.Fit(train, options.Scaler) : null;
+        var width = length * train.Channels;
+        var network = Seeding.Build(options.Seed, () => new DenseNetwork(options, width));
+        try
+        {
+            var shape = new DenseDetector.Shape(options, train.ChannelNames, length, scaler, encoder);
+            Seeding.Apply(options.Seed);
+            using var trainX = tensor(shape.Flatten(train, Name), [train.Count, width]);
+            using var validationX = tensor(shape.Flatten(validation, Name), [validation.Count, width]);
+            var history = new AutoencoderTrainer(options).Fit(network, trainX, validationX, progress, ct);
+            var thresholds = ThresholdSet.Fit([new("score", DenseDetector.Score(network, shape, validation, Name))], threshold, "score");
+            return new DenseDetector(network, shape, DetectorFiles.Describe(train, validation), thresholds, history);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+}
+
+/// <summary>
+/// A fitted dense autoencoder (<c>dense-ae</c>) or dense VAE (<c>dense-vae</c>) on fixed-width inputs. Its score is the
+/// squared reconstruction error summed over the input's values (at the posterior mean for the VAE); sequences of another
+/// length are refused.
+/// </summary>
+public sealed class DenseDetector : IFittedDetector, IReadsRecords
 {
     /// <summary>The autoencoder's name.</summary>
     public const string AutoencoderName = "dense-ae";
@@ -23,123 +70,143 @@ public sealed class DenseDetector(DenseOptions options, IThresholdRule? rule = n
     /// <summary>The VAE's name.</summary>
     public const string VaeName = "dense-vae";
 
-    private DenseNetwork? network;
-    private Standardizer? scaler;
-    private IReadOnlyList<string> channels = [];
-    private int length;
+    /// <summary>
+    /// The dense autoencoder's entry: on windows (the window family's versions) by default, on whole fixed-length
+    /// sequences with window 0, on records with <see cref="DetectorSettings.Records"/> (the KDD benchmark's model).
+    /// </summary>
+    public static DetectorEntry AutoencoderEntry { get; } = Entry(variational: false, "dense autoencoder on flattened 32-step windows, or on records");
+
+    /// <summary>The dense VAE's entry, as <see cref="AutoencoderEntry"/> with a Gaussian latent and beta.</summary>
+    public static DetectorEntry VaeEntry { get; } = Entry(variational: true, "dense VAE (beta 1) on flattened 32-step windows, or on records");
+
+    private readonly DenseNetwork network;
+    private readonly Shape shape;
+
+    internal DenseDetector(DenseNetwork network, Shape shape, TrainingDataInfo trainingData, ThresholdSet thresholds, IReadOnlyList<EpochReport> history)
+    {
+        this.network = network;
+        this.shape = shape;
+        TrainingData = trainingData;
+        Thresholds = thresholds;
+        History = history;
+    }
 
     /// <inheritdoc />
-    public override string Name => options.Variational ? VaeName : AutoencoderName;
+    public string Name => shape.Options.Variational ? VaeName : AutoencoderName;
 
     /// <summary>Sizes and training settings.</summary>
-    public DenseOptions Options => options;
+    public DenseOptions Options => shape.Options;
 
     /// <inheritdoc />
-    public override IReadOnlyList<EpochReport> History => history;
-
-    private IReadOnlyList<EpochReport> history = [];
-
-    /// <summary>How raw CSV records became this model's inputs, when they did; saved with the bundle so scoring encodes the same way.</summary>
-    public TabularEncoder? Encoder { get; set; }
-
-    /// <summary>Input columns in model order.</summary>
-    public IReadOnlyList<string> Channels => channels;
-
-    /// <summary>What the model was trained on; null before fitting.</summary>
-    public TrainingDataInfo? TrainingData { get; private set; }
+    public IReadOnlyList<EpochReport> History { get; }
 
     /// <inheritdoc />
-    public override void Save(string directory)
-    {
-        var net = network ?? throw new InvalidOperationException("Fit the detector first.");
-        DetectorFiles.Save(directory, this, net, (BaselineInput.Fixed, WindowAutoencoderDetector.Dense, length, 0, 0), options, channels, scaler, Encoder, TrainingData);
-    }
+    public TabularEncoder? Encoder => shape.Encoder;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Channels => shape.Channels;
+
+    /// <inheritdoc />
+    public TrainingDataInfo TrainingData { get; }
+
+    /// <inheritdoc />
+    public ThresholdSet Thresholds { get; }
+
+    /// <inheritdoc />
+    public void Save(string directory) =>
+        DetectorFiles.Save(directory, this, network, (BaselineInput.Fixed, WindowNetworks.Dense, shape.Length, 0, 0), shape.Options, shape.Scaler, shape.Encoder);
 
     /// <summary>Rebuilds a saved detector (see <see cref="DetectorFiles.Load"/>).</summary>
-    internal static DenseDetector Restore(BaselineManifest manifest, string directory, IThresholdRule rule)
+    internal static DenseDetector Restore(BaselineManifest manifest, string directory, ThresholdSet thresholds)
     {
+        var history = DetectorFiles.History(directory);
         var net = Seeding.Build(manifest.Options.Seed, () => new DenseNetwork(manifest.Options, manifest.Length * manifest.Channels.Count));
-        WeightsFile.Load(net, directory, manifest.Weights);
-        return new DenseDetector(manifest.Options, rule)
+        try
         {
-            network = net,
-            scaler = manifest.Scaler,
-            channels = manifest.Channels,
-            length = manifest.Length,
-            Encoder = manifest.Encoder,
-            TrainingData = manifest.TrainingData,
-            history = DetectorFiles.History(directory),
-        };
-    }
-
-
-    /// <inheritdoc />
-    public override float[] Score(SequenceSet data)
-    {
-        if (network is null)
+            WeightsFile.Load(net, directory, manifest.Weights);
+        }
+        catch
         {
-            throw new InvalidOperationException("Fit the detector first.");
+            net.Dispose();
+            throw;
         }
 
-        using var x = Inputs(data);
+        return new DenseDetector(net, new Shape(manifest.Options, manifest.Channels, manifest.Length, manifest.Scaler, manifest.Encoder), manifest.TrainingData, thresholds, history);
+    }
+
+    /// <inheritdoc />
+    public float[] Score(SequenceSet data) => Score(network, shape, data, Name);
+
+    /// <inheritdoc />
+    public void Dispose() => network.Dispose();
+
+    internal static float[] Score(DenseNetwork network, Shape shape, SequenceSet data, string name)
+    {
+        var flat = shape.Flatten(data, name);
+        using var x = tensor(flat, [data.Count, shape.Length * shape.Channels.Count]);
         return AutoencoderTrainer.SquaredErrors(network, x);
     }
 
-    /// <inheritdoc />
-    protected override float[] FitCore(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress, CancellationToken ct)
-    {
-        channels = train.ChannelNames;
-        length = train.LengthOf(0);
-        TrainingData = DetectorFiles.Describe(train, validation);
-        scaler = options.Standardize ? Standardizer.Fit(train, options.Scaler) : null;
-        var width = length * train.Channels;
-        network?.Dispose();
-        network = Seeding.Build(options.Seed, () => new DenseNetwork(options, width));
-        Seeding.Apply(options.Seed);
-        using var trainX = tensor(Flatten(train), [train.Count, width]);
-        using var validationX = tensor(Flatten(validation), [validation.Count, width]);
-        history = new AutoencoderTrainer(options).Fit(network, trainX, validationX, progress, ct);
-        return Score(validation);
-    }
+    private static DetectorEntry Entry(bool variational, string description) => new(
+        variational ? VaeName : AutoencoderName,
+        description,
+        new HashSet<string>([.. WindowAutoencoderDetector.WindowSettings.Where(s => !variational || s != "variant"), .. variational ? ["beta"] : Array.Empty<string>(), "records"]),
+        variational ? [] : [.. WindowAutoencoderDetector.Versions(WindowNetworks.Dense, variational).Select(v => (v.Name, v.Description))],
+        s => Create(variational, s),
+        (directory, threshold) => DetectorFiles.Load(directory, threshold));
 
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
+    private static IDetectorEstimator Create(bool variational, DetectorSettings s)
     {
-        if (disposing)
+        if (s.Records is { } encoder)
         {
-            network?.Dispose();
-            network = null;
-        }
-    }
-
-    private Tensor Inputs(SequenceSet data)
-    {
-        var flat = Flatten(data);
-        return tensor(flat, [flat.Length / (length * channels.Count), length * channels.Count]);
-    }
-
-    private float[] Flatten(SequenceSet data)
-    {
-        if (!data.ChannelNames.SequenceEqual(channels))
-        {
-            var problem = $"The data's columns [{IO.Messages.List(data.ChannelNames)}] differ from the model's [{IO.Messages.List(channels)}].";
-            throw data.Source is null ? new ArgumentException(problem) : new DataFormatException(data.Source, 1, null, problem);
-        }
-
-        var scaled = scaler?.Transform(data) ?? data;
-        var values = new float[data.Count * length * channels.Count];
-        for (var i = 0; i < data.Count; i++)
-        {
-            var s = scaled.Sequences[i];
-            if (s.Values.Length != length * channels.Count)
+            if (s.Variant is not null || s.Window is not null || s.TrainStride is not null || s.ScoreStride is not null || s.Scaler is not null)
             {
-                var problem = $"sequence '{s.Id}' has {s.LengthFor(channels.Count)} steps; the {Name} reads fixed-length inputs of {length} (cut windows first)";
-                throw data.Source is null ? new ArgumentException(problem) : new DataFormatException(data.Source, data.Sequences[i].Line, SequenceCsvReader.TimeColumn, problem);
+                throw new ArgumentException(s.Scaler is not null
+                    ? "scaler does not apply to records: their numbers are z-scored and their text one-hot encoded."
+                    : s.Variant is not null ? "variant picks a version of the window autoencoders; records use the dense model of the KDD benchmark."
+                    : "window, train-stride and score-stride cut sequences into windows; records have none.");
             }
 
-            s.Values.CopyTo(values, i * s.Values.Length);
+            var defaults = variational ? DenseOptions.Vae : DenseOptions.Autoencoder;
+            return new DenseEstimator(WindowAutoencoderDetector.Override(defaults with { Standardize = false }, s), encoder, s.Threshold);
         }
 
-        return values;
+        if (s.Window == 0)
+        {
+            var options = WindowAutoencoderDetector.Override(WindowAutoencoderDetector.Versions(WindowNetworks.Dense, variational).First(v => v.Name == (s.Variant ?? "v1")).Options, s);
+            return new DenseEstimator(options, null, s.Threshold);
+        }
+
+        return WindowAutoencoderDetector.CreateWindowed(WindowNetworks.Dense, variational, s);
+    }
+
+    /// <summary>What a dense model reads: options, input columns, the fixed length, and how inputs are scaled or encoded.</summary>
+    internal sealed record Shape(DenseOptions Options, IReadOnlyList<string> Channels, int Length, Standardizer? Scaler, TabularEncoder? Encoder)
+    {
+        /// <summary>The inputs scaled and flattened, row-major (input, value); inputs of another length or other columns refused.</summary>
+        public float[] Flatten(SequenceSet data, string name)
+        {
+            if (!data.ChannelNames.SequenceEqual(Channels))
+            {
+                var problem = $"The data's columns [{IO.Messages.List(data.ChannelNames)}] differ from the model's [{IO.Messages.List(Channels)}].";
+                throw data.Source is null ? new ArgumentException(problem) : new DataFormatException(data.Source, 1, null, problem);
+            }
+
+            var scaled = Scaler?.Transform(data) ?? data;
+            var values = new float[data.Count * Length * Channels.Count];
+            for (var i = 0; i < data.Count; i++)
+            {
+                var s = scaled.Sequences[i];
+                if (s.Values.Length != Length * Channels.Count)
+                {
+                    var problem = $"sequence '{s.Id}' has {s.LengthFor(Channels.Count)} steps; the {name} reads fixed-length inputs of {Length} (cut windows first)";
+                    throw data.Source is null ? new ArgumentException(problem) : new DataFormatException(data.Source, data.Sequences[i].Line, SequenceCsvReader.TimeColumn, problem);
+                }
+
+                s.Values.CopyTo(values, i * s.Values.Length);
+            }
+
+            return values;
+        }
     }
 }

@@ -8,20 +8,15 @@ using static TorchSharp.torch;
 
 namespace VaeAnomaly.Detectors;
 
-/// <summary>Loads any bundle by the model it holds, and saves and loads the baseline detectors' bundles (<see cref="BaselineManifest"/>).</summary>
-public static class DetectorFiles
+/// <summary>Saves and loads the baseline detectors' bundles (<see cref="BaselineManifest"/>), and what every bundle shares: its history.</summary>
+internal static class DetectorFiles
 {
-    /// <summary>Loads the detector a bundle holds, whichever model it is.</summary>
+    /// <summary>Loads a baseline's bundle (dense on fixed-length inputs or records, or a window model), checking it before any weights are read.</summary>
     /// <param name="directory">The bundle folder.</param>
-    /// <param name="threshold">Threshold rule of <see cref="DetectorBase.Predict"/>; the bundle's default when null.</param>
+    /// <param name="threshold">The threshold rule to flag with; the bundle's default when null.</param>
     /// <exception cref="BundleException">The bundle is missing, corrupted or inconsistent.</exception>
-    public static DetectorBase Load(string directory, string? threshold = null)
+    internal static IFittedDetector Load(string directory, string? threshold)
     {
-        if (DetectorBundle.ModelOf(directory) == GruVaeDetector.ModelName)
-        {
-            return GruVaeDetector.Load(directory, threshold);
-        }
-
         var manifest = DetectorBundle.ReadBaselineManifest(directory);
         try
         {
@@ -32,30 +27,38 @@ public static class DetectorFiles
             throw new BundleException(directory, $"model options are invalid: {e.Message}");
         }
 
-        var rule = ThresholdRules.Create(threshold ?? manifest.DefaultThreshold);
-
         if (manifest.Scaler is { } s && (s.Mean.Length != manifest.Channels.Count || s.Std.Length != manifest.Channels.Count)
             || manifest.Encoder is { } e2 && e2.Columns.Count != manifest.Channels.Count)
         {
             throw new BundleException(directory, $"model.json is inconsistent: {manifest.Channels.Count} channels but a scaler or encoder of another width");
         }
 
-        DetectorBase detector = manifest.Input switch
+        var sets = new Dictionary<string, IReadOnlyDictionary<string, double>> { ["score"] = manifest.Thresholds };
+        if (manifest.WindowThresholds is { } window)
         {
-            BaselineInput.Fixed => DenseDetector.Restore(manifest, directory, rule),
-            _ => WindowAutoencoderDetector.Restore(manifest, directory, rule),
+            sets[WindowAutoencoderDetector.WindowSet] = window;
+        }
+
+        if (manifest.StepThresholds is { } step)
+        {
+            sets[GruVaeDetector.StepSet] = step;
+        }
+
+        var thresholds = new ThresholdSet(sets, manifest.ThresholdNotes, threshold ?? manifest.DefaultThreshold, "score");
+        return manifest.Input switch
+        {
+            BaselineInput.Fixed => DenseDetector.Restore(manifest, directory, thresholds),
+            _ => WindowAutoencoderDetector.Restore(manifest, directory, thresholds),
         };
-        detector.RestoreThresholds(manifest.Thresholds, manifest.ThresholdNotes);
-        return detector;
     }
 
-    /// <summary>Writes a baseline's weights, <c>model.json</c> (thresholds of every rule fitted on its validation scores) and <c>history.csv</c>.</summary>
+    /// <summary>Writes a baseline's weights, <c>model.json</c> (its thresholds as fitted) and <c>history.csv</c>.</summary>
     internal static void Save(
-        string directory, DetectorBase detector, nn.Module network, (BaselineInput Input, string Family, int Length, int TrainStride, int ScoreStride) shape,
-        DenseOptions options, IReadOnlyList<string> channels, Standardizer? scaler, TabularEncoder? encoder, TrainingDataInfo? trainingData,
-        (IReadOnlyDictionary<string, double>? Window, IReadOnlyDictionary<string, double>? Step) pointThresholds = default)
+        string directory, IFittedDetector detector, nn.Module network, (BaselineInput Input, string Family, int Length, int TrainStride, int ScoreStride) shape,
+        DenseOptions options, Standardizer? scaler, TabularEncoder? encoder)
     {
         var weights = WeightsFile.Save(network, directory);
+        var thresholds = detector.Thresholds;
         DetectorBundle.WriteManifest(
             new BaselineManifest
             {
@@ -68,15 +71,15 @@ public static class DetectorFiles
                 Length = shape.Length,
                 TrainStride = shape.TrainStride,
                 ScoreStride = shape.ScoreStride,
-                Channels = channels,
+                Channels = detector.Channels,
                 Scaler = scaler,
                 Encoder = encoder,
-                Thresholds = detector.SequenceThresholds,
-                ThresholdNotes = detector.NotesForManifest,
-                WindowThresholds = pointThresholds.Window,
-                StepThresholds = pointThresholds.Step,
-                DefaultThreshold = detector.Rule.Name,
-                TrainingData = trainingData ?? throw new InvalidOperationException("Fit the detector first."),
+                Thresholds = thresholds.Of("score"),
+                ThresholdNotes = thresholds.NotesOrNull,
+                WindowThresholds = thresholds.Has(WindowAutoencoderDetector.WindowSet) ? thresholds.Of(WindowAutoencoderDetector.WindowSet) : null,
+                StepThresholds = thresholds.Has(GruVaeDetector.StepSet) ? thresholds.Of(GruVaeDetector.StepSet) : null,
+                DefaultThreshold = thresholds.Rule,
+                TrainingData = detector.TrainingData,
                 Weights = weights,
             },
             directory);

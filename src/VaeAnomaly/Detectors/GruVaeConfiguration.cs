@@ -37,4 +37,44 @@ public sealed record GruVaeConfiguration(string Name, GruVaeOptions Model, Train
     /// <param name="name"><c>default</c> or <c>seed</c>.</param>
     public static GruVaeConfiguration Named(string name) =>
         All.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException($"Unknown configuration '{name}'; expected one of {string.Join(", ", All.Select(c => c.Name))}.");
+
+    /// <summary>The configuration <paramref name="s"/> asks for: its named configuration (<see cref="DetectorSettings.Variant"/>, <c>default</c> when null) with every setting given over it, and its seed.</summary>
+    /// <param name="s">The settings.</param>
+    /// <exception cref="ArgumentException">An unknown configuration name.</exception>
+    public static GruVaeConfiguration Resolve(DetectorSettings s)
+    {
+        var c = GruVaeConfiguration.Named(s.Variant ?? GruVaeConfiguration.Default.Name);
+        var model = c.Model with
+        {
+            Beta = s.Beta ?? c.Model.Beta,
+            Latent = s.Latent ?? c.Model.Latent,
+            Window = s.Window ?? c.Model.Window,
+            TimeFeatures = s.TimeFeatures ?? c.Model.TimeFeatures,
+            Scaler = s.Scaler ?? c.Model.Scaler,
+            Seed = s.Seed,
+        };
+        var training = c.Training with
+        {
+            Epochs = s.Epochs ?? c.Training.Epochs,
+            BatchSize = s.BatchSize ?? c.Training.BatchSize,
+            LearningRate = s.LearningRate ?? c.Training.LearningRate,
+            KlWarmupEpochs = s.KlWarmup ?? c.Training.KlWarmupEpochs,
+            CosineSchedule = s.Cosine ?? c.Training.CosineSchedule,
+            LearningRateWarmupEpochs = s.LrWarmup ?? c.Training.LearningRateWarmupEpochs,
+            Patience = s.Patience ?? c.Training.Patience,
+            GradientClipNorm = s.ClipNorm ?? c.Training.GradientClipNorm,
+            WindowStride = s.TrainStride ?? c.Training.WindowStride,
+            Seed = s.Seed,
+        };
+        var scoring = c.Scoring with
+        {
+            Lambda = s.Lambda ?? c.Scoring.Lambda,
+            Combine = s.Combine ?? c.Scoring.Combine,
+            McSamples = s.McSamples ?? c.Scoring.McSamples,
+            WindowStride = s.ScoreStride ?? c.Scoring.WindowStride,
+            Aggregate = s.Aggregate ?? c.Scoring.Aggregate,
+            ImportanceSamples = s.ImportanceSamples ?? c.Scoring.ImportanceSamples,
+        };
+        return c with { Model = model, Training = training, Scoring = scoring };
+    }
 }

@@ -9,71 +9,216 @@ using VaeAnomaly.Training;
 
 namespace VaeAnomaly.Detectors;
 
-/// <summary>The GRU-VAE as a detector: scales, trains, scores, thresholds, saves and loads.</summary>
-public sealed class GruVaeDetector : DetectorBase, IScoresPoints, IReconstructsSeries, IReconstructs
+/// <summary>The GRU-VAE's estimator: scales, trains, fits the score calibrations and every threshold, and returns a <see cref="GruVaeDetector"/>.</summary>
+/// <param name="model">Architecture and beta (<see cref="GruVaeOptions.Channels"/> is taken from the data).</param>
+/// <param name="training">Optimisation.</param>
+/// <param name="scoring">Score combination.</param>
+/// <param name="threshold">The rule the fitted model flags with; every rule is fitted.</param>
+public sealed class GruVaeEstimator(GruVaeOptions model, TrainerOptions training, ScoringOptions scoring, string threshold = "quantile") : IDetectorEstimator
+{
+    /// <summary>An estimator of a named configuration.</summary>
+    /// <param name="configuration">e.g. <see cref="GruVaeConfiguration.Default"/>.</param>
+    public GruVaeEstimator(GruVaeConfiguration configuration)
+        : this(configuration.Model, configuration.Training, configuration.Scoring)
+    {
+    }
+
+    /// <inheritdoc />
+    public string Name => GruVaeDetector.ModelName;
+
+    /// <inheritdoc />
+    public int Epochs => training.Epochs;
+
+    /// <summary>Where training saves its state after every epoch, and whether the fit resumes from it; null saves nothing.</summary>
+    public TrainingCheckpoint? Checkpoint { get; init; }
+
+    private int TrainStride => training.WindowStride > 0 ? training.WindowStride : Math.Max(1, model.Window / 4);
+
+    /// <inheritdoc />
+    IFittedDetector IDetectorEstimator.Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress, CancellationToken ct) => Fit(train, validation, progress, ct);
+
+    /// <summary>Fits the GRU-VAE; see <see cref="IDetectorEstimator.Fit"/>.</summary>
+    /// <param name="train">Unscaled training sequences.</param>
+    /// <param name="validation">Unscaled normal validation sequences.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="ct">Stops training between batches.</param>
+    public GruVaeDetector Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default)
+    {
+        if (validation.Channels != train.Channels || !validation.ChannelNames.SequenceEqual(train.ChannelNames))
+        {
+            throw new ArgumentException($"Validation channels [{IO.Messages.List(validation.ChannelNames)}] differ from training channels [{IO.Messages.List(train.ChannelNames)}].", nameof(validation));
+        }
+
+        _ = ThresholdRules.Create(threshold);
+        var options = model with { Channels = train.Channels };
+        var lengths = Enumerable.Range(0, train.Count).Select(train.LengthOf).ToArray();
+        CheckEnoughData(train, validation, lengths);
+        var scaler = Standardizer.Fit(train, options.Scaler);
+        var scaledTrain = scaler.Transform(train);
+        var scaledValidation = scaler.Transform(validation);
+
+        var network = Seeding.Build(options.Seed, () => new GruVae(options));
+        try
+        {
+            var (fitTrain, fitValidation) = options.Window > 0
+                ? (SlidingWindows.Cut(scaledTrain, options.Window, TrainStride).Windows, SlidingWindows.Cut(scaledValidation, options.Window, TrainStride).Windows)
+                : (scaledTrain, scaledValidation);
+            var session = Checkpoint is null ? null : Checkpoint with { RunKey = RunKey(options, fitTrain, fitValidation) };
+            var history = new Trainer(training, session).Fit(network, options.Beta, fitTrain, fitValidation, progress, ct);
+
+            // The Gaussian decoder's variance per channel is the validation mean squared error (its maximum-
+            // likelihood value for the fixed decoder mean); the Mahalanobis model is fitted on training posterior means.
+            var validationUnits = GruVaeScorer.Score(network, fitValidation, 0, options.Seed, scoring.BatchSize);
+            var variance = Enumerable.Range(0, train.Channels).Select(ch => Math.Max(1e-6, validationUnits.ChannelErrors.Average(e => (double)e[ch]))).ToArray();
+            var trainingMeans = GruVaeScorer.Score(network, fitTrain, 0, options.Seed, scoring.BatchSize).LatentMeans;
+            var latent = new LatentScoring(variance, MahalanobisModel.Fit(trainingMeans), scoring.ImportanceSamples);
+            var usage = LatentUsage.Compute(validationUnits.LatentMeans, validationUnits.LatentLogVars);
+
+            // Every score the model gives, on normal validation data: the thresholds of all of them are fitted at once.
+            var validationScores = new List<KeyValuePair<string, IReadOnlyList<float>>>();
+            SequenceScores validationParts;
+            ScoreCombiner? windowCombiner = null;
+            var windowCount = 0;
+            if (options.Window > 0)
+            {
+                var cut = SlidingWindows.Cut(scaledValidation, options.Window, GruVaeDetector.ScoreStrideOf(options, scoring));
+                var windowParts = GruVaeScorer.Score(network, cut.Windows, scoring.McSamples, options.Seed, scoring.BatchSize, latent);
+                validationParts = GruVaeScorer.Aggregate(scaledValidation, cut, windowParts, scoring.Aggregate);
+                windowCombiner = ScoreCombiner.Fit(windowParts, scoring.Lambda, scoring.Combine);
+                var windowCombined = windowCombiner.Combine(windowParts);
+                windowCount = cut.Windows.Count;
+                validationScores.AddRange(ScoreKinds.All.Select(kind =>
+                    new KeyValuePair<string, IReadOnlyList<float>>(GruVaeDetector.WindowSet(kind), kind == ScoreKind.Combined ? windowCombined : windowParts.Of(kind))));
+            }
+            else
+            {
+                validationParts = GruVaeDetector.ScoreScaled(network, scaledValidation, options, scoring, latent);
+            }
+
+            var combiner = ScoreCombiner.Fit(validationParts, scoring.Lambda, scoring.Combine);
+            var validationCombined = combiner.Combine(validationParts);
+            validationScores.Add(new(GruVaeDetector.StepSet, validationParts.StepErrors.SelectMany(e => e).ToArray()));
+            validationScores.AddRange(ScoreKinds.All.Select(kind =>
+                new KeyValuePair<string, IReadOnlyList<float>>(kind.Name(), kind == ScoreKind.Combined ? validationCombined : validationParts.Of(kind))));
+            var thresholds = ThresholdSet.Fit(validationScores, threshold, ScoreKind.Combined.Name());
+            var windows = windowCombiner is null
+                ? null
+                : new WindowScoring(windowCombiner, ScoreKinds.All.ToDictionary(kind => kind.Name(), kind => thresholds.Of(GruVaeDetector.WindowSet(kind))), windowCount);
+            return new GruVaeDetector(
+                network,
+                new GruVaeDetector.Parts(options, training, scoring, scaler, combiner, latent, usage, windows, train.ChannelNames, (lengths.Min(), lengths.Max()),
+                    new TrainingDataInfo(train.Count, train.TotalSteps, validation.Count, validation.TotalSteps, DataFingerprint.Of(train, validation))),
+                thresholds,
+                history);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Refuses, before any training, data that cannot give a model: the latent Mahalanobis model needs two training
+    /// windows (or sequences), the thresholds need a validation one, and a series must be longer than the window.
+    /// </summary>
+    private void CheckEnoughData(SequenceSet train, SequenceSet validation, int[] lengths)
+    {
+        if (model.Window > 0 && train.Count == 1 && lengths[0] < model.Window)
+        {
+            throw new ArgumentException($"The training part has {lengths[0]} rows, fewer than the window of {model.Window}; use a smaller --window or more data.");
+        }
+
+        var windows = model.Window > 0 ? lengths.Sum(n => SlidingWindows.Starts(n, model.Window, TrainStride).LongCount()) : train.Count;
+        if (windows < 2)
+        {
+            throw new ArgumentException(model.Window > 0
+                ? $"The training data give {windows} window of {model.Window} steps; at least 2 are needed. Use a smaller --window or more data."
+                : $"The training data hold {train.Count} sequence; at least 2 are needed (a time series is one long sequence: train it with windows, --window W).");
+        }
+
+        if (validation.Count == 0 || validation.TotalSteps == 0)
+        {
+            throw new ArgumentException("The validation data are empty; thresholds are fitted on them. Give more data or a larger validation split.");
+        }
+    }
+
+    private string RunKey(GruVaeOptions options, SequenceSet fitTrain, SequenceSet fitValidation)
+    {
+        var settings = System.Text.Json.JsonSerializer.Serialize(new { model = options, training, scoring.WindowStride, Data = DataFingerprint.Of(fitTrain, fitValidation) });
+        return "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(settings)));
+    }
+}
+
+/// <summary>
+/// A fitted GRU-VAE (<see cref="GruVaeEstimator"/>, or a loaded bundle): scores every kind, scores points of a series,
+/// reconstructs, and saves. Immutable; every part is there from construction.
+/// </summary>
+public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKinds, IReconstructsSeries, IReconstructs
 {
     /// <summary>The name used on the command line and in bundles.</summary>
     public const string ModelName = "gru-vae";
 
-    /// <inheritdoc />
-    public override string Name => ModelName;
+    /// <summary>The registry's entry: settings are applied over a named configuration (<see cref="DetectorSettings.Variant"/>, <c>default</c> when not given).</summary>
+    public static DetectorEntry Entry { get; } = new(
+        ModelName,
+        "GRU encoder-decoder VAE on 32-step windows (the default configuration)",
+        new HashSet<string>(DetectorSettings.Names.Except(["records"])),
+        [],
+        Create,
+        Load);
 
-    /// <inheritdoc />
-    protected override string SequenceScoreSet => ScoreKind.Combined.Name();
+    private readonly GruVae network;
+    private readonly Parts fitted;
 
-    private GruVae? network;
-    private GruVaeOptions model;
-    private readonly TrainerOptions training;
-    private readonly ScoringOptions scoring;
+    /// <summary>What a fit produces besides the network and thresholds.</summary>
+    internal sealed record Parts(
+        GruVaeOptions Model, TrainerOptions Training, ScoringOptions Scoring, Standardizer Scaler, ScoreCombiner Combiner, LatentScoring Latent,
+        LatentUsage Usage, WindowScoring? Windows, IReadOnlyList<string> Channels, (int Min, int Max) Lengths, TrainingDataInfo TrainingData);
 
-    /// <summary>Creates an untrained detector.</summary>
-    /// <param name="model">Architecture and beta (<see cref="GruVaeOptions.Channels"/> is taken from the data).</param>
-    /// <param name="training">Optimisation.</param>
-    /// <param name="scoring">Score combination.</param>
-    /// <param name="rule">Threshold rule of <see cref="DetectorBase.Predict"/>; the 0.99 quantile of validation scores by default.</param>
-    public GruVaeDetector(GruVaeOptions model, TrainerOptions training, ScoringOptions scoring, IThresholdRule? rule = null)
-        : base(rule ?? new QuantileThreshold())
+    internal GruVaeDetector(GruVae network, Parts parts, ThresholdSet thresholds, IReadOnlyList<EpochReport> history)
     {
-        this.model = model;
-        this.training = training;
-        this.scoring = scoring;
+        this.network = network;
+        fitted = parts;
+        Thresholds = thresholds;
+        History = history;
     }
 
+    /// <inheritdoc />
+    public string Name => ModelName;
+
+    /// <summary>Architecture, beta and seed (channels filled in).</summary>
+    public GruVaeOptions Options => fitted.Model;
+
     /// <summary>The scaler fitted on the training split.</summary>
-    public Standardizer? Scaler { get; private set; }
+    public Standardizer Scaler => fitted.Scaler;
 
     /// <summary>Decoder variance and the distribution of training posterior means, for the latent and likelihood scores.</summary>
-    public LatentScoring? Latent { get; private set; }
+    public LatentScoring Latent => fitted.Latent;
 
-    /// <summary>KL per latent dimension and active units on the validation data (posterior collapse at a glance).</summary>
-    public LatentUsage? ValidationLatentUsage { get; private set; }
+    /// <inheritdoc />
+    public LatentUsage ValidationLatentUsage => fitted.Usage;
 
     /// <summary>The combiner fitted on validation scores.</summary>
-    public ScoreCombiner? Combiner { get; private set; }
+    public ScoreCombiner Combiner => fitted.Combiner;
 
-    /// <summary>Per-epoch history of the last fit.</summary>
-    public override IReadOnlyList<EpochReport> History => history;
+    /// <inheritdoc />
+    public IReadOnlyList<EpochReport> History { get; }
 
-    private IReadOnlyList<EpochReport> history = [];
+    /// <inheritdoc />
+    public ThresholdSet Thresholds { get; }
 
-    /// <summary>Score kind to rule name to threshold, all fitted on normal validation scores only.</summary>
-    public IReadOnlyDictionary<ScoreKind, IReadOnlyDictionary<string, double>> Thresholds { get; private set; } =
-        new Dictionary<ScoreKind, IReadOnlyDictionary<string, double>>();
+    /// <summary>Combiner of single windows (windowed models), for point scores made from window scores; null for a whole-sequence model or an old bundle.</summary>
+    public WindowScoring? WindowScoring => fitted.Windows;
 
-    /// <summary>Rule name to threshold of per-time-step errors, fitted on the validation data's step errors.</summary>
-    public IReadOnlyDictionary<string, double> PointThresholds { get; private set; } = new Dictionary<string, double>();
+    /// <inheritdoc />
+    public IReadOnlyList<string> Channels => fitted.Channels;
 
-    /// <summary>Combiner and thresholds of single windows (windowed models), for point scores made from window scores.</summary>
-    public WindowScoring? WindowScoring { get; private set; }
-
-    /// <summary>Channel names the model was trained on, in order.</summary>
-    public IReadOnlyList<string> Channels { get; private set; } = [];
-
-    /// <summary>What the model was trained on (null before fitting).</summary>
-    public TrainingDataInfo? TrainingData { get; private set; }
+    /// <inheritdoc />
+    public TrainingDataInfo TrainingData => fitted.TrainingData;
 
     /// <summary>Shortest and longest training sequence.</summary>
-    public (int Min, int Max) LengthRange { get; private set; }
+    public (int Min, int Max) LengthRange => fitted.Lengths;
 
     /// <summary>
     /// Sequence lengths the model scores. A windowed model reads any sequence at least as long as the shorter of
@@ -81,23 +226,21 @@ public sealed class GruVaeDetector : DetectorBase, IScoresPoints, IReconstructsS
     /// ever saw); a whole-sequence model reads lengths within a factor of 2 of its training range, since its
     /// decoder was never asked to unroll further.
     /// </summary>
-    public (int Min, int? Max) AcceptedLengths => model.Window > 0
-        ? (Math.Min(model.Window, LengthRange.Min), null)
+    public (int Min, int? Max) AcceptedLengths => fitted.Model.Window > 0
+        ? (Math.Min(fitted.Model.Window, LengthRange.Min), null)
         : ((LengthRange.Min + 1) / 2, LengthRange.Max * 2);
 
-    /// <summary>Every score kind of <paramref name="data"/>.</summary>
-    /// <param name="data">Unscaled sequences with the training channels.</param>
+    /// <inheritdoc />
     public DetectorScores ScoreAll(SequenceSet data)
     {
-        var (net, scaler, combiner) = Fitted();
         CheckChannels(data);
         CheckLengths(data);
-        var parts = ScoreScaled(net, scaler.Transform(data));
-        return new DetectorScores(parts, combiner.Combine(parts));
+        var parts = ScoreScaled(network, fitted.Scaler.Transform(data), fitted.Model, fitted.Scoring, fitted.Latent);
+        return new DetectorScores(parts, fitted.Combiner.Combine(parts));
     }
 
     /// <inheritdoc />
-    public override float[] Score(SequenceSet data) => ScoreAll(data).Combined;
+    public float[] Score(SequenceSet data) => ScoreAll(data).Combined;
 
     /// <summary>
     /// Scores every point of one long sequence (a series) from its windows, streaming a chunk of windows at a time
@@ -110,7 +253,6 @@ public sealed class GruVaeDetector : DetectorBase, IScoresPoints, IReconstructsS
     /// <param name="progress">Reports windows scored so far.</param>
     public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null)
     {
-        var (net, scaler, _) = Fitted();
         if (series.Count != 1)
         {
             throw new ArgumentException($"Point scores are for one series; got {series.Count} sequences.", nameof(series));
@@ -119,7 +261,8 @@ public sealed class GruVaeDetector : DetectorBase, IScoresPoints, IReconstructsS
         CheckChannels(series);
         CheckLengths(series);
         ArgumentOutOfRangeException.ThrowIfNegative(request.Stride);
-        var (mode, kind, ruleName) = (request.Mode, request.Kind, request.Rule ?? Rule.Name);
+        var (mode, kind, rule) = (request.Mode, request.Kind, request.Rule);
+        var model = fitted.Model;
         if (model.Window == 0)
         {
             if (mode != PointScoreMode.Step)
@@ -128,22 +271,21 @@ public sealed class GruVaeDetector : DetectorBase, IScoresPoints, IReconstructsS
             }
 
             var steps = ScoreAll(series).Parts.StepErrors[0];
-            return new SeriesPointScores(steps, ThresholdRules.Lookup(PointThresholds, ruleName, StepSet, ThresholdNotes), 0, 1);
+            return new SeriesPointScores(steps, Thresholds.Value(StepSet, rule), 0, 1);
         }
 
         var windows = mode == PointScoreMode.Step
             ? null
             : WindowScoring ?? throw new InvalidOperationException("This bundle has no window thresholds (written before point scores from windows existed); train it again to use last, mean or max.");
-        var threshold = windows is null
-            ? ThresholdRules.Lookup(PointThresholds, ruleName, StepSet, ThresholdNotes)
-            : ThresholdRules.Lookup(windows.Thresholds[kind.Name()], ruleName, WindowSet(kind), ThresholdNotes);
-        var scaled = scaler.Transform(series);
+        var threshold = Thresholds.Value(windows is null ? StepSet : WindowSet(kind), rule);
+        var scaled = fitted.Scaler.Transform(series);
         var needsLatent = windows is not null && kind is ScoreKind.Mahalanobis or ScoreKind.Elbo or ScoreKind.NllIs;
+        var scoring = fitted.Scoring;
         var (scores, firstScored, count) = WindowedSeriesScorer.Score(
-            scaled, Math.Min(model.Window, scaled.LengthOf(0)), request.Stride > 0 ? request.Stride : ScoreStride, mode, request.Chunk,
+            scaled, Math.Min(model.Window, scaled.LengthOf(0)), request.Stride > 0 ? request.Stride : ScoreStrideOf(model, scoring), mode, request.Chunk,
             (first, set) =>
             {
-                var parts = GruVaeScorer.Score(net, set, scoring.McSamples, model.Seed + first, scoring.BatchSize, needsLatent ? Latent : null);
+                var parts = GruVaeScorer.Score(network, set, scoring.McSamples, model.Seed + first, scoring.BatchSize, needsLatent ? fitted.Latent : null);
                 return windows is null
                     ? new WindowedSeriesScorer.ChunkScores(null, [.. parts.StepErrors.SelectMany(e => e)])
                     : new WindowedSeriesScorer.ChunkScores(kind == ScoreKind.Combined ? windows.Combiner.Combine(parts) : parts.Of(kind), null);
@@ -164,52 +306,48 @@ public sealed class GruVaeDetector : DetectorBase, IScoresPoints, IReconstructsS
     /// <returns>One row-major (time, channels) array per index.</returns>
     public float[][] Reconstruct(SequenceSet data, IReadOnlyList<int> indices)
     {
-        var (net, scaler, _) = Fitted();
         CheckChannels(data);
         CheckLengths(data);
-        var scaled = GruVaeScorer.Reconstruct(net, scaler.Transform(data), indices, model.Window, ScoreStride);
+        var scaler = fitted.Scaler;
+        var scaled = GruVaeScorer.Reconstruct(network, scaler.Transform(data), indices, fitted.Model.Window, ScoreStrideOf(fitted.Model, fitted.Scoring));
         var c = data.Channels;
         return scaled.Select(r => r.Select((v, i) => (float)((v * scaler.Std[i % c]) + scaler.Mean[i % c])).ToArray()).ToArray();
     }
 
     /// <inheritdoc />
-    public override void Save(string directory)
+    public void Save(string directory)
     {
-        var (net, scaler, combiner) = Fitted();
-        var weights = WeightsFile.Save(net, directory);
+        var weights = WeightsFile.Save(network, directory);
         DetectorBundle.WriteManifest(new BundleManifest
         {
             FormatVersion = BundleManifest.CurrentFormatVersion,
             ToolVersion = DetectorBundle.ToolVersion,
             Model = ModelName,
-            Seed = model.Seed,
+            Seed = fitted.Model.Seed,
             Channels = Channels,
             MinLength = LengthRange.Min,
             MaxLength = LengthRange.Max,
-            ModelOptions = model,
-            TrainerOptions = training,
-            Scoring = scoring,
-            Scaler = scaler,
-            Combiner = combiner,
-            Latent = Latent!,
-            ValidationLatentUsage = ValidationLatentUsage!,
-            Thresholds = Thresholds.ToDictionary(kv => kv.Key.Name(), kv => kv.Value),
-            PointThresholds = PointThresholds,
+            ModelOptions = fitted.Model,
+            TrainerOptions = fitted.Training,
+            Scoring = fitted.Scoring,
+            Scaler = fitted.Scaler,
+            Combiner = fitted.Combiner,
+            Latent = fitted.Latent,
+            ValidationLatentUsage = fitted.Usage,
+            Thresholds = ScoreKinds.All.Where(k => Thresholds.Has(k.Name())).ToDictionary(k => k.Name(), k => Thresholds.Of(k.Name())),
+            PointThresholds = Thresholds.Of(StepSet),
             Windows = WindowScoring,
-            ThresholdNotes = NotesForManifest,
-            DefaultThreshold = Rule.Name,
-            TrainingData = TrainingData!,
+            ThresholdNotes = Thresholds.NotesOrNull,
+            DefaultThreshold = Thresholds.Rule,
+            TrainingData = TrainingData,
             Weights = weights,
         }, directory);
         HistoryCsv.Write(History, Path.Combine(directory, DetectorBundle.HistoryFile));
     }
 
-    /// <summary>Where training saves its state after every epoch, and whether <see cref="DetectorBase.Fit"/> resumes from it; null saves nothing.</summary>
-    public TrainingCheckpoint? Checkpoint { get; set; }
-
     /// <summary>Loads a bundle written by <see cref="Save"/>, checking it before any weights are read.</summary>
     /// <param name="directory">The bundle folder.</param>
-    /// <param name="threshold">Threshold rule of <see cref="DetectorBase.Predict"/>; the bundle's default when null.</param>
+    /// <param name="threshold">The threshold rule to flag with; the bundle's default when null.</param>
     /// <exception cref="BundleException">The bundle is missing, corrupted, or not a GRU-VAE bundle.</exception>
     public static GruVaeDetector Load(string directory, string? threshold = null)
     {
@@ -234,149 +372,60 @@ public sealed class GruVaeDetector : DetectorBase, IScoresPoints, IReconstructsS
             throw new BundleException(directory, $"model.json is inconsistent: {options.Channels} model channels, {manifest.Channels.Count} channel names, {manifest.Scaler.Mean.Length} scaler entries");
         }
 
-        var rule = ThresholdRules.Create(threshold ?? manifest.DefaultThreshold);
-        var detector = new GruVaeDetector(options, manifest.TrainerOptions, manifest.Scoring, rule);
-        var net = Seeding.Build(options.Seed, () => new GruVae(options));
-        WeightsFile.Load(net, directory, manifest.Weights);
-
-        detector.network = net;
-        detector.Scaler = manifest.Scaler;
-        detector.Combiner = manifest.Combiner;
-        detector.Latent = manifest.Latent;
-        detector.ValidationLatentUsage = manifest.ValidationLatentUsage;
-        detector.PointThresholds = manifest.PointThresholds;
-        detector.WindowScoring = manifest.Windows;
         if (manifest.Latent.DecoderVariance.Length != options.Channels || manifest.Latent.Mahalanobis.Mean.Length != options.Latent
             || manifest.Latent.Mahalanobis.Precision.Length != options.Latent * options.Latent)
         {
-            net.Dispose();
             throw new BundleException(directory, "model.json is inconsistent: the latent scoring parameters do not match the channels and latent size");
         }
-        detector.Channels = manifest.Channels;
-        detector.LengthRange = (manifest.MinLength, manifest.MaxLength);
-        detector.TrainingData = manifest.TrainingData;
-        detector.Thresholds = manifest.Thresholds.ToDictionary(kv => ScoreKinds.Parse(kv.Key), kv => kv.Value);
-        detector.history = DetectorFiles.History(directory);
-        detector.RestoreThresholds(detector.Thresholds[ScoreKind.Combined], manifest.ThresholdNotes);
-        return detector;
+
+        var sets = manifest.Thresholds.ToDictionary(kv => kv.Key, kv => kv.Value);
+        sets[StepSet] = manifest.PointThresholds;
+        foreach (var (kind, byRule) in manifest.Windows?.Thresholds ?? new Dictionary<string, IReadOnlyDictionary<string, double>>())
+        {
+            sets[$"window/{kind}"] = byRule;
+        }
+
+        var thresholds = new ThresholdSet(sets, manifest.ThresholdNotes, threshold ?? manifest.DefaultThreshold, ScoreKind.Combined.Name());
+        var history = DetectorFiles.History(directory);
+        var net = Seeding.Build(options.Seed, () => new GruVae(options));
+        try
+        {
+            WeightsFile.Load(net, directory, manifest.Weights);
+        }
+        catch
+        {
+            net.Dispose();
+            throw;
+        }
+
+        return new GruVaeDetector(
+            net,
+            new Parts(options, manifest.TrainerOptions, manifest.Scoring, manifest.Scaler, manifest.Combiner, manifest.Latent, manifest.ValidationLatentUsage,
+                manifest.Windows, manifest.Channels, (manifest.MinLength, manifest.MaxLength), manifest.TrainingData),
+            thresholds,
+            history);
     }
 
-    /// <inheritdoc />
-    protected override float[] FitCore(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress, CancellationToken ct)
-    {
-        if (validation.Channels != train.Channels || !validation.ChannelNames.SequenceEqual(train.ChannelNames))
-        {
-            throw new ArgumentException($"Validation channels [{IO.Messages.List(validation.ChannelNames)}] differ from training channels [{IO.Messages.List(train.ChannelNames)}].", nameof(validation));
-        }
-
-        model = model with { Channels = train.Channels };
-        Channels = train.ChannelNames;
-        var lengths = Enumerable.Range(0, train.Count).Select(train.LengthOf).ToArray();
-        CheckEnoughData(train, validation, lengths);
-        LengthRange = (lengths.Min(), lengths.Max());
-        TrainingData = new TrainingDataInfo(train.Count, train.TotalSteps, validation.Count, validation.TotalSteps, DataFingerprint.Of(train, validation));
-        Scaler = Standardizer.Fit(train, model.Scaler);
-        var scaledTrain = Scaler.Transform(train);
-        var scaledValidation = Scaler.Transform(validation);
-
-        network?.Dispose();
-        network = Seeding.Build(model.Seed, () => new GruVae(model));
-        var (fitTrain, fitValidation) = model.Window > 0
-            ? (SlidingWindows.Cut(scaledTrain, model.Window, TrainStride).Windows, SlidingWindows.Cut(scaledValidation, model.Window, TrainStride).Windows)
-            : (scaledTrain, scaledValidation);
-        var session = Checkpoint is null ? null : Checkpoint with { RunKey = RunKey(fitTrain, fitValidation) };
-        history = new Trainer(training, session).Fit(network, model.Beta, fitTrain, fitValidation, progress, ct);
-
-        // The Gaussian decoder's variance per channel is the validation mean squared error (its maximum-
-        // likelihood value for the fixed decoder mean); the Mahalanobis model is fitted on training posterior means.
-        var validationUnits = GruVaeScorer.Score(network, fitValidation, 0, model.Seed, scoring.BatchSize);
-        var variance = Enumerable.Range(0, train.Channels).Select(ch => Math.Max(1e-6, validationUnits.ChannelErrors.Average(e => (double)e[ch]))).ToArray();
-        var trainingMeans = GruVaeScorer.Score(network, fitTrain, 0, model.Seed, scoring.BatchSize).LatentMeans;
-        Latent = new LatentScoring(variance, MahalanobisModel.Fit(trainingMeans), scoring.ImportanceSamples);
-        ValidationLatentUsage = LatentUsage.Compute(validationUnits.LatentMeans, validationUnits.LatentLogVars);
-
-        SequenceScores validationParts;
-        if (model.Window > 0)
-        {
-            var cut = SlidingWindows.Cut(scaledValidation, model.Window, ScoreStride);
-            var windowParts = GruVaeScorer.Score(network, cut.Windows, scoring.McSamples, model.Seed, scoring.BatchSize, Latent);
-            validationParts = GruVaeScorer.Aggregate(scaledValidation, cut, windowParts, scoring.Aggregate);
-            var windowCombiner = ScoreCombiner.Fit(windowParts, scoring.Lambda, scoring.Combine);
-            var windowCombined = windowCombiner.Combine(windowParts);
-            WindowScoring = new WindowScoring(
-                windowCombiner,
-                ScoreKinds.All.ToDictionary(kind => kind.Name(), kind => ThresholdRules.FitAll(kind == ScoreKind.Combined ? windowCombined : windowParts.Of(kind), WindowSet(kind), Notes)),
-                cut.Windows.Count);
-        }
-        else
-        {
-            validationParts = ScoreScaled(network, scaledValidation);
-            WindowScoring = null;
-        }
-
-        Combiner = ScoreCombiner.Fit(validationParts, scoring.Lambda, scoring.Combine);
-        var validationCombined = Combiner.Combine(validationParts);
-        PointThresholds = ThresholdRules.FitAll(validationParts.StepErrors.SelectMany(e => e).ToArray(), StepSet, Notes);
-        Thresholds = ScoreKinds.All.ToDictionary(
-            kind => kind,
-            kind => ThresholdRules.FitAll(kind == ScoreKind.Combined ? validationCombined : validationParts.Of(kind), kind.Name(), Notes));
-        return validationCombined;
-    }
-
-    /// <summary>
-    /// Refuses, before any training, data that cannot give a model: the latent Mahalanobis model needs two training
-    /// windows (or sequences), the thresholds need a validation one, and a series must be longer than the window.
-    /// </summary>
-    private void CheckEnoughData(SequenceSet train, SequenceSet validation, int[] lengths)
-    {
-        if (model.Window > 0 && train.Count == 1 && lengths[0] < model.Window)
-        {
-            throw new ArgumentException($"The training part has {lengths[0]} rows, fewer than the window of {model.Window}; use a smaller --window or more data.");
-        }
-
-        var windows = model.Window > 0 ? lengths.Sum(n => SlidingWindows.Starts(n, model.Window, TrainStride).LongCount()) : train.Count;
-        if (windows < 2)
-        {
-            throw new ArgumentException(model.Window > 0
-                ? $"The training data give {windows} window of {model.Window} steps; at least 2 are needed. Use a smaller --window or more data."
-                : $"The training data hold {train.Count} sequence; at least 2 are needed.");
-        }
-
-        if (validation.Count == 0 || validation.TotalSteps == 0)
-        {
-            throw new ArgumentException("The validation data are empty; thresholds are fitted on them. Give more data or a larger validation split.");
-        }
-    }
-
-    /// <summary>The set name of per-step errors in <see cref="DetectorBase.ThresholdNotes"/>.</summary>
+    /// <summary>The set name of per-step errors in <see cref="Thresholds"/>.</summary>
     internal const string StepSet = "step";
 
-    /// <summary>The set name of single windows' <paramref name="kind"/> scores in <see cref="DetectorBase.ThresholdNotes"/>.</summary>
+    /// <summary>The set name of single windows' <paramref name="kind"/> scores in <see cref="Thresholds"/>.</summary>
     internal static string WindowSet(ScoreKind kind) => $"window/{kind.Name()}";
 
-    private string RunKey(SequenceSet fitTrain, SequenceSet fitValidation)
-    {
-        var settings = System.Text.Json.JsonSerializer.Serialize(new { model, training, scoring.WindowStride, Data = DataFingerprint.Of(fitTrain, fitValidation) });
-        return "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(settings)));
-    }
-
     /// <inheritdoc />
-    protected override void Dispose(bool disposing)
+    public void Dispose() => network.Dispose();
+
+    internal static int ScoreStrideOf(GruVaeOptions model, ScoringOptions scoring) => scoring.WindowStride > 0 ? scoring.WindowStride : Math.Max(1, model.Window / 4);
+
+    internal static SequenceScores ScoreScaled(GruVae net, SequenceSet scaled, GruVaeOptions model, ScoringOptions scoring, LatentScoring? latent) => model.Window > 0
+        ? GruVaeScorer.ScoreWindows(net, scaled, model.Window, ScoreStrideOf(model, scoring), scoring.Aggregate, scoring.McSamples, model.Seed, scoring.BatchSize, latent)
+        : GruVaeScorer.Score(net, scaled, scoring.McSamples, model.Seed, scoring.BatchSize, latent);
+
+    private static GruVaeEstimator Create(DetectorSettings s)
     {
-        if (disposing)
-        {
-            network?.Dispose();
-            network = null;
-        }
+        var c = GruVaeConfiguration.Resolve(s);
+        return new GruVaeEstimator(c.Model, c.Training, c.Scoring, s.Threshold) { Checkpoint = s.Checkpoint };
     }
-
-    private int TrainStride => training.WindowStride > 0 ? training.WindowStride : Math.Max(1, model.Window / 4);
-
-    private int ScoreStride => scoring.WindowStride > 0 ? scoring.WindowStride : Math.Max(1, model.Window / 4);
-
-    private SequenceScores ScoreScaled(GruVae net, SequenceSet scaled) => model.Window > 0
-        ? GruVaeScorer.ScoreWindows(net, scaled, model.Window, ScoreStride, scoring.Aggregate, scoring.McSamples, model.Seed, scoring.BatchSize, Latent)
-        : GruVaeScorer.Score(net, scaled, scoring.McSamples, model.Seed, scoring.BatchSize, Latent);
 
     private void CheckChannels(SequenceSet data)
     {
@@ -399,16 +448,11 @@ public sealed class GruVaeDetector : DetectorBase, IScoresPoints, IReconstructsS
             }
 
             var accepted = max is null ? $"at least {min} steps" : $"{min} to {max} steps";
-            var why = model.Window > 0
-                ? $"it reads windows of {model.Window} steps"
+            var why = fitted.Model.Window > 0
+                ? $"it reads windows of {fitted.Model.Window} steps"
                 : $"it was trained on {LengthRange.Min} to {LengthRange.Max} steps; train a windowed model (--window) for other lengths";
             var problem = $"sequence '{s.Id}' has {length} steps; this model accepts {accepted} ({why})";
             throw data.Source is null ? new ArgumentException(problem) : new DataFormatException(data.Source, s.Line, SequenceCsvReader.TimeColumn, problem);
         }
     }
-
-    private (GruVae Network, Standardizer Scaler, ScoreCombiner Combiner) Fitted() =>
-        network is not null && Scaler is not null && Combiner is not null
-            ? (network, Scaler, Combiner)
-            : throw new InvalidOperationException("Fit or load the detector first.");
 }

@@ -9,137 +9,166 @@ using static TorchSharp.torch;
 namespace VaeAnomaly.Detectors;
 
 /// <summary>
-/// A baseline autoencoder (dense, LSTM or convolutional; the dense one optionally a VAE) trained on fixed-length
-/// windows cut from z-scored sequences, the protocol of the default GRU-VAE: a sequence's score is the mean
-/// squared reconstruction error of its worst window. Sequences shorter than a window are refused.
+/// The estimator of a window autoencoder (dense, LSTM or convolutional; the dense one optionally a VAE) trained on
+/// fixed-length windows cut from scaled sequences, the protocol of the default GRU-VAE.
 /// </summary>
-/// <param name="family"><see cref="Dense"/>, <see cref="Lstm"/> or <see cref="Conv"/>.</param>
+/// <param name="family"><see cref="WindowNetworks.Dense"/>, <see cref="WindowNetworks.Lstm"/> or <see cref="WindowNetworks.Conv"/>.</param>
 /// <param name="options">Widths (<see cref="DenseOptions.Hidden"/>: dense units, LSTM units, or the two conv filter counts) and training settings.</param>
 /// <param name="window">Window length (a multiple of 4 for the convolutional model).</param>
 /// <param name="trainStride">Steps between training windows.</param>
 /// <param name="scoreStride">Steps between scored windows.</param>
-/// <param name="rule">Threshold rule; the 0.99 quantile of validation scores by default.</param>
-public sealed class WindowAutoencoderDetector(string family, DenseOptions options, int window = 32, int trainStride = 16, int scoreStride = 8, IThresholdRule? rule = null)
-    : DetectorBase(rule ?? new QuantileThreshold()), IScoresPoints, IReconstructsSeries, IReconstructs
+/// <param name="threshold">The rule the fitted model flags with; every rule is fitted.</param>
+public sealed class WindowAutoencoderEstimator(string family, DenseOptions options, int window = 32, int trainStride = 16, int scoreStride = 8, string threshold = "quantile") : IDetectorEstimator
 {
-    /// <summary>Flattened windows through <see cref="DenseNetwork"/>.</summary>
-    public const string Dense = WindowNetworks.Dense;
-
-    /// <summary><see cref="LstmAutoencoder"/>.</summary>
-    public const string Lstm = WindowNetworks.Lstm;
-
-    /// <summary><see cref="ConvAutoencoder"/>.</summary>
-    public const string Conv = WindowNetworks.Conv;
-
-    private nn.Module<Tensor, VaeOutput>? network;
-    private Standardizer? scaler;
-    private IReadOnlyList<string> channels = [];
+    /// <inheritdoc />
+    public string Name => WindowAutoencoderDetector.NameOf(family, options);
 
     /// <inheritdoc />
-    public override string Name => options.Variational ? "dense-vae" : $"{family}-ae";
-
-    /// <summary>Sizes and training settings.</summary>
-    public DenseOptions Options => options;
+    public int Epochs => options.Epochs;
 
     /// <inheritdoc />
-    public override IReadOnlyList<EpochReport> History => history;
+    IFittedDetector IDetectorEstimator.Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress, CancellationToken ct) => Fit(train, validation, progress, ct);
 
-    private IReadOnlyList<EpochReport> history = [];
-
-    /// <summary>Channel names in model order.</summary>
-    public IReadOnlyList<string> Channels => channels;
-
-    /// <summary>Steps per window.</summary>
-    public int Window => window;
-
-    /// <summary>What the model was trained on; null before fitting.</summary>
-    public TrainingDataInfo? TrainingData { get; private set; }
-
-    /// <summary>
-    /// Rule name to threshold of a window's score (mean squared error over its steps and channels), fitted on the
-    /// validation windows at the score stride; null for a bundle written before baselines scored series.
-    /// </summary>
-    public IReadOnlyDictionary<string, double>? WindowThresholds { get; private set; }
-
-    /// <summary>Rule name to threshold of one step's squared error (mean over channels), fitted on the validation windows' steps; null as above.</summary>
-    public IReadOnlyDictionary<string, double>? StepThresholds { get; private set; }
-
-    /// <inheritdoc />
-    public override void Save(string directory)
+    /// <summary>Fits the window autoencoder; see <see cref="IDetectorEstimator.Fit"/>.</summary>
+    /// <param name="train">Unscaled training sequences, each at least one window long.</param>
+    /// <param name="validation">Unscaled normal validation sequences, each at least one window long.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="ct">Stops training between batches.</param>
+    public WindowAutoencoderDetector Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default)
     {
-        var net = network ?? throw new InvalidOperationException("Fit the detector first.");
-        DetectorFiles.Save(directory, this, net, (BaselineInput.Windows, family, window, trainStride, scoreStride), options, channels, scaler, null, TrainingData, (WindowThresholds, StepThresholds));
+        _ = ThresholdRules.Create(threshold);
+        var scaler = Standardizer.Fit(train, options.Scaler);
+        var shape = new WindowAutoencoderDetector.Shape(family, options, window, trainStride, scoreStride, train.ChannelNames);
+        var trainingData = DetectorFiles.Describe(train, validation);
+        using var trainX = shape.Tensor(shape.Windows(scaler.Transform(train), trainStride).Windows);
+        using var validationX = shape.Tensor(shape.Windows(scaler.Transform(validation), trainStride).Windows);
+        var network = Seeding.Build(options.Seed, shape.Build);
+        try
+        {
+            Seeding.Apply(options.Seed);
+            var history = new AutoencoderTrainer(options).Fit(network, trainX, validationX, progress, ct);
+
+            // Thresholds of a window's score and of a step's error on the validation windows at the score stride, and of
+            // the sequence score: all fitted at once, on normal validation data only.
+            var draft = new WindowAutoencoderDetector(network, shape, scaler, trainingData, new ThresholdSet(new Dictionary<string, IReadOnlyDictionary<string, double>>(), null, threshold, "score"), history);
+            var (windowScores, stepErrors) = draft.WindowErrors(shape.Windows(scaler.Transform(validation), scoreStride).Windows);
+            var thresholds = ThresholdSet.Fit(
+                [new("score", draft.Score(validation)), new(WindowAutoencoderDetector.WindowSet, windowScores), new(GruVaeDetector.StepSet, stepErrors)], threshold, "score");
+            return new WindowAutoencoderDetector(network, shape, scaler, trainingData, thresholds, history);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+}
+
+/// <summary>
+/// A fitted window autoencoder: a sequence's score is the mean squared reconstruction error of its worst window;
+/// a series is scored per point from its windows. Sequences shorter than a window are refused.
+/// </summary>
+public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, IReconstructsSeries, IReconstructs
+{
+    /// <summary>The settings every window model takes (first: the entries below are built from it).</summary>
+    internal static IReadOnlyList<string> WindowSettings { get; } = ["variant", "epochs", "batch-size", "lr", "patience", "latent", "window", "train-stride", "score-stride", "scaler"];
+
+    /// <summary>The LSTM autoencoder's entry.</summary>
+    public static DetectorEntry LstmEntry { get; } = Entry(WindowNetworks.Lstm, "LSTM sequence-to-sequence autoencoder on 32-step windows");
+
+    /// <summary>The convolutional autoencoder's entry.</summary>
+    public static DetectorEntry ConvEntry { get; } = Entry(WindowNetworks.Conv, "Conv1d autoencoder (kernel 7, max-pool) on 32-step windows");
+
+    /// <summary>Window length when none is given.</summary>
+    internal const int DefaultWindow = 32;
+
+    private readonly nn.Module<Tensor, VaeOutput> network;
+    private readonly Shape shape;
+    private readonly Standardizer scaler;
+
+    internal WindowAutoencoderDetector(nn.Module<Tensor, VaeOutput> network, Shape shape, Standardizer scaler, TrainingDataInfo trainingData, ThresholdSet thresholds, IReadOnlyList<EpochReport> history)
+    {
+        this.network = network;
+        this.shape = shape;
+        this.scaler = scaler;
+        TrainingData = trainingData;
+        Thresholds = thresholds;
+        History = history;
     }
 
-    /// <summary>The set name of window scores in <see cref="DetectorBase.ThresholdNotes"/>.</summary>
+    /// <inheritdoc />
+    public string Name => NameOf(shape.Family, shape.Options);
+
+    /// <summary>Sizes and training settings.</summary>
+    public DenseOptions Options => shape.Options;
+
+    /// <inheritdoc />
+    public IReadOnlyList<EpochReport> History { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Channels => shape.Channels;
+
+    /// <summary>Steps per window.</summary>
+    public int Window => shape.Window;
+
+    /// <inheritdoc />
+    public TrainingDataInfo TrainingData { get; }
+
+    /// <summary>
+    /// The score (<c>score</c>: a sequence's worst window), window (<c>window</c>: a window's mean squared error over its steps and
+    /// channels) and step (<c>step</c>: one step's squared error, mean over channels) thresholds, fitted on validation data;
+    /// a bundle written before baselines scored series has only the first.
+    /// </summary>
+    public ThresholdSet Thresholds { get; }
+
+    /// <inheritdoc />
+    public void Save(string directory) =>
+        DetectorFiles.Save(directory, this, network, (BaselineInput.Windows, shape.Family, shape.Window, shape.TrainStride, shape.ScoreStride), shape.Options, scaler, null);
+
+    /// <summary>The set name of window scores in <see cref="Thresholds"/>.</summary>
     internal const string WindowSet = "window";
 
+    /// <summary>The model name of a family and its options.</summary>
+    internal static string NameOf(string family, DenseOptions options) => options.Variational ? DenseDetector.VaeName : $"{family}-ae";
+
     /// <summary>Rebuilds a saved detector (see <see cref="DetectorFiles.Load"/>).</summary>
-    internal static WindowAutoencoderDetector Restore(BaselineManifest manifest, string directory, IThresholdRule rule)
+    internal static WindowAutoencoderDetector Restore(BaselineManifest manifest, string directory, ThresholdSet thresholds)
     {
-        if (manifest.Scaler is null || manifest.Length < 1 || manifest.ScoreStride < 1 || manifest.Family is not (Dense or Lstm or Conv))
+        if (manifest.Scaler is null || manifest.Length < 1 || manifest.ScoreStride < 1 || manifest.Family is not (WindowNetworks.Dense or WindowNetworks.Lstm or WindowNetworks.Conv))
         {
             throw new BundleException(directory, "model.json is inconsistent: a window model needs a scaler, a window, a score stride and a family of dense, lstm or conv");
         }
 
-        var detector = new WindowAutoencoderDetector(manifest.Family, manifest.Options, manifest.Length, manifest.TrainStride, manifest.ScoreStride, rule)
+        var shape = new Shape(manifest.Family, manifest.Options, manifest.Length, manifest.TrainStride, manifest.ScoreStride, manifest.Channels);
+        var history = DetectorFiles.History(directory);
+        var net = Seeding.Build(manifest.Options.Seed, shape.Build);
+        try
         {
-            scaler = manifest.Scaler,
-            channels = manifest.Channels,
-            TrainingData = manifest.TrainingData,
-            WindowThresholds = manifest.WindowThresholds,
-            StepThresholds = manifest.StepThresholds,
-            history = DetectorFiles.History(directory),
-        };
-        var net = Seeding.Build(manifest.Options.Seed, detector.Build);
-        WeightsFile.Load(net, directory, manifest.Weights);
-        detector.network = net;
-        return detector;
+            WeightsFile.Load(net, directory, manifest.Weights);
+        }
+        catch
+        {
+            net.Dispose();
+            throw;
+        }
+
+        return new WindowAutoencoderDetector(net, shape, manifest.Scaler, manifest.TrainingData, thresholds, history);
     }
 
-
     /// <inheritdoc />
-    public override float[] Score(SequenceSet data)
+    public float[] Score(SequenceSet data)
     {
-        if (network is null || scaler is null)
-        {
-            throw new InvalidOperationException("Fit the detector first.");
-        }
-
-        if (!data.ChannelNames.SequenceEqual(channels))
-        {
-            throw new ArgumentException($"The data's channels [{IO.Messages.List(data.ChannelNames)}] differ from the model's [{IO.Messages.List(channels)}].");
-        }
-
-        var cut = Windows(scaler.Transform(data), scoreStride);
-        using var x = Tensor(cut.Windows);
+        CheckChannels(data);
+        var cut = shape.Windows(scaler.Transform(data), shape.ScoreStride);
+        using var x = shape.Tensor(cut.Windows);
         var errors = AutoencoderTrainer.SquaredErrors(network, x);
         var scores = Enumerable.Repeat(float.NegativeInfinity, data.Count).ToArray();
         for (var w = 0; w < errors.Length; w++)
         {
-            scores[cut.Owner[w]] = Math.Max(scores[cut.Owner[w]], errors[w] / (window * channels.Count));
+            scores[cut.Owner[w]] = Math.Max(scores[cut.Owner[w]], errors[w] / (shape.Window * shape.Channels.Count));
         }
 
         return scores;
-    }
-
-    /// <inheritdoc />
-    protected override float[] FitCore(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress, CancellationToken ct)
-    {
-        channels = train.ChannelNames;
-        scaler = Standardizer.Fit(train, options.Scaler);
-        TrainingData = DetectorFiles.Describe(train, validation);
-        using var trainX = Tensor(Windows(scaler.Transform(train), trainStride).Windows);
-        using var validationX = Tensor(Windows(scaler.Transform(validation), trainStride).Windows);
-        network?.Dispose();
-        network = Seeding.Build(options.Seed, Build);
-        Seeding.Apply(options.Seed);
-        history = new AutoencoderTrainer(options).Fit(network, trainX, validationX, progress, ct);
-        var validationWindows = Windows(scaler.Transform(validation), scoreStride).Windows;
-        var (windowScores, stepErrors) = WindowErrors(validationWindows);
-        WindowThresholds = ThresholdRules.FitAll(windowScores, WindowSet, Notes);
-        StepThresholds = ThresholdRules.FitAll(stepErrors, GruVaeDetector.StepSet, Notes);
-        return Score(validation);
     }
 
     /// <summary>
@@ -160,11 +189,15 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
         ArgumentOutOfRangeException.ThrowIfNegative(request.Stride);
         var scaled = SeriesWindows(series, request.Chunk);
         var mode = request.Mode;
-        var thresholds = (mode == PointScoreMode.Step ? StepThresholds : WindowThresholds)
-            ?? throw new InvalidOperationException($"This {Name} bundle has no point thresholds (written before baselines scored series); train it again.");
-        var threshold = ThresholdRules.Lookup(thresholds, request.Rule ?? Rule.Name, mode == PointScoreMode.Step ? GruVaeDetector.StepSet : WindowSet, ThresholdNotes);
+        var set = mode == PointScoreMode.Step ? GruVaeDetector.StepSet : WindowSet;
+        if (!Thresholds.Has(set))
+        {
+            throw new InvalidOperationException($"This {Name} bundle has no point thresholds (written before baselines scored series); train it again.");
+        }
+
+        var threshold = Thresholds.Value(set, request.Rule);
         var (scores, firstScored, count) = WindowedSeriesScorer.Score(
-            scaled, window, request.Stride > 0 ? request.Stride : scoreStride, mode, request.Chunk,
+            scaled, shape.Window, request.Stride > 0 ? request.Stride : shape.ScoreStride, mode, request.Chunk,
             (_, windows) =>
             {
                 var (windowScores, steps) = WindowErrors(windows);
@@ -184,21 +217,17 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
     /// <param name="data">Unscaled sequences with the training channels, each at least one window long.</param>
     public float[][] Reconstruct(SequenceSet data)
     {
-        var fitted = scaler ?? throw new InvalidOperationException("Fit the detector first.");
-        if (!data.ChannelNames.SequenceEqual(channels))
-        {
-            throw new ArgumentException($"The data's channels [{IO.Messages.List(data.ChannelNames)}] differ from the model's [{IO.Messages.List(channels)}].");
-        }
-
+        CheckChannels(data);
+        var window = shape.Window;
         var result = new float[data.Count][];
         var whole = Enumerable.Range(0, data.Count).Where(i => data.LengthOf(i) == window).ToArray();
-        var c = channels.Count;
+        var c = shape.Channels.Count;
         foreach (var part in whole.Chunk(4096))
         {
-            var reconstruction = ReconstructScaled(fitted.Transform(data.Subset(part)));
+            var reconstruction = ReconstructScaled(scaler.Transform(data.Subset(part)));
             for (var k = 0; k < part.Length; k++)
             {
-                result[part[k]] = [.. reconstruction.AsSpan(k * window * c, window * c).ToArray().Select((v, i) => (float)((v * fitted.Std[i % c]) + fitted.Mean[i % c]))];
+                result[part[k]] = [.. reconstruction.AsSpan(k * window * c, window * c).ToArray().Select((v, i) => (float)((v * scaler.Std[i % c]) + scaler.Mean[i % c]))];
             }
         }
 
@@ -217,11 +246,11 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
     public float[] ReconstructSeries(SequenceSet series, int chunk = 4096)
     {
         var scaled = SeriesWindows(series, chunk);
-        var c = channels.Count;
+        var (window, c) = (shape.Window, shape.Channels.Count);
         var length = scaled.LengthOf(0);
         var sums = new double[length * c];
         var counts = new int[length];
-        foreach (var (_, part, windows) in WindowedSeriesScorer.Chunks(scaled, WindowedSeriesScorer.Starts(scaled, window, scoreStride), window, chunk))
+        foreach (var (_, part, windows) in WindowedSeriesScorer.Chunks(scaled, WindowedSeriesScorer.Starts(scaled, window, shape.ScoreStride), window, chunk))
         {
             var reconstruction = ReconstructScaled(windows);
             for (var k = 0; k < part.Length; k++)
@@ -243,44 +272,21 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
             for (var j = 0; j < c; j++)
             {
                 // Back from the scaler's units: x = z * std + mean.
-                result[(t * c) + j] = (float)((sums[(t * c) + j] / Math.Max(1, counts[t]) * scaler!.Std[j]) + scaler.Mean[j]);
+                result[(t * c) + j] = (float)((sums[(t * c) + j] / Math.Max(1, counts[t]) * scaler.Std[j]) + scaler.Mean[j]);
             }
         }
 
         return result;
     }
 
-    private SequenceSet SeriesWindows(SequenceSet series, int chunk)
-    {
-        if (network is null || scaler is null)
-        {
-            throw new InvalidOperationException("Fit the detector first.");
-        }
-
-        if (series.Count != 1)
-        {
-            throw new ArgumentException($"Point scores are for one series; got {series.Count} sequences.", nameof(series));
-        }
-
-        if (!series.ChannelNames.SequenceEqual(channels))
-        {
-            throw new ArgumentException($"The data's channels [{IO.Messages.List(series.ChannelNames)}] differ from the model's [{IO.Messages.List(channels)}].");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(chunk, 1);
-        if (series.LengthOf(0) < window)
-        {
-            throw new ArgumentException($"The series has {series.LengthOf(0)} steps; the {Name} reads windows of {window}.");
-        }
-
-        return scaler.Transform(series);
-    }
+    /// <inheritdoc />
+    public void Dispose() => network.Dispose();
 
     /// <summary>Per window its score (mean squared error over steps and channels), and per window and step the squared error averaged over channels, row-major (window, step).</summary>
-    private (float[] Scores, float[] Steps) WindowErrors(SequenceSet windows)
+    internal (float[] Scores, float[] Steps) WindowErrors(SequenceSet windows)
     {
         var reconstruction = ReconstructScaled(windows);
-        var c = channels.Count;
+        var (window, c) = (shape.Window, shape.Channels.Count);
         var scores = new float[windows.Count];
         var steps = new float[windows.Count * window];
         for (var k = 0; k < windows.Count; k++)
@@ -306,53 +312,149 @@ public sealed class WindowAutoencoderDetector(string family, DenseOptions option
         return (scores, steps);
     }
 
+    private SequenceSet SeriesWindows(SequenceSet series, int chunk)
+    {
+        if (series.Count != 1)
+        {
+            throw new ArgumentException($"Point scores are for one series; got {series.Count} sequences.", nameof(series));
+        }
+
+        CheckChannels(series);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunk, 1);
+        if (series.LengthOf(0) < shape.Window)
+        {
+            throw new ArgumentException($"The series has {series.LengthOf(0)} steps; the {Name} reads windows of {shape.Window}.");
+        }
+
+        return scaler.Transform(series);
+    }
+
+    private void CheckChannels(SequenceSet data)
+    {
+        if (!data.ChannelNames.SequenceEqual(shape.Channels))
+        {
+            throw new ArgumentException($"The data's channels [{IO.Messages.List(data.ChannelNames)}] differ from the model's [{IO.Messages.List(shape.Channels)}].");
+        }
+    }
+
     /// <summary>The network's reconstructions of scaled windows of exactly <see cref="Window"/> steps, row-major (window, step, channel).</summary>
     private float[] ReconstructScaled(SequenceSet windows)
     {
-        var net = network ?? throw new InvalidOperationException("Fit the detector first.");
-        net.eval();
+        network.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope(); // frees the input, the output and every intermediate tensor
-        return net.call(Tensor(windows)).Reconstruction.data<float>().ToArray();
+        return network.call(shape.Tensor(windows)).Reconstruction.data<float>().ToArray();
     }
 
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
+    /// <summary>
+    /// The versions of each window family (v1 plain, v2 with dropout 0.2 and L2 weight decay 1e-4, v3 wider) and of the
+    /// dense VAE, with their options: the models of <c>compare</c>.
+    /// </summary>
+    internal static IReadOnlyList<(string Name, string Description, DenseOptions Options)> Versions(string family, bool variational)
     {
-        if (disposing)
+        var plain = new DenseOptions { Epochs = 30, BatchSize = 64, Patience = 5 };
+        var regularised = plain with { Dropout = 0.2, WeightDecay = 1e-4 };
+        if (variational)
         {
-            network?.Dispose();
-            network = null;
+            return [("v1", "flattened window, 128 -> 64 -> latent 16, beta 1", DenseOptions.Vae with { Epochs = 30, BatchSize = 64, Patience = 5 })];
         }
-    }
 
-    private nn.Module<Tensor, VaeOutput> Build()
-    {
-        options.ValidateSize((long)window * channels.Count); // before any weight is allocated
-        return WindowNetworks.Create(family, options, window, channels.Count);
-    }
-
-    private SlidingWindows Windows(SequenceSet scaled, int stride)
-    {
-        for (var i = 0; i < scaled.Count; i++)
+        return family switch
         {
-            if (scaled.LengthOf(i) < window)
+            WindowNetworks.Dense =>
+            [
+                ("v1", "flattened 32-step window, 64 -> 32 -> 64, sigmoid output on min-max input", plain with { Hidden = [64], Latent = 32, Scaler = ScalerKind.MinMax, SigmoidOutput = true }),
+                ("v2", "v1 with dropout 0.2 and L2 1e-4", regularised with { Hidden = [64], Latent = 32, Scaler = ScalerKind.MinMax, SigmoidOutput = true }),
+                ("v3", "wider: 256 -> 64 -> 256", plain with { Hidden = [256], Latent = 64, Scaler = ScalerKind.MinMax, SigmoidOutput = true }),
+            ],
+            WindowNetworks.Lstm =>
+            [
+                ("v1", "LSTM 32, sequence to sequence", plain with { Hidden = [32] }),
+                ("v2", "v1 with dropout 0.2 on the code and L2 1e-4", regularised with { Hidden = [32] }),
+                ("v3", "wider: LSTM 64", plain with { Hidden = [64] }),
+            ],
+            _ =>
+            [
+                ("v1", "Conv1d 32, 16 (kernel 7) + max-pool, transposed-conv decoder", plain with { Hidden = [32, 16] }),
+                ("v2", "v1 with dropout 0.2 and L2 1e-4", regularised with { Hidden = [32, 16] }),
+                ("v3", "wider: Conv1d 64, 32", plain with { Hidden = [64, 32] }),
+            ],
+        };
+    }
+
+    /// <summary>The window estimator of <paramref name="family"/> that <paramref name="s"/> asks for: its version's options with the settings over them.</summary>
+    internal static WindowAutoencoderEstimator CreateWindowed(string family, bool variational, DetectorSettings s)
+    {
+        var options = Override(Versions(family, variational).First(v => v.Name == (s.Variant ?? "v1")).Options, s);
+        var window = s.Window ?? DefaultWindow;
+        if (family == WindowNetworks.Conv && window % 4 != 0)
+        {
+            throw new ArgumentException($"conv-ae pools twice by 2, so its window must be a multiple of 4; got window {window}.");
+        }
+
+        var trainStride = s.TrainStride is > 0 ? s.TrainStride.Value : Math.Max(1, window / 2);
+        var scoreStride = s.ScoreStride is > 0 ? s.ScoreStride.Value : Math.Max(1, window / 4);
+        return new WindowAutoencoderEstimator(family, options, window, trainStride, scoreStride, s.Threshold);
+    }
+
+    /// <summary>The settings given in <paramref name="s"/> over <paramref name="options"/>, with its seed; a sigmoid output stays only on min-max input.</summary>
+    internal static DenseOptions Override(DenseOptions options, DetectorSettings s) => options with
+    {
+        Epochs = s.Epochs ?? options.Epochs,
+        BatchSize = s.BatchSize ?? options.BatchSize,
+        LearningRate = s.LearningRate ?? options.LearningRate,
+        Patience = s.Patience ?? options.Patience,
+        Latent = s.Latent ?? options.Latent,
+        Beta = s.Beta ?? options.Beta,
+        Scaler = s.Scaler ?? options.Scaler,
+        SigmoidOutput = options.SigmoidOutput && (s.Scaler ?? options.Scaler) == ScalerKind.MinMax, // a sigmoid bounds the output to min-max's [0, 1]
+        Seed = s.Seed,
+    };
+
+    private static DetectorEntry Entry(string family, string description) => new(
+        $"{family}-ae",
+        description,
+        new HashSet<string>(WindowSettings),
+        [.. Versions(family, variational: false).Select(v => (v.Name, v.Description))],
+        s => s.Window == 0
+            ? throw new ArgumentException($"Window 0 (whole fixed-length sequences) works with the dense models; {family}-ae reads windows.")
+            : CreateWindowed(family, variational: false, s),
+        (directory, threshold) => DetectorFiles.Load(directory, threshold));
+
+    /// <summary>What a window model is, apart from its weights and thresholds: family, options, window, strides and channels.</summary>
+    internal sealed record Shape(string Family, DenseOptions Options, int Window, int TrainStride, int ScoreStride, IReadOnlyList<string> Channels)
+    {
+        /// <summary>Builds the network, checking its size before any weight is allocated.</summary>
+        public nn.Module<Tensor, VaeOutput> Build()
+        {
+            Options.ValidateSize((long)Window * Channels.Count);
+            return WindowNetworks.Create(Family, Options, Window, Channels.Count);
+        }
+
+        /// <summary>The windows of scaled sequences, each at least one window long.</summary>
+        public SlidingWindows Windows(SequenceSet scaled, int stride)
+        {
+            for (var i = 0; i < scaled.Count; i++)
             {
-                throw new ArgumentException($"Sequence '{scaled.Sequences[i].Id}' has {scaled.LengthOf(i)} steps; the {Name} reads windows of {window}.");
+                if (scaled.LengthOf(i) < Window)
+                {
+                    throw new ArgumentException($"Sequence '{scaled.Sequences[i].Id}' has {scaled.LengthOf(i)} steps; the {NameOf(Family, Options)} reads windows of {Window}.");
+                }
             }
+
+            return SlidingWindows.Cut(scaled, Window, stride);
         }
 
-        return SlidingWindows.Cut(scaled, window, stride);
-    }
-
-    private Tensor Tensor(SequenceSet windows)
-    {
-        var values = new float[windows.Count * window * channels.Count];
-        for (var i = 0; i < windows.Count; i++)
+        /// <summary>Windows as a (window, step, channel) tensor.</summary>
+        public Tensor Tensor(SequenceSet windows)
         {
-            windows.Sequences[i].Values.CopyTo(values, i * window * channels.Count);
-        }
+            var values = new float[windows.Count * Window * Channels.Count];
+            for (var i = 0; i < windows.Count; i++)
+            {
+                windows.Sequences[i].Values.CopyTo(values, i * Window * Channels.Count);
+            }
 
-        return tensor(values, [windows.Count, window, channels.Count]);
+            return tensor(values, [windows.Count, Window, Channels.Count]);
+        }
     }
 }

@@ -15,32 +15,32 @@ namespace VaeAnomaly.Reporting;
 public static class EvaluationReport
 {
     /// <summary>Metrics of every score kind, with the outcome of each kind's threshold under <paramref name="rule"/>.</summary>
-    /// <param name="detector">A fitted or loaded detector.</param>
+    /// <param name="detector">A fitted or loaded detector that gives every score kind (<see cref="IScoresKinds"/>); its reconstructions are drawn when it has them.</param>
     /// <param name="data">A labelled set.</param>
     /// <param name="scores">Its scores.</param>
     /// <param name="rule">Threshold rule name.</param>
-    public static IReadOnlyList<ScoreEvaluation> Evaluate(GruVaeDetector detector, SequenceSet data, DetectorScores scores, string rule)
+    public static IReadOnlyList<ScoreEvaluation> Evaluate(IFittedDetector detector, SequenceSet data, DetectorScores scores, string rule)
     {
         var labels = Labels(data) ?? throw new ArgumentException("Evaluation needs labels.", nameof(data));
         var types = data.Labels!.Select(l => l.AnomalyType).ToArray();
         return ScoreKinds.All.Select(kind =>
         {
             var values = Values(scores, kind);
-            var threshold = detector.Thresholds.TryGetValue(kind, out var byRule) ? byRule.GetValueOrDefault(rule, double.NaN) : double.NaN;
+            var threshold = detector.Thresholds.ValueOrNaN(kind.Name(), rule);
             var outcome = double.IsNaN(threshold) ? null : new ThresholdOutcome(rule, threshold, ConfusionCounts.At(labels, values, threshold));
             return new ScoreEvaluation(kind.Name(), ScoreMetrics.Compute(labels, values, types), outcome);
         }).ToArray();
     }
 
     /// <summary>Writes <c>metrics.json</c> (labelled data only), the PNG figures and <c>report.html</c> into <paramref name="directory"/>.</summary>
-    /// <param name="detector">A fitted or loaded detector.</param>
+    /// <param name="detector">A fitted or loaded detector that gives every score kind (<see cref="IScoresKinds"/>); its reconstructions are drawn when it has them.</param>
     /// <param name="data">The scored set; labels are optional.</param>
     /// <param name="scores">Its scores.</param>
     /// <param name="rule">Threshold rule name.</param>
     /// <param name="directory">An existing folder (a staging folder).</param>
     /// <param name="title">Report title.</param>
     /// <returns>The metrics of every score kind, or null when the data are unlabelled.</returns>
-    public static IReadOnlyList<ScoreEvaluation>? Write(GruVaeDetector detector, SequenceSet data, DetectorScores scores, string rule, string directory, string title)
+    public static IReadOnlyList<ScoreEvaluation>? Write(IFittedDetector detector, SequenceSet data, DetectorScores scores, string rule, string directory, string title)
     {
         var labels = Labels(data);
         var evaluations = labels is null ? null : Evaluate(detector, data, scores, rule);
@@ -51,14 +51,14 @@ public static class EvaluationReport
         {
             var latent = new System.Text.Json.Nodes.JsonObject
             {
-                ["validation"] = System.Text.Json.JsonSerializer.SerializeToNode(detector.ValidationLatentUsage),
+                ["validation"] = System.Text.Json.JsonSerializer.SerializeToNode((detector as IScoresKinds)?.ValidationLatentUsage),
                 ["separation"] = System.Text.Json.JsonSerializer.SerializeToNode(separation),
             };
             MetricsJson.Write(evaluations, RandomBaseline.For(labels!), Path.Combine(directory, "metrics.json"), latent);
         }
 
         var combined = Values(scores, ScoreKind.Combined);
-        var threshold = detector.Thresholds.TryGetValue(ScoreKind.Combined, out var byRule) ? byRule.GetValueOrDefault(rule, double.NaN) : double.NaN;
+        var threshold = detector.Thresholds.ValueOrNaN(ScoreKind.Combined.Name(), rule);
         var figures = new FigureSet(directory);
 
         if (detector.History.Count > 0)
@@ -81,8 +81,8 @@ public static class EvaluationReport
         }
 
         var examples = Examples(data, combined, labels);
-        var reconstructions = detector.Reconstruct(data, examples.Select(e => e.Index).ToArray());
-        for (var k = 0; k < examples.Count; k++)
+        var reconstructions = detector is IReconstructs reconstructs ? reconstructs.Reconstruct(data.Subset([.. examples.Select(e => e.Index)])) : null;
+        for (var k = 0; reconstructions is not null && k < examples.Count; k++)
         {
             var (index, why) = examples[k];
             var attribution = Attribution.Of(data.ChannelNames, scores.Parts, index);
@@ -114,7 +114,7 @@ public static class EvaluationReport
     /// <param name="title">Report title.</param>
     /// <param name="unit">What a sequence is, in the plural: <c>sequences</c> or <c>records</c>.</param>
     /// <returns>The score's metrics.</returns>
-    public static ScoreEvaluation WriteBaseline(DetectorBase detector, SequenceSet data, IReadOnlyList<float> scores, string directory, string title, string unit = "sequences")
+    public static ScoreEvaluation WriteBaseline(IFittedDetector detector, SequenceSet data, IReadOnlyList<float> scores, string directory, string title, string unit = "sequences")
     {
         var labels = Labels(data) ?? throw new ArgumentException("Evaluation needs labels.", nameof(data));
         if (scores.Count != data.Count)
@@ -123,8 +123,8 @@ public static class EvaluationReport
         }
 
         var values = scores.Select(v => (double)v).ToArray();
-        var threshold = detector.Threshold;
-        var rule = detector.Rule.Name;
+        var threshold = detector.Thresholds.ValueOrNaN();
+        var rule = detector.Thresholds.Rule;
         var outcome = double.IsNaN(threshold) ? null : new ThresholdOutcome(rule, threshold, ConfusionCounts.At(labels, values, threshold));
         var name = ScoreKind.Reconstruction.Name();
         var evaluation = new ScoreEvaluation(name, ScoreMetrics.Compute(labels, values, [.. data.Labels!.Select(l => l.AnomalyType)]), outcome);
@@ -188,7 +188,7 @@ public static class EvaluationReport
         return examples;
     }
 
-    private static string Html(GruVaeDetector detector, SequenceSet data, DetectorScores scores, IReadOnlyList<ScoreEvaluation>? evaluations,
+    private static string Html(IFittedDetector detector, SequenceSet data, DetectorScores scores, IReadOnlyList<ScoreEvaluation>? evaluations,
         bool[]? labels, string rule, double threshold, string title, FigureSet figures, LatentSeparation? separation)
     {
         var combined = scores.Combined;
@@ -196,7 +196,7 @@ public static class EvaluationReport
         var flagged = combined.Count(s => s > threshold);
         html.Append("<p>").Append(data.Count).Append(" sequences, ").Append(data.Channels).Append(" channels (")
             .Append(E(string.Join(", ", data.ChannelNames))).Append("). Model: GRU-VAE trained on ")
-            .Append(detector.TrainingData?.TrainSequences ?? 0).Append(" sequences. Threshold: <b>").Append(E(rule)).Append("</b> rule on the combined score, fitted on normal validation scores only: ")
+            .Append(detector.TrainingData.TrainSequences).Append(" sequences. Threshold: <b>").Append(E(rule)).Append("</b> rule on the combined score, fitted on normal validation scores only: ")
             .Append(F(threshold)).Append(". <b>").Append(flagged).Append("</b> sequences flagged.</p>");
 
         if (evaluations is not null)
@@ -221,7 +221,7 @@ public static class EvaluationReport
         }
 
         html.Append("</table>");
-        if (detector.ValidationLatentUsage is { } usage)
+        if ((detector as IScoresKinds)?.ValidationLatentUsage is { } usage)
         {
             html.Append("<h2>Latent space</h2><p>Active units (posterior mean varies across validation inputs, variance &gt; 0.01): <b>").Append(usage.ActiveUnits)
                 .Append("</b> of ").Append(usage.KlPerDimension.Length).Append(". KL per dimension on validation data (nats): ")

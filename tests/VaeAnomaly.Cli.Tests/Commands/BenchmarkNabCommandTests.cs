@@ -93,7 +93,7 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         Assert.Equal("conv-ae", summary.RootElement.GetProperty("model").GetString());
         Assert.Contains("VaeAnomaly conv-ae (seed 0, 1 files)", text);
         Assert.Equal(1, badExit);
-        Assert.Contains("Unknown baseline 'conv'", badText);
+        Assert.Contains("Unknown model 'conv'; expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae", badText);
         Assert.False(Directory.Exists(dir.File("bad")));
     }
 }

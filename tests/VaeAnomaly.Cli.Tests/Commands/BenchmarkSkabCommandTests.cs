@@ -94,8 +94,8 @@ public sealed class BenchmarkSkabCommandTests : IDisposable
         Assert.Equal(251, File.ReadAllLines(dir.File("out/predictions/valve1/0.csv")).Length);
         Assert.Contains("VaeAnomaly conv-ae v2, leaderboard protocol", text);
         Assert.Equal(1, unknownExit);
-        Assert.Contains("Unknown baseline 'gru-ae'", unknownText);
-        Assert.Contains("or gru-vae", unknownText);
+        Assert.Contains("Unknown model 'gru-ae'", unknownText);
+        Assert.Contains("expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae", unknownText);
         Assert.Equal(1, oursExit);
         Assert.Contains("--protocol ours trains the default GRU-VAE", oursText);
         Assert.False(Directory.Exists(dir.File("unknown")));

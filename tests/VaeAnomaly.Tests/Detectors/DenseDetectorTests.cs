@@ -36,25 +36,25 @@ public sealed class DenseDetectorTests
     {
         // Given
         var options = (variational ? DenseOptions.Vae : DenseOptions.Autoencoder) with { Latent = 4, Epochs = 60, BatchSize = 32, LearningRate = 3e-3, Patience = 0, Seed = 3 };
-        using var detector = new DenseDetector(options);
+        var detectorEstimator = new DenseEstimator(options);
         var test = Records(200, 20, seed: 3);
 
         // When
-        detector.Fit(Records(600, 0, seed: 1), Records(200, 0, seed: 2));
+        using var detector = detectorEstimator.Fit(Records(600, 0, seed: 1), Records(200, 0, seed: 2));
         var scores = detector.Score(test).Select(s => (double)s).ToArray();
 
         // Then
         var labels = test.Labels!.Select(l => l.IsAnomaly).ToArray();
         Assert.True(RankingMetrics.RocAuc(labels, scores) > 0.95, $"AUC-ROC {RankingMetrics.RocAuc(labels, scores)}");
-        Assert.False(double.IsNaN(detector.Threshold));
+        Assert.False(double.IsNaN(detector.Thresholds.ValueOrNaN()));
         Assert.Equal(variational ? "dense-vae" : "dense-ae", detector.Name);
     }
 
     [Fact]
     public void Score_SequenceOfAnotherLength_IsRefused()
     {
-        using var detector = new DenseDetector(DenseOptions.Autoencoder with { Epochs = 1 });
-        detector.Fit(Records(64, 0, 1), Records(32, 0, 2));
+        var detectorEstimator = new DenseEstimator(DenseOptions.Autoencoder with { Epochs = 1 });
+        using var detector = detectorEstimator.Fit(Records(64, 0, 1), Records(32, 0, 2));
         var longer = new SequenceSet(["f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7"], [new Sequence("x", new float[16])]);
 
         var error = Assert.Throws<ArgumentException>(() => detector.Score(longer));

@@ -43,8 +43,8 @@ public sealed class SequenceLengthTests
     {
         // Given: a whole-sequence model trained on 20-30 steps accepts 10-60 (a factor of 2 either way).
         var data = Data();
-        using var detector = new GruVaeDetector(SmallModel, OneEpoch, new ScoringOptions());
-        detector.Fit(data.Train.Set, data.Validation.Set);
+        var detectorEstimator = new GruVaeEstimator(SmallModel, OneEpoch, new ScoringOptions());
+        using var detector = detectorEstimator.Fit(data.Train.Set, data.Validation.Set);
         var (min, max) = detector.AcceptedLengths;
         using var temp = new TempDirectory();
         var set = FileWithLengths(temp, max!.Value, min, max.Value + 1);
@@ -67,8 +67,8 @@ public sealed class SequenceLengthTests
     {
         // Given: windows of 16 steps.
         var data = Data();
-        using var detector = new GruVaeDetector(SmallModel with { Window = 16 }, OneEpoch, new ScoringOptions());
-        detector.Fit(data.Train.Set, data.Validation.Set);
+        var detectorEstimator = new GruVaeEstimator(SmallModel with { Window = 16 }, OneEpoch, new ScoringOptions());
+        using var detector = detectorEstimator.Fit(data.Train.Set, data.Validation.Set);
         using var temp = new TempDirectory();
 
         // When
@@ -86,8 +86,8 @@ public sealed class SequenceLengthTests
     public void ScoreAll_ChannelsOfAnotherFile_NameTheFileAndHeader()
     {
         var data = Data();
-        using var detector = new GruVaeDetector(SmallModel, OneEpoch, new ScoringOptions());
-        detector.Fit(data.Train.Set, data.Validation.Set);
+        var detectorEstimator = new GruVaeEstimator(SmallModel, OneEpoch, new ScoringOptions());
+        using var detector = detectorEstimator.Fit(data.Train.Set, data.Validation.Set);
         using var temp = new TempDirectory();
         var path = temp.File("other.csv");
         File.WriteAllLines(path, ["sequence_id,t,a,b", .. Enumerable.Range(0, 20).Select(t => $"x,{t},1,2")]);

@@ -36,18 +36,18 @@ public sealed class WindowAutoencoderDetectorTests
     }
 
     [Theory]
-    [InlineData(WindowAutoencoderDetector.Dense)]
-    [InlineData(WindowAutoencoderDetector.Lstm)]
-    [InlineData(WindowAutoencoderDetector.Conv)]
+    [InlineData(WindowNetworks.Dense)]
+    [InlineData(WindowNetworks.Lstm)]
+    [InlineData(WindowNetworks.Conv)]
     public void Fit_SpikesOnWaves_RanksSpikedSequencesFirst(string family)
     {
         // Given
-        var options = new DenseOptions { Hidden = family == WindowAutoencoderDetector.Conv ? [16, 8] : [32], Latent = 8, Epochs = 15, BatchSize = 32, LearningRate = 3e-3, Patience = 0, Seed = 4 };
-        using var detector = new WindowAutoencoderDetector(family, options, window: 16, trainStride: 4, scoreStride: 4);
+        var options = new DenseOptions { Hidden = family == WindowNetworks.Conv ? [16, 8] : [32], Latent = 8, Epochs = 15, BatchSize = 32, LearningRate = 3e-3, Patience = 0, Seed = 4 };
+        var detectorEstimator = new WindowAutoencoderEstimator(family, options, window: 16, trainStride: 4, scoreStride: 4);
         var test = Waves(60, 10, seed: 3);
 
         // When
-        detector.Fit(Waves(120, 0, seed: 1), Waves(40, 0, seed: 2));
+        using var detector = detectorEstimator.Fit(Waves(120, 0, seed: 1), Waves(40, 0, seed: 2));
         var scores = detector.Score(test).Select(s => (double)s).ToArray();
 
         // Then
@@ -60,9 +60,8 @@ public sealed class WindowAutoencoderDetectorTests
     private static WindowAutoencoderDetector SeriesDetector()
     {
         var options = new DenseOptions { Hidden = [16, 8], Latent = 8, Epochs = 4, BatchSize = 32, LearningRate = 3e-3, Patience = 0, Seed = 4 };
-        var detector = new WindowAutoencoderDetector(WindowAutoencoderDetector.Conv, options, window: 16, trainStride: 4, scoreStride: 4);
-        detector.Fit(Concatenated(Waves(8, 0, seed: 1)), Concatenated(Waves(3, 0, seed: 2)));
-        return detector;
+        return new WindowAutoencoderEstimator(WindowNetworks.Conv, options, window: 16, trainStride: 4, scoreStride: 4)
+            .Fit(Concatenated(Waves(8, 0, seed: 1)), Concatenated(Waves(3, 0, seed: 2)));
     }
 
     private static SequenceSet Concatenated(SequenceSet set) => new(set.ChannelNames, [new Sequence("series", [.. set.Sequences.SelectMany(s => s.Values)])]);
@@ -98,7 +97,7 @@ public sealed class WindowAutoencoderDetectorTests
         }
 
         Assert.Equal(mode == PointScoreMode.Last ? 15 : 0, points.FirstScored);
-        Assert.Equal(detector.WindowThresholds!["quantile"], points.Threshold);
+        Assert.Equal(detector.Thresholds.Of("window")["quantile"], points.Threshold);
         Assert.Equal(starts.Length, points.Windows);
     }
 
@@ -117,7 +116,7 @@ public sealed class WindowAutoencoderDetectorTests
 
         // Then: the window's score is the mean of its step errors, and the squared error of the reconstruction in scaled units
         Assert.Equal(score, steps.Scores.Average(), 5);
-        Assert.Equal(detector.StepThresholds!["quantile"], steps.Threshold);
+        Assert.Equal(detector.Thresholds.Of("step")["quantile"], steps.Threshold);
         var scaler = Standardizer.Fit(Concatenated(Waves(8, 0, seed: 1)), detector.Options.Scaler);
         var x = window.Sequences[0].Values;
         var squared = Enumerable.Range(0, 32).Average(i => Math.Pow((reconstruction[i] - x[i]) / scaler.Std[i % 2], 2));
@@ -136,17 +135,17 @@ public sealed class WindowAutoencoderDetectorTests
         detector.Save(directory);
 
         // When
-        using var loaded = (WindowAutoencoderDetector)DetectorFiles.Load(directory);
+        using var loaded = Assert.IsType<WindowAutoencoderDetector>(DetectorRegistry.Load(directory));
         var manifest = Path.Combine(directory, "model.json");
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!.AsObject();
         Assert.True(json.Remove("window_thresholds")); // as a bundle written before baselines scored series
         File.WriteAllText(manifest, json.ToJsonString());
-        using var old = (WindowAutoencoderDetector)DetectorFiles.Load(directory);
+        using var old = Assert.IsType<WindowAutoencoderDetector>(DetectorRegistry.Load(directory));
 
         // Then
         Assert.Equal(detector.ScorePoints(series, new PointScoreRequest(PointScoreMode.Mean)).Scores, loaded.ScorePoints(series, new PointScoreRequest(PointScoreMode.Mean)).Scores);
-        Assert.Equal(detector.StepThresholds, loaded.StepThresholds);
-        Assert.Null(old.WindowThresholds);
+        Assert.Equal(detector.Thresholds.Of("step"), loaded.Thresholds.Of("step"));
+        Assert.False(old.Thresholds.Has("window"));
         var error = Assert.Throws<InvalidOperationException>(() => old.ScorePoints(series, new PointScoreRequest(PointScoreMode.Last)));
         Assert.Contains("train it again", error.Message, StringComparison.Ordinal);
     }
@@ -155,8 +154,8 @@ public sealed class WindowAutoencoderDetectorTests
     public void ScorePoints_ThroughTheCapability_SameAsDirectAndRefusesTheGruVaesScoreKinds()
     {
         // Given: a window model seen only as a model that scores points, as the commands see it
-        using var detector = new WindowAutoencoderDetector(WindowAutoencoderDetector.Dense, new DenseOptions { Hidden = [8], Latent = 4, Epochs = 1, Seed = 3 }, window: 8, scoreStride: 2);
-        detector.Fit(Waves(20, 0, 1), Waves(10, 0, 2));
+        var detectorEstimator = new WindowAutoencoderEstimator(WindowNetworks.Dense, new DenseOptions { Hidden = [8], Latent = 4, Epochs = 1, Seed = 3 }, window: 8, scoreStride: 2);
+        using var detector = detectorEstimator.Fit(Waves(20, 0, 1), Waves(10, 0, 2));
         var series = new SequenceSet(["a", "b"], [Waves(1, 0, 9).Sequences[0]]);
         IScoresPoints scorer = detector;
 
@@ -177,8 +176,8 @@ public sealed class WindowAutoencoderDetectorTests
     public void Reconstruct_WindowsBatchedAndLongerSequences_EqualReconstructingEachAlone()
     {
         // Given: three sequences of exactly one window and one longer, mixed
-        using var detector = new WindowAutoencoderDetector(WindowAutoencoderDetector.Dense, new DenseOptions { Hidden = [8], Latent = 4, Epochs = 1, Seed = 4 }, window: 8, scoreStride: 2);
-        detector.Fit(Waves(20, 0, 1), Waves(10, 0, 2));
+        var detectorEstimator = new WindowAutoencoderEstimator(WindowNetworks.Dense, new DenseOptions { Hidden = [8], Latent = 4, Epochs = 1, Seed = 4 }, window: 8, scoreStride: 2);
+        using var detector = detectorEstimator.Fit(Waves(20, 0, 1), Waves(10, 0, 2));
         var waves = Waves(4, 0, 5);
         var data = new SequenceSet(waves.ChannelNames,
             [.. waves.Sequences.Take(3).Select(s => new Sequence(s.Id, s.Values.AsSpan(0, 8 * waves.Channels).ToArray())), waves.Sequences[3]]);
@@ -203,8 +202,8 @@ public sealed class WindowAutoencoderDetectorTests
     [Fact]
     public void Score_SequenceShorterThanAWindow_IsRefused()
     {
-        using var detector = new WindowAutoencoderDetector(WindowAutoencoderDetector.Dense, new DenseOptions { Epochs = 1 }, window: 16);
-        detector.Fit(Waves(20, 0, 1), Waves(10, 0, 2));
+        var detectorEstimator = new WindowAutoencoderEstimator(WindowNetworks.Dense, new DenseOptions { Epochs = 1 }, window: 16);
+        using var detector = detectorEstimator.Fit(Waves(20, 0, 1), Waves(10, 0, 2));
 
         var error = Assert.Throws<ArgumentException>(() => detector.Score(new SequenceSet(["a", "b"], [new Sequence("short", new float[20])])));
 
@@ -212,11 +211,11 @@ public sealed class WindowAutoencoderDetectorTests
     }
 
     [Fact]
-    public void Catalog_Select_ExpandsFamiliesAndRejectsUnknownNames()
+    public void Registry_Select_ExpandsFamiliesAndRejectsUnknownNames()
     {
-        Assert.Equal(11, ModelCatalog.Select("all").Count);
-        Assert.Equal(["lstm-ae v1", "lstm-ae v2", "lstm-ae v3", "gru-vae"], ModelCatalog.Select("lstm-ae, gru-vae").Select(e => e.Name));
-        Assert.Equal(["conv-ae v2"], ModelCatalog.Select("conv-ae v2").Select(e => e.Name));
-        Assert.Contains("Unknown model 'tcn'", Assert.Throws<ArgumentException>(() => ModelCatalog.Select("tcn")).Message);
+        Assert.Equal(11, DetectorRegistry.Select("all").Count);
+        Assert.Equal(["lstm-ae v1", "lstm-ae v2", "lstm-ae v3", "gru-vae"], DetectorRegistry.Select("lstm-ae, gru-vae").Select(e => e.Name));
+        Assert.Equal(["conv-ae v2"], DetectorRegistry.Select("conv-ae v2").Select(e => e.Name));
+        Assert.Contains("Unknown model 'tcn'", Assert.Throws<ArgumentException>(() => DetectorRegistry.Select("tcn")).Message);
     }
 }

@@ -21,13 +21,13 @@ public sealed class BaselineBundleTests : IDisposable
 
     public static TheoryData<string, bool> Families => new()
     {
-        { WindowAutoencoderDetector.Dense, false },
-        { WindowAutoencoderDetector.Dense, true },
-        { WindowAutoencoderDetector.Lstm, false },
-        { WindowAutoencoderDetector.Conv, false },
+        { WindowNetworks.Dense, false },
+        { WindowNetworks.Dense, true },
+        { WindowNetworks.Lstm, false },
+        { WindowNetworks.Conv, false },
     };
 
-    private string Saved(DetectorBase detector, string name)
+    private string Saved(IFittedDetector detector, string name)
     {
         var bundle = dir.File(name);
         Directory.CreateDirectory(bundle);
@@ -53,20 +53,20 @@ public sealed class BaselineBundleTests : IDisposable
         // Given
         var options = (variational ? DenseOptions.Vae with { Hidden = [8, 6], Latent = 3, Epochs = 2, BatchSize = 16, Seed = 5 } : Small)
             with
-        { Hidden = family == WindowAutoencoderDetector.Conv ? [8, 4] : variational ? [8, 6] : [8] };
-        using var trained = new WindowAutoencoderDetector(family, options, window: 8, trainStride: 4, scoreStride: 2, new VaeAnomaly.Thresholds.MeanStdThreshold());
-        trained.Fit(Data.Train.Set, Data.Validation.Set);
+        { Hidden = family == WindowNetworks.Conv ? [8, 4] : variational ? [8, 6] : [8] };
+        var trainedEstimator = new WindowAutoencoderEstimator(family, options, window: 8, trainStride: 4, scoreStride: 2, "mean-std");
+        using var trained = trainedEstimator.Fit(Data.Train.Set, Data.Validation.Set);
         var bundle = Saved(trained, "b");
 
         // When
-        using var loaded = DetectorFiles.Load(bundle);
+        using var loaded = DetectorRegistry.Load(bundle);
 
         // Then
         var window = Assert.IsType<WindowAutoencoderDetector>(loaded);
         Assert.Equal(trained.Name, loaded.Name);
         AssertSameScores(trained.Score(Data.Test.Set), loaded.Score(Data.Test.Set));
-        Assert.Equal(trained.Threshold, loaded.Threshold);
-        Assert.Equal("mean-std", loaded.Rule.Name);
+        Assert.Equal(trained.Thresholds.ValueOrNaN(), loaded.Thresholds.ValueOrNaN());
+        Assert.Equal("mean-std", loaded.Thresholds.Rule);
         Assert.Equal(trained.History.Count, loaded.History.Count);
         Assert.Equal(trained.TrainingData, window.TrainingData);
         Assert.Equal(8, window.Window);
@@ -76,18 +76,18 @@ public sealed class BaselineBundleTests : IDisposable
     public void Load_WithAnotherRule_UsesThatRulesStoredThreshold()
     {
         // Given
-        using var trained = new WindowAutoencoderDetector(WindowAutoencoderDetector.Dense, Small, window: 8);
-        trained.Fit(Data.Train.Set, Data.Validation.Set);
+        var trainedEstimator = new WindowAutoencoderEstimator(WindowNetworks.Dense, Small, window: 8);
+        using var trained = trainedEstimator.Fit(Data.Train.Set, Data.Validation.Set);
         var bundle = Saved(trained, "b");
 
         // When
-        using var loaded = DetectorFiles.Load(bundle, "mean-std");
+        using var loaded = DetectorRegistry.Load(bundle, "mean-std");
 
         // Then: the mean-std rule (mean + 3 std of the validation scores), computed here independently
-        var scores = trained.ValidationScores.Select(s => (double)s).ToArray();
+        var scores = trained.Score(Data.Validation.Set).Select(s => (double)s).ToArray();
         var mean = scores.Average();
         var std = Math.Sqrt(scores.Sum(s => (s - mean) * (s - mean)) / scores.Length);
-        Assert.Equal(mean + (3 * std), loaded.Threshold, 4);
+        Assert.Equal(mean + (3 * std), loaded.Thresholds.ValueOrNaN(), 4);
     }
 
     [Fact]
@@ -96,12 +96,12 @@ public sealed class BaselineBundleTests : IDisposable
         // Given: records of one number and one category
         var records = Enumerable.Range(0, 60).Select(i => new TabularRecord([i % 7, (i % 5) * 0.5f], [i % 2 == 0 ? "tcp" : "udp"], false, SequenceLabel.Normal)).ToArray();
         var encoder = TabularEncoder.Fit(records[..40], ["a", "b"], ["proto"]);
-        using var trained = new DenseDetector(Small with { Standardize = false }) { Encoder = encoder };
-        trained.Fit(encoder.ToSequenceSet(records[..40]), encoder.ToSequenceSet(records[40..]));
+        var trainedEstimator = new DenseEstimator(Small with { Standardize = false }, encoder);
+        using var trained = trainedEstimator.Fit(encoder.ToSequenceSet(records[..40]), encoder.ToSequenceSet(records[40..]));
         var bundle = Saved(trained, "b");
 
         // When
-        using var loaded = DetectorFiles.Load(bundle);
+        using var loaded = DetectorRegistry.Load(bundle);
 
         // Then
         var dense = Assert.IsType<DenseDetector>(loaded);
@@ -109,15 +109,15 @@ public sealed class BaselineBundleTests : IDisposable
         Assert.Equal(encoder.Mean, dense.Encoder.Mean);
         var test = encoder.ToSequenceSet(records[40..]);
         AssertSameScores(trained.Score(test), loaded.Score(test));
-        Assert.Equal(trained.Threshold, loaded.Threshold);
+        Assert.Equal(trained.Thresholds.ValueOrNaN(), loaded.Thresholds.ValueOrNaN());
     }
 
     [Fact]
     public void Load_ChangedWeightsOrOptions_IsRefusedWithTheReason()
     {
         // Given
-        using var trained = new WindowAutoencoderDetector(WindowAutoencoderDetector.Lstm, Small, window: 8);
-        trained.Fit(Data.Train.Set, Data.Validation.Set);
+        var trainedEstimator = new WindowAutoencoderEstimator(WindowNetworks.Lstm, Small, window: 8);
+        using var trained = trainedEstimator.Fit(Data.Train.Set, Data.Validation.Set);
         var flipped = Saved(trained, "flipped");
         var weights = Path.Combine(flipped, DetectorBundle.WeightsFile);
         var bytes = File.ReadAllBytes(weights);
@@ -135,8 +135,8 @@ public sealed class BaselineBundleTests : IDisposable
         File.WriteAllText(Path.Combine(unknown, DetectorBundle.ManifestFile), manifest.ToJsonString());
 
         // When / Then
-        Assert.Contains("SHA-256", Assert.Throws<BundleException>(() => DetectorFiles.Load(flipped)).Message);
-        Assert.Contains("the model options make it", Assert.Throws<BundleException>(() => DetectorFiles.Load(resized)).Message);
-        Assert.Contains("family of dense, lstm or conv", Assert.Throws<BundleException>(() => DetectorFiles.Load(unknown)).Message);
+        Assert.Contains("SHA-256", Assert.Throws<BundleException>(() => DetectorRegistry.Load(flipped)).Message);
+        Assert.Contains("the model options make it", Assert.Throws<BundleException>(() => DetectorRegistry.Load(resized)).Message);
+        Assert.Contains("family of dense, lstm or conv", Assert.Throws<BundleException>(() => DetectorRegistry.Load(unknown)).Message);
     }
 }

@@ -29,11 +29,11 @@ public sealed class GruVaeBundleTests : IDisposable
 
     private string SaveTrained()
     {
-        using var detector = new GruVaeDetector(
+        var detectorEstimator = new GruVaeEstimator(
             new GruVaeOptions { EncoderSizes = [8, 6], DecoderSizes = [6, 8], Latent = 3 },
             new TrainerOptions { Epochs = 2, BatchSize = 16 },
             new ScoringOptions { Lambda = 0.5 });
-        detector.Fit(Data.Train.Set, Data.Validation.Set);
+        using var detector = detectorEstimator.Fit(Data.Train.Set, Data.Validation.Set);
         var bundle = dir.File("bundle");
         Directory.CreateDirectory(bundle);
         detector.Save(bundle);
@@ -44,11 +44,11 @@ public sealed class GruVaeBundleTests : IDisposable
     public void SaveThenLoad_SameData_GivesIdenticalScoresAndThresholds()
     {
         // Given
-        using var trained = new GruVaeDetector(
+        var trainedEstimator = new GruVaeEstimator(
             new GruVaeOptions { EncoderSizes = [8, 6], DecoderSizes = [6, 8], Latent = 3 },
             new TrainerOptions { Epochs = 2, BatchSize = 16 },
             new ScoringOptions { Lambda = 0.5 });
-        trained.Fit(Data.Train.Set, Data.Validation.Set);
+        using var trained = trainedEstimator.Fit(Data.Train.Set, Data.Validation.Set);
         var before = trained.ScoreAll(Data.Test.Set);
         Directory.CreateDirectory(dir.File("b"));
         trained.Save(dir.File("b"));
@@ -61,9 +61,9 @@ public sealed class GruVaeBundleTests : IDisposable
         Assert.Equal(before.Combined, after.Combined);
         Assert.Equal(before.Parts.Reconstruction, after.Parts.Reconstruction);
         Assert.Equal(before.Parts.Kl, after.Parts.Kl);
-        Assert.Equal(trained.Threshold, loaded.Threshold);
+        Assert.Equal(trained.Thresholds.ValueOrNaN(), loaded.Thresholds.ValueOrNaN());
         Assert.Equal(trained.Predict(Data.Test.Set), loaded.Predict(Data.Test.Set));
-        Assert.Equal(trained.Thresholds[ScoreKind.Kl]["pot"], loaded.Thresholds[ScoreKind.Kl]["pot"]);
+        Assert.Equal(trained.Thresholds.Of(ScoreKind.Kl.Name())["pot"], loaded.Thresholds.Of(ScoreKind.Kl.Name())["pot"]);
         Assert.Equal(trained.History.Count, loaded.History.Count);
         Assert.Equal(trained.TrainingData, loaded.TrainingData);
     }

@@ -28,16 +28,16 @@ public sealed class HostileBundleTests : IDisposable
         Directory.CreateDirectory(bundle);
         if (gruVae)
         {
-            using var detector = new GruVaeDetector(
+            var detectorEstimator = new GruVaeEstimator(
                 new GruVaeOptions { EncoderSizes = [8, 6], DecoderSizes = [6, 8], Latent = 3 }, new TrainerOptions { Epochs = 1, BatchSize = 16 }, new ScoringOptions());
-            detector.Fit(Data.Train.Set, Data.Validation.Set);
+            using var detector = detectorEstimator.Fit(Data.Train.Set, Data.Validation.Set);
             detector.Save(bundle);
         }
         else
         {
-            using var detector = new WindowAutoencoderDetector(WindowAutoencoderDetector.Dense, new DenseOptions { Hidden = [8], Latent = 4, Epochs = 1, BatchSize = 16, Seed = 5 },
-                window: 8, trainStride: 4, scoreStride: 4, new VaeAnomaly.Thresholds.QuantileThreshold());
-            detector.Fit(Data.Train.Set, Data.Validation.Set);
+            var detectorEstimator = new WindowAutoencoderEstimator(WindowNetworks.Dense, new DenseOptions { Hidden = [8], Latent = 4, Epochs = 1, BatchSize = 16, Seed = 5 },
+                window: 8, trainStride: 4, scoreStride: 4);
+            using var detector = detectorEstimator.Fit(Data.Train.Set, Data.Validation.Set);
             detector.Save(bundle);
         }
 
@@ -64,7 +64,7 @@ public sealed class HostileBundleTests : IDisposable
 
     private static string Refusal(string bundle)
     {
-        var error = Assert.Throws<BundleException>(() => DetectorFiles.Load(bundle).Dispose());
+        var error = Assert.Throws<BundleException>(() => DetectorRegistry.Load(bundle).Dispose());
         Assert.StartsWith(bundle, error.Message);
         return error.Message;
     }
@@ -119,7 +119,7 @@ public sealed class HostileBundleTests : IDisposable
         Assert.Contains("missing required properties including: 'scaler'", Refusal(bundle, m => m.Remove("scaler")));
 
         // After all of them the untouched bundle still loads.
-        using var loaded = DetectorFiles.Load(bundle);
+        using var loaded = DetectorRegistry.Load(bundle);
         Assert.Equal(GruVaeDetector.ModelName, loaded.Name);
     }
 
@@ -136,7 +136,7 @@ public sealed class HostileBundleTests : IDisposable
         Assert.Contains("'options' are invalid", Refusal(bundle, m => m["options"]!["dropout"] = "NaN"));
         Assert.Contains("'scaler' is missing", Refusal(bundle, m => m["scaler"] = null));
 
-        using var loaded = DetectorFiles.Load(bundle);
+        using var loaded = DetectorRegistry.Load(bundle);
         Assert.Equal("dense-ae", loaded.Name);
     }
 

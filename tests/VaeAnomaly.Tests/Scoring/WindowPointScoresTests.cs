@@ -91,11 +91,10 @@ public sealed class SeriesPointScoringTests
         float[] Wave(int steps) => [.. Enumerable.Range(0, steps * 2).Select(i => (float)(Math.Sin(i / 2 / 5.0) + (0.1 * rng.NextDouble())))];
         var train = new SequenceSet(["a", "b"], [new Sequence("train", Wave(240))]);
         var validation = new SequenceSet(["a", "b"], [new Sequence("validation", Wave(80))]);
-        var detector = new GruVaeDetector(
+        var detector = new GruVaeEstimator(
             new GruVaeOptions { EncoderSizes = [8, 6], DecoderSizes = [6, 8], Latent = 3, Window = 12 },
             new TrainerOptions { Epochs = 2, BatchSize = 16, WindowStride = 2 },
-            new ScoringOptions { WindowStride = 3 });
-        detector.Fit(train, validation);
+            new ScoringOptions { WindowStride = 3 }).Fit(train, validation);
         return (detector, new SequenceSet(["a", "b"], [new Sequence("test", Wave(101))]));
     }
 
@@ -114,7 +113,7 @@ public sealed class SeriesPointScoringTests
             Assert.Equal(whole[t], streamed.Scores[t], 5);
         }
 
-        Assert.Equal(detector.PointThresholds[detector.Rule.Name], streamed.Threshold);
+        Assert.Equal(detector.Thresholds.Of("step")[detector.Thresholds.Rule], streamed.Threshold);
     }
 
     [Fact]

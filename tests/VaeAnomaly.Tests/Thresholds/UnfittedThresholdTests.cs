@@ -65,15 +65,15 @@ public sealed class UnfittedThresholdTests : IDisposable
         // Given: a dense autoencoder with the POT rule, validated on 10 sequences
         var data = Training.TrainerTests.TinyData(seed: 6);
         var validation = new SequenceSet(data.Validation.Set.ChannelNames, [.. data.Validation.Set.Sequences.Take(10)]);
-        using var detector = new WindowAutoencoderDetector(WindowAutoencoderDetector.Dense, new DenseOptions { Hidden = [8], Latent = 4, Epochs = 1, BatchSize = 16, Seed = 2 },
-            window: 8, trainStride: 4, scoreStride: 4, new PeaksOverThreshold());
+        var detectorEstimator = new WindowAutoencoderEstimator(WindowNetworks.Dense, new DenseOptions { Hidden = [8], Latent = 4, Epochs = 1, BatchSize = 16, Seed = 2 },
+            window: 8, trainStride: 4, scoreStride: 4, "pot");
 
         // When
-        detector.Fit(data.Train.Set, validation);
+        using var detector = detectorEstimator.Fit(data.Train.Set, validation);
         var bundle = dir.File("b");
         Directory.CreateDirectory(bundle);
         detector.Save(bundle);
-        using var loaded = DetectorFiles.Load(bundle);
+        using var loaded = DetectorRegistry.Load(bundle);
 
         // Then: absent in the manifest, with the reason; refused in memory and after loading
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(bundle, DetectorBundle.ManifestFile)))!;
@@ -82,8 +82,8 @@ public sealed class UnfittedThresholdTests : IDisposable
         Assert.Contains("POT needs at least two", manifest["threshold_notes"]!["score/pot"]!.GetValue<string>());
         var inMemory = Assert.Throws<ArgumentException>(() => detector.Predict(data.Test.Set)).Message;
         Assert.True(inMemory.Contains("of 10", StringComparison.Ordinal), inMemory);
-        Assert.Equal(inMemory, Assert.Throws<ArgumentException>(() => loaded.RequireThreshold()).Message);
-        using var quantile = DetectorFiles.Load(bundle, "quantile");
+        Assert.Equal(inMemory, Assert.Throws<ArgumentException>(() => loaded.Thresholds.Value()).Message);
+        using var quantile = DetectorRegistry.Load(bundle, "quantile");
         Assert.Equal(data.Test.Set.Count, quantile.Predict(data.Test.Set).Length);
     }
 
@@ -92,10 +92,9 @@ public sealed class UnfittedThresholdTests : IDisposable
     {
         // Given: a bundle whose mean-std threshold is NaN, as earlier versions stored an unfittable rule
         var data = Training.TrainerTests.TinyData(seed: 6);
-        using (var detector = new WindowAutoencoderDetector(WindowAutoencoderDetector.Dense, new DenseOptions { Hidden = [8], Latent = 4, Epochs = 1, BatchSize = 16, Seed = 2 },
-            window: 8, trainStride: 4, scoreStride: 4, new QuantileThreshold()))
+        using (var detector = new WindowAutoencoderEstimator(WindowNetworks.Dense, new DenseOptions { Hidden = [8], Latent = 4, Epochs = 1, BatchSize = 16, Seed = 2 },
+            window: 8, trainStride: 4, scoreStride: 4).Fit(data.Train.Set, data.Validation.Set))
         {
-            detector.Fit(data.Train.Set, data.Validation.Set);
             Directory.CreateDirectory(dir.File("old"));
             detector.Save(dir.File("old"));
         }
@@ -107,11 +106,11 @@ public sealed class UnfittedThresholdTests : IDisposable
         File.WriteAllText(path, manifest.ToJsonString());
 
         // When
-        using var loaded = DetectorFiles.Load(dir.File("old"));
+        using var loaded = DetectorRegistry.Load(dir.File("old"));
 
         // Then
-        Assert.Contains("stored as NaN by an earlier version", Assert.Throws<ArgumentException>(() => loaded.RequireThreshold()).Message);
-        Assert.False(loaded.SequenceThresholds.ContainsKey("mean-std"));
-        Assert.True(loaded.SequenceThresholds.ContainsKey("quantile"));
+        Assert.Contains("stored as NaN by an earlier version", Assert.Throws<ArgumentException>(() => loaded.Thresholds.Value()).Message);
+        Assert.False(loaded.Thresholds.Of(loaded.Thresholds.Primary).ContainsKey("mean-std"));
+        Assert.True(loaded.Thresholds.Of(loaded.Thresholds.Primary).ContainsKey("quantile"));
     }
 }

@@ -28,10 +28,10 @@ public sealed class TrainerTests
     {
         // Given
         var data = TinyData();
-        using var detector = new GruVaeDetector(SmallModel, new TrainerOptions { Epochs = 12, BatchSize = 8, LearningRate = 1e-2, Patience = 0 }, new ScoringOptions());
+        var detectorEstimator = new GruVaeEstimator(SmallModel, new TrainerOptions { Epochs = 12, BatchSize = 8, LearningRate = 1e-2, Patience = 0 }, new ScoringOptions());
 
         // When
-        detector.Fit(data.Train.Set, data.Validation.Set);
+        using var detector = detectorEstimator.Fit(data.Train.Set, data.Validation.Set);
 
         // Then
         var history = detector.History;
@@ -39,7 +39,7 @@ public sealed class TrainerTests
         Assert.True(history[^1].ValidationTotal < 0.8 * history[0].ValidationTotal,
             $"validation loss {history[0].ValidationTotal} -> {history[^1].ValidationTotal}");
         Assert.All(history, h => Assert.True(h.Seconds > 0));
-        Assert.False(double.IsNaN(detector.Threshold));
+        Assert.False(double.IsNaN(detector.Thresholds.ValueOrNaN()));
     }
 
     [Fact]
@@ -48,8 +48,8 @@ public sealed class TrainerTests
         var data = TinyData();
         float[] Run()
         {
-            using var detector = new GruVaeDetector(SmallModel with { Seed = 9 }, new TrainerOptions { Epochs = 2, BatchSize = 16, Seed = 9 }, new ScoringOptions { McSamples = 2 });
-            detector.Fit(data.Train.Set, data.Validation.Set);
+            var detectorEstimator = new GruVaeEstimator(SmallModel with { Seed = 9 }, new TrainerOptions { Epochs = 2, BatchSize = 16, Seed = 9 }, new ScoringOptions { McSamples = 2 });
+            using var detector = detectorEstimator.Fit(data.Train.Set, data.Validation.Set);
             return detector.Score(data.Test.Set);
         }
 
@@ -61,10 +61,10 @@ public sealed class TrainerTests
     {
         // Given: a learning rate high enough that validation loss stops improving.
         var data = TinyData();
-        using var detector = new GruVaeDetector(SmallModel, new TrainerOptions { Epochs = 40, BatchSize = 16, LearningRate = 0.05, Patience = 2 }, new ScoringOptions());
+        var detectorEstimator = new GruVaeEstimator(SmallModel, new TrainerOptions { Epochs = 40, BatchSize = 16, LearningRate = 0.05, Patience = 2 }, new ScoringOptions());
 
         // When
-        detector.Fit(data.Train.Set, data.Validation.Set);
+        using var detector = detectorEstimator.Fit(data.Train.Set, data.Validation.Set);
 
         // Then: stopped early, and the restored model's validation loss is the best epoch's.
         var history = detector.History;

@@ -14,14 +14,14 @@ public sealed class TrainingCheckpointTests
 
     private static SyntheticDataset TinyData(int seed = 1) => TrainerTests.TinyData(seed);
 
-    private static GruVaeDetector NewDetector(TrainingCheckpoint? checkpoint) =>
+    private static GruVaeEstimator NewDetector(TrainingCheckpoint? checkpoint) =>
         new(SmallModel, FiveEpochs, new ScoringOptions { McSamples = 2 }) { Checkpoint = checkpoint };
 
     /// <summary>Runs until <paramref name="stopAfter"/> epochs are saved, then cancels as Ctrl+C would.</summary>
     private static TrainingStoppedException Interrupt(SyntheticDataset data, string folder, int stopAfter)
     {
         using var cts = new CancellationTokenSource();
-        using var detector = NewDetector(new TrainingCheckpoint(folder, Resume: false));
+        var detector = NewDetector(new TrainingCheckpoint(folder, Resume: false));
         var progress = new SynchronousProgress(r =>
         {
             if (r.Epoch == stopAfter)
@@ -38,20 +38,18 @@ public sealed class TrainingCheckpointTests
         // Given: an uninterrupted run, and the same run stopped after two epochs.
         var data = TinyData();
         using var temp = new TempDirectory();
-        using var whole = NewDetector(null);
-        whole.Fit(data.Train.Set, data.Validation.Set);
+        using var whole = NewDetector(null).Fit(data.Train.Set, data.Validation.Set);
         var stopped = Interrupt(data, temp.Path, stopAfter: 2);
 
         // When
-        using var resumed = NewDetector(new TrainingCheckpoint(temp.Path, Resume: true));
-        resumed.Fit(data.Train.Set, data.Validation.Set);
+        using var resumed = NewDetector(new TrainingCheckpoint(temp.Path, Resume: true)).Fit(data.Train.Set, data.Validation.Set);
 
         // Then: the same epochs, losses and scores, bit for bit.
         Assert.Equal(2, stopped.EpochsDone);
         Assert.Equal(5, resumed.History.Count);
         Assert.Equal(whole.History.Select(h => h with { Seconds = 0 }), resumed.History.Select(h => h with { Seconds = 0 }));
         Assert.Equal(whole.Score(data.Test.Set), resumed.Score(data.Test.Set));
-        Assert.Equal(whole.Threshold, resumed.Threshold);
+        Assert.Equal(whole.Thresholds.ValueOrNaN(), resumed.Thresholds.ValueOrNaN());
     }
 
     [Fact]
@@ -60,13 +58,11 @@ public sealed class TrainingCheckpointTests
         // Given: a run that completed and left its checkpoint (as when a run is stopped while scoring).
         var data = TinyData();
         using var temp = new TempDirectory();
-        using var first = NewDetector(new TrainingCheckpoint(temp.Path, Resume: false));
-        first.Fit(data.Train.Set, data.Validation.Set);
+        using var first = NewDetector(new TrainingCheckpoint(temp.Path, Resume: false)).Fit(data.Train.Set, data.Validation.Set);
         var reports = new List<EpochReport>();
 
         // When
-        using var again = NewDetector(new TrainingCheckpoint(temp.Path, Resume: true));
-        again.Fit(data.Train.Set, data.Validation.Set, new SynchronousProgress(reports.Add));
+        using var again = NewDetector(new TrainingCheckpoint(temp.Path, Resume: true)).Fit(data.Train.Set, data.Validation.Set, new SynchronousProgress(reports.Add));
 
         // Then
         Assert.Empty(reports);
@@ -81,7 +77,7 @@ public sealed class TrainingCheckpointTests
         Interrupt(data, temp.Path, stopAfter: 1);
         var other = TinyData(seed: 2);
 
-        using var resumed = NewDetector(new TrainingCheckpoint(temp.Path, Resume: true));
+        var resumed = NewDetector(new TrainingCheckpoint(temp.Path, Resume: true));
         var error = Assert.Throws<CheckpointException>(() => resumed.Fit(other.Train.Set, other.Validation.Set));
 
         Assert.Contains("other settings or data", error.Message);
@@ -93,7 +89,7 @@ public sealed class TrainingCheckpointTests
         var data = TinyData();
         using var temp = new TempDirectory();
 
-        using var resumed = NewDetector(new TrainingCheckpoint(temp.Path, Resume: true));
+        var resumed = NewDetector(new TrainingCheckpoint(temp.Path, Resume: true));
         var error = Assert.Throws<CheckpointException>(() => resumed.Fit(data.Train.Set, data.Validation.Set));
 
         Assert.Contains("no checkpoint", error.Message);
@@ -119,7 +115,7 @@ public sealed class TrainingCheckpointTests
         });
 
         // When
-        using var resumed = NewDetector(new TrainingCheckpoint(temp.Path, Resume: true));
+        var resumed = NewDetector(new TrainingCheckpoint(temp.Path, Resume: true));
         var error = Assert.Throws<CheckpointException>(() => resumed.Fit(data.Train.Set, data.Validation.Set));
 
         // Then

@@ -1,0 +1,16 @@
+namespace VaeAnomaly.Detectors;
+
+/// <summary>One model of <see cref="DetectorRegistry"/>: how to create its estimator, restore its bundles, and which settings it takes.</summary>
+/// <param name="Name">The name <c>--model</c> takes and bundles store, e.g. <c>conv-ae</c>.</param>
+/// <param name="Description">What it is, in a few words.</param>
+/// <param name="Settings">The <see cref="DetectorSettings.Names"/> it takes; others are refused.</param>
+/// <param name="Variants">Its versions (<see cref="DetectorSettings.Variant"/>) with a description each; empty when it has one.</param>
+/// <param name="Create">Builds an estimator from settings (already checked against <paramref name="Settings"/>).</param>
+/// <param name="Restore">Loads a bundle of this model: the folder and the threshold rule (null for the bundle's own).</param>
+public sealed record DetectorEntry(
+    string Name,
+    string Description,
+    IReadOnlySet<string> Settings,
+    IReadOnlyList<(string Name, string Description)> Variants,
+    Func<DetectorSettings, IDetectorEstimator> Create,
+    Func<string, string?, IFittedDetector> Restore);
