@@ -1,0 +1,104 @@
+using VaeAnomaly.Detectors;
+using VaeAnomaly.Persistence;
+using VaeAnomaly.Tests.Training;
+
+namespace VaeAnomaly.Tests.Detectors;
+
+/// <summary>The registry: every model by name, created from settings, restored from its own bundles.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class DetectorRegistryTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    public static TheoryData<string> Names => [.. DetectorRegistry.Names];
+
+    /// <summary>Small and quick, whatever the model: two epochs, windows of 8, a latent of 3.</summary>
+    private static readonly DetectorSettings Tiny = new() { Epochs = 2, BatchSize = 16, Latent = 3, Window = 8, Seed = 7 };
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Entry_FitSaveLoad_SameModelScoresAndThresholds(string name)
+    {
+        // Given: each model of the registry fitted by name on the same small data
+        var data = TrainerTests.TinyData(seed: 4);
+        using var fitted = DetectorRegistry.Create(name, Tiny).Fit(data.Train.Set, data.Validation.Set);
+        var bundle = dir.File(name);
+        Directory.CreateDirectory(bundle);
+        fitted.Save(bundle);
+
+        // When: loaded without naming the model, and with another rule
+        using var loaded = DetectorRegistry.Load(bundle);
+        using var meanStd = DetectorRegistry.Load(bundle, "mean-std");
+
+        // Then
+        Assert.Equal(name, fitted.Name);
+        Assert.Equal(name, loaded.Name);
+        Assert.Equal(fitted.GetType(), loaded.GetType());
+        Assert.Equal(fitted.Channels, loaded.Channels);
+        Assert.Equal(fitted.TrainingData, loaded.TrainingData);
+        Assert.Equal(fitted.History.Count, loaded.History.Count);
+        Assert.Equal(fitted.Thresholds.ByScore.Keys, loaded.Thresholds.ByScore.Keys);
+        foreach (var (score, byRule) in fitted.Thresholds.ByScore)
+        {
+            Assert.Equal(byRule, loaded.Thresholds.Of(score));
+        }
+
+        var (expected, actual) = (fitted.Score(data.Test.Set), loaded.Score(data.Test.Set));
+        Assert.All(expected.Zip(actual), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-5 * Math.Max(1, Math.Abs(p.First)), $"{p.First} vs {p.Second}"));
+        Assert.Equal("quantile", loaded.Thresholds.Rule);
+        Assert.Equal("mean-std", meanStd.Thresholds.Rule);
+        Assert.Equal(fitted.Thresholds.Value(rule: "mean-std"), meanStd.Thresholds.Value());
+    }
+
+    [Fact]
+    public void Create_SettingTheModelDoesNotTake_IsRefusedNamingWhoTakesItAndWhatItTakes()
+    {
+        var error = Assert.Throws<ArgumentException>(() => DetectorRegistry.Create("conv-ae", new DetectorSettings { KlWarmup = 3 }));
+
+        Assert.Equal(
+            "kl-warmup does not apply to conv-ae (it applies to gru-vae); conv-ae takes variant, epochs, batch-size, lr, patience, latent, window, train-stride, score-stride, scaler.",
+            error.Message);
+    }
+
+    [Theory]
+    [InlineData("conv-ae v4", "conv-ae has the versions v1, v2, v3; got 'v4'")]
+    [InlineData("tcn", "Unknown model 'tcn'; expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae")]
+    [InlineData("gru-vae warm", "Unknown configuration 'warm'")]
+    [InlineData("dense-vae v2", "variant does not apply to dense-vae")]
+    public void Create_UnknownModelOrVersion_IsRefusedSayingWhatThereIs(string name, string expected)
+    {
+        var error = Assert.Throws<ArgumentException>(() => DetectorRegistry.Create(name));
+
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Create_ConvWindowNotAMultipleOfFour_IsRefusedBeforeAnyTraining()
+    {
+        var error = Assert.Throws<ArgumentException>(() => DetectorRegistry.Create("conv-ae", new DetectorSettings { Window = 30 }));
+
+        Assert.Contains("multiple of 4", error.Message);
+    }
+
+    [Fact]
+    public void Load_BundleOfAModelThisVersionDoesNotKnow_IsRefusedNamingTheKnownOnes()
+    {
+        var bundle = dir.File("future");
+        Directory.CreateDirectory(bundle);
+        File.WriteAllText(Path.Combine(bundle, DetectorBundle.ManifestFile), """{"format_version": 1, "model": "tcn"}""");
+
+        var error = Assert.Throws<BundleException>(() => DetectorRegistry.Load(bundle));
+
+        Assert.Contains("holds a model 'tcn' this version does not know; expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae", error.Message);
+    }
+
+    [Fact]
+    public void Versions_EveryModelAndVersion_InTableOrder()
+    {
+        Assert.Equal(
+            ["dense-ae v1", "dense-ae v2", "dense-ae v3", "lstm-ae v1", "lstm-ae v2", "lstm-ae v3", "conv-ae v1", "conv-ae v2", "conv-ae v3", "dense-vae", "gru-vae"],
+            DetectorRegistry.Versions().Select(v => v.Name));
+    }
+}

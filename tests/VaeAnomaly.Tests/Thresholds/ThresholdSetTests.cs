@@ -1,0 +1,78 @@
+using VaeAnomaly.Thresholds;
+
+namespace VaeAnomaly.Tests.Thresholds;
+
+public sealed class ThresholdSetTests
+{
+    private static readonly float[] OneToHundredOne = [.. Enumerable.Range(1, 101).Select(i => (float)i)];
+
+    [Fact]
+    public void Fit_OneToHundredOne_GivesTheKnownQuantileAndMeanStd()
+    {
+        // Given: 1..101, whose 0.99 quantile (linear interpolation at 0.99 * 100 = 99) is the 100th value, 100;
+        // mean 51, population variance (101^2 - 1) / 12 = 850
+        var expectedMeanStd = 51 + (3 * Math.Sqrt(850));
+
+        // When
+        var set = ThresholdSet.Fit([new("score", OneToHundredOne), new("step", [.. OneToHundredOne.Select(v => v * 2)])], "quantile", "score");
+
+        // Then
+        Assert.Equal(100, set.Value(), 10);
+        Assert.Equal(expectedMeanStd, set.Value(rule: "mean-std"), 4);
+        Assert.Equal(200, set.Value("step"), 10);
+        Assert.Equal(["score", "step"], set.ByScore.Keys);
+        Assert.Empty(set.Notes);
+        Assert.Null(set.NotesOrNull);
+    }
+
+    [Fact]
+    public void Flag_ScoresAtAndAboveTheThreshold_FlagsOnlyThoseStrictlyAbove()
+    {
+        var set = ThresholdSet.Fit([new("score", OneToHundredOne)], "quantile", "score");
+
+        var flags = set.Flag([99f, 100f, 100.5f, 150f]);
+
+        Assert.Equal([false, false, true, true], flags);
+    }
+
+    [Fact]
+    public void Value_RuleThatCouldNotBeFitted_IsRefusedWithItsReasonAndTheRulesThatCanBeUsed()
+    {
+        // Given: POT needs more than a handful of scores
+        var set = ThresholdSet.Fit([new("window", [1f, 2f, 3f])], "pot", "window");
+
+        // When
+        var error = Assert.Throws<ArgumentException>(() => set.Value());
+
+        // Then
+        Assert.False(set.Of("window").ContainsKey("pot"));
+        Assert.True(set.Notes.ContainsKey("window/pot"));
+        Assert.Contains("The 'pot' threshold of the window score could not be fitted", error.Message);
+        Assert.Contains("--threshold mean-std or quantile", error.Message);
+        Assert.Equal(3, set.WithRule("quantile").Value(), 1); // the other rules are there
+    }
+
+    [Fact]
+    public void WithRule_AnotherRule_KeepsTheValuesAndChangesOnlyTheRuleInUse()
+    {
+        var set = ThresholdSet.Fit([new("score", OneToHundredOne)], "quantile", "score");
+
+        var meanStd = set.WithRule("mean-std");
+
+        Assert.Equal("quantile", set.Rule);
+        Assert.Equal("mean-std", meanStd.Rule);
+        Assert.Equal(set.Value(rule: "mean-std"), meanStd.Value());
+        Assert.Contains("Unknown threshold rule 'median'", Assert.Throws<ArgumentException>(() => set.WithRule("median")).Message);
+    }
+
+    [Fact]
+    public void Constructor_NonFiniteThresholdOrUnknownRule_IsRefused()
+    {
+        var nan = new Dictionary<string, IReadOnlyDictionary<string, double>> { ["score"] = new Dictionary<string, double> { ["quantile"] = double.NaN } };
+        var unknown = new Dictionary<string, IReadOnlyDictionary<string, double>> { ["score"] = new Dictionary<string, double> { ["median"] = 1 } };
+
+        Assert.Contains("is NaN", Assert.Throws<ArgumentException>(() => new ThresholdSet(nan, null, "quantile", "score")).Message);
+        Assert.Contains("known rules", Assert.Throws<ArgumentException>(() => new ThresholdSet(unknown, null, "quantile", "score")).Message);
+        Assert.Throws<ArgumentException>(() => ThresholdSet.Fit([new("score", OneToHundredOne)], "quantile", "combined"));
+    }
+}
