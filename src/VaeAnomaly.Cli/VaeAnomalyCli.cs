@@ -36,6 +36,7 @@ public static class VaeAnomalyCli
         benchmark.Subcommands.Add(BenchmarkKddCommand.Create(console));
         benchmark.Subcommands.Add(BenchmarkSkabCommand.Create(console));
         benchmark.Subcommands.Add(BenchmarkNabCommand.Create(console));
+        benchmark.Subcommands.Add(BenchmarkSeriesCommand.Create(console));
         benchmark.Subcommands.Add(BenchmarkNabScoreCommand.Create(console));
         root.Subcommands.Add(benchmark);
         root.Subcommands.Add(BenchCommand.Create(console));

@@ -19,7 +19,7 @@ public static class SkabBenchmark
     public static IReadOnlyList<string> Folders => ["valve1", "valve2", "other"];
 
     /// <summary>The model the protocols train unless told otherwise.</summary>
-    public const string DefaultModel = "gru-vae";
+    public const string DefaultModel = DetectorRegistry.DefaultModel;
 
     /// <summary>The benchmark's files present under <paramref name="root"/>, as (folder, file name), in a fixed order.</summary>
     /// <param name="root">The SKAB folder.</param>

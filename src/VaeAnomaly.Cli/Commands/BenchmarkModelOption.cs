@@ -7,7 +7,7 @@ namespace VaeAnomaly.Cli.Commands;
 internal static class BenchmarkModelOption
 {
     /// <summary>The model trained when none is named.</summary>
-    public const string Default = "gru-vae";
+    public const string Default = DetectorRegistry.DefaultModel;
 
     /// <summary>The option, <see cref="Default"/> by default.</summary>
     /// <param name="scope">Where it applies, e.g. "(leaderboard protocol)", or empty.</param>

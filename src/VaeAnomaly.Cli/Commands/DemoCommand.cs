@@ -22,7 +22,7 @@ internal static class DemoCommand
     internal const int QuickImportanceSamples = 4;
 
     /// <summary>The model the demo trains: the registry's GRU-VAE, whose several score kinds the report compares.</summary>
-    internal const string DemoModel = "gru-vae";
+    internal const string DemoModel = DetectorRegistry.DefaultModel;
 
     public static Command Create(IAnsiConsole console)
     {

@@ -39,9 +39,9 @@ internal static class EvaluateCommand
                 loaded.Thresholds.Value(); // a rule that could not be fitted is refused with its reason before any work
             }
 
-            if (DataPaths.IsSeries(r.GetValue(data)!) && loaded is IScoresPoints pointScorer && loaded is IReconstructsSeries reconstructor)
+            if (DataPaths.IsSeries(r.GetValue(data)!) && loaded is IScoresPoints pointScorer)
             {
-                return EvaluateSeries(console, r, series, (loaded, pointScorer, reconstructor), r.GetValue(data)!, r.GetValue(pointAdjust), destination, r.GetValue(force));
+                return EvaluateSeries(console, r, series, (loaded, pointScorer, loaded as IReconstructsSeries), r.GetValue(data)!, r.GetValue(pointAdjust), destination, r.GetValue(force));
             }
 
             if (loaded is not IScoresKinds kinds)
@@ -140,7 +140,7 @@ internal static class EvaluateCommand
     }
 
     /// <summary>Point-level metrics of a bundle on a labelled series: metrics.json and points.csv.</summary>
-    private static int EvaluateSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet options, (IFittedDetector Model, IScoresPoints Points, IReconstructsSeries Reconstructs) model, string path, bool pointAdjust, string destination, bool force)
+    private static int EvaluateSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet options, (IFittedDetector Model, IScoresPoints Points, IReconstructsSeries? Reconstructs) model, string path, bool pointAdjust, string destination, bool force)
     {
         var rule = model.Model.Thresholds.Rule;
         if (r.GetValue(options.LabelColumn) is null)
@@ -153,8 +153,9 @@ internal static class EvaluateCommand
         var mode = options.PointScoreOf(r);
         var points = model.Points.ScorePoints(set, new PointScoreRequest(mode));
         var scores = points.Scores;
-        var reconstruction = model.Reconstructs.ReconstructSeries(set);
-        var errors = reconstruction.Select((v, i) => v - series.Values[i]).ToArray();
+        var errors = model.Reconstructs is { } reconstructs
+            ? reconstructs.ReconstructSeries(set).Select((v, i) => v - series.Values[i]).ToArray()
+            : []; // a model that does not reconstruct has no MAE or RMSE
         var threshold = points.Threshold;
         var evaluation = PointEvaluation.Compute(series.Labels!, scores, threshold, errors, pointAdjust);
         using (var staged = StagedDirectory.Begin(destination, force))
@@ -180,7 +181,7 @@ internal static class EvaluateCommand
 
         console.Write(table);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"AUC-PR {evaluation.AucPr:F3}, AUC-ROC {evaluation.AucRoc:F3} of the point scores; reconstruction MAE {evaluation.Mae:G4}, RMSE {evaluation.Rmse:G4}."));
+            $"AUC-PR {evaluation.AucPr:F3}, AUC-ROC {evaluation.AucRoc:F3} of the point scores{(evaluation.Mae is { } mae ? $"; reconstruction MAE {mae:G4}, RMSE {evaluation.Rmse:G4}" : "")}."));
         console.MarkupLineInterpolated($"Wrote metrics.json and points.csv to [bold]{Path.GetFullPath(destination)}[/].");
         return 0;
 

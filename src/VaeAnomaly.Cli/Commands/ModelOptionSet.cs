@@ -55,8 +55,10 @@ internal sealed class ModelOptionSet
 
     public Option<int> ImportanceSamples { get; } = new Option<int>("--is-samples") { Description = "K, samples of the importance-sampled -log p(x) score (nll-is)." }.Positive(ScoringOptions.MaxSamples);
 
+    public Option<string> TargetColumns { get; } = SharedOptions.NameList("--target-columns", "Columns to watch, comma-separated: scores measure only these, while every column stays an input (default: all; pca, knn, range).");
+
     public IEnumerable<Option> All =>
-        [Config, Epochs, BatchSize, LearningRate, Beta, Latent, Window, TimeFeatures, Scaler, TrainStride, ScoreStride, Aggregate, KlWarmup, Cosine, LrWarmup, Patience, ClipNorm, Lambda, Combine, McSamples, ImportanceSamples];
+        [TargetColumns, Config, Epochs, BatchSize, LearningRate, Beta, Latent, Window, TimeFeatures, Scaler, TrainStride, ScoreStride, Aggregate, KlWarmup, Cosine, LrWarmup, Patience, ClipNorm, Lambda, Combine, McSamples, ImportanceSamples];
 
     public void AddTo(Command command)
     {
@@ -122,6 +124,7 @@ internal sealed class ModelOptionSet
             Combine = Pick(Combine),
             McSamples = Pick(McSamples),
             ImportanceSamples = Pick(ImportanceSamples),
+            TargetColumns = SharedOptions.Names(r, TargetColumns),
         };
     }
 

@@ -61,7 +61,7 @@ internal sealed class SeriesOptionSet
 
     /// <summary>The columns of <c>--columns</c>, or null for all.</summary>
     public IReadOnlyList<string>? ColumnList(ParseResult r) =>
-        r.GetValue(Columns)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        SharedOptions.Names(r, Columns);
 
     /// <summary>The delimiter of <c>--delimiter</c> (<c>tab</c> or <c>\t</c> for a tab), or null to detect it.</summary>
     public string? DelimiterOf(ParseResult r) => r.GetValue(Delimiter) is { } d ? (d == "\\t" || d == "tab" ? "\t" : d) : null;
@@ -111,23 +111,8 @@ internal sealed class SeriesOptionSet
         return option;
     }
 
-    private static Option<string> CreateColumns()
-    {
-        var option = new Option<string>("--columns") { Description = "Series and records: value columns to use, comma-separated (default: all but time and label)." };
-        option.Validators.Add(result =>
-        {
-            var names = result.GetValueOrDefault<string>()?.Split(',', StringSplitOptions.TrimEntries) ?? [];
-            if (names.Any(n => n.Length == 0))
-            {
-                result.AddError($"--columns takes column names separated by commas; name {Array.FindIndex(names, n => n.Length == 0) + 1} of '{Messages.Cut(result.GetValueOrDefault<string>()!)}' is empty.");
-            }
-            else if (names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            {
-                result.AddError($"--columns names '{Messages.Cut(twice.Key)}' twice; name each column once.");
-            }
-        });
-        return option;
-    }
+    private static Option<string> CreateColumns() =>
+        SharedOptions.NameList("--columns", "Series and records: value columns to use, comma-separated (default: all but time and label).");
 
     private static Option<string> CreateDelimiter()
     {

@@ -18,4 +18,31 @@ internal static class SharedOptions
     /// <summary><c>--force</c> for a command that writes an output folder (the README says what it may replace).</summary>
     public static Option<bool> ForceFolder() =>
         new("--force") { Description = "Replace an earlier output folder of vae-anomaly that holds nothing else (never a folder of yours or an input)." };
+
+    /// <summary>A comma-separated list of names (columns, models): refused at parse time when a name is empty or given twice.</summary>
+    /// <param name="name">The option, e.g. <c>--columns</c>.</param>
+    /// <param name="description">What the names are.</param>
+    public static Option<string> NameList(string name, string description)
+    {
+        var option = new Option<string>(name) { Description = description };
+        option.Validators.Add(result =>
+        {
+            var names = result.GetValueOrDefault<string>()?.Split(',', StringSplitOptions.TrimEntries) ?? [];
+            if (names.Any(n => n.Length == 0))
+            {
+                result.AddError($"{name} takes names separated by commas; name {Array.FindIndex(names, n => n.Length == 0) + 1} of '{IO.Messages.Cut(result.GetValueOrDefault<string>()!)}' is empty.");
+            }
+            else if (names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                result.AddError($"{name} names '{IO.Messages.Cut(twice.Key)}' twice; name each once.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The names of a <see cref="NameList"/> option, or null when it was not given.</summary>
+    /// <param name="r">The parsed command line.</param>
+    /// <param name="option">The option.</param>
+    public static IReadOnlyList<string>? Names(ParseResult r, Option<string> option) =>
+        r.GetValue(option)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 }

@@ -16,7 +16,7 @@ internal static class TrainCommand
     public static Command Create(IAnsiConsole console)
     {
         var data = new Option<string>("--data") { Description = "Folder in the synthetic-v1 layout (train.csv and val.csv, normal data), or a time-series CSV split with --split.", Required = true };
-        var modelName = new Option<string>("--model") { Description = $"Model to train: {string.Join(", ", DetectorRegistry.Names)}.", DefaultValueFactory = _ => DetectorRegistry.Names[^1] };
+        var modelName = new Option<string>("--model") { Description = $"Model to train: {string.Join(", ", DetectorRegistry.Names)}.", DefaultValueFactory = _ => DetectorRegistry.DefaultModel };
         modelName.AcceptOnlyFromAmong([.. DetectorRegistry.Names]);
         var variant = new Option<string>("--variant") { Description = "Baselines: v1 plain (default), v2 with dropout 0.2 and L2 1e-4, v3 wider (as in 'compare')." };
         variant.AcceptOnlyFromAmong("v1", "v2", "v3");
@@ -95,6 +95,11 @@ internal static class TrainCommand
                 {
                     console.MarkupLineInterpolated($"Resuming after epoch {checkpoint.EpochsDone()} from [bold]{checkpoint.FilePath}[/].");
                 }
+            }
+
+            if (settings.TargetColumns?.FirstOrDefault(t => !train.ChannelNames.Contains(t)) is { } unknown)
+            {
+                throw new DataFormatException(path, 1, unknown, $"--target-columns names '{Messages.Cut(unknown)}', which is not among the data's columns [{Messages.List(train.ChannelNames)}]");
             }
 
             if (!isRecords && DataPaths.IsSeries(path) && settings.Window == 0)

@@ -9,8 +9,8 @@ namespace VaeAnomaly.Data;
 /// </summary>
 public static class SeriesCsvReader
 {
-    /// <summary>Time column names tried, in order, when none is given.</summary>
-    public static IReadOnlyList<string> TimeColumnNames { get; } = ["timestamp", "datetime", "time", "date"];
+    /// <summary>Names tried, in order, when no time column is named (case-insensitive); <c>t</c>, the row index of the telemetry sets, last.</summary>
+    public static IReadOnlyList<string> TimeColumnNames { get; } = ["timestamp", "datetime", "time", "date", "t"];
 
     /// <summary>True when the file's header looks like the sequence layout (<c>sequence_id</c> and <c>t</c>) rather than a series.</summary>
     /// <param name="path">A CSV file.</param>

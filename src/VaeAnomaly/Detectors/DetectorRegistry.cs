@@ -17,7 +17,13 @@ public static class DetectorRegistry
         WindowAutoencoderDetector.ConvEntry,
         DenseDetector.VaeEntry,
         GruVaeDetector.Entry,
+        PcaEstimator.Entry,
+        KnnEstimator.Entry,
+        RangeEstimator.Entry,
     ];
+
+    /// <summary>The model trained when none is named: the GRU-VAE of the measured default configuration.</summary>
+    public const string DefaultModel = "gru-vae";
 
     /// <summary>The names, in table order.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(e => e.Name)];

@@ -80,6 +80,12 @@ public sealed record DetectorSettings
     /// <summary>GRU-VAE: samples of the importance-sampled likelihood score.</summary>
     public int? ImportanceSamples { get; init; }
 
+    /// <summary>
+    /// The columns to watch: scores and attributions measure only these, while every column stays an input that
+    /// explains them (commands sent to a spacecraft, a set point). Null: all columns.
+    /// </summary>
+    public IReadOnlyList<string>? TargetColumns { get; init; }
+
     /// <summary>Records: how raw CSV records became the training inputs; the fitted model keeps it to encode new ones.</summary>
     public TabularEncoder? Records { get; init; }
 
@@ -90,7 +96,7 @@ public sealed record DetectorSettings
     public static IReadOnlyList<string> Names { get; } =
     [
         "variant", "epochs", "batch-size", "lr", "patience", "latent", "beta", "window", "train-stride", "score-stride", "scaler", "time-features",
-        "aggregate", "kl-warmup", "cosine", "lr-warmup", "clip-norm", "lambda", "combine", "mc-samples", "is-samples", "records", "checkpoint",
+        "aggregate", "kl-warmup", "cosine", "lr-warmup", "clip-norm", "lambda", "combine", "mc-samples", "is-samples", "records", "checkpoint", "target-columns",
     ];
 
     /// <summary>The names of the settings given (not null), in <see cref="Names"/> order.</summary>
@@ -99,7 +105,7 @@ public sealed record DetectorSettings
         object?[] values =
         [
             Variant, Epochs, BatchSize, LearningRate, Patience, Latent, Beta, Window, TrainStride, ScoreStride, Scaler, TimeFeatures,
-            Aggregate, KlWarmup, Cosine, LrWarmup, ClipNorm, Lambda, Combine, McSamples, ImportanceSamples, Records, Checkpoint,
+            Aggregate, KlWarmup, Cosine, LrWarmup, ClipNorm, Lambda, Combine, McSamples, ImportanceSamples, Records, Checkpoint, TargetColumns,
         ];
         return Names.Where((_, i) => values[i] is not null);
     }

@@ -25,15 +25,15 @@ public sealed record PointEvaluation(
     ConfusionCounts Confusion,
     [property: JsonPropertyName("auc_pr")] double AucPr,
     [property: JsonPropertyName("auc_roc")] double AucRoc,
-    double Mae,
-    double Rmse,
+    double? Mae,
+    double? Rmse,
     [property: JsonPropertyName("point_adjusted")] ConfusionCounts? PointAdjusted)
 {
     /// <summary>Measures <paramref name="scores"/> against <paramref name="labels"/>.</summary>
     /// <param name="labels">Per point, true when labelled anomalous.</param>
     /// <param name="scores">Per point score.</param>
     /// <param name="threshold">Scores above it are flagged.</param>
-    /// <param name="errors">Reconstruction error per point and channel (reconstruction minus value), for MAE and RMSE.</param>
+    /// <param name="errors">Reconstruction error per point and channel (reconstruction minus value), for MAE and RMSE; empty for a model that does not reconstruct.</param>
     /// <param name="pointAdjust">Also compute the point-adjusted counts.</param>
     /// <exception cref="ArgumentException">Lengths differ, or the labels hold only one class.</exception>
     public static PointEvaluation Compute(IReadOnlyList<bool> labels, IReadOnlyList<float> scores, double threshold, IReadOnlyList<float> errors, bool pointAdjust)
@@ -57,8 +57,8 @@ public sealed record PointEvaluation(
             ConfusionCounts.Of(labels, flags),
             RankingMetrics.AveragePrecision(labels, asDouble),
             RankingMetrics.RocAuc(labels, asDouble),
-            errors.Average(e => Math.Abs((double)e)),
-            Math.Sqrt(errors.Average(e => (double)e * e)),
+            errors.Count == 0 ? null : errors.Average(e => Math.Abs((double)e)),
+            errors.Count == 0 ? null : Math.Sqrt(errors.Average(e => (double)e * e)),
             pointAdjust ? ConfusionCounts.Of(labels, PointAdjust(labels, flags)) : null);
     }
 

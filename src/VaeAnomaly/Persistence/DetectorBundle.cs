@@ -51,6 +51,12 @@ public static class DetectorBundle
     /// <exception cref="BundleException">Missing, unreadable, of another version, or with unexpected fields.</exception>
     public static BaselineManifest ReadBaselineManifest(string directory) => ManifestValidation.Check(Read<BaselineManifest>(directory), directory);
 
+    /// <summary>Reads a manifest of type <typeparamref name="T"/> with the same limits and checks (bounded size, format version, no unknown or missing keys); its values are the caller's to validate.</summary>
+    /// <param name="directory">The bundle folder.</param>
+    /// <exception cref="BundleException">Missing, unreadable, of another version, or with unexpected or missing fields.</exception>
+    internal static T ReadAs<T>(string directory)
+        where T : class => Read<T>(directory);
+
     /// <summary>The model name a bundle holds (<c>gru-vae</c>, <c>dense-ae</c>, ...), read before choosing how to load it.</summary>
     /// <param name="directory">The bundle folder.</param>
     /// <exception cref="BundleException">Missing, unreadable, of another version, or without a model name.</exception>

@@ -14,7 +14,7 @@ public sealed class DetectorRegistryTests : IDisposable
 
     public static TheoryData<string> Names => [.. DetectorRegistry.Names];
 
-    /// <summary>Small and quick, whatever the model: two epochs, windows of 8, a latent of 3.</summary>
+    /// <summary>Small and quick, each model taking what applies to it: two epochs, windows of 8, a latent of 3.</summary>
     private static readonly DetectorSettings Tiny = new() { Epochs = 2, BatchSize = 16, Latent = 3, Window = 8, Seed = 7 };
 
     [Theory]
@@ -23,7 +23,16 @@ public sealed class DetectorRegistryTests : IDisposable
     {
         // Given: each model of the registry fitted by name on the same small data
         var data = TrainerTests.TinyData(seed: 4);
-        using var fitted = DetectorRegistry.Create(name, Tiny).Fit(data.Train.Set, data.Validation.Set);
+        var entry = DetectorRegistry.Find(name);
+        var settings = new DetectorSettings
+        {
+            Seed = Tiny.Seed,
+            Window = Tiny.Window is { } w && entry.Settings.Contains("window") ? w : null,
+            Epochs = entry.Settings.Contains("epochs") ? Tiny.Epochs : null,
+            BatchSize = entry.Settings.Contains("batch-size") ? Tiny.BatchSize : null,
+            Latent = entry.Settings.Contains("latent") ? Tiny.Latent : null,
+        };
+        using var fitted = DetectorRegistry.Create(name, settings).Fit(data.Train.Set, data.Validation.Set);
         var bundle = dir.File(name);
         Directory.CreateDirectory(bundle);
         fitted.Save(bundle);
@@ -64,7 +73,7 @@ public sealed class DetectorRegistryTests : IDisposable
 
     [Theory]
     [InlineData("conv-ae v4", "conv-ae has the versions v1, v2, v3; got 'v4'")]
-    [InlineData("tcn", "Unknown model 'tcn'; expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae")]
+    [InlineData("tcn", "Unknown model 'tcn'; expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae, pca, knn, range")]
     [InlineData("gru-vae warm", "Unknown configuration 'warm'")]
     [InlineData("dense-vae v2", "variant does not apply to dense-vae")]
     public void Create_UnknownModelOrVersion_IsRefusedSayingWhatThereIs(string name, string expected)
@@ -91,14 +100,14 @@ public sealed class DetectorRegistryTests : IDisposable
 
         var error = Assert.Throws<BundleException>(() => DetectorRegistry.Load(bundle));
 
-        Assert.Contains("holds a model 'tcn' this version does not know; expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae", error.Message);
+        Assert.Contains("holds a model 'tcn' this version does not know; expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae, pca, knn, range", error.Message);
     }
 
     [Fact]
     public void Versions_EveryModelAndVersion_InTableOrder()
     {
         Assert.Equal(
-            ["dense-ae v1", "dense-ae v2", "dense-ae v3", "lstm-ae v1", "lstm-ae v2", "lstm-ae v3", "conv-ae v1", "conv-ae v2", "conv-ae v3", "dense-vae", "gru-vae"],
+            ["dense-ae v1", "dense-ae v2", "dense-ae v3", "lstm-ae v1", "lstm-ae v2", "lstm-ae v3", "conv-ae v1", "conv-ae v2", "conv-ae v3", "dense-vae", "gru-vae", "pca", "knn", "range"],
             DetectorRegistry.Versions().Select(v => v.Name));
     }
 }

@@ -35,8 +35,8 @@ public sealed class PointEvaluationTests
         Assert.Equal(0.2, e.Confusion.FalseAlarmRate, 12);
         Assert.Equal(0.8, e.Confusion.MissedAlarmRate, 12);
         Assert.Equal(17.5 / 25, e.AucRoc, 12); // pairs won by a positive, ties counted one half, by hand
-        Assert.Equal(1.2, e.Mae, 6);
-        Assert.Equal(Math.Sqrt(1.8), e.Rmse, 6);
+        Assert.Equal(1.2, e.Mae!.Value, 6);
+        Assert.Equal(Math.Sqrt(1.8), e.Rmse!.Value, 6);
         Assert.Null(e.PointAdjusted);
         Assert.Equal((10, 5), (e.Points, e.Anomalous));
     }

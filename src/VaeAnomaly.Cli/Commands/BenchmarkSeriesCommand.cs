@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using VaeAnomaly.IO;
+using VaeAnomaly.Study;
+
+namespace VaeAnomaly.Cli.Commands;
+
+/// <summary><c>vae-anomaly benchmark series</c>: every model on a folder of labelled train/test series pairs, side by side with the simple detectors.</summary>
+internal static class BenchmarkSeriesCommand
+{
+    /// <summary>The models run when none are named: the VAE family beside the simple detectors.</summary>
+    public const string DefaultModels = "gru-vae,dense-vae,conv-ae,pca,knn,range";
+
+    public static Command Create(IAnsiConsole console)
+    {
+        var data = new Option<string>("--data") { Description = "Folder of NAME.train.csv[.gz] (normal) and NAME.test.csv[.gz] (with a 0/1 label column) pairs, e.g. ../shared/datasets/smap.", Required = true };
+        var models = SharedOptions.NameList("--models", $"Models to run, comma-separated registry names (optionally with a version: \"conv-ae v2\") [default: {DefaultModels}].");
+        var targets = SharedOptions.NameList("--target-columns", "Columns to watch, for the models that take them (pca, knn, range); the others measure every column [default: all].");
+        var label = new Option<string>("--label-column") { Description = "The test files' 0/1 label column.", DefaultValueFactory = _ => "anomaly" };
+        var time = new Option<string>("--time-column") { Description = "The time column (default: detected: t, timestamp, datetime, time, date)." };
+        var outDir = new Option<string>("--out") { Description = "Folder for summary.json and files.csv.", DefaultValueFactory = _ => "series-benchmark" };
+        var seed = SharedOptions.Seed("Seed of every model.", 42);
+        var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs of the models that train (default: each model's own)." }.Positive();
+        var limit = new Option<int>("--files") { Description = "Run only the first N pairs in name order (0: all).", DefaultValueFactory = _ => 0 }.NonNegative();
+        var force = SharedOptions.ForceFolder();
+        var command = new Command("series", "Train each model on each pair's train file and measure its causal point scores and label-free threshold on the test file.")
+        {
+            data, models, targets, label, time, outDir, seed, epochs, limit, force,
+        };
+
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
+        {
+            var destination = r.GetValue(outDir)!;
+            StagedDirectory.EnsureWritable(destination, r.GetValue(force), r.GetValue(data));
+            var names = SharedOptions.Names(r, models) ?? DefaultModels.Split(',');
+            foreach (var name in names)
+            {
+                BenchmarkModelOption.Check(name);
+            }
+
+            var options = new SeriesBenchmarkOptions(r.GetValue(label)!, r.GetValue(time), SharedOptions.Names(r, targets), r.GetValue(seed),
+                ModelOptionSet.Given(r, epochs) ? r.GetValue(epochs) : null);
+            var pairs = SeriesBenchmark.Read(r.GetValue(data)!, options);
+            if (r.GetValue(limit) > 0)
+            {
+                pairs = [.. pairs.Take(r.GetValue(limit))];
+            }
+
+            console.WriteLine($"Read {pairs.Count} pairs; each test row is scored causally (by the latest window that ends at it).");
+            var results = new List<SeriesFileResult>();
+            foreach (var pair in pairs)
+            {
+                foreach (var name in names)
+                {
+                    token.ThrowIfCancellationRequested();
+                    var result = SeriesBenchmark.Run(pair, name, options, token);
+                    results.Add(result);
+                    console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{pair.Name} {name}: AUC-PR {result.AucPr:F3}, F1 at threshold {result.F1AtThreshold:F3}, best F1 {result.BestF1:F3}, normal rows flagged {result.FlaggedNormal:P1} ({result.TrainSeconds:F1} s)."));
+                }
+            }
+
+            var summary = SeriesSummary.Of(names, results);
+            using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
+            {
+                var json = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+                File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(new { models = summary, files = results }, json));
+                File.WriteAllLines(staged.PathOf("files.csv"), [
+                    "file,model,watched,auc_pr,auc_roc,f1_at_threshold,best_f1,pa_f1,event_recall,event_precision,flagged_normal,threshold,train_seconds,epochs",
+                    .. results.Select(x => string.Create(CultureInfo.InvariantCulture,
+                        $"{x.File},{x.Model},{string.Join(' ', x.Watched)},{x.AucPr:G6},{x.AucRoc:G6},{x.F1AtThreshold:G6},{x.BestF1:G6},{x.PointAdjustedF1:G6},{x.EventRecall:G6},{x.EventPrecision:G6},{x.FlaggedNormal:G6},{x.Threshold:G6},{x.TrainSeconds:F2},{x.Epochs}")),
+                ]);
+                staged.Commit();
+            }
+
+            var table = new Table().Border(TableBorder.Rounded).Title($"{pairs.Count} pairs, causal point scores, label-free thresholds (quantile of validation)");
+            foreach (var column in new[] { "model", "AUC-PR", "AUC-ROC", "F1 @ threshold", "best F1 (oracle)", "PA-F1 (inflated)", "event recall", "event precision", "normal flagged", "train s" })
+            {
+                table.AddColumn(new TableColumn(column).RightAligned());
+            }
+
+            foreach (var (name, m) in summary)
+            {
+                table.AddRow([name, .. new[] { m.MeanAucPr, m.MeanAucRoc, m.MeanF1AtThreshold, m.MeanBestF1, m.MeanPaF1, m.EventRecall, m.EventPrecision, m.MeanFlaggedNormal }
+                    .Select(v => v.ToString("F3", CultureInfo.InvariantCulture)), m.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture)]);
+            }
+
+            console.Write(table);
+            console.MarkupLineInterpolated($"Wrote summary.json and files.csv to [bold]{Path.GetFullPath(destination)}[/].");
+            return 0;
+        }, ct));
+        return command;
+    }
+}

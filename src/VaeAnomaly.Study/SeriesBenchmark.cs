@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
+using VaeAnomaly.Scoring;
+
+namespace VaeAnomaly.Study;
+
+/// <summary>
+/// A folder of labelled train/test series pairs (<c>NAME.train.csv[.gz]</c> normal, <c>NAME.test.csv[.gz]</c> with a 0/1
+/// label column): per pair and model, train on the train file (its last 20% validates: early stopping and the
+/// label-free thresholds), score every test row causally (each row by the latest window that ends at it, never a later
+/// row), and measure the scores and the bundle's own threshold against the labels.
+/// </summary>
+public static partial class SeriesBenchmark
+{
+    /// <summary>Share of each train file, at its end, that validates.</summary>
+    public const double ValidationShare = 0.2;
+
+    /// <summary>The pairs of a folder, by name, in ordinal order.</summary>
+    /// <param name="root">The folder.</param>
+    /// <exception cref="DataFormatException">No pair, or a train file without its test file (or the reverse).</exception>
+    public static IReadOnlyList<(string Name, string Train, string Test)> Pairs(string root)
+    {
+        if (!Directory.Exists(root))
+        {
+            throw new DataFormatException(root, null, null, "is not a folder; expected NAME.train.csv[.gz] and NAME.test.csv[.gz] pairs");
+        }
+
+        var files = Directory.GetFiles(root).Select(Path.GetFileName).OfType<string>().ToArray();
+        var parts = files.Select(f => PairFile().Match(f)).Where(m => m.Success).ToArray();
+        var names = parts.Select(m => m.Groups["name"].Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (names.Length == 0)
+        {
+            throw new DataFormatException(root, null, null, "holds no NAME.train.csv[.gz] and NAME.test.csv[.gz] pair");
+        }
+
+        return [.. names.Select(name =>
+        {
+            string Find(string part) => parts.FirstOrDefault(m => m.Groups["name"].Value == name && m.Groups["part"].Value == part)?.Value is { } file
+                ? Path.Combine(root, file)
+                : throw new DataFormatException(Path.Combine(root, $"{name}.{part}.csv"), null, null, $"is missing: {name} has a {(part == "test" ? "train" : "test")} file but no {part} file");
+            return (name, Find("train"), Find("test"));
+        })];
+    }
+
+    /// <summary>Reads every pair before any training, so a bad file stops the run before any work.</summary>
+    /// <param name="root">The folder.</param>
+    /// <param name="options">Label and time columns.</param>
+    public static IReadOnlyList<SeriesPair> Read(string root, SeriesBenchmarkOptions options) => [.. Pairs(root).Select(p =>
+    {
+        var train = SeriesCsvReader.Read(p.Train, timeColumn: options.TimeColumn);
+        var test = SeriesCsvReader.Read(p.Test, timeColumn: options.TimeColumn, labelColumn: options.LabelColumn);
+        if (!test.ChannelNames.SequenceEqual(train.ChannelNames))
+        {
+            throw new DataFormatException(p.Test, 1, null, $"has the columns [{IO.Messages.List(test.ChannelNames)}]; its train file {Path.GetFileName(p.Train)} has [{IO.Messages.List(train.ChannelNames)}]");
+        }
+
+        if (options.TargetColumns?.FirstOrDefault(t => !train.ChannelNames.Contains(t)) is { } unknown)
+        {
+            throw new DataFormatException(p.Train, 1, unknown, $"has no column '{IO.Messages.Cut(unknown)}' named by --target-columns; its columns are [{IO.Messages.List(train.ChannelNames)}]");
+        }
+
+        return new SeriesPair(p.Name, p.Train, p.Test, train, test);
+    })];
+
+    /// <summary>Trains <paramref name="model"/> on one pair and measures it.</summary>
+    /// <param name="pair">The pair.</param>
+    /// <param name="model">A registry name, optionally with a version.</param>
+    /// <param name="options">Seed, epochs, watched columns.</param>
+    /// <param name="ct">Stops training between batches.</param>
+    public static SeriesFileResult Run(SeriesPair pair, string model, SeriesBenchmarkOptions options, CancellationToken ct = default)
+    {
+        var entry = DetectorRegistry.Find(model.Split(' ')[0]);
+        var settings = new DetectorSettings
+        {
+            Seed = options.Seed,
+            Epochs = entry.Settings.Contains("epochs") ? options.Epochs : null,
+            TargetColumns = entry.Settings.Contains("target-columns") ? options.TargetColumns : null,
+        };
+        var validationRows = Math.Max(1, (int)Math.Round(pair.Train.Length * ValidationShare));
+        var fit = pair.Train.Slice(0, pair.Train.Length - validationRows).AsSequenceSet("train");
+        var validation = pair.Train.Slice(pair.Train.Length - validationRows, validationRows).AsSequenceSet("validation");
+        var clock = Stopwatch.StartNew();
+        using var detector = DetectorRegistry.Create(model, settings).Fit(fit, validation, ct: ct);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var scorer = detector as IScoresPoints ?? throw new ArgumentException($"{model} does not score the points of a series.");
+        var points = scorer.ScorePoints(pair.Test.AsSequenceSet(), new PointScoreRequest(PointScoreMode.Last));
+        return SeriesFileResult.Measure(pair.Name, model, settings.TargetColumns ?? ["all"], pair.Test.Labels!, points, seconds, detector.History.Count);
+    }
+
+    [GeneratedRegex(@"^(?<name>.+)\.(?<part>train|test)\.csv(\.gz)?$")]
+    private static partial Regex PairFile();
+}

@@ -1,0 +1,9 @@
+namespace VaeAnomaly.Study;
+
+/// <summary>What <see cref="SeriesBenchmark"/> reads and how it trains.</summary>
+/// <param name="LabelColumn">The test files' 0/1 label column.</param>
+/// <param name="TimeColumn">The time column; null to detect it.</param>
+/// <param name="TargetColumns">Watched columns for the models that take them; null for all.</param>
+/// <param name="Seed">Seed of every model.</param>
+/// <param name="Epochs">Largest number of epochs for the models that train; null for each model's default.</param>
+public sealed record SeriesBenchmarkOptions(string LabelColumn = "anomaly", string? TimeColumn = null, IReadOnlyList<string>? TargetColumns = null, int Seed = 42, int? Epochs = null);

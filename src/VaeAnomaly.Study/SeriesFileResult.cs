@@ -1,0 +1,39 @@
+using VaeAnomaly.Evaluation;
+using VaeAnomaly.Scoring;
+
+namespace VaeAnomaly.Study;
+
+/// <summary>One model on one pair.</summary>
+/// <param name="File">The pair's name.</param>
+/// <param name="Model">The model.</param>
+/// <param name="Watched">The columns its scores measured (<c>all</c> when not chosen or not taken).</param>
+/// <param name="AucPr">Point AUC-PR of the scores.</param>
+/// <param name="AucRoc">Point AUC-ROC.</param>
+/// <param name="F1AtThreshold">F1 at the bundle's label-free threshold.</param>
+/// <param name="BestF1">Best F1 over every threshold (labelled oracle).</param>
+/// <param name="PointAdjustedF1">F1 after point adjustment at the bundle's threshold (labelled inflated; never alone).</param>
+/// <param name="EventRecall">Labelled segments with a flagged point.</param>
+/// <param name="EventPrecision">Found segments over found segments plus runs of flags outside every segment.</param>
+/// <param name="FlaggedNormal">Share of normal test rows flagged: how well the threshold transfers to later normal data.</param>
+/// <param name="Threshold">The threshold used.</param>
+/// <param name="TrainSeconds">Training time.</param>
+/// <param name="Epochs">Epochs run (0 for a model fitted in one pass).</param>
+public sealed record SeriesFileResult(
+    string File, string Model, IReadOnlyList<string> Watched, double AucPr, double AucRoc, double F1AtThreshold, double BestF1, double PointAdjustedF1,
+    double EventRecall, double EventPrecision, double FlaggedNormal, double Threshold, double TrainSeconds, int Epochs)
+{
+    /// <summary>The metrics of <paramref name="points"/> against <paramref name="labels"/>.</summary>
+    internal static SeriesFileResult Measure(string file, string model, IReadOnlyList<string> watched, IReadOnlyList<bool> labels, SeriesPointScores points, double seconds, int epochs)
+    {
+        var scores = points.Scores.Select(s => (double)s).ToArray();
+        var flags = points.Flags();
+        var events = EventMetrics.Of(labels, flags);
+        var normal = labels.Count(l => !l);
+        return new SeriesFileResult(
+            file, model, watched,
+            RankingMetrics.AveragePrecision(labels, scores), RankingMetrics.RocAuc(labels, scores),
+            ConfusionCounts.Of(labels, flags).F1, RankingMetrics.BestF1(labels, scores).F1, ConfusionCounts.Of(labels, PointEvaluation.PointAdjust(labels, flags)).F1,
+            events.Recall, events.Precision, normal == 0 ? 0 : (double)labels.Zip(flags).Count(p => !p.First && p.Second) / normal,
+            points.Threshold, seconds, epochs);
+    }
+}

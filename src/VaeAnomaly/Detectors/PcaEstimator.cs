@@ -1,0 +1,135 @@
+using VaeAnomaly.Data;
+using VaeAnomaly.Models;
+using VaeAnomaly.Persistence;
+using VaeAnomaly.Training;
+using static TorchSharp.torch;
+
+namespace VaeAnomaly.Detectors;
+
+/// <summary>
+/// <c>pca</c>: the squared reconstruction error of a z-scored window from the principal components that keep 95% of
+/// the training windows' variance (Shyu et al., "A Novel Anomaly Detection Scheme Based on Principal Component
+/// Classifier", 2003; the PCA window baseline of the telemetry benchmarks). Fitted in one pass.
+/// </summary>
+/// <param name="settings">Window, strides, watched columns, threshold rule.</param>
+public sealed class PcaEstimator(DetectorSettings settings) : IDetectorEstimator
+{
+    /// <summary>The name used on the command line and in bundles.</summary>
+    public const string ModelName = "pca";
+
+    /// <summary>Share of the training windows' variance the kept components explain.</summary>
+    public const double KeptVariance = 0.95;
+
+    /// <summary>The registry's entry.</summary>
+    public static DetectorEntry Entry { get; } = new(
+        ModelName,
+        "reconstruction error of 32-step z-scored windows from the components keeping 95% of the variance",
+        new HashSet<string>(["window", "train-stride", "score-stride", "target-columns"]),
+        [],
+        s => new PcaEstimator(s),
+        (directory, threshold) => WindowFeatureDetector.Load(directory, threshold, (m, shape, dir) => PcaModel.Restore(m, shape, dir)));
+
+    /// <inheritdoc />
+    public string Name => ModelName;
+
+    /// <inheritdoc />
+    public int Epochs => 1;
+
+    /// <inheritdoc />
+    public IFittedDetector Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default) =>
+        WindowFeatureDetector.Fit(ModelName, settings, train, validation, PcaModel.Fit);
+}
+
+/// <summary>The mean window and the kept components; reconstructs windows as mean + (x - mean) P Pᵀ.</summary>
+internal sealed class PcaModel(WindowFeatureShape shape, StoredArrays arrays, int components) : IWindowErrors
+{
+    private const int Chunk = 2048;
+    private readonly float[] mean = arrays.Values("mean");
+    private readonly float[] basis = arrays.Values("components");
+
+    /// <summary>Fits the components on training windows (at least two).</summary>
+    public static PcaModel Fit(WindowFeatureShape shape, SequenceSet windows)
+    {
+        if (windows.Count < 2)
+        {
+            throw new ArgumentException($"The training data give {windows.Count} window of {shape.Window} steps; a PCA needs at least 2. Use a smaller --window or more data.");
+        }
+
+        var d = shape.Width;
+        using var scope = NewDisposeScope();
+        using var x = tensor(Flatten(windows, d), [windows.Count, d]).to(ScalarType.Float64);
+        var center = x.mean([0]);
+        var centred = x - center;
+        var covariance = centred.T.mm(centred) / (windows.Count - 1);
+        var (values, vectors) = linalg.eigh(covariance); // ascending
+        var variance = values.flip(0).clamp_min(0).data<double>().ToArray();
+        var total = variance.Sum();
+        var k = 1;
+        for (double kept = variance[0]; k < Math.Min(d, windows.Count - 1) && total > 0 && kept / total < PcaEstimator.KeptVariance; k++)
+        {
+            kept += variance[k];
+        }
+
+        var kept2 = vectors.flip(1).narrow(1, 0, k).contiguous().to(ScalarType.Float32).data<float>().ToArray();
+        var arrays = StoredArrays.Of(new Dictionary<string, (float[], long[])>
+        {
+            ["mean"] = (center.to(ScalarType.Float32).data<float>().ToArray(), [d]),
+            ["components"] = (kept2, [d, k]),
+        });
+        return new PcaModel(shape, arrays, k);
+    }
+
+    /// <summary>Reads the arrays of a bundle whose manifest was checked.</summary>
+    public static PcaModel Restore(WindowFeatureManifest m, WindowFeatureShape shape, string directory)
+    {
+        if (!m.Parameters.TryGetValue("components", out var k) || k < 1 || k > shape.Width)
+        {
+            throw new BundleException(directory, $"model.json is inconsistent: a PCA needs parameters.components between 1 and {shape.Width}");
+        }
+
+        var arrays = new StoredArrays(new Dictionary<string, long[]> { ["mean"] = [shape.Width], ["components"] = [shape.Width, k] });
+        WeightsFile.Load(arrays, directory, m.Weights);
+        return new PcaModel(shape, arrays, k);
+    }
+
+    /// <inheritdoc />
+    public (float[] Scores, float[] Steps) Errors(SequenceSet windows)
+    {
+        var d = shape.Width;
+        var squared = new float[windows.Count * d];
+        using var noGrad = no_grad();
+        using var p = tensor(basis, [d, components]);
+        using var m = tensor(mean, [d]);
+        for (var first = 0; first < windows.Count; first += Chunk)
+        {
+            var n = Math.Min(Chunk, windows.Count - first);
+            using var scope = NewDisposeScope();
+            var x = tensor(Flatten(windows, d, first, n), [n, d]);
+            var centred = x - m;
+            var error = centred - centred.mm(p).mm(p.T);
+            (error * error).data<float>().CopyTo(squared.AsSpan(first * d, n * d));
+        }
+
+        return shape.Reduce(squared, windows.Count);
+    }
+
+    /// <inheritdoc />
+    public (WeightsInfo Weights, IReadOnlyDictionary<string, int> Parameters) Save(string directory) =>
+        (WeightsFile.Save(arrays, directory), new Dictionary<string, int> { ["components"] = components });
+
+    /// <inheritdoc />
+    public void Dispose() => arrays.Dispose();
+
+    /// <summary>Windows [first, first + count) as rows of a row-major matrix.</summary>
+    internal static float[] Flatten(SequenceSet windows, int width, int first = 0, int? count = null)
+    {
+        var n = count ?? windows.Count;
+        var values = new float[n * width];
+        for (var i = 0; i < n; i++)
+        {
+            windows.Sequences[first + i].Values.CopyTo(values, i * width);
+        }
+
+        return values;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json;
+
+namespace VaeAnomaly.Cli.Tests.Commands;
+
+/// <summary><c>benchmark series</c> on small folders in the telemetry layout (NAME.train.csv[.gz], NAME.test.csv[.gz]).</summary>
+[Collection(TorchCollection.Name)]
+public sealed class BenchmarkSeriesCommandTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    /// <summary>t, a watched sine v0 and an input c1; the test file's rows 200-219 jump by 4 on v0 and are labelled.</summary>
+    private void WritePair(string folder, string name, bool gzip = false, bool label = true, string input = "c1")
+    {
+        Directory.CreateDirectory(dir.File(folder));
+        string Rows(int n, bool test) => string.Join("\n", [
+            $"t,v0,{input}{(test && label ? ",anomaly" : "")}",
+            .. Enumerable.Range(0, n).Select(t => string.Create(CultureInfo.InvariantCulture,
+                $"{t},{Math.Sin(t / 5.0) + (test && t is >= 200 and < 220 ? 4 : 0):F4},{(t % 7 == 0 ? 1 : 0)}{(test && label ? $",{(t is >= 200 and < 220 ? 1 : 0)}" : "")}")),
+        ]);
+        File.WriteAllText(dir.File($"{folder}/{name}.train.csv"), Rows(300, test: false));
+        var test = dir.File($"{folder}/{name}.test.csv");
+        if (gzip)
+        {
+            using var file = File.Create(test + ".gz");
+            using var zip = new GZipStream(file, CompressionLevel.Fastest);
+            using var writer = new StreamWriter(zip);
+            writer.Write(Rows(400, test: true));
+        }
+        else
+        {
+            File.WriteAllText(test, Rows(400, test: true));
+        }
+    }
+
+    [Fact]
+    public async Task BenchmarkSeries_TwoPairs_WritesTheSummaryOfEveryModelAndEveryFile()
+    {
+        // Given
+        WritePair("pairs", "a-1");
+        WritePair("pairs", "b-2", gzip: true);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "pca,range", "--target-columns", "v0", "--out", dir.File("out"));
+
+        // Then
+        Assert.True(exit == 0, text);
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
+        var pca = summary.RootElement.GetProperty("models").GetProperty("pca");
+        Assert.Equal(2, pca.GetProperty("files").GetInt32());
+        foreach (var key in new[] { "mean_auc_pr", "mean_auc_roc", "mean_f1_at_threshold", "mean_best_f1", "mean_pa_f1", "event_recall", "event_precision", "train_seconds" })
+        {
+            var value = pca.GetProperty(key).GetDouble();
+            Assert.True(value >= 0 && (key == "train_seconds" || value <= 1), $"{key} = {value}");
+        }
+
+        // A jump of 4 on a sine of amplitude 1 is far outside the training range: every model finds the one event
+        Assert.Equal(1.0, pca.GetProperty("event_recall").GetDouble());
+        Assert.Equal(1.0, summary.RootElement.GetProperty("models").GetProperty("range").GetProperty("event_recall").GetDouble());
+        Assert.Equal(4, summary.RootElement.GetProperty("files").GetArrayLength());
+        Assert.Equal(5, File.ReadAllLines(dir.File("out/files.csv")).Length);
+        Assert.Contains("a-1,pca,v0,", File.ReadAllText(dir.File("out/files.csv")));
+        Assert.Contains("scored causally", text);
+    }
+
+    [Theory]
+    [InlineData("missing-test", "is missing: a-1 has a train file but no test file")]
+    [InlineData("no-label", "a-1.test.csv:1: column 'anomaly': is not in the header")]
+    [InlineData("other-columns", "its train file a-1.train.csv has [v0,c1]")]
+    [InlineData("unknown-target", "has no column 'v9' named by --target-columns")]
+    public async Task BenchmarkSeries_BadFolder_RefusedNamingTheFileAndWritesNothing(string problem, string expected)
+    {
+        // Given
+        WritePair("pairs", "a-1", label: problem != "no-label");
+        if (problem == "missing-test")
+        {
+            File.Delete(dir.File("pairs/a-1.test.csv"));
+        }
+        else if (problem == "other-columns")
+        {
+            var test = File.ReadAllLines(dir.File("pairs/a-1.test.csv"));
+            test[0] = test[0].Replace("c1", "c2", StringComparison.Ordinal);
+            File.WriteAllLines(dir.File("pairs/a-1.test.csv"), test);
+        }
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "range",
+            "--target-columns", problem == "unknown-target" ? "v9" : "v0", "--out", dir.File("out"));
+
+        // Then
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, text.Replace("\n", "", StringComparison.Ordinal));
+        Assert.Contains("a-1", text);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+}

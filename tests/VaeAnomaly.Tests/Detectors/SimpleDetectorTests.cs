@@ -1,0 +1,96 @@
+using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
+using VaeAnomaly.Evaluation;
+using VaeAnomaly.Scoring;
+
+namespace VaeAnomaly.Tests.Detectors;
+
+/// <summary>The simple detectors (pca, knn, range) against answers worked out by hand.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class SimpleDetectorTests
+{
+    private static SequenceSet Series(string[] channels, float[] values, string id = "s") => new(channels, [new Sequence(id, values)]);
+
+    [Fact]
+    public void Pca_TwoIdenticalColumns_ScoresAPointOffTheLineByItsSquaredDistance()
+    {
+        // Given: b = a exactly, so after z-scoring every training point lies on z_a = z_b and one component keeps all the variance.
+        // a = 0, 2, 0, 2, ...: mean 1, population spread 1, so z = a - 1.
+        float[] Pairs(int n) => [.. Enumerable.Range(0, n).SelectMany(i => new[] { (float)(2 * (i % 2)), (float)(2 * (i % 2)) })];
+        var train = Series(["a", "b"], Pairs(40));
+        var validation = Series(["a", "b"], Pairs(10));
+        using var pca = DetectorRegistry.Create("pca", new DetectorSettings { Window = 1 }).Fit(train, validation);
+
+        // When: z = (1, -1), orthogonal to the line; and z = (1, 1), on it
+        var scores = pca.Score(new SequenceSet(["a", "b"], [new Sequence("off", [2f, 0f]), new Sequence("on", [2f, 2f])]));
+
+        // Then: the error (1, -1) has squared norm 2, a mean of 1 per column; on the line the error is 0
+        Assert.Equal(1.0, scores[0], 4);
+        Assert.Equal(0.0, scores[1], 4);
+    }
+
+    [Fact]
+    public void Knn_PointFarFromEveryTrainingWindow_ScoresItsSquaredDistanceToTheNearestFive()
+    {
+        // Given: -1 and 1 alternating (mean 0, spread 1: z-scoring changes nothing), windows of one step
+        float[] Alternating(int n) => [.. Enumerable.Range(0, n).Select(i => i % 2 == 0 ? -1f : 1f)];
+        using var knn = DetectorRegistry.Create("knn", new DetectorSettings { Window = 1 }).Fit(Series(["a"], Alternating(40)), Series(["a"], Alternating(10)));
+
+        // When
+        var scores = knn.Score(new SequenceSet(["a"], [new Sequence("far", [3f]), new Sequence("seen", [1f]), new Sequence("between", [0f])]));
+
+        // Then: the five nearest of 3 are all 1, (3 - 1)^2 = 4; a training value is 0 away; 0 is 1 from every neighbour
+        Assert.Equal([4f, 0f, 1f], scores);
+    }
+
+    [Fact]
+    public void Range_RowsOutsideTheWatchedColumnsRange_ScoreInUnitsOfThatRangeAndOtherColumnsAreIgnored()
+    {
+        // Given: a from 0 to 10 (the watched column), b anything
+        var train = Series(["a", "b"], [.. Enumerable.Range(0, 11).SelectMany(i => new[] { (float)i, 0f })]);
+        using var range = DetectorRegistry.Create("range", new DetectorSettings { TargetColumns = ["a"] }).Fit(train, Series(["a", "b"], [5f, 0f, 6f, 0f]));
+
+        // When
+        var points = ((IScoresPoints)range).ScorePoints(Series(["a", "b"], [15f, 0f, 5f, 1000f, -2f, 0f]), new PointScoreRequest(PointScoreMode.Last));
+
+        // Then: (15 - 10) / 10, inside (b's 1000 is not watched), (0 - -2) / 10
+        Assert.Equal([0.5f, 0f, 0.2f], points.Scores);
+        Assert.Equal(0, points.Threshold);   // every validation row lies inside the range
+        Assert.Equal([true, false, true], points.Flags());
+    }
+
+    [Theory]
+    [InlineData("pca")]
+    [InlineData("knn")]
+    [InlineData("range")]
+    public void Create_WatchedColumnThatIsNotAColumn_IsRefusedNamingIt(string model)
+    {
+        var train = Series(["a", "b"], [.. Enumerable.Range(0, 80).Select(i => (float)Math.Sin(i))]);
+
+        var error = Assert.Throws<ArgumentException>(() => DetectorRegistry.Create(model, new DetectorSettings { TargetColumns = ["v0"], Window = 4 }.WithoutWindowFor(model)).Fit(train, train));
+
+        Assert.True(error.Message.Contains("The watched column 'v0' is not among the data's columns [a,b]", StringComparison.Ordinal), error.Message);
+    }
+
+    [Fact]
+    public void Pca_SpikeInASeries_RanksTheSpikedPointsFirst()
+    {
+        // Given: two channels, a sine and its cosine, with a spike on channel a in the test series
+        float[] Waves(int n, int spikeAt = -1) => [.. Enumerable.Range(0, n).SelectMany(t => new[] { (float)(Math.Sin(t / 3.0) + (t >= spikeAt && t < spikeAt + 5 && spikeAt >= 0 ? 3 : 0)), (float)Math.Cos(t / 3.0) })];
+        using var pca = DetectorRegistry.Create("pca", new DetectorSettings { Window = 8 }).Fit(Series(["a", "b"], Waves(400)), Series(["a", "b"], Waves(100)));
+        var labels = Enumerable.Range(0, 300).Select(t => t >= 150 && t < 155 + 7).ToArray(); // windows ending up to 7 rows later still hold the spike
+
+        // When
+        var points = ((IScoresPoints)pca).ScorePoints(Series(["a", "b"], Waves(300, spikeAt: 150)), new PointScoreRequest(PointScoreMode.Last));
+
+        // Then
+        Assert.True(RankingMetrics.RocAuc(labels, [.. points.Scores.Select(s => (double)s)]) > 0.95);
+    }
+}
+
+/// <summary>Settings helpers of these tests.</summary>
+internal static class SettingsFor
+{
+    /// <summary>The settings without a window for the range check, which takes none.</summary>
+    public static DetectorSettings WithoutWindowFor(this DetectorSettings settings, string model) => model == "range" ? settings with { Window = null } : settings;
+}
