@@ -61,7 +61,7 @@ internal sealed class PcaModel(WindowFeatureShape shape, StoredArrays arrays, in
         var center = x.mean([0]);
         var centred = x - center;
         var covariance = centred.T.mm(centred) / (windows.Count - 1);
-        var (values, vectors) = linalg.eigh(covariance); // ascending
+        var (values, vectors) = Decompose(covariance, d); // ascending
         var variance = values.flip(0).clamp_min(0).data<double>().ToArray();
         var total = variance.Sum();
         var k = 1;
@@ -77,6 +77,32 @@ internal sealed class PcaModel(WindowFeatureShape shape, StoredArrays arrays, in
             ["components"] = (kept2, [d, k]),
         });
         return new PcaModel(shape, arrays, k);
+    }
+
+    /// <summary>
+    /// The eigenvalues (ascending) and eigenvectors of a covariance matrix. One that is ill-conditioned (columns that
+    /// never change, windows that repeat) can stop LAPACK from converging; a ridge of 1e-10, then 1e-8, ... up to 1e-4 of
+    /// the mean variance is added until it converges. The ridge shifts every eigenvalue equally, so the components and
+    /// their order are those of the matrix itself.
+    /// </summary>
+    private static (Tensor Values, Tensor Vectors) Decompose(Tensor covariance, int d)
+    {
+        var scale = Math.Max(covariance.diagonal().mean().item<double>(), 1e-12);
+        for (var ridge = 0.0; ; ridge = ridge == 0 ? 1e-10 : ridge * 100)
+        {
+            try
+            {
+                return linalg.eigh(ridge == 0 ? covariance : covariance + (eye(d, dtype: ScalarType.Float64) * (ridge * scale)));
+            }
+            catch (System.Runtime.InteropServices.ExternalException) when (ridge < 1e-4)
+            {
+                // Not converged: try again with a larger ridge.
+            }
+            catch (System.Runtime.InteropServices.ExternalException)
+            {
+                throw new ArgumentException($"The covariance of the training windows ({d} values each) could not be decomposed even with a ridge; the windows may hold no variation. Use other columns or more data.");
+            }
+        }
     }
 
     /// <summary>Reads the arrays of a bundle whose manifest was checked.</summary>
