@@ -121,15 +121,7 @@ public sealed class DenseDetector : IFittedDetector, IReadsRecords
     {
         var history = DetectorFiles.History(directory);
         var net = Seeding.Build(manifest.Options.Seed, () => new DenseNetwork(manifest.Options, manifest.Length * manifest.Channels.Count));
-        try
-        {
-            WeightsFile.Load(net, directory, manifest.Weights);
-        }
-        catch
-        {
-            net.Dispose();
-            throw;
-        }
+        WeightsFile.Load(net, directory, manifest.Weights); // disposes the network when the file is refused
 
         return new DenseDetector(net, new Shape(manifest.Options, manifest.Channels, manifest.Length, manifest.Scaler, manifest.Encoder), manifest.TrainingData, thresholds, history);
     }

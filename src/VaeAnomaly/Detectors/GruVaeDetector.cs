@@ -388,15 +388,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
         var thresholds = new ThresholdSet(sets, manifest.ThresholdNotes, threshold ?? manifest.DefaultThreshold, ScoreKind.Combined.Name());
         var history = DetectorFiles.History(directory);
         var net = Seeding.Build(options.Seed, () => new GruVae(options));
-        try
-        {
-            WeightsFile.Load(net, directory, manifest.Weights);
-        }
-        catch
-        {
-            net.Dispose();
-            throw;
-        }
+        WeightsFile.Load(net, directory, manifest.Weights); // disposes the network when the file is refused
 
         return new GruVaeDetector(
             net,

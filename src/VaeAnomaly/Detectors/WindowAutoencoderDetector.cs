@@ -142,15 +142,7 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
         var shape = new Shape(manifest.Family, manifest.Options, manifest.Length, manifest.TrainStride, manifest.ScoreStride, manifest.Channels);
         var history = DetectorFiles.History(directory);
         var net = Seeding.Build(manifest.Options.Seed, shape.Build);
-        try
-        {
-            WeightsFile.Load(net, directory, manifest.Weights);
-        }
-        catch
-        {
-            net.Dispose();
-            throw;
-        }
+        WeightsFile.Load(net, directory, manifest.Weights); // disposes the network when the file is refused
 
         return new WindowAutoencoderDetector(net, shape, manifest.Scaler, manifest.TrainingData, thresholds, history);
     }
