@@ -209,7 +209,7 @@ internal static class ScoreCommand
             table.AddColumn(encoder is not null ? "line" : "sequence");
             table.AddColumn(new TableColumn("score").RightAligned());
             table.AddColumn("flagged");
-            foreach (var i in Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i]).Take(top))
+            foreach (var i in TopIndices.Of(scores, top))
             {
                 table.AddRow(Markup.Escape(ids[i]), scores[i].ToString("G5", CultureInfo.InvariantCulture), scores[i] > threshold ? "[red]yes[/]" : "no");
             }
@@ -246,7 +246,7 @@ internal static class ScoreCommand
             var table = new Table().Border(TableBorder.Rounded).Title($"top {top} time steps");
             table.AddColumn("timestamp");
             table.AddColumn("score");
-            foreach (var t in Enumerable.Range(0, series.Length).OrderByDescending(t => scores[t]).Take(top))
+            foreach (var t in TopIndices.Of(scores, top))
             {
                 table.AddRow(Markup.Escape(series.Timestamps[t]), scores[t].ToString("G5", CultureInfo.InvariantCulture));
             }
