@@ -149,6 +149,11 @@ public sealed class DenseDetector : IFittedDetector, IReadsRecords
 
     private static IDetectorEstimator Create(bool variational, DetectorSettings s)
     {
+        if (s.TargetColumns is not null && (s.Records is not null || s.Window == 0))
+        {
+            throw new ArgumentException("target-columns applies to window models; a dense model on records or whole fixed-length sequences measures every input.");
+        }
+
         if (s.Records is { } encoder)
         {
             if (s.Variant is not null || s.Window is not null || s.TrainStride is not null || s.ScoreStride is not null || s.Scaler is not null)

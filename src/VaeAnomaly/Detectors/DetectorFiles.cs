@@ -55,7 +55,7 @@ internal static class DetectorFiles
     /// <summary>Writes a baseline's weights, <c>model.json</c> (its thresholds as fitted) and <c>history.csv</c>.</summary>
     internal static void Save(
         string directory, IFittedDetector detector, nn.Module network, (BaselineInput Input, string Family, int Length, int TrainStride, int ScoreStride) shape,
-        DenseOptions options, Standardizer? scaler, TabularEncoder? encoder)
+        DenseOptions options, Standardizer? scaler, TabularEncoder? encoder, IReadOnlyList<string>? targets = null)
     {
         var weights = WeightsFile.Save(network, directory);
         var thresholds = detector.Thresholds;
@@ -74,6 +74,7 @@ internal static class DetectorFiles
                 Channels = detector.Channels,
                 Scaler = scaler,
                 Encoder = encoder,
+                Targets = targets,
                 Thresholds = thresholds.Of("score"),
                 ThresholdNotes = thresholds.NotesOrNull,
                 WindowThresholds = thresholds.Has(WindowAutoencoderDetector.WindowSet) ? thresholds.Of(WindowAutoencoderDetector.WindowSet) : null,

@@ -18,7 +18,9 @@ namespace VaeAnomaly.Detectors;
 /// <param name="trainStride">Steps between training windows.</param>
 /// <param name="scoreStride">Steps between scored windows.</param>
 /// <param name="threshold">The rule the fitted model flags with; every rule is fitted.</param>
-public sealed class WindowAutoencoderEstimator(string family, DenseOptions options, int window = 32, int trainStride = 16, int scoreStride = 8, string threshold = "quantile") : IDetectorEstimator
+/// <param name="targets">The columns the scores measure (every column stays an input); null for all.</param>
+public sealed class WindowAutoencoderEstimator(string family, DenseOptions options, int window = 32, int trainStride = 16, int scoreStride = 8, string threshold = "quantile", IReadOnlyList<string>? targets = null)
+    : IDetectorEstimator
 {
     /// <inheritdoc />
     public string Name => WindowAutoencoderDetector.NameOf(family, options);
@@ -38,7 +40,8 @@ public sealed class WindowAutoencoderEstimator(string family, DenseOptions optio
     {
         _ = ThresholdRules.Create(threshold);
         var scaler = Standardizer.Fit(train, options.Scaler);
-        var shape = new WindowAutoencoderDetector.Shape(family, options, window, trainStride, scoreStride, train.ChannelNames);
+        var shape = new WindowAutoencoderDetector.Shape(family, options, window, trainStride, scoreStride, train.ChannelNames, targets);
+        _ = shape.TargetIndices; // refuses a watched column that is not a column, before any training
         var trainingData = DetectorFiles.Describe(train, validation);
         using var trainX = shape.Tensor(shape.Windows(scaler.Transform(train), trainStride).Windows);
         using var validationX = shape.Tensor(shape.Windows(scaler.Transform(validation), trainStride).Windows);
@@ -71,7 +74,7 @@ public sealed class WindowAutoencoderEstimator(string family, DenseOptions optio
 public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, IReconstructsSeries, IReconstructs
 {
     /// <summary>The settings every window model takes (first: the entries below are built from it).</summary>
-    internal static IReadOnlyList<string> WindowSettings { get; } = ["variant", "epochs", "batch-size", "lr", "patience", "latent", "window", "train-stride", "score-stride", "scaler"];
+    internal static IReadOnlyList<string> WindowSettings { get; } = ["variant", "epochs", "batch-size", "lr", "patience", "latent", "window", "train-stride", "score-stride", "scaler", "target-columns"];
 
     /// <summary>The LSTM autoencoder's entry.</summary>
     public static DetectorEntry LstmEntry { get; } = Entry(WindowNetworks.Lstm, "LSTM sequence-to-sequence autoencoder on 32-step windows");
@@ -123,7 +126,7 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
 
     /// <inheritdoc />
     public void Save(string directory) =>
-        DetectorFiles.Save(directory, this, network, (BaselineInput.Windows, shape.Family, shape.Window, shape.TrainStride, shape.ScoreStride), shape.Options, scaler, null);
+        DetectorFiles.Save(directory, this, network, (BaselineInput.Windows, shape.Family, shape.Window, shape.TrainStride, shape.ScoreStride), shape.Options, scaler, null, shape.Targets);
 
     /// <summary>The set name of window scores in <see cref="Thresholds"/>.</summary>
     internal const string WindowSet = "window";
@@ -139,7 +142,16 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
             throw new BundleException(directory, "model.json is inconsistent: a window model needs a scaler, a window, a score stride and a family of dense, lstm or conv");
         }
 
-        var shape = new Shape(manifest.Family, manifest.Options, manifest.Length, manifest.TrainStride, manifest.ScoreStride, manifest.Channels);
+        var shape = new Shape(manifest.Family, manifest.Options, manifest.Length, manifest.TrainStride, manifest.ScoreStride, manifest.Channels, manifest.Targets);
+        try
+        {
+            _ = shape.TargetIndices;
+        }
+        catch (ArgumentException e)
+        {
+            throw new BundleException(directory, $"model.json is inconsistent: {IO.Messages.Of(e)}");
+        }
+
         var history = DetectorFiles.History(directory);
         var net = Seeding.Build(manifest.Options.Seed, shape.Build);
         WeightsFile.Load(net, directory, manifest.Weights); // disposes the network when the file is refused
@@ -152,12 +164,21 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
     {
         CheckChannels(data);
         var cut = shape.Windows(scaler.Transform(data), shape.ScoreStride);
-        using var x = shape.Tensor(cut.Windows);
-        var errors = AutoencoderTrainer.SquaredErrors(network, x);
+        float[] errors;
+        if (shape.Targets is null)
+        {
+            using var x = shape.Tensor(cut.Windows);
+            errors = [.. AutoencoderTrainer.SquaredErrors(network, x).Select(e => e / (shape.Window * shape.Channels.Count))];
+        }
+        else
+        {
+            errors = WindowErrors(cut.Windows).Scores; // the watched columns' mean squared error
+        }
+
         var scores = Enumerable.Repeat(float.NegativeInfinity, data.Count).ToArray();
         for (var w = 0; w < errors.Length; w++)
         {
-            scores[cut.Owner[w]] = Math.Max(scores[cut.Owner[w]], errors[w] / (shape.Window * shape.Channels.Count));
+            scores[cut.Owner[w]] = Math.Max(scores[cut.Owner[w]], errors[w]);
         }
 
         return scores;
@@ -274,11 +295,11 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
     /// <inheritdoc />
     public void Dispose() => network.Dispose();
 
-    /// <summary>Per window its score (mean squared error over steps and channels), and per window and step the squared error averaged over channels, row-major (window, step).</summary>
+    /// <summary>Per window its score (mean squared error over steps and watched channels), and per window and step the squared error averaged over the watched channels, row-major (window, step).</summary>
     internal (float[] Scores, float[] Steps) WindowErrors(SequenceSet windows)
     {
         var reconstruction = ReconstructScaled(windows);
-        var (window, c) = (shape.Window, shape.Channels.Count);
+        var (window, c, watched) = (shape.Window, shape.Channels.Count, shape.TargetIndices);
         var scores = new float[windows.Count];
         var steps = new float[windows.Count * window];
         for (var k = 0; k < windows.Count; k++)
@@ -288,17 +309,17 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
             for (var t = 0; t < window; t++)
             {
                 double step = 0;
-                for (var j = 0; j < c; j++)
+                foreach (var j in watched)
                 {
                     var d = (double)reconstruction[(((k * window) + t) * c) + j] - x[(t * c) + j];
                     step += d * d;
                 }
 
-                steps[(k * window) + t] = (float)(step / c);
+                steps[(k * window) + t] = (float)(step / watched.Length);
                 total += step;
             }
 
-            scores[k] = (float)(total / (window * c));
+            scores[k] = (float)(total / (window * watched.Length));
         }
 
         return (scores, steps);
@@ -386,7 +407,7 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
 
         var trainStride = s.TrainStride is > 0 ? s.TrainStride.Value : Math.Max(1, window / 2);
         var scoreStride = s.ScoreStride is > 0 ? s.ScoreStride.Value : Math.Max(1, window / 4);
-        return new WindowAutoencoderEstimator(family, options, window, trainStride, scoreStride, s.Threshold);
+        return new WindowAutoencoderEstimator(family, options, window, trainStride, scoreStride, s.Threshold, s.TargetColumns);
     }
 
     /// <summary>The settings given in <paramref name="s"/> over <paramref name="options"/>, with its seed; a sigmoid output stays only on min-max input.</summary>
@@ -414,8 +435,12 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
         (directory, threshold) => DetectorFiles.Load(directory, threshold));
 
     /// <summary>What a window model is, apart from its weights and thresholds: family, options, window, strides and channels.</summary>
-    internal sealed record Shape(string Family, DenseOptions Options, int Window, int TrainStride, int ScoreStride, IReadOnlyList<string> Channels)
+    internal sealed record Shape(string Family, DenseOptions Options, int Window, int TrainStride, int ScoreStride, IReadOnlyList<string> Channels, IReadOnlyList<string>? Targets = null)
     {
+        /// <summary>The indices of the watched columns (every column when none were chosen).</summary>
+        /// <exception cref="ArgumentException">A watched column that is not a column, or none, or one twice.</exception>
+        public int[] TargetIndices => Targets is null ? [.. Enumerable.Range(0, Channels.Count)] : RangeDetector.Columns(Channels, Targets);
+
         /// <summary>Builds the network, checking its size before any weight is allocated.</summary>
         public nn.Module<Tensor, VaeOutput> Build()
         {

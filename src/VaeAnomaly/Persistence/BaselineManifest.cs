@@ -55,6 +55,10 @@ public sealed record BaselineManifest
     /// <summary>How raw CSV records become inputs (one-hot text, z-scored numbers), or null for sequences.</summary>
     public required TabularEncoder? Encoder { get; init; }
 
+    /// <summary>Window models: the columns the scores measure (every column stays an input); absent for all.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Targets { get; init; }
+
     /// <summary>Threshold rule name to threshold, fitted on validation scores only.</summary>
     public required IReadOnlyDictionary<string, double> Thresholds { get; init; }
 

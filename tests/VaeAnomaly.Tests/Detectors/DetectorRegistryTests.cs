@@ -67,7 +67,7 @@ public sealed class DetectorRegistryTests : IDisposable
         var error = Assert.Throws<ArgumentException>(() => DetectorRegistry.Create("conv-ae", new DetectorSettings { KlWarmup = 3 }));
 
         Assert.Equal(
-            "kl-warmup does not apply to conv-ae (it applies to gru-vae); conv-ae takes variant, epochs, batch-size, lr, patience, latent, window, train-stride, score-stride, scaler.",
+            "kl-warmup does not apply to conv-ae (it applies to gru-vae); conv-ae takes variant, epochs, batch-size, lr, patience, latent, window, train-stride, score-stride, scaler, target-columns.",
             error.Message);
     }
 
