@@ -17,7 +17,7 @@ internal static class BenchmarkSeriesCommand
     {
         var data = new Option<string>("--data") { Description = "Folder of NAME.train.csv[.gz] (normal) and NAME.test.csv[.gz] (with a 0/1 label column) pairs, e.g. ../shared/datasets/smap.", Required = true };
         var models = SharedOptions.NameList("--models", $"Models to run, comma-separated registry names (optionally with a version: \"conv-ae v2\") [default: {DefaultModels}].");
-        var targets = SharedOptions.NameList("--target-columns", "Columns to watch, for the models that take them (all but gru-vae); the others measure every column [default: all].");
+        var targets = SharedOptions.NameList("--target-columns", "Columns to watch: the scores measure these while every column stays an input [default: all].");
         var label = new Option<string>("--label-column") { Description = "The test files' 0/1 label column.", DefaultValueFactory = _ => "anomaly" };
         var time = new Option<string>("--time-column") { Description = "The time column (default: detected: t, timestamp, datetime, time, date)." };
         var outDir = new Option<string>("--out") { Description = "Folder for summary.json and files.csv.", DefaultValueFactory = _ => "series-benchmark" };

@@ -55,7 +55,7 @@ internal sealed class ModelOptionSet
 
     public Option<int> ImportanceSamples { get; } = new Option<int>("--is-samples") { Description = "K, samples of the importance-sampled -log p(x) score (nll-is)." }.Positive(ScoringOptions.MaxSamples);
 
-    public Option<string> TargetColumns { get; } = SharedOptions.NameList("--target-columns", "Columns to watch, comma-separated: scores measure only these, while every column stays an input (default: all; the window models and pca, knn, range; not yet gru-vae).");
+    public Option<string> TargetColumns { get; } = SharedOptions.NameList("--target-columns", "Columns to watch, comma-separated: scores measure only these, while every column stays an input (default: all; every model but records and whole fixed-length sequences).");
 
     public IEnumerable<Option> All =>
         [TargetColumns, Config, Epochs, BatchSize, LearningRate, Beta, Latent, Window, TimeFeatures, Scaler, TrainStride, ScoreStride, Aggregate, KlWarmup, Cosine, LrWarmup, Patience, ClipNorm, Lambda, Combine, McSamples, ImportanceSamples];

@@ -32,6 +32,12 @@ public sealed class GruVaeEstimator(GruVaeOptions model, TrainerOptions training
     /// <summary>Where training saves its state after every epoch, and whether the fit resumes from it; null saves nothing.</summary>
     public TrainingCheckpoint? Checkpoint { get; init; }
 
+    /// <summary>
+    /// The columns whose errors make the reconstruction (and so the default combined) score and the per-step errors; every
+    /// column stays an input. Null for all. The KL, latent and likelihood scores and the per-channel errors keep every column.
+    /// </summary>
+    public IReadOnlyList<string>? Targets { get; init; }
+
     private int TrainStride => training.WindowStride > 0 ? training.WindowStride : Math.Max(1, model.Window / 4);
 
     /// <inheritdoc />
@@ -50,6 +56,7 @@ public sealed class GruVaeEstimator(GruVaeOptions model, TrainerOptions training
         }
 
         _ = ThresholdRules.Create(threshold);
+        var watched = Targets is null ? null : RangeDetector.Columns(train.ChannelNames, Targets);
         var options = model with { Channels = train.Channels };
         var lengths = Enumerable.Range(0, train.Count).Select(train.LengthOf).ToArray();
         CheckEnoughData(train, validation, lengths);
@@ -82,7 +89,7 @@ public sealed class GruVaeEstimator(GruVaeOptions model, TrainerOptions training
             if (options.Window > 0)
             {
                 var cut = SlidingWindows.Cut(scaledValidation, options.Window, GruVaeDetector.ScoreStrideOf(options, scoring));
-                var windowParts = GruVaeScorer.Score(network, cut.Windows, scoring.McSamples, options.Seed, scoring.BatchSize, latent);
+                var windowParts = GruVaeScorer.Score(network, cut.Windows, scoring.McSamples, options.Seed, scoring.BatchSize, latent, watched);
                 validationParts = GruVaeScorer.Aggregate(scaledValidation, cut, windowParts, scoring.Aggregate);
                 windowCombiner = ScoreCombiner.Fit(windowParts, scoring.Lambda, scoring.Combine);
                 var windowCombined = windowCombiner.Combine(windowParts);
@@ -92,7 +99,7 @@ public sealed class GruVaeEstimator(GruVaeOptions model, TrainerOptions training
             }
             else
             {
-                validationParts = GruVaeDetector.ScoreScaled(network, scaledValidation, options, scoring, latent);
+                validationParts = GruVaeDetector.ScoreScaled(network, scaledValidation, options, scoring, latent, watched);
             }
 
             var combiner = ScoreCombiner.Fit(validationParts, scoring.Lambda, scoring.Combine);
@@ -107,7 +114,7 @@ public sealed class GruVaeEstimator(GruVaeOptions model, TrainerOptions training
             return new GruVaeDetector(
                 network,
                 new GruVaeDetector.Parts(options, training, scoring, scaler, combiner, latent, usage, windows, train.ChannelNames, (lengths.Min(), lengths.Max()),
-                    new TrainingDataInfo(train.Count, train.TotalSteps, validation.Count, validation.TotalSteps, DataFingerprint.Of(train, validation))),
+                    new TrainingDataInfo(train.Count, train.TotalSteps, validation.Count, validation.TotalSteps, DataFingerprint.Of(train, validation)), Targets),
                 thresholds,
                 history);
         }
@@ -163,7 +170,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     public static DetectorEntry Entry { get; } = new(
         ModelName,
         "GRU encoder-decoder VAE on 32-step windows (the default configuration)",
-        new HashSet<string>(DetectorSettings.Names.Except(["records", "target-columns"])),
+        new HashSet<string>(DetectorSettings.Names.Except(["records"])),
         [],
         Create,
         Load);
@@ -174,7 +181,11 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     /// <summary>What a fit produces besides the network and thresholds.</summary>
     internal sealed record Parts(
         GruVaeOptions Model, TrainerOptions Training, ScoringOptions Scoring, Standardizer Scaler, ScoreCombiner Combiner, LatentScoring Latent,
-        LatentUsage Usage, WindowScoring? Windows, IReadOnlyList<string> Channels, (int Min, int Max) Lengths, TrainingDataInfo TrainingData);
+        LatentUsage Usage, WindowScoring? Windows, IReadOnlyList<string> Channels, (int Min, int Max) Lengths, TrainingDataInfo TrainingData, IReadOnlyList<string>? Targets)
+    {
+        /// <summary>The indices of the watched columns, or null for all.</summary>
+        public int[]? Watched { get; } = Targets is null ? null : RangeDetector.Columns(Channels, Targets);
+    }
 
     internal GruVaeDetector(GruVae network, Parts parts, ThresholdSet thresholds, IReadOnlyList<EpochReport> history)
     {
@@ -235,7 +246,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     {
         CheckChannels(data);
         CheckLengths(data);
-        var parts = ScoreScaled(network, fitted.Scaler.Transform(data), fitted.Model, fitted.Scoring, fitted.Latent);
+        var parts = ScoreScaled(network, fitted.Scaler.Transform(data), fitted.Model, fitted.Scoring, fitted.Latent, fitted.Watched);
         return new DetectorScores(parts, fitted.Combiner.Combine(parts));
     }
 
@@ -285,7 +296,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
             scaled, Math.Min(model.Window, scaled.LengthOf(0)), request.Stride > 0 ? request.Stride : ScoreStrideOf(model, scoring), mode, request.Chunk,
             (first, set) =>
             {
-                var parts = GruVaeScorer.Score(network, set, scoring.McSamples, model.Seed + first, scoring.BatchSize, needsLatent ? fitted.Latent : null);
+                var parts = GruVaeScorer.Score(network, set, scoring.McSamples, model.Seed + first, scoring.BatchSize, needsLatent ? fitted.Latent : null, fitted.Watched);
                 return windows is null
                     ? new WindowedSeriesScorer.ChunkScores(null, [.. parts.StepErrors.SelectMany(e => e)])
                     : new WindowedSeriesScorer.ChunkScores(kind == ScoreKind.Combined ? windows.Combiner.Combine(parts) : parts.Of(kind), null);
@@ -340,6 +351,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
             ThresholdNotes = Thresholds.NotesOrNull,
             DefaultThreshold = Thresholds.Rule,
             TrainingData = TrainingData,
+            Targets = fitted.Targets,
             Weights = weights,
         }, directory);
         HistoryCsv.Write(History, Path.Combine(directory, DetectorBundle.HistoryFile));
@@ -386,6 +398,18 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
         }
 
         var thresholds = new ThresholdSet(sets, manifest.ThresholdNotes, threshold ?? manifest.DefaultThreshold, ScoreKind.Combined.Name());
+        if (manifest.Targets is { } targets)
+        {
+            try
+            {
+                _ = RangeDetector.Columns(manifest.Channels, targets);
+            }
+            catch (ArgumentException e)
+            {
+                throw new BundleException(directory, $"model.json is inconsistent: {IO.Messages.Of(e)}");
+            }
+        }
+
         var history = DetectorFiles.History(directory);
         var net = Seeding.Build(options.Seed, () => new GruVae(options));
         WeightsFile.Load(net, directory, manifest.Weights); // disposes the network when the file is refused
@@ -393,7 +417,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
         return new GruVaeDetector(
             net,
             new Parts(options, manifest.TrainerOptions, manifest.Scoring, manifest.Scaler, manifest.Combiner, manifest.Latent, manifest.ValidationLatentUsage,
-                manifest.Windows, manifest.Channels, (manifest.MinLength, manifest.MaxLength), manifest.TrainingData),
+                manifest.Windows, manifest.Channels, (manifest.MinLength, manifest.MaxLength), manifest.TrainingData, manifest.Targets),
             thresholds,
             history);
     }
@@ -409,14 +433,14 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
 
     internal static int ScoreStrideOf(GruVaeOptions model, ScoringOptions scoring) => scoring.WindowStride > 0 ? scoring.WindowStride : Math.Max(1, model.Window / 4);
 
-    internal static SequenceScores ScoreScaled(GruVae net, SequenceSet scaled, GruVaeOptions model, ScoringOptions scoring, LatentScoring? latent) => model.Window > 0
-        ? GruVaeScorer.ScoreWindows(net, scaled, model.Window, ScoreStrideOf(model, scoring), scoring.Aggregate, scoring.McSamples, model.Seed, scoring.BatchSize, latent)
-        : GruVaeScorer.Score(net, scaled, scoring.McSamples, model.Seed, scoring.BatchSize, latent);
+    internal static SequenceScores ScoreScaled(GruVae net, SequenceSet scaled, GruVaeOptions model, ScoringOptions scoring, LatentScoring? latent, int[]? watched) => model.Window > 0
+        ? GruVaeScorer.ScoreWindows(net, scaled, model.Window, ScoreStrideOf(model, scoring), scoring.Aggregate, scoring.McSamples, model.Seed, scoring.BatchSize, latent, watched)
+        : GruVaeScorer.Score(net, scaled, scoring.McSamples, model.Seed, scoring.BatchSize, latent, watched);
 
     private static GruVaeEstimator Create(DetectorSettings s)
     {
         var c = GruVaeConfiguration.Resolve(s);
-        return new GruVaeEstimator(c.Model, c.Training, c.Scoring, s.Threshold) { Checkpoint = s.Checkpoint };
+        return new GruVaeEstimator(c.Model, c.Training, c.Scoring, s.Threshold) { Checkpoint = s.Checkpoint, Targets = s.TargetColumns };
     }
 
     private void CheckChannels(SequenceSet data)

@@ -77,6 +77,10 @@ public sealed record BundleManifest
     /// <summary>What the model was trained on.</summary>
     public required TrainingDataInfo TrainingData { get; init; }
 
+    /// <summary>The watched columns whose errors make the reconstruction score and the per-step errors; absent for all.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Targets { get; init; }
+
     /// <summary>The weights file and what it must hold.</summary>
     public required WeightsInfo Weights { get; init; }
 }

@@ -20,7 +20,8 @@ internal static class GruVaeScorer
     /// <param name="seed">Seed of the Monte Carlo samples.</param>
     /// <param name="batchSize">Sequences per inference batch.</param>
     /// <param name="latent">When given, the Mahalanobis, ELBO and importance-sampled likelihood scores are computed too.</param>
-    public static SequenceScores Score(GruVae model, SequenceSet scaled, int mcSamples = 0, int seed = 42, int batchSize = 256, LatentScoring? latent = null)
+    /// <param name="targets">The channels whose errors make the reconstruction score and the per-step errors (the watched columns); null for all. Per-channel errors and the latent scores keep every channel.</param>
+    public static SequenceScores Score(GruVae model, SequenceSet scaled, int mcSamples = 0, int seed = 42, int batchSize = 256, LatentScoring? latent = null, int[]? targets = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(mcSamples);
         model.eval();
@@ -97,7 +98,7 @@ internal static class GruVaeScorer
             }
 
             squared = where(batch.Mask.unsqueeze(-1), squared, zeros_like(squared));
-            var errors = squared.mean([2]).data<float>().ToArray();
+            var errors = (targets is null ? squared : squared.index_select(2, tensor(targets.Select(t => (long)t).ToArray()))).mean([2]).data<float>().ToArray();
             var channelSums = squared.sum([1]).data<float>().ToArray();
             var means = mean.data<float>().ToArray();
             var variances = logVar.data<float>().ToArray();
@@ -142,11 +143,12 @@ internal static class GruVaeScorer
     /// <param name="seed">As in <see cref="Score"/>.</param>
     /// <param name="batchSize">Windows per inference batch.</param>
     /// <param name="latent">As in <see cref="Score"/>; each latent score is aggregated over windows like the reconstruction.</param>
+    /// <param name="targets">The watched channels of the reconstruction score and per-step errors; null for all.</param>
     public static SequenceScores ScoreWindows(GruVae model, SequenceSet scaled, int window, int stride, WindowAggregate aggregate,
-        int mcSamples = 0, int seed = 42, int batchSize = 256, LatentScoring? latent = null)
+        int mcSamples = 0, int seed = 42, int batchSize = 256, LatentScoring? latent = null, int[]? targets = null)
     {
         var cut = SlidingWindows.Cut(scaled, window, stride);
-        return Aggregate(scaled, cut, Score(model, cut.Windows, mcSamples, seed, batchSize, latent), aggregate);
+        return Aggregate(scaled, cut, Score(model, cut.Windows, mcSamples, seed, batchSize, latent, targets), aggregate);
     }
 
     /// <summary>Sequence scores from the scores of their windows, as <see cref="ScoreWindows"/> describes.</summary>

@@ -129,4 +129,36 @@ public sealed class WatchedColumnTests
         Assert.Contains("\"targets\"", File.ReadAllText(Path.Combine(bundle, "model.json")));
         Assert.Contains("target-columns applies to window models", Assert.Throws<ArgumentException>(() => DetectorRegistry.Create("dense-ae", settings with { Window = 0 })).Message);
     }
+
+    [Fact]
+    public void GruVae_WatchingOneColumn_ReconstructionScoreIsThatColumnsErrorAndTheLatentScoresAreUnchanged()
+    {
+        // Given: the same small GRU-VAE (same seed, same training) watching a, and watching everything
+        float[] Waves(int n, double phase) => [.. Enumerable.Range(0, n).SelectMany(t => new[] { (float)Math.Sin((t / 3.0) + phase), (float)(2 * Math.Cos((t / 3.0) + phase)) })];
+        var train = new SequenceSet(["a", "b"], [new Sequence("train", Waves(200, 0))]);
+        var validation = new SequenceSet(["a", "b"], [new Sequence("validation", Waves(60, 1))]);
+        GruVaeEstimator Estimator() => new(
+            new VaeAnomaly.Models.GruVaeOptions { EncoderSizes = [8, 6], DecoderSizes = [6, 8], Latent = 3, Window = 8, Seed = 2 },
+            new VaeAnomaly.Training.TrainerOptions { Epochs = 1, BatchSize = 16, WindowStride = 4, Seed = 2 },
+            new ScoringOptions { WindowStride = 4 });
+        using var all = Estimator().Fit(train, validation);
+        using var watched = new GruVaeEstimator(
+            new VaeAnomaly.Models.GruVaeOptions { EncoderSizes = [8, 6], DecoderSizes = [6, 8], Latent = 3, Window = 8, Seed = 2 },
+            new VaeAnomaly.Training.TrainerOptions { Epochs = 1, BatchSize = 16, WindowStride = 4, Seed = 2 },
+            new ScoringOptions { WindowStride = 4 })
+        { Targets = ["a"] }.Fit(train, validation);
+        var window = new SequenceSet(["a", "b"], [new Sequence("w", Waves(8, 2))]);
+
+        // When
+        var parts = watched.ScoreAll(window).Parts;
+        var reconstruction = watched.Reconstruct(window)[0];
+
+        // Then: a's mean squared error in z-scored units, from the posterior-mean reconstruction; KL as without watching
+        var scaler = Standardizer.Fit(train);
+        var x = window.Sequences[0].Values;
+        var expected = Enumerable.Range(0, 8).Average(t => Math.Pow((reconstruction[2 * t] - x[2 * t]) / scaler.Std[0], 2));
+        Assert.Equal(expected, parts.Reconstruction[0], 3);
+        Assert.Equal(all.ScoreAll(window).Parts.Kl[0], parts.Kl[0], 5);
+        Assert.NotEqual(all.ScoreAll(window).Parts.Reconstruction[0], parts.Reconstruction[0], 3);
+    }
 }
