@@ -20,6 +20,7 @@ public static class DetectorRegistry
         PcaEstimator.Entry,
         KnnEstimator.Entry,
         RangeEstimator.Entry,
+        GaussianEstimator.Entry,
     ];
 
     /// <summary>The model trained when none is named: the GRU-VAE of the measured default configuration.</summary>

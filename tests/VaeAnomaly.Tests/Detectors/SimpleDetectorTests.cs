@@ -63,6 +63,7 @@ public sealed class SimpleDetectorTests
     [InlineData("pca")]
     [InlineData("knn")]
     [InlineData("range")]
+    [InlineData("gaussian")]
     public void Create_WatchedColumnThatIsNotAColumn_IsRefusedNamingIt(string model)
     {
         var train = Series(["a", "b"], [.. Enumerable.Range(0, 80).Select(i => (float)Math.Sin(i))]);
@@ -86,13 +87,29 @@ public sealed class SimpleDetectorTests
         // Then
         Assert.True(RankingMetrics.RocAuc(labels, [.. points.Scores.Select(s => (double)s)]) > 0.95);
     }
+    [Fact]
+    public void Gaussian_RowAfterAnAlternatingHistory_ScoresItsDeviationsFromThePreviousRowsOnly()
+    {
+        // Given: -1 and 1 alternating (mean 0, spread 1) as the last 4 training rows; a window of 4 rows
+        float[] Alternating(int n) => [.. Enumerable.Range(0, n).Select(i => i % 2 == 0 ? -1f : 1f)];
+        using var gaussian = DetectorRegistry.Create("gaussian", new DetectorSettings { Window = 4 }).Fit(Series(["a"], Alternating(40)), Series(["a"], Alternating(10)));
+
+        // When: 3, then 1
+        var points = ((IScoresPoints)gaussian).ScorePoints(Series(["a"], [3f, 1f]), new PointScoreRequest(PointScoreMode.Last));
+
+        // Then: (3 - 0) / 1; then the window is -1, 1, -1... no: the last four rows are 1, -1, 1, 3 (the oldest -1 left):
+        // mean 1, spread sqrt(((0)^2 + (-2)^2 + 0^2 + 2^2) / 4) = sqrt(2), so 1 scores 0
+        Assert.Equal(3f, points.Scores[0], 5);
+        Assert.Equal(0f, points.Scores[1], 5);
+        Assert.Equal(0, points.FirstScored);
+    }
 }
 
 /// <summary>Settings helpers of these tests.</summary>
 internal static class SettingsFor
 {
     /// <summary>The settings without a window for the range check, which takes none.</summary>
-    public static DetectorSettings WithoutWindowFor(this DetectorSettings settings, string model) => model == "range" ? settings with { Window = null } : settings;
+    public static DetectorSettings WithoutWindowFor(this DetectorSettings settings, string model) => model is "range" or "gaussian" ? settings with { Window = null } : settings;
 }
 
 /// <summary>Watched columns of the window autoencoders.</summary>

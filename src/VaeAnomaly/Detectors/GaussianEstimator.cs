@@ -1,0 +1,282 @@
+using VaeAnomaly.Data;
+using VaeAnomaly.Persistence;
+using VaeAnomaly.Scoring;
+using VaeAnomaly.Thresholds;
+using VaeAnomaly.Training;
+
+namespace VaeAnomaly.Detectors;
+
+/// <summary>
+/// <c>gaussian</c>: a streaming windowed Gaussian, NAB's simple baseline. Each watched column's mean and standard
+/// deviation over the previous rows of a sliding window; a row's score is how many deviations its value lies from that
+/// mean (the largest over the watched columns), a monotone form of the value's two-sided tail probability, so it flags
+/// as the tail probability would. The window follows the series, so it absorbs drift; it starts from the last rows of
+/// the training part, so a test series that follows its training part is scored from its first row.
+/// </summary>
+/// <param name="settings">Window (rows of history, 256 by default) and watched columns.</param>
+public sealed class GaussianEstimator(DetectorSettings settings) : IDetectorEstimator
+{
+    /// <summary>The name used on the command line and in bundles.</summary>
+    public const string ModelName = "gaussian";
+
+    /// <summary>Rows of history when none is given: chosen before any run (about a day of 5-minute data), not tuned.</summary>
+    public const int DefaultWindow = 256;
+
+    /// <summary>Most rows of history, so the history kept in the manifest stays small.</summary>
+    public const int MaxWindow = 4096;
+
+    /// <summary>The registry's entry.</summary>
+    public static DetectorEntry Entry { get; } = new(
+        ModelName,
+        "deviations of each row from the mean of the previous 256 rows (a streaming windowed Gaussian)",
+        new HashSet<string>(["window", "target-columns"]),
+        [],
+        s => new GaussianEstimator(s),
+        GaussianDetector.Load);
+
+    /// <inheritdoc />
+    public string Name => ModelName;
+
+    /// <inheritdoc />
+    public int Epochs => 1;
+
+    /// <inheritdoc />
+    public IFittedDetector Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default)
+    {
+        _ = ThresholdRules.Create(settings.Threshold);
+        var window = settings.Window ?? DefaultWindow;
+        if (window is < 2 or > MaxWindow)
+        {
+            throw new ArgumentException($"The gaussian's window is rows of history, from 2 to {MaxWindow}; got {window}.");
+        }
+
+        if (train.TotalSteps < 2 || validation.Count == 0 || validation.TotalSteps == 0)
+        {
+            throw new ArgumentException("The training part needs at least 2 rows and the validation part at least 1; the history starts from one and the thresholds are fitted on the other.");
+        }
+
+        var targets = settings.TargetColumns ?? train.ChannelNames;
+        var columns = RangeDetector.Columns(train.ChannelNames, targets);
+        var rows = train.Sequences.SelectMany(s => Enumerable.Range(0, s.Values.Length / train.Channels).Select(t => columns.Select(j => s.Values[(t * train.Channels) + j]).ToArray())).ToArray();
+        var history = rows.Skip(Math.Max(0, rows.Length - window)).SelectMany(r => r).ToArray();
+        var floor = columns.Select((_, k) => GaussianDetector.Floor(rows.Select(r => (double)r[k]))).ToArray();
+        var draft = new GaussianDetector(train.ChannelNames, targets, window, history, floor, DetectorFiles.Describe(train, validation),
+            new ThresholdSet(new Dictionary<string, IReadOnlyDictionary<string, double>>(), null, settings.Threshold, "score"));
+        var steps = validation.Sequences.SelectMany(s => draft.RowScores(s.Values)).ToArray();
+        var thresholds = ThresholdSet.Fit([new("score", draft.Score(validation)), new(GaussianDetector.StepSet, steps)], settings.Threshold, "score");
+        return new GaussianDetector(train.ChannelNames, targets, window, history, floor, draft.TrainingData, thresholds);
+    }
+}
+
+/// <summary>A fitted <c>gaussian</c>: the window, the last training rows it starts from, and each watched column's smallest deviation.</summary>
+public sealed class GaussianDetector : IFittedDetector, IScoresPoints
+{
+    /// <summary>The set name of row scores in <see cref="Thresholds"/>.</summary>
+    internal const string StepSet = "step";
+
+    private readonly int[] columns;
+    private readonly int window;
+    private readonly float[] history;
+    private readonly double[] floor;
+
+    internal GaussianDetector(IReadOnlyList<string> channels, IReadOnlyList<string> targets, int window, float[] history, double[] floor, TrainingDataInfo trainingData, ThresholdSet thresholds)
+    {
+        Channels = channels;
+        Targets = targets;
+        columns = RangeDetector.Columns(channels, targets);
+        (this.window, this.history, this.floor) = (window, history, floor);
+        TrainingData = trainingData;
+        Thresholds = thresholds;
+    }
+
+    /// <inheritdoc />
+    public string Name => GaussianEstimator.ModelName;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Channels { get; }
+
+    /// <summary>The watched columns.</summary>
+    public IReadOnlyList<string> Targets { get; }
+
+    /// <inheritdoc />
+    public ThresholdSet Thresholds { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<EpochReport> History => [];
+
+    /// <inheritdoc />
+    public TrainingDataInfo TrainingData { get; }
+
+    /// <inheritdoc />
+    public float[] Score(SequenceSet data)
+    {
+        CheckChannels(data);
+        return [.. data.Sequences.Select(s => RowScores(s.Values).DefaultIfEmpty(0).Max())];
+    }
+
+    /// <summary>One score per row, each from the rows before it only; every mode gives the row scores.</summary>
+    /// <param name="series">One unscaled sequence with the training channels.</param>
+    /// <param name="request">Mode and rule; the kind stays the default.</param>
+    /// <param name="progress">Reports rows scored.</param>
+    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null)
+    {
+        if (series.Count != 1)
+        {
+            throw new ArgumentException($"Point scores are for one series; got {series.Count} sequences.", nameof(series));
+        }
+
+        if (request.Kind != ScoreKind.Combined)
+        {
+            throw new ArgumentException("A gaussian has one score; the GRU-VAE's score kinds do not apply.", nameof(request));
+        }
+
+        CheckChannels(series);
+        var scores = RowScores(series.Sequences[0].Values);
+        progress?.Report(scores.Length);
+        return new SeriesPointScores(scores, Thresholds.Value(StepSet, request.Rule), 0, scores.Length);
+    }
+
+    /// <inheritdoc />
+    public void Save(string directory) => DetectorBundle.WriteManifest(
+        new GaussianManifest
+        {
+            FormatVersion = BundleManifest.CurrentFormatVersion,
+            ToolVersion = DetectorBundle.ToolVersion,
+            Model = Name,
+            Channels = Channels,
+            Targets = Targets,
+            Window = window,
+            History = history,
+            Floor = floor,
+            Thresholds = Thresholds.ByScore,
+            ThresholdNotes = Thresholds.NotesOrNull,
+            DefaultThreshold = Thresholds.Rule,
+            TrainingData = TrainingData,
+        },
+        directory);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+
+    /// <summary>Loads a bundle written by <see cref="Save"/>, checking every value.</summary>
+    internal static GaussianDetector Load(string directory, string? threshold)
+    {
+        var m = DetectorBundle.ReadAs<GaussianManifest>(directory);
+        try
+        {
+            if (m.Window is < 2 or > GaussianEstimator.MaxWindow || m.Floor.Length != m.Targets.Count || m.Floor.Any(f => !(f > 0 && double.IsFinite(f)))
+                || m.History.Length % Math.Max(1, m.Targets.Count) != 0 || m.History.Length / Math.Max(1, m.Targets.Count) > m.Window || m.History.Any(v => !float.IsFinite(v)))
+            {
+                throw new ArgumentException($"a gaussian needs a window of 2 to {GaussianEstimator.MaxWindow} rows, at most that many finite history rows of the {m.Targets.Count} watched columns, and a positive floor for each");
+            }
+
+            return new GaussianDetector(m.Channels, m.Targets, m.Window, m.History, m.Floor, m.TrainingData, new ThresholdSet(m.Thresholds, m.ThresholdNotes, threshold ?? m.DefaultThreshold, "score"));
+        }
+        catch (ArgumentException e)
+        {
+            throw new BundleException(directory, $"model.json is inconsistent: {IO.Messages.Of(e)}");
+        }
+    }
+
+    /// <summary>The smallest deviation of a column: a thousandth of its training spread, and never below 1e-9, so a constant history does not divide by zero.</summary>
+    internal static double Floor(IEnumerable<double> values)
+    {
+        var list = values.ToArray();
+        var mean = list.Average();
+        var spread = Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / list.Length);
+        return Math.Max(1e-9, 1e-3 * spread);
+    }
+
+    /// <summary>
+    /// Each row's largest deviation over the watched columns from the mean of the <c>window</c> rows before it (the
+    /// training rows first, then the series' own), in standard deviations of those rows.
+    /// </summary>
+    internal float[] RowScores(float[] values)
+    {
+        var (c, k) = (Channels.Count, columns.Length);
+        var rows = values.Length / c;
+        var past = new Queue<float[]>(Enumerable.Range(0, history.Length / k).Select(r => history.AsSpan(r * k, k).ToArray()));
+        var (sum, squares) = (new double[k], new double[k]);
+        foreach (var row in past)
+        {
+            for (var j = 0; j < k; j++)
+            {
+                (sum[j], squares[j]) = (sum[j] + row[j], squares[j] + ((double)row[j] * row[j]));
+            }
+        }
+
+        var scores = new float[rows];
+        for (var t = 0; t < rows; t++)
+        {
+            var row = columns.Select(j => values[(t * c) + j]).ToArray();
+            double worst = 0;
+            if (past.Count > 0)
+            {
+                for (var j = 0; j < k; j++)
+                {
+                    var mean = sum[j] / past.Count;
+                    var spread = Math.Sqrt(Math.Max(0, (squares[j] / past.Count) - (mean * mean)));
+                    worst = Math.Max(worst, Math.Abs(row[j] - mean) / Math.Max(spread, floor[j]));
+                }
+            }
+
+            scores[t] = (float)Math.Min(worst, float.MaxValue);
+            past.Enqueue(row);
+            for (var j = 0; j < k; j++)
+            {
+                (sum[j], squares[j]) = (sum[j] + row[j], squares[j] + ((double)row[j] * row[j]));
+            }
+
+            if (past.Count > window)
+            {
+                var old = past.Dequeue();
+                for (var j = 0; j < k; j++)
+                {
+                    (sum[j], squares[j]) = (sum[j] - old[j], squares[j] - ((double)old[j] * old[j]));
+                }
+            }
+        }
+
+        return scores;
+    }
+
+    private void CheckChannels(SequenceSet data)
+    {
+        if (!data.ChannelNames.SequenceEqual(Channels))
+        {
+            var problem = $"The data's channels [{IO.Messages.List(data.ChannelNames)}] differ from the model's [{IO.Messages.List(Channels)}]; expected the same names in the same order.";
+            throw data.Source is null ? new ArgumentException(problem) : new DataFormatException(data.Source, 1, null, problem);
+        }
+    }
+
+    /// <summary><c>model.json</c> of a gaussian.</summary>
+    internal sealed record GaussianManifest
+    {
+        public required int FormatVersion { get; init; }
+
+        public required string ToolVersion { get; init; }
+
+        public required string Model { get; init; }
+
+        public required IReadOnlyList<string> Channels { get; init; }
+
+        public required IReadOnlyList<string> Targets { get; init; }
+
+        public required int Window { get; init; }
+
+        /// <summary>The last training rows of the watched columns, row-major, that the window starts from.</summary>
+        public required float[] History { get; init; }
+
+        public required double[] Floor { get; init; }
+
+        public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Thresholds { get; init; }
+
+        public IReadOnlyDictionary<string, string>? ThresholdNotes { get; init; }
+
+        public required string DefaultThreshold { get; init; }
+
+        public required TrainingDataInfo TrainingData { get; init; }
+    }
+}
