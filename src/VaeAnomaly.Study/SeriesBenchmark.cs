@@ -85,8 +85,24 @@ public static partial class SeriesBenchmark
         using var detector = DetectorRegistry.Create(model, settings).Fit(fit, validation, ct: ct);
         var seconds = clock.Elapsed.TotalSeconds;
         var scorer = detector as IScoresPoints ?? throw new ArgumentException($"{model} does not score the points of a series.");
-        var points = scorer.ScorePoints(pair.Test.AsSequenceSet(), new PointScoreRequest(PointScoreMode.Last));
-        return SeriesFileResult.Measure(pair.Name, model, settings.TargetColumns ?? ["all"], pair.Test.Labels!, points, seconds, detector.History.Count);
+        var test = pair.Test.AsSequenceSet();
+        var points = scorer.ScorePoints(test, new PointScoreRequest(PointScoreMode.Last));
+
+        // Every rule's threshold of these point scores (the scores are the same whatever the rule; only the threshold differs).
+        var rules = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var rule in Thresholds.ThresholdRules.Names)
+        {
+            try
+            {
+                rules[rule] = rule == detector.Thresholds.Rule ? points.Threshold : scorer.ScorePoints(test, new PointScoreRequest(PointScoreMode.Last, rule)).Threshold;
+            }
+            catch (ArgumentException)
+            {
+                // Not fitted for this model and series (POT on too few validation scores): absent.
+            }
+        }
+
+        return SeriesFileResult.Measure(pair.Name, model, settings.TargetColumns ?? ["all"], pair.Test.Labels!, points, seconds, detector.History.Count, rules);
     }
 
     [GeneratedRegex(@"^(?<name>.+)\.(?<part>train|test)\.csv(\.gz)?$")]

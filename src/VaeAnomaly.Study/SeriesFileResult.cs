@@ -18,12 +18,15 @@ namespace VaeAnomaly.Study;
 /// <param name="Threshold">The threshold used.</param>
 /// <param name="TrainSeconds">Training time.</param>
 /// <param name="Epochs">Epochs run (0 for a model fitted in one pass).</param>
+/// <param name="Rules">Every label-free rule's threshold, F1 and share of normal rows flagged; a rule that could not be fitted is absent.</param>
 public sealed record SeriesFileResult(
     string File, string Model, IReadOnlyList<string> Watched, double AucPr, double AucRoc, double F1AtThreshold, double BestF1, double PointAdjustedF1,
-    double EventRecall, double EventPrecision, double FlaggedNormal, double Threshold, double TrainSeconds, int Epochs)
+    double EventRecall, double EventPrecision, double FlaggedNormal, double Threshold, double TrainSeconds, int Epochs,
+    IReadOnlyDictionary<string, RuleOutcome> Rules)
 {
     /// <summary>The metrics of <paramref name="points"/> against <paramref name="labels"/>.</summary>
-    internal static SeriesFileResult Measure(string file, string model, IReadOnlyList<string> watched, IReadOnlyList<bool> labels, SeriesPointScores points, double seconds, int epochs)
+    internal static SeriesFileResult Measure(string file, string model, IReadOnlyList<string> watched, IReadOnlyList<bool> labels, SeriesPointScores points, double seconds, int epochs,
+        IReadOnlyDictionary<string, double> rules)
     {
         var scores = points.Scores.Select(s => (double)s).ToArray();
         var flags = points.Flags();
@@ -34,6 +37,7 @@ public sealed record SeriesFileResult(
             RankingMetrics.AveragePrecision(labels, scores), RankingMetrics.RocAuc(labels, scores),
             ConfusionCounts.Of(labels, flags).F1, RankingMetrics.BestF1(labels, scores).F1, ConfusionCounts.Of(labels, PointEvaluation.PointAdjust(labels, flags)).F1,
             events.Recall, events.Precision, normal == 0 ? 0 : (double)labels.Zip(flags).Count(p => !p.First && p.Second) / normal,
-            points.Threshold, seconds, epochs);
+            points.Threshold, seconds, epochs,
+            rules.ToDictionary(kv => kv.Key, kv => RuleOutcome.Of(labels, points.Scores, kv.Value)));
     }
 }

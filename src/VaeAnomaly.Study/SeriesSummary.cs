@@ -11,9 +11,10 @@ namespace VaeAnomaly.Study;
 /// <param name="EventPrecision">Mean event precision.</param>
 /// <param name="MeanFlaggedNormal">Mean share of normal test rows flagged.</param>
 /// <param name="TrainSeconds">Total training time.</param>
+/// <param name="Rules">Per label-free rule, mean F1 and mean share of normal rows flagged over the files where it could be fitted, and how many those were.</param>
 public sealed record SeriesSummary(
     int Files, double MeanAucPr, double MeanAucRoc, double MeanF1AtThreshold, double MeanBestF1, double MeanPaF1, double EventRecall, double EventPrecision,
-    double MeanFlaggedNormal, double TrainSeconds)
+    double MeanFlaggedNormal, double TrainSeconds, IReadOnlyDictionary<string, RuleSummary> Rules)
 {
     /// <summary>The summary of each model in <paramref name="models"/>, in that order.</summary>
     /// <param name="models">Model names as run.</param>
@@ -29,7 +30,9 @@ public sealed record SeriesSummary(
                 summary[model] = new SeriesSummary(
                     mine.Length, mine.Average(x => x.AucPr), mine.Average(x => x.AucRoc), mine.Average(x => x.F1AtThreshold), mine.Average(x => x.BestF1),
                     mine.Average(x => x.PointAdjustedF1), mine.Average(x => x.EventRecall), mine.Average(x => x.EventPrecision), mine.Average(x => x.FlaggedNormal),
-                    mine.Sum(x => x.TrainSeconds));
+                    mine.Sum(x => x.TrainSeconds),
+                    mine.SelectMany(x => x.Rules).GroupBy(kv => kv.Key).ToDictionary(
+                        g => g.Key, g => new RuleSummary(g.Count(), g.Average(kv => kv.Value.F1), g.Average(kv => kv.Value.FlaggedNormal))));
             }
         }
 

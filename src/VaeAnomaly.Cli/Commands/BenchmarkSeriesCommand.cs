@@ -11,7 +11,7 @@ namespace VaeAnomaly.Cli.Commands;
 internal static class BenchmarkSeriesCommand
 {
     /// <summary>The models run when none are named: the VAE family beside the simple detectors.</summary>
-    public const string DefaultModels = "gru-vae,dense-vae,conv-ae,pca,knn,range";
+    public const string DefaultModels = "gru-vae,dense-vae,conv-ae,pca,knn,range,gaussian";
 
     public static Command Create(IAnsiConsole console)
     {
@@ -88,6 +88,21 @@ internal static class BenchmarkSeriesCommand
             }
 
             console.Write(table);
+            var rules = new Table().Border(TableBorder.Rounded).Title("each label-free rule: mean F1 / mean share of normal rows flagged (files where it could be fitted)");
+            rules.AddColumn("model");
+            foreach (var rule in Thresholds.ThresholdRules.Names)
+            {
+                rules.AddColumn(new TableColumn(rule).RightAligned());
+            }
+
+            foreach (var (name, m) in summary)
+            {
+                rules.AddRow([name, .. Thresholds.ThresholdRules.Names.Select(rule => m.Rules.TryGetValue(rule, out var o)
+                    ? string.Create(CultureInfo.InvariantCulture, $"{o.MeanF1:F3} / {o.MeanFlaggedNormal:P1} ({o.Files})")
+                    : "not fitted")]);
+            }
+
+            console.Write(rules);
             console.MarkupLineInterpolated($"Wrote summary.json and files.csv to [bold]{Path.GetFullPath(destination)}[/].");
             return 0;
         }, ct));

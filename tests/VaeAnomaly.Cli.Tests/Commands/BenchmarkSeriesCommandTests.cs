@@ -44,7 +44,7 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         WritePair("pairs", "b-2", gzip: true);
 
         // When
-        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "pca,range", "--target-columns", "v0", "--out", dir.File("out"));
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "pca,range,gaussian", "--target-columns", "v0", "--out", dir.File("out"));
 
         // Then
         Assert.True(exit == 0, text);
@@ -60,10 +60,15 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         // A jump of 4 on a sine of amplitude 1 is far outside the training range: every model finds the one event
         Assert.Equal(1.0, pca.GetProperty("event_recall").GetDouble());
         Assert.Equal(1.0, summary.RootElement.GetProperty("models").GetProperty("range").GetProperty("event_recall").GetDouble());
-        Assert.Equal(4, summary.RootElement.GetProperty("files").GetArrayLength());
-        Assert.Equal(5, File.ReadAllLines(dir.File("out/files.csv")).Length);
+        Assert.Equal(1.0, summary.RootElement.GetProperty("models").GetProperty("gaussian").GetProperty("event_recall").GetDouble());
+        Assert.Equal(6, summary.RootElement.GetProperty("files").GetArrayLength());
+        Assert.Equal(7, File.ReadAllLines(dir.File("out/files.csv")).Length);
         Assert.Contains("a-1,pca,v0,", File.ReadAllText(dir.File("out/files.csv")));
         Assert.Contains("scored causally", text);
+        var quantile = pca.GetProperty("rules").GetProperty("quantile");
+        Assert.Equal(2, quantile.GetProperty("files").GetInt32());
+        Assert.InRange(quantile.GetProperty("mean_flagged_normal").GetDouble(), 0, 1);
+        Assert.Contains("each label-free rule", text);
     }
 
     [Theory]
