@@ -17,6 +17,16 @@ public static partial class SeriesBenchmark
     /// <summary>Share of each train file, at its end, that validates.</summary>
     public const double ValidationShare = 0.2;
 
+    /// <summary>
+    /// The adaptive rule beside the fitted thresholds: a row is flagged when its score's surprise next to the scores of the
+    /// previous rows of the test series (as many as the train file has; <see cref="ScoreSurprise"/>) exceeds this, a tail
+    /// of 1e-5, as the NAB and SKAB protocols flag. Fixed before any run, not tuned.
+    /// </summary>
+    public const double SurpriseFlag = 0.5;
+
+    /// <summary>The rules reported, in order: every fitted rule, then <c>surprise</c>.</summary>
+    public static IReadOnlyList<string> Rules { get; } = [.. Thresholds.ThresholdRules.Names, "surprise"];
+
     /// <summary>The pairs of a folder, by name, in ordinal order.</summary>
     /// <param name="root">The folder.</param>
     /// <exception cref="DataFormatException">No pair, or a train file without its test file (or the reverse).</exception>
@@ -89,17 +99,25 @@ public static partial class SeriesBenchmark
         var points = scorer.ScorePoints(test, new PointScoreRequest(PointScoreMode.Last));
 
         // Every rule's threshold of these point scores (the scores are the same whatever the rule; only the threshold differs).
-        var rules = new Dictionary<string, double>(StringComparer.Ordinal);
+        var labels = pair.Test.Labels!;
+        var rules = new Dictionary<string, RuleOutcome>(StringComparer.Ordinal);
         foreach (var rule in Thresholds.ThresholdRules.Names)
         {
             try
             {
-                rules[rule] = rule == detector.Thresholds.Rule ? points.Threshold : scorer.ScorePoints(test, new PointScoreRequest(PointScoreMode.Last, rule)).Threshold;
+                var threshold = rule == detector.Thresholds.Rule ? points.Threshold : scorer.ScorePoints(test, new PointScoreRequest(PointScoreMode.Last, rule)).Threshold;
+                rules[rule] = RuleOutcome.Of(labels, points.Scores, threshold);
             }
             catch (ArgumentException)
             {
                 // Not fitted for this model and series (POT on too few validation scores): absent.
             }
+        }
+
+        if (points.FirstScored + 1 < pair.Test.Length)
+        {
+            var surprise = ScoreSurprise.Compute(points.Scores, points.FirstScored + 1, points.FirstScored, pair.Train.Length);
+            rules["surprise"] = RuleOutcome.Of(labels, [.. surprise.Select(v => (float)v)], SurpriseFlag);
         }
 
         return SeriesFileResult.Measure(pair.Name, model, settings.TargetColumns ?? ["all"], pair.Test.Labels!, points, seconds, detector.History.Count, rules);

@@ -26,7 +26,7 @@ public sealed record SeriesFileResult(
 {
     /// <summary>The metrics of <paramref name="points"/> against <paramref name="labels"/>.</summary>
     internal static SeriesFileResult Measure(string file, string model, IReadOnlyList<string> watched, IReadOnlyList<bool> labels, SeriesPointScores points, double seconds, int epochs,
-        IReadOnlyDictionary<string, double> rules)
+        IReadOnlyDictionary<string, RuleOutcome> rules)
     {
         var scores = points.Scores.Select(s => (double)s).ToArray();
         var flags = points.Flags();
@@ -38,6 +38,6 @@ public sealed record SeriesFileResult(
             ConfusionCounts.Of(labels, flags).F1, RankingMetrics.BestF1(labels, scores).F1, ConfusionCounts.Of(labels, PointEvaluation.PointAdjust(labels, flags)).F1,
             events.Recall, events.Precision, normal == 0 ? 0 : (double)labels.Zip(flags).Count(p => !p.First && p.Second) / normal,
             points.Threshold, seconds, epochs,
-            rules.ToDictionary(kv => kv.Key, kv => RuleOutcome.Of(labels, points.Scores, kv.Value)));
+            rules);
     }
 }

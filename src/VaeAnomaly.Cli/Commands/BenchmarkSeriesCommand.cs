@@ -88,16 +88,16 @@ internal static class BenchmarkSeriesCommand
             }
 
             console.Write(table);
-            var rules = new Table().Border(TableBorder.Rounded).Title("each label-free rule: mean F1 / mean share of normal rows flagged (files where it could be fitted)");
+            var rules = new Table().Border(TableBorder.Rounded).Title("each label-free rule: mean F1 / mean share of normal rows flagged (files where it could be fitted); surprise adapts to the test series");
             rules.AddColumn("model");
-            foreach (var rule in Thresholds.ThresholdRules.Names)
+            foreach (var rule in SeriesBenchmark.Rules)
             {
                 rules.AddColumn(new TableColumn(rule).RightAligned());
             }
 
             foreach (var (name, m) in summary)
             {
-                rules.AddRow([name, .. Thresholds.ThresholdRules.Names.Select(rule => m.Rules.TryGetValue(rule, out var o)
+                rules.AddRow([name, .. SeriesBenchmark.Rules.Select(rule => m.Rules.TryGetValue(rule, out var o)
                     ? string.Create(CultureInfo.InvariantCulture, $"{o.MeanF1:F3} / {o.MeanFlaggedNormal:P1} ({o.Files})")
                     : "not fitted")]);
             }

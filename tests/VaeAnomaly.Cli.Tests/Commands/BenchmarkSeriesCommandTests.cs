@@ -69,6 +69,7 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         Assert.Equal(2, quantile.GetProperty("files").GetInt32());
         Assert.InRange(quantile.GetProperty("mean_flagged_normal").GetDouble(), 0, 1);
         Assert.Contains("each label-free rule", text);
+        Assert.InRange(pca.GetProperty("rules").GetProperty("surprise").GetProperty("mean_flagged_normal").GetDouble(), 0, 1);
     }
 
     [Theory]
