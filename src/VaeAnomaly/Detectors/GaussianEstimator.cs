@@ -137,6 +137,15 @@ public sealed class GaussianDetector : IFittedDetector, IScoresPoints
     }
 
     /// <inheritdoc />
+    public double PointThreshold(PointScoreRequest request) => Thresholds.Value(StepSet, request.Rule);
+
+    /// <inheritdoc />
+    public int Lookback => window + 1;
+
+    /// <inheritdoc />
+    public int Warmup => 0;
+
+    /// <inheritdoc />
     public void Save(string directory) => DetectorBundle.WriteManifest(
         new GaussianManifest
         {

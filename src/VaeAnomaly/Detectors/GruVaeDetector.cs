@@ -306,6 +306,16 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     }
 
     /// <inheritdoc />
+    public double PointThreshold(PointScoreRequest request) =>
+        Thresholds.Value(request.Mode == PointScoreMode.Step || fitted.Model.Window == 0 ? StepSet : WindowSet(request.Kind), request.Rule);
+
+    /// <inheritdoc />
+    public int Lookback => fitted.Model.Window;
+
+    /// <inheritdoc />
+    public int Warmup => Math.Max(0, fitted.Model.Window - 1);
+
+    /// <inheritdoc />
     public float[] ReconstructSeries(SequenceSet series) => Reconstruct(series, [0])[0];
 
     /// <inheritdoc />

@@ -12,4 +12,15 @@ public interface IScoresPoints
     /// <param name="progress">Reports windows scored so far.</param>
     /// <exception cref="ArgumentException">Not one series, other channels, too short, or a rule that could not be fitted (with the reason).</exception>
     SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null);
+
+    /// <summary>The threshold <see cref="ScorePoints"/> flags with for <paramref name="request"/>.</summary>
+    /// <param name="request">Mode, rule and window score.</param>
+    /// <exception cref="ArgumentException">The rule could not be fitted for that score (with the reason).</exception>
+    double PointThreshold(PointScoreRequest request);
+
+    /// <summary>Rows a point's <see cref="PointScoreMode.Last"/> score depends on, the point's own included (with stride 1); 0 when the model reads whole sequences and cannot score a stream.</summary>
+    int Lookback { get; }
+
+    /// <summary>Rows at the start of a series that score 0 under <see cref="PointScoreMode.Last"/> because no window ends there yet.</summary>
+    int Warmup { get; }
 }

@@ -131,6 +131,15 @@ public sealed class RangeDetector : IFittedDetector, IScoresPoints
     }
 
     /// <inheritdoc />
+    public double PointThreshold(PointScoreRequest request) => Thresholds.Value(StepSet, request.Rule);
+
+    /// <inheritdoc />
+    public int Lookback => 1;
+
+    /// <inheritdoc />
+    public int Warmup => 0;
+
+    /// <inheritdoc />
     public void Save(string directory) => DetectorBundle.WriteManifest(
         new RangeManifest
         {

@@ -221,6 +221,15 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
     }
 
     /// <inheritdoc />
+    public double PointThreshold(PointScoreRequest request) => Thresholds.Value(request.Mode == PointScoreMode.Step ? GruVaeDetector.StepSet : WindowSet, request.Rule);
+
+    /// <inheritdoc />
+    public int Lookback => shape.Window;
+
+    /// <inheritdoc />
+    public int Warmup => shape.Window - 1;
+
+    /// <inheritdoc />
     float[] IReconstructsSeries.ReconstructSeries(SequenceSet series) => ReconstructSeries(series);
 
     /// <summary>

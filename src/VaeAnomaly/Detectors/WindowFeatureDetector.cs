@@ -104,6 +104,15 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints
     }
 
     /// <inheritdoc />
+    public double PointThreshold(PointScoreRequest request) => Thresholds.Value(request.Mode == PointScoreMode.Step ? WindowFeatureShape.StepSet : WindowFeatureShape.WindowSet, request.Rule);
+
+    /// <inheritdoc />
+    public int Lookback => shape.Window;
+
+    /// <inheritdoc />
+    public int Warmup => shape.Window - 1;
+
+    /// <inheritdoc />
     public void Save(string directory)
     {
         var (weights, parameters) = model.Save(directory);

@@ -1,0 +1,8 @@
+namespace VaeAnomaly.Streaming;
+
+/// <summary>One scored row of a stream.</summary>
+/// <param name="Index">The row's position in the stream, from 0.</param>
+/// <param name="Score">Its score (0 while no window ends at it yet).</param>
+/// <param name="Threshold">The threshold it is compared with.</param>
+/// <param name="Flag">Whether the score exceeds the threshold.</param>
+public sealed record StreamPoint(long Index, float Score, double Threshold, bool Flag);

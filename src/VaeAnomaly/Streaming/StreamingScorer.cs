@@ -1,0 +1,98 @@
+using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
+using VaeAnomaly.Scoring;
+
+namespace VaeAnomaly.Streaming;
+
+/// <summary>
+/// Scores a stream row by row with any fitted model that scores points: each row's score is known as soon as the row
+/// arrives, from it and the rows before it only, and equals the batch <see cref="PointScoreMode.Last"/> score with
+/// stride 1 (<c>score --point-score last --score-stride 1</c>) of the same row in the whole stream, however the rows
+/// were cut into pushes. Only the last <see cref="IScoresPoints.Lookback"/> rows are kept, and they, with the row
+/// count, are the whole state: <see cref="State"/> saves it and <see cref="Resume"/> continues exactly.
+/// </summary>
+public sealed class StreamingScorer
+{
+    private readonly IFittedDetector detector;
+    private readonly IScoresPoints scorer;
+    private readonly PointScoreRequest request;
+    private readonly Queue<float[]> recent;
+
+    /// <summary>A scorer at the start of a stream.</summary>
+    /// <param name="detector">A fitted model that scores points (<see cref="IScoresPoints"/>) from a bounded past.</param>
+    /// <param name="rule">The threshold rule; the model's own when null.</param>
+    /// <exception cref="ArgumentException">The model does not score points, reads whole sequences, or the rule could not be fitted.</exception>
+    public StreamingScorer(IFittedDetector detector, string? rule = null)
+        : this(detector, rule, new StreamState(0, []))
+    {
+    }
+
+    private StreamingScorer(IFittedDetector detector, string? rule, StreamState state)
+    {
+        this.detector = detector;
+        scorer = detector as IScoresPoints ?? throw new ArgumentException($"A {detector.Name} does not score the points of a series, so it cannot score a stream.");
+        if (scorer.Lookback < 1)
+        {
+            throw new ArgumentException($"This {detector.Name} reads whole sequences (no window), so it cannot score a stream row by row; train it with --window.");
+        }
+
+        request = new PointScoreRequest(PointScoreMode.Last, rule, Stride: 1);
+        Threshold = scorer.PointThreshold(request);
+        if (state.Rows < 0 || state.Recent.Count > scorer.Lookback || state.Recent.Count > state.Rows || state.Recent.Any(r => r.Length != detector.Channels.Count || r.Any(v => !float.IsFinite(v))))
+        {
+            throw new ArgumentException($"The stream state does not fit this {detector.Name}: it holds {state.Recent.Count} rows of the last {scorer.Lookback}, each of {detector.Channels.Count} finite values, after {state.Rows} rows.");
+        }
+
+        Rows = state.Rows;
+        recent = new Queue<float[]>(state.Recent.Select(r => (float[])r.Clone()));
+    }
+
+    /// <summary>Rows scored so far; the next row's index.</summary>
+    public long Rows { get; private set; }
+
+    /// <summary>The threshold every row's score is compared with.</summary>
+    public double Threshold { get; }
+
+    /// <summary>What the stream must carry on from: the row count and the last rows (a copy).</summary>
+    public StreamState State => new(Rows, [.. recent.Select(r => (float[])r.Clone())]);
+
+    /// <summary>Continues a stream from a saved <see cref="State"/>.</summary>
+    /// <param name="detector">The same model the state was made with.</param>
+    /// <param name="state">The saved state.</param>
+    /// <param name="rule">The threshold rule; the model's own when null.</param>
+    /// <exception cref="ArgumentException">The state does not fit the model.</exception>
+    public static StreamingScorer Resume(IFittedDetector detector, StreamState state, string? rule = null) => new(detector, rule, state);
+
+    /// <summary>Scores one row.</summary>
+    /// <param name="row">The row's values, in the model's channel order, unscaled.</param>
+    /// <exception cref="ArgumentException">Another number of values, or a value that is not finite.</exception>
+    public StreamPoint Push(IReadOnlyList<float> row)
+    {
+        if (row.Count != detector.Channels.Count)
+        {
+            throw new ArgumentException($"A row of this model holds {detector.Channels.Count} values ({IO.Messages.List(detector.Channels)}); got {row.Count}.");
+        }
+
+        if (row.FirstOrDefault(v => !float.IsFinite(v), 0f) is var bad && !float.IsFinite(bad))
+        {
+            throw new ArgumentException($"Row {Rows} holds {bad}; the values of a stream must be finite numbers.");
+        }
+
+        recent.Enqueue([.. row]);
+        if (recent.Count > scorer.Lookback)
+        {
+            recent.Dequeue();
+        }
+
+        var index = Rows++;
+        float score = 0;
+        if (index >= scorer.Warmup)
+        {
+            var values = recent.SelectMany(r => r).ToArray();
+            var series = new SequenceSet(detector.Channels, [new Sequence("stream", values)]);
+            score = scorer.ScorePoints(series, request).Scores[^1];
+        }
+
+        return new StreamPoint(index, score, Threshold, score > Threshold);
+    }
+}

@@ -1,0 +1,70 @@
+using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
+using VaeAnomaly.Scoring;
+using VaeAnomaly.Streaming;
+
+namespace VaeAnomaly.Tests.Streaming;
+
+/// <summary>A stream scored row by row gives the batch scores of the whole series, and a saved state continues exactly.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class StreamingScorerTests
+{
+    private static float[] Waves(int n, double phase, int spikeAt = -1) =>
+        [.. Enumerable.Range(0, n).SelectMany(t => new[] { (float)(Math.Sin((t / 3.0) + phase) + (t >= spikeAt && t < spikeAt + 4 && spikeAt >= 0 ? 3 : 0)), (float)Math.Cos((t / 3.0) + phase) })];
+
+    private static SequenceSet Series(float[] values) => new(["a", "b"], [new Sequence("s", values)]);
+
+    /// <summary>Each model small and quick, with what it takes of a window of 8, one epoch and a latent of 3.</summary>
+    private static IFittedDetector Fitted(string name)
+    {
+        var entry = DetectorRegistry.Find(name);
+        var settings = new DetectorSettings
+        {
+            Seed = 5,
+            Window = entry.Settings.Contains("window") ? 8 : null,
+            Epochs = entry.Settings.Contains("epochs") ? 1 : null,
+            Latent = entry.Settings.Contains("latent") ? 3 : null,
+        };
+        return DetectorRegistry.Create(name, settings).Fit(Series(Waves(200, 0)), Series(Waves(60, 1)));
+    }
+
+    public static TheoryData<string> Models => ["gru-vae", "conv-ae", "dense-vae", "pca", "knn", "range", "gaussian"];
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Push_RowByRowThenResumedFromASavedState_GivesTheBatchLastScoresOfTheWholeSeries(string name)
+    {
+        // Given: a series with a spike, scored in one batch (last mode, stride 1)
+        using var model = Fitted(name);
+        var values = Waves(60, 2, spikeAt: 40);
+        var batch = ((IScoresPoints)model).ScorePoints(Series(values), new PointScoreRequest(PointScoreMode.Last, Stride: 1));
+
+        // When: the first 25 rows pushed one by one, the state saved and a new scorer resumed from it for the rest
+        var first = new StreamingScorer(model);
+        var points = Enumerable.Range(0, 25).Select(t => first.Push(values.AsSpan(2 * t, 2).ToArray())).ToList();
+        var resumed = StreamingScorer.Resume(model, first.State);
+        points.AddRange(Enumerable.Range(25, 35).Select(t => resumed.Push(values.AsSpan(2 * t, 2).ToArray())));
+
+        // Then: the same scores (up to BLAS rounding), indices and threshold
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => (long)i), points.Select(p => p.Index));
+        Assert.All(points, p => Assert.Equal(batch.Threshold, p.Threshold));
+        for (var t = 0; t < 60; t++)
+        {
+            Assert.True(Math.Abs(batch.Scores[t] - points[t].Score) <= 1e-4 * Math.Max(1, Math.Abs(batch.Scores[t])), $"{name} row {t}: batch {batch.Scores[t]}, stream {points[t].Score}");
+        }
+
+        Assert.Equal(60, resumed.Rows);
+    }
+
+    [Fact]
+    public void Push_RowOfAnotherWidthOrNotFinite_IsRefusedAndTheStreamIsUnchanged()
+    {
+        using var model = Fitted("range");
+        var stream = new StreamingScorer(model);
+
+        Assert.Contains("holds 2 values (a,b); got 3", Assert.Throws<ArgumentException>(() => stream.Push([1f, 2f, 3f])).Message);
+        Assert.Contains("must be finite", Assert.Throws<ArgumentException>(() => stream.Push([float.NaN, 0f])).Message);
+        Assert.Equal(0, stream.Rows);
+        Assert.Contains("does not fit", Assert.Throws<ArgumentException>(() => StreamingScorer.Resume(model, new StreamState(5, [new float[3]]))).Message);
+    }
+}
