@@ -27,11 +27,24 @@ internal static class ScoreCommand
         var threshold = ThresholdOption.Create(defaultRule: null);
         var top = new Option<int>("--top") { Description = "Print the N most anomalous sequences with their strongest channels.", DefaultValueFactory = _ => 0 }.NonNegative();
         var force = new Option<bool>("--force") { Description = "Replace an earlier scores file of vae-anomaly (never another file or an input)." };
+        var follow = new Option<bool>("--follow") { Description = "Score a series as its rows arrive: --data - reads standard input until it ends, --data FILE follows a growing file until Ctrl+C; --out - writes to standard output. One row out per row in, flushed at once; each row scored from it and the rows before it (last mode, stride 1)." };
         var series = new SeriesOptionSet();
-        var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force };
+        var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow };
         series.AddTo(command, withSplit: false);
 
-        command.SetAction((r, ct) => CommandRunner.RunAsync(console, _ =>
+        command.SetAction((r, ct) => r.GetValue(follow)
+            ? CommandRunner.RunAsync(console, token =>
+            {
+                if (ModelOptionSet.Given(r, score) || ModelOptionSet.Given(r, top) || ModelOptionSet.Given(r, series.PointScore))
+                {
+                    throw new ArgumentException("--follow scores each row by the window that ends at it (last mode); --score, --point-score and --top do not apply.");
+                }
+
+                using var streamed = DetectorRegistry.Load(r.GetValue(bundle)!, r.GetValue(threshold));
+                return ScoreFollow.RunAsync(console, streamed, r.GetValue(threshold), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
+                    (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), token).GetAwaiter().GetResult();
+            }, ct)
+            : CommandRunner.RunAsync(console, _ =>
         {
             var path = r.GetValue(output)!;
             AtomicFile.EnsureWritable(path, r.GetValue(force), [r.GetValue(bundle), r.GetValue(data), .. Inputs(r.GetValue(data)!)]);

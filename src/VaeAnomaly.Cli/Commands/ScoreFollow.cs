@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text;
+using Spectre.Console;
+using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
+using VaeAnomaly.IO;
+using VaeAnomaly.Streaming;
+
+namespace VaeAnomaly.Cli.Commands;
+
+/// <summary>
+/// <c>score --follow</c>: scores a series as its rows arrive, from standard input (<c>--data -</c>, until it ends) or a
+/// growing file (until Ctrl+C), writing <c>timestamp,score,threshold,flag</c> for each row as soon as it is read and
+/// flushing after every row. A row's score uses only it and the rows before it (<see cref="StreamingScorer"/>).
+/// </summary>
+internal static class ScoreFollow
+{
+    /// <summary>How long a followed file is left before it is read again when it has no new complete line.</summary>
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Scores the rows of <paramref name="io"/>'s input as they arrive.</summary>
+    /// <param name="console">Where the summary goes when the scores go to a file.</param>
+    /// <param name="detector">A loaded model that scores points.</param>
+    /// <param name="rule">The threshold rule; the bundle's own when null.</param>
+    /// <param name="io">Input (<c>-</c>: standard input), output (<c>-</c>: standard output), whether an earlier scores file may be replaced, and the bundle (never written to).</param>
+    /// <param name="csv">Time column and delimiter; null to detect them.</param>
+    /// <param name="token">Ctrl+C: stops a followed file cleanly.</param>
+    public static async Task<int> RunAsync(IAnsiConsole console, IFittedDetector detector, string? rule, (string Data, string Out, bool Force, string Bundle) io,
+        (string? TimeColumn, string? Delimiter) csv, CancellationToken token)
+    {
+        var stream = new StreamingScorer(detector, rule); // refuses a model that cannot score a stream before any input is read
+        var fromStandardInput = io.Data == "-";
+        var toStandardOutput = io.Out == "-";
+        if (!toStandardOutput)
+        {
+            AtomicFile.EnsureWritable(io.Out, io.Force, [fromStandardInput ? null : io.Data, io.Bundle]);
+        }
+
+        using var input = fromStandardInput ? null : new FileStream(io.Data, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var fileReader = fromStandardInput ? null : new StreamReader(input!, Encoding.UTF8);
+        var reader = fileReader ?? System.Console.In; // standard input is not ours to close
+        using var file = toStandardOutput ? null : new StreamWriter(io.Out, append: false, new UTF8Encoding(false));
+        var output = file ?? console.Profile.Out.Writer;
+        var source = fromStandardInput ? "standard input" : io.Data;
+        var lines = new LineAssembler(reader, follows: !fromStandardInput);
+        CsvRowParser? parser = null;
+        long lineNumber = 0, flagged = 0;
+        try
+        {
+            while (true)
+            {
+                var line = await lines.NextAsync(token);
+                if (line is null)
+                {
+                    if (fromStandardInput)
+                    {
+                        break; // the end of the input ends the stream
+                    }
+
+                    await Task.Delay(Poll, token); // a followed file: wait for more
+                    continue;
+                }
+
+                lineNumber++;
+                if (line.Length > TextInput.MaxLineBytes)
+                {
+                    throw new DataFormatException(source, lineNumber, null, $"is longer than {TextInput.MaxLineBytes:N0} characters");
+                }
+
+                if (parser is null)
+                {
+                    parser = new CsvRowParser(source, line, detector.Channels, csv.TimeColumn, csv.Delimiter);
+                    output.WriteLine("timestamp,score,threshold,flag");
+                    output.Flush();
+                    continue;
+                }
+
+                if (line.Trim().Length == 0)
+                {
+                    continue;
+                }
+
+                var (timestamp, values) = parser.Parse(line, lineNumber);
+                var point = stream.Push(values);
+                flagged += point.Flag ? 1 : 0;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{timestamp},{point.Score:R},{point.Threshold:R},{(point.Flag ? 1 : 0)}"));
+                output.Flush();
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Ctrl+C is how a followed stream is stopped: every row read so far has been written.
+        }
+
+        if (!toStandardOutput)
+        {
+            console.MarkupLineInterpolated($"Scored {stream.Rows} rows as they arrived; {flagged} above the threshold {stream.Threshold.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(io.Out)}[/].");
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// Whole lines from a reader that may be written to while it is read: a line counts only once its end has arrived.
+    /// For a followed file the end of what is there means "nothing yet"; for standard input it ends the input, and a
+    /// last line without its end counts.
+    /// </summary>
+    private sealed class LineAssembler(TextReader reader, bool follows)
+    {
+        private readonly StringBuilder pending = new();
+        private readonly char[] buffer = new char[8192];
+        private int start;
+        private int end;
+        private bool ended;
+
+        /// <summary>The next whole line, or null when there is none yet (a followed file) or no more (standard input).</summary>
+        public async Task<string?> NextAsync(CancellationToken token)
+        {
+            while (true)
+            {
+                for (; start < end; start++)
+                {
+                    if (buffer[start] == '\n')
+                    {
+                        start++;
+                        var line = pending.ToString();
+                        pending.Clear();
+                        return line;
+                    }
+
+                    if (pending.Length > TextInput.MaxLineBytes)
+                    {
+                        return pending.ToString(); // too long: handed on so that the caller refuses it
+                    }
+
+                    pending.Append(buffer[start]);
+                }
+
+                if (ended)
+                {
+                    var last = pending.Length == 0 ? null : pending.ToString();
+                    pending.Clear();
+                    return last;
+                }
+
+                (start, end) = (0, await reader.ReadAsync(buffer.AsMemory(), token));
+                if (end == 0)
+                {
+                    if (follows)
+                    {
+                        return null; // nothing new yet; a partial line stays pending
+                    }
+
+                    ended = true;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+
+namespace VaeAnomaly.Data;
+
+/// <summary>
+/// Reads the rows of a series one line at a time, as they arrive (a growing file, standard input): the header names
+/// the time column and the model's columns, found by name in any order (other columns are ignored); each line gives a
+/// timestamp and the values in the model's order. Quoted fields are not supported: a stream's lines are plain.
+/// </summary>
+public sealed class CsvRowParser
+{
+    private readonly string source;
+    private readonly char delimiter;
+    private readonly int timeIndex;
+    private readonly int[] valueIndex;
+    private readonly int width;
+
+    /// <summary>A parser for the lines that follow <paramref name="header"/>.</summary>
+    /// <param name="source">The input's name, for messages (a path, or "standard input").</param>
+    /// <param name="header">The first line.</param>
+    /// <param name="channels">The model's columns, in its order.</param>
+    /// <param name="timeColumn">The time column; null to detect it (<see cref="SeriesCsvReader.TimeColumnNames"/>).</param>
+    /// <param name="delimiter">The delimiter; null to detect it.</param>
+    /// <exception cref="DataFormatException">No time column, or a model column missing.</exception>
+    public CsvRowParser(string source, string header, IReadOnlyList<string> channels, string? timeColumn = null, string? delimiter = null)
+    {
+        this.source = source;
+        this.delimiter = (delimiter ?? SeriesCsvReader.DetectDelimiter(header))[0];
+        var names = header.TrimStart('\uFEFF').TrimEnd('\r').Split(this.delimiter).Select(n => n.Trim()).ToArray();
+        TextInput.CheckHeader(source, names);
+        int Find(string name) => Array.FindIndex(names, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
+        timeIndex = timeColumn is not null ? Find(timeColumn) : SeriesCsvReader.TimeColumnNames.Select(Find).FirstOrDefault(i => i >= 0, -1);
+        if (timeIndex < 0)
+        {
+            throw new DataFormatException(source, 1, timeColumn, $"no time column in the header [{IO.Messages.List(names)}]; expected {(timeColumn is null ? string.Join(" or ", SeriesCsvReader.TimeColumnNames) : $"'{timeColumn}'")} (or name it with --time-column)");
+        }
+
+        valueIndex = [.. channels.Select(c => Find(c) is var i and >= 0 ? i
+            : throw new DataFormatException(source, 1, c, $"the model's column is not in the header [{IO.Messages.List(names)}]"))];
+        width = names.Length;
+    }
+
+    /// <summary>The timestamp and the model's values of one line.</summary>
+    /// <param name="line">The line, without its end.</param>
+    /// <param name="lineNumber">Its number in the input (the header is line 1), for messages.</param>
+    /// <exception cref="DataFormatException">Another number of fields, or a value that is not a finite number.</exception>
+    public (string Timestamp, float[] Values) Parse(string line, long lineNumber)
+    {
+        var fields = line.TrimEnd('\r').Split(delimiter);
+        if (fields.Length != width)
+        {
+            throw new DataFormatException(source, lineNumber, null, $"has {fields.Length} fields; the header has {width}");
+        }
+
+        var values = new float[valueIndex.Length];
+        for (var k = 0; k < valueIndex.Length; k++)
+        {
+            var text = fields[valueIndex[k]].Trim();
+            if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out values[k]) || !float.IsFinite(values[k]))
+            {
+                throw new DataFormatException(source, lineNumber, null, $"field {valueIndex[k] + 1} holds '{IO.Messages.Cut(text)}'; expected a finite number");
+            }
+        }
+
+        return (fields[timeIndex].Trim(), values);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+
+namespace VaeAnomaly.Cli.Tests.Commands;
+
+/// <summary><c>score --follow</c>: rows scored as they arrive, from standard input or a growing file.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class ScoreFollowCommandTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    private static string Rows(int first, int count, bool spike = true) => string.Concat(Enumerable.Range(first, count).Select(t =>
+        string.Create(CultureInfo.InvariantCulture, $"{t},{Math.Sin(t / 5.0) + (spike && t is >= 150 and < 155 ? 4 : 0):F4},{t % 7}\n")));
+
+    /// <summary>A range check trained on 200 rows of a sine, watching v0 (test rows 150-154 jump by 4).</summary>
+    private async Task<string> Bundle()
+    {
+        File.WriteAllText(dir.File("train.csv"), "t,v0,c1\n" + Rows(0, 200, spike: false));
+        var (exit, text) = await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("train.csv"), "--split", "80/20/0", "--target-columns", "v0", "--out", dir.File("b"));
+        Assert.True(exit == 0, text);
+        return dir.File("b");
+    }
+
+    [Fact]
+    public async Task Follow_StandardInput_WritesOneFlushedRowPerRowEqualToTheBatchScores()
+    {
+        // Given
+        var bundle = await Bundle();
+        var test = "t,v0,c1\n" + Rows(0, 200);
+        File.WriteAllText(dir.File("test.csv"), test);
+        var (batchExit, batchText) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("test.csv"), "--point-score", "last", "--out", dir.File("batch.csv"));
+        Assert.True(batchExit == 0, batchText);
+
+        // When
+        var previous = System.Console.In;
+        System.Console.SetIn(new StringReader(test));
+        int exit;
+        string text;
+        try
+        {
+            (exit, text) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", "-", "--follow");
+        }
+        finally
+        {
+            System.Console.SetIn(previous);
+        }
+
+        // Then: the header and 200 rows, the same scores and flags as the batch's (a range check scores each row alone)
+        Assert.Equal(0, exit);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.Equal("timestamp,score,threshold,flag", lines[0]);
+        Assert.Equal(201, lines.Length);
+        var batch = File.ReadAllLines(dir.File("batch.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        var streamed = lines.Skip(1).Select(l => l.Split(',')).ToArray();
+        for (var t = 0; t < 200; t++)
+        {
+            Assert.Equal(batch[t][0], streamed[t][0]);
+            Assert.Equal(double.Parse(batch[t][1], CultureInfo.InvariantCulture), double.Parse(streamed[t][1], CultureInfo.InvariantCulture), 5);
+            Assert.Equal(batch[t][3], streamed[t][3]);
+        }
+
+        Assert.Contains(streamed, r => r[3] == "1"); // rows 150-154 jump out of the training range
+    }
+
+    [Fact]
+    public async Task Follow_GrowingFile_ScoresRowsAsTheyAreAppendedAndStopsCleanlyOnCtrlC()
+    {
+        // Given: a file that starts with its header and 50 rows
+        var bundle = await Bundle();
+        var input = dir.File("live.csv");
+        File.WriteAllText(input, "t,v0,c1\n" + Rows(0, 50));
+        using var ctrlC = new CancellationTokenSource();
+
+        // When: 50 more rows (the last line in two pieces) are appended while it is followed, then Ctrl+C
+        var run = CliRunner.RunAsync(ctrlC.Token, "score", "--bundle", bundle, "--data", input, "--out", dir.File("live-scores.csv"), "--follow");
+        await WaitForLines(dir.File("live-scores.csv"), 51);
+        var more = Rows(50, 50);
+        File.AppendAllText(input, more[..^8]);
+        File.AppendAllText(input, more[^8..]);
+        await WaitForLines(dir.File("live-scores.csv"), 101);
+        ctrlC.Cancel();
+        var (exit, text) = await run;
+
+        // Then: every row once, in order, and a clean stop
+        Assert.True(exit == 0, text);
+        var rows = File.ReadAllLines(dir.File("live-scores.csv"));
+        Assert.Equal(101, rows.Length);
+        Assert.Equal(Enumerable.Range(0, 100).Select(t => t.ToString(CultureInfo.InvariantCulture)), rows.Skip(1).Select(r => r.Split(',')[0]));
+        Assert.Contains("Scored 100 rows as they arrived", text);
+    }
+
+    [Fact]
+    public async Task Follow_LineThatIsNotANumber_IsRefusedNamingTheLine()
+    {
+        var bundle = await Bundle();
+        var previous = System.Console.In;
+        System.Console.SetIn(new StringReader("t,v0,c1\n0,1,0\n1,abc,0\n"));
+        try
+        {
+            var (exit, text) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", "-", "--follow");
+
+            Assert.Equal(1, exit);
+            Assert.Contains("standard input:3", text);
+            Assert.Contains("'abc'; expected a finite number", text);
+        }
+        finally
+        {
+            System.Console.SetIn(previous);
+        }
+    }
+
+    private static async Task WaitForLines(string path, int count)
+    {
+        for (var waited = 0; waited < 600; waited++)
+        {
+            if (File.Exists(path) && File.ReadAllLines(path).Length >= count)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"{path} did not reach {count} lines within a minute");
+    }
+}
