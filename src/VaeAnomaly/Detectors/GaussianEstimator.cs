@@ -1,6 +1,5 @@
 using VaeAnomaly.Data;
 using VaeAnomaly.Persistence;
-using VaeAnomaly.Scoring;
 using VaeAnomaly.Thresholds;
 using VaeAnomaly.Training;
 
@@ -60,93 +59,28 @@ public sealed class GaussianEstimator(DetectorSettings settings) : IDetectorEsti
         var rows = train.Sequences.SelectMany(s => Enumerable.Range(0, s.Values.Length / train.Channels).Select(t => columns.Select(j => s.Values[(t * train.Channels) + j]).ToArray())).ToArray();
         var history = rows.Skip(Math.Max(0, rows.Length - window)).SelectMany(r => r).ToArray();
         var floor = columns.Select((_, k) => GaussianDetector.Floor(rows.Select(r => (double)r[k]))).ToArray();
-        var draft = new GaussianDetector(train.ChannelNames, targets, window, history, floor, DetectorFiles.Describe(train, validation),
-            new ThresholdSet(new Dictionary<string, IReadOnlyDictionary<string, double>>(), null, settings.Threshold, "score"));
-        var steps = validation.Sequences.SelectMany(s => draft.RowScores(s.Values)).ToArray();
-        var thresholds = ThresholdSet.Fit([new("score", draft.Score(validation)), new(GaussianDetector.StepSet, steps)], settings.Threshold, "score");
-        return new GaussianDetector(train.ChannelNames, targets, window, history, floor, draft.TrainingData, thresholds);
+        return GaussianDetector.Fitted(train.ChannelNames, targets, (window, history, floor), DetectorFiles.Describe(train, validation), validation, settings.Threshold);
     }
 }
 
 /// <summary>A fitted <c>gaussian</c>: the window, the last training rows it starts from, and each watched column's smallest deviation.</summary>
-public sealed class GaussianDetector : IFittedDetector, IScoresPoints
+public sealed class GaussianDetector : RowDetector
 {
-    /// <summary>The set name of row scores in <see cref="Thresholds"/>.</summary>
-    internal const string StepSet = "step";
-
-    private readonly int[] columns;
     private readonly int window;
     private readonly float[] history;
     private readonly double[] floor;
 
-    internal GaussianDetector(IReadOnlyList<string> channels, IReadOnlyList<string> targets, int window, float[] history, double[] floor, TrainingDataInfo trainingData, ThresholdSet thresholds)
-    {
-        Channels = channels;
-        Targets = targets;
-        columns = RangeDetector.Columns(channels, targets);
-        (this.window, this.history, this.floor) = (window, history, floor);
-        TrainingData = trainingData;
-        Thresholds = thresholds;
-    }
+    private GaussianDetector(IReadOnlyList<string> channels, IReadOnlyList<string> targets, (int Window, float[] History, double[] Floor) state, TrainingDataInfo trainingData, ThresholdSet thresholds)
+        : base(channels, targets, trainingData, thresholds) => (window, history, floor) = state;
 
     /// <inheritdoc />
-    public string Name => GaussianEstimator.ModelName;
+    public override string Name => GaussianEstimator.ModelName;
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Channels { get; }
-
-    /// <summary>The watched columns.</summary>
-    public IReadOnlyList<string> Targets { get; }
+    public override int Lookback => window + 1;
 
     /// <inheritdoc />
-    public ThresholdSet Thresholds { get; }
-
-    /// <inheritdoc />
-    public IReadOnlyList<EpochReport> History => [];
-
-    /// <inheritdoc />
-    public TrainingDataInfo TrainingData { get; }
-
-    /// <inheritdoc />
-    public float[] Score(SequenceSet data)
-    {
-        CheckChannels(data);
-        return [.. data.Sequences.Select(s => RowScores(s.Values).DefaultIfEmpty(0).Max())];
-    }
-
-    /// <summary>One score per row, each from the rows before it only; every mode gives the row scores.</summary>
-    /// <param name="series">One unscaled sequence with the training channels.</param>
-    /// <param name="request">Mode and rule; the kind stays the default.</param>
-    /// <param name="progress">Reports rows scored.</param>
-    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null)
-    {
-        if (series.Count != 1)
-        {
-            throw new ArgumentException($"Point scores are for one series; got {series.Count} sequences.", nameof(series));
-        }
-
-        if (request.Kind != ScoreKind.Combined)
-        {
-            throw new ArgumentException("A gaussian has one score; the GRU-VAE's score kinds do not apply.", nameof(request));
-        }
-
-        CheckChannels(series);
-        var scores = RowScores(series.Sequences[0].Values);
-        progress?.Report(scores.Length);
-        return new SeriesPointScores(scores, Thresholds.Value(StepSet, request.Rule), 0, scores.Length);
-    }
-
-    /// <inheritdoc />
-    public double PointThreshold(PointScoreRequest request) => Thresholds.Value(StepSet, request.Rule);
-
-    /// <inheritdoc />
-    public int Lookback => window + 1;
-
-    /// <inheritdoc />
-    public int Warmup => 0;
-
-    /// <inheritdoc />
-    public void Save(string directory) => DetectorBundle.WriteManifest(
+    public override void Save(string directory) => DetectorBundle.WriteManifest(
         new GaussianManifest
         {
             FormatVersion = BundleManifest.CurrentFormatVersion,
@@ -164,16 +98,18 @@ public sealed class GaussianDetector : IFittedDetector, IScoresPoints
         },
         directory);
 
-    /// <inheritdoc />
-    public void Dispose()
+    /// <summary>The detector with every threshold fitted on <paramref name="validation"/>.</summary>
+    internal static GaussianDetector Fitted(IReadOnlyList<string> channels, IReadOnlyList<string> targets, (int Window, float[] History, double[] Floor) state, TrainingDataInfo data, SequenceSet validation, string rule)
     {
+        var draft = new GaussianDetector(channels, targets, state, data, None(rule));
+        return new GaussianDetector(channels, targets, state, data, FitThresholds(draft, validation, rule));
     }
 
     /// <summary>Loads a bundle written by <see cref="Save"/>, checking every value.</summary>
     internal static GaussianDetector Load(string directory, string? threshold)
     {
         var m = DetectorBundle.ReadAs<GaussianManifest>(directory);
-        try
+        return Restore(directory, () =>
         {
             if (m.Window is < 2 or > GaussianEstimator.MaxWindow || m.Floor.Length != m.Targets.Count || m.Floor.Any(f => !(f > 0 && double.IsFinite(f)))
                 || m.History.Length % Math.Max(1, m.Targets.Count) != 0 || m.History.Length / Math.Max(1, m.Targets.Count) > m.Window || m.History.Any(v => !float.IsFinite(v)))
@@ -181,12 +117,8 @@ public sealed class GaussianDetector : IFittedDetector, IScoresPoints
                 throw new ArgumentException($"a gaussian needs a window of 2 to {GaussianEstimator.MaxWindow} rows, at most that many finite history rows of the {m.Targets.Count} watched columns, and a positive floor for each");
             }
 
-            return new GaussianDetector(m.Channels, m.Targets, m.Window, m.History, m.Floor, m.TrainingData, new ThresholdSet(m.Thresholds, m.ThresholdNotes, threshold ?? m.DefaultThreshold, "score"));
-        }
-        catch (ArgumentException e)
-        {
-            throw new BundleException(directory, $"model.json is inconsistent: {IO.Messages.Of(e)}");
-        }
+            return new GaussianDetector(m.Channels, m.Targets, (m.Window, m.History, m.Floor), m.TrainingData, new ThresholdSet(m.Thresholds, m.ThresholdNotes, threshold ?? m.DefaultThreshold, "score"));
+        });
     }
 
     /// <summary>The smallest deviation of a column: a thousandth of its training spread, and never below 1e-9, so a constant history does not divide by zero.</summary>
@@ -202,9 +134,9 @@ public sealed class GaussianDetector : IFittedDetector, IScoresPoints
     /// Each row's largest deviation over the watched columns from the mean of the <c>window</c> rows before it (the
     /// training rows first, then the series' own), in standard deviations of those rows.
     /// </summary>
-    internal float[] RowScores(float[] values)
+    internal override float[] RowScores(float[] values)
     {
-        var (c, k) = (Channels.Count, columns.Length);
+        var (c, k) = (Channels.Count, Watched.Length);
         var rows = values.Length / c;
         var past = new Queue<float[]>(Enumerable.Range(0, history.Length / k).Select(r => history.AsSpan(r * k, k).ToArray()));
         var (sum, squares) = (new double[k], new double[k]);
@@ -219,7 +151,7 @@ public sealed class GaussianDetector : IFittedDetector, IScoresPoints
         var scores = new float[rows];
         for (var t = 0; t < rows; t++)
         {
-            var row = columns.Select(j => values[(t * c) + j]).ToArray();
+            var row = Watched.Select(j => values[(t * c) + j]).ToArray();
             double worst = 0;
             if (past.Count > 0)
             {
@@ -249,15 +181,6 @@ public sealed class GaussianDetector : IFittedDetector, IScoresPoints
         }
 
         return scores;
-    }
-
-    private void CheckChannels(SequenceSet data)
-    {
-        if (!data.ChannelNames.SequenceEqual(Channels))
-        {
-            var problem = $"The data's channels [{IO.Messages.List(data.ChannelNames)}] differ from the model's [{IO.Messages.List(Channels)}]; expected the same names in the same order.";
-            throw data.Source is null ? new ArgumentException(problem) : new DataFormatException(data.Source, 1, null, problem);
-        }
     }
 
     /// <summary><c>model.json</c> of a gaussian.</summary>

@@ -1,6 +1,5 @@
 using VaeAnomaly.Data;
 using VaeAnomaly.Persistence;
-using VaeAnomaly.Scoring;
 using VaeAnomaly.Thresholds;
 using VaeAnomaly.Training;
 
@@ -56,91 +55,27 @@ public sealed class RangeEstimator(DetectorSettings settings) : IDetectorEstimat
             }
         }
 
-        var draft = new RangeDetector(train.ChannelNames, targets, min, max, DetectorFiles.Describe(train, validation), new ThresholdSet(new Dictionary<string, IReadOnlyDictionary<string, double>>(), null, settings.Threshold, "score"));
-        var steps = validation.Sequences.SelectMany(s => draft.RowScores(s.Values)).ToArray();
-        var thresholds = ThresholdSet.Fit([new("score", draft.Score(validation)), new(RangeDetector.StepSet, steps)], settings.Threshold, "score");
-        return new RangeDetector(train.ChannelNames, targets, min, max, draft.TrainingData, thresholds);
+        return RangeDetector.Fitted(train.ChannelNames, targets, (min, max), DetectorFiles.Describe(train, validation), validation, settings.Threshold);
     }
 }
 
 /// <summary>A fitted <c>range</c> check: the watched columns' training minimum and maximum.</summary>
-public sealed class RangeDetector : IFittedDetector, IScoresPoints
+public sealed class RangeDetector : RowDetector
 {
-    /// <summary>The set name of row scores in <see cref="Thresholds"/>.</summary>
-    internal const string StepSet = "step";
-
-    private readonly int[] columns;
     private readonly double[] min;
     private readonly double[] max;
 
-    internal RangeDetector(IReadOnlyList<string> channels, IReadOnlyList<string> targets, double[] min, double[] max, TrainingDataInfo trainingData, ThresholdSet thresholds)
-    {
-        Channels = channels;
-        Targets = targets;
-        columns = Columns(channels, targets);
-        (this.min, this.max) = (min, max);
-        TrainingData = trainingData;
-        Thresholds = thresholds;
-    }
+    private RangeDetector(IReadOnlyList<string> channels, IReadOnlyList<string> targets, double[] min, double[] max, TrainingDataInfo trainingData, ThresholdSet thresholds)
+        : base(channels, targets, trainingData, thresholds) => (this.min, this.max) = (min, max);
 
     /// <inheritdoc />
-    public string Name => RangeEstimator.ModelName;
+    public override string Name => RangeEstimator.ModelName;
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Channels { get; }
-
-    /// <summary>The watched columns.</summary>
-    public IReadOnlyList<string> Targets { get; }
+    public override int Lookback => 1;
 
     /// <inheritdoc />
-    public ThresholdSet Thresholds { get; }
-
-    /// <inheritdoc />
-    public IReadOnlyList<EpochReport> History => [];
-
-    /// <inheritdoc />
-    public TrainingDataInfo TrainingData { get; }
-
-    /// <inheritdoc />
-    public float[] Score(SequenceSet data)
-    {
-        CheckChannels(data);
-        return [.. data.Sequences.Select(s => RowScores(s.Values).DefaultIfEmpty(0).Max())];
-    }
-
-    /// <summary>One score per row of the series: how far it leaves the training range. Every mode gives the row scores (a row is its own window).</summary>
-    /// <param name="series">One unscaled sequence with the training channels.</param>
-    /// <param name="request">Mode and rule; the kind stays the default.</param>
-    /// <param name="progress">Reports rows scored.</param>
-    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null)
-    {
-        if (series.Count != 1)
-        {
-            throw new ArgumentException($"Point scores are for one series; got {series.Count} sequences.", nameof(series));
-        }
-
-        if (request.Kind != ScoreKind.Combined)
-        {
-            throw new ArgumentException("A range has one score; the GRU-VAE's score kinds do not apply.", nameof(request));
-        }
-
-        CheckChannels(series);
-        var scores = RowScores(series.Sequences[0].Values);
-        progress?.Report(scores.Length);
-        return new SeriesPointScores(scores, Thresholds.Value(StepSet, request.Rule), 0, scores.Length);
-    }
-
-    /// <inheritdoc />
-    public double PointThreshold(PointScoreRequest request) => Thresholds.Value(StepSet, request.Rule);
-
-    /// <inheritdoc />
-    public int Lookback => 1;
-
-    /// <inheritdoc />
-    public int Warmup => 0;
-
-    /// <inheritdoc />
-    public void Save(string directory) => DetectorBundle.WriteManifest(
+    public override void Save(string directory) => DetectorBundle.WriteManifest(
         new RangeManifest
         {
             FormatVersion = BundleManifest.CurrentFormatVersion,
@@ -157,16 +92,18 @@ public sealed class RangeDetector : IFittedDetector, IScoresPoints
         },
         directory);
 
-    /// <inheritdoc />
-    public void Dispose()
+    /// <summary>The check with every threshold fitted on <paramref name="validation"/>.</summary>
+    internal static RangeDetector Fitted(IReadOnlyList<string> channels, IReadOnlyList<string> targets, (double[] Min, double[] Max) range, TrainingDataInfo data, SequenceSet validation, string rule)
     {
+        var draft = new RangeDetector(channels, targets, range.Min, range.Max, data, None(rule));
+        return new RangeDetector(channels, targets, range.Min, range.Max, data, FitThresholds(draft, validation, rule));
     }
 
     /// <summary>Loads a bundle written by <see cref="Save"/>, checking every value.</summary>
     internal static RangeDetector Load(string directory, string? threshold)
     {
         var m = DetectorBundle.ReadAs<RangeManifest>(directory);
-        try
+        return Restore(directory, () =>
         {
             if (m.Min.Length != m.Targets.Count || m.Max.Length != m.Targets.Count || m.Min.Zip(m.Max).Any(p => !double.IsFinite(p.First) || !double.IsFinite(p.Second) || p.First > p.Second))
             {
@@ -174,11 +111,7 @@ public sealed class RangeDetector : IFittedDetector, IScoresPoints
             }
 
             return new RangeDetector(m.Channels, m.Targets, m.Min, m.Max, m.TrainingData, new ThresholdSet(m.Thresholds, m.ThresholdNotes, threshold ?? m.DefaultThreshold, "score"));
-        }
-        catch (ArgumentException e)
-        {
-            throw new BundleException(directory, $"model.json is inconsistent: {IO.Messages.Of(e)}");
-        }
+        });
     }
 
     /// <summary>The indices of <paramref name="targets"/> among <paramref name="channels"/>, refusing names that are not there.</summary>
@@ -194,16 +127,16 @@ public sealed class RangeDetector : IFittedDetector, IScoresPoints
     }
 
     /// <summary>Each row's distance outside the range, in units of the range (a constant column: in its own units), the largest over the watched columns.</summary>
-    internal float[] RowScores(float[] values)
+    internal override float[] RowScores(float[] values)
     {
         var c = Channels.Count;
         var scores = new float[values.Length / c];
         for (var t = 0; t < scores.Length; t++)
         {
             double worst = 0;
-            for (var j = 0; j < columns.Length; j++)
+            for (var j = 0; j < Watched.Length; j++)
             {
-                var v = values[(t * c) + columns[j]];
+                var v = values[(t * c) + Watched[j]];
                 var span = max[j] - min[j] > 0 ? max[j] - min[j] : 1;
                 worst = Math.Max(worst, Math.Max(v - max[j], min[j] - v) / span);
             }
@@ -212,15 +145,6 @@ public sealed class RangeDetector : IFittedDetector, IScoresPoints
         }
 
         return scores;
-    }
-
-    private void CheckChannels(SequenceSet data)
-    {
-        if (!data.ChannelNames.SequenceEqual(Channels))
-        {
-            var problem = $"The data's channels [{IO.Messages.List(data.ChannelNames)}] differ from the model's [{IO.Messages.List(Channels)}]; expected the same names in the same order.";
-            throw data.Source is null ? new ArgumentException(problem) : new DataFormatException(data.Source, 1, null, problem);
-        }
     }
 
     /// <summary><c>model.json</c> of a range check.</summary>

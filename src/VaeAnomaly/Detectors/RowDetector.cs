@@ -1,0 +1,134 @@
+using VaeAnomaly.Data;
+using VaeAnomaly.Persistence;
+using VaeAnomaly.Scoring;
+using VaeAnomaly.Thresholds;
+using VaeAnomaly.Training;
+
+namespace VaeAnomaly.Detectors;
+
+/// <summary>
+/// What the detectors that score each row on its own terms share (<c>range</c>, <c>gaussian</c>): the watched columns,
+/// a sequence's score as its largest row score, a series' point scores as its row scores whatever the mode, and the
+/// thresholds of both fitted on validation data. A detector says only how it scores a sequence's rows.
+/// </summary>
+public abstract class RowDetector : IFittedDetector, IScoresPoints
+{
+    /// <summary>The set name of row scores in <see cref="Thresholds"/>.</summary>
+    internal const string StepSet = "step";
+
+    private protected RowDetector(IReadOnlyList<string> channels, IReadOnlyList<string> targets, TrainingDataInfo trainingData, ThresholdSet thresholds)
+    {
+        Channels = channels;
+        Targets = targets;
+        Watched = RangeDetector.Columns(channels, targets);
+        TrainingData = trainingData;
+        Thresholds = thresholds;
+    }
+
+    /// <inheritdoc />
+    public abstract string Name { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Channels { get; }
+
+    /// <summary>The watched columns.</summary>
+    public IReadOnlyList<string> Targets { get; }
+
+    /// <inheritdoc />
+    public ThresholdSet Thresholds { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<EpochReport> History => [];
+
+    /// <inheritdoc />
+    public TrainingDataInfo TrainingData { get; }
+
+    /// <inheritdoc />
+    public abstract int Lookback { get; }
+
+    /// <inheritdoc />
+    public int Warmup => 0;
+
+    /// <summary>The indices of <see cref="Targets"/> among <see cref="Channels"/>.</summary>
+    private protected int[] Watched { get; }
+
+    /// <inheritdoc />
+    public float[] Score(SequenceSet data)
+    {
+        CheckChannels(data);
+        return [.. data.Sequences.Select(s => RowScores(s.Values).DefaultIfEmpty(0).Max())];
+    }
+
+    /// <summary>One score per row of the series; every mode gives the row scores.</summary>
+    /// <param name="series">One unscaled sequence with the training channels.</param>
+    /// <param name="request">Mode and rule; the kind stays the default.</param>
+    /// <param name="progress">Reports rows scored.</param>
+    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null)
+    {
+        if (series.Count != 1)
+        {
+            throw new ArgumentException($"Point scores are for one series; got {series.Count} sequences.", nameof(series));
+        }
+
+        if (request.Kind != ScoreKind.Combined)
+        {
+            throw new ArgumentException($"A {Name} has one score; the GRU-VAE's score kinds do not apply.", nameof(request));
+        }
+
+        CheckChannels(series);
+        var scores = RowScores(series.Sequences[0].Values);
+        progress?.Report(scores.Length);
+        return new SeriesPointScores(scores, PointThreshold(request), 0, scores.Length);
+    }
+
+    /// <inheritdoc />
+    public double PointThreshold(PointScoreRequest request) => Thresholds.Value(StepSet, request.Rule);
+
+    /// <inheritdoc />
+    public abstract void Save(string directory);
+
+    /// <inheritdoc />
+    public void Dispose() => GC.SuppressFinalize(this);
+
+    /// <summary>Each row's score, from it and (for a streaming detector) the rows before it in <paramref name="values"/>.</summary>
+    /// <param name="values">One sequence's values, row-major (row, channel), unscaled.</param>
+    internal abstract float[] RowScores(float[] values);
+
+    /// <summary>
+    /// The thresholds of a detector fitted on training data, from its scores of the validation data: the sequences'
+    /// largest row scores (<c>score</c>) and every row score (<c>step</c>), every rule in one place.
+    /// </summary>
+    /// <param name="draft">The detector, with no thresholds yet.</param>
+    /// <param name="validation">Normal validation data.</param>
+    /// <param name="rule">The rule it flags with.</param>
+    private protected static ThresholdSet FitThresholds(RowDetector draft, SequenceSet validation, string rule) => ThresholdSet.Fit(
+        [new("score", draft.Score(validation)), new(StepSet, validation.Sequences.SelectMany(s => draft.RowScores(s.Values)).ToArray())], rule, "score");
+
+    /// <summary>No thresholds yet: the set a draft detector is built with before its validation scores are known.</summary>
+    /// <param name="rule">The rule it will flag with.</param>
+    private protected static ThresholdSet None(string rule) => new(new Dictionary<string, IReadOnlyDictionary<string, double>>(), null, rule, "score");
+
+    /// <summary>Builds a detector from a manifest's values, or refuses the bundle naming what does not fit.</summary>
+    /// <param name="directory">The bundle folder.</param>
+    /// <param name="build">Checks the values and builds the detector; throws <see cref="ArgumentException"/> when they do not fit.</param>
+    private protected static T Restore<T>(string directory, Func<T> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (ArgumentException e)
+        {
+            throw new BundleException(directory, $"model.json is inconsistent: {IO.Messages.Of(e)}");
+        }
+    }
+
+    private void CheckChannels(SequenceSet data)
+    {
+        if (!data.ChannelNames.SequenceEqual(Channels))
+        {
+            var problem = $"The data's channels [{IO.Messages.List(data.ChannelNames)}] differ from the model's [{IO.Messages.List(Channels)}]; expected the same names in the same order.";
+            throw data.Source is null ? new ArgumentException(problem) : new DataFormatException(data.Source, 1, null, problem);
+        }
+    }
+}
