@@ -17,12 +17,9 @@ public static partial class SeriesBenchmark
     /// <summary>Share of each train file, at its end, that validates.</summary>
     public const double ValidationShare = 0.2;
 
-    /// <summary>
-    /// The adaptive rule beside the fitted thresholds: a row is flagged when its score's surprise next to the scores of the
-    /// previous rows of the test series (as many as the train file has; <see cref="ScoreSurprise"/>) exceeds this, a tail
-    /// of 1e-5, as the NAB and SKAB protocols flag. Fixed before any run, not tuned.
-    /// </summary>
-    public const double SurpriseFlag = 0.5;
+    // The adaptive rule beside the fitted thresholds (SurpriseFlags): a row is flagged when its score's surprise next to
+    // the scores of the previous rows of the test series, as many as the train file has, is above 0.5, a tail of 1e-5,
+    // as the NAB and SKAB protocols flag. Fixed before any run, not tuned.
 
     /// <summary>The rules reported, in order: every fitted rule, then <c>surprise</c>.</summary>
     public static IReadOnlyList<string> Rules { get; } = [.. Thresholds.ThresholdRules.Names, "surprise"];
@@ -116,8 +113,8 @@ public static partial class SeriesBenchmark
 
         if (points.FirstScored + 1 < pair.Test.Length)
         {
-            var surprise = ScoreSurprise.Compute(points.Scores, points.FirstScored + 1, points.FirstScored, pair.Train.Length);
-            rules["surprise"] = RuleOutcome.Of(labels, [.. surprise.Select(v => (float)v)], SurpriseFlag);
+            var surprise = SurpriseFlags.Of(points, pair.Train.Length);
+            rules["surprise"] = RuleOutcome.Of(labels, surprise.Scores, surprise.Threshold);
         }
 
         return SeriesFileResult.Measure(pair.Name, model, settings.TargetColumns ?? ["all"], pair.Test.Labels!, points, seconds, detector.History.Count, rules);

@@ -44,6 +44,11 @@ internal static class EvaluateCommand
                 return EvaluateSeries(console, r, series, (loaded, pointScorer, loaded as IReconstructsSeries), r.GetValue(data)!, r.GetValue(pointAdjust), destination, r.GetValue(force));
             }
 
+            if (ModelOptionSet.Given(r, series.FlagBy))
+            {
+                throw new ArgumentException("--flag-by applies to a series scored per point; sequences and records are flagged by the bundle's threshold.");
+            }
+
             if (loaded is not IScoresKinds kinds)
             {
                 return EvaluateBaseline(console, r, series, loaded, r.GetValue(data)!, (r.GetValue(labels), r.GetValue(pointAdjust)), destination, r.GetValue(force));
@@ -151,7 +156,12 @@ internal static class EvaluateCommand
         var series = options.Read(r, path);
         var set = series.AsSequenceSet();
         var mode = options.PointScoreOf(r);
-        var points = model.Points.ScorePoints(set, new PointScoreRequest(mode));
+        var points = options.Flagged(r, model.Points.ScorePoints(set, new PointScoreRequest(mode)), model.Model.TrainingData.TrainSteps);
+        if (r.GetValue(options.FlagBy) == "surprise")
+        {
+            rule = "surprise";
+        }
+
         var scores = points.Scores;
         var errors = model.Reconstructs is { } reconstructs
             ? reconstructs.ReconstructSeries(set).Select((v, i) => v - series.Values[i]).ToArray()

@@ -35,9 +35,9 @@ internal static class ScoreCommand
         command.SetAction((r, ct) => r.GetValue(follow)
             ? CommandRunner.RunAsync(console, token =>
             {
-                if (ModelOptionSet.Given(r, score) || ModelOptionSet.Given(r, top) || ModelOptionSet.Given(r, series.PointScore))
+                if (ModelOptionSet.Given(r, score) || ModelOptionSet.Given(r, top) || ModelOptionSet.Given(r, series.PointScore) || ModelOptionSet.Given(r, series.FlagBy))
                 {
-                    throw new ArgumentException("--follow scores each row by the window that ends at it (last mode); --score, --point-score and --top do not apply.");
+                    throw new ArgumentException("--follow scores each row by the window that ends at it (last mode) against the bundle's threshold; --score, --point-score, --flag-by and --top do not apply.");
                 }
 
                 using var streamed = DetectorRegistry.Load(r.GetValue(bundle)!, r.GetValue(threshold));
@@ -59,8 +59,14 @@ internal static class ScoreCommand
                 // Any model that scores points: the same request, whichever it is.
                 var read = series.Read(r, r.GetValue(data)!);
                 var mode = series.PointScoreOf(r);
-                var points = scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!)));
-                return ScoreSeries(console, read, points, mode, loaded.Thresholds.Rule, path, r.GetValue(force), r.GetValue(top));
+                var points = series.Flagged(r, scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!))), loaded.TrainingData.TrainSteps);
+                var rule = r.GetValue(series.FlagBy) == "surprise" ? "surprise" : loaded.Thresholds.Rule;
+                return ScoreSeries(console, read, points, mode, rule, path, r.GetValue(force), r.GetValue(top));
+            }
+
+            if (ModelOptionSet.Given(r, series.FlagBy))
+            {
+                throw new ArgumentException("--flag-by applies to a series scored per point; sequences and records are flagged by the bundle's threshold.");
             }
 
             if (loaded is not IScoresKinds kinds)

@@ -32,6 +32,8 @@ internal sealed class SeriesOptionSet
 
     public Option<string> PointScore { get; } = CreatePointScore();
 
+    public Option<string> FlagBy { get; } = CreateFlagBy();
+
 
     public void AddTo(Command command, bool withSplit)
     {
@@ -48,6 +50,7 @@ internal sealed class SeriesOptionSet
         else
         {
             command.Options.Add(PointScore);
+            command.Options.Add(FlagBy);
         }
     }
 
@@ -98,6 +101,27 @@ internal sealed class SeriesOptionSet
 
     /// <summary>The point-score mode of <c>--point-score</c>.</summary>
     public PointScoreMode PointScoreOf(ParseResult r) => PointScoreModes.Parse(r.GetValue(PointScore)!);
+
+    /// <summary>
+    /// The point scores flagged as <c>--flag-by</c> says: above the bundle's threshold, or by their surprise next to the
+    /// series' own earlier scores (as many as the training part's rows), which follows a series that drifts.
+    /// </summary>
+    /// <param name="r">The parsed command line.</param>
+    /// <param name="points">A model's point scores.</param>
+    /// <param name="trainingRows">Rows of the training part the bundle was fitted on.</param>
+    public SeriesPointScores Flagged(ParseResult r, SeriesPointScores points, long trainingRows) =>
+        r.GetValue(FlagBy) == "surprise" ? SurpriseFlags.Of(points, (int)Math.Clamp(trainingRows, 2, int.MaxValue)) : points;
+
+    private static Option<string> CreateFlagBy()
+    {
+        var option = new Option<string>("--flag-by")
+        {
+            Description = "Series: threshold (the bundle's, fitted on validation scores; default) or surprise (each point's score next to the series' own earlier scores, as many as the training part's rows; flagged above 0.5, a tail of 1e-5; the score written is the surprise). Surprise follows a series that drifts.",
+            DefaultValueFactory = _ => "threshold",
+        };
+        option.AcceptOnlyFromAmong("threshold", "surprise");
+        return option;
+    }
 
     private static Option<string> CreatePointScore()
     {
