@@ -35,13 +35,14 @@ internal static class ScoreCommand
         command.SetAction((r, ct) => r.GetValue(follow)
             ? CommandRunner.RunAsync(console, token =>
             {
-                if (ModelOptionSet.Given(r, score) || ModelOptionSet.Given(r, top) || ModelOptionSet.Given(r, series.PointScore) || ModelOptionSet.Given(r, series.FlagBy))
+                if (ModelOptionSet.Given(r, score) || ModelOptionSet.Given(r, top) || ModelOptionSet.Given(r, series.PointScore))
                 {
-                    throw new ArgumentException("--follow scores each row by the window that ends at it (last mode) against the bundle's threshold; --score, --point-score, --flag-by and --top do not apply.");
+                    throw new ArgumentException("--follow scores each row by the window that ends at it (last mode); --score, --point-score and --top do not apply.");
                 }
 
                 using var streamed = DetectorRegistry.Load(r.GetValue(bundle)!, r.GetValue(threshold));
-                return ScoreFollow.RunAsync(console, streamed, r.GetValue(threshold), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
+                int? surprise = r.GetValue(series.FlagBy) == "surprise" ? (int)Math.Clamp(streamed.TrainingData.TrainSteps, 2, int.MaxValue) : null;
+                return ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
                     (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), token).GetAwaiter().GetResult();
             }, ct)
             : CommandRunner.RunAsync(console, _ =>

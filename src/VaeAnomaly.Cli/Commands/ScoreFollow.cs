@@ -21,14 +21,14 @@ internal static class ScoreFollow
     /// <summary>Scores the rows of <paramref name="io"/>'s input as they arrive.</summary>
     /// <param name="console">Where the summary goes when the scores go to a file.</param>
     /// <param name="detector">A loaded model that scores points.</param>
-    /// <param name="rule">The threshold rule; the bundle's own when null.</param>
+    /// <param name="flags">The threshold rule (the bundle's own when null), and the history of a flag by surprise (null: by the threshold).</param>
     /// <param name="io">Input (<c>-</c>: standard input), output (<c>-</c>: standard output), whether an earlier scores file may be replaced, and the bundle (never written to).</param>
     /// <param name="csv">Time column and delimiter; null to detect them.</param>
     /// <param name="token">Ctrl+C: stops a followed file cleanly.</param>
-    public static async Task<int> RunAsync(IAnsiConsole console, IFittedDetector detector, string? rule, (string Data, string Out, bool Force, string Bundle) io,
+    public static async Task<int> RunAsync(IAnsiConsole console, IFittedDetector detector, (string? Rule, int? SurpriseHistory) flags, (string Data, string Out, bool Force, string Bundle) io,
         (string? TimeColumn, string? Delimiter) csv, CancellationToken token)
     {
-        var stream = new StreamingScorer(detector, rule); // refuses a model that cannot score a stream before any input is read
+        var stream = new StreamingScorer(detector, flags.Rule, flags.SurpriseHistory); // refuses a model that cannot score a stream before any input is read
         var fromStandardInput = io.Data == "-";
         var toStandardOutput = io.Out == "-";
         if (!toStandardOutput)

@@ -21,21 +21,32 @@ public static class ScoreSurprise
         for (var t = Math.Max(first, firstScored + 2); t < scores.Count; t++)
         {
             var start = Math.Max(firstScored, t - history);
-            double sum = 0, sumSquares = 0;
-            for (var k = start; k < t; k++)
-            {
-                sum += scores[k];
-                sumSquares += (double)scores[k] * scores[k];
-            }
-
-            var n = t - start;
-            var mean = sum / n;
-            var std = Math.Max(minStd, Math.Sqrt(Math.Max(0, (sumSquares / n) - (mean * mean))));
-            var x = -Log10UpperTail((scores[t] - mean) / std) / 5;
-            result[t] = x / (1 + x);
+            result[t] = Next(Enumerable.Range(start, t - start).Select(k => scores[k]), scores[t], minStd);
         }
 
         return result;
+    }
+
+    /// <summary>The surprise of <paramref name="score"/> next to the scores before it, as <see cref="Compute"/> gives it for one point.</summary>
+    /// <param name="previous">The earlier scores, oldest first (at least one).</param>
+    /// <param name="score">The point's score.</param>
+    /// <param name="minStd">Floor of the fitted standard deviation.</param>
+    public static double Next(IEnumerable<float> previous, float score, double minStd = 0.01)
+    {
+        double sum = 0, sumSquares = 0;
+        var n = 0;
+        foreach (var s in previous)
+        {
+            sum += s;
+            sumSquares += (double)s * s;
+            n++;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1, nameof(previous));
+        var mean = sum / n;
+        var std = Math.Max(minStd, Math.Sqrt(Math.Max(0, (sumSquares / n) - (mean * mean))));
+        var x = -Log10UpperTail((score - mean) / std) / 5;
+        return x / (1 + x);
     }
 
     /// <summary>log10 P(Z &gt; z), exact through <see cref="Erfc"/> up to z = 8 and by the tail's asymptotic expansion beyond, where P underflows.</summary>

@@ -17,18 +17,36 @@ public sealed class StreamingScorer
     private readonly IScoresPoints scorer;
     private readonly PointScoreRequest request;
     private readonly Queue<float[]> recent;
+    private readonly int? surpriseHistory;
+    private readonly Queue<float>? scores;
 
     /// <summary>A scorer at the start of a stream.</summary>
     /// <param name="detector">A fitted model that scores points (<see cref="IScoresPoints"/>) from a bounded past.</param>
     /// <param name="rule">The threshold rule; the model's own when null.</param>
+    /// <param name="surpriseHistory">
+    /// Null to flag above the threshold; else flag by surprise (<see cref="SurpriseFlags"/>): each row's score is its
+    /// surprise next to this many earlier scores, flagged above 0.5, as the batch <see cref="SurpriseFlags.Of"/> gives it.
+    /// </param>
     /// <exception cref="ArgumentException">The model does not score points, reads whole sequences, or the rule could not be fitted.</exception>
-    public StreamingScorer(IFittedDetector detector, string? rule = null)
-        : this(detector, rule, new StreamState(0, []))
+    public StreamingScorer(IFittedDetector detector, string? rule = null, int? surpriseHistory = null)
+        : this(detector, rule, new StreamState(0, [], surpriseHistory is null ? null : []), surpriseHistory)
     {
     }
 
-    private StreamingScorer(IFittedDetector detector, string? rule, StreamState state)
+    private StreamingScorer(IFittedDetector detector, string? rule, StreamState state, int? surpriseHistory)
     {
+        if (surpriseHistory is < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(surpriseHistory), $"a surprise needs a history of at least 2 scores; got {surpriseHistory}");
+        }
+
+        if ((state.Scores is null) != (surpriseHistory is null) || state.Scores?.Count > surpriseHistory || state.Scores?.Any(s => !float.IsFinite(s)) == true)
+        {
+            throw new ArgumentException($"The stream state {(state.Scores is null ? "holds no scores" : $"holds {state.Scores.Count} scores")}; flagging by surprise over {surpriseHistory?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no"} earlier scores needs {(surpriseHistory is null ? "none" : "at most that many finite ones")}.");
+        }
+
+        this.surpriseHistory = surpriseHistory;
+        scores = state.Scores is null ? null : new Queue<float>(state.Scores);
         this.detector = detector;
         scorer = detector as IScoresPoints ?? throw new ArgumentException($"A {detector.Name} does not score the points of a series, so it cannot score a stream.");
         if (scorer.Lookback < 1)
@@ -37,7 +55,7 @@ public sealed class StreamingScorer
         }
 
         request = new PointScoreRequest(PointScoreMode.Last, rule, Stride: 1);
-        Threshold = scorer.PointThreshold(request);
+        Threshold = surpriseHistory is null ? scorer.PointThreshold(request) : SurpriseFlags.Flag;
         if (state.Rows < 0 || state.Recent.Count > scorer.Lookback || state.Recent.Count > state.Rows || state.Recent.Any(r => r.Length != detector.Channels.Count || r.Any(v => !float.IsFinite(v))))
         {
             throw new ArgumentException($"The stream state does not fit this {detector.Name}: it holds {state.Recent.Count} rows of the last {scorer.Lookback}, each of {detector.Channels.Count} finite values, after {state.Rows} rows.");
@@ -54,14 +72,15 @@ public sealed class StreamingScorer
     public double Threshold { get; }
 
     /// <summary>What the stream must carry on from: the row count and the last rows (a copy).</summary>
-    public StreamState State => new(Rows, [.. recent.Select(r => (float[])r.Clone())]);
+    public StreamState State => new(Rows, [.. recent.Select(r => (float[])r.Clone())], scores?.ToArray());
 
     /// <summary>Continues a stream from a saved <see cref="State"/>.</summary>
     /// <param name="detector">The same model the state was made with.</param>
     /// <param name="state">The saved state.</param>
     /// <param name="rule">The threshold rule; the model's own when null.</param>
-    /// <exception cref="ArgumentException">The state does not fit the model.</exception>
-    public static StreamingScorer Resume(IFittedDetector detector, StreamState state, string? rule = null) => new(detector, rule, state);
+    /// <param name="surpriseHistory">As when the stream started.</param>
+    /// <exception cref="ArgumentException">The state does not fit the model or the way it flags.</exception>
+    public static StreamingScorer Resume(IFittedDetector detector, StreamState state, string? rule = null, int? surpriseHistory = null) => new(detector, rule, state, surpriseHistory);
 
     /// <summary>Scores one row.</summary>
     /// <param name="row">The row's values, in the model's channel order, unscaled.</param>
@@ -91,6 +110,19 @@ public sealed class StreamingScorer
             var values = recent.SelectMany(r => r).ToArray();
             var series = new SequenceSet(detector.Channels, [new Sequence("stream", values)]);
             score = scorer.ScorePoints(series, request).Scores[^1];
+        }
+
+        if (scores is not null && index >= scorer.Warmup)
+        {
+            // Judged against the earlier scores only, then kept for the rows that follow.
+            var surprise = scores.Count >= 2 ? (float)ScoreSurprise.Next(scores, score) : 0f;
+            scores.Enqueue(score);
+            if (scores.Count > surpriseHistory)
+            {
+                scores.Dequeue();
+            }
+
+            score = surprise;
         }
 
         return new StreamPoint(index, score, Threshold, score > Threshold);

@@ -40,14 +40,52 @@ public sealed class FlagBySurpriseCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task FlagBy_WithSequencesOrFollow_IsRefused()
+    public async Task FlagBy_FollowedStream_GivesTheBatchSurprise()
     {
-        File.WriteAllText(dir.File("train.csv"), "t,v0\n" + string.Concat(Enumerable.Range(0, 100).Select(t => $"{t},{t % 5}\n")));
+        // Given: a range check, and a series scored by surprise in one batch
+        string Rows(int n, int shift) => "t,v0\n" + string.Concat(Enumerable.Range(0, n).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t},{(t % 5) + (t >= 60 ? shift : 0)}\n")));
+        File.WriteAllText(dir.File("train.csv"), Rows(100, 0));
+        File.WriteAllText(dir.File("test.csv"), Rows(100, 9));
         await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("train.csv"), "--split", "80/20/0", "--out", dir.File("b"));
+        var (batchExit, batchText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", dir.File("test.csv"), "--point-score", "last", "--flag-by", "surprise", "--out", dir.File("batch.csv"));
 
-        var (exit, text) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", dir.File("train.csv"), "--follow", "--flag-by", "surprise", "--out", "-");
+        // When
+        var previous = System.Console.In;
+        System.Console.SetIn(new StringReader(File.ReadAllText(dir.File("test.csv"))));
+        (int, string) streamed;
+        try
+        {
+            streamed = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", "-", "--follow", "--flag-by", "surprise", "--out", "-");
+        }
+        finally
+        {
+            System.Console.SetIn(previous);
+        }
+
+        // Then: the same rows, scores and flags
+        Assert.True(batchExit == 0 && streamed.Item1 == 0, batchText + streamed.Item2);
+        var batch = File.ReadAllLines(dir.File("batch.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        var lines = streamed.Item2.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.TrimEnd('\r').Split(',')).ToArray();
+        Assert.Equal(100, lines.Length);
+        for (var t = 0; t < 100; t++)
+        {
+            Assert.Equal(double.Parse(batch[t][1], CultureInfo.InvariantCulture), double.Parse(lines[t][1], CultureInfo.InvariantCulture), 5);
+            Assert.Equal(batch[t][3], lines[t][3]);
+        }
+
+        Assert.Contains(lines, l => l[3] == "1"); // the shift at row 60
+    }
+
+    [Fact]
+    public async Task FlagBy_WithSequences_IsRefused()
+    {
+        var (exit, text) = await CliRunner.RunAsync("generate", "synthetic", "--out", dir.File("syn"), "--train", "30", "--val", "10", "--test", "10");
+        Assert.True(exit == 0, text);
+        await CliRunner.RunAsync("train", "--model", "pca", "--data", dir.File("syn"), "--window", "8", "--out", dir.File("b"));
+
+        (exit, text) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", dir.File("syn"), "--flag-by", "surprise", "--out", dir.File("s.csv"));
 
         Assert.Equal(1, exit);
-        Assert.Contains("--flag-by", text);
+        Assert.Contains("--flag-by applies to a series", text);
     }
 }

@@ -56,6 +56,32 @@ public sealed class StreamingScorerTests
         Assert.Equal(60, resumed.Rows);
     }
 
+    [Theory]
+    [InlineData("conv-ae")]
+    [InlineData("gaussian")]
+    public void Push_FlaggingBySurprise_GivesTheBatchSurpriseAndResumesExactly(string name)
+    {
+        // Given: the batch surprise of the last-mode scores over 20 earlier scores
+        using var model = Fitted(name);
+        var values = Waves(80, 2, spikeAt: 60);
+        var batch = SurpriseFlags.Of(((IScoresPoints)model).ScorePoints(Series(values), new PointScoreRequest(PointScoreMode.Last, Stride: 1)), history: 20);
+
+        // When: streamed, with a save and resume in the middle
+        var first = new StreamingScorer(model, surpriseHistory: 20);
+        var points = Enumerable.Range(0, 37).Select(t => first.Push(values.AsSpan(2 * t, 2).ToArray())).ToList();
+        var resumed = StreamingScorer.Resume(model, first.State, surpriseHistory: 20);
+        points.AddRange(Enumerable.Range(37, 43).Select(t => resumed.Push(values.AsSpan(2 * t, 2).ToArray())));
+
+        // Then
+        Assert.All(points, p => Assert.Equal(SurpriseFlags.Flag, p.Threshold));
+        for (var t = 0; t < 80; t++)
+        {
+            Assert.True(Math.Abs(batch.Scores[t] - points[t].Score) <= 1e-4, $"{name} row {t}: batch {batch.Scores[t]}, stream {points[t].Score}");
+        }
+
+        Assert.Contains("holds no scores", Assert.Throws<ArgumentException>(() => StreamingScorer.Resume(model, new StreamState(0, []), surpriseHistory: 20)).Message);
+    }
+
     [Fact]
     public void Push_RowOfAnotherWidthOrNotFinite_IsRefusedAndTheStreamIsUnchanged()
     {
