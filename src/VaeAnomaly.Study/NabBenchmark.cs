@@ -144,7 +144,8 @@ public static class NabBenchmark
 
         var fit = series.Slice(0, probation - validationRows).AsSequenceSet("train");
         var validation = series.Slice(probation - validationRows, validationRows).AsSequenceSet("validation");
-        var settings = new DetectorSettings { Seed = options.Seed, Epochs = options.Epochs, Window = options.Window, TrainStride = 1, ScoreStride = 1 };
+        var settings = DetectorRegistry.Find(options.Model.Split(' ')[0]).Taking(
+            new DetectorSettings { Seed = options.Seed, Epochs = options.Epochs, Window = options.Window, TrainStride = 1, ScoreStride = 1 });
         using var detector = DetectorRegistry.Create(options.Model, settings).Fit(fit, validation, ct: ct);
         var scorer = detector as IScoresPoints ?? throw new ArgumentException($"NAB scores every row; {detector.Name} does not score points.");
         var points = scorer.ScorePoints(series.AsSequenceSet(), new PointScoreRequest(PointScoreMode.Last));

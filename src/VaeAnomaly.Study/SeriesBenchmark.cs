@@ -78,13 +78,7 @@ public static partial class SeriesBenchmark
     /// <param name="ct">Stops training between batches.</param>
     public static SeriesFileResult Run(SeriesPair pair, string model, SeriesBenchmarkOptions options, CancellationToken ct = default)
     {
-        var entry = DetectorRegistry.Find(model.Split(' ')[0]);
-        var settings = new DetectorSettings
-        {
-            Seed = options.Seed,
-            Epochs = entry.Settings.Contains("epochs") ? options.Epochs : null,
-            TargetColumns = entry.Settings.Contains("target-columns") ? options.TargetColumns : null,
-        };
+        var settings = DetectorRegistry.Find(model.Split(' ')[0]).Taking(new DetectorSettings { Seed = options.Seed, Epochs = options.Epochs, TargetColumns = options.TargetColumns });
         var validationRows = Math.Max(1, (int)Math.Round(pair.Train.Length * ValidationShare));
         var fit = pair.Train.Slice(0, pair.Train.Length - validationRows).AsSequenceSet("train");
         var validation = pair.Train.Slice(pair.Train.Length - validationRows, validationRows).AsSequenceSet("validation");
