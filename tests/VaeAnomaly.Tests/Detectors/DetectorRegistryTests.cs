@@ -68,10 +68,30 @@ public sealed class DetectorRegistryTests : IDisposable
         // Given: every setting set
         var all = new DetectorSettings
         {
-            Variant = "v1", Epochs = 1, BatchSize = 2, LearningRate = 0.1, Patience = 1, Latent = 2, Beta = 1, Window = 4, TrainStride = 1, ScoreStride = 1,
-            Scaler = VaeAnomaly.Data.ScalerKind.ZScore, TimeFeatures = 1, Aggregate = VaeAnomaly.Scoring.WindowAggregate.Max, KlWarmup = 1, Cosine = true, LrWarmup = 1, ClipNorm = 1,
-            Lambda = 0, Combine = VaeAnomaly.Scoring.CombineMode.Raw, McSamples = 1, ImportanceSamples = 2, Records = VaeAnomaly.Data.TabularEncoder.Fit([new VaeAnomaly.Data.TabularRecord([1f], [], false, VaeAnomaly.Data.SequenceLabel.Normal)], ["n"], []),
-            Checkpoint = new VaeAnomaly.Training.TrainingCheckpoint("x", false), TargetColumns = ["a"],
+            Variant = "v1",
+            Epochs = 1,
+            BatchSize = 2,
+            LearningRate = 0.1,
+            Patience = 1,
+            Latent = 2,
+            Beta = 1,
+            Window = 4,
+            TrainStride = 1,
+            ScoreStride = 1,
+            Scaler = VaeAnomaly.Data.ScalerKind.ZScore,
+            TimeFeatures = 1,
+            Aggregate = VaeAnomaly.Scoring.WindowAggregate.Max,
+            KlWarmup = 1,
+            Cosine = true,
+            LrWarmup = 1,
+            ClipNorm = 1,
+            Lambda = 0,
+            Combine = VaeAnomaly.Scoring.CombineMode.Raw,
+            McSamples = 1,
+            ImportanceSamples = 2,
+            Records = VaeAnomaly.Data.TabularEncoder.Fit([new VaeAnomaly.Data.TabularRecord([1f], [], false, VaeAnomaly.Data.SequenceLabel.Normal)], ["n"], []),
+            Checkpoint = new VaeAnomaly.Training.TrainingCheckpoint("x", false),
+            TargetColumns = ["a"],
         };
         var entry = DetectorRegistry.Find(name);
 
