@@ -21,31 +21,5 @@ public sealed record DetectorEntry(
     /// one model passes them to <see cref="DetectorRegistry.Create"/> as they are, where one not taken is refused.
     /// </summary>
     /// <param name="settings">The protocol's settings.</param>
-    public DetectorSettings Taking(DetectorSettings settings) => settings with
-    {
-        Variant = Settings.Contains("variant") ? settings.Variant : null,
-        Epochs = Settings.Contains("epochs") ? settings.Epochs : null,
-        BatchSize = Settings.Contains("batch-size") ? settings.BatchSize : null,
-        LearningRate = Settings.Contains("lr") ? settings.LearningRate : null,
-        Patience = Settings.Contains("patience") ? settings.Patience : null,
-        Latent = Settings.Contains("latent") ? settings.Latent : null,
-        Beta = Settings.Contains("beta") ? settings.Beta : null,
-        Window = Settings.Contains("window") ? settings.Window : null,
-        TrainStride = Settings.Contains("train-stride") ? settings.TrainStride : null,
-        ScoreStride = Settings.Contains("score-stride") ? settings.ScoreStride : null,
-        Scaler = Settings.Contains("scaler") ? settings.Scaler : null,
-        TimeFeatures = Settings.Contains("time-features") ? settings.TimeFeatures : null,
-        Aggregate = Settings.Contains("aggregate") ? settings.Aggregate : null,
-        KlWarmup = Settings.Contains("kl-warmup") ? settings.KlWarmup : null,
-        Cosine = Settings.Contains("cosine") ? settings.Cosine : null,
-        LrWarmup = Settings.Contains("lr-warmup") ? settings.LrWarmup : null,
-        ClipNorm = Settings.Contains("clip-norm") ? settings.ClipNorm : null,
-        Lambda = Settings.Contains("lambda") ? settings.Lambda : null,
-        Combine = Settings.Contains("combine") ? settings.Combine : null,
-        McSamples = Settings.Contains("mc-samples") ? settings.McSamples : null,
-        ImportanceSamples = Settings.Contains("is-samples") ? settings.ImportanceSamples : null,
-        Records = Settings.Contains("records") ? settings.Records : null,
-        Checkpoint = Settings.Contains("checkpoint") ? settings.Checkpoint : null,
-        TargetColumns = Settings.Contains("target-columns") ? settings.TargetColumns : null,
-    };
+    public DetectorSettings Taking(DetectorSettings settings) => settings.Keeping(Settings);
 }

@@ -92,21 +92,42 @@ public sealed record DetectorSettings
     /// <summary>Where training saves its state after every epoch, and whether it resumes from it.</summary>
     public TrainingCheckpoint? Checkpoint { get; init; }
 
-    /// <summary>The name of every setting, as entries list them and the command line spells its options (without <c>--</c>).</summary>
-    public static IReadOnlyList<string> Names { get; } =
+    /// <summary>Every setting once: its name (as entries list them and the command line spells its option, without <c>--</c>), how to read it, how to leave it out.</summary>
+    private static readonly (string Name, Func<DetectorSettings, object?> Get, Func<DetectorSettings, DetectorSettings> Clear)[] Table =
     [
-        "variant", "epochs", "batch-size", "lr", "patience", "latent", "beta", "window", "train-stride", "score-stride", "scaler", "time-features",
-        "aggregate", "kl-warmup", "cosine", "lr-warmup", "clip-norm", "lambda", "combine", "mc-samples", "is-samples", "records", "checkpoint", "target-columns",
+        ("variant", s => s.Variant, s => s with { Variant = null }),
+        ("epochs", s => s.Epochs, s => s with { Epochs = null }),
+        ("batch-size", s => s.BatchSize, s => s with { BatchSize = null }),
+        ("lr", s => s.LearningRate, s => s with { LearningRate = null }),
+        ("patience", s => s.Patience, s => s with { Patience = null }),
+        ("latent", s => s.Latent, s => s with { Latent = null }),
+        ("beta", s => s.Beta, s => s with { Beta = null }),
+        ("window", s => s.Window, s => s with { Window = null }),
+        ("train-stride", s => s.TrainStride, s => s with { TrainStride = null }),
+        ("score-stride", s => s.ScoreStride, s => s with { ScoreStride = null }),
+        ("scaler", s => s.Scaler, s => s with { Scaler = null }),
+        ("time-features", s => s.TimeFeatures, s => s with { TimeFeatures = null }),
+        ("aggregate", s => s.Aggregate, s => s with { Aggregate = null }),
+        ("kl-warmup", s => s.KlWarmup, s => s with { KlWarmup = null }),
+        ("cosine", s => s.Cosine, s => s with { Cosine = null }),
+        ("lr-warmup", s => s.LrWarmup, s => s with { LrWarmup = null }),
+        ("clip-norm", s => s.ClipNorm, s => s with { ClipNorm = null }),
+        ("lambda", s => s.Lambda, s => s with { Lambda = null }),
+        ("combine", s => s.Combine, s => s with { Combine = null }),
+        ("mc-samples", s => s.McSamples, s => s with { McSamples = null }),
+        ("is-samples", s => s.ImportanceSamples, s => s with { ImportanceSamples = null }),
+        ("records", s => s.Records, s => s with { Records = null }),
+        ("checkpoint", s => s.Checkpoint, s => s with { Checkpoint = null }),
+        ("target-columns", s => s.TargetColumns, s => s with { TargetColumns = null }),
     ];
 
+    /// <summary>The name of every setting, as entries list them and the command line spells its options (without <c>--</c>).</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Table.Select(t => t.Name)];
+
     /// <summary>The names of the settings given (not null), in <see cref="Names"/> order.</summary>
-    public IEnumerable<string> Given()
-    {
-        object?[] values =
-        [
-            Variant, Epochs, BatchSize, LearningRate, Patience, Latent, Beta, Window, TrainStride, ScoreStride, Scaler, TimeFeatures,
-            Aggregate, KlWarmup, Cosine, LrWarmup, ClipNorm, Lambda, Combine, McSamples, ImportanceSamples, Records, Checkpoint, TargetColumns,
-        ];
-        return Names.Where((_, i) => values[i] is not null);
-    }
+    public IEnumerable<string> Given() => Table.Where(t => t.Get(this) is not null).Select(t => t.Name);
+
+    /// <summary>These settings with every one not named in <paramref name="names"/> left out.</summary>
+    /// <param name="names">The settings to keep, by <see cref="Names"/>.</param>
+    public DetectorSettings Keeping(IReadOnlySet<string> names) => Table.Where(t => !names.Contains(t.Name)).Aggregate(this, (s, t) => t.Clear(s));
 }

@@ -55,7 +55,7 @@ public sealed class GaussianEstimator(DetectorSettings settings) : IDetectorEsti
         }
 
         var targets = settings.TargetColumns ?? train.ChannelNames;
-        var columns = RangeDetector.Columns(train.ChannelNames, targets);
+        var columns = WatchedColumns.Indices(train.ChannelNames, targets);
         var rows = train.Sequences.SelectMany(s => Enumerable.Range(0, s.Values.Length / train.Channels).Select(t => columns.Select(j => s.Values[(t * train.Channels) + j]).ToArray())).ToArray();
         var history = rows.Skip(Math.Max(0, rows.Length - window)).SelectMany(r => r).ToArray();
         var floor = columns.Select((_, k) => GaussianDetector.Floor(rows.Select(r => (double)r[k]))).ToArray();

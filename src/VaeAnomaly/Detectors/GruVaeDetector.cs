@@ -56,7 +56,7 @@ public sealed class GruVaeEstimator(GruVaeOptions model, TrainerOptions training
         }
 
         _ = ThresholdRules.Create(threshold);
-        var watched = Targets is null ? null : RangeDetector.Columns(train.ChannelNames, Targets);
+        var watched = Targets is null ? null : WatchedColumns.Indices(train.ChannelNames, Targets);
         var options = model with { Channels = train.Channels };
         var lengths = Enumerable.Range(0, train.Count).Select(train.LengthOf).ToArray();
         CheckEnoughData(train, validation, lengths);
@@ -184,7 +184,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
         LatentUsage Usage, WindowScoring? Windows, IReadOnlyList<string> Channels, (int Min, int Max) Lengths, TrainingDataInfo TrainingData, IReadOnlyList<string>? Targets)
     {
         /// <summary>The indices of the watched columns, or null for all.</summary>
-        public int[]? Watched { get; } = Targets is null ? null : RangeDetector.Columns(Channels, Targets);
+        public int[]? Watched { get; } = Targets is null ? null : WatchedColumns.Indices(Channels, Targets);
     }
 
     internal GruVaeDetector(GruVae network, Parts parts, ThresholdSet thresholds, IReadOnlyList<EpochReport> history)
@@ -412,7 +412,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
         {
             try
             {
-                _ = RangeDetector.Columns(manifest.Channels, targets);
+                _ = WatchedColumns.Indices(manifest.Channels, targets);
             }
             catch (ArgumentException e)
             {

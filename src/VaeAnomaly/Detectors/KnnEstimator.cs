@@ -1,7 +1,6 @@
 using VaeAnomaly.Data;
 using VaeAnomaly.Models;
 using VaeAnomaly.Persistence;
-using VaeAnomaly.Training;
 using static TorchSharp.torch;
 
 namespace VaeAnomaly.Detectors;
@@ -12,8 +11,7 @@ namespace VaeAnomaly.Detectors;
 /// column; the score is the mean squared difference of the watched columns to the 5 nearest, so inputs explain and
 /// targets are measured. At most 2,000 training windows are kept, evenly spaced, so a 5,000-row series fits in seconds.
 /// </summary>
-/// <param name="settings">Window, strides, watched columns, threshold rule.</param>
-public sealed class KnnEstimator(DetectorSettings settings) : IDetectorEstimator
+public static class KnnEstimator
 {
     /// <summary>The name used on the command line and in bundles.</summary>
     public const string ModelName = "knn";
@@ -25,23 +23,7 @@ public sealed class KnnEstimator(DetectorSettings settings) : IDetectorEstimator
     public const int MaxBank = 2000;
 
     /// <summary>The registry's entry.</summary>
-    public static DetectorEntry Entry { get; } = new(
-        ModelName,
-        "mean squared distance of a 32-step z-scored window to its 5 nearest training windows",
-        new HashSet<string>(["window", "train-stride", "score-stride", "target-columns"]),
-        [],
-        s => new KnnEstimator(s),
-        (directory, threshold) => WindowFeatureDetector.Load(directory, threshold, (m, shape, dir) => KnnModel.Restore(m, shape, dir)));
-
-    /// <inheritdoc />
-    public string Name => ModelName;
-
-    /// <inheritdoc />
-    public int Epochs => 1;
-
-    /// <inheritdoc />
-    public IFittedDetector Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default) =>
-        WindowFeatureDetector.Fit(ModelName, settings, train, validation, KnnModel.Fit);
+    public static DetectorEntry Entry { get; } = WindowFeatureEstimator.Entry(ModelName, "mean squared distance of a 32-step z-scored window to its 5 nearest training windows", KnnModel.Fit, KnnModel.Restore);
 }
 
 /// <summary>The kept training windows; a window's errors are its squared differences to its nearest ones, averaged over them.</summary>

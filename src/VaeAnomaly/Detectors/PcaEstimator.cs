@@ -1,7 +1,6 @@
 using VaeAnomaly.Data;
 using VaeAnomaly.Models;
 using VaeAnomaly.Persistence;
-using VaeAnomaly.Training;
 using static TorchSharp.torch;
 
 namespace VaeAnomaly.Detectors;
@@ -11,8 +10,7 @@ namespace VaeAnomaly.Detectors;
 /// the training windows' variance (Shyu et al., "A Novel Anomaly Detection Scheme Based on Principal Component
 /// Classifier", 2003; the PCA window baseline of the telemetry benchmarks). Fitted in one pass.
 /// </summary>
-/// <param name="settings">Window, strides, watched columns, threshold rule.</param>
-public sealed class PcaEstimator(DetectorSettings settings) : IDetectorEstimator
+public static class PcaEstimator
 {
     /// <summary>The name used on the command line and in bundles.</summary>
     public const string ModelName = "pca";
@@ -21,23 +19,7 @@ public sealed class PcaEstimator(DetectorSettings settings) : IDetectorEstimator
     public const double KeptVariance = 0.95;
 
     /// <summary>The registry's entry.</summary>
-    public static DetectorEntry Entry { get; } = new(
-        ModelName,
-        "reconstruction error of 32-step z-scored windows from the components keeping 95% of the variance",
-        new HashSet<string>(["window", "train-stride", "score-stride", "target-columns"]),
-        [],
-        s => new PcaEstimator(s),
-        (directory, threshold) => WindowFeatureDetector.Load(directory, threshold, (m, shape, dir) => PcaModel.Restore(m, shape, dir)));
-
-    /// <inheritdoc />
-    public string Name => ModelName;
-
-    /// <inheritdoc />
-    public int Epochs => 1;
-
-    /// <inheritdoc />
-    public IFittedDetector Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default) =>
-        WindowFeatureDetector.Fit(ModelName, settings, train, validation, PcaModel.Fit);
+    public static DetectorEntry Entry { get; } = WindowFeatureEstimator.Entry(ModelName, "reconstruction error of 32-step z-scored windows from the components keeping 95% of the variance", PcaModel.Fit, PcaModel.Restore);
 }
 
 /// <summary>The mean window and the kept components; reconstructs windows as mean + (x - mean) P Pᵀ.</summary>

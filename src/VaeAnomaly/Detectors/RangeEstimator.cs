@@ -41,7 +41,7 @@ public sealed class RangeEstimator(DetectorSettings settings) : IDetectorEstimat
         }
 
         var targets = settings.TargetColumns ?? train.ChannelNames;
-        var columns = RangeDetector.Columns(train.ChannelNames, targets);
+        var columns = WatchedColumns.Indices(train.ChannelNames, targets);
         var (min, max) = (columns.Select(_ => double.PositiveInfinity).ToArray(), columns.Select(_ => double.NegativeInfinity).ToArray());
         foreach (var s in train.Sequences)
         {
@@ -112,18 +112,6 @@ public sealed class RangeDetector : RowDetector
 
             return new RangeDetector(m.Channels, m.Targets, m.Min, m.Max, m.TrainingData, new ThresholdSet(m.Thresholds, m.ThresholdNotes, threshold ?? m.DefaultThreshold, "score"));
         });
-    }
-
-    /// <summary>The indices of <paramref name="targets"/> among <paramref name="channels"/>, refusing names that are not there.</summary>
-    internal static int[] Columns(IReadOnlyList<string> channels, IReadOnlyList<string> targets)
-    {
-        if (targets.Count == 0 || targets.Distinct().Count() != targets.Count)
-        {
-            throw new ArgumentException("The watched columns must be at least one, each named once.");
-        }
-
-        return [.. targets.Select(t => channels.ToList().IndexOf(t) is var i and >= 0 ? i
-            : throw new ArgumentException($"The watched column '{IO.Messages.Cut(t)}' is not among the data's columns [{IO.Messages.List(channels)}]."))];
     }
 
     /// <summary>Each row's distance outside the range, in units of the range (a constant column: in its own units), the largest over the watched columns.</summary>

@@ -20,7 +20,7 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints
     {
         Channels = channels;
         Targets = targets;
-        Watched = RangeDetector.Columns(channels, targets);
+        Watched = WatchedColumns.Indices(channels, targets);
         TrainingData = trainingData;
         Thresholds = thresholds;
     }

@@ -448,7 +448,7 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
     {
         /// <summary>The indices of the watched columns (every column when none were chosen).</summary>
         /// <exception cref="ArgumentException">A watched column that is not a column, or none, or one twice.</exception>
-        public int[] TargetIndices => Targets is null ? [.. Enumerable.Range(0, Channels.Count)] : RangeDetector.Columns(Channels, Targets);
+        public int[] TargetIndices => Targets is null ? [.. Enumerable.Range(0, Channels.Count)] : WatchedColumns.Indices(Channels, Targets);
 
         /// <summary>Builds the network, checking its size before any weight is allocated.</summary>
         public nn.Module<Tensor, VaeOutput> Build()

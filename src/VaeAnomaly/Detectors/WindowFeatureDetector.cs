@@ -200,6 +200,31 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints
     }
 }
 
+/// <summary>The estimator of a window-feature model: the shared fit around the model's own math.</summary>
+/// <param name="name">The model's name.</param>
+/// <param name="settings">Window, strides, watched columns, threshold rule.</param>
+/// <param name="fit">Fits the model's math on the training windows.</param>
+internal sealed class WindowFeatureEstimator(string name, DetectorSettings settings, Func<WindowFeatureShape, SequenceSet, IWindowErrors> fit) : IDetectorEstimator
+{
+    /// <summary>The settings every window-feature model takes.</summary>
+    public static IReadOnlySet<string> Settings { get; } = new HashSet<string>(["window", "train-stride", "score-stride", "target-columns"]);
+
+    /// <inheritdoc />
+    public string Name => name;
+
+    /// <inheritdoc />
+    public int Epochs => 1;
+
+    /// <inheritdoc />
+    public IFittedDetector Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default) =>
+        WindowFeatureDetector.Fit(name, settings, train, validation, fit);
+
+    /// <summary>The registry entry of a window-feature model: its name, description, fit and restore.</summary>
+    public static DetectorEntry Entry(string name, string description, Func<WindowFeatureShape, SequenceSet, IWindowErrors> fit,
+        Func<WindowFeatureManifest, WindowFeatureShape, string, IWindowErrors> restore) => new(
+        name, description, Settings, [], s => new WindowFeatureEstimator(name, s, fit), (directory, threshold) => WindowFeatureDetector.Load(directory, threshold, restore));
+}
+
 /// <summary>What a window-feature model computes: per window its score and per window and step its error, of scaled windows.</summary>
 internal interface IWindowErrors : IDisposable
 {
@@ -223,7 +248,7 @@ internal sealed record WindowFeatureShape(IReadOnlyList<string> Channels, IReadO
     public const int DefaultWindow = 32;
 
     /// <summary>Indices of <see cref="Targets"/> among <see cref="Channels"/>.</summary>
-    public int[] TargetIndices => [.. Targets.Select(t => Channels.ToList().IndexOf(t))];
+    public int[] TargetIndices => WatchedColumns.Indices(Channels, Targets);
 
     /// <summary>Values per window.</summary>
     public int Width => Window * Channels.Count;
@@ -250,20 +275,7 @@ internal sealed record WindowFeatureShape(IReadOnlyList<string> Channels, IReadO
             throw new ArgumentException($"Windows of {Window} steps x {Channels.Count} channels are {(long)Window * Channels.Count:N0} values; at most {GruVaeOptions.MaxSize:N0} are accepted.");
         }
 
-        if (Targets.Count == 0)
-        {
-            throw new ArgumentException("The watched columns are empty; name at least one, or leave them out to watch all.");
-        }
-
-        if (Targets.FirstOrDefault(t => !Channels.Contains(t)) is { } missing)
-        {
-            throw new ArgumentException($"The watched column '{IO.Messages.Cut(missing)}' is not among the data's columns [{IO.Messages.List(Channels)}].");
-        }
-
-        if (Targets.Distinct().Count() != Targets.Count)
-        {
-            throw new ArgumentException($"The watched columns [{IO.Messages.List(Targets)}] name a column twice.");
-        }
+        _ = WatchedColumns.Indices(Channels, Targets);
     }
 
     /// <summary>Refuses data whose channels are not the model's.</summary>

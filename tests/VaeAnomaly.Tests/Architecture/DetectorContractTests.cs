@@ -10,9 +10,10 @@ namespace VaeAnomaly.Tests.Architecture;
 /// </summary>
 public sealed partial class DetectorContractTests
 {
-    /// <summary>Every concrete estimator and fitted detector of the library.</summary>
+    /// <summary>Every concrete estimator and fitted detector of the library, and every type that declares a registry entry.</summary>
     private static IReadOnlyList<Type> DetectorTypes { get; } =
-        [.. typeof(IFittedDetector).Assembly.GetExportedTypes().Where(t => !t.IsInterface && (typeof(IFittedDetector).IsAssignableFrom(t) || typeof(IDetectorEstimator).IsAssignableFrom(t)))];
+        [.. typeof(IFittedDetector).Assembly.GetExportedTypes().Where(t => !t.IsInterface && (typeof(IFittedDetector).IsAssignableFrom(t) || typeof(IDetectorEstimator).IsAssignableFrom(t)
+            || t.GetProperties(BindingFlags.Public | BindingFlags.Static).Any(p => p.PropertyType == typeof(DetectorEntry))))];
 
     [Fact]
     public void CommandsAndBenchmarks_NameNoDetectorType()
