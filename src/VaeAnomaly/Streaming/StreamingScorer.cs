@@ -85,46 +85,67 @@ public sealed class StreamingScorer
     /// <summary>Scores one row.</summary>
     /// <param name="row">The row's values, in the model's channel order, unscaled.</param>
     /// <exception cref="ArgumentException">Another number of values, or a value that is not finite.</exception>
-    public StreamPoint Push(IReadOnlyList<float> row)
+    public StreamPoint Push(IReadOnlyList<float> row) => PushRows([row])[0];
+
+    /// <summary>
+    /// Scores rows in arrival order, all windows in one call to the model: the same points as pushing them one by one.
+    /// A rejected chunk leaves the stream as it was.
+    /// </summary>
+    /// <param name="rows">The rows' values, each in the model's channel order, unscaled.</param>
+    /// <exception cref="ArgumentException">A row with another number of values, or a value that is not finite (no row is scored).</exception>
+    public StreamPoint[] PushRows(IReadOnlyList<IReadOnlyList<float>> rows)
     {
-        if (row.Count != detector.Channels.Count)
+        for (var k = 0; k < rows.Count; k++)
         {
-            throw new ArgumentException($"A row of this model holds {detector.Channels.Count} values ({IO.Messages.List(detector.Channels)}); got {row.Count}.");
-        }
-
-        if (row.FirstOrDefault(v => !float.IsFinite(v), 0f) is var bad && !float.IsFinite(bad))
-        {
-            throw new ArgumentException($"Row {Rows} holds {bad}; the values of a stream must be finite numbers.");
-        }
-
-        recent.Enqueue([.. row]);
-        if (recent.Count > scorer.Lookback)
-        {
-            recent.Dequeue();
-        }
-
-        var index = Rows++;
-        float score = 0;
-        if (index >= scorer.Warmup)
-        {
-            var values = recent.SelectMany(r => r).ToArray();
-            var series = new SequenceSet(detector.Channels, [new Sequence("stream", values)]);
-            score = scorer.ScorePoints(series, request).Scores[^1];
-        }
-
-        if (scores is not null && index >= scorer.Warmup)
-        {
-            // Judged against the earlier scores only, then kept for the rows that follow.
-            var surprise = scores.Count >= 2 ? (float)ScoreSurprise.Next(scores, score) : 0f;
-            scores.Enqueue(score);
-            if (scores.Count > surpriseHistory)
+            var row = rows[k];
+            if (row.Count != detector.Channels.Count)
             {
-                scores.Dequeue();
+                throw new ArgumentException($"Row {Rows + k} holds {row.Count} values; a row of this model holds {detector.Channels.Count} ({IO.Messages.List(detector.Channels)}).");
             }
 
-            score = surprise;
+            if (row.FirstOrDefault(v => !float.IsFinite(v), 0f) is var bad && !float.IsFinite(bad))
+            {
+                throw new ArgumentException($"Row {Rows + k} holds {bad}; the values of a stream must be finite numbers.");
+            }
         }
 
-        return new StreamPoint(index, score, Threshold, score > Threshold);
+        // The rows kept from before give the first new rows their full windows; each window ends at a new row.
+        var context = recent.Count;
+        var values = recent.Concat(rows.Select(r => r.ToArray())).SelectMany(r => r).ToArray();
+        var first = Rows;
+        var scored = rows.Count == 0 || first + rows.Count <= scorer.Warmup ? []
+            : scorer.ScorePoints(new SequenceSet(detector.Channels, [new Sequence("stream", values)]), request).Scores;
+        var points = new StreamPoint[rows.Count];
+        for (var k = 0; k < rows.Count; k++)
+        {
+            var index = first + k;
+            var score = index >= scorer.Warmup ? scored[context + k] : 0f;
+            if (scores is not null && index >= scorer.Warmup)
+            {
+                // Judged against the earlier scores only, then kept for the rows that follow.
+                var surprise = scores.Count >= 2 ? (float)ScoreSurprise.Next(scores, score) : 0f;
+                scores.Enqueue(score);
+                if (scores.Count > surpriseHistory)
+                {
+                    scores.Dequeue();
+                }
+
+                score = surprise;
+            }
+
+            points[k] = new StreamPoint(index, score, Threshold, score > Threshold);
+        }
+
+        foreach (var row in rows)
+        {
+            recent.Enqueue([.. row]);
+            if (recent.Count > scorer.Lookback)
+            {
+                recent.Dequeue();
+            }
+        }
+
+        Rows += rows.Count;
+        return points;
     }
 }

@@ -57,6 +57,35 @@ public sealed class StreamingScorerTests
     }
 
     [Theory]
+    [MemberData(nameof(Models))]
+    public void PushRows_InChunksOfAnySize_GivesTheScoresOfRowByRow(string name)
+    {
+        // Given: a series pushed row by row
+        using var model = Fitted(name);
+        var values = Waves(60, 2, spikeAt: 40);
+        var rows = Enumerable.Range(0, 60).Select(t => (IReadOnlyList<float>)values.AsSpan(2 * t, 2).ToArray()).ToList();
+        var single = new StreamingScorer(model);
+        var expected = rows.Select(single.Push).ToList();
+
+        // When: the same rows in chunks of 1, 3, 0, 7, 20 and the rest (shorter and longer than the window of 8)
+        var chunked = new StreamingScorer(model);
+        var points = new List<StreamPoint>();
+        var at = 0;
+        foreach (var size in new[] { 1, 3, 0, 7, 20, 29 })
+        {
+            points.AddRange(chunked.PushRows(rows.GetRange(at, size)));
+            at += size;
+        }
+
+        // Then
+        Assert.Equal(expected.Select(p => p.Index), points.Select(p => p.Index));
+        for (var t = 0; t < 60; t++)
+        {
+            Assert.True(Math.Abs(expected[t].Score - points[t].Score) <= 1e-5 * Math.Max(1, Math.Abs(expected[t].Score)), $"{name} row {t}: one by one {expected[t].Score}, chunked {points[t].Score}");
+        }
+    }
+
+    [Theory]
     [InlineData("conv-ae")]
     [InlineData("gaussian")]
     public void Push_FlaggingBySurprise_GivesTheBatchSurpriseAndResumesExactly(string name)
@@ -88,8 +117,9 @@ public sealed class StreamingScorerTests
         using var model = Fitted("range");
         var stream = new StreamingScorer(model);
 
-        Assert.Contains("holds 2 values (a,b); got 3", Assert.Throws<ArgumentException>(() => stream.Push([1f, 2f, 3f])).Message);
+        Assert.Contains("Row 0 holds 3 values; a row of this model holds 2 (a,b)", Assert.Throws<ArgumentException>(() => stream.Push([1f, 2f, 3f])).Message);
         Assert.Contains("must be finite", Assert.Throws<ArgumentException>(() => stream.Push([float.NaN, 0f])).Message);
+        Assert.Contains("Row 1 holds NaN", Assert.Throws<ArgumentException>(() => stream.PushRows([[1f, 2f], [float.NaN, 0f]])).Message);
         Assert.Equal(0, stream.Rows);
         Assert.Contains("does not fit", Assert.Throws<ArgumentException>(() => StreamingScorer.Resume(model, new StreamState(5, [new float[3]]))).Message);
     }
