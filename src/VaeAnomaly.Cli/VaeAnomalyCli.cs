@@ -40,6 +40,7 @@ public static class VaeAnomalyCli
         benchmark.Subcommands.Add(BenchmarkNabScoreCommand.Create(console));
         root.Subcommands.Add(benchmark);
         root.Subcommands.Add(BenchCommand.Create(console));
+        root.Subcommands.Add(ServeCommand.Create(console));
         RefuseBlankValues(root);
         return root;
     }

@@ -14,6 +14,7 @@ public sealed class CsvRowParser
     private readonly int timeIndex;
     private readonly int[] valueIndex;
     private readonly int width;
+    private readonly IReadOnlyList<string> channels;
 
     /// <summary>A parser for the lines that follow <paramref name="header"/>.</summary>
     /// <param name="source">The input's name, for messages (a path, or "standard input").</param>
@@ -21,16 +22,18 @@ public sealed class CsvRowParser
     /// <param name="channels">The model's columns, in its order.</param>
     /// <param name="timeColumn">The time column; null to detect it (<see cref="SeriesCsvReader.TimeColumnNames"/>).</param>
     /// <param name="delimiter">The delimiter; null to detect it.</param>
-    /// <exception cref="DataFormatException">No time column, or a model column missing.</exception>
-    public CsvRowParser(string source, string header, IReadOnlyList<string> channels, string? timeColumn = null, string? delimiter = null)
+    /// <param name="requireTime">Whether a header without a time column is refused; when false, such rows have an empty timestamp.</param>
+    /// <exception cref="DataFormatException">No time column (when one is required), or a model column missing.</exception>
+    public CsvRowParser(string source, string header, IReadOnlyList<string> channels, string? timeColumn = null, string? delimiter = null, bool requireTime = true)
     {
+        this.channels = channels;
         this.source = source;
         this.delimiter = (delimiter ?? SeriesCsvReader.DetectDelimiter(header))[0];
         var names = header.TrimStart('\uFEFF').TrimEnd('\r').Split(this.delimiter).Select(n => n.Trim()).ToArray();
         TextInput.CheckHeader(source, names);
         int Find(string name) => Array.FindIndex(names, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
         timeIndex = timeColumn is not null ? Find(timeColumn) : SeriesCsvReader.TimeColumnNames.Select(Find).FirstOrDefault(i => i >= 0, -1);
-        if (timeIndex < 0)
+        if (timeIndex < 0 && (requireTime || timeColumn is not null))
         {
             throw new DataFormatException(source, 1, timeColumn, $"no time column in the header [{IO.Messages.List(names)}]; expected {(timeColumn is null ? string.Join(" or ", SeriesCsvReader.TimeColumnNames) : $"'{timeColumn}'")} (or name it with --time-column)");
         }
@@ -58,10 +61,10 @@ public sealed class CsvRowParser
             var text = fields[valueIndex[k]].Trim();
             if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out values[k]) || !float.IsFinite(values[k]))
             {
-                throw new DataFormatException(source, lineNumber, null, $"field {valueIndex[k] + 1} holds '{IO.Messages.Cut(text)}'; expected a finite number");
+                throw new DataFormatException(source, lineNumber, channels[k], $"field {valueIndex[k] + 1} holds '{IO.Messages.Cut(text)}'; expected a finite number");
             }
         }
 
-        return (fields[timeIndex].Trim(), values);
+        return (timeIndex < 0 ? "" : fields[timeIndex].Trim(), values);
     }
 }

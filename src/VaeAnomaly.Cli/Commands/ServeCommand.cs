@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Spectre.Console;
+using VaeAnomaly.Server;
+
+namespace VaeAnomaly.Cli.Commands;
+
+/// <summary><c>vae-anomaly serve</c>: the live monitoring service over a folder of bundles, until Ctrl+C.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var defaults = new ServeOptions { ModelsDirectory = "" };
+        var models = new Option<string>("--models") { Description = "Folder of bundles, one per sub-folder; a model's name is its folder's name.", Required = true };
+        var urls = new Option<string>("--urls") { Description = "Where HTTP is served (semicolon-separated for several).", DefaultValueFactory = _ => defaults.Urls };
+        var keyFile = new Option<string?>("--api-key-file") { Description = "A file holding the key every /v1 and /metrics request must send in X-Api-Key." };
+        var state = new Option<string?>("--state") { Description = "Folder that keeps every stream's state, so a restart continues each stream where its last answer left it (default: memory only)." };
+        var cluster = new Option<string?>("--cluster") { Description = "redis://HOST:PORT: join the processes that name this Redis server into one cluster sharing membership and stream state." };
+        var maxBody = new Option<int>("--max-body-mb") { Description = "Largest request body in MiB; larger is answered 413.", DefaultValueFactory = _ => (int)(defaults.MaxBodyBytes >> 20) }.Positive(4_096);
+        var siloPort = new Option<int>("--silo-port") { Description = "Port the cluster's nodes talk on (each node of one machine needs its own).", DefaultValueFactory = _ => defaults.SiloPort }.Positive(65_535);
+        var gatewayPort = new Option<int>("--gateway-port") { Description = "Orleans client gateway port (each node of one machine needs its own).", DefaultValueFactory = _ => defaults.GatewayPort }.Positive(65_535);
+        var command = new Command("serve", "Serve the bundles of a folder over HTTP: stream points scored as they arrive, sequences scored, Prometheus metrics.")
+        {
+            models, urls, keyFile, state, cluster, maxBody, siloPort, gatewayPort,
+        };
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
+        {
+            var options = new ServeOptions
+            {
+                ModelsDirectory = r.GetValue(models)!,
+                Urls = r.GetValue(urls)!,
+                ApiKey = r.GetValue(keyFile) is { } path ? ReadKey(path) : null,
+                StateDirectory = r.GetValue(state),
+                Cluster = r.GetValue(cluster),
+                MaxBodyBytes = (long)r.GetValue(maxBody) << 20,
+                SiloPort = r.GetValue(siloPort),
+                GatewayPort = r.GetValue(gatewayPort),
+            };
+            var app = MonitoringService.Build(options);
+            var served = app.Services.GetService(typeof(ServedModels)) as ServedModels;
+            app.StartAsync(token).GetAwaiter().GetResult();
+            console.MarkupLineInterpolated($"Serving {served!.All.Count()} models ({string.Join(", ", served.All.Select(m => m.Name))}) at [bold]{options.Urls}[/]{(options.Cluster is null ? "" : $" in the cluster at {options.Cluster}")}; streams kept {(options.Cluster is not null ? "in Redis" : options.StateDirectory is null ? "in memory" : $"in {Path.GetFullPath(options.StateDirectory)}")}. Ctrl+C stops.");
+            try
+            {
+                Task.Delay(Timeout.Infinite, token).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C: answered requests are saved; stop cleanly.
+            }
+
+            app.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+            ((IDisposable)app).Dispose();
+            console.MarkupLine("Stopped.");
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    private static string ReadKey(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ArgumentException($"--api-key-file {path} does not exist; expected a file holding the key on its first line.");
+        }
+
+        var key = File.ReadLines(path).FirstOrDefault()?.Trim() ?? "";
+        return key.Length >= 16 ? key
+            : throw new ArgumentException($"--api-key-file {path}: the key on its first line has {key.Length} characters; expected at least 16.");
+    }
+}

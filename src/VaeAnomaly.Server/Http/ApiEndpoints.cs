@@ -1,0 +1,159 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using VaeAnomaly.Data;
+using VaeAnomaly.Server.Streams;
+
+namespace VaeAnomaly.Server.Http;
+
+/// <summary>The HTTP API: health, models, stream points and whole-sequence scores.</summary>
+internal static partial class ApiEndpoints
+{
+    /// <summary>Maps every endpoint.</summary>
+    public static void MapApi(this WebApplication app, ServeOptions options, ServedModels models, ServiceMetrics metrics)
+    {
+        var grains = app.Services.GetRequiredService<IGrainFactory>();
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/v1/models", () => Results.Json(new { models = models.All.Select(Describe) }));
+        app.MapPost("/v1/streams/{stream}/points", async (string stream, HttpContext context) =>
+        {
+            CheckStreamName(stream);
+            var model = ModelOf(context, models);
+            if (!model.Streams)
+            {
+                throw new ApiException(StatusCodes.Status400BadRequest, $"The model '{model.Name}' ({model.Kind}) reads whole {model.Input}, not a stream of rows; score them with POST /v1/score?model={model.Name}.");
+            }
+
+            long? start = null;
+            if (context.Request.Query.TryGetValue("start", out var startText))
+            {
+                start = long.TryParse(startText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s) ? s
+                    : throw new ApiException(StatusCodes.Status400BadRequest, $"The query parameter start is '{Messages(startText.ToString())}'; expected the index of the request's first row, a whole number from 0.");
+            }
+
+            var body = await RequestBody.ReadAsync(context.Request, options.MaxBodyBytes, context.RequestAborted);
+            var rows = RequestBody.Rows(context.Request.ContentType, body, model.Channels);
+            var reply = await grains.GetGrain<IStreamGrain>(stream).Push(model.Name, rows, start);
+            switch (reply.Outcome)
+            {
+                case StreamOutcome.OtherModel:
+                    throw new ApiException(StatusCodes.Status409Conflict, $"The stream '{stream}' was started with the model '{reply.Model}'; a stream keeps its model (start a new stream for '{model.Name}').");
+                case StreamOutcome.OutOfOrder:
+                    throw new ApiException(StatusCodes.Status409Conflict, $"The stream '{stream}' has {reply.Rows} rows, so its next row has index {reply.Rows}; the request starts at {start}.");
+                case StreamOutcome.UnknownModel:
+                    throw new ApiException(StatusCodes.Status404NotFound, $"This node does not serve the model '{model.Name}'.");
+            }
+
+            var flags = reply.Scores.Count(s => s > reply.Threshold);
+            if (!reply.Repeated)
+            {
+                metrics.PointsScored.WithLabels(model.Name).Inc(reply.Scores.Length);
+                metrics.PointsFlagged.WithLabels(model.Name).Inc(flags);
+            }
+
+            return Results.Json(new
+            {
+                stream,
+                model = model.Name,
+                points = reply.Scores.Select((score, k) => new { index = reply.Start + k, score, threshold = reply.Threshold, flag = score > reply.Threshold }),
+            });
+        });
+        app.MapGet("/v1/streams/{stream}", async (string stream) =>
+        {
+            CheckStreamName(stream);
+            var reply = await grains.GetGrain<IStreamGrain>(stream).Describe()
+                ?? throw new ApiException(StatusCodes.Status404NotFound, $"No stream '{stream}': nothing has been posted to it.");
+            return Results.Json(new { stream, model = reply.Model, rows = reply.Rows });
+        });
+        app.MapPost("/v1/score", async (HttpContext context) =>
+        {
+            var model = ModelOf(context, models);
+            if (model.Input == "records")
+            {
+                throw new ApiException(StatusCodes.Status400BadRequest, $"The model '{model.Name}' reads records; the service scores series and sequences only (use `vae-anomaly score`).");
+            }
+
+            var body = await RequestBody.ReadAsync(context.Request, options.MaxBodyBytes, context.RequestAborted);
+            var data = ReadSequences(body);
+            var scores = await model.UseAsync(detector => detector.Score(Align(data, model)), context.RequestAborted);
+            metrics.SequencesScored.WithLabels(model.Name).Inc(scores.Length);
+            var threshold = model.Thresholds.Value();
+            return Results.Json(new
+            {
+                model = model.Name,
+                threshold,
+                results = data.Sequences.Select((s, k) => new { sequence_id = s.Id, score = scores[k], flag = scores[k] > threshold }),
+            });
+        });
+        app.MapFallback((HttpContext context) => throw new ApiException(StatusCodes.Status404NotFound, $"No endpoint {context.Request.Method} {context.Request.Path}; see GET /v1/models, POST /v1/streams/{{stream}}/points?model=NAME, POST /v1/score?model=NAME, GET /metrics, GET /healthz."));
+    }
+
+    private static object Describe(ServedModel model) => new
+    {
+        name = model.Name,
+        kind = model.Kind,
+        input = model.Input,
+        channels = model.Channels,
+        threshold = model.Threshold,
+        rule = model.Thresholds.Rule,
+        thresholds = model.Thresholds.ByScore.ToDictionary(s => s.Key, s => s.Value.Where(r => double.IsFinite(r.Value)).ToDictionary(r => r.Key, r => r.Value)),
+    };
+
+    private static ServedModel ModelOf(HttpContext context, ServedModels models)
+    {
+        var name = context.Request.Query["model"].ToString();
+        if (name.Length == 0)
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, $"The query parameter model is missing; expected one of {string.Join(", ", models.All.Select(m => m.Name))}.");
+        }
+
+        return models.Find(name) ?? throw new ApiException(StatusCodes.Status404NotFound, $"No model '{Messages(name)}'; this service has {string.Join(", ", models.All.Select(m => m.Name))} (GET /v1/models).");
+    }
+
+    private static void CheckStreamName(string stream)
+    {
+        if (!StreamName().IsMatch(stream))
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, $"The stream name '{Messages(stream)}' is not allowed; expected 1 to 200 letters, digits, '.', '_', ':' or '-'.");
+        }
+    }
+
+    /// <summary>A sequence-layout CSV body, read as <c>vae-anomaly score</c> reads a file (errors name the body's line).</summary>
+    private static SequenceSet ReadSequences(byte[] body)
+    {
+        var temporary = Path.Combine(Path.GetTempPath(), $"vae-anomaly-body-{Guid.NewGuid():N}.csv");
+        try
+        {
+            File.WriteAllBytes(temporary, body);
+            return SequenceCsvReader.Read(temporary);
+        }
+        catch (DataFormatException e)
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, new DataFormatException(RequestBody.Source, e.Line, e.Column, e.Problem).Message) { Line = e.Line, Column = e.Column };
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>The body itself when its columns are the model's, in order; else 400 naming the first that differs.</summary>
+    private static SequenceSet Align(SequenceSet data, ServedModel model)
+    {
+        for (var c = 0; c < Math.Max(data.Channels, model.Channels.Count); c++)
+        {
+            if (c >= data.Channels || c >= model.Channels.Count || !data.ChannelNames[c].Equals(model.Channels[c], StringComparison.Ordinal))
+            {
+                throw new ApiException(StatusCodes.Status400BadRequest, $"{RequestBody.Source}:1: the value columns are [{IO.Messages.List(data.ChannelNames)}]; the model '{model.Name}' reads [{IO.Messages.List(model.Channels)}], in that order") { Line = 1 };
+            }
+        }
+
+        return data;
+    }
+
+    private static string Messages(string text) => IO.Messages.Cut(text);
+
+    [GeneratedRegex("^[A-Za-z0-9._:-]{1,200}$")]
+    private static partial Regex StreamName();
+}

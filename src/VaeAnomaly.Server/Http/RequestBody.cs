@@ -1,0 +1,137 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using VaeAnomaly.Data;
+
+namespace VaeAnomaly.Server.Http;
+
+/// <summary>Reads a request's body within the size limit, and the rows of a stream from it (CSV or JSON).</summary>
+internal static class RequestBody
+{
+    /// <summary>How the body is named in error messages.</summary>
+    public const string Source = "request body";
+
+    /// <summary>The body's bytes; 413 when it is larger than <paramref name="limit"/>.</summary>
+    public static async Task<byte[]> ReadAsync(HttpRequest request, long limit, CancellationToken token)
+    {
+        if (request.ContentLength > limit)
+        {
+            throw TooLarge(limit);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, token)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    throw TooLarge(limit);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge(limit);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>The rows of a stream: a CSV body whose header names the model's columns (a time column allowed), or JSON <c>{"rows": [[...], ...]}</c>.</summary>
+    /// <param name="contentType">The request's content type.</param>
+    /// <param name="body">The body.</param>
+    /// <param name="channels">The model's columns, in order.</param>
+    public static float[][] Rows(string? contentType, byte[] body, IReadOnlyList<string> channels)
+    {
+        var media = contentType?.Split(';')[0].Trim().ToLowerInvariant();
+        return media switch
+        {
+            "text/csv" or "text/plain" => CsvRows(Encoding.UTF8.GetString(body), channels),
+            "application/json" => JsonRows(body, channels),
+            _ => throw new ApiException(StatusCodes.Status415UnsupportedMediaType, $"The content type is '{contentType ?? "none"}'; expected text/csv (a header naming the columns {IO.Messages.List(channels)}, then one row per line) or application/json ({{\"rows\": [[...], ...]}})."),
+        };
+    }
+
+    private static float[][] CsvRows(string text, IReadOnlyList<string> channels)
+    {
+        var lines = text.Split('\n');
+        if (lines.Length == 0 || lines[0].Trim().Length == 0)
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, $"{Source}:1: the body is empty; expected a header naming the columns {IO.Messages.List(channels)}") { Line = 1 };
+        }
+
+        try
+        {
+            var parser = new CsvRowParser(Source, lines[0], channels, requireTime: false);
+            var rows = new List<float[]>(lines.Length);
+            for (var k = 1; k < lines.Length; k++)
+            {
+                if (lines[k].Trim().Length > 0)
+                {
+                    rows.Add(parser.Parse(lines[k], k + 1).Values);
+                }
+            }
+
+            return [.. rows];
+        }
+        catch (DataFormatException e)
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, e.Message) { Line = e.Line, Column = e.Column };
+        }
+    }
+
+    private static float[][] JsonRows(byte[] body, IReadOnlyList<string> channels)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, $"{Source}:{e.LineNumber + 1}: malformed JSON at byte {e.BytePositionInLine + 1} of the line; expected {{\"rows\": [[...], ...]}}") { Line = e.LineNumber + 1 };
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("rows", out var rows) || rows.ValueKind != JsonValueKind.Array)
+            {
+                throw new ApiException(StatusCodes.Status400BadRequest, $"{Source}: expected an object {{\"rows\": [[...], ...]}} with one array of {channels.Count} numbers ({IO.Messages.List(channels)}) per row");
+            }
+
+            var result = new float[rows.GetArrayLength()][];
+            var r = 0;
+            foreach (var row in rows.EnumerateArray())
+            {
+                if (row.ValueKind != JsonValueKind.Array || row.GetArrayLength() != channels.Count)
+                {
+                    throw new ApiException(StatusCodes.Status400BadRequest, $"{Source}: rows[{r}] is {(row.ValueKind == JsonValueKind.Array ? $"an array of {row.GetArrayLength()} values" : $"a {row.ValueKind.ToString().ToLowerInvariant()}")}; expected {channels.Count} numbers ({IO.Messages.List(channels)})");
+                }
+
+                var values = new float[channels.Count];
+                var c = 0;
+                foreach (var value in row.EnumerateArray())
+                {
+                    if (value.ValueKind != JsonValueKind.Number || !value.TryGetSingle(out values[c]) || !float.IsFinite(values[c]))
+                    {
+                        throw new ApiException(StatusCodes.Status400BadRequest, $"{Source}: rows[{r}][{c}] (column '{channels[c]}') holds {IO.Messages.Cut(value.GetRawText())}; expected a finite number") { Column = channels[c] };
+                    }
+
+                    c++;
+                }
+
+                result[r++] = values;
+            }
+
+            return result;
+        }
+    }
+
+    private static ApiException TooLarge(long limit) =>
+        new(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {limit:N0} bytes (--max-body-mb); send the rows in smaller requests.");
+}

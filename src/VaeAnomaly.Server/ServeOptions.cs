@@ -1,0 +1,38 @@
+namespace VaeAnomaly.Server;
+
+/// <summary>How <c>vae-anomaly serve</c> runs: where the models are, where it listens, who may call it, where streams live.</summary>
+public sealed record ServeOptions
+{
+    /// <summary>A folder of bundles, one per sub-folder; a model's name is its folder's name.</summary>
+    public required string ModelsDirectory { get; init; }
+
+    /// <summary>Where HTTP is served, e.g. <c>http://127.0.0.1:5080</c> (semicolon-separated for several).</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>The key every <c>/v1</c> and <c>/metrics</c> request must carry in <c>X-Api-Key</c>; null for none.</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>The folder that keeps each stream's state across restarts; null keeps it in memory only (one process).</summary>
+    public string? StateDirectory { get; init; }
+
+    /// <summary>
+    /// A Redis server (<c>redis://host:port</c>) that several processes share for membership and stream state; null
+    /// for one process on its own.
+    /// </summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>The cluster's name: the nodes that share a store and this name form one cluster.</summary>
+    public string ClusterId { get; init; } = "vae-anomaly";
+
+    /// <summary>The largest request body accepted, in bytes; larger is answered 413.</summary>
+    public long MaxBodyBytes { get; init; } = 16L << 20;
+
+    /// <summary>The port silos of a cluster talk to each other on.</summary>
+    public int SiloPort { get; init; } = 11111;
+
+    /// <summary>The port Orleans clients connect to.</summary>
+    public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>How many copies of each model score at once (each copy scores one request at a time).</summary>
+    public int ModelCopies { get; init; } = Math.Max(1, Environment.ProcessorCount);
+}

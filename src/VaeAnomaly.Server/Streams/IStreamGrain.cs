@@ -1,0 +1,17 @@
+namespace VaeAnomaly.Server.Streams;
+
+/// <summary>One monitored stream: its rows arrive in order, each is scored once, and its state survives restarts.</summary>
+public interface IStreamGrain : IGrainWithStringKey
+{
+    /// <summary>Scores rows that continue the stream and saves the stream before answering.</summary>
+    /// <param name="model">The model; the first push binds the stream to it.</param>
+    /// <param name="rows">The rows, each in the model's column order, finite.</param>
+    /// <param name="start">
+    /// The index the caller says its first row has, or null to append. A retry of the last answered request (same
+    /// start, same count) is answered again without scoring twice.
+    /// </param>
+    Task<StreamReply> Push(string model, float[][] rows, long? start);
+
+    /// <summary>The stream's model and row count; null when it has never been pushed to.</summary>
+    Task<StreamReply?> Describe();
+}

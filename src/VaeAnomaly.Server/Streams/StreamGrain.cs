@@ -1,0 +1,60 @@
+using VaeAnomaly.Streaming;
+
+namespace VaeAnomaly.Server.Streams;
+
+/// <summary>
+/// A stream as an Orleans grain: one activation in the whole cluster scores its rows in arrival order with a
+/// <see cref="StreamingScorer"/>, so its points equal the batch last-mode scores of all its rows however the requests
+/// cut them, and its state is written to grain storage before each answer.
+/// </summary>
+/// <param name="state">The stream's stored state.</param>
+/// <param name="models">The models this node serves.</param>
+internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)] IPersistentState<StreamGrainState> state, ServedModels models) : Grain, IStreamGrain
+{
+    /// <inheritdoc />
+    public async Task<StreamReply> Push(string model, float[][] rows, long? start)
+    {
+        var s = state.State;
+        if (s.Model.Length > 0 && s.Model != model)
+        {
+            return new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.OtherModel, Model = s.Model, Rows = s.Rows };
+        }
+
+        if (start is long at && at != s.Rows)
+        {
+            var retried = s.Model.Length > 0 && at == s.LastStart && at + rows.Length == s.Rows && rows.Length == s.LastScores.Length;
+            return retried
+                ? new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = s.Model, Start = at, Scores = s.LastScores, Threshold = s.LastThreshold, Rows = s.Rows, Repeated = true }
+                : new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.OutOfOrder, Model = s.Model, Rows = s.Rows };
+        }
+
+        if (models.Find(model) is not { } served)
+        {
+            return new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.UnknownModel, Model = model, Rows = s.Rows };
+        }
+
+        var (points, next) = await served.UseAsync(detector =>
+        {
+            var scorer = StreamingScorer.Resume(detector, new StreamState(s.Rows, s.Recent));
+            var scored = scorer.PushRows(rows);
+            return (scored, scorer.State);
+        });
+
+        var first = s.Rows;
+        state.State = new StreamGrainState
+        {
+            Model = model,
+            Rows = next.Rows,
+            Recent = [.. next.Recent],
+            LastStart = first,
+            LastScores = [.. points.Select(p => p.Score)],
+            LastThreshold = served.Threshold,
+        };
+        await state.WriteStateAsync(); // saved before the caller hears of it: a restart continues from here
+        return new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = model, Start = first, Scores = state.State.LastScores, Threshold = served.Threshold, Rows = next.Rows };
+    }
+
+    /// <inheritdoc />
+    public Task<StreamReply?> Describe() => Task.FromResult(state.State.Model.Length == 0 ? null
+        : new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = state.State.Model, Rows = state.State.Rows, Threshold = state.State.LastThreshold });
+}

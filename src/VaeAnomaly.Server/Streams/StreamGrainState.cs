@@ -1,0 +1,30 @@
+namespace VaeAnomaly.Server.Streams;
+
+/// <summary>What a stream keeps between requests and across restarts: its model, its place, and its last answer.</summary>
+[GenerateSerializer]
+public sealed class StreamGrainState
+{
+    /// <summary>The model the stream was started with; empty before its first row.</summary>
+    [Id(0)]
+    public string Model { get; set; } = "";
+
+    /// <summary>Rows scored so far; the next row's index.</summary>
+    [Id(1)]
+    public long Rows { get; set; }
+
+    /// <summary>The last rows, oldest first, at most the model's lookback (<see cref="VaeAnomaly.Streaming.StreamState.Recent"/>).</summary>
+    [Id(2)]
+    public float[][] Recent { get; set; } = [];
+
+    /// <summary>The index of the first row of the last answered request.</summary>
+    [Id(3)]
+    public long LastStart { get; set; }
+
+    /// <summary>The scores of the last answered request, so that a retried request is answered again, not scored twice.</summary>
+    [Id(4)]
+    public float[] LastScores { get; set; } = [];
+
+    /// <summary>The threshold of the last answered request.</summary>
+    [Id(5)]
+    public double LastThreshold { get; set; }
+}

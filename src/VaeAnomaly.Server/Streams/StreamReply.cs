@@ -1,0 +1,54 @@
+namespace VaeAnomaly.Server.Streams;
+
+/// <summary>How a stream answered a push.</summary>
+public enum StreamOutcome
+{
+    /// <summary>The rows were scored (or a retried request was answered again).</summary>
+    Scored,
+
+    /// <summary>The stream was started with another model.</summary>
+    OtherModel,
+
+    /// <summary>The request's <c>start</c> is not the stream's next row, nor the start of its last answered request.</summary>
+    OutOfOrder,
+
+    /// <summary>The model is not served by this node.</summary>
+    UnknownModel,
+}
+
+/// <summary>The answer of a stream grain to a push.</summary>
+[GenerateSerializer, Immutable]
+public sealed class StreamReply
+{
+    /// <summary>What happened.</summary>
+    [Id(0)]
+    public StreamOutcome Outcome { get; init; }
+
+    /// <summary>The stream's model.</summary>
+    [Id(1)]
+    public string Model { get; init; } = "";
+
+    /// <summary>The index of the first scored row.</summary>
+    [Id(2)]
+    public long Start { get; init; }
+
+    /// <summary>The rows' scores, in order.</summary>
+    [Id(3)]
+    public float[] Scores { get; init; } = [];
+
+    /// <summary>The threshold the scores are flagged above.</summary>
+    [Id(4)]
+    public double Threshold { get; init; }
+
+    /// <summary>Rows scored so far, after this request; the next row's index.</summary>
+    [Id(5)]
+    public long Rows { get; init; }
+
+    /// <summary>Whether the rows had been scored before and this answer repeats that one.</summary>
+    [Id(6)]
+    public bool Repeated { get; init; }
+
+    /// <summary>The node (silo) that answered.</summary>
+    [Id(7)]
+    public string Node { get; init; } = "";
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
+using VaeAnomaly.Scoring;
+
+namespace VaeAnomaly.Server.Tests;
+
+/// <summary>Tests that start services share one non-parallel collection: they bind ports and touch libtorch.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ServiceCollection : ICollectionFixture<ServedModelsFixture>
+{
+    public const string Name = "service";
+}
+
+/// <summary>A models folder with two small bundles (pca and conv-ae over one column, window 8), and a series with a spike.</summary>
+public sealed class ServedModelsFixture : IDisposable
+{
+    public ServedModelsFixture()
+    {
+        Root = Directory.CreateTempSubdirectory("vae-anomaly-serve-").FullName;
+        Models = Path.Combine(Root, "models");
+        foreach (var (name, model) in new[] { ("pca", "pca"), ("conv", "conv-ae") })
+        {
+            var entry = DetectorRegistry.Find(model);
+            var settings = new DetectorSettings { Seed = 3, Window = 8, Epochs = entry.Settings.Contains("epochs") ? 1 : null };
+            using var fitted = DetectorRegistry.Create(model, settings).Fit(Series(Wave(300, 0)), Series(Wave(80, 1)));
+            fitted.Save(Directory.CreateDirectory(Path.Combine(Models, name)).FullName);
+        }
+
+        Values = Wave(90, 2, spikeAt: 60);
+    }
+
+    public string Root { get; }
+
+    public string Models { get; }
+
+    /// <summary>The test stream's values, one per row.</summary>
+    public float[] Values { get; }
+
+    public static float[] Wave(int n, double phase, int spikeAt = -1) =>
+        [.. Enumerable.Range(0, n).Select(t => (float)(Math.Sin((t / 4.0) + phase) + (spikeAt >= 0 && t >= spikeAt && t < spikeAt + 3 ? 4 : 0)))];
+
+    public static SequenceSet Series(float[] values) => new(["value"], [new Sequence("s", values)]);
+
+    /// <summary>What <c>score --point-score last</c> gives each row of the whole stream (stride 1).</summary>
+    public float[] BatchScores(string model)
+    {
+        using var detector = DetectorRegistry.Load(Path.Combine(Models, model));
+        return [.. ((IScoresPoints)detector).ScorePoints(Series(Values), new PointScoreRequest(PointScoreMode.Last, Stride: 1)).Scores];
+    }
+
+    /// <summary>Rows <paramref name="from"/> up to <paramref name="to"/> as a CSV body with a time column.</summary>
+    public string Csv(int from, int to)
+    {
+        var text = new StringBuilder("timestamp,value\n");
+        for (var t = from; t < to; t++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"2026-01-01T00:{t / 60:00}:{t % 60:00},{Values[t]:R}\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Rows as a JSON body.</summary>
+    public string Json(int from, int to) =>
+        "{\"rows\": [" + string.Join(",", Values[from..to].Select(v => "[" + v.ToString("R", CultureInfo.InvariantCulture) + "]")) + "]}";
+
+    /// <summary>A service over these models on an in-memory HTTP server, its silo on free loopback ports.</summary>
+    public WebApplication Start(string? state = null, string? key = null, long maxBody = 16L << 20, string? cluster = null, string? clusterId = null)
+    {
+        var app = MonitoringService.Build(
+            new ServeOptions
+            {
+                ModelsDirectory = Models,
+                StateDirectory = state,
+                ApiKey = key,
+                MaxBodyBytes = maxBody,
+                Cluster = cluster,
+                ClusterId = clusterId ?? "vae-anomaly",
+                SiloPort = FreePort(),
+                GatewayPort = FreePort(),
+                ModelCopies = 2,
+            },
+            b => b.WebHost.UseTestServer());
+        app.StartAsync().GetAwaiter().GetResult();
+        return app;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a temporary folder left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,218 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.TestHost;
+using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
+
+namespace VaeAnomaly.Server.Tests;
+
+/// <summary>The HTTP API in process: stream points equal the batch scores however they are cut and restarted, errors are JSON with the right status.</summary>
+[Collection(ServiceCollection.Name)]
+public sealed class ServiceApiTests(ServedModelsFixture fixture)
+{
+    private static StringContent Csv(string text) => new(text, Encoding.UTF8, "text/csv");
+
+    private static StringContent JsonBody(string text) => new(text, Encoding.UTF8, "application/json");
+
+    private static async Task<JsonElement> Read(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> Post(HttpClient client, string path, HttpContent content)
+    {
+        using var response = await client.PostAsync(path, content);
+        return (response.StatusCode, await Read(response));
+    }
+
+    [Theory]
+    [InlineData("pca")]
+    [InlineData("conv")]
+    public async Task Points_PostedInBatchesWithARestartBetween_AreTheBatchLastScoresOfTheWholeStream(string model)
+    {
+        // Given: the stream's batch scores, and a state folder
+        var expected = fixture.BatchScores(model);
+        var state = Path.Combine(fixture.Root, "state-" + model);
+        var points = new List<JsonElement>();
+
+        // When: rows 0-4, 5-36 as CSV; the service stopped and started again; rows 37-89 as JSON
+        await using (var first = fixture.Start(state))
+        {
+            var client = first.GetTestClient();
+            foreach (var (from, to) in new[] { (0, 5), (5, 37) })
+            {
+                var (status, body) = await Post(client, $"/v1/streams/pump-7/points?model={model}", Csv(fixture.Csv(from, to)));
+                Assert.Equal(HttpStatusCode.OK, status);
+                points.AddRange(body.GetProperty("points").EnumerateArray());
+            }
+        }
+
+        await using (var second = fixture.Start(state))
+        {
+            var (status, body) = await Post(second.GetTestClient(), $"/v1/streams/pump-7/points?model={model}", JsonBody(fixture.Json(37, 90)));
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal("pump-7", body.GetProperty("stream").GetString());
+            points.AddRange(body.GetProperty("points").EnumerateArray());
+        }
+
+        // Then: every row once, in order, with the batch score (up to BLAS rounding) and the flag of its threshold
+        Assert.Equal(Enumerable.Range(0, 90).Select(i => (long)i), points.Select(p => p.GetProperty("index").GetInt64()));
+        for (var t = 0; t < 90; t++)
+        {
+            var score = points[t].GetProperty("score").GetSingle();
+            Assert.True(Math.Abs(expected[t] - score) <= 1e-5 * Math.Max(1, Math.Abs(expected[t])), $"row {t}: batch {expected[t]}, served {score}");
+            Assert.Equal(score > points[t].GetProperty("threshold").GetDouble(), points[t].GetProperty("flag").GetBoolean());
+        }
+
+        Assert.Contains(points, p => p.GetProperty("flag").GetBoolean()); // the spike is flagged
+    }
+
+    [Fact]
+    public async Task Points_RetriedWithItsStart_AreAnsweredAgainAndCountedOnce()
+    {
+        // Given
+        await using var app = fixture.Start();
+        var client = app.GetTestClient();
+
+        // When: one request sent twice with start=0, then one that skips rows
+        var (_, once) = await Post(client, "/v1/streams/s/points?model=pca&start=0", Csv(fixture.Csv(0, 20)));
+        var (again, twice) = await Post(client, "/v1/streams/s/points?model=pca&start=0", Csv(fixture.Csv(0, 20)));
+        var (skipped, refusal) = await Post(client, "/v1/streams/s/points?model=pca&start=25", Csv(fixture.Csv(25, 30)));
+        var metrics = await client.GetStringAsync("/metrics");
+
+        // Then: the same answer, the points counted once, and the gap refused naming the next index
+        Assert.Equal(HttpStatusCode.OK, again);
+        Assert.Equal(once.GetRawText(), twice.GetRawText());
+        Assert.Contains("vae_anomaly_points_scored_total{model=\"pca\"} 20", metrics);
+        Assert.Equal(HttpStatusCode.Conflict, skipped);
+        Assert.Contains("next row has index 20", refusal.GetProperty("error").GetString());
+        var info = await Read(await client.GetAsync("/v1/streams/s"));
+        Assert.Equal(20, info.GetProperty("rows").GetInt64());
+    }
+
+    [Fact]
+    public async Task Metrics_CountThePointsAndRequestsOfEachModel()
+    {
+        // Given
+        await using var app = fixture.Start();
+        var client = app.GetTestClient();
+
+        // When: 30 points of one stream and 12 of another, of two models
+        await Post(client, "/v1/streams/a/points?model=pca", Csv(fixture.Csv(0, 30)));
+        await Post(client, "/v1/streams/b/points?model=conv", JsonBody(fixture.Json(0, 12)));
+        var metrics = await client.GetStringAsync("/metrics");
+
+        // Then
+        Assert.Contains("vae_anomaly_points_scored_total{model=\"pca\"} 30", metrics);
+        Assert.Contains("vae_anomaly_points_scored_total{model=\"conv\"} 12", metrics);
+        Assert.Contains("vae_anomaly_requests_total{endpoint=\"/v1/streams/{stream}/points\",model=\"pca\",code=\"200\"} 1", metrics);
+        Assert.Contains("vae_anomaly_request_duration_seconds_count{endpoint=\"/v1/streams/{stream}/points\",model=\"conv\"} 1", metrics);
+    }
+
+    [Fact]
+    public async Task Models_ListsEachBundleWithItsColumnsAndThresholds()
+    {
+        await using var app = fixture.Start();
+        var body = await Read(await app.GetTestClient().GetAsync("/v1/models"));
+
+        var models = body.GetProperty("models").EnumerateArray().ToList();
+        Assert.Equal(["conv", "pca"], models.Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal(["conv-ae", "pca"], models.Select(m => m.GetProperty("kind").GetString()));
+        Assert.All(models, m => Assert.Equal("series", m.GetProperty("input").GetString()));
+        Assert.All(models, m => Assert.Equal("value", m.GetProperty("channels")[0].GetString()));
+        Assert.All(models, m => Assert.True(m.GetProperty("threshold").GetDouble() > 0));
+    }
+
+    [Fact]
+    public async Task Score_SequencesInTheBody_GetTheModelsOwnScores()
+    {
+        // Given: three sequences of 20 rows, the third with the spike
+        var body = new StringBuilder("sequence_id,t,value\n");
+        foreach (var (id, start) in new[] { ("a", 0), ("b", 20), ("c", 50) })
+        {
+            for (var t = 0; t < 20; t++)
+            {
+                body.Append(System.Globalization.CultureInfo.InvariantCulture, $"{id},{t},{fixture.Values[start + t]:R}\n");
+            }
+        }
+
+        var file = Path.Combine(fixture.Root, "sequences.csv");
+        await File.WriteAllTextAsync(file, body.ToString());
+        using var detector = DetectorRegistry.Load(Path.Combine(fixture.Models, "pca"));
+        var expected = detector.Score(SequenceCsvReader.Read(file));
+
+        // When
+        await using var app = fixture.Start();
+        var (status, result) = await Post(app.GetTestClient(), "/v1/score?model=pca", Csv(body.ToString()));
+
+        // Then
+        Assert.Equal(HttpStatusCode.OK, status);
+        var results = result.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(["a", "b", "c"], results.Select(r => r.GetProperty("sequence_id").GetString()));
+        Assert.Equal(expected, results.Select(r => r.GetProperty("score").GetSingle()));
+    }
+
+    [Fact]
+    public async Task Requests_WithoutTheKey_Get401AndHealthNeedsNone()
+    {
+        await using var app = fixture.Start(key: "a-key-of-sixteen-characters");
+        var client = app.GetTestClient();
+
+        using var noKey = await client.GetAsync("/v1/models");
+        using var metrics = await client.GetAsync("/metrics");
+        using var health = await client.GetAsync("/healthz");
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/v1/models") { Headers = { { "X-Api-Key", "not-the-key" } } };
+        using var wrongAnswer = await client.SendAsync(wrong);
+        using var right = new HttpRequestMessage(HttpMethod.Get, "/v1/models") { Headers = { { "X-Api-Key", "a-key-of-sixteen-characters" } } };
+        using var rightAnswer = await client.SendAsync(right);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
+        Assert.Contains("X-Api-Key", (await Read(noKey)).GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, metrics.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongAnswer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, rightAnswer.StatusCode);
+    }
+
+    [Fact]
+    public async Task BadRequests_GetTheirStatusAndAJsonErrorNamingWhatWasWrong()
+    {
+        await using var app = fixture.Start(maxBody: 1_000);
+        var client = app.GetTestClient();
+
+        var (badCell, badCellBody) = await Post(client, "/v1/streams/s/points?model=pca", Csv("timestamp,value\n1,0.5\n2,abc\n"));
+        var (noColumn, noColumnBody) = await Post(client, "/v1/streams/s/points?model=pca", Csv("timestamp,other\n1,0.5\n"));
+        var (badJson, badJsonBody) = await Post(client, "/v1/streams/s/points?model=pca", JsonBody("{\"rows\": [[1], [2,"));
+        var (nan, nanBody) = await Post(client, "/v1/streams/s/points?model=pca", JsonBody("{\"rows\": [[1], [\"NaN\"]]}"));
+        var (unknown, unknownBody) = await Post(client, "/v1/streams/s/points?model=nope", Csv(fixture.Csv(0, 3)));
+        var (tooLarge, tooLargeBody) = await Post(client, "/v1/streams/s/points?model=pca", Csv(fixture.Csv(0, 60)));
+        var (badName, _) = await Post(client, "/v1/streams/a%20b/points?model=pca", Csv(fixture.Csv(0, 3)));
+        await Post(client, "/v1/streams/t/points?model=pca", Csv(fixture.Csv(0, 3)));
+        var (otherModel, otherModelBody) = await Post(client, "/v1/streams/t/points?model=conv", Csv(fixture.Csv(3, 6)));
+        using var noStream = await client.GetAsync("/v1/streams/never");
+        using var noRoute = await client.GetAsync("/v2/anything");
+
+        Assert.Equal(HttpStatusCode.BadRequest, badCell);
+        Assert.Equal("request body:3: column 'value': field 2 holds 'abc'; expected a finite number", badCellBody.GetProperty("error").GetString());
+        Assert.Equal(3, badCellBody.GetProperty("line").GetInt64());
+        Assert.Equal("value", badCellBody.GetProperty("column").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, noColumn);
+        Assert.Contains("column 'value': the model's column is not in the header", noColumnBody.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, badJson);
+        Assert.Contains("malformed JSON", badJsonBody.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, nan);
+        Assert.Contains("rows[1][0] (column 'value')", nanBody.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, unknown);
+        Assert.Contains("No model 'nope'", unknownBody.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge);
+        Assert.Contains("larger than 1,000 bytes", tooLargeBody.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, badName);
+        Assert.Equal(HttpStatusCode.Conflict, otherModel);
+        Assert.Contains("started with the model 'pca'", otherModelBody.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, noStream.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, noRoute.StatusCode);
+        Assert.All(new[] { badCellBody, noColumnBody, badJsonBody, unknownBody, tooLargeBody }, b => Assert.DoesNotContain("   at ", b.GetRawText()));
+
+        // Nothing refused was scored: the stream s was never started
+        using var s = await client.GetAsync("/v1/streams/s");
+        Assert.Equal(HttpStatusCode.NotFound, s.StatusCode);
+    }
+}
