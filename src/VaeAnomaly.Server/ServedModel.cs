@@ -77,6 +77,8 @@ public sealed class ServedModel : IDisposable
         idle.TryTake(out var copy);
         try
         {
+            // The copies already score side by side: a libtorch thread team per copy would fight them for the cores.
+            using var threads = Performance.LibtorchThreads.One();
             return work(copy!);
         }
         finally

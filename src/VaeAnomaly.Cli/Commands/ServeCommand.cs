@@ -15,12 +15,13 @@ internal static class ServeCommand
         var keyFile = new Option<string?>("--api-key-file") { Description = "A file holding the key every /v1 and /metrics request must send in X-Api-Key." };
         var state = new Option<string?>("--state") { Description = "Folder that keeps every stream's state, so a restart continues each stream where its last answer left it (default: memory only)." };
         var cluster = new Option<string?>("--cluster") { Description = "redis://HOST:PORT: join the processes that name this Redis server into one cluster sharing membership and stream state." };
+        var clusterId = new Option<string>("--cluster-id") { Description = "The cluster's name: nodes sharing a store and this name form one cluster.", DefaultValueFactory = _ => defaults.ClusterId };
         var maxBody = new Option<int>("--max-body-mb") { Description = "Largest request body in MiB; larger is answered 413.", DefaultValueFactory = _ => (int)(defaults.MaxBodyBytes >> 20) }.Positive(4_096);
         var siloPort = new Option<int>("--silo-port") { Description = "Port the cluster's nodes talk on (each node of one machine needs its own).", DefaultValueFactory = _ => defaults.SiloPort }.Positive(65_535);
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Orleans client gateway port (each node of one machine needs its own).", DefaultValueFactory = _ => defaults.GatewayPort }.Positive(65_535);
         var command = new Command("serve", "Serve the bundles of a folder over HTTP: stream points scored as they arrive, sequences scored, Prometheus metrics.")
         {
-            models, urls, keyFile, state, cluster, maxBody, siloPort, gatewayPort,
+            models, urls, keyFile, state, cluster, clusterId, maxBody, siloPort, gatewayPort,
         };
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
         {
@@ -31,6 +32,7 @@ internal static class ServeCommand
                 ApiKey = r.GetValue(keyFile) is { } path ? ReadKey(path) : null,
                 StateDirectory = r.GetValue(state),
                 Cluster = r.GetValue(cluster),
+                ClusterId = r.GetValue(clusterId)!,
                 MaxBodyBytes = (long)r.GetValue(maxBody) << 20,
                 SiloPort = r.GetValue(siloPort),
                 GatewayPort = r.GetValue(gatewayPort),

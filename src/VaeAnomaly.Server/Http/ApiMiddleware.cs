@@ -26,6 +26,12 @@ internal static class ApiMiddleware
             {
                 await WriteError(context, e.Status, e.Message, e.Line, e.Column);
             }
+            catch (Exception e) when (!context.Response.HasStarted && IsUnavailable(e))
+            {
+                // A node of the cluster went away: the stream moves to a live node once membership has noticed.
+                context.Response.Headers.RetryAfter = "1";
+                await WriteError(context, StatusCodes.Status503ServiceUnavailable, "The node that holds this stream is unavailable; retry the same request (with its start) in a moment.", null, null);
+            }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
                 // The client went away; there is no one to answer.
@@ -37,6 +43,11 @@ internal static class ApiMiddleware
             }
         });
     }
+
+    /// <summary>Whether a grain call failed because a silo is gone or did not answer in time, which a retry gets past.</summary>
+    private static bool IsUnavailable(Exception e) =>
+        e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or Orleans.Runtime.Messaging.ConnectionFailedException
+        || (e.InnerException is { } inner && IsUnavailable(inner));
 
     /// <summary>Refuses <c>/v1</c> and <c>/metrics</c> requests without the key (401), compared in constant time.</summary>
     public static void UseApiKey(this WebApplication app, string? key)

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace VaeAnomaly.Load;
+
+/// <summary>What one phase of a load run measured.</summary>
+internal sealed record PhaseResult(string Phase, int Nodes, long Points, long Requests, double Seconds, double PointsPerSecond, double P50Ms, double P99Ms, double MaxMs,
+    long Retries, long Missing, long Duplicates, double? KilledAtSeconds)
+{
+    /// <summary>Each stream's scores by row; NaN where no answer came.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public float[][] Scores { get; init; } = [];
+}
+
+/// <summary>
+/// Posts a workload with bounded concurrency: each stream's batches in order (each with its <c>start</c>), streams side
+/// by side. A request that fails (connection refused, timeout, 5xx) is sent again, the same batch with the same start,
+/// to the next live node, so that a killed node costs time but no point: the service answers a retried batch it had
+/// already scored from the stream's saved last answer instead of scoring it twice.
+/// </summary>
+internal static class LoadRun
+{
+    private const int MaxAttempts = 200;
+
+    public static async Task<PhaseResult> RunAsync(string phase, Workload work, IReadOnlyList<ServeNode> nodes, string model, int concurrency, double? killAfter, HttpClient client)
+    {
+        var batches = (work.Points + work.Batch - 1) / work.Batch;
+        long total = (long)work.Streams * batches, done = 0, retries = 0;
+        var scores = Enumerable.Range(0, work.Streams).Select(_ => Enumerable.Repeat(float.NaN, work.Points).ToArray()).ToArray();
+        var answers = Enumerable.Range(0, work.Streams).Select(_ => new int[work.Points]).ToArray();
+        var latencies = new double[total];
+        var clock = Stopwatch.StartNew();
+        double? killedAt = null;
+        var killer = new object();
+        var runId = Guid.NewGuid().ToString("N")[..8];
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, work.Streams), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (stream, token) =>
+        {
+            var name = $"load-{runId}-{stream}";
+            for (var b = 0; b < batches; b++)
+            {
+                var start = b * work.Batch;
+                var body = work.Body(stream, start);
+                var began = clock.Elapsed;
+                var node = stream % nodes.Count;
+                for (var attempt = 1; ; attempt++)
+                {
+                    while (nodes[node].Killed)
+                    {
+                        node = (node + 1) % nodes.Count;
+                    }
+
+                    var text = await TryPost(client, $"{nodes[node].Url}/v1/streams/{name}/points?model={model}&start={start}", body, token);
+                    if (text is not null)
+                    {
+                        Record(text, scores[stream], answers[stream]);
+                        break;
+                    }
+
+                    Interlocked.Increment(ref retries);
+                    if (attempt == MaxAttempts)
+                    {
+                        throw new InvalidOperationException($"stream {name}, rows from {start}: no node answered after {MaxAttempts} attempts");
+                    }
+
+                    node = (node + 1) % nodes.Count;
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2_000, 100 * attempt)), token);
+                }
+
+                var index = Interlocked.Increment(ref done);
+                latencies[index - 1] = (clock.Elapsed - began).TotalMilliseconds;
+                if (killAfter is double fraction && index >= fraction * total && killedAt is null)
+                {
+                    lock (killer)
+                    {
+                        if (killedAt is null)
+                        {
+                            nodes[0].Kill();
+                            killedAt = clock.Elapsed.TotalSeconds;
+                        }
+                    }
+                }
+            }
+        });
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        Array.Sort(latencies);
+        var flat = answers.SelectMany(a => a).ToArray();
+        return new PhaseResult(phase, nodes.Count, (long)work.Streams * work.Points, total, seconds, work.Streams * (double)work.Points / seconds,
+            Quantile(latencies, 0.5), Quantile(latencies, 0.99), latencies[^1], retries, flat.LongCount(c => c == 0), flat.LongCount(c => c > 1), killedAt)
+        { Scores = scores };
+    }
+
+    /// <summary>The body of a 200 answer, or null for a failure worth retrying; a 4xx is a bug in the run and stops it.</summary>
+    private static async Task<string?> TryPost(HttpClient client, string url, string body, CancellationToken token)
+    {
+        try
+        {
+            using var response = await client.PostAsync(url, new StringContent(body, Encoding.UTF8, "text/csv"), token);
+            var text = await response.Content.ReadAsStringAsync(token);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return text;
+            }
+
+            return (int)response.StatusCode >= 500 ? null : throw new InvalidOperationException($"{url}: {(int)response.StatusCode} {text}");
+        }
+        catch (HttpRequestException)
+        {
+            return null; // refused or reset: the node is gone
+        }
+        catch (TaskCanceledException) when (!token.IsCancellationRequested)
+        {
+            return null; // timed out
+        }
+    }
+
+    private static void Record(string text, float[] scores, int[] answers)
+    {
+        using var document = JsonDocument.Parse(text);
+        foreach (var point in document.RootElement.GetProperty("points").EnumerateArray())
+        {
+            var index = point.GetProperty("index").GetInt32();
+            scores[index] = point.GetProperty("score").GetSingle();
+            Interlocked.Increment(ref answers[index]);
+        }
+    }
+
+    private static double Quantile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+}
