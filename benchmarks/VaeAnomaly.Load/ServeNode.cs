@@ -30,6 +30,10 @@ internal sealed class ServeNode : IDisposable
         {
             arguments.AddRange(["--cluster", cluster, "--cluster-id", clusterId]);
         }
+        else
+        {
+            arguments.AddRange(["--state", Path.Combine(logDirectory, $"state-{clusterId}")]); // one node keeps streams as a user's would
+        }
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         arguments.ForEach(start.ArgumentList.Add);
