@@ -7,7 +7,7 @@ namespace VaeAnomaly.Load;
 
 /// <summary>What one phase of a load run measured.</summary>
 internal sealed record PhaseResult(string Phase, int Nodes, long Points, long Requests, double Seconds, double PointsPerSecond, double P50Ms, double P99Ms, double MaxMs,
-    long Retries, long Missing, long Duplicates, double? KilledAtSeconds)
+    long Retries, long Missing, long Duplicates, double? KilledAtSeconds, IReadOnlyDictionary<string, int> RetryReasons)
 {
     /// <summary>Each stream's scores by row; NaN where no answer came.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -35,6 +35,7 @@ internal static class LoadRun
         double? killedAt = null;
         var killer = new object();
         var runId = Guid.NewGuid().ToString("N")[..8];
+        var reasons = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
 
         await Parallel.ForEachAsync(Enumerable.Range(0, work.Streams), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (stream, token) =>
         {
@@ -52,13 +53,14 @@ internal static class LoadRun
                         node = (node + 1) % nodes.Count;
                     }
 
-                    var text = await TryPost(client, $"{nodes[node].Url}/v1/streams/{name}/points?model={model}&start={start}", body, token);
+                    var (text, failure) = await TryPost(client, $"{nodes[node].Url}/v1/streams/{name}/points?model={model}&start={start}", body, token);
                     if (text is not null)
                     {
                         Record(text, scores[stream], answers[stream]);
                         break;
                     }
 
+                    reasons.AddOrUpdate($"{failure} at {(int)(clock.Elapsed.TotalSeconds / 5) * 5} s", 1, (_, n) => n + 1);
                     Interlocked.Increment(ref retries);
                     if (attempt == MaxAttempts)
                     {
@@ -89,12 +91,13 @@ internal static class LoadRun
         Array.Sort(latencies);
         var flat = answers.SelectMany(a => a).ToArray();
         return new PhaseResult(phase, nodes.Count, (long)work.Streams * work.Points, total, seconds, work.Streams * (double)work.Points / seconds,
-            Quantile(latencies, 0.5), Quantile(latencies, 0.99), latencies[^1], retries, flat.LongCount(c => c == 0), flat.LongCount(c => c > 1), killedAt)
+            Quantile(latencies, 0.5), Quantile(latencies, 0.99), latencies[^1], retries, flat.LongCount(c => c == 0), flat.LongCount(c => c > 1), killedAt,
+            reasons.OrderBy(r => r.Key, StringComparer.Ordinal).ToDictionary())
         { Scores = scores };
     }
 
-    /// <summary>The body of a 200 answer, or null for a failure worth retrying; a 4xx is a bug in the run and stops it.</summary>
-    private static async Task<string?> TryPost(HttpClient client, string url, string body, CancellationToken token)
+    /// <summary>The body of a 200 answer, or null and why for a failure worth retrying; a 4xx is a bug in the run and stops it.</summary>
+    private static async Task<(string? Text, string Failure)> TryPost(HttpClient client, string url, string body, CancellationToken token)
     {
         try
         {
@@ -102,18 +105,18 @@ internal static class LoadRun
             var text = await response.Content.ReadAsStringAsync(token);
             if (response.StatusCode == HttpStatusCode.OK)
             {
-                return text;
+                return (text, "");
             }
 
-            return (int)response.StatusCode >= 500 ? null : throw new InvalidOperationException($"{url}: {(int)response.StatusCode} {text}");
+            return (int)response.StatusCode >= 500 ? (null, $"HTTP {(int)response.StatusCode}") : throw new InvalidOperationException($"{url}: {(int)response.StatusCode} {text}");
         }
         catch (HttpRequestException)
         {
-            return null; // refused or reset: the node is gone
+            return (null, "connection failed"); // refused or reset: the node is gone
         }
         catch (TaskCanceledException) when (!token.IsCancellationRequested)
         {
-            return null; // timed out
+            return (null, "timed out");
         }
     }
 

@@ -93,6 +93,10 @@ run.SetAction(async (r, token) =>
         var p = row.phase;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p.Phase,-24} {p.PointsPerSecond,10:N0} {p.P50Ms,8:F1} {p.P99Ms,8:F1} {p.MaxMs,9:F0} {p.Retries,8} {p.Missing,8} {p.Duplicates,6} {row.differing_from_one_node,7}")
             + (p.KilledAtSeconds is double at ? string.Create(CultureInfo.InvariantCulture, $"  (node 0 killed at {at:F1} s of {p.Seconds:F1} s)") : ""));
+        foreach (var reason in p.RetryReasons)
+        {
+            Console.WriteLine($"{"",24} retried {reason.Value}: {reason.Key}");
+        }
     }
 
     return rows.All(x => x.phase.Missing == 0 && x.phase.Duplicates == 0 && x.differing_from_one_node == 0) ? 0 : 2;
