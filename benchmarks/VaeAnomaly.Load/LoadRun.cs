@@ -48,7 +48,12 @@ internal static class LoadRun
                 var node = stream % nodes.Count;
                 for (var attempt = 1; ; attempt++)
                 {
-                    while (nodes[node].Killed)
+                    if (!nodes.Any(n => n.Alive))
+                    {
+                        throw new InvalidOperationException($"no node is left to answer: {nodes.Count(n => !n.Killed)} exited on their own (see their logs)");
+                    }
+
+                    while (!nodes[node].Alive)
                     {
                         node = (node + 1) % nodes.Count;
                     }

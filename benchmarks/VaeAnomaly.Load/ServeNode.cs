@@ -21,6 +21,9 @@ internal sealed class ServeNode : IDisposable
     /// <summary>Whether it has been killed.</summary>
     public bool Killed { get; private set; }
 
+    /// <summary>Whether it can still answer: not killed, and not exited on its own (a crash).</summary>
+    public bool Alive => !Killed && !process.HasExited;
+
     /// <summary>Starts node <paramref name="index"/> and waits until <c>/healthz</c> answers.</summary>
     public static async Task<ServeNode> StartAsync(string cli, string models, int index, string? cluster, string clusterId, string logDirectory, HttpClient client)
     {

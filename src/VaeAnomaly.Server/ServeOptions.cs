@@ -32,7 +32,4 @@ public sealed record ServeOptions
 
     /// <summary>The port Orleans clients connect to.</summary>
     public int GatewayPort { get; init; } = 30000;
-
-    /// <summary>How many copies of each model score at once (each copy scores one request at a time).</summary>
-    public int ModelCopies { get; init; } = Math.Max(1, Environment.ProcessorCount);
 }

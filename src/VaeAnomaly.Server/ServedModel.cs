@@ -1,50 +1,33 @@
-using System.Collections.Concurrent;
 using VaeAnomaly.Detectors;
 
 namespace VaeAnomaly.Server;
 
 /// <summary>
-/// One bundle the service scores with, loaded as several copies: a fitted model may keep scratch buffers, so each
-/// copy scores one request at a time and the copies let requests of different streams score side by side.
+/// One bundle the service scores with. Scoring is serialised across the whole process: libtorch is not safe to drive
+/// from several threads at once here (a serve node under load died with <c>munmap_chunk(): invalid pointer</c> when
+/// two copies of a GRU-VAE scored side by side, each setting libtorch's thread count), and the models that need the
+/// cores most (the fused GRU-VAE kernels, libtorch itself) already spread one call over all of them.
 /// </summary>
 public sealed class ServedModel : IDisposable
 {
-    private readonly ConcurrentBag<IFittedDetector> idle;
-    private readonly IFittedDetector[] copies;
-    private readonly SemaphoreSlim available;
+    private static readonly SemaphoreSlim Gate = new(1);
+    private readonly IFittedDetector detector;
 
-    /// <summary>Loads <paramref name="copies"/> copies of the bundle in <paramref name="directory"/>.</summary>
+    /// <summary>Loads the bundle in <paramref name="directory"/>.</summary>
     /// <param name="name">The model's name in the API (its folder's name).</param>
     /// <param name="directory">The bundle folder.</param>
-    /// <param name="copies">How many requests may score at once.</param>
     /// <exception cref="Persistence.BundleException">The bundle cannot be loaded.</exception>
-    public ServedModel(string name, string directory, int copies)
+    public ServedModel(string name, string directory)
     {
         Name = name;
-        this.copies = new IFittedDetector[Math.Max(1, copies)];
-        try
-        {
-            for (var k = 0; k < this.copies.Length; k++)
-            {
-                this.copies[k] = DetectorRegistry.Load(directory);
-            }
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
-
-        idle = new ConcurrentBag<IFittedDetector>(this.copies);
-        available = new SemaphoreSlim(this.copies.Length);
-        var first = this.copies[0];
-        Kind = first.Name;
-        Channels = first.Channels;
-        var points = first as IScoresPoints;
+        detector = DetectorRegistry.Load(directory);
+        Kind = detector.Name;
+        Channels = detector.Channels;
+        var points = detector as IScoresPoints;
         Streams = points is { Lookback: >= 1 };
-        Input = first is IReadsRecords ? "records" : Streams ? "series" : "sequences";
-        Threshold = Streams ? points!.PointThreshold(new Scoring.PointScoreRequest(Scoring.PointScoreMode.Last, Stride: 1)) : first.Thresholds.Value();
-        Thresholds = first.Thresholds;
+        Input = detector is IReadsRecords ? "records" : Streams ? "series" : "sequences";
+        Threshold = Streams ? points!.PointThreshold(new Scoring.PointScoreRequest(Scoring.PointScoreMode.Last, Stride: 1)) : detector.Thresholds.Value();
+        Thresholds = detector.Thresholds;
     }
 
     /// <summary>The model's name in the API.</summary>
@@ -68,34 +51,22 @@ public sealed class ServedModel : IDisposable
     /// <summary>Every fitted threshold, by score and rule.</summary>
     public Thresholds.ThresholdSet Thresholds { get; }
 
-    /// <summary>Runs <paramref name="work"/> on a copy no other request is using.</summary>
-    /// <param name="work">The scoring, given the copy.</param>
-    /// <param name="token">Stops the wait for a free copy.</param>
+    /// <summary>Runs <paramref name="work"/> on the model once no other scoring in this process is running.</summary>
+    /// <param name="work">The scoring, given the model.</param>
+    /// <param name="token">Stops the wait.</param>
     public async Task<T> UseAsync<T>(Func<IFittedDetector, T> work, CancellationToken token = default)
     {
-        await available.WaitAsync(token);
-        idle.TryTake(out var copy);
+        await Gate.WaitAsync(token);
         try
         {
-            // The copies already score side by side: a libtorch thread team per copy would fight them for the cores.
-            using var threads = Performance.LibtorchThreads.One();
-            return work(copy!);
+            return work(detector);
         }
         finally
         {
-            idle.Add(copy!);
-            available.Release();
+            Gate.Release();
         }
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        foreach (var copy in copies)
-        {
-            copy?.Dispose();
-        }
-
-        available?.Dispose();
-    }
+    public void Dispose() => detector.Dispose();
 }

@@ -9,10 +9,9 @@ public sealed class ServedModels : IDisposable
 
     /// <summary>Loads every sub-folder of <paramref name="directory"/> as a bundle.</summary>
     /// <param name="directory">The models folder.</param>
-    /// <param name="copies">Copies of each model that score at once.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="BundleException">A sub-folder is not a bundle this version can load (named in the message), or there is none.</exception>
-    public ServedModels(string directory, int copies)
+    public ServedModels(string directory)
     {
         if (!Directory.Exists(directory))
         {
@@ -25,7 +24,7 @@ public sealed class ServedModels : IDisposable
             foreach (var folder in Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
             {
                 var name = Path.GetFileName(folder);
-                byName[name] = new ServedModel(name, folder, copies);
+                byName[name] = new ServedModel(name, folder);
             }
         }
         catch

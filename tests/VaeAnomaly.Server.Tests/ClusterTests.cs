@@ -16,7 +16,7 @@ public sealed class ClusterTests(ServedModelsFixture fixture)
         {
             var models = siloBuilder.Configuration["ModelsDirectory"]!;
             var state = siloBuilder.Configuration["StateDirectory"]!;
-            siloBuilder.Services.AddSingleton(_ => new ServedModels(models, 1));
+            siloBuilder.Services.AddSingleton(_ => new ServedModels(models));
             siloBuilder.Services.AddGrainStorage(StreamStorage.Name, (_, _) => new FolderGrainStorage(state));
         }
     }

@@ -84,7 +84,6 @@ public sealed class ServedModelsFixture : IDisposable
                 ClusterId = clusterId ?? "vae-anomaly",
                 SiloPort = FreePort(),
                 GatewayPort = FreePort(),
-                ModelCopies = 2,
             },
             b => b.WebHost.UseTestServer());
         app.StartAsync().GetAwaiter().GetResult();
