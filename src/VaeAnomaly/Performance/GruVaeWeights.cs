@@ -97,15 +97,17 @@ internal sealed record GruVaeWeights(GruWeights Encoder1, GruWeights Encoder2, D
 /// <summary>Float copies of a parameter, as stored or transposed.</summary>
 internal static class WeightCopies
 {
+    // Every intermediate stays in a dispose scope until the copy is made: a temporary left to the garbage collector
+    // can be finalized while the native call that reads it runs (a serve node died in at::native::transpose).
     public static float[] Values(Tensor t)
     {
-        using var d = t.detach().contiguous();
-        return d.data<float>().ToArray();
+        using var scope = NewDisposeScope();
+        return t.detach().contiguous().data<float>().ToArray();
     }
 
     public static float[] Transposed(Tensor weight)
     {
-        using var t = weight.detach().t().contiguous();
-        return t.data<float>().ToArray();
+        using var scope = NewDisposeScope();
+        return weight.detach().t().contiguous().data<float>().ToArray();
     }
 }

@@ -24,6 +24,11 @@ internal static class GruVaeScorer
     public static SequenceScores Score(GruVae model, SequenceSet scaled, int mcSamples = 0, int seed = 42, int batchSize = 256, LatentScoring? latent = null, int[]? targets = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(mcSamples);
+        if (mcSamples == 0 && latent is null)
+        {
+            return ScoreMeans(FusedGruVae.From(model), scaled, batchSize, targets);
+        }
+
         model.eval();
         using var noGrad = no_grad();
         using var generator = new Generator((ulong)seed);
@@ -126,6 +131,80 @@ internal static class GruVaeScorer
             NllIs = nll,
             Mahalanobis = latent is null ? [] : latents.Select(z => (float)latent.Mahalanobis.Distance(z)).ToArray(),
         };
+    }
+
+    /// <summary>
+    /// The posterior-mean scores (<see cref="Score"/> with no sampling and no latent scores) from the fused kernels'
+    /// arrays, with no libtorch call: the scoring path of every request a service answers. libtorch temporaries
+    /// outside a dispose scope can be finalized while a native call still reads them, which crashed a serve node
+    /// under load; this path has none, and it returns what the tensor path does to float rounding (tested).
+    /// </summary>
+    private static SequenceScores ScoreMeans(FusedGruVae fused, SequenceSet scaled, int batchSize, int[]? targets)
+    {
+        var c = scaled.Channels;
+        var watched = targets ?? [.. Enumerable.Range(0, c)];
+        var rec = new float[scaled.Count];
+        var kl = new float[scaled.Count];
+        var steps = new float[scaled.Count][];
+        var channels = new float[scaled.Count][];
+        var latents = new float[scaled.Count][];
+        var logVars = new float[scaled.Count][];
+        using var libtorchThreads = LibtorchThreads.One(); // the kernels keep the cores (fused was given the count before)
+        foreach (var indices in LengthBatcher.Batches(scaled, batchSize))
+        {
+            var width = indices.Max(scaled.LengthOf);
+            var x = new float[indices.Length * width * c];
+            var last = new int[indices.Length];
+            for (var b = 0; b < indices.Length; b++)
+            {
+                scaled.Sequences[indices[b]].Values.CopyTo(x, b * width * c);
+                last[b] = scaled.LengthOf(indices[b]) - 1;
+            }
+
+            var (mean, logVar) = fused.Encode(x, indices.Length, width, last);
+            var reconstruction = fused.Decode(mean, indices.Length, width);
+            var z = fused.Latent;
+            for (var b = 0; b < indices.Length; b++)
+            {
+                var index = indices[b];
+                var length = last[b] + 1;
+                var klSum = 0f;
+                for (var j = b * z; j < (b + 1) * z; j++)
+                {
+                    klSum += (mean[j] * mean[j]) + MathF.Exp(logVar[j]) - 1f - logVar[j];
+                }
+
+                var perStep = new float[length];
+                var sums = new float[c];
+                for (var t = 0; t < length; t++)
+                {
+                    var row = ((b * width) + t) * c;
+                    for (var k = 0; k < c; k++)
+                    {
+                        var d = reconstruction[row + k] - x[row + k];
+                        sums[k] += d * d;
+                    }
+
+                    var watchedSum = 0f;
+                    foreach (var k in watched)
+                    {
+                        var d = reconstruction[row + k] - x[row + k];
+                        watchedSum += d * d;
+                    }
+
+                    perStep[t] = watchedSum / watched.Length;
+                }
+
+                steps[index] = perStep;
+                rec[index] = (float)(perStep.Sum(e => (double)e) / length);
+                kl[index] = 0.5f * klSum;
+                channels[index] = [.. sums.Select(v => v / length)];
+                latents[index] = mean.AsSpan(b * z, z).ToArray();
+                logVars[index] = logVar.AsSpan(b * z, z).ToArray();
+            }
+        }
+
+        return new SequenceScores(rec, kl, steps, channels, latents) { LatentLogVars = logVars, Elbo = [], NllIs = [], Mahalanobis = [] };
     }
 
     /// <summary>

@@ -89,6 +89,40 @@ public sealed class FusedGruVaeTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Scorer_PosteriorMeanScoresWithoutLibtorch_EqualTheTensorPathsWithin1e5(bool watchTwo)
+    {
+        // Given: the plain scores (arrays only) and the same ones from the tensor path, which latent scores force
+        using var model = Seeding.Build(5, () => new GruVae(Small));
+        Scale(model, 2.0);
+        var set = GruVaeTests.Random(seed: 13, lengths: [9, 12, 15, 12, 9, 20, 11, 14, 30]);
+        int[]? targets = watchTwo ? [0, 2] : null;
+        var latent = new LatentScoring([1.0, 1.0, 1.0], MahalanobisModel.Fit([[0f, 0f, 0f, 1f], [1f, 0f, 0f, 0f], [0f, 1f, 1f, 0f], [0f, 0f, 1f, 1f], [1f, 1f, 0f, 1f]]), ImportanceSamples: 2);
+
+        // When
+        var plain = GruVaeScorer.Score(model, set, batchSize: 4, targets: targets);
+        var tensors = GruVaeScorer.Score(model, set, batchSize: 4, latent: latent, targets: targets);
+
+        // Then: every score the two share, sequence by sequence
+        static void Close(IEnumerable<float> expected, IEnumerable<float> actual) =>
+            Assert.All(expected.Zip(actual), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-5 * Math.Max(1, Math.Abs(p.First)), $"{p.First} vs {p.Second}"));
+        Close(tensors.Reconstruction, plain.Reconstruction);
+        Close(tensors.Kl, plain.Kl);
+        for (var i = 0; i < set.Count; i++)
+        {
+            Assert.Equal(tensors.StepErrors[i].Length, plain.StepErrors[i].Length);
+            Close(tensors.StepErrors[i], plain.StepErrors[i]);
+            Close(tensors.ChannelErrors[i], plain.ChannelErrors[i]);
+            Close(tensors.LatentMeans[i], plain.LatentMeans[i]);
+            Close(tensors.LatentLogVars[i], plain.LatentLogVars[i]);
+        }
+
+        Assert.Empty(plain.Mahalanobis);
+        Assert.Equal(set.Count, tensors.Mahalanobis.Length);
+    }
+
     [Fact]
     public void Scorer_WithOneOrTwoLibtorchThreads_GivesTheSameScoresWithin1e5()
     {
