@@ -24,7 +24,8 @@ internal static class LoadRun
 {
     private const int MaxAttempts = 200;
 
-    public static async Task<PhaseResult> RunAsync(string phase, Workload work, IReadOnlyList<ServeNode> nodes, string model, int concurrency, double? killAfter, HttpClient client)
+    /// <summary>Posts the whole workload to <paramref name="nodes"/>; <paramref name="fault"/>, when given, runs once after <paramref name="faultAfter"/> of the requests (it kills a node, and may start it again in the list).</summary>
+    public static async Task<PhaseResult> RunAsync(string phase, Workload work, IList<ServeNode> nodes, string model, int concurrency, double? faultAfter, Func<IList<ServeNode>, Task>? fault, HttpClient client)
     {
         var batches = (work.Points + work.Batch - 1) / work.Batch;
         long total = (long)work.Streams * batches, done = 0, retries = 0;
@@ -33,7 +34,8 @@ internal static class LoadRun
         var latencies = new double[total];
         var clock = Stopwatch.StartNew();
         double? killedAt = null;
-        var killer = new object();
+        var faulted = 0;
+        var recovering = false;
         var runId = Guid.NewGuid().ToString("N")[..8];
         var reasons = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
 
@@ -50,7 +52,13 @@ internal static class LoadRun
                 {
                     if (!nodes.Any(n => n.Alive))
                     {
-                        throw new InvalidOperationException($"no node is left to answer: {nodes.Count(n => !n.Killed)} exited on their own (see their logs)");
+                        if (!Volatile.Read(ref recovering))
+                        {
+                            throw new InvalidOperationException($"no node is left to answer: {nodes.Count(n => !n.Killed)} exited on their own (see their logs)");
+                        }
+
+                        await Task.Delay(100, token); // the node is being started again
+                        continue;
                     }
 
                     while (!nodes[node].Alive)
@@ -78,16 +86,12 @@ internal static class LoadRun
 
                 var index = Interlocked.Increment(ref done);
                 latencies[index - 1] = (clock.Elapsed - began).TotalMilliseconds;
-                if (killAfter is double fraction && index >= fraction * total && killedAt is null)
+                if (faultAfter is double fraction && fault is not null && index >= fraction * total && Interlocked.Exchange(ref faulted, 1) == 0)
                 {
-                    lock (killer)
-                    {
-                        if (killedAt is null)
-                        {
-                            nodes[0].Kill();
-                            killedAt = clock.Elapsed.TotalSeconds;
-                        }
-                    }
+                    Volatile.Write(ref recovering, true);
+                    killedAt = clock.Elapsed.TotalSeconds;
+                    await fault(nodes);
+                    Volatile.Write(ref recovering, false);
                 }
             }
         });

@@ -27,7 +27,7 @@ var points = new Option<int>("--points") { DefaultValueFactory = _ => 1_000 };
 var batch = new Option<int>("--batch") { Description = "Points per request.", DefaultValueFactory = _ => 100 };
 var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight.", DefaultValueFactory = _ => 64 };
 var redis = new Option<string?>("--redis") { Description = "host:port of a Redis server for the two-node phases; without it only the one-node phase runs." };
-var killAfter = new Option<double>("--kill-after") { Description = "Fraction of the requests after which the first node is killed.", DefaultValueFactory = _ => 0.5 };
+var killAfter = new Option<double>("--kill-after") { Description = "Fraction of the requests after which the first node is killed (in the fault phases).", DefaultValueFactory = _ => 0.5 };
 var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
 var output = new Option<string>("--out") { Description = "Folder for results.json and the nodes' logs.", Required = true };
 var run = new Command("run", "Run the load phases.") { cli, models, model, streams, points, batch, concurrency, redis, killAfter, seed, output };
@@ -43,9 +43,10 @@ run.SetAction(async (r, token) =>
     var folder = Directory.CreateDirectory(r.GetValue(output)!).FullName;
     using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
     var results = new List<PhaseResult>();
-    async Task<PhaseResult> Phase(string name, int count, string? cluster, double? kill)
+    async Task<PhaseResult> Phase(string name, int count, string? cluster, Func<IList<ServeNode>, Task>? fault, Action<string>? named = null)
     {
-        var id = $"{name.Replace(' ', '-')}-{Guid.NewGuid():N}"[..24];
+        var id = $"{new string([.. name.Where(char.IsLetter)])}-{Guid.NewGuid():N}"[..24];
+        named?.Invoke(id);
         var nodes = new List<ServeNode>();
         try
         {
@@ -55,7 +56,7 @@ run.SetAction(async (r, token) =>
             }
 
             Console.WriteLine($"{name}: {count} node(s) up; posting {work.Streams} streams x {work.Points} points in batches of {work.Batch}");
-            var result = await LoadRun.RunAsync(name, work, nodes, r.GetValue(model)!, r.GetValue(concurrency), kill, client);
+            var result = await LoadRun.RunAsync(name, work, nodes, r.GetValue(model)!, r.GetValue(concurrency), r.GetValue(killAfter), fault, client);
             results.Add(result);
             return result;
         }
@@ -66,10 +67,22 @@ run.SetAction(async (r, token) =>
     }
 
     var reference = await Phase("one node", 1, null, null);
+    string? restartId = null;
+    await Phase("one node, crash+restart", 1, null, async nodes =>
+    {
+        // SIGKILL, then the same command again on the same --state folder: streams continue from their saved state.
+        using var crashed = nodes[0];
+        crashed.Kill();
+        nodes[0] = await ServeNode.StartAsync(r.GetValue(cli)!, r.GetValue(models)!, 0, null, restartId!, folder, client);
+    }, id => restartId = id);
     if (r.GetValue(redis) is { } address)
     {
         await Phase("two nodes", 2, $"redis://{address}", null);
-        await Phase("two nodes, one killed", 2, $"redis://{address}", r.GetValue(killAfter));
+        await Phase("two nodes, one killed", 2, $"redis://{address}", nodes =>
+        {
+            nodes[0].Kill();
+            return Task.CompletedTask;
+        });
     }
 
     var rows = results.Select(p =>

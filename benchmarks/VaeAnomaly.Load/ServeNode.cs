@@ -41,7 +41,7 @@ internal sealed class ServeNode : IDisposable
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         arguments.ForEach(start.ArgumentList.Add);
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started");
-        var log = new StreamWriter(Path.Combine(logDirectory, $"node{index}-{clusterId}.log")) { AutoFlush = true };
+        var log = new StreamWriter(Path.Combine(logDirectory, $"node{index}-{clusterId}.log"), append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { lock (log) { log.WriteLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (log) { log.WriteLine(e.Data); } };
         process.BeginOutputReadLine();
