@@ -23,6 +23,16 @@ internal static class ServeCommand
         {
             models, urls, keyFile, state, cluster, clusterId, maxBody, siloPort, gatewayPort,
         };
+        urls.Validators.Add(result =>
+        {
+            foreach (var url in result.GetValueOrDefault<string>()?.Split(';', StringSplitOptions.TrimEntries) ?? [])
+            {
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/")
+                {
+                    result.AddError($"--urls holds '{IO.Messages.Cut(url)}'; expected addresses such as http://127.0.0.1:5080, separated by ';'.");
+                }
+            }
+        });
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
         {
             var options = new ServeOptions
@@ -65,7 +75,11 @@ internal static class ServeCommand
             throw new ArgumentException($"--api-key-file {path} does not exist; expected a file holding the key on its first line.");
         }
 
-        var key = File.ReadLines(path).FirstOrDefault()?.Trim() ?? "";
+        // Only the start is read: a key file is small, and /dev/zero has no first line.
+        using var stream = File.OpenRead(path);
+        var buffer = new byte[4096];
+        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        var key = System.Text.Encoding.UTF8.GetString(buffer, 0, read).Split('\n')[0].Trim();
         return key.Length >= 16 ? key
             : throw new ArgumentException($"--api-key-file {path}: the key on its first line has {key.Length} characters; expected at least 16.");
     }

@@ -1,0 +1,59 @@
+namespace VaeAnomaly.Cli.Tests.Commands;
+
+/// <summary><c>serve</c> refuses what it cannot use before it listens: one message, exit 1.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class ServeCommandTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    [Fact]
+    public async Task Serve_MissingModelsFolder_SaysWhatItExpected()
+    {
+        var (exit, output) = await CliRunner.RunAsync("serve", "--models", dir.File("nowhere"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("The models folder", output);
+        Assert.Contains("one bundle per sub-folder", output);
+    }
+
+    [Fact]
+    public async Task Serve_FolderThatIsNotABundle_IsNamed()
+    {
+        Directory.CreateDirectory(dir.File("models/pump"));
+        File.WriteAllText(dir.File("models/pump/notes.txt"), "not a bundle");
+
+        var (exit, output) = await CliRunner.RunAsync("serve", "--models", dir.File("models"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("pump", output);
+        Assert.Contains("model.json", output);
+    }
+
+    [Theory]
+    [InlineData("--urls", "5080", "expected addresses such as http://127.0.0.1:5080")]
+    [InlineData("--urls", "ftp://127.0.0.1:21", "expected addresses such as")]
+    [InlineData("--max-body-mb", "0", "--max-body-mb")]
+    [InlineData("--silo-port", "70000", "--silo-port")]
+    public async Task Serve_BadOption_IsRefusedBeforeAnyWork(string option, string value, string expected)
+    {
+        var (exit, output) = await CliRunner.RunAsync("serve", "--models", dir.File("nowhere"), option, value);
+
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, output);
+    }
+
+    [Theory]
+    [InlineData("short\n", "has 5 characters; expected at least 16")]
+    [InlineData("", "has 0 characters")]
+    public async Task Serve_ApiKeyFileWithoutAUsableKey_IsRefused(string content, string expected)
+    {
+        File.WriteAllText(dir.File("key"), content);
+
+        var (exit, output) = await CliRunner.RunAsync("serve", "--models", dir.File("nowhere"), "--api-key-file", dir.File("key"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, output);
+    }
+}
