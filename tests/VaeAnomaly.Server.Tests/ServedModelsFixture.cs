@@ -47,11 +47,11 @@ public sealed class ServedModelsFixture : IDisposable
 
     public static SequenceSet Series(float[] values) => new(["value"], [new Sequence("s", values)]);
 
-    /// <summary>What <c>score --point-score last</c> gives each row of the whole stream (stride 1).</summary>
+    /// <summary>What <c>score --point-score last</c> gives each row of the whole stream.</summary>
     public float[] BatchScores(string model)
     {
         using var detector = DetectorRegistry.Load(Path.Combine(Models, model));
-        return [.. ((IScoresPoints)detector).ScorePoints(Series(Values), new PointScoreRequest(PointScoreMode.Last, Stride: 1)).Scores];
+        return [.. ((IScoresPoints)detector).ScorePoints(Series(Values), new PointScoreRequest(PointScoreMode.Last)).Scores];
     }
 
     /// <summary>Rows <paramref name="from"/> up to <paramref name="to"/> as a CSV body with a time column.</summary>

@@ -293,7 +293,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
         var needsLatent = windows is not null && kind is ScoreKind.Mahalanobis or ScoreKind.Elbo or ScoreKind.NllIs;
         var scoring = fitted.Scoring;
         var (scores, firstScored, count) = WindowedSeriesScorer.Score(
-            scaled, Math.Min(model.Window, scaled.LengthOf(0)), request.Stride > 0 ? request.Stride : ScoreStrideOf(model, scoring), mode, request.Chunk,
+            scaled, Math.Min(model.Window, scaled.LengthOf(0)), request.StrideFor(ScoreStrideOf(model, scoring)), mode, request.Chunk,
             (first, set) =>
             {
                 var parts = GruVaeScorer.Score(network, set, scoring.McSamples, model.Seed + first, scoring.BatchSize, needsLatent ? fitted.Latent : null, fitted.Watched);

@@ -210,7 +210,7 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
 
         var threshold = Thresholds.Value(set, request.Rule);
         var (scores, firstScored, count) = WindowedSeriesScorer.Score(
-            scaled, shape.Window, request.Stride > 0 ? request.Stride : shape.ScoreStride, mode, request.Chunk,
+            scaled, shape.Window, request.StrideFor(shape.ScoreStride), mode, request.Chunk,
             (_, windows) =>
             {
                 var (windowScores, steps) = WindowErrors(windows);

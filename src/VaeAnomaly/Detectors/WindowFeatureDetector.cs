@@ -93,7 +93,7 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints
 
         var threshold = Thresholds.Value(request.Mode == PointScoreMode.Step ? WindowFeatureShape.StepSet : WindowFeatureShape.WindowSet, request.Rule);
         var (scores, firstScored, count) = WindowedSeriesScorer.Score(
-            scaler.Transform(series), shape.Window, request.Stride > 0 ? request.Stride : shape.ScoreStride, request.Mode, request.Chunk,
+            scaler.Transform(series), shape.Window, request.StrideFor(shape.ScoreStride), request.Mode, request.Chunk,
             (_, windows) =>
             {
                 var (windowScores, steps) = model.Errors(windows);
