@@ -25,15 +25,17 @@ internal static class EvaluateCommand
         var force = SharedOptions.ForceFolder();
         var pointAdjust = new Option<bool>("--point-adjust") { Description = "Series: also report point-adjusted counts (a labelled segment counts as found when any of its points is flagged), always labelled as such." };
         var series = new SeriesOptionSet();
+        var engine = new EngineOptionSet();
         var missing = series.Missing;
         var command = new Command("evaluate", "Measure a trained bundle on labelled sequences or records (report, figures), or on a labelled series (point-level metrics).") { bundle, data, labels, outDir, threshold, force, pointAdjust };
         series.AddTo(command, withSplit: false);
+        engine.AddTo(command);
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, _ =>
         {
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force), r.GetValue(data), r.GetValue(labels), r.GetValue(bundle));
-            using var loaded = DetectorRegistry.Load(r.GetValue(bundle)!, r.GetValue(threshold));
+            using var loaded = engine.Load(r, r.GetValue(bundle)!, r.GetValue(threshold));
             if (!DataPaths.IsSeries(r.GetValue(data)!))
             {
                 loaded.Thresholds.Value(); // a rule that could not be fitted is refused with its reason before any work

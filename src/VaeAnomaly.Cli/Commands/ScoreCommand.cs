@@ -29,8 +29,10 @@ internal static class ScoreCommand
         var force = new Option<bool>("--force") { Description = "Replace an earlier scores file of vae-anomaly (never another file or an input)." };
         var follow = new Option<bool>("--follow") { Description = "Score a series as its rows arrive: --data - reads standard input until it ends, --data FILE follows a growing file until Ctrl+C; --out - writes to standard output. One row out per row in, flushed at once; each row scored from it and the rows before it (last mode, stride 1)." };
         var series = new SeriesOptionSet();
+        var engine = new EngineOptionSet();
         var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow };
         series.AddTo(command, withSplit: false);
+        engine.AddTo(command);
 
         command.SetAction((r, ct) => r.GetValue(follow)
             ? CommandRunner.RunAsync(console, token =>
@@ -40,7 +42,7 @@ internal static class ScoreCommand
                     throw new ArgumentException("--follow scores each row by the window that ends at it (last mode); --score, --point-score and --top do not apply.");
                 }
 
-                using var streamed = DetectorRegistry.Load(r.GetValue(bundle)!, r.GetValue(threshold));
+                using var streamed = engine.Load(r, r.GetValue(bundle)!, r.GetValue(threshold));
                 int? surprise = r.GetValue(series.FlagBy) == "surprise" ? (int)Math.Clamp(streamed.TrainingData.TrainSteps, 2, int.MaxValue) : null;
                 return ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
                     (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), token).GetAwaiter().GetResult();
@@ -49,7 +51,7 @@ internal static class ScoreCommand
         {
             var path = r.GetValue(output)!;
             AtomicFile.EnsureWritable(path, r.GetValue(force), [r.GetValue(bundle), r.GetValue(data), .. Inputs(r.GetValue(data)!)]);
-            using var loaded = DetectorRegistry.Load(r.GetValue(bundle)!, r.GetValue(threshold));
+            using var loaded = engine.Load(r, r.GetValue(bundle)!, r.GetValue(threshold));
             if (ModelOptionSet.Given(r, score) && loaded is not IScoresKinds)
             {
                 throw new ArgumentException($"--score picks among the GRU-VAE's scores; a {loaded.Name} bundle has one score, its reconstruction error.");

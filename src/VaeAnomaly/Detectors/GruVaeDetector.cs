@@ -1,6 +1,7 @@
 using VaeAnomaly.Data;
 using VaeAnomaly.Evaluation;
 using VaeAnomaly.Models;
+using VaeAnomaly.Performance;
 using VaeAnomaly.Persistence;
 using VaeAnomaly.Reporting;
 using VaeAnomaly.Scoring;
@@ -177,6 +178,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
 
     private readonly GruVae network;
     private readonly Parts fitted;
+    private IGruVaeForward? forward;
 
     /// <summary>What a fit produces besides the network and thresholds.</summary>
     internal sealed record Parts(
@@ -197,6 +199,29 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
 
     /// <inheritdoc />
     public string Name => ModelName;
+
+    /// <summary>The trained network (for an exporter: see the VaeAnomaly.Onnx library).</summary>
+    internal GruVae Network => network;
+
+    /// <summary>The indices of the watched columns, or null for all.</summary>
+    internal int[]? Watched => fitted.Watched;
+
+    /// <summary>How scores are made (sampling, combination, strides).</summary>
+    internal ScoringOptions ScoringOptions => fitted.Scoring;
+
+    /// <summary>The engine of the posterior-mean pass every score is made from: <c>fused</c> (the C# kernels) unless another was attached.</summary>
+    public string Engine => forward?.Engine ?? "fused";
+
+    /// <summary>
+    /// Scores through <paramref name="engine"/> from now on (ONNX Runtime: see the VaeAnomaly.Onnx library); the detector
+    /// disposes it. Scores that sample the decoder (ELBO, importance-sampled likelihood, Monte Carlo reconstruction) are then refused.
+    /// </summary>
+    /// <param name="engine">A pass computing this model's posterior mean, log-variance and reconstruction.</param>
+    internal void UseForward(IGruVaeForward engine)
+    {
+        forward?.Dispose();
+        forward = engine;
+    }
 
     /// <summary>Architecture, beta and seed (channels filled in).</summary>
     public GruVaeOptions Options => fitted.Model;
@@ -246,7 +271,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     {
         CheckChannels(data);
         CheckLengths(data);
-        var parts = ScoreScaled(network, fitted.Scaler.Transform(data), fitted.Model, fitted.Scoring, fitted.Latent, fitted.Watched);
+        var parts = ScoreScaled(network, fitted.Scaler.Transform(data), fitted.Model, fitted.Scoring, fitted.Latent, fitted.Watched, forward);
         return new DetectorScores(parts, fitted.Combiner.Combine(parts));
     }
 
@@ -274,6 +299,11 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
         ArgumentOutOfRangeException.ThrowIfNegative(request.Stride);
         var (mode, kind, rule) = (request.Mode, request.Kind, request.Rule);
         var model = fitted.Model;
+        if (forward is not null && mode != PointScoreMode.Step && kind is ScoreKind.Elbo or ScoreKind.NllIs)
+        {
+            throw new ArgumentException($"The {forward.Engine} engine gives the posterior-mean scores (combined, reconstruction, kl, mahalanobis); {kind.Name()} samples the decoder. Use the default engine for it.");
+        }
+
         if (model.Window == 0)
         {
             if (mode != PointScoreMode.Step)
@@ -296,7 +326,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
             scaled, Math.Min(model.Window, scaled.LengthOf(0)), request.StrideFor(ScoreStrideOf(model, scoring)), mode, request.Chunk,
             (first, set) =>
             {
-                var parts = GruVaeScorer.Score(network, set, scoring.McSamples, model.Seed + first, scoring.BatchSize, needsLatent ? fitted.Latent : null, fitted.Watched);
+                var parts = GruVaeScorer.Score(network, set, scoring.McSamples, model.Seed + first, scoring.BatchSize, needsLatent ? fitted.Latent : null, fitted.Watched, forward);
                 return windows is null
                     ? new WindowedSeriesScorer.ChunkScores(null, [.. parts.StepErrors.SelectMany(e => e)])
                     : new WindowedSeriesScorer.ChunkScores(kind == ScoreKind.Combined ? windows.Combiner.Combine(parts) : parts.Of(kind), null);
@@ -439,13 +469,17 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     internal static string WindowSet(ScoreKind kind) => $"window/{kind.Name()}";
 
     /// <inheritdoc />
-    public void Dispose() => network.Dispose();
+    public void Dispose()
+    {
+        forward?.Dispose();
+        network.Dispose();
+    }
 
     internal static int ScoreStrideOf(GruVaeOptions model, ScoringOptions scoring) => scoring.WindowStride > 0 ? scoring.WindowStride : Math.Max(1, model.Window / 4);
 
-    internal static SequenceScores ScoreScaled(GruVae net, SequenceSet scaled, GruVaeOptions model, ScoringOptions scoring, LatentScoring? latent, int[]? watched) => model.Window > 0
-        ? GruVaeScorer.ScoreWindows(net, scaled, model.Window, ScoreStrideOf(model, scoring), scoring.Aggregate, scoring.McSamples, model.Seed, scoring.BatchSize, latent, watched)
-        : GruVaeScorer.Score(net, scaled, scoring.McSamples, model.Seed, scoring.BatchSize, latent, watched);
+    internal static SequenceScores ScoreScaled(GruVae net, SequenceSet scaled, GruVaeOptions model, ScoringOptions scoring, LatentScoring? latent, int[]? watched, IGruVaeForward? forward = null) => model.Window > 0
+        ? GruVaeScorer.ScoreWindows(net, scaled, model.Window, ScoreStrideOf(model, scoring), scoring.Aggregate, scoring.McSamples, model.Seed, scoring.BatchSize, latent, watched, forward)
+        : GruVaeScorer.Score(net, scaled, scoring.McSamples, model.Seed, scoring.BatchSize, latent, watched, forward);
 
     private static GruVaeEstimator Create(DetectorSettings s)
     {

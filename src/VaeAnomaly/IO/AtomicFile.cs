@@ -11,7 +11,18 @@ public static class AtomicFile
     /// <param name="path">The destination.</param>
     /// <param name="replace">Allow replacing an earlier output (<c>--force</c>).</param>
     /// <param name="inputs">The command's inputs; null entries are skipped.</param>
-    public static void EnsureWritable(string path, bool replace, params string?[] inputs)
+    public static void EnsureWritable(string path, bool replace, params string?[] inputs) =>
+        EnsureWritable(path, replace, new OwnedKind("a scores file", "its first line names no threshold and flag columns", IsScoresFile), inputs);
+
+    /// <summary>
+    /// As <see cref="EnsureWritable(string, bool, string?[])"/>, for an output of another kind: <paramref name="replace"/>
+    /// replaces only a file <paramref name="kind"/> recognises as written by vae-anomaly.
+    /// </summary>
+    /// <param name="path">The destination.</param>
+    /// <param name="replace">Allow replacing an earlier output (<c>--force</c>).</param>
+    /// <param name="kind">What this tool writes there, and how to recognise it.</param>
+    /// <param name="inputs">The command's inputs; null entries are skipped.</param>
+    public static void EnsureWritable(string path, bool replace, OwnedKind kind, params string?[] inputs)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
@@ -37,12 +48,12 @@ public static class AtomicFile
 
         if (!replace)
         {
-            throw new IOException($"The output file '{path}' already exists; pass --force to replace a scores file written by vae-anomaly, or choose another name.");
+            throw new IOException($"The output file '{path}' already exists; pass --force to replace {kind.Name} written by vae-anomaly, or choose another name.");
         }
 
-        if (!IsScoresFile(path))
+        if (!kind.IsOurs(path))
         {
-            throw new IOException($"The output file '{path}' was not written by vae-anomaly (its first line names no threshold and flag columns); --force replaces only such a scores file. Choose another name.");
+            throw new IOException($"The output file '{path}' was not written by vae-anomaly ({kind.Unlike}); --force replaces only {kind.Name} it wrote. Choose another name.");
         }
     }
 
@@ -74,10 +85,22 @@ public static class AtomicFile
     /// <param name="path">The destination.</param>
     /// <param name="replace">Allow replacing an existing file.</param>
     /// <param name="write">Writes the whole file to the path it is given.</param>
-    /// <param name="inputs">The command's inputs, checked again as in <see cref="EnsureWritable"/>.</param>
+    /// <param name="inputs">The command's inputs, checked again as in <see cref="EnsureWritable(string, bool, string?[])"/>.</param>
     public static void Write(string path, bool replace, Action<string> write, params string?[] inputs)
     {
         EnsureWritable(path, replace, inputs);
+        Move(path, write, overwrite: replace);
+    }
+
+    /// <summary>As <see cref="Write(string, bool, Action{string}, string?[])"/>, for an output of another kind (<see cref="EnsureWritable(string, bool, OwnedKind, string?[])"/>).</summary>
+    /// <param name="path">The destination.</param>
+    /// <param name="replace">Allow replacing a file of <paramref name="kind"/> this tool wrote.</param>
+    /// <param name="kind">What this tool writes there, and how to recognise it.</param>
+    /// <param name="write">Writes the whole file to the path it is given.</param>
+    /// <param name="inputs">The command's inputs.</param>
+    public static void Write(string path, bool replace, OwnedKind kind, Action<string> write, params string?[] inputs)
+    {
+        EnsureWritable(path, replace, kind, inputs);
         Move(path, write, overwrite: replace);
     }
 

@@ -16,7 +16,7 @@ namespace VaeAnomaly.Performance;
 /// The tensor methods reuse the instance's input and output buffers (fresh arrays of a batch's size cost more in
 /// page faults than copying), so one instance serves one caller at a time.
 /// </summary>
-internal sealed class FusedGruVae
+internal sealed class FusedGruVae : IGruVaeForward
 {
     private readonly GruVaeWeights net;
     private readonly int workers;
@@ -62,6 +62,21 @@ internal sealed class FusedGruVae
         var logVar = new float[batch * Latent];
         InSlices(batch, workers, (from, rows) => EncodeSlice(x, steps, lastStep, from, rows, mean, logVar));
         return (mean, logVar);
+    }
+
+    /// <inheritdoc />
+    public string Engine => "fused";
+
+    /// <inheritdoc />
+    public (float[] Mean, float[] LogVar, float[] Reconstruction) Run(float[] x, int batch, int steps, int[] lastStep)
+    {
+        var (mean, logVar) = Encode(x, batch, steps, lastStep);
+        return (mean, logVar, Decode(mean, batch, steps));
+    }
+
+    /// <summary>Nothing to release: the weights are managed arrays.</summary>
+    public void Dispose()
+    {
     }
 
     /// <summary>Reconstruction (batch, steps, channels) row-major of latent codes <paramref name="z"/> (batch, latent).</summary>

@@ -21,9 +21,25 @@ internal static class GruVaeScorer
     /// <param name="batchSize">Sequences per inference batch.</param>
     /// <param name="latent">When given, the Mahalanobis, ELBO and importance-sampled likelihood scores are computed too.</param>
     /// <param name="targets">The channels whose errors make the reconstruction score and the per-step errors (the watched columns); null for all. Per-channel errors and the latent scores keep every channel.</param>
-    public static SequenceScores Score(GruVae model, SequenceSet scaled, int mcSamples = 0, int seed = 42, int batchSize = 256, LatentScoring? latent = null, int[]? targets = null)
+    /// <param name="forward">
+    /// Another engine's posterior-mean pass (ONNX Runtime), or null for the fused kernels. It gives every score but those
+    /// that sample the decoder: with it, <paramref name="mcSamples"/> must be 0, and the ELBO and importance-sampled likelihood are left empty.
+    /// </param>
+    public static SequenceScores Score(GruVae model, SequenceSet scaled, int mcSamples = 0, int seed = 42, int batchSize = 256, LatentScoring? latent = null, int[]? targets = null,
+        IGruVaeForward? forward = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(mcSamples);
+        if (forward is not null)
+        {
+            if (mcSamples > 0)
+            {
+                throw new InvalidOperationException($"The {forward.Engine} engine runs the posterior-mean pass only; this model's scores average {mcSamples} sampled decodings (--mc-samples). Use the default engine.");
+            }
+
+            var means = ScoreMeans(forward, scaled, batchSize, targets);
+            return latent is null ? means : means with { Mahalanobis = [.. means.LatentMeans.Select(z => (float)latent.Mahalanobis.Distance(z))] };
+        }
+
         if (mcSamples == 0 && latent is null)
         {
             return ScoreMeans(FusedGruVae.From(model), scaled, batchSize, targets);
@@ -50,15 +66,15 @@ internal static class GruVaeScorer
             using var scope = NewDisposeScope();
             var batch = PaddedBatch.Create(scaled, indices);
             // The inference passes run in C# (FusedGruVae): the model's numbers to float rounding, in a fraction of the time.
-            var forward = fused.Forward(batch.X, batch.LastStep);
-            var (mean, logVar) = (forward.Mean, forward.LogVar);
+            var pass = fused.Forward(batch.X, batch.LastStep);
+            var (mean, logVar) = (pass.Mean, pass.LogVar);
             var klBatch = VaeLoss.Kl(mean, logVar).data<float>().ToArray();
 
             // (batch, time, channels): squared error, zero at padded steps.
             Tensor squared;
             if (mcSamples == 0)
             {
-                squared = (forward.Reconstruction - batch.X).square();
+                squared = (pass.Reconstruction - batch.X).square();
             }
             else
             {
@@ -139,7 +155,7 @@ internal static class GruVaeScorer
     /// outside a dispose scope can be finalized while a native call still reads them, which crashed a serve node
     /// under load; this path has none, and it returns what the tensor path does to float rounding (tested).
     /// </summary>
-    private static SequenceScores ScoreMeans(FusedGruVae fused, SequenceSet scaled, int batchSize, int[]? targets)
+    private static SequenceScores ScoreMeans(IGruVaeForward forward, SequenceSet scaled, int batchSize, int[]? targets)
     {
         var c = scaled.Channels;
         var watched = targets ?? [.. Enumerable.Range(0, c)];
@@ -161,9 +177,8 @@ internal static class GruVaeScorer
                 last[b] = scaled.LengthOf(indices[b]) - 1;
             }
 
-            var (mean, logVar) = fused.Encode(x, indices.Length, width, last);
-            var reconstruction = fused.Decode(mean, indices.Length, width);
-            var z = fused.Latent;
+            var (mean, logVar, reconstruction) = forward.Run(x, indices.Length, width, last);
+            var z = mean.Length / indices.Length;
             for (var b = 0; b < indices.Length; b++)
             {
                 var index = indices[b];
@@ -223,11 +238,12 @@ internal static class GruVaeScorer
     /// <param name="batchSize">Windows per inference batch.</param>
     /// <param name="latent">As in <see cref="Score"/>; each latent score is aggregated over windows like the reconstruction.</param>
     /// <param name="targets">The watched channels of the reconstruction score and per-step errors; null for all.</param>
+    /// <param name="forward">As in <see cref="Score"/>.</param>
     public static SequenceScores ScoreWindows(GruVae model, SequenceSet scaled, int window, int stride, WindowAggregate aggregate,
-        int mcSamples = 0, int seed = 42, int batchSize = 256, LatentScoring? latent = null, int[]? targets = null)
+        int mcSamples = 0, int seed = 42, int batchSize = 256, LatentScoring? latent = null, int[]? targets = null, IGruVaeForward? forward = null)
     {
         var cut = SlidingWindows.Cut(scaled, window, stride);
-        return Aggregate(scaled, cut, Score(model, cut.Windows, mcSamples, seed, batchSize, latent, targets), aggregate);
+        return Aggregate(scaled, cut, Score(model, cut.Windows, mcSamples, seed, batchSize, latent, targets, forward), aggregate);
     }
 
     /// <summary>Sequence scores from the scores of their windows, as <see cref="ScoreWindows"/> describes.</summary>

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace VaeAnomaly.Cli.Tests.Commands;
+
+/// <summary><c>export</c> and <c>--engine onnx</c>: the same scores as the default engine, and clear refusals that write nothing.</summary>
+[Collection(TorchCollection.Name)]
+public sealed partial class ExportCommandTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    private string Series() => SeriesFile.Write(dir.File("data/series.csv"), "time,a,b", 400,
+        t => string.Create(CultureInfo.InvariantCulture, $"{t},{Math.Sin(t / 4.0) + (t is > 350 and < 356 ? 4 : 0):F5},{Math.Cos(t / 4.0):F5}"));
+
+    private async Task<string> Bundle(string model)
+    {
+        string[] args = ["train", "--data", Series(), "--model", model, "--window", "16", "--out", dir.File(model), "--seed", "3"];
+        var (exit, text) = await CliRunner.RunAsync(model == "gru-vae" ? [.. args, "--epochs", "2"] : args);
+        Assert.True(exit == 0, text);
+        return dir.File(model);
+    }
+
+    private static float[] Scores(string csv) =>
+        [.. File.ReadLines(csv).Skip(1).Select(line => float.Parse(line.Split(',')[1], CultureInfo.InvariantCulture))];
+
+    [Fact]
+    public async Task ExportThenScore_GruVae_FileWritten_AndOnnxEngineScoresAsTheDefault()
+    {
+        // Given
+        var bundle = await Bundle("gru-vae");
+
+        // When
+        var (exportExit, exportText) = await CliRunner.RunAsync("export", "--model", bundle, "--format", "onnx", "--out", dir.File("model.onnx"));
+        var (defaultExit, defaultText) = await CliRunner.RunAsync("score", "--model", bundle, "--data", Series(), "--point-score", "last", "--out", dir.File("default.csv"));
+        var (onnxExit, onnxText) = await CliRunner.RunAsync("score", "--model", bundle, "--data", Series(), "--point-score", "last", "--engine", "onnx", "--out", dir.File("onnx.csv"));
+
+        // Then
+        Assert.True(exportExit == 0, exportText);
+        Assert.True(new FileInfo(dir.File("model.onnx")).Length > 10_000);
+        Assert.True(defaultExit == 0, defaultText);
+        Assert.True(onnxExit == 0, onnxText);
+        var (expected, actual) = (Scores(dir.File("default.csv")), Scores(dir.File("onnx.csv")));
+        Assert.Equal(400, expected.Length);
+        Assert.All(Enumerable.Range(0, 400), t => Assert.True(Math.Abs(expected[t] - actual[t]) <= 1e-4 * Math.Max(1, Math.Abs(expected[t])), $"row {t}: {expected[t]} vs {actual[t]}"));
+    }
+
+    [Fact]
+    public async Task Export_ModelWithoutAGraph_ClearErrorAndNothingWritten()
+    {
+        // Given
+        var bundle = await Bundle("pca");
+
+        // When
+        var (exportExit, exportText) = await CliRunner.RunAsync("export", "--model", bundle, "--out", dir.File("pca.onnx"));
+        var (scoreExit, scoreText) = await CliRunner.RunAsync("score", "--model", bundle, "--data", Series(), "--engine", "onnx", "--out", dir.File("s.csv"));
+
+        // Then
+        Assert.Equal(1, exportExit);
+        Assert.Contains("pca has no ONNX graph yet", Flat(exportText), StringComparison.Ordinal);
+        Assert.Equal(1, scoreExit);
+        Assert.Contains("pca has no ONNX graph yet", Flat(scoreText), StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("pca.onnx")));
+        Assert.False(File.Exists(dir.File("s.csv")));
+    }
+
+    [Fact]
+    public async Task Export_BadPlacesAndOldBundles_ClearErrorAndNothingWritten()
+    {
+        // Given: a bundle, a copy of it marked with an older format, and a user's file
+        var bundle = await Bundle("gru-vae");
+        var old = dir.File("old");
+        Directory.CreateDirectory(old);
+        foreach (var file in Directory.GetFiles(bundle))
+        {
+            File.Copy(file, Path.Combine(old, Path.GetFileName(file)));
+        }
+
+        var manifest = Path.Combine(old, "model.json");
+        File.WriteAllText(manifest, FormatVersion().Replace(File.ReadAllText(manifest), "\"format_version\": 0"));
+        File.WriteAllText(dir.File("mine.onnx"), "not a model");
+
+        // When
+        var missing = await CliRunner.RunAsync("export", "--model", bundle, "--out", dir.File("nowhere/model.onnx"));
+        var older = await CliRunner.RunAsync("export", "--model", old, "--out", dir.File("old.onnx"));
+        var users = await CliRunner.RunAsync("export", "--model", bundle, "--out", dir.File("mine.onnx"), "--force");
+        var cuda = await CliRunner.RunAsync("score", "--model", bundle, "--data", Series(), "--device", "cuda", "--out", dir.File("s.csv"));
+
+        // Then
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("does not exist", Flat(missing.Output), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.File("nowhere")));
+        Assert.Equal(1, older.ExitCode);
+        Assert.Contains("format version 0", Flat(older.Output), StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("old.onnx")));
+        Assert.Equal(1, users.ExitCode);
+        Assert.Contains("not written by vae-anomaly", Flat(users.Output), StringComparison.Ordinal);
+        Assert.Equal("not a model", File.ReadAllText(dir.File("mine.onnx")));
+        Assert.Equal(1, cuda.ExitCode);
+        Assert.Contains("add --engine onnx", Flat(cuda.Output), StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("s.csv")));
+    }
+
+    private static string Flat(string text) => string.Join(' ', text.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
+
+    [GeneratedRegex("\"format_version\"\\s*:\\s*\\d+")]
+    private static partial Regex FormatVersion();
+}

@@ -1,0 +1,133 @@
+using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
+using VaeAnomaly.Scoring;
+
+namespace VaeAnomaly.Onnx.Tests;
+
+/// <summary>ONNX Runtime as the scoring engine gives the fused kernels' scores; what it cannot compute is refused.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class OnnxEngineTests
+{
+    internal static float[] Waves(int n, double phase, int spikeAt = -1) =>
+        [.. Enumerable.Range(0, n).SelectMany(t => new[] { (float)((3 * Math.Sin((t / 3.0) + phase)) + 10 + (t >= spikeAt && t < spikeAt + 4 && spikeAt >= 0 ? 6 : 0)), (float)(Math.Cos((t / 3.0) + phase) - 2), (float)(t % 7) })];
+
+    internal static SequenceSet Series(float[] values, string id = "s") => new(["a", "b", "c"], [new Sequence(id, values)]);
+
+    /// <summary>A small GRU-VAE bundle: window 8 (or whole sequences with 0), two epochs, latent 3, watching a and b, KL in the combined score.</summary>
+    internal static string Bundle(string folder, int window = 8, SequenceSet? train = null, SequenceSet? validation = null)
+    {
+        var settings = new DetectorSettings { Seed = 3, Window = window, Epochs = 2, Latent = 3, Lambda = 0.5, TargetColumns = ["a", "b"] };
+        using var model = DetectorRegistry.Create("gru-vae", settings).Fit(train ?? Series(Waves(300, 0)), validation ?? Series(Waves(80, 1)));
+        var directory = Path.Combine(folder, "bundle");
+        Directory.CreateDirectory(directory);
+        model.Save(directory);
+        return directory;
+    }
+
+    private static void AssertClose(IReadOnlyList<float> expected, IReadOnlyList<float> actual, string what)
+    {
+        Assert.Equal(expected.Count, actual.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4 * Math.Max(1, Math.Abs(expected[i])), $"{what} [{i}]: default {expected[i]}, onnx {actual[i]}");
+        }
+    }
+
+    public static TheoryData<PointScoreMode, ScoreKind> Requests => new()
+    {
+        { PointScoreMode.Step, ScoreKind.Combined },
+        { PointScoreMode.Last, ScoreKind.Combined },
+        { PointScoreMode.Max, ScoreKind.Kl },
+        { PointScoreMode.Mean, ScoreKind.Mahalanobis },
+    };
+
+    [Theory]
+    [MemberData(nameof(Requests))]
+    public void ScorePoints_OnnxEngine_GivesTheDefaultEnginesScoresWithin1e4(PointScoreMode mode, ScoreKind kind)
+    {
+        // Given: one bundle loaded twice, once scored by ONNX Runtime
+        using var temp = new TempFolder();
+        var bundle = Bundle(temp.Path);
+        using var fused = DetectorRegistry.Load(bundle);
+        using var onnx = DetectorRegistry.Load(bundle);
+        OnnxEngine.Attach(onnx);
+        var series = Series(Waves(120, 2, spikeAt: 70));
+
+        // When
+        var request = new PointScoreRequest(mode, Kind: kind);
+        var expected = ((IScoresPoints)fused).ScorePoints(series, request);
+        var actual = ((IScoresPoints)onnx).ScorePoints(series, request);
+
+        // Then: the same points, scores and threshold
+        Assert.Equal("onnx", ((GruVaeDetector)onnx).Engine);
+        Assert.Equal(expected.Threshold, actual.Threshold);
+        Assert.Equal(expected.FirstScored, actual.FirstScored);
+        AssertClose(expected.Scores, actual.Scores, $"{mode} {kind}");
+        Assert.Contains(expected.Scores, s => s != 0);
+    }
+
+    [Fact]
+    public void ScoreAll_WholeSequencesOfSeveralLengths_GiveTheDefaultEnginesScoresWithin1e4()
+    {
+        // Given: a whole-sequence GRU-VAE and a batch mixing lengths 14 to 22 (ONNX Runtime runs one call per length)
+        using var temp = new TempFolder();
+        SequenceSet Set(int count, double phase) => new(["a", "b", "c"], [.. Enumerable.Range(0, count).Select(i => new Sequence($"q{i}", Waves(14 + (i % 9), phase + i)))]);
+        var bundle = Bundle(temp.Path, window: 0, train: Set(40, 0), validation: Set(12, 100));
+        using var fused = DetectorRegistry.Load(bundle);
+        using var onnx = DetectorRegistry.Load(bundle);
+        OnnxEngine.Attach(onnx);
+        var test = Set(20, 50);
+
+        // When
+        var expected = ((IScoresKinds)fused).ScoreAll(test);
+        var actual = ((IScoresKinds)onnx).ScoreAll(test);
+
+        // Then: combined, reconstruction, KL, Mahalanobis and per-step errors agree
+        AssertClose(expected.Combined, actual.Combined, "combined");
+        AssertClose(expected.Parts.Reconstruction, actual.Parts.Reconstruction, "reconstruction");
+        AssertClose(expected.Parts.Kl, actual.Parts.Kl, "kl");
+        AssertClose(expected.Parts.Mahalanobis, actual.Parts.Mahalanobis, "mahalanobis");
+        AssertClose([.. expected.Parts.StepErrors.SelectMany(e => e)], [.. actual.Parts.StepErrors.SelectMany(e => e)], "steps");
+    }
+
+    [Fact]
+    public void ScorePoints_OnnxEngineAndASampledScore_IsRefusedWithTheReason()
+    {
+        // Given
+        using var temp = new TempFolder();
+        using var onnx = DetectorRegistry.Load(Bundle(temp.Path));
+        OnnxEngine.Attach(onnx);
+
+        // When
+        var e = Assert.Throws<ArgumentException>(() => ((IScoresPoints)onnx).ScorePoints(Series(Waves(60, 1)), new PointScoreRequest(PointScoreMode.Last, Kind: ScoreKind.Elbo)));
+
+        // Then
+        Assert.Contains("elbo samples the decoder", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Attach_ModelWithoutAGraph_IsRefusedWithTheReason()
+    {
+        // Given: a PCA of windows
+        using var pca = DetectorRegistry.Create("pca", new DetectorSettings { Window = 8 }).Fit(Series(Waves(200, 0)), Series(Waves(60, 1)));
+
+        // When
+        var e = Assert.Throws<ArgumentException>(() => OnnxEngine.Attach(pca));
+
+        // Then
+        Assert.Contains("pca has no ONNX graph yet", e.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Session_CudaInACpuBuild_IsRefusedNamingWhatIsMissing()
+    {
+        Skip.If(OnnxEngine.Providers.Contains("CUDAExecutionProvider"), "this build has ONNX Runtime's CUDA provider");
+
+        // When
+        var e = Assert.Throws<ArgumentException>(() => OnnxEngine.Session([], OnnxDevice.Cuda));
+
+        // Then
+        Assert.Contains("CUDA execution provider", e.Message, StringComparison.Ordinal);
+        Assert.Contains("CPUExecutionProvider", e.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+using Onnx;
+using VaeAnomaly.Detectors;
+using VaeAnomaly.Scoring;
+
+namespace VaeAnomaly.Onnx.Tests;
+
+/// <summary>An exported file scores raw values on its own, as the bundle does; what cannot be exported writes nothing.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class OnnxExportTests
+{
+    [Fact]
+    public void Write_GruVae_FileScoresRawWindowsAsTheBundleDoes()
+    {
+        // Given: a bundle, exported
+        using var temp = new TempFolder();
+        var bundle = OnnxEngineTests.Bundle(temp.Path);
+        using var model = DetectorRegistry.Load(bundle);
+        var file = Path.Combine(temp.Path, "model.onnx");
+        OnnxExport.Write(model, file, replace: false, bundle);
+
+        // When: ONNX Runtime loads the file alone (it checks every node against its operator schema) and scores the raw
+        // windows of a series, each ending at one row
+        var values = OnnxEngineTests.Waves(100, 2, spikeAt: 60);
+        var (window, c) = (8, 3);
+        var rows = 100 - window + 1;
+        var windows = new float[rows * window * c];
+        for (var k = 0; k < rows; k++)
+        {
+            values.AsSpan(k * c, window * c).CopyTo(windows.AsSpan(k * window * c));
+        }
+
+        using var session = new InferenceSession(file);
+        using var input = OrtValue.CreateTensorValueFromMemory(windows, [rows, window, c]);
+        using var outputs = session.Run(new RunOptions(), ["values"], [input], ["score", "reconstruction"]);
+        var scores = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+
+        // Then: each window's score is the bundle's last-mode score of its last row, the threshold is the bundle's, and
+        // the reconstruction is in the data's units (near the values, whose channel a sits around 10)
+        var request = new PointScoreRequest(PointScoreMode.Last);
+        var expected = ((IScoresPoints)model).ScorePoints(OnnxEngineTests.Series(values), request);
+        for (var k = 0; k < rows; k++)
+        {
+            var e = expected.Scores[k + window - 1];
+            Assert.True(Math.Abs(e - scores[k]) <= 1e-4 * Math.Max(1, Math.Abs(e)), $"window {k}: bundle {e}, file {scores[k]}");
+        }
+
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        Assert.Equal(((IScoresPoints)model).PointThreshold(request), double.Parse(metadata["vae_anomaly.threshold"], CultureInfo.InvariantCulture));
+        Assert.Equal("[\"a\",\"b\",\"c\"]", metadata["vae_anomaly.channels"]);
+        Assert.Equal("[\"a\",\"b\"]", metadata["vae_anomaly.watched"]);
+        var reconstruction = outputs[1].GetTensorDataAsSpan<float>().ToArray();
+        Assert.InRange(reconstruction.Where((_, i) => i % c == 0).Average(), 7.0, 13.0);
+    }
+
+    [Fact]
+    public void Write_GruVae_UsesStandardOperatorsOfOpset17()
+    {
+        // Given
+        using var temp = new TempFolder();
+        using var model = DetectorRegistry.Load(OnnxEngineTests.Bundle(temp.Path));
+
+        // When
+        var proto = ModelProto.Parser.ParseFrom(OnnxExport.ToBytes(model));
+
+        // Then: the default domain only, and the recurrent layers as ONNX GRUs
+        Assert.Equal(17, Assert.Single(proto.OpsetImport).Version);
+        Assert.All(proto.Graph.Node, n => Assert.Equal("", n.Domain));
+        Assert.Equal(4, proto.Graph.Node.Count(n => n.OpType == "GRU"));
+    }
+
+    [Fact]
+    public void Write_ModelWithoutAGraph_RefusesAndWritesNothing()
+    {
+        // Given
+        using var temp = new TempFolder();
+        using var range = DetectorRegistry.Create("range").Fit(OnnxEngineTests.Series(OnnxEngineTests.Waves(200, 0)), OnnxEngineTests.Series(OnnxEngineTests.Waves(60, 1)));
+        var file = Path.Combine(temp.Path, "range.onnx");
+
+        // When
+        var e = Assert.Throws<ArgumentException>(() => OnnxExport.Write(range, file, replace: false));
+
+        // Then
+        Assert.Contains("range has no ONNX graph yet", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+    }
+
+    [Fact]
+    public void Write_IntoAMissingFolder_RefusesAndWritesNothing()
+    {
+        // Given
+        using var temp = new TempFolder();
+        using var model = DetectorRegistry.Load(OnnxEngineTests.Bundle(temp.Path));
+        var file = Path.Combine(temp.Path, "missing", "model.onnx");
+
+        // When
+        var e = Assert.Throws<IOException>(() => OnnxExport.Write(model, file, replace: false));
+
+        // Then
+        Assert.Contains("does not exist", e.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "missing")));
+    }
+
+    [Fact]
+    public void Write_OverAUsersFileWithReplace_KeepsTheFile_AndReplacesItsOwnExport()
+    {
+        // Given: a user's file and an earlier export
+        using var temp = new TempFolder();
+        using var model = DetectorRegistry.Load(OnnxEngineTests.Bundle(temp.Path));
+        var users = Path.Combine(temp.Path, "notes.onnx");
+        File.WriteAllText(users, "my notes");
+        var ours = Path.Combine(temp.Path, "model.onnx");
+        OnnxExport.Write(model, ours, replace: false);
+
+        // When
+        var e = Assert.Throws<IOException>(() => OnnxExport.Write(model, users, replace: true));
+        OnnxExport.Write(model, ours, replace: true);
+
+        // Then
+        Assert.Contains("not written by vae-anomaly", e.Message, StringComparison.Ordinal);
+        Assert.Equal("my notes", File.ReadAllText(users));
+        Assert.Equal(OnnxExport.ToBytes(model), File.ReadAllBytes(ours));
+    }
+}
