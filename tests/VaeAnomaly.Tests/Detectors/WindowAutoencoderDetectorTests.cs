@@ -78,8 +78,8 @@ public sealed class WindowAutoencoderDetectorTests
         var steps = series.LengthOf(0);
         var starts = SlidingWindows.Starts(steps, 16, 4).ToArray();
 
-        // When
-        var points = detector.ScorePoints(series, new PointScoreRequest(mode, Chunk: 5));
+        // When: at the model's stride of 4 (last mode's default is 1: see the test below)
+        var points = detector.ScorePoints(series, new PointScoreRequest(mode, Stride: 4, Chunk: 5));
 
         // Then: the same as scoring each window as a sequence of its own (the sequence path: worst window = the only one)
         var alone = detector.Score(new SequenceSet(series.ChannelNames, [.. starts.Select(s => new Sequence($"w{s}", series.Sequences[0].Values.AsSpan(s * 2, 32).ToArray()))]));
@@ -99,6 +99,28 @@ public sealed class WindowAutoencoderDetectorTests
         Assert.Equal(mode == PointScoreMode.Last ? 15 : 0, points.FirstScored);
         Assert.Equal(detector.Thresholds.Of("window")["quantile"], points.Threshold);
         Assert.Equal(starts.Length, points.Windows);
+    }
+
+    [Fact]
+    public void ScorePoints_LastByDefault_ScoresEveryPointByTheWindowThatEndsAtIt()
+    {
+        // Given: a series scored in last mode with the default request
+        using var detector = SeriesDetector();
+        var series = Concatenated(Waves(2, 1, seed: 5));
+        var steps = series.LengthOf(0);
+
+        // When
+        var points = detector.ScorePoints(series, new PointScoreRequest(PointScoreMode.Last, Chunk: 5));
+
+        // Then: point t scores the window of steps t-15..t scored alone, whatever the model's stride
+        var alone = detector.Score(new SequenceSet(series.ChannelNames, [.. Enumerable.Range(15, steps - 15).Select(t => new Sequence($"w{t}", series.Sequences[0].Values.AsSpan((t - 15) * 2, 32).ToArray()))]));
+        for (var t = 15; t < steps; t++)
+        {
+            // Batched differently (chunks of 5 against one batch), so equal to float rounding.
+            Assert.True(Math.Abs(alone[t - 15] - points.Scores[t]) <= 1e-5 * Math.Max(1, Math.Abs(alone[t - 15])), $"row {t}: alone {alone[t - 15]}, series {points.Scores[t]}");
+        }
+
+        Assert.Equal(steps - 15, points.Windows);
     }
 
     [Fact]
