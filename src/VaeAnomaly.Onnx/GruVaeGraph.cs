@@ -23,7 +23,7 @@ internal static class GruVaeGraph
     /// </param>
     public static ModelProto Build(GruVaeDetector detector, bool rawInput)
     {
-        var w = GruVaeWeights.Of(detector.Network);
+        var w = detector.Weights;
         var g = new OnnxGraph();
         var c = w.Channels;
         var values = g.Input("values", "batch", "steps", c);

@@ -176,7 +176,10 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
         Create,
         Load);
 
-    private readonly GruVae network;
+    // A loaded bundle reads its weights into arrays and scores them with the fused kernels without starting libtorch;
+    // the libtorch model is built from them only for what needs it (sampled scores, reconstructions, saving).
+    private readonly Lazy<GruVae> network;
+    private readonly Lazy<GruVaeWeights> weights;
     private readonly Parts fitted;
     private IGruVaeForward? forward;
 
@@ -190,8 +193,19 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     }
 
     internal GruVaeDetector(GruVae network, Parts parts, ThresholdSet thresholds, IReadOnlyList<EpochReport> history)
+        : this(new Lazy<GruVae>(network), parts, thresholds, history)
+    {
+    }
+
+    private GruVaeDetector(GruVaeWeights weights, Parts parts, ThresholdSet thresholds, IReadOnlyList<EpochReport> history)
+        : this(new Lazy<GruVae>(() => Restore(parts.Model, weights)), parts, thresholds, history, weights)
+    {
+    }
+
+    private GruVaeDetector(Lazy<GruVae> network, Parts parts, ThresholdSet thresholds, IReadOnlyList<EpochReport> history, GruVaeWeights? weights = null)
     {
         this.network = network;
+        this.weights = weights is null ? new Lazy<GruVaeWeights>(() => GruVaeWeights.Of(network.Value)) : new Lazy<GruVaeWeights>(weights);
         fitted = parts;
         Thresholds = thresholds;
         History = history;
@@ -200,8 +214,8 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     /// <inheritdoc />
     public string Name => ModelName;
 
-    /// <summary>The trained network (for an exporter: see the VaeAnomaly.Onnx library).</summary>
-    internal GruVae Network => network;
+    /// <summary>Copies of the trained weights (for an exporter: see the VaeAnomaly.Onnx library).</summary>
+    internal GruVaeWeights Weights => weights.Value;
 
     /// <summary>The indices of the watched columns, or null for all.</summary>
     internal int[]? Watched => fitted.Watched;
@@ -271,7 +285,8 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     {
         CheckChannels(data);
         CheckLengths(data);
-        var parts = ScoreScaled(network, fitted.Scaler.Transform(data), fitted.Model, fitted.Scoring, fitted.Latent, fitted.Watched, forward);
+        var pass = PassFor(latent: true);
+        var parts = ScoreScaled(pass is null ? network.Value : null, fitted.Scaler.Transform(data), fitted.Model, fitted.Scoring, fitted.Latent, fitted.Watched, pass);
         return new DetectorScores(parts, fitted.Combiner.Combine(parts));
     }
 
@@ -326,7 +341,8 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
             scaled, Math.Min(model.Window, scaled.LengthOf(0)), request.StrideFor(ScoreStrideOf(model, scoring)), mode, request.Chunk,
             (first, set) =>
             {
-                var parts = GruVaeScorer.Score(network, set, scoring.McSamples, model.Seed + first, scoring.BatchSize, needsLatent ? fitted.Latent : null, fitted.Watched, forward);
+                var pass = PassFor(needsLatent);
+                var parts = GruVaeScorer.Score(pass is null ? network.Value : null, set, scoring.McSamples, model.Seed + first, scoring.BatchSize, needsLatent ? fitted.Latent : null, fitted.Watched, pass);
                 return windows is null
                     ? new WindowedSeriesScorer.ChunkScores(null, [.. parts.StepErrors.SelectMany(e => e)])
                     : new WindowedSeriesScorer.ChunkScores(kind == ScoreKind.Combined ? windows.Combiner.Combine(parts) : parts.Of(kind), null);
@@ -360,7 +376,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
         CheckChannels(data);
         CheckLengths(data);
         var scaler = fitted.Scaler;
-        var scaled = GruVaeScorer.Reconstruct(network, scaler.Transform(data), indices, fitted.Model.Window, ScoreStrideOf(fitted.Model, fitted.Scoring));
+        var scaled = GruVaeScorer.Reconstruct(network.Value, scaler.Transform(data), indices, fitted.Model.Window, ScoreStrideOf(fitted.Model, fitted.Scoring));
         var c = data.Channels;
         return scaled.Select(r => r.Select((v, i) => (float)((v * scaler.Std[i % c]) + scaler.Mean[i % c])).ToArray()).ToArray();
     }
@@ -368,7 +384,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     /// <inheritdoc />
     public void Save(string directory)
     {
-        var weights = WeightsFile.Save(network, directory);
+        var weights = WeightsFile.Save(network.Value, directory);
         DetectorBundle.WriteManifest(new BundleManifest
         {
             FormatVersion = BundleManifest.CurrentFormatVersion,
@@ -451,11 +467,10 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
         }
 
         var history = DetectorFiles.History(directory);
-        var net = Seeding.Build(options.Seed, () => new GruVae(options));
-        WeightsFile.Load(net, directory, manifest.Weights); // disposes the network when the file is refused
+        var state = WeightsFile.Read(directory, manifest.Weights, GruVaeWeights.Shapes(options));
 
         return new GruVaeDetector(
-            net,
+            GruVaeWeights.From(state, options.TimeFeatures),
             new Parts(options, manifest.TrainerOptions, manifest.Scoring, manifest.Scaler, manifest.Combiner, manifest.Latent, manifest.ValidationLatentUsage,
                 manifest.Windows, manifest.Channels, (manifest.MinLength, manifest.MaxLength), manifest.TrainingData, manifest.Targets),
             thresholds,
@@ -472,12 +487,48 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     public void Dispose()
     {
         forward?.Dispose();
-        network.Dispose();
+        if (network.IsValueCreated)
+        {
+            network.Value.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The posterior-mean pass of one scoring call: the attached engine's; else, when nothing is sampled (no Monte Carlo
+    /// draws, no ELBO or likelihood) and the libtorch model was never built, the fused kernels on the weights (no libtorch);
+    /// null for the libtorch model's path.
+    /// </summary>
+    /// <param name="latent">The call computes the latent scores (the ELBO and likelihood sample the decoder).</param>
+    private IGruVaeForward? PassFor(bool latent)
+    {
+        if (forward is not null)
+        {
+            return forward;
+        }
+
+        var sampled = fitted.Scoring.McSamples > 0 || latent;
+        return sampled || network.IsValueCreated ? null : FusedGruVae.From(weights.Value, Environment.ProcessorCount);
+    }
+
+    /// <summary>The libtorch model of <paramref name="weights"/>, for what needs it.</summary>
+    private static GruVae Restore(GruVaeOptions options, GruVaeWeights weights)
+    {
+        var net = Seeding.Build(options.Seed, () => new GruVae(options));
+        var state = weights.State();
+        using var noGrad = TorchSharp.torch.no_grad();
+        foreach (var (name, parameter) in net.named_parameters())
+        {
+            var stored = state[name];
+            using var source = TorchSharp.torch.tensor(stored.Values, stored.Shape);
+            parameter.copy_(source);
+        }
+
+        return net;
     }
 
     internal static int ScoreStrideOf(GruVaeOptions model, ScoringOptions scoring) => scoring.WindowStride > 0 ? scoring.WindowStride : Math.Max(1, model.Window / 4);
 
-    internal static SequenceScores ScoreScaled(GruVae net, SequenceSet scaled, GruVaeOptions model, ScoringOptions scoring, LatentScoring? latent, int[]? watched, IGruVaeForward? forward = null) => model.Window > 0
+    internal static SequenceScores ScoreScaled(GruVae? net, SequenceSet scaled, GruVaeOptions model, ScoringOptions scoring, LatentScoring? latent, int[]? watched, IGruVaeForward? forward = null) => model.Window > 0
         ? GruVaeScorer.ScoreWindows(net, scaled, model.Window, ScoreStrideOf(model, scoring), scoring.Aggregate, scoring.McSamples, model.Seed, scoring.BatchSize, latent, watched, forward)
         : GruVaeScorer.Score(net, scaled, scoring.McSamples, model.Seed, scoring.BatchSize, latent, watched, forward);
 

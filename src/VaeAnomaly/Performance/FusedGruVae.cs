@@ -22,10 +22,10 @@ internal sealed class FusedGruVae : IGruVaeForward
     private readonly int workers;
     private float[] input = [], output = [];
 
-    private FusedGruVae(GruVae model, int workers)
+    private FusedGruVae(GruVaeWeights weights, int workers)
     {
-        this.workers = workers > 0 ? workers : get_num_threads();
-        net = GruVaeWeights.Of(model);
+        this.workers = workers;
+        net = weights;
     }
 
     /// <summary>Input channels.</summary>
@@ -37,14 +37,19 @@ internal sealed class FusedGruVae : IGruVaeForward
     /// <summary>Copies the weights of <paramref name="model"/>; later changes to the model are not seen.</summary>
     /// <param name="model">A trained model.</param>
     /// <param name="workers">Threads for the kernels; 0 takes libtorch's thread count now, before a caller lowers it with <see cref="LibtorchThreads"/>.</param>
-    public static FusedGruVae From(GruVae model, int workers = 0) => new(model, workers);
+    public static FusedGruVae From(GruVae model, int workers = 0) => new(GruVaeWeights.Of(model), workers > 0 ? workers : get_num_threads());
+
+    /// <summary>Runs on weights already copied (read from a bundle without libtorch); the weights are shared, not copied.</summary>
+    /// <param name="weights">The model's weights.</param>
+    /// <param name="workers">Threads for the kernels.</param>
+    public static FusedGruVae From(GruVaeWeights weights, int workers) => new(weights, Math.Max(1, workers));
 
     /// <summary>Posterior mean and log-variance, each (batch, latent) row-major.</summary>
     /// <param name="x">(batch, steps, channels) row-major, zero-padded (values after those are ignored).</param>
     /// <param name="batch">Sequences.</param>
     /// <param name="steps">Padded length.</param>
     /// <param name="lastStep">Per sequence, the index of its last real step.</param>
-    /// <param name="workers">Threads; 0 uses the count given to <see cref="From"/>.</param>
+    /// <param name="workers">Threads; 0 uses the count given at construction.</param>
     public (float[] Mean, float[] LogVar) Encode(float[] x, int batch, int steps, IReadOnlyList<int> lastStep, int workers = 0)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -83,7 +88,7 @@ internal sealed class FusedGruVae : IGruVaeForward
     /// <param name="z">Latent codes, row-major.</param>
     /// <param name="batch">Codes.</param>
     /// <param name="steps">Steps to produce.</param>
-    /// <param name="workers">Threads; 0 uses the count given to <see cref="From"/>.</param>
+    /// <param name="workers">Threads; 0 uses the count given at construction.</param>
     public float[] Decode(float[] z, int batch, int steps, int workers = 0)
     {
         var result = new float[batch * steps * Channels];
@@ -108,7 +113,7 @@ internal sealed class FusedGruVae : IGruVaeForward
     /// <summary>The posterior-mean pass of <see cref="GruVae.forward"/> in evaluation mode, as tensors.</summary>
     /// <param name="x">(batch, time, channels), zero-padded, float32 on the CPU.</param>
     /// <param name="lastStep">(batch) int64 index of each sequence's last real step.</param>
-    /// <param name="workers">Threads; 0 uses the count given to <see cref="From"/>.</param>
+    /// <param name="workers">Threads; 0 uses the count given at construction.</param>
     public VaeOutput Forward(Tensor x, Tensor lastStep, int workers = 0)
     {
         var (batch, steps) = ((int)x.shape[0], (int)x.shape[1]);
@@ -119,7 +124,7 @@ internal sealed class FusedGruVae : IGruVaeForward
     /// <summary><see cref="GruVae.Decode"/> as tensors.</summary>
     /// <param name="z">(batch, latent) float32 on the CPU.</param>
     /// <param name="steps">Steps to produce.</param>
-    /// <param name="workers">Threads; 0 uses the count given to <see cref="From"/>.</param>
+    /// <param name="workers">Threads; 0 uses the count given at construction.</param>
     public Tensor Decode(Tensor z, long steps, int workers = 0)
     {
         var batch = (int)z.shape[0];

@@ -14,7 +14,7 @@ internal static class GruVaeScorer
     private const long MaxDecodedSteps = 1 << 19;
 
     /// <summary>Scores every sequence of <paramref name="scaled"/>.</summary>
-    /// <param name="model">A trained model.</param>
+    /// <param name="model">A trained model; null only with <paramref name="forward"/>.</param>
     /// <param name="scaled">Sequences scaled as the training data were.</param>
     /// <param name="mcSamples">0 decodes the posterior mean; N &gt; 0 averages the reconstruction error over N sampled z.</param>
     /// <param name="seed">Seed of the Monte Carlo samples.</param>
@@ -25,7 +25,7 @@ internal static class GruVaeScorer
     /// Another engine's posterior-mean pass (ONNX Runtime), or null for the fused kernels. It gives every score but those
     /// that sample the decoder: with it, <paramref name="mcSamples"/> must be 0, and the ELBO and importance-sampled likelihood are left empty.
     /// </param>
-    public static SequenceScores Score(GruVae model, SequenceSet scaled, int mcSamples = 0, int seed = 42, int batchSize = 256, LatentScoring? latent = null, int[]? targets = null,
+    public static SequenceScores Score(GruVae? model, SequenceSet scaled, int mcSamples = 0, int seed = 42, int batchSize = 256, LatentScoring? latent = null, int[]? targets = null,
         IGruVaeForward? forward = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(mcSamples);
@@ -40,6 +40,7 @@ internal static class GruVaeScorer
             return latent is null ? means : means with { Mahalanobis = [.. means.LatentMeans.Select(z => (float)latent.Mahalanobis.Distance(z))] };
         }
 
+        ArgumentNullException.ThrowIfNull(model);
         if (mcSamples == 0 && latent is null)
         {
             return ScoreMeans(FusedGruVae.From(model), scaled, batchSize, targets);
@@ -165,7 +166,6 @@ internal static class GruVaeScorer
         var channels = new float[scaled.Count][];
         var latents = new float[scaled.Count][];
         var logVars = new float[scaled.Count][];
-        using var libtorchThreads = LibtorchThreads.One(); // the kernels keep the cores (fused was given the count before)
         foreach (var indices in LengthBatcher.Batches(scaled, batchSize))
         {
             var width = indices.Max(scaled.LengthOf);
@@ -239,7 +239,7 @@ internal static class GruVaeScorer
     /// <param name="latent">As in <see cref="Score"/>; each latent score is aggregated over windows like the reconstruction.</param>
     /// <param name="targets">The watched channels of the reconstruction score and per-step errors; null for all.</param>
     /// <param name="forward">As in <see cref="Score"/>.</param>
-    public static SequenceScores ScoreWindows(GruVae model, SequenceSet scaled, int window, int stride, WindowAggregate aggregate,
+    public static SequenceScores ScoreWindows(GruVae? model, SequenceSet scaled, int window, int stride, WindowAggregate aggregate,
         int mcSamples = 0, int seed = 42, int batchSize = 256, LatentScoring? latent = null, int[]? targets = null, IGruVaeForward? forward = null)
     {
         var cut = SlidingWindows.Cut(scaled, window, stride);
