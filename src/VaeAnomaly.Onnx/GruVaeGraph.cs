@@ -21,13 +21,23 @@ internal static class GruVaeGraph
     /// True for the exported file: the input is raw values, scaled by the graph's first nodes, and the reconstruction is in
     /// the data's units. False for the scoring engine, which hands the graph scaled values as the fused kernels get them.
     /// </param>
-    public static ModelProto Build(GruVaeDetector detector, bool rawInput)
+    public static ModelProto Build(GruVaeDetector detector, bool rawInput) =>
+        Build(detector.Weights, rawInput ? detector.Scaler : null, detector.Watched, detector.WindowScoring?.Combiner ?? detector.Combiner,
+            Metadata(detector, rawInput), Description(detector));
+
+    /// <summary>Builds the graph of a network's weights.</summary>
+    /// <param name="w">The weights.</param>
+    /// <param name="scaler">Scales raw input inside the graph; null when the input is scaled already.</param>
+    /// <param name="watched">The channels of the error scores; null for all.</param>
+    /// <param name="combiner">Makes <c>score</c> from the reconstruction and KL scores; null: <c>score</c> is the reconstruction score.</param>
+    /// <param name="metadata">The model's metadata.</param>
+    /// <param name="description">The model's doc string.</param>
+    internal static ModelProto Build(GruVaeWeights w, Standardizer? scaler, int[]? watched, ScoreCombiner? combiner, IReadOnlyDictionary<string, string> metadata, string description)
     {
-        var w = detector.Weights;
         var g = new OnnxGraph();
         var c = w.Channels;
         var values = g.Input("values", "batch", "steps", c);
-        var scaled = rawInput ? Scale(g, values, detector.Scaler) : values;
+        var scaled = scaler is null ? values : Scale(g, values, scaler);
 
         // Time-major for the GRUs: ONNX Runtime's GRU does not run the batch-major layout.
         var timeMajor = g.Node("Transpose", [scaled], null, ("perm", new long[] { 1, 0, 2 }));
@@ -56,7 +66,7 @@ internal static class GruVaeGraph
         // its mean over steps, and the KL divergence from the standard normal prior.
         var difference = g.Node("Sub", [reconstruction, scaled]);
         var squared = g.Node("Mul", [difference, difference]);
-        if (detector.Watched is { } watched)
+        if (watched is not null)
         {
             squared = g.Node("Gather", [squared, g.Longs([.. watched.Select(i => (long)i)])], null, ("axis", 2L));
         }
@@ -65,10 +75,9 @@ internal static class GruVaeGraph
         var rec = g.Node("ReduceMean", [stepError], null, ("axes", new long[] { 1 }), ("keepdims", 0L));
         var klTerms = g.Node("Sub", [g.Node("Sub", [g.Node("Add", [g.Node("Mul", [mean, mean]), g.Node("Exp", [logVar])]), g.Scalar(1f)]), logVar]);
         var kl = g.Node("Mul", [g.Node("ReduceSum", [klTerms, g.Longs(1)], null, ("keepdims", 0L)), g.Scalar(0.5f)]);
-        var combiner = detector.WindowScoring?.Combiner ?? detector.Combiner;
-        var score = Combine(g, rec, kl, combiner);
+        var score = combiner is null ? rec : Combine(g, rec, kl, combiner);
 
-        var output = rawInput ? Unscale(g, reconstruction, detector.Scaler) : reconstruction;
+        var output = scaler is null ? reconstruction : Unscale(g, reconstruction, scaler);
         g.Output(output, "reconstruction", "batch", "steps", c);
         g.Output(mean, "latent_mean", "batch", w.Latent);
         g.Output(logVar, "latent_log_variance", "batch", w.Latent);
@@ -76,7 +85,7 @@ internal static class GruVaeGraph
         g.Output(rec, "reconstruction_score", "batch");
         g.Output(kl, "kl", "batch");
         g.Output(score, "score", "batch");
-        return g.ToModel(Metadata(detector, rawInput), Description(detector));
+        return g.ToModel(metadata, description);
     }
 
     /// <summary>(values - mean) / std in double precision, as <see cref="Standardizer.Transform"/> computes it, clipped, as float.</summary>

@@ -7,6 +7,7 @@ using Spectre.Console;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.IO;
 using VaeAnomaly.Models;
+using VaeAnomaly.Onnx;
 using VaeAnomaly.Performance;
 using VaeAnomaly.Scoring;
 
@@ -58,6 +59,7 @@ internal static class BenchCommand
                     [ComputePath.Baseline] = ([], []),
                     [ComputePath.Optimised] = ([], []),
                 };
+                var onnx = new List<double>();
                 for (var repeat = 0; repeat < repeats; repeat++)
                 {
                     foreach (var path in measured.Keys)
@@ -66,6 +68,9 @@ internal static class BenchCommand
                         measured[path].Train.Add(ThroughputProbe.TrainSequencesPerSecond(options, batch, length, path, 1));
                         measured[path].Score.Add(ThroughputProbe.ScoreSequencesPerSecond(options, batch, length, path, 1));
                     }
+
+                    // The peer a .NET user would pick: ONNX Runtime's CPU provider on the same model, every graph optimisation, every core.
+                    onnx.Add(OnnxThroughput.ScoreSequencesPerSecond(options, batch, length, 1));
                 }
 
                 foreach (var path in measured.Keys)
@@ -88,19 +93,35 @@ internal static class BenchCommand
                     table.AddRow($"{batch}", $"{length}", path.ToString().ToLowerInvariant(),
                         string.Create(CultureInfo.InvariantCulture, $"{train:F0} ({trainFraction:P1})"), string.Create(CultureInfo.InvariantCulture, $"{score:F0} ({scoreFraction:P1})"));
                 }
+
+                var onnxScore = ThroughputProbe.Median(onnx);
+                var onnxFraction = onnxScore * GruVaeCost.ForwardFlops(options, length) / 1e9 / sgemm;
+                rows.Add(new()
+                {
+                    ["batch"] = batch,
+                    ["length"] = length,
+                    ["channels"] = Channels,
+                    ["path"] = "onnxruntime",
+                    ["score_seq_per_s"] = Math.Round(onnxScore, 1),
+                    ["score_fraction_of_sgemm"] = Math.Round(onnxFraction, 4),
+                });
+                table.AddRow($"{batch}", $"{length}", "onnxruntime", "", string.Create(CultureInfo.InvariantCulture, $"{onnxScore:F0} ({onnxFraction:P1})"));
             }
 
             console.Write(table);
+            double Of(IEnumerable<Dictionary<string, object>> size, string path, string figure) => (double)size.Single(x => (string)x["path"] == path)[figure];
             var ratios = rows.GroupBy(x => ((int)x["batch"], (int)x["length"])).Select(g => new Dictionary<string, object>
             {
                 ["batch"] = g.Key.Item1,
                 ["length"] = g.Key.Item2,
-                ["train_speedup"] = Math.Round((double)g.Last()["train_seq_per_s"] / (double)g.First()["train_seq_per_s"], 3),
-                ["score_speedup"] = Math.Round((double)g.Last()["score_seq_per_s"] / (double)g.First()["score_seq_per_s"], 3),
+                ["train_speedup"] = Math.Round(Of(g, "optimised", "train_seq_per_s") / Of(g, "baseline", "train_seq_per_s"), 3),
+                ["score_speedup"] = Math.Round(Of(g, "optimised", "score_seq_per_s") / Of(g, "baseline", "score_seq_per_s"), 3),
+                ["score_vs_onnxruntime"] = Math.Round(Of(g, "optimised", "score_seq_per_s") / Of(g, "onnxruntime", "score_seq_per_s"), 3),
             }).ToArray();
             foreach (var ratio in ratios)
             {
-                console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"batch {ratio["batch"]}, length {ratio["length"]}: optimised/baseline train x{ratio["train_speedup"]:F2}, score x{ratio["score_speedup"]:F2}"));
+                console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"batch {ratio["batch"]}, length {ratio["length"]}: optimised/baseline train x{ratio["train_speedup"]:F2}, score x{ratio["score_speedup"]:F2}; optimised/onnxruntime score x{ratio["score_vs_onnxruntime"]:F2}"));
             }
 
             // Variable length: per real step, 50-200 steps against a fixed 100, both length-bucketed, batch 64.

@@ -191,7 +191,7 @@ public static class ThroughputProbe
     }
 
     /// <summary>Median over <paramref name="repeats"/> timed runs of <paramref name="work"/> of <paramref name="units"/> per second.</summary>
-    private static double MedianRate(int repeats, double units, Action work) =>
+    internal static double MedianRate(int repeats, double units, Action work) =>
         Median(Enumerable.Range(0, Math.Max(1, repeats)).Select(_ =>
         {
             var clock = Stopwatch.StartNew();
