@@ -6,6 +6,12 @@ public sealed record ServeOptions
     /// <summary>A folder of bundles, one per sub-folder; a model's name is its folder's name.</summary>
     public required string ModelsDirectory { get; init; }
 
+    /// <summary>
+    /// Loads one bundle folder: the CLI's <c>--engine onnx</c> attaches ONNX Runtime here. Null for
+    /// <see cref="Detectors.DetectorRegistry.Load"/> (the default engine).
+    /// </summary>
+    public Func<string, Detectors.IFittedDetector>? Loader { get; init; }
+
     /// <summary>Where HTTP is served, e.g. <c>http://127.0.0.1:5080</c> (semicolon-separated for several).</summary>
     public string Urls { get; init; } = "http://127.0.0.1:5080";
 

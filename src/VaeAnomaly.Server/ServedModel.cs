@@ -16,11 +16,12 @@ public sealed class ServedModel : IDisposable
     /// <summary>Loads the bundle in <paramref name="directory"/>.</summary>
     /// <param name="name">The model's name in the API (its folder's name).</param>
     /// <param name="directory">The bundle folder.</param>
+    /// <param name="loader">Loads the folder; null for <see cref="DetectorRegistry.Load"/>.</param>
     /// <exception cref="Persistence.BundleException">The bundle cannot be loaded.</exception>
-    public ServedModel(string name, string directory)
+    public ServedModel(string name, string directory, Func<string, IFittedDetector>? loader = null)
     {
         Name = name;
-        detector = DetectorRegistry.Load(directory);
+        detector = loader is null ? DetectorRegistry.Load(directory) : loader(directory);
         Kind = detector.Name;
         Channels = detector.Channels;
         var points = detector as IScoresPoints;

@@ -23,6 +23,8 @@ internal static class ServeCommand
         {
             models, urls, keyFile, state, cluster, clusterId, maxBody, siloPort, gatewayPort,
         };
+        var engine = new EngineOptionSet();
+        engine.AddTo(command);
         urls.Validators.Add(result =>
         {
             foreach (var url in result.GetValueOrDefault<string>()?.Split(';', StringSplitOptions.TrimEntries) ?? [])
@@ -38,6 +40,7 @@ internal static class ServeCommand
             var options = new ServeOptions
             {
                 ModelsDirectory = r.GetValue(models)!,
+                Loader = folder => engine.Load(r, folder, null),
                 Urls = r.GetValue(urls)!,
                 ApiKey = r.GetValue(keyFile) is { } path ? ReadKey(path) : null,
                 StateDirectory = r.GetValue(state),

@@ -102,6 +102,23 @@ public sealed partial class ExportCommandTests : IDisposable
         Assert.False(File.Exists(dir.File("s.csv")));
     }
 
+    [Fact]
+    public async Task Serve_OnnxEngine_AttachesItToEveryBundle_AndRefusesAModelWithoutAGraph()
+    {
+        // Given: a models folder holding a pca bundle
+        var bundle = await Bundle("pca");
+        Directory.CreateDirectory(dir.File("models"));
+        Directory.Move(bundle, dir.File("models/pca"));
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("serve", "--models", dir.File("models"), "--engine", "onnx", "--urls", "http://127.0.0.1:0");
+
+        // Then: refused before serving, naming the model
+        Assert.Equal(1, exit);
+        Assert.Contains("pca has no ONNX graph yet", Flat(text), StringComparison.Ordinal);
+        Assert.DoesNotContain("Serving", text, StringComparison.Ordinal);
+    }
+
     private static string Flat(string text) => string.Join(' ', text.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
 
     [GeneratedRegex("\"format_version\"\\s*:\\s*\\d+")]
