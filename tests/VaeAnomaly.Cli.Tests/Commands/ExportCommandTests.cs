@@ -47,6 +47,54 @@ public sealed partial class ExportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Evaluate_OnnxEngine_GivesTheDefaultEnginesMetrics()
+    {
+        // Given: a bundle and a labelled copy of its series (the spike rows marked)
+        var bundle = await Bundle("gru-vae");
+        var labelled = SeriesFile.Write(dir.File("data/labelled.csv"), "time,a,b,anomaly", 400,
+            t => string.Create(CultureInfo.InvariantCulture, $"{t},{Math.Sin(t / 4.0) + (t is > 350 and < 356 ? 4 : 0):F5},{Math.Cos(t / 4.0):F5},{(t is > 350 and < 356 ? 1 : 0)}"));
+
+        // When
+        string[] args = ["evaluate", "--model", bundle, "--data", labelled, "--label-column", "anomaly", "--point-score", "last"];
+        var (defaultExit, defaultText) = await CliRunner.RunAsync([.. args, "--out", dir.File("default")]);
+        var (onnxExit, onnxText) = await CliRunner.RunAsync([.. args, "--engine", "onnx", "--out", dir.File("onnx")]);
+
+        // Then: the same metrics to the printed digit
+        Assert.True(defaultExit == 0, defaultText);
+        Assert.True(onnxExit == 0, onnxText);
+        using var expected = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("default/metrics.json")));
+        using var actual = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("onnx/metrics.json")));
+        foreach (var metric in new[] { "auc_pr", "auc_roc", "f1" })
+        {
+            var (e, o) = (Find(expected.RootElement, metric), Find(actual.RootElement, metric));
+            Assert.NotNull(e);
+            Assert.Equal(e.Value, o!.Value, 4);
+        }
+    }
+
+    /// <summary>The first number named <paramref name="name"/> anywhere in a JSON document.</summary>
+    private static double? Find(System.Text.Json.JsonElement element, string name)
+    {
+        if (element.ValueKind == System.Text.Json.JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.Name == name && property.Value.ValueKind == System.Text.Json.JsonValueKind.Number)
+                {
+                    return property.Value.GetDouble();
+                }
+
+                if (Find(property.Value, name) is { } inner)
+                {
+                    return inner;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    [Fact]
     public async Task Export_ModelWithoutAGraph_ClearErrorAndNothingWritten()
     {
         // Given
