@@ -15,7 +15,13 @@ public sealed class WeightsFileTests : IDisposable
 {
     private static readonly SyntheticDataset Data = new SyntheticGenerator(new SyntheticOptions
     {
-        Channels = 3, Train = 40, Validation = 30, Test = 20, MinLength = 15, MaxLength = 25, Seed = 4,
+        Channels = 3,
+        Train = 40,
+        Validation = 30,
+        Test = 20,
+        MinLength = 15,
+        MaxLength = 25,
+        Seed = 4,
     }).Generate();
 
     private readonly TempDirectory dir = new();
