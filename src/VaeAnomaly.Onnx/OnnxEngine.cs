@@ -24,9 +24,17 @@ public static class OnnxEngine
     public static void Attach(IFittedDetector detector, OnnxDevice device = OnnxDevice.Cpu, int threads = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
-        var model = OnnxExport.Build(detector, rawInput: false);
-        var gru = (GruVaeDetector)detector;
-        gru.UseForward(new OnnxGruVaeForward(Session(model.ToByteArray(), device, threads), device == OnnxDevice.Cuda ? "onnx-cuda" : Name, gru.Channels.Count));
+        var model = OnnxExport.Build(detector, rawInput: false).ToByteArray();
+        var engine = device == OnnxDevice.Cuda ? "onnx-cuda" : Name;
+        switch (detector)
+        {
+            case GruVaeDetector gru:
+                gru.UseForward(new OnnxGruVaeForward(Session(model, device, threads), engine, gru.Channels.Count));
+                break;
+            case RowDetector rows:
+                rows.UseForward(new OnnxRowForward(Session(model, device, threads), engine, rows.Channels.Count));
+                break;
+        }
     }
 
     /// <summary>A session of <paramref name="model"/> with every graph optimisation.</summary>

@@ -11,6 +11,18 @@ public sealed class OnnxEngineTests
     internal static float[] Waves(int n, double phase, int spikeAt = -1) =>
         [.. Enumerable.Range(0, n).SelectMany(t => new[] { (float)((3 * Math.Sin((t / 3.0) + phase)) + 10 + (t >= spikeAt && t < spikeAt + 4 && spikeAt >= 0 ? 6 : 0)), (float)(Math.Cos((t / 3.0) + phase) - 2), (float)(t % 7) })];
 
+    /// <summary>A series that leaves the training range both ways: a spike up (rows 70-73), a dip in a (rows 20-22) and one in c (rows 30-31).</summary>
+    internal static float[] Excursions(int n = 120)
+    {
+        var values = Waves(n, 2, spikeAt: 70);
+        foreach (var (row, column) in new[] { (20, 0), (21, 0), (22, 0), (30, 2), (31, 2) })
+        {
+            values[(row * 3) + column] -= 20;
+        }
+
+        return values;
+    }
+
     internal static SequenceSet Series(float[] values, string id = "s") => new(["a", "b", "c"], [new Sequence(id, values)]);
 
     /// <summary>A small GRU-VAE bundle: window 8 (or whole sequences with 0), two epochs, latent 3, watching a and b, KL in the combined score.</summary>
@@ -88,6 +100,35 @@ public sealed class OnnxEngineTests
         AssertClose(expected.Parts.Kl, actual.Parts.Kl, "kl");
         AssertClose(expected.Parts.Mahalanobis, actual.Parts.Mahalanobis, "mahalanobis");
         AssertClose([.. expected.Parts.StepErrors.SelectMany(e => e)], [.. actual.Parts.StepErrors.SelectMany(e => e)], "steps");
+    }
+
+    [Fact]
+    public void Score_RangeOnTheOnnxEngine_GivesTheDefaultScores()
+    {
+        // Given: a range check, once attached to ONNX Runtime
+        using var temp = new TempFolder();
+        var directory = Path.Combine(temp.Path, "range");
+        using (var fitted = DetectorRegistry.Create("range").Fit(Series(Waves(200, 0)), Series(Waves(60, 1))))
+        {
+            Directory.CreateDirectory(directory);
+            fitted.Save(directory);
+        }
+
+        using var plain = DetectorRegistry.Load(directory);
+        using var onnx = DetectorRegistry.Load(directory);
+        OnnxEngine.Attach(onnx);
+        var series = Series(Excursions());
+        var sequences = new SequenceSet(["a", "b", "c"], [new Sequence("x", Waves(30, 3, spikeAt: 10)), new Sequence("y", Waves(20, 4))]);
+
+        // When
+        var expected = ((IScoresPoints)plain).ScorePoints(series, new PointScoreRequest()).Scores;
+        var actual = ((IScoresPoints)onnx).ScorePoints(series, new PointScoreRequest()).Scores;
+
+        // Then: the same row and sequence scores
+        Assert.Equal("onnx", ((RowDetector)onnx).Engine);
+        Assert.Equal(expected, actual);
+        Assert.Contains(expected, s => s > 0);
+        Assert.Equal(plain.Score(sequences), onnx.Score(sequences));
     }
 
     [Fact]

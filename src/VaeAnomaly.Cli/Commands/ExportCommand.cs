@@ -22,7 +22,7 @@ internal static class ExportCommand
             IO.AtomicFile.EnsureWritable(path, r.GetValue(force), OnnxExport.Kind, folder);
             using var loaded = DetectorRegistry.Load(folder);
             OnnxExport.Write(loaded, path, r.GetValue(force), folder);
-            console.MarkupLineInterpolated($"Wrote {path} ({new FileInfo(path).Length:N0} bytes): input 'values' (batch, steps, {loaded.Channels.Count}) raw, in the order [[{string.Join(", ", loaded.Channels)}]]; output 'score' flagged above the threshold in its metadata.");
+            console.MarkupLineInterpolated($"Wrote {path} ({new FileInfo(path).Length:N0} bytes): input 'values' of raw values, {loaded.Channels.Count} columns in the order [[{string.Join(", ", loaded.Channels)}]]; output 'score' flagged above the threshold in its metadata.");
             return 0;
         }, ct));
         return command;

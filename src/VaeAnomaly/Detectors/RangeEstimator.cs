@@ -74,6 +74,9 @@ public sealed class RangeDetector : RowDetector
     /// <inheritdoc />
     public override int Lookback => 1;
 
+    /// <summary>Each watched column's training minimum and maximum (for an exporter).</summary>
+    internal (double[] Min, double[] Max) Range => (min, max);
+
     /// <inheritdoc />
     public override void Save(string directory) => DetectorBundle.WriteManifest(
         new RangeManifest

@@ -16,6 +16,8 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints
     /// <summary>The set name of row scores in <see cref="Thresholds"/>.</summary>
     internal const string StepSet = "step";
 
+    private IRowForward? forward;
+
     private protected RowDetector(IReadOnlyList<string> channels, IReadOnlyList<string> targets, TrainingDataInfo trainingData, ThresholdSet thresholds)
     {
         Channels = channels;
@@ -52,11 +54,25 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints
     /// <summary>The indices of <see cref="Targets"/> among <see cref="Channels"/>.</summary>
     private protected int[] Watched { get; }
 
+    /// <summary>The indices of the watched columns (for an exporter).</summary>
+    internal int[] WatchedIndices => Watched;
+
+    /// <summary>The engine of the row scores: <c>default</c> (this class's C#) unless another was attached.</summary>
+    public string Engine => forward?.Engine ?? "default";
+
+    /// <summary>Scores rows through <paramref name="engine"/> from now on; the detector disposes it.</summary>
+    /// <param name="engine">An engine computing <see cref="RowScores"/>.</param>
+    internal void UseForward(IRowForward engine)
+    {
+        forward?.Dispose();
+        forward = engine;
+    }
+
     /// <inheritdoc />
     public float[] Score(SequenceSet data)
     {
         CheckChannels(data);
-        return [.. data.Sequences.Select(s => RowScores(s.Values).DefaultIfEmpty(0).Max())];
+        return [.. data.Sequences.Select(s => Rows(s.Values).DefaultIfEmpty(0).Max())];
     }
 
     /// <summary>One score per row of the series; every mode gives the row scores.</summary>
@@ -76,7 +92,7 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints
         }
 
         CheckChannels(series);
-        var scores = RowScores(series.Sequences[0].Values);
+        var scores = Rows(series.Sequences[0].Values);
         progress?.Report(scores.Length);
         return new SeriesPointScores(scores, PointThreshold(request), 0, scores.Length);
     }
@@ -88,11 +104,18 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints
     public abstract void Save(string directory);
 
     /// <inheritdoc />
-    public void Dispose() => GC.SuppressFinalize(this);
+    public void Dispose()
+    {
+        forward?.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>Each row's score, from it and (for a streaming detector) the rows before it in <paramref name="values"/>.</summary>
     /// <param name="values">One sequence's values, row-major (row, channel), unscaled.</param>
     internal abstract float[] RowScores(float[] values);
+
+    /// <summary>The row scores from the attached engine, or from <see cref="RowScores"/>.</summary>
+    private float[] Rows(float[] values) => forward?.Run(values, values.Length / Channels.Count) ?? RowScores(values);
 
     /// <summary>
     /// The thresholds of a detector fitted on training data, from its scores of the validation data: the sequences'
