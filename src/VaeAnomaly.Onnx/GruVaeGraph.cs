@@ -37,7 +37,7 @@ internal static class GruVaeGraph
         var g = new OnnxGraph();
         var c = w.Channels;
         var values = g.Input("values", "batch", "steps", c);
-        var scaled = scaler is null ? values : Scale(g, values, scaler);
+        var scaled = scaler is null ? values : g.Standardized(values, scaler);
 
         // Time-major for the GRUs: ONNX Runtime's GRU does not run the batch-major layout.
         var timeMajor = g.Node("Transpose", [scaled], null, ("perm", new long[] { 1, 0, 2 }));
@@ -86,16 +86,6 @@ internal static class GruVaeGraph
         g.Output(kl, "kl", "batch");
         g.Output(score, "score", "batch");
         return g.ToModel(metadata, description);
-    }
-
-    /// <summary>(values - mean) / std in double precision, as <see cref="Standardizer.Transform"/> computes it, clipped, as float.</summary>
-    private static string Scale(OnnxGraph g, string values, Standardizer scaler)
-    {
-        var asDouble = g.Node("Cast", [values], null, ("to", (long)TensorProto.Types.DataType.Double));
-        var centred = g.Node("Sub", [asDouble, g.Doubles(scaler.Mean)]);
-        var scaled = g.Node("Div", [centred, g.Doubles(scaler.Std)]);
-        var clipped = g.Node("Clip", [scaled, g.Double(-Standardizer.MaxScaled), g.Double(Standardizer.MaxScaled)]);
-        return g.Node("Cast", [clipped], null, ("to", (long)TensorProto.Types.DataType.Float));
     }
 
     private static string Unscale(OnnxGraph g, string scaled, Standardizer scaler) =>

@@ -34,6 +34,9 @@ public static class OnnxEngine
             case RowDetector rows:
                 rows.UseForward(new OnnxRowForward(Session(model, device, threads), engine, rows.Channels.Count));
                 break;
+            case WindowFeatureDetector windows:
+                windows.UseForward(new OnnxWindowForward(Session(model, device, threads), engine, windows.Shape));
+                break;
         }
     }
 

@@ -22,8 +22,8 @@ public static class OnnxExport
             "this GRU-VAE bundle has no window-score combiner (it was written before point scores from windows existed); train it again to export it",
         GruVaeDetector gru when gru.ScoringOptions.McSamples > 0 =>
             $"its scores average {gru.ScoringOptions.McSamples} sampled decodings (--mc-samples), and the graph is the posterior-mean path; train with --mc-samples 0 to export it",
-        GruVaeDetector or RangeDetector => null,
-        _ => $"{detector.Name} has no ONNX graph yet: the GRU-VAE and range are exported (the window autoencoders, pca, knn and gaussian are not)",
+        GruVaeDetector or RangeDetector or WindowFeatureDetector { Model: PcaModel } => null,
+        _ => $"{detector.Name} has no ONNX graph yet: the GRU-VAE, pca and range are exported (the window autoencoders, knn and gaussian are not)",
     };
 
     /// <summary>The ONNX model of <paramref name="detector"/> with raw-value input.</summary>
@@ -45,7 +45,7 @@ public static class OnnxExport
         AtomicFile.Write(path, replace, Kind, temp => File.WriteAllBytes(temp, bytes), inputs);
     }
 
-    /// <summary>The model proto, with raw or scaled input (the GRU-VAE; a range check always reads raw values).</summary>
+    /// <summary>The model proto, with raw or scaled input (the GRU-VAE and pca; a range check always reads raw values).</summary>
     internal static ModelProto Build(IFittedDetector detector, bool rawInput)
     {
         if (Refusal(detector) is { } why)
@@ -57,6 +57,7 @@ public static class OnnxExport
         {
             GruVaeDetector gru => GruVaeGraph.Build(gru, rawInput),
             RangeDetector range => RangeGraph.Build(range),
+            WindowFeatureDetector { Model: PcaModel pca } windows => PcaGraph.Build(windows, pca, rawInput),
             _ => throw new InvalidOperationException($"{detector.Name}: no graph builder"),
         };
     }

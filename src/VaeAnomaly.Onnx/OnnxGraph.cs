@@ -117,6 +117,17 @@ internal sealed class OnnxGraph
         return names;
     }
 
+    /// <summary>(values - mean) / std over the last axis in double precision, as <see cref="Data.Standardizer.Transform"/> computes it, clipped, as float.</summary>
+    /// <param name="values">Raw values, channels last.</param>
+    /// <param name="scaler">The fitted scaler.</param>
+    public string Standardized(string values, Data.Standardizer scaler)
+    {
+        var asDouble = Node("Cast", [values], null, ("to", (long)TensorProto.Types.DataType.Double));
+        var scaled = Node("Div", [Node("Sub", [asDouble, Doubles(scaler.Mean)]), Doubles(scaler.Std)]);
+        var clipped = Node("Clip", [scaled, Double(-Data.Standardizer.MaxScaled), Double(Data.Standardizer.MaxScaled)]);
+        return Node("Cast", [clipped], null, ("to", (long)TensorProto.Types.DataType.Float));
+    }
+
     /// <summary>The finished model.</summary>
     /// <param name="metadata">Key-value pairs stored in the model (channel order, thresholds, ...).</param>
     /// <param name="description">The model's doc string.</param>

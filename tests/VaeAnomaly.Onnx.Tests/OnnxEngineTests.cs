@@ -131,6 +131,36 @@ public sealed class OnnxEngineTests
         Assert.Equal(plain.Score(sequences), onnx.Score(sequences));
     }
 
+    [Theory]
+    [InlineData(PointScoreMode.Step)]
+    [InlineData(PointScoreMode.Last)]
+    public void ScorePoints_PcaOnTheOnnxEngine_GivesTheDefaultScoresWithin1e4(PointScoreMode mode)
+    {
+        // Given: a PCA of 8-step windows watching a and b, saved and loaded twice, once attached to ONNX Runtime
+        using var temp = new TempFolder();
+        var directory = Path.Combine(temp.Path, "pca");
+        using (var fitted = DetectorRegistry.Create("pca", new DetectorSettings { Window = 8, TargetColumns = ["a", "b"] }).Fit(Series(Waves(300, 0)), Series(Waves(80, 1))))
+        {
+            Directory.CreateDirectory(directory);
+            fitted.Save(directory);
+        }
+
+        using var plain = DetectorRegistry.Load(directory);
+        using var onnx = DetectorRegistry.Load(directory);
+        OnnxEngine.Attach(onnx);
+        var series = Series(Excursions());
+
+        // When
+        var expected = ((IScoresPoints)plain).ScorePoints(series, new PointScoreRequest(mode));
+        var actual = ((IScoresPoints)onnx).ScorePoints(series, new PointScoreRequest(mode));
+
+        // Then
+        Assert.Equal("onnx", ((WindowFeatureDetector)onnx).Engine);
+        Assert.Equal(expected.Threshold, actual.Threshold);
+        AssertClose(expected.Scores, actual.Scores, $"pca {mode}");
+        Assert.Contains(expected.Scores, s => s > 1);
+    }
+
     [Fact]
     public void ScorePoints_OnnxEngineAndASampledScore_IsRefusedWithTheReason()
     {
@@ -149,14 +179,14 @@ public sealed class OnnxEngineTests
     [Fact]
     public void Attach_ModelWithoutAGraph_IsRefusedWithTheReason()
     {
-        // Given: a PCA of windows
-        using var pca = DetectorRegistry.Create("pca", new DetectorSettings { Window = 8 }).Fit(Series(Waves(200, 0)), Series(Waves(60, 1)));
+        // Given: a nearest-neighbour window model
+        using var knn = DetectorRegistry.Create("knn", new DetectorSettings { Window = 8 }).Fit(Series(Waves(200, 0)), Series(Waves(60, 1)));
 
         // When
-        var e = Assert.Throws<ArgumentException>(() => OnnxEngine.Attach(pca));
+        var e = Assert.Throws<ArgumentException>(() => OnnxEngine.Attach(knn));
 
         // Then
-        Assert.Contains("pca has no ONNX graph yet", e.Message, StringComparison.Ordinal);
+        Assert.Contains("knn has no ONNX graph yet", e.Message, StringComparison.Ordinal);
     }
 
     [SkippableFact]

@@ -78,6 +78,41 @@ public sealed class OnnxExportTests
     }
 
     [Fact]
+    public void Write_Pca_FileScoresRawWindowsAsTheDetectorDoes()
+    {
+        // Given: a PCA of 8-step windows, exported
+        using var temp = new TempFolder();
+        using var model = DetectorRegistry.Create("pca", new DetectorSettings { Window = 8 }).Fit(OnnxEngineTests.Series(OnnxEngineTests.Waves(300, 0)), OnnxEngineTests.Series(OnnxEngineTests.Waves(80, 1)));
+        var file = Path.Combine(temp.Path, "pca.onnx");
+        OnnxExport.Write(model, file, replace: false);
+
+        // When: the file alone scores every raw window of a series
+        var values = OnnxEngineTests.Excursions();
+        var rows = 120 - 8 + 1;
+        var windows = new float[rows * 8 * 3];
+        for (var k = 0; k < rows; k++)
+        {
+            values.AsSpan(k * 3, 8 * 3).CopyTo(windows.AsSpan(k * 8 * 3));
+        }
+
+        using var session = new InferenceSession(file);
+        using var input = OrtValue.CreateTensorValueFromMemory(windows, [rows, 8, 3]);
+        using var outputs = session.Run(new RunOptions(), ["values"], [input], ["score"]);
+        var scores = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+
+        // Then: each window's score is the detector's last-mode score of its last row, and the threshold is its own
+        var request = new PointScoreRequest(PointScoreMode.Last);
+        var expected = ((IScoresPoints)model).ScorePoints(OnnxEngineTests.Series(values), request);
+        for (var k = 0; k < rows; k++)
+        {
+            var e = expected.Scores[k + 7];
+            Assert.True(Math.Abs(e - scores[k]) <= 1e-4 * Math.Max(1, Math.Abs(e)), $"window {k}: detector {e}, file {scores[k]}");
+        }
+
+        Assert.Equal(expected.Threshold, double.Parse(session.ModelMetadata.CustomMetadataMap["vae_anomaly.threshold"], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void Write_GruVae_UsesStandardOperatorsOfOpset17()
     {
         // Given

@@ -29,6 +29,15 @@ internal sealed class PcaModel(WindowFeatureShape shape, StoredArrays arrays, in
     private readonly float[] mean = arrays.Values("mean");
     private readonly float[] basis = arrays.Values("components");
 
+    /// <summary>The training windows' mean, (width).</summary>
+    public float[] Mean => mean;
+
+    /// <summary>The kept components, (width, components) row-major.</summary>
+    public float[] Basis => basis;
+
+    /// <summary>How many components are kept.</summary>
+    public int Components => components;
+
     /// <summary>Fits the components on training windows (at least two).</summary>
     public static PcaModel Fit(WindowFeatureShape shape, SequenceSet windows)
     {

@@ -17,6 +17,7 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints
     private readonly WindowFeatureShape shape;
     private readonly Standardizer scaler;
     private readonly IWindowErrors model;
+    private IWindowForward? forward;
 
     internal WindowFeatureDetector(string name, WindowFeatureShape shape, Standardizer scaler, IWindowErrors model, TrainingDataInfo trainingData, ThresholdSet thresholds)
     {
@@ -30,6 +31,26 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints
 
     /// <inheritdoc />
     public string Name { get; }
+
+    /// <summary>The engine of the window errors: <c>default</c> (the model's own) unless another was attached.</summary>
+    public string Engine => forward?.Engine ?? "default";
+
+    /// <summary>The window shape, watched columns and strides (for an exporter).</summary>
+    internal WindowFeatureShape Shape => shape;
+
+    /// <summary>The scaler fitted on the training split (for an exporter).</summary>
+    internal Standardizer Scaler => scaler;
+
+    /// <summary>The model's math (for an exporter).</summary>
+    internal IWindowErrors Model => model;
+
+    /// <summary>Computes the window errors through <paramref name="engine"/> from now on; the detector disposes it.</summary>
+    /// <param name="engine">An engine computing <see cref="IWindowErrors.Errors"/>.</param>
+    internal void UseForward(IWindowForward engine)
+    {
+        forward?.Dispose();
+        forward = engine;
+    }
 
     /// <inheritdoc />
     public IReadOnlyList<string> Channels => shape.Channels;
@@ -54,7 +75,7 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints
     {
         shape.CheckChannels(data);
         var cut = shape.Cut(scaler.Transform(data), shape.ScoreStride, Name);
-        var (errors, _) = model.Errors(cut.Windows);
+        var (errors, _) = Errors(cut.Windows);
         var scores = Enumerable.Repeat(float.NegativeInfinity, data.Count).ToArray();
         for (var w = 0; w < errors.Length; w++)
         {
@@ -96,7 +117,7 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints
             scaler.Transform(series), shape.Window, request.StrideFor(shape.ScoreStride), request.Mode, request.Chunk,
             (_, windows) =>
             {
-                var (windowScores, steps) = model.Errors(windows);
+                var (windowScores, steps) = Errors(windows);
                 return new WindowedSeriesScorer.ChunkScores(windowScores, steps);
             },
             progress);
@@ -139,7 +160,13 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints
     }
 
     /// <inheritdoc />
-    public void Dispose() => model.Dispose();
+    public void Dispose()
+    {
+        forward?.Dispose();
+        model.Dispose();
+    }
+
+    private (float[] Scores, float[] Steps) Errors(SequenceSet windows) => forward?.Errors(windows) ?? model.Errors(windows);
 
     /// <summary>
     /// Fits the scaler, hands the training windows to <paramref name="fit"/>, and fits every threshold on the validation
