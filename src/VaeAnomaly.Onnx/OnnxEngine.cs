@@ -37,6 +37,9 @@ public static class OnnxEngine
             case WindowFeatureDetector windows:
                 windows.UseForward(new OnnxWindowForward(Session(model, device, threads), engine, windows.Shape));
                 break;
+            case WindowAutoencoderDetector dense:
+                dense.UseForward(new OnnxWindowReconstruction(Session(model, device, threads), engine, dense.Window, dense.Channels.Count));
+                break;
         }
     }
 

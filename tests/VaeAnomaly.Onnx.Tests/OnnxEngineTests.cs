@@ -161,6 +161,37 @@ public sealed class OnnxEngineTests
         Assert.Contains(expected.Scores, s => s > 1);
     }
 
+    [Theory]
+    [InlineData("dense-ae", PointScoreMode.Step)]
+    [InlineData("dense-ae", PointScoreMode.Last)]
+    [InlineData("dense-vae", PointScoreMode.Last)]
+    public void ScorePoints_DenseWindowModelOnTheOnnxEngine_GivesTheDefaultScoresWithin1e4(string name, PointScoreMode mode)
+    {
+        // Given: a dense window model (dense-ae: min-max input and a sigmoid output; dense-vae: z-scores, decoding its
+        // posterior mean), saved and loaded twice, once attached to ONNX Runtime
+        using var temp = new TempFolder();
+        var directory = Path.Combine(temp.Path, name);
+        using (var fitted = DetectorRegistry.Create(name, new DetectorSettings { Window = 8, Epochs = 2, Seed = 4 }).Fit(Series(Waves(300, 0)), Series(Waves(80, 1))))
+        {
+            Directory.CreateDirectory(directory);
+            fitted.Save(directory);
+        }
+
+        using var plain = DetectorRegistry.Load(directory);
+        using var onnx = DetectorRegistry.Load(directory);
+        OnnxEngine.Attach(onnx);
+        var series = Series(Excursions());
+
+        // When
+        var expected = ((IScoresPoints)plain).ScorePoints(series, new PointScoreRequest(mode));
+        var actual = ((IScoresPoints)onnx).ScorePoints(series, new PointScoreRequest(mode));
+
+        // Then
+        Assert.Equal("onnx", ((WindowAutoencoderDetector)onnx).Engine);
+        AssertClose(expected.Scores, actual.Scores, $"{name} {mode}");
+        Assert.Contains(expected.Scores, s => s > 0.01);
+    }
+
     [Fact]
     public void ScorePoints_OnnxEngineAndASampledScore_IsRefusedWithTheReason()
     {

@@ -77,13 +77,17 @@ public sealed class OnnxExportTests
         Assert.Equal("[\"a\",\"c\"]", session.ModelMetadata.CustomMetadataMap["vae_anomaly.watched"]);
     }
 
-    [Fact]
-    public void Write_Pca_FileScoresRawWindowsAsTheDetectorDoes()
+    [Theory]
+    [InlineData("pca")]
+    [InlineData("dense-vae")]
+    [InlineData("dense-ae")]
+    public void Write_WindowModel_FileScoresRawWindowsAsTheDetectorDoes(string name)
     {
-        // Given: a PCA of 8-step windows, exported
+        // Given: a window model of 8-step windows, exported
         using var temp = new TempFolder();
-        using var model = DetectorRegistry.Create("pca", new DetectorSettings { Window = 8 }).Fit(OnnxEngineTests.Series(OnnxEngineTests.Waves(300, 0)), OnnxEngineTests.Series(OnnxEngineTests.Waves(80, 1)));
-        var file = Path.Combine(temp.Path, "pca.onnx");
+        var settings = name == "pca" ? new DetectorSettings { Window = 8 } : new DetectorSettings { Window = 8, Epochs = 2, Seed = 4 };
+        using var model = DetectorRegistry.Create(name, settings).Fit(OnnxEngineTests.Series(OnnxEngineTests.Waves(300, 0)), OnnxEngineTests.Series(OnnxEngineTests.Waves(80, 1)));
+        var file = Path.Combine(temp.Path, $"{name}.onnx");
         OnnxExport.Write(model, file, replace: false);
 
         // When: the file alone scores every raw window of a series

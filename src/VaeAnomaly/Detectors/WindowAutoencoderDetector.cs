@@ -88,6 +88,7 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
     private readonly nn.Module<Tensor, VaeOutput> network;
     private readonly Shape shape;
     private readonly Standardizer scaler;
+    private IWindowReconstruction? forward;
 
     internal WindowAutoencoderDetector(nn.Module<Tensor, VaeOutput> network, Shape shape, Standardizer scaler, TrainingDataInfo trainingData, ThresholdSet thresholds, IReadOnlyList<EpochReport> history)
     {
@@ -101,6 +102,26 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
 
     /// <inheritdoc />
     public string Name => NameOf(shape.Family, shape.Options);
+
+    /// <summary>The engine of the reconstructions: <c>default</c> (libtorch) unless another was attached.</summary>
+    public string Engine => forward?.Engine ?? "default";
+
+    /// <summary>The network (for an exporter).</summary>
+    internal nn.Module<Tensor, VaeOutput> Network => network;
+
+    /// <summary>The window shape, watched columns and strides (for an exporter).</summary>
+    internal Shape WindowShape => shape;
+
+    /// <summary>The scaler fitted on the training split (for an exporter).</summary>
+    internal Standardizer Scaler => scaler;
+
+    /// <summary>Reconstructs windows through <paramref name="engine"/> from now on; the detector disposes it.</summary>
+    /// <param name="engine">An engine computing this model's reconstructions.</param>
+    internal void UseForward(IWindowReconstruction engine)
+    {
+        forward?.Dispose();
+        forward = engine;
+    }
 
     /// <summary>Sizes and training settings.</summary>
     public DenseOptions Options => shape.Options;
@@ -302,7 +323,11 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
     }
 
     /// <inheritdoc />
-    public void Dispose() => network.Dispose();
+    public void Dispose()
+    {
+        forward?.Dispose();
+        network.Dispose();
+    }
 
     /// <summary>Per window its score (mean squared error over steps and watched channels), and per window and step the squared error averaged over the watched channels, row-major (window, step).</summary>
     internal (float[] Scores, float[] Steps) WindowErrors(SequenceSet windows)
@@ -362,6 +387,11 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
     /// <summary>The network's reconstructions of scaled windows of exactly <see cref="Window"/> steps, row-major (window, step, channel).</summary>
     private float[] ReconstructScaled(SequenceSet windows)
     {
+        if (forward is not null)
+        {
+            return forward.Reconstruct(windows);
+        }
+
         network.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope(); // frees the input, the output and every intermediate tensor
