@@ -37,8 +37,8 @@ public static class OnnxEngine
             case WindowFeatureDetector windows:
                 windows.UseForward(new OnnxWindowForward(Session(model, device, threads), engine, windows.Shape));
                 break;
-            case WindowAutoencoderDetector dense:
-                dense.UseForward(new OnnxWindowReconstruction(Session(model, device, threads), engine, dense.Window, dense.Channels.Count));
+            case WindowAutoencoderDetector autoencoder:
+                autoencoder.UseForward(new OnnxWindowReconstruction(Session(model, device, threads), engine, autoencoder.Window, autoencoder.Channels.Count));
                 break;
         }
     }

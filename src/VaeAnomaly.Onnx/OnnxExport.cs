@@ -2,7 +2,6 @@ using Google.Protobuf;
 using Onnx;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.IO;
-using VaeAnomaly.Models;
 
 namespace VaeAnomaly.Onnx;
 
@@ -23,9 +22,9 @@ public static class OnnxExport
             "this GRU-VAE bundle has no window-score combiner (it was written before point scores from windows existed); train it again to export it",
         GruVaeDetector gru when gru.ScoringOptions.McSamples > 0 =>
             $"its scores average {gru.ScoringOptions.McSamples} sampled decodings (--mc-samples), and the graph is the posterior-mean path; train with --mc-samples 0 to export it",
-        GruVaeDetector or RangeDetector or WindowFeatureDetector { Model: PcaModel } or WindowAutoencoderDetector { WindowShape.Family: WindowNetworks.Dense } => null,
-        _ => $"{detector.Name} has no ONNX graph yet: the GRU-VAE, the dense window autoencoders (dense-ae, dense-vae), pca and range are exported "
-            + "(lstm-ae, conv-ae, knn, gaussian and the dense models of records or whole sequences are not)",
+        GruVaeDetector or RangeDetector or WindowFeatureDetector { Model: PcaModel } or WindowAutoencoderDetector => null,
+        _ => $"{detector.Name} has no ONNX graph yet: the GRU-VAE, the window autoencoders (dense-ae, dense-vae, lstm-ae, conv-ae), pca and range are "
+            + "exported (knn, gaussian and the dense models of records or whole sequences are not)",
     };
 
     /// <summary>The ONNX model of <paramref name="detector"/> with raw-value input.</summary>
@@ -60,7 +59,7 @@ public static class OnnxExport
             GruVaeDetector gru => GruVaeGraph.Build(gru, rawInput),
             RangeDetector range => RangeGraph.Build(range),
             WindowFeatureDetector { Model: PcaModel pca } windows => PcaGraph.Build(windows, pca, rawInput),
-            WindowAutoencoderDetector dense => DenseWindowGraph.Build(dense, rawInput),
+            WindowAutoencoderDetector autoencoder => WindowAutoencoderGraph.Build(autoencoder, rawInput),
             _ => throw new InvalidOperationException($"{detector.Name}: no graph builder"),
         };
     }

@@ -4,7 +4,7 @@ using VaeAnomaly.Detectors;
 
 namespace VaeAnomaly.Onnx;
 
-/// <summary>A window autoencoder's reconstructions run by ONNX Runtime on its graph (<see cref="DenseWindowGraph"/>, scaled input).</summary>
+/// <summary>A window autoencoder's reconstructions run by ONNX Runtime on its graph (<see cref="WindowAutoencoderGraph"/>, scaled input).</summary>
 internal sealed class OnnxWindowReconstruction(InferenceSession session, string engine, int window, int channels) : IWindowReconstruction
 {
     private static readonly string[] Inputs = ["values"];

@@ -165,10 +165,13 @@ public sealed class OnnxEngineTests
     [InlineData("dense-ae", PointScoreMode.Step)]
     [InlineData("dense-ae", PointScoreMode.Last)]
     [InlineData("dense-vae", PointScoreMode.Last)]
-    public void ScorePoints_DenseWindowModelOnTheOnnxEngine_GivesTheDefaultScoresWithin1e4(string name, PointScoreMode mode)
+    [InlineData("lstm-ae", PointScoreMode.Last)]
+    [InlineData("conv-ae", PointScoreMode.Step)]
+    [InlineData("conv-ae", PointScoreMode.Last)]
+    public void ScorePoints_WindowAutoencoderOnTheOnnxEngine_GivesTheDefaultScoresWithin1e4(string name, PointScoreMode mode)
     {
-        // Given: a dense window model (dense-ae: min-max input and a sigmoid output; dense-vae: z-scores, decoding its
-        // posterior mean), saved and loaded twice, once attached to ONNX Runtime
+        // Given: a window autoencoder (dense-ae: min-max input and a sigmoid output; dense-vae: z-scores, decoding its
+        // posterior mean; lstm-ae; conv-ae: convolutions, pooling, upsampling), saved and loaded twice, once attached to ONNX Runtime
         using var temp = new TempFolder();
         var directory = Path.Combine(temp.Path, name);
         using (var fitted = DetectorRegistry.Create(name, new DetectorSettings { Window = 8, Epochs = 2, Seed = 4 }).Fit(Series(Waves(300, 0)), Series(Waves(80, 1))))

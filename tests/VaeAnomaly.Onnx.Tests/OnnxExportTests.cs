@@ -81,6 +81,8 @@ public sealed class OnnxExportTests
     [InlineData("pca")]
     [InlineData("dense-vae")]
     [InlineData("dense-ae")]
+    [InlineData("lstm-ae")]
+    [InlineData("conv-ae")]
     public void Write_WindowModel_FileScoresRawWindowsAsTheDetectorDoes(string name)
     {
         // Given: a window model of 8-step windows, exported

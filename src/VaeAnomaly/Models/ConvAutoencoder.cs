@@ -34,6 +34,9 @@ public sealed class ConvAutoencoder : nn.Module<Tensor, VaeOutput>
         RegisterComponents();
     }
 
+    /// <summary>The convolutions in the order they run: down1, down2, up1, up2, output (for an exporter).</summary>
+    internal IReadOnlyList<UnfoldConv1d> Layers => [down1, down2, up1, up2, output];
+
     /// <summary>Reconstruction; the code (flattened) is returned as the mean, with a zero log-variance.</summary>
     /// <param name="x">(batch, time, channels), time a multiple of 4.</param>
     public override VaeOutput forward(Tensor x)
