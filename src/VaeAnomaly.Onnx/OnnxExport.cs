@@ -22,9 +22,10 @@ public static class OnnxExport
             "this GRU-VAE bundle has no window-score combiner (it was written before point scores from windows existed); train it again to export it",
         GruVaeDetector gru when gru.ScoringOptions.McSamples > 0 =>
             $"its scores average {gru.ScoringOptions.McSamples} sampled decodings (--mc-samples), and the graph is the posterior-mean path; train with --mc-samples 0 to export it",
-        GruVaeDetector or RangeDetector or WindowFeatureDetector { Model: PcaModel } or WindowAutoencoderDetector => null,
-        _ => $"{detector.Name} has no ONNX graph yet: the GRU-VAE, the window autoencoders (dense-ae, dense-vae, lstm-ae, conv-ae), pca and range are "
-            + "exported (knn, gaussian and the dense models of records or whole sequences are not)",
+        GruVaeDetector or RangeDetector or WindowFeatureDetector { Model: PcaModel or KnnModel } or WindowAutoencoderDetector => null,
+        GaussianDetector => "gaussian has no ONNX graph: each row's score depends on a rolling window of every earlier row, state a graph of one input does not carry",
+        _ => $"{detector.Name} has no ONNX graph yet: the GRU-VAE, the window autoencoders (dense-ae, dense-vae, lstm-ae, conv-ae), pca, knn and range "
+            + "are exported; the dense models of records and of whole fixed-length sequences are not",
     };
 
     /// <summary>The ONNX model of <paramref name="detector"/> with raw-value input.</summary>
@@ -59,6 +60,7 @@ public static class OnnxExport
             GruVaeDetector gru => GruVaeGraph.Build(gru, rawInput),
             RangeDetector range => RangeGraph.Build(range),
             WindowFeatureDetector { Model: PcaModel pca } windows => PcaGraph.Build(windows, pca, rawInput),
+            WindowFeatureDetector { Model: KnnModel knn } windows => KnnGraph.Build(windows, knn, rawInput),
             WindowAutoencoderDetector autoencoder => WindowAutoencoderGraph.Build(autoencoder, rawInput),
             _ => throw new InvalidOperationException($"{detector.Name}: no graph builder"),
         };

@@ -32,6 +32,12 @@ internal sealed class KnnModel(WindowFeatureShape shape, StoredArrays arrays, in
     private const int Chunk = 1024;
     private readonly float[] windows = arrays.Values("bank");
 
+    /// <summary>The stored training windows, (bank, width) row-major (for an exporter).</summary>
+    public float[] Windows => windows;
+
+    /// <summary>How many training windows are stored.</summary>
+    public int Bank => bank;
+
     /// <summary>Keeps at most <see cref="KnnEstimator.MaxBank"/> training windows, evenly spaced.</summary>
     public static KnnModel Fit(WindowFeatureShape shape, SequenceSet training)
     {

@@ -98,18 +98,18 @@ public sealed partial class ExportCommandTests : IDisposable
     public async Task Export_ModelWithoutAGraph_ClearErrorAndNothingWritten()
     {
         // Given
-        var bundle = await Bundle("knn");
+        var bundle = await Bundle("gaussian");
 
         // When
-        var (exportExit, exportText) = await CliRunner.RunAsync("export", "--model", bundle, "--out", dir.File("knn.onnx"));
+        var (exportExit, exportText) = await CliRunner.RunAsync("export", "--model", bundle, "--out", dir.File("gaussian.onnx"));
         var (scoreExit, scoreText) = await CliRunner.RunAsync("score", "--model", bundle, "--data", Series(), "--engine", "onnx", "--out", dir.File("s.csv"));
 
         // Then
         Assert.Equal(1, exportExit);
-        Assert.Contains("knn has no ONNX graph yet", Flat(exportText), StringComparison.Ordinal);
+        Assert.Contains("gaussian has no ONNX graph", Flat(exportText), StringComparison.Ordinal);
         Assert.Equal(1, scoreExit);
-        Assert.Contains("knn has no ONNX graph yet", Flat(scoreText), StringComparison.Ordinal);
-        Assert.False(File.Exists(dir.File("knn.onnx")));
+        Assert.Contains("gaussian has no ONNX graph", Flat(scoreText), StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("gaussian.onnx")));
         Assert.False(File.Exists(dir.File("s.csv")));
     }
 
@@ -153,17 +153,17 @@ public sealed partial class ExportCommandTests : IDisposable
     [Fact]
     public async Task Serve_OnnxEngine_AttachesItToEveryBundle_AndRefusesAModelWithoutAGraph()
     {
-        // Given: a models folder holding a knn bundle
-        var bundle = await Bundle("knn");
+        // Given: a models folder holding a gaussian bundle
+        var bundle = await Bundle("gaussian");
         Directory.CreateDirectory(dir.File("models"));
-        Directory.Move(bundle, dir.File("models/knn"));
+        Directory.Move(bundle, dir.File("models/gaussian"));
 
         // When
         var (exit, text) = await CliRunner.RunAsync("serve", "--models", dir.File("models"), "--engine", "onnx", "--urls", "http://127.0.0.1:0");
 
         // Then: refused before serving, naming the model
         Assert.Equal(1, exit);
-        Assert.Contains("knn has no ONNX graph yet", Flat(text), StringComparison.Ordinal);
+        Assert.Contains("gaussian has no ONNX graph", Flat(text), StringComparison.Ordinal);
         Assert.DoesNotContain("Serving", text, StringComparison.Ordinal);
     }
 
