@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using Onnx;
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
@@ -65,14 +63,7 @@ internal static class GruVaeGraph
         // Scores on the scaled values, as GruVaeScorer computes them: the watched channels' mean squared error per step,
         // its mean over steps, and the KL divergence from the standard normal prior.
         var difference = g.Node("Sub", [reconstruction, scaled]);
-        var squared = g.Node("Mul", [difference, difference]);
-        if (watched is not null)
-        {
-            squared = g.Node("Gather", [squared, g.Longs([.. watched.Select(i => (long)i)])], null, ("axis", 2L));
-        }
-
-        var stepError = g.Node("ReduceMean", [squared], null, ("axes", new long[] { 2 }), ("keepdims", 0L));
-        var rec = g.Node("ReduceMean", [stepError], null, ("axes", new long[] { 1 }), ("keepdims", 0L));
+        var (stepError, rec) = g.WatchedErrors(g.Node("Mul", [difference, difference]), watched);
         var klTerms = g.Node("Sub", [g.Node("Sub", [g.Node("Add", [g.Node("Mul", [mean, mean]), g.Node("Exp", [logVar])]), g.Scalar(1f)]), logVar]);
         var kl = g.Node("Mul", [g.Node("ReduceSum", [klTerms, g.Longs(1)], null, ("keepdims", 0L)), g.Scalar(0.5f)]);
         var score = combiner is null ? rec : Combine(g, rec, kl, combiner);
@@ -142,19 +133,8 @@ internal static class GruVaeGraph
     {
         var window = detector.Options.Window;
         var scoreSet = window > 0 ? $"window/{ScoreKind.Combined.Name()}" : ScoreKind.Combined.Name();
-        var threshold = detector.Thresholds.ValueOrNaN(scoreSet);
-        return new Dictionary<string, string>
-        {
-            ["vae_anomaly.model"] = detector.Name,
-            ["vae_anomaly.input"] = rawInput ? "raw" : "scaled",
-            ["vae_anomaly.channels"] = JsonSerializer.Serialize(detector.Channels),
-            ["vae_anomaly.watched"] = JsonSerializer.Serialize(detector.Watched is { } w ? w.Select(i => detector.Channels[i]).ToArray() : detector.Channels),
-            ["vae_anomaly.window"] = window.ToString(CultureInfo.InvariantCulture),
-            ["vae_anomaly.scaler_mean"] = JsonSerializer.Serialize(detector.Scaler.Mean),
-            ["vae_anomaly.scaler_std"] = JsonSerializer.Serialize(detector.Scaler.Std),
-            ["vae_anomaly.threshold_rule"] = detector.Thresholds.Rule,
-            ["vae_anomaly.threshold"] = threshold.ToString("R", CultureInfo.InvariantCulture),
-        };
+        var watched = detector.Watched is { } w ? w.Select(i => detector.Channels[i]) : detector.Channels;
+        return OnnxMetadata.Of(detector.Name, rawInput, detector.Channels, watched, window, detector.Scaler, detector.Thresholds, scoreSet);
     }
 
     private static string Description(GruVaeDetector detector)

@@ -59,8 +59,7 @@ public static class OnnxExport
         {
             GruVaeDetector gru => GruVaeGraph.Build(gru, rawInput),
             RangeDetector range => RangeGraph.Build(range),
-            WindowFeatureDetector { Model: PcaModel pca } windows => PcaGraph.Build(windows, pca, rawInput),
-            WindowFeatureDetector { Model: KnnModel knn } windows => KnnGraph.Build(windows, knn, rawInput),
+            WindowFeatureDetector windows => WindowFeatureGraph.Build(windows, rawInput),
             WindowAutoencoderDetector autoencoder => WindowAutoencoderGraph.Build(autoencoder, rawInput),
             _ => throw new InvalidOperationException($"{detector.Name}: no graph builder"),
         };

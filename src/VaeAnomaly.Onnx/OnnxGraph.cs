@@ -39,10 +39,8 @@ internal sealed class OnnxGraph
     /// <param name="dims">Shape.</param>
     public string Floats(float[] values, params long[] dims)
     {
-        var tensor = new TensorProto { Name = Fresh("w"), DataType = (int)TensorProto.Types.DataType.Float };
-        tensor.Dims.AddRange(dims);
+        var tensor = Initializer("w", TensorProto.Types.DataType.Float, dims);
         tensor.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
-        graph.Initializer.Add(tensor);
         return tensor.Name;
     }
 
@@ -50,10 +48,8 @@ internal sealed class OnnxGraph
     /// <param name="values">The values.</param>
     public string Doubles(double[] values)
     {
-        var tensor = new TensorProto { Name = Fresh("d"), DataType = (int)TensorProto.Types.DataType.Double };
-        tensor.Dims.Add(values.Length);
+        var tensor = Initializer("d", TensorProto.Types.DataType.Double, [values.Length]);
         tensor.DoubleData.AddRange(values);
-        graph.Initializer.Add(tensor);
         return tensor.Name;
     }
 
@@ -61,9 +57,8 @@ internal sealed class OnnxGraph
     /// <param name="value">The value.</param>
     public string Double(double value)
     {
-        var tensor = new TensorProto { Name = Fresh("d"), DataType = (int)TensorProto.Types.DataType.Double };
+        var tensor = Initializer("d", TensorProto.Types.DataType.Double, []);
         tensor.DoubleData.Add(value);
-        graph.Initializer.Add(tensor);
         return tensor.Name;
     }
 
@@ -71,10 +66,8 @@ internal sealed class OnnxGraph
     /// <param name="values">The values, one dimension.</param>
     public string Longs(params long[] values)
     {
-        var tensor = new TensorProto { Name = Fresh("i"), DataType = (int)TensorProto.Types.DataType.Int64 };
-        tensor.Dims.Add(values.Length);
+        var tensor = Initializer("i", TensorProto.Types.DataType.Int64, [values.Length]);
         tensor.Int64Data.AddRange(values);
-        graph.Initializer.Add(tensor);
         return tensor.Name;
     }
 
@@ -82,9 +75,8 @@ internal sealed class OnnxGraph
     /// <param name="value">The value.</param>
     public string Scalar(float value)
     {
-        var tensor = new TensorProto { Name = Fresh("s"), DataType = (int)TensorProto.Types.DataType.Float };
+        var tensor = Initializer("s", TensorProto.Types.DataType.Float, []);
         tensor.FloatData.Add(value);
-        graph.Initializer.Add(tensor);
         return tensor.Name;
     }
 
@@ -128,6 +120,19 @@ internal sealed class OnnxGraph
         return Node("Cast", [clipped], null, ("to", (long)TensorProto.Types.DataType.Float));
     }
 
+    /// <summary>
+    /// Per step the mean over the watched channels of <paramref name="squared"/> (batch, steps, channels), and per window the
+    /// mean over steps: the step errors and window score every window model reports.
+    /// </summary>
+    /// <param name="squared">Squared errors, (batch, steps, channels).</param>
+    /// <param name="watched">The watched channels; null for all.</param>
+    public (string Steps, string Score) WatchedErrors(string squared, IEnumerable<int>? watched)
+    {
+        var kept = watched is null ? squared : Node("Gather", [squared, Longs([.. watched.Select(i => (long)i)])], null, ("axis", 2L));
+        var steps = Node("ReduceMean", [kept], null, ("axes", new long[] { 2 }), ("keepdims", 0L));
+        return (steps, Node("ReduceMean", [steps], null, ("axes", new long[] { 1 }), ("keepdims", 0L)));
+    }
+
     /// <summary>The finished model.</summary>
     /// <param name="metadata">Key-value pairs stored in the model (channel order, thresholds, ...).</param>
     /// <param name="description">The model's doc string.</param>
@@ -151,6 +156,15 @@ internal sealed class OnnxGraph
     }
 
     private string Fresh(string prefix) => $"{prefix}_{next++}";
+
+    /// <summary>A new initializer of a type and shape (none: a scalar), added to the graph; the caller fills its values.</summary>
+    private TensorProto Initializer(string prefix, TensorProto.Types.DataType type, long[] dims)
+    {
+        var tensor = new TensorProto { Name = Fresh(prefix), DataType = (int)type };
+        tensor.Dims.AddRange(dims);
+        graph.Initializer.Add(tensor);
+        return tensor;
+    }
 
     private static ValueInfoProto Value(string name, object[] dims)
     {

@@ -7,14 +7,9 @@ namespace VaeAnomaly.Onnx;
 /// The GRU-VAE's posterior-mean pass run by ONNX Runtime on the graph of <see cref="GruVaeGraph"/> (scaled input). The graph
 /// reads full rows, so a batch of sequences of several lengths runs as one call per length.
 /// </summary>
-internal sealed class OnnxGruVaeForward(InferenceSession session, string engine, int channels) : IGruVaeForward
+internal sealed class OnnxGruVaeForward(InferenceSession session, string engine, int channels) : OnnxRunner(session, engine), IGruVaeForward
 {
-    private static readonly string[] Inputs = ["values"];
     private static readonly string[] Outputs = ["latent_mean", "latent_log_variance", "reconstruction"];
-    private readonly RunOptions options = new();
-
-    /// <inheritdoc />
-    public string Engine => engine;
 
     /// <inheritdoc />
     public (float[] Mean, float[] LogVar, float[] Reconstruction) Run(float[] x, int batch, int steps, int[] lastStep)
@@ -52,15 +47,7 @@ internal sealed class OnnxGruVaeForward(InferenceSession session, string engine,
 
     private (float[] Mean, float[] LogVar, float[] Reconstruction) RunFull(float[] x, int batch, int steps)
     {
-        using var input = OrtValue.CreateTensorValueFromMemory(x, [batch, steps, channels]);
-        using var results = session.Run(options, Inputs, [input], Outputs);
-        return (results[0].GetTensorDataAsSpan<float>().ToArray(), results[1].GetTensorDataAsSpan<float>().ToArray(), results[2].GetTensorDataAsSpan<float>().ToArray());
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        options.Dispose();
-        session.Dispose();
+        var results = Run(x, [batch, steps, channels], Outputs);
+        return (results[0], results[1], results[2]);
     }
 }

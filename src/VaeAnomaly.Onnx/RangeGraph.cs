@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using Onnx;
 using VaeAnomaly.Detectors;
 
@@ -27,18 +25,8 @@ internal static class RangeGraph
         var outside = g.Node("Div", [g.Node("Max", [above, below]), g.Doubles(span)]);
         var worst = g.Node("Max", [g.Node("ReduceMax", [outside], null, ("axes", new long[] { 1 }), ("keepdims", 0L)), g.Double(0)]);
         g.Output(g.Node("Cast", [worst], null, ("to", (long)TensorProto.Types.DataType.Float)), "score", "rows");
-        var threshold = detector.Thresholds.ValueOrNaN(RowDetector.StepSet);
         return g.ToModel(
-            new Dictionary<string, string>
-            {
-                ["vae_anomaly.model"] = detector.Name,
-                ["vae_anomaly.input"] = "raw",
-                ["vae_anomaly.channels"] = JsonSerializer.Serialize(detector.Channels),
-                ["vae_anomaly.watched"] = JsonSerializer.Serialize(detector.Targets),
-                ["vae_anomaly.window"] = "1",
-                ["vae_anomaly.threshold_rule"] = detector.Thresholds.Rule,
-                ["vae_anomaly.threshold"] = threshold.ToString("R", CultureInfo.InvariantCulture),
-            },
+            OnnxMetadata.Of(detector.Name, rawInput: true, detector.Channels, detector.Targets, 1, null, detector.Thresholds, RowDetector.StepSet),
             "VaeAnomaly range: input 'values' (rows, channels), raw, in the order of 'vae_anomaly.channels'; output 'score', each row's largest "
             + "distance outside a watched column's training range in units of that range; above 'vae_anomaly.threshold' is anomalous.");
     }

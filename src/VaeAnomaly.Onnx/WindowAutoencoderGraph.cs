@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using Onnx;
 using TorchSharp.Modules;
 using VaeAnomaly.Detectors;
@@ -36,10 +34,7 @@ internal static class WindowAutoencoderGraph
         };
 
         var difference = g.Node("Sub", [reconstruction, scaled]);
-        var squared = g.Node("Mul", [difference, difference]);
-        var watched = g.Node("Gather", [squared, g.Longs([.. shape.TargetIndices.Select(i => (long)i)])], null, ("axis", 2L));
-        var steps = g.Node("ReduceMean", [watched], null, ("axes", new long[] { 2 }), ("keepdims", 0L));
-        var score = g.Node("ReduceMean", [steps], null, ("axes", new long[] { 1 }), ("keepdims", 0L));
+        var (steps, score) = g.WatchedErrors(g.Node("Mul", [difference, difference]), shape.TargetIndices);
         var scaler = detector.Scaler;
         var output = rawInput
             ? g.Node("Add", [g.Node("Mul", [reconstruction, g.Floats([.. scaler.Std.Select(v => (float)v)], c)]), g.Floats([.. scaler.Mean.Select(v => (float)v)], c)])
@@ -47,23 +42,9 @@ internal static class WindowAutoencoderGraph
         g.Output(output, "reconstruction", "batch", window, c);
         g.Output(steps, "step_error", "batch", window);
         g.Output(score, "score", "batch");
-        var threshold = detector.Thresholds.ValueOrNaN(WindowAutoencoderDetector.WindowSet);
         return g.ToModel(
-            new Dictionary<string, string>
-            {
-                ["vae_anomaly.model"] = detector.Name,
-                ["vae_anomaly.input"] = rawInput ? "raw" : "scaled",
-                ["vae_anomaly.channels"] = JsonSerializer.Serialize(shape.Channels),
-                ["vae_anomaly.watched"] = JsonSerializer.Serialize(shape.TargetIndices.Select(i => shape.Channels[i])),
-                ["vae_anomaly.window"] = window.ToString(CultureInfo.InvariantCulture),
-                ["vae_anomaly.scaler_mean"] = JsonSerializer.Serialize(scaler.Mean),
-                ["vae_anomaly.scaler_std"] = JsonSerializer.Serialize(scaler.Std),
-                ["vae_anomaly.threshold_rule"] = detector.Thresholds.Rule,
-                ["vae_anomaly.threshold"] = threshold.ToString("R", CultureInfo.InvariantCulture),
-            },
-            $"VaeAnomaly {detector.Name}: input 'values' (batch, {window}, {c}), raw, columns in the order of 'vae_anomaly.channels'; 'score' is each "
-            + "window's mean squared reconstruction error over the watched columns; above 'vae_anomaly.threshold' is anomalous. Scores of a series "
-            + "point by point: score the window ending at each point.");
+            OnnxMetadata.Of(detector.Name, rawInput, shape.Channels, shape.TargetIndices.Select(i => shape.Channels[i]), window, scaler, detector.Thresholds, WindowAutoencoderDetector.WindowSet),
+            OnnxMetadata.WindowDescription(detector.Name, window, c, "each window's mean squared reconstruction error over the watched columns"));
     }
 
     /// <summary>The flattened window through the dense network's evaluation steps.</summary>

@@ -36,6 +36,21 @@ public sealed class OnnxEngineTests
         return directory;
     }
 
+    /// <summary>Fits <paramref name="name"/> on the training waves, saves it, and loads it twice: as it is, and attached to ONNX Runtime.</summary>
+    private static (IFittedDetector Plain, IFittedDetector Onnx) LoadedTwice(TempFolder temp, string name, DetectorSettings settings)
+    {
+        var directory = Path.Combine(temp.Path, name);
+        using (var fitted = DetectorRegistry.Create(name, settings).Fit(Series(Waves(300, 0)), Series(Waves(80, 1))))
+        {
+            Directory.CreateDirectory(directory);
+            fitted.Save(directory);
+        }
+
+        var onnx = DetectorRegistry.Load(directory);
+        OnnxEngine.Attach(onnx);
+        return (DetectorRegistry.Load(directory), onnx);
+    }
+
     private static void AssertClose(IReadOnlyList<float> expected, IReadOnlyList<float> actual, string what)
     {
         Assert.Equal(expected.Count, actual.Count);
@@ -107,16 +122,9 @@ public sealed class OnnxEngineTests
     {
         // Given: a range check, once attached to ONNX Runtime
         using var temp = new TempFolder();
-        var directory = Path.Combine(temp.Path, "range");
-        using (var fitted = DetectorRegistry.Create("range").Fit(Series(Waves(200, 0)), Series(Waves(60, 1))))
-        {
-            Directory.CreateDirectory(directory);
-            fitted.Save(directory);
-        }
-
-        using var plain = DetectorRegistry.Load(directory);
-        using var onnx = DetectorRegistry.Load(directory);
-        OnnxEngine.Attach(onnx);
+        var (plain, onnx) = LoadedTwice(temp, "range", new DetectorSettings());
+        using var disposePlain = plain;
+        using var disposeOnnx = onnx;
         var series = Series(Excursions());
         var sequences = new SequenceSet(["a", "b", "c"], [new Sequence("x", Waves(30, 3, spikeAt: 10)), new Sequence("y", Waves(20, 4))]);
 
@@ -140,16 +148,9 @@ public sealed class OnnxEngineTests
     {
         // Given: a PCA or k-NN of 8-step windows watching a and b, saved and loaded twice, once attached to ONNX Runtime
         using var temp = new TempFolder();
-        var directory = Path.Combine(temp.Path, name);
-        using (var fitted = DetectorRegistry.Create(name, new DetectorSettings { Window = 8, TargetColumns = ["a", "b"] }).Fit(Series(Waves(300, 0)), Series(Waves(80, 1))))
-        {
-            Directory.CreateDirectory(directory);
-            fitted.Save(directory);
-        }
-
-        using var plain = DetectorRegistry.Load(directory);
-        using var onnx = DetectorRegistry.Load(directory);
-        OnnxEngine.Attach(onnx);
+        var (plain, onnx) = LoadedTwice(temp, name, new DetectorSettings { Window = 8, TargetColumns = ["a", "b"] });
+        using var disposePlain = plain;
+        using var disposeOnnx = onnx;
         var series = Series(Excursions());
 
         // When
@@ -175,16 +176,9 @@ public sealed class OnnxEngineTests
         // Given: a window autoencoder (dense-ae: min-max input and a sigmoid output; dense-vae: z-scores, decoding its
         // posterior mean; lstm-ae; conv-ae: convolutions, pooling, upsampling), saved and loaded twice, once attached to ONNX Runtime
         using var temp = new TempFolder();
-        var directory = Path.Combine(temp.Path, name);
-        using (var fitted = DetectorRegistry.Create(name, new DetectorSettings { Window = 8, Epochs = 2, Seed = 4 }).Fit(Series(Waves(300, 0)), Series(Waves(80, 1))))
-        {
-            Directory.CreateDirectory(directory);
-            fitted.Save(directory);
-        }
-
-        using var plain = DetectorRegistry.Load(directory);
-        using var onnx = DetectorRegistry.Load(directory);
-        OnnxEngine.Attach(onnx);
+        var (plain, onnx) = LoadedTwice(temp, name, new DetectorSettings { Window = 8, Epochs = 2, Seed = 4 });
+        using var disposePlain = plain;
+        using var disposeOnnx = onnx;
         var series = Series(Excursions());
 
         // When
