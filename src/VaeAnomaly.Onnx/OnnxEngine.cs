@@ -37,6 +37,9 @@ public static class OnnxEngine
             case WindowFeatureDetector windows:
                 windows.UseForward(new OnnxWindowForward(Session(model, device, threads), engine, windows.Shape));
                 break;
+            case DenseDetector dense:
+                dense.UseForward(new OnnxWindowReconstruction(Session(model, device, threads), engine, dense.Input.Length, dense.Channels.Count));
+                break;
             case WindowAutoencoderDetector autoencoder:
                 autoencoder.UseForward(new OnnxWindowReconstruction(Session(model, device, threads), engine, autoencoder.Window, autoencoder.Channels.Count));
                 break;

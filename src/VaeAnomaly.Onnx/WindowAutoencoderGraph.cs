@@ -48,7 +48,7 @@ internal static class WindowAutoencoderGraph
     }
 
     /// <summary>The flattened window through the dense network's evaluation steps.</summary>
-    private static string Dense(OnnxGraph g, string scaled, DenseNetwork network, int window, int c)
+    internal static string Dense(OnnxGraph g, string scaled, DenseNetwork network, int window, int c)
     {
         var x = g.Node("Reshape", [scaled, g.Longs(-1, window * c)]);
         foreach (var step in network.EvaluationSteps())

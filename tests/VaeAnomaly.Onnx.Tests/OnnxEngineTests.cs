@@ -191,6 +191,39 @@ public sealed class OnnxEngineTests
         Assert.Contains(expected.Scores, s => s > 0.01);
     }
 
+    [Theory]
+    [InlineData("dense-ae")]
+    [InlineData("dense-vae")]
+    public void Score_DenseModelOfWholeSequencesOnTheOnnxEngine_GivesTheDefaultScoresWithin1e4(string name)
+    {
+        // Given: a dense model of whole 16-step sequences, once attached to ONNX Runtime
+        using var temp = new TempFolder();
+        var directory = Path.Combine(temp.Path, name);
+        using (var fitted = DetectorRegistry.Create(name, new DetectorSettings { Window = 0, Epochs = 2, Seed = 4 }).Fit(Sequences(40, 0), Sequences(12, 100)))
+        {
+            Directory.CreateDirectory(directory);
+            fitted.Save(directory);
+        }
+
+        using var plain = DetectorRegistry.Load(directory);
+        using var onnx = DetectorRegistry.Load(directory);
+        OnnxEngine.Attach(onnx);
+        var test = Sequences(20, 50, spikeAt: 5);
+
+        // When
+        var expected = plain.Score(test);
+        var actual = onnx.Score(test);
+
+        // Then
+        Assert.Equal("onnx", ((DenseDetector)onnx).Engine);
+        AssertClose(expected, actual, name);
+        Assert.Contains(expected, s => s > 0.01);
+    }
+
+    /// <summary>Sequences of 16 steps of the waves, each from another phase; a spike in every third when asked.</summary>
+    internal static SequenceSet Sequences(int count, double phase, int spikeAt = -1) =>
+        new(["a", "b", "c"], [.. Enumerable.Range(0, count).Select(i => new Sequence($"q{i}", Waves(16, phase + i, i % 3 == 0 ? spikeAt : -1)))]);
+
     [Fact]
     public void ScorePoints_OnnxEngineAndASampledScore_IsRefusedWithTheReason()
     {

@@ -120,6 +120,30 @@ public sealed class OnnxExportTests
     }
 
     [Fact]
+    public void Write_DenseModelOfWholeSequences_FileScoresRawSequencesAsTheDetectorDoes()
+    {
+        // Given: a dense autoencoder of whole 16-step sequences, exported
+        using var temp = new TempFolder();
+        using var model = DetectorRegistry.Create("dense-ae", new DetectorSettings { Window = 0, Epochs = 2, Seed = 4 }).Fit(OnnxEngineTests.Sequences(40, 0), OnnxEngineTests.Sequences(12, 100));
+        var file = Path.Combine(temp.Path, "dense.onnx");
+        OnnxExport.Write(model, file, replace: false);
+        var test = OnnxEngineTests.Sequences(20, 50, spikeAt: 5);
+
+        // When: the file alone scores the raw sequences
+        using var session = new InferenceSession(file);
+        using var input = OrtValue.CreateTensorValueFromMemory(test.Sequences.SelectMany(s => s.Values).ToArray(), [20, 16, 3]);
+        using var outputs = session.Run(new RunOptions(), ["values"], [input], ["score"]);
+        var scores = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+
+        // Then
+        var expected = model.Score(test);
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - scores[i]) <= 1e-4 * Math.Max(1, Math.Abs(expected[i])), $"sequence {i}: detector {expected[i]}, file {scores[i]}");
+        }
+    }
+
+    [Fact]
     public void Write_GruVae_UsesStandardOperatorsOfOpset17()
     {
         // Given

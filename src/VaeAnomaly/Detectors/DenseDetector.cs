@@ -81,6 +81,7 @@ public sealed class DenseDetector : IFittedDetector, IReadsRecords
 
     private readonly DenseNetwork network;
     private readonly Shape shape;
+    private IWindowReconstruction? forward;
 
     internal DenseDetector(DenseNetwork network, Shape shape, TrainingDataInfo trainingData, ThresholdSet thresholds, IReadOnlyList<EpochReport> history)
     {
@@ -96,6 +97,23 @@ public sealed class DenseDetector : IFittedDetector, IReadsRecords
 
     /// <summary>Sizes and training settings.</summary>
     public DenseOptions Options => shape.Options;
+
+    /// <summary>The engine of the reconstructions: <c>default</c> (libtorch) unless another was attached.</summary>
+    public string Engine => forward?.Engine ?? "default";
+
+    /// <summary>The network (for an exporter).</summary>
+    internal DenseNetwork Network => network;
+
+    /// <summary>What the model reads (for an exporter).</summary>
+    internal Shape Input => shape;
+
+    /// <summary>Reconstructs inputs through <paramref name="engine"/> from now on; the detector disposes it.</summary>
+    /// <param name="engine">An engine computing this model's reconstructions of scaled inputs.</param>
+    internal void UseForward(IWindowReconstruction engine)
+    {
+        forward?.Dispose();
+        forward = engine;
+    }
 
     /// <inheritdoc />
     public IReadOnlyList<EpochReport> History { get; }
@@ -127,10 +145,40 @@ public sealed class DenseDetector : IFittedDetector, IReadsRecords
     }
 
     /// <inheritdoc />
-    public float[] Score(SequenceSet data) => Score(network, shape, data, Name);
+    public float[] Score(SequenceSet data)
+    {
+        if (forward is null)
+        {
+            return Score(network, shape, data, Name);
+        }
+
+        // The same sum of squared errors over each input's values, from the attached engine's reconstructions.
+        var flat = shape.Flatten(data, Name);
+        var width = shape.Length * shape.Channels.Count;
+        var inputs = new SequenceSet(shape.Channels, [.. Enumerable.Range(0, data.Count).Select(i => new Sequence(data.Sequences[i].Id, flat[(i * width)..((i + 1) * width)]))]);
+        var reconstruction = forward.Reconstruct(inputs);
+        var errors = new float[data.Count];
+        for (var i = 0; i < data.Count; i++)
+        {
+            var sum = 0f;
+            for (var j = i * width; j < (i + 1) * width; j++)
+            {
+                var d = reconstruction[j] - flat[j];
+                sum += d * d;
+            }
+
+            errors[i] = sum;
+        }
+
+        return errors;
+    }
 
     /// <inheritdoc />
-    public void Dispose() => network.Dispose();
+    public void Dispose()
+    {
+        forward?.Dispose();
+        network.Dispose();
+    }
 
     internal static float[] Score(DenseNetwork network, Shape shape, SequenceSet data, string name)
     {

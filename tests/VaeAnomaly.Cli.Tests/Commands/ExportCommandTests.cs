@@ -167,6 +167,24 @@ public sealed partial class ExportCommandTests : IDisposable
         Assert.DoesNotContain("Serving", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Export_DenseModelOfRecords_ClearErrorAndNothingWritten()
+    {
+        // Given: a dense autoencoder of records (a number and a text column)
+        var records = dir.File("records.csv");
+        File.WriteAllLines(records, ["x,kind", .. Enumerable.Range(0, 200).Select(i => string.Create(CultureInfo.InvariantCulture, $"{i % 17 / 17.0:F3},{(i % 3 == 0 ? "a" : "b")}"))]);
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--data", records, "--records", "--model", "dense-ae", "--epochs", "2", "--out", dir.File("records-bundle"));
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("export", "--model", dir.File("records-bundle"), "--out", dir.File("records.onnx"));
+
+        // Then
+        Assert.True(trainExit == 0, trainText);
+        Assert.Equal(1, exit);
+        Assert.Contains("of records reads what the tool's encoder makes of them", Flat(text), StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("records.onnx")));
+    }
+
     private static string Flat(string text) => string.Join(' ', text.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
 
     [GeneratedRegex("\"format_version\"\\s*:\\s*\\d+")]

@@ -1,0 +1,37 @@
+using Onnx;
+using VaeAnomaly.Detectors;
+
+namespace VaeAnomaly.Onnx;
+
+/// <summary>
+/// A dense autoencoder or VAE of whole fixed-length sequences as an ONNX graph: input <c>values</c> (batch, length,
+/// channels); the flattened sequence through the network's evaluation path; outputs the reconstruction and <c>score</c>,
+/// the sum of squared errors over every value, as <see cref="DenseDetector"/> computes it.
+/// </summary>
+internal static class DenseSequenceGraph
+{
+    /// <summary>Builds the graph of a fitted dense model of fixed-length sequences.</summary>
+    /// <param name="detector">The detector (not one of records).</param>
+    /// <param name="rawInput">True for the exported file (its scaler, when it has one, first; the reconstruction in the data's units); false for the engine.</param>
+    public static ModelProto Build(DenseDetector detector, bool rawInput)
+    {
+        var shape = detector.Input;
+        var (length, c) = (shape.Length, shape.Channels.Count);
+        var g = new OnnxGraph();
+        var values = g.Input("values", "batch", length, c);
+        var scaler = rawInput ? shape.Scaler : null;
+        var scaled = scaler is null ? values : g.Standardized(values, scaler);
+        var reconstruction = WindowAutoencoderGraph.Dense(g, scaled, detector.Network, length, c);
+        var difference = g.Node("Sub", [reconstruction, scaled]);
+        var score = g.Node("ReduceSum", [g.Node("Mul", [difference, difference]), g.Longs(1, 2)], null, ("keepdims", 0L));
+        var output = scaler is null
+            ? reconstruction
+            : g.Node("Add", [g.Node("Mul", [reconstruction, g.Floats([.. scaler.Std.Select(v => (float)v)], c)]), g.Floats([.. scaler.Mean.Select(v => (float)v)], c)]);
+        g.Output(output, "reconstruction", "batch", length, c);
+        g.Output(score, "score", "batch");
+        return g.ToModel(
+            OnnxMetadata.Of(detector.Name, rawInput, shape.Channels, shape.Channels, length, shape.Scaler, detector.Thresholds, detector.Thresholds.Primary),
+            $"VaeAnomaly {detector.Name}: input 'values' (batch, {length}, {c}), raw, columns in the order of 'vae_anomaly.channels', every sequence "
+            + $"{length} steps; 'score' is each sequence's sum of squared reconstruction errors; above 'vae_anomaly.threshold' is anomalous.");
+    }
+}
