@@ -31,6 +31,12 @@ public static class OnnxEngine
             case GruVaeDetector gru:
                 gru.UseForward(new OnnxGruVaeForward(Session(model, device, threads), engine, gru.Channels.Count));
                 break;
+            case GaussianDetector gaussian when gaussian.State.History.Length / gaussian.State.Floor.Length < gaussian.State.Window:
+                throw new ArgumentException($"This gaussian was trained on {gaussian.State.History.Length / gaussian.State.Floor.Length} rows, fewer than its window of {gaussian.State.Window}: "
+                    + "its first rows are judged against a shorter history, which the graph's fixed window does not express. Use the default engine, or train on more rows.");
+            case GaussianDetector gaussian:
+                gaussian.UseForward(new OnnxGaussianForward(Session(model, device, threads), engine, gaussian));
+                break;
             case RowDetector rows:
                 rows.UseForward(new OnnxRowForward(Session(model, device, threads), engine, rows.Channels.Count));
                 break;

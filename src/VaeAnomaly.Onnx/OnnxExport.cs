@@ -22,12 +22,11 @@ public static class OnnxExport
             "this GRU-VAE bundle has no window-score combiner (it was written before point scores from windows existed); train it again to export it",
         GruVaeDetector gru when gru.ScoringOptions.McSamples > 0 =>
             $"its scores average {gru.ScoringOptions.McSamples} sampled decodings (--mc-samples), and the graph is the posterior-mean path; train with --mc-samples 0 to export it",
-        GruVaeDetector or RangeDetector or WindowFeatureDetector { Model: PcaModel or KnnModel } or WindowAutoencoderDetector or DenseDetector { Encoder: null } => null,
+        GruVaeDetector or RangeDetector or GaussianDetector or WindowFeatureDetector { Model: PcaModel or KnnModel } or WindowAutoencoderDetector or DenseDetector { Encoder: null } => null,
         DenseDetector => $"{detector.Name} of records reads what the tool's encoder makes of them (numbers z-scored, text one-hot), which the graph would need "
             + "and does not hold; its dense models of sequences export",
-        GaussianDetector => "gaussian has no ONNX graph: each row's score depends on a rolling window of every earlier row, state a graph of one input does not carry",
         _ => $"{detector.Name} has no ONNX graph yet: the GRU-VAE, the window autoencoders (dense-ae, dense-vae, lstm-ae, conv-ae), the dense models of "
-            + "fixed-length sequences, pca, knn and range are exported",
+            + "fixed-length sequences, pca, knn, range and gaussian are exported",
     };
 
     /// <summary>The ONNX model of <paramref name="detector"/> with raw-value input.</summary>
@@ -61,6 +60,7 @@ public static class OnnxExport
         {
             GruVaeDetector gru => GruVaeGraph.Build(gru, rawInput),
             RangeDetector range => RangeGraph.Build(range),
+            GaussianDetector gaussian => GaussianGraph.Build(gaussian, rawInput),
             WindowFeatureDetector windows => WindowFeatureGraph.Build(windows, rawInput),
             WindowAutoencoderDetector autoencoder => WindowAutoencoderGraph.Build(autoencoder, rawInput),
             DenseDetector dense => DenseSequenceGraph.Build(dense, rawInput),

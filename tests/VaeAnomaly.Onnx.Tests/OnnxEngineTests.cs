@@ -242,14 +242,56 @@ public sealed class OnnxEngineTests
     [Fact]
     public void Attach_ModelWithoutAGraph_IsRefusedWithTheReason()
     {
-        // Given: a rolling Gaussian, whose row scores depend on every earlier row
-        using var gaussian = DetectorRegistry.Create("gaussian").Fit(Series(Waves(200, 0)), Series(Waves(60, 1)));
+        // Given: a dense autoencoder of records, whose inputs the tool's encoder makes
+        using var records = RecordsModel();
+
+        // When
+        var e = Assert.Throws<ArgumentException>(() => OnnxEngine.Attach(records));
+
+        // Then
+        Assert.Contains("dense-ae of records reads what the tool's encoder makes of them", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A dense autoencoder of records with a number and a text column.</summary>
+    internal static IFittedDetector RecordsModel()
+    {
+        var records = Enumerable.Range(0, 60).Select(i => new TabularRecord([i % 7], [i % 2 == 0 ? "a" : "b"], false, SequenceLabel.Normal)).ToArray();
+        var encoder = TabularEncoder.Fit(records, ["x"], ["kind"]);
+        var set = encoder.ToSequenceSet(records);
+        return DetectorRegistry.Create("dense-ae", new DetectorSettings { Records = encoder, Epochs = 1 }).Fit(set, set);
+    }
+
+    [Fact]
+    public void ScorePoints_GaussianOnTheOnnxEngine_GivesTheDefaultRowScores()
+    {
+        // Given: a gaussian over 12 rows watching a and c, trained on more rows than that, once attached to ONNX Runtime
+        using var temp = new TempFolder();
+        var (plain, onnx) = LoadedTwice(temp, "gaussian", new DetectorSettings { Window = 12, TargetColumns = ["a", "c"] });
+        using var disposePlain = plain;
+        using var disposeOnnx = onnx;
+        var series = Series(Excursions());
+
+        // When
+        var expected = ((IScoresPoints)plain).ScorePoints(series, new PointScoreRequest()).Scores;
+        var actual = ((IScoresPoints)onnx).ScorePoints(series, new PointScoreRequest()).Scores;
+
+        // Then: every row, the first ones judged against the training rows too
+        Assert.Equal("onnx", ((RowDetector)onnx).Engine);
+        AssertClose(expected, actual, "gaussian");
+        Assert.True(expected[21] > 3 && expected[30] > 3, "the dips score");
+    }
+
+    [Fact]
+    public void Attach_GaussianTrainedOnFewerRowsThanItsWindow_IsRefusedWithTheReason()
+    {
+        // Given: a gaussian whose window of 64 rows is longer than its 40 training rows
+        using var gaussian = DetectorRegistry.Create("gaussian", new DetectorSettings { Window = 64 }).Fit(Series(Waves(40, 0)), Series(Waves(20, 1)));
 
         // When
         var e = Assert.Throws<ArgumentException>(() => OnnxEngine.Attach(gaussian));
 
         // Then
-        Assert.Contains("gaussian has no ONNX graph: each row's score depends on a rolling window", e.Message, StringComparison.Ordinal);
+        Assert.Contains("trained on 40 rows, fewer than its window of 64", e.Message, StringComparison.Ordinal);
     }
 
     [SkippableFact]

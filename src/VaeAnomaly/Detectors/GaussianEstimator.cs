@@ -79,6 +79,9 @@ public sealed class GaussianDetector : RowDetector
     /// <inheritdoc />
     public override int Lookback => window + 1;
 
+    /// <summary>Rows of history, the last training rows it starts from (watched columns, row-major), and each watched column's smallest deviation (for an exporter).</summary>
+    internal (int Window, float[] History, double[] Floor) State => (window, history, floor);
+
     /// <inheritdoc />
     public override void Save(string directory) => DetectorBundle.WriteManifest(
         new GaussianManifest
