@@ -9,7 +9,7 @@ internal sealed class EngineOptionSet
 {
     public Option<string> Engine { get; } = new Option<string>("--engine")
     {
-        Description = "What computes the scores: default (the fused C# kernels) or onnx (ONNX Runtime running the bundle's graph: every model but gaussian and the dense models of records; the GRU-VAE's posterior-mean scores).",
+        Description = "What computes the scores: default (the fused C# kernels) or onnx (ONNX Runtime running the bundle's graph: every model but the dense models of records; the GRU-VAE's posterior-mean scores).",
         DefaultValueFactory = _ => "default",
     };
 
