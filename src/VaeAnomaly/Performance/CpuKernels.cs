@@ -14,6 +14,14 @@ internal static class CpuKernels
 {
     private const int Lanes = 8;   // floats per Vector256
     private const int Block = 24;  // columns per register block: 3 vectors
+    private const int WideLanes = 16;   // floats per Vector512
+    private const int WideBlock = 48;   // columns per 512-bit register block: 3 vectors
+
+    /// <summary>
+    /// Whether products use 512-bit register blocks: where the runtime accelerates Vector512 (AVX-512), which .NET's own
+    /// <c>DOTNET_EnableAVX512F=0</c> turns off. Blocks of 48 columns cover the GRU-VAE's gate widths (96, 192) whole.
+    /// </summary>
+    private static readonly bool Wide = Vector512.IsHardwareAccelerated;
     private const int Rows = 4;    // rows per register block
 
     /// <summary>
@@ -67,11 +75,17 @@ internal static class CpuKernels
         ref var a0 = ref MemoryMarshal.GetReference(a);
         ref var w0 = ref MemoryMarshal.GetReference(w);
         ref var c0 = ref MemoryMarshal.GetReference(c);
-        var blocked = Vector256.IsHardwareAccelerated ? n / Block * Block : 0;
+        var wide = Wide ? n / WideBlock * WideBlock : 0;
+        var blocked = Vector256.IsHardwareAccelerated ? wide + ((n - wide) / Block * Block) : 0;
         var i = 0;
         for (; i + Rows <= m; i += Rows)
         {
-            for (var j = 0; j < blocked; j += Block)
+            for (var j = 0; j < wide; j += WideBlock)
+            {
+                FourByWideBlock(ref a0, rowStep, colStep, ref w0, n, bias, ref c0, ldc, i, j, k, accumulate);
+            }
+
+            for (var j = wide; j < blocked; j += Block)
             {
                 FourByBlock(ref a0, rowStep, colStep, ref w0, n, bias, ref c0, ldc, i, j, k, accumulate);
             }
@@ -388,6 +402,82 @@ internal static class CpuKernels
         c30.StoreUnsafe(ref c, o);
         c31.StoreUnsafe(ref c, o + Lanes);
         c32.StoreUnsafe(ref c, o + (2 * Lanes));
+    }
+
+    /// <summary>As <see cref="FourByBlock"/> with 512-bit vectors: rows i..i+3, columns j..j+47, twelve accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FourByWideBlock(ref float a, nuint rowStep, nuint colStep, ref float w, int n, ReadOnlySpan<float> bias, ref float c, int ldc, int i, int j, int k, bool accumulate)
+    {
+        var b0 = bias.IsEmpty ? Vector512<float>.Zero : Vector512.Create(bias.Slice(j, WideLanes));
+        var b1 = bias.IsEmpty ? Vector512<float>.Zero : Vector512.Create(bias.Slice(j + WideLanes, WideLanes));
+        var b2 = bias.IsEmpty ? Vector512<float>.Zero : Vector512.Create(bias.Slice(j + (2 * WideLanes), WideLanes));
+        Vector512<float> c00 = b0, c01 = b1, c02 = b2, c10 = b0, c11 = b1, c12 = b2;
+        Vector512<float> c20 = b0, c21 = b1, c22 = b2, c30 = b0, c31 = b1, c32 = b2;
+        if (accumulate)
+        {
+            var q = (nuint)((i * ldc) + j);
+            c00 += Vector512.LoadUnsafe(ref c, q);
+            c01 += Vector512.LoadUnsafe(ref c, q + WideLanes);
+            c02 += Vector512.LoadUnsafe(ref c, q + (2 * WideLanes));
+            q += (nuint)ldc;
+            c10 += Vector512.LoadUnsafe(ref c, q);
+            c11 += Vector512.LoadUnsafe(ref c, q + WideLanes);
+            c12 += Vector512.LoadUnsafe(ref c, q + (2 * WideLanes));
+            q += (nuint)ldc;
+            c20 += Vector512.LoadUnsafe(ref c, q);
+            c21 += Vector512.LoadUnsafe(ref c, q + WideLanes);
+            c22 += Vector512.LoadUnsafe(ref c, q + (2 * WideLanes));
+            q += (nuint)ldc;
+            c30 += Vector512.LoadUnsafe(ref c, q);
+            c31 += Vector512.LoadUnsafe(ref c, q + WideLanes);
+            c32 += Vector512.LoadUnsafe(ref c, q + (2 * WideLanes));
+        }
+
+        var r0 = (nuint)i * rowStep;
+        var r1 = r0 + rowStep;
+        var r2 = r1 + rowStep;
+        var r3 = r2 + rowStep;
+        var wp = (nuint)j;
+        var ap = (nuint)0;
+        for (var p = 0; p < k; p++, wp += (nuint)n, ap += colStep)
+        {
+            var w0 = Vector512.LoadUnsafe(ref w, wp);
+            var w1 = Vector512.LoadUnsafe(ref w, wp + WideLanes);
+            var w2 = Vector512.LoadUnsafe(ref w, wp + (2 * WideLanes));
+            var x = Vector512.Create(Unsafe.Add(ref a, r0 + ap));
+            c00 = Vector512.FusedMultiplyAdd(x, w0, c00);
+            c01 = Vector512.FusedMultiplyAdd(x, w1, c01);
+            c02 = Vector512.FusedMultiplyAdd(x, w2, c02);
+            x = Vector512.Create(Unsafe.Add(ref a, r1 + ap));
+            c10 = Vector512.FusedMultiplyAdd(x, w0, c10);
+            c11 = Vector512.FusedMultiplyAdd(x, w1, c11);
+            c12 = Vector512.FusedMultiplyAdd(x, w2, c12);
+            x = Vector512.Create(Unsafe.Add(ref a, r2 + ap));
+            c20 = Vector512.FusedMultiplyAdd(x, w0, c20);
+            c21 = Vector512.FusedMultiplyAdd(x, w1, c21);
+            c22 = Vector512.FusedMultiplyAdd(x, w2, c22);
+            x = Vector512.Create(Unsafe.Add(ref a, r3 + ap));
+            c30 = Vector512.FusedMultiplyAdd(x, w0, c30);
+            c31 = Vector512.FusedMultiplyAdd(x, w1, c31);
+            c32 = Vector512.FusedMultiplyAdd(x, w2, c32);
+        }
+
+        var o = (nuint)((i * ldc) + j);
+        c00.StoreUnsafe(ref c, o);
+        c01.StoreUnsafe(ref c, o + WideLanes);
+        c02.StoreUnsafe(ref c, o + (2 * WideLanes));
+        o += (nuint)ldc;
+        c10.StoreUnsafe(ref c, o);
+        c11.StoreUnsafe(ref c, o + WideLanes);
+        c12.StoreUnsafe(ref c, o + (2 * WideLanes));
+        o += (nuint)ldc;
+        c20.StoreUnsafe(ref c, o);
+        c21.StoreUnsafe(ref c, o + WideLanes);
+        c22.StoreUnsafe(ref c, o + (2 * WideLanes));
+        o += (nuint)ldc;
+        c30.StoreUnsafe(ref c, o);
+        c31.StoreUnsafe(ref c, o + WideLanes);
+        c32.StoreUnsafe(ref c, o + (2 * WideLanes));
     }
 
     /// <summary>Rows i..i+3, columns j..j+7: four accumulators, for the columns left after the blocks of 24.</summary>
