@@ -1,5 +1,4 @@
 using VaeAnomaly.Data;
-using VaeAnomaly.Models;
 using VaeAnomaly.Persistence;
 using static TorchSharp.torch;
 
@@ -27,10 +26,9 @@ public static class KnnEstimator
 }
 
 /// <summary>The kept training windows; a window's errors are its squared differences to its nearest ones, averaged over them.</summary>
-internal sealed class KnnModel(WindowFeatureShape shape, StoredArrays arrays, int bank) : IWindowErrors
+internal sealed class KnnModel(WindowFeatureShape shape, float[] windows, int bank) : IWindowErrors
 {
     private const int Chunk = 1024;
-    private readonly float[] windows = arrays.Values("bank");
 
     /// <summary>The stored training windows, (bank, width) row-major (for an exporter).</summary>
     public float[] Windows => windows;
@@ -48,8 +46,7 @@ internal sealed class KnnModel(WindowFeatureShape shape, StoredArrays arrays, in
 
         var kept = Math.Min(KnnEstimator.MaxBank, training.Count);
         var picked = training.Subset([.. Enumerable.Range(0, kept).Select(i => (int)((long)i * training.Count / kept))]);
-        var arrays = StoredArrays.Of(new Dictionary<string, (float[], long[])> { ["bank"] = (PcaModel.Flatten(picked, shape.Width), [kept, shape.Width]) });
-        return new KnnModel(shape, arrays, kept);
+        return new KnnModel(shape, PcaModel.Flatten(picked, shape.Width), kept);
     }
 
     /// <summary>Reads the kept windows of a bundle whose manifest was checked.</summary>
@@ -60,9 +57,9 @@ internal sealed class KnnModel(WindowFeatureShape shape, StoredArrays arrays, in
             throw new BundleException(directory, $"model.json is inconsistent: a k-NN needs parameters.bank between 1 and {KnnEstimator.MaxBank}");
         }
 
-        var arrays = new StoredArrays(new Dictionary<string, long[]> { ["bank"] = [bank, shape.Width] });
-        WeightsFile.Load(arrays, directory, m.Weights);
-        return new KnnModel(shape, arrays, bank);
+        // Read into arrays without libtorch: a bundle scored by another engine never starts it.
+        var state = WeightsFile.Read(directory, m.Weights, new Dictionary<string, long[]> { ["bank"] = [bank, shape.Width] });
+        return new KnnModel(shape, state["bank"].Values, bank);
     }
 
     /// <inheritdoc />
@@ -89,8 +86,12 @@ internal sealed class KnnModel(WindowFeatureShape shape, StoredArrays arrays, in
 
     /// <inheritdoc />
     public (WeightsInfo Weights, IReadOnlyDictionary<string, int> Parameters) Save(string directory) =>
-        (WeightsFile.Save(arrays, directory), new Dictionary<string, int> { ["bank"] = bank, ["neighbours"] = KnnEstimator.Neighbours });
+        (PcaModel.Save(directory, new Dictionary<string, (float[], long[])> { ["bank"] = (windows, [bank, shape.Width]) }),
+            new Dictionary<string, int> { ["bank"] = bank, ["neighbours"] = KnnEstimator.Neighbours });
 
     /// <inheritdoc />
-    public void Dispose() => arrays.Dispose();
+    public void Dispose()
+    {
+        // Managed arrays only.
+    }
 }

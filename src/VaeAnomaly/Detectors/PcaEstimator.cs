@@ -23,11 +23,9 @@ public static class PcaEstimator
 }
 
 /// <summary>The mean window and the kept components; reconstructs windows as mean + (x - mean) P Pᵀ.</summary>
-internal sealed class PcaModel(WindowFeatureShape shape, StoredArrays arrays, int components) : IWindowErrors
+internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] basis, int components) : IWindowErrors
 {
     private const int Chunk = 2048;
-    private readonly float[] mean = arrays.Values("mean");
-    private readonly float[] basis = arrays.Values("components");
 
     /// <summary>The training windows' mean, (width).</summary>
     public float[] Mean => mean;
@@ -62,12 +60,7 @@ internal sealed class PcaModel(WindowFeatureShape shape, StoredArrays arrays, in
         }
 
         var kept2 = vectors.flip(1).narrow(1, 0, k).contiguous().to(ScalarType.Float32).data<float>().ToArray();
-        var arrays = StoredArrays.Of(new Dictionary<string, (float[], long[])>
-        {
-            ["mean"] = (center.to(ScalarType.Float32).data<float>().ToArray(), [d]),
-            ["components"] = (kept2, [d, k]),
-        });
-        return new PcaModel(shape, arrays, k);
+        return new PcaModel(shape, center.to(ScalarType.Float32).data<float>().ToArray(), kept2, k);
     }
 
     /// <summary>
@@ -104,9 +97,9 @@ internal sealed class PcaModel(WindowFeatureShape shape, StoredArrays arrays, in
             throw new BundleException(directory, $"model.json is inconsistent: a PCA needs parameters.components between 1 and {shape.Width}");
         }
 
-        var arrays = new StoredArrays(new Dictionary<string, long[]> { ["mean"] = [shape.Width], ["components"] = [shape.Width, k] });
-        WeightsFile.Load(arrays, directory, m.Weights);
-        return new PcaModel(shape, arrays, k);
+        // Read into arrays without libtorch: a bundle scored by another engine never starts it.
+        var state = WeightsFile.Read(directory, m.Weights, new Dictionary<string, long[]> { ["mean"] = [shape.Width], ["components"] = [shape.Width, k] });
+        return new PcaModel(shape, state["mean"].Values, state["components"].Values, k);
     }
 
     /// <inheritdoc />
@@ -132,10 +125,21 @@ internal sealed class PcaModel(WindowFeatureShape shape, StoredArrays arrays, in
 
     /// <inheritdoc />
     public (WeightsInfo Weights, IReadOnlyDictionary<string, int> Parameters) Save(string directory) =>
-        (WeightsFile.Save(arrays, directory), new Dictionary<string, int> { ["components"] = components });
+        (Save(directory, new Dictionary<string, (float[], long[])> { ["mean"] = (mean, [shape.Width]), ["components"] = (basis, [shape.Width, components]) }),
+            new Dictionary<string, int> { ["components"] = components });
+
+    /// <summary>Writes named arrays as the bundle's weights file (TorchSharp's format, through libtorch).</summary>
+    internal static WeightsInfo Save(string directory, IReadOnlyDictionary<string, (float[] Values, long[] Shape)> values)
+    {
+        using var arrays = StoredArrays.Of(values);
+        return WeightsFile.Save(arrays, directory);
+    }
 
     /// <inheritdoc />
-    public void Dispose() => arrays.Dispose();
+    public void Dispose()
+    {
+        // Managed arrays only.
+    }
 
     /// <summary>Windows [first, first + count) as rows of a row-major matrix.</summary>
     internal static float[] Flatten(SequenceSet windows, int width, int first = 0, int? count = null)
