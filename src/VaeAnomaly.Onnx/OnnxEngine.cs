@@ -24,31 +24,22 @@ public static class OnnxEngine
     public static void Attach(IFittedDetector detector, OnnxDevice device = OnnxDevice.Cpu, int threads = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
-        var model = OnnxExport.Build(detector, rawInput: false).ToByteArray();
-        var engine = device == OnnxDevice.Cuda ? "onnx-cuda" : Name;
-        switch (detector)
+        var support = OnnxSupport.Of(detector);
+        var model = support.Build(rawInput: false).ToByteArray();
+        if (support.EngineRefusal is { } why)
         {
-            case GruVaeDetector gru:
-                gru.UseForward(new OnnxGruVaeForward(Session(model, device, threads), engine, gru.Channels.Count));
-                break;
-            case GaussianDetector gaussian when gaussian.State.History.Length / gaussian.State.Floor.Length < gaussian.State.Window:
-                throw new ArgumentException($"This gaussian was trained on {gaussian.State.History.Length / gaussian.State.Floor.Length} rows, fewer than its window of {gaussian.State.Window}: "
-                    + "its first rows are judged against a shorter history, which the graph's fixed window does not express. Use the default engine, or train on more rows.");
-            case GaussianDetector gaussian:
-                gaussian.UseForward(new OnnxGaussianForward(Session(model, device, threads), engine, gaussian));
-                break;
-            case RowDetector rows:
-                rows.UseForward(new OnnxRowForward(Session(model, device, threads), engine, rows.Channels.Count));
-                break;
-            case WindowFeatureDetector windows:
-                windows.UseForward(new OnnxWindowForward(Session(model, device, threads), engine, windows.Shape));
-                break;
-            case DenseDetector dense:
-                dense.UseForward(new OnnxWindowReconstruction(Session(model, device, threads), engine, dense.Input.Length, dense.Channels.Count));
-                break;
-            case WindowAutoencoderDetector autoencoder:
-                autoencoder.UseForward(new OnnxWindowReconstruction(Session(model, device, threads), engine, autoencoder.Window, autoencoder.Channels.Count));
-                break;
+            throw new ArgumentException(why);
+        }
+
+        var session = Session(model, device, threads);
+        try
+        {
+            support.Attach!(session, device == OnnxDevice.Cuda ? "onnx-cuda" : Name);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
         }
     }
 

@@ -16,18 +16,7 @@ public static class OnnxExport
 
     /// <summary>Why <paramref name="detector"/> cannot be exported, or null when it can.</summary>
     /// <param name="detector">A fitted detector.</param>
-    public static string? Refusal(IFittedDetector detector) => detector switch
-    {
-        GruVaeDetector { Options.Window: > 0, WindowScoring: null } =>
-            "this GRU-VAE bundle has no window-score combiner (it was written before point scores from windows existed); train it again to export it",
-        GruVaeDetector gru when gru.ScoringOptions.McSamples > 0 =>
-            $"its scores average {gru.ScoringOptions.McSamples} sampled decodings (--mc-samples), and the graph is the posterior-mean path; train with --mc-samples 0 to export it",
-        GruVaeDetector or RangeDetector or GaussianDetector or WindowFeatureDetector { Model: PcaModel or KnnModel } or WindowAutoencoderDetector or DenseDetector { Encoder: null } => null,
-        DenseDetector => $"{detector.Name} of records reads what the tool's encoder makes of them (numbers z-scored, text one-hot), which the graph would need "
-            + "and does not hold; its dense models of sequences export",
-        _ => $"{detector.Name} has no ONNX graph yet: the GRU-VAE, the window autoencoders (dense-ae, dense-vae, lstm-ae, conv-ae), the dense models of "
-            + "fixed-length sequences, pca, knn, range and gaussian are exported",
-    };
+    public static string? Refusal(IFittedDetector detector) => OnnxSupport.Of(detector).Refusal;
 
     /// <summary>The ONNX model of <paramref name="detector"/> with raw-value input.</summary>
     /// <param name="detector">A fitted detector that <see cref="Refusal"/> accepts.</param>
@@ -48,25 +37,8 @@ public static class OnnxExport
         AtomicFile.Write(path, replace, Kind, temp => File.WriteAllBytes(temp, bytes), inputs);
     }
 
-    /// <summary>The model proto, with raw or scaled input (the GRU-VAE and pca; a range check always reads raw values).</summary>
-    internal static ModelProto Build(IFittedDetector detector, bool rawInput)
-    {
-        if (Refusal(detector) is { } why)
-        {
-            throw new ArgumentException($"The model cannot be exported to ONNX: {why}.");
-        }
-
-        return detector switch
-        {
-            GruVaeDetector gru => GruVaeGraph.Build(gru, rawInput),
-            RangeDetector range => RangeGraph.Build(range),
-            GaussianDetector gaussian => GaussianGraph.Build(gaussian, rawInput),
-            WindowFeatureDetector windows => WindowFeatureGraph.Build(windows, rawInput),
-            WindowAutoencoderDetector autoencoder => WindowAutoencoderGraph.Build(autoencoder, rawInput),
-            DenseDetector dense => DenseSequenceGraph.Build(dense, rawInput),
-            _ => throw new InvalidOperationException($"{detector.Name}: no graph builder"),
-        };
-    }
+    /// <summary>The model proto, with raw (the exported file) or scaled input (the engine); a row detector always reads raw values.</summary>
+    internal static ModelProto Build(IFittedDetector detector, bool rawInput) => OnnxSupport.Of(detector).Build(rawInput);
 
     private static bool IsOurs(string path)
     {
