@@ -86,7 +86,7 @@ internal sealed class KnnModel(WindowFeatureShape shape, float[] windows, int ba
 
     /// <inheritdoc />
     public (WeightsInfo Weights, IReadOnlyDictionary<string, int> Parameters) Save(string directory) =>
-        (PcaModel.Save(directory, new Dictionary<string, (float[], long[])> { ["bank"] = (windows, [bank, shape.Width]) }),
+        (WeightsFile.SaveArrays(directory, new Dictionary<string, (float[], long[])> { ["bank"] = (windows, [bank, shape.Width]) }),
             new Dictionary<string, int> { ["bank"] = bank, ["neighbours"] = KnnEstimator.Neighbours });
 
     /// <inheritdoc />

@@ -1,5 +1,4 @@
 using VaeAnomaly.Data;
-using VaeAnomaly.Models;
 using VaeAnomaly.Persistence;
 using static TorchSharp.torch;
 
@@ -125,15 +124,8 @@ internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] b
 
     /// <inheritdoc />
     public (WeightsInfo Weights, IReadOnlyDictionary<string, int> Parameters) Save(string directory) =>
-        (Save(directory, new Dictionary<string, (float[], long[])> { ["mean"] = (mean, [shape.Width]), ["components"] = (basis, [shape.Width, components]) }),
+        (WeightsFile.SaveArrays(directory, new Dictionary<string, (float[], long[])> { ["mean"] = (mean, [shape.Width]), ["components"] = (basis, [shape.Width, components]) }),
             new Dictionary<string, int> { ["components"] = components });
-
-    /// <summary>Writes named arrays as the bundle's weights file (TorchSharp's format, through libtorch).</summary>
-    internal static WeightsInfo Save(string directory, IReadOnlyDictionary<string, (float[] Values, long[] Shape)> values)
-    {
-        using var arrays = StoredArrays.Of(values);
-        return WeightsFile.Save(arrays, directory);
-    }
 
     /// <inheritdoc />
     public void Dispose()

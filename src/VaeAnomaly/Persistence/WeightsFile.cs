@@ -18,6 +18,15 @@ internal static class WeightsFile
         return new WeightsInfo(DetectorBundle.WeightsFile, DataFingerprint.OfFile(path), Shapes(network));
     }
 
+    /// <summary>Writes named arrays (a window model's) as the weights file, in the same format as <see cref="Save"/>.</summary>
+    /// <param name="directory">The bundle folder (a staging folder while writing).</param>
+    /// <param name="arrays">Each array's values and shape, by name.</param>
+    public static WeightsInfo SaveArrays(string directory, IReadOnlyDictionary<string, (float[] Values, long[] Shape)> arrays)
+    {
+        using var stored = Models.StoredArrays.Of(arrays);
+        return Save(stored, directory);
+    }
+
     /// <summary>Checks the file named by <paramref name="info"/> against its digest and <paramref name="network"/>'s shapes, then loads it; disposes the network on failure.</summary>
     /// <param name="network">A freshly built model with the bundle's options.</param>
     /// <param name="directory">The bundle folder.</param>
