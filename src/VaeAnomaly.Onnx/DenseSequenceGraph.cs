@@ -1,5 +1,6 @@
 using Onnx;
 using VaeAnomaly.Detectors;
+using VaeAnomaly.Models;
 
 namespace VaeAnomaly.Onnx;
 
@@ -21,7 +22,7 @@ internal static class DenseSequenceGraph
         var values = g.Input("values", "batch", length, c);
         var scaler = rawInput ? shape.Scaler : null;
         var scaled = scaler is null ? values : g.Standardized(values, scaler);
-        var reconstruction = WindowAutoencoderGraph.Dense(g, scaled, detector.Network, length, c);
+        var reconstruction = WindowAutoencoderGraph.Dense(g, scaled, NetworkState.DenseSteps(detector.State, shape.Options, length * c, ""), length, c);
         var difference = g.Node("Sub", [reconstruction, scaled]);
         var score = g.Node("ReduceSum", [g.Node("Mul", [difference, difference]), g.Longs(1, 2)], null, ("keepdims", 0L));
         var output = scaler is null

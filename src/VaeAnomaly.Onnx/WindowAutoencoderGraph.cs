@@ -1,5 +1,4 @@
 using Onnx;
-using TorchSharp.Modules;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.Models;
 using VaeAnomaly.Performance;
@@ -25,12 +24,13 @@ internal static class WindowAutoencoderGraph
         var g = new OnnxGraph();
         var values = g.Input("values", "batch", window, c);
         var scaled = rawInput ? g.Standardized(values, detector.Scaler) : values;
-        var reconstruction = detector.Network switch
+        var state = detector.State;
+        var reconstruction = shape.Family switch
         {
-            FlattenedWindows dense => Dense(g, scaled, dense.Inner, window, c),
-            LstmAutoencoder lstm => Lstm(g, scaled, lstm),
-            ConvAutoencoder conv => Conv(g, scaled, conv),
-            var other => throw new ArgumentException($"{detector.Name}: no graph for a {other.GetType().Name}"),
+            WindowNetworks.Dense => Dense(g, scaled, NetworkState.DenseSteps(state, shape.Options, window * c, NetworkState.FlattenedPrefix), window, c),
+            WindowNetworks.Lstm => Lstm(g, scaled, state),
+            WindowNetworks.Conv => Conv(g, scaled, state),
+            var other => throw new ArgumentException($"{detector.Name}: no graph for the {other} family"),
         };
 
         var difference = g.Node("Sub", [reconstruction, scaled]);
@@ -48,10 +48,10 @@ internal static class WindowAutoencoderGraph
     }
 
     /// <summary>The flattened window through the dense network's evaluation steps.</summary>
-    internal static string Dense(OnnxGraph g, string scaled, DenseNetwork network, int window, int c)
+    internal static string Dense(OnnxGraph g, string scaled, IReadOnlyList<DenseStep> steps, int window, int c)
     {
         var x = g.Node("Reshape", [scaled, g.Longs(-1, window * c)]);
-        foreach (var step in network.EvaluationSteps())
+        foreach (var step in steps)
         {
             x = step.Op switch
             {
@@ -66,45 +66,43 @@ internal static class WindowAutoencoderGraph
     }
 
     /// <summary>Encoder LSTM, its last state repeated over the window, decoder LSTM, a per-step linear map.</summary>
-    private static string Lstm(OnnxGraph g, string scaled, LstmAutoencoder model)
+    private static string Lstm(OnnxGraph g, string scaled, IReadOnlyDictionary<string, StoredTensor> state)
     {
-        var (encoder, decoder, toOutput) = model.Layers;
         var timeMajor = g.Node("Transpose", [scaled], null, ("perm", new long[] { 1, 0, 2 }));
-        var code = LstmLayer(g, timeMajor, encoder)[1];                                          // (1, batch, hidden)
+        var code = LstmLayer(g, timeMajor, state, "encoder")[1];                                          // (1, batch, hidden)
         var steps = g.Node("Slice", [g.Node("Shape", [timeMajor]), g.Longs(0), g.Longs(1)]);
         var repeated = g.Node("Expand", [code, g.Node("Concat", [steps, g.Longs(1), g.Longs(1)], null, ("axis", 0L))]);
-        var decoded = g.Node("Squeeze", [LstmLayer(g, repeated, decoder)[0], g.Longs(1)]);       // (time, batch, hidden)
+        var decoded = g.Node("Squeeze", [LstmLayer(g, repeated, state, "decoder")[0], g.Longs(1)]);       // (time, batch, hidden)
         var batchMajor = g.Node("Transpose", [decoded], null, ("perm", new long[] { 1, 0, 2 }));
-        var weight = toOutput.weight!;
+        var weight = state["toOutput.weight"];
         return g.Node("Add", [
-            g.Node("MatMul", [batchMajor, g.Floats(Transposed(WeightCopies.Values(weight), (int)weight.shape[0], (int)weight.shape[1]), weight.shape[1], weight.shape[0])]),
-            g.Floats(WeightCopies.Values(toOutput.bias!), weight.shape[0])]);
+            g.Node("MatMul", [batchMajor, g.Floats(WeightCopies.Transposed(weight), weight.Shape[1], weight.Shape[0])]),
+            g.Floats(state["toOutput.bias"].Values, weight.Shape[0])]);
     }
 
     /// <summary>An LSTM layer: outputs Y (steps, 1, batch, hidden) and Y_h (1, batch, hidden).</summary>
     /// <remarks>PyTorch stores the gates as input, forget, cell, output; ONNX reads input, output, forget, cell.</remarks>
-    private static string[] LstmLayer(OnnxGraph g, string x, LSTM lstm)
+    private static string[] LstmLayer(OnnxGraph g, string x, IReadOnlyDictionary<string, StoredTensor> state, string name)
     {
-        var p = lstm.named_parameters().ToDictionary(n => n.name, n => n.parameter);
-        var (ih, hh) = (p["weight_ih_l0"], p["weight_hh_l0"]);
-        var (h, i) = ((int)hh.shape[1], (int)ih.shape[1]);
+        float[] P(string tensor) => state[$"{name}.{tensor}"].Values;
+        var (h, i) = ((int)state[$"{name}.weight_hh_l0"].Shape[1], (int)state[$"{name}.weight_ih_l0"].Shape[1]);
         float[] Reorder(float[] gates, int block) =>
             [.. gates.AsSpan(0, block), .. gates.AsSpan(3 * block, block), .. gates.AsSpan(block, block), .. gates.AsSpan(2 * block, block)];
-        var bias = g.Floats([.. Reorder(WeightCopies.Values(p["bias_ih_l0"]), h), .. Reorder(WeightCopies.Values(p["bias_hh_l0"]), h)], 1, 8 * h);
-        return g.Nodes("LSTM", [x, g.Floats(Reorder(WeightCopies.Values(ih), h * i), 1, 4 * h, i), g.Floats(Reorder(WeightCopies.Values(hh), h * h), 1, 4 * h, h), bias],
+        var bias = g.Floats([.. Reorder(P("bias_ih_l0"), h), .. Reorder(P("bias_hh_l0"), h)], 1, 8 * h);
+        return g.Nodes("LSTM", [x, g.Floats(Reorder(P("weight_ih_l0"), h * i), 1, 4 * h, i), g.Floats(Reorder(P("weight_hh_l0"), h * h), 1, 4 * h, h), bias],
             2, null, ("hidden_size", (long)h));
     }
 
     /// <summary>Two convolutions with ReLU and max-pooling by 2 down, two with nearest upsampling by 2 and ReLU up, a last convolution.</summary>
-    private static string Conv(OnnxGraph g, string scaled, ConvAutoencoder model)
+    private static string Conv(OnnxGraph g, string scaled, IReadOnlyDictionary<string, StoredTensor> state)
     {
-        var layers = model.Layers;
-        string Convolve(string x, UnfoldConv1d layer)
+        // The unfolded convolution stores (outputs, inputs x kernel): ONNX's (outputs, inputs, kernel) in the same order.
+        string Convolve(string x, string layer)
         {
-            using var weight = layer.Weight;
-            var shape = weight.shape;
-            return g.Node("Conv", [x, g.Floats(WeightCopies.Values(weight), shape), g.Floats(WeightCopies.Values(layer.Bias), shape[0])], null,
-                ("kernel_shape", new[] { shape[2] }), ("pads", new[] { shape[2] / 2, shape[2] / 2 }));
+            var weight = state[$"{layer}.weight"];
+            var (outputs, kernel) = (weight.Shape[0], NetworkState.ConvKernel);
+            return g.Node("Conv", [x, g.Floats(weight.Values, outputs, weight.Shape[1] / kernel, kernel), g.Floats(state[$"{layer}.bias"].Values, outputs)], null,
+                ("kernel_shape", new[] { (long)kernel }), ("pads", new[] { (long)kernel / 2, (long)kernel / 2 }));
         }
 
         string Pool(string x) => g.Node("MaxPool", [x], null, ("kernel_shape", new long[] { 2 }), ("strides", new long[] { 2 }));
@@ -114,24 +112,10 @@ internal static class WindowAutoencoderGraph
             g.Node("Reshape", [g.Node("Expand", [g.Node("Unsqueeze", [x, g.Longs(3)]), g.Longs(1, 1, 1, 2)]), g.Longs(0, 0, -1)]);
 
         var x = g.Node("Transpose", [scaled], null, ("perm", new long[] { 0, 2, 1 }));           // (batch, channels, time)
-        var h = Pool(g.Node("Relu", [Convolve(x, layers[0])]));
-        var code = Pool(g.Node("Relu", [Convolve(h, layers[1])]));
-        var up = g.Node("Relu", [Convolve(Upsample(code), layers[2])]);
-        var y = Convolve(g.Node("Relu", [Convolve(Upsample(up), layers[3])]), layers[4]);
+        var h = Pool(g.Node("Relu", [Convolve(x, "down1")]));
+        var code = Pool(g.Node("Relu", [Convolve(h, "down2")]));
+        var up = g.Node("Relu", [Convolve(Upsample(code), "up1")]);
+        var y = Convolve(g.Node("Relu", [Convolve(Upsample(up), "up2")]), "output");
         return g.Node("Transpose", [y], null, ("perm", new long[] { 0, 2, 1 }));
-    }
-
-    private static float[] Transposed(float[] values, int rows, int columns)
-    {
-        var result = new float[values.Length];
-        for (var r = 0; r < rows; r++)
-        {
-            for (var k = 0; k < columns; k++)
-            {
-                result[(k * rows) + r] = values[(r * columns) + k];
-            }
-        }
-
-        return result;
     }
 }

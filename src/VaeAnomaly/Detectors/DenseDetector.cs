@@ -1,5 +1,6 @@
 using VaeAnomaly.Data;
 using VaeAnomaly.Models;
+using VaeAnomaly.Performance;
 using VaeAnomaly.Persistence;
 using VaeAnomaly.Thresholds;
 using VaeAnomaly.Training;
@@ -79,13 +80,21 @@ public sealed class DenseDetector : IFittedDetector, IReadsRecords
     /// <summary>The dense VAE's entry, as <see cref="AutoencoderEntry"/> with a Gaussian latent and beta.</summary>
     public static DetectorEntry VaeEntry { get; } = Entry(variational: true, "dense VAE (beta 1) on flattened 32-step windows, or on records");
 
-    private readonly DenseNetwork network;
+    // As a window model's: a loaded bundle's weights are arrays, the libtorch network is built from them when first needed.
+    private readonly Lazy<DenseNetwork> network;
+    private readonly Lazy<IReadOnlyDictionary<string, StoredTensor>> state;
     private readonly Shape shape;
     private IWindowReconstruction? forward;
 
     internal DenseDetector(DenseNetwork network, Shape shape, TrainingDataInfo trainingData, ThresholdSet thresholds, IReadOnlyList<EpochReport> history)
+        : this(new Lazy<DenseNetwork>(network), null, shape, trainingData, thresholds, history)
+    {
+    }
+
+    private DenseDetector(Lazy<DenseNetwork> network, IReadOnlyDictionary<string, StoredTensor>? state, Shape shape, TrainingDataInfo trainingData, ThresholdSet thresholds, IReadOnlyList<EpochReport> history)
     {
         this.network = network;
+        this.state = state is null ? new(() => NetworkState.Of(network.Value)) : new(state);
         this.shape = shape;
         TrainingData = trainingData;
         Thresholds = thresholds;
@@ -101,8 +110,8 @@ public sealed class DenseDetector : IFittedDetector, IReadsRecords
     /// <summary>The engine of the reconstructions: <c>default</c> (libtorch) unless another was attached.</summary>
     public string Engine => forward?.Engine ?? "default";
 
-    /// <summary>The network (for an exporter).</summary>
-    internal DenseNetwork Network => network;
+    /// <summary>Every weight of the network, named as its state dictionary names them (for an exporter).</summary>
+    internal IReadOnlyDictionary<string, StoredTensor> State => state.Value;
 
     /// <summary>What the model reads (for an exporter).</summary>
     internal Shape Input => shape;
@@ -132,16 +141,22 @@ public sealed class DenseDetector : IFittedDetector, IReadsRecords
 
     /// <inheritdoc />
     public void Save(string directory) =>
-        DetectorFiles.Save(directory, this, network, (BaselineInput.Fixed, WindowNetworks.Dense, shape.Length, 0, 0), shape.Options, shape.Scaler, shape.Encoder);
+        DetectorFiles.Save(directory, this, network.Value, (BaselineInput.Fixed, WindowNetworks.Dense, shape.Length, 0, 0), shape.Options, shape.Scaler, shape.Encoder);
 
     /// <summary>Rebuilds a saved detector (see <see cref="DetectorFiles.Load"/>).</summary>
     internal static DenseDetector Restore(BaselineManifest manifest, string directory, ThresholdSet thresholds)
     {
         var history = DetectorFiles.History(directory);
-        var net = Seeding.Build(manifest.Options.Seed, () => new DenseNetwork(manifest.Options, manifest.Length * manifest.Channels.Count));
-        WeightsFile.Load(net, directory, manifest.Weights); // disposes the network when the file is refused
-
-        return new DenseDetector(net, new Shape(manifest.Options, manifest.Channels, manifest.Length, manifest.Scaler, manifest.Encoder), manifest.TrainingData, thresholds, history);
+        var width = manifest.Length * manifest.Channels.Count;
+        manifest.Options.ValidateSize(width);
+        var state = WeightsFile.Read(directory, manifest.Weights, NetworkState.DenseShapes(manifest.Options, width, ""));
+        return new DenseDetector(
+            new Lazy<DenseNetwork>(() => NetworkState.Fill(Seeding.Build(manifest.Options.Seed, () => new DenseNetwork(manifest.Options, width)), state)),
+            state,
+            new Shape(manifest.Options, manifest.Channels, manifest.Length, manifest.Scaler, manifest.Encoder),
+            manifest.TrainingData,
+            thresholds,
+            history);
     }
 
     /// <inheritdoc />
@@ -149,7 +164,7 @@ public sealed class DenseDetector : IFittedDetector, IReadsRecords
     {
         if (forward is null)
         {
-            return Score(network, shape, data, Name);
+            return Score(network.Value, shape, data, Name);
         }
 
         // The same sum of squared errors over each input's values, from the attached engine's reconstructions.
@@ -177,7 +192,10 @@ public sealed class DenseDetector : IFittedDetector, IReadsRecords
     public void Dispose()
     {
         forward?.Dispose();
-        network.Dispose();
+        if (network.IsValueCreated)
+        {
+            network.Value.Dispose();
+        }
     }
 
     internal static float[] Score(DenseNetwork network, Shape shape, SequenceSet data, string name)

@@ -1,5 +1,6 @@
 using VaeAnomaly.Data;
 using VaeAnomaly.Models;
+using VaeAnomaly.Performance;
 using VaeAnomaly.Persistence;
 using VaeAnomaly.Scoring;
 using VaeAnomaly.Thresholds;
@@ -85,14 +86,24 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
     /// <summary>Window length when none is given.</summary>
     internal const int DefaultWindow = 32;
 
-    private readonly nn.Module<Tensor, VaeOutput> network;
+    // A loaded bundle reads its weights into arrays; the libtorch network is built from them only when the default engine
+    // reconstructs or the bundle is saved, so another engine (ONNX Runtime) scores without starting libtorch.
+    private readonly Lazy<nn.Module<Tensor, VaeOutput>> network;
+    private readonly Lazy<IReadOnlyDictionary<string, StoredTensor>> state;
     private readonly Shape shape;
     private readonly Standardizer scaler;
     private IWindowReconstruction? forward;
 
     internal WindowAutoencoderDetector(nn.Module<Tensor, VaeOutput> network, Shape shape, Standardizer scaler, TrainingDataInfo trainingData, ThresholdSet thresholds, IReadOnlyList<EpochReport> history)
+        : this(new Lazy<nn.Module<Tensor, VaeOutput>>(network), null, shape, scaler, trainingData, thresholds, history)
+    {
+    }
+
+    private WindowAutoencoderDetector(
+        Lazy<nn.Module<Tensor, VaeOutput>> network, IReadOnlyDictionary<string, StoredTensor>? state, Shape shape, Standardizer scaler, TrainingDataInfo trainingData, ThresholdSet thresholds, IReadOnlyList<EpochReport> history)
     {
         this.network = network;
+        this.state = state is null ? new(() => NetworkState.Of(network.Value)) : new(state);
         this.shape = shape;
         this.scaler = scaler;
         TrainingData = trainingData;
@@ -106,8 +117,8 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
     /// <summary>The engine of the reconstructions: <c>default</c> (libtorch) unless another was attached.</summary>
     public string Engine => forward?.Engine ?? "default";
 
-    /// <summary>The network (for an exporter).</summary>
-    internal nn.Module<Tensor, VaeOutput> Network => network;
+    /// <summary>Every weight of the network, named as its state dictionary names them (for an exporter).</summary>
+    internal IReadOnlyDictionary<string, StoredTensor> State => state.Value;
 
     /// <summary>The window shape, watched columns and strides (for an exporter).</summary>
     internal Shape WindowShape => shape;
@@ -147,7 +158,7 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
 
     /// <inheritdoc />
     public void Save(string directory) =>
-        DetectorFiles.Save(directory, this, network, (BaselineInput.Windows, shape.Family, shape.Window, shape.TrainStride, shape.ScoreStride), shape.Options, scaler, null, shape.Targets);
+        DetectorFiles.Save(directory, this, network.Value, (BaselineInput.Windows, shape.Family, shape.Window, shape.TrainStride, shape.ScoreStride), shape.Options, scaler, null, shape.Targets);
 
     /// <summary>The set name of window scores in <see cref="Thresholds"/>.</summary>
     internal const string WindowSet = "window";
@@ -174,10 +185,9 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
         }
 
         var history = DetectorFiles.History(directory);
-        var net = Seeding.Build(manifest.Options.Seed, shape.Build);
-        WeightsFile.Load(net, directory, manifest.Weights); // disposes the network when the file is refused
-
-        return new WindowAutoencoderDetector(net, shape, manifest.Scaler, manifest.TrainingData, thresholds, history);
+        var state = WeightsFile.Read(directory, manifest.Weights, shape.WeightShapes());
+        return new WindowAutoencoderDetector(
+            new Lazy<nn.Module<Tensor, VaeOutput>>(() => NetworkState.Fill(Seeding.Build(manifest.Options.Seed, shape.Build), state)), state, shape, manifest.Scaler, manifest.TrainingData, thresholds, history);
     }
 
     /// <inheritdoc />
@@ -186,14 +196,14 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
         CheckChannels(data);
         var cut = shape.Windows(scaler.Transform(data), shape.ScoreStride);
         float[] errors;
-        if (shape.Targets is null)
+        if (shape.Targets is null && forward is null)
         {
             using var x = shape.Tensor(cut.Windows);
-            errors = [.. AutoencoderTrainer.SquaredErrors(network, x).Select(e => e / (shape.Window * shape.Channels.Count))];
+            errors = [.. AutoencoderTrainer.SquaredErrors(network.Value, x).Select(e => e / (shape.Window * shape.Channels.Count))];
         }
         else
         {
-            errors = WindowErrors(cut.Windows).Scores; // the watched columns' mean squared error
+            errors = WindowErrors(cut.Windows).Scores; // the watched columns' mean squared error, from the attached engine's reconstructions when there is one
         }
 
         var scores = Enumerable.Repeat(float.NegativeInfinity, data.Count).ToArray();
@@ -326,7 +336,10 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
     public void Dispose()
     {
         forward?.Dispose();
-        network.Dispose();
+        if (network.IsValueCreated)
+        {
+            network.Value.Dispose();
+        }
     }
 
     /// <summary>Per window its score (mean squared error over steps and watched channels), and per window and step the squared error averaged over the watched channels, row-major (window, step).</summary>
@@ -392,10 +405,11 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
             return forward.Reconstruct(windows);
         }
 
-        network.eval();
+        var net = network.Value;
+        net.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope(); // frees the input, the output and every intermediate tensor
-        return network.call(shape.Tensor(windows)).Reconstruction.data<float>().ToArray();
+        return net.call(shape.Tensor(windows)).Reconstruction.data<float>().ToArray();
     }
 
     /// <summary>
@@ -485,6 +499,13 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
         {
             Options.ValidateSize((long)Window * Channels.Count);
             return WindowNetworks.Create(Family, Options, Window, Channels.Count);
+        }
+
+        /// <summary>The shape of every weight of the network, after the same size check as <see cref="Build"/>, computed without libtorch.</summary>
+        public IReadOnlyDictionary<string, long[]> WeightShapes()
+        {
+            Options.ValidateSize((long)Window * Channels.Count);
+            return NetworkState.Shapes(Family, Options, Window, Channels.Count);
         }
 
         /// <summary>The windows of scaled sequences, each at least one window long.</summary>

@@ -24,18 +24,16 @@ public sealed class ConvAutoencoder : nn.Module<Tensor, VaeOutput>
     /// <param name="seed">Seed of the dropout masks.</param>
     public ConvAutoencoder(int channels, (int First, int Second) filters, double dropoutRate, int seed) : base(nameof(ConvAutoencoder))
     {
-        down1 = new UnfoldConv1d(channels, filters.First, 7);
+        down1 = new UnfoldConv1d(channels, filters.First, NetworkState.ConvKernel);
         drop1 = new SeededDropout(dropoutRate, seed);
-        down2 = new UnfoldConv1d(filters.First, filters.Second, 7);
+        down2 = new UnfoldConv1d(filters.First, filters.Second, NetworkState.ConvKernel);
         drop2 = new SeededDropout(dropoutRate, seed + 1);
-        up1 = new UnfoldConv1d(filters.Second, filters.Second, 7);
-        up2 = new UnfoldConv1d(filters.Second, filters.First, 7);
-        output = new UnfoldConv1d(filters.First, channels, 7);
+        up1 = new UnfoldConv1d(filters.Second, filters.Second, NetworkState.ConvKernel);
+        up2 = new UnfoldConv1d(filters.Second, filters.First, NetworkState.ConvKernel);
+        output = new UnfoldConv1d(filters.First, channels, NetworkState.ConvKernel);
         RegisterComponents();
     }
 
-    /// <summary>The convolutions in the order they run: down1, down2, up1, up2, output (for an exporter).</summary>
-    internal IReadOnlyList<UnfoldConv1d> Layers => [down1, down2, up1, up2, output];
 
     /// <summary>Reconstruction; the code (flattened) is returned as the mean, with a zero log-variance.</summary>
     /// <param name="x">(batch, time, channels), time a multiple of 4.</param>

@@ -55,49 +55,6 @@ public sealed class DenseNetwork : nn.Module<Tensor, VaeOutput>
         return new VaeOutput(decoder.call(z), code, logVar);
     }
 
-    /// <summary>
-    /// The operations of <see cref="forward"/> in evaluation mode, in order, with copies of the weights: the encoder's
-    /// layers, the code (the posterior mean of the VAE), a ReLU for the autoencoder, the decoder's layers. Dropout is the
-    /// identity in evaluation and is left out.
-    /// </summary>
-    internal IReadOnlyList<DenseStep> EvaluationSteps()
-    {
-        var steps = new List<DenseStep>();
-        void Add(nn.Module module)
-        {
-            switch (module)
-            {
-                case Linear linear:
-                    steps.Add(new DenseStep("linear", Performance.WeightCopies.Values(linear.weight!), Performance.WeightCopies.Values(linear.bias!), (int)linear.weight!.shape[1], (int)linear.weight.shape[0]));
-                    break;
-                case ReLU:
-                    steps.Add(new DenseStep("relu", [], [], 0, 0));
-                    break;
-                case Sigmoid:
-                    steps.Add(new DenseStep("sigmoid", [], [], 0, 0));
-                    break;
-            }
-        }
-
-        foreach (var (_, module) in encoder.named_children())
-        {
-            Add(module);
-        }
-
-        Add(toCode);
-        if (!variational)
-        {
-            steps.Add(new DenseStep("relu", [], [], 0, 0));
-        }
-
-        foreach (var (_, module) in decoder.named_children())
-        {
-            Add(module);
-        }
-
-        return steps;
-    }
-
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {

@@ -15,8 +15,6 @@ public sealed class FlattenedWindows : nn.Module<Tensor, VaeOutput>
         RegisterComponents();
     }
 
-    /// <summary>The dense network on the flattened window (for an exporter).</summary>
-    internal DenseNetwork Inner => inner;
 
     /// <inheritdoc />
     public override VaeOutput forward(Tensor x)

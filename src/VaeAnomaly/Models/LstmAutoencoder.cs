@@ -27,8 +27,6 @@ public sealed class LstmAutoencoder : nn.Module<Tensor, VaeOutput>
         RegisterComponents();
     }
 
-    /// <summary>The layers (for an exporter).</summary>
-    internal (LSTM Encoder, LSTM Decoder, Linear ToOutput) Layers => (encoder, decoder, toOutput);
 
     /// <summary>Reconstruction; the code is returned as the mean, with a zero log-variance.</summary>
     /// <param name="x">(batch, time, channels).</param>

@@ -23,7 +23,7 @@ public static class WindowNetworks
     {
         Dense => new FlattenedWindows(new DenseNetwork(options, window * channels)),
         Lstm => new LstmAutoencoder(channels, options.Hidden[0], options.Dropout, options.Seed),
-        Conv => new ConvAutoencoder(channels, (options.Hidden[0], options.Hidden.Length > 1 ? options.Hidden[1] : options.Hidden[0] / 2), options.Dropout, options.Seed),
+        Conv => new ConvAutoencoder(channels, NetworkState.ConvFilters(options), options.Dropout, options.Seed),
         _ => throw new ArgumentException($"Unknown autoencoder family '{family}'; expected {Dense}, {Lstm} or {Conv}."),
     };
 }
