@@ -184,11 +184,13 @@ public sealed class OnnxEngineTests
         // When
         var expected = ((IScoresPoints)plain).ScorePoints(series, new PointScoreRequest(mode));
         var actual = ((IScoresPoints)onnx).ScorePoints(series, new PointScoreRequest(mode));
+        var sequences = Sequences(12, 30, spikeAt: 5);
 
-        // Then
+        // Then: the point scores, and each sequence's worst-window score, are the default engine's
         Assert.Equal("onnx", ((WindowAutoencoderDetector)onnx).Engine);
         AssertClose(expected.Scores, actual.Scores, $"{name} {mode}");
         Assert.Contains(expected.Scores, s => s > 0.01);
+        AssertClose(plain.Score(sequences), onnx.Score(sequences), $"{name} sequences");
     }
 
     [Theory]
