@@ -60,8 +60,8 @@ public static class OnnxEngine
             if (!Providers.Contains("CUDAExecutionProvider"))
             {
                 throw new ArgumentException(
-                    $"--device cuda needs ONNX Runtime's CUDA execution provider; this build has {string.Join(", ", Providers)}. A GPU build references "
-                    + "Microsoft.ML.OnnxRuntime.Gpu.Linux in place of Microsoft.ML.OnnxRuntime and runs on an NVIDIA GPU with CUDA 12 and cuDNN 9 (docs/onnx.md); or use --device cpu.");
+                    $"--device cuda needs ONNX Runtime's CUDA execution provider; this build has {string.Join(", ", Providers)}. A GPU build (dotnet build -p:OnnxGpu=true) "
+                    + "references Microsoft.ML.OnnxRuntime.Gpu.Linux in place of Microsoft.ML.OnnxRuntime and runs on an NVIDIA GPU with CUDA 13 and cuDNN 9 (docs/onnx.md); or use --device cpu.");
             }
 
             try
