@@ -28,9 +28,15 @@ internal static class ScoreCommand
         var top = new Option<int>("--top") { Description = "Print the N most anomalous sequences with their strongest channels.", DefaultValueFactory = _ => 0 }.NonNegative();
         var force = new Option<bool>("--force") { Description = "Replace an earlier scores file of vae-anomaly (never another file or an input)." };
         var follow = new Option<bool>("--follow") { Description = "Score a series as its rows arrive: --data - reads standard input until it ends, --data FILE follows a growing file until Ctrl+C; --out - writes to standard output. One row out per row in, flushed at once; each row scored from it and the rows before it (last mode, stride 1)." };
+        var badRows = new Option<string>("--on-bad-row")
+        {
+            Description = "With --follow: a row with a field that is not a finite number, another number of fields or a time going backwards is reported with its line on the error stream; stop ends the stream there (exit code 1), skip goes on without it.",
+            DefaultValueFactory = _ => "stop",
+        };
+        badRows.AcceptOnlyFromAmong("stop", "skip");
         var series = new SeriesOptionSet();
         var engine = new EngineOptionSet();
-        var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow };
+        var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows };
         series.AddTo(command, withSplit: false);
         engine.AddTo(command);
 
@@ -45,10 +51,15 @@ internal static class ScoreCommand
                 using var streamed = engine.Load(r, r.GetValue(bundle)!, r.GetValue(threshold));
                 int? surprise = r.GetValue(series.FlagBy) == "surprise" ? (int)Math.Clamp(streamed.TrainingData.TrainSteps, 2, int.MaxValue) : null;
                 return ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
-                    (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), token).GetAwaiter().GetResult();
+                    (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), (r.InvocationConfiguration.Error, r.GetValue(badRows) == "skip"), token).GetAwaiter().GetResult();
             }, ct)
             : CommandRunner.RunAsync(console, _ =>
         {
+            if (ModelOptionSet.Given(r, badRows))
+            {
+                throw new ArgumentException("--on-bad-row applies to a followed stream (--follow); a file scored whole is refused at its first bad line, before anything is written.");
+            }
+
             var path = r.GetValue(output)!;
             AtomicFile.EnsureWritable(path, r.GetValue(force), [r.GetValue(bundle), r.GetValue(data), .. Inputs(r.GetValue(data)!)]);
             using var loaded = engine.Load(r, r.GetValue(bundle)!, r.GetValue(threshold));

@@ -11,7 +11,9 @@ namespace VaeAnomaly.Cli.Commands;
 /// <summary>
 /// <c>score --follow</c>: scores a series as its rows arrive, from standard input (<c>--data -</c>, until it ends) or a
 /// growing file (until Ctrl+C), writing <c>timestamp,score,threshold,flag</c> for each row as soon as it is read and
-/// flushing after every row. A row's score uses only it and the rows before it (<see cref="StreamingScorer"/>).
+/// flushing after every row. A row's score uses only it and the rows before it (<see cref="StreamingScorer"/>). A bad
+/// row (a field that is not a finite number, another number of fields, a time going backwards) is reported on the error
+/// stream with its line, then skipped or the stream stops, as <c>--on-bad-row</c> says; every row written stays.
 /// </summary>
 internal static class ScoreFollow
 {
@@ -24,9 +26,10 @@ internal static class ScoreFollow
     /// <param name="flags">The threshold rule (the bundle's own when null), and the history of a flag by surprise (null: by the threshold).</param>
     /// <param name="io">Input (<c>-</c>: standard input), output (<c>-</c>: standard output), whether an earlier scores file may be replaced, and the bundle (never written to).</param>
     /// <param name="csv">Time column and delimiter; null to detect them.</param>
+    /// <param name="badRows">Where bad rows are reported, and whether they are skipped (else the stream stops at the first, exit code 1).</param>
     /// <param name="token">Ctrl+C: stops a followed file cleanly.</param>
     public static async Task<int> RunAsync(IAnsiConsole console, IFittedDetector detector, (string? Rule, int? SurpriseHistory) flags, (string Data, string Out, bool Force, string Bundle) io,
-        (string? TimeColumn, string? Delimiter) csv, CancellationToken token)
+        (string? TimeColumn, string? Delimiter) csv, (TextWriter Report, bool Skip) badRows, CancellationToken token)
     {
         var stream = new StreamingScorer(detector, flags.Rule, flags.SurpriseHistory); // refuses a model that cannot score a stream before any input is read
         var fromStandardInput = io.Data == "-";
@@ -44,7 +47,7 @@ internal static class ScoreFollow
         var source = fromStandardInput ? "standard input" : io.Data;
         var lines = new LineAssembler(reader, follows: !fromStandardInput);
         CsvRowParser? parser = null;
-        long lineNumber = 0, flagged = 0;
+        long lineNumber = 0, flagged = 0, skipped = 0;
         try
         {
             while (true)
@@ -80,7 +83,25 @@ internal static class ScoreFollow
                     continue;
                 }
 
-                var (timestamp, values) = parser.Parse(line, lineNumber);
+                string timestamp;
+                float[] values;
+                try
+                {
+                    (timestamp, values) = parser.Parse(line, lineNumber);
+                }
+                catch (DataFormatException e)
+                {
+                    if (!badRows.Skip)
+                    {
+                        badRows.Report.WriteLine($"error: {e.Message}. The stream stopped there; the {stream.Rows} rows before it were written (--on-bad-row skip goes on past such rows).");
+                        return CommandRunner.Failed;
+                    }
+
+                    badRows.Report.WriteLine($"skipped: {e.Message}");
+                    skipped++;
+                    continue;
+                }
+
                 var point = stream.Push(values);
                 flagged += point.Flag ? 1 : 0;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{timestamp},{point.Score:R},{point.Threshold:R},{(point.Flag ? 1 : 0)}"));
@@ -94,7 +115,8 @@ internal static class ScoreFollow
 
         if (!toStandardOutput)
         {
-            console.MarkupLineInterpolated($"Scored {stream.Rows} rows as they arrived; {flagged} above the threshold {stream.Threshold.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(io.Out)}[/].");
+            var skippedNote = skipped > 0 ? $" {skipped} bad rows skipped (each reported with its line)." : "";
+            console.MarkupLineInterpolated($"Scored {stream.Rows} rows as they arrived; {flagged} above the threshold {stream.Threshold.ToString("G5", CultureInfo.InvariantCulture)}.{skippedNote} Wrote [bold]{Path.GetFullPath(io.Out)}[/].");
         }
 
         return 0;

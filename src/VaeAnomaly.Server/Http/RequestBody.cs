@@ -67,7 +67,7 @@ internal static class RequestBody
 
         try
         {
-            var parser = new CsvRowParser(Source, lines[0], channels, requireTime: false);
+            var parser = new CsvRowParser(Source, lines[0], channels, requireTime: false, ordered: false); // the service ignores a time column
             var rows = new List<float[]>(lines.Length);
             for (var k = 1; k < lines.Length; k++)
             {

@@ -5,7 +5,9 @@ namespace VaeAnomaly.Data;
 /// <summary>
 /// Reads the rows of a series one line at a time, as they arrive (a growing file, standard input): the header names
 /// the time column and the model's columns, found by name in any order (other columns are ignored); each line gives a
-/// timestamp and the values in the model's order. Quoted fields are not supported: a stream's lines are plain.
+/// timestamp and the values in the model's order, and (unless told otherwise) its time may not be earlier than the last
+/// accepted line's (numbers compared as numbers, dates as dates; other timestamps are not compared). Quoted fields are not supported:
+/// a stream's lines are plain.
 /// </summary>
 public sealed class CsvRowParser
 {
@@ -15,6 +17,9 @@ public sealed class CsvRowParser
     private readonly int[] valueIndex;
     private readonly int width;
     private readonly IReadOnlyList<string> channels;
+    private readonly string? timeName;
+    private readonly bool ordered;
+    private (string Text, double? Number, DateTime? Date)? lastTime;
 
     /// <summary>A parser for the lines that follow <paramref name="header"/>.</summary>
     /// <param name="source">The input's name, for messages (a path, or "standard input").</param>
@@ -23,9 +28,11 @@ public sealed class CsvRowParser
     /// <param name="timeColumn">The time column; null to detect it (<see cref="SeriesCsvReader.TimeColumnNames"/>).</param>
     /// <param name="delimiter">The delimiter; null to detect it.</param>
     /// <param name="requireTime">Whether a header without a time column is refused; when false, such rows have an empty timestamp.</param>
+    /// <param name="ordered">Whether a line whose time is earlier than the last accepted line's is refused (a stream read in order); when false, times are not compared.</param>
     /// <exception cref="DataFormatException">No time column (when one is required), or a model column missing.</exception>
-    public CsvRowParser(string source, string header, IReadOnlyList<string> channels, string? timeColumn = null, string? delimiter = null, bool requireTime = true)
+    public CsvRowParser(string source, string header, IReadOnlyList<string> channels, string? timeColumn = null, string? delimiter = null, bool requireTime = true, bool ordered = true)
     {
+        this.ordered = ordered;
         this.channels = channels;
         this.source = source;
         this.delimiter = (delimiter ?? SeriesCsvReader.DetectDelimiter(header))[0];
@@ -38,6 +45,7 @@ public sealed class CsvRowParser
             throw new DataFormatException(source, 1, timeColumn, $"no time column in the header [{IO.Messages.List(names)}]; expected {(timeColumn is null ? string.Join(" or ", SeriesCsvReader.TimeColumnNames) : $"'{timeColumn}'")} (or name it with --time-column)");
         }
 
+        timeName = timeIndex < 0 ? null : names[timeIndex];
         valueIndex = [.. channels.Select(c => Find(c) is var i and >= 0 ? i
             : throw new DataFormatException(source, 1, c, $"the model's column is not in the header [{IO.Messages.List(names)}]"))];
         width = names.Length;
@@ -46,7 +54,7 @@ public sealed class CsvRowParser
     /// <summary>The timestamp and the model's values of one line.</summary>
     /// <param name="line">The line, without its end.</param>
     /// <param name="lineNumber">Its number in the input (the header is line 1), for messages.</param>
-    /// <exception cref="DataFormatException">Another number of fields, or a value that is not a finite number.</exception>
+    /// <exception cref="DataFormatException">Another number of fields, a value that is not a finite number, or a time earlier than the last accepted line's; the line is then not accepted.</exception>
     public (string Timestamp, float[] Values) Parse(string line, long lineNumber)
     {
         var fields = line.TrimEnd('\r').Split(delimiter);
@@ -65,6 +73,24 @@ public sealed class CsvRowParser
             }
         }
 
-        return (timeIndex < 0 ? "" : fields[timeIndex].Trim(), values);
+        if (timeIndex < 0)
+        {
+            return ("", values);
+        }
+
+        var timestamp = fields[timeIndex].Trim();
+        var time = (timestamp, Number(timestamp), Date(timestamp));
+        if (ordered && lastTime is var (previous, number, date) && (time.Item2 < number || time.Item3 < date))
+        {
+            throw new DataFormatException(source, lineNumber, timeName, $"time '{IO.Messages.Cut(timestamp)}' is earlier than the line before it ('{IO.Messages.Cut(previous)}'); expected times that do not go backwards");
+        }
+
+        lastTime = time;
+        return (timestamp, values);
     }
+
+    private static double? Number(string text) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : null;
+
+    private static DateTime? Date(string text) =>
+        Number(text) is null && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var d) ? d : null;
 }

@@ -110,6 +110,88 @@ public sealed class ScoreFollowCommandTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Follow_BadRowsWithSkip_ReportsEachLineAndScoresTheRestAsTheBatchDoes()
+    {
+        // Given: the test rows with three bad ones among them: a NaN (line 13), four fields (line 15), a time going back (line 17)
+        var bundle = await Bundle();
+        var clean = "t,v0,c1\n" + Rows(0, 200);
+        File.WriteAllText(dir.File("test.csv"), clean);
+        var (batchExit, batchText) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("test.csv"), "--point-score", "last", "--out", dir.File("batch.csv"));
+        Assert.True(batchExit == 0, batchText);
+        var dirty = "t,v0,c1\n" + Rows(0, 11) + "10.5,NaN,0\n" + Rows(11, 1) + "11.5,1,0,9\n" + Rows(12, 1) + "5,0.1,0\n" + Rows(13, 187);
+
+        // When
+        var (exit, text) = await WithStandardInput(dirty, () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", "-", "--follow", "--on-bad-row", "skip"));
+
+        // Then: each bad row reported by its line, the others scored as the batch scores the clean file
+        Assert.True(exit == 0, text);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        var reports = lines.Where(l => l.StartsWith("skipped:", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(3, reports.Length);
+        Assert.Contains("standard input:13", reports[0]);
+        Assert.Contains("expected a finite number", reports[0]);
+        Assert.Contains("standard input:15", reports[1]);
+        Assert.Contains("has 4 fields", reports[1]);
+        Assert.Contains("standard input:17", reports[2]);
+        Assert.Contains("time '5' is earlier than the line before it ('12')", reports[2]);
+        var streamed = lines.Where(l => !l.StartsWith("skipped:", StringComparison.Ordinal)).Skip(1).Select(l => l.Split(',')).ToArray();
+        var batch = File.ReadAllLines(dir.File("batch.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.Equal(200, streamed.Length);
+        for (var t = 0; t < 200; t++)
+        {
+            Assert.Equal(batch[t][0], streamed[t][0]);
+            Assert.Equal(double.Parse(batch[t][1], CultureInfo.InvariantCulture), double.Parse(streamed[t][1], CultureInfo.InvariantCulture), 5);
+        }
+    }
+
+    [Fact]
+    public async Task Follow_TimeGoingBackwards_StopsAtItsLine_AndKeepsEveryRowWritten()
+    {
+        // Given: 50 rows, then a row whose time goes back (line 52), then 10 more
+        var bundle = await Bundle();
+        var input = "t,v0,c1\n" + Rows(0, 50) + "3,0.5,0\n" + Rows(50, 10);
+
+        // When: followed with the default, stop
+        var (exit, text) = await WithStandardInput(input, () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("scores.csv"), "--follow"));
+
+        // Then
+        Assert.Equal(1, exit);
+        Assert.Contains("standard input:52", text);
+        Assert.Contains("earlier than the line before it", text);
+        Assert.Contains("the 50 rows before it were written", text);
+        var rows = File.ReadAllLines(dir.File("scores.csv"));
+        Assert.Equal(51, rows.Length);
+        Assert.Equal("49", rows[^1].Split(',')[0]);
+    }
+
+    [Fact]
+    public async Task OnBadRow_WithoutFollow_IsRefused()
+    {
+        var bundle = await Bundle();
+        File.WriteAllText(dir.File("test.csv"), "t,v0,c1\n" + Rows(0, 20));
+
+        var (exit, text) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("test.csv"), "--on-bad-row", "skip", "--out", dir.File("s.csv"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--on-bad-row applies to a followed stream", text);
+        Assert.False(File.Exists(dir.File("s.csv")));
+    }
+
+    private static async Task<(int Exit, string Text)> WithStandardInput(string input, Func<Task<(int, string)>> run)
+    {
+        var previous = System.Console.In;
+        System.Console.SetIn(new StringReader(input));
+        try
+        {
+            return await run();
+        }
+        finally
+        {
+            System.Console.SetIn(previous);
+        }
+    }
+
     private static async Task WaitForLines(string path, int count)
     {
         for (var waited = 0; waited < 600; waited++)

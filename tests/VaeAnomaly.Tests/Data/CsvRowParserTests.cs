@@ -1,0 +1,42 @@
+using VaeAnomaly.Data;
+
+namespace VaeAnomaly.Tests.Data;
+
+public sealed class CsvRowParserTests
+{
+    [Theory]
+    [InlineData("4", "5", "4.5", "5")]
+    [InlineData("2014-04-01 00:05:00", "2014-04-01 00:10:00", "2014-04-01 00:07:00", "2014-04-01 00:10:00")]
+    public void Parse_TimeEarlierThanTheLastAcceptedLine_IsRefusedNamingTheLineAndColumn(string first, string second, string between, string same)
+    {
+        var parser = new CsvRowParser("s.csv", "timestamp,value", ["value"]);
+        Assert.Equal(first, parser.Parse($"{first},1", 2).Timestamp);
+        Assert.Equal(second, parser.Parse($"{second},1", 3).Timestamp);
+
+        // Later than the first line, earlier than the last accepted one.
+        var e = Assert.Throws<DataFormatException>(() => parser.Parse($"{between},1", 4));
+        Assert.Contains("s.csv:4", e.Message);
+        Assert.Contains("timestamp", e.Message);
+        Assert.Contains($"time '{between}' is earlier than the line before it ('{second}')", e.Message);
+
+        // A refused line is not accepted: the next is compared with the last accepted line, and an equal time passes.
+        Assert.Equal(same, parser.Parse($"{same},2", 5).Timestamp);
+    }
+
+    [Fact]
+    public void Parse_EqualOrLaterTimes_AndTimesThatAreNeitherNumbersNorDates_AreAccepted()
+    {
+        var numbers = new CsvRowParser("s.csv", "t,v", ["v"]);
+        Assert.Equal([1f], numbers.Parse("7,1", 2).Values);
+        Assert.Equal([2f], numbers.Parse("7,2", 3).Values);
+        Assert.Equal([3f], numbers.Parse("8,3", 4).Values);
+
+        var labels = new CsvRowParser("s.csv", "t,v", ["v"]);
+        Assert.Equal("b", labels.Parse("b,1", 2).Timestamp);
+        Assert.Equal("a", labels.Parse("a,1", 3).Timestamp);
+
+        var unordered = new CsvRowParser("s.csv", "t,v", ["v"], ordered: false); // the service's: a time column is ignored
+        Assert.Equal("9", unordered.Parse("9,1", 2).Timestamp);
+        Assert.Equal("3", unordered.Parse("3,1", 3).Timestamp);
+    }
+}
