@@ -6,6 +6,7 @@ using VaeAnomaly.Detectors;
 using VaeAnomaly.Evaluation;
 using VaeAnomaly.IO;
 using VaeAnomaly.Scoring;
+using VaeAnomaly.Streaming;
 
 namespace VaeAnomaly.Study;
 
@@ -16,7 +17,11 @@ namespace VaeAnomaly.Study;
 /// <param name="ValidationFraction">Last part of the probationary rows held out for early stopping and thresholds.</param>
 /// <param name="Surprise">Report <see cref="ScoreSurprise"/> of the window scores (adapts to drift) rather than their distance above the threshold.</param>
 /// <param name="Model"><c>gru-vae</c>, or a window baseline of <see cref="DetectorRegistry"/> (its catalog settings, with these epochs, seed and window).</param>
-public sealed record NabOptions(int Window = 32, int Epochs = 20, int Seed = 0, double ValidationFraction = 0.25, bool Surprise = true, string Model = "gru-vae");
+/// <param name="Online">
+/// Keep learning as the file streams (<see cref="OnlineDetector"/> with <see cref="OnlineOptions.For"/> the probationary rows): each row's
+/// surprise score, the model fitted again on the rows judged normal.
+/// </param>
+public sealed record NabOptions(int Window = 32, int Epochs = 20, int Seed = 0, double ValidationFraction = 0.25, bool Surprise = true, string Model = "gru-vae", bool Online = false);
 
 /// <summary>One NAB file scored in the benchmark's results layout.</summary>
 /// <param name="Key">The file as <c>combined_windows.json</c> names it: <c>category/file.csv</c>.</param>
@@ -28,6 +33,9 @@ public sealed record NabOptions(int Window = 32, int Epochs = 20, int Seed = 0, 
 /// <param name="Seconds">Time for the file, training included.</param>
 public sealed record NabFileResult(string Key, Series Series, float[] Scores, bool[] Labels, int Probation, int Epochs, double Seconds)
 {
+    /// <summary>Refits while the file streamed (online learning); 0 for a frozen model.</summary>
+    public int Refits { get; init; }
+
     /// <summary>A row is flagged when its score is above 0.5 (its window score above the threshold) after the probationary period.</summary>
     public bool[] Flags() => [.. Scores.Select((s, t) => t >= Probation && s > 0.5f)];
 }
@@ -146,8 +154,19 @@ public static class NabBenchmark
         var validation = series.Slice(probation - validationRows, validationRows).AsSequenceSet("validation");
         var settings = DetectorRegistry.Find(options.Model.Split(' ')[0]).Taking(
             new DetectorSettings { Seed = options.Seed, Epochs = options.Epochs, Window = options.Window, TrainStride = 1, ScoreStride = 1 });
-        using var detector = DetectorRegistry.Create(options.Model, settings).Fit(fit, validation, ct: ct);
+        var estimator = DetectorRegistry.Create(options.Model, settings);
+        using var detector = estimator.Fit(fit, validation, ct: ct);
         var scorer = detector as IScoresPoints ?? throw new ArgumentException($"NAB scores every row; {detector.Name} does not score points.");
+        if (options.Online)
+        {
+            if (!options.Surprise)
+            {
+                throw new ArgumentException("Online learning scores each row by its surprise; the distance above a threshold does not apply.");
+            }
+
+            return RunOnline(key, series, labels, probation, estimator, detector, OnlineOptions.For(probation, scorer.Lookback), clock);
+        }
+
         var points = scorer.ScorePoints(series.AsSequenceSet(), new PointScoreRequest(PointScoreMode.Last));
         var scores = new float[series.Length];
         var surprise = options.Surprise ? ScoreSurprise.Compute(points.Scores, probation, points.FirstScored, probation) : null;
@@ -157,6 +176,21 @@ public static class NabBenchmark
         }
 
         return new NabFileResult(key, series, scores, labels, probation, detector.History.Count, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The file streamed row by row through a detector that keeps learning; the score of each row after the probationary period is its surprise.</summary>
+    private static NabFileResult RunOnline(string key, Series series, bool[] labels, int probation, IDetectorEstimator estimator, IFittedDetector detector, OnlineOptions online, Stopwatch clock)
+    {
+        using var stream = new OnlineDetector(estimator, detector, online, probation, learnedRows: probation);
+        var scores = new float[series.Length];
+        var c = series.ChannelNames.Count;
+        for (var t = 0; t < series.Length; t++)
+        {
+            var point = stream.Push(series.Values.AsSpan(t * c, c).ToArray());
+            scores[t] = t >= probation ? point.Score : 0f;
+        }
+
+        return new NabFileResult(key, series, scores, labels, probation, detector.History.Count, clock.Elapsed.TotalSeconds) { Refits = stream.Refits };
     }
 
     /// <summary>

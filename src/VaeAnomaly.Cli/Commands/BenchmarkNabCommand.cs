@@ -35,9 +35,15 @@ internal static class BenchmarkNabCommand
         };
         anomalyScore.AcceptOnlyFromAmong("surprise", "distance");
         var model = BenchmarkModelOption.Create();
+        var online = new Option<string>("--online")
+        {
+            Description = "on: keep learning as each file streams (the model fitted again every quarter of the probationary length on the newest rows judged normal, none within a window of a flag); off: the model trained on the probationary rows only.",
+            DefaultValueFactory = _ => "off",
+        };
+        online.AcceptOnlyFromAmong("on", "off");
         var command = new Command("nab", "Run NAB as a streaming detector: train on each file's probationary rows, score every later row from the past only.")
         {
-            data, labels, outDir, name, seed, epochs, window, force, anomalyScore, model,
+            data, labels, outDir, name, seed, epochs, window, force, anomalyScore, model, online,
         };
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
@@ -57,7 +63,7 @@ internal static class BenchmarkNabCommand
                 throw new ArgumentException($"The labels file has no entry for {unlabelled.Length} file(s), e.g. '{unlabelled[0]}'; expected NAB's combined_windows.json for this data folder.");
             }
 
-            var options = new NabOptions(r.GetValue(window), r.GetValue(epochs), r.GetValue(seed), Surprise: r.GetValue(anomalyScore) == "surprise", Model: r.GetValue(model)!);
+            var options = new NabOptions(r.GetValue(window), r.GetValue(epochs), r.GetValue(seed), Surprise: r.GetValue(anomalyScore) == "surprise", Model: r.GetValue(model)!, Online: r.GetValue(online) == "on");
             var results = new List<NabFileResult>();
             foreach (var key in files)
             {
@@ -65,7 +71,7 @@ internal static class BenchmarkNabCommand
                 results.Add(result);
                 var one = NabBenchmark.Summarise([result]);
                 console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{key}: {result.Series.Length} rows, probation {result.Probation}; windows found {one.WindowsFound}/{one.Windows}, flags {one.Points.TruePositives + one.Points.FalsePositives} ({result.Epochs} epochs, {result.Seconds:F1} s)"));
+                    $"{key}: {result.Series.Length} rows, probation {result.Probation}; windows found {one.WindowsFound}/{one.Windows}, flags {one.Points.TruePositives + one.Points.FalsePositives} ({result.Epochs} epochs, {result.Refits} refits, {result.Seconds:F1} s)"));
             }
 
             var summary = NabBenchmark.Summarise(results);

@@ -1,0 +1,215 @@
+using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
+using VaeAnomaly.Scoring;
+
+namespace VaeAnomaly.Streaming;
+
+/// <summary>
+/// A streaming detector that keeps learning what normal is: rows are scored as a <see cref="StreamingScorer"/> flagging by
+/// surprise scores them, and every <see cref="OnlineOptions.Cadence"/> rows the model is fitted again, by its own
+/// estimator and seed, on the newest rows judged normal (none within <see cref="OnlineOptions.Margin"/> rows of a flag,
+/// so an anomaly does not become normal while it is flagged), at most <see cref="OnlineOptions.Memory"/> of them. The
+/// surprise of the rows that follow is judged against the new model's scores of the same recent rows. A refit the data
+/// does not allow (too few normal rows, a fit that refuses them) keeps the current model. Deterministic: the same rows
+/// and seed give the same scores.
+/// </summary>
+public sealed class OnlineDetector : IDisposable
+{
+    private readonly IDetectorEstimator estimator;
+    private readonly OnlineOptions options;
+    private readonly int surpriseHistory;
+    private readonly List<float[]> rows = [];
+    private readonly List<bool> excluded = [];
+    private IFittedDetector current;
+    private bool ownsCurrent;
+    private StreamingScorer scorer;
+    private long offset;           // the stream index of rows[0]
+    private long excludeThrough = -1;
+    private int sinceRefit;
+
+    /// <summary>A detector at the start of a stream.</summary>
+    /// <param name="estimator">Fits the model again at each refit (its settings and seed stay).</param>
+    /// <param name="initial">The first model (the caller keeps and disposes it); it scores points from a bounded past.</param>
+    /// <param name="options">Cadence, memory and margin.</param>
+    /// <param name="surpriseHistory">Earlier scores each row's surprise is judged against (at least 2).</param>
+    /// <param name="learnedRows">Rows at the start of the stream that <paramref name="initial"/> was fitted on: the first refit comes a cadence after them.</param>
+    public OnlineDetector(IDetectorEstimator estimator, IFittedDetector initial, OnlineOptions options, int surpriseHistory, int learnedRows = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(learnedRows);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Cadence, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Memory, 2);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Margin);
+        if (options.ValidationFraction is <= 0 or >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"the validation fraction must lie in (0, 1); got {options.ValidationFraction}");
+        }
+
+        this.estimator = estimator;
+        this.options = options;
+        this.surpriseHistory = surpriseHistory;
+        current = initial;
+        scorer = new StreamingScorer(initial, null, surpriseHistory);
+        sinceRefit = -learnedRows;
+    }
+
+    /// <summary>Refits done so far.</summary>
+    public int Refits { get; private set; }
+
+    /// <summary>Refits the data did not allow (the model was kept).</summary>
+    public int SkippedRefits { get; private set; }
+
+    /// <summary>The model scoring now.</summary>
+    public IFittedDetector Model => current;
+
+    private int Lookback => ((IScoresPoints)current).Lookback;
+
+    /// <summary>Scores one row, then learns from the rows judged normal when a refit is due.</summary>
+    /// <param name="row">The row's values, in the model's channel order, unscaled.</param>
+    public StreamPoint Push(IReadOnlyList<float> row)
+    {
+        var point = scorer.Push(row);
+        var index = point.Index;
+        rows.Add([.. row]);
+        excluded.Add(index <= excludeThrough);
+        if (point.Flag)
+        {
+            for (var i = Math.Max(offset, index - options.Margin); i <= index; i++)
+            {
+                excluded[(int)(i - offset)] = true;
+            }
+
+            excludeThrough = index + options.Margin;
+        }
+
+        var keep = options.Memory + options.Margin + surpriseHistory + Lookback;
+        if (rows.Count > keep + options.Cadence)
+        {
+            var drop = rows.Count - keep;
+            rows.RemoveRange(0, drop);
+            excluded.RemoveRange(0, drop);
+            offset += drop;
+        }
+
+        if (++sinceRefit >= options.Cadence)
+        {
+            sinceRefit = 0;
+            Refit();
+        }
+
+        return point;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (ownsCurrent)
+        {
+            current.Dispose();
+        }
+    }
+
+    private void Refit()
+    {
+        var last = rows.Count - 1;
+        var minLength = Lookback + 1;
+
+        // The newest rows judged normal, as runs of consecutive rows, newest run first.
+        var runs = new List<(int Start, int Length)>();
+        var taken = 0;
+        for (var i = last - options.Margin; i >= 0 && options.Memory - taken >= minLength;)
+        {
+            if (excluded[i])
+            {
+                i--;
+                continue;
+            }
+
+            var end = i;
+            while (i >= 0 && !excluded[i] && taken + (end - i) < options.Memory)
+            {
+                i--;
+            }
+
+            var length = end - i;
+            if (length >= minLength)
+            {
+                runs.Add((i + 1, length));
+                taken += length;
+            }
+        }
+
+        var validationRows = (int)Math.Round(taken * options.ValidationFraction);
+        var train = new List<Sequence>();
+        var validation = new List<Sequence>();
+        foreach (var (start, length) in runs)
+        {
+            // Validation from the newest end, a run cut where needed; a piece shorter than a window is left out.
+            var toValidation = Math.Min(length, validationRows);
+            validationRows -= toValidation;
+            if (length - toValidation >= minLength)
+            {
+                train.Add(Run(start, length - toValidation));
+            }
+
+            if (toValidation >= minLength)
+            {
+                validation.Add(Run(start + length - toValidation, toValidation));
+            }
+        }
+
+        if (train.Count == 0 || validation.Count == 0)
+        {
+            SkippedRefits++;
+            return;
+        }
+
+        IFittedDetector next;
+        try
+        {
+            train.Reverse();
+            validation.Reverse();
+            next = estimator.Fit(new SequenceSet(current.Channels, train), new SequenceSet(current.Channels, validation));
+        }
+        catch (ArgumentException)
+        {
+            SkippedRefits++;
+            return;
+        }
+
+        var resumed = StreamingScorer.Resume(next, new StreamState(offset + rows.Count, Recent(next), RecentScores(next)), null, surpriseHistory);
+        if (ownsCurrent)
+        {
+            current.Dispose();
+        }
+
+        (current, ownsCurrent, scorer) = (next, true, resumed);
+        Refits++;
+    }
+
+    private Sequence Run(int start, int length) =>
+        new($"online-{offset + start}", [.. rows.Skip(start).Take(length).SelectMany(r => r)]);
+
+    private float[][] Recent(IFittedDetector model)
+    {
+        var count = (int)Math.Min(((IScoresPoints)model).Lookback, offset + rows.Count);
+        return [.. rows.Skip(rows.Count - count).Select(r => (float[])r.Clone())];
+    }
+
+    /// <summary>The new model's scores of the last rows the surprise is judged against, oldest first.</summary>
+    private float[] RecentScores(IFittedDetector model)
+    {
+        var points = (IScoresPoints)model;
+        var total = offset + rows.Count;
+        var first = Math.Max(points.Warmup, total - surpriseHistory);          // stream index of the first score kept
+        if (first >= total)
+        {
+            return [];
+        }
+
+        var from = (int)Math.Max(0, first - points.Warmup - offset);           // the rows its window reads
+        var series = new SequenceSet(model.Channels, [new Sequence("recent", [.. rows.Skip(from).SelectMany(r => r)])]);
+        var scores = points.ScorePoints(series, new PointScoreRequest(PointScoreMode.Last, Stride: 1)).Scores;
+        var localFirst = (int)(first - (offset + from));
+        return localFirst < points.Warmup ? [] : scores[localFirst..];
+    }
+}

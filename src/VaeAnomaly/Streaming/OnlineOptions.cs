@@ -1,0 +1,18 @@
+namespace VaeAnomaly.Streaming;
+
+/// <summary>How an <see cref="OnlineDetector"/> keeps learning.</summary>
+/// <param name="Cadence">Rows between refits.</param>
+/// <param name="Memory">Most rows a refit learns from: the newest rows judged normal.</param>
+/// <param name="Margin">Rows on each side of a flagged row kept out of every refit; a row is judged normal only once this many rows after it arrived unflagged.</param>
+/// <param name="ValidationFraction">The newest part of a refit's rows that validates it (early stopping, thresholds).</param>
+public sealed record OnlineOptions(int Cadence, int Memory, int Margin, double ValidationFraction = 0.25)
+{
+    /// <summary>
+    /// The defaults, fixed before any benchmark ran: a refit every quarter of the initial training length (at least one
+    /// lookback), on at most four training lengths of normal rows, keeping one lookback on each side of a flag out.
+    /// </summary>
+    /// <param name="trainingRows">Rows the first model was fitted on (training and validation).</param>
+    /// <param name="lookback">Rows the model reads to score one row.</param>
+    public static OnlineOptions For(int trainingRows, int lookback) =>
+        new(Math.Max(lookback, trainingRows / 4), Math.Max(4 * trainingRows, 4 * lookback), lookback);
+}
