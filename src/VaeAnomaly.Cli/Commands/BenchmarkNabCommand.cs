@@ -37,8 +37,8 @@ internal static class BenchmarkNabCommand
         var model = BenchmarkModelOption.Create();
         var online = new Option<string>("--online")
         {
-            Description = "on: keep learning as each file streams (the model fitted again every quarter of the probationary length on the newest rows judged normal, none within a window of a flag); off: the model trained on the probationary rows only.",
-            DefaultValueFactory = _ => "off",
+            Description = "on (default): keep learning as each file streams (the model fitted again every quarter of the probationary length on the newest rows judged normal, none within a window of a flag); off: the model trained on the probationary rows only (and what --anomaly-score distance alone gives).",
+            DefaultValueFactory = _ => "on",
         };
         online.AcceptOnlyFromAmong("on", "off");
         var command = new Command("nab", "Run NAB as a streaming detector: train on each file's probationary rows, score every later row from the past only.")
@@ -63,7 +63,7 @@ internal static class BenchmarkNabCommand
                 throw new ArgumentException($"The labels file has no entry for {unlabelled.Length} file(s), e.g. '{unlabelled[0]}'; expected NAB's combined_windows.json for this data folder.");
             }
 
-            var options = new NabOptions(r.GetValue(window), r.GetValue(epochs), r.GetValue(seed), Surprise: r.GetValue(anomalyScore) == "surprise", Model: r.GetValue(model)!, Online: r.GetValue(online) == "on");
+            var options = new NabOptions(r.GetValue(window), r.GetValue(epochs), r.GetValue(seed), Surprise: r.GetValue(anomalyScore) == "surprise", Model: r.GetValue(model)!, Online: r.GetValue(online) == "on" && (r.GetValue(anomalyScore) == "surprise" || ModelOptionSet.Given(r, online)));
             var results = new List<NabFileResult>();
             foreach (var key in files)
             {

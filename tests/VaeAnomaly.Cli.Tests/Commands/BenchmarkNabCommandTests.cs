@@ -96,4 +96,28 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         Assert.Contains("Unknown model 'conv'; expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae", badText);
         Assert.False(Directory.Exists(dir.File("bad")));
     }
+
+    [Fact]
+    public async Task BenchmarkNab_Online_RefitsAsTheFileStreams_AndTheDistanceScoreIsRefused()
+    {
+        // Given
+        WriteFile("realTest", "one.csv");
+        File.WriteAllText(dir.File("nab/combined_windows.json"),
+            """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
+
+        // When: a range check keeps learning (a refit every max(1, 75 / 4) = 18 rows after the 75 probationary ones)
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "range", "--online", "on", "--out", dir.File("out"));
+        var (badExit, badText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--online", "on", "--anomaly-score", "distance", "--out", dir.File("bad"));
+
+        // Then
+        Assert.True(exit == 0, text);
+        Assert.Contains("23 refits", text); // (500 - 75) / 18
+        var scores = File.ReadAllLines(dir.File("out/vaeAnomaly/realTest/vaeAnomaly_one.csv")).Skip(1).Select(r => double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture)).ToArray();
+        Assert.All(scores.Take(75), s => Assert.Equal(0.0, s));
+        Assert.All(scores, s => Assert.InRange(s, 0.0, 1.0));
+        Assert.True(scores[400] > 0.5 && scores[400] > scores.Skip(75).Take(325).Max(), "the jump is flagged and scores above every earlier normal row");
+        Assert.Equal(1, badExit);
+        Assert.Contains("Online learning scores each row by its surprise", badText);
+        Assert.False(Directory.Exists(dir.File("bad")));
+    }
 }

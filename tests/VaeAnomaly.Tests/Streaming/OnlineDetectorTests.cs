@@ -1,0 +1,75 @@
+using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
+using VaeAnomaly.Scoring;
+using VaeAnomaly.Streaming;
+
+namespace VaeAnomaly.Tests.Streaming;
+
+/// <summary>A detector that keeps learning: the frozen stream until its first refit, a lasting drift learned, a flagged spike kept out.</summary>
+public sealed class OnlineDetectorTests
+{
+    private const int Learned = 260;
+
+    /// <summary>One channel: a sine in [-1, 1]; from row 400 on it is lifted by 0.3 for good; rows 320-322 jump by 5.</summary>
+    private static float Value(int t) => (float)(Math.Sin(t / 5.0) + (t >= 400 ? 0.3 : 0) + (t is >= 320 and <= 322 ? 5 : 0));
+
+    private static SequenceSet Rows(int from, int count) => new(["v"], [new Sequence($"r{from}", [.. Enumerable.Range(from, count).Select(Value)])]);
+
+    private static (IDetectorEstimator Estimator, IFittedDetector Initial) Range()
+    {
+        var estimator = DetectorRegistry.Create("range", new DetectorSettings { Seed = 3 });
+        return (estimator, estimator.Fit(Rows(0, 200), Rows(200, 60)));
+    }
+
+    private static float Score(IFittedDetector model, float value) =>
+        ((IScoresPoints)model).ScorePoints(new SequenceSet(["v"], [new Sequence("one", [value])]), new PointScoreRequest(PointScoreMode.Last, Stride: 1)).Scores[0];
+
+    private static List<StreamPoint> Stream(OnlineDetector online, int rows) => [.. Enumerable.Range(0, rows).Select(t => online.Push([Value(t)]))];
+
+    [Fact]
+    public void Push_UntilTheFirstRefit_GivesTheFrozenStreamsSurprisePoints()
+    {
+        var (estimator, initial) = Range();
+        using var model = initial;
+        using var online = new OnlineDetector(estimator, model, new OnlineOptions(Cadence: 100_000, Memory: 400, Margin: 5), surpriseHistory: 50, learnedRows: Learned);
+        var frozen = new StreamingScorer(model, null, 50);
+
+        var points = Stream(online, 900);
+
+        Assert.Equal(0, online.Refits);
+        Assert.Equal(Enumerable.Range(0, 900).Select(t => frozen.Push([Value(t)])), points);
+        Assert.Contains(points, p => p.Flag);
+    }
+
+    [Fact]
+    public void Push_ALastingDrift_IsLearned_AndAFlaggedSpikeIsKeptOut()
+    {
+        // Given: the range fitted on the first 260 rows (the sine's range, [-1, 1])
+        var (estimator, initial) = Range();
+        using var model = initial;
+        using var online = new OnlineDetector(estimator, model, new OnlineOptions(Cadence: 50, Memory: 400, Margin: 5), surpriseHistory: 50, learnedRows: Learned);
+
+        // When: 600 rows stream, the spike at 320-322 and the lift from row 400 among them (the last refits' 400 rows hold both)
+        var points = Stream(online, 600);
+
+        // Then: the spike was flagged; the model now in use was fitted again and takes the lifted sine's top as normal,
+        // which the first model did not, while the spike's level stays far outside what it learned
+        Assert.True(points[320].Flag);
+        Assert.True(online.Refits >= 5, $"{online.Refits} refits");
+        Assert.True(Score(model, 1.29f) > 0.1f, $"first model {Score(model, 1.29f)}");
+        Assert.Equal(0f, Score(online.Model, 1.29f));
+        Assert.True(Score(online.Model, 5.5f) > 1f, $"model in use {Score(online.Model, 5.5f)}");
+    }
+
+    [Fact]
+    public void Push_TheSameRowsTwice_GivesTheSamePoints()
+    {
+        var (estimator, initial) = Range();
+        using var model = initial;
+        using var first = new OnlineDetector(estimator, model, new OnlineOptions(50, 400, 5), 50, Learned);
+        using var second = new OnlineDetector(estimator, model, new OnlineOptions(50, 400, 5), 50, Learned);
+
+        Assert.Equal(Stream(first, 700), Stream(second, 700));
+        Assert.True(first.Refits > 0);
+    }
+}
