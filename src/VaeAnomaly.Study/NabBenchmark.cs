@@ -181,7 +181,7 @@ public static class NabBenchmark
     /// <summary>The file streamed row by row through a detector that keeps learning; the score of each row after the probationary period is its surprise.</summary>
     private static NabFileResult RunOnline(string key, Series series, bool[] labels, int probation, IDetectorEstimator estimator, IFittedDetector detector, OnlineOptions online, Stopwatch clock)
     {
-        using var stream = new OnlineDetector(estimator, detector, online, probation, learnedRows: probation);
+        using var stream = new OnlineDetector(estimator, detector, online, probation);
         var scores = new float[series.Length];
         var c = series.ChannelNames.Count;
         for (var t = 0; t < series.Length; t++)

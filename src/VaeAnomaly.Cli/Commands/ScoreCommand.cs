@@ -8,6 +8,7 @@ using VaeAnomaly.Evaluation;
 using VaeAnomaly.IO;
 using VaeAnomaly.Reporting;
 using VaeAnomaly.Scoring;
+using VaeAnomaly.Streaming;
 
 namespace VaeAnomaly.Cli.Commands;
 
@@ -34,9 +35,15 @@ internal static class ScoreCommand
             DefaultValueFactory = _ => "stop",
         };
         badRows.AcceptOnlyFromAmong("stop", "skip");
+        var online = new Option<string>("--online")
+        {
+            Description = "With --follow: on (default) keeps learning: each row is flagged by its surprise, and the model (range, gaussian, pca, knn) is fitted again every quarter of its training length on the newest rows judged normal, none near a flag; off scores with the bundle's model as it is. Models that do not refit yet score as with off.",
+            DefaultValueFactory = _ => "on",
+        };
+        online.AcceptOnlyFromAmong("on", "off");
         var series = new SeriesOptionSet();
         var engine = new EngineOptionSet();
-        var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows };
+        var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows, online };
         series.AddTo(command, withSplit: false);
         engine.AddTo(command);
 
@@ -50,14 +57,15 @@ internal static class ScoreCommand
 
                 using var streamed = engine.Load(r, r.GetValue(bundle)!, r.GetValue(threshold));
                 int? surprise = r.GetValue(series.FlagBy) == "surprise" ? (int)Math.Clamp(streamed.TrainingData.TrainSteps, 2, int.MaxValue) : null;
+                using var learning = Online(r, online, series, threshold, streamed);
                 return ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
-                    (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), (r.InvocationConfiguration.Error, r.GetValue(badRows) == "skip"), token).GetAwaiter().GetResult();
+                    (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), (r.InvocationConfiguration.Error, r.GetValue(badRows) == "skip"), learning, token).GetAwaiter().GetResult();
             }, ct)
             : CommandRunner.RunAsync(console, _ =>
         {
-            if (ModelOptionSet.Given(r, badRows))
+            if (ModelOptionSet.Given(r, badRows) || ModelOptionSet.Given(r, online))
             {
-                throw new ArgumentException("--on-bad-row applies to a followed stream (--follow); a file scored whole is refused at its first bad line, before anything is written.");
+                throw new ArgumentException("--on-bad-row and --online apply to a followed stream (--follow); a file scored whole is refused at its first bad line, before anything is written.");
             }
 
             var path = r.GetValue(output)!;
@@ -92,6 +100,39 @@ internal static class ScoreCommand
             return ScoreSequences(console, loaded, kinds, r.GetValue(data)!, r.GetValue(series.Missing), kind, path, r.GetValue(force), r.GetValue(top));
         }, ct));
         return command;
+    }
+
+    /// <summary>
+    /// The detector that keeps learning for <c>--follow --online on</c>: the bundle's model fitted again by its own settings
+    /// (<see cref="IRefits"/>), flagging by surprise over its training length; null with <c>--online off</c>, or for a model
+    /// that does not refit (said on the error stream when <c>--online</c> was not given, refused when it was).
+    /// </summary>
+    private static OnlineDetector? Online(ParseResult r, Option<string> online, SeriesOptionSet series, Option<string> threshold, IFittedDetector model)
+    {
+        if (r.GetValue(online) != "on")
+        {
+            return null;
+        }
+
+        if (model is not IRefits refits)
+        {
+            if (ModelOptionSet.Given(r, online))
+            {
+                throw new ArgumentException($"--online on: a {model.Name} does not refit while it streams yet (range, gaussian, pca and knn do); use --online off.");
+            }
+
+            r.InvocationConfiguration.Error.WriteLine($"note: a {model.Name} does not refit while it streams yet; it scores as it is (--online off).");
+            return null;
+        }
+
+        if ((ModelOptionSet.Given(r, series.FlagBy) && r.GetValue(series.FlagBy) != "surprise") || ModelOptionSet.Given(r, threshold))
+        {
+            throw new ArgumentException("--online on flags each row by its surprise, next to the model's recent scores; --flag-by threshold and --threshold apply with --online off.");
+        }
+
+        var trainingRows = (int)Math.Clamp(model.TrainingData.TrainSteps + model.TrainingData.ValidationSteps, 2, 1_000_000);
+        var estimator = DetectorRegistry.Create(model.Name, refits.RefitSettings);
+        return new OnlineDetector(estimator, model, OnlineOptions.For(trainingRows, ((IScoresPoints)model).Lookback), trainingRows);
     }
 
     /// <summary>The files <c>score</c> reads from <paramref name="data"/>: the data file and the labels beside it.</summary>

@@ -4,6 +4,7 @@ using Spectre.Console;
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.IO;
+using VaeAnomaly.Scoring;
 using VaeAnomaly.Streaming;
 
 namespace VaeAnomaly.Cli.Commands;
@@ -27,11 +28,15 @@ internal static class ScoreFollow
     /// <param name="io">Input (<c>-</c>: standard input), output (<c>-</c>: standard output), whether an earlier scores file may be replaced, and the bundle (never written to).</param>
     /// <param name="csv">Time column and delimiter; null to detect them.</param>
     /// <param name="badRows">Where bad rows are reported, and whether they are skipped (else the stream stops at the first, exit code 1).</param>
+    /// <param name="online">The detector that keeps learning, scoring instead of a frozen <paramref name="detector"/>; null for none.</param>
     /// <param name="token">Ctrl+C: stops a followed file cleanly.</param>
     public static async Task<int> RunAsync(IAnsiConsole console, IFittedDetector detector, (string? Rule, int? SurpriseHistory) flags, (string Data, string Out, bool Force, string Bundle) io,
-        (string? TimeColumn, string? Delimiter) csv, (TextWriter Report, bool Skip) badRows, CancellationToken token)
+        (string? TimeColumn, string? Delimiter) csv, (TextWriter Report, bool Skip) badRows, OnlineDetector? online, CancellationToken token)
     {
         var stream = new StreamingScorer(detector, flags.Rule, flags.SurpriseHistory); // refuses a model that cannot score a stream before any input is read
+        Func<float[], StreamPoint> push = online is null ? stream.Push : online.Push;
+        var threshold = online is null ? stream.Threshold : SurpriseFlags.Flag;
+        long rowsScored = 0;
         var fromStandardInput = io.Data == "-";
         var toStandardOutput = io.Out == "-";
         if (!toStandardOutput)
@@ -93,7 +98,7 @@ internal static class ScoreFollow
                 {
                     if (!badRows.Skip)
                     {
-                        badRows.Report.WriteLine($"error: {e.Message}. The stream stopped there; the {stream.Rows} rows before it were written (--on-bad-row skip goes on past such rows).");
+                        badRows.Report.WriteLine($"error: {e.Message}. The stream stopped there; the {rowsScored} rows before it were written (--on-bad-row skip goes on past such rows).");
                         return CommandRunner.Failed;
                     }
 
@@ -102,7 +107,8 @@ internal static class ScoreFollow
                     continue;
                 }
 
-                var point = stream.Push(values);
+                var point = push(values);
+                rowsScored++;
                 flagged += point.Flag ? 1 : 0;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{timestamp},{point.Score:R},{point.Threshold:R},{(point.Flag ? 1 : 0)}"));
                 output.Flush();
@@ -116,7 +122,8 @@ internal static class ScoreFollow
         if (!toStandardOutput)
         {
             var skippedNote = skipped > 0 ? $" {skipped} bad rows skipped (each reported with its line)." : "";
-            console.MarkupLineInterpolated($"Scored {stream.Rows} rows as they arrived; {flagged} above the threshold {stream.Threshold.ToString("G5", CultureInfo.InvariantCulture)}.{skippedNote} Wrote [bold]{Path.GetFullPath(io.Out)}[/].");
+            var learnt = online is null ? "" : $" The model was fitted again {online.Refits} times on the rows judged normal.";
+            console.MarkupLineInterpolated($"Scored {rowsScored} rows as they arrived; {flagged} above the threshold {threshold.ToString("G5", CultureInfo.InvariantCulture)}.{learnt}{skippedNote} Wrote [bold]{Path.GetFullPath(io.Out)}[/].");
         }
 
         return 0;

@@ -64,8 +64,11 @@ public sealed class GaussianEstimator(DetectorSettings settings) : IDetectorEsti
 }
 
 /// <summary>A fitted <c>gaussian</c>: the window, the last training rows it starts from, and each watched column's smallest deviation.</summary>
-public sealed class GaussianDetector : RowDetector
+public sealed class GaussianDetector : RowDetector, IRefits
 {
+    /// <inheritdoc />
+    public DetectorSettings RefitSettings => new() { Window = State.Window, TargetColumns = Targets, Threshold = Thresholds.Rule };
+
     private readonly int window;
     private readonly float[] history;
     private readonly double[] floor;

@@ -60,8 +60,11 @@ public sealed class RangeEstimator(DetectorSettings settings) : IDetectorEstimat
 }
 
 /// <summary>A fitted <c>range</c> check: the watched columns' training minimum and maximum.</summary>
-public sealed class RangeDetector : RowDetector
+public sealed class RangeDetector : RowDetector, IRefits
 {
+    /// <inheritdoc />
+    public DetectorSettings RefitSettings => new() { TargetColumns = Targets, Threshold = Thresholds.Rule };
+
     private readonly double[] min;
     private readonly double[] max;
 

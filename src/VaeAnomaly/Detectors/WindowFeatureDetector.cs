@@ -12,8 +12,14 @@ namespace VaeAnomaly.Detectors;
 /// squared error of its watched columns against what the model expects of it, a sequence's score its worst window, and
 /// a series is scored per point from its windows (<see cref="WindowedSeriesScorer"/>). No training loop, no history.
 /// </summary>
-public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints
+public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRefits
 {
+    /// <inheritdoc />
+    public DetectorSettings RefitSettings => new()
+    {
+        Window = shape.Window, TrainStride = shape.TrainStride, ScoreStride = shape.ScoreStride, TargetColumns = shape.Targets, Threshold = Thresholds.Rule,
+    };
+
     private readonly WindowFeatureShape shape;
     private readonly Standardizer scaler;
     private readonly IWindowErrors model;

@@ -32,10 +32,9 @@ public sealed class OnlineDetector : IDisposable
     /// <param name="initial">The first model (the caller keeps and disposes it); it scores points from a bounded past.</param>
     /// <param name="options">Cadence, memory and margin.</param>
     /// <param name="surpriseHistory">Earlier scores each row's surprise is judged against (at least 2).</param>
-    /// <param name="learnedRows">Rows at the start of the stream that <paramref name="initial"/> was fitted on: the first refit comes a cadence after them.</param>
-    public OnlineDetector(IDetectorEstimator estimator, IFittedDetector initial, OnlineOptions options, int surpriseHistory, int learnedRows = 0)
+    public OnlineDetector(IDetectorEstimator estimator, IFittedDetector initial, OnlineOptions options, int surpriseHistory)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(learnedRows);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MinRows);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Cadence, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Memory, 2);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Margin);
@@ -49,7 +48,6 @@ public sealed class OnlineDetector : IDisposable
         this.surpriseHistory = surpriseHistory;
         current = initial;
         scorer = new StreamingScorer(initial, null, surpriseHistory);
-        sinceRefit = -learnedRows;
     }
 
     /// <summary>Refits done so far.</summary>
@@ -90,7 +88,7 @@ public sealed class OnlineDetector : IDisposable
             offset += drop;
         }
 
-        if (++sinceRefit >= options.Cadence)
+        if (offset + rows.Count > options.MinRows && ++sinceRefit >= options.Cadence)
         {
             sinceRefit = 0;
             Refit();

@@ -4,15 +4,17 @@ namespace VaeAnomaly.Streaming;
 /// <param name="Cadence">Rows between refits.</param>
 /// <param name="Memory">Most rows a refit learns from: the newest rows judged normal.</param>
 /// <param name="Margin">Rows on each side of a flagged row kept out of every refit; a row is judged normal only once this many rows after it arrived unflagged.</param>
+/// <param name="MinRows">No refit before the stream holds this many rows: the first model is not replaced by one fitted on fewer rows than it learnt from.</param>
 /// <param name="ValidationFraction">The newest part of a refit's rows that validates it (early stopping, thresholds).</param>
-public sealed record OnlineOptions(int Cadence, int Memory, int Margin, double ValidationFraction = 0.25)
+public sealed record OnlineOptions(int Cadence, int Memory, int Margin, int MinRows = 0, double ValidationFraction = 0.25)
 {
     /// <summary>
     /// The defaults, fixed before any benchmark ran: a refit every quarter of the initial training length (at least one
-    /// lookback), on at most four training lengths of normal rows, keeping one lookback on each side of a flag out.
+    /// lookback), on at most four training lengths of normal rows, keeping one lookback on each side of a flag out, the first
+    /// once the stream holds a training length of rows.
     /// </summary>
     /// <param name="trainingRows">Rows the first model was fitted on (training and validation).</param>
     /// <param name="lookback">Rows the model reads to score one row.</param>
     public static OnlineOptions For(int trainingRows, int lookback) =>
-        new(Math.Max(lookback, trainingRows / 4), Math.Max(4 * trainingRows, 4 * lookback), lookback);
+        new(Math.Max(lookback, trainingRows / 4), Math.Max(4 * trainingRows, 4 * lookback), lookback, trainingRows);
 }

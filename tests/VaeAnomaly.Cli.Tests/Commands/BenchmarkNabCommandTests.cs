@@ -11,12 +11,12 @@ public sealed class BenchmarkNabCommandTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    /// <summary>A daily-like sine at 5-minute steps, 500 rows; rows 400-419 jump by 5.</summary>
-    private void WriteFile(string category, string name)
+    /// <summary>A daily-like sine at 5-minute steps, 500 rows unless told; rows 400-419 jump by 5.</summary>
+    private void WriteFile(string category, string name, int rows = 500)
     {
         var start = new DateTime(2014, 4, 1, 0, 0, 0, DateTimeKind.Unspecified);
         var lines = new List<string> { "timestamp,value" };
-        for (var t = 0; t < 500; t++)
+        for (var t = 0; t < rows; t++)
         {
             var value = Math.Sin(t / 8.0) + (t is >= 400 and < 420 ? 5.0 : 0.0);
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{start.AddMinutes(5 * t):yyyy-MM-dd HH:mm:ss},{value:F4}"));
@@ -119,5 +119,52 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         Assert.Equal(1, badExit);
         Assert.Contains("Online learning scores each row by its surprise", badText);
         Assert.False(Directory.Exists(dir.File("bad")));
+    }
+
+    [Fact]
+    public async Task FollowOnline_TheFileOnStandardInput_GivesBenchmarkNabsOnlineScores()
+    {
+        // Given: the NAB run of a range check that keeps learning on a file of 480 rows, and a bundle trained as it trains:
+        // on the 72 probationary rows, the last 18 of them validating
+        WriteFile("realTest", "one.csv", rows: 480);
+        File.WriteAllText(dir.File("nab/combined_windows.json"),
+            """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
+        var (nabExit, nabText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "range", "--out", dir.File("out"));
+        Assert.True(nabExit == 0, nabText);
+        var file = File.ReadAllLines(dir.File("nab/realTest/one.csv"));
+        File.WriteAllLines(dir.File("probation.csv"), file.Take(1 + 72));
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("probation.csv"), "--split", "75/25/0", "--out", dir.File("b"));
+        Assert.True(trainExit == 0, trainText);
+        using (var manifest = JsonDocument.Parse(File.ReadAllText(dir.File("b/model.json"))))
+        {
+            var data = manifest.RootElement.GetProperty("training_data");
+            Assert.Equal((54, 18), (data.GetProperty("train_steps").GetInt32(), data.GetProperty("validation_steps").GetInt32()));
+        }
+
+        // When: the whole file streams through score --follow, online by default
+        var previous = System.Console.In;
+        System.Console.SetIn(new StringReader(string.Join("\n", file) + "\n"));
+        (int Exit, string Text) followed;
+        try
+        {
+            followed = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", "-", "--out", dir.File("live.csv"), "--follow");
+        }
+        finally
+        {
+            System.Console.SetIn(previous);
+        }
+
+        // Then: after the probationary rows, every row's score is the NAB run's
+        Assert.True(followed.Exit == 0, followed.Text);
+        Assert.Contains("fitted again 22 times", followed.Text); // every 72 / 4 rows after the first 72
+        var nab = File.ReadAllLines(dir.File("out/vaeAnomaly/realTest/vaeAnomaly_one.csv")).Skip(1).Select(r => double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture)).ToArray();
+        var live = File.ReadAllLines(dir.File("live.csv")).Skip(1).Select(r => double.Parse(r.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(480, live.Length);
+        for (var t = 72; t < 480; t++)
+        {
+            Assert.True(Math.Abs(nab[t] - live[t]) <= 1e-6, $"row {t}: nab {nab[t]}, follow {live[t]}");
+        }
+
+        Assert.Contains(live.Skip(72), s => s > 0.5);
     }
 }

@@ -55,7 +55,7 @@ public sealed class FlagBySurpriseCommandTests : IDisposable
         (int, string) streamed;
         try
         {
-            streamed = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", "-", "--follow", "--flag-by", "surprise", "--out", "-");
+            streamed = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", "-", "--follow", "--online", "off", "--flag-by", "surprise", "--out", "-");
         }
         finally
         {

@@ -39,7 +39,7 @@ public sealed class ScoreFollowCommandTests : IDisposable
         string text;
         try
         {
-            (exit, text) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", "-", "--follow");
+            (exit, text) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", "-", "--follow", "--online", "off");
         }
         finally
         {
@@ -122,7 +122,7 @@ public sealed class ScoreFollowCommandTests : IDisposable
         var dirty = "t,v0,c1\n" + Rows(0, 11) + "10.5,NaN,0\n" + Rows(11, 1) + "11.5,1,0,9\n" + Rows(12, 1) + "5,0.1,0\n" + Rows(13, 187);
 
         // When
-        var (exit, text) = await WithStandardInput(dirty, () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", "-", "--follow", "--on-bad-row", "skip"));
+        var (exit, text) = await WithStandardInput(dirty, () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", "-", "--follow", "--online", "off", "--on-bad-row", "skip"));
 
         // Then: each bad row reported by its line, the others scored as the batch scores the clean file
         Assert.True(exit == 0, text);
@@ -174,7 +174,7 @@ public sealed class ScoreFollowCommandTests : IDisposable
         var (exit, text) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("test.csv"), "--on-bad-row", "skip", "--out", dir.File("s.csv"));
 
         Assert.Equal(1, exit);
-        Assert.Contains("--on-bad-row applies to a followed stream", text);
+        Assert.Contains("--on-bad-row and --online apply to a followed stream", text);
         Assert.False(File.Exists(dir.File("s.csv")));
     }
 

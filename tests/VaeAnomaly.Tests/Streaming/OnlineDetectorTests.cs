@@ -31,7 +31,7 @@ public sealed class OnlineDetectorTests
     {
         var (estimator, initial) = Range();
         using var model = initial;
-        using var online = new OnlineDetector(estimator, model, new OnlineOptions(Cadence: 100_000, Memory: 400, Margin: 5), surpriseHistory: 50, learnedRows: Learned);
+        using var online = new OnlineDetector(estimator, model, new OnlineOptions(Cadence: 100_000, Memory: 400, Margin: 5, MinRows: Learned), surpriseHistory: 50);
         var frozen = new StreamingScorer(model, null, 50);
 
         var points = Stream(online, 900);
@@ -47,7 +47,7 @@ public sealed class OnlineDetectorTests
         // Given: the range fitted on the first 260 rows (the sine's range, [-1, 1])
         var (estimator, initial) = Range();
         using var model = initial;
-        using var online = new OnlineDetector(estimator, model, new OnlineOptions(Cadence: 50, Memory: 400, Margin: 5), surpriseHistory: 50, learnedRows: Learned);
+        using var online = new OnlineDetector(estimator, model, new OnlineOptions(Cadence: 50, Memory: 400, Margin: 5, MinRows: Learned), surpriseHistory: 50);
 
         // When: 600 rows stream, the spike at 320-322 and the lift from row 400 among them (the last refits' 400 rows hold both)
         var points = Stream(online, 600);
@@ -66,8 +66,8 @@ public sealed class OnlineDetectorTests
     {
         var (estimator, initial) = Range();
         using var model = initial;
-        using var first = new OnlineDetector(estimator, model, new OnlineOptions(50, 400, 5), 50, Learned);
-        using var second = new OnlineDetector(estimator, model, new OnlineOptions(50, 400, 5), 50, Learned);
+        using var first = new OnlineDetector(estimator, model, new OnlineOptions(50, 400, 5, Learned), 50);
+        using var second = new OnlineDetector(estimator, model, new OnlineOptions(50, 400, 5, Learned), 50);
 
         Assert.Equal(Stream(first, 700), Stream(second, 700));
         Assert.True(first.Refits > 0);
