@@ -17,7 +17,11 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
     /// <inheritdoc />
     public DetectorSettings RefitSettings => new()
     {
-        Window = shape.Window, TrainStride = shape.TrainStride, ScoreStride = shape.ScoreStride, TargetColumns = shape.Targets, Threshold = Thresholds.Rule,
+        Window = shape.Window,
+        TrainStride = shape.TrainStride,
+        ScoreStride = shape.ScoreStride,
+        TargetColumns = shape.Targets,
+        Threshold = Thresholds.Rule,
     };
 
     private readonly WindowFeatureShape shape;
