@@ -3,6 +3,7 @@ using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.Evaluation;
 using VaeAnomaly.Scoring;
+using VaeAnomaly.Streaming;
 
 namespace VaeAnomaly.Study;
 
@@ -69,7 +70,7 @@ public static class SkabBenchmark
     /// <param name="levels">As for <see cref="RunFile"/> (leaderboard protocol only).</param>
     /// <param name="rule">Threshold rule of the ours protocol.</param>
     /// <param name="flags">How the ours protocol flags rows.</param>
-    /// <param name="model">As for <see cref="RunFile"/> (leaderboard protocol only).</param>
+    /// <param name="model">As for <see cref="RunFile"/>.</param>
     /// <param name="ct">Stops training between batches.</param>
     public static IReadOnlyList<SkabFileResult> RunAnomalyFree(string path, string protocol, int seed, int epochs, WindowLevels levels, string rule, SkabFlags flags = SkabFlags.Threshold, string model = DefaultModel, CancellationToken ct = default)
     {
@@ -83,7 +84,7 @@ public static class SkabBenchmark
         {
             var part = values.Slice(piece.Start, piece.Rows);
             var labels = new bool[piece.Rows];
-            return protocol == "ours" ? RunOurs(path, part, labels, seed, epochs, rule, flags, ct) : Run(path, part, labels, (model, seed, epochs), levels, ct);
+            return protocol == "ours" ? RunOurs(path, part, labels, (model, seed, epochs), rule, flags, ct) : Run(path, part, labels, (model, seed, epochs), levels, ct);
         })];
     }
 
@@ -162,24 +163,26 @@ public static class SkabBenchmark
     public const int OursValidationRows = 100;
 
     /// <summary>
-    /// The same split with our own choices: the default GRU-VAE configuration (32-step windows, stride 1 here),
-    /// trained on the first 300 rows and validated on the next 100, a z-score scaler fitted on the 300; every
-    /// row is scored by the combined score of the latest window ending at it (never looking ahead) and flagged
-    /// above the <paramref name="rule"/> threshold fitted on the validation windows. Every test row counts.
+    /// The same split with our own choices: the default GRU-VAE configuration (32-step windows, stride 1 here), or
+    /// another model of the catalog with its settings, trained on the first 300 rows and validated on the next 100, a
+    /// z-score scaler fitted on the 300; every row is scored by the combined score of the latest window ending at it
+    /// (never looking ahead) and flagged above the <paramref name="rule"/> threshold fitted on the validation windows, by
+    /// its surprise, or by its surprise while the model keeps learning (<see cref="SkabFlags.Online"/>). Every test row counts.
     /// </summary>
     /// <param name="path">A SKAB CSV file.</param>
     /// <param name="seed">Seed of the model.</param>
     /// <param name="epochs">Largest number of epochs.</param>
     /// <param name="rule">Threshold rule: quantile, mean-std or pot.</param>
-    /// <param name="flags">How rows are flagged: above the rule's threshold, or by the score's surprise.</param>
+    /// <param name="flags">How rows are flagged: above the rule's threshold, by the score's surprise, or by it while the model keeps learning.</param>
     /// <param name="ct">Stops training between batches.</param>
-    public static SkabFileResult RunFileOurs(string path, int seed, int epochs, string rule, SkabFlags flags = SkabFlags.Threshold, CancellationToken ct = default)
+    /// <param name="model">A model of the catalog that scores points.</param>
+    public static SkabFileResult RunFileOurs(string path, int seed, int epochs, string rule, SkabFlags flags = SkabFlags.Threshold, CancellationToken ct = default, string model = DefaultModel)
     {
         var (series, values) = Read(path, labelled: true);
-        return RunOurs(path, values, series.Labels!, seed, epochs, rule, flags, ct);
+        return RunOurs(path, values, series.Labels!, (model, seed, epochs), rule, flags, ct);
     }
 
-    private static SkabFileResult RunOurs(string path, Series values, IReadOnlyList<bool> labels, int seed, int epochs, string rule, SkabFlags flagBy, CancellationToken ct)
+    private static SkabFileResult RunOurs(string path, Series values, IReadOnlyList<bool> labels, (string Name, int Seed, int Epochs) model, string rule, SkabFlags flagBy, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var rows = values.Length;
@@ -188,10 +191,23 @@ public static class SkabBenchmark
             throw new DataFormatException(path, null, null, $"has {rows} rows; the protocol trains on the first {SkabProtocol.TrainRows} and needs more to test");
         }
 
-        var estimator = DetectorRegistry.Create(DefaultModel, new DetectorSettings { Seed = seed, Epochs = epochs, TrainStride = 1, ScoreStride = 1, Threshold = rule });
+        var settings = DetectorRegistry.Find(model.Name.Split(' ')[0]).Taking(new DetectorSettings { Seed = model.Seed, Epochs = model.Epochs, TrainStride = 1, ScoreStride = 1, Threshold = rule });
+        var estimator = DetectorRegistry.Create(model.Name, settings);
         var fitRows = SkabProtocol.TrainRows - OursValidationRows;
         using var detector = estimator.Fit(values.Slice(0, fitRows).AsSequenceSet("train"), values.Slice(fitRows, OursValidationRows).AsSequenceSet("validation"), ct: ct);
-        var points = ((IScoresPoints)detector).ScorePoints(values.AsSequenceSet(), new PointScoreRequest(PointScoreMode.Last, rule));
+        var scorer = detector as IScoresPoints ?? throw new ArgumentException($"--protocol ours scores every row; a {detector.Name} does not score points.");
+        if (flagBy == SkabFlags.Online)
+        {
+            using var stream = new OnlineDetector(estimator, detector, OnlineOptions.For(SkabProtocol.TrainRows, scorer.Lookback), SkabProtocol.TrainRows);
+            var c = values.ChannelNames.Count;
+            var streamed = Enumerable.Range(0, rows).Select(t => stream.Push(values.Values.AsSpan(t * c, c).ToArray())).ToArray();
+            var onlineFlags = streamed.Skip(SkabProtocol.TrainRows).Select(p => p.Flag).ToArray();
+            var onlineLabels = labels.Skip(SkabProtocol.TrainRows).ToArray();
+            return new SkabFileResult([.. values.Timestamps.Skip(SkabProtocol.TrainRows)], onlineFlags, ConfusionCounts.Of(onlineLabels, onlineFlags), SurpriseFlags.Flag, detector.History.Count,
+                clock.Elapsed.TotalSeconds, onlineLabels);
+        }
+
+        var points = scorer.ScorePoints(values.AsSequenceSet(), new PointScoreRequest(PointScoreMode.Last, rule));
         var flags = flagBy == SkabFlags.Surprise
             ? [.. ScoreSurprise.Compute(points.Scores, SkabProtocol.TrainRows, points.FirstScored, SkabProtocol.TrainRows).Skip(SkabProtocol.TrainRows).Select(v => v > SurpriseFlag)]
             : points.Flags().Skip(SkabProtocol.TrainRows).ToArray();
@@ -241,4 +257,10 @@ public enum SkabFlags
     /// training part's length as history) above <see cref="SkabBenchmark.SurpriseFlag"/>: the reference follows the series.
     /// </summary>
     Surprise,
+
+    /// <summary>
+    /// By surprise as <see cref="Surprise"/>, each row as it streams, while the model keeps learning (<see cref="OnlineDetector"/>
+    /// with <see cref="OnlineOptions.For"/> the 400 training rows): fitted again every 100 rows on the rows judged normal.
+    /// </summary>
+    Online,
 }

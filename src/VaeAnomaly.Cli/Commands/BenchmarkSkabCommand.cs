@@ -23,7 +23,7 @@ internal static class BenchmarkSkabCommand
     public static Command Create(IAnsiConsole console)
     {
         var data = new Option<string>("--data") { Description = "The SKAB folder (valve1, valve2, other; any subset of its files).", Required = true };
-        var model = BenchmarkModelOption.Create(" (leaderboard protocol)");
+        var model = BenchmarkModelOption.Create("");
         var outDir = new Option<string>("--out") { Description = "Folder for predictions/<folder>/<file>.csv and summary.json.", DefaultValueFactory = _ => "skab-benchmark" };
         var seed = SharedOptions.Seed("Seed of every file's model.", 0);
         var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs per file (early stopping on the last 10% of training windows).", DefaultValueFactory = _ => 30 }.Positive();
@@ -47,9 +47,15 @@ internal static class BenchmarkSkabCommand
             DefaultValueFactory = _ => "threshold",
         };
         flagBy.AcceptOnlyFromAmong("threshold", "surprise");
+        var online = new Option<string>("--online")
+        {
+            Description = "Ours protocol: on flags each row by its surprise while the model keeps learning (fitted again every 100 rows after the first 400 on the newest rows judged normal); off (default) keeps the model trained on the first 400 rows.",
+            DefaultValueFactory = _ => "off",
+        };
+        online.AcceptOnlyFromAmong("on", "off");
         var command = new Command("skab", "Run SKAB exactly as its leaderboard was computed (first 400 rows train, 60-step windows, UCL = 4/3 x the 0.999 quantile), or with our own choices (--protocol ours).")
         {
-            data, model, outDir, seed, epochs, force, protocol, threshold, levelsText, flagBy,
+            data, model, outDir, seed, epochs, force, protocol, threshold, levelsText, flagBy, online,
         };
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
@@ -67,32 +73,33 @@ internal static class BenchmarkSkabCommand
 
             var modelName = r.GetValue(model)!;
             BenchmarkModelOption.Check(modelName);
-            if (ours && modelName != BenchmarkModelOption.Default)
+            var levels = r.GetValue(levelsText) == "remove" ? WindowLevels.Remove : WindowLevels.Keep;
+            var learns = r.GetValue(online) == "on";
+            if (learns && (!ours || (ModelOptionSet.Given(r, flagBy) && r.GetValue(flagBy) != "surprise")))
             {
-                throw new ArgumentException("--protocol ours trains the default GRU-VAE; a baseline runs under the leaderboard protocol.");
+                throw new ArgumentException("--online on applies to --protocol ours and flags by surprise; the leaderboard protocol and --flag-by threshold keep the model fixed.");
             }
 
-            var levels = r.GetValue(levelsText) == "remove" ? WindowLevels.Remove : WindowLevels.Keep;
-            var flags = r.GetValue(flagBy) == "surprise" ? SkabFlags.Surprise : SkabFlags.Threshold;
+            var flags = learns ? SkabFlags.Online : r.GetValue(flagBy) == "surprise" ? SkabFlags.Surprise : SkabFlags.Threshold;
             if (!ours && ModelOptionSet.Given(r, flagBy))
             {
                 throw new ArgumentException("--flag-by applies to --protocol ours; the leaderboard protocol flags by its UCL and 59-window rule.");
             }
 
-            if (flags == SkabFlags.Surprise && ModelOptionSet.Given(r, threshold))
+            if (flags != SkabFlags.Threshold && ModelOptionSet.Given(r, threshold))
             {
                 throw new ArgumentException("--threshold does not apply with --flag-by surprise, which flags by the surprise of the scores (above 0.5), not by a fitted threshold.");
             }
 
             if (ours && ModelOptionSet.Given(r, levelsText))
             {
-                throw new ArgumentException("--window-levels applies to the leaderboard protocol; --protocol ours scores the default GRU-VAE's windows as they are.");
+                throw new ArgumentException("--window-levels applies to the leaderboard protocol; --protocol ours scores the model's windows as they are.");
             }
 
             foreach (var (folder, file) in files)
             {
                 var result = ours
-                    ? SkabBenchmark.RunFileOurs(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), r.GetValue(threshold)!, flags, token)
+                    ? SkabBenchmark.RunFileOurs(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), r.GetValue(threshold)!, flags, token, modelName)
                     : SkabBenchmark.RunFile(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), levels, modelName, token);
                 results.Add((folder, file, result));
                 var c = result.Counts;
@@ -135,7 +142,8 @@ internal static class BenchmarkSkabCommand
                     ["model"] = r.GetValue(model)!,
                     ["protocol"] = r.GetValue(protocol)!,
                     ["threshold"] = ours ? r.GetValue(threshold)! : "ucl",
-                    ["flag_by"] = ours ? r.GetValue(flagBy)! : "ucl",
+                    ["flag_by"] = ours ? (learns ? "surprise" : r.GetValue(flagBy)!) : "ucl",
+                    ["online"] = learns,
                     ["f1"] = f1,
                     ["far"] = far,
                     ["mar"] = mar,
@@ -168,7 +176,7 @@ internal static class BenchmarkSkabCommand
             }
 
             static string F(double v, string format) => double.IsNaN(v) ? "" : v.ToString(format, CultureInfo.InvariantCulture);
-            var mine = ($"VaeAnomaly {r.GetValue(model)}, {(ours ? (flags == SkabFlags.Surprise ? "ours, surprise" : $"ours, {r.GetValue(threshold)}") : levels == WindowLevels.Remove ? "leaderboard protocol, levels removed" : "leaderboard protocol")} (seed {r.GetValue(seed)})", f1, far, mar);
+            var mine = ($"VaeAnomaly {r.GetValue(model)}, {(ours ? (flags switch { SkabFlags.Online => "ours, online", SkabFlags.Surprise => "ours, surprise", _ => $"ours, {r.GetValue(threshold)}" }) : levels == WindowLevels.Remove ? "leaderboard protocol, levels removed" : "leaderboard protocol")} (seed {r.GetValue(seed)})", f1, far, mar);
             foreach (var row in Published.Append(mine).OrderByDescending(x => x.Item2))
             {
                 var name = row.Item1 == mine.Item1 ? $"[bold]{Markup.Escape(row.Item1)}[/]" : Markup.Escape(row.Item1);

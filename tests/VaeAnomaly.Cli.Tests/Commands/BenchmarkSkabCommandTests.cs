@@ -79,13 +79,13 @@ public sealed class BenchmarkSkabCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task BenchmarkSkab_BaselineModel_RunsTheLeaderboardProtocolAndUnknownOrOursIsRefused()
+    public async Task BenchmarkSkab_BaselineModel_RunsTheLeaderboardProtocolAndUnknownOrOnlineIsRefused()
     {
         WriteFile("valve1", "0.csv", 1);
 
         var (exit, text) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--epochs", "2", "--model", "conv-ae v2", "--out", dir.File("out"));
         var (unknownExit, unknownText) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--model", "gru-ae", "--out", dir.File("unknown"));
-        var (oursExit, oursText) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--protocol", "ours", "--model", "lstm-ae", "--out", dir.File("ours"));
+        var (oursExit, oursText) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--model", "lstm-ae", "--online", "on", "--out", dir.File("ours"));
 
         Assert.True(exit == 0, text);
         using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
@@ -97,9 +97,31 @@ public sealed class BenchmarkSkabCommandTests : IDisposable
         Assert.Contains("Unknown model 'gru-ae'", unknownText);
         Assert.Contains("expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae", unknownText);
         Assert.Equal(1, oursExit);
-        Assert.Contains("--protocol ours trains the default GRU-VAE", oursText);
+        Assert.Contains("--online on applies to --protocol ours", oursText);
         Assert.False(Directory.Exists(dir.File("unknown")));
         Assert.False(Directory.Exists(dir.File("ours")));
+    }
+
+    [Fact]
+    public async Task BenchmarkSkab_OursOnline_ARangeCheckThatKeepsLearning_IsRecordedAndNamedInTheTable()
+    {
+        WriteFile("valve1", "0.csv", 1);
+
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--protocol", "ours", "--model", "range", "--online", "on", "--out", dir.File("out"));
+        var (frozenExit, frozenText) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--protocol", "ours", "--model", "range", "--flag-by", "surprise", "--out", dir.File("frozen"));
+
+        Assert.True(exit == 0, text);
+        Assert.True(frozenExit == 0, frozenText);
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
+        Assert.True(summary.RootElement.GetProperty("online").GetBoolean());
+        Assert.Equal("surprise", summary.RootElement.GetProperty("flag_by").GetString());
+        Assert.Equal(250, new[] { "tp", "tn", "fp", "fn" }.Sum(k => summary.RootElement.GetProperty(k).GetInt32()));
+        Assert.Contains("VaeAnomaly range, ours, online", text);
+
+        // 650 rows: no refit is due before row 500, so the first 100 test rows are flagged as the frozen run flags them
+        var online = File.ReadAllLines(dir.File("out/predictions/valve1/0.csv")).Skip(1).Take(100).ToArray();
+        var frozen = File.ReadAllLines(dir.File("frozen/predictions/valve1/0.csv")).Skip(1).Take(100).ToArray();
+        Assert.Equal(frozen, online);
     }
 
     [Fact]
