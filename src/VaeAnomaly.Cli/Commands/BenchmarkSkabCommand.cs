@@ -47,12 +47,7 @@ internal static class BenchmarkSkabCommand
             DefaultValueFactory = _ => "threshold",
         };
         flagBy.AcceptOnlyFromAmong("threshold", "surprise");
-        var online = new Option<string>("--online")
-        {
-            Description = "Ours protocol: on flags each row by its surprise while the model keeps learning (fitted again every 100 rows after the first 400 on the newest rows judged normal); off (default) keeps the model trained on the first 400 rows.",
-            DefaultValueFactory = _ => "off",
-        };
-        online.AcceptOnlyFromAmong("on", "off");
+        var online = SharedOptions.Choice("--online", "Ours protocol: on flags each row by its surprise while the model keeps learning (fitted again every 100 rows after the first 400 on the newest rows judged normal); off (default) keeps the model trained on the first 400 rows.", "off", "on", "off");
         var command = new Command("skab", "Run SKAB exactly as its leaderboard was computed (first 400 rows train, 60-step windows, UCL = 4/3 x the 0.999 quantile), or with our own choices (--protocol ours).")
         {
             data, model, outDir, seed, epochs, force, protocol, threshold, levelsText, flagBy, online,

@@ -29,18 +29,8 @@ internal static class ScoreCommand
         var top = new Option<int>("--top") { Description = "Print the N most anomalous sequences with their strongest channels.", DefaultValueFactory = _ => 0 }.NonNegative();
         var force = new Option<bool>("--force") { Description = "Replace an earlier scores file of vae-anomaly (never another file or an input)." };
         var follow = new Option<bool>("--follow") { Description = "Score a series as its rows arrive: --data - reads standard input until it ends, --data FILE follows a growing file until Ctrl+C; --out - writes to standard output. One row out per row in, flushed at once; each row scored from it and the rows before it (last mode, stride 1)." };
-        var badRows = new Option<string>("--on-bad-row")
-        {
-            Description = "With --follow: a row with a field that is not a finite number, another number of fields or a time going backwards is reported with its line on the error stream; stop ends the stream there (exit code 1), skip goes on without it.",
-            DefaultValueFactory = _ => "stop",
-        };
-        badRows.AcceptOnlyFromAmong("stop", "skip");
-        var online = new Option<string>("--online")
-        {
-            Description = "With --follow: on (default) keeps learning: each row is flagged by its surprise, and the model (range, gaussian, pca, knn) is fitted again every quarter of its training length on the newest rows judged normal, none near a flag; off scores with the bundle's model as it is. Models that do not refit yet score as with off.",
-            DefaultValueFactory = _ => "on",
-        };
-        online.AcceptOnlyFromAmong("on", "off");
+        var badRows = SharedOptions.Choice("--on-bad-row", "With --follow: a row with a field that is not a finite number, another number of fields or a time going backwards is reported with its line on the error stream; stop ends the stream there (exit code 1), skip goes on without it.", "stop", "stop", "skip");
+        var online = SharedOptions.Choice("--online", "With --follow: on (default) keeps learning: each row is flagged by its surprise, and the model (range, gaussian, pca, knn) is fitted again every quarter of its training length on the newest rows judged normal, none near a flag; off scores with the bundle's model as it is. Models that do not refit yet score as with off.", "on", "on", "off");
         var series = new SeriesOptionSet();
         var engine = new EngineOptionSet();
         var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows, online };

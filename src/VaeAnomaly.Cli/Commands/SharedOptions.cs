@@ -45,4 +45,16 @@ internal static class SharedOptions
     /// <param name="option">The option.</param>
     public static IReadOnlyList<string>? Names(ParseResult r, Option<string> option) =>
         r.GetValue(option)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>An option taking one of <paramref name="allowed"/>, <paramref name="defaultValue"/> when not given.</summary>
+    /// <param name="name">The option, e.g. <c>--online</c>.</param>
+    /// <param name="description">What each value does.</param>
+    /// <param name="defaultValue">One of <paramref name="allowed"/>.</param>
+    /// <param name="allowed">The values accepted.</param>
+    public static Option<string> Choice(string name, string description, string defaultValue, params string[] allowed)
+    {
+        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.AcceptOnlyFromAmong(allowed);
+        return option;
+    }
 }

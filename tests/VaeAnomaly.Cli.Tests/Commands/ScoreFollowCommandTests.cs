@@ -22,15 +22,22 @@ public sealed class ScoreFollowCommandTests : IDisposable
         return dir.File("b");
     }
 
+    /// <summary>Writes the 200 test rows to test.csv and their batch last-mode scores to batch.csv; returns the rows' text.</summary>
+    private async Task<string> BatchScored(string bundle)
+    {
+        var test = "t,v0,c1\n" + Rows(0, 200);
+        File.WriteAllText(dir.File("test.csv"), test);
+        var (exit, text) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("test.csv"), "--point-score", "last", "--out", dir.File("batch.csv"));
+        Assert.True(exit == 0, text);
+        return test;
+    }
+
     [Fact]
     public async Task Follow_StandardInput_WritesOneFlushedRowPerRowEqualToTheBatchScores()
     {
         // Given
         var bundle = await Bundle();
-        var test = "t,v0,c1\n" + Rows(0, 200);
-        File.WriteAllText(dir.File("test.csv"), test);
-        var (batchExit, batchText) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("test.csv"), "--point-score", "last", "--out", dir.File("batch.csv"));
-        Assert.True(batchExit == 0, batchText);
+        var test = await BatchScored(bundle);
 
         // When
         var previous = System.Console.In;
@@ -115,10 +122,7 @@ public sealed class ScoreFollowCommandTests : IDisposable
     {
         // Given: the test rows with three bad ones among them: a NaN (line 13), four fields (line 15), a time going back (line 17)
         var bundle = await Bundle();
-        var clean = "t,v0,c1\n" + Rows(0, 200);
-        File.WriteAllText(dir.File("test.csv"), clean);
-        var (batchExit, batchText) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("test.csv"), "--point-score", "last", "--out", dir.File("batch.csv"));
-        Assert.True(batchExit == 0, batchText);
+        _ = await BatchScored(bundle);
         var dirty = "t,v0,c1\n" + Rows(0, 11) + "10.5,NaN,0\n" + Rows(11, 1) + "11.5,1,0,9\n" + Rows(12, 1) + "5,0.1,0\n" + Rows(13, 187);
 
         // When
