@@ -31,9 +31,10 @@ internal static class ScoreCommand
         var follow = new Option<bool>("--follow") { Description = "Score a series as its rows arrive: --data - reads standard input until it ends, --data FILE follows a growing file until Ctrl+C; --out - writes to standard output. One row out per row in, flushed at once; each row scored from it and the rows before it (last mode, stride 1)." };
         var badRows = SharedOptions.Choice("--on-bad-row", "With --follow: a row with a field that is not a finite number, another number of fields or a time going backwards is reported with its line on the error stream; stop ends the stream there (exit code 1), skip goes on without it.", "stop", "stop", "skip");
         var online = SharedOptions.Choice("--online", "With --follow: on (default) keeps learning: each row is flagged by its surprise, and the model (range, gaussian, pca, knn) is fitted again every quarter of its training length on the newest rows judged normal, none near a flag; off scores with the bundle's model as it is. Models that do not refit yet score as with off.", "on", "on", "off");
+        var state = new Option<string>("--state") { Description = "With --follow and --online on: a folder where the stream is saved when it stops (its rows, and the model once refitted) and from which the next run continues exactly." };
         var series = new SeriesOptionSet();
         var engine = new EngineOptionSet();
-        var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows, online };
+        var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows, online, state };
         series.AddTo(command, withSplit: false);
         engine.AddTo(command);
 
@@ -47,15 +48,27 @@ internal static class ScoreCommand
 
                 using var streamed = engine.Load(r, r.GetValue(bundle)!, r.GetValue(threshold));
                 int? surprise = r.GetValue(series.FlagBy) == "surprise" ? (int)Math.Clamp(streamed.TrainingData.TrainSteps, 2, int.MaxValue) : null;
-                using var learning = Online(r, online, series, threshold, streamed);
-                return ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
+                var stateFolder = r.GetValue(state);
+                if (stateFolder is not null)
+                {
+                    StagedDirectory.EnsureWritable(stateFolder, replace: true, r.GetValue(bundle), r.GetValue(data) == "-" ? null : r.GetValue(data), r.GetValue(output) == "-" ? null : r.GetValue(output));
+                }
+
+                using var learning = Online(r, online, series, threshold, streamed, stateFolder);
+                var exit = ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
                     (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), (r.InvocationConfiguration.Error, r.GetValue(badRows) == "skip"), learning, token).GetAwaiter().GetResult();
+                if (stateFolder is not null && learning is not null)
+                {
+                    OnlineStateFolder.Save(stateFolder, learning, r.GetValue(bundle)!, streamed.TrainingData.Fingerprint);
+                }
+
+                return exit;
             }, ct)
             : CommandRunner.RunAsync(console, _ =>
         {
-            if (ModelOptionSet.Given(r, badRows) || ModelOptionSet.Given(r, online))
+            if (ModelOptionSet.Given(r, badRows) || ModelOptionSet.Given(r, online) || ModelOptionSet.Given(r, state))
             {
-                throw new ArgumentException("--on-bad-row and --online apply to a followed stream (--follow); a file scored whole is refused at its first bad line, before anything is written.");
+                throw new ArgumentException("--on-bad-row, --online and --state apply to a followed stream (--follow); a file scored whole is refused at its first bad line, before anything is written.");
             }
 
             var path = r.GetValue(output)!;
@@ -97,11 +110,11 @@ internal static class ScoreCommand
     /// (<see cref="IRefits"/>), flagging by surprise over its training length; null with <c>--online off</c>, or for a model
     /// that does not refit (said on the error stream when <c>--online</c> was not given, refused when it was).
     /// </summary>
-    private static OnlineDetector? Online(ParseResult r, Option<string> online, SeriesOptionSet series, Option<string> threshold, IFittedDetector model)
+    private static OnlineDetector? Online(ParseResult r, Option<string> online, SeriesOptionSet series, Option<string> threshold, IFittedDetector model, string? stateFolder)
     {
         if (r.GetValue(online) != "on")
         {
-            return null;
+            return stateFolder is null ? null : throw new ArgumentException("--state saves a stream that keeps learning; with --online off the stream's state is the bundle itself.");
         }
 
         if (model is not IRefits refits)
@@ -112,7 +125,7 @@ internal static class ScoreCommand
             }
 
             r.InvocationConfiguration.Error.WriteLine($"note: a {model.Name} does not refit while it streams yet; it scores as it is (--online off).");
-            return null;
+            return stateFolder is null ? null : throw new ArgumentException($"--state saves a stream that keeps learning, and a {model.Name} does not refit yet.");
         }
 
         if ((ModelOptionSet.Given(r, series.FlagBy) && r.GetValue(series.FlagBy) != "surprise") || ModelOptionSet.Given(r, threshold))
@@ -122,7 +135,10 @@ internal static class ScoreCommand
 
         var trainingRows = (int)Math.Clamp(model.TrainingData.TrainSteps + model.TrainingData.ValidationSteps, 2, 1_000_000);
         var estimator = DetectorRegistry.Create(model.Name, refits.RefitSettings);
-        return new OnlineDetector(estimator, model, OnlineOptions.For(trainingRows, ((IScoresPoints)model).Lookback), trainingRows);
+        var options = OnlineOptions.For(trainingRows, ((IScoresPoints)model).Lookback);
+        return stateFolder is not null && OnlineStateFolder.Holds(stateFolder)
+            ? OnlineStateFolder.Load(stateFolder, estimator, model, options, trainingRows)
+            : new OnlineDetector(estimator, model, options, trainingRows);
     }
 
     /// <summary>The files <c>score</c> reads from <paramref name="data"/>: the data file and the labels beside it.</summary>

@@ -50,6 +50,46 @@ public sealed class OnlineDetector : IDisposable
         scorer = new StreamingScorer(initial, null, surpriseHistory);
     }
 
+    /// <summary>
+    /// Continues a stream from a saved <see cref="State"/>, with the model in use when it was saved: the first model, or the
+    /// last refit's (saved as a bundle and loaded again; the detector then disposes it).
+    /// </summary>
+    /// <param name="estimator">As when the stream started.</param>
+    /// <param name="model">The model in use when the state was saved.</param>
+    /// <param name="refitted">Whether <paramref name="model"/> is a refit's (<see cref="Refitted"/> when saved), which the detector then owns.</param>
+    /// <param name="options">As when the stream started.</param>
+    /// <param name="surpriseHistory">As when the stream started.</param>
+    /// <param name="state">The saved state.</param>
+    /// <exception cref="ArgumentException">The state does not fit the model or the options.</exception>
+    public static OnlineDetector Resume(IDetectorEstimator estimator, IFittedDetector model, bool refitted, OnlineOptions options, int surpriseHistory, OnlineState state)
+    {
+        if (state.Rows.Count != state.Excluded.Count || state.Offset < 0 || state.Offset + state.Rows.Count != state.Stream.Rows
+            || state.Rows.Any(r => r.Length != model.Channels.Count || r.Any(v => !float.IsFinite(v))) || state.SinceRefit > options.Cadence || state.Refits < 0 || state.SkippedRefits < 0)
+        {
+            throw new ArgumentException($"The online state does not fit this {model.Name}: {state.Rows.Count} rows of {model.Channels.Count} finite values and as many exclusion marks, ending at the stream's row {state.Stream.Rows}, are expected.");
+        }
+
+        var detector = new OnlineDetector(estimator, model, options, surpriseHistory)
+        {
+            ownsCurrent = refitted,
+            offset = state.Offset,
+            excludeThrough = state.ExcludeThrough,
+            sinceRefit = state.SinceRefit,
+            Refits = state.Refits,
+            SkippedRefits = state.SkippedRefits,
+        };
+        detector.scorer = StreamingScorer.Resume(model, state.Stream, null, surpriseHistory);
+        detector.rows.AddRange(state.Rows.Select(r => (float[])r.Clone()));
+        detector.excluded.AddRange(state.Excluded);
+        return detector;
+    }
+
+    /// <summary>What the stream must carry on from, besides <see cref="Model"/> (a copy).</summary>
+    public OnlineState State => new(offset, [.. rows.Select(r => (float[])r.Clone())], [.. excluded], excludeThrough, sinceRefit, Refits, SkippedRefits, scorer.State);
+
+    /// <summary>Whether <see cref="Model"/> is a refit's (to be saved with <see cref="State"/>) rather than the first model.</summary>
+    public bool Refitted => ownsCurrent;
+
     /// <summary>Refits done so far.</summary>
     public int Refits { get; private set; }
 

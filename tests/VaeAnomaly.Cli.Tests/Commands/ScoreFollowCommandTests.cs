@@ -178,8 +178,38 @@ public sealed class ScoreFollowCommandTests : IDisposable
         var (exit, text) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("test.csv"), "--on-bad-row", "skip", "--out", dir.File("s.csv"));
 
         Assert.Equal(1, exit);
-        Assert.Contains("--on-bad-row and --online apply to a followed stream", text);
+        Assert.Contains("--on-bad-row, --online and --state apply to a followed stream", text);
         Assert.False(File.Exists(dir.File("s.csv")));
+    }
+
+    [Fact]
+    public async Task FollowOnline_StoppedAndStartedAgainOnItsState_ContinuesAsOneUninterruptedStream()
+    {
+        // Given: one run over 600 rows, learning as it goes (a refit every 50 rows after the 200 the bundle learnt from)
+        var bundle = await Bundle();
+        var (wholeExit, wholeText) = await WithStandardInput("t,v0,c1\n" + Rows(0, 600), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("whole.csv"), "--follow"));
+        Assert.True(wholeExit == 0, wholeText);
+
+        // When: the same rows in two runs that share a state folder
+        var (firstExit, firstText) = await WithStandardInput("t,v0,c1\n" + Rows(0, 375), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("first.csv"), "--follow", "--state", dir.File("state")));
+        var (secondExit, secondText) = await WithStandardInput("t,v0,c1\n" + Rows(375, 225), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("second.csv"), "--follow", "--state", dir.File("state")));
+        File.WriteAllText(dir.File("train2.csv"), "t,v0,c1\n" + Rows(300, 200, spike: false));
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("train2.csv"), "--split", "80/20/0", "--target-columns", "v0", "--out", dir.File("other"));
+        Assert.True(trainExit == 0, trainText);
+        var (otherExit, otherText) = await WithStandardInput("t,v0,c1\n" + Rows(600, 10), () => CliRunner.RunAsync("score", "--bundle", dir.File("other"), "--data", "-", "--out", dir.File("x.csv"), "--follow", "--state", dir.File("state")));
+
+        // Then: the model refitted by then was saved with the state, and the two runs' rows are the one run's
+        Assert.True(firstExit == 0, firstText);
+        Assert.True(secondExit == 0, secondText);
+        Assert.True(Directory.Exists(dir.File("state/model")));
+        Assert.Contains("fitted again 8 times", secondText); // (600 - 200) / 50, counted across both runs
+        var whole = File.ReadAllLines(dir.File("whole.csv")).Skip(1);
+        var parts = File.ReadAllLines(dir.File("first.csv")).Skip(1).Concat(File.ReadAllLines(dir.File("second.csv")).Skip(1));
+        Assert.Equal(whole, parts);
+        Assert.Equal(1, otherExit);
+        Assert.Contains("was saved by a stream of another bundle", otherText);
+        Assert.False(File.Exists(dir.File("x.csv")));
+        Assert.True(File.Exists(dir.File("state/online.json")));
     }
 
     private static async Task<(int Exit, string Text)> WithStandardInput(string input, Func<Task<(int, string)>> run)

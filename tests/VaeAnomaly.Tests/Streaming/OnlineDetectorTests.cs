@@ -72,4 +72,39 @@ public sealed class OnlineDetectorTests
         Assert.Equal(Stream(first, 700), Stream(second, 700));
         Assert.True(first.Refits > 0);
     }
+
+    [Theory]
+    [InlineData(300)] // before the first refit: the first model still scores
+    [InlineData(450)] // after refits: the model in use is saved as a bundle and loaded again
+    public void Resume_FromASavedStateAndModel_ContinuesAsTheUninterruptedStream(int cut)
+    {
+        // Given: the uninterrupted stream of 900 rows
+        var (estimator, initial) = Range();
+        using var model = initial;
+        var options = new OnlineOptions(50, 400, 5, Learned);
+        using var whole = new OnlineDetector(estimator, model, options, 50);
+        var expected = Stream(whole, 900);
+
+        // When: the first rows, the state and the model in use saved, then a new detector resumed for the rest
+        using var temp = new TempDirectory();
+        OnlineState state;
+        bool refitted;
+        using (var first = new OnlineDetector(estimator, model, options, 50))
+        {
+            _ = Enumerable.Range(0, cut).Select(t => first.Push([Value(t)])).ToList();
+            (state, refitted) = (first.State, first.Refitted);
+            if (refitted)
+            {
+                first.Model.Save(temp.Path);
+            }
+        }
+
+        using var resumed = OnlineDetector.Resume(estimator, refitted ? DetectorRegistry.Load(temp.Path) : model, refitted, options, 50, state);
+        var rest = Enumerable.Range(cut, 900 - cut).Select(t => resumed.Push([Value(t)])).ToList();
+
+        // Then
+        Assert.Equal(cut > Learned + 50, refitted);
+        Assert.Equal(expected.Skip(cut), rest);
+        Assert.Equal(whole.Refits, resumed.Refits);
+    }
 }
