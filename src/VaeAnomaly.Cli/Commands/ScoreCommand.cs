@@ -30,7 +30,7 @@ internal static class ScoreCommand
         var force = new Option<bool>("--force") { Description = "Replace an earlier scores file of vae-anomaly (never another file or an input)." };
         var follow = new Option<bool>("--follow") { Description = "Score a series as its rows arrive: --data - reads standard input until it ends, --data FILE follows a growing file until Ctrl+C; --out - writes to standard output. One row out per row in, flushed at once; each row scored from it and the rows before it (last mode, stride 1)." };
         var badRows = SharedOptions.Choice("--on-bad-row", "With --follow: a row with a field that is not a finite number, another number of fields or a time going backwards is reported with its line on the error stream; stop ends the stream there (exit code 1), skip goes on without it.", "stop", "stop", "skip");
-        var online = SharedOptions.Choice("--online", "With --follow: on (default) keeps learning: each row is flagged by its surprise, and the model (range, gaussian, pca, knn) is fitted again every quarter of its training length on the newest rows judged normal, none near a flag; off scores with the bundle's model as it is. Models that do not refit yet score as with off.", "on", "on", "off");
+        var online = SharedOptions.Choice("--online", "With --follow: on (default) keeps learning: each row is flagged by its surprise, and the model is fitted again (range, gaussian, pca, knn) or trained 2 more epochs (the window autoencoders) every quarter of its training length on the newest rows judged normal, none near a flag; off scores with the bundle's model as it is. Models that do not refit yet score as with off.", "on", "on", "off");
         var state = new Option<string>("--state") { Description = "With --follow and --online on: a folder where the stream is saved when it stops (its rows, and the model once refitted) and from which the next run continues exactly." };
         var series = new SeriesOptionSet();
         var engine = new EngineOptionSet();
@@ -117,11 +117,11 @@ internal static class ScoreCommand
             return stateFolder is null ? null : throw new ArgumentException("--state saves a stream that keeps learning; with --online off the stream's state is the bundle itself.");
         }
 
-        if (model is not IRefits refits)
+        if (model is not (IRefits or IFineTunes))
         {
             if (ModelOptionSet.Given(r, online))
             {
-                throw new ArgumentException($"--online on: a {model.Name} does not refit while it streams yet (range, gaussian, pca and knn do); use --online off.");
+                throw new ArgumentException($"--online on: a {model.Name} does not refit while it streams yet (the window autoencoders, range, gaussian, pca and knn do); use --online off.");
             }
 
             r.InvocationConfiguration.Error.WriteLine($"note: a {model.Name} does not refit while it streams yet; it scores as it is (--online off).");
@@ -134,7 +134,7 @@ internal static class ScoreCommand
         }
 
         var trainingRows = (int)Math.Clamp(model.TrainingData.TrainSteps + model.TrainingData.ValidationSteps, 2, 1_000_000);
-        var estimator = DetectorRegistry.Create(model.Name, refits.RefitSettings);
+        var estimator = model is IRefits refits ? DetectorRegistry.Create(model.Name, refits.RefitSettings) : null; // else trained further
         var options = OnlineOptions.For(trainingRows, ((IScoresPoints)model).Lookback);
         return stateFolder is not null && OnlineStateFolder.Holds(stateFolder)
             ? OnlineStateFolder.Load(stateFolder, estimator, model, options, trainingRows)

@@ -46,25 +46,7 @@ public sealed class WindowAutoencoderEstimator(string family, DenseOptions optio
         var trainingData = DetectorFiles.Describe(train, validation);
         using var trainX = shape.Tensor(shape.Windows(scaler.Transform(train), trainStride).Windows);
         using var validationX = shape.Tensor(shape.Windows(scaler.Transform(validation), trainStride).Windows);
-        var network = Seeding.Build(options.Seed, shape.Build);
-        try
-        {
-            Seeding.Apply(options.Seed);
-            var history = new AutoencoderTrainer(options).Fit(network, trainX, validationX, progress, ct);
-
-            // Thresholds of a window's score and of a step's error on the validation windows at the score stride, and of
-            // the sequence score: all fitted at once, on normal validation data only.
-            var draft = new WindowAutoencoderDetector(network, shape, scaler, trainingData, new ThresholdSet(new Dictionary<string, IReadOnlyDictionary<string, double>>(), null, threshold, "score"), history);
-            var (windowScores, stepErrors) = draft.WindowErrors(shape.Windows(scaler.Transform(validation), scoreStride).Windows);
-            var thresholds = ThresholdSet.Fit(
-                [new("score", draft.Score(validation)), new(WindowAutoencoderDetector.WindowSet, windowScores), new(GruVaeDetector.StepSet, stepErrors)], threshold, "score");
-            return new WindowAutoencoderDetector(network, shape, scaler, trainingData, thresholds, history);
-        }
-        catch
-        {
-            network.Dispose();
-            throw;
-        }
+        return WindowAutoencoderDetector.Trained(Seeding.Build(options.Seed, shape.Build), (shape, options), scaler, (trainX, validationX), validation, trainingData, threshold, progress, ct);
     }
 }
 
@@ -72,7 +54,7 @@ public sealed class WindowAutoencoderEstimator(string family, DenseOptions optio
 /// A fitted window autoencoder: a sequence's score is the mean squared reconstruction error of its worst window;
 /// a series is scored per point from its windows. Sequences shorter than a window are refused.
 /// </summary>
-public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, IReconstructsSeries, IReconstructs
+public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, IReconstructsSeries, IReconstructs, IFineTunes
 {
     /// <summary>The settings every window model takes (first: the entries below are built from it).</summary>
     internal static IReadOnlyList<string> WindowSettings { get; } = ["variant", "epochs", "batch-size", "lr", "patience", "latent", "window", "train-stride", "score-stride", "scaler", "target-columns"];
@@ -188,6 +170,48 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
         var state = WeightsFile.Read(directory, manifest.Weights, shape.WeightShapes());
         return new WindowAutoencoderDetector(
             new Lazy<nn.Module<Tensor, VaeOutput>>(() => NetworkState.Fill(Seeding.Build(manifest.Options.Seed, shape.Build), state)), state, shape, manifest.Scaler, manifest.TrainingData, thresholds, history);
+    }
+
+    /// <summary>
+    /// A copy of this model trained further, for <paramref name="epochs"/> epochs at its learning rate, on
+    /// <paramref name="train"/> (scaled by this model's scaler, so its units stay), with every threshold fitted again on
+    /// <paramref name="validation"/>; this model is left as it was.
+    /// </summary>
+    /// <inheritdoc />
+    public IFittedDetector FineTune(SequenceSet train, SequenceSet validation, int epochs, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        using var trainX = shape.Tensor(shape.Windows(scaler.Transform(train), shape.TrainStride).Windows);
+        using var validationX = shape.Tensor(shape.Windows(scaler.Transform(validation), shape.TrainStride).Windows);
+        var copy = NetworkState.Fill(Seeding.Build(shape.Options.Seed, shape.Build), state.Value);
+        return Trained(copy, (shape, shape.Options with { Epochs = epochs }), scaler, (trainX, validationX), validation, DetectorFiles.Describe(train, validation), Thresholds.Rule, null, ct);
+    }
+
+    /// <summary>
+    /// Trains <paramref name="network"/> (freshly built, or a copy to fine-tune) with the model's training options, or
+    /// others (fewer epochs), and fits every threshold on the validation data: a window's score and a step's error on the
+    /// validation windows at the score stride, and the sequence score, all on normal validation data only. Disposes the
+    /// network when anything fails.
+    /// </summary>
+    internal static WindowAutoencoderDetector Trained(
+        nn.Module<Tensor, VaeOutput> network, (Shape Shape, DenseOptions Training) model, Standardizer scaler, (Tensor Train, Tensor Validation) windows, SequenceSet validation,
+        TrainingDataInfo trainingData, string threshold, IProgress<EpochReport>? progress, CancellationToken ct)
+    {
+        var shape = model.Shape;
+        try
+        {
+            Seeding.Apply(model.Training.Seed);
+            var history = new AutoencoderTrainer(model.Training).Fit(network, windows.Train, windows.Validation, progress, ct);
+            var draft = new WindowAutoencoderDetector(network, shape, scaler, trainingData, new ThresholdSet(new Dictionary<string, IReadOnlyDictionary<string, double>>(), null, threshold, "score"), history);
+            var (windowScores, stepErrors) = draft.WindowErrors(shape.Windows(scaler.Transform(validation), shape.ScoreStride).Windows);
+            var thresholds = ThresholdSet.Fit([new("score", draft.Score(validation)), new(WindowSet, windowScores), new(GruVaeDetector.StepSet, stepErrors)], threshold, "score");
+            return new WindowAutoencoderDetector(network, shape, scaler, trainingData, thresholds, history);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc />

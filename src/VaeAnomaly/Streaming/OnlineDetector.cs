@@ -6,7 +6,8 @@ namespace VaeAnomaly.Streaming;
 
 /// <summary>
 /// A streaming detector that keeps learning what normal is: rows are scored as a <see cref="StreamingScorer"/> flagging by
-/// surprise scores them, and every <see cref="OnlineOptions.Cadence"/> rows the model is fitted again, by its own
+/// surprise scores them, and every <see cref="OnlineOptions.Cadence"/> rows the model is trained further from its current
+/// weights (<see cref="IFineTunes"/>, for <see cref="OnlineOptions.FineTuneEpochs"/>) or else fitted again by its own
 /// estimator and seed, on the newest rows judged normal (none within <see cref="OnlineOptions.Margin"/> rows of a flag,
 /// so an anomaly does not become normal while it is flagged), at most <see cref="OnlineOptions.Memory"/> of them. The
 /// surprise of the rows that follow is judged against the new model's scores of the same recent rows. A refit the data
@@ -15,7 +16,7 @@ namespace VaeAnomaly.Streaming;
 /// </summary>
 public sealed class OnlineDetector : IDisposable
 {
-    private readonly IDetectorEstimator estimator;
+    private readonly IDetectorEstimator? estimator;
     private readonly OnlineOptions options;
     private readonly int surpriseHistory;
     private readonly List<float[]> rows = [];
@@ -28,12 +29,17 @@ public sealed class OnlineDetector : IDisposable
     private int sinceRefit;
 
     /// <summary>A detector at the start of a stream.</summary>
-    /// <param name="estimator">Fits the model again at each refit (its settings and seed stay).</param>
+    /// <param name="estimator">Fits the model again at each refit (its settings and seed stay); null when the model fine-tunes (<see cref="IFineTunes"/>).</param>
     /// <param name="initial">The first model (the caller keeps and disposes it); it scores points from a bounded past.</param>
     /// <param name="options">Cadence, memory and margin.</param>
     /// <param name="surpriseHistory">Earlier scores each row's surprise is judged against (at least 2).</param>
-    public OnlineDetector(IDetectorEstimator estimator, IFittedDetector initial, OnlineOptions options, int surpriseHistory)
+    public OnlineDetector(IDetectorEstimator? estimator, IFittedDetector initial, OnlineOptions options, int surpriseHistory)
     {
+        if (estimator is null && initial is not IFineTunes)
+        {
+            throw new ArgumentException($"A {initial.Name} is not trained further; give its estimator to fit it again.", nameof(estimator));
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(options.MinRows);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Cadence, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Memory, 2);
@@ -61,7 +67,7 @@ public sealed class OnlineDetector : IDisposable
     /// <param name="surpriseHistory">As when the stream started.</param>
     /// <param name="state">The saved state.</param>
     /// <exception cref="ArgumentException">The state does not fit the model or the options.</exception>
-    public static OnlineDetector Resume(IDetectorEstimator estimator, IFittedDetector model, bool refitted, OnlineOptions options, int surpriseHistory, OnlineState state)
+    public static OnlineDetector Resume(IDetectorEstimator? estimator, IFittedDetector model, bool refitted, OnlineOptions options, int surpriseHistory, OnlineState state)
     {
         if (state.Rows.Count != state.Excluded.Count || state.Offset < 0 || state.Offset + state.Rows.Count != state.Stream.Rows
             || state.Rows.Any(r => r.Length != model.Channels.Count || r.Any(v => !float.IsFinite(v))) || state.SinceRefit > options.Cadence || state.Refits < 0 || state.SkippedRefits < 0)
@@ -206,7 +212,10 @@ public sealed class OnlineDetector : IDisposable
         {
             train.Reverse();
             validation.Reverse();
-            next = estimator.Fit(new SequenceSet(current.Channels, train), new SequenceSet(current.Channels, validation));
+            var (trainSet, validationSet) = (new SequenceSet(current.Channels, train), new SequenceSet(current.Channels, validation));
+            next = current is IFineTunes tunes
+                ? tunes.FineTune(trainSet, validationSet, options.FineTuneEpochs)
+                : estimator!.Fit(trainSet, validationSet);
         }
         catch (ArgumentException)
         {

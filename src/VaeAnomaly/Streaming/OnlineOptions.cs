@@ -6,12 +6,13 @@ namespace VaeAnomaly.Streaming;
 /// <param name="Margin">Rows on each side of a flagged row kept out of every refit; a row is judged normal only once this many rows after it arrived unflagged.</param>
 /// <param name="MinRows">No refit before the stream holds this many rows: the first model is not replaced by one fitted on fewer rows than it learnt from.</param>
 /// <param name="ValidationFraction">The newest part of a refit's rows that validates it (early stopping, thresholds).</param>
-public sealed record OnlineOptions(int Cadence, int Memory, int Margin, int MinRows = 0, double ValidationFraction = 0.25)
+/// <param name="FineTuneEpochs">Epochs a model that can be trained further (<see cref="Detectors.IFineTunes"/>) trains at each refit, from its current weights, instead of being fitted anew.</param>
+public sealed record OnlineOptions(int Cadence, int Memory, int Margin, int MinRows = 0, double ValidationFraction = 0.25, int FineTuneEpochs = 2)
 {
     /// <summary>
     /// The defaults, fixed before any benchmark ran: a refit every quarter of the initial training length (at least one
     /// lookback), on at most four training lengths of normal rows, keeping one lookback on each side of a flag out, the first
-    /// once the stream holds a training length of rows.
+    /// once the stream holds a training length of rows; a model that can be trained further trains 2 more epochs at each.
     /// </summary>
     /// <param name="trainingRows">Rows the first model was fitted on (training and validation).</param>
     /// <param name="lookback">Rows the model reads to score one row.</param>

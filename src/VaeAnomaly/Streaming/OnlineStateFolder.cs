@@ -53,7 +53,7 @@ public static class OnlineStateFolder
     /// <param name="options">As when the stream started.</param>
     /// <param name="surpriseHistory">As when the stream started.</param>
     /// <exception cref="DataFormatException">The state file is not a saved stream, belongs to another bundle, or does not fit the model.</exception>
-    public static OnlineDetector Load(string directory, IDetectorEstimator estimator, IFittedDetector bundleModel, OnlineOptions options, int surpriseHistory)
+    public static OnlineDetector Load(string directory, IDetectorEstimator? estimator, IFittedDetector bundleModel, OnlineOptions options, int surpriseHistory)
     {
         var path = Path.Combine(directory, StateFile);
         Saved saved;
