@@ -11,7 +11,7 @@ namespace VaeAnomaly.Streaming;
 /// estimator and seed, on the newest rows judged normal (none within <see cref="OnlineOptions.Margin"/> rows of a flag,
 /// so an anomaly does not become normal while it is flagged), at most <see cref="OnlineOptions.Memory"/> of them. The
 /// surprise of the rows that follow is judged against the new model's scores of the same recent rows. A refit the data
-/// does not allow (too few normal rows, a fit that refuses them) keeps the current model. Deterministic: the same rows
+/// does not allow (too few normal rows, a fit that refuses them, a training that diverges) keeps the current model. Deterministic: the same rows
 /// and seed give the same scores.
 /// </summary>
 public sealed class OnlineDetector : IDisposable
@@ -217,8 +217,9 @@ public sealed class OnlineDetector : IDisposable
                 ? tunes.FineTune(trainSet, validationSet, options.FineTuneEpochs)
                 : estimator!.Fit(trainSet, validationSet);
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or Training.TrainingDivergedException)
         {
+            // Rows the model cannot be fitted on, or a further training that diverged: the model in use stays.
             SkippedRefits++;
             return;
         }
