@@ -1,7 +1,10 @@
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
+using VaeAnomaly.Persistence;
 using VaeAnomaly.Scoring;
 using VaeAnomaly.Streaming;
+using VaeAnomaly.Thresholds;
+using VaeAnomaly.Training;
 
 namespace VaeAnomaly.Tests.Streaming;
 
@@ -106,5 +109,55 @@ public sealed class OnlineDetectorTests
         Assert.Equal(cut > Learned + 50, refitted);
         Assert.Equal(expected.Skip(cut), rest);
         Assert.Equal(whole.Refits, resumed.Refits);
+    }
+
+    [Fact]
+    public void Push_WhenTrainingFurtherDiverges_KeepsTheModelInUseAndGoesOn()
+    {
+        // Given: a model whose further training always diverges (a range check that claims to fine-tune)
+        var (_, initial) = Range();
+        using var model = new DivergingModel(initial);
+        using var online = new OnlineDetector(null, model, new OnlineOptions(50, 400, 5, Learned), 50);
+
+        // When
+        var points = Stream(online, 600);
+
+        // Then: every refit was skipped, and the stream scored on with the first model, as the frozen stream does
+        Assert.Equal(0, online.Refits);
+        Assert.Equal(6, online.SkippedRefits); // (600 - 260) / 50
+        Assert.Same(model, online.Model);
+        var frozen = new StreamingScorer(model, null, 50);
+        Assert.Equal(Enumerable.Range(0, 600).Select(t => frozen.Push([Value(t)])), points);
+    }
+
+    /// <summary>Scores as the model it wraps; its further training diverges.</summary>
+    private sealed class DivergingModel(IFittedDetector inner) : IFittedDetector, IScoresPoints, IFineTunes
+    {
+        public string Name => inner.Name;
+
+        public IReadOnlyList<string> Channels => inner.Channels;
+
+        public ThresholdSet Thresholds => inner.Thresholds;
+
+        public IReadOnlyList<EpochReport> History => inner.History;
+
+        public TrainingDataInfo TrainingData => inner.TrainingData;
+
+        public int Lookback => ((IScoresPoints)inner).Lookback;
+
+        public int Warmup => ((IScoresPoints)inner).Warmup;
+
+        public float[] Score(SequenceSet data) => inner.Score(data);
+
+        public void Save(string directory) => inner.Save(directory);
+
+        public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null) => ((IScoresPoints)inner).ScorePoints(series, request, progress);
+
+        public double PointThreshold(PointScoreRequest request) => ((IScoresPoints)inner).PointThreshold(request);
+
+        public IFittedDetector FineTune(SequenceSet train, SequenceSet validation, int epochs, CancellationToken ct = default) =>
+            throw new TrainingDivergedException(1, 0, 1e-3);
+
+        public void Dispose() => inner.Dispose();
     }
 }
