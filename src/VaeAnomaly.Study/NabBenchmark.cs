@@ -138,6 +138,12 @@ public static class NabBenchmark
     /// <param name="ct">Stops training between batches.</param>
     public static NabFileResult RunFile(string root, string key, IReadOnlyList<(DateTime Start, DateTime End)> windows, NabOptions options, CancellationToken ct = default)
     {
+        var parts = options.Model.Split('+', StringSplitOptions.TrimEntries);
+        if (parts.Length > 1)
+        {
+            return Ensemble([.. parts.Select(part => RunFile(root, key, windows, options with { Model = part }, ct))], options);
+        }
+
         var clock = Stopwatch.StartNew();
         var path = Path.Combine(root, key);
         var series = SeriesCsvReader.Read(path, timeColumn: "timestamp", columns: ["value"], delimiter: ",");
@@ -176,6 +182,28 @@ public static class NabBenchmark
         }
 
         return new NabFileResult(key, series, scores, labels, probation, detector.History.Count, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Models named <c>a+b</c> combined by likelihood: each row's surprise s = x / (1 + x) stands for a tail probability
+    /// 10^(-5x); the tails multiply, so the ensemble's x is the sum of the parts' x.
+    /// </summary>
+    private static NabFileResult Ensemble(IReadOnlyList<NabFileResult> parts, NabOptions options)
+    {
+        if (!options.Surprise)
+        {
+            throw new ArgumentException("An ensemble (a+b) combines the parts' surprise scores; the distance above a threshold does not combine.");
+        }
+
+        var first = parts[0];
+        var scores = new float[first.Scores.Length];
+        for (var t = first.Probation; t < scores.Length; t++)
+        {
+            var x = parts.Sum(p => (double)p.Scores[t] / (1 - p.Scores[t]));
+            scores[t] = (float)(x / (1 + x));
+        }
+
+        return first with { Scores = scores, Epochs = parts.Sum(p => p.Epochs), Seconds = parts.Sum(p => p.Seconds), Refits = parts.Sum(p => p.Refits) };
     }
 
     /// <summary>The file streamed row by row through a detector that keeps learning; the score of each row after the probationary period is its surprise.</summary>

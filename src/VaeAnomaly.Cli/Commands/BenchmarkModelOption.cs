@@ -19,11 +19,20 @@ internal static class BenchmarkModelOption
 
     /// <summary>Refuses a name the registry does not know (with a version where the model has versions), naming what it could be.</summary>
     /// <param name="name">The value given.</param>
-    public static void Check(string name)
+    /// <param name="ensembles">Whether models joined by + (an ensemble) are accepted.</param>
+    public static void Check(string name, bool ensembles = false)
     {
         try
         {
-            _ = DetectorRegistry.Create(name);
+            if (!ensembles && name.Contains('+', StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"'{name}' names an ensemble; ensembles (a+b) run under benchmark nab.");
+            }
+
+            foreach (var part in name.Split('+', StringSplitOptions.TrimEntries))
+            {
+                _ = DetectorRegistry.Create(part);
+            }
         }
         catch (ArgumentException e)
         {

@@ -47,7 +47,7 @@ internal static class BenchmarkNabCommand
             var root = r.GetValue(data)!;
             var detector = r.GetValue(name)!;
             _ = NabBenchmark.ResultsPath(detector, "check/name.csv");
-            BenchmarkModelOption.Check(r.GetValue(model)!);
+            BenchmarkModelOption.Check(r.GetValue(model)!, ensembles: true);
 
             StagedDirectory.EnsureWritable(destination, r.GetValue(force), root, r.GetValue(labels));
             var labelWindows = NabBenchmark.ReadWindows(r.GetValue(labels) ?? Path.Combine(root, "combined_windows.json"));

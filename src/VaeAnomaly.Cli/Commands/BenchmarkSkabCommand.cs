@@ -58,6 +58,8 @@ internal static class BenchmarkSkabCommand
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force), r.GetValue(data));
             var root = r.GetValue(data)!;
+            var modelName = r.GetValue(model)!;
+            BenchmarkModelOption.Check(modelName);
             var files = SkabBenchmark.Files(root);
             var results = new List<(string Folder, string File, SkabFileResult Result)>();
             var ours = r.GetValue(protocol) == "ours";
@@ -66,8 +68,6 @@ internal static class BenchmarkSkabCommand
                 throw new ArgumentException("--threshold applies to --protocol ours; the leaderboard protocol's threshold is its UCL.");
             }
 
-            var modelName = r.GetValue(model)!;
-            BenchmarkModelOption.Check(modelName);
             var levels = r.GetValue(levelsText) == "remove" ? WindowLevels.Remove : WindowLevels.Keep;
             var learns = r.GetValue(online) == "on";
             if (learns && (!ours || (ModelOptionSet.Given(r, flagBy) && r.GetValue(flagBy) != "surprise")))

@@ -167,4 +167,32 @@ public sealed class BenchmarkNabCommandTests : IDisposable
 
         Assert.Contains(live.Skip(72), s => s > 0.5);
     }
+
+    [Fact]
+    public async Task BenchmarkNab_Ensemble_MultipliesThePartsTailProbabilities()
+    {
+        // Given: the parts run alone, and together
+        WriteFile("realTest", "one.csv");
+        File.WriteAllText(dir.File("nab/combined_windows.json"),
+            """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
+        double[] Scores(string run) => [.. File.ReadAllLines(dir.File($"{run}/vaeAnomaly/realTest/vaeAnomaly_one.csv")).Skip(1).Select(r => double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture))];
+        foreach (var (run, model) in new[] { ("range", "range"), ("gaussian", "gaussian"), ("both", "range+gaussian") })
+        {
+            var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", model, "--window", "16", "--out", dir.File(run));
+            Assert.True(exit == 0, text);
+        }
+
+        // Then: each row's x = s / (1 - s) is the sum of the parts' x
+        var (range, gaussian, both) = (Scores("range"), Scores("gaussian"), Scores("both"));
+        for (var t = 75; t < 500; t++)
+        {
+            var x = (range[t] / (1 - range[t])) + (gaussian[t] / (1 - gaussian[t]));
+            Assert.True(Math.Abs((x / (1 + x)) - both[t]) <= 1e-5, $"row {t}: parts {range[t]}, {gaussian[t]}, ensemble {both[t]}");
+        }
+
+        Assert.True(both.Skip(75).Zip(range.Skip(75)).All(p => p.First >= p.Second - 1e-6), "a product of tails is never less surprising than a part");
+        var (skabExit, skabText) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("nab"), "--model", "range+gaussian", "--out", dir.File("skab"));
+        Assert.Equal(1, skabExit);
+        Assert.Contains("ensembles (a+b) run under benchmark nab", skabText);
+    }
 }
