@@ -210,14 +210,7 @@ public static class NabBenchmark
     private static NabFileResult RunOnline(string key, Series series, bool[] labels, int probation, IDetectorEstimator estimator, IFittedDetector detector, OnlineOptions online, Stopwatch clock)
     {
         using var stream = new OnlineDetector(estimator, detector, online, probation);
-        var scores = new float[series.Length];
-        var c = series.ChannelNames.Count;
-        for (var t = 0; t < series.Length; t++)
-        {
-            var point = stream.Push(series.Values.AsSpan(t * c, c).ToArray());
-            scores[t] = t >= probation ? point.Score : 0f;
-        }
-
+        float[] scores = [.. stream.PushAll(series.Values).Select(p => p.Index >= probation ? p.Score : 0f)];
         return new NabFileResult(key, series, scores, labels, probation, detector.History.Count, clock.Elapsed.TotalSeconds) { Refits = stream.Refits };
     }
 

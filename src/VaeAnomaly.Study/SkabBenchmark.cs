@@ -196,24 +196,25 @@ public static class SkabBenchmark
         var fitRows = SkabProtocol.TrainRows - OursValidationRows;
         using var detector = estimator.Fit(values.Slice(0, fitRows).AsSequenceSet("train"), values.Slice(fitRows, OursValidationRows).AsSequenceSet("validation"), ct: ct);
         var scorer = detector as IScoresPoints ?? throw new ArgumentException($"--protocol ours scores every row; a {detector.Name} does not score points.");
+        bool[] flags;
+        double threshold;
         if (flagBy == SkabFlags.Online)
         {
             using var stream = new OnlineDetector(estimator, detector, OnlineOptions.For(SkabProtocol.TrainRows, scorer.Lookback), SkabProtocol.TrainRows);
-            var c = values.ChannelNames.Count;
-            var streamed = Enumerable.Range(0, rows).Select(t => stream.Push(values.Values.AsSpan(t * c, c).ToArray())).ToArray();
-            var onlineFlags = streamed.Skip(SkabProtocol.TrainRows).Select(p => p.Flag).ToArray();
-            var onlineLabels = labels.Skip(SkabProtocol.TrainRows).ToArray();
-            return new SkabFileResult([.. values.Timestamps.Skip(SkabProtocol.TrainRows)], onlineFlags, ConfusionCounts.Of(onlineLabels, onlineFlags), SurpriseFlags.Flag, detector.History.Count,
-                clock.Elapsed.TotalSeconds, onlineLabels);
+            (flags, threshold) = ([.. stream.PushAll(values.Values).Skip(SkabProtocol.TrainRows).Select(p => p.Flag)], SurpriseFlags.Flag);
+        }
+        else
+        {
+            var points = scorer.ScorePoints(values.AsSequenceSet(), new PointScoreRequest(PointScoreMode.Last, rule));
+            threshold = points.Threshold;
+            flags = flagBy == SkabFlags.Surprise
+                ? [.. ScoreSurprise.Compute(points.Scores, SkabProtocol.TrainRows, points.FirstScored, SkabProtocol.TrainRows).Skip(SkabProtocol.TrainRows).Select(v => v > SurpriseFlag)]
+                : points.Flags().Skip(SkabProtocol.TrainRows).ToArray();
         }
 
-        var points = scorer.ScorePoints(values.AsSequenceSet(), new PointScoreRequest(PointScoreMode.Last, rule));
-        var flags = flagBy == SkabFlags.Surprise
-            ? [.. ScoreSurprise.Compute(points.Scores, SkabProtocol.TrainRows, points.FirstScored, SkabProtocol.TrainRows).Skip(SkabProtocol.TrainRows).Select(v => v > SurpriseFlag)]
-            : points.Flags().Skip(SkabProtocol.TrainRows).ToArray();
         var testLabels = labels.Skip(SkabProtocol.TrainRows).ToArray();
         var counts = ConfusionCounts.Of(testLabels, flags);
-        return new SkabFileResult([.. values.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, points.Threshold, detector.History.Count, clock.Elapsed.TotalSeconds, testLabels);
+        return new SkabFileResult([.. values.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, threshold, detector.History.Count, clock.Elapsed.TotalSeconds, testLabels);
     }
 
     /// <summary>A SKAB file: the series with its <c>anomaly</c> labels (none for the anomaly-free recording), and its values without the <c>changepoint</c> column.</summary>

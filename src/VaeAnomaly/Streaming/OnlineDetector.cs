@@ -107,6 +107,14 @@ public sealed class OnlineDetector : IDisposable
 
     private int Lookback => ((IScoresPoints)current).Lookback;
 
+    /// <summary>Pushes the rows of a whole series in order, as they would arrive one by one.</summary>
+    /// <param name="values">Row-major (time, channels), in the model's channel order, unscaled.</param>
+    public StreamPoint[] PushAll(float[] values)
+    {
+        var c = current.Channels.Count;
+        return [.. Enumerable.Range(0, values.Length / c).Select(t => Push(values.AsSpan(t * c, c).ToArray()))];
+    }
+
     /// <summary>Scores one row, then learns from the rows judged normal when a refit is due.</summary>
     /// <param name="row">The row's values, in the model's channel order, unscaled.</param>
     public StreamPoint Push(IReadOnlyList<float> row)
