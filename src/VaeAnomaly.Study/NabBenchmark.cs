@@ -21,7 +21,8 @@ namespace VaeAnomaly.Study;
 /// Keep learning as the file streams (<see cref="OnlineDetector"/> with <see cref="OnlineOptions.For"/> the probationary rows): each row's
 /// surprise score, the model fitted again on the rows judged normal.
 /// </param>
-public sealed record NabOptions(int Window = 32, int Epochs = 20, int Seed = 0, double ValidationFraction = 0.25, bool Surprise = true, string Model = "gru-vae", bool Online = false);
+/// <param name="Guard">With <paramref name="Online"/>: keep flagged rows' scores out of the surprise history (<see cref="OnlineOptions.Guard"/>).</param>
+public sealed record NabOptions(int Window = 32, int Epochs = 20, int Seed = 0, double ValidationFraction = 0.25, bool Surprise = true, string Model = "gru-vae", bool Online = false, bool Guard = false);
 
 /// <summary>One NAB file scored in the benchmark's results layout.</summary>
 /// <param name="Key">The file as <c>combined_windows.json</c> names it: <c>category/file.csv</c>.</param>
@@ -170,7 +171,7 @@ public static class NabBenchmark
                 throw new ArgumentException("Online learning scores each row by its surprise; the distance above a threshold does not apply.");
             }
 
-            return RunOnline(key, series, labels, probation, estimator, detector, OnlineOptions.For(probation, scorer.Lookback), clock);
+            return RunOnline(key, series, labels, probation, estimator, detector, OnlineOptions.For(probation, scorer.Lookback) with { Guard = options.Guard }, clock);
         }
 
         var points = scorer.ScorePoints(series.AsSequenceSet(), new PointScoreRequest(PointScoreMode.Last));

@@ -198,9 +198,10 @@ public static class SkabBenchmark
         var scorer = detector as IScoresPoints ?? throw new ArgumentException($"--protocol ours scores every row; a {detector.Name} does not score points.");
         bool[] flags;
         double threshold;
-        if (flagBy == SkabFlags.Online)
+        if (flagBy is SkabFlags.Online or SkabFlags.OnlineGuarded)
         {
-            using var stream = new OnlineDetector(estimator, detector, OnlineOptions.For(SkabProtocol.TrainRows, scorer.Lookback), SkabProtocol.TrainRows);
+            var options = OnlineOptions.For(SkabProtocol.TrainRows, scorer.Lookback) with { Guard = flagBy == SkabFlags.OnlineGuarded };
+            using var stream = new OnlineDetector(estimator, detector, options, SkabProtocol.TrainRows);
             (flags, threshold) = ([.. stream.PushAll(values.Values).Skip(SkabProtocol.TrainRows).Select(p => p.Flag)], SurpriseFlags.Flag);
         }
         else
@@ -264,4 +265,7 @@ public enum SkabFlags
     /// with <see cref="OnlineOptions.For"/> the 400 training rows): fitted again every 100 rows on the rows judged normal.
     /// </summary>
     Online,
+
+    /// <summary>As <see cref="Online"/>, with flagged rows' scores kept out of the surprise history (<see cref="OnlineOptions.Guard"/>).</summary>
+    OnlineGuarded,
 }

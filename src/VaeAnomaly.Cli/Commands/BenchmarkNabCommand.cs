@@ -36,9 +36,10 @@ internal static class BenchmarkNabCommand
         anomalyScore.AcceptOnlyFromAmong("surprise", "distance");
         var model = BenchmarkModelOption.Create();
         var online = SharedOptions.Choice("--online", "on (default): keep learning as each file streams (the model fitted again every quarter of the probationary length on the newest rows judged normal, none within a window of a flag); off: the model trained on the probationary rows only (and what --anomaly-score distance alone gives).", "on", "on", "off");
+        var guard = SharedOptions.Guard();
         var command = new Command("nab", "Run NAB as a streaming detector: train on each file's probationary rows, score every later row from the past only.")
         {
-            data, labels, outDir, name, seed, epochs, window, force, anomalyScore, model, online,
+            data, labels, outDir, name, seed, epochs, window, force, anomalyScore, model, online, guard,
         };
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
@@ -58,7 +59,8 @@ internal static class BenchmarkNabCommand
                 throw new ArgumentException($"The labels file has no entry for {unlabelled.Length} file(s), e.g. '{unlabelled[0]}'; expected NAB's combined_windows.json for this data folder.");
             }
 
-            var options = new NabOptions(r.GetValue(window), r.GetValue(epochs), r.GetValue(seed), Surprise: r.GetValue(anomalyScore) == "surprise", Model: r.GetValue(model)!, Online: r.GetValue(online) == "on" && (r.GetValue(anomalyScore) == "surprise" || ModelOptionSet.Given(r, online)));
+            var learns = r.GetValue(online) == "on" && (r.GetValue(anomalyScore) == "surprise" || ModelOptionSet.Given(r, online));
+            var options = new NabOptions(r.GetValue(window), r.GetValue(epochs), r.GetValue(seed), Surprise: r.GetValue(anomalyScore) == "surprise", Model: r.GetValue(model)!, Online: learns, Guard: SharedOptions.Guarded(r, guard, learns));
             var results = new List<NabFileResult>();
             foreach (var key in files)
             {

@@ -48,9 +48,10 @@ internal static class BenchmarkSkabCommand
         };
         flagBy.AcceptOnlyFromAmong("threshold", "surprise");
         var online = SharedOptions.Choice("--online", "Ours protocol: on flags each row by its surprise while the model keeps learning (fitted again every 100 rows after the first 400 on the newest rows judged normal); off (default) keeps the model trained on the first 400 rows.", "off", "on", "off");
+        var guard = SharedOptions.Guard();
         var command = new Command("skab", "Run SKAB exactly as its leaderboard was computed (first 400 rows train, 60-step windows, UCL = 4/3 x the 0.999 quantile), or with our own choices (--protocol ours).")
         {
-            data, model, outDir, seed, epochs, force, protocol, threshold, levelsText, flagBy, online,
+            data, model, outDir, seed, epochs, force, protocol, threshold, levelsText, flagBy, online, guard,
         };
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
@@ -75,7 +76,8 @@ internal static class BenchmarkSkabCommand
                 throw new ArgumentException("--online on applies to --protocol ours and flags by surprise; the leaderboard protocol and --flag-by threshold keep the model fixed.");
             }
 
-            var flags = learns ? SkabFlags.Online : r.GetValue(flagBy) == "surprise" ? SkabFlags.Surprise : SkabFlags.Threshold;
+            var guarded = SharedOptions.Guarded(r, guard, learns); // refuses --guard on without online learning
+            var flags = learns ? (guarded ? SkabFlags.OnlineGuarded : SkabFlags.Online) : r.GetValue(flagBy) == "surprise" ? SkabFlags.Surprise : SkabFlags.Threshold;
             if (!ours && ModelOptionSet.Given(r, flagBy))
             {
                 throw new ArgumentException("--flag-by applies to --protocol ours; the leaderboard protocol flags by its UCL and 59-window rule.");
@@ -171,7 +173,7 @@ internal static class BenchmarkSkabCommand
             }
 
             static string F(double v, string format) => double.IsNaN(v) ? "" : v.ToString(format, CultureInfo.InvariantCulture);
-            var mine = ($"VaeAnomaly {r.GetValue(model)}, {(ours ? (flags switch { SkabFlags.Online => "ours, online", SkabFlags.Surprise => "ours, surprise", _ => $"ours, {r.GetValue(threshold)}" }) : levels == WindowLevels.Remove ? "leaderboard protocol, levels removed" : "leaderboard protocol")} (seed {r.GetValue(seed)})", f1, far, mar);
+            var mine = ($"VaeAnomaly {r.GetValue(model)}, {(ours ? (flags switch { SkabFlags.Online => "ours, online", SkabFlags.OnlineGuarded => "ours, online, guarded", SkabFlags.Surprise => "ours, surprise", _ => $"ours, {r.GetValue(threshold)}" }) : levels == WindowLevels.Remove ? "leaderboard protocol, levels removed" : "leaderboard protocol")} (seed {r.GetValue(seed)})", f1, far, mar);
             foreach (var row in Published.Append(mine).OrderByDescending(x => x.Item2))
             {
                 var name = row.Item1 == mine.Item1 ? $"[bold]{Markup.Escape(row.Item1)}[/]" : Markup.Escape(row.Item1);

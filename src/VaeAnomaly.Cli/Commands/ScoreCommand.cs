@@ -31,10 +31,11 @@ internal static class ScoreCommand
         var follow = new Option<bool>("--follow") { Description = "Score a series as its rows arrive: --data - reads standard input until it ends, --data FILE follows a growing file until Ctrl+C; --out - writes to standard output. One row out per row in, flushed at once; each row scored from it and the rows before it (last mode, stride 1)." };
         var badRows = SharedOptions.Choice("--on-bad-row", "With --follow: a row with a field that is not a finite number, another number of fields or a time going backwards is reported with its line on the error stream; stop ends the stream there (exit code 1), skip goes on without it.", "stop", "stop", "skip");
         var online = SharedOptions.Choice("--online", "With --follow: on (default) keeps learning: each row is flagged by its surprise, and the model is fitted again (range, gaussian, pca, knn) or trained 2 more epochs (the window autoencoders) every quarter of its training length on the newest rows judged normal, none near a flag; off scores with the bundle's model as it is. Models that do not refit yet score as with off.", "on", "on", "off");
+        var guard = SharedOptions.Guard();
         var state = new Option<string>("--state") { Description = "With --follow and --online on: a folder where the stream is saved when it stops (its rows, and the model once refitted) and from which the next run continues exactly." };
         var series = new SeriesOptionSet();
         var engine = new EngineOptionSet();
-        var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows, online, state };
+        var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows, online, guard, state };
         series.AddTo(command, withSplit: false);
         engine.AddTo(command);
 
@@ -54,7 +55,7 @@ internal static class ScoreCommand
                     StagedDirectory.EnsureWritable(stateFolder, replace: true, r.GetValue(bundle), r.GetValue(data) == "-" ? null : r.GetValue(data), r.GetValue(output) == "-" ? null : r.GetValue(output));
                 }
 
-                using var learning = Online(r, online, series, threshold, streamed, stateFolder);
+                using var learning = Online(r, (online, guard), series, threshold, streamed, stateFolder);
                 var exit = ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
                     (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), (r.InvocationConfiguration.Error, r.GetValue(badRows) == "skip"), learning, token).GetAwaiter().GetResult();
                 if (stateFolder is not null && learning is not null)
@@ -66,9 +67,9 @@ internal static class ScoreCommand
             }, ct)
             : CommandRunner.RunAsync(console, _ =>
         {
-            if (ModelOptionSet.Given(r, badRows) || ModelOptionSet.Given(r, online) || ModelOptionSet.Given(r, state))
+            if (ModelOptionSet.Given(r, badRows) || ModelOptionSet.Given(r, online) || ModelOptionSet.Given(r, guard) || ModelOptionSet.Given(r, state))
             {
-                throw new ArgumentException("--on-bad-row, --online and --state apply to a followed stream (--follow); a file scored whole is refused at its first bad line, before anything is written.");
+                throw new ArgumentException("--on-bad-row, --online, --guard and --state apply to a followed stream (--follow); a file scored whole is refused at its first bad line, before anything is written.");
             }
 
             var path = r.GetValue(output)!;
@@ -110,8 +111,11 @@ internal static class ScoreCommand
     /// (<see cref="IRefits"/>), flagging by surprise over its training length; null with <c>--online off</c>, or for a model
     /// that does not refit (said on the error stream when <c>--online</c> was not given, refused when it was).
     /// </summary>
-    private static OnlineDetector? Online(ParseResult r, Option<string> online, SeriesOptionSet series, Option<string> threshold, IFittedDetector model, string? stateFolder)
+    private static OnlineDetector? Online(ParseResult r, (Option<string> Online, Option<string> Guard) learning, SeriesOptionSet series, Option<string> threshold, IFittedDetector model, string? stateFolder)
     {
+        var online = learning.Online;
+        var learns = r.GetValue(online) == "on" && model is IRefits or IFineTunes;
+        var guarded = SharedOptions.Guarded(r, learning.Guard, learns);
         if (r.GetValue(online) != "on")
         {
             return stateFolder is null ? null : throw new ArgumentException("--state saves a stream that keeps learning; with --online off the stream's state is the bundle itself.");
@@ -135,7 +139,7 @@ internal static class ScoreCommand
 
         var trainingRows = (int)Math.Clamp(model.TrainingData.TrainSteps + model.TrainingData.ValidationSteps, 2, 1_000_000);
         var estimator = model is IRefits refits ? DetectorRegistry.Create(model.Name, refits.RefitSettings) : null; // else trained further
-        var options = OnlineOptions.For(trainingRows, ((IScoresPoints)model).Lookback);
+        var options = OnlineOptions.For(trainingRows, ((IScoresPoints)model).Lookback) with { Guard = guarded };
         return stateFolder is not null && OnlineStateFolder.Holds(stateFolder)
             ? OnlineStateFolder.Load(stateFolder, estimator, model, options, trainingRows)
             : new OnlineDetector(estimator, model, options, trainingRows);

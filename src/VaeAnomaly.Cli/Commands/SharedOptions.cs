@@ -57,4 +57,28 @@ internal static class SharedOptions
         option.AcceptOnlyFromAmong(allowed);
         return option;
     }
+
+    /// <summary><c>--guard on|off</c>: whether online learning keeps flagged rows' scores out of the surprise history (<see cref="Streaming.OnlineOptions.Guard"/>).</summary>
+    public static Option<string> Guard() => Choice(
+        "--guard",
+        "With online learning: on keeps a flagged row's score out of the history the surprise is judged against, so a long anomaly stays flagged instead of becoming normal, until a run of flags lasts longer than that history (the training length); off (default) lets every score in.",
+        "off",
+        "on",
+        "off");
+
+    /// <summary>Whether <paramref name="guard"/> says on; refused when given while the model does not keep learning.</summary>
+    /// <param name="r">The parsed command line.</param>
+    /// <param name="guard">The option.</param>
+    /// <param name="learns">Whether the command keeps learning.</param>
+    public static bool Guarded(ParseResult r, Option<string> guard, bool learns)
+    {
+        if (r.GetValue(guard) != "on")
+        {
+            return false;
+        }
+
+        return learns || (ModelOptionSet.Given(r, guard)
+            ? throw new ArgumentException("--guard on applies to online learning (--online on); without it each score is judged against all the recent scores.")
+            : false);
+    }
 }

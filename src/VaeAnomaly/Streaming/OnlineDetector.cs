@@ -10,7 +10,8 @@ namespace VaeAnomaly.Streaming;
 /// weights (<see cref="IFineTunes"/>, for <see cref="OnlineOptions.FineTuneEpochs"/>) or else fitted again by its own
 /// estimator and seed, on the newest rows judged normal (none within <see cref="OnlineOptions.Margin"/> rows of a flag,
 /// so an anomaly does not become normal while it is flagged), at most <see cref="OnlineOptions.Memory"/> of them. The
-/// surprise of the rows that follow is judged against the new model's scores of the same recent rows. A refit the data
+/// surprise of the rows that follow is judged against the new model's scores of the same recent rows (with
+/// <see cref="OnlineOptions.Guard"/>, of those whose scores entered the old history: a long anomaly stays out). A refit the data
 /// does not allow (too few normal rows, a fit that refuses them, a training that diverges) keeps the current model. Deterministic: the same rows
 /// and seed give the same scores.
 /// </summary>
@@ -21,6 +22,7 @@ public sealed class OnlineDetector : IDisposable
     private readonly int surpriseHistory;
     private readonly List<float[]> rows = [];
     private readonly List<bool> excluded = [];
+    private readonly List<bool> guarded = [];
     private IFittedDetector current;
     private bool ownsCurrent;
     private StreamingScorer scorer;
@@ -53,7 +55,7 @@ public sealed class OnlineDetector : IDisposable
         this.options = options;
         this.surpriseHistory = surpriseHistory;
         current = initial;
-        scorer = new StreamingScorer(initial, null, surpriseHistory);
+        scorer = new StreamingScorer(initial, null, surpriseHistory, options.Guard);
     }
 
     /// <summary>
@@ -69,7 +71,7 @@ public sealed class OnlineDetector : IDisposable
     /// <exception cref="ArgumentException">The state does not fit the model or the options.</exception>
     public static OnlineDetector Resume(IDetectorEstimator? estimator, IFittedDetector model, bool refitted, OnlineOptions options, int surpriseHistory, OnlineState state)
     {
-        if (state.Rows.Count != state.Excluded.Count || state.Offset < 0 || state.Offset + state.Rows.Count != state.Stream.Rows
+        if (state.Rows.Count != state.Excluded.Count || (state.Guarded is { } g && g.Count != state.Rows.Count) || state.Offset < 0 || state.Offset + state.Rows.Count != state.Stream.Rows
             || state.Rows.Any(r => r.Length != model.Channels.Count || r.Any(v => !float.IsFinite(v))) || state.SinceRefit > options.Cadence || state.Refits < 0 || state.SkippedRefits < 0)
         {
             throw new ArgumentException($"The online state does not fit this {model.Name}: {state.Rows.Count} rows of {model.Channels.Count} finite values and as many exclusion marks, ending at the stream's row {state.Stream.Rows}, are expected.");
@@ -84,14 +86,15 @@ public sealed class OnlineDetector : IDisposable
             Refits = state.Refits,
             SkippedRefits = state.SkippedRefits,
         };
-        detector.scorer = StreamingScorer.Resume(model, state.Stream, null, surpriseHistory);
+        detector.scorer = StreamingScorer.Resume(model, state.Stream, null, surpriseHistory, options.Guard);
         detector.rows.AddRange(state.Rows.Select(r => (float[])r.Clone()));
         detector.excluded.AddRange(state.Excluded);
+        detector.guarded.AddRange(state.Guarded ?? new bool[state.Rows.Count]);
         return detector;
     }
 
     /// <summary>What the stream must carry on from, besides <see cref="Model"/> (a copy).</summary>
-    public OnlineState State => new(offset, [.. rows.Select(r => (float[])r.Clone())], [.. excluded], excludeThrough, sinceRefit, Refits, SkippedRefits, scorer.State);
+    public OnlineState State => new(offset, [.. rows.Select(r => (float[])r.Clone())], [.. excluded], excludeThrough, sinceRefit, Refits, SkippedRefits, scorer.State, [.. guarded]);
 
     /// <summary>Whether <see cref="Model"/> is a refit's (to be saved with <see cref="State"/>) rather than the first model.</summary>
     public bool Refitted => ownsCurrent;
@@ -123,6 +126,7 @@ public sealed class OnlineDetector : IDisposable
         var index = point.Index;
         rows.Add([.. row]);
         excluded.Add(index <= excludeThrough);
+        guarded.Add(point.Guarded);
         if (point.Flag)
         {
             for (var i = Math.Max(offset, index - options.Margin); i <= index; i++)
@@ -139,6 +143,7 @@ public sealed class OnlineDetector : IDisposable
             var drop = rows.Count - keep;
             rows.RemoveRange(0, drop);
             excluded.RemoveRange(0, drop);
+            guarded.RemoveRange(0, drop);
             offset += drop;
         }
 
@@ -232,7 +237,7 @@ public sealed class OnlineDetector : IDisposable
             return;
         }
 
-        var resumed = StreamingScorer.Resume(next, new StreamState(offset + rows.Count, Recent(next), RecentScores(next)), null, surpriseHistory);
+        var resumed = StreamingScorer.Resume(next, new StreamState(offset + rows.Count, Recent(next), RecentScores(next), scorer.State.FlagRun), null, surpriseHistory, options.Guard);
         if (ownsCurrent)
         {
             current.Dispose();
@@ -251,21 +256,31 @@ public sealed class OnlineDetector : IDisposable
         return [.. rows.Skip(rows.Count - count).Select(r => (float[])r.Clone())];
     }
 
-    /// <summary>The new model's scores of the last rows the surprise is judged against, oldest first.</summary>
+    /// <summary>
+    /// The new model's scores of the last rows the surprise is judged against, oldest first: those whose scores entered the
+    /// old history (the newest <c>surpriseHistory</c> rows the guard did not keep out, among the rows kept).
+    /// </summary>
     private float[] RecentScores(IFittedDetector model)
     {
         var points = (IScoresPoints)model;
         var total = offset + rows.Count;
-        var first = Math.Max(points.Warmup, total - surpriseHistory);          // stream index of the first score kept
-        if (first >= total)
+        var chosen = new List<long>();                                          // stream indices, newest first
+        for (var i = total - 1; i >= offset + points.Warmup && chosen.Count < surpriseHistory; i--)  // each with its window's rows kept
+        {
+            if (!guarded[(int)(i - offset)])
+            {
+                chosen.Add(i);
+            }
+        }
+
+        if (chosen.Count == 0)
         {
             return [];
         }
 
-        var from = (int)Math.Max(0, first - points.Warmup - offset);           // the rows its window reads
+        var from = (int)(chosen[^1] - points.Warmup - offset);                 // the rows the oldest one's window reads
         var series = new SequenceSet(model.Channels, [new Sequence("recent", [.. rows.Skip(from).SelectMany(r => r)])]);
         var scores = points.ScorePoints(series, new PointScoreRequest(PointScoreMode.Last, Stride: 1)).Scores;
-        var localFirst = (int)(first - (offset + from));
-        return localFirst < points.Warmup ? [] : scores[localFirst..];
+        return [.. chosen.AsEnumerable().Reverse().Select(i => scores[(int)(i - (offset + from))])];
     }
 }

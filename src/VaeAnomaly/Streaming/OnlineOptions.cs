@@ -7,7 +7,11 @@ namespace VaeAnomaly.Streaming;
 /// <param name="MinRows">No refit before the stream holds this many rows: the first model is not replaced by one fitted on fewer rows than it learnt from.</param>
 /// <param name="ValidationFraction">The newest part of a refit's rows that validates it (early stopping, thresholds).</param>
 /// <param name="FineTuneEpochs">Epochs a model that can be trained further (<see cref="Detectors.IFineTunes"/>) trains at each refit, from its current weights, instead of being fitted anew.</param>
-public sealed record OnlineOptions(int Cadence, int Memory, int Margin, int MinRows = 0, double ValidationFraction = 0.25, int FineTuneEpochs = 2)
+/// <param name="Guard">
+/// Keep flagged rows' scores out of the surprise history (and so out of a refit's new history) until a run of flags grows
+/// longer than that history, so a long anomaly does not become the normal it is judged by (<see cref="StreamingScorer"/>).
+/// </param>
+public sealed record OnlineOptions(int Cadence, int Memory, int Margin, int MinRows = 0, double ValidationFraction = 0.25, int FineTuneEpochs = 2, bool Guard = false)
 {
     /// <summary>
     /// The defaults, fixed before any benchmark ran: a refit every quarter of the initial training length (at least one

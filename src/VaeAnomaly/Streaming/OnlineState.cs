@@ -9,4 +9,5 @@ namespace VaeAnomaly.Streaming;
 /// <param name="Refits">Refits done.</param>
 /// <param name="SkippedRefits">Refits the data did not allow.</param>
 /// <param name="Stream">The scorer's state (the model in use's last rows and scores).</param>
-public sealed record OnlineState(long Offset, IReadOnlyList<float[]> Rows, IReadOnlyList<bool> Excluded, long ExcludeThrough, int SinceRefit, int Refits, int SkippedRefits, StreamState Stream);
+/// <param name="Guarded">Per row kept: whether the guard kept its score out of the surprise history (null: none was).</param>
+public sealed record OnlineState(long Offset, IReadOnlyList<float[]> Rows, IReadOnlyList<bool> Excluded, long ExcludeThrough, int SinceRefit, int Refits, int SkippedRefits, StreamState Stream, IReadOnlyList<bool>? Guarded = null);

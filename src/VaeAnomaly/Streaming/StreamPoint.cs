@@ -5,4 +5,5 @@ namespace VaeAnomaly.Streaming;
 /// <param name="Score">Its score (0 while no window ends at it yet).</param>
 /// <param name="Threshold">The threshold it is compared with.</param>
 /// <param name="Flag">Whether the score exceeds the threshold.</param>
-public sealed record StreamPoint(long Index, float Score, double Threshold, bool Flag);
+/// <param name="Guarded">Whether its model score was kept out of the surprise history (a guarded flag, <see cref="StreamingScorer"/>).</param>
+public sealed record StreamPoint(long Index, float Score, double Threshold, bool Flag, bool Guarded = false);

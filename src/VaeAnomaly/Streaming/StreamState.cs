@@ -4,4 +4,5 @@ namespace VaeAnomaly.Streaming;
 /// <param name="Rows">Rows scored so far.</param>
 /// <param name="Recent">The last rows, oldest first, at most the model's lookback.</param>
 /// <param name="Scores">When flagging by surprise: the last scores the next one is judged against, oldest first; otherwise null.</param>
-public sealed record StreamState(long Rows, IReadOnlyList<float[]> Recent, IReadOnlyList<float>? Scores = null);
+/// <param name="FlagRun">Consecutive flagged rows at the stream's end (for the surprise guard).</param>
+public sealed record StreamState(long Rows, IReadOnlyList<float[]> Recent, IReadOnlyList<float>? Scores = null, int FlagRun = 0);

@@ -19,6 +19,8 @@ public sealed class StreamingScorer
     private readonly Queue<float[]> recent;
     private readonly int? surpriseHistory;
     private readonly Queue<float>? scores;
+    private readonly bool guard;
+    private int flagRun;
 
     /// <summary>A scorer at the start of a stream.</summary>
     /// <param name="detector">A fitted model that scores points (<see cref="IScoresPoints"/>) from a bounded past.</param>
@@ -27,25 +29,37 @@ public sealed class StreamingScorer
     /// Null to flag above the threshold; else flag by surprise (<see cref="SurpriseFlags"/>): each row's score is its
     /// surprise next to this many earlier scores, flagged above 0.5, as the batch <see cref="SurpriseFlags.Of"/> gives it.
     /// </param>
+    /// <param name="guard">
+    /// With <paramref name="surpriseHistory"/>: keep a flagged row's score out of the history, so a long anomaly does not
+    /// become the normal it is judged by, until a run of consecutive flags grows longer than the history; from then on
+    /// flagged scores enter it, and a lasting change of normal is taken up.
+    /// </param>
     /// <exception cref="ArgumentException">The model does not score points, reads whole sequences, or the rule could not be fitted.</exception>
-    public StreamingScorer(IFittedDetector detector, string? rule = null, int? surpriseHistory = null)
-        : this(detector, rule, new StreamState(0, [], surpriseHistory is null ? null : []), surpriseHistory)
+    public StreamingScorer(IFittedDetector detector, string? rule = null, int? surpriseHistory = null, bool guard = false)
+        : this(detector, rule, new StreamState(0, [], surpriseHistory is null ? null : []), surpriseHistory, guard)
     {
     }
 
-    private StreamingScorer(IFittedDetector detector, string? rule, StreamState state, int? surpriseHistory)
+    private StreamingScorer(IFittedDetector detector, string? rule, StreamState state, int? surpriseHistory, bool guard)
     {
+        if (guard && surpriseHistory is null)
+        {
+            throw new ArgumentException("The surprise guard keeps flagged scores out of the surprise history; give a history.", nameof(guard));
+        }
+
         if (surpriseHistory is < 2)
         {
             throw new ArgumentOutOfRangeException(nameof(surpriseHistory), $"a surprise needs a history of at least 2 scores; got {surpriseHistory}");
         }
 
-        if ((state.Scores is null) != (surpriseHistory is null) || state.Scores?.Count > surpriseHistory || state.Scores?.Any(s => !float.IsFinite(s)) == true)
+        if ((state.Scores is null) != (surpriseHistory is null) || state.Scores?.Count > surpriseHistory || state.Scores?.Any(s => !float.IsFinite(s)) == true || state.FlagRun < 0)
         {
             throw new ArgumentException($"The stream state {(state.Scores is null ? "holds no scores" : $"holds {state.Scores.Count} scores")}; flagging by surprise over {surpriseHistory?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no"} earlier scores needs {(surpriseHistory is null ? "none" : "at most that many finite ones")}.");
         }
 
         this.surpriseHistory = surpriseHistory;
+        this.guard = guard;
+        flagRun = state.FlagRun;
         scores = state.Scores is null ? null : new Queue<float>(state.Scores);
         this.detector = detector;
         scorer = detector as IScoresPoints ?? throw new ArgumentException($"A {detector.Name} does not score the points of a series, so it cannot score a stream.");
@@ -72,15 +86,16 @@ public sealed class StreamingScorer
     public double Threshold { get; }
 
     /// <summary>What the stream must carry on from: the row count and the last rows (a copy).</summary>
-    public StreamState State => new(Rows, [.. recent.Select(r => (float[])r.Clone())], scores?.ToArray());
+    public StreamState State => new(Rows, [.. recent.Select(r => (float[])r.Clone())], scores?.ToArray(), flagRun);
 
     /// <summary>Continues a stream from a saved <see cref="State"/>.</summary>
     /// <param name="detector">The same model the state was made with.</param>
     /// <param name="state">The saved state.</param>
     /// <param name="rule">The threshold rule; the model's own when null.</param>
     /// <param name="surpriseHistory">As when the stream started.</param>
+    /// <param name="guard">As when the stream started.</param>
     /// <exception cref="ArgumentException">The state does not fit the model or the way it flags.</exception>
-    public static StreamingScorer Resume(IFittedDetector detector, StreamState state, string? rule = null, int? surpriseHistory = null) => new(detector, rule, state, surpriseHistory);
+    public static StreamingScorer Resume(IFittedDetector detector, StreamState state, string? rule = null, int? surpriseHistory = null, bool guard = false) => new(detector, rule, state, surpriseHistory, guard);
 
     /// <summary>Scores one row.</summary>
     /// <param name="row">The row's values, in the model's channel order, unscaled.</param>
@@ -120,20 +135,26 @@ public sealed class StreamingScorer
         {
             var index = first + k;
             var score = index >= scorer.Warmup ? scored[context + k] : 0f;
+            var guarded = false;
             if (scores is not null && index >= scorer.Warmup)
             {
-                // Judged against the earlier scores only, then kept for the rows that follow.
+                // Judged against the earlier scores only, then kept for the rows that follow, unless the guard keeps it out.
                 var surprise = scores.Count >= 2 ? (float)ScoreSurprise.Next(scores, score) : 0f;
-                scores.Enqueue(score);
-                if (scores.Count > surpriseHistory)
+                flagRun = surprise > Threshold ? flagRun + 1 : 0;
+                guarded = guard && flagRun > 0 && flagRun <= surpriseHistory;
+                if (!guarded)
                 {
-                    scores.Dequeue();
+                    scores.Enqueue(score);
+                    if (scores.Count > surpriseHistory)
+                    {
+                        scores.Dequeue();
+                    }
                 }
 
                 score = surprise;
             }
 
-            points[k] = new StreamPoint(index, score, Threshold, score > Threshold);
+            points[k] = new StreamPoint(index, score, Threshold, score > Threshold, guarded);
         }
 
         foreach (var row in rows)

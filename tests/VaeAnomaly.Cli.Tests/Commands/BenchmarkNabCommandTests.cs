@@ -121,15 +121,17 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         Assert.False(Directory.Exists(dir.File("bad")));
     }
 
-    [Fact]
-    public async Task FollowOnline_TheFileOnStandardInput_GivesBenchmarkNabsOnlineScores()
+    [Theory]
+    [InlineData("off")]
+    [InlineData("on")]
+    public async Task FollowOnline_TheFileOnStandardInput_GivesBenchmarkNabsOnlineScores(string guard)
     {
         // Given: the NAB run of a range check that keeps learning on a file of 480 rows, and a bundle trained as it trains:
         // on the 72 probationary rows, the last 18 of them validating
         WriteFile("realTest", "one.csv", rows: 480);
         File.WriteAllText(dir.File("nab/combined_windows.json"),
             """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
-        var (nabExit, nabText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "range", "--out", dir.File("out"));
+        var (nabExit, nabText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "range", "--guard", guard, "--out", dir.File("out"));
         Assert.True(nabExit == 0, nabText);
         var file = File.ReadAllLines(dir.File("nab/realTest/one.csv"));
         File.WriteAllLines(dir.File("probation.csv"), file.Take(1 + 72));
@@ -147,7 +149,7 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         (int Exit, string Text) followed;
         try
         {
-            followed = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", "-", "--out", dir.File("live.csv"), "--follow");
+            followed = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", "-", "--out", dir.File("live.csv"), "--follow", "--guard", guard);
         }
         finally
         {
@@ -166,6 +168,12 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         }
 
         Assert.Contains(live.Skip(72), s => s > 0.5);
+
+        // and the jump at rows 400-419 stays flagged throughout only when guarded (its scores kept out of the history)
+        Assert.Equal(guard == "on", live.Skip(400).Take(20).All(s => s > 0.5));
+        var (offExit, offText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--online", "off", "--guard", "on", "--out", dir.File("bad"));
+        Assert.Equal(1, offExit);
+        Assert.Contains("--guard on applies to online learning", offText);
     }
 
     [Fact]

@@ -76,15 +76,45 @@ public sealed class OnlineDetectorTests
         Assert.True(first.Refits > 0);
     }
 
+    [Fact]
+    public void Push_WithTheGuard_ALongAnomalyStaysFlaggedAcrossARefit()
+    {
+        // Given: the sine lifted by 5 for 40 rows (300-339); refits at rows 310 and 360, a history of 20 scores
+        static float Lifted(int t) => (float)(Math.Sin(t / 5.0) + (t is >= 300 and < 340 ? 5 : 0));
+        var (estimator, initial) = Range();
+        using var model = initial;
+        List<StreamPoint> Stream(bool guard, out int refits)
+        {
+            using var online = new OnlineDetector(estimator, model, new OnlineOptions(50, 400, 5, Learned, Guard: guard), 20);
+            var points = Enumerable.Range(0, 420).Select(t => online.Push([Lifted(t)])).ToList();
+            refits = online.Refits;
+            return points;
+        }
+
+        // When
+        var guarded = Stream(guard: true, out var guardedRefits);
+        var plain = Stream(guard: false, out _);
+
+        // Then: guarded, the lift's first 20 rows (a history) are flagged with their scores kept out, also after the refit
+        // at 310, whose new history leaves them out as the old one did, and the run of flags counts on through the refit;
+        // unguarded, the lift enters the history and is soon no longer flagged
+        Assert.True(guardedRefits >= 2, $"{guardedRefits} refits");
+        Assert.All(guarded.Skip(300).Take(20), p => Assert.True(p.Flag && p.Guarded, $"row {p.Index}"));
+        Assert.False(guarded[320].Guarded);
+        Assert.True(plain.Skip(300).Take(40).Count(p => p.Flag) < 10, $"{plain.Skip(300).Take(40).Count(p => p.Flag)} of 40 flagged unguarded");
+        Assert.DoesNotContain(guarded.Skip(345), p => p.Flag);
+    }
+
     [Theory]
-    [InlineData(300)] // before the first refit: the first model still scores
-    [InlineData(450)] // after refits: the model in use is saved as a bundle and loaded again
-    public void Resume_FromASavedStateAndModel_ContinuesAsTheUninterruptedStream(int cut)
+    [InlineData(300, false)] // before the first refit: the first model still scores
+    [InlineData(450, false)] // after refits: the model in use is saved as a bundle and loaded again
+    [InlineData(330, true)]  // guarded: the spike's scores were kept out of the history, which the refits after the resume must know
+    public void Resume_FromASavedStateAndModel_ContinuesAsTheUninterruptedStream(int cut, bool guard)
     {
         // Given: the uninterrupted stream of 900 rows
         var (estimator, initial) = Range();
         using var model = initial;
-        var options = new OnlineOptions(50, 400, 5, Learned);
+        var options = new OnlineOptions(50, 400, 5, Learned, Guard: guard);
         using var whole = new OnlineDetector(estimator, model, options, 50);
         var expected = Stream(whole, 900);
 

@@ -113,6 +113,41 @@ public sealed class StreamingScorerTests
     }
 
     [Fact]
+    public void Push_WithTheGuard_KeepsALongAnomalyFlaggedForAHistory_ThenTakesItUpAsTheNewNormal()
+    {
+        // Given: the range check of the waves ([-1, 1] for a) and a series whose a is lifted by 3 for good from row 50
+        using var model = Fitted("range");
+        var values = Waves(150, 2);
+        for (var t = 50; t < 150; t++)
+        {
+            values[2 * t] += 3;
+        }
+
+        // When: streamed by surprise over 20 earlier scores, with and without the guard (and the guarded one resumed mid-run)
+        List<StreamPoint> Stream(bool guard)
+        {
+            var first = new StreamingScorer(model, surpriseHistory: 20, guard: guard);
+            var points = Enumerable.Range(0, 60).Select(t => first.Push(values.AsSpan(2 * t, 2).ToArray())).ToList();
+            var resumed = StreamingScorer.Resume(model, first.State, surpriseHistory: 20, guard: guard);
+            points.AddRange(Enumerable.Range(60, 90).Select(t => resumed.Push(values.AsSpan(2 * t, 2).ToArray())));
+            return points;
+        }
+
+        var guarded = Stream(guard: true);
+        var plain = Stream(guard: false);
+
+        // Then: unguarded, the lift enters the history and stops being flagged within a few rows; guarded, it stays
+        // flagged (its scores kept out) for the 20 rows of a history, and once the run is longer it is taken up
+        Assert.True(plain.Skip(50).Take(20).Count(p => p.Flag) < 5, $"{plain.Skip(50).Take(20).Count(p => p.Flag)} of 20 flagged unguarded");
+        Assert.All(plain, p => Assert.False(p.Guarded));
+        Assert.All(guarded.Skip(50).Take(20), p => Assert.True(p.Flag && p.Guarded, $"row {p.Index}"));
+        Assert.False(guarded[70].Guarded);
+        Assert.DoesNotContain(guarded.Skip(100), p => p.Flag);
+        Assert.DoesNotContain(guarded.Take(50), p => p.Flag);
+        Assert.Throws<ArgumentException>(() => new StreamingScorer(model, guard: true));
+    }
+
+    [Fact]
     public void Push_RowOfAnotherWidthOrNotFinite_IsRefusedAndTheStreamIsUnchanged()
     {
         using var model = Fitted("range");
