@@ -30,7 +30,7 @@ internal static class ScoreCommand
         var force = new Option<bool>("--force") { Description = "Replace an earlier scores file of vae-anomaly (never another file or an input)." };
         var follow = new Option<bool>("--follow") { Description = "Score a series as its rows arrive: --data - reads standard input until it ends, --data FILE follows a growing file until Ctrl+C; --out - writes to standard output. One row out per row in, flushed at once; each row scored from it and the rows before it (last mode, stride 1)." };
         var badRows = SharedOptions.Choice("--on-bad-row", "With --follow: a row with a field that is not a finite number, another number of fields or a time going backwards is reported with its line on the error stream; stop ends the stream there (exit code 1), skip goes on without it.", "stop", "stop", "skip");
-        var online = SharedOptions.Choice("--online", "With --follow: on (default) keeps learning: each row is flagged by its surprise, and the model is fitted again (range, gaussian, pca, knn) or trained 2 more epochs (the window autoencoders) every quarter of its training length on the newest rows judged normal, none near a flag; off scores with the bundle's model as it is. Models that do not refit yet score as with off.", "on", "on", "off");
+        var online = SharedOptions.Choice("--online", "With --follow: on (default) keeps learning: each row is flagged by its surprise, and the model is fitted again (range, gaussian, pca, knn) or trained 2 more epochs (the GRU-VAE and the window autoencoders) every quarter of its training length on the newest rows judged normal, none near a flag; off scores with the bundle's model as it is.", "on", "on", "off");
         var guard = SharedOptions.Guard();
         var state = new Option<string>("--state") { Description = "With --follow and --online on: a folder where the stream is saved when it stops (its rows, and the model once refitted) and from which the next run continues exactly." };
         var series = new SeriesOptionSet();
@@ -108,8 +108,9 @@ internal static class ScoreCommand
 
     /// <summary>
     /// The detector that keeps learning for <c>--follow --online on</c>: the bundle's model fitted again by its own settings
-    /// (<see cref="IRefits"/>), flagging by surprise over its training length; null with <c>--online off</c>, or for a model
-    /// that does not refit (said on the error stream when <c>--online</c> was not given, refused when it was).
+    /// (<see cref="IRefits"/>) or trained further (<see cref="IFineTunes"/>), flagging by surprise over its training length;
+    /// null with <c>--online off</c>, or for a model that does neither (said on the error stream when <c>--online</c> was not
+    /// given, refused when it was).
     /// </summary>
     private static OnlineDetector? Online(ParseResult r, (Option<string> Online, Option<string> Guard) learning, SeriesOptionSet series, Option<string> threshold, IFittedDetector model, string? stateFolder)
     {
@@ -125,11 +126,11 @@ internal static class ScoreCommand
         {
             if (ModelOptionSet.Given(r, online))
             {
-                throw new ArgumentException($"--online on: a {model.Name} does not refit while it streams yet (the window autoencoders, range, gaussian, pca and knn do); use --online off.");
+                throw new ArgumentException($"--online on: a {model.Name} does not keep learning while it streams (every model that scores the points of a series does); use --online off.");
             }
 
-            r.InvocationConfiguration.Error.WriteLine($"note: a {model.Name} does not refit while it streams yet; it scores as it is (--online off).");
-            return stateFolder is null ? null : throw new ArgumentException($"--state saves a stream that keeps learning, and a {model.Name} does not refit yet.");
+            r.InvocationConfiguration.Error.WriteLine($"note: a {model.Name} does not keep learning while it streams; it scores as it is (--online off).");
+            return stateFolder is null ? null : throw new ArgumentException($"--state saves a stream that keeps learning, and a {model.Name} does not.");
         }
 
         if ((ModelOptionSet.Given(r, series.FlagBy) && r.GetValue(series.FlagBy) != "surprise") || ModelOptionSet.Given(r, threshold))

@@ -51,23 +51,54 @@ public sealed class GruVaeEstimator(GruVaeOptions model, TrainerOptions training
     /// <param name="ct">Stops training between batches.</param>
     public GruVaeDetector Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default)
     {
+        var options = Check(train, validation);
+        var scaler = Standardizer.Fit(train, options.Scaler);
+        return Trained(Seeding.Build(options.Seed, () => new GruVae(options)), scaler, train, validation, progress, ct);
+    }
+
+    /// <summary>
+    /// Trains <paramref name="network"/> (a copy of a fitted model's, to train further) on data scaled by the model's own
+    /// <paramref name="scaler"/>, and fits the score calibrations and every threshold anew; disposes the network when
+    /// anything fails.
+    /// </summary>
+    internal GruVaeDetector Tune(GruVae network, Standardizer scaler, SequenceSet train, SequenceSet validation, CancellationToken ct)
+    {
+        try
+        {
+            _ = Check(train, validation);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+
+        return Trained(network, scaler, train, validation, null, ct);
+    }
+
+    /// <summary>The architecture for this data, once the data are seen to give a model (else an <see cref="ArgumentException"/>).</summary>
+    private GruVaeOptions Check(SequenceSet train, SequenceSet validation)
+    {
         if (validation.Channels != train.Channels || !validation.ChannelNames.SequenceEqual(train.ChannelNames))
         {
             throw new ArgumentException($"Validation channels [{IO.Messages.List(validation.ChannelNames)}] differ from training channels [{IO.Messages.List(train.ChannelNames)}].", nameof(validation));
         }
 
         _ = ThresholdRules.Create(threshold);
-        var watched = Targets is null ? null : WatchedColumns.Indices(train.ChannelNames, Targets);
-        var options = model with { Channels = train.Channels };
-        var lengths = Enumerable.Range(0, train.Count).Select(train.LengthOf).ToArray();
-        CheckEnoughData(train, validation, lengths);
-        var scaler = Standardizer.Fit(train, options.Scaler);
-        var scaledTrain = scaler.Transform(train);
-        var scaledValidation = scaler.Transform(validation);
+        _ = Targets is null ? null : WatchedColumns.Indices(train.ChannelNames, Targets);
+        CheckEnoughData(train, validation, [.. Enumerable.Range(0, train.Count).Select(train.LengthOf)]);
+        return model with { Channels = train.Channels };
+    }
 
-        var network = Seeding.Build(options.Seed, () => new GruVae(options));
+    private GruVaeDetector Trained(GruVae network, Standardizer scaler, SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress, CancellationToken ct)
+    {
+        var options = model with { Channels = train.Channels };
+        var watched = Targets is null ? null : WatchedColumns.Indices(train.ChannelNames, Targets);
+        var lengths = Enumerable.Range(0, train.Count).Select(train.LengthOf).ToArray();
         try
         {
+            var scaledTrain = scaler.Transform(train);
+            var scaledValidation = scaler.Transform(validation);
             var (fitTrain, fitValidation) = options.Window > 0
                 ? (SlidingWindows.Cut(scaledTrain, options.Window, TrainStride).Windows, SlidingWindows.Cut(scaledValidation, options.Window, TrainStride).Windows)
                 : (scaledTrain, scaledValidation);
@@ -162,7 +193,7 @@ public sealed class GruVaeEstimator(GruVaeOptions model, TrainerOptions training
 /// A fitted GRU-VAE (<see cref="GruVaeEstimator"/>, or a loaded bundle): scores every kind, scores points of a series,
 /// reconstructs, and saves. Immutable; every part is there from construction.
 /// </summary>
-public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKinds, IReconstructsSeries, IReconstructs
+public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKinds, IReconstructsSeries, IReconstructs, IFineTunes
 {
     /// <summary>The name used on the command line and in bundles.</summary>
     public const string ModelName = "gru-vae";
@@ -360,6 +391,22 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
 
     /// <inheritdoc />
     public int Warmup => Math.Max(0, fitted.Model.Window - 1);
+
+    /// <summary>
+    /// Trains a copy of the network <paramref name="epochs"/> more epochs with the model's optimiser settings, less its
+    /// warm-ups (the KL weight and learning rate start at their full values: the model has been through them), on data
+    /// scaled by the model's own scaler; the decoder variance, latent model, score combiner and every threshold are fitted
+    /// again on the new data, as a fit fits them.
+    /// </summary>
+    /// <inheritdoc />
+    public IFittedDetector FineTune(SequenceSet train, SequenceSet validation, int epochs, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        CheckChannels(train);
+        var further = fitted.Training with { Epochs = epochs, KlWarmupEpochs = 0, LearningRateWarmupEpochs = 0 };
+        var estimator = new GruVaeEstimator(fitted.Model, further, fitted.Scoring, Thresholds.Rule) { Targets = fitted.Targets };
+        return estimator.Tune(Restore(fitted.Model, weights.Value), fitted.Scaler, train, validation, ct);
+    }
 
     /// <inheritdoc />
     public float[] ReconstructSeries(SequenceSet series) => Reconstruct(series, [0])[0];

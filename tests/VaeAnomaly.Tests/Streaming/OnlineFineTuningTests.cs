@@ -17,8 +17,8 @@ public sealed class OnlineFineTuningTests
     private static IFittedDetector Fitted() =>
         DetectorRegistry.Create("dense-ae", new DetectorSettings { Seed = 7, Window = 8, Epochs = 150, Scaler = ScalerKind.ZScore }).Fit(Rows(0, 200), Rows(200, 60));
 
-    private static double MeanWindowScore(IFittedDetector model, int from) =>
-        ((IScoresPoints)model).ScorePoints(Rows(from, 80), new PointScoreRequest(PointScoreMode.Last, Stride: 1)).Scores.Skip(7).Average();
+    private static double MeanWindowScore(IFittedDetector model, int from, ScoreKind kind = ScoreKind.Combined) =>
+        ((IScoresPoints)model).ScorePoints(Rows(from, 80), new PointScoreRequest(PointScoreMode.Last, Kind: kind, Stride: 1)).Scores.Skip(7).Average();
 
     [Fact]
     public void FineTune_OnTheLiftedSeries_LowersItsErrorThere_AndLeavesTheFirstModelAsItWas()
@@ -37,6 +37,28 @@ public sealed class OnlineFineTuningTests
         using var fresh = DetectorRegistry.Create("dense-ae", new DetectorSettings { Seed = 7, Window = 8, Epochs = 1, Scaler = ScalerKind.ZScore }).Fit(Rows(0, 200), Rows(200, 60));
         var (own, tunedOnce, freshOnce) = (MeanWindowScore(model, 100), MeanWindowScore(again, 100), MeanWindowScore(fresh, 100));
         Assert.True(tunedOnce < 2 * own && freshOnce > 20 * own, $"first {own}, one more epoch {tunedOnce}, one epoch from scratch {freshOnce}");
+    }
+
+    [Fact]
+    public void FineTune_TheGruVae_LearnsTheLiftedSeries_FromItsOwnWeights_AndLeavesTheFirstModelAsItWas()
+    {
+        static IFittedDetector Gru(int epochs) =>
+            DetectorRegistry.Create("gru-vae", new DetectorSettings { Seed = 7, Window = 8, Epochs = epochs, Latent = 3, Patience = 0, TrainStride = 1, BatchSize = 16 }).Fit(Rows(0, 200), Rows(200, 60));
+
+        using var model = Gru(60);
+        const ScoreKind Error = ScoreKind.Reconstruction;
+        var before = MeanWindowScore(model, 600, Error);
+
+        using var tuned = ((IFineTunes)model).FineTune(Rows(400, 150), Rows(550, 40), epochs: 40);
+        using var again = ((IFineTunes)model).FineTune(Rows(0, 200), Rows(200, 60), epochs: 1);
+        using var fresh = Gru(1);
+        var (own, tunedOnce, freshOnce) = (MeanWindowScore(model, 100, Error), MeanWindowScore(again, 100, Error), MeanWindowScore(fresh, 100, Error));
+        Assert.Equal(before, MeanWindowScore(model, 600, Error));
+        Assert.True(MeanWindowScore(tuned, 600, Error) < 0.5 * before, $"tuned {MeanWindowScore(tuned, 600, Error)}, first {before}");
+        Assert.Equal(model.Channels, tuned.Channels);
+
+        // One more epoch on its own rows stays near the trained model's error; one epoch from scratch is far from it.
+        Assert.True(tunedOnce < 0.1 * freshOnce, $"trained {own}, one more epoch {tunedOnce}, one epoch from scratch {freshOnce}");
     }
 
     [Fact]
