@@ -3,18 +3,24 @@ using VaeAnomaly.Evaluation;
 namespace VaeAnomaly.Study;
 
 /// <summary>What one label-free threshold does on a labelled test series.</summary>
-/// <param name="Threshold">The rule's threshold, fitted on validation scores.</param>
-/// <param name="F1">F1 of the rows above it.</param>
-/// <param name="FlaggedNormal">Share of normal rows above it: how well it transfers to later normal data.</param>
-public sealed record RuleOutcome(double Threshold, double F1, double FlaggedNormal)
+/// <param name="Threshold">The rule's threshold, fitted on validation scores; null for a rule whose threshold varies along the series.</param>
+/// <param name="F1">F1 of the rows flagged.</param>
+/// <param name="FlaggedNormal">Share of normal rows flagged: how well it transfers to later normal data.</param>
+public sealed record RuleOutcome(double? Threshold, double F1, double FlaggedNormal)
 {
     /// <summary>The outcome of <paramref name="threshold"/> on <paramref name="scores"/>.</summary>
     /// <param name="labels">Per row, true when labelled anomalous.</param>
     /// <param name="scores">Per row score.</param>
     /// <param name="threshold">Rows scoring above it are flagged.</param>
-    public static RuleOutcome Of(IReadOnlyList<bool> labels, IReadOnlyList<float> scores, double threshold)
+    public static RuleOutcome Of(IReadOnlyList<bool> labels, IReadOnlyList<float> scores, double threshold) =>
+        Of(labels, [.. scores.Select(s => s > threshold)], threshold);
+
+    /// <summary>The outcome of a rule's <paramref name="flags"/>.</summary>
+    /// <param name="labels">Per row, true when labelled anomalous.</param>
+    /// <param name="flags">Per row, true when flagged.</param>
+    /// <param name="threshold">The rule's threshold, or null where it varies along the series.</param>
+    public static RuleOutcome Of(IReadOnlyList<bool> labels, IReadOnlyList<bool> flags, double? threshold)
     {
-        var flags = scores.Select(s => s > threshold).ToArray();
         var normal = labels.Count(l => !l);
         return new RuleOutcome(threshold, ConfusionCounts.Of(labels, flags).F1, normal == 0 ? 0 : (double)labels.Zip(flags).Count(p => !p.First && p.Second) / normal);
     }

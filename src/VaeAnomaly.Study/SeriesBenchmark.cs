@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.Scoring;
+using VaeAnomaly.Thresholds;
 
 namespace VaeAnomaly.Study;
 
@@ -22,7 +23,7 @@ public static partial class SeriesBenchmark
     // as the NAB and SKAB protocols flag. Fixed before any run, not tuned.
 
     /// <summary>The rules reported, in order: every fitted rule, then <c>surprise</c>.</summary>
-    public static IReadOnlyList<string> Rules { get; } = [.. Thresholds.ThresholdRules.Names, "surprise"];
+    public static IReadOnlyList<string> Rules { get; } = [.. Thresholds.ThresholdRules.Names, "surprise", "dynamic"];
 
     /// <summary>The pairs of a folder, by name, in ordinal order.</summary>
     /// <param name="root">The folder.</param>
@@ -109,6 +110,7 @@ public static partial class SeriesBenchmark
         {
             var surprise = SurpriseFlags.Of(points, pair.Train.Length);
             rules["surprise"] = RuleOutcome.Of(labels, surprise.Scores, surprise.Threshold);
+            rules["dynamic"] = RuleOutcome.Of(labels, DynamicThreshold.Flags(points.Scores, points.FirstScored), null);
         }
 
         return SeriesFileResult.Measure(pair.Name, model, settings.TargetColumns ?? ["all"], pair.Test.Labels!, points, seconds, detector.History.Count, rules);

@@ -70,6 +70,8 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         Assert.InRange(quantile.GetProperty("mean_flagged_normal").GetDouble(), 0, 1);
         Assert.Contains("each label-free rule", text);
         Assert.InRange(pca.GetProperty("rules").GetProperty("surprise").GetProperty("mean_flagged_normal").GetDouble(), 0, 1);
+        Assert.Equal(2, pca.GetProperty("rules").GetProperty("dynamic").GetProperty("files").GetInt32());
+        Assert.InRange(pca.GetProperty("rules").GetProperty("dynamic").GetProperty("mean_f1").GetDouble(), 0, 1);
     }
 
     [Theory]
