@@ -9,12 +9,13 @@ internal static class BenchmarkModelOption
     /// <summary>The model trained when none is named.</summary>
     public const string Default = DetectorRegistry.DefaultModel;
 
-    /// <summary>The option, <see cref="Default"/> by default.</summary>
+    /// <summary>The option, <paramref name="defaultModel"/> (else <see cref="Default"/>) by default.</summary>
     /// <param name="scope">Where it applies, e.g. "(leaderboard protocol)", or empty.</param>
-    public static Option<string> Create(string scope = "") => new("--model")
+    /// <param name="defaultModel">The model trained when none is named, when it is not <see cref="Default"/>.</param>
+    public static Option<string> Create(string scope = "", string defaultModel = Default) => new("--model")
     {
-        Description = $"Model trained per file{scope}: gru-vae, or a window baseline of 'compare' (dense-ae, lstm-ae, conv-ae, dense-vae; optionally with a version: \"conv-ae v2\").",
-        DefaultValueFactory = _ => Default,
+        Description = $"Model trained per file{scope}: any model of the catalog that scores points (gru-vae, dense-ae, lstm-ae, conv-ae, dense-vae, pca, knn, range, gaussian; optionally with a version: \"conv-ae v2\"). Default: {defaultModel}.",
+        DefaultValueFactory = _ => defaultModel,
     };
 
     /// <summary>Refuses a name the registry does not know (with a version where the model has versions), naming what it could be.</summary>

@@ -35,8 +35,9 @@ public sealed class BenchmarkNabCommandTests : IDisposable
             """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
 
         // When
-        var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--epochs", "1", "--window", "16", "--out", dir.File("out"));
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "gru-vae", "--epochs", "1", "--window", "16", "--out", dir.File("out"));
         var (badExit, badText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--detector-name", "vae_anomaly", "--out", dir.File("bad"));
+        var (defaultExit, defaultText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--out", dir.File("default"));
 
         // Then
         Assert.True(exit == 0, text);
@@ -69,6 +70,10 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         Assert.NotEqual(0, badExit);
         Assert.Contains("'_'", badText);
         Assert.False(Directory.Exists(dir.File("bad")));
+
+        // With no --model, the best online configuration of the benchmark log runs: range.
+        Assert.True(defaultExit == 0, defaultText);
+        Assert.Contains("VaeAnomaly range (seed 0, 1 files)", defaultText);
     }
 
     [Fact]
