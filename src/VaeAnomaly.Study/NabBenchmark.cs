@@ -22,7 +22,8 @@ namespace VaeAnomaly.Study;
 /// surprise score, the model fitted again on the rows judged normal.
 /// </param>
 /// <param name="Guard">With <paramref name="Online"/>: keep flagged rows' scores out of the surprise history (<see cref="OnlineOptions.Guard"/>).</param>
-public sealed record NabOptions(int Window = 32, int Epochs = 20, int Seed = 0, double ValidationFraction = 0.25, bool Surprise = true, string Model = NabBenchmark.DefaultModel, bool Online = false, bool Guard = false);
+/// <param name="Rest">Rows after each alarm (a score above 0.5) written as 0, the detector quiet (<see cref="AlarmRest"/>; its training length is the probationary period).</param>
+public sealed record NabOptions(int Window = 32, int Epochs = 20, int Seed = 0, double ValidationFraction = 0.25, bool Surprise = true, string Model = NabBenchmark.DefaultModel, bool Online = false, bool Guard = false, AlarmRest Rest = default);
 
 /// <summary>One NAB file scored in the benchmark's results layout.</summary>
 /// <param name="Key">The file as <c>combined_windows.json</c> names it: <c>category/file.csv</c>.</param>
@@ -145,6 +146,15 @@ public static class NabBenchmark
     /// <param name="ct">Stops training between batches.</param>
     public static NabFileResult RunFile(string root, string key, IReadOnlyList<(DateTime Start, DateTime End)> windows, NabOptions options, CancellationToken ct = default)
     {
+        if (options.Rest != AlarmRest.Off)
+        {
+            // Only what is reported rests: the file is scored (and learnt from) as without it, then quietened.
+            var scored = RunFile(root, key, windows, options with { Rest = AlarmRest.Off }, ct);
+            var quiet = (float[])scored.Scores.Clone();
+            AlarmRest.Quieten(quiet, scored.Probation, SurpriseFlags.Flag, options.Rest.For(scored.Probation));
+            return scored with { Scores = quiet };
+        }
+
         var parts = options.Model.Split('+', StringSplitOptions.TrimEntries);
         if (parts.Length > 1)
         {

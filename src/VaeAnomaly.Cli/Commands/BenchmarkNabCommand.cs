@@ -37,9 +37,10 @@ internal static class BenchmarkNabCommand
         var model = BenchmarkModelOption.Create(" (a+b: an ensemble, combined by likelihood)", NabBenchmark.DefaultModel);
         var online = SharedOptions.Choice("--online", "on (default): keep learning as each file streams (the model fitted again every quarter of the probationary length on the newest rows judged normal, none within a window of a flag); off: the model trained on the probationary rows only (and what --anomaly-score distance alone gives).", "on", "on", "off");
         var guard = SharedOptions.Guard();
+        var rest = SharedOptions.Rest("off", "a resting row is written with the score 0.");
         var command = new Command("nab", "Run NAB as a streaming detector: train on each file's probationary rows, score every later row from the past only.")
         {
-            data, labels, outDir, name, seed, epochs, window, force, anomalyScore, model, online, guard,
+            data, labels, outDir, name, seed, epochs, window, force, anomalyScore, model, online, guard, rest,
         };
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
@@ -60,7 +61,8 @@ internal static class BenchmarkNabCommand
             }
 
             var learns = r.GetValue(online) == "on" && (r.GetValue(anomalyScore) == "surprise" || ModelOptionSet.Given(r, online));
-            var options = new NabOptions(r.GetValue(window), r.GetValue(epochs), r.GetValue(seed), Surprise: r.GetValue(anomalyScore) == "surprise", Model: r.GetValue(model)!, Online: learns, Guard: SharedOptions.Guarded(r, guard, learns));
+            var options = new NabOptions(r.GetValue(window), r.GetValue(epochs), r.GetValue(seed), Surprise: r.GetValue(anomalyScore) == "surprise", Model: r.GetValue(model)!, Online: learns, Guard: SharedOptions.Guarded(r, guard, learns),
+                Rest: Streaming.AlarmRest.Parse(r.GetValue(rest)!));
             var results = new List<NabFileResult>();
             foreach (var key in files)
             {
@@ -102,6 +104,9 @@ internal static class BenchmarkNabCommand
                     ["window"] = options.Window,
                     ["epochs"] = options.Epochs,
                     ["anomaly_score"] = r.GetValue(anomalyScore)!,
+                    ["online"] = options.Online,
+                    ["guard"] = options.Guard,
+                    ["rest"] = options.Rest.ToString(),
                     ["seconds"] = results.Sum(x => x.Seconds),
                     ["nab_scores"] = nab.ToDictionary(n => n.Profile.Name, n => new Dictionary<string, object>
                     {
@@ -128,7 +133,7 @@ internal static class BenchmarkNabCommand
             var scores = new Table().Border(TableBorder.Rounded).Title("NAB score, standard profile (our implementation of NAB's scoring rules; published rows for scale)");
             scores.AddColumn("detector");
             scores.AddColumn(new TableColumn("NAB score").RightAligned());
-            var mine = ($"VaeAnomaly {options.Model} (seed {r.GetValue(seed)}, {summary.Files} files)", nab[0].Normalized);
+            var mine = ($"VaeAnomaly {options.Model} (seed {r.GetValue(seed)}, {summary.Files} files{(options.Rest == Streaming.AlarmRest.Off ? "" : $", rest {options.Rest}")})", nab[0].Normalized);
             foreach (var row in Published.Append(mine).OrderByDescending(x => x.Item2))
             {
                 scores.AddRow(row.Item1 == mine.Item1 ? $"[bold]{Markup.Escape(row.Item1)}[/]" : Markup.Escape(row.Item1), row.Item2.ToString("F1", CultureInfo.InvariantCulture));

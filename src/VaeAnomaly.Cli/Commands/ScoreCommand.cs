@@ -32,10 +32,11 @@ internal static class ScoreCommand
         var badRows = SharedOptions.Choice("--on-bad-row", "With --follow: a row with a field that is not a finite number, another number of fields or a time going backwards is reported with its line on the error stream; stop ends the stream there (exit code 1), skip goes on without it.", "stop", "stop", "skip");
         var online = SharedOptions.Choice("--online", "With --follow: on (default) keeps learning: each row is flagged by its surprise, and the model is fitted again (range, gaussian, pca, knn) or trained 2 more epochs (the GRU-VAE and the window autoencoders) every quarter of its training length on the newest rows judged normal, none near a flag; off scores with the bundle's model as it is.", "on", "on", "off");
         var guard = SharedOptions.Guard();
+        var rest = SharedOptions.Rest("off", "with --follow, a resting row is written with its score and the flag 0.");
         var state = new Option<string>("--state") { Description = "With --follow and --online on: a folder where the stream is saved when it stops (its rows, and the model once refitted) and from which the next run continues exactly." };
         var series = new SeriesOptionSet();
         var engine = new EngineOptionSet();
-        var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows, online, guard, state };
+        var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows, online, guard, rest, state };
         series.AddTo(command, withSplit: false);
         engine.AddTo(command);
 
@@ -55,8 +56,9 @@ internal static class ScoreCommand
                     StagedDirectory.EnsureWritable(stateFolder, replace: true, r.GetValue(bundle), r.GetValue(data) == "-" ? null : r.GetValue(data), r.GetValue(output) == "-" ? null : r.GetValue(output));
                 }
 
-                using var learning = Online(r, (online, guard), series, threshold, streamed, stateFolder);
-                var exit = ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
+                var restRows = AlarmRest.Parse(r.GetValue(rest)!).For(TrainingRows(streamed));
+                using var learning = Online(r, (online, guard), series, threshold, streamed, stateFolder, restRows);
+                var exit = ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise, restRows), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
                     (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), (r.InvocationConfiguration.Error, r.GetValue(badRows) == "skip"), learning, token).GetAwaiter().GetResult();
                 if (stateFolder is not null && learning is not null)
                 {
@@ -67,9 +69,9 @@ internal static class ScoreCommand
             }, ct)
             : CommandRunner.RunAsync(console, _ =>
         {
-            if (ModelOptionSet.Given(r, badRows) || ModelOptionSet.Given(r, online) || ModelOptionSet.Given(r, guard) || ModelOptionSet.Given(r, state))
+            if (ModelOptionSet.Given(r, badRows) || ModelOptionSet.Given(r, online) || ModelOptionSet.Given(r, guard) || ModelOptionSet.Given(r, rest) || ModelOptionSet.Given(r, state))
             {
-                throw new ArgumentException("--on-bad-row, --online, --guard and --state apply to a followed stream (--follow); a file scored whole is refused at its first bad line, before anything is written.");
+                throw new ArgumentException("--on-bad-row, --online, --guard, --rest and --state apply to a followed stream (--follow); a file scored whole is refused at its first bad line, before anything is written.");
             }
 
             var path = r.GetValue(output)!;
@@ -112,7 +114,7 @@ internal static class ScoreCommand
     /// null with <c>--online off</c>, or for a model that does neither (said on the error stream when <c>--online</c> was not
     /// given, refused when it was).
     /// </summary>
-    private static OnlineDetector? Online(ParseResult r, (Option<string> Online, Option<string> Guard) learning, SeriesOptionSet series, Option<string> threshold, IFittedDetector model, string? stateFolder)
+    private static OnlineDetector? Online(ParseResult r, (Option<string> Online, Option<string> Guard) learning, SeriesOptionSet series, Option<string> threshold, IFittedDetector model, string? stateFolder, int rest)
     {
         var online = learning.Online;
         var learns = r.GetValue(online) == "on" && model is IRefits or IFineTunes;
@@ -138,13 +140,16 @@ internal static class ScoreCommand
             throw new ArgumentException("--online on flags each row by its surprise, next to the model's recent scores; --flag-by threshold and --threshold apply with --online off.");
         }
 
-        var trainingRows = (int)Math.Clamp(model.TrainingData.TrainSteps + model.TrainingData.ValidationSteps, 2, 1_000_000);
+        var trainingRows = TrainingRows(model);
         var estimator = model is IRefits refits ? DetectorRegistry.Create(model.Name, refits.RefitSettings) : null; // else trained further
-        var options = OnlineOptions.For(trainingRows, ((IScoresPoints)model).Lookback) with { Guard = guarded };
+        var options = OnlineOptions.For(trainingRows, ((IScoresPoints)model).Lookback) with { Guard = guarded, Rest = rest };
         return stateFolder is not null && OnlineStateFolder.Holds(stateFolder)
             ? OnlineStateFolder.Load(stateFolder, estimator, model, options, trainingRows)
             : new OnlineDetector(estimator, model, options, trainingRows);
     }
+
+    /// <summary>Rows the bundle's model was fitted on (training and validation): the surprise history and the rest's scale of a stream.</summary>
+    private static int TrainingRows(IFittedDetector model) => (int)Math.Clamp(model.TrainingData.TrainSteps + model.TrainingData.ValidationSteps, 2, 1_000_000);
 
     /// <summary>The files <c>score</c> reads from <paramref name="data"/>: the data file and the labels beside it.</summary>
     private static string?[] Inputs(string data)

@@ -24,16 +24,16 @@ internal static class ScoreFollow
     /// <summary>Scores the rows of <paramref name="io"/>'s input as they arrive.</summary>
     /// <param name="console">Where the summary goes when the scores go to a file.</param>
     /// <param name="detector">A loaded model that scores points.</param>
-    /// <param name="flags">The threshold rule (the bundle's own when null), and the history of a flag by surprise (null: by the threshold).</param>
+    /// <param name="flags">The threshold rule (the bundle's own when null), the history of a flag by surprise (null: by the threshold), and the rows not flagged after each alarm.</param>
     /// <param name="io">Input (<c>-</c>: standard input), output (<c>-</c>: standard output), whether an earlier scores file may be replaced, and the bundle (never written to).</param>
     /// <param name="csv">Time column and delimiter; null to detect them.</param>
     /// <param name="badRows">Where bad rows are reported, and whether they are skipped (else the stream stops at the first, exit code 1).</param>
     /// <param name="online">The detector that keeps learning, scoring instead of a frozen <paramref name="detector"/>; null for none.</param>
     /// <param name="token">Ctrl+C: stops a followed file cleanly.</param>
-    public static async Task<int> RunAsync(IAnsiConsole console, IFittedDetector detector, (string? Rule, int? SurpriseHistory) flags, (string Data, string Out, bool Force, string Bundle) io,
+    public static async Task<int> RunAsync(IAnsiConsole console, IFittedDetector detector, (string? Rule, int? SurpriseHistory, int RestRows) flags, (string Data, string Out, bool Force, string Bundle) io,
         (string? TimeColumn, string? Delimiter) csv, (TextWriter Report, bool Skip) badRows, OnlineDetector? online, CancellationToken token)
     {
-        var stream = new StreamingScorer(detector, flags.Rule, flags.SurpriseHistory); // refuses a model that cannot score a stream before any input is read
+        var stream = new StreamingScorer(detector, flags.Rule, flags.SurpriseHistory, rest: flags.RestRows); // refuses a model that cannot score a stream before any input is read
         Func<float[], StreamPoint> push = online is null ? stream.Push : online.Push;
         var threshold = online is null ? stream.Threshold : SurpriseFlags.Flag;
         long rowsScored = 0;

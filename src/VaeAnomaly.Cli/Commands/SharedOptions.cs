@@ -66,6 +66,30 @@ internal static class SharedOptions
         "on",
         "off");
 
+    /// <summary><c>--rest off|auto|ROWS</c>: rows not flagged after each alarm of a stream (<see cref="Streaming.AlarmRest"/>).</summary>
+    /// <param name="defaultValue">The value when none is given.</param>
+    /// <param name="what">What a resting row becomes in this command's output.</param>
+    public static Option<string> Rest(string defaultValue, string what)
+    {
+        var option = new Option<string>("--rest")
+        {
+            Description = $"Rows not flagged after each alarm, so one event raises one alarm: off, auto (a fifth of the training length, CAD OSE's rest period) or a number of rows; {what} The scores, the learning and the surprise history go on as without it.",
+            DefaultValueFactory = _ => defaultValue,
+        };
+        option.Validators.Add(result =>
+        {
+            try
+            {
+                _ = Streaming.AlarmRest.Parse(result.GetValueOrDefault<string>() ?? "");
+            }
+            catch (ArgumentException e)
+            {
+                result.AddError(e.Message);
+            }
+        });
+        return option;
+    }
+
     /// <summary>Whether <paramref name="guard"/> says on; refused when given while the model does not keep learning.</summary>
     /// <param name="r">The parsed command line.</param>
     /// <param name="guard">The option.</param>

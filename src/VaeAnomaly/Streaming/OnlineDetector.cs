@@ -55,7 +55,7 @@ public sealed class OnlineDetector : IDisposable
         this.options = options;
         this.surpriseHistory = surpriseHistory;
         current = initial;
-        scorer = new StreamingScorer(initial, null, surpriseHistory, options.Guard);
+        scorer = new StreamingScorer(initial, null, surpriseHistory, options.Guard, options.Rest);
     }
 
     /// <summary>
@@ -86,7 +86,7 @@ public sealed class OnlineDetector : IDisposable
             Refits = state.Refits,
             SkippedRefits = state.SkippedRefits,
         };
-        detector.scorer = StreamingScorer.Resume(model, state.Stream, null, surpriseHistory, options.Guard);
+        detector.scorer = StreamingScorer.Resume(model, state.Stream, null, surpriseHistory, options.Guard, options.Rest);
         detector.rows.AddRange(state.Rows.Select(r => (float[])r.Clone()));
         detector.excluded.AddRange(state.Excluded);
         detector.guarded.AddRange(state.Guarded ?? new bool[state.Rows.Count]);
@@ -127,7 +127,7 @@ public sealed class OnlineDetector : IDisposable
         rows.Add([.. row]);
         excluded.Add(index <= excludeThrough);
         guarded.Add(point.Guarded);
-        if (point.Flag)
+        if (point.Above) // judged anomalous, reported or resting
         {
             for (var i = Math.Max(offset, index - options.Margin); i <= index; i++)
             {
@@ -237,7 +237,7 @@ public sealed class OnlineDetector : IDisposable
             return;
         }
 
-        var resumed = StreamingScorer.Resume(next, new StreamState(offset + rows.Count, Recent(next), RecentScores(next), scorer.State.FlagRun), null, surpriseHistory, options.Guard);
+        var resumed = StreamingScorer.Resume(next, new StreamState(offset + rows.Count, Recent(next), RecentScores(next), scorer.State.FlagRun, scorer.State.Rest), null, surpriseHistory, options.Guard, options.Rest);
         if (ownsCurrent)
         {
             current.Dispose();

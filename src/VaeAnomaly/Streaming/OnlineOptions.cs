@@ -11,7 +11,8 @@ namespace VaeAnomaly.Streaming;
 /// Keep flagged rows' scores out of the surprise history (and so out of a refit's new history) until a run of flags grows
 /// longer than that history, so a long anomaly does not become the normal it is judged by (<see cref="StreamingScorer"/>).
 /// </param>
-public sealed record OnlineOptions(int Cadence, int Memory, int Margin, int MinRows = 0, double ValidationFraction = 0.25, int FineTuneEpochs = 2, bool Guard = false)
+/// <param name="Rest">Rows not flagged after each alarm (<see cref="AlarmRest"/>); rows judged anomalous stay out of refits all the same.</param>
+public sealed record OnlineOptions(int Cadence, int Memory, int Margin, int MinRows = 0, double ValidationFraction = 0.25, int FineTuneEpochs = 2, bool Guard = false, int Rest = 0)
 {
     /// <summary>
     /// The defaults, fixed before any benchmark ran: a refit every quarter of the initial training length (at least one

@@ -8,7 +8,7 @@ namespace VaeAnomaly.Streaming;
 /// Scores a stream row by row with any fitted model that scores points: each row's score is known as soon as the row
 /// arrives, from it and the rows before it only, and equals the batch <see cref="PointScoreMode.Last"/> score with
 /// stride 1 (<c>score --point-score last --score-stride 1</c>) of the same row in the whole stream, however the rows
-/// were cut into pushes. Only the last <see cref="IScoresPoints.Lookback"/> rows are kept, and they, with the row
+/// were cut into pushes. After an alarm the stream may rest (<see cref="AlarmRest"/>): its rows are scored but not flagged. Only the last <see cref="IScoresPoints.Lookback"/> rows are kept, and they, with the row
 /// count, are the whole state: <see cref="State"/> saves it and <see cref="Resume"/> continues exactly.
 /// </summary>
 public sealed class StreamingScorer
@@ -20,7 +20,9 @@ public sealed class StreamingScorer
     private readonly int? surpriseHistory;
     private readonly Queue<float>? scores;
     private readonly bool guard;
+    private readonly int rest;
     private int flagRun;
+    private int restLeft;
 
     /// <summary>A scorer at the start of a stream.</summary>
     /// <param name="detector">A fitted model that scores points (<see cref="IScoresPoints"/>) from a bounded past.</param>
@@ -34,14 +36,16 @@ public sealed class StreamingScorer
     /// become the normal it is judged by, until a run of consecutive flags grows longer than the history; from then on
     /// flagged scores enter it, and a lasting change of normal is taken up.
     /// </param>
+    /// <param name="rest">Rows not flagged after each alarm (<see cref="AlarmRest"/>); 0 reports every flagged row.</param>
     /// <exception cref="ArgumentException">The model does not score points, reads whole sequences, or the rule could not be fitted.</exception>
-    public StreamingScorer(IFittedDetector detector, string? rule = null, int? surpriseHistory = null, bool guard = false)
-        : this(detector, rule, new StreamState(0, [], surpriseHistory is null ? null : []), surpriseHistory, guard)
+    public StreamingScorer(IFittedDetector detector, string? rule = null, int? surpriseHistory = null, bool guard = false, int rest = 0)
+        : this(detector, rule, new StreamState(0, [], surpriseHistory is null ? null : []), surpriseHistory, guard, rest)
     {
     }
 
-    private StreamingScorer(IFittedDetector detector, string? rule, StreamState state, int? surpriseHistory, bool guard)
+    private StreamingScorer(IFittedDetector detector, string? rule, StreamState state, int? surpriseHistory, bool guard, int rest)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(rest);
         if (guard && surpriseHistory is null)
         {
             throw new ArgumentException("The surprise guard keeps flagged scores out of the surprise history; give a history.", nameof(guard));
@@ -57,9 +61,16 @@ public sealed class StreamingScorer
             throw new ArgumentException($"The stream state {(state.Scores is null ? "holds no scores" : $"holds {state.Scores.Count} scores")}; flagging by surprise over {surpriseHistory?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no"} earlier scores needs {(surpriseHistory is null ? "none" : "at most that many finite ones")}.");
         }
 
+        if (state.Rest < 0 || state.Rest > rest)
+        {
+            throw new ArgumentException($"The stream state rests {state.Rest} more rows after an alarm; a rest of {rest} rows allows 0 to {rest}.");
+        }
+
         this.surpriseHistory = surpriseHistory;
         this.guard = guard;
         flagRun = state.FlagRun;
+        this.rest = rest;
+        restLeft = state.Rest;
         scores = state.Scores is null ? null : new Queue<float>(state.Scores);
         this.detector = detector;
         scorer = detector as IScoresPoints ?? throw new ArgumentException($"A {detector.Name} does not score the points of a series, so it cannot score a stream.");
@@ -86,7 +97,7 @@ public sealed class StreamingScorer
     public double Threshold { get; }
 
     /// <summary>What the stream must carry on from: the row count and the last rows (a copy).</summary>
-    public StreamState State => new(Rows, [.. recent.Select(r => (float[])r.Clone())], scores?.ToArray(), flagRun);
+    public StreamState State => new(Rows, [.. recent.Select(r => (float[])r.Clone())], scores?.ToArray(), flagRun, restLeft);
 
     /// <summary>Continues a stream from a saved <see cref="State"/>.</summary>
     /// <param name="detector">The same model the state was made with.</param>
@@ -94,8 +105,9 @@ public sealed class StreamingScorer
     /// <param name="rule">The threshold rule; the model's own when null.</param>
     /// <param name="surpriseHistory">As when the stream started.</param>
     /// <param name="guard">As when the stream started.</param>
+    /// <param name="rest">As when the stream started.</param>
     /// <exception cref="ArgumentException">The state does not fit the model or the way it flags.</exception>
-    public static StreamingScorer Resume(IFittedDetector detector, StreamState state, string? rule = null, int? surpriseHistory = null, bool guard = false) => new(detector, rule, state, surpriseHistory, guard);
+    public static StreamingScorer Resume(IFittedDetector detector, StreamState state, string? rule = null, int? surpriseHistory = null, bool guard = false, int rest = 0) => new(detector, rule, state, surpriseHistory, guard, rest);
 
     /// <summary>Scores one row.</summary>
     /// <param name="row">The row's values, in the model's channel order, unscaled.</param>
@@ -154,7 +166,8 @@ public sealed class StreamingScorer
                 score = surprise;
             }
 
-            points[k] = new StreamPoint(index, score, Threshold, score > Threshold, guarded);
+            var rested = index >= scorer.Warmup && AlarmRest.Rests(ref restLeft, score > Threshold, rest);
+            points[k] = new StreamPoint(index, score, Threshold, score > Threshold && !rested, guarded, rested);
         }
 
         foreach (var row in rows)

@@ -126,17 +126,55 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         Assert.False(Directory.Exists(dir.File("bad")));
     }
 
+    [Fact]
+    public async Task BenchmarkNab_RestAuto_QuietensAFifthOfTheProbationAfterEachAlarm_AndABadRestIsRefused()
+    {
+        // Given
+        WriteFile("realTest", "one.csv");
+        File.WriteAllText(dir.File("nab/combined_windows.json"),
+            """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
+
+        // When: the online range check without and with the rest (75 probationary rows: 15 rows of rest)
+        var (plainExit, plainText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--out", dir.File("plain"));
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--rest", "auto", "--out", dir.File("out"));
+        var (badExit, badText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--rest", "soon", "--out", dir.File("bad"));
+
+        // Then: every score as without the rest, except the 15 rows after each alarm (a score above 0.5), written as 0
+        Assert.True(plainExit == 0, plainText);
+        Assert.True(exit == 0, text);
+        double[] Scores(string folder) => [.. File.ReadAllLines(dir.File($"{folder}/vaeAnomaly/realTest/vaeAnomaly_one.csv")).Skip(1).Select(r => double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture))];
+        var (plain, rested) = (Scores("plain"), Scores("out"));
+        var resting = 0;
+        for (var t = 75; t < 500; t++)
+        {
+            Assert.True(resting > 0 ? rested[t] == 0 : rested[t] == plain[t], $"row {t}: {plain[t]} without the rest, {rested[t]} with it, {resting} rows still resting");
+            resting = resting > 0 ? resting - 1 : plain[t] > 0.5 ? 15 : 0;
+        }
+
+        Assert.True(plain[400] > 0.5 && plain.Skip(401).Take(15).Any(s => s > 0.5), "the jump raises an alarm, and more rows above 0.5 during the rest");
+        Assert.Contains("rest auto", text);
+        using (var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json"))))
+        {
+            Assert.Equal("auto", summary.RootElement.GetProperty("rest").GetString());
+        }
+
+        Assert.Equal(1, badExit);
+        Assert.Contains("--rest takes off, auto (a fifth of the training length) or a whole number of rows; got 'soon'", badText);
+        Assert.False(Directory.Exists(dir.File("bad")));
+    }
+
     [Theory]
-    [InlineData("off")]
-    [InlineData("on")]
-    public async Task FollowOnline_TheFileOnStandardInput_GivesBenchmarkNabsOnlineScores(string guard)
+    [InlineData("off", "off")]
+    [InlineData("on", "off")]
+    [InlineData("off", "auto")]
+    public async Task FollowOnline_TheFileOnStandardInput_GivesBenchmarkNabsOnlineScores(string guard, string rest)
     {
         // Given: the NAB run of a range check that keeps learning on a file of 480 rows, and a bundle trained as it trains:
         // on the 72 probationary rows, the last 18 of them validating
         WriteFile("realTest", "one.csv", rows: 480);
         File.WriteAllText(dir.File("nab/combined_windows.json"),
             """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
-        var (nabExit, nabText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "range", "--guard", guard, "--out", dir.File("out"));
+        var (nabExit, nabText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "range", "--guard", guard, "--rest", rest, "--out", dir.File("out"));
         Assert.True(nabExit == 0, nabText);
         var file = File.ReadAllLines(dir.File("nab/realTest/one.csv"));
         File.WriteAllLines(dir.File("probation.csv"), file.Take(1 + 72));
@@ -154,7 +192,7 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         (int Exit, string Text) followed;
         try
         {
-            followed = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", "-", "--out", dir.File("live.csv"), "--follow", "--guard", guard);
+            followed = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", "-", "--out", dir.File("live.csv"), "--follow", "--guard", guard, "--rest", rest);
         }
         finally
         {
@@ -165,17 +203,26 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         Assert.True(followed.Exit == 0, followed.Text);
         Assert.Contains("fitted again 22 times", followed.Text); // every 72 / 4 rows after the first 72
         var nab = File.ReadAllLines(dir.File("out/vaeAnomaly/realTest/vaeAnomaly_one.csv")).Skip(1).Select(r => double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture)).ToArray();
-        var live = File.ReadAllLines(dir.File("live.csv")).Skip(1).Select(r => double.Parse(r.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
+        var liveRows = File.ReadAllLines(dir.File("live.csv")).Skip(1).Select(r => r.Split(',')).ToArray();
+        var live = liveRows.Select(c => double.Parse(c[1], CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(480, live.Length);
         for (var t = 72; t < 480; t++)
         {
-            Assert.True(Math.Abs(nab[t] - live[t]) <= 1e-6, $"row {t}: nab {nab[t]}, follow {live[t]}");
+            // With a rest, a resting row keeps its score in score --follow (flag 0) and is written as 0 by benchmark nab.
+            var resting = nab[t] == 0 && live[t] > 0 && liveRows[t][3] == "0";
+            Assert.True(Math.Abs(nab[t] - live[t]) <= 1e-6 || (rest == "auto" && resting), $"row {t}: nab {nab[t]}, follow {live[t]}");
+            Assert.Equal(nab[t] > 0.5 ? "1" : "0", liveRows[t][3]);
         }
+
+        Assert.Equal(rest == "auto", Enumerable.Range(72, 408).Any(t => live[t] > 0.5 && nab[t] == 0));
 
         Assert.Contains(live.Skip(72), s => s > 0.5);
 
-        // and the jump at rows 400-419 stays flagged throughout only when guarded (its scores kept out of the history)
+        // and the jump at rows 400-419 stays above the flag throughout only when guarded (its scores kept out of the history)
         Assert.Equal(guard == "on", live.Skip(400).Take(20).All(s => s > 0.5));
+        var (wholeExit, wholeText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", dir.File("nab/realTest/one.csv"), "--rest", "auto", "--out", dir.File("whole.csv"));
+        Assert.Equal(1, wholeExit);
+        Assert.Contains("--on-bad-row, --online, --guard, --rest and --state apply to a followed stream (--follow)", wholeText);
         var (offExit, offText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--online", "off", "--guard", "on", "--out", dir.File("bad"));
         Assert.Equal(1, offExit);
         Assert.Contains("--guard on applies to online learning", offText);

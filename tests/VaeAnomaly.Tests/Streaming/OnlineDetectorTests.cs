@@ -105,16 +105,45 @@ public sealed class OnlineDetectorTests
         Assert.DoesNotContain(guarded.Skip(345), p => p.Flag);
     }
 
+    [Fact]
+    public void Push_WithARest_ScoresAndLearnsAsWithout_AndReportsOneAlarmPerRest()
+    {
+        // Given: the same stream with no rest and with a rest of 30 rows after each alarm
+        var (estimator, initial) = Range();
+        using var model = initial;
+        using var plain = new OnlineDetector(estimator, model, new OnlineOptions(50, 400, 5, Learned), 50);
+        using var resting = new OnlineDetector(estimator, model, new OnlineOptions(50, 400, 5, Learned, Rest: 30), 50);
+
+        // When
+        var expected = Stream(plain, 900);
+        var points = Stream(resting, 900);
+
+        // Then: the same scores and refits (only what is reported rests), and the flags by the rule worked out here: a row
+        // above the threshold is flagged unless it lies within 30 rows after the last flag
+        Assert.Equal(expected.Select(p => p.Score), points.Select(p => p.Score));
+        Assert.Equal(plain.Refits, resting.Refits);
+        var lastFlag = -1000;
+        foreach (var (p, q) in expected.Zip(points))
+        {
+            var rests = p.Index - lastFlag <= 30;
+            Assert.True((rests, p.Flag && !rests) == (q.Rested, q.Flag), $"row {p.Index}: above {p.Flag}, rested {q.Rested}, flagged {q.Flag}");
+            lastFlag = q.Flag ? (int)p.Index : lastFlag;
+        }
+
+        Assert.True(points.Count(p => p.Flag) is > 0 and var n && n < expected.Count(p => p.Flag), "the rest withholds some alarms, not all");
+    }
+
     [Theory]
-    [InlineData(300, false)] // before the first refit: the first model still scores
-    [InlineData(450, false)] // after refits: the model in use is saved as a bundle and loaded again
-    [InlineData(330, true)]  // guarded: the spike's scores were kept out of the history, which the refits after the resume must know
-    public void Resume_FromASavedStateAndModel_ContinuesAsTheUninterruptedStream(int cut, bool guard)
+    [InlineData(300, false, 0)] // before the first refit: the first model still scores
+    [InlineData(450, false, 0)] // after refits: the model in use is saved as a bundle and loaded again
+    [InlineData(330, true, 0)]  // guarded: the spike's scores were kept out of the history, which the refits after the resume must know
+    [InlineData(321, false, 30)] // in the rest after the spike's alarm at 320: the resumed stream rests as long
+    public void Resume_FromASavedStateAndModel_ContinuesAsTheUninterruptedStream(int cut, bool guard, int rest)
     {
         // Given: the uninterrupted stream of 900 rows
         var (estimator, initial) = Range();
         using var model = initial;
-        var options = new OnlineOptions(50, 400, 5, Learned, Guard: guard);
+        var options = new OnlineOptions(50, 400, 5, Learned, Guard: guard, Rest: rest);
         using var whole = new OnlineDetector(estimator, model, options, 50);
         var expected = Stream(whole, 900);
 
@@ -133,12 +162,13 @@ public sealed class OnlineDetectorTests
         }
 
         using var resumed = OnlineDetector.Resume(estimator, refitted ? DetectorRegistry.Load(temp.Path) : model, refitted, options, 50, state);
-        var rest = Enumerable.Range(cut, 900 - cut).Select(t => resumed.Push([Value(t)])).ToList();
+        var continued = Enumerable.Range(cut, 900 - cut).Select(t => resumed.Push([Value(t)])).ToList();
 
         // Then
         Assert.Equal(cut > Learned + 50, refitted);
-        Assert.Equal(expected.Skip(cut), rest);
+        Assert.Equal(expected.Skip(cut), continued);
         Assert.Equal(whole.Refits, resumed.Refits);
+        Assert.Equal(rest > 0, expected[cut].Rested);
     }
 
     [Fact]

@@ -158,5 +158,26 @@ public sealed class StreamingScorerTests
         Assert.Contains("Row 1 holds NaN", Assert.Throws<ArgumentException>(() => stream.PushRows([[1f, 2f], [float.NaN, 0f]])).Message);
         Assert.Equal(0, stream.Rows);
         Assert.Contains("does not fit", Assert.Throws<ArgumentException>(() => StreamingScorer.Resume(model, new StreamState(5, [new float[3]]))).Message);
+        Assert.Contains("rests 7 more rows after an alarm; a rest of 4 rows allows 0 to 4", Assert.Throws<ArgumentException>(() => StreamingScorer.Resume(model, new StreamState(5, [], Rest: 7), rest: 4)).Message);
+    }
+
+    [Fact]
+    public void Push_WithARest_ScoresAsWithout_AndTheFrozenThresholdStreamRestsToo()
+    {
+        // Given: the range check flagging by its threshold, a spike of 4 rows at 40 in the waves
+        using var model = Fitted("range");
+        var values = Waves(120, 2, spikeAt: 40);
+        var plain = new StreamingScorer(model);
+        var resting = new StreamingScorer(model, rest: 10);
+
+        // When
+        var expected = Enumerable.Range(0, 120).Select(t => plain.Push(values.AsSpan(2 * t, 2).ToArray())).ToList();
+        var points = Enumerable.Range(0, 120).Select(t => resting.Push(values.AsSpan(2 * t, 2).ToArray())).ToList();
+
+        // Then: the spike's first row raises the one alarm, its next 10 rows rest with their scores kept
+        Assert.Equal(expected.Select(p => p.Score), points.Select(p => p.Score));
+        Assert.True(expected.Skip(40).Take(4).All(p => p.Flag));
+        Assert.Equal([40L], points.Where(p => p.Flag).Select(p => p.Index));
+        Assert.Equal(Enumerable.Range(41, 10).Select(t => (long)t), points.Where(p => p.Rested).Select(p => p.Index));
     }
 }
