@@ -35,9 +35,9 @@ public sealed class BenchmarkNabCommandTests : IDisposable
             """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
 
         // When
-        var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "gru-vae", "--epochs", "1", "--window", "16", "--out", dir.File("out"));
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "gru-vae", "--epochs", "1", "--window", "16", "--rest", "off", "--out", dir.File("out"));
         var (badExit, badText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--detector-name", "vae_anomaly", "--out", dir.File("bad"));
-        var (defaultExit, defaultText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--out", dir.File("default"));
+        var (defaultExit, defaultText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--window", "16", "--out", dir.File("default"));
 
         // Then
         Assert.True(exit == 0, text);
@@ -71,9 +71,9 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         Assert.Contains("'_'", badText);
         Assert.False(Directory.Exists(dir.File("bad")));
 
-        // With no --model, the best online configuration of the benchmark log runs: range.
+        // With no --model, the best online configuration of the benchmark log runs: knn, resting after each alarm.
         Assert.True(defaultExit == 0, defaultText);
-        Assert.Contains("VaeAnomaly range (seed 0, 1 files)", defaultText);
+        Assert.Contains("VaeAnomaly knn (seed 0, 1 files, rest auto)", defaultText);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class BenchmarkNabCommandTests : IDisposable
             """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
 
         // When
-        var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "conv-ae", "--epochs", "3", "--window", "16", "--out", dir.File("out"));
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "conv-ae", "--epochs", "3", "--window", "16", "--rest", "off", "--out", dir.File("out"));
         var (badExit, badText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "conv", "--out", dir.File("bad"));
 
         // Then
@@ -112,7 +112,7 @@ public sealed class BenchmarkNabCommandTests : IDisposable
 
         // When: a range check keeps learning (a refit every max(1, 75 / 4) = 18 rows after the 75 probationary ones)
         var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "range", "--online", "on", "--out", dir.File("out"));
-        var (badExit, badText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--online", "on", "--anomaly-score", "distance", "--out", dir.File("bad"));
+        var (badExit, badText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "range", "--online", "on", "--anomaly-score", "distance", "--out", dir.File("bad"));
 
         // Then
         Assert.True(exit == 0, text);
@@ -127,6 +127,24 @@ public sealed class BenchmarkNabCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchmarkNab_AFileTooShortForTheWindowModelsValidation_IsRefusedNamingItsLength()
+    {
+        // Given: 500 rows, 75 probationary, the last 19 of them validating: fewer than a window of 32
+        WriteFile("realTest", "one.csv");
+        File.WriteAllText(dir.File("nab/combined_windows.json"),
+            """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
+
+        // When: the default model (knn, a window of 32)
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--out", dir.File("out"));
+
+        // Then: validation needs 32 rows, a quarter of a probation of 128, 15% of 854 rows
+        Assert.Equal(1, exit);
+        Assert.Contains("one.csv", text);
+        Assert.Contains("has 500 rows, a probationary period of 75; a window of 32 rows needs at least 854 rows", text);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+
+    [Fact]
     public async Task BenchmarkNab_RestAuto_QuietensAFifthOfTheProbationAfterEachAlarm_AndABadRestIsRefused()
     {
         // Given
@@ -134,9 +152,9 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         File.WriteAllText(dir.File("nab/combined_windows.json"),
             """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
 
-        // When: the online range check without and with the rest (75 probationary rows: 15 rows of rest)
-        var (plainExit, plainText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--out", dir.File("plain"));
-        var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--rest", "auto", "--out", dir.File("out"));
+        // When: the online range check without and with the rest, the default (75 probationary rows: 15 rows of rest)
+        var (plainExit, plainText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "range", "--rest", "off", "--out", dir.File("plain"));
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "range", "--out", dir.File("out"));
         var (badExit, badText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--rest", "soon", "--out", dir.File("bad"));
 
         // Then: every score as without the rest, except the 15 rows after each alarm (a score above 0.5), written as 0
@@ -238,7 +256,7 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         double[] Scores(string run) => [.. File.ReadAllLines(dir.File($"{run}/vaeAnomaly/realTest/vaeAnomaly_one.csv")).Skip(1).Select(r => double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture))];
         foreach (var (run, model) in new[] { ("range", "range"), ("gaussian", "gaussian"), ("both", "range+gaussian") })
         {
-            var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", model, "--window", "16", "--out", dir.File(run));
+            var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", model, "--window", "16", "--rest", "off", "--out", dir.File(run));
             Assert.True(exit == 0, text);
         }
 

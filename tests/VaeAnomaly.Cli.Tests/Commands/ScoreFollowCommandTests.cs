@@ -178,7 +178,7 @@ public sealed class ScoreFollowCommandTests : IDisposable
         var (exit, text) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("test.csv"), "--on-bad-row", "skip", "--out", dir.File("s.csv"));
 
         Assert.Equal(1, exit);
-        Assert.Contains("--on-bad-row, --online, --guard and --state apply to a followed stream", text);
+        Assert.Contains("--on-bad-row, --online, --guard, --rest and --state apply to a followed stream", text);
         Assert.False(File.Exists(dir.File("s.csv")));
     }
 
