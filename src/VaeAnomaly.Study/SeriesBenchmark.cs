@@ -18,6 +18,9 @@ public static partial class SeriesBenchmark
     /// <summary>Share of each train file, at its end, that validates.</summary>
     public const double ValidationShare = 0.2;
 
+    /// <summary>The window of a pair whose train file has no period (<see cref="SeriesBenchmarkOptions.Window"/> 0): the models' usual 32.</summary>
+    public const int FallbackWindow = 32;
+
     // The adaptive rule beside the fitted thresholds (SurpriseFlags): a row is flagged when its score's surprise next to
     // the scores of the previous rows of the test series, as many as the train file has, is above 0.5, a tail of 1e-5,
     // as the NAB and SKAB protocols flag. Fixed before any run, not tuned.
@@ -79,9 +82,14 @@ public static partial class SeriesBenchmark
     /// <param name="ct">Stops training between batches.</param>
     public static SeriesFileResult Run(SeriesPair pair, string model, SeriesBenchmarkOptions options, CancellationToken ct = default)
     {
-        var settings = DetectorRegistry.Find(model.Split(' ')[0]).Taking(new DetectorSettings { Seed = options.Seed, Epochs = options.Epochs, TargetColumns = options.TargetColumns });
+        var entry = DetectorRegistry.Find(model.Split(' ')[0]);
         var validationRows = Math.Max(1, (int)Math.Round(pair.Train.Length * ValidationShare));
-        var fit = pair.Train.Slice(0, pair.Train.Length - validationRows).AsSequenceSet("train");
+        var fitRows = pair.Train.Slice(0, pair.Train.Length - validationRows);
+        var window = options.Window == 0 && entry.Settings.Contains("window")
+            ? entry.WindowFor(DominantPeriod.Of(fitRows, [.. Enumerable.Range(0, fitRows.ChannelNames.Count).Where(c => options.TargetColumns?.Contains(fitRows.ChannelNames[c]) ?? true)]) ?? FallbackWindow)
+            : options.Window;
+        var settings = entry.Taking(new DetectorSettings { Seed = options.Seed, Epochs = options.Epochs, TargetColumns = options.TargetColumns, Window = window });
+        var fit = fitRows.AsSequenceSet("train");
         var validation = pair.Train.Slice(pair.Train.Length - validationRows, validationRows).AsSequenceSet("validation");
         var clock = Stopwatch.StartNew();
         using var detector = DetectorRegistry.Create(model, settings).Fit(fit, validation, ct: ct);
@@ -113,7 +121,7 @@ public static partial class SeriesBenchmark
             rules["dynamic"] = RuleOutcome.Of(labels, DynamicThreshold.Flags(points.Scores, points.FirstScored), null);
         }
 
-        return SeriesFileResult.Measure(pair.Name, model, settings.TargetColumns ?? ["all"], pair.Test.Labels!, points, seconds, detector.History.Count, rules);
+        return SeriesFileResult.Measure(pair.Name, model, settings.TargetColumns ?? ["all"], pair.Test.Labels!, points, seconds, detector.History.Count, rules) with { Window = settings.Window };
     }
 
     [GeneratedRegex(@"^(?<name>.+)\.(?<part>train|test)\.csv(\.gz)?$")]

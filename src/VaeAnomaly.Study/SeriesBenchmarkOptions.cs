@@ -6,4 +6,8 @@ namespace VaeAnomaly.Study;
 /// <param name="TargetColumns">Watched columns for the models that take them; null for all.</param>
 /// <param name="Seed">Seed of every model.</param>
 /// <param name="Epochs">Largest number of epochs for the models that train; null for each model's default.</param>
-public sealed record SeriesBenchmarkOptions(string LabelColumn = "anomaly", string? TimeColumn = null, IReadOnlyList<string>? TargetColumns = null, int Seed = 42, int? Epochs = null);
+/// <param name="Window">
+/// Window of the models that take one: null for each model's default, 0 for each pair's own period (<see cref="Data.DominantPeriod"/>
+/// of the watched columns of the train file's fit part, <see cref="SeriesBenchmark.FallbackWindow"/> when it has none), or a length in rows.
+/// </param>
+public sealed record SeriesBenchmarkOptions(string LabelColumn = "anomaly", string? TimeColumn = null, IReadOnlyList<string>? TargetColumns = null, int Seed = 42, int? Epochs = null, int? Window = null);

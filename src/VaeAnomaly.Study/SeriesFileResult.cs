@@ -24,6 +24,9 @@ public sealed record SeriesFileResult(
     double EventRecall, double EventPrecision, double FlaggedNormal, double Threshold, double TrainSeconds, int Epochs,
     IReadOnlyDictionary<string, RuleOutcome> Rules)
 {
+    /// <summary>The window chosen for the model (<see cref="SeriesBenchmarkOptions.Window"/>); null for the model's own default, or a model without one.</summary>
+    public int? Window { get; init; }
+
     /// <summary>The metrics of <paramref name="points"/> against <paramref name="labels"/>.</summary>
     internal static SeriesFileResult Measure(string file, string model, IReadOnlyList<string> watched, IReadOnlyList<bool> labels, SeriesPointScores points, double seconds, int epochs,
         IReadOnlyDictionary<string, RuleOutcome> rules)

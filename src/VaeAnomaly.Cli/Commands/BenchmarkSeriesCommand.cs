@@ -25,9 +25,20 @@ internal static class BenchmarkSeriesCommand
         var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs of the models that train (default: each model's own)." }.Positive();
         var limit = new Option<int>("--files") { Description = "Run only the first N pairs in name order (0: all).", DefaultValueFactory = _ => 0 }.NonNegative();
         var force = SharedOptions.ForceFolder();
+        var window = new Option<string>("--window")
+        {
+            Description = "Window of the models that take one: a number of rows, or auto: each pair's own period (the lag of the highest local maximum of the watched columns' autocorrelation in the train file, 8-256 rows; 32 when there is none) [default: each model's own, 32].",
+        };
+        window.Validators.Add(result =>
+        {
+            if (WindowOf(result.GetValueOrDefault<string>()) is null)
+            {
+                result.AddError($"--window takes auto or a whole number of rows from 1 to {Models.GruVaeOptions.MaxSize}; got '{IO.Messages.Cut(result.GetValueOrDefault<string>() ?? "")}'.");
+            }
+        });
         var command = new Command("series", "Train each model on each pair's train file and measure its causal point scores and label-free threshold on the test file.")
         {
-            data, models, targets, label, time, outDir, seed, epochs, limit, force,
+            data, models, targets, label, time, outDir, seed, epochs, limit, force, window,
         };
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
@@ -41,7 +52,7 @@ internal static class BenchmarkSeriesCommand
             }
 
             var options = new SeriesBenchmarkOptions(r.GetValue(label)!, r.GetValue(time), SharedOptions.Names(r, targets), r.GetValue(seed),
-                ModelOptionSet.Given(r, epochs) ? r.GetValue(epochs) : null);
+                ModelOptionSet.Given(r, epochs) ? r.GetValue(epochs) : null, ModelOptionSet.Given(r, window) ? WindowOf(r.GetValue(window)) : null);
             var pairs = SeriesBenchmark.Read(r.GetValue(data)!, options);
             if (r.GetValue(limit) > 0)
             {
@@ -58,7 +69,7 @@ internal static class BenchmarkSeriesCommand
                     var result = SeriesBenchmark.Run(pair, name, options, token);
                     results.Add(result);
                     console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{pair.Name} {name}: AUC-PR {result.AucPr:F3}, F1 at threshold {result.F1AtThreshold:F3}, best F1 {result.BestF1:F3}, normal rows flagged {result.FlaggedNormal:P1} ({result.TrainSeconds:F1} s)."));
+                        $"{pair.Name} {name}{(result.Window is { } w ? $" (window {w})" : "")}: AUC-PR {result.AucPr:F3}, F1 at threshold {result.F1AtThreshold:F3}, best F1 {result.BestF1:F3}, normal rows flagged {result.FlaggedNormal:P1} ({result.TrainSeconds:F1} s)."));
                 }
             }
 
@@ -108,4 +119,8 @@ internal static class BenchmarkSeriesCommand
         }, ct));
         return command;
     }
+
+    /// <summary>The window <c>--window</c> names: 0 for auto, else its rows; null when it names neither.</summary>
+    private static int? WindowOf(string? text) => text?.Trim() == "auto" ? 0
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var rows) && rows is >= 1 and <= Models.GruVaeOptions.MaxSize ? rows : null;
 }

@@ -22,4 +22,11 @@ public sealed record DetectorEntry(
     /// </summary>
     /// <param name="settings">The protocol's settings.</param>
     public DetectorSettings Taking(DetectorSettings settings) => settings.Keeping(Settings);
+
+    /// <summary>The windows this model reads are a multiple of this many rows (conv-ae pools twice by 2: 4); 1 for any length.</summary>
+    public int WindowMultiple { get; init; } = 1;
+
+    /// <summary>The shortest window this model reads that holds at least <paramref name="rows"/> rows (a multiple of <see cref="WindowMultiple"/>).</summary>
+    /// <param name="rows">The rows wanted (at least 1).</param>
+    public int WindowFor(int rows) => (rows + WindowMultiple - 1) / WindowMultiple * WindowMultiple;
 }

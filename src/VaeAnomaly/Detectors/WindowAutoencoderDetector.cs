@@ -509,7 +509,10 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
         s => s.Window == 0
             ? throw new ArgumentException($"Window 0 (whole fixed-length sequences) works with the dense models; {family}-ae reads windows.")
             : CreateWindowed(family, variational: false, s),
-        (directory, threshold) => DetectorFiles.Load(directory, threshold));
+        (directory, threshold) => DetectorFiles.Load(directory, threshold))
+    {
+        WindowMultiple = family == WindowNetworks.Conv ? 4 : 1,
+    };
 
     /// <summary>What a window model is, apart from its weights and thresholds: family, options, window, strides and channels.</summary>
     internal sealed record Shape(string Family, DenseOptions Options, int Window, int TrainStride, int ScoreStride, IReadOnlyList<string> Channels, IReadOnlyList<string>? Targets = null)

@@ -74,6 +74,31 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         Assert.InRange(pca.GetProperty("rules").GetProperty("dynamic").GetProperty("mean_f1").GetDouble(), 0, 1);
     }
 
+    [Fact]
+    public async Task BenchmarkSeries_WindowAuto_GivesEachWindowModelThePairsPeriod_AndABadWindowIsRefused()
+    {
+        // Given: v0 = sin(t / 5), a period of 2 pi 5 = 31.4 rows; the autocorrelation of the 240 fit rows peaks at 31
+        WritePair("pairs", "a-1");
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "pca,conv-ae,range", "--epochs", "1",
+            "--target-columns", "v0", "--window", "auto", "--out", dir.File("out"));
+        var (badExit, badText) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--window", "often", "--out", dir.File("bad"));
+
+        // Then: pca reads 31 rows, conv-ae the next multiple of 4 (its pooling), range no window at all
+        Assert.True(exit == 0, text);
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
+        var windows = summary.RootElement.GetProperty("files").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("model").GetString()!, f => f.GetProperty("window").ValueKind == JsonValueKind.Null ? (int?)null : f.GetProperty("window").GetInt32());
+        Assert.Equal(31, windows["pca"]);
+        Assert.Equal(32, windows["conv-ae"]);
+        Assert.Null(windows["range"]);
+        Assert.Contains("a-1 pca (window 31)", text);
+        Assert.Equal(1, badExit);
+        Assert.Contains("--window takes auto or a whole number of rows from 1 to", badText);
+        Assert.False(Directory.Exists(dir.File("bad")));
+    }
+
     [Theory]
     [InlineData("missing-test", "is missing: a-1 has a train file but no test file")]
     [InlineData("no-label", "a-1.test.csv:1: column 'anomaly': is not in the header")]
