@@ -26,13 +26,23 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         File.WriteAllText(dir.File(Path.Combine("nab", category, name)), string.Join("\n", lines)); // NAB's files end without a newline
     }
 
+    /// <summary><see cref="WriteFile"/>'s one file in realTest, its jump at rows 400-419 NAB's one labelled window.</summary>
+    private void WriteLabelledFile(int rows = 500)
+    {
+        WriteFile("realTest", "one.csv", rows);
+        File.WriteAllText(dir.File("nab/combined_windows.json"),
+            """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
+    }
+
+    /// <summary>The anomaly scores a run into <paramref name="folder"/> wrote for that file, one per row.</summary>
+    private double[] WrittenScores(string folder) =>
+        [.. File.ReadAllLines(dir.File($"{folder}/vaeAnomaly/realTest/vaeAnomaly_one.csv")).Skip(1).Select(r => double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture))];
+
     [Fact]
     public async Task BenchmarkNab_SmallFolder_WritesOneResultRowPerDataRowInNabsLayout()
     {
         // Given: rows 400-419 lie in the labelled window (both ends included).
-        WriteFile("realTest", "one.csv");
-        File.WriteAllText(dir.File("nab/combined_windows.json"),
-            """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
+        WriteLabelledFile();
 
         // When
         var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "gru-vae", "--epochs", "1", "--window", "16", "--rest", "off", "--out", dir.File("out"));
@@ -80,9 +90,7 @@ public sealed class BenchmarkNabCommandTests : IDisposable
     public async Task BenchmarkNab_BaselineModel_ScoresEveryRowFromThePastAndAnUnknownModelIsRefused()
     {
         // Given
-        WriteFile("realTest", "one.csv");
-        File.WriteAllText(dir.File("nab/combined_windows.json"),
-            """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
+        WriteLabelledFile();
 
         // When
         var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "conv-ae", "--epochs", "3", "--window", "16", "--rest", "off", "--out", dir.File("out"));
@@ -90,7 +98,7 @@ public sealed class BenchmarkNabCommandTests : IDisposable
 
         // Then
         Assert.True(exit == 0, text);
-        var scores = File.ReadAllLines(dir.File("out/vaeAnomaly/realTest/vaeAnomaly_one.csv")).Skip(1).Select(r => double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture)).ToArray();
+        var scores = WrittenScores("out");
         Assert.Equal(500, scores.Length);
         Assert.All(scores.Take(75), s => Assert.Equal(0.0, s));
         Assert.True(scores[405] > scores.Skip(75).Take(300).Max(), "the jump scores above every earlier normal row");
@@ -106,9 +114,7 @@ public sealed class BenchmarkNabCommandTests : IDisposable
     public async Task BenchmarkNab_Online_RefitsAsTheFileStreams_AndTheDistanceScoreIsRefused()
     {
         // Given
-        WriteFile("realTest", "one.csv");
-        File.WriteAllText(dir.File("nab/combined_windows.json"),
-            """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
+        WriteLabelledFile();
 
         // When: a range check keeps learning (a refit every max(1, 75 / 4) = 18 rows after the 75 probationary ones)
         var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "range", "--online", "on", "--out", dir.File("out"));
@@ -117,7 +123,7 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         // Then
         Assert.True(exit == 0, text);
         Assert.Contains("23 refits", text); // (500 - 75) / 18
-        var scores = File.ReadAllLines(dir.File("out/vaeAnomaly/realTest/vaeAnomaly_one.csv")).Skip(1).Select(r => double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture)).ToArray();
+        var scores = WrittenScores("out");
         Assert.All(scores.Take(75), s => Assert.Equal(0.0, s));
         Assert.All(scores, s => Assert.InRange(s, 0.0, 1.0));
         Assert.True(scores[400] > 0.5 && scores[400] > scores.Skip(75).Take(325).Max(), "the jump is flagged and scores above every earlier normal row");
@@ -130,9 +136,7 @@ public sealed class BenchmarkNabCommandTests : IDisposable
     public async Task BenchmarkNab_AFileTooShortForTheWindowModelsValidation_IsRefusedNamingItsLength()
     {
         // Given: 500 rows, 75 probationary, the last 19 of them validating: fewer than a window of 32
-        WriteFile("realTest", "one.csv");
-        File.WriteAllText(dir.File("nab/combined_windows.json"),
-            """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
+        WriteLabelledFile();
 
         // When: the default model (knn, a window of 32)
         var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--out", dir.File("out"));
@@ -148,9 +152,7 @@ public sealed class BenchmarkNabCommandTests : IDisposable
     public async Task BenchmarkNab_RestAuto_QuietensAFifthOfTheProbationAfterEachAlarm_AndABadRestIsRefused()
     {
         // Given
-        WriteFile("realTest", "one.csv");
-        File.WriteAllText(dir.File("nab/combined_windows.json"),
-            """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
+        WriteLabelledFile();
 
         // When: the online range check without and with the rest, the default (75 probationary rows: 15 rows of rest)
         var (plainExit, plainText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "range", "--rest", "off", "--out", dir.File("plain"));
@@ -160,8 +162,7 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         // Then: every score as without the rest, except the 15 rows after each alarm (a score above 0.5), written as 0
         Assert.True(plainExit == 0, plainText);
         Assert.True(exit == 0, text);
-        double[] Scores(string folder) => [.. File.ReadAllLines(dir.File($"{folder}/vaeAnomaly/realTest/vaeAnomaly_one.csv")).Skip(1).Select(r => double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture))];
-        var (plain, rested) = (Scores("plain"), Scores("out"));
+        var (plain, rested) = (WrittenScores("plain"), WrittenScores("out"));
         var resting = 0;
         for (var t = 75; t < 500; t++)
         {
@@ -189,9 +190,7 @@ public sealed class BenchmarkNabCommandTests : IDisposable
     {
         // Given: the NAB run of a range check that keeps learning on a file of 480 rows, and a bundle trained as it trains:
         // on the 72 probationary rows, the last 18 of them validating
-        WriteFile("realTest", "one.csv", rows: 480);
-        File.WriteAllText(dir.File("nab/combined_windows.json"),
-            """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
+        WriteLabelledFile(rows: 480);
         var (nabExit, nabText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "range", "--guard", guard, "--rest", rest, "--out", dir.File("out"));
         Assert.True(nabExit == 0, nabText);
         var file = File.ReadAllLines(dir.File("nab/realTest/one.csv"));
@@ -220,7 +219,7 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         // Then: after the probationary rows, every row's score is the NAB run's
         Assert.True(followed.Exit == 0, followed.Text);
         Assert.Contains("fitted again 22 times", followed.Text); // every 72 / 4 rows after the first 72
-        var nab = File.ReadAllLines(dir.File("out/vaeAnomaly/realTest/vaeAnomaly_one.csv")).Skip(1).Select(r => double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture)).ToArray();
+        var nab = WrittenScores("out");
         var liveRows = File.ReadAllLines(dir.File("live.csv")).Skip(1).Select(r => r.Split(',')).ToArray();
         var live = liveRows.Select(c => double.Parse(c[1], CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(480, live.Length);
@@ -250,10 +249,7 @@ public sealed class BenchmarkNabCommandTests : IDisposable
     public async Task BenchmarkNab_Ensemble_MultipliesThePartsTailProbabilities()
     {
         // Given: the parts run alone, and together
-        WriteFile("realTest", "one.csv");
-        File.WriteAllText(dir.File("nab/combined_windows.json"),
-            """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
-        double[] Scores(string run) => [.. File.ReadAllLines(dir.File($"{run}/vaeAnomaly/realTest/vaeAnomaly_one.csv")).Skip(1).Select(r => double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture))];
+        WriteLabelledFile();
         foreach (var (run, model) in new[] { ("range", "range"), ("gaussian", "gaussian"), ("both", "range+gaussian") })
         {
             var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", model, "--window", "16", "--rest", "off", "--out", dir.File(run));
@@ -261,7 +257,7 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         }
 
         // Then: each row's x = s / (1 - s) is the sum of the parts' x
-        var (range, gaussian, both) = (Scores("range"), Scores("gaussian"), Scores("both"));
+        var (range, gaussian, both) = (WrittenScores("range"), WrittenScores("gaussian"), WrittenScores("both"));
         for (var t = 75; t < 500; t++)
         {
             var x = (range[t] / (1 - range[t])) + (gaussian[t] / (1 - gaussian[t]));
