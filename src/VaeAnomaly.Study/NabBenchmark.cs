@@ -168,11 +168,11 @@ public static class NabBenchmark
         var probation = Probation(series.Length);
         var validationRows = (int)Math.Round(probation * options.ValidationFraction);
         var entry = DetectorRegistry.Find(options.Model.Split(' ')[0]);
-        var window = entry.Settings.Contains("window") ? options.Window : 2; // a window model validates on whole windows
-        if (probation - validationRows < options.Window || validationRows < window)
+        var minValidation = entry.Settings.Contains("window") ? options.Window : 2; // a window model validates on whole windows
+        if (probation - validationRows < options.Window || validationRows < minValidation)
         {
             throw new DataFormatException(path, null, null,
-                $"has {series.Length} rows, a probationary period of {probation}; a window of {options.Window} rows needs at least {(int)Math.Ceiling(Math.Max(options.Window / (1 - options.ValidationFraction), window / options.ValidationFraction) / 0.15)} rows");
+                $"has {series.Length} rows, a probationary period of {probation}; a window of {options.Window} rows needs at least {(int)Math.Ceiling(Math.Max(options.Window / (1 - options.ValidationFraction), minValidation / options.ValidationFraction) / 0.15)} rows");
         }
 
         var fit = series.Slice(0, probation - validationRows).AsSequenceSet("train");

@@ -49,6 +49,10 @@ internal static class BenchmarkSeriesCommand
             foreach (var name in names)
             {
                 BenchmarkModelOption.Check(name);
+                if (ModelOptionSet.Given(r, window) && WindowOf(r.GetValue(window)) is > 0 and var rows && Detectors.DetectorRegistry.Find(name.Split(' ')[0]) is { WindowMultiple: > 1 } entry && rows % entry.WindowMultiple != 0)
+                {
+                    throw new ArgumentException($"--window {rows}: {entry.Name} reads windows that are a multiple of {entry.WindowMultiple} rows; give one (auto rounds its period up to one).");
+                }
             }
 
             var options = new SeriesBenchmarkOptions(r.GetValue(label)!, r.GetValue(time), SharedOptions.Names(r, targets), r.GetValue(seed),

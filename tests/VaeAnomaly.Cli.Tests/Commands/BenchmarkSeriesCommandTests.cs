@@ -84,6 +84,7 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "pca,conv-ae,range", "--epochs", "1",
             "--target-columns", "v0", "--window", "auto", "--out", dir.File("out"));
         var (badExit, badText) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--window", "often", "--out", dir.File("bad"));
+        var (oddExit, oddText) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "pca,conv-ae", "--window", "30", "--out", dir.File("odd"));
 
         // Then: pca reads 31 rows, conv-ae the next multiple of 4 (its pooling), range no window at all
         Assert.True(exit == 0, text);
@@ -97,6 +98,9 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         Assert.Equal(1, badExit);
         Assert.Contains("--window takes auto or a whole number of rows from 1 to", badText);
         Assert.False(Directory.Exists(dir.File("bad")));
+        Assert.Equal(1, oddExit);
+        Assert.Contains("--window 30: conv-ae reads windows that are a multiple of 4 rows", oddText);
+        Assert.False(Directory.Exists(dir.File("odd")));
     }
 
     [Theory]
