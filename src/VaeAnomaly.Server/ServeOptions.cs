@@ -38,4 +38,7 @@ public sealed record ServeOptions
 
     /// <summary>The port Orleans clients connect to.</summary>
     public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>Rows of a stream not flagged after each alarm (<see cref="Streaming.AlarmRest"/>, scaled by each model's training length); off by default.</summary>
+    public Streaming.AlarmRest Rest { get; init; }
 }

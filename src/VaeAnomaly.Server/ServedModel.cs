@@ -17,8 +17,9 @@ public sealed class ServedModel : IDisposable
     /// <param name="name">The model's name in the API (its folder's name).</param>
     /// <param name="directory">The bundle folder.</param>
     /// <param name="loader">Loads the folder; null for <see cref="DetectorRegistry.Load"/>.</param>
+    /// <param name="rest">How long its streams rest after an alarm.</param>
     /// <exception cref="Persistence.BundleException">The bundle cannot be loaded.</exception>
-    public ServedModel(string name, string directory, Func<string, IFittedDetector>? loader = null)
+    public ServedModel(string name, string directory, Func<string, IFittedDetector>? loader = null, Streaming.AlarmRest rest = default)
     {
         Name = name;
         detector = loader is null ? DetectorRegistry.Load(directory) : loader(directory);
@@ -29,7 +30,11 @@ public sealed class ServedModel : IDisposable
         Input = detector is IReadsRecords ? "records" : Streams ? "series" : "sequences";
         Threshold = Streams ? points!.PointThreshold(new Scoring.PointScoreRequest(Scoring.PointScoreMode.Last, Stride: 1)) : detector.Thresholds.Value();
         Thresholds = detector.Thresholds;
+        RestRows = rest.For((int)Math.Clamp(detector.TrainingData.TrainSteps + detector.TrainingData.ValidationSteps, 1, 1_000_000));
     }
+
+    /// <summary>Rows of a stream not flagged after each of its alarms (<see cref="Streaming.AlarmRest"/>); 0 for none.</summary>
+    public int RestRows { get; }
 
     /// <summary>The model's name in the API.</summary>
     public string Name { get; }

@@ -10,9 +10,10 @@ public sealed class ServedModels : IDisposable
     /// <summary>Loads every sub-folder of <paramref name="directory"/> as a bundle.</summary>
     /// <param name="directory">The models folder.</param>
     /// <param name="loader">Loads one bundle folder; null for <see cref="Detectors.DetectorRegistry.Load"/>.</param>
+    /// <param name="rest">How long each model's streams rest after an alarm.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="BundleException">A sub-folder is not a bundle this version can load (named in the message), or there is none.</exception>
-    public ServedModels(string directory, Func<string, Detectors.IFittedDetector>? loader = null)
+    public ServedModels(string directory, Func<string, Detectors.IFittedDetector>? loader = null, Streaming.AlarmRest rest = default)
     {
         if (!Directory.Exists(directory))
         {
@@ -25,7 +26,7 @@ public sealed class ServedModels : IDisposable
             foreach (var folder in Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
             {
                 var name = Path.GetFileName(folder);
-                byName[name] = new ServedModel(name, folder, loader);
+                byName[name] = new ServedModel(name, folder, loader, rest);
             }
         }
         catch

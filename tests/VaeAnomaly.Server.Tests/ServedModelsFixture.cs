@@ -71,7 +71,7 @@ public sealed class ServedModelsFixture : IDisposable
         "{\"rows\": [" + string.Join(",", Values[from..to].Select(v => "[" + v.ToString("R", CultureInfo.InvariantCulture) + "]")) + "]}";
 
     /// <summary>A service over these models on an in-memory HTTP server, its silo on free loopback ports.</summary>
-    public WebApplication Start(string? state = null, string? key = null, long maxBody = 16L << 20, string? cluster = null, string? clusterId = null)
+    public WebApplication Start(string? state = null, string? key = null, long maxBody = 16L << 20, string? cluster = null, string? clusterId = null, Streaming.AlarmRest rest = default)
     {
         var app = MonitoringService.Build(
             new ServeOptions
@@ -84,6 +84,7 @@ public sealed class ServedModelsFixture : IDisposable
                 ClusterId = clusterId ?? "vae-anomaly",
                 SiloPort = FreePort(),
                 GatewayPort = FreePort(),
+                Rest = rest,
             },
             b => b.WebHost.UseTestServer());
         app.StartAsync().GetAwaiter().GetResult();

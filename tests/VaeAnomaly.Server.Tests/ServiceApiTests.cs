@@ -66,6 +66,40 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
     }
 
     [Fact]
+    public async Task Points_WithARest_RaiseOneAlarmPerRest_AcrossRequestsAndARestart()
+    {
+        // Given: the spike at rows 60-62 lifts every window of 8 rows that holds it; a rest of 5 rows
+        var expected = fixture.BatchScores("pca");
+        var state = Path.Combine(fixture.Root, "state-rest");
+        var points = new List<JsonElement>();
+
+        // When: rows 0-61 (the alarm at the spike's start, its rest running on), the service restarted, rows 62-89
+        foreach (var (from, to) in new[] { (0, 62), (62, 90) })
+        {
+            await using var app = fixture.Start(state, rest: new Streaming.AlarmRest(5));
+            var (status, body) = await Post(app.GetTestClient(), "/v1/streams/rested/points?model=pca", Csv(fixture.Csv(from, to)));
+            Assert.Equal(HttpStatusCode.OK, status);
+            points.AddRange(body.GetProperty("points").EnumerateArray());
+        }
+
+        // Then: the batch scores, and the flags by the rule worked out here: above the threshold, unless within 5 rows
+        // after the last flag
+        var threshold = points[0].GetProperty("threshold").GetDouble();
+        var lastFlag = -100;
+        for (var t = 0; t < 90; t++)
+        {
+            var score = points[t].GetProperty("score").GetSingle();
+            Assert.True(Math.Abs(expected[t] - score) <= 1e-5 * Math.Max(1, Math.Abs(expected[t])), $"row {t}: batch {expected[t]}, served {score}");
+            var flag = expected[t] > threshold && t - lastFlag > 5;
+            Assert.True(flag == points[t].GetProperty("flag").GetBoolean(), $"row {t}: score {score}, threshold {threshold}, last flag {lastFlag}");
+            lastFlag = flag ? t : lastFlag;
+        }
+
+        Assert.True(points[60].GetProperty("flag").GetBoolean(), "the spike raises the alarm");
+        Assert.Contains(Enumerable.Range(62, 4), t => points[t].GetProperty("score").GetSingle() > threshold && !points[t].GetProperty("flag").GetBoolean());
+    }
+
+    [Fact]
     public async Task Points_RetriedWithItsStart_AreAnsweredAgainAndCountedOnce()
     {
         // Given

@@ -19,9 +19,10 @@ internal static class ServeCommand
         var maxBody = new Option<int>("--max-body-mb") { Description = "Largest request body in MiB; larger is answered 413.", DefaultValueFactory = _ => (int)(defaults.MaxBodyBytes >> 20) }.Positive(4_096);
         var siloPort = new Option<int>("--silo-port") { Description = "Port the cluster's nodes talk on (each node of one machine needs its own).", DefaultValueFactory = _ => defaults.SiloPort }.Positive(65_535);
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Orleans client gateway port (each node of one machine needs its own).", DefaultValueFactory = _ => defaults.GatewayPort }.Positive(65_535);
+        var rest = SharedOptions.Rest("off", "a resting point is answered with its score and flag false; the rest left is part of each stream's state.");
         var command = new Command("serve", "Serve the bundles of a folder over HTTP: stream points scored as they arrive, sequences scored, Prometheus metrics.")
         {
-            models, urls, keyFile, state, cluster, clusterId, maxBody, siloPort, gatewayPort,
+            models, urls, keyFile, state, cluster, clusterId, maxBody, siloPort, gatewayPort, rest,
         };
         var engine = new EngineOptionSet();
         engine.AddTo(command);
@@ -49,6 +50,7 @@ internal static class ServeCommand
                 MaxBodyBytes = (long)r.GetValue(maxBody) << 20,
                 SiloPort = r.GetValue(siloPort),
                 GatewayPort = r.GetValue(gatewayPort),
+                Rest = Streaming.AlarmRest.Parse(r.GetValue(rest)!),
             };
             var app = MonitoringService.Build(options);
             var served = app.Services.GetService(typeof(ServedModels)) as ServedModels;

@@ -45,7 +45,7 @@ internal static partial class ApiEndpoints
                     throw new ApiException(StatusCodes.Status404NotFound, $"This node does not serve the model '{model.Name}'.");
             }
 
-            var flags = reply.Scores.Count(s => s > reply.Threshold);
+            var flags = reply.Flags.Count(f => f);
             if (!reply.Repeated)
             {
                 metrics.PointsScored.WithLabels(model.Name).Inc(reply.Scores.Length);
@@ -56,7 +56,7 @@ internal static partial class ApiEndpoints
             {
                 stream,
                 model = model.Name,
-                points = reply.Scores.Select((score, k) => new { index = reply.Start + k, score, threshold = reply.Threshold, flag = score > reply.Threshold }),
+                points = reply.Scores.Select((score, k) => new { index = reply.Start + k, score, threshold = reply.Threshold, flag = reply.Flags[k] }),
             });
         });
         app.MapGet("/v1/streams/{stream}", async (string stream) =>

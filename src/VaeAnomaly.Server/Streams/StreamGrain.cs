@@ -24,7 +24,7 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
         {
             var retried = s.Model.Length > 0 && at == s.LastStart && at + rows.Length == s.Rows && rows.Length == s.LastScores.Length;
             return retried
-                ? new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = s.Model, Start = at, Scores = s.LastScores, Threshold = s.LastThreshold, Rows = s.Rows, Repeated = true }
+                ? new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = s.Model, Start = at, Scores = s.LastScores, Flags = s.LastFlags.Length == s.LastScores.Length ? s.LastFlags : [.. s.LastScores.Select(x => x > s.LastThreshold)], Threshold = s.LastThreshold, Rows = s.Rows, Repeated = true }
                 : new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.OutOfOrder, Model = s.Model, Rows = s.Rows };
         }
 
@@ -35,7 +35,8 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
 
         var (points, next) = await served.UseAsync(detector =>
         {
-            var scorer = StreamingScorer.Resume(detector, new StreamState(s.Rows, s.Recent));
+            // A rest saved under a longer --rest than this node's is cut to this node's.
+            var scorer = StreamingScorer.Resume(detector, new StreamState(s.Rows, s.Recent, Rest: Math.Min(s.Rest, served.RestRows)), rest: served.RestRows);
             var scored = scorer.PushRows(rows);
             return (scored, scorer.State);
         });
@@ -48,10 +49,12 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
             Recent = [.. next.Recent],
             LastStart = first,
             LastScores = [.. points.Select(p => p.Score)],
+            LastFlags = [.. points.Select(p => p.Flag)],
             LastThreshold = served.Threshold,
+            Rest = next.Rest,
         };
         await state.WriteStateAsync(); // saved before the caller hears of it: a restart continues from here
-        return new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = model, Start = first, Scores = state.State.LastScores, Threshold = served.Threshold, Rows = next.Rows };
+        return new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = model, Start = first, Scores = state.State.LastScores, Flags = state.State.LastFlags, Threshold = served.Threshold, Rows = next.Rows };
     }
 
     /// <inheritdoc />

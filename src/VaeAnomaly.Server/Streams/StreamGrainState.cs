@@ -27,4 +27,12 @@ public sealed class StreamGrainState
     /// <summary>The threshold of the last answered request.</summary>
     [Id(5)]
     public double LastThreshold { get; set; }
+
+    /// <summary>Rows still to rest after the stream's latest alarm (<see cref="VaeAnomaly.Streaming.StreamState.Rest"/>).</summary>
+    [Id(6)]
+    public int Rest { get; set; }
+
+    /// <summary>The flags of the last answered request (a resting row is not flagged, whatever its score).</summary>
+    [Id(7)]
+    public bool[] LastFlags { get; set; } = [];
 }

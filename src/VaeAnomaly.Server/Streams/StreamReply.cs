@@ -51,4 +51,8 @@ public sealed class StreamReply
     /// <summary>The node (silo) that answered.</summary>
     [Id(7)]
     public string Node { get; init; } = "";
+
+    /// <summary>Each scored row's flag: above the threshold and not in a rest after an earlier alarm.</summary>
+    [Id(8)]
+    public bool[] Flags { get; init; } = [];
 }
