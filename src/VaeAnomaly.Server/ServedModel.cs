@@ -30,7 +30,7 @@ public sealed class ServedModel : IDisposable
         Input = detector is IReadsRecords ? "records" : Streams ? "series" : "sequences";
         Threshold = Streams ? points!.PointThreshold(new Scoring.PointScoreRequest(Scoring.PointScoreMode.Last, Stride: 1)) : detector.Thresholds.Value();
         Thresholds = detector.Thresholds;
-        RestRows = rest.For((int)Math.Clamp(detector.TrainingData.TrainSteps + detector.TrainingData.ValidationSteps, 1, 1_000_000));
+        RestRows = rest.For((int)Math.Clamp(detector.TrainingData.Steps, 1, 1_000_000));
     }
 
     /// <summary>Rows of a stream not flagged after each of its alarms (<see cref="Streaming.AlarmRest"/>); 0 for none.</summary>

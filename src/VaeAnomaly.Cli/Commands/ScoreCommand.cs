@@ -149,7 +149,7 @@ internal static class ScoreCommand
     }
 
     /// <summary>Rows the bundle's model was fitted on (training and validation): the surprise history and the rest's scale of a stream.</summary>
-    private static int TrainingRows(IFittedDetector model) => (int)Math.Clamp(model.TrainingData.TrainSteps + model.TrainingData.ValidationSteps, 2, 1_000_000);
+    private static int TrainingRows(IFittedDetector model) => (int)Math.Clamp(model.TrainingData.Steps, 2, 1_000_000);
 
     /// <summary>The files <c>score</c> reads from <paramref name="data"/>: the data file and the labels beside it.</summary>
     private static string?[] Inputs(string data)

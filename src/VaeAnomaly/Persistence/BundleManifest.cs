@@ -91,7 +91,12 @@ public sealed record BundleManifest
 /// <param name="ValidationSequences">Validation sequences.</param>
 /// <param name="ValidationSteps">Validation time steps.</param>
 /// <param name="Fingerprint">SHA-256 over both sets' content.</param>
-public sealed record TrainingDataInfo(int TrainSequences, long TrainSteps, int ValidationSequences, long ValidationSteps, string Fingerprint);
+public sealed record TrainingDataInfo(int TrainSequences, long TrainSteps, int ValidationSequences, long ValidationSteps, string Fingerprint)
+{
+    /// <summary>Time steps the model was fitted on, training and validation: a stream's scale (its surprise history, its rest).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long Steps => TrainSteps + ValidationSteps;
+}
 
 /// <summary>The weights file, its digest and its tensors' shapes.</summary>
 /// <param name="File">File name inside the bundle.</param>
