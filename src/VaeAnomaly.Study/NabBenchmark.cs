@@ -23,7 +23,9 @@ namespace VaeAnomaly.Study;
 /// </param>
 /// <param name="Guard">With <paramref name="Online"/>: keep flagged rows' scores out of the surprise history (<see cref="OnlineOptions.Guard"/>).</param>
 /// <param name="Rest">Rows after each alarm (a score above 0.5) written as 0, the detector quiet (<see cref="AlarmRest"/>; its training length is the probationary period).</param>
-public sealed record NabOptions(int Window = 32, int Epochs = 20, int Seed = 0, double ValidationFraction = 0.25, bool Surprise = true, string Model = NabBenchmark.DefaultModel, bool Online = false, bool Guard = false, AlarmRest Rest = default);
+/// <param name="Average">With <paramref name="Surprise"/>: judge the mean of each row's window score and those just before it (<see cref="ScoreAverage"/>).</param>
+public sealed record NabOptions(int Window = 32, int Epochs = 20, int Seed = 0, double ValidationFraction = 0.25, bool Surprise = true, string Model = NabBenchmark.DefaultModel, bool Online = false, bool Guard = false,
+    AlarmRest Rest = default, ScoreAverage Average = default);
 
 /// <summary>One NAB file scored in the benchmark's results layout.</summary>
 /// <param name="Key">The file as <c>combined_windows.json</c> names it: <c>category/file.csv</c>.</param>
@@ -161,6 +163,11 @@ public static class NabBenchmark
             return Ensemble([.. parts.Select(part => RunFile(root, key, windows, options with { Model = part }, ct))], options);
         }
 
+        if (!options.Average.IsOff && !options.Surprise)
+        {
+            throw new ArgumentException("An average of scores is judged by its surprise; the distance above a threshold is not averaged.");
+        }
+
         var clock = Stopwatch.StartNew();
         var path = Path.Combine(root, key);
         var series = SeriesCsvReader.Read(path, timeColumn: "timestamp", columns: ["value"], delimiter: ",");
@@ -189,12 +196,13 @@ public static class NabBenchmark
                 throw new ArgumentException("Online learning scores each row by its surprise; the distance above a threshold does not apply.");
             }
 
-            return RunOnline(key, series, labels, probation, estimator, detector, OnlineOptions.For(probation, scorer.Lookback) with { Guard = options.Guard }, clock);
+            return RunOnline(key, series, labels, probation, estimator, detector, OnlineOptions.For(probation, scorer.Lookback) with { Guard = options.Guard, Average = options.Average }, clock);
         }
 
         var points = scorer.ScorePoints(series.AsSequenceSet(), new PointScoreRequest(PointScoreMode.Last));
         var scores = new float[series.Length];
-        var surprise = options.Surprise ? ScoreSurprise.Compute(points.Scores, probation, points.FirstScored, probation) : null;
+        var judged = options.Average.IsOff ? points.Scores : options.Average.Of(points.Scores, points.FirstScored);
+        var surprise = options.Surprise ? ScoreSurprise.Compute(judged, probation, points.FirstScored, probation) : null;
         for (var t = probation; t < series.Length; t++)
         {
             scores[t] = (float)(surprise?[t] ?? AnomalyScore(points.Scores[t] - (double)points.Threshold));

@@ -38,9 +38,10 @@ internal static class BenchmarkNabCommand
         var online = SharedOptions.Choice("--online", "on (default): keep learning as each file streams (the model fitted again every quarter of the probationary length on the newest rows judged normal, none within a window of a flag); off: the model trained on the probationary rows only (and what --anomaly-score distance alone gives).", "on", "on", "off");
         var guard = SharedOptions.Guard();
         var rest = SharedOptions.Rest("auto", "a resting row is written with the score 0 (auto by default: by the rule of docs/benchmark-log.md it raised every simple detector's NAB score).");
+        var smooth = SharedOptions.Smooth("off");
         var command = new Command("nab", "Run NAB as a streaming detector: train on each file's probationary rows, score every later row from the past only.")
         {
-            data, labels, outDir, name, seed, epochs, window, force, anomalyScore, model, online, guard, rest,
+            data, labels, outDir, name, seed, epochs, window, force, anomalyScore, model, online, guard, rest, smooth,
         };
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
@@ -62,7 +63,12 @@ internal static class BenchmarkNabCommand
 
             var learns = r.GetValue(online) == "on" && (r.GetValue(anomalyScore) == "surprise" || ModelOptionSet.Given(r, online));
             var options = new NabOptions(r.GetValue(window), r.GetValue(epochs), r.GetValue(seed), Surprise: r.GetValue(anomalyScore) == "surprise", Model: r.GetValue(model)!, Online: learns, Guard: SharedOptions.Guarded(r, guard, learns),
-                Rest: Streaming.AlarmRest.Parse(r.GetValue(rest)!));
+                Rest: Streaming.AlarmRest.Parse(r.GetValue(rest)!), Average: Scoring.ScoreAverage.Parse(r.GetValue(smooth)!));
+            if (!options.Average.IsOff && !options.Surprise)
+            {
+                throw new ArgumentException("--smooth averages the scores whose surprise is judged; it does not apply to --anomaly-score distance.");
+            }
+
             var results = new List<NabFileResult>();
             foreach (var key in files)
             {
@@ -107,6 +113,7 @@ internal static class BenchmarkNabCommand
                     ["online"] = options.Online,
                     ["guard"] = options.Guard,
                     ["rest"] = options.Rest.ToString(),
+                    ["smooth"] = options.Average.ToString(),
                     ["seconds"] = results.Sum(x => x.Seconds),
                     ["nab_scores"] = nab.ToDictionary(n => n.Profile.Name, n => new Dictionary<string, object>
                     {

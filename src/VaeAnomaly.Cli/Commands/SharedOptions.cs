@@ -90,6 +90,29 @@ internal static class SharedOptions
         return option;
     }
 
+    /// <summary><c>--smooth off|ROWS</c>: the surprise judges the mean of each row's score and the ROWS - 1 before it (<see cref="Scoring.ScoreAverage"/>).</summary>
+    /// <param name="defaultValue">The value when none is given.</param>
+    public static Option<string> Smooth(string defaultValue)
+    {
+        var option = new Option<string>("--smooth")
+        {
+            Description = "With surprise flags: judge the mean of each row's score and the ones just before it, off or how many scores the mean takes (NAB's HTM likelihood averages 10), against the same means of the earlier rows; one noisy score then counts a tenth as much as a lasting change.",
+            DefaultValueFactory = _ => defaultValue,
+        };
+        option.Validators.Add(result =>
+        {
+            try
+            {
+                _ = Scoring.ScoreAverage.Parse(result.GetValueOrDefault<string>() ?? "");
+            }
+            catch (ArgumentException e)
+            {
+                result.AddError(e.Message);
+            }
+        });
+        return option;
+    }
+
     /// <summary>Whether <paramref name="guard"/> says on; refused when given while the model does not keep learning.</summary>
     /// <param name="r">The parsed command line.</param>
     /// <param name="guard">The option.</param>

@@ -14,12 +14,14 @@ public static class SurpriseFlags
     /// <summary>The surprise of every point of <paramref name="points"/> as point scores with the threshold <see cref="Flag"/>.</summary>
     /// <param name="points">A model's point scores of a series.</param>
     /// <param name="history">How many earlier scores a point is compared with: the training part's rows, by the rule of the benchmarks.</param>
+    /// <param name="average">Judge the mean of each point's score and those just before it (<see cref="ScoreAverage"/>); off by default.</param>
     /// <returns>Surprises in [0, 1); the first scored point and those before it score 0 (no history yet).</returns>
-    public static SeriesPointScores Of(SeriesPointScores points, int history)
+    public static SeriesPointScores Of(SeriesPointScores points, int history, ScoreAverage average = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(history, 2);
         var first = Math.Min(points.FirstScored + 1, points.Scores.Length);
-        var surprise = ScoreSurprise.Compute(points.Scores, first, points.FirstScored, history);
+        var judged = average.IsOff ? points.Scores : average.Of(points.Scores, points.FirstScored);
+        var surprise = ScoreSurprise.Compute(judged, first, points.FirstScored, history);
         return new SeriesPointScores([.. surprise.Select(v => (float)v)], Flag, first, points.Windows);
     }
 }

@@ -55,7 +55,7 @@ public sealed class OnlineDetector : IDisposable
         this.options = options;
         this.surpriseHistory = surpriseHistory;
         current = initial;
-        scorer = new StreamingScorer(initial, null, surpriseHistory, options.Guard, options.Rest);
+        scorer = new StreamingScorer(initial, null, surpriseHistory, options.Guard, options.Rest, options.Average);
     }
 
     /// <summary>
@@ -86,7 +86,7 @@ public sealed class OnlineDetector : IDisposable
             Refits = state.Refits,
             SkippedRefits = state.SkippedRefits,
         };
-        detector.scorer = StreamingScorer.Resume(model, state.Stream, null, surpriseHistory, options.Guard, options.Rest);
+        detector.scorer = StreamingScorer.Resume(model, state.Stream, null, surpriseHistory, options.Guard, options.Rest, options.Average);
         detector.rows.AddRange(state.Rows.Select(r => (float[])r.Clone()));
         detector.excluded.AddRange(state.Excluded);
         detector.guarded.AddRange(state.Guarded ?? new bool[state.Rows.Count]);
@@ -137,7 +137,7 @@ public sealed class OnlineDetector : IDisposable
             excludeThrough = index + options.Margin;
         }
 
-        var keep = options.Memory + options.Margin + surpriseHistory + Lookback;
+        var keep = options.Memory + options.Margin + surpriseHistory + Lookback + AveragedBefore;
         if (rows.Count > keep + options.Cadence)
         {
             var drop = rows.Count - keep;
@@ -237,7 +237,9 @@ public sealed class OnlineDetector : IDisposable
             return;
         }
 
-        var resumed = StreamingScorer.Resume(next, new StreamState(offset + rows.Count, Recent(next), RecentScores(next), scorer.State.FlagRun, scorer.State.Rest), null, surpriseHistory, options.Guard, options.Rest);
+        var (history, raw) = RecentScores(next);
+        var resumed = StreamingScorer.Resume(next, new StreamState(offset + rows.Count, Recent(next), history, scorer.State.FlagRun, scorer.State.Rest, options.Average.IsOff ? null : raw),
+            null, surpriseHistory, options.Guard, options.Rest, options.Average);
         if (ownsCurrent)
         {
             current.Dispose();
@@ -246,6 +248,9 @@ public sealed class OnlineDetector : IDisposable
         (current, ownsCurrent, scorer) = (next, true, resumed);
         Refits++;
     }
+
+    /// <summary>Earlier scores each averaged score takes besides its own (0 without averaging).</summary>
+    private int AveragedBefore => Math.Max(0, options.Average.Rows - 1);
 
     private Sequence Run(int start, int length) =>
         new($"online-{offset + start}", [.. rows.Skip(start).Take(length).SelectMany(r => r)]);
@@ -258,14 +263,17 @@ public sealed class OnlineDetector : IDisposable
 
     /// <summary>
     /// The new model's scores of the last rows the surprise is judged against, oldest first: those whose scores entered the
-    /// old history (the newest <c>surpriseHistory</c> rows the guard did not keep out, among the rows kept).
+    /// old history (the newest <c>surpriseHistory</c> rows the guard did not keep out, among the rows kept); when scores are
+    /// averaged, each is the mean of the new model's scores that the average takes (those the kept rows allow), and
+    /// <c>Raw</c> holds the new model's last raw scores the next mean takes.
     /// </summary>
-    private float[] RecentScores(IFittedDetector model)
+    private (float[] History, float[] Raw) RecentScores(IFittedDetector model)
     {
         var points = (IScoresPoints)model;
         var total = offset + rows.Count;
+        var first = offset + points.Warmup;                                     // the first row whose window's rows are kept
         var chosen = new List<long>();                                          // stream indices, newest first
-        for (var i = total - 1; i >= offset + points.Warmup && chosen.Count < surpriseHistory; i--)  // each with its window's rows kept
+        for (var i = total - 1; i >= first && chosen.Count < surpriseHistory; i--)
         {
             if (!guarded[(int)(i - offset)])
             {
@@ -273,14 +281,19 @@ public sealed class OnlineDetector : IDisposable
             }
         }
 
-        if (chosen.Count == 0)
+        var before = AveragedBefore;
+        var start = Math.Max(first, Math.Min(chosen.Count > 0 ? chosen[^1] : total, total) - before);
+        if (start >= total)
         {
-            return [];
+            return ([], []);
         }
 
-        var from = (int)(chosen[^1] - points.Warmup - offset);                 // the rows the oldest one's window reads
+        var from = (int)(start - points.Warmup - offset);                      // the rows the oldest score's window reads
         var series = new SequenceSet(model.Channels, [new Sequence("recent", [.. rows.Skip(from).SelectMany(r => r)])]);
         var scores = points.ScorePoints(series, new PointScoreRequest(PointScoreMode.Last, Stride: 1)).Scores;
-        return [.. chosen.AsEnumerable().Reverse().Select(i => scores[(int)(i - (offset + from))])];
+        float Score(long i) => scores[(int)(i - (offset + from))];
+        float[] Earlier(long i) => [.. Enumerable.Range(0, (int)(i - Math.Max(start, i - before))).Select(k => Score(Math.Max(start, i - before) + k))];
+        float[] history = [.. chosen.AsEnumerable().Reverse().Select(i => options.Average.IsOff ? Score(i) : options.Average.Next(Earlier(i), Score(i)))];
+        return (history, Earlier(total));
     }
 }

@@ -12,7 +12,9 @@ namespace VaeAnomaly.Streaming;
 /// longer than that history, so a long anomaly does not become the normal it is judged by (<see cref="StreamingScorer"/>).
 /// </param>
 /// <param name="Rest">Rows not flagged after each alarm (<see cref="AlarmRest"/>); rows judged anomalous stay out of refits all the same.</param>
-public sealed record OnlineOptions(int Cadence, int Memory, int Margin, int MinRows = 0, double ValidationFraction = 0.25, int FineTuneEpochs = 2, bool Guard = false, int Rest = 0)
+/// <param name="Average">Scores averaged before their surprise is judged (<see cref="Scoring.ScoreAverage"/>); off by default.</param>
+public sealed record OnlineOptions(int Cadence, int Memory, int Margin, int MinRows = 0, double ValidationFraction = 0.25, int FineTuneEpochs = 2, bool Guard = false, int Rest = 0,
+    Scoring.ScoreAverage Average = default)
 {
     /// <summary>
     /// The defaults, fixed before any benchmark ran: a refit every quarter of the initial training length (at least one

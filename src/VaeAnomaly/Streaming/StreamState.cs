@@ -6,4 +6,5 @@ namespace VaeAnomaly.Streaming;
 /// <param name="Scores">When flagging by surprise: the last scores the next one is judged against, oldest first; otherwise null.</param>
 /// <param name="FlagRun">Consecutive flagged rows at the stream's end (for the surprise guard).</param>
 /// <param name="Rest">Rows still to rest after the latest alarm (<see cref="AlarmRest"/>).</param>
-public sealed record StreamState(long Rows, IReadOnlyList<float[]> Recent, IReadOnlyList<float>? Scores = null, int FlagRun = 0, int Rest = 0);
+/// <param name="Raw">When averaging scores (<see cref="Scoring.ScoreAverage"/>): the last raw scores the next mean takes, oldest first; otherwise null.</param>
+public sealed record StreamState(long Rows, IReadOnlyList<float[]> Recent, IReadOnlyList<float>? Scores = null, int FlagRun = 0, int Rest = 0, IReadOnlyList<float>? Raw = null);

@@ -8,7 +8,8 @@ namespace VaeAnomaly.Streaming;
 /// Scores a stream row by row with any fitted model that scores points: each row's score is known as soon as the row
 /// arrives, from it and the rows before it only, and equals the batch <see cref="PointScoreMode.Last"/> score with
 /// stride 1 (<c>score --point-score last --score-stride 1</c>) of the same row in the whole stream, however the rows
-/// were cut into pushes. After an alarm the stream may rest (<see cref="AlarmRest"/>): its rows are scored but not flagged. Only the last <see cref="IScoresPoints.Lookback"/> rows are kept, and they, with the row
+/// were cut into pushes. Flagging by surprise, a stream may judge the mean of each row's score and the few before it
+/// (<see cref="ScoreAverage"/>) instead of the score alone. After an alarm the stream may rest (<see cref="AlarmRest"/>): its rows are scored but not flagged. Only the last <see cref="IScoresPoints.Lookback"/> rows are kept, and they, with the row
 /// count, are the whole state: <see cref="State"/> saves it and <see cref="Resume"/> continues exactly.
 /// </summary>
 public sealed class StreamingScorer
@@ -21,6 +22,8 @@ public sealed class StreamingScorer
     private readonly Queue<float>? scores;
     private readonly bool guard;
     private readonly int rest;
+    private readonly ScoreAverage average;
+    private readonly List<float> raw;
     private int flagRun;
     private int restLeft;
 
@@ -37,15 +40,30 @@ public sealed class StreamingScorer
     /// flagged scores enter it, and a lasting change of normal is taken up.
     /// </param>
     /// <param name="rest">Rows not flagged after each alarm (<see cref="AlarmRest"/>); 0 reports every flagged row.</param>
+    /// <param name="average">
+    /// With <paramref name="surpriseHistory"/>: judge the mean of each row's score and the <see cref="ScoreAverage.Rows"/> - 1
+    /// before it, against the same means of earlier rows (the history holds means), as the batch
+    /// <see cref="SurpriseFlags.Of"/> with the same average gives it; off by default.
+    /// </param>
     /// <exception cref="ArgumentException">The model does not score points, reads whole sequences, or the rule could not be fitted.</exception>
-    public StreamingScorer(IFittedDetector detector, string? rule = null, int? surpriseHistory = null, bool guard = false, int rest = 0)
-        : this(detector, rule, new StreamState(0, [], surpriseHistory is null ? null : []), surpriseHistory, guard, rest)
+    public StreamingScorer(IFittedDetector detector, string? rule = null, int? surpriseHistory = null, bool guard = false, int rest = 0, ScoreAverage average = default)
+        : this(detector, rule, new StreamState(0, [], surpriseHistory is null ? null : []), surpriseHistory, guard, rest, average)
     {
     }
 
-    private StreamingScorer(IFittedDetector detector, string? rule, StreamState state, int? surpriseHistory, bool guard, int rest)
+    private StreamingScorer(IFittedDetector detector, string? rule, StreamState state, int? surpriseHistory, bool guard, int rest, ScoreAverage average)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rest);
+        if (!average.IsOff && surpriseHistory is null)
+        {
+            throw new ArgumentException("An average of scores is judged by its surprise; give a surprise history.", nameof(average));
+        }
+
+        if (state.Raw is { } earlier && (earlier.Count > Math.Max(0, average.Rows - 1) || earlier.Any(s => !float.IsFinite(s))))
+        {
+            throw new ArgumentException($"The stream state holds {earlier.Count} raw scores; averaging {average} scores needs at most {Math.Max(0, average.Rows - 1)} finite ones.");
+        }
+
         if (guard && surpriseHistory is null)
         {
             throw new ArgumentException("The surprise guard keeps flagged scores out of the surprise history; give a history.", nameof(guard));
@@ -71,6 +89,8 @@ public sealed class StreamingScorer
         flagRun = state.FlagRun;
         this.rest = rest;
         restLeft = state.Rest;
+        this.average = average;
+        raw = [.. state.Raw ?? []];
         scores = state.Scores is null ? null : new Queue<float>(state.Scores);
         this.detector = detector;
         scorer = detector as IScoresPoints ?? throw new ArgumentException($"A {detector.Name} does not score the points of a series, so it cannot score a stream.");
@@ -97,7 +117,7 @@ public sealed class StreamingScorer
     public double Threshold { get; }
 
     /// <summary>What the stream must carry on from: the row count and the last rows (a copy).</summary>
-    public StreamState State => new(Rows, [.. recent.Select(r => (float[])r.Clone())], scores?.ToArray(), flagRun, restLeft);
+    public StreamState State => new(Rows, [.. recent.Select(r => (float[])r.Clone())], scores?.ToArray(), flagRun, restLeft, average.IsOff ? null : [.. raw]);
 
     /// <summary>Continues a stream from a saved <see cref="State"/>.</summary>
     /// <param name="detector">The same model the state was made with.</param>
@@ -106,8 +126,10 @@ public sealed class StreamingScorer
     /// <param name="surpriseHistory">As when the stream started.</param>
     /// <param name="guard">As when the stream started.</param>
     /// <param name="rest">As when the stream started.</param>
+    /// <param name="average">As when the stream started.</param>
     /// <exception cref="ArgumentException">The state does not fit the model or the way it flags.</exception>
-    public static StreamingScorer Resume(IFittedDetector detector, StreamState state, string? rule = null, int? surpriseHistory = null, bool guard = false, int rest = 0) => new(detector, rule, state, surpriseHistory, guard, rest);
+    public static StreamingScorer Resume(IFittedDetector detector, StreamState state, string? rule = null, int? surpriseHistory = null, bool guard = false, int rest = 0, ScoreAverage average = default) =>
+        new(detector, rule, state, surpriseHistory, guard, rest, average);
 
     /// <summary>Scores one row.</summary>
     /// <param name="row">The row's values, in the model's channel order, unscaled.</param>
@@ -151,6 +173,18 @@ public sealed class StreamingScorer
             if (scores is not null && index >= scorer.Warmup)
             {
                 // Judged against the earlier scores only, then kept for the rows that follow, unless the guard keeps it out.
+                if (!average.IsOff)
+                {
+                    var mean = average.Next(raw, score);
+                    raw.Add(score);
+                    if (raw.Count >= average.Rows)
+                    {
+                        raw.RemoveAt(0);
+                    }
+
+                    score = mean;
+                }
+
                 var surprise = scores.Count >= 2 ? (float)ScoreSurprise.Next(scores, score) : 0f;
                 flagRun = surprise > Threshold ? flagRun + 1 : 0;
                 guarded = guard && flagRun > 0 && flagRun <= surpriseHistory;

@@ -138,12 +138,14 @@ public sealed class OnlineDetectorTests
     [InlineData(450, false, 0)] // after refits: the model in use is saved as a bundle and loaded again
     [InlineData(330, true, 0)]  // guarded: the spike's scores were kept out of the history, which the refits after the resume must know
     [InlineData(321, false, 30)] // in the rest after the spike's alarm at 320: the resumed stream rests as long
-    public void Resume_FromASavedStateAndModel_ContinuesAsTheUninterruptedStream(int cut, bool guard, int rest)
+    [InlineData(455, false, 0, 10)] // averaging 10 scores: the raw scores the next means take are part of the state
+    [InlineData(333, true, 30, 10)]
+    public void Resume_FromASavedStateAndModel_ContinuesAsTheUninterruptedStream(int cut, bool guard, int rest, int average = 1)
     {
         // Given: the uninterrupted stream of 900 rows
         var (estimator, initial) = Range();
         using var model = initial;
-        var options = new OnlineOptions(50, 400, 5, Learned, Guard: guard, Rest: rest);
+        var options = new OnlineOptions(50, 400, 5, Learned, Guard: guard, Rest: rest, Average: new ScoreAverage(average));
         using var whole = new OnlineDetector(estimator, model, options, 50);
         var expected = Stream(whole, 900);
 
@@ -169,6 +171,37 @@ public sealed class OnlineDetectorTests
         Assert.Equal(expected.Skip(cut), continued);
         Assert.Equal(whole.Refits, resumed.Refits);
         Assert.Equal(rest > 0, expected[cut].Rested);
+    }
+
+    [Fact]
+    public void Push_AveragingScores_TheHistoryAfterRefitsHoldsTheModelInUsesMeans()
+    {
+        // Given: a stream averaging 10 scores, refitted every 50 rows
+        var (estimator, initial) = Range();
+        using var model = initial;
+        using var online = new OnlineDetector(estimator, model, new OnlineOptions(50, 400, 5, Learned, Average: new ScoreAverage(10)), 50);
+        using var frozen = new OnlineDetector(estimator, model, new OnlineOptions(100_000, 400, 5, Learned, Average: new ScoreAverage(10)), 50);
+
+        // When: 700 rows (Stream pushes them), checked after each of the last 300
+        var averaged = new StreamingScorer(model, null, 50, average: new ScoreAverage(10));
+        Assert.Equal(Enumerable.Range(0, 700).Select(t => averaged.Push([Value(t)])), Stream(frozen, 700)); // no refit: the averaging scorer's points
+        for (var t = 0; t < 700; t++)
+        {
+            online.Push([Value(t)]);
+            if (t < 400)
+            {
+                continue;
+            }
+
+            // Then: the history is the means of 10 scores by the model in use (the range model reads one row), each worked
+            // out here from that model's raw scores, and the raw scores kept are its last 9
+            float[] raw = [.. Enumerable.Range(t - 58, 59).Select(k => Score(online.Model, Value(k)))];
+            float[] means = [.. Enumerable.Range(9, 50).Select(k => (float)(raw[(k - 9)..(k + 1)].Sum(v => (double)v) / 10))];
+            Assert.Equal(means, online.State.Stream.Scores!, (a, b) => Math.Abs(a - b) <= 1e-6f);
+            Assert.Equal(raw[^9..], online.State.Stream.Raw!);
+        }
+
+        Assert.True(online.Refits >= 8, $"{online.Refits} refits");
     }
 
     [Fact]

@@ -113,6 +113,48 @@ public sealed class StreamingScorerTests
     }
 
     [Fact]
+    public void Push_AveragingScores_JudgesEachMeanAgainstTheEarlierMeans_AsTheBatchDoes_AndResumesExactly()
+    {
+        // Given: the last-mode scores, and the surprise of each row's mean with up to 4 scores before it worked out here
+        // from the raw scores (means from the first scored row on, each judged against the previous 20 means)
+        using var model = Fitted("knn");
+        var values = Waves(90, 2, spikeAt: 60);
+        var raw = ((IScoresPoints)model).ScorePoints(Series(values), new PointScoreRequest(PointScoreMode.Last, Stride: 1));
+        var first = raw.FirstScored;
+        var means = new List<float>();
+        var expected = new double[90];
+        for (var t = first; t < 90; t++)
+        {
+            var mean = (float)(Enumerable.Range(Math.Max(first, t - 4), t - Math.Max(first, t - 4) + 1).Sum(k => (double)raw.Scores[k]) / (t - Math.Max(first, t - 4) + 1));
+            expected[t] = means.Count >= 2 ? ScoreSurprise.Next(means.TakeLast(20), mean) : 0;
+            means.Add(mean);
+        }
+
+        // When: streamed with a save and resume in the middle, and in one batch
+        var average = new ScoreAverage(5);
+        var stream = new StreamingScorer(model, surpriseHistory: 20, average: average);
+        var points = Enumerable.Range(0, 43).Select(t => stream.Push(values.AsSpan(2 * t, 2).ToArray())).ToList();
+        var resumed = StreamingScorer.Resume(model, stream.State, surpriseHistory: 20, average: average);
+        points.AddRange(Enumerable.Range(43, 47).Select(t => resumed.Push(values.AsSpan(2 * t, 2).ToArray())));
+        var batch = SurpriseFlags.Of(raw, history: 20, average);
+
+        // Then: stream, batch and the reference agree; the mean smooths: the plain surprise differs; the state keeps 4 raw scores
+        for (var t = 0; t < 90; t++)
+        {
+            Assert.True(Math.Abs(expected[t] - points[t].Score) <= 1e-4, $"row {t}: expected {expected[t]}, stream {points[t].Score}");
+            Assert.True(Math.Abs(expected[t] - batch.Scores[t]) <= 1e-4, $"row {t}: expected {expected[t]}, batch {batch.Scores[t]}");
+        }
+
+        Assert.Contains(points, p => p.Flag);
+        var plain = SurpriseFlags.Of(raw, history: 20);
+        Assert.Contains(Enumerable.Range(0, 90), t => Math.Abs(plain.Scores[t] - points[t].Score) > 0.01);
+        Assert.Equal(raw.Scores[86..90], resumed.State.Raw!);
+        Assert.Contains("averaging 5 scores needs at most 4", Assert.Throws<ArgumentException>(() =>
+            StreamingScorer.Resume(model, stream.State with { Raw = [1, 2, 3, 4, 5] }, surpriseHistory: 20, average: average)).Message);
+        Assert.Throws<ArgumentException>(() => new StreamingScorer(model, average: average)); // a mean is judged by its surprise
+    }
+
+    [Fact]
     public void Push_WithTheGuard_KeepsALongAnomalyFlaggedForAHistory_ThenTakesItUpAsTheNewNormal()
     {
         // Given: the range check of the waves ([-1, 1] for a) and a series whose a is lifted by 3 for good from row 50
