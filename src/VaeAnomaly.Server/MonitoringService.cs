@@ -40,7 +40,7 @@ public static class MonitoringService
         }
 
         var redis = options.Cluster is null ? null : RedisConfiguration(options.Cluster);
-        var models = new ServedModels(options.ModelsDirectory, options.Loader, options.Rest);
+        var models = new ServedModels(options.ModelsDirectory, options.Loader, options.Rest, options.Online);
         var metrics = new ServiceMetrics();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Urls);

@@ -41,4 +41,11 @@ public sealed record ServeOptions
 
     /// <summary>Rows of a stream not flagged after each alarm (<see cref="Streaming.AlarmRest"/>, scaled by each model's training length); off by default.</summary>
     public Streaming.AlarmRest Rest { get; init; }
+
+    /// <summary>
+    /// Whether streams keep learning (<see cref="Streaming.OnlineDetector"/>): each point is flagged by its surprise and the
+    /// stream's model is fitted again or trained further on its newest rows judged normal; the learnt model is part of
+    /// the stream's state. Off by default: every stream scores with its bundle as it is.
+    /// </summary>
+    public bool Online { get; init; }
 }

@@ -18,8 +18,9 @@ public sealed class ServedModel : IDisposable
     /// <param name="directory">The bundle folder.</param>
     /// <param name="loader">Loads the folder; null for <see cref="DetectorRegistry.Load"/>.</param>
     /// <param name="rest">How long its streams rest after an alarm.</param>
+    /// <param name="online">Whether its streams keep learning, where the model can (<see cref="Learns"/>).</param>
     /// <exception cref="Persistence.BundleException">The bundle cannot be loaded.</exception>
-    public ServedModel(string name, string directory, Func<string, IFittedDetector>? loader = null, Streaming.AlarmRest rest = default)
+    public ServedModel(string name, string directory, Func<string, IFittedDetector>? loader = null, Streaming.AlarmRest rest = default, bool online = false)
     {
         Name = name;
         detector = loader is null ? DetectorRegistry.Load(directory) : loader(directory);
@@ -28,10 +29,40 @@ public sealed class ServedModel : IDisposable
         var points = detector as IScoresPoints;
         Streams = points is { Lookback: >= 1 };
         Input = detector is IReadsRecords ? "records" : Streams ? "series" : "sequences";
-        Threshold = Streams ? points!.PointThreshold(new Scoring.PointScoreRequest(Scoring.PointScoreMode.Last, Stride: 1)) : detector.Thresholds.Value();
+        Learns = online && Streams && detector is IRefits or IFineTunes;
+        Threshold = Learns ? Scoring.SurpriseFlags.Flag
+            : Streams ? points!.PointThreshold(new Scoring.PointScoreRequest(Scoring.PointScoreMode.Last, Stride: 1)) : detector.Thresholds.Value();
         Thresholds = detector.Thresholds;
-        RestRows = rest.For((int)Math.Clamp(detector.TrainingData.Steps, 1, 1_000_000));
+        var trainingRows = (int)Math.Clamp(detector.TrainingData.Steps, 2, 1_000_000);
+        RestRows = rest.For(trainingRows);
+        if (Learns)
+        {
+            // As score --follow learns: the surprise over the training length, a refit every quarter of it.
+            SurpriseHistory = trainingRows;
+            Learning = Streaming.OnlineOptions.For(trainingRows, points!.Lookback) with { Rest = RestRows };
+            Estimator = detector is IRefits refits ? DetectorRegistry.Create(detector.Name, refits.RefitSettings) : null; // else trained further
+        }
+
+        Fingerprint = detector.TrainingData.Fingerprint;
     }
+
+    /// <summary>
+    /// Whether its streams keep learning: <c>serve --online on</c> and a model that is fitted again (<see cref="IRefits"/>)
+    /// or trained further (<see cref="IFineTunes"/>). Such a stream flags each point by its surprise (<see cref="Threshold"/> 0.5).
+    /// </summary>
+    public bool Learns { get; }
+
+    /// <summary>When <see cref="Learns"/>: how its streams keep learning; else null.</summary>
+    public Streaming.OnlineOptions? Learning { get; }
+
+    /// <summary>When <see cref="Learns"/>: earlier scores a point's surprise is judged against (the training length).</summary>
+    public int SurpriseHistory { get; }
+
+    /// <summary>When <see cref="Learns"/> and the model is fitted again: its estimator (null when it is trained further).</summary>
+    public IDetectorEstimator? Estimator { get; }
+
+    /// <summary>The bundle's training-data fingerprint: a stream that learnt from another bundle of this name starts learning again.</summary>
+    public string Fingerprint { get; }
 
     /// <summary>Rows of a stream not flagged after each of its alarms (<see cref="Streaming.AlarmRest"/>); 0 for none.</summary>
     public int RestRows { get; }

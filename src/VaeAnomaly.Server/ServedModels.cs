@@ -11,9 +11,10 @@ public sealed class ServedModels : IDisposable
     /// <param name="directory">The models folder.</param>
     /// <param name="loader">Loads one bundle folder; null for <see cref="Detectors.DetectorRegistry.Load"/>.</param>
     /// <param name="rest">How long each model's streams rest after an alarm.</param>
+    /// <param name="online">Whether the streams of models that can keep learning do.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="BundleException">A sub-folder is not a bundle this version can load (named in the message), or there is none.</exception>
-    public ServedModels(string directory, Func<string, Detectors.IFittedDetector>? loader = null, Streaming.AlarmRest rest = default)
+    public ServedModels(string directory, Func<string, Detectors.IFittedDetector>? loader = null, Streaming.AlarmRest rest = default, bool online = false)
     {
         if (!Directory.Exists(directory))
         {
@@ -26,7 +27,7 @@ public sealed class ServedModels : IDisposable
             foreach (var folder in Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
             {
                 var name = Path.GetFileName(folder);
-                byName[name] = new ServedModel(name, folder, loader, rest);
+                byName[name] = new ServedModel(name, folder, loader, rest, online);
             }
         }
         catch

@@ -73,4 +73,40 @@ public sealed class RedisClusterTests(ServedModelsFixture fixture)
         using var info = await c.GetTestClient().GetAsync("/v1/streams/shared");
         Assert.Equal(90, JsonDocument.Parse(await info.Content.ReadAsStringAsync()).RootElement.GetProperty("rows").GetInt64());
     }
+
+    [SkippableFact]
+    public async Task Points_OfAStreamThatKeepsLearning_ContinueOnANewNodeFromWhatItLearntInRedis()
+    {
+        // Given: two learning nodes of a new cluster, and the online detector's points over a drifting stream
+        var redis = $"redis://{Redis()}";
+        var clusterId = "test-" + Guid.NewGuid().ToString("N");
+        var (values, expected, _) = fixture.Learnt("pca");
+        var points = new List<JsonElement>();
+        var path = "/v1/streams/learning/points?model=pca";
+
+        // When: rows to either node, past the refits at 475 and 570; both stop, and a new node takes the rest
+        var a = fixture.Start(cluster: redis, clusterId: clusterId, online: true);
+        var b = fixture.Start(cluster: redis, clusterId: clusterId, online: true);
+        points.AddRange(await Post(a, path, ServedModelsFixture.Csv(values, 0, 300)));
+        points.AddRange(await Post(b, path, ServedModelsFixture.Csv(values, 300, 520)));
+        points.AddRange(await Post(a, path, ServedModelsFixture.Csv(values, 520, 620)));
+        foreach (var node in new[] { a, b })
+        {
+            await node.StopAsync();
+            await node.DisposeAsync();
+        }
+
+        await using (var c = fixture.Start(cluster: redis, clusterId: clusterId, online: true))
+        {
+            points.AddRange(await Post(c, path, ServedModelsFixture.Csv(values, 620, 700)));
+        }
+
+        // Then: the detector's surprise and flag for every row, the refitted model restored from Redis
+        Assert.Equal(Enumerable.Range(0, 700).Select(i => (long)i), points.Select(p => p.GetProperty("index").GetInt64()));
+        for (var t = 0; t < 700; t++)
+        {
+            Assert.True(Math.Abs(expected[t].Score - points[t].GetProperty("score").GetSingle()) <= 1e-5, $"row {t}: detector {expected[t].Score}, cluster {points[t].GetProperty("score").GetSingle()}");
+            Assert.Equal(expected[t].Flag, points[t].GetProperty("flag").GetBoolean());
+        }
+    }
 }

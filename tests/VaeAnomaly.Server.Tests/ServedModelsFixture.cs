@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.Scoring;
+using VaeAnomaly.Streaming;
 
 namespace VaeAnomaly.Server.Tests;
 
@@ -54,13 +55,31 @@ public sealed class ServedModelsFixture : IDisposable
         return [.. ((IScoresPoints)detector).ScorePoints(Series(Values), new PointScoreRequest(PointScoreMode.Last)).Scores];
     }
 
+    /// <summary>
+    /// 700 rows lifted by 0.5 from row 450 on, with a spike at 600-602, and the points of the online detector over them,
+    /// worked out in process as <c>score --follow</c> learns (the surprise over the training length, a refit every quarter of
+    /// it on the newest rows judged normal: at rows 475, 570 and 665 for these bundles of 380 training rows).
+    /// </summary>
+    public (float[] Values, StreamPoint[] Expected, int Refits) Learnt(string model)
+    {
+        float[] values = [.. Enumerable.Range(0, 700).Select(t => (float)(Math.Sin((t / 4.0) + 2) + (t >= 450 ? 0.5 : 0) + (t is >= 600 and < 603 ? 4 : 0)))];
+        using var bundle = DetectorRegistry.Load(Path.Combine(Models, model));
+        var trainingRows = (int)bundle.TrainingData.Steps;
+        var estimator = bundle is IRefits refits ? DetectorRegistry.Create(bundle.Name, refits.RefitSettings) : null;
+        using var reference = new OnlineDetector(estimator, bundle, OnlineOptions.For(trainingRows, ((IScoresPoints)bundle).Lookback), trainingRows);
+        return (values, reference.PushAll(values), reference.Refits);
+    }
+
     /// <summary>Rows <paramref name="from"/> up to <paramref name="to"/> as a CSV body with a time column.</summary>
-    public string Csv(int from, int to)
+    public string Csv(int from, int to) => Csv(Values, from, to);
+
+    /// <summary>Rows <paramref name="from"/> up to <paramref name="to"/> of <paramref name="values"/> (at most 3,600) as a CSV body with a time column.</summary>
+    public static string Csv(float[] values, int from, int to)
     {
         var text = new StringBuilder("timestamp,value\n");
         for (var t = from; t < to; t++)
         {
-            text.Append(CultureInfo.InvariantCulture, $"2026-01-01T00:{t / 60:00}:{t % 60:00},{Values[t]:R}\n");
+            text.Append(CultureInfo.InvariantCulture, $"2026-01-01T00:{t / 60:00}:{t % 60:00},{values[t]:R}\n");
         }
 
         return text.ToString();
@@ -71,7 +90,7 @@ public sealed class ServedModelsFixture : IDisposable
         "{\"rows\": [" + string.Join(",", Values[from..to].Select(v => "[" + v.ToString("R", CultureInfo.InvariantCulture) + "]")) + "]}";
 
     /// <summary>A service over these models on an in-memory HTTP server, its silo on free loopback ports.</summary>
-    public WebApplication Start(string? state = null, string? key = null, long maxBody = 16L << 20, string? cluster = null, string? clusterId = null, Streaming.AlarmRest rest = default)
+    public WebApplication Start(string? state = null, string? key = null, long maxBody = 16L << 20, string? cluster = null, string? clusterId = null, Streaming.AlarmRest rest = default, bool online = false)
     {
         var app = MonitoringService.Build(
             new ServeOptions
@@ -85,6 +104,7 @@ public sealed class ServedModelsFixture : IDisposable
                 SiloPort = FreePort(),
                 GatewayPort = FreePort(),
                 Rest = rest,
+                Online = online,
             },
             b => b.WebHost.UseTestServer());
         app.StartAsync().GetAwaiter().GetResult();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.TestHost;
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
+using VaeAnomaly.Scoring;
 
 namespace VaeAnomaly.Server.Tests;
 
@@ -97,6 +98,72 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
 
         Assert.True(points[60].GetProperty("flag").GetBoolean(), "the spike raises the alarm");
         Assert.Contains(Enumerable.Range(62, 4), t => points[t].GetProperty("score").GetSingle() > threshold && !points[t].GetProperty("flag").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("pca")]  // fitted again at each refit
+    [InlineData("conv")] // trained further at each refit
+    public async Task Points_KeepingLearning_AreTheOnlineDetectorsPoints_AcrossRestartsAfterRefits(string model)
+    {
+        // Given: a drifting stream with a spike, and the points of the online detector over it (ServedModelsFixture.Learnt)
+        var (values, expected, refits) = fixture.Learnt(model);
+        var state = Path.Combine(fixture.Root, "state-online-" + model);
+        var points = new List<JsonElement>();
+
+        // When: four requests, the service stopped and started again before each (the last two after one new refit each)
+        foreach (var (from, to) in new[] { (0, 300), (300, 520), (520, 620), (620, 700) })
+        {
+            await using var app = fixture.Start(state, online: true);
+            var (status, body) = await Post(app.GetTestClient(), $"/v1/streams/learning/points?model={model}", Csv(ServedModelsFixture.Csv(values, from, to)));
+            Assert.Equal(HttpStatusCode.OK, status);
+            points.AddRange(body.GetProperty("points").EnumerateArray());
+        }
+
+        // Then: every row's surprise and flag as the uninterrupted detector gives them, the refitted model carried across
+        Assert.Equal(3, refits);
+        Assert.Equal(Enumerable.Range(0, 700).Select(i => (long)i), points.Select(p => p.GetProperty("index").GetInt64()));
+        for (var t = 0; t < 700; t++)
+        {
+            var score = points[t].GetProperty("score").GetSingle();
+            Assert.True(Math.Abs(expected[t].Score - score) <= 1e-5, $"row {t}: detector {expected[t].Score}, served {score}");
+            Assert.Equal(expected[t].Flag, points[t].GetProperty("flag").GetBoolean());
+            Assert.Equal(SurpriseFlags.Flag, points[t].GetProperty("threshold").GetDouble());
+        }
+
+        Assert.True(points[600].GetProperty("flag").GetBoolean(), "the spike is flagged");
+    }
+
+    [Fact]
+    public async Task Points_ServedWithLearningTurnedOnThenOff_ContinueTheStreamAcrossTheSwitches()
+    {
+        // Given: the batch last-mode scores of the bundle over the whole stream, a sine with a faster one on it (so each
+        // window scores differently)
+        float[] values = [.. Enumerable.Range(0, 300).Select(t => (float)(Math.Sin((t / 4.0) + 2) + (0.4 * Math.Sin(t / 1.3))))];
+        using var bundle = DetectorRegistry.Load(Path.Combine(fixture.Models, "pca"));
+        var batch = ((IScoresPoints)bundle).ScorePoints(ServedModelsFixture.Series(values), new PointScoreRequest(PointScoreMode.Last)).Scores;
+        var state = Path.Combine(fixture.Root, "state-switch");
+        var points = new List<JsonElement>();
+
+        // When: rows 0-99 served as they are, 100-199 by a service whose streams learn, 200-299 as they are again
+        foreach (var (from, to, online) in new[] { (0, 100, false), (100, 200, true), (200, 300, false) })
+        {
+            await using var app = fixture.Start(state, online: online);
+            var (status, body) = await Post(app.GetTestClient(), "/v1/streams/switched/points?model=pca", Csv(ServedModelsFixture.Csv(values, from, to)));
+            Assert.Equal(HttpStatusCode.OK, status);
+            points.AddRange(body.GetProperty("points").EnumerateArray());
+        }
+
+        // Then: one stream, in order; learning flags by surprise from where the stream stood (its history starts empty,
+        // so its first two rows have none), and the bundle's scores come back with their windows whole
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => (long)i), points.Select(p => p.GetProperty("index").GetInt64()));
+        Assert.All(points.Skip(100).Take(100), p => Assert.Equal(SurpriseFlags.Flag, p.GetProperty("threshold").GetDouble()));
+        Assert.Equal(0f, points[100].GetProperty("score").GetSingle());
+        Assert.NotEqual(0f, points[102].GetProperty("score").GetSingle());
+        foreach (var t in Enumerable.Range(0, 100).Concat(Enumerable.Range(200, 100)))
+        {
+            var score = points[t].GetProperty("score").GetSingle();
+            Assert.True(Math.Abs(batch[t] - score) <= 1e-5 * Math.Max(1, Math.Abs(batch[t])), $"row {t}: batch {batch[t]}, served {score}");
+        }
     }
 
     [Fact]

@@ -20,9 +20,10 @@ internal static class ServeCommand
         var siloPort = new Option<int>("--silo-port") { Description = "Port the cluster's nodes talk on (each node of one machine needs its own).", DefaultValueFactory = _ => defaults.SiloPort }.Positive(65_535);
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Orleans client gateway port (each node of one machine needs its own).", DefaultValueFactory = _ => defaults.GatewayPort }.Positive(65_535);
         var rest = SharedOptions.Rest("off", "a resting point is answered with its score and flag false; the rest left is part of each stream's state.");
+        var online = SharedOptions.Choice("--online", "on: each stream keeps learning as score --follow does (each point flagged by its surprise, threshold 0.5; the stream's own model fitted again or trained 2 more epochs every quarter of its training length on its newest rows judged normal, kept in the stream's state); off (default): every stream scores with its bundle as it is, flagged above the bundle's threshold.", "off", "on", "off");
         var command = new Command("serve", "Serve the bundles of a folder over HTTP: stream points scored as they arrive, sequences scored, Prometheus metrics.")
         {
-            models, urls, keyFile, state, cluster, clusterId, maxBody, siloPort, gatewayPort, rest,
+            models, urls, keyFile, state, cluster, clusterId, maxBody, siloPort, gatewayPort, rest, online,
         };
         var engine = new EngineOptionSet();
         engine.AddTo(command);
@@ -51,11 +52,12 @@ internal static class ServeCommand
                 SiloPort = r.GetValue(siloPort),
                 GatewayPort = r.GetValue(gatewayPort),
                 Rest = Streaming.AlarmRest.Parse(r.GetValue(rest)!),
+                Online = r.GetValue(online) == "on",
             };
             var app = MonitoringService.Build(options);
             var served = app.Services.GetService(typeof(ServedModels)) as ServedModels;
             app.StartAsync(token).GetAwaiter().GetResult();
-            console.MarkupLineInterpolated($"Serving {served!.All.Count()} models ({string.Join(", ", served.All.Select(m => m.Name))}) at [bold]{options.Urls}[/]{(options.Cluster is null ? "" : $" in the cluster at {options.Cluster}")}; streams kept {(options.Cluster is not null ? "in Redis" : options.StateDirectory is null ? "in memory" : $"in {Path.GetFullPath(options.StateDirectory)}")}. Ctrl+C stops.");
+            console.MarkupLineInterpolated($"Serving {served!.All.Count()} models ({string.Join(", ", served.All.Select(m => m.Name))}) at [bold]{options.Urls}[/]{(options.Cluster is null ? "" : $" in the cluster at {options.Cluster}")}; streams {(options.Online ? "keep learning, " : "")}kept {(options.Cluster is not null ? "in Redis" : options.StateDirectory is null ? "in memory" : $"in {Path.GetFullPath(options.StateDirectory)}")}. Ctrl+C stops.");
             try
             {
                 Task.Delay(Timeout.Infinite, token).GetAwaiter().GetResult();

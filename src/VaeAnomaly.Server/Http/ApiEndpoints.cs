@@ -96,6 +96,7 @@ internal static partial class ApiEndpoints
         input = model.Input,
         channels = model.Channels,
         threshold = model.Threshold,
+        learns = model.Learns,
         rule = model.Thresholds.Rule,
         thresholds = model.Thresholds.ByScore.ToDictionary(s => s.Key, s => s.Value.Where(r => double.IsFinite(r.Value)).ToDictionary(r => r.Key, r => r.Value)),
     };

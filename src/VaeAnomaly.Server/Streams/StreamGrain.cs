@@ -5,12 +5,17 @@ namespace VaeAnomaly.Server.Streams;
 /// <summary>
 /// A stream as an Orleans grain: one activation in the whole cluster scores its rows in arrival order with a
 /// <see cref="StreamingScorer"/>, so its points equal the batch last-mode scores of all its rows however the requests
-/// cut them, and its state is written to grain storage before each answer.
+/// cut them, and its state is written to grain storage before each answer. Under <c>serve --online on</c> it keeps
+/// learning instead (<see cref="OnlineDetector"/>, <see cref="StreamLearning"/>): its points are those of the online
+/// detector over all its rows, the learnt model part of the stored state.
 /// </summary>
 /// <param name="state">The stream's stored state.</param>
 /// <param name="models">The models this node serves.</param>
 internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)] IPersistentState<StreamGrainState> state, ServedModels models) : Grain, IStreamGrain
 {
+    // While the grain is active: the stream's learning detector, as the stored state left it after the last answer.
+    private (OnlineDetector Detector, ServedModel Served)? learning;
+
     /// <inheritdoc />
     public async Task<StreamReply> Push(string model, float[][] rows, long? start)
     {
@@ -33,28 +38,78 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
             return new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.UnknownModel, Model = model, Rows = s.Rows };
         }
 
-        var (points, next) = await served.UseAsync(detector =>
+        var next = new StreamGrainState { Model = model, LastStart = s.Rows, LastThreshold = served.Threshold };
+        StreamPoint[] points;
+        if (served.Learns)
         {
-            // A rest saved under a longer --rest than this node's is cut to this node's.
-            var scorer = StreamingScorer.Resume(detector, new StreamState(s.Rows, s.Recent, Rest: Math.Min(s.Rest, served.RestRows)), rest: served.RestRows);
-            var scored = scorer.PushRows(rows);
-            return (scored, scorer.State);
-        });
+            points = await served.UseAsync(detector =>
+            {
+                try
+                {
+                    if (learning is not { } active || active.Served != served)
+                    {
+                        Forget();
+                        learning = (StreamLearning.Restore(served, detector, s), served);
+                    }
+
+                    var online = learning.Value.Detector;
+                    var scored = rows.Select(online.Push).ToArray();
+                    StreamLearning.Save(online, next, served.Fingerprint, s);
+                    next.Rows = online.State.Stream.Rows;
+                    next.Recent = [.. online.State.Stream.Recent];
+                    next.Rest = online.State.Stream.Rest;
+                    return scored;
+                }
+                catch
+                {
+                    Forget(); // the next request starts again from the stored state
+                    throw;
+                }
+            });
+        }
+        else
+        {
+            Forget();
+            (points, var scorerState) = await served.UseAsync(detector =>
+            {
+                // A rest saved under a longer --rest than this node's is cut to this node's.
+                var scorer = StreamingScorer.Resume(detector, new StreamState(s.Rows, s.Recent, Rest: Math.Min(s.Rest, served.RestRows)), rest: served.RestRows);
+                var scored = scorer.PushRows(rows);
+                return (scored, scorer.State);
+            });
+            (next.Rows, next.Recent, next.Rest) = (scorerState.Rows, [.. scorerState.Recent], scorerState.Rest);
+        }
 
         var first = s.Rows;
-        state.State = new StreamGrainState
+        next.LastScores = [.. points.Select(p => p.Score)];
+        next.LastFlags = [.. points.Select(p => p.Flag)];
+        state.State = next;
+        try
         {
-            Model = model,
-            Rows = next.Rows,
-            Recent = [.. next.Recent],
-            LastStart = first,
-            LastScores = [.. points.Select(p => p.Score)],
-            LastFlags = [.. points.Select(p => p.Flag)],
-            LastThreshold = served.Threshold,
-            Rest = next.Rest,
-        };
-        await state.WriteStateAsync(); // saved before the caller hears of it: a restart continues from here
+            await state.WriteStateAsync(); // saved before the caller hears of it: a restart continues from here
+        }
+        catch
+        {
+            state.State = s;
+            Forget(); // the detector ran ahead of what was stored
+            throw;
+        }
+
         return new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = model, Start = first, Scores = state.State.LastScores, Flags = state.State.LastFlags, Threshold = served.Threshold, Rows = next.Rows };
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        Forget();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    /// <summary>Drops the active learning detector (disposing a refitted model it owns); the stored state stays.</summary>
+    private void Forget()
+    {
+        learning?.Detector.Dispose();
+        learning = null;
     }
 
     /// <inheritdoc />

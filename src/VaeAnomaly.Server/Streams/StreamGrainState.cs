@@ -35,4 +35,20 @@ public sealed class StreamGrainState
     /// <summary>The flags of the last answered request (a resting row is not flagged, whatever its score).</summary>
     [Id(7)]
     public bool[] LastFlags { get; set; } = [];
+
+    /// <summary>When the stream keeps learning: its <see cref="VaeAnomaly.Streaming.OnlineState"/> as JSON; empty otherwise.</summary>
+    [Id(8)]
+    public string Learning { get; set; } = "";
+
+    /// <summary>When the stream keeps learning and has refitted: the model in use, its bundle folder zipped; empty otherwise.</summary>
+    [Id(9)]
+    public byte[] LearntModel { get; set; } = [];
+
+    /// <summary>The refits done when <see cref="LearntModel"/> was saved: a new refit saves the model again.</summary>
+    [Id(10)]
+    public int LearntRefits { get; set; }
+
+    /// <summary>The fingerprint of the bundle the stream learnt from (<see cref="ServedModel.Fingerprint"/>).</summary>
+    [Id(11)]
+    public string Fingerprint { get; set; } = "";
 }
