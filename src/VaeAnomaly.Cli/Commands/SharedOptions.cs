@@ -76,18 +76,7 @@ internal static class SharedOptions
             Description = $"Rows not flagged after each alarm, so one event raises one alarm: off, auto (a fifth of the training length, CAD OSE's rest period) or a number of rows; {what} The scores, the learning and the surprise history go on as without it.",
             DefaultValueFactory = _ => defaultValue,
         };
-        option.Validators.Add(result =>
-        {
-            try
-            {
-                _ = Streaming.AlarmRest.Parse(result.GetValueOrDefault<string>() ?? "");
-            }
-            catch (ArgumentException e)
-            {
-                result.AddError(e.Message);
-            }
-        });
-        return option;
+        return ParsedBy(option, text => Streaming.AlarmRest.Parse(text));
     }
 
     /// <summary><c>--smooth off|ROWS</c>: the surprise judges the mean of each row's score and the ROWS - 1 before it (<see cref="Scoring.ScoreAverage"/>).</summary>
@@ -99,11 +88,17 @@ internal static class SharedOptions
             Description = "With surprise flags: judge the mean of each row's score and the ones just before it, off or how many scores the mean takes (NAB's HTM likelihood averages 10), against the same means of the earlier rows; one noisy score then counts a tenth as much as a lasting change.",
             DefaultValueFactory = _ => defaultValue,
         };
+        return ParsedBy(option, text => Scoring.ScoreAverage.Parse(text));
+    }
+
+    /// <summary>Refuses a value <paramref name="parse"/> refuses, with its message, before the command runs.</summary>
+    private static Option<string> ParsedBy<T>(Option<string> option, Func<string, T> parse)
+    {
         option.Validators.Add(result =>
         {
             try
             {
-                _ = Scoring.ScoreAverage.Parse(result.GetValueOrDefault<string>() ?? "");
+                _ = parse(result.GetValueOrDefault<string>() ?? "");
             }
             catch (ArgumentException e)
             {
