@@ -40,7 +40,7 @@ public sealed class ServedModel : IDisposable
             // As score --follow learns: the surprise over the training length, a refit every quarter of it.
             SurpriseHistory = trainingRows;
             Learning = Streaming.OnlineOptions.For(trainingRows, points!.Lookback) with { Rest = RestRows };
-            Estimator = detector is IRefits refits ? DetectorRegistry.Create(detector.Name, refits.RefitSettings) : null; // else trained further
+            Estimator = Streaming.OnlineDetector.EstimatorOf(detector);
         }
 
         Fingerprint = detector.TrainingData.Fingerprint;

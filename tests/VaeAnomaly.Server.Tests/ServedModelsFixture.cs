@@ -65,8 +65,7 @@ public sealed class ServedModelsFixture : IDisposable
         float[] values = [.. Enumerable.Range(0, 700).Select(t => (float)(Math.Sin((t / 4.0) + 2) + (t >= 450 ? 0.5 : 0) + (t is >= 600 and < 603 ? 4 : 0)))];
         using var bundle = DetectorRegistry.Load(Path.Combine(Models, model));
         var trainingRows = (int)bundle.TrainingData.Steps;
-        var estimator = bundle is IRefits refits ? DetectorRegistry.Create(bundle.Name, refits.RefitSettings) : null;
-        using var reference = new OnlineDetector(estimator, bundle, OnlineOptions.For(trainingRows, ((IScoresPoints)bundle).Lookback), trainingRows);
+        using var reference = new OnlineDetector(OnlineDetector.EstimatorOf(bundle), bundle, OnlineOptions.For(trainingRows, ((IScoresPoints)bundle).Lookback), trainingRows);
         return (values, reference.PushAll(values), reference.Refits);
     }
 

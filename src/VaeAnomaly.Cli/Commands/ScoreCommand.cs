@@ -141,7 +141,7 @@ internal static class ScoreCommand
         }
 
         var trainingRows = TrainingRows(model);
-        var estimator = model is IRefits refits ? DetectorRegistry.Create(model.Name, refits.RefitSettings) : null; // else trained further
+        var estimator = OnlineDetector.EstimatorOf(model);
         var options = OnlineOptions.For(trainingRows, ((IScoresPoints)model).Lookback) with { Guard = guarded, Rest = rest };
         return stateFolder is not null && OnlineStateFolder.Holds(stateFolder)
             ? OnlineStateFolder.Load(stateFolder, estimator, model, options, trainingRows)

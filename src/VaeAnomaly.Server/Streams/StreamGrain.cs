@@ -55,9 +55,6 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
                     var online = learning.Value.Detector;
                     var scored = rows.Select(online.Push).ToArray();
                     StreamLearning.Save(online, next, served.Fingerprint, s);
-                    next.Rows = online.State.Stream.Rows;
-                    next.Recent = [.. online.State.Stream.Recent];
-                    next.Rest = online.State.Stream.Rest;
                     return scored;
                 }
                 catch

@@ -48,14 +48,19 @@ internal static class StreamLearning
         return OnlineDetector.Resume(served.Estimator, bundle, false, options, served.SurpriseHistory, start);
     }
 
-    /// <summary>Writes the detector's state into <paramref name="state"/>: its online state, and its model when a refit made a new one.</summary>
+    /// <summary>
+    /// Writes the detector's state into <paramref name="state"/>: its place (rows, last rows, rest), its online state, and its
+    /// model when a refit made a new one.
+    /// </summary>
     /// <param name="learning">The stream's detector.</param>
-    /// <param name="state">The state to be stored; its other fields are set by the caller.</param>
+    /// <param name="state">The state to be stored; its answer fields are set by the caller.</param>
     /// <param name="fingerprint">The served bundle's fingerprint.</param>
     /// <param name="earlier">The stored state before this request (its saved model is kept when no refit came since).</param>
     public static void Save(OnlineDetector learning, StreamGrainState state, string fingerprint, StreamGrainState earlier)
     {
-        state.Learning = JsonSerializer.Serialize(learning.State, Json);
+        var online = learning.State; // one copy of the rows kept
+        (state.Rows, state.Recent, state.Rest) = (online.Stream.Rows, [.. online.Stream.Recent], online.Stream.Rest);
+        state.Learning = JsonSerializer.Serialize(online, Json);
         state.Fingerprint = fingerprint;
         state.LearntRefits = learning.Refits;
         var same = earlier.Learning.Length > 0 && earlier.Fingerprint == fingerprint && earlier.LearntRefits == learning.Refits;

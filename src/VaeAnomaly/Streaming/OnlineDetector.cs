@@ -59,6 +59,14 @@ public sealed class OnlineDetector : IDisposable
     }
 
     /// <summary>
+    /// What refits <paramref name="model"/> as it streams: its own estimator with the settings it was fitted by
+    /// (<see cref="IRefits"/>), or null for a model that is trained further (<see cref="IFineTunes"/>).
+    /// </summary>
+    /// <param name="model">A bundle's model that keeps learning.</param>
+    public static IDetectorEstimator? EstimatorOf(IFittedDetector model) =>
+        model is IRefits refits ? DetectorRegistry.Create(model.Name, refits.RefitSettings) : null;
+
+    /// <summary>
     /// Continues a stream from a saved <see cref="State"/>, with the model in use when it was saved: the first model, or the
     /// last refit's (saved as a bundle and loaded again; the detector then disposes it).
     /// </summary>
