@@ -11,11 +11,18 @@ internal static class CliRunner
     /// <summary>Runs with a token that stands for Ctrl+C.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(CancellationToken ct, params string[] args)
     {
+        var (exit, output, error) = await RunSplitAsync(ct, args);
+        return (exit, output + error);
+    }
+
+    /// <summary>Runs and keeps the console's output (a command's data with <c>--out -</c>) apart from the error stream.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunSplitAsync(CancellationToken ct, params string[] args)
+    {
         var console = new TestConsole();
         console.Profile.Width = 200;
         var error = new StringWriter();
         var exit = await VaeAnomalyCli.Parse(console, args).InvokeAsync(new InvocationConfiguration { Output = new StringWriter(), Error = error }, ct);
-        return (exit, console.Output + error);
+        return (exit, console.Output, error.ToString());
     }
 }
 

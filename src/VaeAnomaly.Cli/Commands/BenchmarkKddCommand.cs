@@ -21,7 +21,7 @@ internal static class BenchmarkKddCommand
         var force = SharedOptions.ForceFolder();
         var command = new Command("kdd99", "Train the dense VAE and dense autoencoder on KDD Cup 99 normals and measure them on held-out normals and attacks.") { data, subset, outDir, seed, epochs, force };
 
-        command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
         {
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force), r.GetValue(data));

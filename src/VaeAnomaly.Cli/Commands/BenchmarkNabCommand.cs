@@ -44,7 +44,7 @@ internal static class BenchmarkNabCommand
             data, labels, outDir, name, seed, epochs, window, force, anomalyScore, model, online, guard, rest, smooth,
         };
 
-        command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
         {
             var destination = r.GetValue(outDir)!;
             var root = r.GetValue(data)!;

@@ -12,7 +12,7 @@ internal static class BenchmarkNabScoreCommand
     {
         var results = new Option<string>("--results") { Description = "A detector's results folder: DETECTOR/<category>/DETECTOR_<file>.csv (timestamp,value,anomaly_score,label).", Required = true };
         var command = new Command("nab-score", "Score a NAB results folder (ours or any detector's) with NAB's rules: standard, reward-low-FP and reward-low-FN profiles.") { results };
-        command.SetAction((r, ct) => CommandRunner.RunAsync(console, _ =>
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, _ =>
         {
             var files = NabBenchmark.ReadResults(r.GetValue(results)!);
             var table = new Table().Border(TableBorder.Rounded).Title($"NAB score of {Markup.Escape(Path.GetFileName(Path.TrimEndingDirectorySeparator(r.GetValue(results)!)))}, {files.Count} files");

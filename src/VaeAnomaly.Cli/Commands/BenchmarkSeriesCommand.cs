@@ -41,7 +41,7 @@ internal static class BenchmarkSeriesCommand
             data, models, targets, label, time, outDir, seed, epochs, limit, force, window,
         };
 
-        command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
         {
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force), r.GetValue(data));

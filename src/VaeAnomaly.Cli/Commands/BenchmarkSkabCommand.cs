@@ -54,7 +54,7 @@ internal static class BenchmarkSkabCommand
             data, model, outDir, seed, epochs, force, protocol, threshold, levelsText, flagBy, online, guard,
         };
 
-        command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
         {
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force), r.GetValue(data));

@@ -27,7 +27,7 @@ internal static class CompareCommand
         {
             models, seeds, jobs, outDir, force, train, val, test,
         };
-        synthetic.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
+        synthetic.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
         {
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force));

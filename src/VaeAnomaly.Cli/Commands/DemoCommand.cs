@@ -34,7 +34,7 @@ internal static class DemoCommand
         var command = new Command("demo", "Generate synthetic-v1, train the GRU-VAE, score the test split and report metrics.") { outDir, seed, quick, force };
         model.AddTo(command);
 
-        command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
         {
             var clock = Stopwatch.StartNew();
             var runSeed = r.GetValue(seed);

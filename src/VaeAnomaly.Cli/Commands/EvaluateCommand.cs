@@ -31,7 +31,7 @@ internal static class EvaluateCommand
         series.AddTo(command, withSplit: false);
         engine.AddTo(command);
 
-        command.SetAction((r, ct) => CommandRunner.RunAsync(console, _ =>
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, _ =>
         {
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force), r.GetValue(data), r.GetValue(labels), r.GetValue(bundle));

@@ -16,7 +16,7 @@ internal static class ExportCommand
         var output = new Option<string>("--out") { Description = "The file to write (FILE.onnx), in an existing folder.", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace an ONNX file vae-anomaly exported before (never another file or an input)." };
         var command = new Command("export", "Write a trained bundle as an ONNX model for ONNX Runtime, ML.NET, Python or any serving stack.") { bundle, format, output, force };
-        command.SetAction((r, ct) => CommandRunner.RunAsync(console, _ =>
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, _ =>
         {
             var (path, folder) = (r.GetValue(output)!, r.GetValue(bundle)!);
             IO.AtomicFile.EnsureWritable(path, r.GetValue(force), OnnxExport.Kind, folder);

@@ -29,7 +29,7 @@ internal static class GenerateSyntheticCommand
         {
             outDir, seed, channels, clusters, train, val, test, ratio, contamination, minLength, maxLength, force,
         };
-        command.SetAction((r, ct) => CommandRunner.RunAsync(console, _ =>
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, _ =>
         {
             var options = new SyntheticOptions
             {

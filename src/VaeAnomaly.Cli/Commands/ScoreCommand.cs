@@ -41,7 +41,7 @@ internal static class ScoreCommand
         engine.AddTo(command);
 
         command.SetAction((r, ct) => r.GetValue(follow)
-            ? CommandRunner.RunAsync(console, token =>
+            ? CommandRunner.RunAsync(console, r, token =>
             {
                 if (ModelOptionSet.Given(r, score) || ModelOptionSet.Given(r, top) || ModelOptionSet.Given(r, series.PointScore))
                 {
@@ -67,7 +67,7 @@ internal static class ScoreCommand
 
                 return exit;
             }, ct)
-            : CommandRunner.RunAsync(console, _ =>
+            : CommandRunner.RunAsync(console, r, _ =>
         {
             if (ModelOptionSet.Given(r, badRows) || ModelOptionSet.Given(r, online) || ModelOptionSet.Given(r, guard) || ModelOptionSet.Given(r, rest) || ModelOptionSet.Given(r, state))
             {

@@ -37,7 +37,7 @@ internal static class ServeCommand
                 }
             }
         });
-        command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
         {
             var options = new ServeOptions
             {

@@ -36,7 +36,7 @@ internal static class StudyCommand
         {
             seeds, betas, lambdas, jobs, outDir, data, force, config, epochs, klWarmup, window, train, val, test,
         };
-        synthetic.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
+        synthetic.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
         {
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force));

@@ -34,7 +34,7 @@ internal static class TrainCommand
         model.AddTo(command);
         series.AddTo(command, withSplit: true);
 
-        command.SetAction((r, ct) => CommandRunner.RunAsync(console, token =>
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
         {
             var clock = Stopwatch.StartNew();
             var destination = r.GetValue(outDir)!;

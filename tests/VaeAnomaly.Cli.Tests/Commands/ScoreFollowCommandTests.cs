@@ -212,6 +212,32 @@ public sealed class ScoreFollowCommandTests : IDisposable
         Assert.True(File.Exists(dir.File("state/online.json")));
     }
 
+    [Fact]
+    public async Task Follow_ToStandardOutput_AFailureIsReportedOnTheErrorStream_NeverAmongTheScores()
+    {
+        // Given: scores to standard output, and a state folder that is the bundle itself (refused: it would be overwritten)
+        var bundle = await Bundle();
+        var previous = System.Console.In;
+        System.Console.SetIn(new StringReader("t,v0,c1\n" + Rows(0, 20)));
+        (int Exit, string Output, string Error) run;
+        try
+        {
+            // When
+            run = await CliRunner.RunSplitAsync(CancellationToken.None, "score", "--bundle", bundle, "--data", "-", "--out", "-", "--follow", "--state", bundle);
+        }
+        finally
+        {
+            System.Console.SetIn(previous);
+        }
+
+        // Then: exit code 1, the message on the error stream, nothing on the output a pipe would take as scores
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("error:", run.Error);
+        Assert.Contains(bundle, run.Error);
+        Assert.Equal("", run.Output);
+        Assert.True(File.Exists(Path.Combine(bundle, "model.json")));
+    }
+
     private static async Task<(int Exit, string Text)> WithStandardInput(string input, Func<Task<(int, string)>> run)
     {
         var previous = System.Console.In;
