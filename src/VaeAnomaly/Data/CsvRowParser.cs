@@ -1,4 +1,6 @@
 using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
 
 namespace VaeAnomaly.Data;
 
@@ -6,8 +8,8 @@ namespace VaeAnomaly.Data;
 /// Reads the rows of a series one line at a time, as they arrive (a growing file, standard input): the header names
 /// the time column and the model's columns, found by name in any order (other columns are ignored); each line gives a
 /// timestamp and the values in the model's order, and (unless told otherwise) its time may not be earlier than the last
-/// accepted line's (numbers compared as numbers, dates as dates; other timestamps are not compared). Quoted fields are not supported:
-/// a stream's lines are plain.
+/// accepted line's (numbers compared as numbers, dates as dates; other timestamps are not compared). Quoted fields are
+/// read as the batch readers read them (CsvHelper), within one line: a stream's record never spans lines.
 /// </summary>
 public sealed class CsvRowParser
 {
@@ -36,7 +38,7 @@ public sealed class CsvRowParser
         this.channels = channels;
         this.source = source;
         this.delimiter = (delimiter ?? SeriesCsvReader.DetectDelimiter(header))[0];
-        var names = header.TrimStart('\uFEFF').TrimEnd('\r').Split(this.delimiter).Select(n => n.Trim()).ToArray();
+        var names = Fields(header.TrimStart('\uFEFF'), 1).Select(n => n.Trim()).ToArray();
         TextInput.CheckHeader(source, names);
         int Find(string name) => Array.FindIndex(names, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
         timeIndex = timeColumn is not null ? Find(timeColumn) : SeriesCsvReader.TimeColumnNames.Select(Find).FirstOrDefault(i => i >= 0, -1);
@@ -57,7 +59,7 @@ public sealed class CsvRowParser
     /// <exception cref="DataFormatException">Another number of fields, a value that is not a finite number, or a time earlier than the last accepted line's; the line is then not accepted.</exception>
     public (string Timestamp, float[] Values) Parse(string line, long lineNumber)
     {
-        var fields = line.TrimEnd('\r').Split(delimiter);
+        var fields = Fields(line, lineNumber);
         if (fields.Length != width)
         {
             throw new DataFormatException(source, lineNumber, null, $"has {fields.Length} fields; the header has {width}");
@@ -71,6 +73,8 @@ public sealed class CsvRowParser
             {
                 throw new DataFormatException(source, lineNumber, channels[k], $"field {valueIndex[k] + 1} holds '{IO.Messages.Cut(text)}'; expected a finite number");
             }
+
+            GapFilling.CheckMagnitude(values[k], text, source, lineNumber, channels[k]); // the batch readers' bound
         }
 
         if (timeIndex < 0)
@@ -87,6 +91,26 @@ public sealed class CsvRowParser
 
         lastTime = time;
         return (timestamp, values);
+    }
+
+    /// <summary>The fields of one line: split at the delimiter, or read by CsvHelper when the line holds a quote.</summary>
+    private string[] Fields(string line, long lineNumber)
+    {
+        line = line.TrimEnd('\r');
+        if (!line.Contains('"', StringComparison.Ordinal))
+        {
+            return line.Split(delimiter);
+        }
+
+        var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            Delimiter = delimiter.ToString(),
+            HasHeaderRecord = false,
+            BadDataFound = args => throw new DataFormatException(source, lineNumber, null,
+                $"found a malformed field ({IO.Messages.Cut(args.Field)}): a stray quote or an unterminated quoted field; expected plain or properly quoted values"),
+        };
+        using var parser = new CsvParser(new StringReader(line), configuration);
+        return parser.Read() && parser.Record is { } record ? record : [""];
     }
 
     private static double? Number(string text) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : null;

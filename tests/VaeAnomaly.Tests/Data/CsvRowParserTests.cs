@@ -39,4 +39,35 @@ public sealed class CsvRowParserTests
         Assert.Equal("9", unordered.Parse("9,1", 2).Timestamp);
         Assert.Equal("3", unordered.Parse("3,1", 3).Timestamp);
     }
+
+    [Fact]
+    public void Parse_QuotedFields_AreReadAsTheBatchReadersReadThem()
+    {
+        // A header and rows quoted as pandas' QUOTE_ALL or a spreadsheet writes them; a quoted field may hold the delimiter.
+        var parser = new CsvRowParser("s.csv", "\"time\",\"note\",\"value\"", ["value"]);
+        var first = parser.Parse("\"1\",\"a, b\",\"0.5\"", 2);
+        Assert.Equal("1", first.Timestamp);
+        Assert.Equal([0.5f], first.Values);
+        var second = parser.Parse("2,\"say \"\"hi\"\"\",-2", 3);
+        Assert.Equal("2", second.Timestamp);
+        Assert.Equal([-2f], second.Values);
+
+        var e = Assert.Throws<DataFormatException>(() => parser.Parse("3,a\"b,1", 4));
+        Assert.Contains("s.csv:4", e.Message);
+        Assert.Contains("malformed field", e.Message);
+    }
+
+    [Theory]
+    [InlineData("1e19")]
+    [InlineData("-3e30")]
+    public void Parse_ValueBeyondTheBatchReadersBound_IsRefusedNamingTheLineAndColumn(string value)
+    {
+        var parser = new CsvRowParser("s.csv", "t,v", ["v"]);
+        Assert.Equal([1e18f], parser.Parse("1,1e18", 2).Values); // the bound itself is accepted
+
+        var e = Assert.Throws<DataFormatException>(() => parser.Parse($"2,{value}", 3));
+        Assert.Contains("s.csv:3", e.Message);
+        Assert.Contains("'v'", e.Message);
+        Assert.Contains("beyond ±1e18", e.Message);
+    }
 }
