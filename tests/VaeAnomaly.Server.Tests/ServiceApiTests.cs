@@ -283,6 +283,8 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         var (noColumn, noColumnBody) = await Post(client, "/v1/streams/s/points?model=pca", Csv("timestamp,other\n1,0.5\n"));
         var (badJson, badJsonBody) = await Post(client, "/v1/streams/s/points?model=pca", JsonBody("{\"rows\": [[1], [2,"));
         var (nan, nanBody) = await Post(client, "/v1/streams/s/points?model=pca", JsonBody("{\"rows\": [[1], [\"NaN\"]]}"));
+        var (hugeJson, hugeJsonBody) = await Post(client, "/v1/streams/s/points?model=pca", JsonBody("{\"rows\": [[1], [-2e19]]}"));
+        var (hugeCsv, hugeCsvBody) = await Post(client, "/v1/streams/s/points?model=pca", Csv("value\n1\n3e30\n"));
         var (unknown, unknownBody) = await Post(client, "/v1/streams/s/points?model=nope", Csv(fixture.Csv(0, 3)));
         var (tooLarge, tooLargeBody) = await Post(client, "/v1/streams/s/points?model=pca", Csv(fixture.Csv(0, 60)));
         var (badName, _) = await Post(client, "/v1/streams/a%20b/points?model=pca", Csv(fixture.Csv(0, 3)));
@@ -301,6 +303,10 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         Assert.Contains("malformed JSON", badJsonBody.GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, nan);
         Assert.Contains("rows[1][0] (column 'value')", nanBody.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, hugeJson);
+        Assert.Contains("rows[1][0] (column 'value') holds -2e19; values beyond ±1e18 are refused", hugeJsonBody.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, hugeCsv);
+        Assert.Contains("request body:3: column 'value': found '3e30'; values beyond ±1e18 are refused", hugeCsvBody.GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.NotFound, unknown);
         Assert.Contains("No model 'nope'", unknownBody.GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge);

@@ -122,6 +122,11 @@ internal static class RequestBody
                         throw new ApiException(StatusCodes.Status400BadRequest, $"{Source}: rows[{r}][{c}] (column '{channels[c]}') holds {IO.Messages.Cut(value.GetRawText())}; expected a finite number") { Column = channels[c] };
                     }
 
+                    if (Math.Abs(values[c]) > GapFilling.MaxMagnitude)
+                    {
+                        throw new ApiException(StatusCodes.Status400BadRequest, $"{Source}: rows[{r}][{c}] (column '{channels[c]}') holds {IO.Messages.Cut(value.GetRawText())}; values beyond ±1e18 are refused, as in a CSV body: the model computes in 32-bit floats, where squares of such values overflow") { Column = channels[c] };
+                    }
+
                     c++;
                 }
 

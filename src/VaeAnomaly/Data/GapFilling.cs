@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace VaeAnomaly.Data;
 
-/// <summary>How the readers recognise missing cells and fill them (<see cref="MissingValues"/>).</summary>
-internal static class GapFilling
+/// <summary>How the readers recognise missing cells and fill them (<see cref="MissingValues"/>), and the largest value they accept.</summary>
+public static class GapFilling
 {
     /// <summary>Parses a value cell: a finite number, or NaN for a gap (empty, <c>nan</c>, NaN or infinite) that <paramref name="missing"/> allows.</summary>
     /// <param name="text">The cell.</param>
@@ -12,7 +12,7 @@ internal static class GapFilling
     /// <param name="line">1-based line, for the error.</param>
     /// <param name="column">Column name, for the error.</param>
     /// <exception cref="DataFormatException">Not a number, or a gap while gaps are errors.</exception>
-    public static float ParseCell(string text, MissingValues missing, string path, long line, string column)
+    internal static float ParseCell(string text, MissingValues missing, string path, long line, string column)
     {
         var parsed = float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v);
         if (parsed && float.IsFinite(v))
@@ -53,7 +53,7 @@ internal static class GapFilling
     /// <param name="channels">Values per row.</param>
     /// <param name="how"><see cref="MissingValues.Interpolate"/> or <see cref="MissingValues.Ffill"/>.</param>
     /// <param name="empty">The error for a column with no number at all (given the 0-based column).</param>
-    public static void Fill(float[] values, int channels, MissingValues how, Func<int, Exception> empty)
+    internal static void Fill(float[] values, int channels, MissingValues how, Func<int, Exception> empty)
     {
         var rows = values.Length / channels;
         for (var c = 0; c < channels; c++)
