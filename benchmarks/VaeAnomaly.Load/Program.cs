@@ -30,7 +30,9 @@ var redis = new Option<string?>("--redis") { Description = "host:port of a Redis
 var killAfter = new Option<double>("--kill-after") { Description = "Fraction of the requests after which the first node is killed (in the fault phases).", DefaultValueFactory = _ => 0.5 };
 var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
 var output = new Option<string>("--out") { Description = "Folder for results.json and the nodes' logs.", Required = true };
-var run = new Command("run", "Run the load phases.") { cli, models, model, streams, points, batch, concurrency, redis, killAfter, seed, output };
+var online = new Option<string>("--online") { Description = "serve's --online: on makes every stream keep learning (its state, and its model after refits, saved with each answer).", DefaultValueFactory = _ => "off" };
+online.AcceptOnlyFromAmong("off", "on");
+var run = new Command("run", "Run the load phases.") { cli, models, model, streams, points, batch, concurrency, redis, killAfter, seed, output, online };
 run.SetAction(async (r, token) =>
 {
     var work = new Workload(r.GetValue(streams), r.GetValue(points), r.GetValue(batch), r.GetValue(seed));
@@ -41,6 +43,7 @@ run.SetAction(async (r, token) =>
     }
 
     var folder = Directory.CreateDirectory(r.GetValue(output)!).FullName;
+    string[] serveOptions = ["--online", r.GetValue(online)!];
     using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
     var results = new List<PhaseResult>();
     async Task<PhaseResult> Phase(string name, int count, string? cluster, Func<IList<ServeNode>, Task>? fault, Action<string>? named = null)
@@ -52,7 +55,7 @@ run.SetAction(async (r, token) =>
         {
             for (var k = 0; k < count; k++)
             {
-                nodes.Add(await ServeNode.StartAsync(r.GetValue(cli)!, r.GetValue(models)!, k, cluster, id, folder, client));
+                nodes.Add(await ServeNode.StartAsync(r.GetValue(cli)!, r.GetValue(models)!, k, cluster, id, folder, serveOptions, client));
             }
 
             Console.WriteLine($"{name}: {count} node(s) up; posting {work.Streams} streams x {work.Points} points in batches of {work.Batch}");
@@ -73,7 +76,7 @@ run.SetAction(async (r, token) =>
         // SIGKILL, then the same command again on the same --state folder: streams continue from their saved state.
         using var crashed = nodes[0];
         crashed.Kill();
-        nodes[0] = await ServeNode.StartAsync(r.GetValue(cli)!, r.GetValue(models)!, 0, null, restartId!, folder, client);
+        nodes[0] = await ServeNode.StartAsync(r.GetValue(cli)!, r.GetValue(models)!, 0, null, restartId!, folder, serveOptions, client);
     }, id => restartId = id);
     if (r.GetValue(redis) is { } address)
     {
@@ -96,6 +99,7 @@ run.SetAction(async (r, token) =>
         machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
         work,
         concurrency = r.GetValue(concurrency),
+        online = r.GetValue(online),
         phases = rows,
     }, new JsonSerializerOptions { WriteIndented = true }), token);
 

@@ -25,10 +25,11 @@ internal sealed class ServeNode : IDisposable
     public bool Alive => !Killed && !process.HasExited;
 
     /// <summary>Starts node <paramref name="index"/> and waits until <c>/healthz</c> answers.</summary>
-    public static async Task<ServeNode> StartAsync(string cli, string models, int index, string? cluster, string clusterId, string logDirectory, HttpClient client)
+    public static async Task<ServeNode> StartAsync(string cli, string models, int index, string? cluster, string clusterId, string logDirectory, IReadOnlyList<string> options, HttpClient client)
     {
         var url = $"http://127.0.0.1:{5180 + index}";
         var arguments = new List<string> { cli, "serve", "--models", models, "--urls", url, "--silo-port", $"{11200 + index}", "--gateway-port", $"{30200 + index}" };
+        arguments.AddRange(options);
         if (cluster is not null)
         {
             arguments.AddRange(["--cluster", cluster, "--cluster-id", clusterId]);
