@@ -131,6 +131,20 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         }
 
         Assert.True(points[600].GetProperty("flag").GetBoolean(), "the spike is flagged");
+
+        // The stream says it learns and how often it refitted, on a learning node; served frozen, it does not learn
+        await using (var learningNode = fixture.Start(state, online: true))
+        {
+            var described = await Read(await learningNode.GetTestClient().GetAsync("/v1/streams/learning"));
+            Assert.Equal(700, described.GetProperty("rows").GetInt64());
+            Assert.True(described.GetProperty("learning").GetBoolean());
+            Assert.Equal(refits, described.GetProperty("refits").GetInt32());
+        }
+
+        await using var frozenNode = fixture.Start(state, online: false);
+        var frozen = await Read(await frozenNode.GetTestClient().GetAsync("/v1/streams/learning"));
+        Assert.False(frozen.GetProperty("learning").GetBoolean());
+        Assert.Equal(0, frozen.GetProperty("refits").GetInt32());
     }
 
     [Fact]

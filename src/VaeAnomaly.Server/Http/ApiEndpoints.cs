@@ -64,7 +64,7 @@ internal static partial class ApiEndpoints
             CheckStreamName(stream);
             var reply = await grains.GetGrain<IStreamGrain>(stream).Describe()
                 ?? throw new ApiException(StatusCodes.Status404NotFound, $"No stream '{stream}': nothing has been posted to it.");
-            return Results.Json(new { stream, model = reply.Model, rows = reply.Rows });
+            return Results.Json(new { stream, model = reply.Model, rows = reply.Rows, learning = reply.Learning, refits = reply.Refits });
         });
         app.MapPost("/v1/score", async (HttpContext context) =>
         {

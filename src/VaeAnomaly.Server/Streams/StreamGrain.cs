@@ -110,6 +110,18 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
     }
 
     /// <inheritdoc />
-    public Task<StreamReply?> Describe() => Task.FromResult(state.State.Model.Length == 0 ? null
-        : new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = state.State.Model, Rows = state.State.Rows, Threshold = state.State.LastThreshold });
+    public Task<StreamReply?> Describe()
+    {
+        var s = state.State;
+        if (s.Model.Length == 0)
+        {
+            return Task.FromResult<StreamReply?>(null);
+        }
+
+        // Its next request learns when this node serves its model learning; what it learnt counts only if made from the same bundle.
+        var served = models.Find(s.Model);
+        var learns = served is { Learns: true };
+        var refits = learns && s.Learning.Length > 0 && s.Fingerprint == served!.Fingerprint ? s.LearntRefits : 0;
+        return Task.FromResult<StreamReply?>(new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = s.Model, Rows = s.Rows, Threshold = s.LastThreshold, Learning = learns, Refits = refits });
+    }
 }

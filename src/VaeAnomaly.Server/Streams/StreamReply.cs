@@ -55,4 +55,12 @@ public sealed class StreamReply
     /// <summary>Each scored row's flag: above the threshold and not in a rest after an earlier alarm.</summary>
     [Id(8)]
     public bool[] Flags { get; init; } = [];
+
+    /// <summary>Whether the stream keeps learning on this node (<c>serve --online on</c> and a model that can).</summary>
+    [Id(9)]
+    public bool Learning { get; init; }
+
+    /// <summary>Refits the stream has made since it began learning from its bundle (0 when it does not learn).</summary>
+    [Id(10)]
+    public int Refits { get; init; }
 }
