@@ -72,7 +72,8 @@ public static class SkabBenchmark
     /// <param name="flags">How the ours protocol flags rows.</param>
     /// <param name="model">As for <see cref="RunFile"/>.</param>
     /// <param name="ct">Stops training between batches.</param>
-    public static IReadOnlyList<SkabFileResult> RunAnomalyFree(string path, string protocol, int seed, int epochs, WindowLevels levels, string rule, SkabFlags flags = SkabFlags.Threshold, string model = DefaultModel, CancellationToken ct = default)
+    /// <param name="average">As for <see cref="RunFileOurs"/>.</param>
+    public static IReadOnlyList<SkabFileResult> RunAnomalyFree(string path, string protocol, int seed, int epochs, WindowLevels levels, string rule, SkabFlags flags = SkabFlags.Threshold, string model = DefaultModel, CancellationToken ct = default, ScoreAverage average = default)
     {
         if (protocol is not ("leaderboard" or "ours"))
         {
@@ -84,7 +85,7 @@ public static class SkabBenchmark
         {
             var part = values.Slice(piece.Start, piece.Rows);
             var labels = new bool[piece.Rows];
-            return protocol == "ours" ? RunOurs(path, part, labels, (model, seed, epochs), rule, flags, ct) : Run(path, part, labels, (model, seed, epochs), levels, ct);
+            return protocol == "ours" ? RunOurs(path, part, labels, (model, seed, epochs), rule, (flags, average), ct) : Run(path, part, labels, (model, seed, epochs), levels, ct);
         })];
     }
 
@@ -176,14 +177,21 @@ public static class SkabBenchmark
     /// <param name="flags">How rows are flagged: above the rule's threshold, by the score's surprise, or by it while the model keeps learning.</param>
     /// <param name="ct">Stops training between batches.</param>
     /// <param name="model">A model of the catalog that scores points.</param>
-    public static SkabFileResult RunFileOurs(string path, int seed, int epochs, string rule, SkabFlags flags = SkabFlags.Threshold, CancellationToken ct = default, string model = DefaultModel)
+    /// <param name="average">With online flags: the scores averaged before their surprise is judged (<see cref="OnlineOptions.Average"/>).</param>
+    public static SkabFileResult RunFileOurs(string path, int seed, int epochs, string rule, SkabFlags flags = SkabFlags.Threshold, CancellationToken ct = default, string model = DefaultModel, ScoreAverage average = default)
     {
         var (series, values) = Read(path, labelled: true);
-        return RunOurs(path, values, series.Labels!, (model, seed, epochs), rule, flags, ct);
+        return RunOurs(path, values, series.Labels!, (model, seed, epochs), rule, (flags, average), ct);
     }
 
-    private static SkabFileResult RunOurs(string path, Series values, IReadOnlyList<bool> labels, (string Name, int Seed, int Epochs) model, string rule, SkabFlags flagBy, CancellationToken ct)
+    private static SkabFileResult RunOurs(string path, Series values, IReadOnlyList<bool> labels, (string Name, int Seed, int Epochs) model, string rule, (SkabFlags By, ScoreAverage Average) flagging, CancellationToken ct)
     {
+        var flagBy = flagging.By;
+        if (!flagging.Average.IsOff && flagBy is not (SkabFlags.Online or SkabFlags.OnlineGuarded))
+        {
+            throw new ArgumentException("--smooth averages the scores whose surprise is judged while the model keeps learning; it applies to --online on.");
+        }
+
         var clock = Stopwatch.StartNew();
         var rows = values.Length;
         if (rows <= SkabProtocol.TrainRows)
@@ -200,7 +208,7 @@ public static class SkabBenchmark
         double threshold;
         if (flagBy is SkabFlags.Online or SkabFlags.OnlineGuarded)
         {
-            var options = OnlineOptions.For(SkabProtocol.TrainRows, scorer.Lookback) with { Guard = flagBy == SkabFlags.OnlineGuarded };
+            var options = OnlineOptions.For(SkabProtocol.TrainRows, scorer.Lookback) with { Guard = flagBy == SkabFlags.OnlineGuarded, Average = flagging.Average };
             using var stream = new OnlineDetector(estimator, detector, options, SkabProtocol.TrainRows);
             (flags, threshold) = ([.. stream.PushAll(values.Values).Skip(SkabProtocol.TrainRows).Select(p => p.Flag)], SurpriseFlags.Flag);
         }

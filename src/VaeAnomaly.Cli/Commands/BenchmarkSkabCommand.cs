@@ -49,9 +49,10 @@ internal static class BenchmarkSkabCommand
         flagBy.AcceptOnlyFromAmong("threshold", "surprise");
         var online = SharedOptions.Choice("--online", "Ours protocol: on flags each row by its surprise while the model keeps learning (fitted again every 100 rows after the first 400 on the newest rows judged normal); off (default) keeps the model trained on the first 400 rows.", "off", "on", "off");
         var guard = SharedOptions.Guard();
+        var smooth = SharedOptions.Smooth("off");
         var command = new Command("skab", "Run SKAB exactly as its leaderboard was computed (first 400 rows train, 60-step windows, UCL = 4/3 x the 0.999 quantile), or with our own choices (--protocol ours).")
         {
-            data, model, outDir, seed, epochs, force, protocol, threshold, levelsText, flagBy, online, guard,
+            data, model, outDir, seed, epochs, force, protocol, threshold, levelsText, flagBy, online, guard, smooth,
         };
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
@@ -78,6 +79,11 @@ internal static class BenchmarkSkabCommand
 
             var guarded = SharedOptions.Guarded(r, guard, learns); // refuses --guard on without online learning
             var flags = learns ? (guarded ? SkabFlags.OnlineGuarded : SkabFlags.Online) : r.GetValue(flagBy) == "surprise" ? SkabFlags.Surprise : SkabFlags.Threshold;
+            var average = Scoring.ScoreAverage.Parse(r.GetValue(smooth)!);
+            if (!average.IsOff && !learns)
+            {
+                throw new ArgumentException("--smooth averages the scores whose surprise is judged while the model keeps learning; it applies to --online on.");
+            }
             if (!ours && ModelOptionSet.Given(r, flagBy))
             {
                 throw new ArgumentException("--flag-by applies to --protocol ours; the leaderboard protocol flags by its UCL and 59-window rule.");
@@ -96,7 +102,7 @@ internal static class BenchmarkSkabCommand
             foreach (var (folder, file) in files)
             {
                 var result = ours
-                    ? SkabBenchmark.RunFileOurs(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), r.GetValue(threshold)!, flags, token, modelName)
+                    ? SkabBenchmark.RunFileOurs(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), r.GetValue(threshold)!, flags, token, modelName, average)
                     : SkabBenchmark.RunFile(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), levels, modelName, token);
                 results.Add((folder, file, result));
                 var c = result.Counts;
@@ -110,7 +116,7 @@ internal static class BenchmarkSkabCommand
             var anomalyFreePath = SkabBenchmark.AnomalyFreePath(root);
             if (File.Exists(anomalyFreePath))
             {
-                foreach (var piece in SkabBenchmark.RunAnomalyFree(anomalyFreePath, r.GetValue(protocol)!, r.GetValue(seed), r.GetValue(epochs), levels, r.GetValue(threshold)!, flags, modelName, token))
+                foreach (var piece in SkabBenchmark.RunAnomalyFree(anomalyFreePath, r.GetValue(protocol)!, r.GetValue(seed), r.GetValue(epochs), levels, r.GetValue(threshold)!, flags, modelName, token, average))
                 {
                     anomalyFree += new FalseAlarms(piece.Flags.Count(f => f), piece.Flags.Length);
                     pieces++;
@@ -141,6 +147,7 @@ internal static class BenchmarkSkabCommand
                     ["threshold"] = ours ? r.GetValue(threshold)! : "ucl",
                     ["flag_by"] = ours ? (learns ? "surprise" : r.GetValue(flagBy)!) : "ucl",
                     ["online"] = learns,
+                    ["smooth"] = average.ToString(),
                     ["f1"] = f1,
                     ["far"] = far,
                     ["mar"] = mar,

@@ -125,6 +125,25 @@ public sealed class BenchmarkSkabCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchmarkSkab_OursOnlineSmoothed_JudgesTheAverageScores_AndIsRefusedWithoutOnlineLearning()
+    {
+        WriteFile("valve1", "0.csv", 1);
+
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--protocol", "ours", "--model", "range", "--online", "on", "--smooth", "10", "--out", dir.File("smooth"));
+        var (rawExit, rawText) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--protocol", "ours", "--model", "range", "--online", "on", "--out", dir.File("raw"));
+        var (frozenExit, frozenText) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--protocol", "ours", "--model", "range", "--flag-by", "surprise", "--smooth", "10", "--out", dir.File("frozen"));
+
+        Assert.True(exit == 0, text);
+        Assert.True(rawExit == 0, rawText);
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("smooth/summary.json")));
+        Assert.Equal("10", summary.RootElement.GetProperty("smooth").GetString());
+        Assert.NotEqual(File.ReadAllLines(dir.File("raw/predictions/valve1/0.csv")), File.ReadAllLines(dir.File("smooth/predictions/valve1/0.csv")));
+        Assert.Equal(1, frozenExit);
+        Assert.Contains("--smooth averages the scores whose surprise is judged while the model keeps learning", frozenText);
+        Assert.False(Directory.Exists(dir.File("frozen")));
+    }
+
+    [Fact]
     public async Task BenchmarkSkab_OursFlaggedBySurprise_IsRecordedAndNamedInTheTable()
     {
         WriteFile("valve1", "0.csv", 1);
