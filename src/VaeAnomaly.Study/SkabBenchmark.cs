@@ -184,13 +184,22 @@ public static class SkabBenchmark
         return RunOurs(path, values, series.Labels!, (model, seed, epochs), rule, (flags, average), ct);
     }
 
-    private static SkabFileResult RunOurs(string path, Series values, IReadOnlyList<bool> labels, (string Name, int Seed, int Epochs) model, string rule, (SkabFlags By, ScoreAverage Average) flagging, CancellationToken ct)
+    /// <summary>Refuses an average of the scores where rows are not flagged by their surprise while the model keeps learning.</summary>
+    /// <param name="flags">How rows are flagged.</param>
+    /// <param name="average">The scores averaged before their surprise is judged.</param>
+    /// <exception cref="ArgumentException">An average with flags that are not online.</exception>
+    public static void CheckAverage(SkabFlags flags, ScoreAverage average)
     {
-        var flagBy = flagging.By;
-        if (!flagging.Average.IsOff && flagBy is not (SkabFlags.Online or SkabFlags.OnlineGuarded))
+        if (!average.IsOff && flags is not (SkabFlags.Online or SkabFlags.OnlineGuarded))
         {
             throw new ArgumentException("--smooth averages the scores whose surprise is judged while the model keeps learning; it applies to --online on.");
         }
+    }
+
+    private static SkabFileResult RunOurs(string path, Series values, IReadOnlyList<bool> labels, (string Name, int Seed, int Epochs) model, string rule, (SkabFlags By, ScoreAverage Average) flagging, CancellationToken ct)
+    {
+        var flagBy = flagging.By;
+        CheckAverage(flagBy, flagging.Average);
 
         var clock = Stopwatch.StartNew();
         var rows = values.Length;

@@ -80,10 +80,8 @@ internal static class BenchmarkSkabCommand
             var guarded = SharedOptions.Guarded(r, guard, learns); // refuses --guard on without online learning
             var flags = learns ? (guarded ? SkabFlags.OnlineGuarded : SkabFlags.Online) : r.GetValue(flagBy) == "surprise" ? SkabFlags.Surprise : SkabFlags.Threshold;
             var average = Scoring.ScoreAverage.Parse(r.GetValue(smooth)!);
-            if (!average.IsOff && !learns)
-            {
-                throw new ArgumentException("--smooth averages the scores whose surprise is judged while the model keeps learning; it applies to --online on.");
-            }
+            SkabBenchmark.CheckAverage(flags, average); // before anything is written
+
             if (!ours && ModelOptionSet.Given(r, flagBy))
             {
                 throw new ArgumentException("--flag-by applies to --protocol ours; the leaderboard protocol flags by its UCL and 59-window rule.");

@@ -1,6 +1,5 @@
 using System.Globalization;
 using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace VaeAnomaly.Data;
 
@@ -102,12 +101,11 @@ public sealed class CsvRowParser
             return line.Split(delimiter);
         }
 
-        var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
+        // The batch readers' settings; the line number is the stream's, not the one-line parser's.
+        var configuration = SequenceCsvReader.Config(source, delimiter.ToString()) with
         {
-            Delimiter = delimiter.ToString(),
             HasHeaderRecord = false,
-            BadDataFound = args => throw new DataFormatException(source, lineNumber, null,
-                $"found a malformed field ({IO.Messages.Cut(args.Field)}): a stray quote or an unterminated quoted field; expected plain or properly quoted values"),
+            BadDataFound = args => throw new DataFormatException(source, lineNumber, null, SequenceCsvReader.MalformedField(args.Field)),
         };
         using var parser = new CsvParser(new StringReader(line), configuration);
         return parser.Read() && parser.Record is { } record ? record : [""];

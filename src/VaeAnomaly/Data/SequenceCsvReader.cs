@@ -78,8 +78,7 @@ public static class SequenceCsvReader
     internal static CsvConfiguration Config(string path, string delimiter) => new(CultureInfo.InvariantCulture)
     {
         Delimiter = delimiter,
-        BadDataFound = args => throw new DataFormatException(path, args.Context.Parser?.RawRow, null,
-            $"found a malformed field ({Shorten(args.Field)}): a stray quote or an unterminated quoted field; expected plain or properly quoted values"),
+        BadDataFound = args => throw new DataFormatException(path, args.Context.Parser?.RawRow, null, MalformedField(args.Field)),
         HasHeaderRecord = true,
         DetectColumnCountChanges = false,
         TrimOptions = TrimOptions.Trim,
@@ -231,6 +230,10 @@ public static class SequenceCsvReader
 
         return header;
     }
+
+    /// <summary>What a reader says of a field CsvHelper found malformed.</summary>
+    internal static string MalformedField(string field) =>
+        $"found a malformed field ({Shorten(field)}): a stray quote or an unterminated quoted field; expected plain or properly quoted values";
 
     private static string Shorten(string field) => field.Length <= 20 ? $"'{field}'" : $"'{field[..20]}...'";
 
