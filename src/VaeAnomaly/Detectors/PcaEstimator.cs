@@ -1,4 +1,5 @@
 using VaeAnomaly.Data;
+using VaeAnomaly.Models;
 using VaeAnomaly.Persistence;
 using static TorchSharp.torch;
 
@@ -48,9 +49,9 @@ internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] b
         using var x = tensor(Flatten(windows, d), [windows.Count, d]).to(ScalarType.Float64);
         var center = x.mean([0]);
         var centred = x - center;
-        var covariance = centred.T.mm(centred) / (windows.Count - 1);
+        var covariance = centred.T.mm(centred).DividedBy(windows.Count - 1);
         var (values, vectors) = Decompose(covariance, d); // ascending
-        var variance = values.flip(0).clamp_min(0).data<double>().ToArray();
+        var variance = values.flip(0).AtLeast(0).data<double>().ToArray();
         var total = variance.Sum();
         var k = 1;
         for (double kept = variance[0]; k < Math.Min(d, windows.Count - 1) && total > 0 && kept / total < PcaEstimator.KeptVariance; k++)
@@ -75,7 +76,7 @@ internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] b
         {
             try
             {
-                return linalg.eigh(ridge == 0 ? covariance : covariance + (eye(d, dtype: ScalarType.Float64) * (ridge * scale)));
+                return linalg.eigh(ridge == 0 ? covariance : covariance.Plus(eye(d, dtype: ScalarType.Float64).Times(ridge * scale)));
             }
             catch (System.Runtime.InteropServices.ExternalException) when (ridge < 1e-4)
             {

@@ -13,7 +13,7 @@ public static class VaeLoss
     /// <returns>(batch).</returns>
     public static Tensor SquaredErrorSum(Tensor reconstruction, Tensor x, Tensor mask)
     {
-        var squared = (reconstruction - x).square();
+        var squared = (reconstruction - x).Squared();
         var zero = zeros_like(squared);
         return where(mask.unsqueeze(-1), squared, zero).sum([1, 2]);
     }
@@ -27,7 +27,7 @@ public static class VaeLoss
         // Scalars are created and disposed explicitly: see AdamOptimizer's remarks on implicit Scalars.
         using var one = 1.0.ToScalar();
         using var half = 0.5.ToScalar();
-        return mean.square().add(logVar.exp(), one).sub_(one).sub_(logVar).sum(1).mul_(half);
+        return mean.Squared().add(logVar.exp(), one).sub_(one).sub_(logVar).sum(1).mul_(half);
     }
 
     /// <summary>Mean over the batch of (reconstruction sum + beta * KL), and the batch means of both parts.</summary>

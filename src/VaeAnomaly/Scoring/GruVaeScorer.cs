@@ -75,7 +75,7 @@ internal static class GruVaeScorer
             Tensor squared;
             if (mcSamples == 0)
             {
-                squared = (pass.Reconstruction - batch.X).square();
+                squared = (pass.Reconstruction - batch.X).Squared();
             }
             else
             {
@@ -83,7 +83,7 @@ internal static class GruVaeScorer
                 for (var s = 0; s < mcSamples; s++)
                 {
                     var z = GruVae.Reparameterise(mean, logVar, generator);
-                    squared += (fused.Decode(z, batch.X.shape[1]) - batch.X).square();
+                    squared = squared.Plus((fused.Decode(z, batch.X.shape[1]) - batch.X).Squared());
                 }
 
                 using var draws = mcSamples.ToScalar();

@@ -1,4 +1,5 @@
 using TorchSharp;
+using VaeAnomaly.Models;
 using static TorchSharp.torch;
 
 namespace VaeAnomaly.Scoring;
@@ -39,8 +40,8 @@ internal static class ImportanceSampling
             var eps = cat(Enumerable.Range(0, g).Select(_ => randn(mean.shape, dtype: mean.dtype, generator: generator)).ToArray(), 0);
             var (m, lv) = g == 1 ? (mean, logVar) : (mean.repeat(g, 1), logVar.repeat(g, 1));
             var z = m.add(eps * lv.mul(half).exp(), one);
-            var logPrior = z.square().add(logTwoPi, one).sum(1).mul(minusHalf);
-            var logPosterior = eps.square().add(lv, one).add(logTwoPi, one).sum(1).mul(minusHalf);
+            var logPrior = z.Squared().add(logTwoPi, one).sum(1).mul(minusHalf);
+            var logPosterior = eps.Squared().add(lv, one).add(logTwoPi, one).sum(1).mul(minusHalf);
             logWeights.AddRange((logLikelihood(z).add(logPrior, one) - logPosterior).view(g, -1).unbind(0));
         }
 
@@ -57,7 +58,7 @@ internal static class ImportanceSampling
     {
         using var twoPi = (2 * Math.PI).ToScalar();
         using var minusHalf = (-0.5).ToScalar();
-        var perValue = (((x - mu).square() / variance) + variance.mul(twoPi).log()).mul(minusHalf);
+        var perValue = ((x - mu).Squared().div(variance).Plus(variance.mul(twoPi).log())).mul(minusHalf);
         return where(mask.unsqueeze(-1), perValue, zeros_like(perValue)).sum([1, 2]);
     }
 }

@@ -114,7 +114,7 @@ internal sealed class AutoencoderTrainer(DenseOptions options)
         {
             using var scope = NewDisposeScope();
             var batch = x.narrow(0, start, Math.Min(4096, x.shape[0] - start));
-            errors.AddRange((model.call(batch).Reconstruction - batch).square().flatten(1).sum(1).data<float>().ToArray());
+            errors.AddRange((model.call(batch).Reconstruction - batch).Squared().flatten(1).sum(1).data<float>().ToArray());
         }
 
         return [.. errors];
@@ -122,7 +122,7 @@ internal sealed class AutoencoderTrainer(DenseOptions options)
 
     private (Tensor Total, Tensor Reconstruction, Tensor Kl) Loss(VaeOutput output, Tensor x)
     {
-        var rec = (output.Reconstruction - x).square().flatten(1).sum(1).mean();
+        var rec = (output.Reconstruction - x).Squared().flatten(1).sum(1).mean();
         if (!options.Variational)
         {
             return (rec, rec, zeros([], dtype: rec.dtype));
@@ -144,7 +144,7 @@ internal sealed class AutoencoderTrainer(DenseOptions options)
             using var scope = NewDisposeScope();
             var batch = x.narrow(0, start, Math.Min(4096, x.shape[0] - start));
             var output = model.call(batch);
-            rec += (output.Reconstruction - batch).square().sum().item<float>();
+            rec += (output.Reconstruction - batch).Squared().sum().item<float>();
             kl += options.Variational ? VaeLoss.Kl(output.Mean, output.LogVar).sum().item<float>() : 0;
         }
 
