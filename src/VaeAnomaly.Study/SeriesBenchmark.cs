@@ -72,6 +72,12 @@ public static partial class SeriesBenchmark
             throw new DataFormatException(p.Train, 1, unknown, $"has no column '{IO.Messages.Cut(unknown)}' named by --target-columns; its columns are [{IO.Messages.List(train.ChannelNames)}]");
         }
 
+        // AUC-PR, AUC-ROC and every F1 need both kinds of row; one file without them would stop the run after hours of training.
+        if (test.Labels!.All(l => l) || !test.Labels!.Contains(true))
+        {
+            throw new DataFormatException(p.Test, null, options.LabelColumn, $"labels every row {(test.Labels!.Contains(true) ? "1 (anomalous)" : "0 (normal)")}; a test file needs anomalous (1) and normal (0) rows to be measured: label its anomalies or move the pair out of the folder");
+        }
+
         return new SeriesPair(p.Name, p.Train, p.Test, train, test);
     })];
 
@@ -92,11 +98,11 @@ public static partial class SeriesBenchmark
         var fit = fitRows.AsSequenceSet("train");
         var validation = pair.Train.Slice(pair.Train.Length - validationRows, validationRows).AsSequenceSet("validation");
         var clock = Stopwatch.StartNew();
-        using var detector = DetectorRegistry.Create(model, settings).Fit(fit, validation, ct: ct);
+        using var detector = Naming(pair.TrainPath, model, () => DetectorRegistry.Create(model, settings).Fit(fit, validation, ct: ct));
         var seconds = clock.Elapsed.TotalSeconds;
         var scorer = detector as IScoresPoints ?? throw new ArgumentException($"{model} does not score the points of a series.");
         var test = pair.Test.AsSequenceSet();
-        var points = scorer.ScorePoints(test, new PointScoreRequest(PointScoreMode.Last));
+        var points = Naming(pair.TestPath, model, () => scorer.ScorePoints(test, new PointScoreRequest(PointScoreMode.Last)));
 
         // Every rule's threshold of these point scores (the scores are the same whatever the rule; only the threshold differs).
         var labels = pair.Test.Labels!;
@@ -122,6 +128,19 @@ public static partial class SeriesBenchmark
         }
 
         return SeriesFileResult.Measure(pair.Name, model, settings.TargetColumns ?? ["all"], pair.Test.Labels!, points, seconds, detector.History.Count, rules) with { Window = settings.Window };
+    }
+
+    /// <summary>Runs <paramref name="step"/>; a refusal of the data (a file too short for the model's window) names the file it came from.</summary>
+    private static T Naming<T>(string file, string model, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (ArgumentException e)
+        {
+            throw new DataFormatException(file, null, null, $"{model} cannot use it: {IO.Messages.Of(e)}");
+        }
     }
 
     [GeneratedRegex(@"^(?<name>.+)\.(?<part>train|test)\.csv(\.gz)?$")]

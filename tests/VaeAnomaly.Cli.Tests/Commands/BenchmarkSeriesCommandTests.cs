@@ -12,27 +12,28 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    /// <summary>t, a watched sine v0 and an input c1; the test file's rows 200-219 jump by 4 on v0 and are labelled.</summary>
-    private void WritePair(string folder, string name, bool gzip = false, bool label = true, string input = "c1")
+    /// <summary>t, a watched sine v0 and an input c1; the test file's 20 rows from its middle (200-219 of 400) jump by 4 on v0 and are labelled.</summary>
+    private void WritePair(string folder, string name, bool gzip = false, bool label = true, string input = "c1", int trainRows = 300, int testRows = 400)
     {
         Directory.CreateDirectory(dir.File(folder));
+        bool Anomalous(int t) => t >= testRows / 2 && t < testRows / 2 + 20;
         string Rows(int n, bool test) => string.Join("\n", [
             $"t,v0,{input}{(test && label ? ",anomaly" : "")}",
             .. Enumerable.Range(0, n).Select(t => string.Create(CultureInfo.InvariantCulture,
-                $"{t},{Math.Sin(t / 5.0) + (test && t is >= 200 and < 220 ? 4 : 0):F4},{(t % 7 == 0 ? 1 : 0)}{(test && label ? $",{(t is >= 200 and < 220 ? 1 : 0)}" : "")}")),
+                $"{t},{Math.Sin(t / 5.0) + (test && Anomalous(t) ? 4 : 0):F4},{(t % 7 == 0 ? 1 : 0)}{(test && label ? $",{(Anomalous(t) ? 1 : 0)}" : "")}")),
         ]);
-        File.WriteAllText(dir.File($"{folder}/{name}.train.csv"), Rows(300, test: false));
+        File.WriteAllText(dir.File($"{folder}/{name}.train.csv"), Rows(trainRows, test: false));
         var test = dir.File($"{folder}/{name}.test.csv");
         if (gzip)
         {
             using var file = File.Create(test + ".gz");
             using var zip = new GZipStream(file, CompressionLevel.Fastest);
             using var writer = new StreamWriter(zip);
-            writer.Write(Rows(400, test: true));
+            writer.Write(Rows(testRows, test: true));
         }
         else
         {
-            File.WriteAllText(test, Rows(400, test: true));
+            File.WriteAllText(test, Rows(testRows, test: true));
         }
     }
 
@@ -108,11 +109,20 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
     [InlineData("no-label", "a-1.test.csv:1: column 'anomaly': is not in the header")]
     [InlineData("other-columns", "its train file a-1.train.csv has [v0,c1]")]
     [InlineData("unknown-target", "has no column 'v9' named by --target-columns")]
+    [InlineData("no-anomaly", "a-1.test.csv: column 'anomaly': labels every row 0 (normal); a test file needs anomalous (1) and normal (0) rows")]
+    [InlineData("all-anomalous", "a-1.test.csv: column 'anomaly': labels every row 1 (anomalous)")]
+    [InlineData("short-train", "a-1.train.csv: pca cannot use it: Sequence 'train' has 24 steps; the pca reads windows of 32.")]
+    [InlineData("short-test", "a-1.test.csv: pca cannot use it: The series has 24 steps; the pca reads windows of 32.")]
     public async Task BenchmarkSeries_BadFolder_RefusedNamingTheFileAndWritesNothing(string problem, string expected)
     {
-        // Given
-        WritePair("pairs", "a-1", label: problem != "no-label");
-        if (problem == "missing-test")
+        // Given: a short train file (30 rows) fits on its first 24; a short test file (24 rows) is shorter than one window
+        WritePair("pairs", "a-1", label: problem != "no-label", trainRows: problem == "short-train" ? 30 : 300, testRows: problem == "short-test" ? 24 : 400);
+        if (problem is "no-anomaly" or "all-anomalous")
+        {
+            var test = File.ReadAllLines(dir.File("pairs/a-1.test.csv"));
+            File.WriteAllLines(dir.File("pairs/a-1.test.csv"), [test[0], .. test.Skip(1).Select(row => row[..row.LastIndexOf(',')] + (problem == "no-anomaly" ? ",0" : ",1"))]);
+        }
+        else if (problem == "missing-test")
         {
             File.Delete(dir.File("pairs/a-1.test.csv"));
         }
@@ -124,7 +134,7 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         }
 
         // When
-        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "range",
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", problem.StartsWith("short", StringComparison.Ordinal) ? "pca" : "range",
             "--target-columns", problem == "unknown-target" ? "v9" : "v0", "--out", dir.File("out"));
 
         // Then
