@@ -72,11 +72,8 @@ public static partial class SeriesBenchmark
             throw new DataFormatException(p.Train, 1, unknown, $"has no column '{IO.Messages.Cut(unknown)}' named by --target-columns; its columns are [{IO.Messages.List(train.ChannelNames)}]");
         }
 
-        // AUC-PR, AUC-ROC and every F1 need both kinds of row; one file without them would stop the run after hours of training.
-        if (test.Labels!.All(l => l) || !test.Labels!.Contains(true))
-        {
-            throw new DataFormatException(p.Test, null, options.LabelColumn, $"labels every row {(test.Labels!.Contains(true) ? "1 (anomalous)" : "0 (normal)")}; a test file needs anomalous (1) and normal (0) rows to be measured: label its anomalies or move the pair out of the folder");
-        }
+        // Checked here, not when the metrics are computed: one such file would stop the run after hours of training.
+        LabelledRows.RequireBoth(test.Labels!, p.Test, options.LabelColumn, "label its anomalies or move the pair out of the folder");
 
         return new SeriesPair(p.Name, p.Train, p.Test, train, test);
     })];

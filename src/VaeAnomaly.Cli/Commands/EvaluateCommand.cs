@@ -156,6 +156,7 @@ internal static class EvaluateCommand
         }
 
         var series = options.Read(r, path);
+        LabelledRows.RequireBoth(series.Labels!, path, r.GetValue(options.LabelColumn)!, "evaluate a file that holds both, or score this one without labels");
         var set = series.AsSequenceSet();
         var mode = options.PointScoreOf(r);
         var points = options.Flagged(r, model.Points.ScorePoints(set, new PointScoreRequest(mode)), model.Model.TrainingData.TrainSteps);

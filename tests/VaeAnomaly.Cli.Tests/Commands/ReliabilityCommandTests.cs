@@ -75,6 +75,25 @@ public sealed class ReliabilityCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Evaluate_LabelsAllNormal_RefusedNamingTheFileAndColumnBeforeScoring()
+    {
+        // Given: a range check, and a test series whose 'anomaly' column holds only zeros
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", WriteSeries("train.csv", 200), "--split", "80/20/0", "--out", dir.File("b"));
+        Assert.True(trainExit == 0, trainText);
+        var test = WriteSeries("test.csv", 100, labelled: true);
+        var lines = File.ReadAllLines(test);
+        File.WriteAllLines(test, [lines[0], .. lines.Skip(1).Select(l => l[..l.LastIndexOf(',')] + ",0")]);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("evaluate", "--model", dir.File("b"), "--data", test, "--out", dir.File("eval"), "--label-column", "anomaly");
+
+        // Then
+        Assert.Equal(1, exit);
+        Assert.Contains("test.csv: column 'anomaly': labels every row 0 (normal)", text.Replace("\n", "", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(dir.File("eval")));
+    }
+
+    [Fact]
     public async Task Score_SequenceWithAFarOutlier_TopNamesItsChannel()
     {
         // Given: a GRU-VAE on generated sequences, and a copy of the test file with 1e17 in channel ch1 of sequence 3
