@@ -13,7 +13,14 @@ internal static class DataPaths
     {
         if (IsSeries(path) && readSeries is not null)
         {
-            var (train, validation, _) = readSeries().Split(split.Train, split.Validation);
+            var series = readSeries();
+            var (train, validation, _) = series.Split(split.Train, split.Validation);
+            if (train.Length == 0 || validation.Length == 0)
+            {
+                throw new DataFormatException(path, null, null, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"gives {series.Length} {(series.Length == 1 ? "row" : "rows")} to train on; a split of {split.Train * 100:0.##}% and {split.Validation * 100:0.##}% leaves {train.Length} for training and {validation.Length} for validation; expected at least one in each: give more rows or another --split"));
+            }
+
             return (train.AsSequenceSet("train"), validation.AsSequenceSet("validation"));
         }
 

@@ -184,6 +184,21 @@ public sealed class SeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_TooFewRowsForTheSplit_RefusedNamingTheFileAndTheParts()
+    {
+        // Given: 3 rows; 70% of 3 is 2 rows for training, 15% is none for validation
+        var train = WriteSeries("tiny.csv", 3);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("train", "--model", "range", "--data", train, "--out", dir.File("b"));
+
+        // Then
+        Assert.Equal(1, exit);
+        Assert.Contains("tiny.csv: gives 3 rows to train on; a split of 70% and 15% leaves 2 for training and 0 for validation", System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ")); // the console wraps long lines
+        Assert.False(Directory.Exists(dir.File("b")));
+    }
+
+    [Fact]
     public async Task Train_MinMaxScaler_StoresTheTrainingMinimumAndRange()
     {
         // Given: 'pressure' is cos(t / 7), whose minimum and range over 480 training rows are computed here
