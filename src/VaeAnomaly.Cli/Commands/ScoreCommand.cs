@@ -85,7 +85,7 @@ internal static class ScoreCommand
             if (DataPaths.IsSeries(r.GetValue(data)!) && loaded is IScoresPoints scorer)
             {
                 // Any model that scores points: the same request, whichever it is.
-                var read = series.Read(r, r.GetValue(data)!);
+                var read = series.ReadFor(r, r.GetValue(data)!, loaded);
                 var mode = series.PointScoreOf(r);
                 var points = series.Flagged(r, scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!))), loaded.TrainingData.TrainSteps);
                 var rule = r.GetValue(series.FlagBy) == "surprise" ? "surprise" : loaded.Thresholds.Rule;

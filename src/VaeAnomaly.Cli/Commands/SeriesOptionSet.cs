@@ -70,6 +70,16 @@ internal sealed class SeriesOptionSet
     public string? DelimiterOf(ParseResult r) => r.GetValue(Delimiter) is { } d ? (d == "\\t" || d == "tab" ? "\t" : d) : null;
 
 
+    /// <summary>A series to score with <paramref name="model"/>: its value columns must be the model's, in its order.</summary>
+    public Series ReadFor(ParseResult r, string path, Detectors.IFittedDetector model)
+    {
+        var series = Read(r, path);
+        return series.ChannelNames.SequenceEqual(model.Channels, StringComparer.Ordinal)
+            ? series
+            : throw new DataFormatException(path, 1, null,
+                $"has the value columns [{IO.Messages.List(series.ChannelNames)}]; the model reads [{IO.Messages.List(model.Channels)}], in that order (pick them with --columns)");
+    }
+
     /// <summary>The series to fit on: the whole file, or its first <c>--train-rows</c> rows.</summary>
     public Series ReadForTraining(ParseResult r, string path)
     {

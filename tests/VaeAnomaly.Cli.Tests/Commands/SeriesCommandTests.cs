@@ -184,6 +184,30 @@ public sealed class SeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ScoreAndEvaluate_ColumnsOtherThanTheModels_RefusedNamingTheFileAndBothLists()
+    {
+        // Given: a model of temp and pressure; a file whose columns come in the other order
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", WriteSeries("train.csv", 200), "--out", dir.File("b"));
+        Assert.True(trainExit == 0, trainText);
+        var swapped = dir.File("swapped.csv");
+        File.WriteAllLines(swapped, File.ReadAllLines(WriteSeries("test.csv", 100, labelled: true)).Select(l => l.Split(';') is var f ? string.Join(';', f[0], f[2], f[1], f[3]) : l));
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", swapped, "--label-column", "anomaly", "--out", dir.File("points.csv"));
+        var (evalExit, evalText) = await CliRunner.RunAsync("evaluate", "--bundle", dir.File("b"), "--data", swapped, "--label-column", "anomaly", "--out", dir.File("eval"));
+        var (pickedExit, pickedText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", swapped, "--label-column", "anomaly", "--columns", "temp,pressure", "--out", dir.File("picked.csv"));
+
+        // Then: refused, naming the file, its columns and the model's; --columns picks them in the model's order
+        Assert.Equal(1, exit);
+        Assert.Contains("swapped.csv:1: has the value columns [pressure,temp]; the model reads [temp,pressure], in that order", System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " "));
+        Assert.False(File.Exists(dir.File("points.csv")));
+        Assert.Equal(1, evalExit);
+        Assert.Contains("has the value columns [pressure,temp]", evalText);
+        Assert.False(Directory.Exists(dir.File("eval")));
+        Assert.True(pickedExit == 0, pickedText);
+    }
+
+    [Fact]
     public async Task Train_TooFewRowsForTheSplit_RefusedNamingTheFileAndTheParts()
     {
         // Given: 3 rows; 70% of 3 is 2 rows for training, 15% is none for validation
