@@ -34,6 +34,21 @@ public sealed record SlidingWindows(SequenceSet Windows, int[] Owner, int[] Star
         return new SlidingWindows(new SequenceSet(set.ChannelNames, windows), [.. owner], [.. start]);
     }
 
+    /// <summary>Each source sequence's score: the largest score of its windows.</summary>
+    /// <param name="windowScores">One score per window, in the order cut.</param>
+    /// <param name="sequences">How many source sequences there were.</param>
+    public float[] MaxPerSequence(IReadOnlyList<float> windowScores, int sequences)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(windowScores.Count, Owner.Length);
+        var scores = Enumerable.Repeat(float.NegativeInfinity, sequences).ToArray();
+        for (var w = 0; w < windowScores.Count; w++)
+        {
+            scores[Owner[w]] = Math.Max(scores[Owner[w]], windowScores[w]);
+        }
+
+        return scores;
+    }
+
     /// <summary>Window starts for a sequence of <paramref name="steps"/> steps: 0, stride, 2 stride, ..., and steps - length.</summary>
     /// <param name="steps">Sequence length.</param>
     /// <param name="length">Window length.</param>

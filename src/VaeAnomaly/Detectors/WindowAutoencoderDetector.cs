@@ -230,13 +230,7 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
             errors = WindowErrors(cut.Windows).Scores; // the watched columns' mean squared error, from the attached engine's reconstructions when there is one
         }
 
-        var scores = Enumerable.Repeat(float.NegativeInfinity, data.Count).ToArray();
-        for (var w = 0; w < errors.Length; w++)
-        {
-            scores[cut.Owner[w]] = Math.Max(scores[cut.Owner[w]], errors[w]);
-        }
-
-        return scores;
+        return cut.MaxPerSequence(errors, data.Count);
     }
 
     /// <summary>

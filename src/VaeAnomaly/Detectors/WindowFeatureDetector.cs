@@ -85,14 +85,7 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
     {
         shape.CheckChannels(data);
         var cut = shape.Cut(scaler.Transform(data), shape.ScoreStride, Name);
-        var (errors, _) = Errors(cut.Windows);
-        var scores = Enumerable.Repeat(float.NegativeInfinity, data.Count).ToArray();
-        for (var w = 0; w < errors.Length; w++)
-        {
-            scores[cut.Owner[w]] = Math.Max(scores[cut.Owner[w]], errors[w]);
-        }
-
-        return scores;
+        return cut.MaxPerSequence(Errors(cut.Windows).Scores, data.Count);
     }
 
     /// <summary>

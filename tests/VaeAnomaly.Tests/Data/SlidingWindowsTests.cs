@@ -34,6 +34,21 @@ public sealed class SlidingWindowsTests
     }
 
     [Fact]
+    public void MaxPerSequence_WindowsOfTwoSequences_GivesEachSequenceItsLargestWindowScore()
+    {
+        // Given: "a" of 5 steps cut into windows a@0 and a@2, "b" of 2 steps into b@0
+        var set = new SequenceSet(["x"], [new Sequence("a", [0, 1, 2, 3, 4]), new Sequence("b", [5, 6])]);
+        var cut = SlidingWindows.Cut(set, length: 3, stride: 2);
+
+        // When
+        var scores = cut.MaxPerSequence([0.5f, 2.5f, -1f], sequences: 2);
+
+        // Then: a takes the larger of its two windows' scores; b its one window's, even a negative one
+        Assert.Equal([2.5f, -1f], scores);
+        Assert.Throws<ArgumentOutOfRangeException>(() => cut.MaxPerSequence([1f], sequences: 2));
+    }
+
+    [Fact]
     public void RemoveLevels_TwoChannelWindow_SubtractsEachChannelsOwnMean()
     {
         // Given: channel x = 1, 2, 6 (mean 3) and channel y = 10, 10, 13 (mean 11); a second window 5, 5 | 7, 9.
