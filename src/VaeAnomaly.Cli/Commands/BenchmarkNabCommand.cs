@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
+using VaeAnomaly.Data;
 using VaeAnomaly.IO;
 using VaeAnomaly.Models;
 using VaeAnomaly.Study;
@@ -53,6 +54,11 @@ internal static class BenchmarkNabCommand
             BenchmarkModelOption.Check(r.GetValue(model)!, ensembles: true);
 
             StagedDirectory.EnsureWritable(destination, r.GetValue(force), root, r.GetValue(labels));
+            if (!Directory.Exists(root))
+            {
+                throw new DataFormatException(root, null, null, $"{(File.Exists(root) ? "is a file" : "does not exist")}; expected NAB's data folder (realKnownCause, artificialWithAnomaly, ... and combined_windows.json)");
+            }
+
             var labelWindows = NabBenchmark.ReadWindows(r.GetValue(labels) ?? Path.Combine(root, "combined_windows.json"));
             var files = NabBenchmark.Files(root);
             var unlabelled = files.Where(f => !labelWindows.ContainsKey(f)).ToArray();

@@ -93,6 +93,25 @@ public sealed class ReliabilityCommandTests : IDisposable
         Assert.False(Directory.Exists(dir.File("eval")));
     }
 
+    [Theory]
+    [InlineData("nab", true, "is a file; expected NAB's data folder")]
+    [InlineData("nab", false, "does not exist; expected NAB's data folder")]
+    [InlineData("skab", true, "is a file; expected the SKAB folder")]
+    [InlineData("skab", false, "does not exist; expected the SKAB folder")]
+    public async Task Benchmark_DataIsAFileOrMissing_RefusedSayingWhichAndWritesNothing(string benchmark, bool file, string expected)
+    {
+        // Given: --data names a series file, or nothing at all
+        var data = file ? WriteSeries("series.csv", 50) : dir.File("nowhere");
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("benchmark", benchmark, "--data", data, "--out", dir.File("out"));
+
+        // Then
+        Assert.Equal(1, exit);
+        Assert.Contains($"{data}: {expected}", text);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+
     [Fact]
     public async Task Score_SequenceWithAFarOutlier_TopNamesItsChannel()
     {
