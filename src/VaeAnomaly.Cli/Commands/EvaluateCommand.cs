@@ -156,6 +156,11 @@ internal static class EvaluateCommand
         }
 
         var series = options.ReadFor(r, path, model.Model);
+        if (SeriesOptionSet.OrderNote(series, path) is { } note)
+        {
+            console.WriteLine(note);
+        }
+
         LabelledRows.RequireBoth(series.Labels!, path, r.GetValue(options.LabelColumn)!, "evaluate a file that holds both, or score this one without labels");
         var set = series.AsSequenceSet();
         var mode = options.PointScoreOf(r);

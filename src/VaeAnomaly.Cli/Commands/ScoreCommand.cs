@@ -86,6 +86,11 @@ internal static class ScoreCommand
             {
                 // Any model that scores points: the same request, whichever it is.
                 var read = series.ReadFor(r, r.GetValue(data)!, loaded);
+                if (SeriesOptionSet.OrderNote(read, r.GetValue(data)!) is { } note)
+                {
+                    console.WriteLine(note);
+                }
+
                 var mode = series.PointScoreOf(r);
                 var points = series.Flagged(r, scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!))), loaded.TrainingData.TrainSteps);
                 var rule = r.GetValue(series.FlagBy) == "surprise" ? "surprise" : loaded.Thresholds.Rule;

@@ -80,6 +80,14 @@ internal sealed class SeriesOptionSet
                 $"has the value columns [{IO.Messages.List(series.ChannelNames)}]; the model reads [{IO.Messages.List(model.Channels)}], in that order (pick them with --columns)");
     }
 
+    /// <summary>
+    /// A note for a series whose times go backwards somewhere (a file sorted newest first, or rows out of order): its
+    /// rows are used in the file's order, so its windows would not be the series' own. Null when they never go backwards.
+    /// </summary>
+    public static string? OrderNote(Series series, string path) => TimeOrder.FirstBackwards(series.Timestamps) is { } i
+        ? $"Note: {path}: the time '{IO.Messages.Cut(series.Timestamps[i])}' of data row {i + 1} is earlier than the row before it ('{IO.Messages.Cut(series.Timestamps[i - 1])}'); rows are used in the file's order, so sort the file by time if that is not their order."
+        : null;
+
     /// <summary>The series to fit on: the whole file, or its first <c>--train-rows</c> rows.</summary>
     public Series ReadForTraining(ParseResult r, string path)
     {

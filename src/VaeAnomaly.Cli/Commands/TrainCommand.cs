@@ -76,6 +76,11 @@ internal static class TrainCommand
                         console.MarkupLineInterpolated($"Missing values: {read.FilledValues} filled, {read.DroppedRows} rows dropped.");
                     }
 
+                    if (SeriesOptionSet.OrderNote(read, path) is { } note)
+                    {
+                        console.WriteLine(note);
+                    }
+
                     return read;
                 }, series.Fractions(r), r.GetValue(series.Missing));
                 if (DataPaths.DescribeGaps(train, validation) is { } gaps)

@@ -20,7 +20,7 @@ public sealed class CsvRowParser
     private readonly IReadOnlyList<string> channels;
     private readonly string? timeName;
     private readonly bool ordered;
-    private (string Text, double? Number, DateTime? Date)? lastTime;
+    private (string Text, (double? Number, DateTime? Date) Time)? lastTime;
 
     /// <summary>A parser for the lines that follow <paramref name="header"/>.</summary>
     /// <param name="source">The input's name, for messages (a path, or "standard input").</param>
@@ -82,8 +82,8 @@ public sealed class CsvRowParser
         }
 
         var timestamp = fields[timeIndex].Trim();
-        var time = (timestamp, Number(timestamp), Date(timestamp));
-        if (ordered && lastTime is var (previous, number, date) && (time.Item2 < number || time.Item3 < date))
+        var time = (timestamp, TimeOrder.Read(timestamp));
+        if (ordered && lastTime is var (previous, previousTime) && TimeOrder.IsEarlier(time.Item2, previousTime))
         {
             throw new DataFormatException(source, lineNumber, timeName, $"time '{IO.Messages.Cut(timestamp)}' is earlier than the line before it ('{IO.Messages.Cut(previous)}'); expected times that do not go backwards");
         }
@@ -111,8 +111,4 @@ public sealed class CsvRowParser
         return parser.Read() && parser.Record is { } record ? record : [""];
     }
 
-    private static double? Number(string text) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : null;
-
-    private static DateTime? Date(string text) =>
-        Number(text) is null && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var d) ? d : null;
 }

@@ -208,6 +208,28 @@ public sealed class SeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task TrainAndScore_NewestFirst_NoteTheFirstRowOutOfOrderAndGoOn()
+    {
+        // Given: the series written newest first
+        var ordered = File.ReadAllLines(WriteSeries("ordered.csv", 200));
+        var reversed = dir.File("reversed.csv");
+        File.WriteAllLines(reversed, [ordered[0], .. ordered.Skip(1).Reverse()]);
+
+        // When
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", reversed, "--out", dir.File("b"));
+        var (exit, text) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", reversed, "--out", dir.File("points.csv"));
+        var (orderedExit, orderedText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", dir.File("ordered.csv"), "--out", dir.File("ordered-points.csv"));
+
+        // Then: both name the file and the first row whose time goes backwards, and the work is done; an ordered file has no note
+        Assert.True(trainExit == 0 && exit == 0 && orderedExit == 0, trainText + text + orderedText);
+        var expected = "reversed.csv: the time '2024-01-01T00:03:18' of data row 2 is earlier than the row before it ('2024-01-01T00:03:19'); rows are used in the file's order";
+        Assert.Contains(expected, System.Text.RegularExpressions.Regex.Replace(trainText, @"\s+", " "));
+        Assert.Contains(expected, System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " "));
+        Assert.DoesNotContain("Note:", orderedText);
+        Assert.Equal(201, File.ReadAllLines(dir.File("points.csv")).Length);
+    }
+
+    [Fact]
     public async Task Train_TooFewRowsForTheSplit_RefusedNamingTheFileAndTheParts()
     {
         // Given: 3 rows; 70% of 3 is 2 rows for training, 15% is none for validation
