@@ -34,6 +34,12 @@ public static class MonitoringService
             throw new ArgumentException("--cluster keeps stream state in the cluster's store; --state applies to one process on its own. Give one of them.");
         }
 
+        // Refused now, not at the first stream's first answer (every stream would be answered 500).
+        if (options.StateDirectory is { } state && File.Exists(state))
+        {
+            throw new ArgumentException($"--state {state} is a file; expected a folder for the streams' state (made when missing).");
+        }
+
         if (options.MaxBodyBytes < 1)
         {
             throw new ArgumentException($"The largest body must be positive; got {options.MaxBodyBytes} bytes.");
@@ -41,6 +47,11 @@ public static class MonitoringService
 
         var redis = options.Cluster is null ? null : RedisConfiguration(options.Cluster);
         var models = new ServedModels(options.ModelsDirectory, options.Loader, options.Rest, options.Online);
+        if (options.StateDirectory is { } stateFolder)
+        {
+            Directory.CreateDirectory(stateFolder); // once the models load: a folder that cannot be made stops the start
+        }
+
         var metrics = new ServiceMetrics();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Urls);

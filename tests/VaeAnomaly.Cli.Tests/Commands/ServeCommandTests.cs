@@ -19,6 +19,24 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_ModelsOrStateNamingAFile_IsRefusedBeforeItListensAndTheFileIsKept()
+    {
+        // Given: a file where the models folder and the state folder should be
+        File.WriteAllText(dir.File("data.csv"), "t,v0\n1,2\n");
+
+        // When
+        var (modelsExit, modelsOutput) = await CliRunner.RunAsync("serve", "--models", dir.File("data.csv"));
+        var (stateExit, stateOutput) = await CliRunner.RunAsync("serve", "--models", dir.File("nowhere"), "--state", dir.File("data.csv"));
+
+        // Then: each says the path is a file (the state was accepted before, and every stream was answered 500)
+        Assert.Equal(1, modelsExit);
+        Assert.Contains($"The models folder {dir.File("data.csv")} is a file", modelsOutput);
+        Assert.Equal(1, stateExit);
+        Assert.Contains($"--state {dir.File("data.csv")} is a file; expected a folder", stateOutput);
+        Assert.Equal("t,v0\n1,2\n", File.ReadAllText(dir.File("data.csv")));
+    }
+
+    [Fact]
     public async Task Serve_FolderThatIsNotABundle_IsNamed()
     {
         Directory.CreateDirectory(dir.File("models/pump"));
