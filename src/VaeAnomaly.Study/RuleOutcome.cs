@@ -8,6 +8,12 @@ namespace VaeAnomaly.Study;
 /// <param name="FlaggedNormal">Share of normal rows flagged: how well it transfers to later normal data.</param>
 public sealed record RuleOutcome(double? Threshold, double F1, double FlaggedNormal)
 {
+    /// <summary>
+    /// For a rule that flags scores of its own (smoothed ones), not the model's plain point scores: the best F1 over
+    /// every threshold of those scores (labelled oracle), to set its <see cref="F1"/> beside. Null for the other rules.
+    /// </summary>
+    public double? BestF1 { get; init; }
+
     /// <summary>The outcome of <paramref name="threshold"/> on <paramref name="scores"/>.</summary>
     /// <param name="labels">Per row, true when labelled anomalous.</param>
     /// <param name="scores">Per row score.</param>

@@ -4,4 +4,5 @@ namespace VaeAnomaly.Study;
 /// <param name="Files">Files where the rule had a threshold.</param>
 /// <param name="MeanF1">Mean F1 at its threshold.</param>
 /// <param name="MeanFlaggedNormal">Mean share of normal rows flagged.</param>
-public sealed record RuleSummary(int Files, double MeanF1, double MeanFlaggedNormal);
+/// <param name="MeanBestF1">Mean <see cref="RuleOutcome.BestF1"/> over the same files, for a rule that flags scores of its own; null otherwise.</param>
+public sealed record RuleSummary(int Files, double MeanF1, double MeanFlaggedNormal, double? MeanBestF1 = null);

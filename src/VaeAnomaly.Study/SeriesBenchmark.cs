@@ -25,8 +25,18 @@ public static partial class SeriesBenchmark
     // the scores of the previous rows of the test series, as many as the train file has, is above 0.5, a tail of 1e-5,
     // as the NAB and SKAB protocols flag. Fixed before any run, not tuned.
 
-    /// <summary>The rules reported, in order: every fitted rule, then <c>surprise</c>.</summary>
-    public static IReadOnlyList<string> Rules { get; } = [.. Thresholds.ThresholdRules.Names, "surprise", "dynamic"];
+    /// <summary>
+    /// Scores averaged by the <c>smoothed</c> rule: each row's mean with the 9 scored rows before it, the value fixed for
+    /// NAB's and SKAB's <c>--smooth 10</c> (docs/benchmark-log.md), not tuned here.
+    /// </summary>
+    public static readonly ScoreAverage Smoothing = new(10);
+
+    /// <summary>
+    /// The rules reported, in order: every fitted rule; <c>surprise</c>; <c>dynamic</c> (telemanom's); <c>smoothed</c>, the
+    /// default quantile fitted on the validation part's causal point scores averaged by <see cref="Smoothing"/>, flagging the
+    /// test rows' scores averaged the same way.
+    /// </summary>
+    public static IReadOnlyList<string> Rules { get; } = [.. Thresholds.ThresholdRules.Names, "surprise", "dynamic", "smoothed"];
 
     /// <summary>The pairs of a folder, by name, in ordinal order.</summary>
     /// <param name="root">The folder.</param>
@@ -122,9 +132,43 @@ public static partial class SeriesBenchmark
             var surprise = SurpriseFlags.Of(points, pair.Train.Length);
             rules["surprise"] = RuleOutcome.Of(labels, surprise.Scores, surprise.Threshold);
             rules["dynamic"] = RuleOutcome.Of(labels, DynamicThreshold.Flags(points.Scores, points.FirstScored), null);
+            if (Smoothed(scorer, validation, points, labels) is { } smoothed)
+            {
+                rules["smoothed"] = smoothed;
+            }
         }
 
         return SeriesFileResult.Measure(pair.Name, model, settings.TargetColumns ?? ["all"], pair.Test.Labels!, points, seconds, detector.History.Count, rules) with { Window = settings.Window };
+    }
+
+    /// <summary>
+    /// The <c>smoothed</c> rule: the validation part scored causally as a series of its own, its scores averaged by
+    /// <see cref="Smoothing"/>, their 0.99 quantile (the default rule's) as the threshold of the test scores averaged the
+    /// same way. Null when the validation part is too short to score.
+    /// </summary>
+    private static RuleOutcome? Smoothed(IScoresPoints scorer, SequenceSet validation, SeriesPointScores test, IReadOnlyList<bool> labels)
+    {
+        SeriesPointScores normal;
+        try
+        {
+            normal = scorer.ScorePoints(validation, new PointScoreRequest(PointScoreMode.Last));
+        }
+        catch (ArgumentException)
+        {
+            return null; // shorter than one window
+        }
+
+        var fitted = Smoothing.Of(normal.Scores, normal.FirstScored)[Math.Max(0, normal.FirstScored)..];
+        if (fitted.Length == 0)
+        {
+            return null;
+        }
+
+        var smoothed = Smoothing.Of(test.Scores, test.FirstScored);
+        return RuleOutcome.Of(labels, smoothed, new QuantileThreshold().Fit(fitted)) with
+        {
+            BestF1 = Evaluation.RankingMetrics.BestF1(labels, [.. smoothed.Select(s => (double)s)]).F1,
+        };
     }
 
     /// <summary>Runs <paramref name="step"/>; a refusal of the data (a file too short for the model's window) names the file it came from.</summary>

@@ -32,7 +32,8 @@ public sealed record SeriesSummary(
                     mine.Average(x => x.PointAdjustedF1), mine.Average(x => x.EventRecall), mine.Average(x => x.EventPrecision), mine.Average(x => x.FlaggedNormal),
                     mine.Sum(x => x.TrainSeconds),
                     mine.SelectMany(x => x.Rules).GroupBy(kv => kv.Key).ToDictionary(
-                        g => g.Key, g => new RuleSummary(g.Count(), g.Average(kv => kv.Value.F1), g.Average(kv => kv.Value.FlaggedNormal))));
+                        g => g.Key, g => new RuleSummary(g.Count(), g.Average(kv => kv.Value.F1), g.Average(kv => kv.Value.FlaggedNormal),
+                            g.All(kv => kv.Value.BestF1 is not null) ? g.Average(kv => kv.Value.BestF1!.Value) : null)));
             }
         }
 

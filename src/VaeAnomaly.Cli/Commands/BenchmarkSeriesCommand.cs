@@ -103,7 +103,7 @@ internal static class BenchmarkSeriesCommand
             }
 
             console.Write(table);
-            var rules = new Table().Border(TableBorder.Rounded).Title("each label-free rule: mean F1 / mean share of normal rows flagged (files where it could be fitted); surprise adapts to the test series");
+            var rules = new Table().Border(TableBorder.Rounded).Title("each label-free rule: mean F1 / mean share of normal rows flagged (files where it could be fitted); surprise adapts to the test series; smoothed flags a 10-row average, beside that average's best F1");
             rules.AddColumn("model");
             foreach (var rule in SeriesBenchmark.Rules)
             {
@@ -113,7 +113,7 @@ internal static class BenchmarkSeriesCommand
             foreach (var (name, m) in summary)
             {
                 rules.AddRow([name, .. SeriesBenchmark.Rules.Select(rule => m.Rules.TryGetValue(rule, out var o)
-                    ? string.Create(CultureInfo.InvariantCulture, $"{o.MeanF1:F3} / {o.MeanFlaggedNormal:P1} ({o.Files})")
+                    ? string.Create(CultureInfo.InvariantCulture, $"{o.MeanF1:F3} / {o.MeanFlaggedNormal:P1} ({o.Files}){(o.MeanBestF1 is { } best ? $"; best F1 {best:F3}" : "")}")
                     : "not fitted")]);
             }
 

@@ -73,6 +73,14 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         Assert.InRange(pca.GetProperty("rules").GetProperty("surprise").GetProperty("mean_flagged_normal").GetDouble(), 0, 1);
         Assert.Equal(2, pca.GetProperty("rules").GetProperty("dynamic").GetProperty("files").GetInt32());
         Assert.InRange(pca.GetProperty("rules").GetProperty("dynamic").GetProperty("mean_f1").GetDouble(), 0, 1);
+
+        // The smoothed rule: an F1 at its threshold no better than the best F1 of the same averaged scores
+        var smoothed = pca.GetProperty("rules").GetProperty("smoothed");
+        Assert.Equal(2, smoothed.GetProperty("files").GetInt32());
+        Assert.InRange(smoothed.GetProperty("mean_f1").GetDouble(), 0, smoothed.GetProperty("mean_best_f1").GetDouble() + 1e-12);
+        Assert.True(smoothed.GetProperty("mean_best_f1").GetDouble() > 0.2, smoothed.ToString()); // flagging every row: F1 2 x 0.05 / 1.05 = 0.1
+        Assert.Equal(JsonValueKind.Null, quantile.GetProperty("mean_best_f1").ValueKind);
+        Assert.Contains("best F1", text);
     }
 
     [Fact]
