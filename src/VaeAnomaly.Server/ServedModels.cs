@@ -18,7 +18,7 @@ public sealed class ServedModels : IDisposable
     {
         if (!Directory.Exists(directory))
         {
-            throw new DirectoryNotFoundException($"The models folder {directory} {(File.Exists(directory) ? "is a file" : "does not exist")}; expected a folder with one bundle per sub-folder (made by `vae-anomaly train --out {Path.Combine(directory, "NAME")}`).");
+            throw new DirectoryNotFoundException($"The models folder {directory} {IO.Messages.NotAFolder(directory)}; expected a folder with one bundle per sub-folder (made by `vae-anomaly train --out {Path.Combine(directory, "NAME")}`).");
         }
 
         byName = new Dictionary<string, ServedModel>(StringComparer.Ordinal);

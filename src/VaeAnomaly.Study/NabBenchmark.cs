@@ -68,7 +68,7 @@ public static class NabBenchmark
     {
         if (!Directory.Exists(root))
         {
-            throw new DataFormatException(root, null, null, "does not exist; expected the NAB data folder with one folder per category (realKnownCause, ...)");
+            throw new DataFormatException(root, null, null, $"{IO.Messages.NotAFolder(root)}; expected the NAB data folder with one folder per category (realKnownCause, ...)");
         }
 
         var files = Directory.GetDirectories(root).OrderBy(d => d, StringComparer.Ordinal)

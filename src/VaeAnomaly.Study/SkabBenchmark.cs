@@ -28,7 +28,7 @@ public static class SkabBenchmark
     {
         if (!Directory.Exists(root))
         {
-            throw new DataFormatException(root, null, null, $"{(File.Exists(root) ? "is a file" : "does not exist")}; expected the SKAB folder with valve1, valve2 and other");
+            throw new DataFormatException(root, null, null, $"{IO.Messages.NotAFolder(root)}; expected the SKAB folder with valve1, valve2 and other");
         }
 
         var files = Folders.Where(f => Directory.Exists(Path.Combine(root, f)))

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
-using VaeAnomaly.Data;
 using VaeAnomaly.IO;
 using VaeAnomaly.Models;
 using VaeAnomaly.Study;
@@ -54,13 +53,8 @@ internal static class BenchmarkNabCommand
             BenchmarkModelOption.Check(r.GetValue(model)!, ensembles: true);
 
             StagedDirectory.EnsureWritable(destination, r.GetValue(force), root, r.GetValue(labels));
-            if (!Directory.Exists(root))
-            {
-                throw new DataFormatException(root, null, null, $"{(File.Exists(root) ? "is a file" : "does not exist")}; expected NAB's data folder (realKnownCause, artificialWithAnomaly, ... and combined_windows.json)");
-            }
-
+            var files = NabBenchmark.Files(root); // first: a --data that is no folder is said as such, not as a missing labels file
             var labelWindows = NabBenchmark.ReadWindows(r.GetValue(labels) ?? Path.Combine(root, "combined_windows.json"));
-            var files = NabBenchmark.Files(root);
             var unlabelled = files.Where(f => !labelWindows.ContainsKey(f)).ToArray();
             if (unlabelled.Length > 0)
             {

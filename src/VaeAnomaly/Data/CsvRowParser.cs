@@ -110,5 +110,4 @@ public sealed class CsvRowParser
         using var parser = new CsvParser(new StringReader(line), configuration);
         return parser.Read() && parser.Record is { } record ? record : [""];
     }
-
 }

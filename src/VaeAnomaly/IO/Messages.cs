@@ -19,6 +19,10 @@ public static class Messages
     public static string Cut(string text, int max) =>
         text.Length <= max ? text : $"{text[..max]}... ({text.Length:N0} characters)";
 
+    /// <summary>What is at <paramref name="path"/> where a folder was expected: <c>is a file</c> or <c>does not exist</c>.</summary>
+    /// <param name="path">A path that is not a folder.</param>
+    public static string NotAFolder(string path) => File.Exists(path) ? "is a file" : "does not exist";
+
     /// <summary>The message of <paramref name="e"/> without .NET's " (Parameter 'name')" suffix: internal names mean nothing to a user.</summary>
     /// <param name="e">An argument error.</param>
     public static string Of(ArgumentException e) =>

@@ -94,8 +94,8 @@ public sealed class ReliabilityCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("nab", true, "is a file; expected NAB's data folder")]
-    [InlineData("nab", false, "does not exist; expected NAB's data folder")]
+    [InlineData("nab", true, "is a file; expected the NAB data folder")]
+    [InlineData("nab", false, "does not exist; expected the NAB data folder")]
     [InlineData("skab", true, "is a file; expected the SKAB folder")]
     [InlineData("skab", false, "does not exist; expected the SKAB folder")]
     public async Task Benchmark_DataIsAFileOrMissing_RefusedSayingWhichAndWritesNothing(string benchmark, bool file, string expected)
