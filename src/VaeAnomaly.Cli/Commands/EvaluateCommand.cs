@@ -155,11 +155,7 @@ internal static class EvaluateCommand
             throw new ArgumentException("Evaluating a series needs its labels: name the 0/1 column with --label-column.");
         }
 
-        var series = options.ReadFor(r, path, model.Model);
-        if (SeriesOptionSet.OrderNote(series, path) is { } note)
-        {
-            console.WriteLine(note);
-        }
+        var series = options.ReadFor(console, r, path, model.Model);
 
         LabelledRows.RequireBoth(series.Labels!, path, r.GetValue(options.LabelColumn)!, "evaluate a file that holds both, or score this one without labels");
         var set = series.AsSequenceSet();

@@ -85,11 +85,7 @@ internal static class ScoreCommand
             if (DataPaths.IsSeries(r.GetValue(data)!) && loaded is IScoresPoints scorer)
             {
                 // Any model that scores points: the same request, whichever it is.
-                var read = series.ReadFor(r, r.GetValue(data)!, loaded);
-                if (SeriesOptionSet.OrderNote(read, r.GetValue(data)!) is { } note)
-                {
-                    console.WriteLine(note);
-                }
+                var read = series.ReadFor(console, r, r.GetValue(data)!, loaded);
 
                 var mode = series.PointScoreOf(r);
                 var points = series.Flagged(r, scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!))), loaded.TrainingData.TrainSteps);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Spectre.Console;
 using VaeAnomaly.Data;
 using VaeAnomaly.IO;
 using VaeAnomaly.Scoring;
@@ -70,37 +71,58 @@ internal sealed class SeriesOptionSet
     public string? DelimiterOf(ParseResult r) => r.GetValue(Delimiter) is { } d ? (d == "\\t" || d == "tab" ? "\t" : d) : null;
 
 
-    /// <summary>A series to score with <paramref name="model"/>: its value columns must be the model's, in its order.</summary>
-    public Series ReadFor(ParseResult r, string path, Detectors.IFittedDetector model)
+    /// <summary>
+    /// A series to score with <paramref name="model"/>, checked before any scoring: its value columns must be the model's,
+    /// in its order, and it must hold at least the model's window. Times that go backwards are noted on <paramref name="console"/>.
+    /// </summary>
+    public Series ReadFor(IAnsiConsole console, ParseResult r, string path, Detectors.IFittedDetector model)
     {
         var series = Read(r, path);
-        return series.ChannelNames.SequenceEqual(model.Channels, StringComparer.Ordinal)
-            ? series
-            : throw new DataFormatException(path, 1, null,
+        if (!series.ChannelNames.SequenceEqual(model.Channels, StringComparer.Ordinal))
+        {
+            throw new DataFormatException(path, 1, null,
                 $"has the value columns [{IO.Messages.List(series.ChannelNames)}]; the model reads [{IO.Messages.List(model.Channels)}], in that order (pick them with --columns)");
+        }
+
+        if (model is Detectors.IScoresPoints points && series.Length < points.MinimumRows)
+        {
+            throw new DataFormatException(path, null, null, $"has {series.Length} data rows; the {model.Name} scores series of at least {points.MinimumRows} rows (its window)");
+        }
+
+        NoteOrder(console, series, path);
+        return series;
     }
 
     /// <summary>
-    /// A note for a series whose times go backwards somewhere (a file sorted newest first, or rows out of order): its
-    /// rows are used in the file's order, so its windows would not be the series' own. Null when they never go backwards.
+    /// Notes a series whose times go backwards somewhere (a file sorted newest first, or rows out of order): its rows are
+    /// used in the file's order, so its windows would not be the series' own. Nothing when they never go backwards.
     /// </summary>
-    public static string? OrderNote(Series series, string path) => TimeOrder.FirstBackwards(series.Timestamps) is { } i
-        ? $"Note: {path}: the time '{IO.Messages.Cut(series.Timestamps[i])}' of data row {i + 1} is earlier than the row before it ('{IO.Messages.Cut(series.Timestamps[i - 1])}'); rows are used in the file's order, so sort the file by time if that is not their order."
-        : null;
+    private static void NoteOrder(IAnsiConsole console, Series series, string path)
+    {
+        if (TimeOrder.FirstBackwards(series.Timestamps) is { } i)
+        {
+            console.WriteLine($"Note: {path}: the time '{IO.Messages.Cut(series.Timestamps[i])}' of data row {i + 1} is earlier than the row before it ('{IO.Messages.Cut(series.Timestamps[i - 1])}'); rows are used in the file's order, so sort the file by time if that is not their order.");
+        }
+    }
 
-    /// <summary>The series to fit on: the whole file, or its first <c>--train-rows</c> rows.</summary>
-    public Series ReadForTraining(ParseResult r, string path)
+    /// <summary>The series to fit on: the whole file, or its first <c>--train-rows</c> rows; filled gaps and times that go backwards are noted on <paramref name="console"/>.</summary>
+    public Series ReadForTraining(IAnsiConsole console, ParseResult r, string path)
     {
         var series = Read(r, path);
-        var rows = r.GetValue(TrainRows);
-        if (rows == 0)
+        if (series.FilledValues > 0 || series.DroppedRows > 0)
         {
-            return series;
+            console.MarkupLineInterpolated($"Missing values: {series.FilledValues} filled, {series.DroppedRows} rows dropped.");
         }
 
-        return rows <= series.Length
-            ? series.Slice(0, rows) with { FilledValues = series.FilledValues, DroppedRows = series.DroppedRows }
-            : throw new DataFormatException(path, null, null, $"has {series.Length} rows; --train-rows asked for the first {rows}");
+        var rows = r.GetValue(TrainRows);
+        if (rows > series.Length)
+        {
+            throw new DataFormatException(path, null, null, $"has {series.Length} rows; --train-rows asked for the first {rows}");
+        }
+
+        var fitted = rows == 0 ? series : series.Slice(0, rows) with { FilledValues = series.FilledValues, DroppedRows = series.DroppedRows };
+        NoteOrder(console, fitted, path);
+        return fitted;
     }
 
     public (double Train, double Validation) Fractions(ParseResult r)

@@ -68,21 +68,7 @@ internal static class TrainCommand
             }
             else
             {
-                (train, validation) = DataPaths.ReadTraining(path, () =>
-                {
-                    var read = series.ReadForTraining(r, path);
-                    if (read.FilledValues > 0 || read.DroppedRows > 0)
-                    {
-                        console.MarkupLineInterpolated($"Missing values: {read.FilledValues} filled, {read.DroppedRows} rows dropped.");
-                    }
-
-                    if (SeriesOptionSet.OrderNote(read, path) is { } note)
-                    {
-                        console.WriteLine(note);
-                    }
-
-                    return read;
-                }, series.Fractions(r), r.GetValue(series.Missing));
+                (train, validation) = DataPaths.ReadTraining(path, () => series.ReadForTraining(console, r, path), series.Fractions(r), r.GetValue(series.Missing));
                 if (DataPaths.DescribeGaps(train, validation) is { } gaps)
                 {
                     console.WriteLine(gaps);

@@ -392,6 +392,9 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     /// <inheritdoc />
     public int Warmup => Math.Max(0, fitted.Model.Window - 1);
 
+    /// <inheritdoc />
+    public int MinimumRows => AcceptedLengths.Min;
+
     /// <summary>
     /// Trains a copy of the network <paramref name="epochs"/> more epochs with the model's optimiser settings, less its
     /// warm-ups (the KL weight and learning rate start at their full values: the model has been through them), on data

@@ -23,4 +23,7 @@ public interface IScoresPoints
 
     /// <summary>Rows at the start of a series that score 0 under <see cref="PointScoreMode.Last"/> because no window ends there yet.</summary>
     int Warmup { get; }
+
+    /// <summary>Fewest rows of a series <see cref="ScorePoints"/> accepts (a window model's window); checked before scoring, so a file too short is named by its reader.</summary>
+    int MinimumRows { get; }
 }

@@ -51,6 +51,9 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints
     /// <inheritdoc />
     public int Warmup => 0;
 
+    /// <inheritdoc />
+    public int MinimumRows => 1;
+
     /// <summary>The indices of <see cref="Targets"/> among <see cref="Channels"/>.</summary>
     private protected int[] Watched { get; }
 

@@ -279,6 +279,9 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
     public int Warmup => shape.Window - 1;
 
     /// <inheritdoc />
+    public int MinimumRows => shape.Window;
+
+    /// <inheritdoc />
     float[] IReconstructsSeries.ReconstructSeries(SequenceSet series) => ReconstructSeries(series);
 
     /// <summary>

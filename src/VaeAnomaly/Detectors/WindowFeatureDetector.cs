@@ -137,6 +137,9 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
     public int Warmup => shape.Window - 1;
 
     /// <inheritdoc />
+    public int MinimumRows => shape.Window;
+
+    /// <inheritdoc />
     public void Save(string directory)
     {
         var (weights, parameters) = model.Save(directory);

@@ -207,6 +207,31 @@ public sealed class SeriesCommandTests : IDisposable
         Assert.True(pickedExit == 0, pickedText);
     }
 
+    [Theory]
+    [InlineData("knn", 32)]
+    [InlineData("conv-ae", 16)]
+    [InlineData("gru-vae", 16)]
+    public async Task ScoreAndEvaluate_SeriesShorterThanTheWindow_RefusedNamingTheFile(string model, int window)
+    {
+        // Given: a window model, and a labelled file a few rows shorter than its window
+        string[] epochs = model == "knn" ? [] : ["--epochs", "1"];
+        var (trainExit, trainText) = await CliRunner.RunAsync(["train", "--model", model, "--data", WriteSeries("train.csv", 300), "--out", dir.File("b"), "--window", $"{window}", .. epochs]);
+        Assert.True(trainExit == 0, trainText);
+        var shorter = WriteSeries("short.csv", window - 3, labelled: true);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", shorter, "--label-column", "anomaly", "--point-score", "last", "--out", dir.File("points.csv"));
+        var (evalExit, evalText) = await CliRunner.RunAsync("evaluate", "--bundle", dir.File("b"), "--data", shorter, "--label-column", "anomaly", "--out", dir.File("eval"));
+
+        // Then: refused before scoring, naming the file, its rows and the window; nothing written
+        Assert.Equal(1, exit);
+        Assert.Contains($"short.csv: has {window - 3} data rows; the {model} scores series of at least {window} rows (its window)", System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " "));
+        Assert.False(File.Exists(dir.File("points.csv")));
+        Assert.Equal(1, evalExit);
+        Assert.Contains($"has {window - 3} data rows", evalText);
+        Assert.False(Directory.Exists(dir.File("eval")));
+    }
+
     [Fact]
     public async Task TrainAndScore_NewestFirst_NoteTheFirstRowOutOfOrderAndGoOn()
     {

@@ -240,6 +240,8 @@ public sealed class OnlineDetectorTests
 
         public int Warmup => ((IScoresPoints)inner).Warmup;
 
+        public int MinimumRows => ((IScoresPoints)inner).MinimumRows;
+
         public float[] Score(SequenceSet data) => inner.Score(data);
 
         public void Save(string directory) => inner.Save(directory);
