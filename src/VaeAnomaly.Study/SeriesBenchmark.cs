@@ -38,6 +38,9 @@ public static partial class SeriesBenchmark
     /// </summary>
     public static IReadOnlyList<string> Rules { get; } = [.. Thresholds.ThresholdRules.Names, "surprise", "dynamic", "smoothed"];
 
+    /// <summary>The rules a run with <paramref name="options"/> reports: <see cref="Rules"/>, then <c>crossfit</c> when asked for.</summary>
+    public static IReadOnlyList<string> RulesOf(SeriesBenchmarkOptions options) => options.CrossFit > 0 ? [.. Rules, "crossfit"] : Rules;
+
     /// <summary>The pairs of a folder, by name, in ordinal order.</summary>
     /// <param name="root">The folder.</param>
     /// <exception cref="DataFormatException">No pair, or a train file without its test file (or the reverse).</exception>
@@ -135,6 +138,19 @@ public static partial class SeriesBenchmark
             if (Smoothed(scorer, validation, points, labels) is { } smoothed)
             {
                 rules["smoothed"] = smoothed;
+            }
+        }
+
+        if (options.CrossFit > 0)
+        {
+            try
+            {
+                var heldOut = CrossFit.HeldOutScores(pair.Train, options.CrossFit, scorer.MinimumRows, (f, v) => DetectorRegistry.Create(model, settings).Fit(f, v, ct: ct));
+                rules["crossfit"] = RuleOutcome.Of(labels, points.Scores, CrossFit.Threshold(heldOut));
+            }
+            catch (ArgumentException)
+            {
+                // A fold too short to fit or score (a short train file): absent, counted as not fitted.
             }
         }
 

@@ -10,4 +10,5 @@ namespace VaeAnomaly.Study;
 /// Window of the models that take one: null for each model's default, 0 for each pair's own period (<see cref="Data.DominantPeriod"/>
 /// of the watched columns of the train file's fit part, <see cref="SeriesBenchmark.FallbackWindow"/> when it has none), or a length in rows.
 /// </param>
-public sealed record SeriesBenchmarkOptions(string LabelColumn = "anomaly", string? TimeColumn = null, IReadOnlyList<string>? TargetColumns = null, int Seed = 42, int? Epochs = null, int? Window = null);
+/// <param name="CrossFit">Blocks of the <c>crossfit</c> rule (<see cref="Study.CrossFit"/>: that many more models per pair); 0 leaves the rule out.</param>
+public sealed record SeriesBenchmarkOptions(string LabelColumn = "anomaly", string? TimeColumn = null, IReadOnlyList<string>? TargetColumns = null, int Seed = 42, int? Epochs = null, int? Window = null, int CrossFit = 0);

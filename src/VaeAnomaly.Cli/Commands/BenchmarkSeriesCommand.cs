@@ -23,6 +23,11 @@ internal static class BenchmarkSeriesCommand
         var outDir = new Option<string>("--out") { Description = "Folder for summary.json and files.csv.", DefaultValueFactory = _ => "series-benchmark" };
         var seed = SharedOptions.Seed("Seed of every model.", 42);
         var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs of the models that train (default: each model's own)." }.Positive();
+        var crossFit = new Option<int>("--cross-fit")
+        {
+            Description = "Also report the crossfit rule: the train file cut into this many blocks in time order, each scored by a model fitted on the other rows, the 0.99 quantile of those scores as threshold (that many more models per pair; 0: off).",
+            DefaultValueFactory = _ => 0,
+        }.NonNegative();
         var limit = new Option<int>("--files") { Description = "Run only the first N pairs in name order (0: all).", DefaultValueFactory = _ => 0 }.NonNegative();
         var force = SharedOptions.ForceFolder();
         var window = new Option<string>("--window")
@@ -38,7 +43,7 @@ internal static class BenchmarkSeriesCommand
         });
         var command = new Command("series", "Train each model on each pair's train file and measure its causal point scores and label-free threshold on the test file.")
         {
-            data, models, targets, label, time, outDir, seed, epochs, limit, force, window,
+            data, models, targets, label, time, outDir, seed, epochs, limit, force, window, crossFit,
         };
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
@@ -56,7 +61,12 @@ internal static class BenchmarkSeriesCommand
             }
 
             var options = new SeriesBenchmarkOptions(r.GetValue(label)!, r.GetValue(time), SharedOptions.Names(r, targets), r.GetValue(seed),
-                ModelOptionSet.Given(r, epochs) ? r.GetValue(epochs) : null, ModelOptionSet.Given(r, window) ? WindowOf(r.GetValue(window)) : null);
+                ModelOptionSet.Given(r, epochs) ? r.GetValue(epochs) : null, ModelOptionSet.Given(r, window) ? WindowOf(r.GetValue(window)) : null, r.GetValue(crossFit));
+            if (options.CrossFit == 1)
+            {
+                throw new ArgumentException("--cross-fit 1 leaves no rows to fit a fold on; give 2 or more blocks (5 is usual), or 0 for none.");
+            }
+
             var pairs = SeriesBenchmark.Read(r.GetValue(data)!, options);
             if (r.GetValue(limit) > 0)
             {
@@ -105,14 +115,15 @@ internal static class BenchmarkSeriesCommand
             console.Write(table);
             var rules = new Table().Border(TableBorder.Rounded).Title("each label-free rule: mean F1 / mean share of normal rows flagged (files where it could be fitted); surprise adapts to the test series; smoothed flags a 10-row average, beside that average's best F1");
             rules.AddColumn("model");
-            foreach (var rule in SeriesBenchmark.Rules)
+            var reported = SeriesBenchmark.RulesOf(options);
+            foreach (var rule in reported)
             {
                 rules.AddColumn(new TableColumn(rule).RightAligned());
             }
 
             foreach (var (name, m) in summary)
             {
-                rules.AddRow([name, .. SeriesBenchmark.Rules.Select(rule => m.Rules.TryGetValue(rule, out var o)
+                rules.AddRow([name, .. reported.Select(rule => m.Rules.TryGetValue(rule, out var o)
                     ? string.Create(CultureInfo.InvariantCulture, $"{o.MeanF1:F3} / {o.MeanFlaggedNormal:P1} ({o.Files}){(o.MeanBestF1 is { } best ? $"; best F1 {best:F3}" : "")}")
                     : "not fitted")]);
             }

@@ -84,6 +84,32 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchmarkSeries_CrossFit_ReportsTheRuleOnlyWhenAsked_AndOneBlockIsRefused()
+    {
+        // Given
+        WritePair("pairs", "a-1");
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "pca", "--target-columns", "v0", "--cross-fit", "3", "--out", dir.File("out"));
+        var (plainExit, plainText) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "pca", "--target-columns", "v0", "--out", dir.File("plain"));
+        var (oneExit, oneText) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "pca", "--cross-fit", "1", "--out", dir.File("one"));
+
+        // Then: the held-out scores' threshold flags some of the jump of 4 (its figures are checked by hand in CrossFitTests)
+        Assert.True(exit == 0, text);
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
+        var crossFit = summary.RootElement.GetProperty("models").GetProperty("pca").GetProperty("rules").GetProperty("crossfit");
+        Assert.Equal(1, crossFit.GetProperty("files").GetInt32());
+        Assert.InRange(crossFit.GetProperty("mean_f1").GetDouble(), 0.01, 1);
+        Assert.InRange(crossFit.GetProperty("mean_flagged_normal").GetDouble(), 0, 1);
+        Assert.Contains("crossfit", text);
+        Assert.True(plainExit == 0, plainText);
+        Assert.DoesNotContain("crossfit", plainText);
+        Assert.Equal(1, oneExit);
+        Assert.Contains("--cross-fit 1 leaves no rows to fit a fold on", System.Text.RegularExpressions.Regex.Replace(oneText, @"\s+", " "));
+        Assert.False(Directory.Exists(dir.File("one")));
+    }
+
+    [Fact]
     public async Task BenchmarkSeries_WindowAuto_GivesEachWindowModelThePairsPeriod_AndABadWindowIsRefused()
     {
         // Given: v0 = sin(t / 5), a period of 2 pi 5 = 31.4 rows; the autocorrelation of the 240 fit rows peaks at 31
