@@ -121,7 +121,7 @@ public static partial class SeriesBenchmark
         {
             try
             {
-                var threshold = rule == detector.Thresholds.Rule ? points.Threshold : scorer.ScorePoints(test, new PointScoreRequest(PointScoreMode.Last, rule)).Threshold;
+                var threshold = scorer.PointThreshold(new PointScoreRequest(PointScoreMode.Last, rule)); // no need to score the test file again
                 rules[rule] = RuleOutcome.Of(labels, points.Scores, threshold);
             }
             catch (ArgumentException)

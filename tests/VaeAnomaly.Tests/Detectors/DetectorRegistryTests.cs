@@ -63,6 +63,57 @@ public sealed class DetectorRegistryTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Names))]
+    public void PointThreshold_EveryRuleAndMode_IsTheThresholdScorePointsFlagsWith_AndMinimumRowsIsTheShortestSeriesScored(string name)
+    {
+        // Given: each model fitted on one two-channel series (a noisy sine and cosine), its last 60 rows validating
+        var rng = new Random(3);
+        float[] Rows(int n) => [.. Enumerable.Range(0, n).SelectMany(t => new[] { (float)(Math.Sin(t / 6.0) + (0.1 * rng.NextDouble())), (float)Math.Cos(t / 9.0) })];
+        VaeAnomaly.Data.SequenceSet Series(int n, string id) => new(["a", "b"], [new VaeAnomaly.Data.Sequence(id, Rows(n))]);
+        var entry = DetectorRegistry.Find(name);
+        var settings = new DetectorSettings
+        {
+            Seed = Tiny.Seed,
+            Window = entry.Settings.Contains("window") ? Tiny.Window : null,
+            Epochs = entry.Settings.Contains("epochs") ? Tiny.Epochs : null,
+            Latent = entry.Settings.Contains("latent") ? Tiny.Latent : null,
+        };
+        using var fitted = DetectorRegistry.Create(name, settings).Fit(Series(240, "train"), Series(60, "validation"));
+        var scorer = Assert.IsAssignableFrom<IScoresPoints>(fitted);
+        var test = Series(100, "test");
+
+        // When / Then: the threshold a request is flagged with is the one PointThreshold gives, for every rule that could be fitted
+        var checkedRules = 0;
+        foreach (var mode in new[] { VaeAnomaly.Scoring.PointScoreMode.Last, VaeAnomaly.Scoring.PointScoreMode.Step })
+        {
+            foreach (var rule in VaeAnomaly.Thresholds.ThresholdRules.Names)
+            {
+                var request = new VaeAnomaly.Scoring.PointScoreRequest(mode, rule);
+                double expected;
+                try
+                {
+                    expected = scorer.PointThreshold(request);
+                }
+                catch (ArgumentException)
+                {
+                    Assert.Throws<ArgumentException>(() => scorer.ScorePoints(test, request)); // not fitted either way
+                    continue;
+                }
+
+                Assert.Equal(expected, scorer.ScorePoints(test, request).Threshold);
+                checkedRules++;
+            }
+        }
+
+        Assert.True(checkedRules >= 4, $"{checkedRules} rule and mode pairs checked"); // quantile and mean-std always fit
+        Assert.Equal(scorer.MinimumRows, scorer.ScorePoints(Series(scorer.MinimumRows, "shortest"), new(VaeAnomaly.Scoring.PointScoreMode.Last)).Scores.Length);
+        if (scorer.MinimumRows > 1)
+        {
+            Assert.Throws<ArgumentException>(() => scorer.ScorePoints(Series(scorer.MinimumRows - 1, "shorter"), new(VaeAnomaly.Scoring.PointScoreMode.Last)));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
     public void Taking_EverySettingGiven_KeepsExactlyThoseTheModelTakes(string name)
     {
         // Given: every setting set
