@@ -11,6 +11,8 @@ namespace VaeAnomaly.Study;
 /// <summary>Trains registry models on synthetic-v1 data over several seeds and tabulates AUC-PR, recall@95%P, F1 and training time.</summary>
 public static class ModelComparison
 {
+    /// <summary>The runs' name for what an uninformative score gets on each seed's test split (<see cref="RandomBaseline"/>).</summary>
+    public const string RandomScore = "random score";
     /// <summary>Runs every (seed, model) pair, <paramref name="jobs"/> at a time.</summary>
     /// <param name="models">The models.</param>
     /// <param name="seeds">Seeds of data and models.</param>
@@ -18,7 +20,7 @@ public static class ModelComparison
     /// <param name="data">Data settings; the seed is replaced by each run's.</param>
     /// <param name="progress">Receives each finished run.</param>
     /// <param name="ct">Stops between batches.</param>
-    /// <returns>Runs in model order, then seed.</returns>
+    /// <returns>Runs in model order, then seed; then, per seed, what a random score gets on the same test split (<see cref="RandomScore"/>: AUC-PR the anomaly share, recall@95%P 0, F1 that of flagging every sequence).</returns>
     public static IReadOnlyList<ComparisonRun> Run(IReadOnlyList<ModelVersion> models, IReadOnlyList<int> seeds, int jobs, SyntheticOptions data,
         IProgress<ComparisonRun>? progress = null, CancellationToken ct = default)
     {
@@ -43,7 +45,12 @@ public static class ModelComparison
                     RankingMetrics.RecallAtPrecision(labels, scores, 0.95), ConfusionCounts.At(labels, scores, detector.Thresholds.ValueOrNaN()).F1, seconds);
                 progress?.Report(results[k]);
             });
-            return results;
+            var random = seeds.Select(seed =>
+            {
+                var b = RandomBaseline.For([.. datasets[seed].Test.Set.Labels!.Select(l => l.IsAnomaly)]);
+                return new ComparisonRun(RandomScore, seed, b.AucPr, b.RecallAt95Precision, b.BestF1, 0);
+            });
+            return [.. results, .. random];
         }
         finally
         {
@@ -51,7 +58,7 @@ public static class ModelComparison
         }
     }
 
-    /// <summary>A Markdown table: one row per model, mean ± standard deviation over seeds, median training time.</summary>
+    /// <summary>A Markdown table: one row per model, mean ± standard deviation over seeds, median training time; last, the random score's row when the runs hold it.</summary>
     /// <param name="models">The models, in row order.</param>
     /// <param name="runs">Their runs.</param>
     public static string Markdown(IReadOnlyList<ModelVersion> models, IReadOnlyList<ComparisonRun> runs)
@@ -74,6 +81,15 @@ public static class ModelComparison
                 .Append(F(StudyReport.MeanStd([.. mine.Select(r => r.RecallAt95)]))).Append(" | ")
                 .Append(F(StudyReport.MeanStd([.. mine.Select(r => r.F1)]))).Append(" | ")
                 .Append(seconds[seconds.Length / 2].ToString("F1", CultureInfo.InvariantCulture)).AppendLine(" |");
+        }
+
+        var random = runs.Where(r => r.Model == RandomScore).ToArray();
+        if (random.Length > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"| {RandomScore} | what an uninformative score gets: AUC-PR the anomaly share, F1 that of flagging every sequence | ")
+                .Append(F(StudyReport.MeanStd([.. random.Select(r => r.AucPr)]))).Append(" | ")
+                .Append(F(StudyReport.MeanStd([.. random.Select(r => r.RecallAt95)]))).Append(" | ")
+                .Append(F(StudyReport.MeanStd([.. random.Select(r => r.F1)]))).AppendLine(" | – |");
         }
 
         return text.ToString();

@@ -1,3 +1,5 @@
+using VaeAnomaly.Evaluation;
+
 namespace VaeAnomaly.Study;
 
 /// <summary>One model over every pair of a <see cref="SeriesBenchmark"/> run: means over files, event metrics over all segments' files.</summary>
@@ -38,5 +40,17 @@ public sealed record SeriesSummary(
         }
 
         return summary;
+    }
+
+    /// <summary>
+    /// What a random score gets on the same test files, each figure the mean over files as the models' are: AUC-PR the
+    /// anomalous share, AUC-ROC 0.5, best F1 that of flagging every row (<see cref="RandomBaseline"/>). The row every model
+    /// is to be read against.
+    /// </summary>
+    /// <param name="labels">Each test file's labels.</param>
+    public static RandomBaseline RandomOf(IReadOnlyList<IReadOnlyList<bool>> labels)
+    {
+        var each = labels.Select(RandomBaseline.For).ToArray();
+        return new RandomBaseline(each.Average(b => b.AucPr), each.Average(b => b.AucRoc), each.Average(b => b.RecallAt95Precision), each.Average(b => b.PrecisionAtK), each.Average(b => b.BestF1));
     }
 }

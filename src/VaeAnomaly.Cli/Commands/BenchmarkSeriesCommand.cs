@@ -88,10 +88,11 @@ internal static class BenchmarkSeriesCommand
             }
 
             var summary = SeriesSummary.Of(names, results);
+            var random = SeriesSummary.RandomOf([.. pairs.Select(p => p.Test.Labels!)]);
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
             {
                 var json = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-                File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(new { models = summary, files = results }, json));
+                File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(new { models = summary, random, files = results }, json));
                 File.WriteAllLines(staged.PathOf("files.csv"), [
                     "file,model,watched,auc_pr,auc_roc,f1_at_threshold,best_f1,pa_f1,event_recall,event_precision,flagged_normal,threshold,train_seconds,epochs",
                     .. results.Select(x => string.Create(CultureInfo.InvariantCulture,
@@ -100,6 +101,7 @@ internal static class BenchmarkSeriesCommand
                 staged.Commit();
             }
 
+            string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
             var table = new Table().Border(TableBorder.Rounded).Title($"{pairs.Count} pairs, causal point scores, label-free thresholds (quantile of validation)");
             foreach (var column in new[] { "model", "AUC-PR", "AUC-ROC", "F1 @ threshold", "best F1 (oracle)", "PA-F1 (inflated)", "event recall", "event precision", "normal flagged", "train s" })
             {
@@ -109,9 +111,10 @@ internal static class BenchmarkSeriesCommand
             foreach (var (name, m) in summary)
             {
                 table.AddRow([name, .. new[] { m.MeanAucPr, m.MeanAucRoc, m.MeanF1AtThreshold, m.MeanBestF1, m.MeanPaF1, m.EventRecall, m.EventPrecision, m.MeanFlaggedNormal }
-                    .Select(v => v.ToString("F3", CultureInfo.InvariantCulture)), m.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture)]);
+                    .Select(F), m.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture)]);
             }
 
+            table.AddRow(["random score", F(random.AucPr), F(random.AucRoc), "–", F(random.BestF1), "–", "–", "–", "–", "–"]);
             console.Write(table);
             var rules = new Table().Border(TableBorder.Rounded).Title("each label-free rule: mean F1 / mean share of normal rows flagged (files where it could be fitted); surprise adapts to the test series; smoothed flags a 10-row average, beside that average's best F1");
             rules.AddColumn("model");

@@ -57,6 +57,13 @@ public sealed class BenchmarkKddCommandTests : IDisposable
 
         Assert.True(new FileInfo(dir.File("out/pr.png")).Length > 1000);
         Assert.Contains("train 216 / validation 72 normal; test 112 (40 attacks)", text);
+
+        // Beside the models, what a random score gets on the same 112 test records: AUC-PR the attack share, F1 that of flagging all
+        var random = summary.RootElement.GetProperty("random score");
+        Assert.Equal(40.0 / 112, random.GetProperty("auc_pr").GetDouble(), 12);
+        Assert.Equal(0.5, random.GetProperty("auc_roc").GetDouble(), 12);
+        Assert.Equal(2 * (40.0 / 112) / (1 + (40.0 / 112)), random.GetProperty("best_f1").GetDouble(), 12);
+        Assert.Contains("random score │ 0.500 │ 0.357 │ 0.526 │ flag all", System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " "));
     }
 
     [Fact]

@@ -81,6 +81,13 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         Assert.True(smoothed.GetProperty("mean_best_f1").GetDouble() > 0.2, smoothed.ToString()); // flagging every row: F1 2 x 0.05 / 1.05 = 0.1
         Assert.Equal(JsonValueKind.Null, quantile.GetProperty("mean_best_f1").ValueKind);
         Assert.Contains("best F1", text);
+
+        // The random row every model is read against: 20 of each file's 400 test rows are anomalous
+        var random = summary.RootElement.GetProperty("random");
+        Assert.Equal(0.05, random.GetProperty("auc_pr").GetDouble(), 12);
+        Assert.Equal(0.5, random.GetProperty("auc_roc").GetDouble(), 12);
+        Assert.Equal(2 * 0.05 / 1.05, random.GetProperty("best_f1").GetDouble(), 12); // flagging every row
+        Assert.Contains("random score │ 0.050 │ 0.500 │ – │ 0.095 │", System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " "));
     }
 
     [Fact]

@@ -56,6 +56,10 @@ public sealed class BenchmarkSkabCommandTests : IDisposable
         Assert.Equal(120, root.GetProperty("tp").GetInt32() + root.GetProperty("fn").GetInt32());
         Assert.Contains("Conv-AE", text);
 
+        // Beside it, flagging every test row: 120 of the 500 rows are anomalous, F1 = 120 / (120 + 380 / 2)
+        Assert.Equal(120.0 / 310, root.GetProperty("flag_all_f1").GetDouble(), 12);
+        Assert.Contains("flag every row (from the labels) │ 0.39 │ 100.00 │ 0.00", System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " "));
+
         // The anomaly-free recording (650 rows, shorter than one 1,150-row piece) is run once, apart from the counts.
         Assert.Equal(1, root.GetProperty("anomaly_free_pieces").GetInt32());
         Assert.Equal(250, root.GetProperty("anomaly_free_test_rows").GetInt32());
