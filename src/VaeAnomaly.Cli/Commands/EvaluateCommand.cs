@@ -193,9 +193,10 @@ internal static class EvaluateCommand
             Row("point-adjusted", adjusted);
         }
 
+        Row("flag every point", new ConfusionCounts(evaluation.Anomalous, evaluation.Points - evaluation.Anomalous, 0, 0)); // the floor to read the rows above against
         console.Write(table);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"AUC-PR {evaluation.AucPr:F3}, AUC-ROC {evaluation.AucRoc:F3} of the point scores{(evaluation.Mae is { } mae ? $"; reconstruction MAE {mae:G4}, RMSE {evaluation.Rmse:G4}" : "")}."));
+            $"AUC-PR {evaluation.AucPr:F3} (a random score: {evaluation.Random.AucPr:F3}), AUC-ROC {evaluation.AucRoc:F3} (random: 0.500) of the point scores{(evaluation.Mae is { } mae ? $"; reconstruction MAE {mae:G4}, RMSE {evaluation.Rmse:G4}" : "")}."));
         console.MarkupLineInterpolated($"Wrote metrics.json and points.csv to [bold]{Path.GetFullPath(destination)}[/].");
         return 0;
 

@@ -29,6 +29,10 @@ public sealed record PointEvaluation(
     double? Rmse,
     [property: JsonPropertyName("point_adjusted")] ConfusionCounts? PointAdjusted)
 {
+    /// <summary>What a random score gets on the same labels (AUC-PR the anomalous share; best F1 that of flagging every point): the row to read the rest against.</summary>
+    [JsonPropertyName("random")]
+    public RandomBaseline Random => RandomBaseline.Of(Anomalous, Points);
+
     /// <summary>Measures <paramref name="scores"/> against <paramref name="labels"/>.</summary>
     /// <param name="labels">Per point, true when labelled anomalous.</param>
     /// <param name="scores">Per point score.</param>

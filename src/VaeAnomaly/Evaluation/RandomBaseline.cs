@@ -17,9 +17,14 @@ public sealed record RandomBaseline(
 {
     /// <summary>The baseline for labels with anomaly ratio <c>r</c>.</summary>
     /// <param name="labels">True for anomalies.</param>
-    public static RandomBaseline For(IReadOnlyList<bool> labels)
+    public static RandomBaseline For(IReadOnlyList<bool> labels) => Of(labels.Count(l => l), labels.Count);
+
+    /// <summary>The baseline for <paramref name="anomalous"/> anomalies among <paramref name="total"/> items.</summary>
+    /// <param name="anomalous">Items labelled anomalous.</param>
+    /// <param name="total">All items, at least one.</param>
+    public static RandomBaseline Of(int anomalous, int total)
     {
-        var r = labels.Count(l => l) / (double)labels.Count;
+        var r = anomalous / (double)total;
         return new RandomBaseline(r, 0.5, 0, r, 2 * r / (1 + r));
     }
 }

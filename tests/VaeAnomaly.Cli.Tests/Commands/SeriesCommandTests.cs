@@ -120,6 +120,11 @@ public sealed class SeriesCommandTests : IDisposable
         Assert.Equal(plain.GetProperty("fp").GetInt32(), adjusted.GetProperty("fp").GetInt32()); // adjustment never touches normal points
         Assert.InRange(root.GetProperty("rmse").GetDouble(), root.GetProperty("mae").GetDouble(), double.MaxValue);
         Assert.Contains("point-adjusted", text);
+        Assert.Equal(5.0 / 200, root.GetProperty("random").GetProperty("auc_pr").GetDouble(), 12); // 5 of the 200 points are anomalous
+        Assert.Equal(2 * (5.0 / 200) / (1 + (5.0 / 200)), root.GetProperty("random").GetProperty("best_f1").GetDouble(), 12);
+        var said = System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
+        Assert.Contains("(a random score: 0.025)", said);
+        Assert.Contains("flag every point │ 0.025 │ 1.000 │ 0.049 │", said); // precision = the share, recall 1, F1 2 x 0.025 / 1.025
         Assert.Equal(201, File.ReadAllLines(dir.File("eval/points.csv")).Length);
         Assert.True(plainExit == 0, plainText);
         Assert.DoesNotContain("point-adjusted", plainText);
