@@ -1,7 +1,7 @@
 namespace VaeAnomaly.Scoring;
 
 /// <summary>Why a sequence scored high: each channel's share of its reconstruction error and the span where the error peaks.</summary>
-/// <param name="ChannelShares">Channel name to share of the squared error (shares sum to 1), largest first.</param>
+/// <param name="ChannelShares">Channel name to share of the squared error (shares sum to 1), largest first; only the watched channels when the scores watch some (<see cref="SequenceScores.Watched"/>).</param>
 /// <param name="SpanStart">First step of the worst span.</param>
 /// <param name="SpanEnd">One past the last step of the worst span.</param>
 public sealed record Attribution(IReadOnlyList<KeyValuePair<string, double>> ChannelShares, int SpanStart, int SpanEnd)
@@ -14,8 +14,9 @@ public sealed record Attribution(IReadOnlyList<KeyValuePair<string, double>> Cha
     public static Attribution Of(IReadOnlyList<string> channels, SequenceScores scores, int index, double spanFraction = 0.1)
     {
         var perChannel = scores.ChannelErrors[index];
-        var total = perChannel.Sum(v => (double)v);
-        var shares = channels.Select((name, c) => new KeyValuePair<string, double>(name, total > 0 ? perChannel[c] / total : 1.0 / channels.Count))
+        var measured = scores.Watched ?? [.. Enumerable.Range(0, channels.Count)]; // the score measures these; the others are inputs only
+        var total = measured.Sum(c => (double)perChannel[c]);
+        var shares = measured.Select(c => new KeyValuePair<string, double>(channels[c], total > 0 ? perChannel[c] / total : 1.0 / measured.Length))
             .OrderByDescending(kv => kv.Value).ToArray();
 
         var steps = scores.StepErrors[index];

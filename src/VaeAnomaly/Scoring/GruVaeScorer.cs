@@ -143,6 +143,7 @@ internal static class GruVaeScorer
 
         return new SequenceScores(rec, kl, steps, channels, latents)
         {
+            Watched = targets,
             LatentLogVars = logVars,
             Elbo = elbo,
             NllIs = nll,
@@ -219,7 +220,7 @@ internal static class GruVaeScorer
             }
         }
 
-        return new SequenceScores(rec, kl, steps, channels, latents) { LatentLogVars = logVars, Elbo = [], NllIs = [], Mahalanobis = [] };
+        return new SequenceScores(rec, kl, steps, channels, latents) { Watched = targets, LatentLogVars = logVars, Elbo = [], NllIs = [], Mahalanobis = [] };
     }
 
     /// <summary>
@@ -320,6 +321,7 @@ internal static class GruVaeScorer
 
         return new SequenceScores(rec, kl, stepErrors, worst.Select(k => w.ChannelErrors[k]).ToArray(), worst.Select(k => w.LatentMeans[k]).ToArray())
         {
+            Watched = w.Watched,
             LatentLogVars = worst.Select(k => w.LatentLogVars[k]).ToArray(),
             Mahalanobis = Aggregated(w.Mahalanobis),
             Elbo = Aggregated(w.Elbo),

@@ -11,6 +11,12 @@ public sealed record SequenceScores(float[] Reconstruction, float[] Kl, float[][
     /// <summary>Number of sequences.</summary>
     public int Count => Reconstruction.Length;
 
+    /// <summary>
+    /// The channels <see cref="Reconstruction"/> and <see cref="StepErrors"/> measure (the watched columns), or null for all;
+    /// <see cref="ChannelErrors"/> keep every channel, and an <see cref="Attribution"/> shares the error among these.
+    /// </summary>
+    public int[]? Watched { get; init; }
+
     /// <summary>Per sequence: the posterior log-variance (of the worst window for windowed models).</summary>
     public float[][] LatentLogVars { get; init; } = [];
 

@@ -21,6 +21,28 @@ public sealed class WorkflowCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Score_Top_WithWatchedColumns_SharesTheErrorAmongThemOnly()
+    {
+        // Given: three channels, two of them watched
+        var data = dir.File("data");
+        var (exit, text) = await CliRunner.RunAsync("generate", "synthetic", "--out", data, "--train", "60", "--val", "60", "--test", "40", "--channels", "3", "--min-length", "20", "--max-length", "40", "--seed", "4");
+        Assert.True(exit == 0, text);
+        (exit, text) = await CliRunner.RunAsync("train", "--data", data, "--out", dir.File("bundle"), "--epochs", "2", "--batch-size", "16", "--target-columns", "ch0,ch2");
+        Assert.True(exit == 0, text);
+
+        // When
+        var (scoreExit, scoreText) = await CliRunner.RunAsync("score", "--bundle", dir.File("bundle"), "--data", dir.File("data/test.csv"), "--out", dir.File("scores.csv"), "--top", "5");
+
+        // Then: every row of the table names ch0 and ch2 only; ch1 is an input, not part of the score it explains
+        Assert.True(scoreExit == 0, scoreText);
+        var rows = scoreText.Split('\n').Where(l => l.Contains(" % ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(5, rows.Length);
+        Assert.All(rows, r => Assert.Contains("ch0", r, StringComparison.Ordinal));
+        Assert.All(rows, r => Assert.Contains("ch2", r, StringComparison.Ordinal));
+        Assert.All(rows, r => Assert.DoesNotContain("ch1", r, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TrainScoreEvaluate_SmallData_WritesBundleScoresAndReport()
     {
         // Given

@@ -23,4 +23,19 @@ public sealed class AttributionTests
         Assert.Equal(9, a.SpanStart);
         Assert.Equal(14, a.SpanEnd);
     }
+
+    [Fact]
+    public void Of_WatchedChannels_SharesTheErrorAmongThemOnly()
+    {
+        // Given: channel "b" (an input) holds most of the error, but the scores watch "a" and "c" only
+        var scores = new SequenceScores([1], [0], [new float[10]], [[1f, 6f, 3f]], [[0f]]) { Watched = [0, 2] };
+
+        // When
+        var a = Attribution.Of(["a", "b", "c"], scores, 0);
+
+        // Then: 3 / (1 + 3) and 1 / (1 + 3); "b" is not named
+        Assert.Equal(["c", "a"], a.ChannelShares.Select(kv => kv.Key));
+        Assert.Equal(0.75, a.ChannelShares[0].Value, 6);
+        Assert.Equal(0.25, a.ChannelShares[1].Value, 6);
+    }
 }
