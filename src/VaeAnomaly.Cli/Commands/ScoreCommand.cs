@@ -90,7 +90,8 @@ internal static class ScoreCommand
                 var mode = series.PointScoreOf(r);
                 var points = series.Flagged(r, scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!))), loaded.TrainingData.TrainSteps);
                 var rule = r.GetValue(series.FlagBy) == "surprise" ? "surprise" : loaded.Thresholds.Rule;
-                return ScoreSeries(console, read, points, mode, rule, path, r.GetValue(force), r.GetValue(top));
+                var explain = loaded is IScoresKinds explains && scorer.Lookback > 0 ? (Func<int, Attribution?>)(t => WindowAttribution(explains, read, t, scorer.Lookback)) : null;
+                return ScoreSeries(console, read, points, (mode, rule, explain), path, r.GetValue(force), r.GetValue(top));
             }
 
             if (ModelOptionSet.Given(r, series.FlagBy))
@@ -218,7 +219,7 @@ internal static class ScoreCommand
                     Markup.Escape(id),
                     s.ToString("G5", CultureInfo.InvariantCulture),
                     s > value ? "[red]yes[/]" : "no",
-                    Markup.Escape(string.Join(", ", a.ChannelShares.Take(3).Select(kv => $"{kv.Key} {kv.Value:P0}"))),
+                    Markup.Escape(Strongest(a)),
                     $"{a.SpanStart}-{a.SpanEnd - 1}");
             }
 
@@ -320,8 +321,27 @@ internal static class ScoreCommand
     }
 
     /// <summary>Writes the per-step scores of a series (from any model's <see cref="IScoresPoints.ScorePoints"/>).</summary>
-    private static int ScoreSeries(IAnsiConsole console, Series series, SeriesPointScores points, PointScoreMode mode, string rule, string path, bool force, int top)
+    /// <summary>The three channels with the largest shares of an attribution's error, as the top tables print them.</summary>
+    private static string Strongest(Attribution a) => string.Join(", ", a.ChannelShares.Take(3).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:P0}")));
+
+    /// <summary>
+    /// Why the window that ends at row <paramref name="t"/> of a series scored as it did: its channels' shares of the
+    /// window's reconstruction error (the watched channels only); null before the first whole window.
+    /// </summary>
+    private static Attribution? WindowAttribution(IScoresKinds model, Series series, int t, int window)
     {
+        if (t + 1 < window)
+        {
+            return null;
+        }
+
+        var rows = series.Slice(t + 1 - window, window);
+        return Attribution.Of(series.ChannelNames, model.ScoreAll(rows.AsSequenceSet($"window ending at row {t + 1}")).Parts, 0);
+    }
+
+    private static int ScoreSeries(IAnsiConsole console, Series series, SeriesPointScores points, (PointScoreMode Mode, string Rule, Func<int, Attribution?>? Explain) how, string path, bool force, int top)
+    {
+        var (mode, rule, explain) = how;
         var scores = points.Scores;
         var value = points.Threshold;
         AtomicFile.Write(path, force, temp => PointScoresCsv.Write(series, scores, value, temp));
@@ -337,9 +357,16 @@ internal static class ScoreCommand
             var table = new Table().Border(TableBorder.Rounded).Title($"top {top} time steps");
             table.AddColumn("timestamp");
             table.AddColumn("score");
+            table.AddColumn("flagged");
+            if (explain is not null)
+            {
+                table.AddColumn("strongest channels (share of the error of the window ending here)");
+            }
+
             foreach (var t in TopIndices.Of(scores, top))
             {
-                table.AddRow(Markup.Escape(series.Timestamps[t]), scores[t].ToString("G5", CultureInfo.InvariantCulture));
+                string[] cells = [Markup.Escape(series.Timestamps[t]), scores[t].ToString("G5", CultureInfo.InvariantCulture), scores[t] > value ? "[red]yes[/]" : "no"];
+                table.AddRow(explain is null ? cells : [.. cells, explain(t) is { } a ? Markup.Escape(Strongest(a)) : "(before the first window)"]);
             }
 
             console.Write(table);

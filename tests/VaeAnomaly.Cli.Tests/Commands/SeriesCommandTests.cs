@@ -50,6 +50,33 @@ public sealed class SeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Score_TopOfASeries_NamesTheChannelOfTheSpikeForTheGruVae_AndNoChannelsForAModelWithoutThem()
+    {
+        // Given: a spike of 8 on temp at steps 120..124; the GRU-VAE and range, both watching temp and pressure
+        var train = WriteSeries("train.csv", 600);
+        var test = WriteSeries("test.csv", 200, spikeAt: 120);
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--data", train, "--out", dir.File("bundle"), "--window", "16", "--epochs", "3", "--split", "80/20/0");
+        Assert.True(trainExit == 0, trainText);
+        var (rangeExit, rangeText) = await CliRunner.RunAsync("train", "--model", "range", "--data", train, "--out", dir.File("range"), "--split", "80/20/0");
+        Assert.True(rangeExit == 0, rangeText);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("score", "--bundle", dir.File("bundle"), "--data", test, "--point-score", "last", "--out", dir.File("points.csv"), "--top", "3");
+        var (plainExit, plainText) = await CliRunner.RunAsync("score", "--bundle", dir.File("range"), "--data", test, "--out", dir.File("range.csv"), "--top", "3");
+
+        // Then: each of the top steps (windows that end on the spike) puts temp first
+        Assert.True(exit == 0, text);
+        Assert.Contains("strongest channels", text);
+        var rows = text.Split('\n').Where(l => l.Contains(" % ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(3, rows.Length);
+        Assert.All(rows, r => Assert.Matches(@"│\s*temp \d+ %, pressure \d+ %", r));
+        Assert.All(rows, r => Assert.Contains("yes", r, StringComparison.Ordinal)); // flagged
+        Assert.True(plainExit == 0, plainText);
+        Assert.Contains("top 3 time steps", plainText);
+        Assert.DoesNotContain("strongest channels", plainText);
+    }
+
+    [Fact]
     public async Task Score_PointScoreLast_NeverLooksAheadAndUsesWindowThresholds()
     {
         // Given
