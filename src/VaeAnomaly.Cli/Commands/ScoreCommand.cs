@@ -90,7 +90,7 @@ internal static class ScoreCommand
                 var mode = series.PointScoreOf(r);
                 var points = series.Flagged(r, scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!))), loaded.TrainingData.TrainSteps);
                 var rule = r.GetValue(series.FlagBy) == "surprise" ? "surprise" : loaded.Thresholds.Rule;
-                var explain = loaded is IScoresKinds explains && scorer.Lookback > 0 ? (Func<int, Attribution?>)(t => WindowAttribution(explains, read, t, scorer.Lookback)) : null;
+                var explain = loaded is IExplainsWindows explains && scorer.Lookback > 0 ? (Func<int, Attribution?>)(t => WindowAttribution(explains, read, t, scorer.Lookback)) : null;
                 return ScoreSeries(console, read, points, (mode, rule, explain), path, r.GetValue(force), r.GetValue(top));
             }
 
@@ -328,7 +328,7 @@ internal static class ScoreCommand
     /// Why the window that ends at row <paramref name="t"/> of a series scored as it did: its channels' shares of the
     /// window's reconstruction error (the watched channels only); null before the first whole window.
     /// </summary>
-    private static Attribution? WindowAttribution(IScoresKinds model, Series series, int t, int window)
+    private static Attribution? WindowAttribution(IExplainsWindows model, Series series, int t, int window)
     {
         if (t + 1 < window)
         {
@@ -336,7 +336,7 @@ internal static class ScoreCommand
         }
 
         var rows = series.Slice(t + 1 - window, window);
-        return Attribution.Of(series.ChannelNames, model.ScoreAll(rows.AsSequenceSet($"window ending at row {t + 1}")).Parts, 0);
+        return model.Explain(rows.AsSequenceSet($"window ending at row {t + 1}"));
     }
 
     private static int ScoreSeries(IAnsiConsole console, Series series, SeriesPointScores points, (PointScoreMode Mode, string Rule, Func<int, Attribution?>? Explain) how, string path, bool force, int top)

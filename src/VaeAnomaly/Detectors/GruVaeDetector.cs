@@ -193,7 +193,7 @@ public sealed class GruVaeEstimator(GruVaeOptions model, TrainerOptions training
 /// A fitted GRU-VAE (<see cref="GruVaeEstimator"/>, or a loaded bundle): scores every kind, scores points of a series,
 /// reconstructs, and saves. Immutable; every part is there from construction.
 /// </summary>
-public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKinds, IReconstructsSeries, IReconstructs, IFineTunes
+public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKinds, IReconstructsSeries, IReconstructs, IFineTunes, IExplainsWindows
 {
     /// <summary>The name used on the command line and in bundles.</summary>
     public const string ModelName = "gru-vae";
@@ -310,6 +310,9 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     public (int Min, int? Max) AcceptedLengths => fitted.Model.Window > 0
         ? (Math.Min(fitted.Model.Window, LengthRange.Min), null)
         : ((LengthRange.Min + 1) / 2, LengthRange.Max * 2);
+
+    /// <inheritdoc />
+    public Attribution Explain(SequenceSet window) => Attribution.Of(window.ChannelNames, ScoreAll(window).Parts, 0);
 
     /// <inheritdoc />
     public DetectorScores ScoreAll(SequenceSet data)

@@ -54,7 +54,7 @@ public sealed class WindowAutoencoderEstimator(string family, DenseOptions optio
 /// A fitted window autoencoder: a sequence's score is the mean squared reconstruction error of its worst window;
 /// a series is scored per point from its windows. Sequences shorter than a window are refused.
 /// </summary>
-public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, IReconstructsSeries, IReconstructs, IFineTunes
+public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, IReconstructsSeries, IReconstructs, IFineTunes, IExplainsWindows
 {
     /// <summary>The settings every window model takes (first: the entries below are built from it).</summary>
     internal static IReadOnlyList<string> WindowSettings { get; } = ["variant", "epochs", "batch-size", "lr", "patience", "latent", "window", "train-stride", "score-stride", "scaler", "target-columns"];
@@ -361,6 +361,35 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
         {
             network.Value.Dispose();
         }
+    }
+
+    /// <inheritdoc />
+    public Attribution Explain(SequenceSet window)
+    {
+        CheckChannels(window);
+        if (window.Count != 1 || window.LengthOf(0) != shape.Window)
+        {
+            throw new ArgumentException($"An explanation is of one window of {shape.Window} rows; got {window.Count} sequences of [{IO.Messages.List(window.Sequences.Select((_, i) => $"{window.LengthOf(i)}"))}] rows.", nameof(window));
+        }
+
+        var scaled = scaler.Transform(window);
+        var x = scaled.Sequences[0].Values;
+        var reconstruction = ReconstructScaled(scaled);
+        var (steps, c) = (shape.Window, shape.Channels.Count);
+        var watched = shape.TargetIndices;
+        var (perChannel, perStep) = (new float[c], new float[steps]);
+        for (var t = 0; t < steps; t++)
+        {
+            foreach (var j in watched)
+            {
+                var d = reconstruction[(t * c) + j] - x[(t * c) + j];
+                perChannel[j] += d * d / steps;
+                perStep[t] += d * d / watched.Length;
+            }
+        }
+
+        var parts = new SequenceScores([perStep.Average()], [0], [perStep], [perChannel], [[]]) { Watched = watched };
+        return Attribution.Of(shape.Channels, parts, 0);
     }
 
     /// <summary>Per window its score (mean squared error over steps and watched channels), and per window and step the squared error averaged over the watched channels, row-major (window, step).</summary>

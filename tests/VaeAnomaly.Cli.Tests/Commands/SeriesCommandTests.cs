@@ -49,13 +49,16 @@ public sealed class SeriesCommandTests : IDisposable
         Assert.InRange(worst, 110, 134); // the spike at steps 120..124, seen by windows of 16 steps
     }
 
-    [Fact]
-    public async Task Score_TopOfASeries_NamesTheChannelOfTheSpikeForTheGruVae_AndNoChannelsForAModelWithoutThem()
+    [Theory]
+    [InlineData("gru-vae")]
+    [InlineData("conv-ae")]
+    [InlineData("dense-vae")]
+    public async Task Score_TopOfASeries_NamesTheChannelOfTheSpike_AndNoChannelsForAModelWithoutThem(string model)
     {
-        // Given: a spike of 8 on temp at steps 120..124; the GRU-VAE and range, both watching temp and pressure
+        // Given: a spike of 8 on temp at steps 120..124; a window model and range, both watching temp and pressure
         var train = WriteSeries("train.csv", 600);
         var test = WriteSeries("test.csv", 200, spikeAt: 120);
-        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--data", train, "--out", dir.File("bundle"), "--window", "16", "--epochs", "3", "--split", "80/20/0");
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", model, "--data", train, "--out", dir.File("bundle"), "--window", "16", "--epochs", "3", "--split", "80/20/0");
         Assert.True(trainExit == 0, trainText);
         var (rangeExit, rangeText) = await CliRunner.RunAsync("train", "--model", "range", "--data", train, "--out", dir.File("range"), "--split", "80/20/0");
         Assert.True(rangeExit == 0, rangeText);
