@@ -63,7 +63,10 @@ internal sealed class KnnModel(WindowFeatureShape shape, float[] windows, int ba
     }
 
     /// <inheritdoc />
-    public (float[] Scores, float[] Steps) Errors(SequenceSet queries)
+    public (float[] Scores, float[] Steps) Errors(SequenceSet queries) => shape.Reduce(SquaredErrors(queries), queries.Count);
+
+    /// <inheritdoc />
+    public float[] SquaredErrors(SequenceSet queries)
     {
         var d = shape.Width;
         var k = Math.Min(KnnEstimator.Neighbours, bank);
@@ -81,7 +84,7 @@ internal sealed class KnnModel(WindowFeatureShape shape, float[] windows, int ba
             (difference * difference).mean([1]).data<float>().CopyTo(squared.AsSpan(first * d, n * d));
         }
 
-        return shape.Reduce(squared, queries.Count);
+        return squared;
     }
 
     /// <inheritdoc />

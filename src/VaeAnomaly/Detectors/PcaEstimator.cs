@@ -103,7 +103,10 @@ internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] b
     }
 
     /// <inheritdoc />
-    public (float[] Scores, float[] Steps) Errors(SequenceSet windows)
+    public (float[] Scores, float[] Steps) Errors(SequenceSet windows) => shape.Reduce(SquaredErrors(windows), windows.Count);
+
+    /// <inheritdoc />
+    public float[] SquaredErrors(SequenceSet windows)
     {
         var d = shape.Width;
         var squared = new float[windows.Count * d];
@@ -120,7 +123,7 @@ internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] b
             (error * error).data<float>().CopyTo(squared.AsSpan(first * d, n * d));
         }
 
-        return shape.Reduce(squared, windows.Count);
+        return squared;
     }
 
     /// <inheritdoc />

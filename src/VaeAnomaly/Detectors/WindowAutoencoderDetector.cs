@@ -375,21 +375,7 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
         var scaled = scaler.Transform(window);
         var x = scaled.Sequences[0].Values;
         var reconstruction = ReconstructScaled(scaled);
-        var (steps, c) = (shape.Window, shape.Channels.Count);
-        var watched = shape.TargetIndices;
-        var (perChannel, perStep) = (new float[c], new float[steps]);
-        for (var t = 0; t < steps; t++)
-        {
-            foreach (var j in watched)
-            {
-                var d = reconstruction[(t * c) + j] - x[(t * c) + j];
-                perChannel[j] += d * d / steps;
-                perStep[t] += d * d / watched.Length;
-            }
-        }
-
-        var parts = new SequenceScores([perStep.Average()], [0], [perStep], [perChannel], [[]]) { Watched = watched };
-        return Attribution.Of(shape.Channels, parts, 0);
+        return Attribution.OfWindow(shape.Channels, [.. x.Select((v, i) => (reconstruction[i] - v) * (reconstruction[i] - v))], shape.TargetIndices);
     }
 
     /// <summary>Per window its score (mean squared error over steps and watched channels), and per window and step the squared error averaged over the watched channels, row-major (window, step).</summary>

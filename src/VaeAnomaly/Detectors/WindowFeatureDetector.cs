@@ -12,7 +12,7 @@ namespace VaeAnomaly.Detectors;
 /// squared error of its watched columns against what the model expects of it, a sequence's score its worst window, and
 /// a series is scored per point from its windows (<see cref="WindowedSeriesScorer"/>). No training loop, no history.
 /// </summary>
-public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRefits
+public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRefits, IExplainsWindows
 {
     /// <inheritdoc />
     public DetectorSettings RefitSettings => new()
@@ -174,6 +174,18 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
 
     private (float[] Scores, float[] Steps) Errors(SequenceSet windows) => forward?.Errors(windows) ?? model.Errors(windows);
 
+    /// <inheritdoc />
+    public Attribution Explain(SequenceSet window)
+    {
+        shape.CheckChannels(window);
+        if (window.Count != 1 || window.LengthOf(0) != shape.Window)
+        {
+            throw new ArgumentException($"An explanation is of one window of {shape.Window} rows; got {window.Count} sequences of [{IO.Messages.List(window.Sequences.Select((_, i) => $"{window.LengthOf(i)}"))}] rows.", nameof(window));
+        }
+
+        return Attribution.OfWindow(shape.Channels, model.SquaredErrors(scaler.Transform(window)), shape.TargetIndices);
+    }
+
     /// <summary>
     /// Fits the scaler, hands the training windows to <paramref name="fit"/>, and fits every threshold on the validation
     /// data's sequence, window and step scores: what every window-feature estimator does around its own math.
@@ -263,6 +275,9 @@ internal interface IWindowErrors : IDisposable
 {
     /// <summary>Per window the mean squared error over its steps and watched columns, and per window and step that error over the watched columns, row-major (window, step).</summary>
     (float[] Scores, float[] Steps) Errors(SequenceSet windows);
+
+    /// <summary>Per window, step and column the squared error against what the model expects of it, row-major (window, step, column).</summary>
+    float[] SquaredErrors(SequenceSet windows);
 
     /// <summary>Writes the model's arrays into the bundle and returns their description and the model's whole-number settings.</summary>
     (WeightsInfo Weights, IReadOnlyDictionary<string, int> Parameters) Save(string directory);

@@ -6,6 +6,27 @@ namespace VaeAnomaly.Scoring;
 /// <param name="SpanEnd">One past the last step of the worst span.</param>
 public sealed record Attribution(IReadOnlyList<KeyValuePair<string, double>> ChannelShares, int SpanStart, int SpanEnd)
 {
+    /// <summary>Attributes one window's error from its squared errors per step and channel.</summary>
+    /// <param name="channels">Channel names.</param>
+    /// <param name="squared">Squared error per step and channel, row-major (step, channel).</param>
+    /// <param name="watched">The channels the window's score measures.</param>
+    public static Attribution OfWindow(IReadOnlyList<string> channels, ReadOnlySpan<float> squared, int[] watched)
+    {
+        var c = channels.Count;
+        var steps = squared.Length / c;
+        var (perChannel, perStep) = (new float[c], new float[steps]);
+        for (var t = 0; t < steps; t++)
+        {
+            foreach (var j in watched)
+            {
+                perChannel[j] += squared[(t * c) + j] / steps;
+                perStep[t] += squared[(t * c) + j] / watched.Length;
+            }
+        }
+
+        return Of(channels, new SequenceScores([perStep.Average()], [0], [perStep], [perChannel], [[]]) { Watched = watched }, 0);
+    }
+
     /// <summary>Attributes sequence <paramref name="index"/>'s error.</summary>
     /// <param name="channels">Channel names.</param>
     /// <param name="scores">Scores holding per-channel and per-step errors.</param>

@@ -30,6 +30,26 @@ public sealed class SimpleDetectorTests
     }
 
     [Fact]
+    public void Pca_Explain_TwoIdenticalColumns_SplitsAnOffLineErrorEvenly_AndAWatchedColumnTakesItAll()
+    {
+        // Given: the line z_a = z_b of the test above; every error off it is (r, -r), so each column holds half of it
+        float[] Pairs(int n) => [.. Enumerable.Range(0, n).SelectMany(i => new[] { (float)(2 * (i % 2)), (float)(2 * (i % 2)) })];
+        using var both = DetectorRegistry.Create("pca", new DetectorSettings { Window = 1 }).Fit(Series(["a", "b"], Pairs(40)), Series(["a", "b"], Pairs(10)));
+        using var watchingB = DetectorRegistry.Create("pca", new DetectorSettings { Window = 1, TargetColumns = ["b"] }).Fit(Series(["a", "b"], Pairs(40)), Series(["a", "b"], Pairs(10)));
+        var off = Series(["a", "b"], [3f, 1f]);
+
+        // When
+        var even = ((IExplainsWindows)both).Explain(off);
+        var watched = ((IExplainsWindows)watchingB).Explain(off);
+
+        // Then
+        Assert.Equal(0.5, even.ChannelShares[0].Value, 6);
+        Assert.Equal(0.5, even.ChannelShares[1].Value, 6);
+        Assert.Equal([new KeyValuePair<string, double>("b", 1.0)], watched.ChannelShares);
+        Assert.Throws<ArgumentException>(() => ((IExplainsWindows)both).Explain(Series(["a", "b"], [3f, 1f, 3f, 1f])));
+    }
+
+    [Fact]
     public void Knn_PointFarFromEveryTrainingWindow_ScoresItsSquaredDistanceToTheNearestFive()
     {
         // Given: -1 and 1 alternating (mean 0, spread 1: z-scoring changes nothing), windows of one step
