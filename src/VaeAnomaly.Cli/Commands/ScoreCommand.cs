@@ -320,13 +320,12 @@ internal static class ScoreCommand
         }
     }
 
-    /// <summary>Writes the per-step scores of a series (from any model's <see cref="IScoresPoints.ScorePoints"/>).</summary>
     /// <summary>The three channels with the largest shares of an attribution's error, as the top tables print them.</summary>
     private static string Strongest(Attribution a) => string.Join(", ", a.ChannelShares.Take(3).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:P0}")));
 
     /// <summary>
     /// Why the window that ends at row <paramref name="t"/> of a series scored as it did: its channels' shares of the
-    /// window's reconstruction error (the watched channels only); null before the first whole window.
+    /// window's squared error (the watched channels only); null before the first whole window.
     /// </summary>
     private static Attribution? WindowAttribution(IExplainsWindows model, Series series, int t, int window)
     {
@@ -339,6 +338,10 @@ internal static class ScoreCommand
         return model.Explain(rows.AsSequenceSet($"window ending at row {t + 1}"));
     }
 
+    /// <summary>
+    /// Writes the per-step scores of a series (from any model's <see cref="IScoresPoints.ScorePoints"/>) and prints the top
+    /// steps, each with its window's explanation when the model gives one.
+    /// </summary>
     private static int ScoreSeries(IAnsiConsole console, Series series, SeriesPointScores points, (PointScoreMode Mode, string Rule, Func<int, Attribution?>? Explain) how, string path, bool force, int top)
     {
         var (mode, rule, explain) = how;
