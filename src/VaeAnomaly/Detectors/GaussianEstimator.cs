@@ -137,10 +137,10 @@ public sealed class GaussianDetector : RowDetector, IRefits
     }
 
     /// <summary>
-    /// Each row's largest deviation over the watched columns from the mean of the <c>window</c> rows before it (the
-    /// training rows first, then the series' own), in standard deviations of those rows.
+    /// Each row's deviation in each watched column from the mean of the <c>window</c> rows before it (the training rows
+    /// first, then the series' own), in standard deviations of those rows.
     /// </summary>
-    internal override float[] RowScores(float[] values)
+    internal override float[] ColumnScores(float[] values)
     {
         var (c, k) = (Channels.Count, Watched.Length);
         var rows = values.Length / c;
@@ -154,22 +154,20 @@ public sealed class GaussianDetector : RowDetector, IRefits
             }
         }
 
-        var scores = new float[rows];
+        var scores = new float[rows * k];
         for (var t = 0; t < rows; t++)
         {
             var row = Watched.Select(j => values[(t * c) + j]).ToArray();
-            double worst = 0;
             if (past.Count > 0)
             {
                 for (var j = 0; j < k; j++)
                 {
                     var mean = sum[j] / past.Count;
                     var spread = Math.Sqrt(Math.Max(0, (squares[j] / past.Count) - (mean * mean)));
-                    worst = Math.Max(worst, Math.Abs(row[j] - mean) / Math.Max(spread, floor[j]));
+                    scores[(t * k) + j] = (float)Math.Min(Math.Abs(row[j] - mean) / Math.Max(spread, floor[j]), float.MaxValue);
                 }
             }
 
-            scores[t] = (float)Math.Min(worst, float.MaxValue);
             past.Enqueue(row);
             for (var j = 0; j < k; j++)
             {

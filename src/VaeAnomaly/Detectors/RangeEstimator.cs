@@ -120,22 +120,19 @@ public sealed class RangeDetector : RowDetector, IRefits
         });
     }
 
-    /// <summary>Each row's distance outside the range, in units of the range (a constant column: in its own units), the largest over the watched columns.</summary>
-    internal override float[] RowScores(float[] values)
+    /// <summary>Each row's distance outside each watched column's range, in units of the range (a constant column: in its own units); 0 inside it.</summary>
+    internal override float[] ColumnScores(float[] values)
     {
-        var c = Channels.Count;
-        var scores = new float[values.Length / c];
-        for (var t = 0; t < scores.Length; t++)
+        var (c, k) = (Channels.Count, Watched.Length);
+        var scores = new float[values.Length / c * k];
+        for (var t = 0; t < values.Length / c; t++)
         {
-            double worst = 0;
-            for (var j = 0; j < Watched.Length; j++)
+            for (var j = 0; j < k; j++)
             {
                 var v = values[(t * c) + Watched[j]];
                 var span = max[j] - min[j] > 0 ? max[j] - min[j] : 1;
-                worst = Math.Max(worst, Math.Max(v - max[j], min[j] - v) / span);
+                scores[(t * k) + j] = (float)Math.Max(0, Math.Max(v - max[j], min[j] - v) / span);
             }
-
-            scores[t] = (float)worst;
         }
 
         return scores;

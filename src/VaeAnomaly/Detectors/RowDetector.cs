@@ -11,7 +11,7 @@ namespace VaeAnomaly.Detectors;
 /// a sequence's score as its largest row score, a series' point scores as its row scores whatever the mode, and the
 /// thresholds of both fitted on validation data. A detector says only how it scores a sequence's rows.
 /// </summary>
-public abstract class RowDetector : IFittedDetector, IScoresPoints
+public abstract class RowDetector : IFittedDetector, IScoresPoints, IExplainsWindows
 {
     /// <summary>The set name of row scores in <see cref="Thresholds"/>.</summary>
     internal const string StepSet = "step";
@@ -113,9 +113,51 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Each row's score, from it and (for a streaming detector) the rows before it in <paramref name="values"/>.</summary>
+    /// <summary>Each row's score, from it and (for a streaming detector) the rows before it in <paramref name="values"/>: the largest of its watched columns' scores.</summary>
     /// <param name="values">One sequence's values, row-major (row, channel), unscaled.</param>
-    internal abstract float[] RowScores(float[] values);
+    internal float[] RowScores(float[] values)
+    {
+        var columns = ColumnScores(values);
+        var k = Watched.Length;
+        var scores = new float[columns.Length / k];
+        for (var t = 0; t < scores.Length; t++)
+        {
+            for (var j = 0; j < k; j++)
+            {
+                scores[t] = Math.Max(scores[t], columns[(t * k) + j]);
+            }
+        }
+
+        return scores;
+    }
+
+    /// <summary>Each row's score of each watched column (0 or more), row-major (row, watched column), from the row and (for a streaming detector) the rows before it.</summary>
+    /// <param name="values">One sequence's values, row-major (row, channel), unscaled.</param>
+    internal abstract float[] ColumnScores(float[] values);
+
+    /// <summary>
+    /// The watched columns' shares of the newest row's score: each column's own score over their sum (the row's score is
+    /// the largest of them). The window is the <see cref="Lookback"/> rows the newest row's score depends on.
+    /// </summary>
+    /// <param name="window">One unscaled sequence of exactly <see cref="Lookback"/> rows with the training channels.</param>
+    public Attribution Explain(SequenceSet window)
+    {
+        CheckChannels(window);
+        if (window.Count != 1 || window.LengthOf(0) != Lookback)
+        {
+            throw new ArgumentException($"An explanation is of one window of {Lookback} rows; got {window.Count} sequences of [{IO.Messages.List(window.Sequences.Select((_, i) => $"{window.LengthOf(i)}"))}] rows.", nameof(window));
+        }
+
+        var (c, k, rows) = (Channels.Count, Watched.Length, Lookback);
+        var columns = ColumnScores(window.Sequences[0].Values);
+        var newest = new float[rows * c]; // earlier rows take no share: the score is the newest row's
+        for (var j = 0; j < k; j++)
+        {
+            newest[((rows - 1) * c) + Watched[j]] = columns[((rows - 1) * k) + j];
+        }
+
+        return Attribution.OfWindow(Channels, newest, Watched);
+    }
 
     /// <summary>The row scores from the attached engine, or from <see cref="RowScores"/>.</summary>
     private float[] Rows(float[] values) => forward?.Run(values, values.Length / Channels.Count) ?? RowScores(values);

@@ -64,6 +64,23 @@ public sealed class SimpleDetectorTests
     }
 
     [Fact]
+    public void Range_Explain_SharesTheRowsExcessOverEachColumnsRange()
+    {
+        // Given: a from 0 to 2, b from 0 to 4
+        var train = Series(["a", "b"], [.. Enumerable.Range(0, 5).SelectMany(i => new[] { i / 2f, (float)i })]);
+        using var range = DetectorRegistry.Create("range", new DetectorSettings()).Fit(train, Series(["a", "b"], [1f, 1f]));
+
+        // When: a row 2 above a's range (1 range) and 1 above b's (a quarter of its range)
+        var explained = ((IExplainsWindows)range).Explain(Series(["a", "b"], [4f, 5f]));
+        var inside = ((IExplainsWindows)range).Explain(Series(["a", "b"], [1f, 1f]));
+
+        // Then: 1 / 1.25 and 0.25 / 1.25; a row inside both ranges has no excess to share, so both get half
+        Assert.Equal([new KeyValuePair<string, double>("a", 0.8), new KeyValuePair<string, double>("b", 0.2)], explained.ChannelShares.Select(kv => new KeyValuePair<string, double>(kv.Key, Math.Round(kv.Value, 6))));
+        Assert.Equal([0.5, 0.5], inside.ChannelShares.Select(kv => kv.Value));
+        Assert.Throws<ArgumentException>(() => ((IExplainsWindows)range).Explain(Series(["a", "b"], [4f, 5f, 4f, 5f])));
+    }
+
+    [Fact]
     public void Range_RowsOutsideTheWatchedColumnsRange_ScoreInUnitsOfThatRangeAndOtherColumnsAreIgnored()
     {
         // Given: a from 0 to 10 (the watched column), b anything
