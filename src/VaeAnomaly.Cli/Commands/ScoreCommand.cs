@@ -90,7 +90,7 @@ internal static class ScoreCommand
                 var mode = series.PointScoreOf(r);
                 var points = series.Flagged(r, scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!))), loaded.TrainingData.TrainSteps);
                 var rule = r.GetValue(series.FlagBy) == "surprise" ? "surprise" : loaded.Thresholds.Rule;
-                var explain = loaded is IExplainsWindows explains && scorer.Lookback > 0 ? (Func<int, Attribution?>)(t => WindowAttribution(explains, read, t, scorer.Lookback)) : null;
+                var explain = loaded is IExplainsWindows explains && scorer.Lookback > 0 ? (Func<int, Attribution?>)(t => StepAttribution(explains, scorer, read, t)) : null;
                 return ScoreSeries(console, read, points, (mode, rule, explain), path, r.GetValue(force), r.GetValue(top));
             }
 
@@ -324,18 +324,18 @@ internal static class ScoreCommand
     private static string Strongest(Attribution a) => string.Join(", ", a.ChannelShares.Take(3).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:P0}")));
 
     /// <summary>
-    /// Why the window that ends at row <paramref name="t"/> of a series scored as it did: its channels' shares of the
-    /// window's squared error (the watched channels only); null before the first whole window.
+    /// Why row <paramref name="t"/> of a series scored as it did: the watched channels' shares of its score, from the rows
+    /// its score depends on (<see cref="IScoresPoints.Lookback"/>); null before a window model's first whole window.
     /// </summary>
-    private static Attribution? WindowAttribution(IExplainsWindows model, Series series, int t, int window)
+    private static Attribution? StepAttribution(IExplainsWindows model, IScoresPoints points, Series series, int t)
     {
-        if (t + 1 < window)
+        if (t + 1 < points.MinimumRows)
         {
             return null;
         }
 
-        var rows = series.Slice(t + 1 - window, window);
-        return model.Explain(rows.AsSequenceSet($"window ending at row {t + 1}"));
+        var start = Math.Max(0, t + 1 - points.Lookback);
+        return model.Explain(series.Slice(start, t + 1 - start).AsSequenceSet($"rows {start + 1}-{t + 1}"));
     }
 
     /// <summary>

@@ -312,7 +312,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
         : ((LengthRange.Min + 1) / 2, LengthRange.Max * 2);
 
     /// <inheritdoc />
-    public Attribution Explain(SequenceSet window) => Attribution.Of(window.ChannelNames, ScoreAll(window).Parts, 0);
+    public Attribution Explain(SequenceSet rows) => Attribution.Of(rows.ChannelNames, ScoreAll(ExplainedRows.Last(rows, Lookback, MinimumRows)).Parts, 0);
 
     /// <inheritdoc />
     public DetectorScores ScoreAll(SequenceSet data)

@@ -135,25 +135,17 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints, IExplainsWin
     /// <param name="values">One sequence's values, row-major (row, channel), unscaled.</param>
     internal abstract float[] ColumnScores(float[] values);
 
-    /// <summary>
-    /// The watched columns' shares of the newest row's score: each column's own score over their sum (the row's score is
-    /// the largest of them). The window is the <see cref="Lookback"/> rows the newest row's score depends on.
-    /// </summary>
-    /// <param name="window">One unscaled sequence of exactly <see cref="Lookback"/> rows with the training channels.</param>
-    public Attribution Explain(SequenceSet window)
+    /// <inheritdoc />
+    public Attribution Explain(SequenceSet rows)
     {
-        CheckChannels(window);
-        if (window.Count != 1 || window.LengthOf(0) != Lookback)
-        {
-            throw new ArgumentException($"An explanation is of one window of {Lookback} rows; got {window.Count} sequences of [{IO.Messages.List(window.Sequences.Select((_, i) => $"{window.LengthOf(i)}"))}] rows.", nameof(window));
-        }
-
-        var (c, k, rows) = (Channels.Count, Watched.Length, Lookback);
+        CheckChannels(rows);
+        var window = ExplainedRows.Last(rows, Lookback, 1); // a streaming detector's newest score depends on at most Lookback rows
+        var (c, k, length) = (Channels.Count, Watched.Length, window.LengthOf(0));
         var columns = ColumnScores(window.Sequences[0].Values);
-        var newest = new float[rows * c]; // earlier rows take no share: the score is the newest row's
+        var newest = new float[length * c]; // earlier rows take no share: the score is the newest row's
         for (var j = 0; j < k; j++)
         {
-            newest[((rows - 1) * c) + Watched[j]] = columns[((rows - 1) * k) + j];
+            newest[((length - 1) * c) + Watched[j]] = columns[((length - 1) * k) + j];
         }
 
         return Attribution.OfWindow(Channels, newest, Watched);

@@ -364,15 +364,10 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
     }
 
     /// <inheritdoc />
-    public Attribution Explain(SequenceSet window)
+    public Attribution Explain(SequenceSet rows)
     {
-        CheckChannels(window);
-        if (window.Count != 1 || window.LengthOf(0) != shape.Window)
-        {
-            throw new ArgumentException($"An explanation is of one window of {shape.Window} rows; got {window.Count} sequences of [{IO.Messages.List(window.Sequences.Select((_, i) => $"{window.LengthOf(i)}"))}] rows.", nameof(window));
-        }
-
-        var scaled = scaler.Transform(window);
+        CheckChannels(rows);
+        var scaled = scaler.Transform(ExplainedRows.Last(rows, shape.Window, shape.Window));
         var x = scaled.Sequences[0].Values;
         var reconstruction = ReconstructScaled(scaled);
         return Attribution.OfWindow(shape.Channels, [.. x.Select((v, i) => (reconstruction[i] - v) * (reconstruction[i] - v))], shape.TargetIndices);

@@ -175,15 +175,10 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
     private (float[] Scores, float[] Steps) Errors(SequenceSet windows) => forward?.Errors(windows) ?? model.Errors(windows);
 
     /// <inheritdoc />
-    public Attribution Explain(SequenceSet window)
+    public Attribution Explain(SequenceSet rows)
     {
-        shape.CheckChannels(window);
-        if (window.Count != 1 || window.LengthOf(0) != shape.Window)
-        {
-            throw new ArgumentException($"An explanation is of one window of {shape.Window} rows; got {window.Count} sequences of [{IO.Messages.List(window.Sequences.Select((_, i) => $"{window.LengthOf(i)}"))}] rows.", nameof(window));
-        }
-
-        return Attribution.OfWindow(shape.Channels, model.SquaredErrors(scaler.Transform(window)), shape.TargetIndices);
+        shape.CheckChannels(rows);
+        return Attribution.OfWindow(shape.Channels, model.SquaredErrors(scaler.Transform(ExplainedRows.Last(rows, shape.Window, shape.Window))), shape.TargetIndices);
     }
 
     /// <summary>

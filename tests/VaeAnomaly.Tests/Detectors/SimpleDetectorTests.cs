@@ -46,7 +46,7 @@ public sealed class SimpleDetectorTests
         Assert.Equal(0.5, even.ChannelShares[0].Value, 6);
         Assert.Equal(0.5, even.ChannelShares[1].Value, 6);
         Assert.Equal([new KeyValuePair<string, double>("b", 1.0)], watched.ChannelShares);
-        Assert.Throws<ArgumentException>(() => ((IExplainsWindows)both).Explain(Series(["a", "b"], [3f, 1f, 3f, 1f])));
+        Assert.Equal(even.ChannelShares, ((IExplainsWindows)both).Explain(Series(["a", "b"], [0f, 0f, 3f, 1f])).ChannelShares); // the rows before the window change nothing
     }
 
     [Fact]
@@ -77,7 +77,8 @@ public sealed class SimpleDetectorTests
         // Then: 1 / 1.25 and 0.25 / 1.25; a row inside both ranges has no excess to share, so both get half
         Assert.Equal([new KeyValuePair<string, double>("a", 0.8), new KeyValuePair<string, double>("b", 0.2)], explained.ChannelShares.Select(kv => new KeyValuePair<string, double>(kv.Key, Math.Round(kv.Value, 6))));
         Assert.Equal([0.5, 0.5], inside.ChannelShares.Select(kv => kv.Value));
-        Assert.Throws<ArgumentException>(() => ((IExplainsWindows)range).Explain(Series(["a", "b"], [4f, 5f, 4f, 5f])));
+        Assert.Equal(explained.ChannelShares, ((IExplainsWindows)range).Explain(Series(["a", "b"], [1f, 1f, 4f, 5f])).ChannelShares); // the newest row is explained
+        Assert.Throws<ArgumentException>(() => ((IExplainsWindows)range).Explain(new SequenceSet(["a", "b"], [new Sequence("x", [4f, 5f]), new Sequence("y", [4f, 5f])])));
     }
 
     [Fact]
@@ -139,6 +140,22 @@ public sealed class SimpleDetectorTests
         Assert.Equal(3f, points.Scores[0], 5);
         Assert.Equal(0f, points.Scores[1], 5);
         Assert.Equal(0, points.FirstScored);
+    }
+
+    [Fact]
+    public void Gaussian_Explain_JudgesTheNewestRowAsTheSeriesScoresIt_FromTheTrainingHistoryWhenTheRowsAreFew()
+    {
+        // Given: a and b alternate -1 and 1 (mean 0, spread 1) in training; a window of 4 rows
+        float[] Alternating(int n) => [.. Enumerable.Range(0, n).SelectMany(i => i % 2 == 0 ? new[] { -1f, -1f } : [1f, 1f])];
+        using var gaussian = DetectorRegistry.Create("gaussian", new DetectorSettings { Window = 4 }).Fit(Series(["a", "b"], Alternating(40)), Series(["a", "b"], Alternating(10)));
+
+        // When: the first row of a series, a = 3 and b = 1 (deviations 3 and 1 from the training rows' mean 0, spread 1)
+        var first = ((IExplainsWindows)gaussian).Explain(Series(["a", "b"], [3f, 1f]));
+
+        // Then: 3 / 4 and 1 / 4
+        Assert.Equal("a", first.ChannelShares[0].Key);
+        Assert.Equal(0.75, first.ChannelShares[0].Value, 5);
+        Assert.Equal(0.25, first.ChannelShares[1].Value, 5);
     }
 }
 
