@@ -11,8 +11,6 @@ namespace VaeAnomaly.Study;
 /// <summary>Trains registry models on synthetic-v1 data over several seeds and tabulates AUC-PR, recall@95%P, F1 and training time.</summary>
 public static class ModelComparison
 {
-    /// <summary>The runs' name for what an uninformative score gets on each seed's test split (<see cref="RandomBaseline"/>).</summary>
-    public const string RandomScore = "random score";
     /// <summary>Runs every (seed, model) pair, <paramref name="jobs"/> at a time.</summary>
     /// <param name="models">The models.</param>
     /// <param name="seeds">Seeds of data and models.</param>
@@ -20,7 +18,7 @@ public static class ModelComparison
     /// <param name="data">Data settings; the seed is replaced by each run's.</param>
     /// <param name="progress">Receives each finished run.</param>
     /// <param name="ct">Stops between batches.</param>
-    /// <returns>Runs in model order, then seed; then, per seed, what a random score gets on the same test split (<see cref="RandomScore"/>: AUC-PR the anomaly share, recall@95%P 0, F1 that of flagging every sequence).</returns>
+    /// <returns>Runs in model order, then seed; then, per seed, what a random score gets on the same test split (<see cref="RandomBaseline.Name"/>: AUC-PR the anomaly share, recall@95%P 0, F1 that of flagging every sequence).</returns>
     public static IReadOnlyList<ComparisonRun> Run(IReadOnlyList<ModelVersion> models, IReadOnlyList<int> seeds, int jobs, SyntheticOptions data,
         IProgress<ComparisonRun>? progress = null, CancellationToken ct = default)
     {
@@ -48,7 +46,7 @@ public static class ModelComparison
             var random = seeds.Select(seed =>
             {
                 var b = RandomBaseline.For([.. datasets[seed].Test.Set.Labels!.Select(l => l.IsAnomaly)]);
-                return new ComparisonRun(RandomScore, seed, b.AucPr, b.RecallAt95Precision, b.BestF1, 0);
+                return new ComparisonRun(RandomBaseline.Name, seed, b.AucPr, b.RecallAt95Precision, b.BestF1, 0);
             });
             return [.. results, .. random];
         }
@@ -83,10 +81,10 @@ public static class ModelComparison
                 .Append(seconds[seconds.Length / 2].ToString("F1", CultureInfo.InvariantCulture)).AppendLine(" |");
         }
 
-        var random = runs.Where(r => r.Model == RandomScore).ToArray();
+        var random = runs.Where(r => r.Model == RandomBaseline.Name).ToArray();
         if (random.Length > 0)
         {
-            text.Append(CultureInfo.InvariantCulture, $"| {RandomScore} | what an uninformative score gets: AUC-PR the anomaly share, F1 that of flagging every sequence | ")
+            text.Append(CultureInfo.InvariantCulture, $"| {RandomBaseline.Name} | what an uninformative score gets: AUC-PR the anomaly share, F1 that of flagging every sequence | ")
                 .Append(F(StudyReport.MeanStd([.. random.Select(r => r.AucPr)]))).Append(" | ")
                 .Append(F(StudyReport.MeanStd([.. random.Select(r => r.RecallAt95)]))).Append(" | ")
                 .Append(F(StudyReport.MeanStd([.. random.Select(r => r.F1)]))).AppendLine(" | – |");

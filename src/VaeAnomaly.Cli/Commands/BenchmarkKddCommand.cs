@@ -31,7 +31,7 @@ internal static class BenchmarkKddCommand
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
             {
                 var summary = result.Models.ToDictionary(m => m.Model, object (m) => m);
-                summary[ModelComparison.RandomScore] = random; // the row every model is read against
+                summary[Evaluation.RandomBaseline.Name] = random; // the row every model is read against
                 File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
                 var scores = result.Models.Select(m => KeyValuePair.Create(m.Model, m.Scores)).ToArray();
                 RankingCurvePlot.SavePrecisionRecall(result.Labels, scores, staged.PathOf("pr.png"));
@@ -59,7 +59,7 @@ internal static class BenchmarkKddCommand
                     $"{m.Epochs}", m.Seconds.ToString("F1", CultureInfo.InvariantCulture)]);
             }
 
-            table.AddRow([ModelComparison.RandomScore, .. new[] { random.AucRoc, random.AucPr, random.BestF1 }.Select(v => v.ToString("F3", CultureInfo.InvariantCulture)), "flag all", "", "", "", "", "", ""]);
+            table.AddRow([Evaluation.RandomBaseline.Name, .. new[] { random.AucRoc, random.AucPr, random.BestF1 }.Select(v => v.ToString("F3", CultureInfo.InvariantCulture)), "flag all", "", "", "", "", "", ""]);
             table.AddRow("isolation forest (issue)", "0.984", "0.912", "", "", "", "", "", "", "", "");
             console.Write(table);
             console.MarkupLineInterpolated($"Wrote summary.json, pr.png, roc.png and confusion matrices to [bold]{Path.GetFullPath(destination)}[/].");

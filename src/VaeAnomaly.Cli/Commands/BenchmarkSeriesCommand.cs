@@ -114,7 +114,7 @@ internal static class BenchmarkSeriesCommand
                     .Select(F), m.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture)]);
             }
 
-            table.AddRow(["random score", F(random.AucPr), F(random.AucRoc), "–", F(random.BestF1), "–", "–", "–", "–", "–"]);
+            table.AddRow([Evaluation.RandomBaseline.Name, F(random.AucPr), F(random.AucRoc), "–", F(random.BestF1), "–", "–", "–", "–", "–"]);
             console.Write(table);
             var rules = new Table().Border(TableBorder.Rounded).Title("each label-free rule: mean F1 / mean share of normal rows flagged (files where it could be fitted); surprise adapts to the test series; smoothed flags a 10-row average, beside that average's best F1");
             rules.AddColumn("model");

@@ -129,7 +129,7 @@ internal static class BenchmarkSkabCommand
             var (f1, far, mar) = SkabProtocol.Metrics(total);
 
             // What flagging every test row gets on the same labels: the floor any detector is to be read against.
-            var flagAll = SkabProtocol.Metrics(new ConfusionCounts(total.TruePositives + total.FalseNegatives, total.FalsePositives + total.TrueNegatives, 0, 0));
+            var flagAll = SkabProtocol.Metrics(ConfusionCounts.AllFlagged(total.TruePositives + total.FalseNegatives, total.FalsePositives + total.TrueNegatives));
             var before = results.Aggregate(default(FalseAlarms), (sum, x) => sum + x.Result.FalseAlarmsByPlace.Before);
             var after = results.Aggregate(default(FalseAlarms), (sum, x) => sum + x.Result.FalseAlarmsByPlace.After);
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))

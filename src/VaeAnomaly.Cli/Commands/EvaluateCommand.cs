@@ -193,7 +193,7 @@ internal static class EvaluateCommand
             Row("point-adjusted", adjusted);
         }
 
-        Row("flag every point", new ConfusionCounts(evaluation.Anomalous, evaluation.Points - evaluation.Anomalous, 0, 0)); // the floor to read the rows above against
+        Row("flag every point", ConfusionCounts.AllFlagged(evaluation.Anomalous, evaluation.Points - evaluation.Anomalous)); // the floor to read the rows above against
         console.Write(table);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"AUC-PR {evaluation.AucPr:F3} (a random score: {evaluation.Random.AucPr:F3}), AUC-ROC {evaluation.AucRoc:F3} (random: 0.500) of the point scores{(evaluation.Mae is { } mae ? $"; reconstruction MAE {mae:G4}, RMSE {evaluation.Rmse:G4}" : "")}."));

@@ -90,7 +90,7 @@ internal static class ScoreCommand
                 var mode = series.PointScoreOf(r);
                 var points = series.Flagged(r, scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!))), loaded.TrainingData.TrainSteps);
                 var rule = r.GetValue(series.FlagBy) == "surprise" ? "surprise" : loaded.Thresholds.Rule;
-                var explain = loaded is IExplainsWindows explains && scorer.Lookback > 0 ? (Func<int, Attribution?>)(t => StepAttribution(explains, scorer, read, t)) : null;
+                var explain = loaded is IExplainsPoints explains && scorer.Lookback > 0 ? (Func<int, Attribution?>)(t => StepAttribution(explains, scorer, read, t)) : null;
                 return ScoreSeries(console, read, points, (mode, rule, explain), path, r.GetValue(force), r.GetValue(top));
             }
 
@@ -327,7 +327,7 @@ internal static class ScoreCommand
     /// Why row <paramref name="t"/> of a series scored as it did: the watched channels' shares of its score, from the rows
     /// its score depends on (<see cref="IScoresPoints.Lookback"/>); null before a window model's first whole window.
     /// </summary>
-    private static Attribution? StepAttribution(IExplainsWindows model, IScoresPoints points, Series series, int t)
+    private static Attribution? StepAttribution(IExplainsPoints model, IScoresPoints points, Series series, int t)
     {
         if (t + 1 < points.MinimumRows)
         {

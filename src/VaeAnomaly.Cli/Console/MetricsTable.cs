@@ -23,7 +23,7 @@ internal static class MetricsTable
                 .Concat(new[] { m.AucPr, m.AucRoc, m.RecallAt95Precision, m.PrecisionAtK, m.BestF1 }.Select(F)).ToArray());
         }
 
-        table.AddRow(new[] { "random score", F(random.AucPr), F(random.AucRoc), F(random.RecallAt95Precision), F(random.PrecisionAtK), F(random.BestF1) }.Select(v => $"[grey]{v}[/]").ToArray());
+        table.AddRow(new[] { RandomBaseline.Name, F(random.AucPr), F(random.AucRoc), F(random.RecallAt95Precision), F(random.PrecisionAtK), F(random.BestF1) }.Select(v => $"[grey]{v}[/]").ToArray());
         table.Caption("k = number of anomalies; random score = what an uninformative score gets");
         return table;
     }

@@ -193,7 +193,7 @@ public sealed class GruVaeEstimator(GruVaeOptions model, TrainerOptions training
 /// A fitted GRU-VAE (<see cref="GruVaeEstimator"/>, or a loaded bundle): scores every kind, scores points of a series,
 /// reconstructs, and saves. Immutable; every part is there from construction.
 /// </summary>
-public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKinds, IReconstructsSeries, IReconstructs, IFineTunes, IExplainsWindows
+public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKinds, IReconstructsSeries, IReconstructs, IFineTunes, IExplainsPoints
 {
     /// <summary>The name used on the command line and in bundles.</summary>
     public const string ModelName = "gru-vae";

@@ -11,7 +11,7 @@ namespace VaeAnomaly.Detectors;
 /// a sequence's score as its largest row score, a series' point scores as its row scores whatever the mode, and the
 /// thresholds of both fitted on validation data. A detector says only how it scores a sequence's rows.
 /// </summary>
-public abstract class RowDetector : IFittedDetector, IScoresPoints, IExplainsWindows
+public abstract class RowDetector : IFittedDetector, IScoresPoints, IExplainsPoints
 {
     /// <summary>The set name of row scores in <see cref="Thresholds"/>.</summary>
     internal const string StepSet = "step";

@@ -54,7 +54,7 @@ public sealed class WindowAutoencoderEstimator(string family, DenseOptions optio
 /// A fitted window autoencoder: a sequence's score is the mean squared reconstruction error of its worst window;
 /// a series is scored per point from its windows. Sequences shorter than a window are refused.
 /// </summary>
-public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, IReconstructsSeries, IReconstructs, IFineTunes, IExplainsWindows
+public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, IReconstructsSeries, IReconstructs, IFineTunes, IExplainsPoints
 {
     /// <summary>The settings every window model takes (first: the entries below are built from it).</summary>
     internal static IReadOnlyList<string> WindowSettings { get; } = ["variant", "epochs", "batch-size", "lr", "patience", "latent", "window", "train-stride", "score-stride", "scaler", "target-columns"];

@@ -12,7 +12,7 @@ namespace VaeAnomaly.Detectors;
 /// squared error of its watched columns against what the model expects of it, a sequence's score its worst window, and
 /// a series is scored per point from its windows (<see cref="WindowedSeriesScorer"/>). No training loop, no history.
 /// </summary>
-public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRefits, IExplainsWindows
+public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRefits, IExplainsPoints
 {
     /// <inheritdoc />
     public DetectorSettings RefitSettings => new()

@@ -38,6 +38,11 @@ public sealed record ConfusionCounts(
     public double Accuracy => TruePositives + FalsePositives + TrueNegatives + FalseNegatives == 0 ? 0
         : (double)(TruePositives + TrueNegatives) / (TruePositives + FalsePositives + TrueNegatives + FalseNegatives);
 
+    /// <summary>The counts of flagging every item: the floor any detector is read against.</summary>
+    /// <param name="anomalous">Items labelled anomalous.</param>
+    /// <param name="normal">Items labelled normal.</param>
+    public static ConfusionCounts AllFlagged(int anomalous, int normal) => new(anomalous, normal, 0, 0);
+
     /// <summary>Counts flags against labels.</summary>
     /// <param name="labels">True for anomalies.</param>
     /// <param name="flags">True where flagged.</param>

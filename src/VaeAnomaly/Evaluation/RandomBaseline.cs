@@ -15,6 +15,9 @@ public sealed record RandomBaseline(
     [property: JsonPropertyName("precision_at_k")] double PrecisionAtK,
     [property: JsonPropertyName("best_f1")] double BestF1)
 {
+    /// <summary>The row's name in every table that prints it.</summary>
+    public const string Name = "random score";
+
     /// <summary>The baseline for labels with anomaly ratio <c>r</c>.</summary>
     /// <param name="labels">True for anomalies.</param>
     public static RandomBaseline For(IReadOnlyList<bool> labels) => Of(labels.Count(l => l), labels.Count);

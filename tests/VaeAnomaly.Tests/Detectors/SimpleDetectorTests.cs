@@ -39,14 +39,14 @@ public sealed class SimpleDetectorTests
         var off = Series(["a", "b"], [3f, 1f]);
 
         // When
-        var even = ((IExplainsWindows)both).Explain(off);
-        var watched = ((IExplainsWindows)watchingB).Explain(off);
+        var even = ((IExplainsPoints)both).Explain(off);
+        var watched = ((IExplainsPoints)watchingB).Explain(off);
 
         // Then
         Assert.Equal(0.5, even.ChannelShares[0].Value, 6);
         Assert.Equal(0.5, even.ChannelShares[1].Value, 6);
         Assert.Equal([new KeyValuePair<string, double>("b", 1.0)], watched.ChannelShares);
-        Assert.Equal(even.ChannelShares, ((IExplainsWindows)both).Explain(Series(["a", "b"], [0f, 0f, 3f, 1f])).ChannelShares); // the rows before the window change nothing
+        Assert.Equal(even.ChannelShares, ((IExplainsPoints)both).Explain(Series(["a", "b"], [0f, 0f, 3f, 1f])).ChannelShares); // the rows before the window change nothing
     }
 
     [Fact]
@@ -71,14 +71,14 @@ public sealed class SimpleDetectorTests
         using var range = DetectorRegistry.Create("range", new DetectorSettings()).Fit(train, Series(["a", "b"], [1f, 1f]));
 
         // When: a row 2 above a's range (1 range) and 1 above b's (a quarter of its range)
-        var explained = ((IExplainsWindows)range).Explain(Series(["a", "b"], [4f, 5f]));
-        var inside = ((IExplainsWindows)range).Explain(Series(["a", "b"], [1f, 1f]));
+        var explained = ((IExplainsPoints)range).Explain(Series(["a", "b"], [4f, 5f]));
+        var inside = ((IExplainsPoints)range).Explain(Series(["a", "b"], [1f, 1f]));
 
         // Then: 1 / 1.25 and 0.25 / 1.25; a row inside both ranges has no excess to share, so both get half
         Assert.Equal([new KeyValuePair<string, double>("a", 0.8), new KeyValuePair<string, double>("b", 0.2)], explained.ChannelShares.Select(kv => new KeyValuePair<string, double>(kv.Key, Math.Round(kv.Value, 6))));
         Assert.Equal([0.5, 0.5], inside.ChannelShares.Select(kv => kv.Value));
-        Assert.Equal(explained.ChannelShares, ((IExplainsWindows)range).Explain(Series(["a", "b"], [1f, 1f, 4f, 5f])).ChannelShares); // the newest row is explained
-        Assert.Throws<ArgumentException>(() => ((IExplainsWindows)range).Explain(new SequenceSet(["a", "b"], [new Sequence("x", [4f, 5f]), new Sequence("y", [4f, 5f])])));
+        Assert.Equal(explained.ChannelShares, ((IExplainsPoints)range).Explain(Series(["a", "b"], [1f, 1f, 4f, 5f])).ChannelShares); // the newest row is explained
+        Assert.Throws<ArgumentException>(() => ((IExplainsPoints)range).Explain(new SequenceSet(["a", "b"], [new Sequence("x", [4f, 5f]), new Sequence("y", [4f, 5f])])));
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class SimpleDetectorTests
         using var gaussian = DetectorRegistry.Create("gaussian", new DetectorSettings { Window = 4 }).Fit(Series(["a", "b"], Alternating(40)), Series(["a", "b"], Alternating(10)));
 
         // When: the first row of a series, a = 3 and b = 1 (deviations 3 and 1 from the training rows' mean 0, spread 1)
-        var first = ((IExplainsWindows)gaussian).Explain(Series(["a", "b"], [3f, 1f]));
+        var first = ((IExplainsPoints)gaussian).Explain(Series(["a", "b"], [3f, 1f]));
 
         // Then: 3 / 4 and 1 / 4
         Assert.Equal("a", first.ChannelShares[0].Key);
