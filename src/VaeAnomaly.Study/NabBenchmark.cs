@@ -11,7 +11,7 @@ using VaeAnomaly.Streaming;
 namespace VaeAnomaly.Study;
 
 /// <summary>What <see cref="NabBenchmark.RunFile"/> trains and how it scores.</summary>
-/// <param name="Window">Window length in rows.</param>
+/// <param name="Window">Window length in rows; 0: each file's own, read from its fit rows (<see cref="DetectorEntry.WindowOf"/>).</param>
 /// <param name="Epochs">Largest number of epochs per file.</param>
 /// <param name="Seed">Seed of every file's model.</param>
 /// <param name="ValidationFraction">Last part of the probationary rows held out for early stopping and thresholds.</param>
@@ -39,6 +39,9 @@ public sealed record NabFileResult(string Key, Series Series, float[] Scores, bo
 {
     /// <summary>Refits while the file streamed (online learning); 0 for a frozen model.</summary>
     public int Refits { get; init; }
+
+    /// <summary>The window the model read, in rows; null for a model that reads none or an ensemble.</summary>
+    public int? Window { get; init; }
 
     /// <summary>A row is flagged when its score is above 0.5 (its window score above the threshold) after the probationary period.</summary>
     public bool[] Flags() => [.. Scores.Select((s, t) => t >= Probation && s > 0.5f)];
@@ -175,17 +178,20 @@ public static class NabBenchmark
         var probation = Probation(series.Length);
         var validationRows = (int)Math.Round(probation * options.ValidationFraction);
         var entry = DetectorRegistry.Find(options.Model.Split(' ')[0]);
-        var minValidation = entry.Settings.Contains("window") ? options.Window : 2; // a window model validates on whole windows
-        if (probation - validationRows < options.Window || validationRows < minValidation)
+        var fitRows = series.Slice(0, probation - validationRows);
+        var reads = entry.Settings.Contains("window");
+        var window = options.Window == 0 ? entry.WindowOf(fitRows, [0]) : options.Window;
+        var minValidation = reads ? window : 2; // a window model validates on whole windows
+        if (probation - validationRows < window || validationRows < minValidation)
         {
             throw new DataFormatException(path, null, null,
-                $"has {series.Length} rows, a probationary period of {probation}; a window of {options.Window} rows needs at least {(int)Math.Ceiling(Math.Max(options.Window / (1 - options.ValidationFraction), minValidation / options.ValidationFraction) / 0.15)} rows");
+                $"has {series.Length} rows, a probationary period of {probation}; a window of {window} rows needs at least {(int)Math.Ceiling(Math.Max(window / (1 - options.ValidationFraction), minValidation / options.ValidationFraction) / 0.15)} rows");
         }
 
-        var fit = series.Slice(0, probation - validationRows).AsSequenceSet("train");
+        var fit = fitRows.AsSequenceSet("train");
         var validation = series.Slice(probation - validationRows, validationRows).AsSequenceSet("validation");
         var settings = entry.Taking(
-            new DetectorSettings { Seed = options.Seed, Epochs = options.Epochs, Window = options.Window, TrainStride = 1, ScoreStride = 1 });
+            new DetectorSettings { Seed = options.Seed, Epochs = options.Epochs, Window = window, TrainStride = 1, ScoreStride = 1 });
         var estimator = DetectorRegistry.Create(options.Model, settings);
         using var detector = estimator.Fit(fit, validation, ct: ct);
         var scorer = detector as IScoresPoints ?? throw new ArgumentException($"NAB scores every row; {detector.Name} does not score points.");
@@ -196,7 +202,7 @@ public static class NabBenchmark
                 throw new ArgumentException("Online learning scores each row by its surprise; the distance above a threshold does not apply.");
             }
 
-            return RunOnline(key, series, labels, probation, estimator, detector, OnlineOptions.For(probation, scorer.Lookback) with { Guard = options.Guard, Average = options.Average }, clock);
+            return RunOnline(key, series, labels, probation, estimator, detector, OnlineOptions.For(probation, scorer.Lookback) with { Guard = options.Guard, Average = options.Average }, clock) with { Window = reads ? window : null };
         }
 
         var points = scorer.ScorePoints(series.AsSequenceSet(), new PointScoreRequest(PointScoreMode.Last));
@@ -208,7 +214,7 @@ public static class NabBenchmark
             scores[t] = (float)(surprise?[t] ?? AnomalyScore(points.Scores[t] - (double)points.Threshold));
         }
 
-        return new NabFileResult(key, series, scores, labels, probation, detector.History.Count, clock.Elapsed.TotalSeconds);
+        return new NabFileResult(key, series, scores, labels, probation, detector.History.Count, clock.Elapsed.TotalSeconds) { Window = reads ? window : null };
     }
 
     /// <summary>
@@ -230,7 +236,7 @@ public static class NabBenchmark
             scores[t] = (float)(x / (1 + x));
         }
 
-        return first with { Scores = scores, Epochs = parts.Sum(p => p.Epochs), Seconds = parts.Sum(p => p.Seconds), Refits = parts.Sum(p => p.Refits) };
+        return first with { Scores = scores, Epochs = parts.Sum(p => p.Epochs), Seconds = parts.Sum(p => p.Seconds), Refits = parts.Sum(p => p.Refits), Window = null };
     }
 
     /// <summary>The file streamed row by row through a detector that keeps learning; the score of each row after the probationary period is its surprise.</summary>

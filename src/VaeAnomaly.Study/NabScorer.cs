@@ -1,3 +1,4 @@
+using System.Globalization;
 using VaeAnomaly.Evaluation;
 
 namespace VaeAnomaly.Study;
@@ -41,11 +42,18 @@ public sealed record NabScoringInput(IReadOnlyList<float> Scores, IReadOnlyList<
 /// <param name="Profile">The profile.</param>
 /// <param name="Threshold">The anomaly-score threshold (rows scoring at or above it are detections) that maximises the raw score; <see cref="NabScorer.NothingDetected"/> when detecting nothing does.</param>
 /// <param name="Raw">Raw score at that threshold.</param>
-/// <param name="Normalized">100 (raw - null) / (perfect - null).</param>
+/// <param name="Normalized">100 (raw - null) / (perfect - null); NaN when no window is scored (<see cref="Scored"/>).</param>
 /// <param name="Windows">Windows scored (those with at least one row after the probationary period).</param>
 /// <param name="Detected">Windows with a detection at the threshold.</param>
 /// <param name="FalsePositives">Detections outside every window at the threshold.</param>
-public sealed record NabScore(NabProfile Profile, double Threshold, double Raw, double Normalized, int Windows, int Detected, int FalsePositives);
+public sealed record NabScore(NabProfile Profile, double Threshold, double Raw, double Normalized, int Windows, int Detected, int FalsePositives)
+{
+    /// <summary>The normalized score, or null when no labelled window reaches past the probationary periods: there is nothing to score.</summary>
+    public double? Scored => Windows == 0 ? null : Normalized;
+
+    /// <summary><see cref="Scored"/> to one decimal, or <c>none</c> with the reason.</summary>
+    public string Shown => Scored?.ToString("F1", CultureInfo.InvariantCulture) ?? "none (no labelled window after the probationary periods)";
+}
 
 /// <summary>
 /// The NAB scoring rules, written from NAB's published description (Lavin and Ahmad, 2015, and the NAB

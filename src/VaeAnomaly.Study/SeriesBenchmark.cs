@@ -18,9 +18,6 @@ public static partial class SeriesBenchmark
     /// <summary>Share of each train file, at its end, that validates.</summary>
     public const double ValidationShare = 0.2;
 
-    /// <summary>The window of a pair whose train file has no period (<see cref="SeriesBenchmarkOptions.Window"/> 0): the models' usual 32.</summary>
-    public const int FallbackWindow = 32;
-
     // The adaptive rule beside the fitted thresholds (SurpriseFlags): a row is flagged when its score's surprise next to
     // the scores of the previous rows of the test series, as many as the train file has, is above 0.5, a tail of 1e-5,
     // as the NAB and SKAB protocols flag. Fixed before any run, not tuned.
@@ -102,7 +99,7 @@ public static partial class SeriesBenchmark
         var validationRows = Math.Max(1, (int)Math.Round(pair.Train.Length * ValidationShare));
         var fitRows = pair.Train.Slice(0, pair.Train.Length - validationRows);
         var window = options.Window == 0 && entry.Settings.Contains("window")
-            ? entry.WindowFor(DominantPeriod.Of(fitRows, [.. Enumerable.Range(0, fitRows.ChannelNames.Count).Where(c => options.TargetColumns?.Contains(fitRows.ChannelNames[c]) ?? true)]) ?? FallbackWindow)
+            ? entry.WindowOf(fitRows, [.. Enumerable.Range(0, fitRows.ChannelNames.Count).Where(c => options.TargetColumns?.Contains(fitRows.ChannelNames[c]) ?? true)])
             : options.Window;
         var settings = entry.Taking(new DetectorSettings { Seed = options.Seed, Epochs = options.Epochs, TargetColumns = options.TargetColumns, Window = window });
         var fit = fitRows.AsSequenceSet("train");

@@ -8,7 +8,7 @@ namespace VaeAnomaly.Study;
 /// <param name="Epochs">Largest number of epochs for the models that train; null for each model's default.</param>
 /// <param name="Window">
 /// Window of the models that take one: null for each model's default, 0 for each pair's own period (<see cref="Data.DominantPeriod"/>
-/// of the watched columns of the train file's fit part, <see cref="SeriesBenchmark.FallbackWindow"/> when it has none), or a length in rows.
+/// of the watched columns of the train file's fit part, <see cref="Data.DominantPeriod.Fallback"/> when it has none), or a length in rows.
 /// </param>
 /// <param name="CrossFit">Blocks of the <c>crossfit</c> rule (<see cref="Study.CrossFit"/>: that many more models per pair); 0 leaves the rule out.</param>
 public sealed record SeriesBenchmarkOptions(string LabelColumn = "anomaly", string? TimeColumn = null, IReadOnlyList<string>? TargetColumns = null, int Seed = 42, int? Epochs = null, int? Window = null, int CrossFit = 0);

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using VaeAnomaly.IO;
-using VaeAnomaly.Models;
 using VaeAnomaly.Study;
 
 namespace VaeAnomaly.Cli.Commands;
@@ -26,7 +25,7 @@ internal static class BenchmarkNabCommand
         var name = new Option<string>("--detector-name") { Description = "Detector name in the results layout (no '_').", DefaultValueFactory = _ => "vaeAnomaly" };
         var seed = SharedOptions.Seed("Seed of every file's model.", 0);
         var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs per file (early stopping on the last quarter of the probationary rows).", DefaultValueFactory = _ => 20 }.Positive();
-        var window = new Option<int>("--window") { Description = "Window length in rows.", DefaultValueFactory = _ => 32 }.Positive(GruVaeOptions.MaxSize);
+        var window = SharedOptions.Window("Window length in rows, or auto: each file's own period (the lag of the highest local maximum of the autocorrelation of its probationary rows less their validation quarter, 8-256 rows; 32 when there is none).", "32");
         var force = SharedOptions.ForceFolder();
         var anomalyScore = new Option<string>("--anomaly-score")
         {
@@ -62,7 +61,7 @@ internal static class BenchmarkNabCommand
             }
 
             var learns = r.GetValue(online) == "on" && (r.GetValue(anomalyScore) == "surprise" || ModelOptionSet.Given(r, online));
-            var options = new NabOptions(r.GetValue(window), r.GetValue(epochs), r.GetValue(seed), Surprise: r.GetValue(anomalyScore) == "surprise", Model: r.GetValue(model)!, Online: learns, Guard: SharedOptions.Guarded(r, guard, learns),
+            var options = new NabOptions(SharedOptions.WindowOf(r.GetValue(window))!.Value, r.GetValue(epochs), r.GetValue(seed), Surprise: r.GetValue(anomalyScore) == "surprise", Model: r.GetValue(model)!, Online: learns, Guard: SharedOptions.Guarded(r, guard, learns),
                 Rest: Streaming.AlarmRest.Parse(r.GetValue(rest)!), Average: Scoring.ScoreAverage.Parse(r.GetValue(smooth)!));
             if (!options.Average.IsOff && !options.Surprise)
             {
@@ -76,7 +75,7 @@ internal static class BenchmarkNabCommand
                 results.Add(result);
                 var one = NabBenchmark.Summarise([result]);
                 console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{key}: {result.Series.Length} rows, probation {result.Probation}; windows found {one.WindowsFound}/{one.Windows}, flags {one.Points.TruePositives + one.Points.FalsePositives} ({result.Epochs} epochs, {result.Refits} refits, {result.Seconds:F1} s)"));
+                    $"{key}: {result.Series.Length} rows, probation {result.Probation}{(result.Window is { } w ? $", window {w}" : "")}; windows found {one.WindowsFound}/{one.Windows}, flags {one.Points.TruePositives + one.Points.FalsePositives} ({result.Epochs} epochs, {result.Refits} refits, {result.Seconds:F1} s)"));
             }
 
             var summary = NabBenchmark.Summarise(results);
@@ -107,7 +106,7 @@ internal static class BenchmarkNabCommand
                     ["tn"] = summary.Points.TrueNegatives,
                     ["fn"] = summary.Points.FalseNegatives,
                     ["seed"] = r.GetValue(seed),
-                    ["window"] = options.Window,
+                    ["window"] = options.Window == 0 ? "auto" : options.Window,
                     ["epochs"] = options.Epochs,
                     ["anomaly_score"] = r.GetValue(anomalyScore)!,
                     ["online"] = options.Online,
@@ -115,9 +114,9 @@ internal static class BenchmarkNabCommand
                     ["rest"] = options.Rest.ToString(),
                     ["smooth"] = options.Average.ToString(),
                     ["seconds"] = results.Sum(x => x.Seconds),
-                    ["nab_scores"] = nab.ToDictionary(n => n.Profile.Name, n => new Dictionary<string, object>
+                    ["nab_scores"] = nab.ToDictionary(n => n.Profile.Name, n => new Dictionary<string, object?>
                     {
-                        ["score"] = Math.Round(n.Normalized, 2),
+                        ["score"] = n.Scored is { } score ? Math.Round(score, 2) : null,
                         ["raw"] = n.Raw,
                         ["threshold"] = n.Threshold,
                         ["windows"] = n.Windows,
@@ -143,12 +142,12 @@ internal static class BenchmarkNabCommand
             var mine = ($"VaeAnomaly {options.Model} (seed {r.GetValue(seed)}, {summary.Files} files{(options.Rest == Streaming.AlarmRest.Off ? "" : $", rest {options.Rest}")})", nab[0].Normalized);
             foreach (var row in Published.Append(mine).OrderByDescending(x => x.Item2))
             {
-                scores.AddRow(row.Item1 == mine.Item1 ? $"[bold]{Markup.Escape(row.Item1)}[/]" : Markup.Escape(row.Item1), row.Item2.ToString("F1", CultureInfo.InvariantCulture));
+                scores.AddRow(row.Item1 == mine.Item1 ? $"[bold]{Markup.Escape(row.Item1)}[/]" : Markup.Escape(row.Item1), row.Item1 == mine.Item1 ? nab[0].Shown : row.Item2.ToString("F1", CultureInfo.InvariantCulture));
             }
 
             console.Write(scores);
             console.WriteLine(string.Join("; ", nab.Select(n => string.Create(CultureInfo.InvariantCulture,
-                $"{n.Profile.Name} {n.Normalized:F1} (threshold {n.Threshold:G4}, {n.Detected}/{n.Windows} windows, {n.FalsePositives} false positives)"))) + ".");
+                $"{n.Profile.Name} {n.Shown} (threshold {n.Threshold:G4}, {n.Detected}/{n.Windows} windows, {n.FalsePositives} false positives)"))) + ".");
             if (summary.Files != 58)
             {
                 console.WriteLine($"The published scores cover NAB's 58 files; this run scored {summary.Files}, so they are a guide, not a like-for-like comparison.");

@@ -24,7 +24,7 @@ internal static class BenchmarkNabScoreCommand
             foreach (var profile in NabProfile.All)
             {
                 var score = NabScorer.Score([.. files.Select(f => f.Input)], profile);
-                table.AddRow(profile.Name, score.Normalized.ToString("F1", CultureInfo.InvariantCulture), score.Threshold.ToString("G4", CultureInfo.InvariantCulture),
+                table.AddRow(profile.Name, score.Shown, score.Threshold.ToString("G4", CultureInfo.InvariantCulture),
                     $"{score.Detected} / {score.Windows}", $"{score.FalsePositives}");
             }
 

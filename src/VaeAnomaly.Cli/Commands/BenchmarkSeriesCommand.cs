@@ -30,17 +30,7 @@ internal static class BenchmarkSeriesCommand
         }.NonNegative();
         var limit = new Option<int>("--files") { Description = "Run only the first N pairs in name order (0: all).", DefaultValueFactory = _ => 0 }.NonNegative();
         var force = SharedOptions.ForceFolder();
-        var window = new Option<string>("--window")
-        {
-            Description = "Window of the models that take one: a number of rows, or auto: each pair's own period (the lag of the highest local maximum of the watched columns' autocorrelation in the train file, 8-256 rows; 32 when there is none) [default: each model's own, 32].",
-        };
-        window.Validators.Add(result =>
-        {
-            if (WindowOf(result.GetValueOrDefault<string>()) is null)
-            {
-                result.AddError($"--window takes auto or a whole number of rows from 1 to {Models.GruVaeOptions.MaxSize}; got '{IO.Messages.Cut(result.GetValueOrDefault<string>() ?? "")}'.");
-            }
-        });
+        var window = SharedOptions.Window("Window of the models that take one: a number of rows, or auto: each pair's own period (the lag of the highest local maximum of the watched columns' autocorrelation in the train file, 8-256 rows; 32 when there is none) [default: each model's own, 32].");
         var command = new Command("series", "Train each model on each pair's train file and measure its causal point scores and label-free threshold on the test file.")
         {
             data, models, targets, label, time, outDir, seed, epochs, limit, force, window, crossFit,
@@ -54,14 +44,14 @@ internal static class BenchmarkSeriesCommand
             foreach (var name in names)
             {
                 BenchmarkModelOption.Check(name);
-                if (ModelOptionSet.Given(r, window) && WindowOf(r.GetValue(window)) is > 0 and var rows && Detectors.DetectorRegistry.Find(name.Split(' ')[0]) is { WindowMultiple: > 1 } entry && rows % entry.WindowMultiple != 0)
+                if (ModelOptionSet.Given(r, window) && SharedOptions.WindowOf(r.GetValue(window)) is > 0 and var rows && Detectors.DetectorRegistry.Find(name.Split(' ')[0]) is { WindowMultiple: > 1 } entry && rows % entry.WindowMultiple != 0)
                 {
                     throw new ArgumentException($"--window {rows}: {entry.Name} reads windows that are a multiple of {entry.WindowMultiple} rows; give one (auto rounds its period up to one).");
                 }
             }
 
             var options = new SeriesBenchmarkOptions(r.GetValue(label)!, r.GetValue(time), SharedOptions.Names(r, targets), r.GetValue(seed),
-                ModelOptionSet.Given(r, epochs) ? r.GetValue(epochs) : null, ModelOptionSet.Given(r, window) ? WindowOf(r.GetValue(window)) : null, r.GetValue(crossFit));
+                ModelOptionSet.Given(r, epochs) ? r.GetValue(epochs) : null, ModelOptionSet.Given(r, window) ? SharedOptions.WindowOf(r.GetValue(window)) : null, r.GetValue(crossFit));
             if (options.CrossFit == 1)
             {
                 throw new ArgumentException("--cross-fit 1 leaves no rows to fit a fold on; give 2 or more blocks (5 is usual), or 0 for none.");
@@ -137,8 +127,4 @@ internal static class BenchmarkSeriesCommand
         }, ct));
         return command;
     }
-
-    /// <summary>The window <c>--window</c> names: 0 for auto, else its rows; null when it names neither.</summary>
-    private static int? WindowOf(string? text) => text?.Trim() == "auto" ? 0
-        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var rows) && rows is >= 1 and <= Models.GruVaeOptions.MaxSize ? rows : null;
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 
 namespace VaeAnomaly.Cli.Commands;
 
@@ -90,6 +91,32 @@ internal static class SharedOptions
         };
         return ParsedBy(option, text => Scoring.ScoreAverage.Parse(text));
     }
+
+    /// <summary><c>--window auto|ROWS</c> of a benchmark: a length in rows, or auto, each series' own (<see cref="Detectors.DetectorEntry.WindowOf"/>); read by <see cref="WindowOf"/>.</summary>
+    /// <param name="description">What the window is, and what auto reads, for this command.</param>
+    /// <param name="defaultValue">The value when none is given; null for none.</param>
+    public static Option<string> Window(string description, string? defaultValue = null)
+    {
+        var option = new Option<string>("--window") { Description = description };
+        if (defaultValue is not null)
+        {
+            option.DefaultValueFactory = _ => defaultValue;
+        }
+
+        option.Validators.Add(result =>
+        {
+            if (WindowOf(result.GetValueOrDefault<string>()) is null)
+            {
+                result.AddError($"--window takes auto or a whole number of rows from 1 to {Models.GruVaeOptions.MaxSize}; got '{IO.Messages.Cut(result.GetValueOrDefault<string>() ?? "")}'.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The window <c>--window</c> names: 0 for auto, else its rows; null when it names neither.</summary>
+    /// <param name="text">The option's value.</param>
+    public static int? WindowOf(string? text) => text?.Trim() == "auto" ? 0
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var rows) && rows is >= 1 and <= Models.GruVaeOptions.MaxSize ? rows : null;
 
     /// <summary>Refuses a value <paramref name="parse"/> refuses, with its message, before the command runs.</summary>
     private static Option<string> ParsedBy<T>(Option<string> option, Func<string, T> parse)

@@ -14,6 +14,9 @@ public static class DominantPeriod
     /// <summary>Longest lag searched.</summary>
     public const int MaxLag = 256;
 
+    /// <summary>The window of a series with no period: the models' usual 32 rows.</summary>
+    public const int Fallback = 32;
+
     /// <summary>Most rows read: the autocorrelation of a longer series costs more without changing its period.</summary>
     public const int MaxRows = 20_000;
 

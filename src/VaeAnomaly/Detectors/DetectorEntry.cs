@@ -29,4 +29,13 @@ public sealed record DetectorEntry(
     /// <summary>The shortest window this model reads that holds at least <paramref name="rows"/> rows (a multiple of <see cref="WindowMultiple"/>).</summary>
     /// <param name="rows">The rows wanted (at least 1).</param>
     public int WindowFor(int rows) => (rows + WindowMultiple - 1) / WindowMultiple * WindowMultiple;
+
+    /// <summary>
+    /// The window this model reads of a series chosen from its own rhythm, without labels (<c>--window auto</c>): the
+    /// <see cref="Data.DominantPeriod"/> of <paramref name="columns"/> of <paramref name="rows"/>, or
+    /// <see cref="Data.DominantPeriod.Fallback"/> when it has none, as <see cref="WindowFor"/> rounds it.
+    /// </summary>
+    /// <param name="rows">The rows the model is fitted on (never a later or labelled row).</param>
+    /// <param name="columns">The watched column indices.</param>
+    public int WindowOf(Data.Series rows, IReadOnlyList<int> columns) => WindowFor(Data.DominantPeriod.Of(rows, columns) ?? Data.DominantPeriod.Fallback);
 }

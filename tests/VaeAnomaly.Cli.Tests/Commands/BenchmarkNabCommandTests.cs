@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace VaeAnomaly.Cli.Tests.Commands;
 
@@ -11,14 +12,14 @@ public sealed class BenchmarkNabCommandTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    /// <summary>A daily-like sine at 5-minute steps, 500 rows unless told; rows 400-419 jump by 5.</summary>
-    private void WriteFile(string category, string name, int rows = 500)
+    /// <summary>A daily-like sine at 5-minute steps, 500 rows unless told; 20 rows from <paramref name="jump"/> (400 unless told) jump by 5.</summary>
+    private void WriteFile(string category, string name, int rows = 500, int jump = 400)
     {
         var start = new DateTime(2014, 4, 1, 0, 0, 0, DateTimeKind.Unspecified);
         var lines = new List<string> { "timestamp,value" };
         for (var t = 0; t < rows; t++)
         {
-            var value = Math.Sin(t / 8.0) + (t is >= 400 and < 420 ? 5.0 : 0.0);
+            var value = Math.Sin(t / 8.0) + (t >= jump && t < jump + 20 ? 5.0 : 0.0);
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{start.AddMinutes(5 * t):yyyy-MM-dd HH:mm:ss},{value:F4}"));
         }
 
@@ -26,12 +27,13 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         File.WriteAllText(dir.File(Path.Combine("nab", category, name)), string.Join("\n", lines)); // NAB's files end without a newline
     }
 
-    /// <summary><see cref="WriteFile"/>'s one file in realTest, its jump at rows 400-419 NAB's one labelled window.</summary>
-    private void WriteLabelledFile(int rows = 500)
+    /// <summary><see cref="WriteFile"/>'s one file in realTest, its jump (rows 400-419 unless told) NAB's one labelled window.</summary>
+    private void WriteLabelledFile(int rows = 500, int jump = 400)
     {
-        WriteFile("realTest", "one.csv", rows);
-        File.WriteAllText(dir.File("nab/combined_windows.json"),
-            """{ "realTest/one.csv": [["2014-04-02 09:20:00.000000", "2014-04-02 10:55:00.000000"]] }""");
+        WriteFile("realTest", "one.csv", rows, jump);
+        var start = new DateTime(2014, 4, 1, 0, 0, 0, DateTimeKind.Unspecified);
+        File.WriteAllText(dir.File("nab/combined_windows.json"), string.Create(CultureInfo.InvariantCulture,
+            $$"""{ "realTest/one.csv": [["{{start.AddMinutes(5 * jump):yyyy-MM-dd HH:mm:ss}}.000000", "{{start.AddMinutes(5 * (jump + 19)):yyyy-MM-dd HH:mm:ss}}.000000"]] }"""));
     }
 
     /// <summary>The anomaly scores a run into <paramref name="folder"/> wrote for that file, one per row.</summary>
@@ -130,6 +132,52 @@ public sealed class BenchmarkNabCommandTests : IDisposable
         Assert.Equal(1, badExit);
         Assert.Contains("Online learning scores each row by its surprise", badText);
         Assert.False(Directory.Exists(dir.File("bad")));
+    }
+
+    [Fact]
+    public async Task BenchmarkNab_WindowAuto_ReadsEachFilesPeriodFromItsFitRowsAndScoresAsThatWindowGivenByHand()
+    {
+        // Given: a sine of period 2 pi x 8 = 50.3 rows; 5,000 rows, 750 probationary, the first 562 of them fitting; a jump at 3,000
+        WriteLabelledFile(5000, 3000);
+
+        // When: auto, then the window its period gives, by hand
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--window", "auto", "--rest", "off", "--out", dir.File("auto"));
+        var (handExit, handText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--window", "50", "--rest", "off", "--out", dir.File("hand"));
+        var (badExit, badText) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--window", "period", "--out", dir.File("bad"));
+
+        // Then: the window is the period (the autocorrelation of sampled steps peaks at 50), and the scores are those of --window 50
+        Assert.True(exit == 0, text);
+        Assert.True(handExit == 0, handText);
+        Assert.Contains("realTest/one.csv: 5000 rows, probation 750, window 50;", Regex.Replace(text, @"\s+", " "));
+        Assert.Equal(WrittenScores("hand"), WrittenScores("auto"));
+        Assert.True(WrittenScores("auto")[3000..3020].Max() > 0.5, "the jump is flagged");
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("auto/summary.json")));
+        Assert.Equal("auto", summary.RootElement.GetProperty("window").GetString());
+        Assert.Equal(1, badExit);
+        Assert.Contains("--window takes auto or a whole number of rows from 1 to", Regex.Replace(badText, @"\s+", " "));
+        Assert.Contains("'period'", badText);
+        Assert.False(Directory.Exists(dir.File("bad")));
+    }
+
+    [Fact]
+    public async Task BenchmarkNab_NoLabelledWindowAfterTheProbation_WritesItsResultsAndSaysThereIsNoScore()
+    {
+        // Given: the jump (the one labelled window) at rows 400-419, inside a probation of 750 rows
+        WriteLabelledFile(5000);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "range", "--out", dir.File("out"));
+        var (scoreExit, scoreText) = await CliRunner.RunAsync("benchmark", "nab-score", "--results", dir.File("out/vaeAnomaly"));
+
+        // Then: the scores are written and nothing is scored, said as such (was: the run failed at the end on a NaN in summary.json)
+        Assert.True(exit == 0, text);
+        Assert.Equal(5000, WrittenScores("out").Length);
+        Assert.Contains("standard none (no labelled window after the probationary periods)", Regex.Replace(text, @"\s+", " "));
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
+        Assert.Equal(JsonValueKind.Null, summary.RootElement.GetProperty("nab_scores").GetProperty("standard").GetProperty("score").ValueKind);
+        Assert.Equal(0, summary.RootElement.GetProperty("nab_scores").GetProperty("standard").GetProperty("windows").GetInt32());
+        Assert.True(scoreExit == 0, scoreText);
+        Assert.Contains("none (no labelled window", Regex.Replace(scoreText, @"\s+", " "));
     }
 
     [Fact]
