@@ -64,6 +64,25 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         }
 
         Assert.Contains(points, p => p.GetProperty("flag").GetBoolean()); // the spike is flagged
+        AssertExplainedWhereFlagged(points);
+    }
+
+    /// <summary>A flagged point names its watched column (the fixture's one, so its whole share); any other point names none.</summary>
+    private static void AssertExplainedWhereFlagged(IEnumerable<JsonElement> points)
+    {
+        foreach (var point in points)
+        {
+            if (point.GetProperty("flag").GetBoolean())
+            {
+                var column = Assert.Single(point.GetProperty("columns").EnumerateArray());
+                Assert.Equal("value", column.GetProperty("column").GetString());
+                Assert.Equal(1.0, column.GetProperty("share").GetDouble(), 5);
+            }
+            else
+            {
+                Assert.False(point.TryGetProperty("columns", out _), $"point {point.GetProperty("index")} is not flagged but explained");
+            }
+        }
     }
 
     [Fact]
@@ -131,6 +150,7 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         }
 
         Assert.True(points[600].GetProperty("flag").GetBoolean(), "the spike is flagged");
+        AssertExplainedWhereFlagged(points);
 
         // The stream says it learns and how often it refitted, on a learning node; served frozen, it does not learn
         await using (var learningNode = fixture.Start(state, online: true))
@@ -187,20 +207,21 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         await using var app = fixture.Start();
         var client = app.GetTestClient();
 
-        // When: one request sent twice with start=0, then one that skips rows
-        var (_, once) = await Post(client, "/v1/streams/s/points?model=pca&start=0", Csv(fixture.Csv(0, 20)));
-        var (again, twice) = await Post(client, "/v1/streams/s/points?model=pca&start=0", Csv(fixture.Csv(0, 20)));
-        var (skipped, refusal) = await Post(client, "/v1/streams/s/points?model=pca&start=25", Csv(fixture.Csv(25, 30)));
+        // When: one request (the spike at rows 60-62 among its rows) sent twice with start=0, then one that skips rows
+        var (_, once) = await Post(client, "/v1/streams/s/points?model=pca&start=0", Csv(fixture.Csv(0, 70)));
+        var (again, twice) = await Post(client, "/v1/streams/s/points?model=pca&start=0", Csv(fixture.Csv(0, 70)));
+        var (skipped, refusal) = await Post(client, "/v1/streams/s/points?model=pca&start=75", Csv(fixture.Csv(75, 80)));
         var metrics = await client.GetStringAsync("/metrics");
 
-        // Then: the same answer, the points counted once, and the gap refused naming the next index
+        // Then: the same answer, the flagged points' explanations included, the points counted once, and the gap refused naming the next index
         Assert.Equal(HttpStatusCode.OK, again);
         Assert.Equal(once.GetRawText(), twice.GetRawText());
-        Assert.Contains("vae_anomaly_points_scored_total{model=\"pca\"} 20", metrics);
+        Assert.Contains(once.GetProperty("points").EnumerateArray(), p => p.TryGetProperty("columns", out _));
+        Assert.Contains("vae_anomaly_points_scored_total{model=\"pca\"} 70", metrics);
         Assert.Equal(HttpStatusCode.Conflict, skipped);
-        Assert.Contains("next row has index 20", refusal.GetProperty("error").GetString());
+        Assert.Contains("next row has index 70", refusal.GetProperty("error").GetString());
         var info = await Read(await client.GetAsync("/v1/streams/s"));
-        Assert.Equal(20, info.GetProperty("rows").GetInt64());
+        Assert.Equal(70, info.GetProperty("rows").GetInt64());
     }
 
     [Fact]

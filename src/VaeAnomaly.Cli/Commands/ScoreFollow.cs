@@ -34,7 +34,7 @@ internal static class ScoreFollow
         (string? TimeColumn, string? Delimiter) csv, (TextWriter Report, bool Skip) badRows, OnlineDetector? online, CancellationToken token)
     {
         var stream = new StreamingScorer(detector, flags.Rule, flags.SurpriseHistory, rest: flags.RestRows); // refuses a model that cannot score a stream before any input is read
-        Func<float[], StreamPoint> push = online is null ? stream.Push : online.Push;
+        Func<float[], StreamPoint> push = online is null ? row => stream.Push(row) : row => online.Push(row);
         var threshold = online is null ? stream.Threshold : SurpriseFlags.Flag;
         long rowsScored = 0;
         var fromStandardInput = io.Data == "-";

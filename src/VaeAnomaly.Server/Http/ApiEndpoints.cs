@@ -56,8 +56,8 @@ internal static partial class ApiEndpoints
             {
                 stream,
                 model = model.Name,
-                points = reply.Scores.Select((score, k) => new { index = reply.Start + k, score, threshold = reply.Threshold, flag = reply.Flags[k] }),
-            });
+                points = reply.Scores.Select((score, k) => new { index = reply.Start + k, score, threshold = reply.Threshold, flag = reply.Flags[k], columns = Columns(reply, k, model.Channels) }),
+            }, LeavingNullsOut);
         });
         app.MapGet("/v1/streams/{stream}", async (string stream) =>
         {
@@ -154,6 +154,18 @@ internal static partial class ApiEndpoints
     }
 
     private static string Messages(string text) => IO.Messages.Cut(text);
+
+    /// <summary>JSON of the web defaults that leaves out a null member (a point's <c>columns</c> when it is not explained).</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions LeavingNullsOut = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Point <paramref name="k"/>'s explanation: the channels with a share of its score, largest first; null when it has none.</summary>
+    private static object[]? Columns(StreamReply reply, int k, IReadOnlyList<string> channels) =>
+        k < reply.Shares.Length && reply.Shares[k].Length == channels.Count
+            ? [.. channels.Select((column, j) => (column, share: reply.Shares[k][j])).Where(c => c.share > 0).OrderByDescending(c => c.share).Select(c => new { c.column, c.share })]
+            : null;
 
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,200}$")]
     private static partial Regex StreamName();

@@ -29,7 +29,7 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
         {
             var retried = s.Model.Length > 0 && at == s.LastStart && at + rows.Length == s.Rows && rows.Length == s.LastScores.Length;
             return retried
-                ? new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = s.Model, Start = at, Scores = s.LastScores, Flags = s.LastFlags.Length == s.LastScores.Length ? s.LastFlags : [.. s.LastScores.Select(x => x > s.LastThreshold)], Threshold = s.LastThreshold, Rows = s.Rows, Repeated = true }
+                ? new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = s.Model, Start = at, Scores = s.LastScores, Flags = s.LastFlags.Length == s.LastScores.Length ? s.LastFlags : [.. s.LastScores.Select(x => x > s.LastThreshold)], Shares = s.LastShares.Length == s.LastScores.Length ? s.LastShares : [.. s.LastScores.Select(_ => Array.Empty<float>())], Threshold = s.LastThreshold, Rows = s.Rows, Repeated = true }
                 : new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.OutOfOrder, Model = s.Model, Rows = s.Rows };
         }
 
@@ -53,7 +53,7 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
                     }
 
                     var online = learning.Value.Detector;
-                    var scored = rows.Select(online.Push).ToArray();
+                    var scored = rows.Select(row => online.Push(row, explain: true)).ToArray();
                     StreamLearning.Save(online, next, served.Fingerprint, s);
                     return scored;
                 }
@@ -71,7 +71,7 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
             {
                 // A rest saved under a longer --rest than this node's is cut to this node's.
                 var scorer = StreamingScorer.Resume(detector, new StreamState(s.Rows, s.Recent, Rest: Math.Min(s.Rest, served.RestRows)), rest: served.RestRows);
-                var scored = scorer.PushRows(rows);
+                var scored = scorer.PushRows(rows, explain: true);
                 return (scored, scorer.State);
             });
             (next.Rows, next.Recent, next.Rest) = (scorerState.Rows, [.. scorerState.Recent], scorerState.Rest);
@@ -80,6 +80,7 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
         var first = s.Rows;
         next.LastScores = [.. points.Select(p => p.Score)];
         next.LastFlags = [.. points.Select(p => p.Flag)];
+        next.LastShares = [.. points.Select(p => SharesOf(p, served.Channels))];
         state.State = next;
         try
         {
@@ -92,7 +93,19 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
             throw;
         }
 
-        return new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = model, Start = first, Scores = state.State.LastScores, Flags = state.State.LastFlags, Threshold = served.Threshold, Rows = next.Rows };
+        return new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = model, Start = first, Scores = state.State.LastScores, Flags = state.State.LastFlags, Shares = state.State.LastShares, Threshold = served.Threshold, Rows = next.Rows };
+    }
+
+    /// <summary>A point's explanation as its channels' shares in the model's channel order; empty when it has none.</summary>
+    private static float[] SharesOf(StreamPoint point, IReadOnlyList<string> channels)
+    {
+        if (point.Explanation is not { } explanation)
+        {
+            return [];
+        }
+
+        var shares = explanation.ChannelShares.ToDictionary(s => s.Key, s => s.Value);
+        return [.. channels.Select(c => (float)shares.GetValueOrDefault(c))];
     }
 
     /// <inheritdoc />

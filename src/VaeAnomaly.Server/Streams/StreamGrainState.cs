@@ -51,4 +51,8 @@ public sealed class StreamGrainState
     /// <summary>The fingerprint of the bundle the stream learnt from (<see cref="ServedModel.Fingerprint"/>).</summary>
     [Id(11)]
     public string Fingerprint { get; set; } = "";
+
+    /// <summary>Per row of the last answer: the watched channels' shares of a flagged row's score, in the model's channel order; empty for a row not explained.</summary>
+    [Id(12)]
+    public float[][] LastShares { get; set; } = [];
 }

@@ -63,4 +63,11 @@ public sealed class StreamReply
     /// <summary>Refits the stream has made since it began learning from its bundle (0 when it does not learn).</summary>
     [Id(10)]
     public int Refits { get; init; }
+
+    /// <summary>
+    /// Per scored row: for a flagged row, the watched channels' shares of its score in the model's channel order (what
+    /// <c>score --top</c> says of it); empty for a row not flagged, or when the model explains nothing.
+    /// </summary>
+    [Id(11)]
+    public float[][] Shares { get; init; } = [];
 }

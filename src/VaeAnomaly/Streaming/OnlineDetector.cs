@@ -128,9 +128,10 @@ public sealed class OnlineDetector : IDisposable
 
     /// <summary>Scores one row, then learns from the rows judged normal when a refit is due.</summary>
     /// <param name="row">The row's values, in the model's channel order, unscaled.</param>
-    public StreamPoint Push(IReadOnlyList<float> row)
+    /// <param name="explain">Explain the row when it is flagged (<see cref="StreamPoint.Explanation"/>), by the model that scored it, before any refit.</param>
+    public StreamPoint Push(IReadOnlyList<float> row, bool explain = false)
     {
-        var point = scorer.Push(row);
+        var point = scorer.Push(row, explain);
         var index = point.Index;
         rows.Add([.. row]);
         excluded.Add(index <= excludeThrough);

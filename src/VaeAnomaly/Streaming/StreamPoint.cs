@@ -11,4 +11,11 @@ public sealed record StreamPoint(long Index, float Score, double Threshold, bool
 {
     /// <summary>Whether the score exceeds the threshold, rest or not: the row is judged anomalous.</summary>
     public bool Above => Score > Threshold;
+
+    /// <summary>
+    /// For a flagged row pushed with explanations asked for: the watched channels' shares of its model score
+    /// (<see cref="Detectors.IExplainsPoints.Explain"/> by the model that scored it, on the rows its score read); null otherwise, and
+    /// for a model that explains nothing.
+    /// </summary>
+    public Scoring.Attribution? Explanation { get; init; }
 }

@@ -136,13 +136,22 @@ public sealed class StreamingScorer
     /// <exception cref="ArgumentException">Another number of values, or a value that is not finite.</exception>
     public StreamPoint Push(IReadOnlyList<float> row) => PushRows([row])[0];
 
+    /// <summary>Scores one row, as <see cref="Push(IReadOnlyList{float})"/>; when it is flagged and <paramref name="explain"/>, with its <see cref="StreamPoint.Explanation"/>.</summary>
+    /// <param name="row">The row's values, in the model's channel order, unscaled.</param>
+    /// <param name="explain">Explain a flagged row.</param>
+    public StreamPoint Push(IReadOnlyList<float> row, bool explain) => PushRows([row], explain)[0];
+
     /// <summary>
     /// Scores rows in arrival order, all windows in one call to the model: the same points as pushing them one by one.
     /// A rejected chunk leaves the stream as it was.
     /// </summary>
     /// <param name="rows">The rows' values, each in the model's channel order, unscaled.</param>
+    /// <param name="explain">
+    /// Give each flagged row its <see cref="StreamPoint.Explanation"/>, from the rows its score read (what <c>score --top</c>
+    /// says of the same row of the whole series); off by default, when the model explains nothing, and before its minimum rows.
+    /// </param>
     /// <exception cref="ArgumentException">A row with another number of values, or a value that is not finite (no row is scored).</exception>
-    public StreamPoint[] PushRows(IReadOnlyList<IReadOnlyList<float>> rows)
+    public StreamPoint[] PushRows(IReadOnlyList<IReadOnlyList<float>> rows, bool explain = false)
     {
         for (var k = 0; k < rows.Count; k++)
         {
@@ -202,6 +211,13 @@ public sealed class StreamingScorer
 
             var rested = index >= scorer.Warmup && AlarmRest.Rests(ref restLeft, score > Threshold, rest);
             points[k] = new StreamPoint(index, score, Threshold, score > Threshold && !rested, guarded, rested);
+            if (explain && points[k].Flag && detector is IExplainsPoints explains && context + k + 1 >= scorer.MinimumRows)
+            {
+                // The rows the score read: up to this one, the last Lookback of those held.
+                var from = Math.Max(0, context + k + 1 - scorer.Lookback);
+                var c = detector.Channels.Count;
+                points[k] = points[k] with { Explanation = explains.Explain(new SequenceSet(detector.Channels, [new Sequence($"row {index}", values[(from * c)..((context + k + 1) * c)])])) };
+            }
         }
 
         foreach (var row in rows)

@@ -45,6 +45,38 @@ public sealed class OnlineDetectorTests
     }
 
     [Fact]
+    public void Push_Explaining_AFlaggedRowIsExplainedByTheModelThatScoredIt_BeforeAndAfterRefits()
+    {
+        // Given: two columns, a the sine with its spike and lift, b a cosine that jumps by 4 at rows 500-502; range fitted on the first 260 rows
+        float[] Row(int t) => [Value(t), (float)(Math.Cos(t / 5.0) + (t is >= 500 and <= 502 ? 4 : 0))];
+        SequenceSet Two(int from, int count) => new(["a", "b"], [new Sequence($"r{from}", [.. Enumerable.Range(from, count).SelectMany(Row)])]);
+        var estimator = DetectorRegistry.Create("range", new DetectorSettings { Seed = 3 });
+        using var model = estimator.Fit(Two(0, 200), Two(200, 60));
+        using var online = new OnlineDetector(estimator, model, new OnlineOptions(Cadence: 50, Memory: 400, Margin: 5, MinRows: Learned), surpriseHistory: 50);
+
+        // When: 600 rows pushed with explanations; before each push, what the model in use says of the row
+        var explained = new List<(StreamPoint Point, Attribution Expected, int Refits)>();
+        for (var t = 0; t < 600; t++)
+        {
+            var expected = ((IExplainsPoints)online.Model).Explain(Two(t, 1));
+            var point = online.Push(Row(t), explain: true);
+            if (point.Flag)
+            {
+                explained.Add((point, expected, online.Refits));
+            }
+            else
+            {
+                Assert.Null(point.Explanation);
+            }
+        }
+
+        // Then: each flagged row carries that explanation, the spike in a and the jump in b each named, after refits too
+        Assert.All(explained, e => Assert.Equal(e.Expected.ChannelShares.OrderBy(s => s.Key), e.Point.Explanation!.ChannelShares.OrderBy(s => s.Key)));
+        Assert.Contains(explained, e => e.Point.Index == 320 && e.Point.Explanation!.ChannelShares.Single(s => s.Key == "a").Value == 1.0);
+        Assert.Contains(explained, e => e.Point.Index == 500 && e.Refits >= 3 && e.Point.Explanation!.ChannelShares.Single(s => s.Key == "b").Value > 0.9);
+    }
+
+    [Fact]
     public void Push_ALastingDrift_IsLearned_AndAFlaggedSpikeIsKeptOut()
     {
         // Given: the range fitted on the first 260 rows (the sine's range, [-1, 1])

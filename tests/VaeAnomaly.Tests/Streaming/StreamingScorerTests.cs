@@ -87,6 +87,79 @@ public sealed class StreamingScorerTests
     }
 
     [Theory]
+    [MemberData(nameof(Models))]
+    public void PushRows_Explaining_GiveEachFlaggedRowTheExplanationOfItsRowsInTheWholeSeries_InChunksOrOneByOne(string name)
+    {
+        // Given: a spike in column a at rows 40-43; what the model says of each row from the whole series' rows up to it
+        // (as score --top reads them: the last Lookback rows, from its minimum on)
+        using var model = Fitted(name);
+        var scorer = (IScoresPoints)model;
+        var values = Waves(60, 2, spikeAt: 40);
+        var rows = Enumerable.Range(0, 60).Select(t => (IReadOnlyList<float>)values.AsSpan(2 * t, 2).ToArray()).ToList();
+        Attribution Expected(int t)
+        {
+            var from = Math.Max(0, t + 1 - scorer.Lookback);
+            return ((IExplainsPoints)model).Explain(Series(values[(2 * from)..(2 * (t + 1))]));
+        }
+
+        // When: pushed one by one, in chunks, and without explanations
+        var single = new StreamingScorer(model);
+        var one = rows.Select(r => single.Push(r, explain: true)).ToList();
+        var chunked = new StreamingScorer(model);
+        var points = new List<StreamPoint>();
+        var at = 0;
+        foreach (var size in new[] { 1, 3, 0, 7, 20, 29 })
+        {
+            points.AddRange(chunked.PushRows(rows.GetRange(at, size), explain: true));
+            at += size;
+        }
+
+        var plain = new StreamingScorer(model).PushRows(rows);
+
+        // Then: every flagged row (after the model's minimum) is explained as the whole series explains it, the spiked
+        // column's share the largest at the spike; no other row carries an explanation, nor any row when none is asked for
+        Assert.Contains(one, p => p.Flag && p.Index is >= 40 and <= 43);
+        foreach (var stream in new[] { one, points })
+        {
+            for (var t = 0; t < 60; t++)
+            {
+                if (!stream[t].Flag || t + 1 < scorer.MinimumRows)
+                {
+                    Assert.Null(stream[t].Explanation);
+                    continue;
+                }
+
+                var expected = Expected(t).ChannelShares.ToDictionary(s => s.Key, s => s.Value);
+                var got = stream[t].Explanation!.ChannelShares.ToDictionary(s => s.Key, s => s.Value);
+                Assert.Equal(expected.Keys.Order(), got.Keys.Order());
+                Assert.All(expected, e => Assert.True(Math.Abs(e.Value - got[e.Key]) <= 1e-4, $"{name} row {t} {e.Key}: whole series {e.Value}, stream {got[e.Key]}"));
+            }
+        }
+
+        var spike = one.First(p => p.Flag && p.Index is >= 40 and <= 43).Explanation!.ChannelShares.ToDictionary(s => s.Key, s => s.Value);
+        Assert.True(spike["a"] > spike["b"], $"{name}: a {spike["a"]}, b {spike["b"]}");
+        Assert.All(plain, p => Assert.Null(p.Explanation));
+    }
+
+    [Fact]
+    public void Push_Explaining_TheRangeNamesTheColumnThatLeftItsRange_ShareOne()
+    {
+        // Given: range fitted on the two waves (each within [-1, 1]); the spike lifts a by 3, b stays inside its range
+        using var model = Fitted("range");
+        var values = Waves(60, 2, spikeAt: 40);
+        var stream = new StreamingScorer(model);
+
+        // When
+        var points = Enumerable.Range(0, 60).Select(t => stream.Push(values.AsSpan(2 * t, 2).ToArray(), explain: true)).ToList();
+
+        // Then: b's own score is 0, so a holds the whole score
+        var shares = points[40].Explanation!.ChannelShares.ToDictionary(s => s.Key, s => s.Value);
+        Assert.True(points[40].Flag);
+        Assert.Equal(1.0, shares["a"], 6);
+        Assert.Equal(0.0, shares.GetValueOrDefault("b"), 6);
+    }
+
+    [Theory]
     [InlineData("conv-ae")]
     [InlineData("gaussian")]
     public void Push_FlaggingBySurprise_GivesTheBatchSurpriseAndResumesExactly(string name)
