@@ -146,7 +146,7 @@ internal static class EvaluateCommand
         }
     }
 
-    /// <summary>Point-level metrics of a bundle on a labelled series: metrics.json and points.csv.</summary>
+    /// <summary>Point-level metrics of a bundle on a labelled series: metrics.json, points.csv, the figures and report.html.</summary>
     private static int EvaluateSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet options, (IFittedDetector Model, IScoresPoints Points, IReconstructsSeries? Reconstructs) model, string path, bool pointAdjust, string destination, bool force)
     {
         var rule = model.Model.Thresholds.Rule;
@@ -176,6 +176,8 @@ internal static class EvaluateCommand
         {
             File.WriteAllText(staged.PathOf("metrics.json"), JsonSerializer.Serialize(evaluation, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
             PointScoresCsv.Write(series, scores, threshold, staged.PathOf("points.csv"));
+            EvaluationReport.WriteSeries(model.Model, series, new SeriesScoring(scores, threshold, rule, mode.Name(), evaluation, StepExplanations.For(model.Model, series)), staged.Staging,
+                $"VaeAnomaly evaluation: {model.Model.Name} on {Path.GetFileName(path)}");
             staged.Commit();
         }
 
@@ -197,7 +199,9 @@ internal static class EvaluateCommand
         console.Write(table);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"AUC-PR {evaluation.AucPr:F3} (a random score: {evaluation.Random.AucPr:F3}), AUC-ROC {evaluation.AucRoc:F3} (random: 0.500) of the point scores{(evaluation.Mae is { } mae ? $"; reconstruction MAE {mae:G4}, RMSE {evaluation.Rmse:G4}" : "")}."));
-        console.MarkupLineInterpolated($"Wrote metrics.json and points.csv to [bold]{Path.GetFullPath(destination)}[/].");
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Events: {evaluation.Events.Found} of {evaluation.Events.Segments} labelled segments hold a flag (event recall {evaluation.Events.Recall:F3}); {evaluation.Events.FalseEvents} runs of flags touch none (event precision {evaluation.Events.Precision:F3})."));
+        console.MarkupLineInterpolated($"Wrote metrics.json, points.csv, the figures and report.html to [bold]{Path.GetFullPath(destination)}[/].");
         return 0;
 
         static string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);

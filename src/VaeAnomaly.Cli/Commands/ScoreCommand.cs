@@ -90,8 +90,7 @@ internal static class ScoreCommand
                 var mode = series.PointScoreOf(r);
                 var points = series.Flagged(r, scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!))), loaded.TrainingData.TrainSteps);
                 var rule = r.GetValue(series.FlagBy) == "surprise" ? "surprise" : loaded.Thresholds.Rule;
-                var explain = loaded is IExplainsPoints explains && scorer.Lookback > 0 ? (Func<int, Attribution?>)(t => StepAttribution(explains, scorer, read, t)) : null;
-                return ScoreSeries(console, read, points, (mode, rule, explain), path, r.GetValue(force), r.GetValue(top));
+                return ScoreSeries(console, read, points, (mode, rule, StepExplanations.For(loaded, read)), path, r.GetValue(force), r.GetValue(top));
             }
 
             if (ModelOptionSet.Given(r, series.FlagBy))
@@ -322,21 +321,6 @@ internal static class ScoreCommand
 
     /// <summary>The three channels with the largest shares of an attribution's error, as the top tables print them.</summary>
     private static string Strongest(Attribution a) => string.Join(", ", a.ChannelShares.Take(3).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:P0}")));
-
-    /// <summary>
-    /// Why row <paramref name="t"/> of a series scored as it did: the watched channels' shares of its score, from the rows
-    /// its score depends on (<see cref="IScoresPoints.Lookback"/>); null before a window model's first whole window.
-    /// </summary>
-    private static Attribution? StepAttribution(IExplainsPoints model, IScoresPoints points, Series series, int t)
-    {
-        if (t + 1 < points.MinimumRows)
-        {
-            return null;
-        }
-
-        var start = Math.Max(0, t + 1 - points.Lookback);
-        return model.Explain(series.Slice(start, t + 1 - start).AsSequenceSet($"rows {start + 1}-{t + 1}"));
-    }
 
     /// <summary>
     /// Writes the per-step scores of a series (from any model's <see cref="IScoresPoints.ScorePoints"/>) and prints the top

@@ -33,6 +33,10 @@ public sealed record PointEvaluation(
     [JsonPropertyName("random")]
     public RandomBaseline Random => RandomBaseline.Of(Anomalous, Points);
 
+    /// <summary>The flags counted as events: labelled segments found, runs of flags outside every segment.</summary>
+    [JsonPropertyName("events")]
+    public required EventMetrics Events { get; init; }
+
     /// <summary>Measures <paramref name="scores"/> against <paramref name="labels"/>.</summary>
     /// <param name="labels">Per point, true when labelled anomalous.</param>
     /// <param name="scores">Per point score.</param>
@@ -63,7 +67,10 @@ public sealed record PointEvaluation(
             RankingMetrics.RocAuc(labels, asDouble),
             errors.Count == 0 ? null : errors.Average(e => Math.Abs((double)e)),
             errors.Count == 0 ? null : Math.Sqrt(errors.Average(e => (double)e * e)),
-            pointAdjust ? ConfusionCounts.Of(labels, PointAdjust(labels, flags)) : null);
+            pointAdjust ? ConfusionCounts.Of(labels, PointAdjust(labels, flags)) : null)
+        {
+            Events = EventMetrics.Of(labels, flags),
+        };
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ namespace VaeAnomaly.Reporting;
 /// Metrics, figures and a self-contained <c>report.html</c> for a detector's scores on one set:
 /// what was flagged, how well the scores rank anomalies, and why sequences scored high.
 /// </summary>
-public static class EvaluationReport
+public static partial class EvaluationReport
 {
     /// <summary>Metrics of every score kind, with the outcome of each kind's threshold under <paramref name="rule"/>.</summary>
     /// <param name="detector">A fitted or loaded detector that gives every score kind (<see cref="IScoresKinds"/>); its reconstructions are drawn when it has them.</param>

@@ -169,6 +169,49 @@ public sealed class SeriesCommandTests : IDisposable
         Assert.False(Directory.Exists(dir.File("none")));
     }
 
+    [Fact]
+    public async Task Evaluate_LabelledSeries_ReportsEachEventFoundOrMissed_TheFalseEvents_AndTheColumnsBehindTheTopRows()
+    {
+        // Given: range fitted on the two waves; a test file where rows 60-64 are labelled but unchanged (a missed event),
+        // temp jumps by 8 at the labelled rows 120-124 (a found event) and pressure by 8 at the unlabelled rows 170-172
+        // (one false event)
+        var train = WriteSeries("train.csv", 600);
+        var csv = new StringBuilder("timestamp;temp;pressure;anomaly\n");
+        var rng = new Random(1);
+        for (var t = 0; t < 200; t++)
+        {
+            var temp = Math.Sin(t / 10.0) + (0.05 * rng.NextDouble()) + (t is >= 120 and < 125 ? 8 : 0);
+            var pressure = Math.Cos(t / 7.0) + (t is >= 170 and < 173 ? 8 : 0);
+            csv.Append(CultureInfo.InvariantCulture, $"2024-01-01T00:{t / 60:00}:{t % 60:00};{temp};{pressure};{(t is (>= 60 and < 65) or (>= 120 and < 125) ? 1 : 0)}\n");
+        }
+
+        File.WriteAllText(dir.File("test.csv"), csv.ToString());
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", train, "--out", dir.File("bundle"), "--split", "80/20/0");
+        Assert.True(trainExit == 0, trainText);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("evaluate", "--bundle", dir.File("bundle"), "--data", dir.File("test.csv"), "--label-column", "anomaly", "--point-score", "last", "--out", dir.File("eval"));
+
+        // Then: the events counted by hand, in metrics.json, on the console and in the report
+        Assert.True(exit == 0, text);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(dir.File("eval/metrics.json")));
+        var events = metrics.RootElement.GetProperty("events");
+        Assert.Equal((2, 1, 1), (events.GetProperty("segments").GetInt32(), events.GetProperty("found").GetInt32(), events.GetProperty("false_events").GetInt32()));
+        Assert.Equal(0.5, events.GetProperty("recall").GetDouble());
+        Assert.Equal(0.5, events.GetProperty("precision").GetDouble());
+        Assert.Contains("Events: 1 of 2 labelled segments hold a flag (event recall 0.500); 1 runs of flags touch none (event precision 0.500).", System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " "));
+        var report = File.ReadAllText(dir.File("eval/report.html"));
+        Assert.Contains("1 of 2 labelled segments hold a flag", report);
+        Assert.Contains("<tr><td>2024-01-01T00:01:00 to 2024-01-01T00:01:04</td><td>5</td><td>no</td><td>-</td>", report);
+        Assert.Contains("<tr><td>2024-01-01T00:02:00 to 2024-01-01T00:02:04</td><td>5</td><td><span class=\"flag\">yes</span></td><td>2024-01-01T00:02:00 (0)</td>", report);
+
+        // each top row names the column that left its range, with the whole share (the other column is inside its range)
+        Assert.Contains("<td>anomalous</td><td>temp 100 %</td>", report);
+        Assert.Contains("<td>normal</td><td>pressure 100 %</td>", report);
+        Assert.Equal(6, System.Text.RegularExpressions.Regex.Matches(report, "data:image/png;base64,").Count); // scores, columns, histogram, PR, ROC, confusion, and no loss curve
+        Assert.True(File.Exists(dir.File("eval/scores.png")) && File.Exists(dir.File("eval/columns.png")));
+    }
+
     [Theory]
     [InlineData("conv-ae")]
     [InlineData("lstm-ae")]
