@@ -36,7 +36,8 @@ internal static class ScoreCommand
         var state = new Option<string>("--state") { Description = "With --follow and --online on: a folder where the stream is saved when it stops (its rows, and the model once refitted) and from which the next run continues exactly." };
         var series = new SeriesOptionSet();
         var engine = new EngineOptionSet();
-        var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows, online, guard, rest, state };
+        var explainFlags = new Option<bool>("--explain") { Description = "Series: a last column, columns, names for each flagged row the watched columns that made its score, largest share first (temp=0.93;pressure=0.07: what --top says of it), with --follow too; empty for a row not flagged." };
+        var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows, online, guard, rest, state, explainFlags };
         series.AddTo(command, withSplit: false);
         engine.AddTo(command);
 
@@ -59,7 +60,7 @@ internal static class ScoreCommand
                 var restRows = AlarmRest.Parse(r.GetValue(rest)!).For(TrainingRows(streamed));
                 using var learning = Online(r, (online, guard), series, threshold, streamed, stateFolder, restRows);
                 var exit = ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise, restRows), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
-                    (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), (r.InvocationConfiguration.Error, r.GetValue(badRows) == "skip"), learning, token).GetAwaiter().GetResult();
+                    (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), (r.InvocationConfiguration.Error, r.GetValue(badRows) == "skip"), learning, r.GetValue(explainFlags), token).GetAwaiter().GetResult();
                 if (stateFolder is not null && learning is not null)
                 {
                     OnlineStateFolder.Save(stateFolder, learning, r.GetValue(bundle)!, streamed.TrainingData.Fingerprint);
@@ -90,7 +91,12 @@ internal static class ScoreCommand
                 var mode = series.PointScoreOf(r);
                 var points = series.Flagged(r, scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!))), loaded.TrainingData.TrainSteps);
                 var rule = r.GetValue(series.FlagBy) == "surprise" ? "surprise" : loaded.Thresholds.Rule;
-                return ScoreSeries(console, read, points, (mode, rule, StepExplanations.For(loaded, read)), path, r.GetValue(force), r.GetValue(top));
+                return ScoreSeries(console, read, points, (mode, rule, StepExplanations.For(loaded, read)), (path, r.GetValue(force), r.GetValue(explainFlags)), r.GetValue(top));
+            }
+
+            if (r.GetValue(explainFlags))
+            {
+                throw new ArgumentException("--explain adds the columns behind each flagged row of a series; for sequences, --top names each one's strongest channels.");
             }
 
             if (ModelOptionSet.Given(r, series.FlagBy))
@@ -326,12 +332,13 @@ internal static class ScoreCommand
     /// Writes the per-step scores of a series (from any model's <see cref="IScoresPoints.ScorePoints"/>) and prints the top
     /// steps, each with its window's explanation when the model gives one.
     /// </summary>
-    private static int ScoreSeries(IAnsiConsole console, Series series, SeriesPointScores points, (PointScoreMode Mode, string Rule, Func<int, Attribution?>? Explain) how, string path, bool force, int top)
+    private static int ScoreSeries(IAnsiConsole console, Series series, SeriesPointScores points, (PointScoreMode Mode, string Rule, Func<int, Attribution?>? Explain) how, (string Path, bool Force, bool Explain) output, int top)
     {
         var (mode, rule, explain) = how;
+        var path = output.Path;
         var scores = points.Scores;
         var value = points.Threshold;
-        AtomicFile.Write(path, force, temp => PointScoresCsv.Write(series, scores, value, temp));
+        AtomicFile.Write(path, output.Force, temp => PointScoresCsv.Write(series, scores, value, temp, output.Explain ? explain ?? (_ => null) : null));
         if (series.FilledValues > 0 || series.DroppedRows > 0)
         {
             console.MarkupLineInterpolated($"Missing values: {series.FilledValues} filled, {series.DroppedRows} rows dropped.");

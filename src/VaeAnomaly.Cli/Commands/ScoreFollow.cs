@@ -4,6 +4,7 @@ using Spectre.Console;
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.IO;
+using VaeAnomaly.Reporting;
 using VaeAnomaly.Scoring;
 using VaeAnomaly.Streaming;
 
@@ -29,12 +30,13 @@ internal static class ScoreFollow
     /// <param name="csv">Time column and delimiter; null to detect them.</param>
     /// <param name="badRows">Where bad rows are reported, and whether they are skipped (else the stream stops at the first, exit code 1).</param>
     /// <param name="online">The detector that keeps learning, scoring instead of a frozen <paramref name="detector"/>; null for none.</param>
+    /// <param name="explain">Write a last column, columns: each flagged row's explanation (<see cref="PointScoresCsv.Columns"/>) by the model that scored it.</param>
     /// <param name="token">Ctrl+C: stops a followed file cleanly.</param>
     public static async Task<int> RunAsync(IAnsiConsole console, IFittedDetector detector, (string? Rule, int? SurpriseHistory, int RestRows) flags, (string Data, string Out, bool Force, string Bundle) io,
-        (string? TimeColumn, string? Delimiter) csv, (TextWriter Report, bool Skip) badRows, OnlineDetector? online, CancellationToken token)
+        (string? TimeColumn, string? Delimiter) csv, (TextWriter Report, bool Skip) badRows, OnlineDetector? online, bool explain, CancellationToken token)
     {
         var stream = new StreamingScorer(detector, flags.Rule, flags.SurpriseHistory, rest: flags.RestRows); // refuses a model that cannot score a stream before any input is read
-        Func<float[], StreamPoint> push = online is null ? row => stream.Push(row) : row => online.Push(row);
+        Func<float[], StreamPoint> push = online is null ? row => stream.Push(row, explain) : row => online.Push(row, explain);
         var threshold = online is null ? stream.Threshold : SurpriseFlags.Flag;
         long rowsScored = 0;
         var fromStandardInput = io.Data == "-";
@@ -78,7 +80,7 @@ internal static class ScoreFollow
                 if (parser is null)
                 {
                     parser = new CsvRowParser(source, line, detector.Channels, csv.TimeColumn, csv.Delimiter);
-                    output.WriteLine("timestamp,score,threshold,flag");
+                    output.WriteLine(explain ? "timestamp,score,threshold,flag,columns" : "timestamp,score,threshold,flag");
                     output.Flush();
                     continue;
                 }
@@ -110,7 +112,7 @@ internal static class ScoreFollow
                 var point = push(values);
                 rowsScored++;
                 flagged += point.Flag ? 1 : 0;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{timestamp},{point.Score:R},{point.Threshold:R},{(point.Flag ? 1 : 0)}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{timestamp},{point.Score:R},{point.Threshold:R},{(point.Flag ? 1 : 0)}{(explain ? "," + Field(point.Explanation is { } a ? PointScoresCsv.Columns(a) : "") : "")}"));
                 output.Flush();
             }
         }
@@ -128,6 +130,9 @@ internal static class ScoreFollow
 
         return 0;
     }
+
+    /// <summary>A CSV field, quoted when it holds a delimiter, a quote or a line break (a column name may).</summary>
+    private static string Field(string text) => text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>
     /// Whole lines from a reader that may be written to while it is read: a line counts only once its end has arrived.

@@ -1,10 +1,14 @@
 using System.Globalization;
 using CsvHelper;
 using VaeAnomaly.Data;
+using VaeAnomaly.Scoring;
 
 namespace VaeAnomaly.Reporting;
 
-/// <summary>Writes one row per time step of a series: <c>timestamp,score,threshold,flag</c> and <c>label</c> when known.</summary>
+/// <summary>
+/// Writes one row per time step of a series: <c>timestamp,score,threshold,flag</c>, <c>label</c> when known, and
+/// <c>columns</c> when asked for (<see cref="Columns"/> of each flagged step).
+/// </summary>
 public static class PointScoresCsv
 {
     /// <summary>Writes the file.</summary>
@@ -12,10 +16,11 @@ public static class PointScoresCsv
     /// <param name="scores">Per-step score (squared error averaged over channels and over the windows covering the step).</param>
     /// <param name="threshold">Steps scoring above it get flag 1.</param>
     /// <param name="path">Destination file.</param>
-    public static void Write(Series series, IReadOnlyList<float> scores, double threshold, string path)
+    /// <param name="explain">With it, a last column <c>columns</c>: a flagged step's explanation (<see cref="Columns"/>), empty for any other step or one it cannot explain.</param>
+    public static void Write(Series series, IReadOnlyList<float> scores, double threshold, string path, Func<int, Attribution?>? explain = null)
     {
         using var csv = new CsvWriter(new StreamWriter(path), CultureInfo.InvariantCulture);
-        foreach (var name in new[] { "timestamp", "score", "threshold", "flag" }.Concat(series.Labels is null ? [] : ["label"]))
+        foreach (var name in new[] { "timestamp", "score", "threshold", "flag" }.Concat(series.Labels is null ? [] : ["label"]).Concat(explain is null ? [] : ["columns"]))
         {
             csv.WriteField(name);
         }
@@ -32,7 +37,17 @@ public static class PointScoresCsv
                 csv.WriteField(series.Labels[t] ? "1" : "0");
             }
 
+            if (explain is not null)
+            {
+                csv.WriteField(scores[t] > threshold && explain(t) is { } a ? Columns(a) : "");
+            }
+
             csv.NextRecord();
         }
     }
+
+    /// <summary>An explanation in one field: the columns with a share of the score, largest first, as <c>name=share</c> separated by <c>;</c> (e.g. <c>temp=0.93;pressure=0.07</c>).</summary>
+    /// <param name="explanation">A step's explanation.</param>
+    public static string Columns(Attribution explanation) =>
+        string.Join(";", explanation.ChannelShares.Where(s => s.Value > 0).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key}={s.Value:0.####}")));
 }

@@ -71,6 +71,60 @@ public sealed class ScoreFollowCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Explain_BatchAndFollowed_NameTheColumnThatLeftItsRangeOnEachFlaggedRowOnly()
+    {
+        // Given: range watching v0 and c1 (t mod 7, so 0-6 in training); v0 jumps by 4 at rows 150-154, c1 by 20 at rows 170-172
+        File.WriteAllText(dir.File("train.csv"), "t,v0,c1\n" + Rows(0, 200, spike: false));
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("train.csv"), "--split", "80/20/0", "--out", dir.File("b"));
+        Assert.True(trainExit == 0, trainText);
+        var test = "t,v0,c1\n" + string.Concat(Rows(0, 200).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select((line, t) =>
+            t is >= 170 and < 173 ? $"{line[..line.LastIndexOf(',')]},{(t % 7) + 20}\n" : line + "\n"));
+        File.WriteAllText(dir.File("test.csv"), test);
+
+        // When: the whole file, and the same rows followed from standard input (frozen, so the same model scores them)
+        var (exit, text) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", dir.File("test.csv"), "--point-score", "last", "--explain", "--out", dir.File("batch.csv"));
+        var previous = System.Console.In;
+        System.Console.SetIn(new StringReader(test));
+        int followExit;
+        string followed;
+        try
+        {
+            (followExit, followed) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", "-", "--out", "-", "--follow", "--online", "off", "--explain");
+        }
+        finally
+        {
+            System.Console.SetIn(previous);
+        }
+
+        File.WriteAllText(dir.File("sequences.csv"), "sequence_id,t,v0,c1\n" + string.Concat(Enumerable.Range(0, 6).Select(t => $"s{t / 3},{t % 3},0.5,{t % 3}\n")));
+        var (sequencesExit, sequencesText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", dir.File("sequences.csv"), "--explain", "--out", dir.File("none.csv"));
+
+        // Then: every flagged row, and no other, names a column; the jumps name the one column out of its range with the
+        // whole share (a row of the validation part may leave the fit rows' range a little, and is explained too)
+        Assert.True(exit == 0, text);
+        Assert.Equal(0, followExit);
+        var batch = File.ReadAllLines(dir.File("batch.csv"));
+        var lines = followed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.Equal("timestamp,score,threshold,flag,columns", batch[0]);
+        Assert.Equal(batch[0], lines[0]);
+        for (var t = 0; t < 200; t++)
+        {
+            var cells = batch[t + 1].Split(',');
+            Assert.True(cells[3] == "1" == (cells[4].Length > 0), $"row {t}: flag {cells[3]}, columns '{cells[4]}'");
+            if (t is >= 150 and < 155 or >= 170 and < 173)
+            {
+                Assert.Equal(("1", t < 160 ? "v0=1" : "c1=1"), (cells[3], cells[4]));
+            }
+
+            Assert.Equal(cells[4], lines[t + 1].Split(',')[4]);
+        }
+
+        Assert.Equal(1, sequencesExit); // sequences are explained by --top, not by a column
+        Assert.Contains("--explain adds the columns behind each flagged row of a series", System.Text.RegularExpressions.Regex.Replace(sequencesText, @"\s+", " "));
+        Assert.False(File.Exists(dir.File("none.csv")));
+    }
+
+    [Fact]
     public async Task Follow_GrowingFile_ScoresRowsAsTheyAreAppendedAndStopsCleanlyOnCtrlC()
     {
         // Given: a file that starts with its header and 50 rows
