@@ -31,7 +31,7 @@ public static partial class EvaluationReport
         var evaluation = new ScoreEvaluation("point score", ScoreMetrics.Compute(labels, values), new ThresholdOutcome(scoring.Rule, threshold, scoring.Evaluation.Confusion));
         var explained = new Dictionary<int, Attribution?>();
         Attribution? Explain(int t) => explained.TryGetValue(t, out var a) ? a : explained[t] = scoring.Explain?.Invoke(t);
-        static string Columns(Attribution? a) => a is null ? "-" : string.Join(", ", a.ChannelShares.Where(s => s.Value > 0).Take(3).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value:P0}")));
+        static string Columns(Attribution? a) => a is null ? "-" : string.Join(", ", a.ChannelShares.Where(s => s.Value >= 0.005).Take(3).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value:P0}")));
 
         // The highest rows, each at least a lookback from a higher one listed: distinct moments, not one plateau's neighbours.
         var apart = Math.Max(1, (detector as IScoresPoints)?.Lookback ?? 1);

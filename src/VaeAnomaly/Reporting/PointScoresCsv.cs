@@ -46,8 +46,11 @@ public static class PointScoresCsv
         }
     }
 
-    /// <summary>An explanation in one field: the columns with a share of the score, largest first, as <c>name=share</c> separated by <c>;</c> (e.g. <c>temp=0.93;pressure=0.07</c>).</summary>
+    /// <summary>
+    /// An explanation in one field: the columns with a share of the score, largest first, as <c>name=share</c> to four
+    /// decimals separated by <c>;</c> (e.g. <c>temp=0.93;pressure=0.07</c>); a share that rounds to 0 is left out.
+    /// </summary>
     /// <param name="explanation">A step's explanation.</param>
     public static string Columns(Attribution explanation) =>
-        string.Join(";", explanation.ChannelShares.Where(s => s.Value > 0).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key}={s.Value:0.####}")));
+        string.Join(";", explanation.ChannelShares.Where(s => s.Value >= 0.00005).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key}={s.Value:0.####}")));
 }
