@@ -161,10 +161,10 @@ internal static partial class ApiEndpoints
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>Point <paramref name="k"/>'s explanation: the channels with a share of its score, largest first; null when it has none.</summary>
+    /// <summary>Point <paramref name="k"/>'s explanation: the channels with a share of its score, largest first (a negligible share, which score --explain writes as 0, left out); null when it has none.</summary>
     private static object[]? Columns(StreamReply reply, int k, IReadOnlyList<string> channels) =>
         k < reply.Shares.Length && reply.Shares[k].Length == channels.Count
-            ? [.. channels.Select((column, j) => (column, share: reply.Shares[k][j])).Where(c => c.share > 0).OrderByDescending(c => c.share).Select(c => new { c.column, c.share })]
+            ? [.. channels.Select((column, j) => (column, share: reply.Shares[k][j])).Where(c => c.share >= Scoring.Attribution.Negligible).OrderByDescending(c => c.share).Select(c => new { c.column, c.share })]
             : null;
 
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,200}$")]

@@ -52,5 +52,5 @@ public static class PointScoresCsv
     /// </summary>
     /// <param name="explanation">A step's explanation.</param>
     public static string Columns(Attribution explanation) =>
-        string.Join(";", explanation.ChannelShares.Where(s => s.Value >= 0.00005).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key}={s.Value:0.####}")));
+        string.Join(";", explanation.ChannelShares.Where(s => s.Value >= Attribution.Negligible).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key}={s.Value:0.####}")));
 }

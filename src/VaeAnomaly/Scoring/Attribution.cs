@@ -6,6 +6,9 @@ namespace VaeAnomaly.Scoring;
 /// <param name="SpanEnd">One past the last step of the worst span.</param>
 public sealed record Attribution(IReadOnlyList<KeyValuePair<string, double>> ChannelShares, int SpanStart, int SpanEnd)
 {
+    /// <summary>A share below this rounds to 0 at four decimals: the outputs that list a row's columns leave it out.</summary>
+    public const double Negligible = 0.00005;
+
     /// <summary>Attributes one window's error from its squared errors per step and channel.</summary>
     /// <param name="channels">Channel names.</param>
     /// <param name="squared">Squared error per step and channel, row-major (step, channel).</param>
