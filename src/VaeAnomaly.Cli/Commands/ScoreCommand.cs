@@ -37,16 +37,17 @@ internal static class ScoreCommand
         var series = new SeriesOptionSet();
         var engine = new EngineOptionSet();
         var explainFlags = new Option<bool>("--explain") { Description = "Series: a last column, columns, names for each flagged row the watched columns that made its score, largest share first (temp=0.93;pressure=0.07: what --top says of it), with --follow too; empty for a row not flagged." };
-        var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows, online, guard, rest, state, explainFlags };
+        var report = new Option<string>("--report") { Description = "Series: also write this folder with report.html and its figures: the scores over time, every alarm (a run of flagged rows) with its peak and the columns that made it, the highest rows (labels: use evaluate)." };
+        var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows, online, guard, rest, state, explainFlags, report };
         series.AddTo(command, withSplit: false);
         engine.AddTo(command);
 
         command.SetAction((r, ct) => r.GetValue(follow)
             ? CommandRunner.RunAsync(console, r, token =>
             {
-                if (ModelOptionSet.Given(r, score) || ModelOptionSet.Given(r, top) || ModelOptionSet.Given(r, series.PointScore))
+                if (ModelOptionSet.Given(r, score) || ModelOptionSet.Given(r, top) || ModelOptionSet.Given(r, series.PointScore) || ModelOptionSet.Given(r, report))
                 {
-                    throw new ArgumentException("--follow scores each row by the window that ends at it (last mode); --score, --point-score and --top do not apply.");
+                    throw new ArgumentException("--follow scores each row by the window that ends at it (last mode) as it arrives; --score, --point-score, --top and --report do not apply.");
                 }
 
                 using var streamed = engine.Load(r, r.GetValue(bundle)!, r.GetValue(threshold));
@@ -77,6 +78,12 @@ internal static class ScoreCommand
 
             var path = r.GetValue(output)!;
             AtomicFile.EnsureWritable(path, r.GetValue(force), [r.GetValue(bundle), r.GetValue(data), .. Inputs(r.GetValue(data)!)]);
+            var reportFolder = r.GetValue(report);
+            if (reportFolder is not null)
+            {
+                StagedDirectory.EnsureWritable(reportFolder, r.GetValue(force), [r.GetValue(bundle), r.GetValue(data), path, .. Inputs(r.GetValue(data)!)]);
+            }
+
             using var loaded = engine.Load(r, r.GetValue(bundle)!, r.GetValue(threshold));
             if (ModelOptionSet.Given(r, score) && loaded is not IScoresKinds)
             {
@@ -91,12 +98,29 @@ internal static class ScoreCommand
                 var mode = series.PointScoreOf(r);
                 var points = series.Flagged(r, scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!))), loaded.TrainingData.TrainSteps);
                 var rule = r.GetValue(series.FlagBy) == "surprise" ? "surprise" : loaded.Thresholds.Rule;
-                return ScoreSeries(console, read, points, (mode, rule, StepExplanations.For(loaded, read)), (path, r.GetValue(force), r.GetValue(explainFlags)), r.GetValue(top));
+                var explain = StepExplanations.For(loaded, read);
+
+                // The report is staged first and kept only once the points are written: both, or neither.
+                using var staged = reportFolder is null ? null : StagedDirectory.Begin(reportFolder, r.GetValue(force), r.GetValue(bundle), r.GetValue(data), path);
+                if (staged is not null)
+                {
+                    EvaluationReport.WriteSeries(loaded, read with { Labels = null }, new SeriesScoring(points.Scores, points.Threshold, rule, mode.Name(), null, explain), staged.Staging,
+                        $"VaeAnomaly: {loaded.Name} on {Path.GetFileName(r.GetValue(data)!)}");
+                }
+
+                var exit = ScoreSeries(console, read, points, (mode, rule, explain), (path, r.GetValue(force), r.GetValue(explainFlags)), r.GetValue(top));
+                if (staged is not null)
+                {
+                    staged.Commit();
+                    console.MarkupLineInterpolated($"Wrote report.html and its figures to [bold]{Path.GetFullPath(reportFolder!)}[/].");
+                }
+
+                return exit;
             }
 
-            if (r.GetValue(explainFlags))
+            if (r.GetValue(explainFlags) || reportFolder is not null)
             {
-                throw new ArgumentException("--explain adds the columns behind each flagged row of a series; for sequences, --top names each one's strongest channels.");
+                throw new ArgumentException("--explain and --report show the columns behind the flagged rows of a series; for sequences, --top names each one's strongest channels, and evaluate writes a report.");
             }
 
             if (ModelOptionSet.Given(r, series.FlagBy))

@@ -11,6 +11,24 @@ public sealed class SeriesCommandTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
+    /// <summary>
+    /// 200 rows of <see cref="WriteSeries"/>'s waves where temp jumps by 8 at rows 120-124 and pressure at rows 170-172;
+    /// labelled, rows 60-64 (unchanged) and 120-124 are anomalous.
+    /// </summary>
+    private void WriteJumps(string name, bool labelled)
+    {
+        var csv = new StringBuilder(labelled ? "timestamp;temp;pressure;anomaly\n" : "timestamp;temp;pressure\n");
+        var rng = new Random(1);
+        for (var t = 0; t < 200; t++)
+        {
+            var temp = Math.Sin(t / 10.0) + (0.05 * rng.NextDouble()) + (t is >= 120 and < 125 ? 8 : 0);
+            var pressure = Math.Cos(t / 7.0) + (t is >= 170 and < 173 ? 8 : 0);
+            csv.Append(CultureInfo.InvariantCulture, $"2024-01-01T00:{t / 60:00}:{t % 60:00};{temp};{pressure}{(labelled ? $";{(t is (>= 60 and < 65) or (>= 120 and < 125) ? 1 : 0)}" : "")}\n");
+        }
+
+        File.WriteAllText(dir.File(name), csv.ToString());
+    }
+
     private string WriteSeries(string name, int rows, int spikeAt = -1, bool labelled = false)
     {
         var csv = new StringBuilder(labelled ? "timestamp;temp;pressure;anomaly\n" : "timestamp;temp;pressure\n");
@@ -176,16 +194,7 @@ public sealed class SeriesCommandTests : IDisposable
         // temp jumps by 8 at the labelled rows 120-124 (a found event) and pressure by 8 at the unlabelled rows 170-172
         // (one false event)
         var train = WriteSeries("train.csv", 600);
-        var csv = new StringBuilder("timestamp;temp;pressure;anomaly\n");
-        var rng = new Random(1);
-        for (var t = 0; t < 200; t++)
-        {
-            var temp = Math.Sin(t / 10.0) + (0.05 * rng.NextDouble()) + (t is >= 120 and < 125 ? 8 : 0);
-            var pressure = Math.Cos(t / 7.0) + (t is >= 170 and < 173 ? 8 : 0);
-            csv.Append(CultureInfo.InvariantCulture, $"2024-01-01T00:{t / 60:00}:{t % 60:00};{temp};{pressure};{(t is (>= 60 and < 65) or (>= 120 and < 125) ? 1 : 0)}\n");
-        }
-
-        File.WriteAllText(dir.File("test.csv"), csv.ToString());
+        WriteJumps("test.csv", labelled: true);
         var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", train, "--out", dir.File("bundle"), "--split", "80/20/0");
         Assert.True(trainExit == 0, trainText);
 
@@ -210,6 +219,43 @@ public sealed class SeriesCommandTests : IDisposable
         Assert.Contains("<td>normal</td><td>pressure 100 %</td>", report);
         Assert.Equal(6, System.Text.RegularExpressions.Regex.Matches(report, "data:image/png;base64,").Count); // scores, columns, histogram, PR, ROC, confusion, and no loss curve
         Assert.True(File.Exists(dir.File("eval/scores.png")) && File.Exists(dir.File("eval/columns.png")));
+    }
+
+    [Fact]
+    public async Task Score_Report_ListsEachAlarmWithTheColumnThatMadeIt_WrittenWithThePointsOrNotAtAll()
+    {
+        // Given: range fitted on the two waves; an unlabelled file where temp jumps at rows 120-124 and pressure at 170-172
+        var train = WriteSeries("train.csv", 600);
+        WriteJumps("test.csv", labelled: false);
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", train, "--out", dir.File("bundle"), "--split", "80/20/0");
+        Assert.True(trainExit == 0, trainText);
+        Directory.CreateDirectory(dir.File("mine"));
+        File.WriteAllText(dir.File("mine/notes.txt"), "a user's file");
+
+        // When: a report; a report into a folder of the user's (refused); a report of a followed stream (refused)
+        var (exit, text) = await CliRunner.RunAsync("score", "--bundle", dir.File("bundle"), "--data", dir.File("test.csv"), "--point-score", "last", "--out", dir.File("points.csv"), "--report", dir.File("report"));
+        var (mineExit, mineText) = await CliRunner.RunAsync("score", "--bundle", dir.File("bundle"), "--data", dir.File("test.csv"), "--out", dir.File("points2.csv"), "--report", dir.File("mine"), "--force");
+        var (followExit, followText) = await CliRunner.RunAsync("score", "--bundle", dir.File("bundle"), "--data", dir.File("test.csv"), "--follow", "--out", dir.File("points3.csv"), "--report", dir.File("report3"));
+
+        // Then: two alarms, each naming the column that left its range with the whole share; no labelled part
+        Assert.True(exit == 0, text);
+        var report = File.ReadAllText(dir.File("report/report.html"));
+        Assert.Contains("2 runs of consecutive flagged rows.", report);
+        Assert.Matches("<tr><td>2024-01-01T00:02:00 to 2024-01-01T00:02:04</td><td>5</td><td>[0-9.E+-]+</td><td>temp 100 %</td></tr>", report);
+        Assert.Matches("<tr><td>2024-01-01T00:02:50 to 2024-01-01T00:02:52</td><td>3</td><td>[0-9.E+-]+</td><td>pressure 100 %</td></tr>", report);
+        Assert.DoesNotContain("Labelled events", report);
+        Assert.DoesNotContain("<th>truth</th>", report);
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(report, "data:image/png;base64,").Count); // scores, columns, histogram
+        Assert.Equal(201, File.ReadAllLines(dir.File("points.csv")).Length);
+
+        // the user's folder is kept as it was, and the points of that run were not written either
+        Assert.Equal(1, mineExit);
+        Assert.Contains("mine", mineText);
+        Assert.Equal(["notes.txt"], Directory.GetFiles(dir.File("mine")).Select(Path.GetFileName));
+        Assert.False(File.Exists(dir.File("points2.csv")));
+        Assert.Equal(1, followExit);
+        Assert.Contains("--report do not apply", System.Text.RegularExpressions.Regex.Replace(followText, @"\s+", " "));
+        Assert.False(Directory.Exists(dir.File("report3")));
     }
 
     [Theory]
