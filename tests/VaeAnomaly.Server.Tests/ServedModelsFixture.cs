@@ -89,12 +89,12 @@ public sealed class ServedModelsFixture : IDisposable
         "{\"rows\": [" + string.Join(",", Values[from..to].Select(v => "[" + v.ToString("R", CultureInfo.InvariantCulture) + "]")) + "]}";
 
     /// <summary>A service over these models on an in-memory HTTP server, its silo on free loopback ports.</summary>
-    public WebApplication Start(string? state = null, string? key = null, long maxBody = 16L << 20, string? cluster = null, string? clusterId = null, Streaming.AlarmRest rest = default, bool online = false)
+    public WebApplication Start(string? state = null, string? key = null, long maxBody = 16L << 20, string? cluster = null, string? clusterId = null, Streaming.AlarmRest rest = default, bool online = false, string? models = null)
     {
         var app = MonitoringService.Build(
             new ServeOptions
             {
-                ModelsDirectory = Models,
+                ModelsDirectory = models ?? Models,
                 StateDirectory = state,
                 ApiKey = key,
                 MaxBodyBytes = maxBody,

@@ -218,10 +218,59 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         Assert.Equal(once.GetRawText(), twice.GetRawText());
         Assert.Contains(once.GetProperty("points").EnumerateArray(), p => p.TryGetProperty("columns", out _));
         Assert.Contains("vae_anomaly_points_scored_total{model=\"pca\"} 70", metrics);
+        var alarms = once.GetProperty("points").EnumerateArray().Count(p => p.GetProperty("flag").GetBoolean());
+        Assert.Contains($"vae_anomaly_alarms_by_column_total{{model=\"pca\",column=\"value\"}} {alarms}", metrics); // each alarm once, by its one column
         Assert.Equal(HttpStatusCode.Conflict, skipped);
         Assert.Contains("next row has index 70", refusal.GetProperty("error").GetString());
         var info = await Read(await client.GetAsync("/v1/streams/s"));
         Assert.Equal(70, info.GetProperty("rows").GetInt64());
+    }
+
+    [Fact]
+    public async Task Points_OfATwoColumnModel_NameTheColumnThatLeftItsRange_AndTheAlarmsAreCountedByThatColumn()
+    {
+        // Given: range over two columns, a and b, fitted on 300 rows of a sine and a cosine; 40 of those rows streamed,
+        // a lifted by 5 at rows 10-12 and b at rows 20-21
+        var models = Path.Combine(fixture.Root, "models-duo");
+        float[] Rows(int n) => [.. Enumerable.Range(0, n).SelectMany(t => new[] { (float)Math.Sin(t / 4.0), (float)Math.Cos(t / 4.0) })];
+        var twoColumns = new Func<float[], SequenceSet>(v => new SequenceSet(["a", "b"], [new Sequence("s", v)]));
+        using (var fitted = DetectorRegistry.Create("range", new DetectorSettings { Seed = 3 }).Fit(twoColumns(Rows(300)), twoColumns(Rows(80))))
+        {
+            fitted.Save(Directory.CreateDirectory(Path.Combine(models, "duo")).FullName);
+        }
+
+        var stream = Rows(40);
+        foreach (var t in new[] { 10, 11, 12 })
+        {
+            stream[2 * t] += 5;
+        }
+
+        foreach (var t in new[] { 20, 21 })
+        {
+            stream[(2 * t) + 1] += 5;
+        }
+
+        var body = "timestamp,a,b\n" + string.Concat(Enumerable.Range(0, 40).Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t},{stream[2 * t]:R},{stream[(2 * t) + 1]:R}\n")));
+
+        // When
+        await using var app = fixture.Start(models: models);
+        var client = app.GetTestClient();
+        var (status, answer) = await Post(client, "/v1/streams/duo-1/points?model=duo", Csv(body));
+        var metrics = await client.GetStringAsync("/metrics");
+
+        // Then: the lifted rows, and only they, are flagged, each naming its own column with the whole share
+        Assert.Equal(HttpStatusCode.OK, status);
+        var points = answer.GetProperty("points").EnumerateArray().ToList();
+        Assert.Equal([10, 11, 12, 20, 21], points.Where(p => p.GetProperty("flag").GetBoolean()).Select(p => p.GetProperty("index").GetInt32()));
+        foreach (var t in new[] { 10, 11, 12, 20, 21 })
+        {
+            var column = Assert.Single(points[t].GetProperty("columns").EnumerateArray());
+            Assert.Equal(t < 20 ? "a" : "b", column.GetProperty("column").GetString());
+            Assert.Equal(1.0, column.GetProperty("share").GetDouble(), 5);
+        }
+
+        Assert.Contains("vae_anomaly_alarms_by_column_total{model=\"duo\",column=\"a\"} 3", metrics);
+        Assert.Contains("vae_anomaly_alarms_by_column_total{model=\"duo\",column=\"b\"} 2", metrics);
     }
 
     [Fact]

@@ -50,6 +50,10 @@ internal static partial class ApiEndpoints
             {
                 metrics.PointsScored.WithLabels(model.Name).Inc(reply.Scores.Length);
                 metrics.PointsFlagged.WithLabels(model.Name).Inc(flags);
+                foreach (var shares in reply.Shares.Where(s => s.Length == model.Channels.Count && s.Any(v => v > 0)))
+                {
+                    metrics.AlarmsByColumn.WithLabels(model.Name, model.Channels[Array.IndexOf(shares, shares.Max())]).Inc();
+                }
             }
 
             return Results.Json(new

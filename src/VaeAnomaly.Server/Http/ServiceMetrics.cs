@@ -12,6 +12,7 @@ public sealed class ServiceMetrics
         var factory = Metrics.WithCustomRegistry(Registry);
         PointsScored = factory.CreateCounter("vae_anomaly_points_scored_total", "Stream points scored, by model.", "model");
         PointsFlagged = factory.CreateCounter("vae_anomaly_points_flagged_total", "Stream points flagged above the threshold, by model.", "model");
+        AlarmsByColumn = factory.CreateCounter("vae_anomaly_alarms_by_column_total", "Stream points flagged, by model and the watched column with the largest share of the score (which sensor alarms).", "model", "column");
         SequencesScored = factory.CreateCounter("vae_anomaly_sequences_scored_total", "Sequences scored by /v1/score, by model.", "model");
         Requests = factory.CreateCounter("vae_anomaly_requests_total", "HTTP requests answered, by endpoint, model and status code.", "endpoint", "model", "code");
         Duration = factory.CreateHistogram("vae_anomaly_request_duration_seconds", "HTTP request duration in seconds, by endpoint and model.",
@@ -26,6 +27,9 @@ public sealed class ServiceMetrics
 
     /// <summary>Points flagged.</summary>
     public Counter PointsFlagged { get; }
+
+    /// <summary>Points flagged, by the column that made most of each one's score.</summary>
+    public Counter AlarmsByColumn { get; }
 
     /// <summary>Sequences scored.</summary>
     public Counter SequencesScored { get; }
