@@ -248,7 +248,7 @@ internal static class ScoreCommand
                     Markup.Escape(id),
                     s.ToString("G5", CultureInfo.InvariantCulture),
                     s > value ? "[red]yes[/]" : "no",
-                    Markup.Escape(Strongest(a)),
+                    Markup.Escape(a.Strongest()),
                     $"{a.SpanStart}-{a.SpanEnd - 1}");
             }
 
@@ -349,8 +349,6 @@ internal static class ScoreCommand
         }
     }
 
-    /// <summary>The three channels with the largest shares of an attribution's error, as the top tables print them.</summary>
-    private static string Strongest(Attribution a) => string.Join(", ", a.ChannelShares.Take(3).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:P0}")));
 
     /// <summary>
     /// Writes the per-step scores of a series (from any model's <see cref="IScoresPoints.ScorePoints"/>) and prints the top
@@ -384,7 +382,7 @@ internal static class ScoreCommand
             foreach (var t in TopIndices.Of(scores, top))
             {
                 string[] cells = [Markup.Escape(series.Timestamps[t]), scores[t].ToString("G5", CultureInfo.InvariantCulture), scores[t] > value ? "[red]yes[/]" : "no"];
-                table.AddRow(explain is null ? cells : [.. cells, explain(t) is { } a ? Markup.Escape(Strongest(a)) : "(before the first window)"]);
+                table.AddRow(explain is null ? cells : [.. cells, explain(t) is { } a ? Markup.Escape(a.Strongest()) : "(before the first window)"]);
             }
 
             console.Write(table);

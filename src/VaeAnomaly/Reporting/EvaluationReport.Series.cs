@@ -40,9 +40,7 @@ public static partial class EvaluationReport
         var flags = values.Select(v => v > threshold).ToArray();
         var explained = new Dictionary<int, Attribution?>();
         Attribution? Explain(int t) => explained.TryGetValue(t, out var a) ? a : explained[t] = scoring.Explain?.Invoke(t);
-        string Columns(int t) => Explain(t) is { } a
-            ? string.Join(", ", a.ChannelShares.Where(s => s.Value >= 0.005).Take(3).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value:P0}")))
-            : "-";
+        string Columns(int t) => Explain(t)?.Strongest() ?? "-";
         int Peak(int first, int last) => Enumerable.Range(first, last - first + 1).MaxBy(t => values[t]);
 
         var html = Begin(title);

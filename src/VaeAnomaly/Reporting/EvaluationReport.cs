@@ -216,7 +216,7 @@ public static partial class EvaluationReport
                 html.Append("<td>").Append(E(data.Labels[i].AnomalyType)).Append("</td>");
             }
 
-            html.Append("<td>").Append(E(string.Join(", ", a.ChannelShares.Take(3).Select(kv => $"{kv.Key} {kv.Value:P0}")))).Append("</td><td>")
+            html.Append("<td>").Append(E(a.Strongest())).Append("</td><td>")
                 .Append(a.SpanStart).Append('-').Append(a.SpanEnd - 1).Append("</td></tr>");
         }
 

@@ -9,6 +9,14 @@ public sealed record Attribution(IReadOnlyList<KeyValuePair<string, double>> Cha
     /// <summary>A share below this rounds to 0 at four decimals: the outputs that list a row's columns leave it out.</summary>
     public const double Negligible = 0.00005;
 
+    /// <summary>
+    /// The largest shares as the tables print them, e.g. <c>temp 93 %, pressure 7 %</c>; a share that would print as 0 % is
+    /// left out.
+    /// </summary>
+    /// <param name="count">How many channels at most.</param>
+    public string Strongest(int count = 3) =>
+        string.Join(", ", ChannelShares.Where(s => s.Value >= 0.005).Take(count).Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Key} {s.Value:P0}")));
+
     /// <summary>Attributes one window's error from its squared errors per step and channel.</summary>
     /// <param name="channels">Channel names.</param>
     /// <param name="squared">Squared error per step and channel, row-major (step, channel).</param>

@@ -5,6 +5,16 @@ namespace VaeAnomaly.Tests.Scoring;
 public sealed class AttributionTests
 {
     [Fact]
+    public void Strongest_TheLargestSharesAsPercentages_LeavingOutOnesThatWouldPrintAsZero()
+    {
+        var a = new Attribution([new("temp", 0.9), new("pressure", 0.07), new("flow", 0.026), new("level", 0.004)], 0, 1);
+
+        Assert.Equal("temp 90 %, pressure 7 %, flow 3 %", a.Strongest());
+        Assert.Equal("temp 90 %", a.Strongest(1));
+        Assert.Equal("temp 100 %", new Attribution([new("temp", 1.0), new("pressure", 0.0)], 0, 1).Strongest());
+    }
+
+    [Fact]
     public void Of_ErrorConcentratedInOneChannelAndSpan_FindsBoth()
     {
         // Given: 20 steps; the error sits in steps 12..13 and mostly in channel "b".
