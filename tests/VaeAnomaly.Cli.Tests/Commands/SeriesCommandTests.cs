@@ -29,6 +29,15 @@ public sealed class SeriesCommandTests : IDisposable
         File.WriteAllText(dir.File(name), csv.ToString());
     }
 
+    /// <summary>A range check fitted on 600 rows of the waves into <c>bundle</c>, and <see cref="WriteJumps"/>'s test.csv.</summary>
+    private async Task TrainRangeAndWriteJumps(bool labelled)
+    {
+        var train = WriteSeries("train.csv", 600);
+        WriteJumps("test.csv", labelled);
+        var (exit, text) = await CliRunner.RunAsync("train", "--model", "range", "--data", train, "--out", dir.File("bundle"), "--split", "80/20/0");
+        Assert.True(exit == 0, text);
+    }
+
     private string WriteSeries(string name, int rows, int spikeAt = -1, bool labelled = false)
     {
         var csv = new StringBuilder(labelled ? "timestamp;temp;pressure;anomaly\n" : "timestamp;temp;pressure\n");
@@ -193,10 +202,7 @@ public sealed class SeriesCommandTests : IDisposable
         // Given: range fitted on the two waves; a test file where rows 60-64 are labelled but unchanged (a missed event),
         // temp jumps by 8 at the labelled rows 120-124 (a found event) and pressure by 8 at the unlabelled rows 170-172
         // (one false event)
-        var train = WriteSeries("train.csv", 600);
-        WriteJumps("test.csv", labelled: true);
-        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", train, "--out", dir.File("bundle"), "--split", "80/20/0");
-        Assert.True(trainExit == 0, trainText);
+        await TrainRangeAndWriteJumps(labelled: true);
 
         // When
         var (exit, text) = await CliRunner.RunAsync("evaluate", "--bundle", dir.File("bundle"), "--data", dir.File("test.csv"), "--label-column", "anomaly", "--point-score", "last", "--out", dir.File("eval"));
@@ -225,10 +231,7 @@ public sealed class SeriesCommandTests : IDisposable
     public async Task Score_Report_ListsEachAlarmWithTheColumnThatMadeIt_WrittenWithThePointsOrNotAtAll()
     {
         // Given: range fitted on the two waves; an unlabelled file where temp jumps at rows 120-124 and pressure at 170-172
-        var train = WriteSeries("train.csv", 600);
-        WriteJumps("test.csv", labelled: false);
-        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", train, "--out", dir.File("bundle"), "--split", "80/20/0");
-        Assert.True(trainExit == 0, trainText);
+        await TrainRangeAndWriteJumps(labelled: false);
         Directory.CreateDirectory(dir.File("mine"));
         File.WriteAllText(dir.File("mine/notes.txt"), "a user's file");
 
