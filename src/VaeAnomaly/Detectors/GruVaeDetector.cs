@@ -312,7 +312,15 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
         : ((LengthRange.Min + 1) / 2, LengthRange.Max * 2);
 
     /// <inheritdoc />
-    public Attribution Explain(SequenceSet rows) => Attribution.Of(rows.ChannelNames, ScoreAll(ExplainedRows.Last(rows, Lookback, MinimumRows)).Parts, 0);
+    public Attribution Explain(SequenceSet rows)
+    {
+        // The reconstruction errors alone, as the point scores are computed (the fused kernels when they serve): the latent
+        // scores ScoreAll adds would bring libtorch into a service's scoring path, at several times the cost.
+        var window = ExplainedRows.Last(rows, Lookback, MinimumRows);
+        CheckChannels(window);
+        var pass = PassFor(latent: false);
+        return Attribution.Of(rows.ChannelNames, ScoreScaled(pass is null ? network.Value : null, fitted.Scaler.Transform(window), fitted.Model, fitted.Scoring, null, fitted.Watched, pass), 0);
+    }
 
     /// <inheritdoc />
     public DetectorScores ScoreAll(SequenceSet data)
