@@ -50,7 +50,7 @@ internal static class ScoreFollow
         using var fileReader = fromStandardInput ? null : new StreamReader(input!, Encoding.UTF8);
         var reader = fileReader ?? System.Console.In; // standard input is not ours to close
         using var file = toStandardOutput ? null : new StreamWriter(io.Out, append: false, new UTF8Encoding(false));
-        var output = file ?? console.Profile.Out.Writer;
+        using var output = new CsvHelper.CsvWriter(file ?? console.Profile.Out.Writer, CultureInfo.InvariantCulture, leaveOpen: true); // quotes a field that needs it (a timestamp with a comma, a column name)
         var source = fromStandardInput ? "standard input" : io.Data;
         var lines = new LineAssembler(reader, follows: !fromStandardInput);
         CsvRowParser? parser = null;
@@ -80,8 +80,7 @@ internal static class ScoreFollow
                 if (parser is null)
                 {
                     parser = new CsvRowParser(source, line, detector.Channels, csv.TimeColumn, csv.Delimiter);
-                    output.WriteLine(explain ? "timestamp,score,threshold,flag,columns" : "timestamp,score,threshold,flag");
-                    output.Flush();
+                    Write(output, explain ? ["timestamp", "score", "threshold", "flag", "columns"] : ["timestamp", "score", "threshold", "flag"]);
                     continue;
                 }
 
@@ -112,8 +111,8 @@ internal static class ScoreFollow
                 var point = push(values);
                 rowsScored++;
                 flagged += point.Flag ? 1 : 0;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{timestamp},{point.Score:R},{point.Threshold:R},{(point.Flag ? 1 : 0)}{(explain ? "," + Field(point.Explanation is { } a ? PointScoresCsv.Columns(a) : "") : "")}"));
-                output.Flush();
+                string[] fields = [timestamp, point.Score.ToString("R", CultureInfo.InvariantCulture), point.Threshold.ToString("R", CultureInfo.InvariantCulture), point.Flag ? "1" : "0"];
+                Write(output, explain ? [.. fields, point.Explanation is { } a ? PointScoresCsv.Columns(a) : ""] : fields);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -131,8 +130,17 @@ internal static class ScoreFollow
         return 0;
     }
 
-    /// <summary>A CSV field, quoted when it holds a delimiter, a quote or a line break (a column name may).</summary>
-    private static string Field(string text) => text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    /// <summary>Writes one record and flushes it, so a reader of the stream sees each row as soon as it is scored.</summary>
+    private static void Write(CsvHelper.CsvWriter output, string[] fields)
+    {
+        foreach (var field in fields)
+        {
+            output.WriteField(field);
+        }
+
+        output.NextRecord();
+        output.Flush();
+    }
 
     /// <summary>
     /// Whole lines from a reader that may be written to while it is read: a line counts only once its end has arrived.

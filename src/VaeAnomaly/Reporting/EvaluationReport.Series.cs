@@ -56,7 +56,7 @@ public static partial class EvaluationReport
         if (labels is not null)
         {
             AppendRanking(html, [new ScoreEvaluation("point score", ScoreMetrics.Compute(labels, values), new ThresholdOutcome(scoring.Rule, threshold, scoring.Evaluation!.Confusion))], labels);
-            AppendLabelledEvents(html, series, labels, flags, values, Peak, Columns);
+            AppendLabelledEvents(html, series, (labels, flags, scoring.Evaluation.Events), values, Peak, Columns);
         }
 
         // Alarms: each run of consecutive flagged rows, those with the highest peaks.
@@ -143,12 +143,12 @@ public static partial class EvaluationReport
     }
 
     /// <summary>Each labelled segment: found or not, its first flag and how many rows after its start, its peak and the columns there.</summary>
-    private static void AppendLabelledEvents(StringBuilder html, Series series, bool[] labels, bool[] flags, double[] values, Func<int, int, int> peakOf, Func<int, string> columns)
+    private static void AppendLabelledEvents(StringBuilder html, Series series, (bool[] Labels, bool[] Flags, EventMetrics Counts) events, double[] values, Func<int, int, int> peakOf, Func<int, string> columns)
     {
-        var events = EventMetrics.Of(labels, flags);
-        html.Append("<h2>Labelled events</h2><p>").Append(events.Found).Append(" of ").Append(events.Segments)
-            .Append(" labelled segments hold a flag (event recall ").Append(F(events.Recall)).Append("); ").Append(events.FalseEvents)
-            .Append(" runs of flags touch no labelled segment (false events; event precision ").Append(F(events.Precision)).Append(").</p>")
+        var (labels, flags, counted) = events;
+        html.Append("<h2>Labelled events</h2><p>").Append(counted.Found).Append(" of ").Append(counted.Segments)
+            .Append(" labelled segments hold a flag (event recall ").Append(F(counted.Recall)).Append("); ").Append(counted.FalseEvents)
+            .Append(" runs of flags touch no labelled segment (false events; event precision ").Append(F(counted.Precision)).Append(").</p>")
             .Append("<table><tr><th>segment</th><th>rows</th><th>found</th><th>first flag (rows after its start)</th><th>peak score</th><th>columns at the peak</th></tr>");
         foreach (var (first, last) in PointEvaluation.Segments(labels))
         {

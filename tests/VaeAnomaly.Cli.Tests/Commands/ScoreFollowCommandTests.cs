@@ -125,6 +125,34 @@ public sealed class ScoreFollowCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Follow_ATimestampWithAComma_IsWrittenBackQuotedAsOneField()
+    {
+        // Given: rows whose time is quoted because it holds the delimiter
+        var bundle = await Bundle();
+        var previous = System.Console.In;
+        System.Console.SetIn(new StringReader("t,v0,c1\n\"Jan 1, 10:00\",0.5,1\n\"Jan 1, 10:01\",0.5,2\n"));
+        int exit;
+        string text;
+        try
+        {
+            // When
+            (exit, text) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", "-", "--follow", "--online", "off");
+        }
+        finally
+        {
+            System.Console.SetIn(previous);
+        }
+
+        // Then: each output row is still four fields, its time quoted as the input had it
+        Assert.Equal(0, exit);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("\"Jan 1, 10:00\",0,", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("\"Jan 1, 10:01\",0,", lines[2], StringComparison.Ordinal);
+        Assert.EndsWith(",0", lines[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Follow_GrowingFile_ScoresRowsAsTheyAreAppendedAndStopsCleanlyOnCtrlC()
     {
         // Given: a file that starts with its header and 50 rows
