@@ -25,10 +25,11 @@ public sealed class ServedModel : IDisposable
         Name = name;
         detector = loader is null ? DetectorRegistry.Load(directory) : loader(directory);
         Kind = detector.Name;
-        Channels = detector.Channels;
+        Encoder = (detector as IReadsRecords)?.Encoder; // a dense model trained on whole sequences has none
+        Channels = Encoder is null ? detector.Channels : [.. Encoder.NumericNames, .. Encoder.TextNames];
         var points = detector as IScoresPoints;
         Streams = points is { Lookback: >= 1 };
-        Input = detector is IReadsRecords ? "records" : Streams ? "series" : "sequences";
+        Input = Encoder is not null ? "records" : Streams ? "series" : "sequences";
         Learns = online && Streams && detector is IRefits or IFineTunes;
         Threshold = Learns ? Scoring.SurpriseFlags.Flag
             : Streams ? points!.PointThreshold(new Scoring.PointScoreRequest(Scoring.PointScoreMode.Last, Stride: 1)) : detector.Thresholds.Value();
@@ -73,8 +74,11 @@ public sealed class ServedModel : IDisposable
     /// <summary>The detector's name (<c>gru-vae</c>, <c>pca</c>, ...).</summary>
     public string Kind { get; }
 
-    /// <summary>The columns a row holds, in order.</summary>
+    /// <summary>The columns a row holds, in order; for a model of records, the CSV columns it reads (numeric, then text).</summary>
     public IReadOnlyList<string> Channels { get; }
+
+    /// <summary>How a model of records encodes a CSV record; null for a model of series or sequences.</summary>
+    public Data.TabularEncoder? Encoder { get; }
 
     /// <summary>What it reads: <c>series</c> (scores streams row by row), <c>sequences</c> or <c>records</c>.</summary>
     public string Input { get; }

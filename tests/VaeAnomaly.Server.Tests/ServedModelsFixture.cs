@@ -36,7 +36,25 @@ public sealed class ServedModelsFixture : IDisposable
         Values = Wave(90, 2, spikeAt: 60);
     }
 
+    private readonly Dictionary<string, string> made = [];
+
     public string Root { get; }
+
+    /// <summary>The folder <paramref name="name"/> under <see cref="Root"/>, made by <paramref name="make"/> (given its path) the first time a test asks for it.</summary>
+    public string Made(string name, Action<string> make)
+    {
+        lock (made)
+        {
+            if (!made.TryGetValue(name, out var path))
+            {
+                path = Path.Combine(Root, name);
+                make(path);
+                made[name] = path;
+            }
+
+            return path;
+        }
+    }
 
     public string Models { get; }
 

@@ -73,13 +73,13 @@ internal static partial class ApiEndpoints
         app.MapPost("/v1/score", async (HttpContext context) =>
         {
             var model = ModelOf(context, models);
-            if (model.Input == "records")
+            var body = await RequestBody.ReadAsync(context.Request, options.MaxBodyBytes, context.RequestAborted);
+            if (model.Encoder is { } encoder)
             {
-                throw new ApiException(StatusCodes.Status400BadRequest, $"The model '{model.Name}' reads records; the service scores series and sequences only (use `vae-anomaly score`).");
+                return await ScoreRecords(body, model, encoder, metrics, context.RequestAborted);
             }
 
-            var body = await RequestBody.ReadAsync(context.Request, options.MaxBodyBytes, context.RequestAborted);
-            var data = ReadSequences(body);
+            var data = FromBody(body, file => SequenceCsvReader.Read(file));
             var scores = await model.UseAsync(detector => detector.Score(Align(data, model)), context.RequestAborted);
             metrics.SequencesScored.WithLabels(model.Name).Inc(scores.Length);
             var threshold = model.Thresholds.Value();
@@ -124,14 +124,34 @@ internal static partial class ApiEndpoints
         }
     }
 
-    /// <summary>A sequence-layout CSV body, read as <c>vae-anomaly score</c> reads a file (errors name the body's line).</summary>
-    private static SequenceSet ReadSequences(byte[] body)
+    /// <summary>
+    /// Scores a CSV body of records as <c>vae-anomaly score</c> scores a file of them: the training file's columns by name, in
+    /// any order, other columns (a label, an id) ignored; each record answered with its line in the body (the header is line 1).
+    /// </summary>
+    private static async Task<IResult> ScoreRecords(byte[] body, ServedModel model, TabularEncoder encoder, ServiceMetrics metrics, CancellationToken token)
+    {
+        var table = FromBody(body, file => TabularCsvReader.Read(file, encoder));
+        var set = encoder.ToSequenceSet(table);
+        var scores = await model.UseAsync(detector => detector.Score(set), token);
+        metrics.RecordsScored.WithLabels(model.Name).Inc(scores.Length);
+        var threshold = model.Thresholds.Value();
+        return Results.Json(new
+        {
+            model = model.Name,
+            threshold,
+            unseen = encoder.CountUnseen(table.Records), // records holding a text value training never saw, encoded as none of the known ones
+            results = table.Lines.Select((line, k) => new { line, score = scores[k], flag = scores[k] > threshold }),
+        });
+    }
+
+    /// <summary>A CSV body read by <paramref name="read"/> as <c>vae-anomaly score</c> reads a file (errors name the body's line and column).</summary>
+    private static T FromBody<T>(byte[] body, Func<string, T> read)
     {
         var temporary = Path.Combine(Path.GetTempPath(), $"vae-anomaly-body-{Guid.NewGuid():N}.csv");
         try
         {
             File.WriteAllBytes(temporary, body);
-            return SequenceCsvReader.Read(temporary);
+            return read(temporary);
         }
         catch (DataFormatException e)
         {

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.TestHost;
+using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
+
+namespace VaeAnomaly.Server.Tests;
+
+/// <summary>Models of records (and of whole sequences) through <c>POST /v1/score</c>: each record answered by its line, as <c>score</c> scores a file.</summary>
+[Collection(ServiceCollection.Name)]
+public sealed class RecordsApiTests(ServedModelsFixture fixture)
+{
+    /// <summary>
+    /// A models folder: <c>net</c>, a dense autoencoder of records (bytes, duration, proto) fitted on 200 records where
+    /// duration is about bytes / 100 and proto is tcp or udp; and <c>whole</c>, one of whole sequences of 20 rows of a sine.
+    /// </summary>
+    private static void Fit(string root)
+    {
+        Directory.CreateDirectory(root);
+        var train = Path.Combine(root, "train.csv");
+        var text = new StringBuilder("bytes,duration,proto\n");
+        var random = new Random(5);
+        for (var i = 0; i < 200; i++)
+        {
+            var bytes = 500 + random.Next(1000);
+            text.Append(CultureInfo.InvariantCulture, $"{bytes},{(bytes / 100.0) + random.NextDouble():F3},{(i % 3 == 0 ? "udp" : "tcp")}\n");
+        }
+
+        File.WriteAllText(train, text.ToString());
+        var table = TabularCsvReader.Read(train);
+        var encoder = TabularEncoder.Fit(table.Records, table.NumericNames, table.TextNames);
+        var settings = new DetectorSettings { Seed = 3, Epochs = 30, Records = encoder };
+        using (var net = DetectorRegistry.Create("dense-ae", settings).Fit(encoder.ToSequenceSet(table.Records.Take(160).ToList()), encoder.ToSequenceSet(table.Records.Skip(160).ToList())))
+        {
+            net.Save(Directory.CreateDirectory(Path.Combine(root, "models", "net")).FullName);
+        }
+
+        SequenceSet Sines(int count, int offset) => new(["value"], [.. Enumerable.Range(0, count).Select(k => new Sequence($"s{k}", ServedModelsFixture.Wave(20, (k + offset) * 0.3)))]);
+        using (var whole = DetectorRegistry.Create("dense-ae", new DetectorSettings { Seed = 3, Epochs = 5, Window = 0 }).Fit(Sines(40, 0), Sines(10, 40)))
+        {
+            whole.Save(Directory.CreateDirectory(Path.Combine(root, "models", "whole")).FullName);
+        }
+    }
+
+    private string ModelsFolder => Path.Combine(fixture.Made("records", Fit), "models");
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> Post(HttpClient client, string path, string csv)
+    {
+        using var response = await client.PostAsync(path, new StringContent(csv, Encoding.UTF8, "text/csv"));
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
+    }
+
+    [Fact]
+    public async Task Score_RecordsInTheBody_AreAnsweredByLineWithTheScoresOfScore_AndTheUnseenCounted()
+    {
+        // Given: four records, columns in another order with a label column the model does not read; the third far out
+        // of the training relation, the fourth of a protocol training never saw
+        const string body = "proto,label,duration,bytes\ntcp,normal,8.1,760\nudp,normal,12.3,1190\ntcp,attack,0.1,99000\nicmp,normal,6.4,590\n";
+        var file = Path.Combine(fixture.Root, "records.csv");
+        await File.WriteAllTextAsync(file, body);
+        using var detector = DetectorRegistry.Load(Path.Combine(ModelsFolder, "net"));
+        var encoder = ((IReadsRecords)detector).Encoder!;
+        var expected = detector.Score(encoder.ToSequenceSet(TabularCsvReader.Read(file, encoder)));
+        var threshold = detector.Thresholds.Value();
+
+        // When
+        await using var app = fixture.Start(models: ModelsFolder);
+        var client = app.GetTestClient();
+        var (status, answer) = await Post(client, "/v1/score?model=net", body);
+        var metrics = await client.GetStringAsync("/metrics");
+
+        // Then: one result per record, by its line in the body, with the library's score and the flag of the threshold
+        Assert.Equal(HttpStatusCode.OK, status);
+        var results = answer.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal([2, 3, 4, 5], results.Select(r => r.GetProperty("line").GetInt64()));
+        Assert.Equal(expected, results.Select(r => r.GetProperty("score").GetSingle()));
+        Assert.Equal(threshold, answer.GetProperty("threshold").GetDouble());
+        Assert.Equal(expected.Select(s => s > threshold), results.Select(r => r.GetProperty("flag").GetBoolean()));
+        Assert.True(results[2].GetProperty("flag").GetBoolean(), "the record far out of the training relation is flagged");
+        Assert.False(results[0].GetProperty("flag").GetBoolean(), "a record like the training ones is not");
+        Assert.Equal(1, answer.GetProperty("unseen").GetInt32());
+        Assert.Contains("vae_anomaly_records_scored_total{model=\"net\"} 4", metrics);
+    }
+
+    [Fact]
+    public async Task Models_SayWhatEachReads_AndAModelOfWholeSequencesScoresThem()
+    {
+        // Given: a body of two sequences of 20 rows
+        var body = new StringBuilder("sequence_id,t,value\n");
+        foreach (var (id, phase) in new[] { ("a", 0.5), ("b", 2.0) })
+        {
+            foreach (var (v, t) in ServedModelsFixture.Wave(20, phase).Select((v, t) => (v, t)))
+            {
+                body.Append(CultureInfo.InvariantCulture, $"{id},{t},{v:R}\n");
+            }
+        }
+
+        // When
+        await using var app = fixture.Start(models: ModelsFolder);
+        var client = app.GetTestClient();
+        var models = JsonDocument.Parse(await client.GetStringAsync("/v1/models")).RootElement.GetProperty("models").EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
+        var (status, answer) = await Post(client, "/v1/score?model=whole", body.ToString());
+
+        // Then: the model of records reads records, by the CSV's columns; the dense model of whole sequences reads sequences
+        Assert.Equal("records", models["net"].GetProperty("input").GetString());
+        Assert.Equal(["bytes", "duration", "proto"], models["net"].GetProperty("channels").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal("sequences", models["whole"].GetProperty("input").GetString());
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(["a", "b"], answer.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("sequence_id").GetString()));
+    }
+
+    [Fact]
+    public async Task Score_BadRecords_Get400NamingTheLineAndColumn_AndNothingIsCounted()
+    {
+        await using var app = fixture.Start(models: ModelsFolder);
+        var client = app.GetTestClient();
+
+        var (badCell, badCellBody) = await Post(client, "/v1/score?model=net", "bytes,duration,proto\n700,7.2,tcp\n800,fast,udp\n");
+        var (noColumn, noColumnBody) = await Post(client, "/v1/score?model=net", "bytes,proto\n700,tcp\n");
+        var (empty, emptyBody) = await Post(client, "/v1/score?model=net", "");
+        var metrics = await client.GetStringAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.BadRequest, badCell);
+        Assert.Equal("request body:3: column 'duration': found 'fast'; expected a finite number, as in the training data", badCellBody.GetProperty("error").GetString());
+        Assert.Equal(3, badCellBody.GetProperty("line").GetInt64());
+        Assert.Equal("duration", badCellBody.GetProperty("column").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, noColumn);
+        Assert.Contains("duration", noColumnBody.GetProperty("error").GetString());
+        Assert.StartsWith("request body", noColumnBody.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, empty);
+        Assert.StartsWith("request body", emptyBody.GetProperty("error").GetString());
+        Assert.DoesNotContain("vae_anomaly_records_scored_total{model=\"net\"}", metrics);
+    }
+}
