@@ -68,10 +68,13 @@ public sealed class RedisClusterTests(ServedModelsFixture fixture)
             await b.DisposeAsync();
         }
 
-        // And the stream's state lives in Redis: a new node of the same cluster knows it
+        // And the stream's state lives in Redis: a new node of the same cluster knows it, its alarms included
         await using var c = fixture.Start(cluster: redis, clusterId: clusterId);
         using var info = await c.GetTestClient().GetAsync("/v1/streams/shared");
         Assert.Equal(90, JsonDocument.Parse(await info.Content.ReadAsStringAsync()).RootElement.GetProperty("rows").GetInt64());
+        using var alarms = await c.GetTestClient().GetAsync("/v1/streams/shared/alarms");
+        var flagged = points.Where(p => p.GetProperty("flag").GetBoolean()).Select(p => p.GetProperty("index").GetInt64()).Reverse();
+        Assert.Equal(flagged, JsonDocument.Parse(await alarms.Content.ReadAsStringAsync()).RootElement.GetProperty("alarms").EnumerateArray().Select(a => a.GetProperty("index").GetInt64()));
     }
 
     [SkippableFact]

@@ -60,7 +60,7 @@ internal static partial class ApiEndpoints
             {
                 stream,
                 model = model.Name,
-                points = reply.Scores.Select((score, k) => new { index = reply.Start + k, score, threshold = reply.Threshold, flag = reply.Flags[k], columns = Columns(reply, k, model.Channels) }),
+                points = reply.Scores.Select((score, k) => new { index = reply.Start + k, score, threshold = reply.Threshold, flag = reply.Flags[k], columns = k < reply.Shares.Length ? Columns(reply.Shares[k], model.Channels) : null }),
             }, LeavingNullsOut);
         });
         app.MapGet("/v1/streams/{stream}", async (string stream) =>
@@ -68,7 +68,28 @@ internal static partial class ApiEndpoints
             CheckStreamName(stream);
             var reply = await grains.GetGrain<IStreamGrain>(stream).Describe()
                 ?? throw new ApiException(StatusCodes.Status404NotFound, $"No stream '{stream}': nothing has been posted to it.");
-            return Results.Json(new { stream, model = reply.Model, rows = reply.Rows, learning = reply.Learning, refits = reply.Refits });
+            return Results.Json(new { stream, model = reply.Model, rows = reply.Rows, learning = reply.Learning, refits = reply.Refits, alarms = reply.AlarmCount });
+        });
+        app.MapGet("/v1/streams/{stream}/alarms", async (string stream, HttpContext context) =>
+        {
+            CheckStreamName(stream);
+            var limit = StreamGrainState.MaxAlarms;
+            if (context.Request.Query.TryGetValue("limit", out var limitText))
+            {
+                limit = int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l) && l is >= 1 and <= StreamGrainState.MaxAlarms ? l
+                    : throw new ApiException(StatusCodes.Status400BadRequest, $"The query parameter limit is '{Messages(limitText.ToString())}'; expected a whole number from 1 to {StreamGrainState.MaxAlarms}.");
+            }
+
+            var reply = await grains.GetGrain<IStreamGrain>(stream).Describe()
+                ?? throw new ApiException(StatusCodes.Status404NotFound, $"No stream '{stream}': nothing has been posted to it.");
+            var channels = models.Find(reply.Model)?.Channels ?? [];
+            return Results.Json(new
+            {
+                stream,
+                model = reply.Model,
+                total = reply.AlarmCount,
+                alarms = reply.Alarms.Reverse().Take(limit).Select(a => new { index = a.Index, score = a.Score, threshold = a.Threshold, answered = a.Answered, columns = Columns(a.Shares, channels) }),
+            }, LeavingNullsOut);
         });
         app.MapPost("/v1/score", async (HttpContext context) =>
         {
@@ -90,7 +111,7 @@ internal static partial class ApiEndpoints
                 results = data.Sequences.Select((s, k) => new { sequence_id = s.Id, score = scores[k], flag = scores[k] > threshold }),
             });
         });
-        app.MapFallback((HttpContext context) => throw new ApiException(StatusCodes.Status404NotFound, $"No endpoint {context.Request.Method} {context.Request.Path}; see GET /v1/models, POST /v1/streams/{{stream}}/points?model=NAME, POST /v1/score?model=NAME, GET /metrics, GET /healthz."));
+        app.MapFallback((HttpContext context) => throw new ApiException(StatusCodes.Status404NotFound, $"No endpoint {context.Request.Method} {context.Request.Path}; see GET /v1/models, POST /v1/streams/{{stream}}/points?model=NAME, GET /v1/streams/{{stream}}/alarms, POST /v1/score?model=NAME, GET /metrics, GET /healthz."));
     }
 
     private static object Describe(ServedModel model) => new
@@ -185,10 +206,10 @@ internal static partial class ApiEndpoints
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>Point <paramref name="k"/>'s explanation: the channels with a share of its score, largest first (a negligible share, which score --explain writes as 0, left out); null when it has none.</summary>
-    private static object[]? Columns(StreamReply reply, int k, IReadOnlyList<string> channels) =>
-        k < reply.Shares.Length && reply.Shares[k].Length == channels.Count
-            ? [.. channels.Select((column, j) => (column, share: reply.Shares[k][j])).Where(c => c.share >= Scoring.Attribution.Negligible).OrderByDescending(c => c.share).Select(c => new { c.column, c.share })]
+    /// <summary>A point's explanation: the channels with a share of its score, largest first (a negligible share, which score --explain writes as 0, left out); null when it has none.</summary>
+    private static object[]? Columns(float[] shares, IReadOnlyList<string> channels) =>
+        shares.Length == channels.Count && channels.Count > 0
+            ? [.. channels.Select((column, j) => (column, share: shares[j])).Where(c => c.share >= Scoring.Attribution.Negligible).OrderByDescending(c => c.share).Select(c => new { c.column, c.share })]
             : null;
 
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,200}$")]

@@ -12,6 +12,6 @@ public interface IStreamGrain : IGrainWithStringKey
     /// </param>
     Task<StreamReply> Push(string model, float[][] rows, long? start);
 
-    /// <summary>The stream's model and row count; null when it has never been pushed to.</summary>
+    /// <summary>The stream's model, row count and latest alarms; null when it has never been pushed to.</summary>
     Task<StreamReply?> Describe();
 }

@@ -81,6 +81,11 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
         next.LastScores = [.. points.Select(p => p.Score)];
         next.LastFlags = [.. points.Select(p => p.Flag)];
         next.LastShares = [.. points.Select(p => SharesOf(p, served.Channels))];
+        var answered = DateTime.UtcNow;
+        var raised = points.Select((p, k) => (p, k)).Where(x => x.p.Flag)
+            .Select(x => new StreamAlarm { Index = first + x.k, Score = x.p.Score, Threshold = served.Threshold, Shares = next.LastShares[x.k], Answered = answered }).ToArray();
+        next.Alarms = [.. s.Alarms.Concat(raised).TakeLast(StreamGrainState.MaxAlarms)];
+        next.AlarmCount = s.AlarmCount + raised.Length;
         state.State = next;
         try
         {
@@ -135,6 +140,6 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
         var served = models.Find(s.Model);
         var learns = served is { Learns: true };
         var refits = learns && s.Learning.Length > 0 && s.Fingerprint == served!.Fingerprint ? s.LearntRefits : 0;
-        return Task.FromResult<StreamReply?>(new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = s.Model, Rows = s.Rows, Threshold = s.LastThreshold, Learning = learns, Refits = refits });
+        return Task.FromResult<StreamReply?>(new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = s.Model, Rows = s.Rows, Threshold = s.LastThreshold, Learning = learns, Refits = refits, Alarms = s.Alarms, AlarmCount = s.AlarmCount });
     }
 }

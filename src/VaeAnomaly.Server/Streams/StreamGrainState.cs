@@ -55,4 +55,40 @@ public sealed class StreamGrainState
     /// <summary>Per row of the last answer: the watched channels' shares of a flagged row's score, in the model's channel order; empty for a row not explained.</summary>
     [Id(12)]
     public float[][] LastShares { get; set; } = [];
+
+    /// <summary>The stream's latest alarms, oldest first, at most <see cref="MaxAlarms"/>.</summary>
+    [Id(13)]
+    public StreamAlarm[] Alarms { get; set; } = [];
+
+    /// <summary>Every alarm the stream has raised since its first row (those kept in <see cref="Alarms"/> and those dropped).</summary>
+    [Id(14)]
+    public long AlarmCount { get; set; }
+
+    /// <summary>Most alarms a stream keeps: enough for an operator's look back, small beside the state saved with every answer.</summary>
+    public const int MaxAlarms = 100;
+}
+
+/// <summary>One alarm of a stream: a flagged point, as it was answered.</summary>
+[GenerateSerializer]
+public sealed class StreamAlarm
+{
+    /// <summary>The point's index in the stream.</summary>
+    [Id(0)]
+    public long Index { get; set; }
+
+    /// <summary>Its score.</summary>
+    [Id(1)]
+    public float Score { get; set; }
+
+    /// <summary>The threshold it was flagged above.</summary>
+    [Id(2)]
+    public double Threshold { get; set; }
+
+    /// <summary>The watched channels' shares of its score, in the model's channel order; empty when it was not explained.</summary>
+    [Id(3)]
+    public float[] Shares { get; set; } = [];
+
+    /// <summary>When the service answered it (UTC): the service reads no time from the rows.</summary>
+    [Id(4)]
+    public DateTime Answered { get; set; }
 }

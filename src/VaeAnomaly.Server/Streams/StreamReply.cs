@@ -70,4 +70,12 @@ public sealed class StreamReply
     /// </summary>
     [Id(11)]
     public float[][] Shares { get; init; } = [];
+
+    /// <summary>Of a description: the stream's latest alarms, oldest first (<see cref="StreamGrainState.Alarms"/>).</summary>
+    [Id(12)]
+    public StreamAlarm[] Alarms { get; init; } = [];
+
+    /// <summary>Of a description: every alarm the stream has raised since its first row.</summary>
+    [Id(13)]
+    public long AlarmCount { get; init; }
 }
