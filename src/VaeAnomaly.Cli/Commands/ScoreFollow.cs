@@ -15,7 +15,9 @@ namespace VaeAnomaly.Cli.Commands;
 /// growing file (until Ctrl+C), writing <c>timestamp,score,threshold,flag</c> for each row as soon as it is read and
 /// flushing after every row. A row's score uses only it and the rows before it (<see cref="StreamingScorer"/>). A bad
 /// row (a field that is not a finite number, another number of fields, a time going backwards) is reported on the error
-/// stream with its line, then skipped or the stream stops, as <c>--on-bad-row</c> says; every row written stays.
+/// stream with its line, then skipped or the stream stops, as <c>--on-bad-row</c> says; every row written stays. A
+/// followed file is read on across log rotation, as <c>tail -F</c> reads it (truncated, or replaced by a new file), and a
+/// line that repeats the header (a rotated log's new first line, through <c>tail -F</c> too) is read as the header again.
 /// </summary>
 internal static class ScoreFollow
 {
@@ -46,20 +48,25 @@ internal static class ScoreFollow
             AtomicFile.EnsureWritable(io.Out, io.Force, [fromStandardInput ? null : io.Data, io.Bundle]);
         }
 
-        using var input = fromStandardInput ? null : new FileStream(io.Data, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var fileReader = fromStandardInput ? null : new StreamReader(input!, Encoding.UTF8);
-        var reader = fileReader ?? System.Console.In; // standard input is not ours to close
+        using var followed = fromStandardInput ? null : new FollowedFile(io.Data, badRows.Report);
         using var file = toStandardOutput ? null : new StreamWriter(io.Out, append: false, new UTF8Encoding(false));
         using var output = new CsvHelper.CsvWriter(file ?? console.Profile.Out.Writer, CultureInfo.InvariantCulture, leaveOpen: true); // quotes a field that needs it (a timestamp with a comma, a column name)
         var source = fromStandardInput ? "standard input" : io.Data;
-        var lines = new LineAssembler(reader, follows: !fromStandardInput);
+        var lines = followed is null ? new LineAssembler(System.Console.In, follows: false) : null; // standard input is not ours to close
         CsvRowParser? parser = null;
+        string? header = null;
         long lineNumber = 0, flagged = 0, skipped = 0;
         try
         {
             while (true)
             {
-                var line = await lines.NextAsync(token);
+                var line = followed is null ? await lines!.NextAsync(token) : await followed.NextAsync(token);
+                if (followed is { Restarted: true })
+                {
+                    lineNumber = 0; // a rotated file's lines are counted from its start
+                    followed.Restarted = false;
+                }
+
                 if (line is null)
                 {
                     if (fromStandardInput)
@@ -77,9 +84,15 @@ internal static class ScoreFollow
                     throw new DataFormatException(source, lineNumber, null, $"is longer than {TextInput.MaxLineBytes:N0} characters");
                 }
 
+                if (header is not null && line.TrimEnd('\r') == header)
+                {
+                    continue; // the header again: a rotated log's new file begins with it
+                }
+
                 if (parser is null)
                 {
                     parser = new CsvRowParser(source, line, detector.Channels, csv.TimeColumn, csv.Delimiter);
+                    header = line.TrimEnd('\r');
                     Write(output, explain ? ["timestamp", "score", "threshold", "flag", "columns"] : ["timestamp", "score", "threshold", "flag"]);
                     continue;
                 }
@@ -143,6 +156,93 @@ internal static class ScoreFollow
     }
 
     /// <summary>
+    /// A followed file, read on across log rotation as <c>tail -F</c> reads it: when it has nothing new and the path
+    /// names another file than the one open (renamed away and created again) or the open file is shorter than what was
+    /// read (truncated in place), it is opened again and read from its start, with a note on the report stream.
+    /// </summary>
+    private sealed class FollowedFile : IDisposable
+    {
+        private readonly string path;
+        private readonly TextWriter report;
+        private FileStream stream;
+        private LineAssembler lines;
+        private bool reopen;
+
+        public FollowedFile(string path, TextWriter report)
+        {
+            (this.path, this.report) = (path, report);
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            lines = Lines(stream);
+        }
+
+        /// <summary>Set when the file was opened again; the caller clears it once it has counted lines anew.</summary>
+        public bool Restarted { get; set; }
+
+        /// <summary>The next whole line, or null when there is none yet.</summary>
+        public async Task<string?> NextAsync(CancellationToken token)
+        {
+            if (reopen)
+            {
+                FileStream next;
+                try
+                {
+                    next = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return null; // gone again mid-rotation: try at the next poll
+                }
+
+                stream.Dispose();
+                (stream, lines) = (next, Lines(next));
+                (reopen, Restarted) = (false, true);
+            }
+
+            if (await lines.NextAsync(token) is { } line)
+            {
+                return line;
+            }
+
+            if (Rotation() is not { } what)
+            {
+                return null;
+            }
+
+            report.WriteLine($"note: {path} {what}; reading it from its start.");
+            reopen = true;
+            return lines.TakePending(); // the old file's last line if it had no end (nothing more comes to it); the new file is opened at the next call
+        }
+
+        /// <summary>How the file was rotated (<c>was replaced by a new file</c>, <c>was truncated</c>), or null when it was not.</summary>
+        private string? Rotation()
+        {
+            try
+            {
+                // The same file has one birth time through the handle and the path; a new file at the path, another.
+                // (Where the file system keeps no birth time .NET reports another of its times, the same through both.)
+                if (File.Exists(path) && File.GetCreationTimeUtc(path) != File.GetCreationTimeUtc(stream.SafeFileHandle))
+                {
+                    return "was replaced by a new file";
+                }
+
+                return stream.Length < stream.Position ? "was truncated" : null;
+            }
+            catch (IOException)
+            {
+                return null; // caught mid-rotation: look again at the next poll
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+
+        private static LineAssembler Lines(FileStream stream) => new(new StreamReader(stream, Encoding.UTF8), follows: true);
+
+        public void Dispose() => stream.Dispose();
+    }
+
+    /// <summary>
     /// Whole lines from a reader that may be written to while it is read: a line counts only once its end has arrived.
     /// For a followed file the end of what is there means "nothing yet"; for standard input it ends the input, and a
     /// last line without its end counts.
@@ -154,6 +254,14 @@ internal static class ScoreFollow
         private int start;
         private int end;
         private bool ended;
+
+        /// <summary>A last line whose end never came (the file was rotated), or null; what is pending is dropped.</summary>
+        public string? TakePending()
+        {
+            var last = pending.Length == 0 ? null : pending.ToString();
+            pending.Clear();
+            return last;
+        }
 
         /// <summary>The next whole line, or null when there is none yet (a followed file) or no more (standard input).</summary>
         public async Task<string?> NextAsync(CancellationToken token)

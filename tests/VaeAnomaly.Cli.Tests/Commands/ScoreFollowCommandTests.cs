@@ -180,6 +180,61 @@ public sealed class ScoreFollowCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Follow_RotatedFile_RenamedAwayThenTruncated_ScoresEveryRowOnceAndSaysSo()
+    {
+        // Given: a followed log of a header and 50 rows
+        var bundle = await Bundle();
+        var input = dir.File("live.csv");
+        File.WriteAllText(input, "t,v0,c1\n" + Rows(0, 50));
+        using var ctrlC = new CancellationTokenSource();
+        var run = CliRunner.RunAsync(ctrlC.Token, "score", "--bundle", bundle, "--data", input, "--out", dir.File("live-scores.csv"), "--follow", "--online", "off");
+        await WaitForLines(dir.File("live-scores.csv"), 51);
+
+        // When: row 50 written, then rotated as logrotate does it: renamed away (a new file with the header and rows
+        // 51-79 takes its place), then truncated in place (copytruncate: rows 80-99 follow with no header)
+        File.AppendAllText(input, Rows(50, 1));
+        File.Move(input, input + ".1");
+        File.WriteAllText(input, "t,v0,c1\n" + Rows(51, 29));
+        await WaitForLines(dir.File("live-scores.csv"), 81);
+        File.WriteAllText(input, Rows(80, 20));
+        await WaitForLines(dir.File("live-scores.csv"), 101);
+        ctrlC.Cancel();
+        var (exit, text) = await run;
+
+        // Then: rows 0-99 once each, in order, and both rotations noted
+        Assert.True(exit == 0, text);
+        var rows = File.ReadAllLines(dir.File("live-scores.csv"));
+        Assert.Equal(Enumerable.Range(0, 100).Select(t => t.ToString(CultureInfo.InvariantCulture)), rows.Skip(1).Select(r => r.Split(',')[0]));
+        Assert.Contains($"note: {input} was replaced by a new file; reading it from its start.", text);
+        Assert.Contains($"note: {input} was truncated; reading it from its start.", text);
+        Assert.Contains("Scored 100 rows as they arrived", text);
+    }
+
+    [Fact]
+    public async Task Follow_HeaderRepeatedInTheInput_IsReadAsTheHeader_NotRefusedAsARow()
+    {
+        // Given: what tail -F passes on across a rotation: the new file's header among the rows
+        var bundle = await Bundle();
+        var previous = System.Console.In;
+        System.Console.SetIn(new StringReader("t,v0,c1\n" + Rows(0, 30) + "t,v0,c1\r\n" + Rows(30, 30)));
+        try
+        {
+            // When
+            var (exit, text) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", "-", "--follow", "--online", "off");
+
+            // Then: every row scored, the repeated header (CRLF ended too) not counted as one
+            Assert.True(exit == 0, text);
+            var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+            Assert.Equal("timestamp,score,threshold,flag", lines[0]);
+            Assert.Equal(Enumerable.Range(0, 60).Select(t => t.ToString(CultureInfo.InvariantCulture)), lines.Skip(1).Select(l => l.Split(',')[0]));
+        }
+        finally
+        {
+            System.Console.SetIn(previous);
+        }
+    }
+
+    [Fact]
     public async Task Follow_LineThatIsNotANumber_IsRefusedNamingTheLine()
     {
         var bundle = await Bundle();
