@@ -24,6 +24,9 @@ internal static class CliRunner
         var exit = await VaeAnomalyCli.Parse(console, args).InvokeAsync(new InvocationConfiguration { Output = new StringWriter(), Error = error }, ct);
         return (exit, console.Output, error.ToString());
     }
+
+    /// <summary>The text with every run of white space (a console's line wrapping) made one space, to compare a message in it.</summary>
+    public static string Collapse(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
 }
 
 /// <summary>Tests that touch libtorch never run in parallel.</summary>

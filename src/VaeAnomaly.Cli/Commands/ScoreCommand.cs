@@ -25,7 +25,7 @@ internal static class ScoreCommand
         var output = new Option<string>("--out") { Description = "Scores CSV to write, one row per sequence.", Required = true };
         var score = new Option<string>("--score") { Description = "Score that is thresholded: reconstruction, kl or combined.", DefaultValueFactory = _ => "combined" };
         score.AcceptOnlyFromAmong([.. ScoreKinds.All.Select(k => k.Name())]);
-        var threshold = ThresholdOption.Create(defaultRule: null);
+        var threshold = ThresholdOption.Create(defaultRule: null, value: true);
         var top = new Option<int>("--top") { Description = "Print the N most anomalous sequences with their strongest channels.", DefaultValueFactory = _ => 0 }.NonNegative();
         var force = new Option<bool>("--force") { Description = "Replace an earlier scores file of vae-anomaly (never another file or an input)." };
         var follow = new Option<bool>("--follow") { Description = "Score a series as its rows arrive: --data - reads standard input until it ends, --data FILE follows a growing file until Ctrl+C; --out - writes to standard output. One row out per row in, flushed at once; each row scored from it and the rows before it (last mode, stride 1)." };

@@ -51,8 +51,7 @@ public static partial class EvaluationReport
             html.Append("; <b>").Append(labels.Count(l => l)).Append("</b> labelled anomalous in ").Append(count).Append(count == 1 ? " segment" : " segments");
         }
 
-        html.Append(". Model: <b>").Append(E(detector.Name)).Append("</b>, ").Append(E(scoring.Scoring)).Append(" point scores. Threshold: <b>").Append(E(scoring.Rule))
-            .Append("</b> rule, fitted without labels: ").Append(threshold.ToString("G4", CultureInfo.InvariantCulture)).Append(". <b>").Append(flags.Count(f => f)).Append("</b> rows flagged.</p>");
+        html.Append(". Model: <b>").Append(E(detector.Name)).Append("</b>, ").Append(E(scoring.Scoring)).Append(" point scores. Threshold: ").Append(ThresholdWords(scoring.Rule, threshold.ToString("G4", CultureInfo.InvariantCulture), "fitted without labels")).Append(". <b>").Append(flags.Count(f => f)).Append("</b> rows flagged.</p>");
         if (labels is not null)
         {
             AppendRanking(html, [new ScoreEvaluation("point score", ScoreMetrics.Compute(labels, values), new ThresholdOutcome(scoring.Rule, threshold, scoring.Evaluation!.Confusion))], labels);

@@ -26,7 +26,8 @@ public static partial class EvaluationReport
         return ScoreKinds.All.Select(kind =>
         {
             var values = Values(scores, kind);
-            var threshold = detector.Thresholds.ValueOrNaN(kind.Name(), rule);
+            // A threshold the user gave is for the score flagged, not for every kind beside it.
+            var threshold = rule == Thresholds.ThresholdRules.Fixed && kind.Name() != detector.Thresholds.Primary ? double.NaN : detector.Thresholds.ValueOrNaN(kind.Name(), rule);
             var outcome = double.IsNaN(threshold) ? null : new ThresholdOutcome(rule, threshold, ConfusionCounts.At(labels, values, threshold));
             return new ScoreEvaluation(kind.Name(), ScoreMetrics.Compute(labels, values, types), outcome);
         }).ToArray();
@@ -152,8 +153,8 @@ public static partial class EvaluationReport
 
         var html = Begin(title);
         html.Append("<p>").Append(data.Count).Append(' ').Append(E(unit)).Append(", ").Append(data.Channels).Append(unit == "records" ? " encoded features" : " channels")
-            .Append(". Model: <b>").Append(E(detector.Name)).Append("</b>; its score is the reconstruction error. Threshold: <b>").Append(E(rule))
-            .Append("</b> rule, fitted on normal validation scores only: ").Append(F(threshold)).Append(". <b>").Append(values.Count(v => v > threshold))
+            .Append(". Model: <b>").Append(E(detector.Name)).Append("</b>; its score is the reconstruction error. Threshold: ").Append(ThresholdWords(rule, F(threshold), "fitted on normal validation scores only"))
+            .Append(". <b>").Append(values.Count(v => v > threshold))
             .Append("</b> ").Append(E(unit)).Append(" flagged.</p>");
         AppendRanking(html, [evaluation], labels);
         html.Append("<h2>Most anomalous ").Append(E(unit)).Append("</h2><table><tr><th>").Append(unit == "records" ? "line" : "sequence")
@@ -196,8 +197,8 @@ public static partial class EvaluationReport
         var flagged = combined.Count(s => s > threshold);
         html.Append("<p>").Append(data.Count).Append(" sequences, ").Append(data.Channels).Append(" channels (")
             .Append(E(string.Join(", ", data.ChannelNames))).Append("). Model: GRU-VAE trained on ")
-            .Append(detector.TrainingData.TrainSequences).Append(" sequences. Threshold: <b>").Append(E(rule)).Append("</b> rule on the combined score, fitted on normal validation scores only: ")
-            .Append(F(threshold)).Append(". <b>").Append(flagged).Append("</b> sequences flagged.</p>");
+            .Append(detector.TrainingData.TrainSequences).Append(" sequences. Threshold on the combined score: ").Append(ThresholdWords(rule, F(threshold), "fitted on normal validation scores only"))
+            .Append(". <b>").Append(flagged).Append("</b> sequences flagged.</p>");
 
         if (evaluations is not null)
         {
@@ -328,6 +329,11 @@ public static partial class EvaluationReport
     }
 
     private static string E(string s) => WebUtility.HtmlEncode(s);
+
+    /// <summary>The threshold in words: <c>quantile rule, fitted ...: 1.234</c>, or for the user's own value <c>2.5, given with --threshold (not fitted)</c>.</summary>
+    private static string ThresholdWords(string rule, string value, string fitted) => rule == Thresholds.ThresholdRules.Fixed
+        ? $"<b>{E(value)}</b>, given with --threshold (not fitted)"
+        : $"<b>{E(rule)}</b> rule, {fitted}: {E(value)}";
 
     private static string F(double v) => double.IsNaN(v) ? "-" : v.ToString("F3", CultureInfo.InvariantCulture);
 }

@@ -6,6 +6,15 @@ public static class ThresholdRules
     /// <summary>Rule names: <c>quantile</c> (0.99), <c>mean-std</c> (k = 3), <c>pot</c> (q = 1e-3).</summary>
     public static IReadOnlyList<string> Names { get; } = ["quantile", "mean-std", "pot"];
 
+    /// <summary>The rule of a threshold the user gave as a number (<c>--threshold 2.5</c>) instead of a fitted one; never fitted or saved.</summary>
+    public const string Fixed = "fixed";
+
+    /// <summary>Whether <paramref name="text"/> is a threshold given as a number: finite, in invariant culture.</summary>
+    /// <param name="text">A rule name or a number.</param>
+    /// <param name="value">The number.</param>
+    public static bool TryValue(string text, out double value) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+
     /// <summary>The rule named <paramref name="name"/>.</summary>
     /// <param name="name">One of <see cref="Names"/>.</param>
     public static IThresholdRule Create(string name) => name switch

@@ -11,16 +11,28 @@ public sealed class ThresholdSet
 {
     private readonly SortedDictionary<string, IReadOnlyDictionary<string, double>> byScore;
     private readonly SortedDictionary<string, string> notes;
+    private readonly double? fixedValue;
 
     /// <summary>A set as fitted or as a bundle stores it.</summary>
     /// <param name="byScore">Score name to rule name to threshold; rules that could not be fitted are absent.</param>
     /// <param name="notes">Why a rule is absent, by <see cref="ThresholdRules.NoteKey"/>; null for none.</param>
-    /// <param name="rule">The rule <see cref="Flag"/> uses: one of <see cref="ThresholdRules.Names"/>.</param>
+    /// <param name="rule">
+    /// The rule <see cref="Flag"/> uses: one of <see cref="ThresholdRules.Names"/>, or a finite number in invariant
+    /// culture: the user's own threshold (rule <see cref="ThresholdRules.Fixed"/>), used for whatever score is flagged.
+    /// </param>
     /// <param name="primary">The score a sequence's (or record's) flag is decided on.</param>
     /// <exception cref="ArgumentException">An unknown rule, or a non-finite threshold.</exception>
     public ThresholdSet(IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> byScore, IReadOnlyDictionary<string, string>? notes, string rule, string primary)
     {
-        CheckRule(rule);
+        if (ThresholdRules.TryValue(rule, out var value))
+        {
+            (fixedValue, rule) = (value, ThresholdRules.Fixed);
+        }
+        else
+        {
+            CheckRule(rule);
+        }
+
         foreach (var (score, values) in byScore)
         {
             if (values.FirstOrDefault(kv => !double.IsFinite(kv.Value) || !ThresholdRules.Names.Contains(kv.Key)) is { Key: not null } bad)
@@ -35,8 +47,11 @@ public sealed class ThresholdSet
         Primary = primary;
     }
 
-    /// <summary>The rule <see cref="Flag"/> uses unless told otherwise.</summary>
+    /// <summary>The rule <see cref="Flag"/> uses unless told otherwise; <see cref="ThresholdRules.Fixed"/> for a threshold the user gave.</summary>
     public string Rule { get; }
+
+    /// <summary>The threshold the user gave in place of a fitted rule's, or null (<see cref="Rule"/> is then a fitted rule).</summary>
+    public double? FixedValue => fixedValue;
 
     /// <summary>The score a sequence's flag is decided on: <c>score</c>, or the GRU-VAE's <c>combined</c>.</summary>
     public string Primary { get; }
@@ -63,12 +78,19 @@ public sealed class ThresholdSet
     /// <param name="rule">A rule name; <see cref="Rule"/> when null.</param>
     /// <exception cref="ArgumentException">The rule could not be fitted on that score (with the reason), or the set has no such score.</exception>
     public double Value(string? score = null, string? rule = null) =>
-        ThresholdRules.Lookup(Of(score ?? Primary), rule ?? Rule, score ?? Primary, notes);
+        Given(rule) is { } given ? given : ThresholdRules.Lookup(Of(score ?? Primary), rule ?? Rule, score ?? Primary, notes);
 
     /// <summary>The threshold as <see cref="Value"/> gives it, or NaN where there is none.</summary>
     /// <param name="score">A score name; <see cref="Primary"/> when null.</param>
     /// <param name="rule">A rule name; <see cref="Rule"/> when null.</param>
-    public double ValueOrNaN(string? score = null, string? rule = null) => Of(score ?? Primary).GetValueOrDefault(rule ?? Rule, double.NaN);
+    public double ValueOrNaN(string? score = null, string? rule = null) =>
+        Given(rule) is { } given ? given : Of(score ?? Primary).GetValueOrDefault(rule ?? Rule, double.NaN);
+
+    /// <summary>The user's own threshold when <paramref name="rule"/> asks for one: a number, or <see cref="ThresholdRules.Fixed"/> (or none, meaning <see cref="Rule"/>) on a set given one.</summary>
+    private double? Given(string? rule) =>
+        rule is not null && ThresholdRules.TryValue(rule, out var number) ? number
+        : (rule ?? Rule) == ThresholdRules.Fixed ? fixedValue
+        : null;
 
     /// <summary>True where a score of <paramref name="score"/> exceeds its threshold under <paramref name="rule"/>.</summary>
     /// <param name="scores">Scores of that kind.</param>
@@ -82,7 +104,7 @@ public sealed class ThresholdSet
     }
 
     /// <summary>The same thresholds with another rule in use.</summary>
-    /// <param name="rule">One of <see cref="ThresholdRules.Names"/>.</param>
+    /// <param name="rule">One of <see cref="ThresholdRules.Names"/>, or a number: the user's own threshold.</param>
     /// <exception cref="ArgumentException">An unknown rule.</exception>
     public ThresholdSet WithRule(string rule) => new(byScore, notes, rule, Primary);
 

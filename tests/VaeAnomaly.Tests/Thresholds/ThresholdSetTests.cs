@@ -66,6 +66,27 @@ public sealed class ThresholdSetTests
     }
 
     [Fact]
+    public void WithRule_ANumber_IsTheThresholdOfEveryScore_NamedFixed_AndTheFittedValuesStay()
+    {
+        var set = ThresholdSet.Fit([new("score", OneToHundredOne), new("step", [.. OneToHundredOne.Select(v => v * 2)])], "quantile", "score");
+
+        var given = set.WithRule("2.5e1");
+
+        Assert.Equal(ThresholdRules.Fixed, given.Rule);
+        Assert.Equal(25, given.FixedValue);
+        Assert.Equal(25, given.Value());
+        Assert.Equal(25, given.Value("step"));
+        Assert.Equal(25, given.ValueOrNaN("step"));
+        Assert.Equal(25, given.Value("a score the set never fitted"));
+        Assert.Equal([false, true], given.Flag([25f, 25.5f]));
+        Assert.Equal(100, given.Value(rule: "quantile"), 10); // the fitted rules are still there
+        Assert.Equal(7, set.Value("step", "7")); // a number asked for is that number, on any set
+        Assert.Null(set.FixedValue);
+        Assert.Contains("Unknown threshold rule 'NaN'", Assert.Throws<ArgumentException>(() => set.WithRule("NaN")).Message);
+        Assert.Contains("Unknown threshold rule 'fixed'", Assert.Throws<ArgumentException>(() => set.WithRule("fixed")).Message);
+    }
+
+    [Fact]
     public void Constructor_NonFiniteThresholdOrUnknownRule_IsRefused()
     {
         var nan = new Dictionary<string, IReadOnlyDictionary<string, double>> { ["score"] = new Dictionary<string, double> { ["quantile"] = double.NaN } };
