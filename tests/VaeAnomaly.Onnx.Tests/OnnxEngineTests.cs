@@ -220,6 +220,16 @@ public sealed class OnnxEngineTests
         Assert.Equal("onnx", ((DenseDetector)onnx).Engine);
         AssertClose(expected, actual, name);
         Assert.Contains(expected, s => s > 0.01);
+
+        // And each sequence's explanation, from either engine's reconstruction, gives its channels the same shares and span
+        var (plainWhy, onnxWhy) = (((DenseDetector)plain).Explain(test), ((DenseDetector)onnx).Explain(test));
+        for (var i = 0; i < test.Count; i++)
+        {
+            Assert.Equal(plainWhy[i].ChannelShares.Select(s => s.Key), onnxWhy[i].ChannelShares.Select(s => s.Key));
+            AssertClose([.. plainWhy[i].ChannelShares.Select(s => (float)s.Value)], [.. onnxWhy[i].ChannelShares.Select(s => (float)s.Value)], $"{name} sequence {i}");
+            Assert.Equal((plainWhy[i].SpanStart, plainWhy[i].SpanEnd), (onnxWhy[i].SpanStart, onnxWhy[i].SpanEnd));
+            Assert.Equal(1.0, plainWhy[i].ChannelShares.Sum(s => s.Value), 5);
+        }
     }
 
     /// <summary>Sequences of 16 steps of the waves, each from another phase; a spike in every third when asked.</summary>

@@ -81,6 +81,8 @@ public sealed class RecordsApiTests(ServedModelsFixture fixture)
         Assert.True(results[2].GetProperty("flag").GetBoolean(), "the record far out of the training relation is flagged");
         Assert.False(results[0].GetProperty("flag").GetBoolean(), "a record like the training ones is not");
         Assert.Equal(1, answer.GetProperty("unseen").GetInt32());
+        Assert.Equal("bytes", results[2].GetProperty("columns")[0].GetProperty("column").GetString()); // the far-out column explains it
+        Assert.False(results[0].TryGetProperty("columns", out _)); // an unflagged record is not explained
         Assert.Contains("vae_anomaly_records_scored_total{model=\"net\"} 4", metrics);
     }
 

@@ -118,9 +118,14 @@ internal static class ScoreCommand
                 return exit;
             }
 
-            if (r.GetValue(explainFlags) || reportFolder is not null)
+            if (reportFolder is not null)
             {
-                throw new ArgumentException("--explain and --report show the columns behind the flagged rows of a series; for sequences, --top names each one's strongest channels, and evaluate writes a report.");
+                throw new ArgumentException("--report writes the report of a series; for labelled sequences and records, evaluate writes one.");
+            }
+
+            if (r.GetValue(explainFlags) && loaded is not IExplainsInputs)
+            {
+                throw new ArgumentException($"--explain names the columns behind each flagged row of a series, and of records or sequences scored by a dense model; for sequences a {loaded.Name} is explained by --top, which names each one's strongest channels.");
             }
 
             if (ModelOptionSet.Given(r, series.FlagBy))
@@ -130,7 +135,7 @@ internal static class ScoreCommand
 
             if (loaded is not IScoresKinds kinds)
             {
-                return ScoreBaseline(console, loaded, r, series, r.GetValue(data)!, path, r.GetValue(force), r.GetValue(top));
+                return ScoreBaseline(console, loaded, r, series, r.GetValue(data)!, (path, r.GetValue(force), r.GetValue(explainFlags)), r.GetValue(top));
             }
 
             var kind = ScoreKinds.Parse(r.GetValue(score)!);
@@ -260,12 +265,32 @@ internal static class ScoreCommand
 
     /// <summary>
     /// Scores records (a bundle trained with --records) or sequences (a chunk at a time) with a baseline, writes one row
-    /// each, and when the data are labelled prints AUC-ROC, AUC-PR and the confusion at the bundle's threshold.
+    /// each (with <c>--explain</c>, a flagged one's columns), and when the data are labelled prints AUC-ROC, AUC-PR and
+    /// the confusion at the bundle's threshold; <c>--top</c> names each top row's strongest columns where the model says.
     /// </summary>
-    private static int ScoreBaseline(IAnsiConsole console, IFittedDetector detector, ParseResult r, SeriesOptionSet series, string data, string path, bool force, int top)
+    private static int ScoreBaseline(IAnsiConsole console, IFittedDetector detector, ParseResult r, SeriesOptionSet series, string data, (string Path, bool Force, bool Explain) output, int top)
     {
+        var (path, force) = (output.Path, output.Force);
         var clock = Stopwatch.StartNew();
         var (scores, labels, ids) = (new List<float>(), new List<bool>(), new List<string>());
+        var explains = detector as IExplainsInputs;
+        var strongest = new List<string>(); // each input's strongest columns, for the top table
+        IReadOnlyList<Attribution>? Explained(SequenceSet set)
+        {
+            if (explains is null || (!output.Explain && top == 0))
+            {
+                return null;
+            }
+
+            var explanations = explains.Explain(set);
+            if (top > 0)
+            {
+                strongest.AddRange(explanations.Select(a => a.Strongest()));
+            }
+
+            return output.Explain ? explanations : null;
+        }
+
         var labelled = false;
         var encoder = (detector as IReadsRecords)?.Encoder;
         var threshold = encoder is not null || !DataPaths.IsSeries(data) ? detector.Thresholds.Value() : double.NaN; // refused before any work when the rule was not fitted
@@ -279,10 +304,11 @@ internal static class ScoreCommand
 
             var set = encoder.ToSequenceSet(table);
             Collect(set, detector.Score(set));
+            var explanations = Explained(set);
             AtomicFile.Write(path, force, temp =>
             {
-                using var writer = new SingleScoreCsv(temp, "line", set.Labels is not null, threshold);
-                writer.Append(set, scores);
+                using var writer = new SingleScoreCsv(temp, "line", set.Labels is not null, threshold, output.Explain);
+                writer.Append(set, scores, explanations);
             });
         }
         else if (DataPaths.IsSeries(data))
@@ -300,8 +326,8 @@ internal static class ScoreCommand
                     foreach (var chunk in SequenceCsvReader.ReadChunks(file, ChunkSize, labelsFile, r.GetValue(series.Missing)))
                     {
                         var chunkScores = detector.Score(chunk);
-                        writer ??= new SingleScoreCsv(temp, SequenceCsvReader.IdColumn, chunk.Labels is not null, threshold);
-                        writer.Append(chunk, chunkScores);
+                        writer ??= new SingleScoreCsv(temp, SequenceCsvReader.IdColumn, chunk.Labels is not null, threshold, output.Explain);
+                        writer.Append(chunk, chunkScores, Explained(chunk));
                         Collect(chunk, chunkScores);
                     }
                 }
@@ -330,9 +356,15 @@ internal static class ScoreCommand
             table.AddColumn(encoder is not null ? "line" : "sequence");
             table.AddColumn(new TableColumn("score").RightAligned());
             table.AddColumn("flagged");
+            if (explains is not null)
+            {
+                table.AddColumn("strongest columns (share of the score)");
+            }
+
             foreach (var i in TopIndices.Of(scores, top))
             {
-                table.AddRow(Markup.Escape(ids[i]), scores[i].ToString("G5", CultureInfo.InvariantCulture), scores[i] > threshold ? "[red]yes[/]" : "no");
+                string[] cells = [Markup.Escape(ids[i]), scores[i].ToString("G5", CultureInfo.InvariantCulture), scores[i] > threshold ? "[red]yes[/]" : "no"];
+                table.AddRow(explains is null ? cells : [.. cells, Markup.Escape(strongest[i])]);
             }
 
             console.Write(table);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
 using VaeAnomaly.Server.Streams;
 
 namespace VaeAnomaly.Server.Http;
@@ -153,7 +154,7 @@ internal static partial class ApiEndpoints
     {
         var table = FromBody(body, file => TabularCsvReader.Read(file, encoder));
         var set = encoder.ToSequenceSet(table);
-        var scores = await model.UseAsync(detector => detector.Score(set), token);
+        var (scores, explanations) = await model.UseAsync(detector => (detector.Score(set), (detector as IExplainsInputs)?.Explain(set)), token);
         metrics.RecordsScored.WithLabels(model.Name).Inc(scores.Length);
         var threshold = model.Thresholds.Value();
         return Results.Json(new
@@ -161,8 +162,16 @@ internal static partial class ApiEndpoints
             model = model.Name,
             threshold,
             unseen = encoder.CountUnseen(table.Records), // records holding a text value training never saw, encoded as none of the known ones
-            results = table.Lines.Select((line, k) => new { line, score = scores[k], flag = scores[k] > threshold }),
-        });
+            results = table.Lines.Select((line, k) => new
+            {
+                line,
+                score = scores[k],
+                flag = scores[k] > threshold,
+                columns = scores[k] > threshold && explanations is not null
+                    ? explanations[k].ChannelShares.Where(s => s.Value >= Scoring.Attribution.Negligible).Select(s => new { column = s.Key, share = s.Value })
+                    : null,
+            }),
+        }, LeavingNullsOut);
     }
 
     /// <summary>A CSV body read by <paramref name="read"/> as <c>vae-anomaly score</c> reads a file (errors name the body's line and column).</summary>

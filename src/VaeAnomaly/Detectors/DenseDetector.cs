@@ -63,7 +63,7 @@ public sealed class DenseEstimator(DenseOptions options, TabularEncoder? encoder
 /// squared reconstruction error summed over the input's values (at the posterior mean for the VAE); sequences of another
 /// length are refused.
 /// </summary>
-public sealed class DenseDetector : IFittedDetector, IReadsRecords
+public sealed class DenseDetector : IFittedDetector, IReadsRecords, IExplainsInputs
 {
     /// <summary>The autoencoder's name.</summary>
     public const string AutoencoderName = "dense-ae";
@@ -196,6 +196,58 @@ public sealed class DenseDetector : IFittedDetector, IReadsRecords
         {
             network.Value.Dispose();
         }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Scoring.Attribution> Explain(SequenceSet data)
+    {
+        var flat = shape.Flatten(data, Name);
+        var width = shape.Length * shape.Channels.Count;
+        float[] squared;
+        if (forward is null)
+        {
+            using var x = tensor(flat, [data.Count, width]);
+            squared = AutoencoderTrainer.ValueErrors(network.Value, x);
+        }
+        else
+        {
+            var inputs = new SequenceSet(shape.Channels, [.. Enumerable.Range(0, data.Count).Select(i => new Sequence(data.Sequences[i].Id, flat[(i * width)..((i + 1) * width)]))]);
+            squared = [.. forward.Reconstruct(inputs).Select((r, j) => (r - flat[j]) * (r - flat[j]))];
+        }
+
+        // A column of the explanation per group of inputs: a record's numeric column, or a text column's one-hot block; a sequence's channel.
+        var (names, group) = shape.Encoder is { } encoder ? RecordColumns(encoder) : ([.. shape.Channels], [.. Enumerable.Range(0, shape.Channels.Count)]);
+        var channels = shape.Channels.Count;
+        var explanations = new Scoring.Attribution[data.Count];
+        for (var i = 0; i < data.Count; i++)
+        {
+            var (perColumn, perStep) = (new float[names.Length], new float[shape.Length]);
+            for (var t = 0; t < shape.Length; t++)
+            {
+                for (var c = 0; c < channels; c++)
+                {
+                    var e = squared[(i * width) + (t * channels) + c];
+                    perColumn[group[c]] += e;
+                    perStep[t] += e;
+                }
+            }
+
+            explanations[i] = Scoring.Attribution.Of(names, new Scoring.SequenceScores([perStep.Sum()], [0], [perStep], [perColumn], [[]]), 0);
+        }
+
+        return explanations;
+    }
+
+    /// <summary>The CSV columns behind a record's inputs, and the column of each input (a text column's one-hot inputs share one).</summary>
+    private static (string[] Names, int[] Group) RecordColumns(TabularEncoder encoder)
+    {
+        var group = new List<int>(Enumerable.Range(0, encoder.NumericNames.Count));
+        for (var t = 0; t < encoder.TextNames.Count; t++)
+        {
+            group.AddRange(Enumerable.Repeat(encoder.NumericNames.Count + t, encoder.Categories[t].Count));
+        }
+
+        return ([.. encoder.NumericNames, .. encoder.TextNames], [.. group]);
     }
 
     internal static float[] Score(DenseNetwork network, Shape shape, SequenceSet data, string name)

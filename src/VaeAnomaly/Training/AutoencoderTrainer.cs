@@ -120,6 +120,24 @@ internal sealed class AutoencoderTrainer(DenseOptions options)
         return [.. errors];
     }
 
+    /// <summary>The squared error of every value of the reconstruction (posterior mean for a VAE): what <see cref="SquaredErrors"/> sums per input.</summary>
+    /// <param name="model">A trained network.</param>
+    /// <param name="x">(inputs, values).</param>
+    public static float[] ValueErrors(nn.Module<Tensor, VaeOutput> model, Tensor x)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        var errors = new List<float>((int)x.numel());
+        for (long start = 0; start < x.shape[0]; start += 4096)
+        {
+            using var scope = NewDisposeScope();
+            var batch = x.narrow(0, start, Math.Min(4096, x.shape[0] - start));
+            errors.AddRange((model.call(batch).Reconstruction - batch).Squared().flatten(1).data<float>().ToArray());
+        }
+
+        return [.. errors];
+    }
+
     private (Tensor Total, Tensor Reconstruction, Tensor Kl) Loss(VaeOutput output, Tensor x)
     {
         var rec = (output.Reconstruction - x).Squared().flatten(1).sum(1).mean();
