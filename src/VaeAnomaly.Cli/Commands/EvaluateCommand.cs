@@ -29,6 +29,7 @@ internal static class EvaluateCommand
         var missing = series.Missing;
         var command = new Command("evaluate", "Measure a trained bundle on labelled sequences or records (report, figures), or on a labelled series (point-level metrics).") { bundle, data, labels, outDir, threshold, force, pointAdjust };
         series.AddTo(command, withSplit: false);
+        series.RefuseThresholdWithSurprise(command, threshold);
         engine.AddTo(command);
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, _ =>

@@ -40,6 +40,7 @@ internal static class ScoreCommand
         var report = new Option<string>("--report") { Description = "Series: also write this folder with report.html and its figures: the scores over time, every alarm (a run of flagged rows) with its peak and the columns that made it, the highest rows (labels: use evaluate)." };
         var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows, online, guard, rest, state, explainFlags, report };
         series.AddTo(command, withSplit: false);
+        series.RefuseThresholdWithSurprise(command, threshold);
         engine.AddTo(command);
 
         command.SetAction((r, ct) => r.GetValue(follow)

@@ -152,6 +152,17 @@ internal sealed class SeriesOptionSet
     public SeriesPointScores Flagged(ParseResult r, SeriesPointScores points, long trainingRows) =>
         r.GetValue(FlagBy) == "surprise" ? SurpriseFlags.Of(points, (int)Math.Clamp(trainingRows, 2, int.MaxValue)) : points;
 
+    /// <summary>Refuses, at parse time, a <c>--threshold</c> beside <c>--flag-by surprise</c>, which would ignore it.</summary>
+    /// <param name="command">A command that has both options.</param>
+    /// <param name="threshold">Its <c>--threshold</c>.</param>
+    public void RefuseThresholdWithSurprise(Command command, Option<string> threshold) => command.Validators.Add(result =>
+    {
+        if (result.GetResult(threshold) is { Implicit: false } && result.GetValue(FlagBy) == "surprise")
+        {
+            result.AddError("--flag-by surprise flags each point by its surprise next to the series' own earlier scores; --threshold applies with --flag-by threshold.");
+        }
+    });
+
     private static Option<string> CreateFlagBy()
     {
         var option = new Option<string>("--flag-by")

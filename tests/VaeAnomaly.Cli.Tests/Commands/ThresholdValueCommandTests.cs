@@ -93,13 +93,17 @@ public sealed class ThresholdValueCommandTests : IDisposable
     [InlineData("train", "--threshold is '2.5'; expected quantile, mean-std, pot (a number applies at score and evaluate, which use a bundle as it is).")]
     [InlineData("score", "--threshold is 'high'; expected quantile, mean-std, pot or a finite number (e.g. 2.5).")]
     [InlineData("score-nan", "--threshold is 'NaN'; expected quantile, mean-std, pot or a finite number (e.g. 2.5).")]
-    public async Task Threshold_ThatIsNeitherARuleNorANumberWhereOneIsTaken_IsRefused(string command, string expected)
+    [InlineData("surprise", "--flag-by surprise flags each point by its surprise next to the series' own earlier scores; --threshold applies with --flag-by threshold.")]
+    [InlineData("evaluate-surprise", "--flag-by surprise flags each point by its surprise next to the series' own earlier scores; --threshold applies with --flag-by threshold.")]
+    public async Task Threshold_ThatIsNeitherARuleNorANumberWhereOneIsTaken_OrBesideSurpriseFlags_IsRefused(string command, string expected)
     {
         var bundle = await RangeBundle();
         var (exit, text) = command switch
         {
             "train" => await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("train.csv"), "--threshold", "2.5", "--out", dir.File("b2")),
             "score" => await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("test.csv"), "--threshold", "high", "--out", dir.File("s.csv")),
+            "surprise" => await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("test.csv"), "--threshold", "0.5", "--flag-by", "surprise", "--out", dir.File("s.csv")),
+            "evaluate-surprise" => await CliRunner.RunAsync("evaluate", "--bundle", bundle, "--data", dir.File("test.csv"), "--label-column", "anomaly", "--threshold", "quantile", "--flag-by", "surprise", "--out", dir.File("s.csv")),
             _ => await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("test.csv"), "--threshold", "NaN", "--out", dir.File("s.csv")),
         };
 
