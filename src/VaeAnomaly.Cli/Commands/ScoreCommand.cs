@@ -126,7 +126,8 @@ internal static class ScoreCommand
 
             if (r.GetValue(explainFlags) && loaded is not IExplainsInputs)
             {
-                throw new ArgumentException($"--explain names the columns behind each flagged row of a series, and of records or sequences scored by a dense model; for sequences a {loaded.Name} is explained by --top, which names each one's strongest channels.");
+                throw new ArgumentException($"--explain names the columns behind each flagged row of a series, and of records or sequences scored by a dense model; "
+                    + (loaded is IScoresKinds ? $"for sequences a {loaded.Name} is explained by --top, which names each one's strongest channels." : $"a {loaded.Name} does not explain whole sequences."));
             }
 
             if (ModelOptionSet.Given(r, series.FlagBy))
