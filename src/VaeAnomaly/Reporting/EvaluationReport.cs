@@ -157,12 +157,15 @@ public static partial class EvaluationReport
             .Append(". <b>").Append(values.Count(v => v > threshold))
             .Append("</b> ").Append(E(unit)).Append(" flagged.</p>");
         AppendRanking(html, [evaluation], labels);
+        var top = Enumerable.Range(0, data.Count).OrderByDescending(i => values[i]).Take(10).ToArray();
+        var why = (detector as IExplainsInputs)?.Explain(new SequenceSet(data.ChannelNames, [.. top.Select(i => data.Sequences[i])]));
         html.Append("<h2>Most anomalous ").Append(E(unit)).Append("</h2><table><tr><th>").Append(unit == "records" ? "line" : "sequence")
-            .Append("</th><th>score</th><th>flagged</th><th>truth</th></tr>");
-        foreach (var i in Enumerable.Range(0, data.Count).OrderByDescending(i => values[i]).Take(10))
+            .Append("</th><th>score</th><th>flagged</th><th>truth</th>").Append(why is null ? "" : "<th>strongest columns (share of the score)</th>").Append("</tr>");
+        foreach (var (i, k) in top.Select((i, k) => (i, k)))
         {
             html.Append("<tr><td>").Append(E(data.Sequences[i].Id)).Append("</td><td>").Append(F(values[i])).Append("</td><td>")
-                .Append(values[i] > threshold ? "<span class=\"flag\">yes</span>" : "no").Append("</td><td>").Append(E(data.Labels![i].AnomalyType)).Append("</td></tr>");
+                .Append(values[i] > threshold ? "<span class=\"flag\">yes</span>" : "no").Append("</td><td>").Append(E(data.Labels![i].AnomalyType))
+                .Append(why is null ? "" : $"</td><td>{E(why[k].Strongest())}").Append("</td></tr>");
         }
 
         html.Append("</table>");

@@ -58,4 +58,29 @@ public sealed class RecordsExplainCommandTests : IDisposable
         Assert.Matches(@"│ 3 │ [^│]+ │ yes │ bytes \d+ %, ", collapsed);
         Assert.Matches(@"│ 5 │ [^│]+ │ (yes|no) │ proto \d+ %", collapsed);
     }
+
+    [Fact]
+    public async Task Evaluate_LabelledRecords_TheReportNamesEachTopRecordsStrongestColumns()
+    {
+        // Given: ten usual records and two attacks, one with far-out bytes (line 12), one whose duration breaks its relation to bytes (line 13)
+        var bundle = await Bundle();
+        var text = new StringBuilder("bytes,duration,proto,label\n");
+        for (var i = 0; i < 10; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{600 + (80 * i)},{6.5 + (0.8 * i):F2},tcp,normal\n");
+        }
+
+        text.Append("99000,7.7,tcp,flood\n600,40,udp,slow\n");
+        File.WriteAllText(dir.File("labelled.csv"), text.ToString());
+
+        // When
+        var (exit, output) = await CliRunner.RunAsync("evaluate", "--bundle", bundle, "--data", dir.File("labelled.csv"), "--label-column", "label", "--out", dir.File("eval"));
+
+        // Then: the two attacks top the table, each with the column that is off first
+        Assert.True(exit == 0, output);
+        var html = File.ReadAllText(dir.File("eval/report.html"));
+        Assert.Contains("<th>strongest columns (share of the score)</th>", html);
+        Assert.Matches(@"<tr><td>12</td><td>[^<]+</td><td>(<span class=""flag"">yes</span>|no)</td><td>flood</td><td>bytes \d+ %", html);
+        Assert.Matches(@"<tr><td>13</td><td>[^<]+</td><td>(<span class=""flag"">yes</span>|no)</td><td>slow</td><td>duration \d+ %", html);
+    }
 }
