@@ -9,6 +9,7 @@ using VaeAnomaly.IO;
 using VaeAnomaly.Reporting;
 using VaeAnomaly.Scoring;
 using VaeAnomaly.Streaming;
+using VaeAnomaly.Thresholds;
 
 namespace VaeAnomaly.Cli.Commands;
 
@@ -239,6 +240,11 @@ internal static class ScoreCommand
 
         console.MarkupLineInterpolated(
             $"Scored {scored} sequences; {above} above the {rule} threshold {value.ToString("G5", CultureInfo.InvariantCulture)} of the {kind.Name()} score. Wrote [bold]{Path.GetFullPath(path)}[/].");
+        if (FlagRateNote(above, scored, rule, "sequences") is { } note)
+        {
+            console.WriteLine(note);
+        }
+
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Took {clock.Elapsed.TotalSeconds:F1} s ({scored / Math.Max(1e-9, clock.Elapsed.TotalSeconds):F0} sequences/s), peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB."));
         if (top > 0)
@@ -342,6 +348,11 @@ internal static class ScoreCommand
 
         console.MarkupLineInterpolated(
             $"Scored {scores.Count} {(encoder is not null ? "records" : "sequences")} with the {detector.Name}; {scores.Count(s => s > threshold)} above the {detector.Thresholds.Rule} threshold {threshold.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(path)}[/].");
+        if (FlagRateNote(scores.Count(s => s > threshold), scores.Count, detector.Thresholds.Rule, encoder is not null ? "records" : "sequences") is { } rateNote)
+        {
+            console.WriteLine(rateNote);
+        }
+
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Took {clock.Elapsed.TotalSeconds:F1} s, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB."));
         if (labelled && labels.Contains(true) && labels.Contains(false))
@@ -385,6 +396,33 @@ internal static class ScoreCommand
 
 
     /// <summary>
+    /// A note when far more is flagged than the rule leaves above its threshold on normal data (the quantile rule about
+    /// 1 %, POT about 0.1 %): 10 % or more of at least 100 rows. Then the data have moved away from what the model learnt,
+    /// and the flags mean "unlike the training data" more than "anomalous"; a user should know that before trusting them.
+    /// </summary>
+    /// <param name="flagged">Rows (steps, sequences, records) flagged.</param>
+    /// <param name="total">Rows scored.</param>
+    /// <param name="rule">The rule flagged by; none is given for surprise or a number of the user's.</param>
+    /// <param name="unit">What a row is, in the plural.</param>
+    internal static string? FlagRateNote(long flagged, long total, string rule, string unit)
+    {
+        if (total < 100 || flagged < 0.1 * total || !ThresholdRules.Names.Contains(rule))
+        {
+            return null;
+        }
+
+        var expected = rule switch
+        {
+            "quantile" => " (the quantile rule leaves about 1 % of the normal validation data above it)",
+            "pot" => " (the pot rule about 0.1 %)",
+            _ => "",
+        };
+        var remedies = unit == "time steps" ? "--flag-by surprise follows a drifting series, --threshold NUMBER sets your own threshold" : "--threshold NUMBER sets your own threshold";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"note: {(double)flagged / total:P1} of the {unit} are above the threshold{expected}. These data differ from the training data (a drift, another regime, or many anomalies): {remedies}, and a model trained on recent normal data moves the threshold.");
+    }
+
+    /// <summary>
     /// Writes the per-step scores of a series (from any model's <see cref="IScoresPoints.ScorePoints"/>) and prints the top
     /// steps, each with its window's explanation when the model gives one.
     /// </summary>
@@ -402,6 +440,11 @@ internal static class ScoreCommand
 
         console.MarkupLineInterpolated(
             $"Scored {series.Length} time steps; {scores.Count(s => s > value)} above the {rule} threshold of the {mode.Name()} point scores, {value.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(path)}[/].");
+        if (FlagRateNote(scores.Count(s => s > value), series.Length, rule, "time steps") is { } note)
+        {
+            console.WriteLine(note);
+        }
+
         if (top > 0)
         {
             var table = new Table().Border(TableBorder.Rounded).Title($"top {top} time steps");

@@ -104,7 +104,7 @@ public sealed class SeriesCommandTests : IDisposable
         // Then: each of the top steps (windows that end on the spike) puts temp first
         Assert.True(exit == 0, text);
         Assert.Contains("strongest channels", text);
-        var rows = text.Split('\n').Where(l => l.Contains(" % ", StringComparison.Ordinal)).ToArray();
+        var rows = text.Split('\n').Where(l => l.Contains(" % ", StringComparison.Ordinal) && l.Contains('│', StringComparison.Ordinal)).ToArray(); // the table's rows, not a note
         Assert.Equal(3, rows.Length);
         Assert.All(rows, r => Assert.Matches(@"│\s*temp \d+ %(, pressure \d+ %)?\s", r)); // a share that would print as 0 % is left out
         Assert.All(rows, r => Assert.Contains("yes", r, StringComparison.Ordinal)); // flagged

@@ -89,6 +89,26 @@ public sealed class ThresholdValueCommandTests : IDisposable
         Assert.Contains("<b>0.5</b>, given with --threshold (not fitted)", File.ReadAllText(dir.File("eval/report.html")));
     }
 
+    [Fact]
+    public async Task Score_SeriesFlaggedFarMoreThanTheRuleFlagsNormalData_SaysTheDataDifferFromTraining()
+    {
+        // Given: the range bundle; a series of 150 rows all above its range (a level shift), and the training series itself
+        var bundle = await RangeBundle();
+        SeriesFile.Write(dir.File("shifted.csv"), "t,v0", 150, t => string.Create(CultureInfo.InvariantCulture, $"{t},{2.5 + (t % 5 / 10.0)}"));
+
+        // When
+        var (shiftedExit, shifted) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("shifted.csv"), "--out", dir.File("shifted-scores.csv"));
+        var (sameExit, same) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("train.csv"), "--out", dir.File("same-scores.csv"));
+        var (givenExit, given) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("shifted.csv"), "--threshold", "0.1", "--out", dir.File("given-scores.csv"));
+
+        // Then: the shifted series is flagged whole, and says so with what to do; the training series and a threshold of the user's say nothing
+        Assert.True(shiftedExit == 0 && sameExit == 0 && givenExit == 0, shifted + same + given);
+        Assert.Contains("note: 100.0 % of the time steps are above the threshold (the quantile rule leaves about 1 % of the normal validation data above it).", CliRunner.Collapse(shifted));
+        Assert.Contains("--flag-by surprise follows a drifting series", CliRunner.Collapse(shifted));
+        Assert.DoesNotContain("note:", same);
+        Assert.DoesNotContain("note:", given);
+    }
+
     [Theory]
     [InlineData("train", "--threshold is '2.5'; expected quantile, mean-std, pot (a number applies at score and evaluate, which use a bundle as it is).")]
     [InlineData("score", "--threshold is 'high'; expected quantile, mean-std, pot or a finite number (e.g. 2.5).")]
