@@ -140,6 +140,20 @@ internal static class ScoreFollow
             console.MarkupLineInterpolated($"Scored {rowsScored} rows as they arrived; {flagged} above the threshold {threshold.ToString("G5", CultureInfo.InvariantCulture)}.{learnt}{skippedNote} Wrote [bold]{Path.GetFullPath(io.Out)}[/].");
         }
 
+        // Flagged by a fitted rule (not by surprise, not by a number of the user's): say so when it flagged far more than normal data.
+        var rule = online is null && flags.SurpriseHistory is null ? detector.Thresholds.Rule : "surprise";
+        if (ScoreCommand.FlagRateNote(flagged, rowsScored, rule, "time steps") is { } note)
+        {
+            if (toStandardOutput)
+            {
+                badRows.Report.WriteLine(note); // never among the scores
+            }
+            else
+            {
+                console.WriteLine(note);
+            }
+        }
+
         return 0;
     }
 

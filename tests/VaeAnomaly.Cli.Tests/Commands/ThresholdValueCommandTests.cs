@@ -109,6 +109,30 @@ public sealed class ThresholdValueCommandTests : IDisposable
         Assert.DoesNotContain("note:", given);
     }
 
+    [Fact]
+    public async Task Follow_SeriesFlaggedFarMoreThanTheRuleFlagsNormalData_SaysSoOnTheErrorStream_NotAmongTheScores()
+    {
+        // Given: the range bundle and 150 rows above its range, piped in
+        var bundle = await RangeBundle();
+        var previous = System.Console.In;
+        System.Console.SetIn(new StringReader("t,v0\n" + string.Concat(Enumerable.Range(0, 150).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t},3\n")))));
+        try
+        {
+            // When
+            var (exit, output, error) = await CliRunner.RunSplitAsync(CancellationToken.None, "score", "--bundle", bundle, "--data", "-", "--out", "-", "--follow", "--online", "off");
+
+            // Then
+            Assert.True(exit == 0, output + error);
+            Assert.Equal(151, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.DoesNotContain("note:", output);
+            Assert.Contains("note: 100.0 % of the time steps are above the threshold", CliRunner.Collapse(error));
+        }
+        finally
+        {
+            System.Console.SetIn(previous);
+        }
+    }
+
     [Theory]
     [InlineData("train", "--threshold is '2.5'; expected quantile, mean-std, pot (a number applies at score and evaluate, which use a bundle as it is).")]
     [InlineData("score", "--threshold is 'high'; expected quantile, mean-std, pot or a finite number (e.g. 2.5).")]
