@@ -60,6 +60,12 @@ public sealed class AlarmsApiTests(ServedModelsFixture fixture)
         Assert.Equal(flagged.Select(p => p.GetProperty("threshold").GetDouble()), alarms.Select(a => a.GetProperty("threshold").GetDouble()));
         Assert.Equal(flagged.Select(p => p.GetProperty("columns").GetRawText()), alarms.Select(a => a.GetProperty("columns").GetRawText()));
         Assert.All(alarms, a => Assert.InRange(a.GetProperty("answered").GetDateTime(), before, after));
+        foreach (var a in alarms)
+        {
+            var t = a.GetProperty("index").GetInt32(); // the row's time as the CSV body gave it
+            Assert.Equal($"2026-01-01T00:{t / 60:00}:{t % 60:00}", a.GetProperty("time").GetString());
+        }
+
         Assert.Equal(flagged.Count, answer.GetProperty("total").GetInt64());
         Assert.Equal(flagged.Count, info.GetProperty("alarms").GetInt64());
         Assert.Equal("pca", answer.GetProperty("model").GetString());
@@ -84,10 +90,11 @@ public sealed class AlarmsApiTests(ServedModelsFixture fixture)
         var points = await PostCsv(client, "/v1/streams/hot/points?model=range", ServedModelsFixture.Csv(rows, 0, 150));
         var (_, answer) = await Get(client, "/v1/streams/hot/alarms");
 
-        // Then: all 150 flagged and counted; the newest 100 kept, 149 down to 50
+        // Then: all 150 flagged and counted; the newest 100 kept, 149 down to 50, each with its row's time
         Assert.All(points.EnumerateArray(), p => Assert.True(p.GetProperty("flag").GetBoolean()));
         Assert.Equal(150, answer.GetProperty("total").GetInt64());
         Assert.Equal(Enumerable.Range(50, 100).Reverse().Select(i => (long)i), answer.GetProperty("alarms").EnumerateArray().Select(a => a.GetProperty("index").GetInt64()));
+        Assert.Equal("2026-01-01T00:02:29", answer.GetProperty("alarms")[0].GetProperty("time").GetString());
     }
 
     [Fact]

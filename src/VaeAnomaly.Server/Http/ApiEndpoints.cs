@@ -34,8 +34,8 @@ internal static partial class ApiEndpoints
             }
 
             var body = await RequestBody.ReadAsync(context.Request, options.MaxBodyBytes, context.RequestAborted);
-            var rows = RequestBody.Rows(context.Request.ContentType, body, model.Channels);
-            var reply = await grains.GetGrain<IStreamGrain>(stream).Push(model.Name, rows, start);
+            var (rows, times) = RequestBody.Rows(context.Request.ContentType, body, model.Channels);
+            var reply = await grains.GetGrain<IStreamGrain>(stream).Push(model.Name, rows, start, times);
             switch (reply.Outcome)
             {
                 case StreamOutcome.OtherModel:
@@ -89,7 +89,7 @@ internal static partial class ApiEndpoints
                 stream,
                 model = reply.Model,
                 total = reply.AlarmCount,
-                alarms = reply.Alarms.Reverse().Take(limit).Select(a => new { index = a.Index, score = a.Score, threshold = a.Threshold, answered = a.Answered, columns = Columns(a.Shares, channels) }),
+                alarms = reply.Alarms.Reverse().Take(limit).Select(a => new { index = a.Index, time = a.Time.Length > 0 ? a.Time : null, score = a.Score, threshold = a.Threshold, answered = a.Answered, columns = Columns(a.Shares, channels) }),
             }, LeavingNullsOut);
         });
         app.MapPost("/v1/score", async (HttpContext context) =>

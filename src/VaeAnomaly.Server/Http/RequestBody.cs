@@ -42,22 +42,25 @@ internal static class RequestBody
         return buffer.ToArray();
     }
 
-    /// <summary>The rows of a stream: a CSV body whose header names the model's columns (a time column allowed), or JSON <c>{"rows": [[...], ...]}</c>.</summary>
+    /// <summary>
+    /// The rows of a stream: a CSV body whose header names the model's columns (a time column allowed), or JSON
+    /// <c>{"rows": [[...], ...]}</c>; and each row's time as the body gives it, when a CSV body has a time column (else null).
+    /// </summary>
     /// <param name="contentType">The request's content type.</param>
     /// <param name="body">The body.</param>
     /// <param name="channels">The model's columns, in order.</param>
-    public static float[][] Rows(string? contentType, byte[] body, IReadOnlyList<string> channels)
+    public static (float[][] Rows, string[]? Times) Rows(string? contentType, byte[] body, IReadOnlyList<string> channels)
     {
         var media = contentType?.Split(';')[0].Trim().ToLowerInvariant();
         return media switch
         {
             "text/csv" or "text/plain" => CsvRows(Encoding.UTF8.GetString(body), channels),
-            "application/json" => JsonRows(body, channels),
+            "application/json" => (JsonRows(body, channels), null),
             _ => throw new ApiException(StatusCodes.Status415UnsupportedMediaType, $"The content type is '{contentType ?? "none"}'; expected text/csv (a header naming the columns {IO.Messages.List(channels)}, then one row per line) or application/json ({{\"rows\": [[...], ...]}})."),
         };
     }
 
-    private static float[][] CsvRows(string text, IReadOnlyList<string> channels)
+    private static (float[][] Rows, string[]? Times) CsvRows(string text, IReadOnlyList<string> channels)
     {
         var lines = text.Split('\n');
         if (lines.Length == 0 || lines[0].Trim().Length == 0)
@@ -67,17 +70,19 @@ internal static class RequestBody
 
         try
         {
-            var parser = new CsvRowParser(Source, lines[0], channels, requireTime: false, ordered: false); // the service ignores a time column
-            var rows = new List<float[]>(lines.Length);
+            var parser = new CsvRowParser(Source, lines[0], channels, requireTime: false, ordered: false); // a time column is kept as given, not checked or scored
+            var (rows, times) = (new List<float[]>(lines.Length), new List<string>(lines.Length));
             for (var k = 1; k < lines.Length; k++)
             {
                 if (lines[k].Trim().Length > 0)
                 {
-                    rows.Add(parser.Parse(lines[k], k + 1).Values);
+                    var (time, values) = parser.Parse(lines[k], k + 1);
+                    rows.Add(values);
+                    times.Add(time);
                 }
             }
 
-            return [.. rows];
+            return ([.. rows], parser.HasTime ? [.. times] : null);
         }
         catch (DataFormatException e)
         {

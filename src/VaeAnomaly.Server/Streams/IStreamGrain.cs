@@ -10,7 +10,8 @@ public interface IStreamGrain : IGrainWithStringKey
     /// The index the caller says its first row has, or null to append. A retry of the last answered request (same
     /// start, same count) is answered again without scoring twice.
     /// </param>
-    Task<StreamReply> Push(string model, float[][] rows, long? start);
+    /// <param name="times">Each row's time as the request gave it (kept with its alarm), or null when it gave none.</param>
+    Task<StreamReply> Push(string model, float[][] rows, long? start, string[]? times);
 
     /// <summary>The stream's model, row count and latest alarms; null when it has never been pushed to.</summary>
     Task<StreamReply?> Describe();

@@ -17,7 +17,7 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
     private (OnlineDetector Detector, ServedModel Served)? learning;
 
     /// <inheritdoc />
-    public async Task<StreamReply> Push(string model, float[][] rows, long? start)
+    public async Task<StreamReply> Push(string model, float[][] rows, long? start, string[]? times)
     {
         var s = state.State;
         if (s.Model.Length > 0 && s.Model != model)
@@ -83,7 +83,7 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
         next.LastShares = [.. points.Select(p => SharesOf(p, served.Channels))];
         var answered = DateTime.UtcNow;
         var raised = points.Select((p, k) => (p, k)).Where(x => x.p.Flag)
-            .Select(x => new StreamAlarm { Index = first + x.k, Score = x.p.Score, Threshold = served.Threshold, Shares = next.LastShares[x.k], Answered = answered }).ToArray();
+            .Select(x => new StreamAlarm { Index = first + x.k, Time = times is not null && x.k < times.Length ? times[x.k] : "", Score = x.p.Score, Threshold = served.Threshold, Shares = next.LastShares[x.k], Answered = answered }).ToArray();
         next.Alarms = [.. s.Alarms.Concat(raised).TakeLast(StreamGrainState.MaxAlarms)];
         next.AlarmCount = s.AlarmCount + raised.Length;
         state.State = next;

@@ -88,7 +88,11 @@ public sealed class StreamAlarm
     [Id(3)]
     public float[] Shares { get; set; } = [];
 
-    /// <summary>When the service answered it (UTC): the service reads no time from the rows.</summary>
+    /// <summary>When the service answered it (UTC).</summary>
     [Id(4)]
     public DateTime Answered { get; set; }
+
+    /// <summary>The row's time as its request gave it (a CSV body's time column, as written); empty when it gave none.</summary>
+    [Id(5)]
+    public string Time { get; set; } = "";
 }

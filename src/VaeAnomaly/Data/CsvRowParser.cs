@@ -52,6 +52,9 @@ public sealed class CsvRowParser
         width = names.Length;
     }
 
+    /// <summary>Whether the header has a time column (else every timestamp is empty).</summary>
+    public bool HasTime => timeIndex >= 0;
+
     /// <summary>The timestamp and the model's values of one line.</summary>
     /// <param name="line">The line, without its end.</param>
     /// <param name="lineNumber">Its number in the input (the header is line 1), for messages.</param>
