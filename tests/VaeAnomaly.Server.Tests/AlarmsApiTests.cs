@@ -18,6 +18,13 @@ public sealed class AlarmsApiTests(ServedModelsFixture fixture)
         return (response.StatusCode, await Read(response));
     }
 
+    /// <summary>A models folder with <c>range</c> over the fixture's column, fitted on its sine (range [-1, 1]).</summary>
+    private static void FitRange(string root)
+    {
+        using var fitted = DetectorRegistry.Create("range", new DetectorSettings { Seed = 3 }).Fit(ServedModelsFixture.Series(ServedModelsFixture.Wave(300, 0)), ServedModelsFixture.Series(ServedModelsFixture.Wave(80, 1)));
+        fitted.Save(Directory.CreateDirectory(Path.Combine(root, "range")).FullName);
+    }
+
     private static async Task<JsonElement> PostCsv(HttpClient client, string path, string csv)
     {
         using var response = await client.PostAsync(path, new StringContent(csv, Encoding.UTF8, "text/csv"));
@@ -77,11 +84,7 @@ public sealed class AlarmsApiTests(ServedModelsFixture fixture)
     public async Task Alarms_BeyondTheKeptNumber_DropTheOldest_AndAreStillCounted()
     {
         // Given: range over the fixture's column, fitted on its sine, and 150 rows far above its range
-        var models = fixture.Made("models-range", root =>
-        {
-            using var fitted = DetectorRegistry.Create("range", new DetectorSettings { Seed = 3 }).Fit(ServedModelsFixture.Series(ServedModelsFixture.Wave(300, 0)), ServedModelsFixture.Series(ServedModelsFixture.Wave(80, 1)));
-            fitted.Save(Directory.CreateDirectory(Path.Combine(root, "range")).FullName);
-        });
+        var models = fixture.Made("models-range", FitRange);
         var rows = Enumerable.Repeat(9f, 150).ToArray();
 
         // When
@@ -95,6 +98,31 @@ public sealed class AlarmsApiTests(ServedModelsFixture fixture)
         Assert.Equal(150, answer.GetProperty("total").GetInt64());
         Assert.Equal(Enumerable.Range(50, 100).Reverse().Select(i => (long)i), answer.GetProperty("alarms").EnumerateArray().Select(a => a.GetProperty("index").GetInt64()));
         Assert.Equal("2026-01-01T00:02:29", answer.GetProperty("alarms")[0].GetProperty("time").GetString());
+    }
+
+    [Fact]
+    public async Task Alarms_OfAJsonBody_CarryItsTimes_AndTimesThatDoNotMatchTheRowsAreRefused()
+    {
+        // Given: the range model; three rows, the last far above its range, with their times; and a body with one time too few
+        var models = fixture.Made("models-range", FitRange);
+        const string body = "{\"rows\": [[0.1], [0.2], [9]], \"times\": [\"t0\", \"t1\", \"2026-05-01 12:00\"]}";
+        const string short1 = "{\"rows\": [[0.1], [9]], \"times\": [\"t0\"]}";
+
+        // When
+        await using var app = fixture.Start(models: models);
+        var client = app.GetTestClient();
+        using var answered = await client.PostAsync("/v1/streams/json-1/points?model=range", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var refused = await client.PostAsync("/v1/streams/json-2/points?model=range", new StringContent(short1, Encoding.UTF8, "application/json"));
+        var (_, alarms) = await Get(client, "/v1/streams/json-1/alarms");
+        var (never, _) = await Get(client, "/v1/streams/json-2");
+
+        // Then
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        var alarm = Assert.Single(alarms.GetProperty("alarms").EnumerateArray());
+        Assert.Equal((2L, "2026-05-01 12:00"), (alarm.GetProperty("index").GetInt64(), alarm.GetProperty("time").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("request body: times is an array of 1 values; expected one string per row (2), or no times", (await Read(refused)).GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, never);
     }
 
     [Fact]

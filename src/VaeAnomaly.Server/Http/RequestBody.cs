@@ -55,7 +55,7 @@ internal static class RequestBody
         return media switch
         {
             "text/csv" or "text/plain" => CsvRows(Encoding.UTF8.GetString(body), channels),
-            "application/json" => (JsonRows(body, channels), null),
+            "application/json" => JsonRows(body, channels),
             _ => throw new ApiException(StatusCodes.Status415UnsupportedMediaType, $"The content type is '{contentType ?? "none"}'; expected text/csv (a header naming the columns {IO.Messages.List(channels)}, then one row per line) or application/json ({{\"rows\": [[...], ...]}})."),
         };
     }
@@ -90,7 +90,7 @@ internal static class RequestBody
         }
     }
 
-    private static float[][] JsonRows(byte[] body, IReadOnlyList<string> channels)
+    private static (float[][] Rows, string[]? Times) JsonRows(byte[] body, IReadOnlyList<string> channels)
     {
         JsonDocument document;
         try
@@ -138,8 +138,24 @@ internal static class RequestBody
                 result[r++] = values;
             }
 
-            return result;
+            return (result, Times(document.RootElement, result.Length));
         }
+    }
+
+    /// <summary>A JSON body's optional <c>"times"</c>: one string per row, kept as given; null when absent.</summary>
+    private static string[]? Times(JsonElement root, int rows)
+    {
+        if (!root.TryGetProperty("times", out var times) || times.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (times.ValueKind != JsonValueKind.Array || times.GetArrayLength() != rows || times.EnumerateArray().Any(t => t.ValueKind != JsonValueKind.String))
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, $"{Source}: times is {(times.ValueKind == JsonValueKind.Array ? $"an array of {times.GetArrayLength()} values" : $"a {times.ValueKind.ToString().ToLowerInvariant()}")}; expected one string per row ({rows}), or no times");
+        }
+
+        return [.. times.EnumerateArray().Select(t => t.GetString()!)];
     }
 
     private static ApiException TooLarge(long limit) =>
