@@ -414,7 +414,7 @@ internal static class ScoreCommand
         var expected = rule switch
         {
             "quantile" => " (the quantile rule leaves about 1 % of the normal validation data above it)",
-            "pot" => " (the pot rule about 0.1 %)",
+            "pot" => " (the pot rule leaves about 0.1 % of the normal validation data above it)",
             _ => "",
         };
         var remedies = unit == "time steps" ? "--flag-by surprise follows a drifting series, --threshold NUMBER sets your own threshold" : "--threshold NUMBER sets your own threshold";
