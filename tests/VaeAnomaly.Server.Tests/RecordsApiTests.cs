@@ -91,9 +91,9 @@ public sealed class RecordsApiTests(ServedModelsFixture fixture)
     {
         // Given: a body of two sequences of 20 rows
         var body = new StringBuilder("sequence_id,t,value\n");
-        foreach (var (id, phase) in new[] { ("a", 0.5), ("b", 2.0) })
+        foreach (var (id, phase, spike) in new[] { ("a", 0.5, -1), ("b", 2.0, -1), ("c", 1.0, 8) })
         {
-            foreach (var (v, t) in ServedModelsFixture.Wave(20, phase).Select((v, t) => (v, t)))
+            foreach (var (v, t) in ServedModelsFixture.Wave(20, phase, spike).Select((v, t) => (v, t)))
             {
                 body.Append(CultureInfo.InvariantCulture, $"{id},{t},{v:R}\n");
             }
@@ -110,7 +110,11 @@ public sealed class RecordsApiTests(ServedModelsFixture fixture)
         Assert.Equal(["bytes", "duration", "proto"], models["net"].GetProperty("channels").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal("sequences", models["whole"].GetProperty("input").GetString());
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(["a", "b"], answer.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("sequence_id").GetString()));
+        var results = answer.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(["a", "b", "c"], results.Select(r => r.GetProperty("sequence_id").GetString()));
+        Assert.True(results[2].GetProperty("flag").GetBoolean(), "the spiked sequence is flagged");
+        Assert.Equal("value", Assert.Single(results[2].GetProperty("columns").EnumerateArray()).GetProperty("column").GetString()); // its one channel, explained
+        Assert.All(results.Where(r => !r.GetProperty("flag").GetBoolean()), r => Assert.False(r.TryGetProperty("columns", out _)));
     }
 
     [Fact]

@@ -102,15 +102,15 @@ internal static partial class ApiEndpoints
             }
 
             var data = FromBody(body, file => SequenceCsvReader.Read(file));
-            var scores = await model.UseAsync(detector => detector.Score(Align(data, model)), context.RequestAborted);
+            var (scores, explanations) = await model.UseAsync(detector => (detector.Score(Align(data, model)), (detector as IExplainsInputs)?.Explain(data)), context.RequestAborted);
             metrics.SequencesScored.WithLabels(model.Name).Inc(scores.Length);
             var threshold = model.Thresholds.Value();
             return Results.Json(new
             {
                 model = model.Name,
                 threshold,
-                results = data.Sequences.Select((s, k) => new { sequence_id = s.Id, score = scores[k], flag = scores[k] > threshold }),
-            });
+                results = data.Sequences.Select((s, k) => new { sequence_id = s.Id, score = scores[k], flag = scores[k] > threshold, columns = scores[k] > threshold ? Shares(explanations, k) : null }),
+            }, LeavingNullsOut);
         });
         app.MapFallback((HttpContext context) => throw new ApiException(StatusCodes.Status404NotFound, $"No endpoint {context.Request.Method} {context.Request.Path}; see GET /v1/models, POST /v1/streams/{{stream}}/points?model=NAME, GET /v1/streams/{{stream}}/alarms, POST /v1/score?model=NAME, GET /metrics, GET /healthz."));
     }
@@ -167,12 +167,14 @@ internal static partial class ApiEndpoints
                 line,
                 score = scores[k],
                 flag = scores[k] > threshold,
-                columns = scores[k] > threshold && explanations is not null
-                    ? explanations[k].ChannelShares.Where(s => s.Value >= Scoring.Attribution.Negligible).Select(s => new { column = s.Key, share = s.Value })
-                    : null,
+                columns = scores[k] > threshold ? Shares(explanations, k) : null,
             }),
         }, LeavingNullsOut);
     }
+
+    /// <summary>Input <paramref name="k"/>'s columns with a share of its score, largest first; null when the model explains none.</summary>
+    private static object[]? Shares(IReadOnlyList<Scoring.Attribution>? explanations, int k) =>
+        explanations is null ? null : [.. explanations[k].ChannelShares.Where(s => s.Value >= Scoring.Attribution.Negligible).Select(s => new { column = s.Key, share = s.Value })];
 
     /// <summary>A CSV body read by <paramref name="read"/> as <c>vae-anomaly score</c> reads a file (errors name the body's line and column).</summary>
     private static T FromBody<T>(byte[] body, Func<string, T> read)
