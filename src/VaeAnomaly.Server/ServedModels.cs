@@ -27,7 +27,14 @@ public sealed class ServedModels : IDisposable
             foreach (var folder in Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
             {
                 var name = Path.GetFileName(folder);
-                byName[name] = new ServedModel(name, folder, loader, rest, online);
+                try
+                {
+                    byName[name] = new ServedModel(name, folder, loader, rest, online);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ArgumentException($"The model '{name}' ({folder}) cannot be served: {e.Message}", e); // a threshold rule its bundle could not fit
+                }
             }
         }
         catch

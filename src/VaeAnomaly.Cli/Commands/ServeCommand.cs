@@ -21,9 +21,11 @@ internal static class ServeCommand
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Orleans client gateway port (each node of one machine needs its own).", DefaultValueFactory = _ => defaults.GatewayPort }.Positive(65_535);
         var rest = SharedOptions.Rest("off", "a resting point is answered with its score and flag false; the rest left is part of each stream's state.");
         var online = SharedOptions.Choice("--online", "on: each stream keeps learning as score --follow does (each point flagged by its surprise, threshold 0.5; the stream's own model fitted again or trained 2 more epochs every quarter of its training length on its newest rows judged normal, kept in the stream's state); off (default): every stream scores with its bundle as it is, flagged above the bundle's threshold.", "off", "on", "off");
+        var threshold = ThresholdOption.Create(defaultRule: null);
+        threshold.Description += " Every model is served with it; one whose bundle could not fit it stops the start, named.";
         var command = new Command("serve", "Serve the bundles of a folder over HTTP: stream points scored as they arrive, sequences scored, Prometheus metrics.")
         {
-            models, urls, keyFile, state, cluster, clusterId, maxBody, siloPort, gatewayPort, rest, online,
+            models, urls, keyFile, state, cluster, clusterId, maxBody, siloPort, gatewayPort, rest, online, threshold,
         };
         var engine = new EngineOptionSet();
         engine.AddTo(command);
@@ -42,7 +44,7 @@ internal static class ServeCommand
             var options = new ServeOptions
             {
                 ModelsDirectory = r.GetValue(models)!,
-                Loader = folder => engine.Load(r, folder, null),
+                Loader = folder => engine.Load(r, folder, r.GetValue(threshold)),
                 Urls = r.GetValue(urls)!,
                 ApiKey = r.GetValue(keyFile) is { } path ? ReadKey(path) : null,
                 StateDirectory = r.GetValue(state),

@@ -37,6 +37,57 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_Threshold_ServesEveryModelWithThatRule_AndARuleABundleCouldNotFitStopsTheStartNamingIt()
+    {
+        // Given: a range bundle over a saw (its validation scores all 0: quantile and mean-std fitted, pot not)
+        SeriesFile.Write(dir.File("train.csv"), "t,v0", 200, t => System.FormattableString.Invariant($"{t},{t % 20 / 10.0}"));
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("train.csv"), "--split", "80/20/0", "--out", dir.File("models/saw"));
+        Assert.True(trainExit == 0, trainText);
+        var port = Port(System.Net.Sockets.TcpListener.Create(0));
+
+        // When: served with mean-std (stopped by Ctrl+C once it answered), then with pot
+        using var ctrlC = new CancellationTokenSource();
+        var run = CliRunner.RunAsync(ctrlC.Token, "serve", "--models", dir.File("models"), "--threshold", "mean-std", "--urls", $"http://127.0.0.1:{port}",
+            "--silo-port", Port(System.Net.Sockets.TcpListener.Create(0)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--gateway-port", Port(System.Net.Sockets.TcpListener.Create(0)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var http = new HttpClient();
+        string? models = null;
+        for (var waited = 0; waited < 600 && models is null; waited++)
+        {
+            try
+            {
+                models = await http.GetStringAsync($"http://127.0.0.1:{port}/v1/models");
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        ctrlC.Cancel();
+        var (exit, text) = await run;
+        var (potExit, potText) = await CliRunner.RunAsync("serve", "--models", dir.File("models"), "--threshold", "pot");
+
+        // Then
+        Assert.True(models is not null, text);
+        var model = System.Text.Json.JsonDocument.Parse(models!).RootElement.GetProperty("models")[0];
+        Assert.Equal("mean-std", model.GetProperty("rule").GetString());
+        Assert.Contains(model.GetProperty("thresholds").EnumerateObject(), s => s.Value.TryGetProperty("mean-std", out var v) && v.GetDouble() == model.GetProperty("threshold").GetDouble());
+        Assert.Equal(0, exit);
+        Assert.Equal(1, potExit);
+        Assert.Contains("The model 'saw' (", CliRunner.Collapse(potText));
+        Assert.Contains("'pot' threshold", CliRunner.Collapse(potText));
+    }
+
+    private static int Port(System.Net.Sockets.TcpListener listener)
+    {
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    [Fact]
     public async Task Serve_FolderThatIsNotABundle_IsNamed()
     {
         Directory.CreateDirectory(dir.File("models/pump"));
