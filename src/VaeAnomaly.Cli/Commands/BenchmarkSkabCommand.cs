@@ -24,7 +24,7 @@ internal static class BenchmarkSkabCommand
     {
         var data = new Option<string>("--data") { Description = "The SKAB folder (valve1, valve2, other; any subset of its files).", Required = true };
         var model = BenchmarkModelOption.Create("");
-        var outDir = new Option<string>("--out") { Description = "Folder for predictions/<folder>/<file>.csv and summary.json.", DefaultValueFactory = _ => "skab-benchmark" };
+        var outDir = new Option<string>("--out") { Description = "Folder for predictions/<folder>/<file>.csv, summary.json and, with SKAB's anomaly-free recording, anomaly-free/piece-<k>.csv (its flags, every one a false alarm).", DefaultValueFactory = _ => "skab-benchmark" };
         var seed = SharedOptions.Seed("Seed of every file's model.", 0);
         var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs per file (early stopping on the last 10% of training windows).", DefaultValueFactory = _ => 30 }.Positive();
         var force = SharedOptions.ForceFolder();
@@ -111,6 +111,7 @@ internal static class BenchmarkSkabCommand
             // Label-free check: every test row of the anomaly-free recording is normal, so each flag is a false alarm.
             var anomalyFree = default(FalseAlarms);
             var pieces = 0;
+            var pieceResults = new List<SkabFileResult>();
             var anomalyFreePath = SkabBenchmark.AnomalyFreePath(root);
             if (File.Exists(anomalyFreePath))
             {
@@ -118,6 +119,7 @@ internal static class BenchmarkSkabCommand
                 {
                     anomalyFree += new FalseAlarms(piece.Flags.Count(f => f), piece.Flags.Length);
                     pieces++;
+                    pieceResults.Add(piece);
                     console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"anomaly-free piece {pieces}: {piece.Flags.Count(f => f)} of {piece.Flags.Length} test rows flagged ({piece.Epochs} epochs, {piece.Seconds:F1} s)"));
                 }
@@ -139,6 +141,15 @@ internal static class BenchmarkSkabCommand
                     Directory.CreateDirectory(staged.PathOf(Path.Combine("predictions", folder)));
                     File.WriteAllLines(staged.PathOf(Path.Combine("predictions", folder, file)),
                         ["datetime;anomaly", .. result.Timestamps.Select((t, i) => $"{t};{(result.Flags[i] ? 1 : 0)}")]);
+                }
+
+                // The anomaly-free pieces' flags, apart from predictions/ (not part of the leaderboard's layout): where its false alarms fall.
+                for (var k = 0; k < pieceResults.Count; k++)
+                {
+                    var piece = pieceResults[k];
+                    Directory.CreateDirectory(staged.PathOf("anomaly-free"));
+                    File.WriteAllLines(staged.PathOf(Path.Combine("anomaly-free", $"piece-{k + 1}.csv")),
+                        ["datetime;anomaly", .. piece.Timestamps.Select((t, i) => $"{t};{(piece.Flags[i] ? 1 : 0)}")]);
                 }
 
                 var summary = new Dictionary<string, object>

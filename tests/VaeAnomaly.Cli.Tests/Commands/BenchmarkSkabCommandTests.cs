@@ -11,15 +11,18 @@ public sealed class BenchmarkSkabCommandTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    /// <summary>Two sensors: a sine and its cosine; rows 500-560 of 650 break the pattern and are labelled (unless <paramref name="labelled"/> is false: SKAB's anomaly-free layout, no label columns, no anomaly).</summary>
-    private void WriteFile(string folder, string name, int seed, bool labelled = true)
+    /// <summary>
+    /// Two sensors: a sine and its cosine; rows 500-560 of 650 break the pattern and are labelled (unless <paramref name="labelled"/>
+    /// is false: SKAB's anomaly-free layout, no label columns, and no break unless <paramref name="broken"/>).
+    /// </summary>
+    private void WriteFile(string folder, string name, int seed, bool labelled = true, bool broken = false)
     {
         var rng = new Random(seed);
         var start = new DateTime(2020, 3, 9, 10, 0, 0, DateTimeKind.Unspecified);
         var lines = new List<string> { labelled ? "datetime;Accelerometer1RMS;Pressure;anomaly;changepoint" : "datetime;Accelerometer1RMS;Pressure" };
         for (var t = 0; t < 650; t++)
         {
-            var anomalous = labelled && t is >= 500 and < 560;
+            var anomalous = (labelled || broken) && t is >= 500 and < 560;
             var a = Math.Sin(t / 5.0) + (anomalous ? 2.0 : 0) + (0.05 * rng.NextDouble());
             var b = Math.Cos(t / 5.0) + (0.05 * rng.NextDouble());
             var row = string.Create(CultureInfo.InvariantCulture, $"{start.AddSeconds(t):yyyy-MM-dd HH:mm:ss};{a:F5};{b:F5}");
@@ -66,6 +69,36 @@ public sealed class BenchmarkSkabCommandTests : IDisposable
         Assert.InRange(root.GetProperty("anomaly_free_flagged").GetInt32(), 0, 250);
         Assert.Equal("keep", root.GetProperty("window_levels").GetString());
         Assert.Contains("Anomaly-free recording (1 piece", text);
+
+        // Its flags are written apart from the leaderboard's predictions, row by row, and add up to the summary's count.
+        var piece = File.ReadAllLines(dir.File("out/anomaly-free/piece-1.csv"));
+        Assert.Equal("datetime;anomaly", piece[0]);
+        Assert.Equal(250, piece.Length - 1);
+        Assert.All(piece.Skip(1), line => Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d;[01]$", line));
+        Assert.Equal(root.GetProperty("anomaly_free_flagged").GetInt32(), piece.Skip(1).Count(line => line.EndsWith(";1", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task BenchmarkSkab_AnomalyFreeRecordingWithABreak_WritesItsFlagsWhereTheyFall()
+    {
+        // Given: an "anomaly-free" recording whose rows 500-559 leave the training range by 2, unlabelled (as SKAB ships it).
+        WriteFile("valve1", "0.csv", 1);
+        WriteFile("anomaly-free", "anomaly-free.csv", 3, labelled: false, broken: true);
+
+        // When: range, frozen, flags whatever leaves the first 300 rows' range.
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--protocol", "ours", "--model", "range", "--online", "off", "--out", dir.File("out"));
+
+        // Then: the piece's file holds one line per test row (rows 400-649), the flags where the break is (a break row whose
+        // sine is near -1 stays inside the range, so not all 60), and as many as the summary counts.
+        Assert.True(exit == 0, text);
+        var piece = File.ReadAllLines(dir.File("out/anomaly-free/piece-1.csv")).Skip(1).ToArray();
+        Assert.Equal(250, piece.Length);
+        Assert.StartsWith("2020-03-09 10:06:40;", piece[0], StringComparison.Ordinal);
+        static bool Flagged(string line) => line.EndsWith(";1", StringComparison.Ordinal);
+        Assert.InRange(piece[100..160].Count(Flagged), 50, 60);
+        Assert.InRange(piece[..100].Concat(piece[160..]).Count(Flagged), 0, 5);
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
+        Assert.Equal(summary.RootElement.GetProperty("anomaly_free_flagged").GetInt32(), piece.Count(Flagged));
     }
 
     [Fact]
