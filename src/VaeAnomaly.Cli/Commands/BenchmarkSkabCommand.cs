@@ -136,20 +136,22 @@ internal static class BenchmarkSkabCommand
             var after = results.Aggregate(default(FalseAlarms), (sum, x) => sum + x.Result.FalseAlarmsByPlace.After);
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
             {
+                // The leaderboard's layout: datetime;anomaly per test row.
+                void WriteFlags(string folder, string file, SkabFileResult result)
+                {
+                    Directory.CreateDirectory(staged.PathOf(folder));
+                    File.WriteAllLines(staged.PathOf(Path.Combine(folder, file)), ["datetime;anomaly", .. result.Timestamps.Select((t, i) => $"{t};{(result.Flags[i] ? 1 : 0)}")]);
+                }
+
                 foreach (var (folder, file, result) in results)
                 {
-                    Directory.CreateDirectory(staged.PathOf(Path.Combine("predictions", folder)));
-                    File.WriteAllLines(staged.PathOf(Path.Combine("predictions", folder, file)),
-                        ["datetime;anomaly", .. result.Timestamps.Select((t, i) => $"{t};{(result.Flags[i] ? 1 : 0)}")]);
+                    WriteFlags(Path.Combine("predictions", folder), file, result);
                 }
 
                 // The anomaly-free pieces' flags, apart from predictions/ (not part of the leaderboard's layout): where its false alarms fall.
                 for (var k = 0; k < pieceResults.Count; k++)
                 {
-                    var piece = pieceResults[k];
-                    Directory.CreateDirectory(staged.PathOf("anomaly-free"));
-                    File.WriteAllLines(staged.PathOf(Path.Combine("anomaly-free", $"piece-{k + 1}.csv")),
-                        ["datetime;anomaly", .. piece.Timestamps.Select((t, i) => $"{t};{(piece.Flags[i] ? 1 : 0)}")]);
+                    WriteFlags("anomaly-free", $"piece-{k + 1}.csv", pieceResults[k]);
                 }
 
                 var summary = new Dictionary<string, object>
