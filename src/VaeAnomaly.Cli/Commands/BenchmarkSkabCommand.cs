@@ -110,7 +110,6 @@ internal static class BenchmarkSkabCommand
 
             // Label-free check: every test row of the anomaly-free recording is normal, so each flag is a false alarm.
             var anomalyFree = default(FalseAlarms);
-            var pieces = 0;
             var pieceResults = new List<SkabFileResult>();
             var anomalyFreePath = SkabBenchmark.AnomalyFreePath(root);
             if (File.Exists(anomalyFreePath))
@@ -118,10 +117,9 @@ internal static class BenchmarkSkabCommand
                 foreach (var piece in SkabBenchmark.RunAnomalyFree(anomalyFreePath, r.GetValue(protocol)!, r.GetValue(seed), r.GetValue(epochs), levels, r.GetValue(threshold)!, flags, modelName, token, average))
                 {
                     anomalyFree += new FalseAlarms(piece.Flags.Count(f => f), piece.Flags.Length);
-                    pieces++;
                     pieceResults.Add(piece);
                     console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"anomaly-free piece {pieces}: {piece.Flags.Count(f => f)} of {piece.Flags.Length} test rows flagged ({piece.Epochs} epochs, {piece.Seconds:F1} s)"));
+                        $"anomaly-free piece {pieceResults.Count}: {piece.Flags.Count(f => f)} of {piece.Flags.Length} test rows flagged ({piece.Epochs} epochs, {piece.Seconds:F1} s)"));
                 }
             }
 
@@ -134,6 +132,7 @@ internal static class BenchmarkSkabCommand
             var flagAll = SkabProtocol.Metrics(ConfusionCounts.AllFlagged(total.TruePositives + total.FalseNegatives, total.FalsePositives + total.TrueNegatives));
             var before = results.Aggregate(default(FalseAlarms), (sum, x) => sum + x.Result.FalseAlarmsByPlace.Before);
             var after = results.Aggregate(default(FalseAlarms), (sum, x) => sum + x.Result.FalseAlarmsByPlace.After);
+            var pieces = pieceResults.Count;
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
             {
                 // The leaderboard's layout: datetime;anomaly per test row.
