@@ -65,16 +65,36 @@ internal static class BenchmarkSeriesCommand
 
             console.WriteLine($"Read {pairs.Count} pairs; each test row is scored causally (by the latest window that ends at it).");
             var results = new List<SeriesFileResult>();
+            var notRun = new List<NotRun>();
             foreach (var pair in pairs)
             {
                 foreach (var name in names)
                 {
                     token.ThrowIfCancellationRequested();
-                    var result = SeriesBenchmark.Run(pair, name, options, token);
+                    SeriesFileResult result;
+                    try
+                    {
+                        result = SeriesBenchmark.Run(pair, name, options, token);
+                    }
+                    catch (Data.DataFormatException e)
+                    {
+                        // A model that refuses one pair (a file shorter than its window) is said and left out of that pair's
+                        // means, not allowed to throw away the hours of training the pairs before it took.
+                        notRun.Add(new NotRun(pair.Name, name, e.Message));
+                        console.MarkupLineInterpolated($"[yellow]{pair.Name} {name}: not run: {e.Message}[/]");
+                        continue;
+                    }
+
                     results.Add(result);
                     console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{pair.Name} {name}{(result.Window is { } w ? $" (window {w})" : "")}: AUC-PR {result.AucPr:F3}, F1 at threshold {result.F1AtThreshold:F3}, best F1 {result.BestF1:F3}, normal rows flagged {result.FlaggedNormal:P1} ({result.TrainSeconds:F1} s)."));
                 }
+            }
+
+            if (names.FirstOrDefault(n => !results.Any(x => x.Model == n)) is { } none)
+            {
+                throw new Data.DataFormatException(r.GetValue(data)!, null, null,
+                    $"{none} could not be run on any pair, so nothing was written; the first refusal: {notRun.First(x => x.Model == none).Reason}");
             }
 
             var summary = SeriesSummary.Of(names, results);
@@ -82,7 +102,7 @@ internal static class BenchmarkSeriesCommand
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
             {
                 var json = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-                File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(new { models = summary, random, files = results }, json));
+                File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(new { models = summary, random, files = results, notRun }, json));
                 File.WriteAllLines(staged.PathOf("files.csv"), [
                     "file,model,watched,auc_pr,auc_roc,f1_at_threshold,best_f1,pa_f1,event_recall,event_precision,flagged_normal,threshold,train_seconds,epochs",
                     .. results.Select(x => string.Create(CultureInfo.InvariantCulture,
@@ -93,18 +113,18 @@ internal static class BenchmarkSeriesCommand
 
             string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
             var table = new Table().Border(TableBorder.Rounded).Title($"{pairs.Count} pairs, causal point scores, label-free thresholds (quantile of validation)");
-            foreach (var column in new[] { "model", "AUC-PR", "AUC-ROC", "F1 @ threshold", "best F1 (oracle)", "PA-F1 (inflated)", "event recall", "event precision", "normal flagged", "train s" })
+            foreach (var column in new[] { "model", "files", "AUC-PR", "AUC-ROC", "F1 @ threshold", "best F1 (oracle)", "PA-F1 (inflated)", "event recall", "event precision", "normal flagged", "train s" })
             {
                 table.AddColumn(new TableColumn(column).RightAligned());
             }
 
             foreach (var (name, m) in summary)
             {
-                table.AddRow([name, .. new[] { m.MeanAucPr, m.MeanAucRoc, m.MeanF1AtThreshold, m.MeanBestF1, m.MeanPaF1, m.EventRecall, m.EventPrecision, m.MeanFlaggedNormal }
+                table.AddRow([name, m.Files.ToString(CultureInfo.InvariantCulture), .. new[] { m.MeanAucPr, m.MeanAucRoc, m.MeanF1AtThreshold, m.MeanBestF1, m.MeanPaF1, m.EventRecall, m.EventPrecision, m.MeanFlaggedNormal }
                     .Select(F), m.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture)]);
             }
 
-            table.AddRow([Evaluation.RandomBaseline.Name, F(random.AucPr), F(random.AucRoc), "–", F(random.BestF1), "–", "–", "–", "–", "–"]);
+            table.AddRow([Evaluation.RandomBaseline.Name, pairs.Count.ToString(CultureInfo.InvariantCulture), F(random.AucPr), F(random.AucRoc), "–", F(random.BestF1), "–", "–", "–", "–", "–"]);
             console.Write(table);
             var rules = new Table().Border(TableBorder.Rounded).Title("each label-free rule: mean F1 / mean share of normal rows flagged (files where it could be fitted); surprise adapts to the test series; smoothed flags a 10-row average, beside that average's best F1");
             rules.AddColumn("model");
@@ -122,9 +142,17 @@ internal static class BenchmarkSeriesCommand
             }
 
             console.Write(rules);
+            if (notRun.Count > 0)
+            {
+                console.MarkupLineInterpolated($"[yellow]Not run: {notRun.Count} of {pairs.Count * names.Count} model and pair combinations (not_run in summary.json); those models' means are over the pairs in their files column.[/]");
+            }
+
             console.MarkupLineInterpolated($"Wrote summary.json and files.csv to [bold]{Path.GetFullPath(destination)}[/].");
             return 0;
         }, ct));
         return command;
     }
+
+    /// <summary>A model a pair's data refused (summary.json's <c>not_run</c>).</summary>
+    private sealed record NotRun(string File, string Model, string Reason);
 }

@@ -87,7 +87,31 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         Assert.Equal(0.05, random.GetProperty("auc_pr").GetDouble(), 12);
         Assert.Equal(0.5, random.GetProperty("auc_roc").GetDouble(), 12);
         Assert.Equal(2 * 0.05 / 1.05, random.GetProperty("best_f1").GetDouble(), 12); // flagging every row
-        Assert.Contains("random score │ 0.050 │ 0.500 │ – │ 0.095 │", System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " "));
+        Assert.Contains("random score │ 2 │ 0.050 │ 0.500 │ – │ 0.095 │", System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " "));
+    }
+
+    [Fact]
+    public async Task BenchmarkSeries_APairTooShortForOneModel_IsSaidAndLeftOutOfThatModelsMeans_TheOthersRun()
+    {
+        // Given: b-2's train file (30 rows) fits pca on 24 rows, shorter than its 32-row window; range reads rows, not windows
+        WritePair("pairs", "a-1");
+        WritePair("pairs", "b-2", trainRows: 30);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "pca,range", "--target-columns", "v0", "--out", dir.File("out"));
+
+        // Then: the run finishes; pca's means are over a-1 alone, and why b-2 was left out is written and printed
+        Assert.True(exit == 0, text);
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
+        Assert.Equal(1, summary.RootElement.GetProperty("models").GetProperty("pca").GetProperty("files").GetInt32());
+        Assert.Equal(2, summary.RootElement.GetProperty("models").GetProperty("range").GetProperty("files").GetInt32());
+        var notRun = Assert.Single(summary.RootElement.GetProperty("not_run").EnumerateArray());
+        Assert.Equal("b-2", notRun.GetProperty("file").GetString());
+        Assert.Equal("pca", notRun.GetProperty("model").GetString());
+        Assert.Contains("b-2.train.csv: pca cannot use it: Sequence 'train' has 24 steps; the pca reads windows of 32.", notRun.GetProperty("reason").GetString());
+        Assert.Equal(["a-1,pca", "a-1,range", "b-2,range"], File.ReadAllLines(dir.File("out/files.csv")).Skip(1).Select(l => string.Join(',', l.Split(',')[..2])));
+        Assert.Contains("b-2 pca: not run", text);
+        Assert.Contains("Not run: 1 of 4 model and pair combinations", string.Join(' ', text.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)));
     }
 
     [Fact]
