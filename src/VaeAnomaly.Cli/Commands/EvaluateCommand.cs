@@ -18,7 +18,7 @@ internal static class EvaluateCommand
     public static Command Create(IAnsiConsole console)
     {
         var bundle = SharedOptions.Bundle();
-        var data = new Option<string>("--data") { Description = "Sequences (a long-format CSV file or a folder whose test.csv is used), or a time-series CSV with --label-column.", Required = true };
+        var data = new Option<string>("--data") { Description = "Sequences (a long-format CSV file or a folder whose test.csv is used), or a time series (CSV or .parquet) with --label-column.", Required = true };
         var labels = new Option<string>("--labels") { Description = "Labels CSV (sequence_id,label[,anomaly_type]); default: NAME_labels.csv beside NAME.csv." };
         var outDir = new Option<string>("--out") { Description = "Folder for metrics.json, report.html and the PNG figures.", Required = true };
         var threshold = ThresholdOption.Create(defaultRule: null, value: true);

@@ -22,7 +22,7 @@ internal static class ScoreCommand
     public static Command Create(IAnsiConsole console)
     {
         var bundle = SharedOptions.Bundle();
-        var data = new Option<string>("--data") { Description = "Sequences (a long-format CSV file or a folder whose test.csv is used), or a time-series CSV scored per time step.", Required = true };
+        var data = new Option<string>("--data") { Description = "Sequences (a long-format CSV file or a folder whose test.csv is used), or a time series (CSV or .parquet) scored per time step.", Required = true };
         var output = new Option<string>("--out") { Description = "Scores CSV to write, one row per sequence.", Required = true };
         var score = new Option<string>("--score") { Description = "Score that is thresholded: reconstruction, kl or combined.", DefaultValueFactory = _ => "combined" };
         score.AcceptOnlyFromAmong([.. ScoreKinds.All.Select(k => k.Name())]);
@@ -50,6 +50,11 @@ internal static class ScoreCommand
                 if (ModelOptionSet.Given(r, score) || ModelOptionSet.Given(r, top) || ModelOptionSet.Given(r, series.PointScore) || ModelOptionSet.Given(r, report))
                 {
                     throw new ArgumentException("--follow scores each row by the window that ends at it (last mode) as it arrives; --score, --point-score, --top and --report do not apply.");
+                }
+
+                if (Data.SeriesParquetReader.IsParquet(r.GetValue(data)!))
+                {
+                    throw new ArgumentException($"--follow reads CSV rows as they are appended; a Parquet file ({r.GetValue(data)}) is written whole, so score it without --follow.");
                 }
 
                 using var streamed = engine.Load(r, r.GetValue(bundle)!, r.GetValue(threshold));

@@ -15,7 +15,7 @@ internal static class TrainCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var data = new Option<string>("--data") { Description = "Folder in the synthetic-v1 layout (train.csv and val.csv, normal data), or a time-series CSV split with --split.", Required = true };
+        var data = new Option<string>("--data") { Description = "Folder in the synthetic-v1 layout (train.csv and val.csv, normal data), or a time series (CSV or .parquet) split with --split.", Required = true };
         var modelName = new Option<string>("--model") { Description = $"Model to train: {string.Join(", ", DetectorRegistry.Names)}.", DefaultValueFactory = _ => DetectorRegistry.DefaultModel };
         modelName.AcceptOnlyFromAmong([.. DetectorRegistry.Names]);
         var variant = new Option<string>("--variant") { Description = "Baselines: v1 plain (default), v2 with dropout 0.2 and L2 1e-4, v3 wider (as in 'compare')." };

@@ -12,11 +12,11 @@ public static class SeriesCsvReader
     /// <summary>Names tried, in order, when no time column is named (case-insensitive); <c>t</c>, the row index of the telemetry sets, last.</summary>
     public static IReadOnlyList<string> TimeColumnNames { get; } = ["timestamp", "datetime", "time", "date", "t"];
 
-    /// <summary>True when the file's header looks like the sequence layout (<c>sequence_id</c> and <c>t</c>) rather than a series.</summary>
+    /// <summary>True when the file's header looks like the sequence layout (<c>sequence_id</c> and <c>t</c>) rather than a series; a Parquet file is read as a series.</summary>
     /// <param name="path">A CSV file.</param>
     public static bool IsSequenceLayout(string path)
     {
-        if (!File.Exists(path))
+        if (!File.Exists(path) || SeriesParquetReader.IsParquet(path))
         {
             return false;
         }
@@ -26,7 +26,7 @@ public static class SeriesCsvReader
         return names.Contains(SequenceCsvReader.IdColumn, StringComparer.OrdinalIgnoreCase) && names.Contains(SequenceCsvReader.TimeColumn, StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>Reads the file.</summary>
+    /// <summary>Reads the file; a <c>.parquet</c> file is read by <see cref="SeriesParquetReader"/> (the delimiter does not apply).</summary>
     /// <param name="path">The CSV file.</param>
     /// <param name="timeColumn">Time column name; null tries <see cref="TimeColumnNames"/>.</param>
     /// <param name="columns">Value columns to keep; null keeps every column but the time and label columns.</param>
@@ -36,6 +36,11 @@ public static class SeriesCsvReader
     public static Series Read(string path, string? timeColumn = null, IReadOnlyList<string>? columns = null, string? labelColumn = null, string? delimiter = null,
         MissingValues missing = MissingValues.Error)
     {
+        if (SeriesParquetReader.IsParquet(path))
+        {
+            return SeriesParquetReader.Read(path, timeColumn, columns, labelColumn, missing);
+        }
+
         var first = TextInput.FirstLine(path) ?? throw new DataFormatException(path, null, null, "is empty; expected a header with a time column and value columns");
         var separator = delimiter ?? DetectDelimiter(first);
         var config = SequenceCsvReader.Config(path, separator);

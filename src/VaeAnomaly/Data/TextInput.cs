@@ -20,6 +20,11 @@ public static class TextInput
             throw new DataFormatException(path, null, null, "is a folder; expected a CSV file");
         }
 
+        if (SeriesParquetReader.IsParquet(path))
+        {
+            throw new DataFormatException(path, null, null, "is a Parquet file; Parquet is read as a time series (train, score and evaluate of a series, benchmark series), while records and sequences are read from CSV");
+        }
+
         var stream = new BufferedStream(File.OpenRead(path), 1 << 16);
         Span<byte> magic = stackalloc byte[2];
         var read = stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false);

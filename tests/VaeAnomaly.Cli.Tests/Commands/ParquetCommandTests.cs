@@ -1,0 +1,128 @@
+using System.Globalization;
+using Parquet;
+using Parquet.Schema;
+
+namespace VaeAnomaly.Cli.Tests.Commands;
+
+/// <summary><c>train</c>, <c>score</c> and <c>evaluate</c> on Parquet series: the same results as on the same rows in CSV.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class ParquetCommandTests : IDisposable
+{
+    private static readonly DateTime Start = new(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    private static double Temp(int t, int spikeAt) => Math.Round(Math.Sin(t / 10.0) + (0.05 * Math.Cos(t * 1.7)) + (t >= spikeAt && t < spikeAt + 5 ? 8 : 0), 5);
+
+    private static double Pressure(int t) => Math.Round(Math.Cos(t / 7.0), 5);
+
+    /// <summary>The same <paramref name="rows"/> rows as <c>NAME.csv</c> and <c>NAME.parquet</c> (a 0/1 anomaly column on the spike when labelled).</summary>
+    private void Write(string name, int rows, int spikeAt = -1, bool labelled = false)
+    {
+        int Label(int t) => t >= spikeAt && t < spikeAt + 5 && spikeAt >= 0 ? 1 : 0;
+        File.WriteAllLines(dir.File(name + ".csv"), [
+            "timestamp,temp,pressure" + (labelled ? ",anomaly" : ""),
+            .. Enumerable.Range(0, rows).Select(t => string.Create(CultureInfo.InvariantCulture,
+                $"{Start.AddSeconds(t):yyyy-MM-dd HH:mm:ss},{Temp(t, spikeAt)},{Pressure(t)}{(labelled ? $",{Label(t)}" : "")}")),
+        ]);
+
+        var fields = new DataField[] { new DataField<DateTime>("timestamp"), new DataField<double>("temp"), new DataField<float>("pressure"), new DataField<int>("anomaly") };
+        using var stream = File.Create(dir.File(name + ".parquet"));
+        var writer = ParquetWriter.CreateAsync(new ParquetSchema(labelled ? fields : fields[..3]), stream).GetAwaiter().GetResult();
+        try
+        {
+            using var group = writer.CreateRowGroup();
+            var t = Enumerable.Range(0, rows).ToArray();
+            group.WriteAsync<DateTime>(fields[0], t.Select(i => Start.AddSeconds(i)).ToArray().AsMemory()).GetAwaiter().GetResult();
+            group.WriteAsync<double>(fields[1], t.Select(i => Temp(i, spikeAt)).ToArray().AsMemory()).GetAwaiter().GetResult();
+            group.WriteAsync<float>(fields[2], t.Select(i => (float)Pressure(i)).ToArray().AsMemory()).GetAwaiter().GetResult();
+            if (labelled)
+            {
+                group.WriteAsync<int>(fields[3], t.Select(Label).ToArray().AsMemory()).GetAwaiter().GetResult();
+            }
+        }
+        finally
+        {
+            writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    [Fact]
+    public async Task TrainScoreEvaluate_ParquetSeries_GiveWhatTheSameRowsInCsvGive()
+    {
+        // Given: the same training and test rows in both formats (pressure stored as 32-bit floats in Parquet, as the models read it)
+        Write("train", 600);
+        Write("test", 200, spikeAt: 120, labelled: true);
+
+        // When: a bundle from each format; each scores and evaluates the test rows in the other format
+        var runs = new List<(int Exit, string Text)>
+        {
+            await CliRunner.RunAsync("train", "--model", "knn", "--data", dir.File("train.parquet"), "--out", dir.File("from-parquet"), "--split", "80/20/0", "--seed", "3"),
+            await CliRunner.RunAsync("train", "--model", "knn", "--data", dir.File("train.csv"), "--out", dir.File("from-csv"), "--split", "80/20/0", "--seed", "3"),
+            await CliRunner.RunAsync("score", "--model", dir.File("from-parquet"), "--data", dir.File("test.csv"), "--label-column", "anomaly", "--point-score", "last", "--out", dir.File("csv-points.csv")),
+            await CliRunner.RunAsync("score", "--model", dir.File("from-csv"), "--data", dir.File("test.parquet"), "--label-column", "anomaly", "--point-score", "last", "--out", dir.File("parquet-points.csv")),
+            await CliRunner.RunAsync("evaluate", "--model", dir.File("from-csv"), "--data", dir.File("test.parquet"), "--label-column", "anomaly", "--point-score", "last", "--out", dir.File("eval-parquet")),
+            await CliRunner.RunAsync("evaluate", "--model", dir.File("from-parquet"), "--data", dir.File("test.csv"), "--label-column", "anomaly", "--point-score", "last", "--out", dir.File("eval-csv")),
+        };
+
+        // Then: every run succeeds; the two bundles' thresholds, the points (times included) and the metrics are the same
+        Assert.All(runs, run => Assert.True(run.Exit == 0, run.Text));
+        Assert.Equal(File.ReadAllText(dir.File("csv-points.csv")), File.ReadAllText(dir.File("parquet-points.csv")));
+        Assert.StartsWith("2024-01-01 00:00:00,", File.ReadAllLines(dir.File("parquet-points.csv"))[1]);
+        Assert.Equal(File.ReadAllText(dir.File("eval-csv/metrics.json")), File.ReadAllText(dir.File("eval-parquet/metrics.json")));
+        Assert.Contains("\"auc_pr\"", File.ReadAllText(dir.File("eval-parquet/metrics.json")));
+    }
+
+    [Fact]
+    public async Task BenchmarkSeries_AFolderOfParquetPairs_IsRunAsCsvPairsAre()
+    {
+        // Given: one pair in Parquet, the same pair in CSV in another folder
+        Write("train", 400);
+        Write("test", 200, spikeAt: 120, labelled: true);
+        foreach (var (format, folder) in new[] { ("parquet", "p"), ("csv", "c") })
+        {
+            Directory.CreateDirectory(dir.File(folder));
+            File.Copy(dir.File($"train.{format}"), dir.File($"{folder}/x.train.{format}"));
+            File.Copy(dir.File($"test.{format}"), dir.File($"{folder}/x.test.{format}"));
+        }
+
+        // When
+        var parquet = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("p"), "--models", "range,pca", "--out", dir.File("p-out"));
+        var csv = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("c"), "--models", "range,pca", "--out", dir.File("c-out"));
+
+        // Then: the same file rows, training times apart
+        Assert.True(parquet.ExitCode == 0, parquet.Output);
+        Assert.True(csv.ExitCode == 0, csv.Output);
+        static string[] Measures(string path) => [.. File.ReadAllLines(path).Select(l => string.Join(',', l.Split(',')[..12]))];
+        Assert.Equal(Measures(dir.File("c-out/files.csv")), Measures(dir.File("p-out/files.csv")));
+        Assert.Equal(3, File.ReadAllLines(dir.File("p-out/files.csv")).Length);
+    }
+
+    [Fact]
+    public async Task ScoreFollow_AParquetFile_IsRefusedBeforeAnythingIsWritten()
+    {
+        Write("train", 300);
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("train.parquet"), "--out", dir.File("bundle"), "--split", "80/20/0");
+
+        var (exit, text) = await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", dir.File("train.parquet"), "--follow", "--out", dir.File("points.csv"));
+
+        Assert.True(trainExit == 0, trainText);
+        Assert.Equal(1, exit);
+        Assert.Contains("a Parquet file", text);
+        Assert.False(File.Exists(dir.File("points.csv")));
+    }
+
+    [Fact]
+    public async Task TrainRecords_AParquetFile_IsRefusedNamingIt()
+    {
+        Write("records", 100);
+
+        var (exit, text) = await CliRunner.RunAsync("train", "--records", "--model", "dense-ae", "--data", dir.File("records.parquet"), "--out", dir.File("bundle"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("records.parquet: is a Parquet file; Parquet is read as a time series", string.Join(' ', text.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)));
+        Assert.False(Directory.Exists(dir.File("bundle")));
+    }
+}
