@@ -9,6 +9,7 @@ namespace VaeAnomaly.Study;
 
 /// <summary>
 /// A folder of labelled train/test series pairs (<c>NAME.train.csv[.gz]</c> normal, <c>NAME.test.csv[.gz]</c> with a 0/1
+/// label column; <c>.parquet</c> files too
 /// label column): per pair and model, train on the train file (its last 20% validates: early stopping and the
 /// label-free thresholds), score every test row causally (each row by the latest window that ends at it, never a later
 /// row), and measure the scores and the bundle's own threshold against the labels.
@@ -45,7 +46,7 @@ public static partial class SeriesBenchmark
     {
         if (!Directory.Exists(root))
         {
-            throw new DataFormatException(root, null, null, "is not a folder; expected NAME.train.csv[.gz] and NAME.test.csv[.gz] pairs");
+            throw new DataFormatException(root, null, null, "is not a folder; expected NAME.train.csv[.gz] and NAME.test.csv[.gz] (or .parquet) pairs");
         }
 
         var files = Directory.GetFiles(root).Select(Path.GetFileName).OfType<string>().ToArray();
@@ -53,14 +54,17 @@ public static partial class SeriesBenchmark
         var names = parts.Select(m => m.Groups["name"].Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         if (names.Length == 0)
         {
-            throw new DataFormatException(root, null, null, "holds no NAME.train.csv[.gz] and NAME.test.csv[.gz] pair");
+            throw new DataFormatException(root, null, null, "holds no NAME.train.csv[.gz] and NAME.test.csv[.gz] (or .parquet) pair");
         }
 
         return [.. names.Select(name =>
         {
-            string Find(string part) => parts.FirstOrDefault(m => m.Groups["name"].Value == name && m.Groups["part"].Value == part)?.Value is { } file
-                ? Path.Combine(root, file)
-                : throw new DataFormatException(Path.Combine(root, $"{name}.{part}.csv"), null, null, $"is missing: {name} has a {(part == "test" ? "train" : "test")} file but no {part} file");
+            string Find(string part) => parts.Where(m => m.Groups["name"].Value == name && m.Groups["part"].Value == part).Select(m => m.Value).Order(StringComparer.Ordinal).ToArray() switch
+            {
+                [var file] => Path.Combine(root, file),
+                [] => throw new DataFormatException(Path.Combine(root, $"{name}.{part}.csv"), null, null, $"is missing: {name} has a {(part == "test" ? "train" : "test")} file but no {part} file"),
+                var several => throw new DataFormatException(Path.Combine(root, several[0]), null, null, $"is one of {several.Length} {part} files of {name} ({string.Join(", ", several)}); keep one"),
+            };
             return (name, Find("train"), Find("test"));
         })];
     }
@@ -197,6 +201,6 @@ public static partial class SeriesBenchmark
         }
     }
 
-    [GeneratedRegex(@"^(?<name>.+)\.(?<part>train|test)\.csv(\.gz)?$")]
+    [GeneratedRegex(@"^(?<name>.+)\.(?<part>train|test)\.(csv(\.gz)?|parquet)$")]
     private static partial Regex PairFile();
 }

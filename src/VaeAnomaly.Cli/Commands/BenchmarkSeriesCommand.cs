@@ -15,7 +15,7 @@ internal static class BenchmarkSeriesCommand
 
     public static Command Create(IAnsiConsole console)
     {
-        var data = new Option<string>("--data") { Description = "Folder of NAME.train.csv[.gz] (normal) and NAME.test.csv[.gz] (with a 0/1 label column) pairs, e.g. ../shared/datasets/smap.", Required = true };
+        var data = new Option<string>("--data") { Description = "Folder of NAME.train.csv[.gz] (normal) and NAME.test.csv[.gz] (with a 0/1 label column) pairs, or .parquet files, e.g. ../shared/datasets/smap.", Required = true };
         var models = SharedOptions.NameList("--models", $"Models to run, comma-separated registry names (optionally with a version: \"conv-ae v2\") [default: {DefaultModels}].");
         var targets = SharedOptions.NameList("--target-columns", "Columns to watch: the scores measure these while every column stays an input [default: all].");
         var label = new Option<string>("--label-column") { Description = "The test files' 0/1 label column.", DefaultValueFactory = _ => "anomaly" };

@@ -176,6 +176,7 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
     [InlineData("unknown-target", "has no column 'v9' named by --target-columns")]
     [InlineData("no-anomaly", "a-1.test.csv: column 'anomaly': labels every row 0 (normal); measuring scores against labels needs anomalous (1) and normal (0) rows: label its anomalies")]
     [InlineData("all-anomalous", "a-1.test.csv: column 'anomaly': labels every row 1 (anomalous)")]
+    [InlineData("two-trains", "a-1.train.csv: is one of 2 train files of a-1 (a-1.train.csv, a-1.train.csv.gz); keep one")]
     [InlineData("short-train", "a-1.train.csv: pca cannot use it: Sequence 'train' has 24 steps; the pca reads windows of 32.")]
     [InlineData("short-test", "a-1.test.csv: pca cannot use it: The series has 24 steps; the pca reads windows of 32.")]
     public async Task BenchmarkSeries_BadFolder_RefusedNamingTheFileAndWritesNothing(string problem, string expected)
@@ -186,6 +187,10 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         {
             var test = File.ReadAllLines(dir.File("pairs/a-1.test.csv"));
             File.WriteAllLines(dir.File("pairs/a-1.test.csv"), [test[0], .. test.Skip(1).Select(row => row[..row.LastIndexOf(',')] + (problem == "no-anomaly" ? ",0" : ",1"))]);
+        }
+        else if (problem == "two-trains")
+        {
+            File.Copy(dir.File("pairs/a-1.train.csv"), dir.File("pairs/a-1.train.csv.gz"));
         }
         else if (problem == "missing-test")
         {
