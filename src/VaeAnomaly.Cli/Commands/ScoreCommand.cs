@@ -23,7 +23,7 @@ internal static class ScoreCommand
     {
         var bundle = SharedOptions.Bundle();
         var data = new Option<string>("--data") { Description = "Sequences (a long-format CSV file or a folder whose test.csv is used), or a time series (CSV or .parquet) scored per time step.", Required = true };
-        var output = new Option<string>("--out") { Description = "Scores CSV to write, one row per sequence.", Required = true };
+        var output = new Option<string>("--out") { Description = "Scores CSV to write, one row per sequence (per time step for a series; a series may also write .parquet).", Required = true };
         var score = new Option<string>("--score") { Description = "Score that is thresholded: reconstruction, kl or combined.", DefaultValueFactory = _ => "combined" };
         score.AcceptOnlyFromAmong([.. ScoreKinds.All.Select(k => k.Name())]);
         var threshold = ThresholdOption.Create(defaultRule: null, value: true);
@@ -52,9 +52,9 @@ internal static class ScoreCommand
                     throw new ArgumentException("--follow scores each row by the window that ends at it (last mode) as it arrives; --score, --point-score, --top and --report do not apply.");
                 }
 
-                if (Data.SeriesParquetReader.IsParquet(r.GetValue(data)!))
+                if (Data.SeriesParquetReader.IsParquet(r.GetValue(data)!) || Data.SeriesParquetReader.IsParquet(r.GetValue(output)!))
                 {
-                    throw new ArgumentException($"--follow reads CSV rows as they are appended; a Parquet file ({r.GetValue(data)}) is written whole, so score it without --follow.");
+                    throw new ArgumentException($"--follow reads and writes CSV rows as they arrive; a Parquet file ({(Data.SeriesParquetReader.IsParquet(r.GetValue(data)!) ? r.GetValue(data) : r.GetValue(output))}) is written whole, so score it without --follow or write CSV.");
                 }
 
                 using var streamed = engine.Load(r, r.GetValue(bundle)!, r.GetValue(threshold));
@@ -95,6 +95,11 @@ internal static class ScoreCommand
             if (ModelOptionSet.Given(r, score) && loaded is not IScoresKinds)
             {
                 throw new ArgumentException($"--score picks among the GRU-VAE's scores; a {loaded.Name} bundle has one score, its reconstruction error.");
+            }
+
+            if (PointScoresParquet.IsParquet(path) && !(DataPaths.IsSeries(r.GetValue(data)!) && loaded is IScoresPoints))
+            {
+                throw new ArgumentException($"--out {path}: Parquet is written for the points of a series; the scores of sequences and records are written as CSV (name a .csv file).");
             }
 
             if (DataPaths.IsSeries(r.GetValue(data)!) && loaded is IScoresPoints scorer)
@@ -437,7 +442,18 @@ internal static class ScoreCommand
         var path = output.Path;
         var scores = points.Scores;
         var value = points.Threshold;
-        AtomicFile.Write(path, output.Force, temp => PointScoresCsv.Write(series, scores, value, temp, output.Explain ? explain ?? (_ => null) : null));
+        AtomicFile.Write(path, output.Force, temp =>
+        {
+            var columns = output.Explain ? explain ?? (_ => null) : null;
+            if (PointScoresParquet.IsParquet(path))
+            {
+                PointScoresParquet.Write(series, scores, value, temp, columns);
+            }
+            else
+            {
+                PointScoresCsv.Write(series, scores, value, temp, columns);
+            }
+        });
         if (series.FilledValues > 0 || series.DroppedRows > 0)
         {
             console.MarkupLineInterpolated($"Missing values: {series.FilledValues} filled, {series.DroppedRows} rows dropped.");

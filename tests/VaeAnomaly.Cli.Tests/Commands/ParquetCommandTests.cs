@@ -101,6 +101,58 @@ public sealed class ParquetCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Score_OutParquet_HoldsTheRowsOfTheCsvOutput()
+    {
+        // Given
+        Write("train", 400);
+        Write("test", 200, spikeAt: 120, labelled: true);
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "pca", "--data", dir.File("train.csv"), "--out", dir.File("bundle"), "--split", "80/20/0");
+
+        // When: the same scoring to CSV and to Parquet, with the columns behind each flag
+        var csv = await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", dir.File("test.csv"), "--label-column", "anomaly", "--point-score", "last", "--explain", "--out", dir.File("points.csv"));
+        var parquet = await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", dir.File("test.csv"), "--label-column", "anomaly", "--point-score", "last", "--explain", "--out", dir.File("points.parquet"));
+
+        // Then: read back with Parquet.Net, every row equals the CSV's
+        Assert.True(trainExit == 0, trainText);
+        Assert.True(csv.ExitCode == 0, csv.Output);
+        Assert.True(parquet.ExitCode == 0, parquet.Output);
+        var expected = File.ReadAllLines(dir.File("points.csv"));
+        Assert.Equal("timestamp,score,threshold,flag,label,columns", expected[0]);
+        using var stream = File.OpenRead(dir.File("points.parquet"));
+        await using var reader = await ParquetReader.CreateAsync(stream);
+        var fields = reader.Schema.DataFields;
+        Assert.Equal(["timestamp", "score", "threshold", "flag", "label", "columns"], fields.Select(f => f.Name));
+        using var group = reader.OpenRowGroupReader(0);
+        var n = (int)group.RowCount;
+        var (times, scores, thresholds, flags, labels, columns) = (new string?[n], new float[n], new double[n], new int[n], new int[n], new string?[n]);
+        await group.ReadAsync(fields[0], times.AsMemory());
+        await group.ReadAsync<float>(fields[1], scores.AsMemory());
+        await group.ReadAsync<double>(fields[2], thresholds.AsMemory());
+        await group.ReadAsync<int>(fields[3], flags.AsMemory());
+        await group.ReadAsync<int>(fields[4], labels.AsMemory());
+        await group.ReadAsync(fields[5], columns.AsMemory());
+        var rows = Enumerable.Range(0, n).Select(t => string.Join(',',
+            times[t], scores[t].ToString("R", CultureInfo.InvariantCulture), thresholds[t].ToString("R", CultureInfo.InvariantCulture), flags[t], labels[t], columns[t] ?? ""));
+        Assert.Equal(expected.Skip(1), rows);
+        Assert.Contains(1, flags);
+    }
+
+    [Fact]
+    public async Task Score_OutParquetForSequences_IsRefusedBeforeAnythingIsWritten()
+    {
+        File.WriteAllLines(dir.File("seq.csv"), ["sequence_id,t,a", .. Enumerable.Range(0, 40).Select(t => $"s{t / 20},{t % 20},{t % 3}")]);
+        Write("train", 300);
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("train.parquet"), "--out", dir.File("bundle"), "--split", "80/20/0");
+
+        var (exit, text) = await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", dir.File("seq.csv"), "--out", dir.File("scores.parquet"));
+
+        Assert.True(trainExit == 0, trainText);
+        Assert.Equal(1, exit);
+        Assert.Contains("Parquet is written for the points of a series", text);
+        Assert.False(File.Exists(dir.File("scores.parquet")));
+    }
+
+    [Fact]
     public async Task ScoreFollow_AParquetFile_IsRefusedBeforeAnythingIsWritten()
     {
         Write("train", 300);
