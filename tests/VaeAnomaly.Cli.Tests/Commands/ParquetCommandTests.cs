@@ -137,33 +137,22 @@ public sealed class ParquetCommandTests : IDisposable
         Assert.Contains(1, flags);
     }
 
-    [Fact]
-    public async Task Score_OutParquetForSequences_IsRefusedBeforeAnythingIsWritten()
+    [Theory]
+    [InlineData("seq.csv", false, "scores.parquet", "Parquet is written for the points of a series")] // sequences' scores are CSV
+    [InlineData("train.parquet", true, "points.csv", "a Parquet file (")] // --follow reads appended CSV rows
+    [InlineData("train.csv", true, "points.parquet", "a Parquet file (")] // and writes them
+    public async Task Score_ParquetWhereItDoesNotApply_IsRefusedBeforeAnythingIsWritten(string data, bool follow, string output, string expected)
     {
         File.WriteAllLines(dir.File("seq.csv"), ["sequence_id,t,a", .. Enumerable.Range(0, 40).Select(t => $"s{t / 20},{t % 20},{t % 3}")]);
         Write("train", 300);
         var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("train.parquet"), "--out", dir.File("bundle"), "--split", "80/20/0");
 
-        var (exit, text) = await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", dir.File("seq.csv"), "--out", dir.File("scores.parquet"));
+        var (exit, text) = await CliRunner.RunAsync(["score", "--model", dir.File("bundle"), "--data", dir.File(data), "--out", dir.File(output), .. follow ? new[] { "--follow" } : []]);
 
         Assert.True(trainExit == 0, trainText);
         Assert.Equal(1, exit);
-        Assert.Contains("Parquet is written for the points of a series", text);
-        Assert.False(File.Exists(dir.File("scores.parquet")));
-    }
-
-    [Fact]
-    public async Task ScoreFollow_AParquetFile_IsRefusedBeforeAnythingIsWritten()
-    {
-        Write("train", 300);
-        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("train.parquet"), "--out", dir.File("bundle"), "--split", "80/20/0");
-
-        var (exit, text) = await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", dir.File("train.parquet"), "--follow", "--out", dir.File("points.csv"));
-
-        Assert.True(trainExit == 0, trainText);
-        Assert.Equal(1, exit);
-        Assert.Contains("a Parquet file", text);
-        Assert.False(File.Exists(dir.File("points.csv")));
+        Assert.Contains(expected, text);
+        Assert.False(File.Exists(dir.File(output)));
     }
 
     [Fact]
