@@ -83,7 +83,7 @@ public static class SeriesParquetReader
         {
             using var group = reader.OpenRowGroupReader(g);
             var n = checked((int)group.RowCount);
-            var times = Times(path, group, timeField, n);
+            var times = Texts(path, group, timeField, n);
             var numbers = valueFields.Select(f => Numbers(path, group, f, n)).ToArray();
             var marks = labelField is null ? null : Numbers(path, group, labelField, n);
             for (var t = 0; t < n; t++)
@@ -133,6 +133,47 @@ public static class SeriesParquetReader
             FilledValues = missing is MissingValues.Interpolate or MissingValues.Ffill ? gaps : 0,
             DroppedRows = dropped,
         };
+    }
+
+    /// <summary>
+    /// Every column of a Parquet file as text, as a CSV of it would hold it (<see cref="Texts"/>; a null is an empty
+    /// cell), for the readers that infer each column's kind from its text (records: <see cref="TabularCsvReader"/>).
+    /// </summary>
+    /// <param name="path">The Parquet file.</param>
+    /// <returns>The column names and the rows, in file order.</returns>
+    /// <exception cref="DataFormatException">The file is missing or not Parquet, or a column is nested.</exception>
+    internal static (string[] Header, List<string[]> Rows) Cells(string path)
+    {
+        if (Directory.Exists(path) || !File.Exists(path))
+        {
+            throw new DataFormatException(path, null, null, Directory.Exists(path) ? "is a folder; expected a Parquet file" : "does not exist");
+        }
+
+        using var stream = File.OpenRead(path);
+        var reader = Open(path, stream);
+        try
+        {
+            var fields = reader.Schema.Fields.Select(f => Flat(path, f, "values")).ToArray();
+            var rows = new List<string[]>();
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var group = reader.OpenRowGroupReader(g);
+                var n = checked((int)group.RowCount);
+                if (rows.Count + (long)n > TextInput.MaxRows)
+                {
+                    throw new DataFormatException(path, null, null, $"holds more than {TextInput.MaxRows:N0} rows; split the file into parts");
+                }
+
+                var columns = fields.Select(f => Texts(path, group, f, n)).ToArray();
+                rows.AddRange(Enumerable.Range(0, n).Select(t => columns.Select(c => c[t] ?? "").ToArray()));
+            }
+
+            return ([.. fields.Select(f => f.Name)], rows);
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 
     private static ParquetReader Open(string path, Stream stream)
@@ -186,8 +227,8 @@ public static class SeriesParquetReader
         var other => throw new DataFormatException(path, null, field.Name, $"holds {(IsText(field) ? "text" : other.Name)} values; expected numbers (pick the value columns with --columns)"),
     };
 
-    /// <summary>The time column of one row group as text: a date and time in ISO 8601, a number or text as it is.</summary>
-    private static string?[] Times(string path, ParquetRowGroupReader group, DataField field, int n)
+    /// <summary>A column of one row group as text: a date and time in ISO 8601, a number as it round-trips, true/false as 1/0, text as it is; null where the file holds null.</summary>
+    private static string?[] Texts(string path, ParquetRowGroupReader group, DataField field, int n)
     {
         if (IsText(field))
         {

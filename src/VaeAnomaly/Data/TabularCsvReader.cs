@@ -118,6 +118,11 @@ public static class TabularCsvReader
     private static (string[] Header, List<string[]> Rows, List<long> Lines, int[] Features, int Label) ReadCells(
         string path, string? labelColumn, IReadOnlyList<string>? columns, string? delimiter)
     {
+        if (SeriesParquetReader.IsParquet(path))
+        {
+            return ParquetCells(path, labelColumn, columns);
+        }
+
         if (!File.Exists(path))
         {
             throw new DataFormatException(path, null, null, "does not exist; expected a CSV file of records with a header");
@@ -137,15 +142,7 @@ public static class TabularCsvReader
             throw new DataFormatException(path, 1, labelColumn, $"the label column is not in the header [{IO.Messages.List(header)}]");
         }
 
-        var features = columns is null
-            ? [.. Enumerable.Range(0, header.Length).Where(i => i != labelIndex)]
-            : columns.Select(name => Find(name) is var i and >= 0 ? i
-                : throw new DataFormatException(path, 1, name, $"is not in the header [{IO.Messages.List(header)}]")).ToArray();
-        if (features.Length == 0)
-        {
-            throw new DataFormatException(path, 1, null, "has no feature columns besides the label column");
-        }
-
+        var features = Features(path, header, labelIndex, columns);
         var rows = new List<string[]>();
         var lines = new List<long>();
         while (parser.Read())
@@ -167,5 +164,32 @@ public static class TabularCsvReader
         }
 
         return rows.Count == 0 ? throw new DataFormatException(path, null, null, "has a header but no records") : (header, rows, lines, features, labelIndex);
+    }
+
+    /// <summary>The feature columns' indices: <paramref name="columns"/> by name, or every column but the label.</summary>
+    private static int[] Features(string path, string[] header, int labelIndex, IReadOnlyList<string>? columns)
+    {
+        var features = columns is null
+            ? [.. Enumerable.Range(0, header.Length).Where(i => i != labelIndex)]
+            : columns.Select(name => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase)) is var i and >= 0 ? i
+                : throw new DataFormatException(path, 1, name, $"is not in the header [{IO.Messages.List(header)}]")).ToArray();
+        return features.Length == 0 ? throw new DataFormatException(path, 1, null, "has no feature columns besides the label column") : features;
+    }
+
+    /// <summary>
+    /// The cells of a Parquet file of records as text (<see cref="SeriesParquetReader.Cells"/>), so its columns' kinds are
+    /// inferred as a CSV's are; an error names a row as the line a CSV of it would have (the header is line 1).
+    /// </summary>
+    private static (string[] Header, List<string[]> Rows, List<long> Lines, int[] Features, int Label) ParquetCells(string path, string? labelColumn, IReadOnlyList<string>? columns)
+    {
+        var (header, rows) = SeriesParquetReader.Cells(path);
+        var labelIndex = labelColumn is null ? -1 : Array.FindIndex(header, h => h.Equals(labelColumn, StringComparison.OrdinalIgnoreCase));
+        if (labelColumn is not null && labelIndex < 0)
+        {
+            throw new DataFormatException(path, 1, labelColumn, $"the label column is not in the header [{IO.Messages.List(header)}]");
+        }
+
+        var features = Features(path, header, labelIndex, columns);
+        return rows.Count == 0 ? throw new DataFormatException(path, null, null, "has no records") : (header, rows, [.. Enumerable.Range(2, rows.Count).Select(l => (long)l)], features, labelIndex);
     }
 }

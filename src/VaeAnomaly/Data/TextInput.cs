@@ -22,7 +22,7 @@ public static class TextInput
 
         if (SeriesParquetReader.IsParquet(path))
         {
-            throw new DataFormatException(path, null, null, "is a Parquet file; Parquet is read as a time series (train, score and evaluate of a series, benchmark series), while records and sequences are read from CSV");
+            throw new DataFormatException(path, null, null, "is a Parquet file; Parquet is read as a time series or as records, while sequences (sequence_id,t,...) are read from CSV");
         }
 
         var stream = new BufferedStream(File.OpenRead(path), 1 << 16);

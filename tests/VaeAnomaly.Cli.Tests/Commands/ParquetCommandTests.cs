@@ -155,15 +155,53 @@ public sealed class ParquetCommandTests : IDisposable
         Assert.False(File.Exists(dir.File(output)));
     }
 
-    [Fact]
-    public async Task TrainRecords_AParquetFile_IsRefusedNamingIt()
+    /// <summary>The same records as <c>NAME.csv</c> and <c>NAME.parquet</c>: bytes (long), duration (double), proto (text), label (text).</summary>
+    private async Task WriteRecords(string name, (long Bytes, double Duration, string Proto, string Label)[] records)
     {
-        Write("records", 100);
+        File.WriteAllLines(dir.File(name + ".csv"), [
+            "bytes,duration,proto,label",
+            .. records.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Bytes},{r.Duration:R},{r.Proto},{r.Label}")),
+        ]);
+        var fields = new DataField[] { new DataField<long>("bytes"), new DataField<double>("duration"), new DataField<string>("proto"), new DataField<string>("label") };
+        await using var stream = File.Create(dir.File(name + ".parquet"));
+        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream);
+        using var group = writer.CreateRowGroup();
+        await group.WriteAsync<long>(fields[0], records.Select(r => r.Bytes).ToArray().AsMemory());
+        await group.WriteAsync<double>(fields[1], records.Select(r => r.Duration).ToArray().AsMemory());
+        await group.WriteAsync(fields[2], [.. records.Select(r => r.Proto)]);
+        await group.WriteAsync(fields[3], [.. records.Select(r => r.Label)]);
+    }
 
-        var (exit, text) = await CliRunner.RunAsync("train", "--records", "--model", "dense-ae", "--data", dir.File("records.parquet"), "--out", dir.File("bundle"));
+    [Fact]
+    public async Task TrainScoreEvaluate_ParquetRecords_GiveWhatTheSameRecordsInCsvGive()
+    {
+        // Given: 300 normal records (duration about bytes / 100, proto tcp or udp) and a labelled test with two attacks
+        var random = new Random(7);
+        await WriteRecords("normal", [.. Enumerable.Range(0, 300).Select(i =>
+        {
+            var bytes = 500L + random.Next(1000);
+            return (bytes, Math.Round((bytes / 100.0) + random.NextDouble(), 3), i % 3 == 0 ? "udp" : "tcp", "normal");
+        })]);
+        await WriteRecords("today", [(760, 8.1, "tcp", "normal"), (99000, 7.7, "tcp", "attack"), (600, 40, "udp", "attack"), (640, 6.9, "udp", "normal")]);
 
-        Assert.Equal(1, exit);
-        Assert.Contains("records.parquet: is a Parquet file; Parquet is read as a time series", string.Join(' ', text.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)));
-        Assert.False(Directory.Exists(dir.File("bundle")));
+        // When: a bundle from each format; each scores and evaluates the other format's test
+        var runs = new List<(int ExitCode, string Output)>
+        {
+            await CliRunner.RunAsync("train", "--records", "--model", "dense-ae", "--data", dir.File("normal.parquet"), "--seed", "1", "--epochs", "5", "--out", dir.File("from-parquet")),
+            await CliRunner.RunAsync("train", "--records", "--model", "dense-ae", "--data", dir.File("normal.csv"), "--seed", "1", "--epochs", "5", "--out", dir.File("from-csv")),
+            await CliRunner.RunAsync("score", "--model", dir.File("from-parquet"), "--data", dir.File("today.csv"), "--explain", "--out", dir.File("csv-scores.csv")),
+            await CliRunner.RunAsync("score", "--model", dir.File("from-csv"), "--data", dir.File("today.parquet"), "--explain", "--out", dir.File("parquet-scores.csv")),
+            await CliRunner.RunAsync("evaluate", "--model", dir.File("from-csv"), "--data", dir.File("today.parquet"), "--label-column", "label", "--out", dir.File("eval-parquet")),
+            await CliRunner.RunAsync("evaluate", "--model", dir.File("from-parquet"), "--data", dir.File("today.csv"), "--label-column", "label", "--out", dir.File("eval-csv")),
+        };
+
+        // Then: the same scores (each record by its line, the header line 1) and the same metrics
+        Assert.All(runs, run => Assert.True(run.ExitCode == 0, run.Output));
+        var scores = File.ReadAllLines(dir.File("parquet-scores.csv"));
+        Assert.Equal(File.ReadAllLines(dir.File("csv-scores.csv")), scores);
+        Assert.Equal("line,score,threshold,flag,columns", scores[0]);
+        Assert.StartsWith("3,", scores[2], StringComparison.Ordinal);
+        Assert.Equal("1", scores[2].Split(',')[3]); // 99,000 bytes
+        Assert.Equal(File.ReadAllText(dir.File("eval-csv/metrics.json")), File.ReadAllText(dir.File("eval-parquet/metrics.json")));
     }
 }
