@@ -75,6 +75,11 @@ public static class SeriesParquetReader
             throw new DataFormatException(path, null, null, "has no rows");
         }
 
+        if (rows * valueFields.Length > Array.MaxLength)
+        {
+            throw new DataFormatException(path, null, null, $"holds {rows:N0} rows of {valueFields.Length} value columns, more values than one series can hold in memory ({Array.MaxLength:N0}); pick fewer columns with --columns or split the file into parts");
+        }
+
         var timestamps = new List<string>((int)rows);
         var data = new List<float>((int)rows * valueFields.Length);
         var labels = labelField is null ? null : new List<bool>((int)rows);
