@@ -102,7 +102,16 @@ public static class SeriesCsvReader
             var rowHasGap = false;
             for (var k = 0; k < valueIndex.Length; k++)
             {
-                row[k] = GapFilling.ParseCell(record[valueIndex[k]], missing, path, line, header[valueIndex[k]]);
+                try
+                {
+                    row[k] = GapFilling.ParseCell(record[valueIndex[k]], missing, path, line, header[valueIndex[k]]);
+                }
+                catch (DataFormatException e) when (columns is null && valueIndex.Length > 1 && !IsGapText(record[valueIndex[k]]))
+                {
+                    // Every column but the time and label columns was taken as a value: a text column (a status, a host
+                    // name) is one the user did not mean as a value.
+                    throw new DataFormatException(path, line, header[valueIndex[k]], $"{e.Problem}; every column but the time and label columns is read as a value: leave this one out by naming the value columns, e.g. --columns {IO.Messages.List([.. valueIndex.Where(i => i != valueIndex[k]).Select(i => header[i])])}");
+                }
                 if (float.IsNaN(row[k]))
                 {
                     rowHasGap = true;
@@ -148,6 +157,10 @@ public static class SeriesCsvReader
             DroppedRows = droppedRows,
         };
     }
+
+    /// <summary>True for a cell that is a gap (empty, NaN or infinite), not text.</summary>
+    private static bool IsGapText(string cell) =>
+        cell.Length == 0 || cell.TrimStart('+', '-').ToLowerInvariant() is "nan" or "inf" or "infinity" || (float.TryParse(cell, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _));
 
     /// <summary>The most frequent of <c>,</c>, <c>;</c> and tab in the header line (comma on a tie or none).</summary>
     /// <param name="header">The first line.</param>

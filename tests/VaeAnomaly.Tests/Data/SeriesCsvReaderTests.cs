@@ -34,6 +34,23 @@ public sealed class SeriesCsvReaderTests
     }
 
     [Fact]
+    public void Read_ATextColumnAmongTheDefaultValues_SaysHowToLeaveItOut()
+    {
+        // Given: a status column the user did not mean as a value
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("s.csv"), "timestamp,temp,status,pressure\nt0,1.5,OK,3\nt1,1.6,OK,3\n");
+
+        // When
+        var error = Assert.Throws<DataFormatException>(() => SeriesCsvReader.Read(dir.File("s.csv")));
+        var named = SeriesCsvReader.Read(dir.File("s.csv"), columns: ["temp", "pressure"]);
+
+        // Then: the error names the cell and the --columns that leaves it out, which reads the file
+        Assert.Equal((2L, "status"), (error.Line!.Value, error.Column));
+        Assert.EndsWith("found 'OK'; expected a finite number; every column but the time and label columns is read as a value: leave this one out by naming the value columns, e.g. --columns temp,pressure", error.Message);
+        Assert.Equal([1.5f, 3f, 1.6f, 3f], named.Values);
+    }
+
+    [Fact]
     public void Read_DefaultColumns_AreAllButTimeAndLabel()
     {
         using var dir = new TempDirectory();
