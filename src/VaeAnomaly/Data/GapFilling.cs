@@ -21,6 +21,12 @@ public static class GapFilling
         }
 
         var isGap = text.Length == 0 || parsed || text.TrimStart('+', '-').ToLowerInvariant() is "nan" or "inf" or "infinity";
+        if (!isGap && IsDecimalComma(text))
+        {
+            throw new DataFormatException(path, line, column,
+                $"found '{IO.Messages.Cut(text)}', a number written with a decimal comma; expected a decimal point ('{text.Replace(',', '.')}'): export the file with decimal points");
+        }
+
         if (!isGap || missing == MissingValues.Error)
         {
             throw new DataFormatException(path, line, column,
@@ -29,6 +35,11 @@ public static class GapFilling
 
         return float.NaN;
     }
+
+    /// <summary>True for a cell such as <c>1,5</c> or <c>-0,25</c>: one comma, digits around it, a number once it is a point.</summary>
+    internal static bool IsDecimalComma(string text) =>
+        text.Count(c => c == ',') == 1 && !text.Contains('.', StringComparison.Ordinal) && text.Trim().All(c => char.IsAsciiDigit(c) || c is ',' or '-' or '+')
+        && double.TryParse(text.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     /// <summary>
     /// Largest magnitude of a value: the models compute in 32-bit floats, where the square of a larger value (a

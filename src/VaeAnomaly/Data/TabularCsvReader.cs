@@ -44,6 +44,13 @@ public static class TabularCsvReader
         }
 
         var text = featureIndex.Except(numeric).ToArray();
+        foreach (var i in text.Where(i => rows.Any(r => GapFilling.IsDecimalComma(r[i])) && rows.All(r => r[i].Length == 0 || IsNumber(r[i]) || GapFilling.IsDecimalComma(r[i]))))
+        {
+            // Numbers with decimal commas would otherwise be read as text and one-hot encoded, a category per value.
+            var first = rows.FindIndex(r => GapFilling.IsDecimalComma(r[i]));
+            throw new DataFormatException(path, lines[first], header[i], $"found '{rows[first][i]}', a number written with a decimal comma; expected a decimal point ('{rows[first][i].Replace(',', '.')}'): export the file with decimal points");
+        }
+
         foreach (var i in text)
         {
             var distinct = rows.Select(r => r[i]).Distinct().Count();

@@ -64,6 +64,7 @@ public sealed class SeriesCsvReaderTests
 
     [Theory]
     [InlineData("timestamp,v\nt0,1\nt1,abc\n", 3, "v", "expected a finite number")]
+    [InlineData("timestamp;v;w\nt0;1,5;2\n", 2, "v", "found '1,5', a number written with a decimal comma; expected a decimal point ('1.5')")]
     [InlineData("timestamp,v\nt0,1\nt1,1,2\n", 3, null, "found 3 fields")]
     [InlineData("when,v\nt0,1\n", 1, null, "no time column")]
     [InlineData("timestamp,v\n", null, null, "no data rows")]
