@@ -77,7 +77,27 @@ internal sealed class SeriesOptionSet
     /// </summary>
     public Series ReadFor(IAnsiConsole console, ParseResult r, string path, Detectors.IFittedDetector model)
     {
-        var series = Read(r, path);
+        // Without --columns the model's columns are read by name, in any order, as score --follow and the service read a
+        // stream; the file's other columns are left out, and said.
+        var named = ColumnList(r) is null;
+        Series series;
+        try
+        {
+            series = named
+                ? SeriesCsvReader.Read(path, r.GetValue(TimeColumn), model.Channels, r.GetValue(LabelColumn), DelimiterOf(r), r.GetValue(Missing))
+                : Read(r, path);
+        }
+        catch (DataFormatException e) when (named && e.Line == 1 && e.Column is { } missing && model.Channels.Contains(missing) && missing != r.GetValue(LabelColumn))
+        {
+            throw new DataFormatException(path, 1, missing, $"{e.Problem}; the model reads [{IO.Messages.List(model.Channels)}] (by name, in any order)");
+        }
+
+        var skip = new[] { r.GetValue(TimeColumn), r.GetValue(LabelColumn) }.OfType<string>().Concat(SeriesCsvReader.TimeColumnNames).Concat(model.Channels);
+        if (named && SeriesCsvReader.Header(path, DelimiterOf(r)).Except(skip, StringComparer.OrdinalIgnoreCase).ToArray() is { Length: > 0 } others)
+        {
+            console.WriteLine($"Note: {path}: the columns [{IO.Messages.List(others)}] are not the model's; they are left out.");
+        }
+
         if (!series.ChannelNames.SequenceEqual(model.Channels, StringComparer.Ordinal))
         {
             throw new DataFormatException(path, 1, null,

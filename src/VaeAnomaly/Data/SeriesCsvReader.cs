@@ -26,6 +26,22 @@ public static class SeriesCsvReader
         return names.Contains(SequenceCsvReader.IdColumn, StringComparer.OrdinalIgnoreCase) && names.Contains(SequenceCsvReader.TimeColumn, StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>The column names of a series file: a CSV's header (quotes and a BOM handled), a Parquet file's columns.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="delimiter">The CSV's delimiter; null detects it.</param>
+    public static IReadOnlyList<string> Header(string path, string? delimiter = null)
+    {
+        if (SeriesParquetReader.IsParquet(path))
+        {
+            return SeriesParquetReader.Cells(path, rows: false).Header;
+        }
+
+        var first = TextInput.FirstLine(path) ?? "";
+        using var reader = TextInput.Open(path);
+        using var parser = new CsvParser(reader, SequenceCsvReader.Config(path, delimiter ?? DetectDelimiter(first)));
+        return parser.Read() ? [.. parser.Record!.Select(h => h.Trim())] : [];
+    }
+
     /// <summary>Reads the file; a <c>.parquet</c> file is read by <see cref="SeriesParquetReader"/> (the delimiter does not apply).</summary>
     /// <param name="path">The CSV file.</param>
     /// <param name="timeColumn">Time column name; null tries <see cref="TimeColumnNames"/>.</param>

@@ -147,7 +147,8 @@ public static class SeriesParquetReader
     /// <param name="path">The Parquet file.</param>
     /// <returns>The column names and the rows, in file order.</returns>
     /// <exception cref="DataFormatException">The file is missing or not Parquet, or a column is nested.</exception>
-    internal static (string[] Header, List<string[]> Rows) Cells(string path)
+    /// <param name="rows">False to read the column names only.</param>
+    internal static (string[] Header, List<string[]> Rows) Cells(string path, bool rows = true)
     {
         if (Directory.Exists(path) || !File.Exists(path))
         {
@@ -158,22 +159,27 @@ public static class SeriesParquetReader
         var reader = Open(path, stream);
         try
         {
+            if (!rows)
+            {
+                return ([.. reader.Schema.Fields.Select(f => f.Name)], []);
+            }
+
             var fields = reader.Schema.Fields.Select(f => Flat(path, f, "values")).ToArray();
-            var rows = new List<string[]>();
+            var cells = new List<string[]>();
             for (var g = 0; g < reader.RowGroupCount; g++)
             {
                 using var group = reader.OpenRowGroupReader(g);
                 var n = checked((int)group.RowCount);
-                if (rows.Count + (long)n > TextInput.MaxRows)
+                if (cells.Count + (long)n > TextInput.MaxRows)
                 {
                     throw new DataFormatException(path, null, null, $"holds more than {TextInput.MaxRows:N0} rows; split the file into parts");
                 }
 
                 var columns = fields.Select(f => Texts(path, group, f, n)).ToArray();
-                rows.AddRange(Enumerable.Range(0, n).Select(t => columns.Select(c => c[t] ?? "").ToArray()));
+                cells.AddRange(Enumerable.Range(0, n).Select(t => columns.Select(c => c[t] ?? "").ToArray()));
             }
 
-            return ([.. fields.Select(f => f.Name)], rows);
+            return ([.. fields.Select(f => f.Name)], cells);
         }
         finally
         {

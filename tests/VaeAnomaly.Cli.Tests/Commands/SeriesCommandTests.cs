@@ -315,27 +315,38 @@ public sealed class SeriesCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task ScoreAndEvaluate_ColumnsOtherThanTheModels_RefusedNamingTheFileAndBothLists()
+    public async Task ScoreAndEvaluate_TheModelsColumnsInAnotherOrderWithOthers_ReadByName_AMissingOneRefused()
     {
-        // Given: a model of temp and pressure; a file whose columns come in the other order
+        // Given: a model of temp and pressure; a file with its columns in the other order and a column the model never saw;
+        // a file without pressure
         var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", WriteSeries("train.csv", 200), "--out", dir.File("b"));
         Assert.True(trainExit == 0, trainText);
+        var test = File.ReadAllLines(WriteSeries("test.csv", 100, labelled: true, spikeAt: 40));
         var swapped = dir.File("swapped.csv");
-        File.WriteAllLines(swapped, File.ReadAllLines(WriteSeries("test.csv", 100, labelled: true)).Select(l => l.Split(';') is var f ? string.Join(';', f[0], f[2], f[1], f[3]) : l));
+        File.WriteAllLines(swapped, test.Select((l, k) => l.Split(';') is var f ? string.Join(';', f[0], f[2], k == 0 ? "host" : "web-1", f[1], f[3]) : l));
+        var missing = dir.File("missing.csv");
+        File.WriteAllLines(missing, test.Select(l => l.Split(';') is var f ? string.Join(';', f[0], f[1], f[3]) : l));
 
         // When
         var (exit, text) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", swapped, "--label-column", "anomaly", "--out", dir.File("points.csv"));
+        var (asIsExit, asIsText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", dir.File("test.csv"), "--label-column", "anomaly", "--out", dir.File("as-is.csv"));
         var (evalExit, evalText) = await CliRunner.RunAsync("evaluate", "--bundle", dir.File("b"), "--data", swapped, "--label-column", "anomaly", "--out", dir.File("eval"));
-        var (pickedExit, pickedText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", swapped, "--label-column", "anomaly", "--columns", "temp,pressure", "--out", dir.File("picked.csv"));
+        var (missingExit, missingText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", missing, "--label-column", "anomaly", "--out", dir.File("none.csv"));
+        var (orderExit, orderText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", swapped, "--label-column", "anomaly", "--columns", "pressure,temp", "--out", dir.File("order.csv"));
 
-        // Then: refused, naming the file, its columns and the model's; --columns picks them in the model's order
-        Assert.Equal(1, exit);
-        Assert.Contains("swapped.csv:1: has the value columns [pressure,temp]; the model reads [temp,pressure], in that order", System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " "));
-        Assert.False(File.Exists(dir.File("points.csv")));
-        Assert.Equal(1, evalExit);
-        Assert.Contains("has the value columns [pressure,temp]", evalText);
-        Assert.False(Directory.Exists(dir.File("eval")));
-        Assert.True(pickedExit == 0, pickedText);
+        // Then: the model's columns read by name score as the file in the model's order does, the other column said and
+        // left out; a missing column, or --columns in another order than the model's, is refused naming both lists
+        Assert.True(exit == 0, text);
+        Assert.True(asIsExit == 0, asIsText);
+        Assert.Equal(File.ReadAllLines(dir.File("as-is.csv")), File.ReadAllLines(dir.File("points.csv")));
+        Assert.Contains("the columns [host] are not the model's; they are left out", CliRunner.Collapse(text));
+        Assert.True(evalExit == 0, evalText);
+        Assert.Equal(1, missingExit);
+        Assert.Contains("missing.csv:1: column 'pressure': is not in the header [timestamp,temp,anomaly]; the model reads [temp,pressure] (by name, in any order)", CliRunner.Collapse(missingText));
+        Assert.False(File.Exists(dir.File("none.csv")));
+        Assert.Equal(1, orderExit);
+        Assert.Contains("has the value columns [pressure,temp]; the model reads [temp,pressure], in that order", CliRunner.Collapse(orderText));
+        Assert.False(File.Exists(dir.File("order.csv")));
     }
 
     [Theory]
