@@ -142,8 +142,17 @@ internal sealed class SeriesOptionSet
 
         var fitted = rows == 0 ? series : series.Slice(0, rows) with { FilledValues = series.FilledValues, DroppedRows = series.DroppedRows };
         NoteOrder(console, fitted, path);
+        if (ColumnList(r) is null && r.GetValue(LabelColumn) is null && fitted.ChannelNames.Where(c => LabelNames.Contains(c, StringComparer.OrdinalIgnoreCase)).ToArray() is { Length: > 0 } labels)
+        {
+            var what = labels.Length > 1 ? $"the columns [{IO.Messages.List(labels)}] look like labels but are learnt as values" : $"the column '{labels[0]}' looks like a label but is learnt as a value";
+            console.WriteLine($"Note: {path}: {what}; name a label with --label-column, or the value columns with --columns, to keep it out of the model.");
+        }
+
         return fitted;
     }
+
+    /// <summary>Column names that usually hold labels, not measurements (NAB's, SKAB's and the telemetry sets' among them).</summary>
+    private static readonly string[] LabelNames = ["anomaly", "label", "labels", "is_anomaly", "anomalous", "outlier", "changepoint", "target"];
 
     public (double Train, double Validation) Fractions(ParseResult r)
     {

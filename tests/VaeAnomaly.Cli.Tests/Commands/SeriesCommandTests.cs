@@ -315,6 +315,25 @@ public sealed class SeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_AColumnNamedLikeALabel_IsSaidToBeLearntAsAValue_UnlessNamed()
+    {
+        // Given: a series whose 'anomaly' column holds 0/1 labels
+        var data = WriteSeries("labelled.csv", 200, spikeAt: 100, labelled: true);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("train", "--model", "range", "--data", data, "--out", dir.File("a"));
+        var (namedExit, namedText) = await CliRunner.RunAsync("train", "--model", "range", "--data", data, "--label-column", "anomaly", "--out", dir.File("b"));
+
+        // Then: both train; only the first, where anomaly became a channel, says so
+        Assert.True(exit == 0, text);
+        Assert.True(namedExit == 0, namedText);
+        Assert.Contains("labelled.csv: the column 'anomaly' looks like a label but is learnt as a value; name a label with --label-column", CliRunner.Collapse(text));
+        Assert.DoesNotContain("looks like a label", namedText);
+        Assert.Contains("\"anomaly\"", File.ReadAllText(dir.File("a/model.json")));
+        Assert.DoesNotContain("\"anomaly\"", File.ReadAllText(dir.File("b/model.json")));
+    }
+
+    [Fact]
     public async Task ScoreAndEvaluate_TheModelsColumnsInAnotherOrderWithOthers_ReadByName_AMissingOneRefused()
     {
         // Given: a model of temp and pressure; a file with its columns in the other order and a column the model never saw;
