@@ -84,6 +84,12 @@ public static class SequenceCsvReader
         TrimOptions = TrimOptions.Trim,
     };
 
+    /// <summary>
+    /// CSV settings shared by the writers: invariant numbers and Unix line ends (<c>\n</c>), as the rest of the tool writes
+    /// its text, so <c>grep</c> and <c>awk</c> read the last field without a carriage return.
+    /// </summary>
+    public static CsvConfiguration Output { get; } = new(CultureInfo.InvariantCulture) { NewLine = "\n" };
+
     /// <summary>The sequences of a data file in order, parsed as they are reached; <paramref name="tally"/> is filled in along the way.</summary>
     private static IEnumerable<Sequence> Enumerate(string path, MissingValues missing, ReadTally tally)
     {

@@ -12,7 +12,7 @@ public static class SequenceCsvWriter
     /// <param name="labelsPath">Destination of <c>sequence_id,label,anomaly_type,length</c>; ignored when null or the set is unlabelled.</param>
     public static void Write(SequenceSet set, string dataPath, string? labelsPath)
     {
-        using (var csv = new CsvWriter(new StreamWriter(dataPath), CultureInfo.InvariantCulture))
+        using (var csv = new CsvWriter(new StreamWriter(dataPath), SequenceCsvReader.Output))
         {
             csv.WriteField(SequenceCsvReader.IdColumn);
             csv.WriteField(SequenceCsvReader.TimeColumn);
@@ -44,7 +44,7 @@ public static class SequenceCsvWriter
             return;
         }
 
-        using var labels = new CsvWriter(new StreamWriter(labelsPath), CultureInfo.InvariantCulture);
+        using var labels = new CsvWriter(new StreamWriter(labelsPath), SequenceCsvReader.Output);
         labels.WriteField(SequenceCsvReader.IdColumn);
         labels.WriteField("label");
         labels.WriteField("anomaly_type");

@@ -12,7 +12,7 @@ public static class HistoryCsv
     /// <param name="path">Destination file.</param>
     public static void Write(IEnumerable<EpochReport> history, string path)
     {
-        using var csv = new CsvWriter(new StreamWriter(path), CultureInfo.InvariantCulture);
+        using var csv = new CsvWriter(new StreamWriter(path), Data.SequenceCsvReader.Output);
         foreach (var name in new[] { "epoch", "train_reconstruction", "train_kl", "train_total", "val_reconstruction", "val_kl", "val_total", "learning_rate", "beta", "seconds", "best" })
         {
             csv.WriteField(name);

@@ -19,7 +19,7 @@ public static class PointScoresCsv
     /// <param name="explain">With it, a last column <c>columns</c>: a flagged step's explanation (<see cref="Columns"/>), empty for any other step or one it cannot explain.</param>
     public static void Write(Series series, IReadOnlyList<float> scores, double threshold, string path, Func<int, Attribution?>? explain = null)
     {
-        using var csv = new CsvWriter(new StreamWriter(path), CultureInfo.InvariantCulture);
+        using var csv = new CsvWriter(new StreamWriter(path), SequenceCsvReader.Output);
         foreach (var name in new[] { "timestamp", "score", "threshold", "flag" }.Concat(series.Labels is null ? [] : ["label"]).Concat(explain is null ? [] : ["columns"]))
         {
             csv.WriteField(name);

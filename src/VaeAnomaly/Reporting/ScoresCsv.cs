@@ -27,7 +27,7 @@ public sealed class ScoresCsv : IDisposable
     public ScoresCsv(string path, bool labelled, ScoreKind? flagged = null, double threshold = double.NaN)
     {
         (this.labelled, this.flagged, this.threshold) = (labelled, flagged, threshold);
-        csv = new CsvWriter(new StreamWriter(path), CultureInfo.InvariantCulture);
+        csv = new CsvWriter(new StreamWriter(path), SequenceCsvReader.Output);
         var header = new List<string> { "sequence_id" };
         if (labelled)
         {

@@ -26,7 +26,7 @@ public sealed class SingleScoreCsv : IDisposable
     public SingleScoreCsv(string path, string idColumn, bool labelled, double threshold, bool explained = false)
     {
         (this.labelled, this.threshold, this.explained) = (labelled, threshold, explained);
-        csv = new CsvWriter(new StreamWriter(path), CultureInfo.InvariantCulture);
+        csv = new CsvWriter(new StreamWriter(path), SequenceCsvReader.Output);
         foreach (var name in (string[])[idColumn, .. labelled ? ["label", "anomaly_type"] : (string[])[], "score", "threshold", "flag", .. explained ? ["columns"] : (string[])[]])
         {
             csv.WriteField(name);

@@ -71,6 +71,8 @@ public sealed class SeriesCommandTests : IDisposable
         var rows = File.ReadAllLines(dir.File("points.csv"));
         Assert.Equal("timestamp,score,threshold,flag", rows[0]);
         Assert.Equal(200, rows.Length - 1);
+        Assert.DoesNotContain('\r', File.ReadAllText(dir.File("points.csv"))); // Unix line ends, so grep and awk see a clean last field
+        Assert.DoesNotContain('\r', File.ReadAllText(dir.File("bundle/history.csv")));
         var scores = rows.Skip(1).Select(r => double.Parse(r.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
         var worst = Enumerable.Range(0, 200).MaxBy(t => scores[t]);
         Assert.InRange(worst, 110, 134); // the spike at steps 120..124, seen by windows of 16 steps
