@@ -123,7 +123,19 @@ internal sealed class SeriesOptionSet
         {
             console.WriteLine($"Note: {path}: the time '{IO.Messages.Cut(series.Timestamps[i])}' of data row {i + 1} is earlier than the row before it ('{IO.Messages.Cut(series.Timestamps[i - 1])}'); rows are used in the file's order, so sort the file by time if that is not their order.");
         }
+        else if (TimeOrder.LargestStep(series.Timestamps) is { } gap && gap.Step >= LargeGap * gap.Usual)
+        {
+            // A logger that was down: the models read rows, not times, so a window across the gap joins rows hours apart.
+            static string Count(double n, string unit) => string.Create(CultureInfo.InvariantCulture, $"{n:0.##} {unit}{(Math.Round(n, 2) == 1 ? "" : "s")}");
+            string Span(double step) => !gap.Dates ? step.ToString("G4", CultureInfo.InvariantCulture)
+                : step >= 86_400 ? Count(step / 86_400, "day") : step >= 3_600 ? Count(step / 3_600, "hour") : step >= 60 ? Count(step / 60, "minute") : Count(step, "second");
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Note: {path}: the rows are not evenly spaced: data rows {gap.Row} and {gap.Row + 1} ('{IO.Messages.Cut(series.Timestamps[gap.Row - 1])}' and '{IO.Messages.Cut(series.Timestamps[gap.Row])}') are {Span(gap.Step)} apart, {gap.Step / gap.Usual:N0} times the usual step of {Span(gap.Usual)}; the models read rows, not times, so a window across that gap joins rows that are not consecutive (fill the gap or split the file there if that matters)."));
+        }
     }
+
+    /// <summary>How many usual steps make a gap worth a note: a few missed readings do not, a logger that was down does.</summary>
+    private const int LargeGap = 10;
 
     /// <summary>The series to fit on: the whole file, or its first <c>--train-rows</c> rows; filled gaps and times that go backwards are noted on <paramref name="console"/>.</summary>
     public Series ReadForTraining(IAnsiConsole console, ParseResult r, string path)

@@ -26,6 +26,34 @@ public static class TimeOrder
     public static bool IsEarlier((double? Number, DateTime? Date) time, (double? Number, DateTime? Date) previous) =>
         time.Number < previous.Number || time.Date < previous.Date;
 
+    /// <summary>
+    /// The largest step between consecutive timestamps and the usual (median) step, when every timestamp reads as a date
+    /// (steps in seconds) or every one as a number (steps in its units) and the usual step is positive; null otherwise.
+    /// </summary>
+    /// <param name="timestamps">The rows' timestamps, in the file's order.</param>
+    /// <returns>The row the largest step ends at, that step and the median step.</returns>
+    public static (int Row, double Step, double Usual, bool Dates)? LargestStep(IReadOnlyList<string> timestamps)
+    {
+        if (timestamps.Count < 3)
+        {
+            return null;
+        }
+
+        var times = timestamps.Select(Read).ToArray();
+        var dates = times.All(t => t.Date is not null);
+        if (!dates && !times.All(t => t.Number is not null))
+        {
+            return null;
+        }
+
+        var steps = Enumerable.Range(1, times.Length - 1)
+            .Select(i => dates ? (times[i].Date!.Value - times[i - 1].Date!.Value).TotalSeconds : times[i].Number!.Value - times[i - 1].Number!.Value).ToArray();
+        var sorted = steps.Order().ToArray();
+        var usual = sorted[sorted.Length / 2];
+        var largest = Array.IndexOf(steps, sorted[^1]);
+        return usual > 0 ? (largest + 1, steps[largest], usual, dates) : null;
+    }
+
     /// <summary>The index of the first timestamp earlier than the one before it, or null when they never go backwards.</summary>
     /// <param name="timestamps">The rows' timestamps, in the file's order.</param>
     public static int? FirstBackwards(IReadOnlyList<string> timestamps)

@@ -317,6 +317,24 @@ public sealed class SeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task TrainAndScore_AGapInTime_IsSaidWithItsRowsAndSize()
+    {
+        // Given: one row a second, then an hour's gap after data row 150
+        var rows = File.ReadAllLines(WriteSeries("even.csv", 300));
+        File.WriteAllLines(dir.File("gap.csv"), rows.Select((l, k) => k <= 150 ? l : $"2024-01-01T{(k - 1 + 3600) / 3600:00}:{(k - 1) / 60 % 60:00}:{(k - 1) % 60:00};{l.Split(';', 2)[1]}"));
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("gap.csv"), "--out", dir.File("b"));
+        var (evenExit, evenText) = await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("even.csv"), "--out", dir.File("c"));
+
+        // Then
+        Assert.True(exit == 0, text);
+        Assert.Contains("gap.csv: the rows are not evenly spaced: data rows 150 and 151 ('2024-01-01T00:02:29' and '2024-01-01T01:02:30') are 1 hour apart, 3,601 times the usual step of 1 second", CliRunner.Collapse(text));
+        Assert.True(evenExit == 0, evenText);
+        Assert.DoesNotContain("not evenly spaced", evenText);
+    }
+
+    [Fact]
     public async Task Train_AColumnNamedLikeALabel_IsSaidToBeLearntAsAValue_UnlessNamed()
     {
         // Given: a series whose 'anomaly' column holds 0/1 labels
