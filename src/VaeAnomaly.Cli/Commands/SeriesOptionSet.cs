@@ -119,11 +119,12 @@ internal sealed class SeriesOptionSet
     /// </summary>
     private static void NoteOrder(IAnsiConsole console, Series series, string path)
     {
-        if (TimeOrder.FirstBackwards(series.Timestamps) is { } i)
+        var times = series.Timestamps.Select(TimeOrder.Read).ToArray(); // read once for both notes
+        if (TimeOrder.FirstBackwards(times) is { } i)
         {
             console.WriteLine($"Note: {path}: the time '{IO.Messages.Cut(series.Timestamps[i])}' of data row {i + 1} is earlier than the row before it ('{IO.Messages.Cut(series.Timestamps[i - 1])}'); rows are used in the file's order, so sort the file by time if that is not their order.");
         }
-        else if (TimeOrder.LargestStep(series.Timestamps) is { } gap && gap.Step >= LargeGap * gap.Usual)
+        else if (TimeOrder.LargestStep(times) is { } gap && gap.Step >= LargeGap * gap.Usual)
         {
             // A logger that was down: the models read rows, not times, so a window across the gap joins rows hours apart.
             static string Count(double n, string unit) => string.Create(CultureInfo.InvariantCulture, $"{n:0.##} {unit}{(Math.Round(n, 2) == 1 ? "" : "s")}");

@@ -32,14 +32,18 @@ public static class TimeOrder
     /// </summary>
     /// <param name="timestamps">The rows' timestamps, in the file's order.</param>
     /// <returns>The row the largest step ends at, that step and the median step.</returns>
-    public static (int Row, double Step, double Usual, bool Dates)? LargestStep(IReadOnlyList<string> timestamps)
+    public static (int Row, double Step, double Usual, bool Dates)? LargestStep(IReadOnlyList<string> timestamps) =>
+        LargestStep([.. timestamps.Select(Read)]);
+
+    /// <inheritdoc cref="LargestStep(IReadOnlyList{string})"/>
+    /// <param name="times">The rows' timestamps as <see cref="Read"/> gives them (each read once for both questions).</param>
+    public static (int Row, double Step, double Usual, bool Dates)? LargestStep((double? Number, DateTime? Date)[] times)
     {
-        if (timestamps.Count < 3)
+        if (times.Length < 3)
         {
             return null;
         }
 
-        var times = timestamps.Select(Read).ToArray();
         var dates = times.All(t => t.Date is not null);
         if (!dates && !times.All(t => t.Number is not null))
         {
@@ -56,12 +60,16 @@ public static class TimeOrder
 
     /// <summary>The index of the first timestamp earlier than the one before it, or null when they never go backwards.</summary>
     /// <param name="timestamps">The rows' timestamps, in the file's order.</param>
-    public static int? FirstBackwards(IReadOnlyList<string> timestamps)
+    public static int? FirstBackwards(IReadOnlyList<string> timestamps) => FirstBackwards([.. timestamps.Select(Read)]);
+
+    /// <inheritdoc cref="FirstBackwards(IReadOnlyList{string})"/>
+    /// <param name="times">The rows' timestamps as <see cref="Read"/> gives them.</param>
+    public static int? FirstBackwards((double? Number, DateTime? Date)[] times)
     {
-        var previous = timestamps.Count > 0 ? Read(timestamps[0]) : default;
-        for (var i = 1; i < timestamps.Count; i++)
+        var previous = times.Length > 0 ? times[0] : default;
+        for (var i = 1; i < times.Length; i++)
         {
-            var time = Read(timestamps[i]);
+            var time = times[i];
             if (IsEarlier(time, previous))
             {
                 return i;
