@@ -73,7 +73,9 @@ public sealed class CsvRowParser
             var text = fields[valueIndex[k]].Trim();
             if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out values[k]) || !float.IsFinite(values[k]))
             {
-                throw new DataFormatException(source, lineNumber, channels[k], $"field {valueIndex[k] + 1} holds '{IO.Messages.Cut(text)}'; expected a finite number");
+                throw new DataFormatException(source, lineNumber, channels[k], GapFilling.IsDecimalComma(text)
+                    ? $"field {valueIndex[k] + 1} holds '{IO.Messages.Cut(text)}', a number written with a decimal comma; expected a decimal point ('{text.Replace(',', '.')}')"
+                    : $"field {valueIndex[k] + 1} holds '{IO.Messages.Cut(text)}'; expected a finite number");
             }
 
             GapFilling.CheckMagnitude(values[k], text, source, lineNumber, channels[k]); // the batch readers' bound

@@ -70,4 +70,17 @@ public sealed class CsvRowParserTests
         Assert.Contains("'v'", e.Message);
         Assert.Contains("beyond ±1e18", e.Message);
     }
+
+    [Theory]
+    [InlineData("0,25", "field 2 holds '0,25', a number written with a decimal comma; expected a decimal point ('0.25')")]
+    [InlineData("abc", "field 2 holds 'abc'; expected a finite number")]
+    public void Parse_ANumberThatIsNot_IsRefusedSayingWhatItLooksLike(string value, string expected)
+    {
+        var parser = new CsvRowParser("s.csv", "t;v", ["v"]);
+
+        var e = Assert.Throws<DataFormatException>(() => parser.Parse($"1;{value}", 2));
+
+        Assert.Equal((2L, "v"), (e.Line!.Value, e.Column));
+        Assert.EndsWith(expected, e.Message);
+    }
 }
