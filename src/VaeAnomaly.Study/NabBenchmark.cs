@@ -143,6 +143,45 @@ public static class NabBenchmark
         return labels;
     }
 
+    /// <summary>
+    /// Reads one file and checks, as <see cref="RunFile"/> would, that its labels fit it and that its probationary rows hold
+    /// the model's window; run over every file before any is run, so a short file stops the run before hours of work.
+    /// </summary>
+    /// <param name="root">The data folder.</param>
+    /// <param name="key">The file, <c>category/name.csv</c>.</param>
+    /// <param name="windows">Its labelled windows.</param>
+    /// <param name="options">Model and window.</param>
+    /// <exception cref="DataFormatException">The file cannot be read, its labels do not fit it, or it is too short.</exception>
+    public static void CheckFile(string root, string key, IReadOnlyList<(DateTime Start, DateTime End)> windows, NabOptions options)
+    {
+        var path = Path.Combine(root, key);
+        var series = SeriesCsvReader.Read(path, timeColumn: "timestamp", columns: ["value"], delimiter: ",");
+        _ = Labels(path, series, windows);
+        foreach (var part in options.Model.Split('+', StringSplitOptions.TrimEntries))
+        {
+            _ = Plan(path, series, options with { Model = part });
+        }
+    }
+
+    /// <summary>The probationary period, its validation rows, the model's entry, the rows it fits on and its window; an error when they are too few.</summary>
+    private static (int Probation, int ValidationRows, DetectorEntry Entry, Series FitRows, int Window) Plan(string path, Series series, NabOptions options)
+    {
+        var probation = Probation(series.Length);
+        var validationRows = (int)Math.Round(probation * options.ValidationFraction);
+        var entry = DetectorRegistry.Find(options.Model.Split(' ')[0]);
+        var fitRows = series.Slice(0, probation - validationRows);
+        var reads = entry.Settings.Contains("window");
+        var window = options.Window == 0 ? entry.WindowOf(fitRows, [0]) : options.Window;
+        var minValidation = reads ? window : 2; // a window model validates on whole windows
+        if (probation - validationRows < window || validationRows < minValidation)
+        {
+            throw new DataFormatException(path, null, null,
+                $"has {series.Length} rows, a probationary period of {probation}; a window of {window} rows needs at least {(int)Math.Ceiling(Math.Max(window / (1 - options.ValidationFraction), minValidation / options.ValidationFraction) / 0.15)} rows");
+        }
+
+        return (probation, validationRows, entry, fitRows, window);
+    }
+
     /// <summary>Trains on one file's probationary rows and scores every row.</summary>
     /// <param name="root">The NAB data folder.</param>
     /// <param name="key">The file as <c>category/file.csv</c>.</param>
@@ -175,19 +214,8 @@ public static class NabBenchmark
         var path = Path.Combine(root, key);
         var series = SeriesCsvReader.Read(path, timeColumn: "timestamp", columns: ["value"], delimiter: ",");
         var labels = Labels(path, series, windows);
-        var probation = Probation(series.Length);
-        var validationRows = (int)Math.Round(probation * options.ValidationFraction);
-        var entry = DetectorRegistry.Find(options.Model.Split(' ')[0]);
-        var fitRows = series.Slice(0, probation - validationRows);
+        var (probation, validationRows, entry, fitRows, window) = Plan(path, series, options);
         var reads = entry.Settings.Contains("window");
-        var window = options.Window == 0 ? entry.WindowOf(fitRows, [0]) : options.Window;
-        var minValidation = reads ? window : 2; // a window model validates on whole windows
-        if (probation - validationRows < window || validationRows < minValidation)
-        {
-            throw new DataFormatException(path, null, null,
-                $"has {series.Length} rows, a probationary period of {probation}; a window of {window} rows needs at least {(int)Math.Ceiling(Math.Max(window / (1 - options.ValidationFraction), minValidation / options.ValidationFraction) / 0.15)} rows");
-        }
-
         var fit = fitRows.AsSequenceSet("train");
         var validation = series.Slice(probation - validationRows, validationRows).AsSequenceSet("validation");
         var settings = entry.Taking(

@@ -68,6 +68,11 @@ internal static class BenchmarkNabCommand
                 throw new ArgumentException("--smooth averages the scores whose surprise is judged; it does not apply to --anomaly-score distance.");
             }
 
+            foreach (var key in files)
+            {
+                NabBenchmark.CheckFile(root, key, labelWindows[key], options); // every file first: a short one stops the run before any work
+            }
+
             var results = new List<NabFileResult>();
             foreach (var key in files)
             {

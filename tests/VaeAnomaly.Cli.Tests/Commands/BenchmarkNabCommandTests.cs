@@ -197,6 +197,25 @@ public sealed class BenchmarkNabCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchmarkNab_AShortFileAfterALongOne_StopsTheRunBeforeAnyFileIsRun()
+    {
+        // Given: a long file first in name order, then the short one
+        WriteLabelledFile();
+        WriteFile("realA", "long.csv", rows: 2000, jump: 1500);
+        var windows = File.ReadAllText(dir.File("nab/combined_windows.json"));
+        File.WriteAllText(dir.File("nab/combined_windows.json"), windows.Replace("{ ", """{ "realA/long.csv": [], """, StringComparison.Ordinal));
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--out", dir.File("out"));
+
+        // Then: refused naming the short file, and the long one was never run
+        Assert.Equal(1, exit);
+        Assert.Contains("one.csv: has 500 rows", text);
+        Assert.DoesNotContain("realA/long.csv:", text);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+
+    [Fact]
     public async Task BenchmarkNab_RestAuto_QuietensAFifthOfTheProbationAfterEachAlarm_AndABadRestIsRefused()
     {
         // Given
