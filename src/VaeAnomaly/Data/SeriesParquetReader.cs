@@ -23,24 +23,8 @@ public static class SeriesParquetReader
     /// <param name="labelColumn">A 0/1 label column, or null.</param>
     /// <param name="missing">What to do with nulls, NaN and infinities.</param>
     /// <exception cref="DataFormatException">The file is missing, not Parquet, or holds what a series cannot.</exception>
-    public static Series Read(string path, string? timeColumn = null, IReadOnlyList<string>? columns = null, string? labelColumn = null, MissingValues missing = MissingValues.Error)
-    {
-        if (Directory.Exists(path) || !File.Exists(path))
-        {
-            throw new DataFormatException(path, null, null, Directory.Exists(path) ? "is a folder; expected a Parquet file" : "does not exist");
-        }
-
-        using var stream = File.OpenRead(path);
-        var reader = Open(path, stream);
-        try
-        {
-            return Read(path, reader, timeColumn, columns, labelColumn, missing);
-        }
-        finally
-        {
-            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-    }
+    public static Series Read(string path, string? timeColumn = null, IReadOnlyList<string>? columns = null, string? labelColumn = null, MissingValues missing = MissingValues.Error) =>
+        Using(path, reader => Read(path, reader, timeColumn, columns, labelColumn, missing));
 
     private static Series Read(string path, ParquetReader reader, string? timeColumn, IReadOnlyList<string>? columns, string? labelColumn, MissingValues missing)
     {
@@ -146,9 +130,35 @@ public static class SeriesParquetReader
     /// </summary>
     /// <param name="path">The Parquet file.</param>
     /// <returns>The column names and the rows, in file order.</returns>
-    /// <exception cref="DataFormatException">The file is missing or not Parquet, or a column is nested.</exception>
     /// <param name="rows">False to read the column names only.</param>
-    internal static (string[] Header, List<string[]> Rows) Cells(string path, bool rows = true)
+    /// <exception cref="DataFormatException">The file is missing or not Parquet, or a column is nested.</exception>
+    internal static (string[] Header, List<string[]> Rows) Cells(string path, bool rows = true) => Using<(string[], List<string[]>)>(path, reader =>
+    {
+        if (!rows)
+        {
+            return ([.. reader.Schema.Fields.Select(f => f.Name)], []);
+        }
+
+        var fields = reader.Schema.Fields.Select(f => Flat(path, f, "values")).ToArray();
+        var cells = new List<string[]>();
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var group = reader.OpenRowGroupReader(g);
+            var n = checked((int)group.RowCount);
+            if (cells.Count + (long)n > TextInput.MaxRows)
+            {
+                throw new DataFormatException(path, null, null, $"holds more than {TextInput.MaxRows:N0} rows; split the file into parts");
+            }
+
+            var columns = fields.Select(f => Texts(path, group, f, n)).ToArray();
+            cells.AddRange(Enumerable.Range(0, n).Select(t => columns.Select(c => c[t] ?? "").ToArray()));
+        }
+
+        return ([.. fields.Select(f => f.Name)], cells);
+    });
+
+    /// <summary>Opens the file, runs <paramref name="read"/> on it and closes it; a missing file, a folder or a file that is not Parquet is said by name.</summary>
+    private static T Using<T>(string path, Func<ParquetReader, T> read)
     {
         if (Directory.Exists(path) || !File.Exists(path))
         {
@@ -156,46 +166,23 @@ public static class SeriesParquetReader
         }
 
         using var stream = File.OpenRead(path);
-        var reader = Open(path, stream);
+        ParquetReader reader;
         try
         {
-            if (!rows)
-            {
-                return ([.. reader.Schema.Fields.Select(f => f.Name)], []);
-            }
-
-            var fields = reader.Schema.Fields.Select(f => Flat(path, f, "values")).ToArray();
-            var cells = new List<string[]>();
-            for (var g = 0; g < reader.RowGroupCount; g++)
-            {
-                using var group = reader.OpenRowGroupReader(g);
-                var n = checked((int)group.RowCount);
-                if (cells.Count + (long)n > TextInput.MaxRows)
-                {
-                    throw new DataFormatException(path, null, null, $"holds more than {TextInput.MaxRows:N0} rows; split the file into parts");
-                }
-
-                var columns = fields.Select(f => Texts(path, group, f, n)).ToArray();
-                cells.AddRange(Enumerable.Range(0, n).Select(t => columns.Select(c => c[t] ?? "").ToArray()));
-            }
-
-            return ([.. fields.Select(f => f.Name)], cells);
-        }
-        finally
-        {
-            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-    }
-
-    private static ParquetReader Open(string path, Stream stream)
-    {
-        try
-        {
-            return ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
+            reader = ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException or EndOfStreamException)
         {
             throw new DataFormatException(path, null, null, $"is not a Parquet file that can be read ({IO.Messages.Cut(e.Message)}); expected an Apache Parquet file with flat columns");
+        }
+
+        try
+        {
+            return read(reader);
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 
