@@ -72,8 +72,9 @@ internal sealed class SeriesOptionSet
 
 
     /// <summary>
-    /// A series to score with <paramref name="model"/>, checked before any scoring: its value columns must be the model's,
-    /// in its order, and it must hold at least the model's window. Times that go backwards are noted on <paramref name="console"/>.
+    /// A series to score with <paramref name="model"/>, checked before any scoring: the model's columns read by name (or
+    /// those of <c>--columns</c>, which must be the model's in its order), at least the model's window of rows. The file's
+    /// other columns, times that go backwards and a gap in time are noted on <paramref name="console"/>.
     /// </summary>
     public Series ReadFor(IAnsiConsole console, ParseResult r, string path, Detectors.IFittedDetector model)
     {
@@ -92,10 +93,13 @@ internal sealed class SeriesOptionSet
             throw new DataFormatException(path, 1, missing, $"{e.Problem}; the model reads [{IO.Messages.List(model.Channels)}] (by name, in any order)");
         }
 
-        var skip = new[] { r.GetValue(TimeColumn), r.GetValue(LabelColumn) }.OfType<string>().Concat(SeriesCsvReader.TimeColumnNames).Concat(model.Channels);
-        if (named && SeriesCsvReader.Header(path, DelimiterOf(r)).Except(skip, StringComparer.OrdinalIgnoreCase).ToArray() is { Length: > 0 } others)
+        if (named)
         {
-            console.WriteLine($"Note: {path}: the columns [{IO.Messages.List(others)}] are not the model's; they are left out.");
+            var known = new[] { r.GetValue(TimeColumn), r.GetValue(LabelColumn) }.OfType<string>().Concat(SeriesCsvReader.TimeColumnNames).Concat(model.Channels);
+            if (SeriesCsvReader.Header(path, DelimiterOf(r)).Except(known, StringComparer.OrdinalIgnoreCase).ToArray() is { Length: > 0 } others)
+            {
+                console.WriteLine($"Note: {path}: the columns [{IO.Messages.List(others)}] are not the model's; they are left out.");
+            }
         }
 
         if (!series.ChannelNames.SequenceEqual(model.Channels, StringComparer.Ordinal))
@@ -115,7 +119,8 @@ internal sealed class SeriesOptionSet
 
     /// <summary>
     /// Notes a series whose times go backwards somewhere (a file sorted newest first, or rows out of order): its rows are
-    /// used in the file's order, so its windows would not be the series' own. Nothing when they never go backwards.
+    /// used in the file's order, so its windows would not be the series' own; else one whose largest step in time is at
+    /// least <see cref="LargeGap"/> usual steps. Nothing for evenly spaced rows in order.
     /// </summary>
     private static void NoteOrder(IAnsiConsole console, Series series, string path)
     {
