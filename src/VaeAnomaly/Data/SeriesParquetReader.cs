@@ -35,10 +35,11 @@ public static class SeriesParquetReader
 
         var time = timeColumn is not null ? Find(timeColumn, "time")
             : SeriesCsvReader.TimeColumnNames.Select(n => fields.FirstOrDefault(f => f.Name.Equals(n, StringComparison.OrdinalIgnoreCase))).FirstOrDefault(f => f is not null)
+            ?? fields.FirstOrDefault(f => IsPandasIndex(f) && f is DataField { ClrType: var t } && (t == typeof(DateTime) || t == typeof(DateTimeOffset)))
             ?? throw new DataFormatException(path, null, null, $"has no time column among [{IO.Messages.List(names)}]; expected {string.Join(" or ", SeriesCsvReader.TimeColumnNames)} (or name it with --time-column)");
         var label = labelColumn is null ? null : Find(labelColumn, "label");
         var values = columns is null
-            ? [.. fields.Where(f => f != time && f != label)]
+            ? [.. fields.Where(f => f != time && f != label && !IsPandasIndex(f))]
             : columns.Select(c => Find(c, "value")).ToArray();
         if (values.Length == 0)
         {
@@ -156,6 +157,13 @@ public static class SeriesParquetReader
 
         return ([.. fields.Select(f => f.Name)], cells);
     });
+
+    /// <summary>
+    /// True for the column pandas writes for a data frame's unnamed index (<c>__index_level_0__</c>, ...): row numbers or
+    /// the times of a time-indexed frame, never a measurement, so it is no default value column; a time-indexed frame's is
+    /// its time column when no column is named as one.
+    /// </summary>
+    private static bool IsPandasIndex(Field field) => field.Name.StartsWith("__index_level_", StringComparison.Ordinal);
 
     /// <summary>Opens the file, runs <paramref name="read"/> on it and closes it; a missing file, a folder or a file that is not Parquet is said by name.</summary>
     private static T Using<T>(string path, Func<ParquetReader, T> read)

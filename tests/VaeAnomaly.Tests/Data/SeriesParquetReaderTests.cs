@@ -143,6 +143,31 @@ public sealed class SeriesParquetReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_PandasIndexColumns_AreNoValues_AndATimeIndexIsTheTime()
+    {
+        // Given: what pandas' to_parquet writes for a frame with an unnamed time index, and for one with row numbers kept
+        var timeIndexed = Write("t.parquet", [
+            (new DataField<double>("v0"), new[] { 1.0, 2 }),
+            (new DataField<DateTime>("__index_level_0__"), new[] { Start, Start.AddMinutes(1) }),
+        ]);
+        var numbered = Write("n.parquet", [
+            (new DataField<DateTime>("timestamp"), new[] { Start, Start.AddMinutes(1) }),
+            (new DataField<double>("v0"), new[] { 1.0, 2 }),
+            (new DataField<long>("__index_level_0__"), new[] { 17L, 18 }),
+        ]);
+
+        // When
+        var fromTimeIndex = SeriesParquetReader.Read(timeIndexed);
+        var fromNumbered = SeriesParquetReader.Read(numbered);
+
+        // Then
+        Assert.Equal(["v0"], fromTimeIndex.ChannelNames);
+        Assert.Equal(["2024-03-01 00:00:00", "2024-03-01 00:01:00"], fromTimeIndex.Timestamps);
+        Assert.Equal(["v0"], fromNumbered.ChannelNames);
+        Assert.Equal([1f, 2f], fromNumbered.Values);
+    }
+
+    [Fact]
     public void Read_TextTimesAndTrueFalseLabels_AreReadAsTheyAre()
     {
         var parquet = Write("s.parquet", [
