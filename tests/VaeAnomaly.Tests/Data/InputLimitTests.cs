@@ -102,6 +102,7 @@ public sealed class InputLimitTests : IDisposable
     [Theory]
     [InlineData("timestamp,value,\n1,2,3\n", 3)]
     [InlineData("timestamp, ,value\n1,2,3\n", 2)]
+    [InlineData(",timestamp,value\n0,1,3\n", 1)] // pandas' to_csv with its index
     public void Read_BlankColumnName_RefusedNamingTheFileAndColumn(string text, int column)
     {
         File.WriteAllText(dir.File("blank.csv"), text);
@@ -110,6 +111,7 @@ public sealed class InputLimitTests : IDisposable
 
         Assert.Equal(dir.File("blank.csv"), error.File);
         Assert.Contains($"column {column} of the header has no name", error.Message);
+        Assert.Equal(column == 1, error.Message.Contains("write with index=False", StringComparison.Ordinal));
     }
 
     [Fact]
