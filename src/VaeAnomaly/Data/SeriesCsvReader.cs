@@ -147,11 +147,11 @@ public static class SeriesCsvReader
 
             if (labels is not null)
             {
-                labels.Add(record[labelIndex] switch
+                labels.Add(record[labelIndex].ToLowerInvariant() switch
                 {
-                    "0" or "0.0" => false,
-                    "1" or "1.0" => true,
-                    var other => throw new DataFormatException(path, line, header[labelIndex], $"found '{other}'; expected 0 or 1"),
+                    "0" or "0.0" or "false" => false, // true/false as pandas writes a bool column, and as Parquet's labels read
+                    "1" or "1.0" or "true" => true,
+                    _ => throw new DataFormatException(path, line, header[labelIndex], $"found '{IO.Messages.Cut(record[labelIndex])}'; expected 0 or 1 (or false or true)"),
                 });
             }
         }

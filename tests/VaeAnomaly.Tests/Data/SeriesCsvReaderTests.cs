@@ -51,6 +51,20 @@ public sealed class SeriesCsvReaderTests
     }
 
     [Fact]
+    public void Read_TrueFalseLabels_AreReadAs1And0_AnythingElseRefused()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("s.csv"), "timestamp,v,anomaly\nt0,1,False\nt1,2,TRUE\nt2,3,0\n");
+        File.WriteAllText(dir.File("bad.csv"), "timestamp,v,anomaly\nt0,1,yes\n");
+
+        var series = SeriesCsvReader.Read(dir.File("s.csv"), labelColumn: "anomaly");
+        var error = Assert.Throws<DataFormatException>(() => SeriesCsvReader.Read(dir.File("bad.csv"), labelColumn: "anomaly"));
+
+        Assert.Equal([false, true, false], series.Labels!);
+        Assert.EndsWith(":2: column 'anomaly': found 'yes'; expected 0 or 1 (or false or true)", error.Message);
+    }
+
+    [Fact]
     public void Read_DefaultColumns_AreAllButTimeAndLabel()
     {
         using var dir = new TempDirectory();
