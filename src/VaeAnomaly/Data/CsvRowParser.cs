@@ -73,8 +73,8 @@ public sealed class CsvRowParser
             var text = fields[valueIndex[k]].Trim();
             if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out values[k]) || !float.IsFinite(values[k]))
             {
-                throw new DataFormatException(source, lineNumber, channels[k], GapFilling.IsDecimalComma(text)
-                    ? $"field {valueIndex[k] + 1} holds '{IO.Messages.Cut(text)}', a number written with a decimal comma; expected a decimal point ('{text.Replace(',', '.')}')"
+                throw new DataFormatException(source, lineNumber, channels[k], GapFilling.MisWritten(text) is { } how
+                    ? $"field {valueIndex[k] + 1} holds '{IO.Messages.Cut(text)}', {how}"
                     : $"field {valueIndex[k] + 1} holds '{IO.Messages.Cut(text)}'; expected a finite number");
             }
 

@@ -21,10 +21,9 @@ public static class GapFilling
         }
 
         var isGap = text.Length == 0 || parsed || text.TrimStart('+', '-').ToLowerInvariant() is "nan" or "inf" or "infinity";
-        if (!isGap && IsDecimalComma(text))
+        if (!isGap && MisWritten(text) is { } how)
         {
-            throw new DataFormatException(path, line, column,
-                $"found '{IO.Messages.Cut(text)}', a number written with a decimal comma; expected a decimal point ('{text.Replace(',', '.')}'): export the file with decimal points");
+            throw new DataFormatException(path, line, column, $"found '{IO.Messages.Cut(text)}', {how}: export the file with plain numbers");
         }
 
         if (!isGap || missing == MissingValues.Error)
@@ -36,10 +35,31 @@ public static class GapFilling
         return float.NaN;
     }
 
-    /// <summary>True for a cell such as <c>1,5</c> or <c>-0,25</c>: one comma, digits around it, a number once it is a point.</summary>
-    internal static bool IsDecimalComma(string text) =>
-        text.Count(c => c == ',') == 1 && !text.Contains('.', StringComparison.Ordinal) && text.Trim().All(c => char.IsAsciiDigit(c) || c is ',' or '-' or '+')
-        && double.TryParse(text.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+    /// <summary>
+    /// How a cell that is not a plain number is still one, said with the number it should be: a decimal comma
+    /// (<c>1,5</c>), or thousands separators (<c>1,234.5</c>, and <c>1,234</c>, which may be either); null for any other text.
+    /// </summary>
+    /// <param name="text">The cell.</param>
+    internal static string? MisWritten(string text)
+    {
+        var cell = text.Trim();
+        if (!cell.Contains(',', StringComparison.Ordinal) || !cell.All(c => char.IsAsciiDigit(c) || c is ',' or '.' or '-' or '+'))
+        {
+            return null;
+        }
+
+        var commas = cell.Count(c => c == ',');
+        var afterComma = cell.Length - cell.LastIndexOf(',') - 1;
+        if (commas == 1 && !cell.Contains('.', StringComparison.Ordinal) && afterComma != 3
+            && double.TryParse(cell.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        {
+            return $"a number written with a decimal comma; expected a decimal point ('{cell.Replace(',', '.')}')";
+        }
+
+        return double.TryParse(cell, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out _)
+            ? $"a number written with thousands separators{(commas == 1 && !cell.Contains('.', StringComparison.Ordinal) ? " or a decimal comma" : "")}; expected plain digits and a decimal point ('{cell.Replace(",", "", StringComparison.Ordinal)}' if the commas separate thousands)"
+            : null;
+    }
 
     /// <summary>
     /// Largest magnitude of a value: the models compute in 32-bit floats, where the square of a larger value (a

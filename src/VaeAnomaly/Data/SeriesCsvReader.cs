@@ -122,7 +122,7 @@ public static class SeriesCsvReader
                 {
                     row[k] = GapFilling.ParseCell(record[valueIndex[k]], missing, path, line, header[valueIndex[k]]);
                 }
-                catch (DataFormatException e) when (columns is null && valueIndex.Length > 1 && !IsGapText(record[valueIndex[k]]) && !GapFilling.IsDecimalComma(record[valueIndex[k]]))
+                catch (DataFormatException e) when (columns is null && valueIndex.Length > 1 && !IsGapText(record[valueIndex[k]]) && GapFilling.MisWritten(record[valueIndex[k]]) is null)
                 {
                     // Every column but the time and label columns was taken as a value: a text column (a status, a host
                     // name) is one the user did not mean as a value.

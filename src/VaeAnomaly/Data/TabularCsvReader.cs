@@ -44,11 +44,11 @@ public static class TabularCsvReader
         }
 
         var text = featureIndex.Except(numeric).ToArray();
-        foreach (var i in text.Where(i => rows.Any(r => GapFilling.IsDecimalComma(r[i])) && rows.All(r => r[i].Length == 0 || IsNumber(r[i]) || GapFilling.IsDecimalComma(r[i]))))
+        foreach (var i in text.Where(i => rows.Any(r => GapFilling.MisWritten(r[i]) is not null) && rows.All(r => r[i].Length == 0 || IsNumber(r[i]) || GapFilling.MisWritten(r[i]) is not null)))
         {
-            // Numbers with decimal commas would otherwise be read as text and one-hot encoded, a category per value.
-            var first = rows.FindIndex(r => GapFilling.IsDecimalComma(r[i]));
-            throw new DataFormatException(path, lines[first], header[i], $"found '{rows[first][i]}', a number written with a decimal comma; expected a decimal point ('{rows[first][i].Replace(',', '.')}'): export the file with decimal points");
+            // Numbers with decimal commas or thousands separators would otherwise be read as text and one-hot encoded, a category per value.
+            var first = rows.FindIndex(r => GapFilling.MisWritten(r[i]) is not null);
+            throw new DataFormatException(path, lines[first], header[i], $"found '{rows[first][i]}', {GapFilling.MisWritten(rows[first][i])}: export the file with plain numbers");
         }
 
         foreach (var i in text)
