@@ -100,10 +100,7 @@ public static class SkabBenchmark
         var (seed, epochs) = (model.Seed, model.Epochs);
         var clock = Stopwatch.StartNew();
         var rows = values.Length;
-        if (rows < SkabProtocol.TrainRows + SkabProtocol.Window)
-        {
-            throw new DataFormatException(path, null, null, $"has {rows} rows; the protocol needs at least {SkabProtocol.TrainRows + SkabProtocol.Window}");
-        }
+        RequireRows(path, rows, ours: false);
 
         var trainPart = values.Slice(0, SkabProtocol.TrainRows).AsSequenceSet("train");
         var scaler = Standardizer.Fit(trainPart);
@@ -203,10 +200,7 @@ public static class SkabBenchmark
 
         var clock = Stopwatch.StartNew();
         var rows = values.Length;
-        if (rows <= SkabProtocol.TrainRows)
-        {
-            throw new DataFormatException(path, null, null, $"has {rows} rows; the protocol trains on the first {SkabProtocol.TrainRows} and needs more to test");
-        }
+        RequireRows(path, rows, ours: true);
 
         var settings = DetectorRegistry.Find(model.Name.Split(' ')[0]).Taking(new DetectorSettings { Seed = model.Seed, Epochs = model.Epochs, TrainStride = 1, ScoreStride = 1, Threshold = rule });
         var estimator = DetectorRegistry.Create(model.Name, settings);
@@ -233,6 +227,26 @@ public static class SkabBenchmark
         var testLabels = labels.Skip(SkabProtocol.TrainRows).ToArray();
         var counts = ConfusionCounts.Of(testLabels, flags);
         return new SkabFileResult([.. values.Timestamps.Skip(SkabProtocol.TrainRows)], flags, counts, threshold, detector.History.Count, clock.Elapsed.TotalSeconds, testLabels);
+    }
+
+    /// <summary>
+    /// Reads one labelled file and checks that it holds the rows the protocol needs, as a run of it would; run over every
+    /// file before any is run, so a short or malformed file stops the run before the work on the files before it.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="ours">True for <c>--protocol ours</c>, false for the leaderboard's.</param>
+    /// <exception cref="DataFormatException">The file cannot be read or is too short.</exception>
+    public static void CheckFile(string path, bool ours) => RequireRows(path, Read(path, labelled: true).Values.Length, ours);
+
+    /// <summary>An error naming the file unless it has the rows the protocol needs: the training rows and a window (leaderboard) or a row to test (ours).</summary>
+    private static void RequireRows(string path, int rows, bool ours)
+    {
+        if (ours ? rows <= SkabProtocol.TrainRows : rows < SkabProtocol.TrainRows + SkabProtocol.Window)
+        {
+            throw new DataFormatException(path, null, null, ours
+                ? $"has {rows} rows; the protocol trains on the first {SkabProtocol.TrainRows} and needs more to test"
+                : $"has {rows} rows; the protocol needs at least {SkabProtocol.TrainRows + SkabProtocol.Window}");
+        }
     }
 
     /// <summary>A SKAB file: the series with its <c>anomaly</c> labels (none for the anomaly-free recording), and its values without the <c>changepoint</c> column.</summary>

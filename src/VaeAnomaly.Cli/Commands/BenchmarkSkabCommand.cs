@@ -99,6 +99,11 @@ internal static class BenchmarkSkabCommand
 
             foreach (var (folder, file) in files)
             {
+                SkabBenchmark.CheckFile(Path.Combine(root, folder, file), ours); // every file first: a bad one stops the run before any work
+            }
+
+            foreach (var (folder, file) in files)
+            {
                 var result = ours
                     ? SkabBenchmark.RunFileOurs(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), r.GetValue(threshold)!, flags, token, modelName, average)
                     : SkabBenchmark.RunFile(Path.Combine(root, folder, file), r.GetValue(seed), r.GetValue(epochs), levels, modelName, token);
