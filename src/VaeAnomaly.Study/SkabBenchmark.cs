@@ -236,7 +236,14 @@ public static class SkabBenchmark
     /// <param name="path">The file.</param>
     /// <param name="ours">True for <c>--protocol ours</c>, false for the leaderboard's.</param>
     /// <exception cref="DataFormatException">The file cannot be read or is too short.</exception>
-    public static void CheckFile(string path, bool ours) => RequireRows(path, Read(path, labelled: true).Values.Length, ours);
+    /// <param name="labelled">False for the anomaly-free recording, each of whose <see cref="Pieces"/> is checked.</param>
+    public static void CheckFile(string path, bool ours, bool labelled = true)
+    {
+        foreach (var (_, rows) in labelled ? [(0, Read(path, labelled: true).Values.Length)] : Pieces(Read(path, labelled: false).Values.Length))
+        {
+            RequireRows(path, rows, ours);
+        }
+    }
 
     /// <summary>An error naming the file unless it has the rows the protocol needs: the training rows and a window (leaderboard) or a row to test (ours).</summary>
     private static void RequireRows(string path, int rows, bool ours)

@@ -102,6 +102,11 @@ internal static class BenchmarkSkabCommand
                 SkabBenchmark.CheckFile(Path.Combine(root, folder, file), ours); // every file first: a bad one stops the run before any work
             }
 
+            if (File.Exists(SkabBenchmark.AnomalyFreePath(root)))
+            {
+                SkabBenchmark.CheckFile(SkabBenchmark.AnomalyFreePath(root), ours, labelled: false);
+            }
+
             foreach (var (folder, file) in files)
             {
                 var result = ours

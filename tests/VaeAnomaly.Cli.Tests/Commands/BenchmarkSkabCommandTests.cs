@@ -116,22 +116,24 @@ public sealed class BenchmarkSkabCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("leaderboard", "has 420 rows; the protocol needs at least 460")]
-    [InlineData("ours", "has 400 rows; the protocol trains on the first 400 and needs more to test")]
-    public async Task BenchmarkSkab_AShortFileAfterAFullOne_StopsTheRunBeforeAnyFileIsRun(string protocol, string expected)
+    [InlineData("leaderboard", "valve1/1.csv", "has 420 rows; the protocol needs at least 460")]
+    [InlineData("ours", "valve1/1.csv", "has 400 rows; the protocol trains on the first 400 and needs more to test")]
+    [InlineData("ours", "anomaly-free/anomaly-free.csv", "has 400 rows; the protocol trains on the first 400 and needs more to test")]
+    public async Task BenchmarkSkab_AShortFileAfterAFullOne_StopsTheRunBeforeAnyFileIsRun(string protocol, string shortFile, string expected)
     {
-        // Given: a full file first, then one cut short
+        // Given: a full file first, then one cut short (or an anomaly-free recording too short for its one piece)
         WriteFile("valve1", "0.csv", 1);
         WriteFile("valve1", "1.csv", 2);
-        var lines = File.ReadAllLines(dir.File("skab/valve1/1.csv"));
-        File.WriteAllLines(dir.File("skab/valve1/1.csv"), lines[..(1 + (protocol == "ours" ? 400 : 420))]);
+        WriteFile("anomaly-free", "anomaly-free.csv", 3, labelled: false);
+        var lines = File.ReadAllLines(dir.File("skab/" + shortFile));
+        File.WriteAllLines(dir.File("skab/" + shortFile), lines[..(1 + (protocol == "ours" ? 400 : 420))]);
 
         // When
         var (exit, text) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--protocol", protocol, "--model", "range", "--out", dir.File("out"));
 
         // Then: refused naming the short file, and the full one was never run
         Assert.Equal(1, exit);
-        Assert.Contains("1.csv: " + expected, CliRunner.Collapse(text));
+        Assert.Contains(Path.GetFileName(shortFile) + ": " + expected, CliRunner.Collapse(text));
         Assert.DoesNotContain("valve1/0.csv: TP", text);
         Assert.False(Directory.Exists(dir.File("out")));
     }
