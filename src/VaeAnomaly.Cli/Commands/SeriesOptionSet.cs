@@ -102,11 +102,14 @@ internal sealed class SeriesOptionSet
             }
         }
 
-        if (!series.ChannelNames.SequenceEqual(model.Channels, StringComparer.Ordinal))
+        if (!series.ChannelNames.SequenceEqual(model.Channels, StringComparer.OrdinalIgnoreCase))
         {
             throw new DataFormatException(path, 1, null,
                 $"has the value columns [{IO.Messages.List(series.ChannelNames)}]; the model reads [{IO.Messages.List(model.Channels)}], in that order (pick them with --columns)");
         }
+
+        // Names are matched without regard to case, as score --follow and the service match them; the model's spelling is kept.
+        series = series with { ChannelNames = model.Channels };
 
         if (model is Detectors.IScoresPoints points && series.Length < points.MinimumRows)
         {

@@ -362,7 +362,7 @@ public sealed class SeriesCommandTests : IDisposable
         Assert.True(trainExit == 0, trainText);
         var test = File.ReadAllLines(WriteSeries("test.csv", 100, labelled: true, spikeAt: 40));
         var swapped = dir.File("swapped.csv");
-        File.WriteAllLines(swapped, test.Select((l, k) => l.Split(';') is var f ? string.Join(';', f[0], f[2], k == 0 ? "host" : "web-1", f[1], f[3]) : l));
+        File.WriteAllLines(swapped, test.Select((l, k) => l.Split(';') is var f ? string.Join(';', f[0], k == 0 ? "PRESSURE" : f[2], k == 0 ? "host" : "web-1", f[1], f[3]) : l)); // names match without regard to case
         var missing = dir.File("missing.csv");
         File.WriteAllLines(missing, test.Select(l => l.Split(';') is var f ? string.Join(';', f[0], f[1], f[3]) : l));
 
@@ -371,7 +371,7 @@ public sealed class SeriesCommandTests : IDisposable
         var (asIsExit, asIsText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", dir.File("test.csv"), "--label-column", "anomaly", "--out", dir.File("as-is.csv"));
         var (evalExit, evalText) = await CliRunner.RunAsync("evaluate", "--bundle", dir.File("b"), "--data", swapped, "--label-column", "anomaly", "--out", dir.File("eval"));
         var (missingExit, missingText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", missing, "--label-column", "anomaly", "--out", dir.File("none.csv"));
-        var (orderExit, orderText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", swapped, "--label-column", "anomaly", "--columns", "pressure,temp", "--out", dir.File("order.csv"));
+        var (orderExit, orderText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", swapped, "--label-column", "anomaly", "--columns", "PRESSURE,temp", "--out", dir.File("order.csv"));
 
         // Then: the model's columns read by name score as the file in the model's order does, the other column said and
         // left out; a missing column, or --columns in another order than the model's, is refused naming both lists
@@ -384,7 +384,7 @@ public sealed class SeriesCommandTests : IDisposable
         Assert.Contains("missing.csv:1: column 'pressure': is not in the header [timestamp,temp,anomaly]; the model reads [temp,pressure] (by name, in any order)", CliRunner.Collapse(missingText));
         Assert.False(File.Exists(dir.File("none.csv")));
         Assert.Equal(1, orderExit);
-        Assert.Contains("has the value columns [pressure,temp]; the model reads [temp,pressure], in that order", CliRunner.Collapse(orderText));
+        Assert.Contains("has the value columns [PRESSURE,temp]; the model reads [temp,pressure], in that order", CliRunner.Collapse(orderText));
         Assert.False(File.Exists(dir.File("order.csv")));
     }
 
