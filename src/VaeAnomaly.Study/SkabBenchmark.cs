@@ -235,8 +235,8 @@ public static class SkabBenchmark
     /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="ours">True for <c>--protocol ours</c>, false for the leaderboard's.</param>
-    /// <exception cref="DataFormatException">The file cannot be read or is too short.</exception>
     /// <param name="labelled">False for the anomaly-free recording, each of whose <see cref="Pieces"/> is checked.</param>
+    /// <exception cref="DataFormatException">The file cannot be read or is too short.</exception>
     public static void CheckFile(string path, bool ours, bool labelled = true)
     {
         foreach (var (_, rows) in labelled ? [(0, Read(path, labelled: true).Values.Length)] : Pieces(Read(path, labelled: false).Values.Length))

@@ -20,7 +20,7 @@ public static class GapFilling
             return CheckMagnitude(v, text, path, line, column);
         }
 
-        var isGap = text.Length == 0 || parsed || text.TrimStart('+', '-').ToLowerInvariant() is "nan" or "inf" or "infinity";
+        var isGap = IsGap(text);
         if (!isGap && MisWritten(text) is { } how)
         {
             throw new DataFormatException(path, line, column, $"found '{IO.Messages.Cut(text)}', {how}: export the file with plain numbers");
@@ -34,6 +34,12 @@ public static class GapFilling
 
         return float.NaN;
     }
+
+    /// <summary>True for a cell that is a gap, not text: empty, NaN, or infinite (written out or beyond a float's range).</summary>
+    /// <param name="text">The cell.</param>
+    internal static bool IsGap(string text) =>
+        text.Length == 0 || text.TrimStart('+', '-').ToLowerInvariant() is "nan" or "inf" or "infinity"
+        || (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && !float.IsFinite(v));
 
     /// <summary>
     /// How a cell that is not a plain number is still one, said with the number it should be: a decimal comma

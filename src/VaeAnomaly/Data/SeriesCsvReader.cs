@@ -122,7 +122,7 @@ public static class SeriesCsvReader
                 {
                     row[k] = GapFilling.ParseCell(record[valueIndex[k]], missing, path, line, header[valueIndex[k]]);
                 }
-                catch (DataFormatException e) when (columns is null && valueIndex.Length > 1 && !IsGapText(record[valueIndex[k]]) && GapFilling.MisWritten(record[valueIndex[k]]) is null)
+                catch (DataFormatException e) when (columns is null && valueIndex.Length > 1 && !GapFilling.IsGap(record[valueIndex[k]]) && GapFilling.MisWritten(record[valueIndex[k]]) is null)
                 {
                     // Every column but the time and label columns was taken as a value: a text column (a status, a host
                     // name) is one the user did not mean as a value.
@@ -173,10 +173,6 @@ public static class SeriesCsvReader
             DroppedRows = droppedRows,
         };
     }
-
-    /// <summary>True for a cell that is a gap (empty, NaN or infinite), not text.</summary>
-    private static bool IsGapText(string cell) =>
-        cell.Length == 0 || cell.TrimStart('+', '-').ToLowerInvariant() is "nan" or "inf" or "infinity" || (float.TryParse(cell, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _));
 
     /// <summary>The most frequent of <c>,</c>, <c>;</c> and tab in the header line (comma on a tie or none).</summary>
     /// <param name="header">The first line.</param>

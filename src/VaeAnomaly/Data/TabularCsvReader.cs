@@ -142,14 +142,7 @@ public static class TabularCsvReader
         parser.Read();
         var header = parser.Record!.Select(h => h.Trim()).ToArray();
         TextInput.CheckHeader(path, header);
-        int Find(string name) => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
-        var labelIndex = labelColumn is null ? -1 : Find(labelColumn);
-        if (labelColumn is not null && labelIndex < 0)
-        {
-            throw new DataFormatException(path, 1, labelColumn, $"the label column is not in the header [{IO.Messages.List(header)}]");
-        }
-
-        var features = Features(path, header, labelIndex, columns);
+        var (features, labelIndex) = Columns(path, header, labelColumn, columns);
         var rows = new List<string[]>();
         var lines = new List<long>();
         while (parser.Read())
@@ -173,14 +166,20 @@ public static class TabularCsvReader
         return rows.Count == 0 ? throw new DataFormatException(path, null, null, "has a header but no records") : (header, rows, lines, features, labelIndex);
     }
 
-    /// <summary>The feature columns' indices: <paramref name="columns"/> by name, or every column but the label.</summary>
-    private static int[] Features(string path, string[] header, int labelIndex, IReadOnlyList<string>? columns)
+    /// <summary>The feature columns' indices (<paramref name="columns"/> by name, or every column but the label) and the label column's (-1 for none).</summary>
+    private static (int[] Features, int Label) Columns(string path, string[] header, string? labelColumn, IReadOnlyList<string>? columns)
     {
+        var labelIndex = labelColumn is null ? -1 : Array.FindIndex(header, h => h.Equals(labelColumn, StringComparison.OrdinalIgnoreCase));
+        if (labelColumn is not null && labelIndex < 0)
+        {
+            throw new DataFormatException(path, 1, labelColumn, $"the label column is not in the header [{IO.Messages.List(header)}]");
+        }
+
         var features = columns is null
             ? [.. Enumerable.Range(0, header.Length).Where(i => i != labelIndex)]
             : columns.Select(name => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase)) is var i and >= 0 ? i
                 : throw new DataFormatException(path, 1, name, $"is not in the header [{IO.Messages.List(header)}]")).ToArray();
-        return features.Length == 0 ? throw new DataFormatException(path, 1, null, "has no feature columns besides the label column") : features;
+        return features.Length == 0 ? throw new DataFormatException(path, 1, null, "has no feature columns besides the label column") : (features, labelIndex);
     }
 
     /// <summary>
@@ -190,13 +189,7 @@ public static class TabularCsvReader
     private static (string[] Header, List<string[]> Rows, List<long> Lines, int[] Features, int Label) ParquetCells(string path, string? labelColumn, IReadOnlyList<string>? columns)
     {
         var (header, rows) = SeriesParquetReader.Cells(path);
-        var labelIndex = labelColumn is null ? -1 : Array.FindIndex(header, h => h.Equals(labelColumn, StringComparison.OrdinalIgnoreCase));
-        if (labelColumn is not null && labelIndex < 0)
-        {
-            throw new DataFormatException(path, 1, labelColumn, $"the label column is not in the header [{IO.Messages.List(header)}]");
-        }
-
-        var features = Features(path, header, labelIndex, columns);
+        var (features, labelIndex) = Columns(path, header, labelColumn, columns);
         return rows.Count == 0 ? throw new DataFormatException(path, null, null, "has no records") : (header, rows, [.. Enumerable.Range(2, rows.Count).Select(l => (long)l)], features, labelIndex);
     }
 }
