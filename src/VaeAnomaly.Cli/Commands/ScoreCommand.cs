@@ -52,9 +52,9 @@ internal static class ScoreCommand
                     throw new ArgumentException("--follow scores each row by the window that ends at it (last mode) as it arrives; --score, --point-score, --top and --report do not apply.");
                 }
 
-                if (Data.SeriesParquetReader.IsParquet(r.GetValue(data)!) || Data.SeriesParquetReader.IsParquet(r.GetValue(output)!))
+                if (SeriesParquetReader.IsParquet(r.GetValue(data)!) || SeriesParquetReader.IsParquet(r.GetValue(output)!))
                 {
-                    throw new ArgumentException($"--follow reads and writes CSV rows as they arrive; a Parquet file ({(Data.SeriesParquetReader.IsParquet(r.GetValue(data)!) ? r.GetValue(data) : r.GetValue(output))}) is written whole, so score it without --follow or write CSV.");
+                    throw new ArgumentException($"--follow reads and writes CSV rows as they arrive; a Parquet file ({(SeriesParquetReader.IsParquet(r.GetValue(data)!) ? r.GetValue(data) : r.GetValue(output))}) is written whole, so score it without --follow or write CSV.");
                 }
 
                 using var streamed = engine.Load(r, r.GetValue(bundle)!, r.GetValue(threshold));
@@ -97,7 +97,7 @@ internal static class ScoreCommand
                 throw new ArgumentException($"--score picks among the GRU-VAE's scores; a {loaded.Name} bundle has one score, its reconstruction error.");
             }
 
-            if (PointScoresParquet.IsParquet(path) && !(DataPaths.IsSeries(r.GetValue(data)!) && loaded is IScoresPoints))
+            if (SeriesParquetReader.IsParquet(path) && !(DataPaths.IsSeries(r.GetValue(data)!) && loaded is IScoresPoints))
             {
                 throw new ArgumentException($"--out {path}: Parquet is written for the points of a series; the scores of sequences and records are written as CSV (name a .csv file).");
             }
@@ -445,7 +445,7 @@ internal static class ScoreCommand
         AtomicFile.Write(path, output.Force, temp =>
         {
             var columns = output.Explain ? explain ?? (_ => null) : null;
-            if (PointScoresParquet.IsParquet(path))
+            if (SeriesParquetReader.IsParquet(path))
             {
                 PointScoresParquet.Write(series, scores, value, temp, columns);
             }

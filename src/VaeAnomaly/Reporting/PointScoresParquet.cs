@@ -12,10 +12,6 @@ namespace VaeAnomaly.Reporting;
 /// </summary>
 public static class PointScoresParquet
 {
-    /// <summary>True when <paramref name="path"/> asks for Parquet (by its extension).</summary>
-    /// <param name="path">The destination the user named.</param>
-    public static bool IsParquet(string path) => SeriesParquetReader.IsParquet(path);
-
     /// <summary>Writes the file.</summary>
     /// <param name="series">The scored series.</param>
     /// <param name="scores">Per-step scores.</param>
