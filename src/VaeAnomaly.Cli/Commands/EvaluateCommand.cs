@@ -32,7 +32,7 @@ internal static class EvaluateCommand
         series.RefuseThresholdWithSurprise(command, threshold);
         engine.AddTo(command);
 
-        command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, _ =>
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
         {
             var destination = r.GetValue(outDir)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(force), r.GetValue(data), r.GetValue(labels), r.GetValue(bundle));
@@ -44,7 +44,7 @@ internal static class EvaluateCommand
 
             if (DataPaths.IsSeries(r.GetValue(data)!) && loaded is IScoresPoints pointScorer)
             {
-                return EvaluateSeries(console, r, series, (loaded, pointScorer, loaded as IReconstructsSeries), r.GetValue(data)!, r.GetValue(pointAdjust), destination, r.GetValue(force));
+                return EvaluateSeries(console, r, series, (loaded, pointScorer, loaded as IReconstructsSeries), r.GetValue(data)!, r.GetValue(pointAdjust), destination, r.GetValue(force), token);
             }
 
             if (ModelOptionSet.Given(r, series.FlagBy))
@@ -54,7 +54,7 @@ internal static class EvaluateCommand
 
             if (loaded is not IScoresKinds kinds)
             {
-                return EvaluateBaseline(console, r, series, loaded, r.GetValue(data)!, (r.GetValue(labels), r.GetValue(pointAdjust)), destination, r.GetValue(force));
+                return EvaluateBaseline(console, r, series, loaded, r.GetValue(data)!, (r.GetValue(labels), r.GetValue(pointAdjust)), destination, r.GetValue(force), token);
             }
 
             var set = DataPaths.ReadSequences(r.GetValue(data)!, r.GetValue(labels), r.GetValue(missing));
@@ -65,12 +65,14 @@ internal static class EvaluateCommand
 
             RequireBothClasses(set, "sequences", "pass --labels FILE, or put NAME_labels.csv beside NAME.csv");
 
+            token.ThrowIfCancellationRequested();
             var scores = kinds.ScoreAll(set);
             var rule = loaded.Thresholds.Rule;
             IReadOnlyList<ScoreEvaluation> evaluations;
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
             {
                 evaluations = EvaluationReport.Write(loaded, set, scores, rule, staged.Staging, "VaeAnomaly evaluation")!;
+                token.ThrowIfCancellationRequested(); // a stop asked for while the report was written still writes nothing
                 staged.Commit();
             }
 
@@ -86,7 +88,7 @@ internal static class EvaluateCommand
     /// A baseline bundle on labelled sequences, or on labelled records when it was trained with --records:
     /// metrics.json, report.html and figures, as for the GRU-VAE but for its one score.
     /// </summary>
-    private static int EvaluateBaseline(IAnsiConsole console, ParseResult r, SeriesOptionSet options, IFittedDetector detector, string data, (string? Labels, bool PointAdjust) extra, string destination, bool force)
+    private static int EvaluateBaseline(IAnsiConsole console, ParseResult r, SeriesOptionSet options, IFittedDetector detector, string data, (string? Labels, bool PointAdjust) extra, string destination, bool force, CancellationToken ct)
     {
         var labels = extra.Labels;
         SequenceSet set;
@@ -98,7 +100,7 @@ internal static class EvaluateCommand
                 throw new ArgumentException("Evaluating records needs their labels: name the label column with --label-column.");
             }
 
-            var table = TabularCsvReader.Read(data, encoder, r.GetValue(options.LabelColumn), options.DelimiterOf(r));
+            var table = TabularCsvReader.Read(data, encoder, r.GetValue(options.LabelColumn), options.DelimiterOf(r), ct);
             if (encoder.CountUnseen(table.Records) is var unseen and > 0)
             {
                 console.WriteLine($"{unseen} records hold a text value not seen in training (encoded as none of the known values).");
@@ -125,6 +127,7 @@ internal static class EvaluateCommand
         using (var staged = StagedDirectory.Begin(destination, force))
         {
             evaluation = EvaluationReport.WriteBaseline(detector, set, scores, staged.Staging, $"VaeAnomaly evaluation: {detector.Name}", unit);
+            ct.ThrowIfCancellationRequested();
             staged.Commit();
         }
 
@@ -148,7 +151,7 @@ internal static class EvaluateCommand
     }
 
     /// <summary>Point-level metrics of a bundle on a labelled series: metrics.json, points.csv, the figures and report.html.</summary>
-    private static int EvaluateSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet options, (IFittedDetector Model, IScoresPoints Points, IReconstructsSeries? Reconstructs) model, string path, bool pointAdjust, string destination, bool force)
+    private static int EvaluateSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet options, (IFittedDetector Model, IScoresPoints Points, IReconstructsSeries? Reconstructs) model, string path, bool pointAdjust, string destination, bool force, CancellationToken ct)
     {
         var rule = model.Model.Thresholds.Rule;
         if (r.GetValue(options.LabelColumn) is null)
@@ -156,12 +159,12 @@ internal static class EvaluateCommand
             throw new ArgumentException("Evaluating a series needs its labels: name the 0/1 column with --label-column.");
         }
 
-        var series = options.ReadFor(console, r, path, model.Model);
+        var series = options.ReadFor(console, r, path, model.Model, ct);
 
         LabelledRows.RequireBoth(series.Labels!, path, r.GetValue(options.LabelColumn)!, "evaluate a file that holds both, or score this one without labels");
         var set = series.AsSequenceSet();
         var mode = options.PointScoreOf(r);
-        var points = options.Flagged(r, model.Points.ScorePoints(set, new PointScoreRequest(mode)), model.Model.TrainingData.TrainSteps);
+        var points = options.Flagged(r, model.Points.ScorePoints(set, new PointScoreRequest(mode), ct: ct), model.Model.TrainingData.TrainSteps);
         if (r.GetValue(options.FlagBy) == "surprise")
         {
             rule = "surprise";
@@ -172,6 +175,7 @@ internal static class EvaluateCommand
             ? reconstructs.ReconstructSeries(set).Select((v, i) => v - series.Values[i]).ToArray()
             : []; // a model that does not reconstruct has no MAE or RMSE
         var threshold = points.Threshold;
+        ct.ThrowIfCancellationRequested();
         var evaluation = PointEvaluation.Compute(series.Labels!, scores, threshold, errors, pointAdjust);
         using (var staged = StagedDirectory.Begin(destination, force))
         {
@@ -179,6 +183,7 @@ internal static class EvaluateCommand
             PointScoresCsv.Write(series, scores, threshold, staged.PathOf("points.csv"));
             EvaluationReport.WriteSeries(model.Model, series, new SeriesScoring(scores, threshold, rule, mode.Name(), evaluation, StepExplanations.For(model.Model, series)), staged.Staging,
                 $"VaeAnomaly evaluation: {model.Model.Name} on {Path.GetFileName(path)}");
+            ct.ThrowIfCancellationRequested();
             staged.Commit();
         }
 

@@ -29,7 +29,7 @@ internal static class GenerateSyntheticCommand
         {
             outDir, seed, channels, clusters, train, val, test, ratio, contamination, minLength, maxLength, force,
         };
-        command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, _ =>
+        command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
         {
             var options = new SyntheticOptions
             {
@@ -46,8 +46,9 @@ internal static class GenerateSyntheticCommand
             };
             options.Validate();
             using var staged = StagedDirectory.Begin(r.GetValue(outDir)!, r.GetValue(force));
-            var data = new SyntheticGenerator(options).Generate();
-            SequenceFolder.Write(data, staged.Staging);
+            var data = new SyntheticGenerator(options).Generate(token);
+            SequenceFolder.Write(data, staged.Staging, token);
+            token.ThrowIfCancellationRequested();
             staged.Commit();
             console.MarkupLineInterpolated(
                 $"Wrote synthetic-v1 (seed {options.Seed}): {data.Train.Set.Count} train, {data.Validation.Set.Count} val, {data.Test.Set.Count} test sequences ({data.Test.Set.Labels!.Count(l => l.IsAnomaly)} anomalous) to [bold]{staged.Destination}[/].");

@@ -23,9 +23,10 @@ internal static class RecordsInput
     /// <param name="series">The CSV options (--columns, --label-column, --delimiter).</param>
     /// <param name="path">The CSV file.</param>
     /// <param name="seed">Seed of the split.</param>
-    public static (SequenceSet Train, SequenceSet Validation, TabularEncoder Encoder) ReadRecords(IAnsiConsole console, ParseResult r, SeriesOptionSet series, string path, int seed)
+    /// <param name="ct">Ctrl+C: stops a long read.</param>
+    public static (SequenceSet Train, SequenceSet Validation, TabularEncoder Encoder) ReadRecords(IAnsiConsole console, ParseResult r, SeriesOptionSet series, string path, int seed, CancellationToken ct = default)
     {
-        var table = TabularCsvReader.Read(path, r.GetValue(series.LabelColumn), series.ColumnList(r), series.DelimiterOf(r));
+        var table = TabularCsvReader.Read(path, r.GetValue(series.LabelColumn), series.ColumnList(r), series.DelimiterOf(r), ct);
         var normal = table.Records.Where(x => !x.IsAnomaly).ToArray();
         if (normal.Length < 10)
         {

@@ -76,7 +76,7 @@ internal static class ScoreCommand
 
                 return exit;
             }, ct)
-            : CommandRunner.RunAsync(console, r, _ =>
+            : CommandRunner.RunAsync(console, r, token =>
         {
             if (ModelOptionSet.Given(r, badRows) || ModelOptionSet.Given(r, online) || ModelOptionSet.Given(r, guard) || ModelOptionSet.Given(r, rest) || ModelOptionSet.Given(r, state))
             {
@@ -105,10 +105,10 @@ internal static class ScoreCommand
             if (DataPaths.IsSeries(r.GetValue(data)!) && loaded is IScoresPoints scorer)
             {
                 // Any model that scores points: the same request, whichever it is.
-                var read = series.ReadFor(console, r, r.GetValue(data)!, loaded);
+                var read = series.ReadFor(console, r, r.GetValue(data)!, loaded, token);
 
                 var mode = series.PointScoreOf(r);
-                var points = series.Flagged(r, scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!))), loaded.TrainingData.TrainSteps);
+                var points = series.Flagged(r, scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!)), ct: token), loaded.TrainingData.TrainSteps);
                 var rule = r.GetValue(series.FlagBy) == "surprise" ? "surprise" : loaded.Thresholds.Rule;
                 var explain = StepExplanations.For(loaded, read);
 
@@ -120,7 +120,7 @@ internal static class ScoreCommand
                         $"VaeAnomaly: {loaded.Name} on {Path.GetFileName(r.GetValue(data)!)}");
                 }
 
-                var exit = ScoreSeries(console, read, points, (mode, rule, explain), (path, r.GetValue(force), r.GetValue(explainFlags)), r.GetValue(top));
+                var exit = ScoreSeries(console, read, points, (mode, rule, explain), (path, r.GetValue(force), r.GetValue(explainFlags)), r.GetValue(top), token);
                 if (staged is not null)
                 {
                     staged.Commit();
@@ -148,11 +148,11 @@ internal static class ScoreCommand
 
             if (loaded is not IScoresKinds kinds)
             {
-                return ScoreBaseline(console, loaded, r, series, r.GetValue(data)!, (path, r.GetValue(force), r.GetValue(explainFlags)), r.GetValue(top));
+                return ScoreBaseline(console, loaded, r, series, r.GetValue(data)!, (path, r.GetValue(force), r.GetValue(explainFlags)), r.GetValue(top), token);
             }
 
             var kind = ScoreKinds.Parse(r.GetValue(score)!);
-            return ScoreSequences(console, loaded, kinds, r.GetValue(data)!, r.GetValue(series.Missing), kind, path, r.GetValue(force), r.GetValue(top));
+            return ScoreSequences(console, loaded, kinds, r.GetValue(data)!, r.GetValue(series.Missing), kind, path, r.GetValue(force), r.GetValue(top), token);
         }, ct));
         return command;
     }
@@ -211,7 +211,7 @@ internal static class ScoreCommand
     /// Scores a sequence file a chunk of sequences at a time and appends each chunk's rows, so memory stays
     /// bounded by the chunk whatever the file's size; only the top rows are kept for the table.
     /// </summary>
-    private static int ScoreSequences(IAnsiConsole console, IFittedDetector detector, IScoresKinds kinds, string data, MissingValues missing, ScoreKind kind, string path, bool force, int top)
+    private static int ScoreSequences(IAnsiConsole console, IFittedDetector detector, IScoresKinds kinds, string data, MissingValues missing, ScoreKind kind, string path, bool force, int top, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var (file, labels) = DataPaths.SequenceFiles(data, labels: null);
@@ -226,6 +226,7 @@ internal static class ScoreCommand
             {
                 foreach (var chunk in SequenceCsvReader.ReadChunks(file, ChunkSize, labels, missing))
                 {
+                    ct.ThrowIfCancellationRequested();
                     var scores = kinds.ScoreAll(chunk);
                     writer ??= new ScoresCsv(temp, chunk.Labels is not null, kind, value);
                     writer.Append(chunk, scores);
@@ -286,7 +287,7 @@ internal static class ScoreCommand
     /// each (with <c>--explain</c>, a flagged one's columns), and when the data are labelled prints AUC-ROC, AUC-PR and
     /// the confusion at the bundle's threshold; <c>--top</c> names each top row's strongest columns where the model says.
     /// </summary>
-    private static int ScoreBaseline(IAnsiConsole console, IFittedDetector detector, ParseResult r, SeriesOptionSet series, string data, (string Path, bool Force, bool Explain) output, int top)
+    private static int ScoreBaseline(IAnsiConsole console, IFittedDetector detector, ParseResult r, SeriesOptionSet series, string data, (string Path, bool Force, bool Explain) output, int top, CancellationToken ct)
     {
         var (path, force) = (output.Path, output.Force);
         var clock = Stopwatch.StartNew();
@@ -314,7 +315,7 @@ internal static class ScoreCommand
         var threshold = encoder is not null || !DataPaths.IsSeries(data) ? detector.Thresholds.Value() : double.NaN; // refused before any work when the rule was not fitted
         if (encoder is not null)
         {
-            var table = TabularCsvReader.Read(data, encoder, r.GetValue(series.LabelColumn), series.DelimiterOf(r));
+            var table = TabularCsvReader.Read(data, encoder, r.GetValue(series.LabelColumn), series.DelimiterOf(r), ct);
             if (encoder.CountUnseen(table.Records) is var unseen and > 0)
             {
                 console.WriteLine($"{unseen} records hold a text value not seen in training (encoded as none of the known values).");
@@ -327,6 +328,7 @@ internal static class ScoreCommand
             {
                 using var writer = new SingleScoreCsv(temp, "line", set.Labels is not null, threshold, output.Explain);
                 writer.Append(set, scores, explanations);
+                ct.ThrowIfCancellationRequested(); // before the file takes its name
             });
         }
         else if (DataPaths.IsSeries(data))
@@ -343,6 +345,7 @@ internal static class ScoreCommand
                 {
                     foreach (var chunk in SequenceCsvReader.ReadChunks(file, ChunkSize, labelsFile, r.GetValue(series.Missing)))
                     {
+                        ct.ThrowIfCancellationRequested();
                         var chunkScores = detector.Score(chunk);
                         writer ??= new SingleScoreCsv(temp, SequenceCsvReader.IdColumn, chunk.Labels is not null, threshold, output.Explain);
                         writer.Append(chunk, chunkScores, Explained(chunk));
@@ -436,7 +439,7 @@ internal static class ScoreCommand
     /// Writes the per-step scores of a series (from any model's <see cref="IScoresPoints.ScorePoints"/>) and prints the top
     /// steps, each with its window's explanation when the model gives one.
     /// </summary>
-    private static int ScoreSeries(IAnsiConsole console, Series series, SeriesPointScores points, (PointScoreMode Mode, string Rule, Func<int, Attribution?>? Explain) how, (string Path, bool Force, bool Explain) output, int top)
+    private static int ScoreSeries(IAnsiConsole console, Series series, SeriesPointScores points, (PointScoreMode Mode, string Rule, Func<int, Attribution?>? Explain) how, (string Path, bool Force, bool Explain) output, int top, CancellationToken ct)
     {
         var (mode, rule, explain) = how;
         var path = output.Path;
@@ -453,6 +456,8 @@ internal static class ScoreCommand
             {
                 PointScoresCsv.Write(series, scores, value, temp, columns);
             }
+
+            ct.ThrowIfCancellationRequested(); // before the file takes its name
         });
         if (series.FilledValues > 0 || series.DroppedRows > 0)
         {

@@ -55,13 +55,15 @@ internal sealed class SeriesOptionSet
         }
     }
 
-    public Series Read(ParseResult r, string path) => SeriesCsvReader.Read(
+    /// <summary>The series of <paramref name="path"/> as the options say; <paramref name="ct"/> (Ctrl+C) stops a long read.</summary>
+    public Series Read(ParseResult r, string path, CancellationToken ct = default) => SeriesCsvReader.Read(
         path,
         r.GetValue(TimeColumn),
         ColumnList(r),
         r.GetValue(LabelColumn),
         DelimiterOf(r),
-        r.GetValue(Missing));
+        r.GetValue(Missing),
+        ct);
 
     /// <summary>The columns of <c>--columns</c>, or null for all.</summary>
     public IReadOnlyList<string>? ColumnList(ParseResult r) =>
@@ -76,7 +78,7 @@ internal sealed class SeriesOptionSet
     /// those of <c>--columns</c>, which must be the model's in its order), at least the model's window of rows. The file's
     /// other columns, times that go backwards and a gap in time are noted on <paramref name="console"/>.
     /// </summary>
-    public Series ReadFor(IAnsiConsole console, ParseResult r, string path, Detectors.IFittedDetector model)
+    public Series ReadFor(IAnsiConsole console, ParseResult r, string path, Detectors.IFittedDetector model, CancellationToken ct = default)
     {
         // Without --columns the model's columns are read by name, in any order, as score --follow and the service read a
         // stream; the file's other columns are left out, and said.
@@ -85,8 +87,8 @@ internal sealed class SeriesOptionSet
         try
         {
             series = named
-                ? SeriesCsvReader.Read(path, r.GetValue(TimeColumn), model.Channels, r.GetValue(LabelColumn), DelimiterOf(r), r.GetValue(Missing))
-                : Read(r, path);
+                ? SeriesCsvReader.Read(path, r.GetValue(TimeColumn), model.Channels, r.GetValue(LabelColumn), DelimiterOf(r), r.GetValue(Missing), ct)
+                : Read(r, path, ct);
         }
         catch (DataFormatException e) when (named && e.Line == 1 && e.Column is { } missing && model.Channels.Contains(missing) && missing != r.GetValue(LabelColumn))
         {
@@ -147,9 +149,9 @@ internal sealed class SeriesOptionSet
     private const int LargeGap = 10;
 
     /// <summary>The series to fit on: the whole file, or its first <c>--train-rows</c> rows; filled gaps and times that go backwards are noted on <paramref name="console"/>.</summary>
-    public Series ReadForTraining(IAnsiConsole console, ParseResult r, string path)
+    public Series ReadForTraining(IAnsiConsole console, ParseResult r, string path, CancellationToken ct = default)
     {
-        var series = Read(r, path);
+        var series = Read(r, path, ct);
         if (series.FilledValues > 0 || series.DroppedRows > 0)
         {
             console.MarkupLineInterpolated($"Missing values: {series.FilledValues} filled, {series.DroppedRows} rows dropped.");

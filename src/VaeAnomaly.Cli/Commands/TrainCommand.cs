@@ -63,12 +63,12 @@ internal static class TrainCommand
             SequenceSet train, validation;
             if (isRecords)
             {
-                (train, validation, var encoder) = RecordsInput.ReadRecords(console, r, series, path, runSeed);
+                (train, validation, var encoder) = RecordsInput.ReadRecords(console, r, series, path, runSeed, token);
                 settings = settings with { Records = encoder };
             }
             else
             {
-                (train, validation) = DataPaths.ReadTraining(path, () => series.ReadForTraining(console, r, path), series.Fractions(r), r.GetValue(series.Missing));
+                (train, validation) = DataPaths.ReadTraining(path, () => series.ReadForTraining(console, r, path, token), series.Fractions(r), r.GetValue(series.Missing));
                 if (DataPaths.DescribeGaps(train, validation) is { } gaps)
                 {
                     console.WriteLine(gaps);
@@ -111,6 +111,7 @@ internal static class TrainCommand
                 using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
                 {
                     fitted!.Save(staged.Staging);
+                    token.ThrowIfCancellationRequested(); // a stop asked for during a step that does not look (range's fit, the save) still writes nothing
                     staged.Commit();
                 }
             }

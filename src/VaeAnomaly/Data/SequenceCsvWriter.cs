@@ -10,7 +10,8 @@ public static class SequenceCsvWriter
     /// <param name="set">The sequences.</param>
     /// <param name="dataPath">Destination of <c>sequence_id,t,channels...</c>.</param>
     /// <param name="labelsPath">Destination of <c>sequence_id,label,anomaly_type,length</c>; ignored when null or the set is unlabelled.</param>
-    public static void Write(SequenceSet set, string dataPath, string? labelsPath)
+    /// <param name="ct">Observed before each sequence: a stopped write leaves a partial file, so write under a temporary name.</param>
+    public static void Write(SequenceSet set, string dataPath, string? labelsPath, CancellationToken ct = default)
     {
         using (var csv = new CsvWriter(new StreamWriter(dataPath), SequenceCsvReader.Output))
         {
@@ -24,6 +25,7 @@ public static class SequenceCsvWriter
             csv.NextRecord();
             foreach (var s in set.Sequences)
             {
+                ct.ThrowIfCancellationRequested();
                 var length = s.Values.Length / set.Channels;
                 for (var t = 0; t < length; t++)
                 {

@@ -17,11 +17,12 @@ public static class SequenceFolder
     /// <summary>Writes the three splits of a generated data set into <paramref name="directory"/>.</summary>
     /// <param name="dataset">The data.</param>
     /// <param name="directory">An existing folder.</param>
-    public static void Write(SyntheticDataset dataset, string directory)
+    /// <param name="ct">Observed before each sequence is written.</param>
+    public static void Write(SyntheticDataset dataset, string directory, CancellationToken ct = default)
     {
         foreach (var (split, set) in new[] { ("train", dataset.Train.Set), ("val", dataset.Validation.Set), ("test", dataset.Test.Set) })
         {
-            SequenceCsvWriter.Write(set, Path.Combine(directory, split + ".csv"), Path.Combine(directory, split + "_labels.csv"));
+            SequenceCsvWriter.Write(set, Path.Combine(directory, split + ".csv"), Path.Combine(directory, split + "_labels.csv"), ct);
         }
     }
 }

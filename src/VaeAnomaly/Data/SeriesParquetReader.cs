@@ -22,11 +22,13 @@ public static class SeriesParquetReader
     /// <param name="columns">Value columns to keep; null keeps every column but the time and label columns.</param>
     /// <param name="labelColumn">A 0/1 label column, or null.</param>
     /// <param name="missing">What to do with nulls, NaN and infinities.</param>
+    /// <param name="ct">Observed before each row group: Ctrl+C in the tool stops a long read.</param>
     /// <exception cref="DataFormatException">The file is missing, not Parquet, or holds what a series cannot.</exception>
-    public static Series Read(string path, string? timeColumn = null, IReadOnlyList<string>? columns = null, string? labelColumn = null, MissingValues missing = MissingValues.Error) =>
-        Using(path, reader => Read(path, reader, timeColumn, columns, labelColumn, missing));
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
+    public static Series Read(string path, string? timeColumn = null, IReadOnlyList<string>? columns = null, string? labelColumn = null, MissingValues missing = MissingValues.Error, CancellationToken ct = default) =>
+        Using(path, reader => Read(path, reader, timeColumn, columns, labelColumn, missing, ct));
 
-    private static Series Read(string path, ParquetReader reader, string? timeColumn, IReadOnlyList<string>? columns, string? labelColumn, MissingValues missing)
+    private static Series Read(string path, ParquetReader reader, string? timeColumn, IReadOnlyList<string>? columns, string? labelColumn, MissingValues missing, CancellationToken ct)
     {
         var fields = reader.Schema.Fields;
         var names = fields.Select(f => f.Name).ToArray();
@@ -71,6 +73,7 @@ public static class SeriesParquetReader
         var (gaps, dropped, first) = (0, 0, 0L);
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
+            ct.ThrowIfCancellationRequested();
             using var group = reader.OpenRowGroupReader(g);
             var n = checked((int)group.RowCount);
             var times = Texts(path, group, timeField, n);

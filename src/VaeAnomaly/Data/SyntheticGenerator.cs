@@ -17,16 +17,18 @@ public sealed class SyntheticGenerator(SyntheticOptions options)
     private sealed record Cluster(double[] Frequencies, double[,] Mixing, double[] Offsets);
 
     /// <summary>Generates train, validation and test splits.</summary>
-    public SyntheticDataset Generate()
+    /// <param name="ct">Observed before each sequence: Ctrl+C in the tool stops a large run.</param>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
+    public SyntheticDataset Generate(CancellationToken ct = default)
     {
         options.Validate();
         var rng = new Random(options.Seed);
         var clusters = Enumerable.Range(0, options.Clusters).Select(_ => DrawCluster(rng)).ToArray();
         var channels = Enumerable.Range(0, options.Channels).Select(c => $"ch{c}").ToArray();
 
-        var train = MakeSplit(rng, clusters, channels, options.Train, options.Contamination);
-        var validation = MakeSplit(rng, clusters, channels, options.Validation, 0);
-        var test = MakeSplit(rng, clusters, channels, options.Test, options.AnomalyRatio);
+        var train = MakeSplit(rng, clusters, channels, (options.Train, options.Contamination), ct);
+        var validation = MakeSplit(rng, clusters, channels, (options.Validation, 0), ct);
+        var test = MakeSplit(rng, clusters, channels, (options.Test, options.AnomalyRatio), ct);
         return new SyntheticDataset(train, validation, test);
     }
 
@@ -56,8 +58,9 @@ public sealed class SyntheticGenerator(SyntheticOptions options)
         return new Cluster(f, a, b);
     }
 
-    private SyntheticSplit MakeSplit(Random rng, Cluster[] clusters, string[] channels, int n, double ratio)
+    private SyntheticSplit MakeSplit(Random rng, Cluster[] clusters, string[] channels, (int Count, double Ratio) split, CancellationToken ct)
     {
+        var (n, ratio) = split;
         var anomalous = (int)Math.Round(ratio * n, MidpointRounding.ToEven);
         var isAnomaly = new bool[n];
         for (var i = 0; i < anomalous; i++)
@@ -72,6 +75,7 @@ public sealed class SyntheticGenerator(SyntheticOptions options)
         var injected = new InjectedAnomaly?[n];
         for (var i = 0; i < n; i++)
         {
+            ct.ThrowIfCancellationRequested();
             var (observed, clean) = DrawNormal(rng, clusters);
             if (isAnomaly[i])
             {

@@ -47,7 +47,13 @@ public sealed record SyntheticOptions
         Require(Contamination is >= 0 and <= 1, "contamination must lie in [0, 1]");
         Require(MinLength >= 10, "min length must be at least 10 (anomaly windows need room)");
         Require(MaxLength >= MinLength, "max length must be at least min length");
+        var most = ((long)Train + Validation + Test) * MaxLength * Channels;
+        Require(most <= MaxValues, $"(train + val + test) x max length x channels may be at most {MaxValues:N0} values, all held in memory while the files are written; "
+            + $"these options allow up to {most:N0}: ask for fewer or shorter sequences, or fewer channels");
     }
+
+    /// <summary>Most values a run may generate, counted at the longest length (about 1 GB of floats; the spec's defaults make 5.6 million).</summary>
+    public const long MaxValues = 250_000_000;
 
     private static void Require(bool condition, string message)
     {

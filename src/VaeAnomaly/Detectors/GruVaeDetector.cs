@@ -344,7 +344,8 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     /// <param name="series">One unscaled sequence with the training channels.</param>
     /// <param name="request">Mode, rule, window score, stride and chunk.</param>
     /// <param name="progress">Reports windows scored so far.</param>
-    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null)
+    /// <param name="ct">Observed before each chunk of windows.</param>
+    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null, CancellationToken ct = default)
     {
         if (series.Count != 1)
         {
@@ -389,7 +390,8 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
                     ? new WindowedSeriesScorer.ChunkScores(null, [.. parts.StepErrors.SelectMany(e => e)])
                     : new WindowedSeriesScorer.ChunkScores(kind == ScoreKind.Combined ? windows.Combiner.Combine(parts) : parts.Of(kind), null);
             },
-            progress);
+            progress,
+            ct);
         return new SeriesPointScores(scores, threshold, firstScored, count);
     }
 

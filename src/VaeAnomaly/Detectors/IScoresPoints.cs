@@ -10,8 +10,10 @@ public interface IScoresPoints
     /// <param name="series">One unscaled sequence with the training channels.</param>
     /// <param name="request">Mode, rule, window score and stride.</param>
     /// <param name="progress">Reports windows scored so far.</param>
+    /// <param name="ct">Stops the scoring (between chunks of windows): Ctrl+C in the tool.</param>
     /// <exception cref="ArgumentException">Not one series, other channels, too short, or a rule that could not be fitted (with the reason).</exception>
-    SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null);
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
+    SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null, CancellationToken ct = default);
 
     /// <summary>The threshold <see cref="ScorePoints"/> flags with for <paramref name="request"/>.</summary>
     /// <param name="request">Mode, rule and window score.</param>

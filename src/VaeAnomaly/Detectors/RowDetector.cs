@@ -82,7 +82,8 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints, IExplainsPoi
     /// <param name="series">One unscaled sequence with the training channels.</param>
     /// <param name="request">Mode and rule; the kind stays the default.</param>
     /// <param name="progress">Reports rows scored.</param>
-    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null)
+    /// <param name="ct">Observed before the rows are scored (one pass over them).</param>
+    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null, CancellationToken ct = default)
     {
         if (series.Count != 1)
         {
@@ -95,6 +96,7 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints, IExplainsPoi
         }
 
         CheckChannels(series);
+        ct.ThrowIfCancellationRequested();
         var scores = Rows(series.Sequences[0].Values);
         progress?.Report(scores.Length);
         return new SeriesPointScores(scores, PointThreshold(request), 0, scores.Length);

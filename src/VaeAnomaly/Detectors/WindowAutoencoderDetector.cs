@@ -241,7 +241,8 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
     /// <param name="series">One unscaled sequence with the training channels, at least one window long.</param>
     /// <param name="request">Mode, rule, stride and chunk; a window model has one score, so the kind stays the default.</param>
     /// <param name="progress">Reports windows scored so far.</param>
-    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null)
+    /// <param name="ct">Observed before each chunk of windows.</param>
+    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null, CancellationToken ct = default)
     {
         if (request.Kind != ScoreKind.Combined)
         {
@@ -265,7 +266,8 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
                 var (windowScores, steps) = WindowErrors(windows);
                 return new WindowedSeriesScorer.ChunkScores(windowScores, steps);
             },
-            progress);
+            progress,
+            ct);
         return new SeriesPointScores(scores, threshold, firstScored, count);
     }
 

@@ -96,7 +96,8 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
     /// <param name="series">One unscaled sequence with the training channels, at least one window long.</param>
     /// <param name="request">Mode, rule, stride and chunk; the model has one score, so the kind stays the default.</param>
     /// <param name="progress">Reports windows scored so far.</param>
-    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null)
+    /// <param name="ct">Observed before each chunk of windows.</param>
+    public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null, CancellationToken ct = default)
     {
         if (request.Kind != ScoreKind.Combined)
         {
@@ -123,7 +124,8 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
                 var (windowScores, steps) = Errors(windows);
                 return new WindowedSeriesScorer.ChunkScores(windowScores, steps);
             },
-            progress);
+            progress,
+            ct);
         return new SeriesPointScores(scores, threshold, firstScored, count);
     }
 
@@ -185,7 +187,13 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
     /// Fits the scaler, hands the training windows to <paramref name="fit"/>, and fits every threshold on the validation
     /// data's sequence, window and step scores: what every window-feature estimator does around its own math.
     /// </summary>
-    internal static WindowFeatureDetector Fit(string name, DetectorSettings settings, SequenceSet train, SequenceSet validation, Func<WindowFeatureShape, SequenceSet, IWindowErrors> fit)
+    /// <param name="name">The model's name.</param>
+    /// <param name="settings">Window, strides, watched columns, threshold rule.</param>
+    /// <param name="train">The training part.</param>
+    /// <param name="validation">The validation part: every threshold is fitted on its scores.</param>
+    /// <param name="fit">Fits the model's math on the training windows.</param>
+    /// <param name="ct">Observed between the steps (cutting, the model's fit, the validation scores).</param>
+    internal static WindowFeatureDetector Fit(string name, DetectorSettings settings, SequenceSet train, SequenceSet validation, Func<WindowFeatureShape, SequenceSet, IWindowErrors> fit, CancellationToken ct = default)
     {
         _ = ThresholdRules.Create(settings.Threshold);
         if (validation.Count == 0 || validation.TotalSteps == 0)
@@ -197,11 +205,14 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
         shape.CheckChannels(validation);
         var scaler = Standardizer.Fit(train, ScalerKind.ZScore);
         var windows = shape.Cut(scaler.Transform(train), shape.TrainStride, name).Windows;
+        ct.ThrowIfCancellationRequested();
         var model = fit(shape, windows);
         try
         {
+            ct.ThrowIfCancellationRequested();
             var draft = new WindowFeatureDetector(name, shape, scaler, model, DetectorFiles.Describe(train, validation), new ThresholdSet(new Dictionary<string, IReadOnlyDictionary<string, double>>(), null, settings.Threshold, "score"));
             var (windowScores, steps) = model.Errors(shape.Cut(scaler.Transform(validation), shape.ScoreStride, name).Windows);
+            ct.ThrowIfCancellationRequested();
             var thresholds = ThresholdSet.Fit(
                 [new("score", draft.Score(validation)), new(WindowFeatureShape.WindowSet, windowScores), new(WindowFeatureShape.StepSet, steps)], settings.Threshold, "score");
             return new WindowFeatureDetector(name, shape, scaler, model, draft.TrainingData, thresholds);
@@ -257,7 +268,7 @@ internal sealed class WindowFeatureEstimator(string name, DetectorSettings setti
 
     /// <inheritdoc />
     public IFittedDetector Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default) =>
-        WindowFeatureDetector.Fit(name, settings, train, validation, fit);
+        WindowFeatureDetector.Fit(name, settings, train, validation, fit, ct);
 
     /// <summary>The registry entry of a window-feature model: its name, description, fit and restore.</summary>
     public static DetectorEntry Entry(string name, string description, Func<WindowFeatureShape, SequenceSet, IWindowErrors> fit,

@@ -22,13 +22,16 @@ internal static class WindowedSeriesScorer
     /// <param name="chunk">Windows per call of <paramref name="score"/>.</param>
     /// <param name="score">Scores a chunk, given the index of its first window and the windows.</param>
     /// <param name="progress">Reports windows scored so far.</param>
+    /// <param name="ct">Observed before each chunk.</param>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
     public static (float[] Scores, int FirstScored, int Windows) Score(
-        SequenceSet scaled, int width, int stride, PointScoreMode mode, int chunk, Func<int, SequenceSet, ChunkScores> score, IProgress<int>? progress = null)
+        SequenceSet scaled, int width, int stride, PointScoreMode mode, int chunk, Func<int, SequenceSet, ChunkScores> score, IProgress<int>? progress = null, CancellationToken ct = default)
     {
         var starts = Starts(scaled, width, stride);
         var accumulator = new WindowPointScores(scaled.LengthOf(0), width, mode);
         foreach (var (first, part, windows) in Chunks(scaled, starts, width, chunk))
         {
+            ct.ThrowIfCancellationRequested();
             var scores = score(first, windows);
             for (var k = 0; k < part.Length; k++)
             {

@@ -230,65 +230,107 @@ public sealed class ReliabilityCommandTests : IDisposable
     {
         // Given: the real program training for a long time on a series
         var data = WriteSeries("s.csv", 3000);
-        var cli = Path.Combine(AppContext.BaseDirectory, "vae-anomaly.dll");
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            var start = new ProcessStartInfo("dotnet", [cli, "train", "--data", data, "--out", dir.File($"b{attempt}"), "--window", "16", "--epochs", "500", "--patience", "0"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var process = Process.Start(start)!;
-            var output = new StringBuilder();
-            var started = new TaskCompletionSource();
-            process.OutputDataReceived += (_, e) =>
-            {
-                lock (output)
-                {
-                    output.AppendLine(e.Data);
-                }
-
-                if (e.Data?.Contains("epoch", StringComparison.Ordinal) == true)
-                {
-                    started.TrySetResult();
-                }
-            };
-            process.ErrorDataReceived += (_, e) =>
-            {
-                lock (output)
-                {
-                    output.AppendLine(e.Data);
-                }
-            };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-
             // When: the signal arrives once training runs (at different points of an epoch on each attempt)
-            await Task.WhenAny(started.Task, Task.Delay(TimeSpan.FromSeconds(60)));
-            await Task.Delay(50 + (attempt * 170));
-            using (var kill = Process.Start("kill", ["-s", signal, process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            process.WaitForExit();
+            var (exit, text, started) = await RunAndSignal(
+                ["train", "--data", data, "--out", dir.File($"b{attempt}"), "--window", "16", "--epochs", "500", "--patience", "0"], "epoch", TimeSpan.FromMilliseconds(50 + (attempt * 170)), signal);
 
             // Then: exit 130, the checkpoint kept and said, no bundle, no exception text
-            string text;
-            lock (output)
-            {
-                text = output.ToString();
-            }
-
-            Assert.True(started.Task.IsCompleted, text);
-            Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {text}");
+            Assert.True(started, text);
+            Assert.True(exit == 130, $"exit {exit}: {text}");
             Assert.Contains("--resume", text);
             Assert.DoesNotContain("Unhandled", text);
             Assert.DoesNotContain("   at ", text);
             Assert.False(Directory.Exists(dir.File($"b{attempt}")));
             Assert.True(Directory.Exists(dir.File($"b{attempt}.checkpoint")));
+        }
+    }
+
+    [Theory]
+    [InlineData("score", 1200)]
+    [InlineData("score", 3500)]
+    [InlineData("evaluate", 2500)]
+    [InlineData("train", 3000)]
+    public async Task ScoreEvaluateOrTrain_SignalWhileWorkingOnALongSeries_StopsWithNothingWritten(string command, int delayMs)
+    {
+        // Given: a knn bundle, and a series long enough that reading and scoring (or fitting) it take seconds (the signal
+        // lands in the reading at 1.2 s and in the scoring or fitting later; before, the command ran to the end and wrote
+        // its output)
+        var (trained, trainText) = await CliRunner.RunAsync("train", "--model", "knn", "--data", WriteSeries("train.csv", 2000), "--out", dir.File("b"));
+        Assert.True(trained == 0, trainText);
+        var data = WriteSeries("long.csv", 800_000, labelled: true);
+        var output = dir.File(command == "score" ? "points.csv" : "out");
+        string[] args = command switch
+        {
+            "score" => ["score", "--bundle", dir.File("b"), "--data", data, "--out", output],
+            "evaluate" => ["evaluate", "--bundle", dir.File("b"), "--data", data, "--label-column", "anomaly", "--out", output],
+            _ => ["train", "--model", "knn", "--data", data, "--label-column", "anomaly", "--out", output],
+        };
+
+        // When
+        var (exit, text, _) = await RunAndSignal(args, null, TimeSpan.FromMilliseconds(delayMs), "TERM");
+
+        // Then: exit 130 within the wait, said in one line; no output and no temporary file beside it
+        Assert.True(exit == 130, $"exit {exit}: {text}");
+        Assert.Contains("Stopped. Nothing was written.", text);
+        Assert.DoesNotContain("   at ", text);
+        Assert.False(Path.Exists(output));
+        Assert.Equal(["b", "long.csv", "train.csv"], Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Runs the real program with <paramref name="args"/>, sends it <paramref name="signal"/> <paramref name="delay"/>
+    /// after it printed a line holding <paramref name="ready"/> (after it started, when null), and waits up to 60 s for it
+    /// to end: its exit code, everything it printed, and whether <paramref name="ready"/> was seen.
+    /// </summary>
+    private static async Task<(int Exit, string Text, bool Started)> RunAndSignal(string[] args, string? ready, TimeSpan delay, string signal)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "vae-anomaly.dll");
+        var start = new ProcessStartInfo("dotnet", [cli, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        var started = new TaskCompletionSource();
+        if (ready is null)
+        {
+            started.TrySetResult();
+        }
+
+        void Collect(string? line)
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+
+            if (ready is not null && line?.Contains(ready, StringComparison.Ordinal) == true)
+            {
+                started.TrySetResult();
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Collect(e.Data);
+        process.ErrorDataReceived += (_, e) => Collect(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        await Task.WhenAny(started.Task, Task.Delay(TimeSpan.FromSeconds(60)));
+        await Task.Delay(delay);
+        using (var kill = Process.Start("kill", ["-s", signal, process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        process.WaitForExit();
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString(), started.Task.IsCompleted);
         }
     }
 }

@@ -278,7 +278,7 @@ public sealed class OnlineDetectorTests
 
         public void Save(string directory) => inner.Save(directory);
 
-        public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null) => ((IScoresPoints)inner).ScorePoints(series, request, progress);
+        public SeriesPointScores ScorePoints(SequenceSet series, PointScoreRequest request, IProgress<int>? progress = null, CancellationToken ct = default) => ((IScoresPoints)inner).ScorePoints(series, request, progress, ct);
 
         public double PointThreshold(PointScoreRequest request) => ((IScoresPoints)inner).PointThreshold(request);
 
