@@ -307,7 +307,11 @@ internal static class ScoreFollow
                     return last;
                 }
 
-                (start, end) = (0, await reader.ReadAsync(buffer.AsMemory(), token));
+                // Standard input's reader blocks inside ReadAsync and never looks at the token, so a silent pipe would
+                // hold a stop until its writer ended: the read waits on a worker thread, and the stop does not wait for it.
+                (start, end) = (0, follows
+                    ? await reader.ReadAsync(buffer.AsMemory(), token)
+                    : await Task.Run(() => reader.Read(buffer, 0, buffer.Length), CancellationToken.None).WaitAsync(token));
                 if (end == 0)
                 {
                     if (follows)

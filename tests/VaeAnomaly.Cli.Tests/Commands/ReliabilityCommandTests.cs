@@ -279,20 +279,42 @@ public sealed class ReliabilityCommandTests : IDisposable
         Assert.Equal(["b", "long.csv", "train.csv"], Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task ScoreFollow_SignalWhileStandardInputIsSilent_StopsAtOnceAndSaysWhatItWrote()
+    {
+        // Given: a bundle, and a stream on standard input whose writer sends a header and one row, then nothing, and
+        // keeps the pipe open (before, the stop waited for the writer to close it)
+        var (trained, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", WriteSeries("train.csv", 200), "--split", "80/20/0", "--out", dir.File("b"));
+        Assert.True(trained == 0, trainText);
+
+        // When
+        var (exit, text, _) = await RunAndSignal(["score", "--follow", "--bundle", dir.File("b"), "--data", "-", "--out", dir.File("live.csv"), "--online", "off"], null,
+            TimeSpan.FromSeconds(2), "TERM", "timestamp,temp,pressure\n0,0.5,0.5\n");
+
+        // Then: the clean stop of a followed stream (exit 0), the row written
+        Assert.True(exit == 0, $"exit {exit}: {text}");
+        Assert.Contains("Scored 1 rows as they arrived", text);
+        Assert.Equal(2, File.ReadAllLines(dir.File("live.csv")).Length);
+    }
+
     /// <summary>
     /// Runs the real program with <paramref name="args"/>, sends it <paramref name="signal"/> <paramref name="delay"/>
     /// after it printed a line holding <paramref name="ready"/> (after it started, when null), and waits up to 60 s for it
-    /// to end: its exit code, everything it printed, and whether <paramref name="ready"/> was seen.
+    /// to end: its exit code, everything it printed, and whether <paramref name="ready"/> was seen. Its standard input is
+    /// a pipe that gets <paramref name="input"/> and stays open until it ends.
     /// </summary>
-    private static async Task<(int Exit, string Text, bool Started)> RunAndSignal(string[] args, string? ready, TimeSpan delay, string signal)
+    private static async Task<(int Exit, string Text, bool Started)> RunAndSignal(string[] args, string? ready, TimeSpan delay, string signal, string input = "")
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "vae-anomaly.dll");
         var start = new ProcessStartInfo("dotnet", [cli, .. args])
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(input);
+        await process.StandardInput.FlushAsync();
         var output = new StringBuilder();
         var started = new TaskCompletionSource();
         if (ready is null)
@@ -326,7 +348,18 @@ public sealed class ReliabilityCommandTests : IDisposable
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true); // a run that ignored the signal fails the test, and is not left behind
+            }
+        }
+
         process.WaitForExit();
         lock (output)
         {
