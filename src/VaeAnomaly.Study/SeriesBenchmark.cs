@@ -72,10 +72,11 @@ public static partial class SeriesBenchmark
     /// <summary>Reads every pair before any training, so a bad file stops the run before any work.</summary>
     /// <param name="root">The folder.</param>
     /// <param name="options">Label and time columns.</param>
-    public static IReadOnlyList<SeriesPair> Read(string root, SeriesBenchmarkOptions options) => [.. Pairs(root).Select(p =>
+    /// <param name="ct">Ctrl+C: stops a long read.</param>
+    public static IReadOnlyList<SeriesPair> Read(string root, SeriesBenchmarkOptions options, CancellationToken ct = default) => [.. Pairs(root).Select(p =>
     {
-        var train = SeriesCsvReader.Read(p.Train, timeColumn: options.TimeColumn);
-        var test = SeriesCsvReader.Read(p.Test, timeColumn: options.TimeColumn, labelColumn: options.LabelColumn);
+        var train = SeriesCsvReader.Read(p.Train, timeColumn: options.TimeColumn, ct: ct);
+        var test = SeriesCsvReader.Read(p.Test, timeColumn: options.TimeColumn, labelColumn: options.LabelColumn, ct: ct);
         if (!test.ChannelNames.SequenceEqual(train.ChannelNames))
         {
             throw new DataFormatException(p.Test, 1, null, $"has the columns [{IO.Messages.List(test.ChannelNames)}]; its train file {Path.GetFileName(p.Train)} has [{IO.Messages.List(train.ChannelNames)}]");
@@ -96,7 +97,7 @@ public static partial class SeriesBenchmark
     /// <param name="pair">The pair.</param>
     /// <param name="model">A registry name, optionally with a version.</param>
     /// <param name="options">Seed, epochs, watched columns.</param>
-    /// <param name="ct">Stops training between batches.</param>
+    /// <param name="ct">Stops training between batches, and scoring between chunks of windows.</param>
     public static SeriesFileResult Run(SeriesPair pair, string model, SeriesBenchmarkOptions options, CancellationToken ct = default)
     {
         var entry = DetectorRegistry.Find(model.Split(' ')[0]);
@@ -113,7 +114,7 @@ public static partial class SeriesBenchmark
         var seconds = clock.Elapsed.TotalSeconds;
         var scorer = detector as IScoresPoints ?? throw new ArgumentException($"{model} does not score the points of a series.");
         var test = pair.Test.AsSequenceSet();
-        var points = Naming(pair.TestPath, model, () => scorer.ScorePoints(test, new PointScoreRequest(PointScoreMode.Last)));
+        var points = Naming(pair.TestPath, model, () => scorer.ScorePoints(test, new PointScoreRequest(PointScoreMode.Last), ct: ct));
 
         // Every rule's threshold of these point scores (the scores are the same whatever the rule; only the threshold differs).
         var labels = pair.Test.Labels!;
@@ -136,7 +137,7 @@ public static partial class SeriesBenchmark
             var surprise = SurpriseFlags.Of(points, pair.Train.Length);
             rules["surprise"] = RuleOutcome.Of(labels, surprise.Scores, surprise.Threshold);
             rules["dynamic"] = RuleOutcome.Of(labels, DynamicThreshold.Flags(points.Scores, points.FirstScored), null);
-            if (Smoothed(scorer, validation, points, labels) is { } smoothed)
+            if (Smoothed(scorer, validation, points, labels, ct) is { } smoothed)
             {
                 rules["smoothed"] = smoothed;
             }
@@ -163,12 +164,12 @@ public static partial class SeriesBenchmark
     /// <see cref="Smoothing"/>, their 0.99 quantile (the default rule's) as the threshold of the test scores averaged the
     /// same way. Null when the validation part is too short to score.
     /// </summary>
-    private static RuleOutcome? Smoothed(IScoresPoints scorer, SequenceSet validation, SeriesPointScores test, IReadOnlyList<bool> labels)
+    private static RuleOutcome? Smoothed(IScoresPoints scorer, SequenceSet validation, SeriesPointScores test, IReadOnlyList<bool> labels, CancellationToken ct)
     {
         SeriesPointScores normal;
         try
         {
-            normal = scorer.ScorePoints(validation, new PointScoreRequest(PointScoreMode.Last));
+            normal = scorer.ScorePoints(validation, new PointScoreRequest(PointScoreMode.Last), ct: ct);
         }
         catch (ArgumentException)
         {

@@ -180,6 +180,7 @@ internal static class BenchCommand
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
             {
                 File.WriteAllText(staged.PathOf("bench.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+                token.ThrowIfCancellationRequested(); // a stop during a step that does not look still writes nothing
                 staged.Commit();
             }
 

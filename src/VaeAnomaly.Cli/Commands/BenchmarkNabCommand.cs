@@ -130,6 +130,7 @@ internal static class BenchmarkNabCommand
                     }),
                 };
                 File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+                token.ThrowIfCancellationRequested(); // a stop during a step that does not look still writes nothing
                 staged.Commit();
             }
 

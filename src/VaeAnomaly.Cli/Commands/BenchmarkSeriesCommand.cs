@@ -57,7 +57,7 @@ internal static class BenchmarkSeriesCommand
                 throw new ArgumentException("--cross-fit 1 leaves no rows to fit a fold on; give 2 or more blocks (5 is usual), or 0 for none.");
             }
 
-            var pairs = SeriesBenchmark.Read(r.GetValue(data)!, options);
+            var pairs = SeriesBenchmark.Read(r.GetValue(data)!, options, token);
             if (r.GetValue(limit) > 0)
             {
                 pairs = [.. pairs.Take(r.GetValue(limit))];
@@ -108,6 +108,7 @@ internal static class BenchmarkSeriesCommand
                     .. results.Select(x => string.Create(CultureInfo.InvariantCulture,
                         $"{x.File},{x.Model},{string.Join(' ', x.Watched)},{x.AucPr:G6},{x.AucRoc:G6},{x.F1AtThreshold:G6},{x.BestF1:G6},{x.PointAdjustedF1:G6},{x.EventRecall:G6},{x.EventPrecision:G6},{x.FlaggedNormal:G6},{x.Threshold:G6},{x.TrainSeconds:F2},{x.Epochs}")),
                 ]);
+                token.ThrowIfCancellationRequested(); // a stop during a step that does not look still writes nothing
                 staged.Commit();
             }
 
