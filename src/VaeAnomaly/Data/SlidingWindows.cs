@@ -10,10 +10,12 @@ public sealed record SlidingWindows(SequenceSet Windows, int[] Owner, int[] Star
     /// <param name="set">Source sequences.</param>
     /// <param name="length">Window length in steps.</param>
     /// <param name="stride">Steps between window starts.</param>
+    /// <exception cref="ArgumentException">The windows would hold more than <see cref="MaxValues"/> values; the message gives the stride that fits.</exception>
     public static SlidingWindows Cut(SequenceSet set, int length, int stride)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
+        CheckSize(set, length, stride);
         var c = set.Channels;
         var windows = new List<Sequence>();
         var owner = new List<int>();
@@ -32,6 +34,57 @@ public sealed record SlidingWindows(SequenceSet Windows, int[] Owner, int[] Star
         }
 
         return new SlidingWindows(new SequenceSet(set.ChannelNames, windows), [.. owner], [.. start]);
+    }
+
+    /// <summary>
+    /// Most values (windows x steps x channels) one cut may hold: every window is a copy, so a long window at a small
+    /// stride multiplies the series (a 4,096-step window every step of 210,000 rows made 1.7 billion values, and the
+    /// process was killed for memory at 24 GB). 500 million floats are 2 GB, before the model's own copies.
+    /// </summary>
+    public const long MaxValues = 500_000_000;
+
+    /// <summary>How many windows <see cref="Starts"/> gives for a sequence of <paramref name="steps"/> steps.</summary>
+    /// <param name="steps">Sequence length.</param>
+    /// <param name="length">Window length.</param>
+    /// <param name="stride">Steps between starts.</param>
+    public static long Count(int steps, int length, int stride) => steps <= length ? 1 : ((steps - length + (long)stride - 1) / stride) + 1;
+
+    /// <summary>Values the windows of <paramref name="set"/> hold: each window's steps times the channels.</summary>
+    /// <param name="set">Source sequences.</param>
+    /// <param name="length">Window length.</param>
+    /// <param name="stride">Steps between starts.</param>
+    public static long ValuesOf(SequenceSet set, int length, int stride) =>
+        Enumerable.Range(0, set.Count).Sum(i => Count(set.LengthOf(i), length, stride) * Math.Min(length, set.LengthOf(i))) * set.Channels;
+
+    /// <summary>Refuses a cut of more than <see cref="MaxValues"/> values before any is copied, naming the smallest stride that fits (if one does).</summary>
+    private static void CheckSize(SequenceSet set, int length, int stride)
+    {
+        var values = ValuesOf(set, length, stride);
+        if (values <= MaxValues)
+        {
+            return;
+        }
+
+        var longest = Enumerable.Range(0, set.Count).Select(set.LengthOf).DefaultIfEmpty(1).Max();
+        var (low, high) = (stride, Math.Max(stride, longest)); // values fall as the stride grows; find the smallest that fits
+        string fix;
+        if (ValuesOf(set, length, high) > MaxValues)
+        {
+            fix = "a shorter window (--window) or less data";
+        }
+        else
+        {
+            while (low < high)
+            {
+                var mid = low + ((high - low) / 2);
+                (low, high) = ValuesOf(set, length, mid) <= MaxValues ? (low, mid) : (mid + 1, high);
+            }
+
+            fix = $"a stride of at least {low} steps (--train-stride, --score-stride) or a shorter window (--window)";
+        }
+
+        throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Windows of {length} steps every {stride} steps over {set.TotalSteps:N0} steps of {set.Channels} channels would hold {values:N0} values, each window a copy; at most {MaxValues:N0} are held at once: use {fix}."));
     }
 
     /// <summary>Each source sequence's score: the largest score of its windows.</summary>

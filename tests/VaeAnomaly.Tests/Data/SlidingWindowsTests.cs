@@ -15,6 +15,39 @@ public sealed class SlidingWindowsTests
     }
 
     [Fact]
+    public void Count_EveryShortCase_EqualsTheStartsGiven()
+    {
+        for (var steps = 1; steps <= 40; steps++)
+        {
+            for (var length = 1; length <= 12; length++)
+            {
+                for (var stride = 1; stride <= 9; stride++)
+                {
+                    Assert.Equal(SlidingWindows.Starts(steps, length, stride).Count(), SlidingWindows.Count(steps, length, stride));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Cut_MoreValuesThanHeldAtOnce_RefusedBeforeCopying_WithTheSmallestStrideThatFits()
+    {
+        // Given: the probe's case, 210,000 steps of 2 channels in windows of 4,096: every step makes 205,905 windows,
+        // 1,686,773,760 values; every 3 steps 68,636 windows (562,266,112 values), every 4 steps 51,477 (421,699,584),
+        // the first under 500,000,000
+        var set = new SequenceSet(["a", "b"], [new Sequence("s", new float[210_000 * 2])]);
+
+        // When
+        var e = Assert.Throws<ArgumentException>(() => SlidingWindows.Cut(set, 4096, 1));
+
+        // Then
+        Assert.Contains("would hold 1,686,773,760 values", e.Message, StringComparison.Ordinal);
+        Assert.Contains("a stride of at least 4 steps", e.Message, StringComparison.Ordinal);
+        Assert.Equal(421_699_584, SlidingWindows.ValuesOf(set, 4096, 4));
+        Assert.Equal(562_266_112, SlidingWindows.ValuesOf(set, 4096, 3));
+    }
+
+    [Fact]
     public void Cut_TwoChannelSequences_CopiesTheRightValuesAndRemembersOwners()
     {
         // Given: sequence "a" of 5 steps with values t*10 + channel, and "b" of 2 steps.
