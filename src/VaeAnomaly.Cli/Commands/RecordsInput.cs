@@ -38,6 +38,11 @@ internal static class RecordsInput
         var train = normal[held..];
         var validation = normal[..held];
         var encoder = TabularEncoder.Fit(train, table.NumericNames, table.TextNames);
+        if (encoder.TooLarge(normal.Length) is { } problem)
+        {
+            throw new DataFormatException(path, null, null, problem);
+        }
+
         console.WriteLine($"Read {table.Records.Count} records ({table.NumericNames.Count} numeric, {table.TextNames.Count} text columns -> {encoder.Columns.Count} inputs); "
             + $"{train.Length} train and {validation.Length} validate{(table.Labelled ? $", {table.Records.Count - normal.Length} labelled anomalous left out" : "")}.");
         return (encoder.ToSequenceSet(train), encoder.ToSequenceSet(validation), encoder);

@@ -33,11 +33,21 @@ public sealed record TabularEncoder(
     public IReadOnlyList<string> Columns =>
         [.. NumericNames, .. TextNames.SelectMany((name, t) => Categories[t].Select(c => $"{name}={c}"))];
 
+    /// <summary>How many inputs a record encodes to: <see cref="Columns"/>' count, without building the names.</summary>
+    public int Width => Mean.Length + Categories.Sum(c => c.Count);
+
+    /// <summary>
+    /// Most values (records x inputs) one encoding may hold: 500 million floats are 2 GB, before the model's copies.
+    /// One-hot text columns multiply fast: 30 columns of 1,000 values make 30,001 inputs, and 80,000 such records 2.4
+    /// billion values, which the process could not hold.
+    /// </summary>
+    public const long MaxValues = 500_000_000;
+
     /// <summary>Encodes one record.</summary>
     /// <param name="record">A record with this encoder's features.</param>
     public float[] Encode(TabularRecord record)
     {
-        var values = new float[Columns.Count];
+        var values = new float[Width];
         for (var j = 0; j < Mean.Length; j++)
         {
             values[j] = Standardizer.Clip((record.Numeric[j] - Mean[j]) / Std[j]);
@@ -60,15 +70,30 @@ public sealed record TabularEncoder(
 
     /// <summary>Encodes records as a set of one-step sequences (ids are positions), labelled by the records.</summary>
     /// <param name="records">The records.</param>
-    public SequenceSet ToSequenceSet(IReadOnlyList<TabularRecord> records) => new(
-        Columns,
-        [.. records.Select((r, i) => new Sequence(i.ToString(System.Globalization.CultureInfo.InvariantCulture), Encode(r)))],
-        [.. records.Select(r => new SequenceLabel(r.IsAnomaly, r.IsAnomaly ? r.Type.TrimEnd('.') : SequenceLabel.Normal))]);
+    /// <exception cref="ArgumentException">The encoding would hold more than <see cref="MaxValues"/> values.</exception>
+    public SequenceSet ToSequenceSet(IReadOnlyList<TabularRecord> records)
+    {
+        if (TooLarge(records.Count) is { } problem)
+        {
+            throw new ArgumentException($"The data {problem}.");
+        }
+
+        return new(
+            Columns,
+            [.. records.Select((r, i) => new Sequence(i.ToString(System.Globalization.CultureInfo.InvariantCulture), Encode(r)))],
+            [.. records.Select(r => new SequenceLabel(r.IsAnomaly, r.IsAnomaly ? r.Type.TrimEnd('.') : SequenceLabel.Normal))]);
+    }
 
     /// <summary>Encodes a table read from CSV: ids are the records' line numbers, labels only when the table has them.</summary>
     /// <param name="table">The records and where they came from.</param>
+    /// <exception cref="DataFormatException">The encoding would hold more than <see cref="MaxValues"/> values.</exception>
     public SequenceSet ToSequenceSet(TabularTable table)
     {
+        if (TooLarge(table.Records.Count) is { } problem)
+        {
+            throw new DataFormatException(table.Source, null, null, problem);
+        }
+
         var id = (int i) => table.Lines[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new SequenceSet(
             Columns,
@@ -83,6 +108,22 @@ public sealed record TabularEncoder(
     /// <param name="records">Records with this encoder's features.</param>
     public int CountUnseen(IEnumerable<TabularRecord> records) =>
         records.Count(r => Categories.Select((c, t) => BinarySearch(c, r.Text[t])).Any(i => i < 0));
+
+    /// <summary>Why <paramref name="records"/> records are too many to encode at once (said of their file: "has ..."), naming the widest text columns; null when they fit.</summary>
+    /// <param name="records">How many records would be encoded.</param>
+    public string? TooLarge(int records)
+    {
+        var values = (long)records * Width;
+        if (values <= MaxValues)
+        {
+            return null;
+        }
+
+        var widest = TextNames.Select((name, t) => (Name: name, Count: Categories[t].Count)).OrderByDescending(c => c.Count).Take(5)
+            .Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{c.Name} ({c.Count:N0} values)"));
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"has {records:N0} records of {Width:N0} inputs each (the numeric columns, and one per value of each text column; the widest: {string.Join(", ", widest)}), {values:N0} values, where at most {MaxValues:N0} are held at once; leave wide text columns out with --columns, or use fewer records");
+    }
 
     private static int BinarySearch(IReadOnlyList<string> sorted, string value)
     {

@@ -1,0 +1,53 @@
+using VaeAnomaly.Data;
+
+namespace VaeAnomaly.Tests.Data;
+
+public sealed class TabularEncoderTests
+{
+    /// <summary>One numeric column and <paramref name="texts"/> text columns of 1,000 values each.</summary>
+    private static TabularEncoder Wide(int texts) => new(
+        ["x"],
+        [.. Enumerable.Range(0, texts).Select(t => $"k{t}")],
+        [0.0],
+        [1.0],
+        [.. Enumerable.Range(0, texts).Select(_ => (IReadOnlyList<string>)[.. Enumerable.Range(0, 1000).Select(v => $"v{v:D4}")])]);
+
+    [Fact]
+    public void Width_IsTheCountOfTheColumnNames()
+    {
+        var encoder = Wide(3);
+
+        Assert.Equal(3001, encoder.Width);
+        Assert.Equal(encoder.Columns.Count, encoder.Width);
+        Assert.Equal(3001, encoder.Encode(new TabularRecord([2f], ["v0001", "v0999", "unseen"], false, "normal")).Length);
+    }
+
+    [Fact]
+    public void TooLarge_ThirtyTextColumnsOfAThousandValues_RefusesWhatCannotBeHeld_AndSaysWhy()
+    {
+        // Given: 30,001 inputs per record; 16,667 records make 500,026,667 values, 16,666 make 499,996,666
+        var encoder = Wide(30);
+
+        // When
+        var refused = encoder.TooLarge(16_667);
+
+        // Then
+        Assert.NotNull(refused);
+        Assert.Contains("16,667 records of 30,001 inputs each", refused, StringComparison.Ordinal);
+        Assert.Contains("500,026,667 values", refused, StringComparison.Ordinal);
+        Assert.Contains("k0 (1,000 values)", refused, StringComparison.Ordinal);
+        Assert.Contains("--columns", refused, StringComparison.Ordinal);
+        Assert.Null(encoder.TooLarge(16_666));
+    }
+
+    [Fact]
+    public void ToSequenceSet_TooManyValues_ThrowsBeforeEncoding()
+    {
+        var encoder = Wide(30);
+        var record = new TabularRecord([1f], [.. Enumerable.Repeat("v0001", 30)], false, "normal");
+
+        var e = Assert.Throws<ArgumentException>(() => encoder.ToSequenceSet([.. Enumerable.Repeat(record, 20_000)]));
+
+        Assert.StartsWith("The data has 20,000 records", e.Message, StringComparison.Ordinal);
+    }
+}
