@@ -102,6 +102,11 @@ public sealed class GruVaeEstimator(GruVaeOptions model, TrainerOptions training
             var (fitTrain, fitValidation) = options.Window > 0
                 ? (SlidingWindows.Cut(scaledTrain, options.Window, TrainStride).Windows, SlidingWindows.Cut(scaledValidation, options.Window, TrainStride).Windows)
                 : (scaledTrain, scaledValidation);
+            if (options.Window > 0)
+            {
+                BatchBudget.Check(training.BatchSize, fitTrain.Count, options.Window);
+            }
+
             var session = Checkpoint is null ? null : Checkpoint with { RunKey = RunKey(options, fitTrain, fitValidation) };
             var history = new Trainer(training, session).Fit(network, options.Beta, fitTrain, fitValidation, progress, ct);
 

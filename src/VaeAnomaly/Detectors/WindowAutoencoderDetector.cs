@@ -200,6 +200,7 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
         var shape = model.Shape;
         try
         {
+            BatchBudget.Check(model.Training.BatchSize, (int)windows.Train.shape[0], shape.Window);
             Seeding.Apply(model.Training.Seed);
             var history = new AutoencoderTrainer(model.Training).Fit(network, windows.Train, windows.Validation, progress, ct);
             var draft = new WindowAutoencoderDetector(network, shape, scaler, trainingData, new ThresholdSet(new Dictionary<string, IReadOnlyDictionary<string, double>>(), null, threshold, "score"), history);
