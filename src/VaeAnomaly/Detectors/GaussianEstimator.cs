@@ -24,6 +24,9 @@ public sealed class GaussianEstimator(DetectorSettings settings) : IDetectorEsti
     /// <summary>Most rows of history, so the history kept in the manifest stays small.</summary>
     public const int MaxWindow = 4096;
 
+    /// <summary>Most history values (rows x watched columns) kept in the manifest: about 2.6 MB of JSON, under the 4 MiB a manifest is read back.</summary>
+    public const int MaxHistoryValues = 131_072;
+
     /// <summary>The registry's entry.</summary>
     public static DetectorEntry Entry { get; } = new(
         ModelName,
@@ -58,6 +61,11 @@ public sealed class GaussianEstimator(DetectorSettings settings) : IDetectorEsti
         var columns = WatchedColumns.Indices(train.ChannelNames, targets);
         var rows = train.Sequences.SelectMany(s => Enumerable.Range(0, s.Values.Length / train.Channels).Select(t => columns.Select(j => s.Values[(t * train.Channels) + j]).ToArray())).ToArray();
         var history = rows.Skip(Math.Max(0, rows.Length - window)).SelectMany(r => r).ToArray();
+        if (history.Length > MaxHistoryValues)
+        {
+            throw new ArgumentException($"The gaussian keeps its last {history.Length / columns.Length:N0} training rows of the {columns.Length:N0} watched columns in the bundle's model.json: {history.Length:N0} values, where at most {MaxHistoryValues:N0} fit; use a shorter --window or watch fewer columns (--target-columns).");
+        }
+
         var floor = columns.Select((_, k) => GaussianDetector.Floor(rows.Select(r => (double)r[k]))).ToArray();
         return GaussianDetector.Fitted(train.ChannelNames, targets, (window, history, floor), DetectorFiles.Describe(train, validation), validation, settings.Threshold);
     }

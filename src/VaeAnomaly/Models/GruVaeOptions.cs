@@ -40,6 +40,9 @@ public sealed record GruVaeOptions
     /// <summary>Largest size accepted for any layer, channel count or window, so a tampered bundle cannot ask for huge allocations.</summary>
     public const int MaxSize = 65_536;
 
+    /// <summary>Largest latent size: its latent x latent covariance (1.85 MB of JSON at 256) must fit in model.json, read back up to 4 MiB; at 512 it did not.</summary>
+    public const int MaxLatent = 256;
+
     /// <summary>Largest number of weights a model may have (400 MB of float32), checked before any is allocated.</summary>
     public const long MaxParameters = 100_000_000;
 
@@ -77,9 +80,9 @@ public sealed record GruVaeOptions
             throw new ArgumentException("encoder and decoder each take two positive sizes");
         }
 
-        if (Latent < 1)
+        if (Latent is < 1 or > MaxLatent)
         {
-            throw new ArgumentException($"latent size must be positive, got {Latent}");
+            throw new ArgumentException($"latent size must lie in 1..{MaxLatent}, got {Latent} (the Mahalanobis score keeps a latent x latent covariance in the bundle's model.json, which is read back only up to 4 MiB)");
         }
 
         if (TimeFeatures is < 0 or > MaxTimeFeatures)

@@ -38,8 +38,19 @@ public static class DetectorBundle
     /// <summary>Writes the manifest into <paramref name="directory"/>.</summary>
     /// <param name="manifest">The manifest.</param>
     /// <param name="directory">The bundle folder (a staging folder while writing).</param>
-    public static void WriteManifest<T>(T manifest, string directory) =>
-        File.WriteAllText(Path.Combine(directory, ManifestFile), JsonSerializer.Serialize(manifest, Json));
+    /// <exception cref="ArgumentException">The manifest would be larger than a bundle's manifest may be read back (<see cref="MaxManifestBytes"/>); nothing is written.</exception>
+    public static void WriteManifest<T>(T manifest, string directory)
+    {
+        // A bundle this tool could not load again is refused when it is written, not found out at the first score.
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, Json);
+        if (bytes.Length > MaxManifestBytes)
+        {
+            throw new ArgumentException($"The model's {ManifestFile} would hold {bytes.Length:N0} bytes, more than the {MaxManifestBytes:N0} a bundle's manifest may, so it could not be loaded again; "
+                + "what makes it large is kept per column or per latent dimension there: use a smaller --latent (the GRU-VAE keeps a latent x latent covariance), a shorter --window (the gaussian keeps its last window of rows), or fewer columns.");
+        }
+
+        File.WriteAllBytes(Path.Combine(directory, ManifestFile), bytes);
+    }
 
     /// <summary>Reads a GRU-VAE manifest and checks its format version and sizes.</summary>
     /// <param name="directory">The bundle folder.</param>
