@@ -120,9 +120,10 @@ public sealed record TabularEncoder(
         }
 
         var widest = TextNames.Select((name, t) => (Name: name, Count: Categories[t].Count)).OrderByDescending(c => c.Count).Take(5)
-            .Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{c.Name} ({c.Count:N0} values)"));
+            .Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{c.Name} ({c.Count:N0} values)")).ToArray();
+        var inputs = widest.Length == 0 ? "one per numeric column" : $"the numeric columns, and one per value of each text column; the widest: {string.Join(", ", widest)}";
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"has {records:N0} records of {Width:N0} inputs each (the numeric columns, and one per value of each text column; the widest: {string.Join(", ", widest)}), {values:N0} values, where at most {MaxValues:N0} are held at once; leave wide text columns out with --columns, or use fewer records");
+            $"has {records:N0} records of {Width:N0} inputs each ({inputs}), {values:N0} values, where at most {MaxValues:N0} are held at once; leave {(widest.Length == 0 ? "" : "wide text ")}columns out with --columns, or use fewer records");
     }
 
     private static int BinarySearch(IReadOnlyList<string> sorted, string value)

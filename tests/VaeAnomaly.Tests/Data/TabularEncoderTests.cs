@@ -50,4 +50,18 @@ public sealed class TabularEncoderTests
 
         Assert.StartsWith("The data has 20,000 records", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TooLarge_NumericColumnsOnly_SaysSoWithoutTextColumns()
+    {
+        // Given: 10,000 numeric columns; 50,001 records make 500,010,000 values
+        var encoder = new TabularEncoder([.. Enumerable.Range(0, 10_000).Select(c => $"x{c}")], [], new double[10_000], [.. Enumerable.Repeat(1.0, 10_000)], []);
+
+        var refused = encoder.TooLarge(50_001);
+
+        Assert.NotNull(refused);
+        Assert.Contains("50,001 records of 10,000 inputs each (one per numeric column), 500,010,000 values", refused, StringComparison.Ordinal);
+        Assert.Contains("leave columns out with --columns", refused, StringComparison.Ordinal);
+        Assert.Null(encoder.TooLarge(50_000));
+    }
 }
