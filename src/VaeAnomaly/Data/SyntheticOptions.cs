@@ -48,7 +48,7 @@ public sealed record SyntheticOptions
         Require(MinLength >= 10, "min length must be at least 10 (anomaly windows need room)");
         Require(MaxLength >= MinLength, "max length must be at least min length");
         var most = ((long)Train + Validation + Test) * MaxLength * Channels;
-        Require(most <= MaxValues, $"(train + val + test) x max length x channels may be at most {MaxValues:N0} values, all held in memory while the files are written; "
+        Require(most <= MaxValues, $"(train + val + test) x max length x channels may be at most {MaxValues:N0} values, all held in memory at once; "
             + $"these options allow up to {most:N0}: ask for fewer or shorter sequences, or fewer channels");
     }
 
