@@ -180,8 +180,7 @@ internal static class BenchCommand
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
             {
                 File.WriteAllText(staged.PathOf("bench.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
-                token.ThrowIfCancellationRequested(); // a stop during a step that does not look still writes nothing
-                staged.Commit();
+                staged.Commit(token);
             }
 
             console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Process peak working set over the whole run: {PeakWorkingSet() / 1e6:F0} MB."));

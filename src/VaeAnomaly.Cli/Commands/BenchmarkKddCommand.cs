@@ -41,9 +41,7 @@ internal static class BenchmarkKddCommand
                     ConfusionMatrixPlot.Save(m.Confusion, $"{m.Model} at the validation 0.99 quantile", staged.PathOf($"confusion-{m.Model}.png"));
                 }
 
-                token.ThrowIfCancellationRequested(); // a stop during a step that does not look still writes nothing
-
-                staged.Commit();
+                staged.Commit(token);
             }
 
             var table = new Table().Border(TableBorder.Rounded)

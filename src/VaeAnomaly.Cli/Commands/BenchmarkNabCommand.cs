@@ -130,8 +130,7 @@ internal static class BenchmarkNabCommand
                     }),
                 };
                 File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
-                token.ThrowIfCancellationRequested(); // a stop during a step that does not look still writes nothing
-                staged.Commit();
+                staged.Commit(token);
             }
 
             var table = new Table().Border(TableBorder.Rounded).Title($"NAB, {summary.Files} files, flags after the probationary periods");

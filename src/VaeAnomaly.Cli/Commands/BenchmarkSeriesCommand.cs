@@ -108,8 +108,7 @@ internal static class BenchmarkSeriesCommand
                     .. results.Select(x => string.Create(CultureInfo.InvariantCulture,
                         $"{x.File},{x.Model},{string.Join(' ', x.Watched)},{x.AucPr:G6},{x.AucRoc:G6},{x.F1AtThreshold:G6},{x.BestF1:G6},{x.PointAdjustedF1:G6},{x.EventRecall:G6},{x.EventPrecision:G6},{x.FlaggedNormal:G6},{x.Threshold:G6},{x.TrainSeconds:F2},{x.Epochs}")),
                 ]);
-                token.ThrowIfCancellationRequested(); // a stop during a step that does not look still writes nothing
-                staged.Commit();
+                staged.Commit(token);
             }
 
             string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);

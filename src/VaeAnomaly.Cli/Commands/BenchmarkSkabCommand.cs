@@ -194,8 +194,7 @@ internal static class BenchmarkSkabCommand
                 }
 
                 File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
-                token.ThrowIfCancellationRequested(); // a stop during a step that does not look still writes nothing
-                staged.Commit();
+                staged.Commit(token);
             }
 
             var table = new Table().Border(TableBorder.Rounded).Title($"SKAB, {r.GetValue(protocol)} protocol, {results.Count} files");

@@ -44,8 +44,7 @@ internal static class CompareCommand
             {
                 File.WriteAllText(staged.PathOf("compare.md"), $"# Model comparison on synthetic-v1, seeds 1-{seedList.Length}\n\n{markdown}");
                 File.WriteAllText(staged.PathOf("compare.json"), JsonSerializer.Serialize(runs, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
-                token.ThrowIfCancellationRequested(); // a stop during a step that does not look still writes nothing
-                staged.Commit();
+                staged.Commit(token);
             }
 
             var table = new Table().Border(TableBorder.Rounded).Title($"synthetic-v1, seeds 1-{seedList.Length}: mean ± std");

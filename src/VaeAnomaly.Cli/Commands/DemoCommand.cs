@@ -82,8 +82,7 @@ internal static class DemoCommand
                 ScoresCsv.Write(test, scores, staged.PathOf("scores.csv"));
                 HistoryCsv.Write(detector.History, staged.PathOf("history.csv"));
                 var evaluations = EvaluationReport.Write(detector, test, scores, detector.Thresholds.Rule, staged.Staging, "VaeAnomaly demo: GRU-VAE on synthetic-v1")!;
-                token.ThrowIfCancellationRequested(); // a stop during a step that does not look still writes nothing
-                staged.Commit();
+                staged.Commit(token);
                 console.Write(MetricsTable.Build(evaluations, RandomBaseline.For(test.Labels!.Select(l => l.IsAnomaly).ToArray())));
                 console.Write(MetricsTable.BuildByType(evaluations));
                 var best = detector.History.MinBy(h => h.ValidationTotal)!;

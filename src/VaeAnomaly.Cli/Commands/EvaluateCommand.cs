@@ -72,8 +72,7 @@ internal static class EvaluateCommand
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
             {
                 evaluations = EvaluationReport.Write(loaded, set, scores, rule, staged.Staging, "VaeAnomaly evaluation")!;
-                token.ThrowIfCancellationRequested(); // a stop asked for while the report was written still writes nothing
-                staged.Commit();
+                staged.Commit(token);
             }
 
             console.Write(MetricsTable.Build(evaluations, RandomBaseline.For(set.Labels!.Select(l => l.IsAnomaly).ToArray())));
@@ -127,8 +126,7 @@ internal static class EvaluateCommand
         using (var staged = StagedDirectory.Begin(destination, force))
         {
             evaluation = EvaluationReport.WriteBaseline(detector, set, scores, staged.Staging, $"VaeAnomaly evaluation: {detector.Name}", unit);
-            ct.ThrowIfCancellationRequested();
-            staged.Commit();
+            staged.Commit(ct);
         }
 
         console.Write(MetricsTable.Build([evaluation], RandomBaseline.For(set.Labels!.Select(l => l.IsAnomaly).ToArray())));
@@ -183,8 +181,7 @@ internal static class EvaluateCommand
             PointScoresCsv.Write(series, scores, threshold, staged.PathOf("points.csv"));
             EvaluationReport.WriteSeries(model.Model, series, new SeriesScoring(scores, threshold, rule, mode.Name(), evaluation, StepExplanations.For(model.Model, series)), staged.Staging,
                 $"VaeAnomaly evaluation: {model.Model.Name} on {Path.GetFileName(path)}");
-            ct.ThrowIfCancellationRequested();
-            staged.Commit();
+            staged.Commit(ct);
         }
 
         var table = new Table().Border(TableBorder.Rounded).Title($"{series.Length} points, {evaluation.Anomalous} labelled anomalous; {mode.Name()} point scores, {rule} threshold {threshold.ToString("G5", CultureInfo.InvariantCulture)}");

@@ -48,8 +48,7 @@ internal static class GenerateSyntheticCommand
             using var staged = StagedDirectory.Begin(r.GetValue(outDir)!, r.GetValue(force));
             var data = new SyntheticGenerator(options).Generate(token);
             SequenceFolder.Write(data, staged.Staging, token);
-            token.ThrowIfCancellationRequested();
-            staged.Commit();
+            staged.Commit(token);
             console.MarkupLineInterpolated(
                 $"Wrote synthetic-v1 (seed {options.Seed}): {data.Train.Set.Count} train, {data.Validation.Set.Count} val, {data.Test.Set.Count} test sequences ({data.Test.Set.Labels!.Count(l => l.IsAnomaly)} anomalous) to [bold]{staged.Destination}[/].");
             return 0;

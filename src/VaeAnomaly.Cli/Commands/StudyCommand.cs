@@ -81,9 +81,7 @@ internal static class StudyCommand
                     LatentPlot.Save(run.TestLatentMeans, run.TestTypes, staged.PathOf(string.Create(CultureInfo.InvariantCulture, $"latent-seed{run.Seed}-beta{run.Beta}.png")));
                 }
 
-                token.ThrowIfCancellationRequested(); // a stop during a step that does not look still writes nothing
-
-                staged.Commit();
+                staged.Commit(token);
             }
 
             console.WriteLine(markdown);

@@ -111,8 +111,7 @@ internal static class TrainCommand
                 using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
                 {
                     fitted!.Save(staged.Staging);
-                    token.ThrowIfCancellationRequested(); // a stop asked for during a step that does not look (range's fit, the save) still writes nothing
-                    staged.Commit();
+                    staged.Commit(token);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException && checkpoint is { Resume: false })

@@ -37,11 +37,11 @@ public sealed record TabularEncoder(
     public int Width => Mean.Length + Categories.Sum(c => c.Count);
 
     /// <summary>
-    /// Most values (records x inputs) one encoding may hold: 500 million floats are 2 GB, before the model's copies.
-    /// One-hot text columns multiply fast: 30 columns of 1,000 values make 30,001 inputs, and 80,000 such records 2.4
-    /// billion values, which the process could not hold.
+    /// Most values (records x inputs) one encoding may hold: the bound of a cut of windows (<see cref="SlidingWindows.MaxValues"/>,
+    /// 2 GB of floats before the model's copies). One-hot text columns multiply fast: 30 columns of 1,000 values make
+    /// 30,001 inputs, and 80,000 such records 2.4 billion values, which the process could not hold.
     /// </summary>
-    public const long MaxValues = 500_000_000;
+    public const long MaxValues = SlidingWindows.MaxValues;
 
     /// <summary>Encodes one record.</summary>
     /// <param name="record">A record with this encoder's features.</param>

@@ -90,8 +90,14 @@ public sealed class StagedDirectory : IDisposable
     public string PathOf(string name) => Path.Combine(Staging, name);
 
     /// <summary>Writes the marker, then moves the staged folder into place, replacing the destination if that was allowed.</summary>
-    public void Commit()
+    /// <param name="ct">
+    /// A stop (Ctrl+C) asked for before the move, even during a step that never looked at it, throws here, so a stopped
+    /// run writes nothing; once the move has begun it completes.
+    /// </param>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled before the move.</exception>
+    public void Commit(CancellationToken ct = default)
     {
+        ct.ThrowIfCancellationRequested();
         var written = Entries(Staging).Order(StringComparer.Ordinal);
         File.WriteAllLines(PathOf(MarkerFile), ["# Written by vae-anomaly; --force may replace this folder while it holds only these paths.", .. written]);
         EnsureWritable(Destination, Replace, inputs);

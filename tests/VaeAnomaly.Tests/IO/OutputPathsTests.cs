@@ -83,6 +83,29 @@ public sealed class OutputPathsTests : IDisposable
     }
 
     [Fact]
+    public void StagedDirectory_CommitAfterAStop_ThrowsAndLeavesNothing_WhileAnEarlierOutputIsKept()
+    {
+        // Given: an earlier output, and a run replacing it whose stop was asked for before its commit
+        var output = dir.File("out");
+        using (var first = StagedDirectory.Begin(output, replace: false))
+        {
+            File.WriteAllText(first.PathOf("metrics.json"), "first");
+            first.Commit();
+        }
+
+        // When
+        using (var second = StagedDirectory.Begin(output, replace: true))
+        {
+            File.WriteAllText(second.PathOf("metrics.json"), "second");
+            Assert.ThrowsAny<OperationCanceledException>(() => second.Commit(new CancellationToken(canceled: true)));
+        }
+
+        // Then: the earlier output untouched, no staging folder left beside it
+        Assert.Equal("first", File.ReadAllText(Path.Combine(output, "metrics.json")));
+        Assert.Equal(["out"], Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void StagedDirectory_NotCommitted_RemovesTheStagingAndTheParentsItCreated()
     {
         // When
