@@ -202,7 +202,7 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
         {
             BatchBudget.Check(model.Training.BatchSize, (int)windows.Train.shape[0], shape.Window);
             Seeding.Apply(model.Training.Seed);
-            var history = new AutoencoderTrainer(model.Training).Fit(network, windows.Train, windows.Validation, progress, ct);
+            var history = new AutoencoderTrainer(model.Training, shape.Targets is null ? null : shape.TargetIndices).Fit(network, windows.Train, windows.Validation, progress, ct);
             var draft = new WindowAutoencoderDetector(network, shape, scaler, trainingData, new ThresholdSet(new Dictionary<string, IReadOnlyDictionary<string, double>>(), null, threshold, "score"), history);
             var (windowScores, stepErrors) = draft.WindowErrors(shape.Windows(scaler.Transform(validation), shape.ScoreStride).Windows);
             var thresholds = ThresholdSet.Fit([new("score", draft.Score(validation)), new(WindowSet, windowScores), new(GruVaeDetector.StepSet, stepErrors)], threshold, "score");

@@ -11,7 +11,11 @@ namespace VaeAnomaly.Training;
 /// early stopping with the best weights restored.
 /// </summary>
 /// <param name="options">Optimisation settings (and <see cref="DenseOptions.Variational"/>).</param>
-internal sealed class AutoencoderTrainer(DenseOptions options)
+/// <param name="watched">
+/// The indices, along the inputs' last dimension (a window's columns), of the values the model learns to reconstruct and
+/// is stopped early on; every value stays an input. Null: all of them.
+/// </param>
+internal sealed class AutoencoderTrainer(DenseOptions options, IReadOnlyList<int>? watched = null)
 {
     private const double ClipNorm = 5.0;
 
@@ -21,7 +25,7 @@ internal sealed class AutoencoderTrainer(DenseOptions options)
     /// <param name="validationX">(inputs, ...) normal validation inputs.</param>
     /// <param name="progress">Receives one report per epoch.</param>
     /// <param name="ct">Stops between batches.</param>
-    /// <returns>The history; losses are per record (squared error summed over its values, KL in nats).</returns>
+    /// <returns>The history; losses are per record (squared error summed over its watched values, KL in nats).</returns>
     public IReadOnlyList<EpochReport> Fit(nn.Module<Tensor, VaeOutput> model, Tensor trainX, Tensor validationX,
         IProgress<EpochReport>? progress = null, CancellationToken ct = default)
     {
@@ -32,6 +36,7 @@ internal sealed class AutoencoderTrainer(DenseOptions options)
         var history = new List<EpochReport>();
         Dictionary<string, Tensor>? best = null;
         var (bestLoss, sinceBest) = (double.PositiveInfinity, 0);
+        using var mask = Mask(trainX.shape[^1]);
         try
         {
             for (var epoch = 0; epoch < options.Epochs; epoch++)
@@ -50,7 +55,7 @@ internal sealed class AutoencoderTrainer(DenseOptions options)
                     using var index = tensor(chunk.Select(i => (long)i).ToArray());
                     var x = trainX.index_select(0, index);
                     optimizer.ZeroGrad();
-                    var (loss, recLoss, klLoss) = Loss(model.call(x), x);
+                    var (loss, recLoss, klLoss) = Loss(model.call(x), x, mask);
                     var value = loss.item<float>();
                     if (!float.IsFinite(value))
                     {
@@ -64,7 +69,7 @@ internal sealed class AutoencoderTrainer(DenseOptions options)
                     kl += klLoss.item<float>() * chunk.Length;
                 }
 
-                var (valRec, valKl) = Evaluate(model, validationX);
+                var (valRec, valKl) = Evaluate(model, validationX, mask);
                 var valTotal = valRec + (options.Beta * valKl);
                 var isBest = valTotal < bestLoss;
                 if (isBest)
@@ -138,9 +143,33 @@ internal sealed class AutoencoderTrainer(DenseOptions options)
         return [.. errors];
     }
 
-    private (Tensor Total, Tensor Reconstruction, Tensor Kl) Loss(VaeOutput output, Tensor x)
+    /// <summary>1 for a watched position of the last dimension and 0 for the others; null when every value is watched.</summary>
+    private Tensor? Mask(long width)
     {
-        var rec = (output.Reconstruction - x).Squared().flatten(1).sum(1).mean();
+        if (watched is null)
+        {
+            return null;
+        }
+
+        var mask = new float[width];
+        foreach (var j in watched)
+        {
+            mask[j] = 1f;
+        }
+
+        return tensor(mask);
+    }
+
+    /// <summary>The squared error of each reconstructed value, zero where it is not watched.</summary>
+    private static Tensor Errors(Tensor reconstruction, Tensor x, Tensor? mask)
+    {
+        var errors = (reconstruction - x).Squared();
+        return mask is null ? errors : errors.mul(mask);
+    }
+
+    private (Tensor Total, Tensor Reconstruction, Tensor Kl) Loss(VaeOutput output, Tensor x, Tensor? mask)
+    {
+        var rec = Errors(output.Reconstruction, x, mask).flatten(1).sum(1).mean();
         if (!options.Variational)
         {
             return (rec, rec, zeros([], dtype: rec.dtype));
@@ -152,7 +181,7 @@ internal sealed class AutoencoderTrainer(DenseOptions options)
         return (rec.add(kl.mul(beta), one), rec, kl);
     }
 
-    private (double Reconstruction, double Kl) Evaluate(nn.Module<Tensor, VaeOutput> model, Tensor x)
+    private (double Reconstruction, double Kl) Evaluate(nn.Module<Tensor, VaeOutput> model, Tensor x, Tensor? mask)
     {
         model.eval();
         using var noGrad = no_grad();
@@ -162,7 +191,7 @@ internal sealed class AutoencoderTrainer(DenseOptions options)
             using var scope = NewDisposeScope();
             var batch = x.narrow(0, start, Math.Min(4096, x.shape[0] - start));
             var output = model.call(batch);
-            rec += (output.Reconstruction - batch).Squared().sum().item<float>();
+            rec += Errors(output.Reconstruction, batch, mask).sum().item<float>();
             kl += options.Variational ? VaeLoss.Kl(output.Mean, output.LogVar).sum().item<float>() : 0;
         }
 

@@ -3,6 +3,7 @@ using VaeAnomaly.Detectors;
 using VaeAnomaly.Evaluation;
 using VaeAnomaly.Models;
 using VaeAnomaly.Scoring;
+using VaeAnomaly.Training;
 
 namespace VaeAnomaly.Tests.Detectors;
 
@@ -259,6 +260,36 @@ public sealed class WindowAutoencoderDetectorTests
         var error = Assert.Throws<ArgumentException>(() => detector.Score(new SequenceSet(["a", "b"], [new Sequence("short", new float[20])])));
 
         Assert.Contains("Sequence 'short' has 10 steps; the dense-ae reads windows of 16", error.Message);
+    }
+
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    public void Fit_WatchingColumnA_OnlyItsReconstructionIsLearned(bool variational, bool watchA)
+    {
+        // Given: a dense window model (windows of 8 steps of a and b, so 16 outputs) that watches a, or every column
+        var options = new DenseOptions { Variational = variational, Hidden = [12], Latent = 4, Epochs = 3, BatchSize = 16, LearningRate = 1e-2, Patience = 0, Seed = 5 };
+        var estimator = new WindowAutoencoderEstimator(WindowNetworks.Dense, options, window: 8, trainStride: 4, scoreStride: 4, targets: watchA ? ["a"] : null);
+
+        // When
+        using var detector = estimator.Fit(Waves(30, 0, 1), Waves(10, 0, 2));
+
+        // Then: the output layer's weights and bias of b's values (output t * 2 + 1) get no gradient when only a is watched,
+        // so they keep their initial values, while a's are learned; b stays an input (the first layer's weights of it are learned)
+        var initial = NetworkState.Of(Seeding.Build(options.Seed, detector.WindowShape.Build));
+        var outputLayer = detector.State.Where(kv => kv.Value.Shape[0] == 16).Select(kv => kv.Key).ToArray();
+        Assert.Equal(2, outputLayer.Length); // the last decoder layer's weight (16 x 12) and bias (16)
+        foreach (var name in outputLayer)
+        {
+            var (before, after, width) = (initial[name].Values, detector.State[name].Values, detector.State[name].Values.Length / 16);
+            bool Moved(int output) => Enumerable.Range(output * width, width).Any(i => before[i] != after[i]);
+            Assert.All(Enumerable.Range(0, 8), t => Assert.True(Moved(2 * t), $"{name}: a's output at step {t} was not learned"));
+            Assert.All(Enumerable.Range(0, 8), t => Assert.Equal(!watchA, Moved((2 * t) + 1)));
+        }
+
+        var inputLayer = detector.State.Single(kv => kv.Value.Shape is [12, 16]).Key;
+        Assert.Contains(Enumerable.Range(0, 12 * 16).Where(i => i % 2 == 1), i => initial[inputLayer].Values[i] != detector.State[inputLayer].Values[i]);
     }
 
     [Fact]
