@@ -66,5 +66,10 @@ internal static class CommandRunner
     /// <summary>Exit code of a failure no check foresaw (a bug): EX_SOFTWARE.</summary>
     public const int InternalError = 70;
 
-    private static string MessageOf(Exception e) => e is ArgumentException a ? IO.Messages.Of(a) : e.Message;
+    private static string MessageOf(Exception e) => e switch
+    {
+        ArgumentException a => IO.Messages.Of(a),
+        IOException or UnauthorizedAccessException => IO.PartialOutput.ShowDestinations(e.Message), // "No space left on device : 'points.csv'", not its temporary name
+        _ => e.Message,
+    };
 }

@@ -113,7 +113,7 @@ public static class AtomicFile
     private static void Move(string path, Action<string> write, bool overwrite)
     {
         var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.partial-{Guid.NewGuid():N}");
+        var temp = PartialOutput.PathFor(full);
         try
         {
             write(temp);

@@ -28,7 +28,7 @@ public sealed class StagedDirectory : IDisposable
         }
 
         Directory.CreateDirectory(parent);
-        Staging = Path.Combine(parent, $".{Path.GetFileName(Destination)}.partial-{Guid.NewGuid():N}");
+        Staging = PartialOutput.PathFor(Destination);
         Directory.CreateDirectory(Staging);
     }
 

@@ -169,10 +169,9 @@ public sealed class ReliabilityCommandTests : IDisposable
         Assert.DoesNotContain("(Parameter", text);
     }
 
-    [SkippableFact]
-    public async Task Train_DiskFullAtTheFirstCheckpoint_FailsAndLeavesNothingBehind()
+    /// <summary>Runs <paramref name="test"/> with a 64 KB file system mounted at the folder it is given; skips where mounting needs root.</summary>
+    private static async Task OnATinyFileSystem(Func<string, Task> test)
     {
-        // Given: the checkpoint folder on a 64 KB file system, too small for the GRU-VAE's first checkpoint
         var full = Path.Combine(Path.GetTempPath(), "vae-anomaly-full-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(full);
         using (var mount = Process.Start(new ProcessStartInfo("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", full]) { RedirectStandardError = true })!)
@@ -187,16 +186,7 @@ public sealed class ReliabilityCommandTests : IDisposable
 
         try
         {
-            var data = WriteSeries("s.csv", 400);
-
-            // When
-            var (exit, text) = await CliRunner.RunAsync("train", "--data", data, "--out", dir.File("b"), "--checkpoint", Path.Combine(full, "ckpt"), "--epochs", "2");
-
-            // Then: refused as an I/O failure, no bundle, and the full file system as empty as before (no folder, no partial file)
-            Assert.Equal(1, exit);
-            Assert.Contains("space", text, StringComparison.OrdinalIgnoreCase);
-            Assert.False(Directory.Exists(dir.File("b")));
-            Assert.Empty(Directory.EnumerateFileSystemEntries(full));
+            await test(full);
         }
         finally
         {
@@ -205,6 +195,42 @@ public sealed class ReliabilityCommandTests : IDisposable
             Directory.Delete(full, recursive: true);
         }
     }
+
+    [SkippableFact]
+    public async Task Train_DiskFullAtTheFirstCheckpoint_FailsAndLeavesNothingBehind() => await OnATinyFileSystem(async full =>
+    {
+        // Given: the checkpoint folder on a 64 KB file system, too small for the GRU-VAE's first checkpoint
+        var data = WriteSeries("s.csv", 400);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("train", "--data", data, "--out", dir.File("b"), "--checkpoint", Path.Combine(full, "ckpt"), "--epochs", "2");
+
+        // Then: refused as an I/O failure, no bundle, and the full file system as empty as before (no folder, no partial file)
+        Assert.Equal(1, exit);
+        Assert.Contains("space", text, StringComparison.OrdinalIgnoreCase);
+        Assert.False(Directory.Exists(dir.File("b")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(full));
+    });
+
+    [SkippableFact]
+    public async Task Outputs_DiskFullWhileWriting_NameTheOutputAskedForAndLeaveNothing() => await OnATinyFileSystem(async full =>
+    {
+        // Given: a knn bundle, and a series whose scores (3,000 rows) and bundle do not fit in 64 KB
+        var data = WriteSeries("s.csv", 3000);
+        var (trained, _) = await CliRunner.RunAsync("train", "--model", "knn", "--data", data, "--out", dir.File("b"));
+        Assert.Equal(0, trained);
+
+        // When: the scores file, and a bundle folder, written onto the full file system
+        var (scoreExit, scoreText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", data, "--out", Path.Combine(full, "points.csv"));
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "knn", "--data", data, "--out", Path.Combine(full, "bundle"));
+
+        // Then: each refused as an I/O failure naming the path asked for, not the temporary one it was written under, and nothing left
+        Assert.Equal((1, 1), (scoreExit, trainExit));
+        Assert.Contains($"'{Path.Combine(full, "points.csv")}'", scoreText);
+        Assert.Contains($"'{Path.Combine(full, "bundle")}{Path.DirectorySeparatorChar}", trainText);
+        Assert.DoesNotContain(".partial-", scoreText + trainText);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(full));
+    });
 
     [Fact]
     public async Task Resume_CheckpointThatNeverEnds_RefusedAsDamaged()
