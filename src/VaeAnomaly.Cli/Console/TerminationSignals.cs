@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace VaeAnomaly.Cli.Console;
 
 /// <summary>
-/// Turns the first Ctrl+C (SIGINT) or SIGTERM into a cancellation that the running command observes, so it stops
-/// cleanly and exits with 130; a second signal ends the process at once. System.CommandLine's own handler is switched
+/// Turns the first Ctrl+C (SIGINT), SIGTERM or SIGHUP (the terminal closed: an ssh session dropped) into a cancellation
+/// that the running command observes, so it stops cleanly and exits with 130; a second signal ends the process at once. System.CommandLine's own handler is switched
 /// off (<c>ProcessTerminationTimeout = null</c>): it raced the command and sometimes printed an unhandled exception.
 /// </summary>
 internal sealed class TerminationSignals : IDisposable
@@ -13,7 +13,7 @@ internal sealed class TerminationSignals : IDisposable
     private readonly PosixSignalRegistration[] registrations;
 
     public TerminationSignals() =>
-        registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)];
+        registrations = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP }.Select(signal => PosixSignalRegistration.Create(signal, OnSignal))];
 
     /// <summary>Cancelled by the first signal.</summary>
     public CancellationToken Token => source.Token;
