@@ -84,6 +84,11 @@ internal static class ScoreCommand
             }
 
             var path = r.GetValue(output)!;
+            if (path == "-" || r.GetValue(data) == "-")
+            {
+                throw new ArgumentException("'-' (standard input or output) is read and written by a followed series (--follow), one row at a time; a file scored whole is read from a file, and its scores are written to a file under a temporary name and renamed when complete: name the files.");
+            }
+
             AtomicFile.EnsureWritable(path, r.GetValue(force), [r.GetValue(bundle), r.GetValue(data), .. Inputs(r.GetValue(data)!)]);
             var reportFolder = r.GetValue(report);
             if (reportFolder is not null)

@@ -29,6 +29,7 @@ public static class AtomicFile
             throw new IOException("The output file name is empty.");
         }
 
+        OutputPaths.EnsureNotStandardOutput(path);
         if (Directory.Exists(path) || path.EndsWith(Path.DirectorySeparatorChar) || path.EndsWith(Path.AltDirectorySeparatorChar))
         {
             throw new IOException($"The output '{path}' names a folder; expected a file name.");

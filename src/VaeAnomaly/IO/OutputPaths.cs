@@ -7,6 +7,17 @@ namespace VaeAnomaly.IO;
 /// </summary>
 public static class OutputPaths
 {
+    /// <summary>Throws when <paramref name="output"/> is <c>-</c>, which by the usual convention means standard output, not a file or folder of that name.</summary>
+    /// <param name="output">The output file or folder.</param>
+    /// <exception cref="IOException">The output is <c>-</c>.</exception>
+    public static void EnsureNotStandardOutput(string output)
+    {
+        if (output == "-")
+        {
+            throw new IOException("The output '-' stands for standard output, which this output cannot be written to (it is written under a temporary name and renamed when complete); name a file or folder, ./- for one called '-'.");
+        }
+    }
+
     /// <summary>Throws when writing (or replacing) <paramref name="output"/> could touch an input or the working folder.</summary>
     /// <param name="output">The output file or folder.</param>
     /// <param name="inputs">The command's inputs (data, labels, bundle folders); null entries are skipped.</param>

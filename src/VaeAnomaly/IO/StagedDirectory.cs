@@ -61,6 +61,7 @@ public sealed class StagedDirectory : IDisposable
     /// <param name="inputs">The command's inputs; null entries are skipped.</param>
     public static void EnsureWritable(string destination, bool replace, params string?[] inputs)
     {
+        OutputPaths.EnsureNotStandardOutput(destination);
         if (File.Exists(destination))
         {
             throw new IOException($"The output '{destination}' is a file; expected a folder.");

@@ -161,6 +161,26 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task OutDash_WithoutFollow_RefusedAsStandardOutputAndNothingCalledDashCreated()
+    {
+        // Given: a bundle and a series (before, `train --out -` saved a bundle folder called '-' in the working folder and
+        // `score --out -` a scores file called '-')
+        var data = WriteSeries(dir.File("s.csv"), 200);
+        Assert.Equal(0, (await CliRunner.RunAsync(Train(data, dir.File("b")))).ExitCode);
+        var dashBefore = Path.Exists("-");
+
+        // When
+        var (scoreExit, scoreText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", data, "--out", "-");
+        var (trainExit, trainText) = await CliRunner.RunAsync(Train(data, "-"));
+
+        // Then: both refused before any work, score pointing to --follow; no '-' in the working folder
+        Assert.Equal((1, 1), (scoreExit, trainExit));
+        Assert.Contains("--follow", scoreText);
+        Assert.Contains("stands for standard output", trainText);
+        Assert.False(Path.Exists("-") && !dashBefore, "a file or folder called '-' was created in the working folder");
+    }
+
+    [Fact]
     public async Task Train_FailsBeforeWriting_LeavesNoFolderCheckpointOrParentBehind()
     {
         // Given: a series far shorter than the window, and an output under folders that do not exist yet

@@ -21,6 +21,16 @@ public sealed class OutputPathsTests : IDisposable
     }
 
     [Fact]
+    public void EnsureWritable_Dash_RefusedAsStandardOutputWhileDotSlashDashIsAName()
+    {
+        // '-' means standard output by the usual convention: a file or a folder called '-' would surprise whoever typed it
+        Assert.Contains("stands for standard output", Assert.Throws<IOException>(() => AtomicFile.EnsureWritable("-", replace: true)).Message);
+        Assert.Contains("stands for standard output", Assert.Throws<IOException>(() => StagedDirectory.EnsureWritable("-", replace: true)).Message);
+        AtomicFile.EnsureWritable(dir.File("-"), replace: false);
+        StagedDirectory.EnsureWritable(dir.File("-"), replace: false);
+    }
+
+    [Fact]
     public void EnsureApart_InputsDirectlyOrThroughLinks_Refused()
     {
         // Given: data in proj/data, and a link alias -> proj
