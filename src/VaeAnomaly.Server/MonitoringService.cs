@@ -8,6 +8,7 @@ using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Prometheus;
 using StackExchange.Redis;
+using VaeAnomaly.IO;
 using VaeAnomaly.Server.Http;
 using VaeAnomaly.Server.Streams;
 
@@ -47,9 +48,16 @@ public static class MonitoringService
 
         var redis = options.Cluster is null ? null : RedisConfiguration(options.Cluster);
         var models = new ServedModels(options.ModelsDirectory, options.Loader, options.Rest, options.Online);
-        if (options.StateDirectory is { } stateFolder)
+        // Once the models load: a folder that cannot be made, or that another serve writes, stops the start.
+        FolderLock? stateLock;
+        try
         {
-            Directory.CreateDirectory(stateFolder); // once the models load: a folder that cannot be made stops the start
+            stateLock = options.StateDirectory is { } stateFolder ? FolderLock.Acquire(stateFolder, "the streams' state, --state") : null;
+        }
+        catch
+        {
+            models.Dispose();
+            throw;
         }
 
         var metrics = new ServiceMetrics();
@@ -59,6 +67,11 @@ public static class MonitoringService
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error); // its ServerGC advice is not for a CLI process
         builder.Services.AddSingleton(models);
+        if (stateLock is not null)
+        {
+            builder.Services.AddSingleton(_ => stateLock); // the container disposes it, releasing the folder, when the service is disposed
+        }
+
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ClusterId));
@@ -85,6 +98,12 @@ public static class MonitoringService
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(models.Dispose);
+        if (stateLock is not null)
+        {
+            _ = app.Services.GetRequiredService<FolderLock>(); // resolved, so that the container owns it
+            app.Lifetime.ApplicationStopped.Register(stateLock.Dispose);
+        }
+
         app.UseJsonErrors();
         app.UseApiKey(options.ApiKey);
         app.UseRouting();
@@ -101,7 +120,7 @@ public static class MonitoringService
         const string scheme = "redis://";
         if (!cluster.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || cluster.Length == scheme.Length)
         {
-            throw new ArgumentException($"--cluster is '{IO.Messages.Cut(cluster)}'; expected redis://HOST:PORT, the Redis server the nodes share (e.g. redis://127.0.0.1:6379).");
+            throw new ArgumentException($"--cluster is '{Messages.Cut(cluster)}'; expected redis://HOST:PORT, the Redis server the nodes share (e.g. redis://127.0.0.1:6379).");
         }
 
         var settings = ConfigurationOptions.Parse(cluster[scheme.Length..].TrimEnd('/'));

@@ -24,6 +24,30 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         return (response.StatusCode, await Read(response));
     }
 
+    [Fact]
+    public async Task Start_StateFolderThatARunningServiceWrites_RefusedUntilThatServiceStops()
+    {
+        // Given: a service keeping its streams in a folder (before, a second one on the same folder started, and the two
+        // wrote the same streams' files)
+        var state = Path.Combine(fixture.Root, "state-shared-" + Guid.NewGuid().ToString("N"));
+        await using (var first = fixture.Start(state))
+        {
+            // When: a second service is started on the same folder
+            var refused = Assert.Throws<IOException>(() => fixture.Start(state));
+
+            // Then: refused before it serves, naming the folder and why
+            Assert.Contains($"The folder '{state}' (the streams' state, --state) is in use by another vae-anomaly process", refused.Message);
+            var (status, _) = await Post(first.GetTestClient(), "/v1/streams/pump-1/points?model=pca", Csv(fixture.Csv(0, 40)));
+            Assert.Equal(HttpStatusCode.OK, status);
+        }
+
+        // and once the first has stopped, a service starts on it again and continues its stream
+        await using var again = fixture.Start(state);
+        var (againStatus, body) = await Post(again.GetTestClient(), "/v1/streams/pump-1/points?model=pca", Csv(fixture.Csv(40, 45)));
+        Assert.Equal(HttpStatusCode.OK, againStatus);
+        Assert.Equal(40, body.GetProperty("points")[0].GetProperty("index").GetInt64());
+    }
+
     [Theory]
     [InlineData("pca")]
     [InlineData("conv")]
