@@ -390,6 +390,7 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         var (badCell, badCellBody) = await Post(client, "/v1/streams/s/points?model=pca", Csv("timestamp,value\n1,0.5\n2,abc\n"));
         var (noColumn, noColumnBody) = await Post(client, "/v1/streams/s/points?model=pca", Csv("timestamp,other\n1,0.5\n"));
         var (badJson, badJsonBody) = await Post(client, "/v1/streams/s/points?model=pca", JsonBody("{\"rows\": [[1], [2,"));
+        var (twice, twiceBody) = await Post(client, "/v1/streams/s/points?model=pca", JsonBody("{\"rows\": [[1]], \"rows\": [[2]]}"));
         var (nan, nanBody) = await Post(client, "/v1/streams/s/points?model=pca", JsonBody("{\"rows\": [[1], [\"NaN\"]]}"));
         var (hugeJson, hugeJsonBody) = await Post(client, "/v1/streams/s/points?model=pca", JsonBody("{\"rows\": [[1], [-2e19]]}"));
         var (hugeCsv, hugeCsvBody) = await Post(client, "/v1/streams/s/points?model=pca", Csv("value\n1\n3e30\n"));
@@ -409,6 +410,8 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         Assert.Contains("column 'value': the model's column is not in the header", noColumnBody.GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, badJson);
         Assert.Contains("malformed JSON", badJsonBody.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, twice); // before, the last "rows" was scored and the first silently dropped
+        Assert.StartsWith("request body: malformed JSON (Duplicate property 'rows'", twiceBody.GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, nan);
         Assert.Contains("rows[1][0] (column 'value')", nanBody.GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, hugeJson);

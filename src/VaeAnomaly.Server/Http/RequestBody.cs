@@ -95,11 +95,14 @@ internal static class RequestBody
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body);
+            // A key given twice ({"rows": ..., "rows": ...}) is refused: which one was meant cannot be known.
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
-            throw new ApiException(StatusCodes.Status400BadRequest, $"{Source}:{e.LineNumber + 1}: malformed JSON at byte {e.BytePositionInLine + 1} of the line; expected {{\"rows\": [[...], ...]}}") { Line = e.LineNumber + 1 };
+            var reason = IO.Messages.Cut(e.Message.Split(" LineNumber:", 2)[0].TrimEnd('.', ' '), 200);
+            var where = e.LineNumber is { } line ? $"{Source}:{line + 1}: malformed JSON at byte {e.BytePositionInLine + 1} of the line" : $"{Source}: malformed JSON"; // a repeated key has no position
+            throw new ApiException(StatusCodes.Status400BadRequest, $"{where} ({reason}); expected {{\"rows\": [[...], ...]}}") { Line = e.LineNumber + 1 };
         }
 
         using (document)
