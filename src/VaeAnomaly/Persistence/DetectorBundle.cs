@@ -98,7 +98,7 @@ public static class DetectorBundle
         try
         {
             // Read with a limit: a manifest that is a link to a device or a file that never ends costs at most that.
-            using var doc = JsonDocument.Parse(BoundedFile.ReadAllBytes(path, MaxManifestBytes), new JsonDocumentOptions { MaxDepth = 16 });
+            using var doc = JsonDocument.Parse(BoundedFile.ReadAllBytes(path, MaxManifestBytes), new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw new BundleException(directory, $"{ManifestFile} must hold a JSON object; it holds {Describe(doc.RootElement.ValueKind)}");

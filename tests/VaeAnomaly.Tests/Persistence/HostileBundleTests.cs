@@ -81,6 +81,7 @@ public sealed class HostileBundleTests : IDisposable
     [InlineData("{\"format_version\": 1, \"model\": \"gru-vae\"}", "missing required properties")]
     [InlineData("{\"format_version\": 1, \"model\": \"dense-ae\"}", "missing required properties")]
     [InlineData("{\"format_version\": 1, \"model\": null}", "names no model")]
+    [InlineData("{\"format_version\": 1, \"model\": \"gru-vae\", \"model\": \"pca\"}", "Duplicate property 'model'")] // which one was meant cannot be known
     public void Load_ManifestOfTheWrongShape_RefusedNamingTheProblem(string manifest, string expected)
     {
         // Given
