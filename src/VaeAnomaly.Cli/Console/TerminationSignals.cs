@@ -4,8 +4,10 @@ namespace VaeAnomaly.Cli.Console;
 
 /// <summary>
 /// Turns the first Ctrl+C (SIGINT), SIGTERM or SIGHUP (the terminal closed: an ssh session dropped) into a cancellation
-/// that the running command observes, so it stops cleanly and exits with 130; a second signal ends the process at once. System.CommandLine's own handler is switched
-/// off (<c>ProcessTerminationTimeout = null</c>): it raced the command and sometimes printed an unhandled exception.
+/// that the running command observes, so it stops cleanly and exits with 130; a second signal ends the process at once.
+/// A run started under <c>nohup</c> keeps ignoring SIGHUP: .NET leaves a signal ignored when the process started with it
+/// ignored. System.CommandLine's own handler is switched off (<c>ProcessTerminationTimeout = null</c>): it raced the
+/// command and sometimes printed an unhandled exception.
 /// </summary>
 internal sealed class TerminationSignals : IDisposable
 {
