@@ -66,6 +66,7 @@ public static class MonitoringService
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error); // its ServerGC advice is not for a CLI process
+        builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error); // at start it often reports a "stall" as long as the machine's uptime (docs/service.md)
         builder.Services.AddSingleton(models);
         if (stateLock is not null)
         {
