@@ -107,7 +107,7 @@ public sealed class ServedModelsFixture : IDisposable
         "{\"rows\": [" + string.Join(",", Values[from..to].Select(v => "[" + v.ToString("R", CultureInfo.InvariantCulture) + "]")) + "]}";
 
     /// <summary>A service over these models on an in-memory HTTP server, its silo on free loopback ports.</summary>
-    public WebApplication Start(string? state = null, string? key = null, long maxBody = 16L << 20, string? cluster = null, string? clusterId = null, Streaming.AlarmRest rest = default, bool online = false, string? models = null)
+    public WebApplication Start(string? state = null, string? key = null, long maxBody = 16L << 20, string? cluster = null, string? clusterId = null, Streaming.AlarmRest rest = default, bool online = false, string? models = null, Action<WebApplicationBuilder>? configure = null)
     {
         var app = MonitoringService.Build(
             new ServeOptions
@@ -123,7 +123,11 @@ public sealed class ServedModelsFixture : IDisposable
                 Rest = rest,
                 Online = online,
             },
-            b => b.WebHost.UseTestServer());
+            b =>
+            {
+                b.WebHost.UseTestServer();
+                configure?.Invoke(b);
+            });
         app.StartAsync().GetAwaiter().GetResult();
         return app;
     }

@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.Scoring;
@@ -22,6 +24,36 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
     {
         using var response = await client.PostAsync(path, content);
         return (response.StatusCode, await Read(response));
+    }
+
+    [Fact]
+    public async Task Points_WhenTheStreamsStateCannotBeSaved_Answered503WithNothingKeptAndTheStreamGoesOnOnceItCan()
+    {
+        // Given: a service whose stream storage fails its writes while "full" (before, such a request was answered 500,
+        // "the service failed to answer", which did not say whether the rows were kept)
+        var storage = new FailingGrainStorage();
+        await using var app = fixture.Start(configure: b => b.Services.AddKeyedSingleton<IGrainStorage>(Streams.StreamStorage.Name, (_, _) => storage));
+        var client = app.GetTestClient();
+        var path = "/v1/streams/full-1/points?model=pca";
+        var (firstStatus, _) = await Post(client, path, Csv(fixture.Csv(0, 40)));
+
+        // When: rows 40-44 while the store is full, then again once it has room
+        storage.Full = true;
+        using var refused = await client.PostAsync(path + "&start=40", Csv(fixture.Csv(40, 45)));
+        var refusedBody = await Read(refused);
+        storage.Full = false;
+        var (againStatus, again) = await Post(client, path + "&start=40", Csv(fixture.Csv(40, 45)));
+
+        // Then: 503 saying nothing was kept, with a time to retry; the retry is scored from row 40 as if the failure never happened
+        Assert.Equal(HttpStatusCode.OK, firstStatus);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("10", refused.Headers.RetryAfter?.ToString());
+        Assert.Contains("could not be saved", refusedBody.GetProperty("error").GetString());
+        Assert.Contains("nothing of this request was kept: the stream still has 40 rows", refusedBody.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.OK, againStatus);
+        var expected = fixture.BatchScores("pca");
+        Assert.Equal(Enumerable.Range(40, 5).Select(i => (long)i), again.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("index").GetInt64()));
+        Assert.All(again.GetProperty("points").EnumerateArray(), p => Assert.Equal(expected[(int)p.GetProperty("index").GetInt64()], p.GetProperty("score").GetSingle(), 1e-3 * Math.Max(1, Math.Abs(expected[(int)p.GetProperty("index").GetInt64()]))));
     }
 
     [Fact]

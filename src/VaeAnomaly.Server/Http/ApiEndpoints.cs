@@ -44,6 +44,9 @@ internal static partial class ApiEndpoints
                     throw new ApiException(StatusCodes.Status409Conflict, $"The stream '{stream}' has {reply.Rows} rows, so its next row has index {reply.Rows}; the request starts at {start}.");
                 case StreamOutcome.UnknownModel:
                     throw new ApiException(StatusCodes.Status404NotFound, $"This node does not serve the model '{model.Name}'.");
+                case StreamOutcome.NotSaved:
+                    context.Response.Headers.RetryAfter = "10";
+                    throw new ApiException(StatusCodes.Status503ServiceUnavailable, $"The state of the stream '{stream}' could not be saved (the service's log says why), so nothing of this request was kept: the stream still has {reply.Rows} rows. Retry the same request (with start={reply.Rows}) later.");
             }
 
             var flags = reply.Flags.Count(f => f);

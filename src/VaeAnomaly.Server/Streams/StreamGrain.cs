@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 using VaeAnomaly.Streaming;
 
 namespace VaeAnomaly.Server.Streams;
@@ -11,7 +13,8 @@ namespace VaeAnomaly.Server.Streams;
 /// </summary>
 /// <param name="state">The stream's stored state.</param>
 /// <param name="models">The models this node serves.</param>
-internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)] IPersistentState<StreamGrainState> state, ServedModels models) : Grain, IStreamGrain
+/// <param name="log">Where a state that could not be saved is reported.</param>
+internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)] IPersistentState<StreamGrainState> state, ServedModels models, ILogger<StreamGrain> log) : Grain, IStreamGrain
 {
     // While the grain is active: the stream's learning detector, as the stored state left it after the last answer.
     private (OnlineDetector Detector, ServedModel Served)? learning;
@@ -90,6 +93,14 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
         try
         {
             await state.WriteStateAsync(); // saved before the caller hears of it: a restart continues from here
+        }
+        catch (Exception e) when (e is not InconsistentStateException && e.InnerException is not InconsistentStateException)
+        {
+            // The store failed (a full disk, a store gone): the stream stays as stored, and the caller hears that nothing was kept.
+            state.State = s;
+            Forget(); // the detector ran ahead of what was stored
+            log.LogError(e, "The state of stream {Stream} could not be saved; its {Rows} rows were answered 503 and not kept", this.GetPrimaryKeyString(), rows.Length);
+            return new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.NotSaved, Model = model, Rows = s.Rows };
         }
         catch
         {

@@ -14,6 +14,9 @@ public enum StreamOutcome
 
     /// <summary>The model is not served by this node.</summary>
     UnknownModel,
+
+    /// <summary>The rows were scored but the stream's state could not be saved (a full disk, a store that failed): nothing of them was kept.</summary>
+    NotSaved,
 }
 
 /// <summary>The answer of a stream grain to a push.</summary>
