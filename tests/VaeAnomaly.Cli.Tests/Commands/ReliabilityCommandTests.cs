@@ -291,6 +291,23 @@ public sealed class ReliabilityCommandTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Train_UnderNohup_IgnoresSighupAndFinishes()
+    {
+        // Given: a run started as `nohup vae-anomaly train ...`, which asks for SIGHUP to be ignored
+        var data = WriteSeries("s.csv", 3000);
+
+        // When: SIGHUP arrives while it trains
+        var (exit, text, started) = await RunAndSignal(
+            ["train", "--data", data, "--out", dir.File("b"), "--window", "16", "--epochs", "12", "--patience", "0"], "epoch", TimeSpan.FromMilliseconds(100), "HUP", underNohup: true);
+
+        // Then: it trains on and saves its bundle, as nohup promises, while SIGHUP without nohup stops a run (the test above)
+        Assert.True(started, text);
+        Assert.Contains("(signal sent while running)", text);
+        Assert.True(exit == 0, $"exit {exit}: {text}");
+        Assert.True(Directory.Exists(dir.File("b")), text);
+    }
+
     [Theory]
     [InlineData("score", 1200, "TERM")]
     [InlineData("score", 3500, "TERM")]
@@ -348,10 +365,11 @@ public sealed class ReliabilityCommandTests : IDisposable
     /// to end: its exit code, everything it printed, and whether <paramref name="ready"/> was seen. Its standard input is
     /// a pipe that gets <paramref name="input"/> and stays open until it ends.
     /// </summary>
-    private static async Task<(int Exit, string Text, bool Started)> RunAndSignal(string[] args, string? ready, TimeSpan delay, string signal, string input = "")
+    private static async Task<(int Exit, string Text, bool Started)> RunAndSignal(string[] args, string? ready, TimeSpan delay, string signal, string input = "", bool underNohup = false)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "vae-anomaly.dll");
-        var start = new ProcessStartInfo("dotnet", [cli, .. args])
+        string[] command = underNohup ? ["nohup", "dotnet", cli, .. args] : ["dotnet", cli, .. args];
+        var start = new ProcessStartInfo(command[0], command[1..])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -390,6 +408,10 @@ public sealed class ReliabilityCommandTests : IDisposable
         using (var kill = Process.Start("kill", ["-s", signal, process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
+            lock (output)
+            {
+                output.AppendLine(kill.ExitCode == 0 ? "(signal sent while running)" : "(signal not sent: the process had ended)");
+            }
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
