@@ -70,7 +70,7 @@ public static class MonitoringService
         builder.Services.AddSingleton(models);
         if (stateLock is not null)
         {
-            builder.Services.AddSingleton(_ => stateLock); // the container disposes it, releasing the folder, when the service is disposed
+            builder.Services.AddSingleton(_ => stateLock);
         }
 
         builder.UseOrleans(silo =>
@@ -101,8 +101,7 @@ public static class MonitoringService
         app.Lifetime.ApplicationStopped.Register(models.Dispose);
         if (stateLock is not null)
         {
-            _ = app.Services.GetRequiredService<FolderLock>(); // resolved, so that the container owns it
-            app.Lifetime.ApplicationStopped.Register(stateLock.Dispose);
+            _ = app.Services.GetRequiredService<FolderLock>(); // resolved, so that the container owns it and releases it when the service is disposed
         }
 
         app.UseJsonErrors();
