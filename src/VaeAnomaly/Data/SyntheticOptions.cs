@@ -39,14 +39,14 @@ public sealed record SyntheticOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {
-        Require(Channels >= 2, "channels must be at least 2 (anomalies touch 1..C/2 channels)");
-        Require(Clusters >= 1, "clusters must be at least 1");
-        Require(Factors >= 1, "factors must be at least 1");
-        Require(Train >= 1 && Validation >= 1 && Test >= 1, "train, val and test counts must be positive");
-        Require(AnomalyRatio is >= 0 and <= 1, "anomaly ratio must lie in [0, 1]");
-        Require(Contamination is >= 0 and <= 1, "contamination must lie in [0, 1]");
-        Require(MinLength >= 10, "min length must be at least 10 (anomaly windows need room)");
-        Require(MaxLength >= MinLength, "max length must be at least min length");
+        Require(Channels >= 2, $"channels must be at least 2 (anomalies touch 1..C/2 channels); got {Channels}");
+        Require(Clusters >= 1, $"clusters must be at least 1; got {Clusters}");
+        Require(Factors >= 1, $"factors must be at least 1; got {Factors}");
+        Require(Train >= 1 && Validation >= 1 && Test >= 1, $"train, val and test counts must be positive; got {Train}, {Validation} and {Test}");
+        Require(AnomalyRatio is >= 0 and <= 1, $"anomaly ratio must lie in [0, 1]; got {AnomalyRatio}");
+        Require(Contamination is >= 0 and <= 1, $"contamination must lie in [0, 1]; got {Contamination}");
+        Require(MinLength >= 10, $"min length must be at least 10 (anomaly windows need room); got {MinLength}");
+        Require(MaxLength >= MinLength, $"max length ({MaxLength}) must be at least min length ({MinLength})");
         var most = ((long)Train + Validation + Test) * MaxLength * Channels;
         Require(most <= MaxValues, $"(train + val + test) x max length x channels may be at most {MaxValues:N0} values, all held in memory at once; "
             + $"these options allow up to {most:N0}: ask for fewer or shorter sequences, or fewer channels");

@@ -23,6 +23,16 @@ public sealed class SyntheticGeneratorTests
     }
 
     [Theory]
+    [InlineData(300, 200, "max length (200) must be at least min length (300)")]
+    [InlineData(5, 200, "min length must be at least 10 (anomaly windows need room); got 5")]
+    public void Validate_LengthsOutOfRange_SayWhatWasGiven(int min, int max, string expected)
+    {
+        var error = Assert.Throws<ArgumentException>(() => (Small with { MinLength = min, MaxLength = max }).Validate());
+
+        Assert.Equal(expected, error.Message);
+    }
+
+    [Theory]
     [InlineData(200, 0.1, 20)]
     [InlineData(1000, 0.1, 100)]
     [InlineData(35, 0.1, 4)]   // round(3.5) = 4 (to even)
