@@ -5,11 +5,21 @@ namespace VaeAnomaly.Data;
 /// </summary>
 public sealed class SequenceSet
 {
-    /// <summary>Creates a set; every sequence must hold a whole number of steps of <paramref name="channelNames"/>.</summary>
+    /// <summary>
+    /// Creates a set; every sequence must hold a whole number of steps of <paramref name="channelNames"/>, and every value
+    /// must be a finite number within ±<see cref="GapFilling.MaxMagnitude"/>, the readers' limit (a set built in code
+    /// meets the same rule as one read from a file, so a NaN never reaches a model as a silently NaN score).
+    /// </summary>
     /// <param name="channelNames">Channel names in column order.</param>
     /// <param name="sequences">The sequences.</param>
     /// <param name="labels">One label per sequence, or null when unknown.</param>
+    /// <exception cref="ArgumentException">No channel, a label count or a sequence length that does not fit, or a value out of range (naming its sequence, step and channel).</exception>
     public SequenceSet(IReadOnlyList<string> channelNames, IReadOnlyList<Sequence> sequences, IReadOnlyList<SequenceLabel>? labels = null)
+        : this(channelNames, sequences, labels, valuesChecked: false)
+    {
+    }
+
+    private SequenceSet(IReadOnlyList<string> channelNames, IReadOnlyList<Sequence> sequences, IReadOnlyList<SequenceLabel>? labels, bool valuesChecked)
     {
         if (channelNames.Count == 0)
         {
@@ -27,6 +37,14 @@ public sealed class SequenceSet
             {
                 throw new ArgumentException(
                     $"Sequence '{s.Id}' has {s.Values.Length} values, not a positive multiple of {channelNames.Count} channels.",
+                    nameof(sequences));
+            }
+
+            if (!valuesChecked && FirstOutOfRange(s.Values) is var i and >= 0)
+            {
+                throw new ArgumentException(
+                    $"Sequence '{s.Id}' holds {s.Values[i].ToString(System.Globalization.CultureInfo.InvariantCulture)} at step {i / channelNames.Count}, "
+                    + $"channel '{channelNames[i % channelNames.Count]}'; expected a finite number within ±1e18 (fill or drop missing values first).",
                     nameof(sequences));
             }
         }
@@ -74,5 +92,27 @@ public sealed class SequenceSet
     /// <summary>The sequences at <paramref name="indices"/>, in that order, with their labels.</summary>
     /// <param name="indices">Positions in this set.</param>
     public SequenceSet Subset(IReadOnlyList<int> indices) =>
-        new(ChannelNames, [.. indices.Select(i => Sequences[i])], Labels is null ? null : [.. indices.Select(i => Labels[i])]) { Source = Source };
+        new(ChannelNames, [.. indices.Select(i => Sequences[i])], Labels is null ? null : [.. indices.Select(i => Labels[i])], valuesChecked: true) { Source = Source };
+
+    /// <summary>Index of the first value that is not finite or lies beyond ±<see cref="GapFilling.MaxMagnitude"/>, or -1.</summary>
+    private static int FirstOutOfRange(float[] values)
+    {
+        var limit = new System.Numerics.Vector<float>(GapFilling.MaxMagnitude);
+        var width = System.Numerics.Vector<float>.Count;
+        var i = 0;
+        while (i <= values.Length - width && System.Numerics.Vector.LessThanOrEqualAll(System.Numerics.Vector.Abs(new System.Numerics.Vector<float>(values, i)), limit))
+        {
+            i += width;
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (!(Math.Abs(values[i]) <= GapFilling.MaxMagnitude))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 }

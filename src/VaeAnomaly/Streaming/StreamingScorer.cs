@@ -150,7 +150,7 @@ public sealed class StreamingScorer
     /// Give each flagged row its <see cref="StreamPoint.Explanation"/>, from the rows its score read (what <c>score --top</c>
     /// says of the same row of the whole series); off by default, when the model explains nothing, and before its minimum rows.
     /// </param>
-    /// <exception cref="ArgumentException">A row with another number of values, or a value that is not finite (no row is scored).</exception>
+    /// <exception cref="ArgumentException">A row with another number of values, or a value that is not finite or lies beyond ±1e18, as a <see cref="SequenceSet"/> refuses (no row is scored).</exception>
     public StreamPoint[] PushRows(IReadOnlyList<IReadOnlyList<float>> rows, bool explain = false)
     {
         for (var k = 0; k < rows.Count; k++)
@@ -161,9 +161,9 @@ public sealed class StreamingScorer
                 throw new ArgumentException($"Row {Rows + k} holds {row.Count} values; a row of this model holds {detector.Channels.Count} ({IO.Messages.List(detector.Channels)}).");
             }
 
-            if (row.FirstOrDefault(v => !float.IsFinite(v), 0f) is var bad && !float.IsFinite(bad))
+            if (row.FirstOrDefault(v => !(Math.Abs(v) <= GapFilling.MaxMagnitude), 0f) is var bad && !(Math.Abs(bad) <= GapFilling.MaxMagnitude))
             {
-                throw new ArgumentException($"Row {Rows + k} holds {bad}; the values of a stream must be finite numbers.");
+                throw new ArgumentException($"Row {Rows + k} holds {bad.ToString(System.Globalization.CultureInfo.InvariantCulture)}; the values of a stream must be finite numbers within ±1e18.");
             }
         }
 

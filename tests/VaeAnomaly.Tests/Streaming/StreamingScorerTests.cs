@@ -271,9 +271,37 @@ public sealed class StreamingScorerTests
         Assert.Contains("Row 0 holds 3 values; a row of this model holds 2 (a,b)", Assert.Throws<ArgumentException>(() => stream.Push([1f, 2f, 3f])).Message);
         Assert.Contains("must be finite", Assert.Throws<ArgumentException>(() => stream.Push([float.NaN, 0f])).Message);
         Assert.Contains("Row 1 holds NaN", Assert.Throws<ArgumentException>(() => stream.PushRows([[1f, 2f], [float.NaN, 0f]])).Message);
+        Assert.Contains("Row 0 holds 2E+18; the values of a stream must be finite numbers within ±1e18", Assert.Throws<ArgumentException>(() => stream.Push([2e18f, 0f])).Message);
         Assert.Equal(0, stream.Rows);
         Assert.Contains("does not fit", Assert.Throws<ArgumentException>(() => StreamingScorer.Resume(model, new StreamState(5, [new float[3]]))).Message);
         Assert.Contains("rests 7 more rows after an alarm; a rest of 4 rows allows 0 to 4", Assert.Throws<ArgumentException>(() => StreamingScorer.Resume(model, new StreamState(5, [], Rest: 7), rest: 4)).Message);
+    }
+
+    [Fact]
+    public void Push_ValueBeyondTheLimitWhileAWindowFills_IsRefusedAndTheStreamGoesOnAsWithout()
+    {
+        // Given: a window model, whose first rows are kept unscored until its window is full; a row beyond ±1e18 kept
+        // then would have been refused by every later window's set, so the stream could never score again
+        using var model = Fitted("pca");
+        var values = Waves(30, 2);
+        var clean = new StreamingScorer(model);
+        var stream = new StreamingScorer(model);
+        var expected = Enumerable.Range(0, 30).Select(t => clean.Push(values.AsSpan(2 * t, 2).ToArray())).ToList();
+
+        // When: the bad row arrives among the first three
+        var points = new List<StreamPoint>();
+        for (var t = 0; t < 30; t++)
+        {
+            if (t == 3)
+            {
+                Assert.Contains("Row 3 holds 1E+30", Assert.Throws<ArgumentException>(() => stream.Push([1e30f, 0f])).Message);
+            }
+
+            points.Add(stream.Push(values.AsSpan(2 * t, 2).ToArray()));
+        }
+
+        // Then
+        Assert.Equal(expected, points);
     }
 
     [Fact]

@@ -1,0 +1,53 @@
+using VaeAnomaly.Data;
+using VaeAnomaly.Detectors;
+
+namespace VaeAnomaly.Tests.Data;
+
+public sealed class SequenceSetTests
+{
+    private static float[] Wave(int length) => [.. Enumerable.Range(0, length * 2).Select(i => (float)Math.Sin(i * 0.3))];
+
+    [Theory]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(float.PositiveInfinity, "Infinity")]
+    [InlineData(-2e18f, "-2E+18")]
+    public void Constructor_ValueOutOfRange_IsRefusedNamingSequenceStepAndChannel(float bad, string shown)
+    {
+        // Given: a value in the middle of a long sequence (past the vectorised blocks' first lanes) and one in its last steps
+        foreach (var at in new[] { (57 * 2) + 1, (99 * 2) + 1 })
+        {
+            var values = Wave(100);
+            values[at] = bad;
+
+            // When
+            var error = Assert.Throws<ArgumentException>(() => new SequenceSet(["a", "b"], [new Sequence("ok", Wave(100)), new Sequence("pump 7", values)]));
+
+            // Then
+            Assert.StartsWith($"Sequence 'pump 7' holds {shown} at step {at / 2}, channel 'b'; expected a finite number within ±1e18", error.Message);
+        }
+    }
+
+    [Fact]
+    public void Constructor_ValuesAtTheReadersLimit_AreKept()
+    {
+        var values = Wave(40);
+        (values[0], values[79]) = (1e18f, -1e18f);
+
+        var set = new SequenceSet(["a", "b"], [new Sequence("edge", values)]);
+
+        Assert.Equal(40, set.LengthOf(0));
+    }
+
+    [Fact]
+    public void Fit_TrainingDataWithANaNBuiltInCode_IsRefusedBeforeAnyModelSeesIt()
+    {
+        // Given: what a library user could pass before the check: a NaN made a dense model's training "diverge" and a
+        // NaN in scored data gave a NaN score that no threshold flags
+        var poisoned = Wave(64);
+        poisoned[10] = float.NaN;
+
+        // When / Then: the set itself cannot be made, so neither Fit nor Score can be handed it
+        var error = Assert.Throws<ArgumentException>(() => DetectorRegistry.Create("range").Fit(new SequenceSet(["a", "b"], [new Sequence("train", poisoned)]), new SequenceSet(["a", "b"], [new Sequence("val", Wave(64))])));
+        Assert.Contains("'train' holds NaN at step 5, channel 'a'", error.Message);
+    }
+}
