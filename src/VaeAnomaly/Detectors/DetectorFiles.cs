@@ -57,6 +57,7 @@ internal static class DetectorFiles
         string directory, IFittedDetector detector, nn.Module network, (BaselineInput Input, string Family, int Length, int TrainStride, int ScoreStride) shape,
         DenseOptions options, Standardizer? scaler, TabularEncoder? encoder, IReadOnlyList<string>? targets = null)
     {
+        DetectorBundle.EnsureEmptyFolder(directory);
         var weights = WeightsFile.Save(network, directory);
         var thresholds = detector.Thresholds;
         DetectorBundle.WriteManifest(

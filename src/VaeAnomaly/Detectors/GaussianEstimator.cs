@@ -94,23 +94,27 @@ public sealed class GaussianDetector : RowDetector, IRefits
     internal (int Window, float[] History, double[] Floor) State => (window, history, floor);
 
     /// <inheritdoc />
-    public override void Save(string directory) => DetectorBundle.WriteManifest(
-        new GaussianManifest
-        {
-            FormatVersion = BundleManifest.CurrentFormatVersion,
-            ToolVersion = DetectorBundle.ToolVersion,
-            Model = Name,
-            Channels = Channels,
-            Targets = Targets,
-            Window = window,
-            History = history,
-            Floor = floor,
-            Thresholds = Thresholds.ByScore,
-            ThresholdNotes = Thresholds.NotesOrNull,
-            DefaultThreshold = Thresholds.Rule,
-            TrainingData = TrainingData,
-        },
-        directory);
+    public override void Save(string directory)
+    {
+        DetectorBundle.EnsureEmptyFolder(directory);
+        DetectorBundle.WriteManifest(
+            new GaussianManifest
+            {
+                FormatVersion = BundleManifest.CurrentFormatVersion,
+                ToolVersion = DetectorBundle.ToolVersion,
+                Model = Name,
+                Channels = Channels,
+                Targets = Targets,
+                Window = window,
+                History = history,
+                Floor = floor,
+                Thresholds = Thresholds.ByScore,
+                ThresholdNotes = Thresholds.NotesOrNull,
+                DefaultThreshold = Thresholds.Rule,
+                TrainingData = TrainingData,
+            },
+            directory);
+    }
 
     /// <summary>The detector with every threshold fitted on <paramref name="validation"/>.</summary>
     internal static GaussianDetector Fitted(IReadOnlyList<string> channels, IReadOnlyList<string> targets, (int Window, float[] History, double[] Floor) state, TrainingDataInfo data, SequenceSet validation, string rule)

@@ -452,6 +452,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     /// <inheritdoc />
     public void Save(string directory)
     {
+        DetectorBundle.EnsureEmptyFolder(directory);
         var weights = WeightsFile.Save(network.Value, directory);
         DetectorBundle.WriteManifest(new BundleManifest
         {

@@ -33,5 +33,7 @@ public interface IFittedDetector : IDisposable
 
     /// <summary>Writes the model as a bundle (<c>model.json</c>, weights, <c>history.csv</c>); <see cref="DetectorRegistry.Load"/> reads it back.</summary>
     /// <param name="directory">An existing, empty folder (a staging folder: see <see cref="IO.StagedDirectory"/>).</param>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist; nothing is created.</exception>
+    /// <exception cref="IOException">The folder holds anything (named in the message); nothing is written.</exception>
     void Save(string directory);
 }

@@ -81,22 +81,26 @@ public sealed class RangeDetector : RowDetector, IRefits
     internal (double[] Min, double[] Max) Range => (min, max);
 
     /// <inheritdoc />
-    public override void Save(string directory) => DetectorBundle.WriteManifest(
-        new RangeManifest
-        {
-            FormatVersion = BundleManifest.CurrentFormatVersion,
-            ToolVersion = DetectorBundle.ToolVersion,
-            Model = Name,
-            Channels = Channels,
-            Targets = Targets,
-            Min = min,
-            Max = max,
-            Thresholds = Thresholds.ByScore,
-            ThresholdNotes = Thresholds.NotesOrNull,
-            DefaultThreshold = Thresholds.Rule,
-            TrainingData = TrainingData,
-        },
-        directory);
+    public override void Save(string directory)
+    {
+        DetectorBundle.EnsureEmptyFolder(directory);
+        DetectorBundle.WriteManifest(
+            new RangeManifest
+            {
+                FormatVersion = BundleManifest.CurrentFormatVersion,
+                ToolVersion = DetectorBundle.ToolVersion,
+                Model = Name,
+                Channels = Channels,
+                Targets = Targets,
+                Min = min,
+                Max = max,
+                Thresholds = Thresholds.ByScore,
+                ThresholdNotes = Thresholds.NotesOrNull,
+                DefaultThreshold = Thresholds.Rule,
+                TrainingData = TrainingData,
+            },
+            directory);
+    }
 
     /// <summary>The check with every threshold fitted on <paramref name="validation"/>.</summary>
     internal static RangeDetector Fitted(IReadOnlyList<string> channels, IReadOnlyList<string> targets, (double[] Min, double[] Max) range, TrainingDataInfo data, SequenceSet validation, string rule)

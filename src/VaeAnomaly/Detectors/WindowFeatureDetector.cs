@@ -144,6 +144,7 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
     /// <inheritdoc />
     public void Save(string directory)
     {
+        DetectorBundle.EnsureEmptyFolder(directory);
         var (weights, parameters) = model.Save(directory);
         DetectorBundle.WriteManifest(
             new WindowFeatureManifest

@@ -35,6 +35,28 @@ public static class DetectorBundle
     public static string ToolVersion =>
         typeof(DetectorBundle).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
+    /// <summary>
+    /// The first step of every <c>Save</c>: a bundle is written into an existing, empty folder only, so a library call
+    /// never writes its files among a user's own (a <c>history.csv</c> of theirs, an earlier bundle half replaced).
+    /// </summary>
+    /// <param name="directory">Where a bundle is about to be saved.</param>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="IOException">The folder holds anything, named in the message; nothing was written.</exception>
+    internal static void EnsureEmptyFolder(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"{directory}: a bundle is saved into an existing, empty folder, and this folder does not exist; create it first.");
+        }
+
+        var held = Directory.EnumerateFileSystemEntries(directory).Select(e => Path.GetFileName(e)!).Order(StringComparer.Ordinal).ToList();
+        if (held.Count > 0)
+        {
+            throw new IOException($"{directory}: a bundle is saved into an existing, empty folder, and this one holds {Messages.List(held)}; nothing was written. "
+                + "Choose an empty folder (IO.StagedDirectory replaces an earlier bundle of this tool safely).");
+        }
+    }
+
     /// <summary>Writes the manifest into <paramref name="directory"/>.</summary>
     /// <param name="manifest">The manifest.</param>
     /// <param name="directory">The bundle folder (a staging folder while writing).</param>

@@ -63,6 +63,40 @@ public sealed class DetectorRegistryTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Names))]
+    public void Save_IntoAFolderThatIsNotEmptyOrMissing_IsRefusedAndWritesNothing(string name)
+    {
+        // Given: each model fitted, a folder of the user's holding a history.csv (a name every bundle but the simple
+        // models' writes) and an earlier bundle's model.json, and a folder that does not exist
+        var data = TrainerTests.TinyData(seed: 4);
+        var entry = DetectorRegistry.Find(name);
+        var settings = new DetectorSettings
+        {
+            Seed = Tiny.Seed,
+            Window = entry.Settings.Contains("window") ? Tiny.Window : null,
+            Epochs = entry.Settings.Contains("epochs") ? 1 : null,
+            Latent = entry.Settings.Contains("latent") ? Tiny.Latent : null,
+        };
+        using var fitted = DetectorRegistry.Create(name, settings).Fit(data.Train.Set, data.Validation.Set);
+        var users = Directory.CreateDirectory(dir.File("users")).FullName;
+        File.WriteAllText(Path.Combine(users, DetectorBundle.HistoryFile), "mine");
+        File.WriteAllText(Path.Combine(users, DetectorBundle.ManifestFile), "{}");
+        var missing = dir.File("missing");
+
+        // When
+        var notEmpty = Assert.Throws<IOException>(() => fitted.Save(users));
+        var notThere = Assert.Throws<DirectoryNotFoundException>(() => fitted.Save(missing));
+
+        // Then: both said, and nothing written or created
+        Assert.Contains("holds history.csv,model.json; nothing was written", notEmpty.Message);
+        Assert.Contains("does not exist", notThere.Message);
+        Assert.Equal(["history.csv", "model.json"], Directory.GetFileSystemEntries(users).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(users, DetectorBundle.HistoryFile)));
+        Assert.Equal("{}", File.ReadAllText(Path.Combine(users, DetectorBundle.ManifestFile)));
+        Assert.False(Directory.Exists(missing));
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
     public void PointThreshold_EveryRuleAndMode_IsTheThresholdScorePointsFlagsWith_AndMinimumRowsIsTheShortestSeriesScored(string name)
     {
         // Given: each model fitted on one two-channel series (a noisy sine and cosine), its last 60 rows validating
