@@ -13,7 +13,7 @@ public sealed class SequenceSet
     /// <param name="channelNames">Channel names in column order.</param>
     /// <param name="sequences">The sequences.</param>
     /// <param name="labels">One label per sequence, or null when unknown.</param>
-    /// <exception cref="ArgumentException">No channel, a label count or a sequence length that does not fit, or a value out of range (naming its sequence, step and channel).</exception>
+    /// <exception cref="ArgumentException">No channel, a channel named twice or not at all, a label count or a sequence length that does not fit, or a value out of range (naming its sequence, step and channel).</exception>
     public SequenceSet(IReadOnlyList<string> channelNames, IReadOnlyList<Sequence> sequences, IReadOnlyList<SequenceLabel>? labels = null)
         : this(channelNames, sequences, labels, valuesChecked: false)
     {
@@ -24,6 +24,21 @@ public sealed class SequenceSet
         if (channelNames.Count == 0)
         {
             throw new ArgumentException("A sequence set needs at least one channel.", nameof(channelNames));
+        }
+
+        if (!valuesChecked)
+        {
+            // As the readers refuse such a header: a bundle naming a channel twice could not be loaded again.
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var name in channelNames)
+            {
+                if (string.IsNullOrWhiteSpace(name) || !seen.Add(name))
+                {
+                    throw new ArgumentException(string.IsNullOrWhiteSpace(name)
+                        ? $"Channel {seen.Count + 1} has no name; expected a name for every channel."
+                        : $"Channel '{IO.Messages.Cut(name)}' appears twice; expected unique channel names.", nameof(channelNames));
+                }
+            }
         }
 
         if (labels is not null && labels.Count != sequences.Count)

@@ -27,6 +27,17 @@ public sealed class SequenceSetTests
         }
     }
 
+    [Theory]
+    [InlineData(new[] { "a", "a" }, "Channel 'a' appears twice; expected unique channel names")]
+    [InlineData(new[] { "a", " " }, "Channel 2 has no name; expected a name for every channel")]
+    public void Constructor_ChannelNamedTwiceOrNotAtAll_IsRefused(string[] names, string expected)
+    {
+        // A bundle's manifest refuses a channel named twice, so such a model could be fitted and saved but never loaded
+        var error = Assert.Throws<ArgumentException>(() => new SequenceSet(names, [new Sequence("s", Wave(10))]));
+
+        Assert.StartsWith(expected, error.Message);
+    }
+
     [Fact]
     public void Constructor_ValuesAtTheReadersLimit_AreKept()
     {
