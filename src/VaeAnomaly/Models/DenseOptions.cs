@@ -62,10 +62,18 @@ public sealed record DenseOptions
             throw new ArgumentException($"Layer sizes must be between 1 and {GruVaeOptions.MaxSize}; got hidden [{string.Join(",", Hidden)}], latent {Latent}.");
         }
 
-        if (!(Dropout is >= 0 and < 1) || !(WeightDecay >= 0 && double.IsFinite(WeightDecay)) || !(Beta >= 0 && double.IsFinite(Beta))
-            || Epochs < 1 || BatchSize is < 1 or > GruVaeOptions.MaxSize || !(LearningRate > 0 && double.IsFinite(LearningRate)) || Patience < 0)
+        var outOfRange =
+            !(Dropout is >= 0 and < 1) ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Dropout must lie in [0, 1); got {Dropout}")
+            : !(WeightDecay >= 0 && double.IsFinite(WeightDecay)) ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Weight decay must be a finite number, 0 or more; got {WeightDecay}")
+            : !(Beta >= 0 && double.IsFinite(Beta)) ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Beta must be a finite number, 0 or more; got {Beta}")
+            : Epochs < 1 ? $"Epochs must be at least 1; got {Epochs}"
+            : BatchSize is < 1 or > GruVaeOptions.MaxSize ? $"Batch size must lie in 1..{GruVaeOptions.MaxSize}; got {BatchSize}"
+            : !(LearningRate > 0 && double.IsFinite(LearningRate)) ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Learning rate must be a positive finite number; got {LearningRate}")
+            : Patience < 0 ? $"Patience must not be negative; got {Patience}"
+            : null;
+        if (outOfRange is not null)
         {
-            throw new ArgumentException($"Dropout must lie in [0, 1); weight decay, beta and patience must not be negative; epochs, batch size (at most {GruVaeOptions.MaxSize}) and learning rate must be positive and finite.");
+            throw new ArgumentException(outOfRange + ".");
         }
     }
 
