@@ -78,7 +78,9 @@ public sealed class ThresholdSet
     /// <param name="rule">A rule name; <see cref="Rule"/> when null.</param>
     /// <exception cref="ArgumentException">The rule could not be fitted on that score (with the reason), or the set has no such score.</exception>
     public double Value(string? score = null, string? rule = null) =>
-        Given(rule) is { } given ? given : ThresholdRules.Lookup(Of(score ?? Primary), rule ?? Rule, score ?? Primary, notes);
+        Given(rule) is { } given ? given
+        : score is not null && !byScore.ContainsKey(score) ? throw new ArgumentException($"The model has no '{IO.Messages.Cut(score)}' score; its thresholds are of {IO.Messages.List(byScore.Keys.Order(StringComparer.Ordinal))}.", nameof(score))
+        : ThresholdRules.Lookup(Of(score ?? Primary), rule ?? Rule, score ?? Primary, notes);
 
     /// <summary>The threshold as <see cref="Value"/> gives it, or NaN where there is none.</summary>
     /// <param name="score">A score name; <see cref="Primary"/> when null.</param>

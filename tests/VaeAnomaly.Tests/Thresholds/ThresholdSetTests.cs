@@ -53,6 +53,19 @@ public sealed class ThresholdSetTests
     }
 
     [Fact]
+    public void Value_ScoreTheSetDoesNotHave_SaysSoAndNamesTheScoresItHas()
+    {
+        // Given: a set of two scores
+        var set = ThresholdSet.Fit([new("score", OneToHundredOne), new("step", OneToHundredOne)], "quantile", "score");
+
+        // When
+        var error = Assert.Throws<ArgumentException>(() => set.Value("window"));
+
+        // Then: where it said the 'quantile' threshold of the window score could not be fitted and to train on more data
+        Assert.StartsWith("The model has no 'window' score; its thresholds are of score,step.", error.Message);
+    }
+
+    [Fact]
     public void WithRule_AnotherRule_KeepsTheValuesAndChangesOnlyTheRuleInUse()
     {
         var set = ThresholdSet.Fit([new("score", OneToHundredOne)], "quantile", "score");
