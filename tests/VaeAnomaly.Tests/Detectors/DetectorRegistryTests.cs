@@ -68,15 +68,7 @@ public sealed class DetectorRegistryTests : IDisposable
         // Given: each model fitted, a folder of the user's holding a history.csv (a name every bundle but the simple
         // models' writes) and an earlier bundle's model.json, and a folder that does not exist
         var data = TrainerTests.TinyData(seed: 4);
-        var entry = DetectorRegistry.Find(name);
-        var settings = new DetectorSettings
-        {
-            Seed = Tiny.Seed,
-            Window = entry.Settings.Contains("window") ? Tiny.Window : null,
-            Epochs = entry.Settings.Contains("epochs") ? 1 : null,
-            Latent = entry.Settings.Contains("latent") ? Tiny.Latent : null,
-        };
-        using var fitted = DetectorRegistry.Create(name, settings).Fit(data.Train.Set, data.Validation.Set);
+        using var fitted = DetectorRegistry.Create(name, DetectorRegistry.Find(name).Taking(Tiny with { Epochs = 1 })).Fit(data.Train.Set, data.Validation.Set);
         var users = Directory.CreateDirectory(dir.File("users")).FullName;
         File.WriteAllText(Path.Combine(users, DetectorBundle.HistoryFile), "mine");
         File.WriteAllText(Path.Combine(users, DetectorBundle.ManifestFile), "{}");
