@@ -17,8 +17,10 @@ public static class PointScoresCsv
     /// <param name="threshold">Steps scoring above it get flag 1.</param>
     /// <param name="path">Destination file.</param>
     /// <param name="explain">With it, a last column <c>columns</c>: a flagged step's explanation (<see cref="Columns"/>), empty for any other step or one it cannot explain.</param>
+    /// <exception cref="ArgumentException">Not one score per row, or a series whose labels are not one per row; nothing is written.</exception>
     public static void Write(Series series, IReadOnlyList<float> scores, double threshold, string path, Func<int, Attribution?>? explain = null)
     {
+        CheckOnePerRow(series, scores);
         using var csv = new CsvWriter(new StreamWriter(path), SequenceCsvReader.Output);
         foreach (var name in new[] { "timestamp", "score", "threshold", "flag" }.Concat(series.Labels is null ? [] : ["label"]).Concat(explain is null ? [] : ["columns"]))
         {
@@ -53,4 +55,16 @@ public static class PointScoresCsv
     /// <param name="explanation">A step's explanation.</param>
     public static string Columns(Attribution explanation) =>
         string.Join(";", explanation.ChannelShares.Where(s => s.Value >= Attribution.Negligible).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key}={s.Value:0.####}")));
+
+    /// <summary>Refuses, before a file is opened, scores or labels that are not one per row of <paramref name="series"/>.</summary>
+    /// <param name="series">The scored series.</param>
+    /// <param name="scores">Its scores.</param>
+    internal static void CheckOnePerRow(Series series, IReadOnlyList<float> scores)
+    {
+        if (scores.Count != series.Length || (series.Labels is { } labels && labels.Count != series.Length))
+        {
+            throw new ArgumentException($"Got {scores.Count} scores{(series.Labels is null ? "" : $" and {series.Labels.Count} labels")} for a series of {series.Length} rows; "
+                + "expected one per row (score the whole series, or write the slice that was scored).", nameof(scores));
+        }
+    }
 }

@@ -18,8 +18,10 @@ public static class PointScoresParquet
     /// <param name="threshold">Steps scoring above it get flag 1.</param>
     /// <param name="path">Destination file (a staging path: its extension does not matter).</param>
     /// <param name="explain">With it, a last column <c>columns</c> as <see cref="PointScoresCsv.Columns"/> writes it.</param>
+    /// <exception cref="ArgumentException">Not one score per row, or a series whose labels are not one per row; nothing is written.</exception>
     public static void Write(Series series, IReadOnlyList<float> scores, double threshold, string path, Func<int, Attribution?>? explain = null)
     {
+        PointScoresCsv.CheckOnePerRow(series, scores);
         var n = series.Length;
         var flags = Enumerable.Range(0, n).Select(t => scores[t] > threshold ? 1 : 0).ToArray();
         var columns = new List<(DataField Field, Func<ParquetRowGroupWriter, DataField, Task> Write)>

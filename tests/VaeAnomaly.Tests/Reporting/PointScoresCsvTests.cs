@@ -40,4 +40,25 @@ public sealed class PointScoresCsvTests : IDisposable
         Assert.Equal(["timestamp,score,threshold,flag,columns", "t0,0.5,1,0,", "t1,2,1,1,a=1", "t2,0.7,1,0,"], File.ReadAllLines(path));
         Assert.Equal([1], asked);
     }
+
+    [Theory]
+    [InlineData(2, false)]
+    [InlineData(4, false)]
+    [InlineData(3, true)]
+    public void Write_ScoresOrLabelsNotOnePerRow_AreRefusedBeforeAFileIsOpened(int scoreCount, bool twoLabels)
+    {
+        // Given: a series of three rows and scores (or labels) of another count: the CSV writer had written rows up to
+        // the shortest and then failed with an index out of range, leaving that half file
+        var series = new Series(["t0", "t1", "t2"], ["a", "b"], [0, 0, 5, 0, 0, 0], twoLabels ? [false, true] : null);
+        var scores = Enumerable.Repeat(0.5f, scoreCount).ToArray();
+
+        // When
+        var csv = Assert.Throws<ArgumentException>(() => PointScoresCsv.Write(series, scores, 1.0, dir.File("points.csv")));
+        var parquet = Assert.Throws<ArgumentException>(() => PointScoresParquet.Write(series, scores, 1.0, dir.File("points.parquet")));
+
+        // Then
+        Assert.StartsWith($"Got {scoreCount} scores{(twoLabels ? " and 2 labels" : "")} for a series of 3 rows; expected one per row", csv.Message);
+        Assert.Equal(csv.Message, parquet.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
+    }
 }
