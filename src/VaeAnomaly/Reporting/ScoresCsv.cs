@@ -54,8 +54,10 @@ public sealed class ScoresCsv : IDisposable
     /// <param name="path">Destination file.</param>
     /// <param name="flagged">The score kind the threshold applies to, or null for no threshold columns.</param>
     /// <param name="threshold">Scores of <paramref name="flagged"/> above it get flag 1.</param>
+    /// <exception cref="ArgumentException">Not one combined score per sequence; nothing is written.</exception>
     public static void Write(SequenceSet set, DetectorScores scores, string path, ScoreKind? flagged = null, double threshold = double.NaN)
     {
+        CheckAligned(set, scores);
         using var writer = new ScoresCsv(path, set.Labels is not null, flagged, threshold);
         writer.Append(set, scores);
     }
@@ -63,12 +65,15 @@ public sealed class ScoresCsv : IDisposable
     /// <summary>Appends one row per sequence of <paramref name="set"/>.</summary>
     /// <param name="set">The scored sequences; labelled exactly when the file is.</param>
     /// <param name="scores">Their scores, aligned.</param>
+    /// <exception cref="ArgumentException">Labels where the file has none or the other way round, or not one combined score per sequence; no row is written.</exception>
     public void Append(SequenceSet set, DetectorScores scores)
     {
         if ((set.Labels is not null) != labelled)
         {
             throw new ArgumentException($"The file was started {(labelled ? "with" : "without")} label columns.", nameof(set));
         }
+
+        CheckAligned(set, scores);
 
         static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture);
         for (var i = 0; i < set.Count; i++)
@@ -94,6 +99,19 @@ public sealed class ScoresCsv : IDisposable
             }
 
             csv.NextRecord();
+        }
+    }
+
+    /// <summary>Refuses scores that are not one per sequence (a kind the model does not give is empty, and written empty).</summary>
+    private static void CheckAligned(SequenceSet set, DetectorScores scores)
+    {
+        foreach (var kind in ScoreKinds.All)
+        {
+            var count = kind == ScoreKind.Combined ? scores.Combined.Length : scores.Parts.Of(kind).Length;
+            if (count != set.Count && (kind == ScoreKind.Combined || count > 0))
+            {
+                throw new ArgumentException($"Got {count} {kind.Name()} scores for {set.Count} sequences; expected one per sequence.", nameof(scores));
+            }
         }
     }
 
