@@ -43,8 +43,8 @@ public sealed record SyntheticOptions
         Require(Clusters >= 1, $"clusters must be at least 1; got {Clusters}");
         Require(Factors >= 1, $"factors must be at least 1; got {Factors}");
         Require(Train >= 1 && Validation >= 1 && Test >= 1, $"train, val and test counts must be positive; got {Train}, {Validation} and {Test}");
-        Require(AnomalyRatio is >= 0 and <= 1, $"anomaly ratio must lie in [0, 1]; got {AnomalyRatio}");
-        Require(Contamination is >= 0 and <= 1, $"contamination must lie in [0, 1]; got {Contamination}");
+        Require(AnomalyRatio is >= 0 and <= 1, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"anomaly ratio must lie in [0, 1]; got {AnomalyRatio}"));
+        Require(Contamination is >= 0 and <= 1, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"contamination must lie in [0, 1]; got {Contamination}"));
         Require(MinLength >= 10, $"min length must be at least 10 (anomaly windows need room); got {MinLength}");
         Require(MaxLength >= MinLength, $"max length ({MaxLength}) must be at least min length ({MinLength})");
         var most = ((long)Train + Validation + Test) * MaxLength * Channels;

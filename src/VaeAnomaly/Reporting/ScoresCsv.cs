@@ -54,7 +54,7 @@ public sealed class ScoresCsv : IDisposable
     /// <param name="path">Destination file.</param>
     /// <param name="flagged">The score kind the threshold applies to, or null for no threshold columns.</param>
     /// <param name="threshold">Scores of <paramref name="flagged"/> above it get flag 1.</param>
-    /// <exception cref="ArgumentException">Not one combined score per sequence; nothing is written.</exception>
+    /// <exception cref="ArgumentException">Not one score per sequence of a kind the scores give; nothing is written.</exception>
     public static void Write(SequenceSet set, DetectorScores scores, string path, ScoreKind? flagged = null, double threshold = double.NaN)
     {
         CheckAligned(set, scores);
@@ -65,7 +65,7 @@ public sealed class ScoresCsv : IDisposable
     /// <summary>Appends one row per sequence of <paramref name="set"/>.</summary>
     /// <param name="set">The scored sequences; labelled exactly when the file is.</param>
     /// <param name="scores">Their scores, aligned.</param>
-    /// <exception cref="ArgumentException">Labels where the file has none or the other way round, or not one combined score per sequence; no row is written.</exception>
+    /// <exception cref="ArgumentException">Labels where the file has none or the other way round, or not one score per sequence of a kind the scores give; no row is written.</exception>
     public void Append(SequenceSet set, DetectorScores scores)
     {
         if ((set.Labels is not null) != labelled)
