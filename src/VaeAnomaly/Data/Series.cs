@@ -5,8 +5,13 @@ namespace VaeAnomaly.Data;
 /// <param name="ChannelNames">Value column names.</param>
 /// <param name="Values">Row-major (time, channels).</param>
 /// <param name="Labels">Per row 0/1 from a label column, or null.</param>
+/// <exception cref="ArgumentException">No channel, values that are not one row per timestamp, or labels that are not one per row.</exception>
 public sealed record Series(IReadOnlyList<string> Timestamps, IReadOnlyList<string> ChannelNames, float[] Values, IReadOnlyList<bool>? Labels)
 {
+    // Checked as the record is made (a with-expression copies the check's result), so a series built in code has one
+    // row of values per timestamp, as a series read from a file has: its slices, splits and scores' files rely on it.
+    private readonly bool consistent = Consistent(Timestamps, ChannelNames, Values, Labels);
+
     /// <summary>Cells filled by interpolation or forward fill while reading.</summary>
     public int FilledValues { get; init; }
 
@@ -46,5 +51,16 @@ public sealed record Series(IReadOnlyList<string> Timestamps, IReadOnlyList<stri
         var nTrain = (int)Math.Floor(train * Length);
         var nValidation = Math.Min(Length - nTrain, (int)Math.Floor((validation * Length) + 1e-9));
         return (Slice(0, nTrain), Slice(nTrain, nValidation), Slice(nTrain + nValidation, Length - nTrain - nValidation));
+    }
+
+    private static bool Consistent(IReadOnlyList<string> timestamps, IReadOnlyList<string> channels, float[] values, IReadOnlyList<bool>? labels)
+    {
+        if (channels.Count == 0 || values.Length != (long)timestamps.Count * channels.Count || (labels is not null && labels.Count != timestamps.Count))
+        {
+            throw new ArgumentException($"A series of {timestamps.Count} timestamps and {channels.Count} channels holds {timestamps.Count * (long)channels.Count} values"
+                + $"{(labels is null ? "" : " and as many labels as timestamps")}; got {values.Length} values{(labels is null ? "" : $" and {labels.Count} labels")}.");
+        }
+
+        return true;
     }
 }
