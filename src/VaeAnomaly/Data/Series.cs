@@ -55,7 +55,12 @@ public sealed record Series(IReadOnlyList<string> Timestamps, IReadOnlyList<stri
 
     private static bool Consistent(IReadOnlyList<string> timestamps, IReadOnlyList<string> channels, float[] values, IReadOnlyList<bool>? labels)
     {
-        if (channels.Count == 0 || values.Length != (long)timestamps.Count * channels.Count || (labels is not null && labels.Count != timestamps.Count))
+        if (channels.Count == 0)
+        {
+            throw new ArgumentException("A series needs at least one value column; got none.");
+        }
+
+        if (values.Length != (long)timestamps.Count * channels.Count || (labels is not null && labels.Count != timestamps.Count))
         {
             throw new ArgumentException($"A series of {timestamps.Count} timestamps and {channels.Count} channels holds {timestamps.Count * (long)channels.Count} values"
                 + $"{(labels is null ? "" : " and as many labels as timestamps")}; got {values.Length} values{(labels is null ? "" : $" and {labels.Count} labels")}.");

@@ -17,6 +17,10 @@ public sealed class SeriesTests
     }
 
     [Fact]
+    public void Constructor_NoValueColumn_IsRefused() =>
+        Assert.Equal("A series needs at least one value column; got none.", Assert.Throws<ArgumentException>(() => new Series(["t0"], [], [], null)).Message);
+
+    [Fact]
     public void Constructor_OneRowPerTimestamp_SlicesAsBefore()
     {
         var series = new Series(["t0", "t1", "t2"], ["a", "b"], [1, 2, 3, 4, 5, 6], [false, true, false]);
