@@ -73,6 +73,10 @@ public static class GapFilling
     /// </summary>
     public const float MaxMagnitude = 1e18f;
 
+    /// <summary>Whether <paramref name="value"/> is a finite number within ±<see cref="MaxMagnitude"/>: what a file, a set built in code or a stream may hold.</summary>
+    /// <param name="value">A value.</param>
+    public static bool InRange(float value) => Math.Abs(value) <= MaxMagnitude; // false for NaN
+
     /// <summary><paramref name="value"/>, or an error naming the cell when it lies beyond <see cref="MaxMagnitude"/>.</summary>
     /// <param name="value">The parsed cell.</param>
     /// <param name="text">The cell as written.</param>
@@ -80,7 +84,7 @@ public static class GapFilling
     /// <param name="line">1-based line, for the error.</param>
     /// <param name="column">Column name, for the error.</param>
     public static float CheckMagnitude(float value, string text, string path, long line, string column) =>
-        Math.Abs(value) <= MaxMagnitude
+        InRange(value)
             ? value
             : throw new DataFormatException(path, line, column,
                 $"found '{IO.Messages.Cut(text)}'; values beyond ±1e18 are refused: the model computes in 32-bit floats, where squares of such values overflow");

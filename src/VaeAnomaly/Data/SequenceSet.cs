@@ -15,18 +15,18 @@ public sealed class SequenceSet
     /// <param name="labels">One label per sequence, or null when unknown.</param>
     /// <exception cref="ArgumentException">No channel, a channel named twice or not at all, a label count or a sequence length that does not fit, or a value out of range (naming its sequence, step and channel).</exception>
     public SequenceSet(IReadOnlyList<string> channelNames, IReadOnlyList<Sequence> sequences, IReadOnlyList<SequenceLabel>? labels = null)
-        : this(channelNames, sequences, labels, valuesChecked: false)
+        : this(channelNames, sequences, labels, alreadyChecked: false)
     {
     }
 
-    private SequenceSet(IReadOnlyList<string> channelNames, IReadOnlyList<Sequence> sequences, IReadOnlyList<SequenceLabel>? labels, bool valuesChecked)
+    private SequenceSet(IReadOnlyList<string> channelNames, IReadOnlyList<Sequence> sequences, IReadOnlyList<SequenceLabel>? labels, bool alreadyChecked)
     {
         if (channelNames.Count == 0)
         {
             throw new ArgumentException("A sequence set needs at least one channel.", nameof(channelNames));
         }
 
-        if (!valuesChecked)
+        if (!alreadyChecked)
         {
             // As the readers refuse such a header: a bundle naming a channel twice could not be loaded again.
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -55,7 +55,7 @@ public sealed class SequenceSet
                     nameof(sequences));
             }
 
-            if (!valuesChecked && FirstOutOfRange(s.Values) is var i and >= 0)
+            if (!alreadyChecked && FirstOutOfRange(s.Values) is var i and >= 0)
             {
                 throw new ArgumentException(
                     $"Sequence '{s.Id}' holds {s.Values[i].ToString(System.Globalization.CultureInfo.InvariantCulture)} at step {i / channelNames.Count}, "
@@ -107,7 +107,7 @@ public sealed class SequenceSet
     /// <summary>The sequences at <paramref name="indices"/>, in that order, with their labels.</summary>
     /// <param name="indices">Positions in this set.</param>
     public SequenceSet Subset(IReadOnlyList<int> indices) =>
-        new(ChannelNames, [.. indices.Select(i => Sequences[i])], Labels is null ? null : [.. indices.Select(i => Labels[i])], valuesChecked: true) { Source = Source };
+        new(ChannelNames, [.. indices.Select(i => Sequences[i])], Labels is null ? null : [.. indices.Select(i => Labels[i])], alreadyChecked: true) { Source = Source };
 
     /// <summary>Index of the first value that is not finite or lies beyond ±<see cref="GapFilling.MaxMagnitude"/>, or -1.</summary>
     private static int FirstOutOfRange(float[] values)
@@ -122,7 +122,7 @@ public sealed class SequenceSet
 
         for (; i < values.Length; i++)
         {
-            if (!(Math.Abs(values[i]) <= GapFilling.MaxMagnitude))
+            if (!GapFilling.InRange(values[i]))
             {
                 return i;
             }

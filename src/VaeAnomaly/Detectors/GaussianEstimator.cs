@@ -94,27 +94,23 @@ public sealed class GaussianDetector : RowDetector, IRefits
     internal (int Window, float[] History, double[] Floor) State => (window, history, floor);
 
     /// <inheritdoc />
-    public override void Save(string directory)
-    {
-        DetectorBundle.EnsureEmptyFolder(directory);
-        DetectorBundle.WriteManifest(
-            new GaussianManifest
-            {
-                FormatVersion = BundleManifest.CurrentFormatVersion,
-                ToolVersion = DetectorBundle.ToolVersion,
-                Model = Name,
-                Channels = Channels,
-                Targets = Targets,
-                Window = window,
-                History = history,
-                Floor = floor,
-                Thresholds = Thresholds.ByScore,
-                ThresholdNotes = Thresholds.NotesOrNull,
-                DefaultThreshold = Thresholds.Rule,
-                TrainingData = TrainingData,
-            },
-            directory);
-    }
+    private protected override void WriteManifest(string directory) => DetectorBundle.WriteManifest(
+        new GaussianManifest
+        {
+            FormatVersion = BundleManifest.CurrentFormatVersion,
+            ToolVersion = DetectorBundle.ToolVersion,
+            Model = Name,
+            Channels = Channels,
+            Targets = Targets,
+            Window = window,
+            History = history,
+            Floor = floor,
+            Thresholds = Thresholds.ByScore,
+            ThresholdNotes = Thresholds.NotesOrNull,
+            DefaultThreshold = Thresholds.Rule,
+            TrainingData = TrainingData,
+        },
+        directory);
 
     /// <summary>The detector with every threshold fitted on <paramref name="validation"/>.</summary>
     internal static GaussianDetector Fitted(IReadOnlyList<string> channels, IReadOnlyList<string> targets, (int Window, float[] History, double[] Floor) state, TrainingDataInfo data, SequenceSet validation, string rule)
@@ -123,7 +119,7 @@ public sealed class GaussianDetector : RowDetector, IRefits
         return new GaussianDetector(channels, targets, state, data, FitThresholds(draft, validation, rule));
     }
 
-    /// <summary>Loads a bundle written by <see cref="Save"/>, checking every value.</summary>
+    /// <summary>Loads a bundle written by <see cref="RowDetector.Save"/>, checking every value.</summary>
     internal static GaussianDetector Load(string directory, string? threshold)
     {
         var m = DetectorBundle.ReadAs<GaussianManifest>(directory);

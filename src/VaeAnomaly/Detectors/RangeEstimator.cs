@@ -81,26 +81,22 @@ public sealed class RangeDetector : RowDetector, IRefits
     internal (double[] Min, double[] Max) Range => (min, max);
 
     /// <inheritdoc />
-    public override void Save(string directory)
-    {
-        DetectorBundle.EnsureEmptyFolder(directory);
-        DetectorBundle.WriteManifest(
-            new RangeManifest
-            {
-                FormatVersion = BundleManifest.CurrentFormatVersion,
-                ToolVersion = DetectorBundle.ToolVersion,
-                Model = Name,
-                Channels = Channels,
-                Targets = Targets,
-                Min = min,
-                Max = max,
-                Thresholds = Thresholds.ByScore,
-                ThresholdNotes = Thresholds.NotesOrNull,
-                DefaultThreshold = Thresholds.Rule,
-                TrainingData = TrainingData,
-            },
-            directory);
-    }
+    private protected override void WriteManifest(string directory) => DetectorBundle.WriteManifest(
+        new RangeManifest
+        {
+            FormatVersion = BundleManifest.CurrentFormatVersion,
+            ToolVersion = DetectorBundle.ToolVersion,
+            Model = Name,
+            Channels = Channels,
+            Targets = Targets,
+            Min = min,
+            Max = max,
+            Thresholds = Thresholds.ByScore,
+            ThresholdNotes = Thresholds.NotesOrNull,
+            DefaultThreshold = Thresholds.Rule,
+            TrainingData = TrainingData,
+        },
+        directory);
 
     /// <summary>The check with every threshold fitted on <paramref name="validation"/>.</summary>
     internal static RangeDetector Fitted(IReadOnlyList<string> channels, IReadOnlyList<string> targets, (double[] Min, double[] Max) range, TrainingDataInfo data, SequenceSet validation, string rule)
@@ -109,7 +105,7 @@ public sealed class RangeDetector : RowDetector, IRefits
         return new RangeDetector(channels, targets, range.Min, range.Max, data, FitThresholds(draft, validation, rule));
     }
 
-    /// <summary>Loads a bundle written by <see cref="Save"/>, checking every value.</summary>
+    /// <summary>Loads a bundle written by <see cref="RowDetector.Save"/>, checking every value.</summary>
     internal static RangeDetector Load(string directory, string? threshold)
     {
         var m = DetectorBundle.ReadAs<RangeManifest>(directory);

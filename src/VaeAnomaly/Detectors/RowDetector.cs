@@ -106,7 +106,15 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints, IExplainsPoi
     public double PointThreshold(PointScoreRequest request) => Thresholds.Value(StepSet, request.Rule);
 
     /// <inheritdoc />
-    public abstract void Save(string directory);
+    public void Save(string directory)
+    {
+        DetectorBundle.EnsureEmptyFolder(directory);
+        WriteManifest(directory);
+    }
+
+    /// <summary>Writes the detector's <c>model.json</c>, all a row detector's bundle holds, into an empty folder.</summary>
+    /// <param name="directory">The bundle folder.</param>
+    private protected abstract void WriteManifest(string directory);
 
     /// <inheritdoc />
     public void Dispose()

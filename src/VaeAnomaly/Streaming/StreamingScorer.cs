@@ -161,7 +161,7 @@ public sealed class StreamingScorer
                 throw new ArgumentException($"Row {Rows + k} holds {row.Count} values; a row of this model holds {detector.Channels.Count} ({IO.Messages.List(detector.Channels)}).");
             }
 
-            if (row.FirstOrDefault(v => !(Math.Abs(v) <= GapFilling.MaxMagnitude), 0f) is var bad && !(Math.Abs(bad) <= GapFilling.MaxMagnitude))
+            if (row.FirstOrDefault(v => !GapFilling.InRange(v), 0f) is var bad && !GapFilling.InRange(bad))
             {
                 throw new ArgumentException($"Row {Rows + k} holds {bad.ToString(System.Globalization.CultureInfo.InvariantCulture)}; the values of a stream must be finite numbers within ±1e18.");
             }
