@@ -161,6 +161,36 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_AnOptionWhereAValueBelongs_RefusedAndNothingNamedAfterTheOption()
+    {
+        // Given: a value forgotten before the next option (the parser gave the option's name to --out and --report, and
+        // a scores file called --force and a report folder called --explain appeared in the working folder)
+        var data = WriteSeries(dir.File("s.csv"), 200);
+        var (trained, trainText) = await CliRunner.RunAsync(Train(data, dir.File("bundle")));
+        Assert.True(trained == 0, trainText);
+        var before = Directory.GetFileSystemEntries(Directory.GetCurrentDirectory()).Order(StringComparer.Ordinal).ToArray();
+
+        // When
+        var (force, forceText) = await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", data, "--out", "--force");
+        var (report, reportText) = await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", data, "--out", dir.File("s.scores.csv"), "--report", "--explain");
+        var (unknown, unknownText) = await CliRunner.RunAsync(Train(data, "--sed", "--seed", "3"));
+        var (dotted, dottedText) = await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", data, "--out", dir.File("--force"));
+
+        // Then: refused at parse time, naming the option and the word, with the way to name such a path
+        Assert.Equal(1, force);
+        Assert.Contains("--out needs a value, but the word after it is '--force', another option of this command", CliRunner.Collapse(forceText));
+        Assert.Equal(1, report);
+        Assert.Contains("--report needs a value, but the word after it is '--explain', another option of this command", CliRunner.Collapse(reportText));
+        Assert.Equal(1, unknown);
+        Assert.Contains("--out needs a value, but the word after it is '--sed', not a value", CliRunner.Collapse(unknownText));
+        Assert.Contains("write ./--sed", CliRunner.Collapse(unknownText));
+        Assert.Equal(before, Directory.GetFileSystemEntries(Directory.GetCurrentDirectory()).Order(StringComparer.Ordinal).ToArray());
+        Assert.False(File.Exists(dir.File("s.scores.csv")));
+        Assert.True(dotted == 0, dottedText); // a path that starts with "--" can still be named, with its folder
+        Assert.True(File.Exists(dir.File("--force")));
+    }
+
+    [Fact]
     public async Task OutDash_WithoutFollow_RefusedAsStandardOutputAndNothingCalledDashCreated()
     {
         // Given: a bundle and a series (before, `train --out -` saved a bundle folder called '-' in the working folder and
