@@ -18,6 +18,9 @@ public static class PcaEstimator
     /// <summary>Share of the training windows' variance the kept components explain.</summary>
     public const double KeptVariance = 0.95;
 
+    /// <summary>Most windows the components are fitted on when windows also hold more values than this.</summary>
+    public const int MaxSample = 4096;
+
     /// <summary>The registry's entry.</summary>
     public static DetectorEntry Entry { get; } = WindowFeatureEstimator.Entry(ModelName, "reconstruction error of 32-step z-scored windows from the components keeping 95% of the variance", PcaModel.Fit, PcaModel.Restore);
 }
@@ -36,7 +39,15 @@ internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] b
     /// <summary>How many components are kept.</summary>
     public int Components => components;
 
-    /// <summary>Fits the components on training windows (at least two).</summary>
+    /// <summary>
+    /// Fits the components on training windows (at least two). The eigenvectors come from the smaller of the two
+    /// matrices of the centred windows X (n windows of d values): the covariance XᵀX (d x d) or the Gram matrix XXᵀ
+    /// (n x n), whose eigenvectors u give the covariance's as Xᵀu, with the same eigenvalues. Windows of many columns
+    /// (300 columns: 9,600 values) made a d x d decomposition take 90 s and 4 GB where the Gram matrix of the few
+    /// thousand windows takes seconds; at the most columns a window may hold (65,536 values) the covariance alone
+    /// would need 34 GB. When both n and d exceed <see cref="PcaEstimator.MaxSample"/>, the components are fitted on
+    /// that many windows, evenly spaced (as knn keeps its bank), so the decomposition stays that size.
+    /// </summary>
     public static PcaModel Fit(WindowFeatureShape shape, SequenceSet windows)
     {
         if (windows.Count < 2)
@@ -45,22 +56,42 @@ internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] b
         }
 
         var d = shape.Width;
+        if (windows.Count > PcaEstimator.MaxSample && d > PcaEstimator.MaxSample)
+        {
+            windows = windows.Subset([.. Enumerable.Range(0, PcaEstimator.MaxSample).Select(i => (int)((long)i * windows.Count / PcaEstimator.MaxSample))]);
+        }
+
+        var n = windows.Count;
         using var scope = NewDisposeScope();
-        using var x = tensor(Flatten(windows, d), [windows.Count, d]).to(ScalarType.Float64);
+        using var x = tensor(Flatten(windows, d), [n, d]).to(ScalarType.Float64);
         var center = x.mean([0]);
         var centred = x - center;
-        var covariance = centred.T.mm(centred).DividedBy(windows.Count - 1);
-        var (values, vectors) = Decompose(covariance, d); // ascending
+        var gram = n < d;
+        var (values, vectors) = Decompose(gram ? centred.mm(centred.T).DividedBy(n - 1) : centred.T.mm(centred).DividedBy(n - 1)); // ascending
         var variance = values.flip(0).AtLeast(0).data<double>().ToArray();
         var total = variance.Sum();
         var k = 1;
-        for (double kept = variance[0]; k < Math.Min(d, windows.Count - 1) && total > 0 && kept / total < PcaEstimator.KeptVariance; k++)
+        for (double kept = variance[0]; k < Math.Min(d, n - 1) && total > 0 && kept / total < PcaEstimator.KeptVariance; k++)
         {
             kept += variance[k];
         }
 
-        var kept2 = vectors.flip(1).narrow(1, 0, k).contiguous().to(ScalarType.Float32).data<float>().ToArray();
-        return new PcaModel(shape, center.to(ScalarType.Float32).data<float>().ToArray(), kept2, k);
+        var leading = vectors.flip(1).narrow(1, 0, k);
+        var basis = gram ? UnitColumns(centred.T.mm(leading)) : leading;
+        return new PcaModel(shape, center.to(ScalarType.Float32).data<float>().ToArray(), basis.contiguous().to(ScalarType.Float32).data<float>().ToArray(), k);
+    }
+
+    /// <summary>
+    /// The columns of <paramref name="v"/> scaled to length 1: Xᵀu has length sqrt((n - 1) λ). A column of length 0
+    /// (training windows that never vary) becomes a unit vector along the first value, as any unit vector serves there.
+    /// </summary>
+    private static Tensor UnitColumns(Tensor v)
+    {
+        var norms = v.norm(0, keepdim: true);
+        var zero = norms.le(1e-12);
+        var unit = zeros_like(v);
+        unit[0] = ones(v.shape[1], dtype: v.dtype);
+        return where(zero, unit, v / norms.AtLeast(1e-12));
     }
 
     /// <summary>
@@ -69,8 +100,9 @@ internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] b
     /// the mean variance is added until it converges. The ridge shifts every eigenvalue equally, so the components and
     /// their order are those of the matrix itself.
     /// </summary>
-    private static (Tensor Values, Tensor Vectors) Decompose(Tensor covariance, int d)
+    private static (Tensor Values, Tensor Vectors) Decompose(Tensor covariance)
     {
+        var d = covariance.shape[0];
         var scale = Math.Max(covariance.diagonal().mean().item<double>(), 1e-12);
         for (var ridge = 0.0; ; ridge = ridge == 0 ? 1e-10 : ridge * 100)
         {
@@ -84,7 +116,7 @@ internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] b
             }
             catch (System.Runtime.InteropServices.ExternalException)
             {
-                throw new ArgumentException($"The covariance of the training windows ({d} values each) could not be decomposed even with a ridge; the windows may hold no variation. Use other columns or more data.");
+                throw new ArgumentException("The covariance of the training windows could not be decomposed even with a ridge; the windows may hold no variation. Use other columns or more data.");
             }
         }
     }

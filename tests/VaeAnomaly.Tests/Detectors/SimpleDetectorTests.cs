@@ -30,6 +30,48 @@ public sealed class SimpleDetectorTests
     }
 
     [Fact]
+    public void Pca_FewerWindowsThanValues_FiftyIdenticalColumns_ScoresAPointOffTheLineByItsSquaredDistance()
+    {
+        // Given: the test above with 50 copies of the column and 4 training rows, so the 4 windows of one step hold
+        // 50 values each and the components come from the 4 x 4 Gram matrix: one component, along (1, ..., 1)
+        float[] Rows(int n) => [.. Enumerable.Range(0, n).SelectMany(i => Enumerable.Repeat((float)(2 * (i % 2)), 50))];
+        var channels = Enumerable.Range(0, 50).Select(c => $"c{c}").ToArray();
+        using var pca = DetectorRegistry.Create("pca", new DetectorSettings { Window = 1 }).Fit(Series(channels, Rows(4)), Series(channels, Rows(4)));
+
+        // When: z = (1, ..., 1, -1, ..., -1), orthogonal to the line; and z = (1, ..., 1), on it
+        float[] offLine = [.. Enumerable.Range(0, 50).Select(c => c < 25 ? 2f : 0f)];
+        var scores = pca.Score(new SequenceSet(channels, [new Sequence("off", offLine), new Sequence("on", [.. Enumerable.Repeat(2f, 50)])]));
+
+        // Then: the whole of z is the error, a mean of 1 per value; on the line the error is 0
+        Assert.Equal(1.0, scores[0], 4);
+        Assert.Equal(0.0, scores[1], 4);
+    }
+
+    [Fact]
+    public void Pca_FewerWindowsThanValues_ScoresAsTheCovarianceOfTheSameWindowsRepeated()
+    {
+        // Given: 30 rows of 20 random columns in windows of 4 (27 windows of 80 values: the Gram matrix's side), and the
+        // same rows as 4 sequences (108 windows: the covariance's side); repeating the windows changes neither the
+        // scaler, the mean nor the components, so the two ways must score alike
+        var rng = new Random(7);
+        var channels = Enumerable.Range(0, 20).Select(c => $"c{c}").ToArray();
+        float[] values = [.. Enumerable.Range(0, 30 * 20).Select(_ => (float)rng.NextDouble())];
+        var settings = new DetectorSettings { Window = 4 };
+        using var fromGram = DetectorRegistry.Create("pca", settings).Fit(Series(channels, values), Series(channels, values));
+        using var fromCovariance = DetectorRegistry.Create("pca", settings).Fit(
+            new SequenceSet(channels, [.. Enumerable.Range(0, 4).Select(i => new Sequence($"s{i}", values))]), Series(channels, values));
+        var test = new SequenceSet(channels, [.. Enumerable.Range(0, 5).Select(i => new Sequence($"t{i}", [.. Enumerable.Range(0, 4 * 20).Select(_ => (float)rng.NextDouble())]))]);
+
+        // When
+        var gram = fromGram.Score(test);
+        var covariance = fromCovariance.Score(test);
+
+        // Then
+        Assert.All(gram, s => Assert.True(s > 0.01, $"a random window off the training windows' span scores {s}"));
+        Assert.Equal(covariance, gram, (a, b) => Math.Abs(a - b) <= 1e-4 * Math.Max(1, Math.Abs(a)));
+    }
+
+    [Fact]
     public void Pca_Explain_TwoIdenticalColumns_SplitsAnOffLineErrorEvenly_AndAWatchedColumnTakesItAll()
     {
         // Given: the line z_a = z_b of the test above; every error off it is (r, -r), so each column holds half of it
