@@ -77,21 +77,34 @@ internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] b
         }
 
         var leading = vectors.flip(1).narrow(1, 0, k);
-        var basis = gram ? UnitColumns(centred.T.mm(leading)) : leading;
-        return new PcaModel(shape, center.to(ScalarType.Float32).data<float>().ToArray(), basis.contiguous().to(ScalarType.Float32).data<float>().ToArray(), k);
+        var basis = gram ? UnitColumns(centred.T.mm(leading).contiguous().data<double>().ToArray(), d, k) : leading.contiguous().to(ScalarType.Float32).data<float>().ToArray();
+        return new PcaModel(shape, center.to(ScalarType.Float32).data<float>().ToArray(), basis, k);
     }
 
     /// <summary>
-    /// The columns of <paramref name="v"/> scaled to length 1: Xᵀu has length sqrt((n - 1) λ). A column of length 0
-    /// (training windows that never vary) becomes a unit vector along the first value, as any unit vector serves there.
+    /// The columns of <paramref name="v"/> (d x k, row-major) scaled to length 1: Xᵀu has length sqrt((n - 1) λ). A
+    /// column of length 0 (training windows that never vary) becomes a unit vector along the first value, as any unit
+    /// vector serves there.
     /// </summary>
-    private static Tensor UnitColumns(Tensor v)
+    private static float[] UnitColumns(double[] v, int d, int k)
     {
-        var norms = v.norm(0, keepdim: true);
-        var zero = norms.le(1e-12);
-        var unit = zeros_like(v);
-        unit[0] = ones(v.shape[1], dtype: v.dtype);
-        return where(zero, unit, v / norms.AtLeast(1e-12));
+        var unit = new float[v.Length];
+        for (var j = 0; j < k; j++)
+        {
+            double sum = 0;
+            for (var i = 0; i < d; i++)
+            {
+                sum += v[(i * k) + j] * v[(i * k) + j];
+            }
+
+            var norm = Math.Sqrt(sum);
+            for (var i = 0; i < d; i++)
+            {
+                unit[(i * k) + j] = norm > 1e-12 ? (float)(v[(i * k) + j] / norm) : i == 0 ? 1f : 0f;
+            }
+        }
+
+        return unit;
     }
 
     /// <summary>

@@ -48,6 +48,24 @@ public sealed class SimpleDetectorTests
     }
 
     [Fact]
+    public void Pca_FewerWindowsThanValues_ColumnsThatNeverVary_ScoresFinitelyAndAChangeAboveNoChange()
+    {
+        // Given: 4 rows of 50 constant columns: the Gram matrix is 0, and its eigenvector gives a component of length 0
+        var channels = Enumerable.Range(0, 50).Select(c => $"c{c}").ToArray();
+        float[] rows = [.. Enumerable.Repeat(3f, 4 * 50)];
+        using var pca = DetectorRegistry.Create("pca", new DetectorSettings { Window = 1 }).Fit(Series(channels, rows), Series(channels, rows));
+
+        // When
+        float[] moved = [.. Enumerable.Range(0, 50).Select(c => c == 7 ? 4f : 3f)];
+        var scores = pca.Score(new SequenceSet(channels, [new Sequence("same", [.. Enumerable.Repeat(3f, 50)]), new Sequence("moved", moved)]));
+
+        // Then
+        Assert.All(scores, s => Assert.True(float.IsFinite(s), $"score {s}"));
+        Assert.Equal(0.0, scores[0], 6);
+        Assert.True(scores[1] > 0, $"a column that moved off its constant scores {scores[1]}");
+    }
+
+    [Fact]
     public void Pca_FewerWindowsThanValues_ScoresAsTheCovarianceOfTheSameWindowsRepeated()
     {
         // Given: 30 rows of 20 random columns in windows of 4 (27 windows of 80 values: the Gram matrix's side), and the
