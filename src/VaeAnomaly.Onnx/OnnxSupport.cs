@@ -37,8 +37,8 @@ internal sealed record OnnxSupport(Func<bool, ModelProto>? Graph, Action<Inferen
             (s, e) => autoencoder.UseForward(new OnnxWindowReconstruction(s, e, autoencoder.Window, autoencoder.Channels.Count))),
         DenseDetector { Encoder: null } dense => new(raw => DenseSequenceGraph.Build(dense, raw),
             (s, e) => dense.UseForward(new OnnxWindowReconstruction(s, e, dense.Input.Length, dense.Channels.Count))),
-        DenseDetector => Refused($"{detector.Name} of records reads what the tool's encoder makes of them (numbers z-scored, text one-hot), which the "
-            + "graph would need and does not hold; its dense models of sequences export"),
+        DenseDetector or RecordFeatureDetector => Refused($"{detector.Name} of records reads what the tool's encoder makes of them (numbers z-scored, text one-hot), which the "
+            + "graph would need and does not hold; its models of sequences and series export"),
         _ => Refused($"{detector.Name} has no ONNX graph yet: the GRU-VAE, the window autoencoders (dense-ae, dense-vae, lstm-ae, conv-ae), the dense "
             + "models of fixed-length sequences, pca, knn, range and gaussian are exported"),
     };

@@ -14,7 +14,8 @@ public sealed class RecordsApiTests(ServedModelsFixture fixture)
 {
     /// <summary>
     /// A models folder: <c>net</c>, a dense autoencoder of records (bytes, duration, proto) fitted on 200 records where
-    /// duration is about bytes / 100 and proto is tcp or udp; and <c>whole</c>, one of whole sequences of 20 rows of a sine.
+    /// duration is about bytes / 100 and proto is tcp or udp; <c>near</c>, a knn of the same records; and <c>whole</c>, one
+    /// of whole sequences of 20 rows of a sine.
     /// </summary>
     private static void Fit(string root)
     {
@@ -35,6 +36,11 @@ public sealed class RecordsApiTests(ServedModelsFixture fixture)
         using (var net = DetectorRegistry.Create("dense-ae", settings).Fit(encoder.ToSequenceSet(table.Records.Take(160).ToList()), encoder.ToSequenceSet(table.Records.Skip(160).ToList())))
         {
             net.Save(Directory.CreateDirectory(Path.Combine(root, "models", "net")).FullName);
+        }
+
+        using (var near = DetectorRegistry.Create("knn", new DetectorSettings { Records = encoder }).Fit(encoder.ToSequenceSet(table.Records.Take(160).ToList()), encoder.ToSequenceSet(table.Records.Skip(160).ToList())))
+        {
+            near.Save(Directory.CreateDirectory(Path.Combine(root, "models", "near")).FullName);
         }
 
         SequenceSet Sines(int count, int offset) => new(["value"], [.. Enumerable.Range(0, count).Select(k => new Sequence($"s{k}", ServedModelsFixture.Wave(20, (k + offset) * 0.3)))]);
@@ -84,6 +90,32 @@ public sealed class RecordsApiTests(ServedModelsFixture fixture)
         Assert.Equal("bytes", results[2].GetProperty("columns")[0].GetProperty("column").GetString()); // the far-out column explains it
         Assert.False(results[0].TryGetProperty("columns", out _)); // an unflagged record is not explained
         Assert.Contains("vae_anomaly_records_scored_total{model=\"net\"} 4", metrics);
+    }
+
+    [Fact]
+    public async Task Score_RecordsInTheBody_ToAKnnOfRecords_AreAnsweredWithTheLibrarysScores()
+    {
+        // Given: the body of the test above
+        const string body = "proto,label,duration,bytes\ntcp,normal,8.1,760\nudp,normal,12.3,1190\ntcp,attack,0.1,99000\nicmp,normal,6.4,590\n";
+        var file = Path.Combine(fixture.Root, "records-near.csv");
+        await File.WriteAllTextAsync(file, body);
+        using var detector = DetectorRegistry.Load(Path.Combine(ModelsFolder, "near"));
+        var encoder = ((IReadsRecords)detector).Encoder!;
+        var expected = detector.Score(encoder.ToSequenceSet(TabularCsvReader.Read(file, encoder)));
+
+        // When
+        await using var app = fixture.Start(models: ModelsFolder);
+        var client = app.GetTestClient();
+        var models = JsonDocument.Parse(await client.GetStringAsync("/v1/models")).RootElement.GetProperty("models").EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
+        var (status, answer) = await Post(client, "/v1/score?model=near", body);
+
+        // Then: it reads records, and the record far out of the training relation scores highest and is flagged
+        Assert.Equal("records", models["near"].GetProperty("input").GetString());
+        Assert.Equal(HttpStatusCode.OK, status);
+        var results = answer.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(expected, results.Select(r => r.GetProperty("score").GetSingle()));
+        Assert.Equal(2, expected.ToList().IndexOf(expected.Max()));
+        Assert.True(results[2].GetProperty("flag").GetBoolean());
     }
 
     [Fact]

@@ -27,17 +27,22 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
     private readonly WindowFeatureShape shape;
     private readonly Standardizer scaler;
     private readonly IWindowErrors model;
+    private readonly TabularEncoder? encoder;
     private IWindowForward? forward;
 
-    internal WindowFeatureDetector(string name, WindowFeatureShape shape, Standardizer scaler, IWindowErrors model, TrainingDataInfo trainingData, ThresholdSet thresholds)
+    internal WindowFeatureDetector(string name, WindowFeatureShape shape, Standardizer scaler, IWindowErrors model, TrainingDataInfo trainingData, ThresholdSet thresholds, TabularEncoder? encoder = null)
     {
         Name = name;
         this.shape = shape;
         this.scaler = scaler;
         this.model = model;
+        this.encoder = encoder;
         TrainingData = trainingData;
         Thresholds = thresholds;
     }
+
+    /// <summary>How raw CSV records became the inputs, when the model was fitted on records (<see cref="RecordFeatureDetector"/>); otherwise null.</summary>
+    internal TabularEncoder? Encoder => encoder;
 
     /// <inheritdoc />
     public string Name { get; }
@@ -164,6 +169,7 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
                 DefaultThreshold = Thresholds.Rule,
                 TrainingData = TrainingData,
                 Weights = weights,
+                Encoder = encoder,
             },
             directory);
     }
@@ -194,7 +200,10 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
     /// <param name="validation">The validation part: every threshold is fitted on its scores.</param>
     /// <param name="fit">Fits the model's math on the training windows.</param>
     /// <param name="ct">Observed between the steps (cutting, the model's fit, the validation scores).</param>
-    internal static WindowFeatureDetector Fit(string name, DetectorSettings settings, SequenceSet train, SequenceSet validation, Func<WindowFeatureShape, SequenceSet, IWindowErrors> fit, CancellationToken ct = default)
+    /// <param name="records">How raw records became <paramref name="train"/> (numbers z-scored, text one-hot), when they did:
+    /// the inputs are then used as encoded, as the dense models of records use them, and the encoder is kept.</param>
+    internal static WindowFeatureDetector Fit(string name, DetectorSettings settings, SequenceSet train, SequenceSet validation, Func<WindowFeatureShape, SequenceSet, IWindowErrors> fit,
+        CancellationToken ct = default, TabularEncoder? records = null)
     {
         _ = ThresholdRules.Create(settings.Threshold);
         if (validation.Count == 0 || validation.TotalSteps == 0)
@@ -204,19 +213,19 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
 
         var shape = WindowFeatureShape.Of(train, settings);
         shape.CheckChannels(validation);
-        var scaler = Standardizer.Fit(train, ScalerKind.ZScore);
+        var scaler = records is null ? Standardizer.Fit(train, ScalerKind.ZScore) : new Standardizer(new double[train.Channels], [.. Enumerable.Repeat(1.0, train.Channels)]);
         var windows = shape.Cut(scaler.Transform(train), shape.TrainStride, name).Windows;
         ct.ThrowIfCancellationRequested();
         var model = fit(shape, windows);
         try
         {
             ct.ThrowIfCancellationRequested();
-            var draft = new WindowFeatureDetector(name, shape, scaler, model, DetectorFiles.Describe(train, validation), new ThresholdSet(new Dictionary<string, IReadOnlyDictionary<string, double>>(), null, settings.Threshold, "score"));
+            var draft = new WindowFeatureDetector(name, shape, scaler, model, DetectorFiles.Describe(train, validation), new ThresholdSet(new Dictionary<string, IReadOnlyDictionary<string, double>>(), null, settings.Threshold, "score"), records);
             var (windowScores, steps) = model.Errors(shape.Cut(scaler.Transform(validation), shape.ScoreStride, name).Windows);
             ct.ThrowIfCancellationRequested();
             var thresholds = ThresholdSet.Fit(
                 [new("score", draft.Score(validation)), new(WindowFeatureShape.WindowSet, windowScores), new(WindowFeatureShape.StepSet, steps)], settings.Threshold, "score");
-            return new WindowFeatureDetector(name, shape, scaler, model, draft.TrainingData, thresholds);
+            return new WindowFeatureDetector(name, shape, scaler, model, draft.TrainingData, thresholds, records);
         }
         catch
         {
@@ -242,13 +251,17 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
             }
 
             thresholds = new ThresholdSet(m.Thresholds, m.ThresholdNotes, threshold ?? m.DefaultThreshold, "score");
+            if (m.Encoder is { } e)
+            {
+                RecordFeatureDetector.Check(e, shape);
+            }
         }
         catch (ArgumentException e)
         {
             throw new BundleException(directory, $"model.json is inconsistent: {IO.Messages.Of(e)}");
         }
 
-        return new WindowFeatureDetector(m.Model, shape, m.Scaler, restore(m, shape, directory), m.TrainingData, thresholds);
+        return new WindowFeatureDetector(m.Model, shape, m.Scaler, restore(m, shape, directory), m.TrainingData, thresholds, m.Encoder);
     }
 }
 
@@ -259,7 +272,7 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
 internal sealed class WindowFeatureEstimator(string name, DetectorSettings settings, Func<WindowFeatureShape, SequenceSet, IWindowErrors> fit) : IDetectorEstimator
 {
     /// <summary>The settings every window-feature model takes.</summary>
-    public static IReadOnlySet<string> Settings { get; } = new HashSet<string>(["window", "train-stride", "score-stride", "target-columns"]);
+    public static IReadOnlySet<string> Settings { get; } = new HashSet<string>(["window", "train-stride", "score-stride", "target-columns", "records"]);
 
     /// <inheritdoc />
     public string Name => name;
@@ -268,13 +281,21 @@ internal sealed class WindowFeatureEstimator(string name, DetectorSettings setti
     public int Epochs => 1;
 
     /// <inheritdoc />
-    public IFittedDetector Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default) =>
-        WindowFeatureDetector.Fit(name, settings, train, validation, fit, ct);
+    public IFittedDetector Fit(SequenceSet train, SequenceSet validation, IProgress<EpochReport>? progress = null, CancellationToken ct = default) => settings.Records is { } records
+        ? new RecordFeatureDetector(WindowFeatureDetector.Fit(name, settings with { Window = 1 }, train, validation, fit, ct, records))
+        : WindowFeatureDetector.Fit(name, settings, train, validation, fit, ct);
 
     /// <summary>The registry entry of a window-feature model: its name, description, fit and restore.</summary>
     public static DetectorEntry Entry(string name, string description, Func<WindowFeatureShape, SequenceSet, IWindowErrors> fit,
         Func<WindowFeatureManifest, WindowFeatureShape, string, IWindowErrors> restore) => new(
-        name, description, Settings, [], s => new WindowFeatureEstimator(name, s, fit), (directory, threshold) => WindowFeatureDetector.Load(directory, threshold, restore));
+        name, description, Settings, [], s => Create(name, s, fit), (directory, threshold) => RecordFeatureDetector.Wrap(WindowFeatureDetector.Load(directory, threshold, restore)));
+
+    private static WindowFeatureEstimator Create(string name, DetectorSettings s, Func<WindowFeatureShape, SequenceSet, IWindowErrors> fit) =>
+        s.Records is not null && (s.Window is not null || s.TrainStride is not null || s.ScoreStride is not null || s.TargetColumns is not null)
+            ? throw new ArgumentException(s.TargetColumns is not null
+                ? "target-columns applies to series; a model of records measures every input."
+                : "window, train-stride and score-stride cut sequences into windows; records have none.")
+            : new WindowFeatureEstimator(name, s, fit);
 }
 
 /// <summary>What a window-feature model computes: per window its score and per window and step its error, of scaled windows.</summary>
@@ -421,4 +442,8 @@ internal sealed record WindowFeatureManifest
     public required TrainingDataInfo TrainingData { get; init; }
 
     public required WeightsInfo Weights { get; init; }
+
+    /// <summary>How raw CSV records became the inputs, for a model fitted on records; absent otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public TabularEncoder? Encoder { get; init; }
 }

@@ -118,6 +118,40 @@ public sealed class BaselineCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("pca")]
+    [InlineData("knn")]
+    public async Task TrainScoreEvaluateExport_RecordsWithASimpleDetector_FindsTheOutliersAndRefusesTheGraph(string model)
+    {
+        // Given: the records above: normals on the line y = 2x, the outliers far above it
+        var records = Records();
+
+        // When
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--data", records, "--records", "--model", model, "--label-column", "label",
+            "--columns", "x,y,kind", "--out", dir.File("b"), "--seed", "1");
+        var (scoreExit, scoreText) = await CliRunner.RunAsync("score", "--model", dir.File("b"), "--data", records, "--label-column", "label", "--out", dir.File("s.csv"));
+        var (evalExit, evalText) = await CliRunner.RunAsync("evaluate", "--model", dir.File("b"), "--data", records, "--label-column", "label", "--out", dir.File("eval"));
+        var (exportExit, exportText) = await CliRunner.RunAsync("export", "--model", dir.File("b"), "--out", dir.File("b.onnx"));
+        var (windowExit, windowText) = await CliRunner.RunAsync("train", "--data", records, "--records", "--model", model, "--window", "4", "--out", dir.File("w"));
+
+        // Then: records in, one score per record out, the 30 outliers first
+        Assert.True(trainExit == 0, trainText);
+        Assert.Contains("216 train and 54 validate, 30 labelled anomalous left out", trainText);
+        Assert.True(scoreExit == 0, scoreText);
+        var rows = File.ReadAllLines(dir.File("s.csv")).Skip(1).Select(r => r.Split(',')).ToArray();
+        Assert.Equal(300, rows.Length);
+        Assert.All(rows.OrderByDescending(r => double.Parse(r[3], CultureInfo.InvariantCulture)).Take(30), r => Assert.Equal("1", r[1]));
+        Assert.True(evalExit == 0, evalText);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(dir.File("eval/metrics.json")));
+        Assert.Equal(1.0, metrics.RootElement.GetProperty("reconstruction").GetProperty("auc_roc").GetDouble(), 9);
+        Assert.Equal(1, exportExit);
+        Assert.Contains("of records reads what the tool's encoder makes of them", CliRunner.Collapse(exportText));
+        Assert.False(File.Exists(dir.File("b.onnx")));
+        Assert.Equal(1, windowExit);
+        Assert.Contains("records have none", CliRunner.Collapse(windowText));
+        Assert.False(Directory.Exists(dir.File("w")));
+    }
+
+    [Theory]
     [InlineData("lstm-ae", "--beta", "2", "--beta does not apply to lstm-ae (it applies to dense-vae, gru-vae); lstm-ae takes variant, epochs")]
     [InlineData("conv-ae", "--kl-warmup", "3", "--kl-warmup does not apply to conv-ae (it applies to gru-vae)")]
     [InlineData("conv-ae", "--window", "30", "must be a multiple of 4")]
@@ -142,7 +176,7 @@ public sealed class BaselineCommandTests : IDisposable
         var (exit, text) = await CliRunner.RunAsync("train", "--data", Records(), "--records", "--model", "lstm-ae", "--out", dir.File("b"));
 
         Assert.Equal(1, exit);
-        Assert.Contains("--records does not apply to lstm-ae (it applies to dense-ae, dense-vae)", text);
+        Assert.Contains("--records does not apply to lstm-ae (it applies to dense-ae, dense-vae, pca, knn)", text);
     }
 
     [Fact]

@@ -1,0 +1,69 @@
+using VaeAnomaly.Data;
+using VaeAnomaly.Persistence;
+using VaeAnomaly.Thresholds;
+using VaeAnomaly.Training;
+
+namespace VaeAnomaly.Detectors;
+
+/// <summary>
+/// <c>pca</c> or <c>knn</c> fitted on CSV records (<see cref="DetectorSettings.Records"/>): each record, encoded as the
+/// dense models of records encode it (numbers z-scored, text one-hot), is a window of one step, so the score is the
+/// record's squared reconstruction error from the principal components, or its mean squared distance to the nearest
+/// training records: the simple references beside the dense VAE on tabular data, as PyOD's PCA and KNN are. It has no
+/// point scores: a records bundle reads records, never a series.
+/// </summary>
+public sealed class RecordFeatureDetector : IFittedDetector, IReadsRecords
+{
+    private readonly WindowFeatureDetector inner;
+
+    internal RecordFeatureDetector(WindowFeatureDetector inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner.Encoder);
+        this.inner = inner;
+    }
+
+    /// <inheritdoc />
+    public string Name => inner.Name;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Channels => inner.Channels;
+
+    /// <inheritdoc />
+    public ThresholdSet Thresholds => inner.Thresholds;
+
+    /// <inheritdoc />
+    public IReadOnlyList<EpochReport> History => inner.History;
+
+    /// <inheritdoc />
+    public TrainingDataInfo TrainingData => inner.TrainingData;
+
+    /// <inheritdoc />
+    public TabularEncoder? Encoder => inner.Encoder;
+
+    /// <inheritdoc />
+    public float[] Score(SequenceSet data) => inner.Score(data);
+
+    /// <inheritdoc />
+    public void Save(string directory) => inner.Save(directory);
+
+    /// <inheritdoc />
+    public void Dispose() => inner.Dispose();
+
+    /// <summary>A loaded window-feature bundle as the detector it was fitted as: of records when it keeps an encoder.</summary>
+    internal static IFittedDetector Wrap(WindowFeatureDetector loaded) => loaded.Encoder is null ? loaded : new RecordFeatureDetector(loaded);
+
+    /// <summary>Refuses an encoder that does not make the model's inputs: its columns must be the channels, in order, read one step at a time.</summary>
+    internal static void Check(TabularEncoder encoder, WindowFeatureShape shape)
+    {
+        if (!encoder.Columns.SequenceEqual(shape.Channels) || shape.Window != 1 || !shape.Targets.SequenceEqual(shape.Channels))
+        {
+            throw new ArgumentException($"a model of records reads windows of 1 step of every encoded column; got window {shape.Window} and {encoder.Columns.Count} encoded columns for {shape.Channels.Count} channels");
+        }
+
+        if (encoder.Mean.Length != encoder.NumericNames.Count || encoder.Std.Length != encoder.NumericNames.Count || encoder.Categories.Count != encoder.TextNames.Count
+            || encoder.Mean.Any(v => !double.IsFinite(v)) || encoder.Std.Any(v => !(v > 0 && double.IsFinite(v))))
+        {
+            throw new ArgumentException("the encoder must hold a finite mean and a positive spread for each numeric column and the values of each text column");
+        }
+    }
+}
