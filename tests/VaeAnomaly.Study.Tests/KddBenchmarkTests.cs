@@ -6,7 +6,7 @@ public sealed class KddBenchmarkTests
     private static string DataFile => Path.Combine(TestPaths.Shared, "datasets", "kddcup99", "kddcup.data_10_percent.gz");
 
     [SkippableFact]
-    public void Run_RealSaSubsetFewEpochs_BothModelsSeparateAttacks()
+    public void Run_RealSaSubsetFewEpochs_EveryModelSeparatesAttacks()
     {
         Skip.IfNot(File.Exists(DataFile), $"KDD Cup 99 not found at {DataFile}; the benchmark test needs ../shared/datasets.");
 

@@ -43,7 +43,7 @@ public sealed class BenchmarkKddCommandTests : IDisposable
         // Then
         Assert.True(exit == 0, text);
         using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
-        foreach (var model in new[] { "dense-vae", "dense-ae" })
+        foreach (var model in new[] { "dense-vae", "dense-ae", "pca", "knn" })
         {
             var entry = summary.RootElement.GetProperty(model);
             foreach (var key in new[] { "auc_roc", "auc_pr", "f1", "threshold" })
