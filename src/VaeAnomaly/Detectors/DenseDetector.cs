@@ -239,7 +239,7 @@ public sealed class DenseDetector : IFittedDetector, IReadsRecords, IExplainsInp
     }
 
     /// <summary>The CSV columns behind a record's inputs, and the column of each input (a text column's one-hot inputs share one).</summary>
-    private static (string[] Names, int[] Group) RecordColumns(TabularEncoder encoder)
+    internal static (string[] Names, int[] Group) RecordColumns(TabularEncoder encoder)
     {
         var group = new List<int>(Enumerable.Range(0, encoder.NumericNames.Count));
         for (var t = 0; t < encoder.TextNames.Count; t++)

@@ -1,5 +1,6 @@
 using VaeAnomaly.Data;
 using VaeAnomaly.Persistence;
+using VaeAnomaly.Scoring;
 using VaeAnomaly.Thresholds;
 using VaeAnomaly.Training;
 
@@ -12,7 +13,7 @@ namespace VaeAnomaly.Detectors;
 /// training records: the simple references beside the dense VAE on tabular data, as PyOD's PCA and KNN are. It has no
 /// point scores: a records bundle reads records, never a series.
 /// </summary>
-public sealed class RecordFeatureDetector : IFittedDetector, IReadsRecords
+public sealed class RecordFeatureDetector : IFittedDetector, IReadsRecords, IExplainsInputs
 {
     private readonly WindowFeatureDetector inner;
 
@@ -45,6 +46,31 @@ public sealed class RecordFeatureDetector : IFittedDetector, IReadsRecords
 
     /// <inheritdoc />
     public void Save(string directory) => inner.Save(directory);
+
+    /// <summary>
+    /// What made each record's score: its squared errors (against the components, or the nearest records) gathered by
+    /// CSV column, a text column's one-hot inputs together, as the dense models of records explain theirs.
+    /// </summary>
+    public IReadOnlyList<Attribution> Explain(SequenceSet data)
+    {
+        inner.Shape.CheckChannels(data);
+        var squared = inner.Model.SquaredErrors(inner.Scaler.Transform(data));
+        var (names, group) = DenseDetector.RecordColumns(inner.Encoder!);
+        var width = inner.Channels.Count;
+        var explanations = new Attribution[data.Count];
+        for (var i = 0; i < data.Count; i++)
+        {
+            var perColumn = new float[names.Length];
+            for (var c = 0; c < width; c++)
+            {
+                perColumn[group[c]] += squared[(i * width) + c];
+            }
+
+            explanations[i] = Attribution.Of(names, new SequenceScores([perColumn.Sum()], [0], [[perColumn.Sum()]], [perColumn], [[]]), 0);
+        }
+
+        return explanations;
+    }
 
     /// <inheritdoc />
     public void Dispose() => inner.Dispose();

@@ -44,6 +44,24 @@ public sealed class RecordFeatureDetectorTests : IDisposable
     }
 
     [Fact]
+    public void Knn_OfRecords_Explain_SharesTheErrorByCsvColumn_TheOneHotInputsTogether()
+    {
+        // Given: the far record of the test above, (3, 1, 0), against its nearest records (1, 0, 1): errors 4 in x, and
+        // 1 and 1 in the two one-hot inputs of proto
+        var (train, validation, encoder) = Encoded(40);
+        using var knn = DetectorRegistry.Create("knn", new DetectorSettings { Records = encoder }).Fit(train, validation);
+
+        // When
+        var explained = ((IExplainsInputs)knn).Explain(encoder.ToSequenceSet([new TabularRecord([3f], ["tcp"], false, SequenceLabel.Normal)]));
+
+        // Then: x holds 4 of 6, proto 2 of 6
+        var shares = Assert.Single(explained).ChannelShares;
+        Assert.Equal(["x", "proto"], shares.Select(s => s.Key));
+        Assert.Equal(4.0 / 6, shares[0].Value, 5);
+        Assert.Equal(2.0 / 6, shares[1].Value, 5);
+    }
+
+    [Fact]
     public void Pca_OfRecords_ScoresARecordOffTheTrainingLineByItsSquaredDistance()
     {
         // Given: in training x = -1 always comes with tcp and x = 1 with udp, so the encoded records (x, tcp, udp) are
