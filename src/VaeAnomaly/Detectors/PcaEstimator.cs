@@ -43,7 +43,7 @@ internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] b
     /// Fits the components on training windows (at least two). The eigenvectors come from the smaller of the two
     /// matrices of the centred windows X (n windows of d values): the covariance XᵀX (d x d) or the Gram matrix XXᵀ
     /// (n x n), whose eigenvectors u give the covariance's as Xᵀu, with the same eigenvalues. Windows of many columns
-    /// (300 columns: 9,600 values) made a d x d decomposition take 90 s and 4 GB where the Gram matrix of the few
+    /// (300 columns: 9,600 values) made a d x d decomposition take 85 s and 4.3 GB where the Gram matrix of the few
     /// thousand windows takes seconds; at the most columns a window may hold (65,536 values) the covariance alone
     /// would need 34 GB. When both n and d exceed <see cref="PcaEstimator.MaxSample"/>, the components are fitted on
     /// that many windows, evenly spaced (as knn keeps its bank), so the decomposition stays that size.
