@@ -58,18 +58,26 @@ public sealed class RecordsApiTests(ServedModelsFixture fixture)
         return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
     }
 
+    /// <summary>Four records, columns in another order with a label column the models do not read; the third far out of the training relation, the fourth of a protocol training never saw.</summary>
+    private const string FourRecords = "proto,label,duration,bytes\ntcp,normal,8.1,760\nudp,normal,12.3,1190\ntcp,attack,0.1,99000\nicmp,normal,6.4,590\n";
+
+    /// <summary>What the library scores the records of <paramref name="body"/> with the served model <paramref name="model"/>, and its threshold.</summary>
+    private async Task<(float[] Scores, double Threshold)> LibraryScores(string model, string body)
+    {
+        var file = Path.Combine(fixture.Root, $"records-{model}.csv");
+        await File.WriteAllTextAsync(file, body);
+        using var detector = DetectorRegistry.Load(Path.Combine(ModelsFolder, model));
+        var encoder = ((IReadsRecords)detector).Encoder!;
+        return (detector.Score(encoder.ToSequenceSet(TabularCsvReader.Read(file, encoder))), detector.Thresholds.Value());
+    }
+
     [Fact]
     public async Task Score_RecordsInTheBody_AreAnsweredByLineWithTheScoresOfScore_AndTheUnseenCounted()
     {
         // Given: four records, columns in another order with a label column the model does not read; the third far out
         // of the training relation, the fourth of a protocol training never saw
-        const string body = "proto,label,duration,bytes\ntcp,normal,8.1,760\nudp,normal,12.3,1190\ntcp,attack,0.1,99000\nicmp,normal,6.4,590\n";
-        var file = Path.Combine(fixture.Root, "records.csv");
-        await File.WriteAllTextAsync(file, body);
-        using var detector = DetectorRegistry.Load(Path.Combine(ModelsFolder, "net"));
-        var encoder = ((IReadsRecords)detector).Encoder!;
-        var expected = detector.Score(encoder.ToSequenceSet(TabularCsvReader.Read(file, encoder)));
-        var threshold = detector.Thresholds.Value();
+        const string body = FourRecords;
+        var (expected, threshold) = await LibraryScores("net", body);
 
         // When
         await using var app = fixture.Start(models: ModelsFolder);
@@ -96,12 +104,8 @@ public sealed class RecordsApiTests(ServedModelsFixture fixture)
     public async Task Score_RecordsInTheBody_ToAKnnOfRecords_AreAnsweredWithTheLibrarysScores()
     {
         // Given: the body of the test above
-        const string body = "proto,label,duration,bytes\ntcp,normal,8.1,760\nudp,normal,12.3,1190\ntcp,attack,0.1,99000\nicmp,normal,6.4,590\n";
-        var file = Path.Combine(fixture.Root, "records-near.csv");
-        await File.WriteAllTextAsync(file, body);
-        using var detector = DetectorRegistry.Load(Path.Combine(ModelsFolder, "near"));
-        var encoder = ((IReadsRecords)detector).Encoder!;
-        var expected = detector.Score(encoder.ToSequenceSet(TabularCsvReader.Read(file, encoder)));
+        const string body = FourRecords;
+        var (expected, _) = await LibraryScores("near", body);
 
         // When
         await using var app = fixture.Start(models: ModelsFolder);
