@@ -58,6 +58,14 @@ internal static class ScoreCommand
                 }
 
                 using var streamed = engine.Load(r, r.GetValue(bundle)!, r.GetValue(threshold));
+                if (streamed is not IScoresPoints)
+                {
+                    // Before any note on learning: a model that cannot stream says only why.
+                    throw new ArgumentException((streamed as IReadsRecords)?.Encoder is not null
+                        ? $"This {streamed.Name} was trained on records (--records): it scores a file of records, one score each, with score --data FILE; --follow streams the rows of a series."
+                        : $"A {streamed.Name} does not score the points of a series, so it cannot score a stream.");
+                }
+
                 int? surprise = r.GetValue(series.FlagBy) == "surprise" ? (int)Math.Clamp(streamed.TrainingData.TrainSteps, 2, int.MaxValue) : null;
                 var stateFolder = r.GetValue(state);
                 if (stateFolder is not null)

@@ -132,6 +132,7 @@ public sealed class BaselineCommandTests : IDisposable
         var (evalExit, evalText) = await CliRunner.RunAsync("evaluate", "--model", dir.File("b"), "--data", records, "--label-column", "label", "--out", dir.File("eval"));
         var (exportExit, exportText) = await CliRunner.RunAsync("export", "--model", dir.File("b"), "--out", dir.File("b.onnx"));
         var (windowExit, windowText) = await CliRunner.RunAsync("train", "--data", records, "--records", "--model", model, "--window", "4", "--out", dir.File("w"));
+        var (followExit, followText) = await CliRunner.RunAsync("score", "--model", dir.File("b"), "--data", records, "--follow", "--out", dir.File("f.csv"));
 
         // Then: records in, one score per record out, the 30 outliers first
         Assert.True(trainExit == 0, trainText);
@@ -149,6 +150,10 @@ public sealed class BaselineCommandTests : IDisposable
         Assert.Equal(1, windowExit);
         Assert.Contains("records have none", CliRunner.Collapse(windowText));
         Assert.False(Directory.Exists(dir.File("w")));
+        Assert.Equal(1, followExit);
+        Assert.Contains($"This {model} was trained on records (--records): it scores a file of records", CliRunner.Collapse(followText));
+        Assert.DoesNotContain("keep learning", followText);
+        Assert.False(File.Exists(dir.File("f.csv")));
     }
 
     [Theory]
