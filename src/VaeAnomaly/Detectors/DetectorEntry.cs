@@ -23,6 +23,9 @@ public sealed record DetectorEntry(
     /// <param name="settings">The protocol's settings.</param>
     public DetectorSettings Taking(DetectorSettings settings) => settings.Keeping(Settings);
 
+    /// <summary>What its one score measures, in a few words for reports (an evaluation's text and figures).</summary>
+    public string ScoreWords { get; init; } = "reconstruction error";
+
     /// <summary>The windows this model reads are a multiple of this many rows (conv-ae pools twice by 2: 4); 1 for any length.</summary>
     public int WindowMultiple { get; init; } = 1;
 

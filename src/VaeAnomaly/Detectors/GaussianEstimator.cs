@@ -34,7 +34,10 @@ public sealed class GaussianEstimator(DetectorSettings settings) : IDetectorEsti
         new HashSet<string>(["window", "target-columns"]),
         [],
         s => new GaussianEstimator(s),
-        GaussianDetector.Load);
+        GaussianDetector.Load)
+    {
+        ScoreWords = "deviation from the recent mean",
+    };
 
     /// <inheritdoc />
     public string Name => ModelName;

@@ -22,7 +22,10 @@ public static class KnnEstimator
     public const int MaxBank = 2000;
 
     /// <summary>The registry's entry.</summary>
-    public static DetectorEntry Entry { get; } = WindowFeatureEstimator.Entry(ModelName, "mean squared distance of a 32-step z-scored window to its 5 nearest training windows", KnnModel.Fit, KnnModel.Restore);
+    public static DetectorEntry Entry { get; } = WindowFeatureEstimator.Entry(ModelName, "mean squared distance of a 32-step z-scored window to its 5 nearest training windows", KnnModel.Fit, KnnModel.Restore) with
+    {
+        ScoreWords = "mean squared distance to the 5 nearest training inputs",
+    };
 }
 
 /// <summary>The kept training windows; a window's errors are its squared differences to its nearest ones, averaged over them.</summary>

@@ -23,7 +23,10 @@ public sealed class RangeEstimator(DetectorSettings settings) : IDetectorEstimat
         new HashSet<string>(["target-columns"]),
         [],
         s => new RangeEstimator(s),
-        RangeDetector.Load);
+        RangeDetector.Load)
+    {
+        ScoreWords = "distance outside the training range",
+    };
 
     /// <inheritdoc />
     public string Name => ModelName;

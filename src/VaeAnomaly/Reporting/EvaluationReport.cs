@@ -104,8 +104,8 @@ public static partial class EvaluationReport
     }
 
     /// <summary>
-    /// Writes <c>metrics.json</c>, the PNG figures and <c>report.html</c> for a baseline (one score, its reconstruction
-    /// error) on labelled sequences or records: how well the score ranks anomalies, the decisions at the bundle's
+    /// Writes <c>metrics.json</c>, the PNG figures and <c>report.html</c> for a baseline (one score: a reconstruction
+    /// error, or what <see cref="DetectorEntry.ScoreWords"/> says it measures) on labelled sequences or records: how well the score ranks anomalies, the decisions at the bundle's
     /// threshold, the most anomalous inputs, the training curves.
     /// </summary>
     /// <param name="detector">A fitted or loaded baseline.</param>
@@ -127,7 +127,8 @@ public static partial class EvaluationReport
         var threshold = detector.Thresholds.ValueOrNaN();
         var rule = detector.Thresholds.Rule;
         var outcome = double.IsNaN(threshold) ? null : new ThresholdOutcome(rule, threshold, ConfusionCounts.At(labels, values, threshold));
-        var name = ScoreKind.Reconstruction.Name();
+        var name = ScoreKind.Reconstruction.Name(); // metrics.json's key for a baseline's one score, whatever it measures
+        var words = DetectorRegistry.Names.Contains(detector.Name) ? DetectorRegistry.Find(detector.Name).ScoreWords : "score";
         var evaluation = new ScoreEvaluation(name, ScoreMetrics.Compute(labels, values, [.. data.Labels!.Select(l => l.AnomalyType)]), outcome);
         MetricsJson.Write([evaluation], RandomBaseline.For(labels), Path.Combine(directory, "metrics.json"));
 
@@ -138,8 +139,8 @@ public static partial class EvaluationReport
             figures.Add("loss.png", "Training and validation losses per epoch.", p => LossCurvePlot.Save(detector.History, p));
         }
 
-        figures.Add("histogram.png", $"Reconstruction error of normal and anomalous {unit}, each as a fraction of its class, with the threshold.",
-            p => ScoreHistogramPlot.Save(values, labels, threshold, $"{detector.Name} reconstruction error ({rule} threshold)", p));
+        figures.Add("histogram.png", $"The score ({words}) of normal and anomalous {unit}, each as a fraction of its class, with the threshold.",
+            p => ScoreHistogramPlot.Save(values, labels, threshold, $"{detector.Name} {words} ({rule} threshold)", p));
         if (labels.Any(l => l) && labels.Any(l => !l))
         {
             KeyValuePair<string, double[]>[] curve = [new(detector.Name, values)];
@@ -153,7 +154,7 @@ public static partial class EvaluationReport
 
         var html = Begin(title);
         html.Append("<p>").Append(data.Count).Append(' ').Append(E(unit)).Append(", ").Append(data.Channels).Append(unit == "records" ? " encoded features" : " channels")
-            .Append(". Model: <b>").Append(E(detector.Name)).Append("</b>; its score is the reconstruction error. Threshold: ").Append(ThresholdWords(rule, F(threshold), "fitted on normal validation scores only"))
+            .Append(". Model: <b>").Append(E(detector.Name)).Append("</b>; its score is the ").Append(E(words)).Append(". Threshold: ").Append(ThresholdWords(rule, F(threshold), "fitted on normal validation scores only"))
             .Append(". <b>").Append(values.Count(v => v > threshold))
             .Append("</b> ").Append(E(unit)).Append(" flagged.</p>");
         AppendRanking(html, [evaluation], labels);

@@ -144,6 +144,8 @@ public sealed class BaselineCommandTests : IDisposable
         Assert.True(evalExit == 0, evalText);
         using var metrics = JsonDocument.Parse(File.ReadAllText(dir.File("eval/metrics.json")));
         Assert.Equal(1.0, metrics.RootElement.GetProperty("reconstruction").GetProperty("auc_roc").GetDouble(), 9);
+        Assert.Contains(model == "knn" ? "its score is the mean squared distance to the 5 nearest training inputs" : "its score is the reconstruction error",
+            File.ReadAllText(dir.File("eval/report.html")), StringComparison.Ordinal); // what the score measures, not a reconstruction for knn
         Assert.Equal(1, exportExit);
         Assert.Contains("of records reads what the tool's encoder makes of them", CliRunner.Collapse(exportText));
         Assert.False(File.Exists(dir.File("b.onnx")));
