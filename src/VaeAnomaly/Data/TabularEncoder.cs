@@ -23,8 +23,11 @@ public sealed record TabularEncoder(
             throw new ArgumentException("Cannot fit an encoder on no records.", nameof(train));
         }
 
-        // The numeric features as one-step sequences, so the scaling is Standardizer's (population std, 1 where constant).
-        var numeric = Standardizer.Fit(new SequenceSet(numericNames, [.. train.Select((r, i) => new Sequence(i.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Numeric))]));
+        // The numeric features as one-step sequences, so the scaling is Standardizer's (population std, 1 where constant);
+        // records of text columns only have none (a set of no channels is not a sequence set).
+        var numeric = numericNames.Count == 0
+            ? new Standardizer([], [])
+            : Standardizer.Fit(new SequenceSet(numericNames, [.. train.Select((r, i) => new Sequence(i.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Numeric))]));
         var categories = textNames.Select((_, t) => (IReadOnlyList<string>)[.. train.Select(r => r.Text[t]).Distinct().Order(StringComparer.Ordinal)]).ToArray();
         return new TabularEncoder(numericNames, textNames, numeric.Mean, numeric.Std, categories);
     }

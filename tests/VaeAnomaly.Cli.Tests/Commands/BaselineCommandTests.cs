@@ -178,6 +178,26 @@ public sealed class BaselineCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task TrainThenScore_RecordsOfTextColumnsOnly_ScoresEachRecord()
+    {
+        // Given: records with no numeric column, the one rare combination of values the outlier (training failed on such a file)
+        var lines = new List<string> { "proto,service,label" };
+        lines.AddRange(Enumerable.Range(0, 200).Select(i => i == 7 ? "udp,http,attack" : i % 2 == 0 ? "tcp,http,normal" : "udp,dns,normal"));
+        File.WriteAllLines(dir.File("text.csv"), lines);
+
+        // When
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--data", dir.File("text.csv"), "--records", "--model", "knn", "--label-column", "label", "--out", dir.File("b"));
+        var (scoreExit, scoreText) = await CliRunner.RunAsync("score", "--model", dir.File("b"), "--data", dir.File("text.csv"), "--label-column", "label", "--out", dir.File("s.csv"));
+
+        // Then: 4 one-hot inputs; the unseen combination scores above every normal record
+        Assert.True(trainExit == 0, trainText);
+        Assert.Contains("0 numeric, 2 text columns -> 4 inputs", trainText);
+        Assert.True(scoreExit == 0, scoreText);
+        var rows = File.ReadAllLines(dir.File("s.csv")).Skip(1).Select(r => r.Split(',')).ToArray();
+        Assert.Equal("attack", rows.MaxBy(r => double.Parse(r[3], CultureInfo.InvariantCulture))![2]);
+    }
+
+    [Fact]
     public async Task Train_RecordsWithASequenceModel_IsRefused()
     {
         var (exit, text) = await CliRunner.RunAsync("train", "--data", Records(), "--records", "--model", "lstm-ae", "--out", dir.File("b"));

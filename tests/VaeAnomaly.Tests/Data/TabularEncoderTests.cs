@@ -13,6 +13,21 @@ public sealed class TabularEncoderTests
         [.. Enumerable.Range(0, texts).Select(_ => (IReadOnlyList<string>)[.. Enumerable.Range(0, 1000).Select(v => $"v{v:D4}")])]);
 
     [Fact]
+    public void Fit_TextColumnsOnly_EncodesOneHot()
+    {
+        // Given: records with no numeric column (fitting failed here: the numbers' scaler was fitted on a set of no channels)
+        var records = new[] { ("tcp", "http"), ("udp", "dns"), ("tcp", "dns") }.Select(r => new TabularRecord([], [r.Item1, r.Item2], false, SequenceLabel.Normal)).ToArray();
+
+        // When
+        var encoder = TabularEncoder.Fit(records, [], ["proto", "service"]);
+
+        // Then
+        Assert.Equal(["proto=tcp", "proto=udp", "service=dns", "service=http"], encoder.Columns);
+        Assert.Equal([1f, 0f, 0f, 1f], encoder.Encode(records[0]));
+        Assert.Equal([0f, 1f, 1f, 0f], encoder.Encode(records[1]));
+    }
+
+    [Fact]
     public void Width_IsTheCountOfTheColumnNames()
     {
         var encoder = Wide(3);
