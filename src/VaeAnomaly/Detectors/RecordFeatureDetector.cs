@@ -78,18 +78,16 @@ public sealed class RecordFeatureDetector : IFittedDetector, IReadsRecords, IExp
     /// <summary>A loaded window-feature bundle as the detector it was fitted as: of records when it keeps an encoder.</summary>
     internal static IFittedDetector Wrap(WindowFeatureDetector loaded) => loaded.Encoder is null ? loaded : new RecordFeatureDetector(loaded);
 
-    /// <summary>Refuses an encoder that does not make the model's inputs: its columns must be the channels, in order, read one step at a time.</summary>
+    /// <summary>
+    /// Refuses an encoder that does not make the model's inputs (its values are checked as every manifest's encoder is,
+    /// <see cref="ManifestValidation.Check(TabularEncoder, int, string)"/>): its columns must be the channels, in order,
+    /// read one step at a time, every one watched.
+    /// </summary>
     internal static void Check(TabularEncoder encoder, WindowFeatureShape shape)
     {
         if (!encoder.Columns.SequenceEqual(shape.Channels) || shape.Window != 1 || !shape.Targets.SequenceEqual(shape.Channels))
         {
             throw new ArgumentException($"a model of records reads windows of 1 step of every encoded column; got window {shape.Window} and {encoder.Columns.Count} encoded columns for {shape.Channels.Count} channels");
-        }
-
-        if (encoder.Mean.Length != encoder.NumericNames.Count || encoder.Std.Length != encoder.NumericNames.Count || encoder.Categories.Count != encoder.TextNames.Count
-            || encoder.Mean.Any(v => !double.IsFinite(v)) || encoder.Std.Any(v => !(v > 0 && double.IsFinite(v))))
-        {
-            throw new ArgumentException("the encoder must hold a finite mean and a positive spread for each numeric column and the values of each text column");
         }
     }
 }

@@ -238,6 +238,11 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
     internal static WindowFeatureDetector Load(string directory, string? threshold, Func<WindowFeatureManifest, WindowFeatureShape, string, IWindowErrors> restore)
     {
         var m = DetectorBundle.ReadAs<WindowFeatureManifest>(directory);
+        if (m.Encoder is { } encoder)
+        {
+            ManifestValidation.Check(encoder, m.Channels.Count, directory);
+        }
+
         WindowFeatureShape shape;
         ThresholdSet thresholds;
         try

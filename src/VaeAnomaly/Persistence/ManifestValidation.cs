@@ -105,12 +105,7 @@ public static class ManifestValidation
 
         if (m.Encoder is { } e)
         {
-            c.Names("encoder.numeric_names", e.NumericNames, allowEmpty: true);
-            c.Names("encoder.text_names", e.TextNames, allowEmpty: true);
-            c.Values("encoder.mean", e.Mean, e.NumericNames.Count);
-            c.Values("encoder.std", e.Std, e.NumericNames.Count, positive: true);
-            c.Equal("encoder.categories", e.Categories.Count, e.TextNames.Count, "the number of text columns");
-            c.Equal("channels", m.Channels.Count, e.Columns.Count, "the encoder's columns");
+            c.Encoder(e, m.Channels.Count);
         }
 
         c.Rule("default_threshold", m.DefaultThreshold);
@@ -125,6 +120,13 @@ public static class ManifestValidation
             ThresholdNotes = notes.Count == 0 ? null : notes,
         };
     }
+
+    /// <summary>The encoder of a model of records, as any manifest holds it under <c>encoder</c>: names, finite means, positive spreads, one list of values per text column, and one encoded column per channel.</summary>
+    /// <param name="e">The encoder as read.</param>
+    /// <param name="channels">The manifest's channel count.</param>
+    /// <param name="directory">The bundle folder, for messages.</param>
+    /// <exception cref="BundleException">A value is missing, out of range or inconsistent.</exception>
+    public static void Check(TabularEncoder e, int channels, string directory) => new Checker(directory).Encoder(e, channels);
 
     /// <summary>Raises <see cref="BundleException"/>s that name the bundle, the manifest and the key.</summary>
     private sealed class Checker(string directory)
@@ -180,6 +182,16 @@ public static class ManifestValidation
             {
                 throw Error(key, $"must be a finite number{(positive ? " above 0" : "")}; got {value}");
             }
+        }
+
+        public void Encoder(TabularEncoder e, int channels)
+        {
+            Names("encoder.numeric_names", e.NumericNames, allowEmpty: true);
+            Names("encoder.text_names", e.TextNames, allowEmpty: true);
+            Values("encoder.mean", e.Mean, e.NumericNames.Count);
+            Values("encoder.std", e.Std, e.NumericNames.Count, positive: true);
+            Equal("encoder.categories", e.Categories.Count, e.TextNames.Count, "the number of text columns");
+            Equal("channels", channels, e.Columns.Count, "the encoder's columns");
         }
 
         public void Values(string key, double[] values, long length, bool positive = false)

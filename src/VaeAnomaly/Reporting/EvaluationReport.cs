@@ -104,9 +104,9 @@ public static partial class EvaluationReport
     }
 
     /// <summary>
-    /// Writes <c>metrics.json</c>, the PNG figures and <c>report.html</c> for a baseline (one score: a reconstruction
-    /// error, or what <see cref="DetectorEntry.ScoreWords"/> says it measures) on labelled sequences or records: how well the score ranks anomalies, the decisions at the bundle's
-    /// threshold, the most anomalous inputs, the training curves.
+    /// Writes <c>metrics.json</c>, the PNG figures and <c>report.html</c> for a baseline (one score, which
+    /// <see cref="DetectorEntry.ScoreWords"/> names) on labelled sequences or records: how well the score ranks
+    /// anomalies, the decisions at the bundle's threshold, the most anomalous inputs, the training curves.
     /// </summary>
     /// <param name="detector">A fitted or loaded baseline.</param>
     /// <param name="data">A labelled set (records are one-step sequences named by their line).</param>
@@ -128,7 +128,7 @@ public static partial class EvaluationReport
         var rule = detector.Thresholds.Rule;
         var outcome = double.IsNaN(threshold) ? null : new ThresholdOutcome(rule, threshold, ConfusionCounts.At(labels, values, threshold));
         var name = ScoreKind.Reconstruction.Name(); // metrics.json's key for a baseline's one score, whatever it measures
-        var words = DetectorRegistry.Names.Contains(detector.Name) ? DetectorRegistry.Find(detector.Name).ScoreWords : "score";
+        var words = DetectorRegistry.All.FirstOrDefault(e => e.Name == detector.Name)?.ScoreWords ?? "score"; // a detector made outside the registry says only "score"
         var evaluation = new ScoreEvaluation(name, ScoreMetrics.Compute(labels, values, [.. data.Labels!.Select(l => l.AnomalyType)]), outcome);
         MetricsJson.Write([evaluation], RandomBaseline.For(labels), Path.Combine(directory, "metrics.json"));
 

@@ -101,25 +101,35 @@ public sealed class RecordFeatureDetectorTests : IDisposable
     }
 
     [Fact]
-    public void Load_OfRecords_AnEncoderOfOtherColumns_IsRefusedNamingTheBundle()
+    public void Load_OfRecords_AnEncoderOfOtherColumnsOrValues_IsRefusedNamingTheBundle()
     {
-        // Given: a bundle whose encoder lost its text column, so it no longer makes the model's 3 inputs
+        // Given: two copies of a bundle: in one the encoder's text values were renamed, so it no longer makes the model's
+        // inputs (proto=tcp, proto=udp); in the other its numbers' spread is negative
         var (train, validation, encoder) = Encoded(40);
         using var fitted = DetectorRegistry.Create("knn", new DetectorSettings { Records = encoder }).Fit(train, validation);
-        Directory.CreateDirectory(dir.File("b"));
-        fitted.Save(dir.File("b"));
-        var path = Path.Combine(dir.File("b"), DetectorBundle.ManifestFile);
-        var manifest = JsonNode.Parse(File.ReadAllText(path))!;
-        manifest["encoder"]!["text_names"] = new JsonArray();
-        manifest["encoder"]!["categories"] = new JsonArray();
-        File.WriteAllText(path, manifest.ToJsonString());
+        string Tampered(string name, Action<JsonNode> change)
+        {
+            Directory.CreateDirectory(dir.File(name));
+            fitted.Save(dir.File(name));
+            var path = Path.Combine(dir.File(name), DetectorBundle.ManifestFile);
+            var manifest = JsonNode.Parse(File.ReadAllText(path))!;
+            change(manifest["encoder"]!);
+            File.WriteAllText(path, manifest.ToJsonString());
+            return dir.File(name);
+        }
+
+        var renamed = Tampered("renamed", e => e["categories"] = new JsonArray(new JsonArray("icmp", "udp")));
+        var negative = Tampered("negative", e => e["std"] = new JsonArray(-1.0));
 
         // When
-        var error = Assert.Throws<BundleException>(() => DetectorRegistry.Load(dir.File("b")));
+        var columns = Assert.Throws<BundleException>(() => DetectorRegistry.Load(renamed));
+        var spread = Assert.Throws<BundleException>(() => DetectorRegistry.Load(negative));
 
         // Then
-        Assert.Contains(dir.File("b"), error.Message);
-        Assert.Contains("a model of records reads windows of 1 step of every encoded column", error.Message);
+        Assert.Contains(renamed, columns.Message);
+        Assert.Contains("a model of records reads windows of 1 step of every encoded column", columns.Message);
+        Assert.Contains(negative, spread.Message);
+        Assert.Contains("'encoder.std[0]' must be a finite number above 0", spread.Message);
     }
 
     [Theory]
