@@ -71,7 +71,7 @@ public sealed class CsvRowParser
         for (var k = 0; k < valueIndex.Length; k++)
         {
             var text = fields[valueIndex[k]].Trim();
-            if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out values[k]) || !float.IsFinite(values[k]))
+            if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out values[k]) || GapFilling.IsGap(text))
             {
                 throw new DataFormatException(source, lineNumber, channels[k], GapFilling.MisWritten(text) is { } how
                     ? $"field {valueIndex[k] + 1} holds '{IO.Messages.Cut(text)}', {how}"

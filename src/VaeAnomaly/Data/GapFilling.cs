@@ -5,7 +5,7 @@ namespace VaeAnomaly.Data;
 /// <summary>How the readers recognise missing cells and fill them (<see cref="MissingValues"/>), and the largest value they accept.</summary>
 public static class GapFilling
 {
-    /// <summary>Parses a value cell: a finite number, or NaN for a gap (empty, <c>nan</c>, NaN or infinite) that <paramref name="missing"/> allows.</summary>
+    /// <summary>Parses a value cell: a finite number, or NaN for a gap (empty, <c>nan</c> or infinity written out) that <paramref name="missing"/> allows.</summary>
     /// <param name="text">The cell.</param>
     /// <param name="missing">What to do with gaps.</param>
     /// <param name="path">File, for the error.</param>
@@ -14,13 +14,12 @@ public static class GapFilling
     /// <exception cref="DataFormatException">Not a number, or a gap while gaps are errors.</exception>
     internal static float ParseCell(string text, MissingValues missing, string path, long line, string column)
     {
-        var parsed = float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v);
-        if (parsed && float.IsFinite(v))
+        var isGap = IsGap(text);
+        if (!isGap && float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
         {
-            return CheckMagnitude(v, text, path, line, column);
+            return CheckMagnitude(v, text, path, line, column); // a number beyond a float's range reads as infinity: refused as too large
         }
 
-        var isGap = IsGap(text);
         if (!isGap && MisWritten(text) is { } how)
         {
             throw new DataFormatException(path, line, column, $"found '{IO.Messages.Cut(text)}', {how}: export the file with plain numbers");
@@ -35,11 +34,14 @@ public static class GapFilling
         return float.NaN;
     }
 
-    /// <summary>True for a cell that is a gap, not text: empty, NaN, or infinite (written out or beyond a float's range).</summary>
+    /// <summary>
+    /// True for a cell that is a gap, not text: empty, NaN, or infinity written out. A number too large for a float
+    /// (<c>1e39</c>) is not a gap: it is refused as too large, as <c>1e30</c> is.
+    /// </summary>
     /// <param name="text">The cell.</param>
     internal static bool IsGap(string text) =>
-        text.Length == 0 || text.TrimStart('+', '-').ToLowerInvariant() is "nan" or "inf" or "infinity"
-        || (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && !float.IsFinite(v));
+        text.Length == 0 || text.Trim().TrimStart('+', '-').ToLowerInvariant() is "nan" or "inf" or "infinity"
+        || (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && float.IsNaN(v));
 
     /// <summary>
     /// How a cell that is not a plain number is still one, said with the number it should be: a decimal comma

@@ -132,6 +132,36 @@ public sealed class InputLimitTests : IDisposable
         Assert.All([series, sequences, records], e => Assert.Contains("values beyond ±1e18 are refused", e.Message));
     }
 
+    [Theory]
+    [InlineData(MissingValues.Error)]
+    [InlineData(MissingValues.Interpolate)]
+    public void Read_NumberBeyondAFloatsRange_RefusedAsTooLargeNotTakenForAGap(MissingValues missing)
+    {
+        // Given: 1e39 and -1e400 are numbers (a float reads them as infinity); an interpolated gap would hide them
+        File.WriteAllText(dir.File("series.csv"), "timestamp,a\n1,1\n2,1e39\n3,1\n");
+        File.WriteAllText(dir.File("seq.csv"), "sequence_id,t,a\nx,0,1\nx,1,-1e400\nx,2,1\n");
+
+        var series = Assert.Throws<DataFormatException>(() => SeriesCsvReader.Read(dir.File("series.csv"), missing: missing));
+        var sequences = Assert.Throws<DataFormatException>(() => SequenceCsvReader.Read(dir.File("seq.csv"), missing: missing));
+
+        Assert.Equal((3L, "a"), (series.Line!.Value, series.Column!));
+        Assert.Equal((3L, "a"), (sequences.Line!.Value, sequences.Column!));
+        Assert.All([series, sequences], e => Assert.Contains("values beyond ±1e18 are refused", e.Message));
+    }
+
+    [Theory]
+    [InlineData(" NaN")]
+    [InlineData("-inf")]
+    [InlineData("Infinity")]
+    public void Read_GapWrittenAsNaNOrInfinity_IsStillAGapToFill(string cell)
+    {
+        File.WriteAllText(dir.File("series.csv"), $"timestamp,a\n1,1\n2,{cell}\n3,3\n");
+
+        var series = SeriesCsvReader.Read(dir.File("series.csv"), missing: MissingValues.Interpolate);
+
+        Assert.Equal([1f, 2f, 3f], series.Values);
+    }
+
     [Fact]
     public void Transform_ValueFarBeyondTheTrainingRange_StaysFiniteAndLargest()
     {
