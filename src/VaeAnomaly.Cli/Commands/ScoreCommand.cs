@@ -73,6 +73,9 @@ internal static class ScoreCommand
                     StagedDirectory.EnsureWritable(stateFolder, replace: true, r.GetValue(bundle), r.GetValue(data) == "-" ? null : r.GetValue(data), r.GetValue(output) == "-" ? null : r.GetValue(output));
                 }
 
+                // Held until the stream is saved: a second stream on the same state would read it stale and then write over what this one learnt.
+                using var stateLock = stateFolder is null ? null : FolderLock.AcquireBeside(stateFolder, "a followed stream's state, --state");
+
                 var restRows = AlarmRest.Parse(r.GetValue(rest)!).For(TrainingRows(streamed));
                 using var learning = Online(r, (online, guard), series, threshold, streamed, stateFolder, restRows);
                 var exit = ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise, restRows), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),

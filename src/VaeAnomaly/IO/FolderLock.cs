@@ -21,7 +21,27 @@ public sealed class FolderLock : IDisposable
     public static FolderLock Acquire(string folder, string purpose)
     {
         Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, FileName);
+        return Open(Path.Combine(folder, FileName), folder, purpose);
+    }
+
+    /// <summary>
+    /// Locks <paramref name="folder"/> for this process by a file beside it (<c>.NAME.vae-anomaly.lock</c> in its
+    /// parent), for a folder that is replaced as a whole when written (<see cref="StagedDirectory"/>), where a lock file
+    /// inside would be replaced with it. The folder itself need not exist yet.
+    /// </summary>
+    /// <param name="folder">The folder.</param>
+    /// <param name="purpose">What the folder is for, said when it is in use (e.g. "a followed stream's state, --state").</param>
+    /// <exception cref="IOException">Another process holds the folder, or the lock file cannot be made.</exception>
+    public static FolderLock AcquireBeside(string folder, string purpose)
+    {
+        var full = Path.GetFullPath(folder);
+        var parent = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{folder}' has no parent folder to hold its lock; choose a folder below another.", nameof(folder));
+        Directory.CreateDirectory(parent);
+        return Open(Path.Combine(parent, $".{Path.GetFileName(full)}{FileName}"), folder, purpose);
+    }
+
+    private static FolderLock Open(string path, string folder, string purpose)
+    {
         try
         {
             // On Linux and macOS .NET takes FileShare.None as an exclusive advisory lock (flock) on the file.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using VaeAnomaly.IO;
 
 namespace VaeAnomaly.Cli.Tests.Commands;
 
@@ -317,6 +318,34 @@ public sealed class ScoreFollowCommandTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains("--on-bad-row, --online, --guard, --rest and --state apply to a followed stream", text);
         Assert.False(File.Exists(dir.File("s.csv")));
+    }
+
+    [Fact]
+    public async Task FollowOnline_StateHeldByAnotherStream_RefusedBeforeReadingOrWritingIt()
+    {
+        // Given: a saved stream, and its state folder held by another stream (a lock taken as a running score --follow takes it)
+        var bundle = await Bundle();
+        var (firstExit, firstText) = await WithStandardInput("t,v0,c1\n" + Rows(0, 300), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("first.csv"), "--follow", "--state", dir.File("state")));
+        Assert.True(firstExit == 0, firstText);
+        var saved = File.ReadAllBytes(dir.File("state/online.json"));
+
+        // When: a second stream starts on the same state while the first holds it, and again once it has let go
+        int refusedExit;
+        string refusedText;
+        using (FolderLock.AcquireBeside(dir.File("state"), "a followed stream's state, --state"))
+        {
+            (refusedExit, refusedText) = await WithStandardInput("t,v0,c1\n" + Rows(300, 50), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("second.csv"), "--follow", "--state", dir.File("state")));
+        }
+
+        var (laterExit, laterText) = await WithStandardInput("t,v0,c1\n" + Rows(300, 50), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("later.csv"), "--follow", "--state", dir.File("state")));
+
+        // Then: the held state is refused with the reason, nothing is written, and the saved stream is as it was
+        Assert.Equal(1, refusedExit);
+        Assert.Contains($"The folder '{dir.File("state")}' (a followed stream's state, --state) is in use by another vae-anomaly process", refusedText);
+        Assert.False(File.Exists(dir.File("second.csv")));
+        Assert.True(laterExit == 0, laterText);
+        Assert.Equal(51, File.ReadAllLines(dir.File("later.csv")).Length);
+        Assert.NotEqual(saved, File.ReadAllBytes(dir.File("state/online.json")));
     }
 
     [Fact]
