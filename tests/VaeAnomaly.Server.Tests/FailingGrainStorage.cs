@@ -3,12 +3,12 @@ using Orleans.Storage;
 
 namespace VaeAnomaly.Server.Tests;
 
-/// <summary>Grain storage in memory whose writes fail while <see cref="Full"/> is set, as a full disk would make them.</summary>
+/// <summary>Grain storage in memory whose writes (and deletes) fail while <see cref="Full"/> is set, as a full disk or a failing store would make them.</summary>
 internal sealed class FailingGrainStorage : IGrainStorage
 {
     private readonly ConcurrentDictionary<string, (object State, string ETag)> stored = new();
 
-    /// <summary>While set, every write throws an <see cref="IOException"/> and stores nothing.</summary>
+    /// <summary>While set, every write and delete throws an <see cref="IOException"/> and changes nothing.</summary>
     public volatile bool Full;
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -36,6 +36,11 @@ internal sealed class FailingGrainStorage : IGrainStorage
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        if (Full)
+        {
+            throw new IOException("Input/output error"); // a store that fails deletes too
+        }
+
         stored.TryRemove($"{stateName}/{grainId}", out _);
         (grainState.ETag, grainState.RecordExists) = (null, false);
         return Task.CompletedTask;

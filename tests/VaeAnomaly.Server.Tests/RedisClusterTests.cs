@@ -75,6 +75,17 @@ public sealed class RedisClusterTests(ServedModelsFixture fixture)
         using var alarms = await c.GetTestClient().GetAsync("/v1/streams/shared/alarms");
         var flagged = points.Where(p => p.GetProperty("flag").GetBoolean()).Select(p => p.GetProperty("index").GetInt64()).Reverse();
         Assert.Equal(flagged, JsonDocument.Parse(await alarms.Content.ReadAsStringAsync()).RootElement.GetProperty("alarms").EnumerateArray().Select(a => a.GetProperty("index").GetInt64()));
+
+        // And a stream deleted on one node is gone from Redis: a later node of the cluster no longer knows it
+        using (var deleted = await c.GetTestClient().DeleteAsync("/v1/streams/shared"))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+
+        await c.StopAsync();
+        await using var d = fixture.Start(cluster: redis, clusterId: clusterId);
+        using var after = await d.GetTestClient().GetAsync("/v1/streams/shared");
+        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
     }
 
     [SkippableFact]

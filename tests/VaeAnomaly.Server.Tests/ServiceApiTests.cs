@@ -57,6 +57,75 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
     }
 
     [Fact]
+    public async Task Delete_AStream_ForgetsItAcrossARestart_SoItsNameStartsANewStreamOfAnyModel()
+    {
+        // Given: a stream of pca with the spike (rows 0-89), kept in a state folder
+        var state = Path.Combine(fixture.Root, "state-delete");
+        await using (var first = fixture.Start(state))
+        {
+            var (status, _) = await Post(first.GetTestClient(), "/v1/streams/pump-9/points?model=pca", Csv(fixture.Csv(0, 90)));
+            Assert.Equal(HttpStatusCode.OK, status);
+        }
+
+        // When: it is deleted, the service restarted, and the name posted to again with another model
+        JsonElement deleted;
+        HttpStatusCode again, described;
+        await using (var second = fixture.Start(state))
+        {
+            var client = second.GetTestClient();
+            using var response = await client.DeleteAsync("/v1/streams/pump-9");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            deleted = (await Read(response)).Clone();
+            using var twice = await client.DeleteAsync("/v1/streams/pump-9");
+            again = twice.StatusCode;
+            using var info = await client.GetAsync("/v1/streams/pump-9");
+            described = info.StatusCode;
+        }
+
+        await using var third = fixture.Start(state);
+        var c = third.GetTestClient();
+        using var gone = await c.GetAsync("/v1/streams/pump-9/alarms");
+        var (newStatus, fresh) = await Post(c, "/v1/streams/pump-9/points?model=conv&start=0", Csv(fixture.Csv(0, 20)));
+
+        // Then: the answer says what the stream held; it is gone for every request and every restart; the new stream is scored from row 0, as conv scores the series
+        Assert.Equal("pca", deleted.GetProperty("model").GetString());
+        Assert.Equal(90, deleted.GetProperty("rows").GetInt64());
+        Assert.True(deleted.GetProperty("alarms").GetInt64() > 0); // the spike alarmed
+        Assert.True(deleted.GetProperty("deleted").GetBoolean());
+        Assert.Equal(HttpStatusCode.NotFound, again);
+        Assert.Equal(HttpStatusCode.NotFound, described);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, newStatus);
+        var expected = fixture.BatchScores("conv");
+        var scores = fresh.GetProperty("points").EnumerateArray().ToList();
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), scores.Select(p => p.GetProperty("index").GetInt64()));
+        Assert.All(scores, p => Assert.Equal(expected[(int)p.GetProperty("index").GetInt64()], p.GetProperty("score").GetSingle(), 1e-5 * Math.Max(1, Math.Abs(expected[(int)p.GetProperty("index").GetInt64()]))));
+    }
+
+    [Fact]
+    public async Task Delete_WhenTheStoreFails_Answered503AndTheStreamGoesOnAsItWas()
+    {
+        var storage = new FailingGrainStorage();
+        await using var app = fixture.Start(configure: b => b.Services.AddKeyedSingleton<IGrainStorage>(Streams.StreamStorage.Name, (_, _) => storage));
+        var client = app.GetTestClient();
+        var (firstStatus, _) = await Post(client, "/v1/streams/kept-1/points?model=pca", Csv(fixture.Csv(0, 40)));
+
+        storage.Full = true;
+        using var refused = await client.DeleteAsync("/v1/streams/kept-1");
+        var refusedBody = await Read(refused);
+        storage.Full = false;
+        var (nextStatus, next) = await Post(client, "/v1/streams/kept-1/points?model=pca&start=40", Csv(fixture.Csv(40, 45)));
+
+        Assert.Equal(HttpStatusCode.OK, firstStatus);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("10", refused.Headers.RetryAfter?.ToString());
+        Assert.Contains("could not be deleted from the store", refusedBody.GetProperty("error").GetString());
+        Assert.Contains("it is as it was, with 40 rows", refusedBody.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.OK, nextStatus);
+        Assert.Equal(40, next.GetProperty("points")[0].GetProperty("index").GetInt64());
+    }
+
+    [Fact]
     public async Task Start_StateFolderThatARunningServiceWrites_RefusedUntilThatServiceStops()
     {
         // Given: a service keeping its streams in a folder (before, a second one on the same folder started, and the two
@@ -398,6 +467,7 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         var client = app.GetTestClient();
 
         using var noKey = await client.GetAsync("/v1/models");
+        using var deleteWithoutKey = await client.DeleteAsync("/v1/streams/pump-7"); // a stream is never deleted without the key
         using var metrics = await client.GetAsync("/metrics");
         using var health = await client.GetAsync("/healthz");
         using var wrong = new HttpRequestMessage(HttpMethod.Get, "/v1/models") { Headers = { { "X-Api-Key", "not-the-key" } } };
@@ -408,6 +478,7 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
         Assert.Contains("X-Api-Key", (await Read(noKey)).GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, metrics.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, deleteWithoutKey.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, wrongAnswer.StatusCode);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal(HttpStatusCode.OK, rightAnswer.StatusCode);
@@ -457,6 +528,7 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, badName);
         Assert.Equal(HttpStatusCode.Conflict, otherModel);
         Assert.Contains("started with the model 'pca'", otherModelBody.GetProperty("error").GetString());
+        Assert.Contains("or delete this one first (DELETE /v1/streams/", otherModelBody.GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.NotFound, noStream.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, noRoute.StatusCode);
         Assert.All(new[] { badCellBody, noColumnBody, badJsonBody, unknownBody, tooLargeBody }, b => Assert.DoesNotContain("   at ", b.GetRawText()));

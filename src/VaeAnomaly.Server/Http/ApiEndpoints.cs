@@ -39,7 +39,7 @@ internal static partial class ApiEndpoints
             switch (reply.Outcome)
             {
                 case StreamOutcome.OtherModel:
-                    throw new ApiException(StatusCodes.Status409Conflict, $"The stream '{stream}' was started with the model '{reply.Model}'; a stream keeps its model (start a new stream for '{model.Name}').");
+                    throw new ApiException(StatusCodes.Status409Conflict, $"The stream '{stream}' was started with the model '{reply.Model}'; a stream keeps its model: start a new stream for '{model.Name}', or delete this one first (DELETE /v1/streams/{stream}).");
                 case StreamOutcome.OutOfOrder:
                     throw new ApiException(StatusCodes.Status409Conflict, $"The stream '{stream}' has {reply.Rows} rows, so its next row has index {reply.Rows}; the request starts at {start}.");
                 case StreamOutcome.UnknownModel:
@@ -73,6 +73,19 @@ internal static partial class ApiEndpoints
             var reply = await grains.GetGrain<IStreamGrain>(stream).Describe()
                 ?? throw new ApiException(StatusCodes.Status404NotFound, $"No stream '{stream}': nothing has been posted to it.");
             return Results.Json(new { stream, model = reply.Model, rows = reply.Rows, learning = reply.Learning, refits = reply.Refits, alarms = reply.AlarmCount });
+        });
+        app.MapDelete("/v1/streams/{stream}", async (string stream, HttpContext context) =>
+        {
+            CheckStreamName(stream);
+            var reply = await grains.GetGrain<IStreamGrain>(stream).Delete()
+                ?? throw new ApiException(StatusCodes.Status404NotFound, $"No stream '{stream}': nothing has been posted to it, or it was deleted.");
+            if (reply.Outcome == StreamOutcome.NotSaved)
+            {
+                context.Response.Headers.RetryAfter = "10";
+                throw new ApiException(StatusCodes.Status503ServiceUnavailable, $"The stream '{stream}' could not be deleted from the store (the service's log says why); it is as it was, with {reply.Rows} rows. Retry later.");
+            }
+
+            return Results.Json(new { stream, model = reply.Model, rows = reply.Rows, alarms = reply.AlarmCount, deleted = true });
         });
         app.MapGet("/v1/streams/{stream}/alarms", async (string stream, HttpContext context) =>
         {
@@ -115,7 +128,7 @@ internal static partial class ApiEndpoints
                 results = data.Sequences.Select((s, k) => new { sequence_id = s.Id, score = scores[k], flag = scores[k] > threshold, columns = scores[k] > threshold ? Shares(explanations, k) : null }),
             }, LeavingNullsOut);
         });
-        app.MapFallback((HttpContext context) => throw new ApiException(StatusCodes.Status404NotFound, $"No endpoint {context.Request.Method} {context.Request.Path}; see GET /v1/models, POST /v1/streams/{{stream}}/points?model=NAME, GET /v1/streams/{{stream}}/alarms, POST /v1/score?model=NAME, GET /metrics, GET /healthz."));
+        app.MapFallback((HttpContext context) => throw new ApiException(StatusCodes.Status404NotFound, $"No endpoint {context.Request.Method} {context.Request.Path}; see GET /v1/models, POST /v1/streams/{{stream}}/points?model=NAME, GET /v1/streams/{{stream}}/alarms, GET or DELETE /v1/streams/{{stream}}, POST /v1/score?model=NAME, GET /metrics, GET /healthz."));
     }
 
     private static object Describe(ServedModel model) => new

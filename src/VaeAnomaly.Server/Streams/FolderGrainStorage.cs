@@ -69,12 +69,18 @@ public sealed class FolderGrainStorage(string directory) : IGrainStorage
     }
 
     /// <inheritdoc />
-    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        File.Delete(PathOf(stateName, grainId));
+        var path = PathOf(stateName, grainId);
+        if (await StoredETag(path) is { } current && current != grainState.ETag)
+        {
+            // As a write: another activation's newer state is not deleted unseen.
+            throw new InconsistentStateException($"The stored state of {grainId} changed under this activation (stored ETag {current}, expected {grainState.ETag ?? "none"})", current, grainState.ETag ?? "");
+        }
+
+        File.Delete(path);
         grainState.ETag = null;
         grainState.RecordExists = false;
-        return Task.CompletedTask;
     }
 
     private static async Task<string?> StoredETag(string path)

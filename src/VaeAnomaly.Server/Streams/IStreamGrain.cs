@@ -15,4 +15,11 @@ public interface IStreamGrain : IGrainWithStringKey
 
     /// <summary>The stream's model, row count and latest alarms; null when it has never been pushed to.</summary>
     Task<StreamReply?> Describe();
+
+    /// <summary>
+    /// Deletes the stream from the store (its rows, alarms and what it learnt), so that its name starts a new stream, of any
+    /// model. The answer says what it held (<see cref="StreamOutcome.NotSaved"/>: the store failed and the stream is as it
+    /// was); null when it has never been pushed to or was deleted already.
+    /// </summary>
+    Task<StreamReply?> Delete();
 }

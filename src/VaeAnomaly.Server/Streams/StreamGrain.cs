@@ -139,6 +139,31 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
     }
 
     /// <inheritdoc />
+    public async Task<StreamReply?> Delete()
+    {
+        var s = state.State;
+        if (s.Model.Length == 0)
+        {
+            return null;
+        }
+
+        Forget();
+        try
+        {
+            await state.ClearStateAsync();
+        }
+        catch (Exception e) when (e is not InconsistentStateException && e.InnerException is not InconsistentStateException)
+        {
+            state.State = s; // the store failed: the stream stays as stored
+            log.LogError(e, "Stream {Stream} could not be deleted; it stays as stored, with {Rows} rows", this.GetPrimaryKeyString(), s.Rows);
+            return new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.NotSaved, Model = s.Model, Rows = s.Rows };
+        }
+
+        state.State = new StreamGrainState();
+        return new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = s.Model, Rows = s.Rows, AlarmCount = s.AlarmCount };
+    }
+
+    /// <inheritdoc />
     public Task<StreamReply?> Describe()
     {
         var s = state.State;
