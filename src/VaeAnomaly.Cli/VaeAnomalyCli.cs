@@ -22,7 +22,7 @@ public static class VaeAnomalyCli
     /// <param name="console">The terminal (a <c>TestConsole</c> in tests).</param>
     public static RootCommand Create(IAnsiConsole console)
     {
-        var root = new RootCommand("VaeAnomaly: unsupervised anomaly detection in sequences with variational autoencoders.");
+        var root = new RootCommand("VaeAnomaly: unsupervised anomaly detection in time series, sequences and tabular records with variational autoencoders and simple reference detectors.");
         var generate = new Command("generate", "Generate benchmark data.");
         generate.Subcommands.Add(GenerateSyntheticCommand.Create(console));
         root.Subcommands.Add(generate);
@@ -31,6 +31,7 @@ public static class VaeAnomalyCli
         root.Subcommands.Add(ScoreCommand.Create(console));
         root.Subcommands.Add(EvaluateCommand.Create(console));
         root.Subcommands.Add(ExportCommand.Create(console));
+        root.Subcommands.Add(InspectCommand.Create(console));
         root.Subcommands.Add(StudyCommand.Create(console));
         root.Subcommands.Add(CompareCommand.Create(console));
         var benchmark = new Command("benchmark", "Run public benchmarks.");

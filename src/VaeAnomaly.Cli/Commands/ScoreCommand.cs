@@ -39,7 +39,7 @@ internal static class ScoreCommand
         var engine = new EngineOptionSet();
         var explainFlags = new Option<bool>("--explain") { Description = "Series: a last column, columns, names for each flagged row the watched columns that made its score, largest share first (temp=0.93;pressure=0.07: what --top says of it), with --follow too; empty for a row not flagged." };
         var report = new Option<string>("--report") { Description = "Series: also write this folder with report.html and its figures: the scores over time, every alarm (a run of flagged rows) with its peak and the columns that made it, the highest rows (labels: use evaluate)." };
-        var command = new Command("score", "Score sequences with a trained bundle and flag those above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows, online, guard, rest, state, explainFlags, report };
+        var command = new Command("score", "Score a series (each row), sequences or records with a trained bundle and flag what lies above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows, online, guard, rest, state, explainFlags, report };
         series.AddTo(command, withSplit: false);
         series.RefuseThresholdWithSurprise(command, threshold);
         engine.AddTo(command);

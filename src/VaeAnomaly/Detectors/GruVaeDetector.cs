@@ -301,6 +301,9 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     public IReadOnlyList<string> Channels => fitted.Channels;
 
     /// <inheritdoc />
+    public IReadOnlyList<string> Watches => fitted.Watched is { } w ? [.. w.Select(i => fitted.Channels[i])] : fitted.Channels;
+
+    /// <inheritdoc />
     public TrainingDataInfo TrainingData => fitted.TrainingData;
 
     /// <summary>Shortest and longest training sequence.</summary>

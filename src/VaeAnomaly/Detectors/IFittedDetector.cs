@@ -18,6 +18,9 @@ public interface IFittedDetector : IDisposable
     /// <summary>Channel (or encoded column) names in model order; data must have the same.</summary>
     IReadOnlyList<string> Channels { get; }
 
+    /// <summary>The columns the scores measure (<see cref="DetectorSettings.TargetColumns"/>); every one of <see cref="Channels"/> unless the model was asked to watch some.</summary>
+    IReadOnlyList<string> Watches => Channels;
+
     /// <summary>Every threshold, fitted once on validation scores; <see cref="ThresholdSet.Rule"/> is the rule in use.</summary>
     ThresholdSet Thresholds { get; }
 

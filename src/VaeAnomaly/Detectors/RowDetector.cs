@@ -37,6 +37,9 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints, IExplainsPoi
     public IReadOnlyList<string> Targets { get; }
 
     /// <inheritdoc />
+    public IReadOnlyList<string> Watches => Targets;
+
+    /// <inheritdoc />
     public ThresholdSet Thresholds { get; }
 
     /// <inheritdoc />

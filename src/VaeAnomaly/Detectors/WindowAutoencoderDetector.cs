@@ -125,6 +125,9 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
     /// <inheritdoc />
     public IReadOnlyList<string> Channels => shape.Channels;
 
+    /// <inheritdoc />
+    public IReadOnlyList<string> Watches => shape.Targets ?? shape.Channels;
+
     /// <summary>Steps per window.</summary>
     public int Window => shape.Window;
 

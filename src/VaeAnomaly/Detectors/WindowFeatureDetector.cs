@@ -73,6 +73,9 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
     /// <summary>The watched columns the scores measure (all columns unless chosen).</summary>
     public IReadOnlyList<string> Targets => shape.Targets;
 
+    /// <inheritdoc />
+    public IReadOnlyList<string> Watches => Targets;
+
     /// <summary>Steps per window.</summary>
     public int Window => shape.Window;
 
