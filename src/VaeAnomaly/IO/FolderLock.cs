@@ -34,7 +34,7 @@ public sealed class FolderLock : IDisposable
     /// <exception cref="IOException">Another process holds the folder, or the lock file cannot be made.</exception>
     public static FolderLock AcquireBeside(string folder, string purpose)
     {
-        var full = Path.GetFullPath(folder);
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)); // "state/" is the folder state
         var parent = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{folder}' has no parent folder to hold its lock; choose a folder below another.", nameof(folder));
         Directory.CreateDirectory(parent);
         return Open(Path.Combine(parent, $".{Path.GetFileName(full)}{FileName}"), folder, purpose);

@@ -23,6 +23,7 @@ public sealed class FolderLockTests : IDisposable
         }
 
         var refused = Assert.Throws<IOException>(() => FolderLock.AcquireBeside(state, "the test's state"));
+        Assert.Throws<IOException>(() => FolderLock.AcquireBeside(state + "/", "the test's state")); // the same folder, written as shells complete it
         held.Dispose();
         using var second = FolderLock.AcquireBeside(state, "the test's state");
 
