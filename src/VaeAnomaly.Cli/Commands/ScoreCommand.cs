@@ -39,7 +39,8 @@ internal static class ScoreCommand
         var engine = new EngineOptionSet();
         var explainFlags = new Option<bool>("--explain") { Description = "Series: a last column, columns, names for each flagged row the watched columns that made its score, largest share first (temp=0.93;pressure=0.07: what --top says of it), with --follow too; empty for a row not flagged." };
         var report = new Option<string>("--report") { Description = "Series: also write this folder with report.html and its figures: the scores over time, every alarm (a run of flagged rows) with its peak and the columns that made it, the highest rows (labels: use evaluate)." };
-        var command = new Command("score", "Score a series (each row), sequences or records with a trained bundle and flag what lies above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows, online, guard, rest, state, explainFlags, report };
+        var alarms = new Option<string>("--alarms") { Description = "Series: also write this CSV file of alarms, a line per run of consecutive flagged rows: its first and last time, its rows, the time and score of its peak, the threshold, and the columns that made the peak's score (models that name them)." };
+        var command = new Command("score", "Score a series (each row), sequences or records with a trained bundle and flag what lies above its threshold.") { bundle, data, output, score, threshold, top, force, follow, badRows, online, guard, rest, state, explainFlags, report, alarms };
         series.AddTo(command, withSplit: false);
         series.RefuseThresholdWithSurprise(command, threshold);
         engine.AddTo(command);
@@ -47,9 +48,9 @@ internal static class ScoreCommand
         command.SetAction((r, ct) => r.GetValue(follow)
             ? CommandRunner.RunAsync(console, r, token =>
             {
-                if (ModelOptionSet.Given(r, score) || ModelOptionSet.Given(r, top) || ModelOptionSet.Given(r, series.PointScore) || ModelOptionSet.Given(r, report))
+                if (ModelOptionSet.Given(r, score) || ModelOptionSet.Given(r, top) || ModelOptionSet.Given(r, series.PointScore) || ModelOptionSet.Given(r, report) || ModelOptionSet.Given(r, alarms))
                 {
-                    throw new ArgumentException("--follow scores each row by the window that ends at it (last mode) as it arrives; --score, --point-score, --top and --report do not apply.");
+                    throw new ArgumentException("--follow scores each row by the window that ends at it (last mode) as it arrives; --score, --point-score, --top, --report and --alarms do not apply (each flagged row is written as it arrives; --rest auto makes one alarm per event).");
                 }
 
                 if (SeriesParquetReader.IsParquet(r.GetValue(data)!) || SeriesParquetReader.IsParquet(r.GetValue(output)!))
@@ -107,6 +108,18 @@ internal static class ScoreCommand
                 StagedDirectory.EnsureWritable(reportFolder, r.GetValue(force), [r.GetValue(bundle), r.GetValue(data), path, .. Inputs(r.GetValue(data)!)]);
             }
 
+            var alarmsPath = r.GetValue(alarms);
+            string?[] alarmsApart = [r.GetValue(bundle), r.GetValue(data), path, reportFolder, .. Inputs(r.GetValue(data)!)];
+            if (alarmsPath is not null)
+            {
+                if (Path.GetFullPath(alarmsPath) == Path.GetFullPath(path))
+                {
+                    throw new ArgumentException($"--alarms and --out both name '{alarmsPath}'; the alarms and the points are two files: give each its own name.");
+                }
+
+                AtomicFile.EnsureWritable(alarmsPath, r.GetValue(force), AlarmsCsv.Kind, alarmsApart);
+            }
+
             using var loaded = engine.Load(r, r.GetValue(bundle)!, r.GetValue(threshold));
             if (ModelOptionSet.Given(r, score) && loaded is not IScoresKinds)
             {
@@ -137,6 +150,13 @@ internal static class ScoreCommand
                 }
 
                 var exit = ScoreSeries(console, read, points, (mode, rule, explain), (path, r.GetValue(force), r.GetValue(explainFlags)), r.GetValue(top), token);
+                if (alarmsPath is not null)
+                {
+                    var count = 0;
+                    AtomicFile.Write(alarmsPath, r.GetValue(force), AlarmsCsv.Kind, temp => count = AlarmsCsv.Write(read, points.Scores, points.Threshold, temp, explain), alarmsApart);
+                    console.MarkupLineInterpolated($"Wrote {count} {(count == 1 ? "alarm" : "alarms")} (runs of flagged rows) to [bold]{Path.GetFullPath(alarmsPath)}[/].");
+                }
+
                 if (staged is not null)
                 {
                     staged.Commit();
@@ -149,6 +169,11 @@ internal static class ScoreCommand
             if (reportFolder is not null)
             {
                 throw new ArgumentException("--report writes the report of a series; for labelled sequences and records, evaluate writes one.");
+            }
+
+            if (alarmsPath is not null)
+            {
+                throw new ArgumentException("--alarms lists the alarms of a series (runs of consecutive flagged rows); sequences and records are flagged one by one in the scores file.");
             }
 
             if (r.GetValue(explainFlags) && loaded is not IExplainsInputs)

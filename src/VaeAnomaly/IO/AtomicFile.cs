@@ -60,7 +60,11 @@ public static class AtomicFile
 
     /// <summary>True when the file's first line is a CSV header naming both <c>threshold</c> and <c>flag</c>, as every scores file this tool writes does.</summary>
     /// <param name="path">An existing file.</param>
-    public static bool IsScoresFile(string path)
+    public static bool IsScoresFile(string path) => FirstLine(path) is { } line && line.Split(',') is var names && names.Contains("threshold") && names.Contains("flag");
+
+    /// <summary>The first line of <paramref name="path"/> (read from its first 64 KiB), or null when it cannot be read: how an output of this tool is recognised.</summary>
+    /// <param name="path">A file.</param>
+    public static string? FirstLine(string path)
     {
         try
         {
@@ -69,16 +73,15 @@ public static class AtomicFile
             var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             var text = System.Text.Encoding.UTF8.GetString(buffer, 0, read);
             var end = text.IndexOf('\n');
-            var names = (end < 0 ? text : text[..end]).TrimEnd('\r').Split(',');
-            return names.Contains("threshold") && names.Contains("flag");
+            return (end < 0 ? text : text[..end]).TrimEnd('\r');
         }
         catch (IOException)
         {
-            return false;
+            return null;
         }
         catch (UnauthorizedAccessException)
         {
-            return false;
+            return null;
         }
     }
 

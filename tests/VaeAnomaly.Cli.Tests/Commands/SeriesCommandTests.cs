@@ -259,8 +259,61 @@ public sealed class SeriesCommandTests : IDisposable
         Assert.Equal(["notes.txt"], Directory.GetFiles(dir.File("mine")).Select(Path.GetFileName));
         Assert.False(File.Exists(dir.File("points2.csv")));
         Assert.Equal(1, followExit);
-        Assert.Contains("--report do not apply", System.Text.RegularExpressions.Regex.Replace(followText, @"\s+", " "));
+        Assert.Contains("--report and --alarms do not apply", System.Text.RegularExpressions.Regex.Replace(followText, @"\s+", " "));
         Assert.False(Directory.Exists(dir.File("report3")));
+    }
+
+    [Fact]
+    public async Task Score_Alarms_OneLinePerRunOfFlaggedPoints_WithItsPeakAndTheColumnThatMadeIt()
+    {
+        // Given: range fitted on the two waves; an unlabelled file where temp jumps at rows 120-124 and pressure at 170-172
+        await TrainRangeAndWriteJumps(labelled: false);
+        File.WriteAllText(dir.File("mine.csv"), "a user's file\n");
+        string[] score = ["score", "--bundle", dir.File("bundle"), "--data", dir.File("test.csv"), "--point-score", "last"];
+
+        // When: the alarms with the points; again without --force; into a file of the user's; into the points file itself
+        var (exit, text) = await CliRunner.RunAsync([.. score, "--out", dir.File("points.csv"), "--alarms", dir.File("alarms.csv")]);
+        var written = File.ReadAllText(dir.File("alarms.csv"));
+        var (againExit, againText) = await CliRunner.RunAsync([.. score, "--out", dir.File("points2.csv"), "--alarms", dir.File("alarms.csv")]);
+        var (mineExit, mineText) = await CliRunner.RunAsync([.. score, "--out", dir.File("points3.csv"), "--alarms", dir.File("mine.csv"), "--force"]);
+        var (sameExit, sameText) = await CliRunner.RunAsync([.. score, "--out", dir.File("points4.csv"), "--alarms", dir.File("points4.csv")]);
+
+        // Then: the runs of flagged rows of the points file, each with its first highest row, and the column that left its range
+        Assert.True(exit == 0, text);
+        Assert.Contains("Wrote 2 alarms", CliRunner.Collapse(text));
+        var points = File.ReadAllLines(dir.File("points.csv")).Skip(1).Select(l => l.Split(',')).ToArray(); // timestamp,score,threshold,flag
+        var expected = new List<string> { "alarm,first,last,rows,peak,peak_score,threshold,columns" };
+        for (var t = 0; t < points.Length; t++)
+        {
+            if (points[t][3] != "1" || (t > 0 && points[t - 1][3] == "1"))
+            {
+                continue;
+            }
+
+            var last = t;
+            while (last + 1 < points.Length && points[last + 1][3] == "1")
+            {
+                last++;
+            }
+
+            var peak = Enumerable.Range(t, last - t + 1).MaxBy(i => float.Parse(points[i][1], CultureInfo.InvariantCulture));
+            expected.Add($"{expected.Count},{points[t][0]},{points[last][0]},{last - t + 1},{points[peak][0]},{points[peak][1]},{points[peak][2]},{(t < 150 ? "temp" : "pressure")}=1");
+        }
+
+        Assert.Equal(3, expected.Count);
+        Assert.StartsWith("1,2024-01-01T00:02:00,2024-01-01T00:02:04,5,", expected[1]);
+        Assert.Equal(expected, File.ReadAllLines(dir.File("alarms.csv")));
+
+        // an existing alarms file is replaced only with --force, a user's file never, and the points file is not the alarms file; nothing else is written
+        Assert.Equal(1, againExit);
+        Assert.Contains("already exists", CliRunner.Collapse(againText));
+        Assert.Equal(written, File.ReadAllText(dir.File("alarms.csv")));
+        Assert.Equal(1, mineExit);
+        Assert.Contains("was not written by vae-anomaly (its first line is not 'alarm,first,", CliRunner.Collapse(mineText));
+        Assert.Equal("a user's file\n", File.ReadAllText(dir.File("mine.csv")));
+        Assert.Equal(1, sameExit);
+        Assert.Contains("--alarms and --out both name", CliRunner.Collapse(sameText));
+        Assert.All(["points2.csv", "points3.csv", "points4.csv"], f => Assert.False(File.Exists(dir.File(f))));
     }
 
     [Theory]
