@@ -59,13 +59,12 @@ public static partial class EvaluationReport
         }
 
         // Alarms: each run of consecutive flagged rows, those with the highest peaks.
-        var alarms = PointEvaluation.Segments(flags);
+        var alarms = AlarmsCsv.Of(scores, threshold); // the runs --alarms writes, with the same peaks
         html.Append("<h2>Alarms</h2><p>").Append(alarms.Count).Append(alarms.Count == 1 ? " run" : " runs").Append(" of consecutive flagged rows")
             .Append(alarms.Count > ListedAlarms ? $"; the {ListedAlarms} with the highest peaks, in time order" : "").Append(".</p>")
             .Append("<table><tr><th>alarm</th><th>rows</th><th>peak score</th><th>columns at the peak</th>").Append(labels is null ? "" : "<th>on a labelled segment</th>").Append("</tr>");
-        foreach (var (first, last) in alarms.OrderByDescending(a => values[Peak(a.First, a.Last)]).Take(ListedAlarms).OrderBy(a => a.First))
+        foreach (var (first, last, peak) in alarms.OrderByDescending(a => values[a.Peak]).Take(ListedAlarms).OrderBy(a => a.First))
         {
-            var peak = Peak(first, last);
             html.Append("<tr><td>").Append(E(series.Timestamps[first])).Append(last > first ? $" to {E(series.Timestamps[last])}" : "").Append("</td><td>").Append(last - first + 1)
                 .Append("</td><td>").Append(G(values[peak])).Append("</td><td>").Append(E(Columns(peak))).Append("</td>");
             if (labels is not null)
