@@ -50,7 +50,7 @@ internal static class ScoreFollow
 
         using var followed = fromStandardInput ? null : new FollowedFile(io.Data, badRows.Report);
         using var file = toStandardOutput ? null : new StreamWriter(io.Out, append: false, new UTF8Encoding(false));
-        using var output = new CsvHelper.CsvWriter(file ?? console.Profile.Out.Writer, CultureInfo.InvariantCulture, leaveOpen: true); // quotes a field that needs it (a timestamp with a comma, a column name)
+        using var output = new CsvHelper.CsvWriter(file ?? console.Profile.Out.Writer, SequenceCsvReader.Output, leaveOpen: true); // quotes a field that needs it (a timestamp with a comma, a column name); Unix line ends, as every CSV we write
         var source = fromStandardInput ? "standard input" : io.Data;
         var lines = followed is null ? new LineAssembler(System.Console.In, follows: false) : null; // standard input is not ours to close
         CsvRowParser? parser = null;

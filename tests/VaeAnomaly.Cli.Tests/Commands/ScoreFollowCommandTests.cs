@@ -56,7 +56,8 @@ public sealed class ScoreFollowCommandTests : IDisposable
 
         // Then: the header and 200 rows, the same scores and flags as the batch's (a range check scores each row alone)
         Assert.Equal(0, exit);
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.DoesNotContain('\r', text); // Unix line ends, as the batch's points file has
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("timestamp,score,threshold,flag", lines[0]);
         Assert.Equal(201, lines.Length);
         var batch = File.ReadAllLines(dir.File("batch.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
