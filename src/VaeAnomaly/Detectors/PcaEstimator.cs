@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using VaeAnomaly.Data;
 using VaeAnomaly.Models;
 using VaeAnomaly.Persistence;
@@ -28,7 +30,17 @@ public static class PcaEstimator
 /// <summary>The mean window and the kept components; reconstructs windows as mean + (x - mean) P Pᵀ.</summary>
 internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] basis, int components) : IWindowErrors
 {
-    private const int Chunk = 2048;
+    /// <summary>Windows scored together by one thread.</summary>
+    private const int Group = 64;
+
+    /// <summary>Bytes of components read per pass over a group, so that they stay in the core's cache.</summary>
+    private const int BlockBytes = 256 * 1024;
+
+    /// <summary>Whether sums run in 512-bit vectors (AVX-512), else in <see cref="Vector{T}"/>.</summary>
+    private static readonly bool Wide = Vector512.IsHardwareAccelerated;
+
+    /// <summary>The components as rows, (components, width): each one's values side by side.</summary>
+    private readonly float[] rows = Transpose(basis, shape.Width, components);
 
     /// <summary>The training windows' mean, (width).</summary>
     public float[] Mean => mean;
@@ -153,22 +165,197 @@ internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] b
     /// <inheritdoc />
     public float[] SquaredErrors(SequenceSet windows)
     {
+        // In managed code, no libtorch: a stream's one window costs microseconds where a libtorch call cost hundreds, and
+        // scoring starts no libtorch. A file's windows are scored in groups spread over the cores, four at a time, so that
+        // each component read serves four windows; the components are read in blocks that stay in cache, first for the
+        // projections z = (x - mean) P, then for the reconstructions z Pᵀ, which are summed in registers, component by
+        // component in order. Each projection is one dot product, so a window's errors do not depend on the windows
+        // scored with it (a group's last four are padded with copies of its last window).
         var d = shape.Width;
         var squared = new float[windows.Count * d];
-        using var noGrad = no_grad();
-        using var p = tensor(basis, [d, components]);
-        using var m = tensor(mean, [d]);
-        for (var first = 0; first < windows.Count; first += Chunk)
+        var perPass = Math.Max(1, BlockBytes / (d * sizeof(float)));
+        void ScoreGroup(int g)
         {
-            var n = Math.Min(Chunk, windows.Count - first);
-            using var scope = NewDisposeScope();
-            var x = tensor(Flatten(windows, d, first, n), [n, d]);
-            var centred = x - m;
-            var error = centred - centred.mm(p).mm(p.T);
-            (error * error).data<float>().CopyTo(squared.AsSpan(first * d, n * d));
+            var first = g * Group;
+            var n = Math.Min(Group, windows.Count - first);
+            var padded = (n + 3) / 4 * 4;
+            var centred = new float[padded * d];
+            for (var w = 0; w < padded; w++)
+            {
+                var x = windows.Sequences[first + Math.Min(w, n - 1)].Values;
+                for (var c = 0; c < d; c++)
+                {
+                    centred[(w * d) + c] = x[c] - mean[c];
+                }
+            }
+
+            var z = new float[padded * components];
+            var reconstructed = new float[padded * d];
+            for (var from = 0; from < components; from += perPass)
+            {
+                var to = Math.Min(components, from + perPass);
+                for (var w = 0; w < padded; w += 4)
+                {
+                    Project(centred.AsSpan(w * d, 4 * d), from, to, z.AsSpan(w * components, 4 * components));
+                }
+            }
+
+            for (var from = 0; from < components; from += perPass)
+            {
+                var to = Math.Min(components, from + perPass);
+                for (var w = 0; w < padded; w += 4)
+                {
+                    Reconstruct(z.AsSpan(w * components, 4 * components), from, to, reconstructed.AsSpan(w * d, 4 * d));
+                }
+            }
+
+            for (var i = 0; i < n * d; i++)
+            {
+                var error = centred[i] - reconstructed[i];
+                squared[(first * d) + i] = error * error;
+            }
+        }
+
+        var groups = (windows.Count + Group - 1) / Group;
+        if (groups == 1)
+        {
+            ScoreGroup(0);
+        }
+        else
+        {
+            Parallel.For(0, groups, ScoreGroup);
         }
 
         return squared;
+    }
+
+    private static float[] Transpose(float[] basis, int width, int components)
+    {
+        var rows = new float[basis.Length];
+        for (var c = 0; c < width; c++)
+        {
+            for (var j = 0; j < components; j++)
+            {
+                rows[(j * width) + c] = basis[(c * components) + j];
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// z[w, j] = the dot product of centred window w (of four, consecutive) with component j, for j in [from, to): fused
+    /// multiply-adds in vector lanes, the lanes added, then the tail; each component's values are read once for the four.
+    /// </summary>
+    private void Project(ReadOnlySpan<float> four, int from, int to, Span<float> z)
+    {
+        var d = shape.Width;
+        var a0 = four[..d];
+        var a1 = four.Slice(d, d);
+        var a2 = four.Slice(2 * d, d);
+        var a3 = four.Slice(3 * d, d);
+        for (var j = from; j < to; j++)
+        {
+            var b = rows.AsSpan(j * d, d);
+            var (t0, t1, t2, t3, i) = (0f, 0f, 0f, 0f, 0);
+            if (Wide)
+            {
+                var (s0, s1, s2, s3) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
+                for (; i <= d - Vector512<float>.Count; i += Vector512<float>.Count)
+                {
+                    var v = Vector512.Create(b[i..]);
+                    s0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[i..]), v, s0);
+                    s1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[i..]), v, s1);
+                    s2 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[i..]), v, s2);
+                    s3 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[i..]), v, s3);
+                }
+
+                (t0, t1, t2, t3) = (Vector512.Sum(s0), Vector512.Sum(s1), Vector512.Sum(s2), Vector512.Sum(s3));
+            }
+            else
+            {
+                var (s0, s1, s2, s3) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
+                for (; i <= d - Vector<float>.Count; i += Vector<float>.Count)
+                {
+                    var v = new Vector<float>(b[i..]);
+                    s0 = Vector.FusedMultiplyAdd(new Vector<float>(a0[i..]), v, s0);
+                    s1 = Vector.FusedMultiplyAdd(new Vector<float>(a1[i..]), v, s1);
+                    s2 = Vector.FusedMultiplyAdd(new Vector<float>(a2[i..]), v, s2);
+                    s3 = Vector.FusedMultiplyAdd(new Vector<float>(a3[i..]), v, s3);
+                }
+
+                (t0, t1, t2, t3) = (Vector.Sum(s0), Vector.Sum(s1), Vector.Sum(s2), Vector.Sum(s3));
+            }
+
+            for (; i < d; i++)
+            {
+                (t0, t1, t2, t3) = (MathF.FusedMultiplyAdd(a0[i], b[i], t0), MathF.FusedMultiplyAdd(a1[i], b[i], t1), MathF.FusedMultiplyAdd(a2[i], b[i], t2), MathF.FusedMultiplyAdd(a3[i], b[i], t3));
+            }
+
+            (z[j], z[components + j], z[(2 * components) + j], z[(3 * components) + j]) = (t0, t1, t2, t3);
+        }
+    }
+
+    /// <summary>
+    /// Adds to four windows' reconstructions (consecutive in <paramref name="target"/>) z[w, j] times component j for j
+    /// in [from, to), value by value: each value's sum runs over the components in order, in a register.
+    /// </summary>
+    private void Reconstruct(ReadOnlySpan<float> z, int from, int to, Span<float> target)
+    {
+        var d = shape.Width;
+        var c = 0;
+        if (Wide)
+        {
+            for (; c <= d - Vector512<float>.Count; c += Vector512<float>.Count)
+            {
+                var (r0, r1, r2, r3) = (Vector512.Create((ReadOnlySpan<float>)target[c..]), Vector512.Create((ReadOnlySpan<float>)target[(d + c)..]), Vector512.Create((ReadOnlySpan<float>)target[((2 * d) + c)..]), Vector512.Create((ReadOnlySpan<float>)target[((3 * d) + c)..]));
+                for (var j = from; j < to; j++)
+                {
+                    var v = Vector512.Create(rows.AsSpan((j * d) + c));
+                    r0 = Vector512.FusedMultiplyAdd(Vector512.Create(z[j]), v, r0);
+                    r1 = Vector512.FusedMultiplyAdd(Vector512.Create(z[components + j]), v, r1);
+                    r2 = Vector512.FusedMultiplyAdd(Vector512.Create(z[(2 * components) + j]), v, r2);
+                    r3 = Vector512.FusedMultiplyAdd(Vector512.Create(z[(3 * components) + j]), v, r3);
+                }
+
+                r0.CopyTo(target[c..]);
+                r1.CopyTo(target[(d + c)..]);
+                r2.CopyTo(target[((2 * d) + c)..]);
+                r3.CopyTo(target[((3 * d) + c)..]);
+            }
+        }
+        else
+        {
+            for (; c <= d - Vector<float>.Count; c += Vector<float>.Count)
+            {
+                var (r0, r1, r2, r3) = (new Vector<float>(target[c..]), new Vector<float>(target[(d + c)..]), new Vector<float>(target[((2 * d) + c)..]), new Vector<float>(target[((3 * d) + c)..]));
+                for (var j = from; j < to; j++)
+                {
+                    var v = new Vector<float>(rows.AsSpan((j * d) + c));
+                    r0 = Vector.FusedMultiplyAdd(new Vector<float>(z[j]), v, r0);
+                    r1 = Vector.FusedMultiplyAdd(new Vector<float>(z[components + j]), v, r1);
+                    r2 = Vector.FusedMultiplyAdd(new Vector<float>(z[(2 * components) + j]), v, r2);
+                    r3 = Vector.FusedMultiplyAdd(new Vector<float>(z[(3 * components) + j]), v, r3);
+                }
+
+                r0.CopyTo(target[c..]);
+                r1.CopyTo(target[(d + c)..]);
+                r2.CopyTo(target[((2 * d) + c)..]);
+                r3.CopyTo(target[((3 * d) + c)..]);
+            }
+        }
+
+        for (; c < d; c++)
+        {
+            for (var j = from; j < to; j++)
+            {
+                var v = rows[(j * d) + c];
+                target[c] = MathF.FusedMultiplyAdd(z[j], v, target[c]);
+                target[d + c] = MathF.FusedMultiplyAdd(z[components + j], v, target[d + c]);
+                target[(2 * d) + c] = MathF.FusedMultiplyAdd(z[(2 * components) + j], v, target[(2 * d) + c]);
+                target[(3 * d) + c] = MathF.FusedMultiplyAdd(z[(3 * components) + j], v, target[(3 * d) + c]);
+            }
+        }
     }
 
     /// <inheritdoc />
