@@ -18,13 +18,45 @@ internal static class WeightsFile
         return new WeightsInfo(DetectorBundle.WeightsFile, DataFingerprint.OfFile(path), Shapes(network));
     }
 
-    /// <summary>Writes named arrays (a window model's) as the weights file, in the same format as <see cref="Save"/>.</summary>
+    /// <summary>
+    /// Writes named arrays (a window model's) as the weights file, in the format <see cref="Save"/> writes (TorchSharp's:
+    /// a count, then per array its name, element type 6 (float32), rank, dimensions, each a LEB128 number, and its
+    /// little-endian values), byte for byte, in managed code: a model fitted in closed form never starts libtorch to
+    /// be saved.
+    /// </summary>
     /// <param name="directory">The bundle folder (a staging folder while writing).</param>
-    /// <param name="arrays">Each array's values and shape, by name.</param>
+    /// <param name="arrays">Each array's values and shape, by name, in the order they are stored.</param>
     public static WeightsInfo SaveArrays(string directory, IReadOnlyDictionary<string, (float[] Values, long[] Shape)> arrays)
     {
-        using var stored = Models.StoredArrays.Of(arrays);
-        return Save(stored, directory);
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("weights are written as little-endian floats");
+        }
+
+        var path = Path.Combine(directory, DetectorBundle.WeightsFile);
+        using (var writer = new BinaryWriter(File.Create(path), System.Text.Encoding.UTF8))
+        {
+            writer.Write7BitEncodedInt64(arrays.Count);
+            foreach (var (name, (values, shape)) in arrays)
+            {
+                if (shape.Aggregate(1L, (a, b) => a * b) != values.Length)
+                {
+                    throw new ArgumentException($"array '{name}' holds {values.Length} values; its shape [{string.Join(",", shape)}] asks for another number", nameof(arrays));
+                }
+
+                writer.Write(name);
+                writer.Write7BitEncodedInt64(6);
+                writer.Write7BitEncodedInt64(shape.Length);
+                foreach (var dimension in shape)
+                {
+                    writer.Write7BitEncodedInt64(dimension);
+                }
+
+                writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            }
+        }
+
+        return new WeightsInfo(DetectorBundle.WeightsFile, DataFingerprint.OfFile(path), arrays.ToDictionary(kv => kv.Key, kv => kv.Value.Shape));
     }
 
     /// <summary>Checks the file named by <paramref name="info"/> against its digest and <paramref name="network"/>'s shapes, then loads it; disposes the network on failure.</summary>

@@ -39,6 +39,35 @@ public sealed class WeightsFileTests : IDisposable
     }
 
     [Fact]
+    public void SaveArrays_WritesTheBytesLibtorchsModuleSaveWrites_AndReadGivesTheValuesBack()
+    {
+        // Given: two arrays, one with a dimension above 127 (a two-byte length)
+        var arrays = new Dictionary<string, (float[] Values, long[] Shape)>
+        {
+            ["mean"] = ([1.5f, -2f, 3.25f], [3]),
+            ["components"] = ([.. Enumerable.Range(0, 300).Select(i => (i * 0.37f) - 20f)], [2, 150]),
+        };
+        var (managed, libtorch) = (dir.File("managed"), dir.File("libtorch"));
+        Directory.CreateDirectory(managed);
+        Directory.CreateDirectory(libtorch);
+
+        // When
+        var info = WeightsFile.SaveArrays(managed, arrays);
+        using (var stored = StoredArrays.Of(arrays))
+        {
+            stored.save(Path.Combine(libtorch, DetectorBundle.WeightsFile));
+        }
+
+        // Then
+        Assert.Equal(File.ReadAllBytes(Path.Combine(libtorch, DetectorBundle.WeightsFile)), File.ReadAllBytes(Path.Combine(managed, info.File)));
+        Assert.Equal(DataFingerprint.OfFile(Path.Combine(libtorch, DetectorBundle.WeightsFile)), info.Sha256);
+        Assert.Equal(["mean", "components"], info.Parameters.Keys);
+        var read = WeightsFile.Read(managed, info, arrays.ToDictionary(kv => kv.Key, kv => kv.Value.Shape));
+        Assert.Equal(arrays["components"].Values, read["components"].Values);
+        Assert.Equal(arrays["mean"].Values, read["mean"].Values);
+    }
+
+    [Fact]
     public void Read_SavedBundle_GivesTheTensorsLibtorchLoads()
     {
         // Given

@@ -1,10 +1,11 @@
 using static TorchSharp.torch;
 
-namespace VaeAnomaly.Models;
+namespace VaeAnomaly.Tests.Persistence;
 
 /// <summary>
-/// Named arrays of a model fitted in closed form (a PCA's components, a k-NN's training windows), held as parameters that are never trained, so the
-/// bundle's weights file stores them with the same digest and shape checks as a network's weights.
+/// Named arrays held as a libtorch module's parameters, never trained: how a model fitted in closed form (a PCA's
+/// components, a k-NN's training windows) was saved until 2026-12-07, kept as the reference that
+/// <c>WeightsFile.SaveArrays</c> must match byte for byte.
 /// </summary>
 internal sealed class StoredArrays : nn.Module
 {
@@ -34,8 +35,4 @@ internal sealed class StoredArrays : nn.Module
 
         return stored;
     }
-
-    /// <summary>The values of array <paramref name="name"/>, row-major.</summary>
-    /// <param name="name">A name given when the arrays were made.</param>
-    public float[] Values(string name) => get_parameter(name)!.data<float>().ToArray();
 }
