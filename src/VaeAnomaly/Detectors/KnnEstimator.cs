@@ -34,17 +34,8 @@ public static class KnnEstimator
 /// <summary>The kept training windows; a window's errors are its squared differences to its nearest ones, averaged over them.</summary>
 internal sealed class KnnModel(WindowFeatureShape shape, float[] windows, int bank) : IWindowErrors
 {
-    /// <summary>Windows scored together by one thread.</summary>
-    private const int Group = 64;
-
-    /// <summary>Bytes of stored windows read per pass over a group, so that they stay in the core's cache.</summary>
-    private const int BlockBytes = 256 * 1024;
-
-    /// <summary>Whether distances are summed in 512-bit vectors (AVX-512), else in <see cref="Vector{T}"/>.</summary>
-    private static readonly bool Wide = Vector512.IsHardwareAccelerated;
-
     /// <summary>Stored windows side by side in one vector's lanes (see <see cref="Interleave"/>).</summary>
-    private static readonly int Lanes = Wide ? Vector512<float>.Count : Vector<float>.Count;
+    private static readonly int Lanes = WindowGroups.Wide ? Vector512<float>.Count : Vector<float>.Count;
 
     private readonly float[] interleaved = Interleave(windows, bank, shape.Width);
 
@@ -96,11 +87,9 @@ internal sealed class KnnModel(WindowFeatureShape shape, float[] windows, int ba
         var k = Math.Min(KnnEstimator.Neighbours, bank);
         var squared = new float[queries.Count * d];
         var blocks = (bank + Lanes - 1) / Lanes;
-        var perPass = Math.Max(1, BlockBytes / (d * Lanes * sizeof(float)));
-        void ScoreGroup(int g)
+        var perPass = Math.Max(1, WindowGroups.CacheBytes / (d * Lanes * sizeof(float)));
+        void ScoreGroup(int first, int n)
         {
-            var first = g * Group;
-            var n = Math.Min(Group, queries.Count - first);
             var x = PcaModel.Flatten(queries, d, first, n);
             var (nearest, distances, found) = (new int[n * k], new float[n * k], new int[n]);
             Span<float> lanes = stackalloc float[4 * Lanes];
@@ -136,15 +125,7 @@ internal sealed class KnnModel(WindowFeatureShape shape, float[] windows, int ba
             }
         }
 
-        var groups = (queries.Count + Group - 1) / Group;
-        if (groups == 1)
-        {
-            ScoreGroup(0);
-        }
-        else
-        {
-            Parallel.For(0, groups, ScoreGroup);
-        }
+        WindowGroups.ForEach(queries.Count, ScoreGroup);
 
         return squared;
     }
@@ -178,7 +159,7 @@ internal sealed class KnnModel(WindowFeatureShape shape, float[] windows, int ba
     {
         var d = shape.Width;
         var y = interleaved.AsSpan(block * d * Lanes, d * Lanes);
-        if (Wide)
+        if (WindowGroups.Wide)
         {
             WideDistances(x, count, d, y, lanes);
             return;
@@ -294,7 +275,7 @@ internal sealed class KnnModel(WindowFeatureShape shape, float[] windows, int ba
         }
     }
 
-    private static bool AnyBelow(ReadOnlySpan<float> lanes, float bound) => Wide
+    private static bool AnyBelow(ReadOnlySpan<float> lanes, float bound) => WindowGroups.Wide
         ? Vector512.LessThanAny(Vector512.Create(lanes), Vector512.Create(bound))
         : Vector.LessThanAny(new Vector<float>(lanes), new Vector<float>(bound));
 

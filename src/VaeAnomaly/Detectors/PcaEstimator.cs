@@ -30,15 +30,6 @@ public static class PcaEstimator
 /// <summary>The mean window and the kept components; reconstructs windows as mean + (x - mean) P Pᵀ.</summary>
 internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] basis, int components) : IWindowErrors
 {
-    /// <summary>Windows scored together by one thread.</summary>
-    private const int Group = 64;
-
-    /// <summary>Bytes of components read per pass over a group, so that they stay in the core's cache.</summary>
-    private const int BlockBytes = 256 * 1024;
-
-    /// <summary>Whether sums run in 512-bit vectors (AVX-512), else in <see cref="Vector{T}"/>.</summary>
-    private static readonly bool Wide = Vector512.IsHardwareAccelerated;
-
     /// <summary>The components as rows, (components, width): each one's values side by side.</summary>
     private readonly float[] rows = Transpose(basis, shape.Width, components);
 
@@ -173,11 +164,9 @@ internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] b
         // scored with it (a group's last four are padded with copies of its last window).
         var d = shape.Width;
         var squared = new float[windows.Count * d];
-        var perPass = Math.Max(1, BlockBytes / (d * sizeof(float)));
-        void ScoreGroup(int g)
+        var perPass = Math.Max(1, WindowGroups.CacheBytes / (d * sizeof(float)));
+        void ScoreGroup(int first, int n)
         {
-            var first = g * Group;
-            var n = Math.Min(Group, windows.Count - first);
             var padded = (n + 3) / 4 * 4;
             var centred = new float[padded * d];
             for (var w = 0; w < padded; w++)
@@ -216,15 +205,7 @@ internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] b
             }
         }
 
-        var groups = (windows.Count + Group - 1) / Group;
-        if (groups == 1)
-        {
-            ScoreGroup(0);
-        }
-        else
-        {
-            Parallel.For(0, groups, ScoreGroup);
-        }
+        WindowGroups.ForEach(windows.Count, ScoreGroup);
 
         return squared;
     }
@@ -258,7 +239,7 @@ internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] b
         {
             var b = rows.AsSpan(j * d, d);
             var (t0, t1, t2, t3, i) = (0f, 0f, 0f, 0f, 0);
-            if (Wide)
+            if (WindowGroups.Wide)
             {
                 var (s0, s1, s2, s3) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
                 for (; i <= d - Vector512<float>.Count; i += Vector512<float>.Count)
@@ -304,7 +285,7 @@ internal sealed class PcaModel(WindowFeatureShape shape, float[] mean, float[] b
     {
         var d = shape.Width;
         var c = 0;
-        if (Wide)
+        if (WindowGroups.Wide)
         {
             for (; c <= d - Vector512<float>.Count; c += Vector512<float>.Count)
             {
