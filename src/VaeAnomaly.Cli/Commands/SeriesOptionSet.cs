@@ -123,14 +123,18 @@ internal sealed class SeriesOptionSet
     }
 
     /// <summary>
-    /// Notes a series whose times go backwards somewhere (a file sorted newest first, or rows out of order): its rows are
+    /// Notes a series with a time of another kind than the first row's (a label among dates), else one whose times go backwards somewhere (a file sorted newest first, or rows out of order): its rows are
     /// used in the file's order, so its windows would not be the series' own; else one whose largest step in time is at
     /// least <see cref="LargeGap"/> usual steps. Nothing for evenly spaced rows in order.
     /// </summary>
     private static void NoteOrder(IAnsiConsole console, Series series, string path)
     {
-        var times = series.Timestamps.Select(TimeOrder.Read).ToArray(); // read once for both notes
-        if (TimeOrder.FirstBackwards(times) is { } i)
+        var times = series.Timestamps.Select(TimeOrder.Read).ToArray(); // read once for every note
+        if (TimeOrder.FirstOfAnotherKind(times) is { } k)
+        {
+            console.WriteLine($"Note: {path}: the time '{IO.Messages.Cut(series.Timestamps[k])}' of data row {k + 1} is not a {TimeOrder.Kind(times[0])} as the first row's ('{IO.Messages.Cut(series.Timestamps[0])}') is; rows are used in the file's order, and times are not checked for order past it.");
+        }
+        else if (TimeOrder.FirstBackwards(times) is { } i)
         {
             console.WriteLine($"Note: {path}: the time '{IO.Messages.Cut(series.Timestamps[i])}' of data row {i + 1} is earlier than the row before it ('{IO.Messages.Cut(series.Timestamps[i - 1])}'); rows are used in the file's order, so sort the file by time if that is not their order.");
         }

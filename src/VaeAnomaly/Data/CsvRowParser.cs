@@ -7,7 +7,8 @@ namespace VaeAnomaly.Data;
 /// Reads the rows of a series one line at a time, as they arrive (a growing file, standard input): the header names
 /// the time column and the model's columns, found by name in any order (other columns are ignored); each line gives a
 /// timestamp and the values in the model's order, and (unless told otherwise) its time may not be earlier than the last
-/// accepted line's (numbers compared as numbers, dates as dates; other timestamps are not compared). Quoted fields are
+/// accepted line's (numbers compared as numbers, dates as dates; timestamps that are neither are not compared, and once
+/// the lines' times are numbers or dates, a line whose time is not of that kind is refused). Quoted fields are
 /// read as the batch readers read them (CsvHelper), within one line: a stream's record never spans lines.
 /// </summary>
 public sealed class CsvRowParser
@@ -88,6 +89,14 @@ public sealed class CsvRowParser
 
         var timestamp = fields[timeIndex].Trim();
         var time = (timestamp, TimeOrder.Read(timestamp));
+
+        // Once the times read as numbers or dates, a time of another kind (a typo, a stray label, a number among dates) is
+        // refused: accepted, it would leave no time to compare the next line with, so times could go backwards unseen.
+        if (ordered && lastTime is var (last, lastRead) && TimeOrder.Kind(lastRead) is { } kind && TimeOrder.Kind(time.Item2) != kind)
+        {
+            throw new DataFormatException(source, lineNumber, timeName, $"time '{IO.Messages.Cut(timestamp)}' is not a {kind}; the line before it has the {kind} '{IO.Messages.Cut(last)}'; expected a {kind} that does not go backwards");
+        }
+
         if (ordered && lastTime is var (previous, previousTime) && TimeOrder.IsEarlier(time.Item2, previousTime))
         {
             throw new DataFormatException(source, lineNumber, timeName, $"time '{IO.Messages.Cut(timestamp)}' is earlier than the line before it ('{IO.Messages.Cut(previous)}'); expected times that do not go backwards");

@@ -22,6 +22,11 @@ public static class TimeOrder
             : (null, null);
     }
 
+    /// <summary>What a timestamp reads as: "number", "date", or null when it is neither (a label such as 'x').</summary>
+    /// <param name="time">A timestamp as <see cref="Read"/> gives it.</param>
+    public static string? Kind((double? Number, DateTime? Date) time) =>
+        time.Number is not null ? "number" : time.Date is not null ? "date" : null;
+
     /// <summary>Whether <paramref name="time"/> is earlier than <paramref name="previous"/> (both as <see cref="Read"/> gives them).</summary>
     public static bool IsEarlier((double? Number, DateTime? Date) time, (double? Number, DateTime? Date) previous) =>
         time.Number < previous.Number || time.Date < previous.Date;
@@ -56,6 +61,15 @@ public static class TimeOrder
         var usual = sorted[sorted.Length / 2];
         var largest = Array.IndexOf(steps, sorted[^1]);
         return usual > 0 ? (largest + 1, steps[largest], usual, dates) : null;
+    }
+
+    /// <summary>The index of the first timestamp that is not of the first one's kind (a label among dates, a number among dates), or null when the first is neither a number nor a date or all are of its kind.</summary>
+    /// <param name="times">The rows' timestamps as <see cref="Read"/> gives them.</param>
+    public static int? FirstOfAnotherKind((double? Number, DateTime? Date)[] times)
+    {
+        var kind = times.Length > 0 ? Kind(times[0]) : null;
+        var i = kind is null ? -1 : Array.FindIndex(times, t => Kind(t) != kind);
+        return i >= 0 ? i : null;
     }
 
     /// <summary>The index of the first timestamp earlier than the one before it, or null when they never go backwards.</summary>

@@ -40,6 +40,25 @@ public sealed class CsvRowParserTests
         Assert.Equal("3", unordered.Parse("3,1", 3).Timestamp);
     }
 
+    [Theory]
+    [InlineData("2014-04-01 00:05:00", "x", "date")]
+    [InlineData("2014-04-01 00:05:00", "17", "date")]
+    [InlineData("2014-04-01 00:05:00", "", "date")]
+    [InlineData("12", "twelve", "number")]
+    public void Parse_TimeOfAnotherKindThanTheLinesBefore_IsRefused_SoTimesCannotGoBackwardsBehindIt(string first, string stray, string kind)
+    {
+        var parser = new CsvRowParser("s.csv", "timestamp,value", ["value"]);
+        parser.Parse($"{first},1", 2);
+
+        var e = Assert.Throws<DataFormatException>(() => parser.Parse($"{stray},1", 3));
+        Assert.Contains("s.csv:3", e.Message);
+        Assert.Contains($"time '{stray}' is not a {kind}; the line before it has the {kind} '{first}'", e.Message);
+
+        // The stray line was not accepted, so a later line is still compared with the first: going backwards is refused.
+        var earlier = kind == "date" ? "2014-04-01 00:00:00" : "3";
+        Assert.Contains("is earlier than the line before it", Assert.Throws<DataFormatException>(() => parser.Parse($"{earlier},1", 4)).Message);
+    }
+
     [Fact]
     public void Parse_QuotedFields_AreReadAsTheBatchReadersReadThem()
     {
