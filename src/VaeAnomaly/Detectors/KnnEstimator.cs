@@ -66,6 +66,12 @@ internal sealed class KnnModel(WindowFeatureShape shape, float[] windows, int ba
             throw new BundleException(directory, $"model.json is inconsistent: a k-NN needs parameters.bank between 1 and {KnnEstimator.MaxBank}");
         }
 
+        // The count is fixed in this version; a bundle that says otherwise would be scored by another rule than it states.
+        if (m.Parameters.TryGetValue("neighbours", out var k) && k != KnnEstimator.Neighbours)
+        {
+            throw new BundleException(directory, $"model.json is inconsistent: parameters.neighbours is {k}; this version's k-NN averages the {KnnEstimator.Neighbours} nearest windows");
+        }
+
         // Read into arrays without libtorch: a bundle scored by another engine never starts it.
         var state = WeightsFile.Read(directory, m.Weights, new Dictionary<string, long[]> { ["bank"] = [bank, shape.Width] });
         return new KnnModel(shape, state["bank"].Values, bank);

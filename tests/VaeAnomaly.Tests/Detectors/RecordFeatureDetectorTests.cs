@@ -101,10 +101,10 @@ public sealed class RecordFeatureDetectorTests : IDisposable
     }
 
     [Fact]
-    public void Load_OfRecords_AnEncoderOfOtherColumnsOrValues_IsRefusedNamingTheBundle()
+    public void Load_OfRecords_AnEncoderOfOtherColumnsOrValues_OrAnotherNeighbourCount_IsRefusedNamingTheBundle()
     {
-        // Given: two copies of a bundle: in one the encoder's text values were renamed, so it no longer makes the model's
-        // inputs (proto=tcp, proto=udp); in the other its numbers' spread is negative
+        // Given: copies of a bundle: in one the encoder's text values were renamed, so it no longer makes the model's
+        // inputs (proto=tcp, proto=udp); in another its numbers' spread is negative; in the third it claims 7 neighbours
         var (train, validation, encoder) = Encoded(40);
         using var fitted = DetectorRegistry.Create("knn", new DetectorSettings { Records = encoder }).Fit(train, validation);
         string Tampered(string name, Action<JsonNode> change)
@@ -113,23 +113,26 @@ public sealed class RecordFeatureDetectorTests : IDisposable
             fitted.Save(dir.File(name));
             var path = Path.Combine(dir.File(name), DetectorBundle.ManifestFile);
             var manifest = JsonNode.Parse(File.ReadAllText(path))!;
-            change(manifest["encoder"]!);
+            change(manifest);
             File.WriteAllText(path, manifest.ToJsonString());
             return dir.File(name);
         }
 
-        var renamed = Tampered("renamed", e => e["categories"] = new JsonArray(new JsonArray("icmp", "udp")));
-        var negative = Tampered("negative", e => e["std"] = new JsonArray(-1.0));
+        var renamed = Tampered("renamed", m => m["encoder"]!["categories"] = new JsonArray(new JsonArray("icmp", "udp")));
+        var negative = Tampered("negative", m => m["encoder"]!["std"] = new JsonArray(-1.0));
+        var neighbours = Tampered("neighbours", m => m["parameters"]!["neighbours"] = 7);
 
         // When
         var columns = Assert.Throws<BundleException>(() => DetectorRegistry.Load(renamed));
         var spread = Assert.Throws<BundleException>(() => DetectorRegistry.Load(negative));
+        var count = Assert.Throws<BundleException>(() => DetectorRegistry.Load(neighbours));
 
         // Then
         Assert.Contains(renamed, columns.Message);
         Assert.Contains("a model of records reads windows of 1 step of every encoded column", columns.Message);
         Assert.Contains(negative, spread.Message);
         Assert.Contains("'encoder.std[0]' must be a finite number above 0", spread.Message);
+        Assert.Contains("parameters.neighbours is 7; this version's k-NN averages the 5 nearest windows", count.Message);
     }
 
     [Theory]
