@@ -95,7 +95,7 @@ internal static class TrainCommand
 
             if (!isRecords && DataPaths.IsSeries(path) && settings.Window == 0)
             {
-                throw new ArgumentException("A time series is one long sequence: train it with windows (--window W, or the model's default).");
+                throw new ArgumentException($"--window is 0; a time series is one long sequence, learnt in windows of at least 1 step: give --window W, or leave it out for the {name}'s default.");
             }
 
             var estimator = DetectorRegistry.Create(name, settings);
@@ -104,7 +104,16 @@ internal static class TrainCommand
             {
                 EpochReporter.Run(console, estimator.Epochs, progress =>
                 {
-                    fitted = estimator.Fit(train, validation, progress, token);
+                    try
+                    {
+                        fitted = estimator.Fit(train, validation, progress, token);
+                    }
+                    catch (ArgumentException e) when (!isRecords && DataPaths.IsSeries(path))
+                    {
+                        // A part of the series too short for the model's window: the message names the file it came from.
+                        throw new DataFormatException(path, null, null, $"the {name} cannot train on it: {IO.Messages.Of(e)}");
+                    }
+
                     return 0;
                 });
 

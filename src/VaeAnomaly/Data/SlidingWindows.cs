@@ -6,6 +6,25 @@ namespace VaeAnomaly.Data;
 /// <param name="Start">First step of each window in its source.</param>
 public sealed record SlidingWindows(SequenceSet Windows, int[] Owner, int[] Start)
 {
+    /// <summary>Cuts windows as <see cref="Cut"/> does from sequences that must each hold at least one whole window.</summary>
+    /// <param name="set">Source sequences.</param>
+    /// <param name="length">Window length in steps.</param>
+    /// <param name="stride">Steps between window starts.</param>
+    /// <param name="model">The model's name, for the message.</param>
+    /// <exception cref="ArgumentException">A sequence shorter than one window; the message names it and what would help.</exception>
+    public static SlidingWindows CutWhole(SequenceSet set, int length, int stride, string model)
+    {
+        for (var i = 0; i < set.Count; i++)
+        {
+            if (set.LengthOf(i) < length)
+            {
+                throw new ArgumentException($"Sequence '{set.Sequences[i].Id}' has {set.LengthOf(i)} steps; the {model} reads windows of {length} steps: choose a smaller --window, or give it more steps (for a series, more rows or a larger share of them for this part in --split).");
+            }
+        }
+
+        return Cut(set, length, stride);
+    }
+
     /// <summary>Cuts windows of <paramref name="length"/> steps every <paramref name="stride"/> steps; the last window of a sequence always ends at its last step.</summary>
     /// <param name="set">Source sequences.</param>
     /// <param name="length">Window length in steps.</param>

@@ -549,18 +549,7 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
         }
 
         /// <summary>The windows of scaled sequences, each at least one window long.</summary>
-        public SlidingWindows Windows(SequenceSet scaled, int stride)
-        {
-            for (var i = 0; i < scaled.Count; i++)
-            {
-                if (scaled.LengthOf(i) < Window)
-                {
-                    throw new ArgumentException($"Sequence '{scaled.Sequences[i].Id}' has {scaled.LengthOf(i)} steps; the {NameOf(Family, Options)} reads windows of {Window}.");
-                }
-            }
-
-            return SlidingWindows.Cut(scaled, Window, stride);
-        }
+        public SlidingWindows Windows(SequenceSet scaled, int stride) => SlidingWindows.CutWhole(scaled, Window, stride, NameOf(Family, Options));
 
         /// <summary>Windows as a (window, step, channel) tensor.</summary>
         public Tensor Tensor(SequenceSet windows)

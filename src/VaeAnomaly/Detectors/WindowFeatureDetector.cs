@@ -373,18 +373,7 @@ internal sealed record WindowFeatureShape(IReadOnlyList<string> Channels, IReadO
     }
 
     /// <summary>The windows of scaled sequences, each at least one window long.</summary>
-    public SlidingWindows Cut(SequenceSet scaled, int stride, string name)
-    {
-        for (var i = 0; i < scaled.Count; i++)
-        {
-            if (scaled.LengthOf(i) < Window)
-            {
-                throw new ArgumentException($"Sequence '{scaled.Sequences[i].Id}' has {scaled.LengthOf(i)} steps; the {name} reads windows of {Window}.");
-            }
-        }
-
-        return SlidingWindows.Cut(scaled, Window, stride);
-    }
+    public SlidingWindows Cut(SequenceSet scaled, int stride, string name) => SlidingWindows.CutWhole(scaled, Window, stride, name);
 
     /// <summary>
     /// Per window the mean over steps and watched columns of squared differences, and per step the mean over watched

@@ -108,7 +108,7 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         var notRun = Assert.Single(summary.RootElement.GetProperty("not_run").EnumerateArray());
         Assert.Equal("b-2", notRun.GetProperty("file").GetString());
         Assert.Equal("pca", notRun.GetProperty("model").GetString());
-        Assert.Contains("b-2.train.csv: pca cannot use it: Sequence 'train' has 24 steps; the pca reads windows of 32.", notRun.GetProperty("reason").GetString());
+        Assert.Contains("b-2.train.csv: pca cannot use it: Sequence 'train' has 24 steps; the pca reads windows of 32 steps: choose a smaller --window", notRun.GetProperty("reason").GetString());
         Assert.Equal(["a-1,pca", "a-1,range", "b-2,range"], File.ReadAllLines(dir.File("out/files.csv")).Skip(1).Select(l => string.Join(',', l.Split(',')[..2])));
         Assert.Contains("b-2 pca: not run", text);
         Assert.Contains("Not run: 1 of 4 model and pair combinations", string.Join(' ', text.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)));
@@ -177,7 +177,7 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
     [InlineData("no-anomaly", "a-1.test.csv: column 'anomaly': labels every row 0 (normal); measuring scores against labels needs anomalous (1) and normal (0) rows: label its anomalies")]
     [InlineData("all-anomalous", "a-1.test.csv: column 'anomaly': labels every row 1 (anomalous)")]
     [InlineData("two-trains", "a-1.train.csv: is one of 2 train files of a-1 (a-1.train.csv, a-1.train.csv.gz); keep one")]
-    [InlineData("short-train", "a-1.train.csv: pca cannot use it: Sequence 'train' has 24 steps; the pca reads windows of 32.")]
+    [InlineData("short-train", "a-1.train.csv: pca cannot use it: Sequence 'train' has 24 steps; the pca reads windows of 32 steps: choose a smaller --window")]
     [InlineData("short-test", "a-1.test.csv: pca cannot use it: The series has 24 steps; the pca reads windows of 32.")]
     public async Task BenchmarkSeries_BadFolder_RefusedNamingTheFileAndWritesNothing(string problem, string expected)
     {

@@ -504,6 +504,50 @@ public sealed class SeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_ValidationPartShorterThanTheWindow_RefusedNamingTheFilePartAndWhatHelps()
+    {
+        // Given: 60 rows; the 15% validation part holds 9 rows, fewer than knn's window of 32
+        var train = WriteSeries("short.csv", 60);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("train", "--model", "knn", "--data", train, "--out", dir.File("b"));
+
+        // Then
+        Assert.Equal(1, exit);
+        Assert.Contains("short.csv: the knn cannot train on it: Sequence 'validation' has 9 steps; the knn reads windows of 32 steps: choose a smaller --window", System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " "));
+        Assert.False(Directory.Exists(dir.File("b")));
+    }
+
+    [Fact]
+    public async Task Train_WindowZeroOnASeries_RefusedSayingWhatToGive()
+    {
+        var (exit, text) = await CliRunner.RunAsync("train", "--model", "knn", "--window", "0", "--data", WriteSeries("s.csv", 200), "--out", dir.File("b"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--window is 0; a time series is one long sequence, learnt in windows of at least 1 step: give --window W, or leave it out for the knn's default", System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " "));
+        Assert.False(Directory.Exists(dir.File("b")));
+    }
+
+    [Fact]
+    public async Task TrainAndScore_ALabelAmongDates_IsNotedWithItsRow()
+    {
+        // Given: a dated series whose 50th row's time is a stray label
+        var lines = File.ReadAllLines(WriteSeries("labelled.csv", 200));
+        lines[50] = "x" + lines[50][lines[50].IndexOf(';', StringComparison.Ordinal)..];
+        File.WriteAllLines(dir.File("labelled.csv"), lines);
+
+        // When
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("labelled.csv"), "--out", dir.File("b"));
+        var (exit, text) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", dir.File("labelled.csv"), "--out", dir.File("points.csv"));
+
+        // Then: named, and the work is done
+        Assert.True(trainExit == 0 && exit == 0, trainText + text);
+        var expected = "labelled.csv: the time 'x' of data row 50 is not a date as the first row's ('2024-01-01T00:00:00') is";
+        Assert.Contains(expected, System.Text.RegularExpressions.Regex.Replace(trainText, @"\s+", " "));
+        Assert.Contains(expected, System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " "));
+    }
+
+    [Fact]
     public async Task Train_MinMaxScaler_StoresTheTrainingMinimumAndRange()
     {
         // Given: 'pressure' is cos(t / 7), whose minimum and range over 480 training rows are computed here
