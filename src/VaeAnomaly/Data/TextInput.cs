@@ -1,5 +1,3 @@
-using System.IO.Compression;
-
 namespace VaeAnomaly.Data;
 
 /// <summary>Opens a text input for the readers: a UTF-8 BOM is skipped and a gzip file (by its magic bytes) is decompressed on the fly.</summary>
@@ -29,7 +27,7 @@ public static class TextInput
         Span<byte> magic = stackalloc byte[2];
         var read = stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
         var gzip = read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-        Stream text = gzip ? new GZipStream(new PrefixedStream(magic[..read].ToArray(), stream), CompressionMode.Decompress) : new PrefixedStream(magic[..read].ToArray(), stream);
+        Stream text = gzip ? new CheckedGzipStream(new PrefixedStream(magic[..read].ToArray(), stream), path) : new PrefixedStream(magic[..read].ToArray(), stream);
         return new StreamReader(new LineLimitStream(text, path), detectEncodingFromByteOrderMarks: true);
     }
 
@@ -82,47 +80,6 @@ public static class TextInput
         if (duplicate is not null)
         {
             throw new DataFormatException(path, 1, IO.Messages.Cut(duplicate.Key), "appears twice in the header; expected unique column names");
-        }
-    }
-
-    /// <summary>A forward-only reading stream over another, which it owns.</summary>
-    private abstract class ReadOnlyStream(Stream inner) : Stream
-    {
-        /// <summary>The stream read from.</summary>
-        protected Stream Inner { get; } = inner;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public abstract override int Read(Span<byte> buffer);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                Inner.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 
