@@ -502,6 +502,9 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         var (badName, _) = await Post(client, "/v1/streams/a%20b/points?model=pca", Csv(fixture.Csv(0, 3)));
         await Post(client, "/v1/streams/t/points?model=pca", Csv(fixture.Csv(0, 3)));
         var (otherModel, otherModelBody) = await Post(client, "/v1/streams/t/points?model=conv", Csv(fixture.Csv(3, 6)));
+        var compressed = Csv(fixture.Csv(0, 3));
+        compressed.Headers.ContentEncoding.Add("gzip");
+        var (gzip, gzipBody) = await Post(client, "/v1/streams/s/points?model=pca", compressed);
         using var noStream = await client.GetAsync("/v1/streams/never");
         using var noRoute = await client.GetAsync("/v2/anything");
 
@@ -529,6 +532,8 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         Assert.Equal(HttpStatusCode.Conflict, otherModel);
         Assert.Contains("started with the model 'pca'", otherModelBody.GetProperty("error").GetString());
         Assert.Contains("or delete this one first (DELETE /v1/streams/", otherModelBody.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, gzip); // before, 400 with the compressed bytes quoted as a CSV header
+        Assert.Equal("The body's Content-Encoding is 'gzip'; expected an uncompressed body (no Content-Encoding, or identity).", gzipBody.GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.NotFound, noStream.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, noRoute.StatusCode);
         Assert.All(new[] { badCellBody, noColumnBody, badJsonBody, unknownBody, tooLargeBody }, b => Assert.DoesNotContain("   at ", b.GetRawText()));

@@ -14,6 +14,12 @@ internal static class RequestBody
     /// <summary>The body's bytes; 413 when it is larger than <paramref name="limit"/>.</summary>
     public static async Task<byte[]> ReadAsync(HttpRequest request, long limit, CancellationToken token)
     {
+        // A compressed body would be read as text and refused as garbled CSV, its bytes quoted back: say what it is.
+        if (request.Headers.ContentEncoding.ToString() is { Length: > 0 } encoding && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApiException(StatusCodes.Status415UnsupportedMediaType, $"The body's Content-Encoding is '{IO.Messages.Cut(encoding)}'; expected an uncompressed body (no Content-Encoding, or identity).");
+        }
+
         if (request.ContentLength > limit)
         {
             throw TooLarge(limit);
