@@ -271,7 +271,7 @@ internal sealed class SeriesOptionSet
             }
             catch (FormatException)
             {
-                result.AddError($"--split takes three positive percentages summing to 100, like 70/15/15; got '{result.GetValueOrDefault<string>()}'.");
+                result.AddError($"--split takes three percentages summing to 100, training and validation above 0 (the test share may be 0), like 70/15/15 or 80/20/0; got '{result.GetValueOrDefault<string>()}'.");
             }
         });
         return option;

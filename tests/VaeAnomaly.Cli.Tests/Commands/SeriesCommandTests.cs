@@ -528,6 +528,19 @@ public sealed class SeriesCommandTests : IDisposable
         Assert.False(Directory.Exists(dir.File("b")));
     }
 
+    [Theory]
+    [InlineData("100/0/0")]
+    [InlineData("70/40/0")]
+    [InlineData("70/15")]
+    public async Task Train_SplitWithoutValidationOrNotSummingTo100_RefusedSayingWhatIsAccepted(string split)
+    {
+        var (exit, text) = await CliRunner.RunAsync("train", "--model", "range", "--split", split, "--data", WriteSeries("s.csv", 200), "--out", dir.File("b"));
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains($"--split takes three percentages summing to 100, training and validation above 0 (the test share may be 0), like 70/15/15 or 80/20/0; got '{split}'", System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " "));
+        Assert.False(Directory.Exists(dir.File("b")));
+    }
+
     [Fact]
     public async Task TrainAndScore_ALabelAmongDates_IsNotedWithItsRow()
     {
