@@ -28,11 +28,21 @@ public sealed class FolderGrainStorage(string directory) : IGrainStorage
             return;
         }
 
-        var stored = JsonNode.Parse(await File.ReadAllTextAsync(path)) as JsonObject
-            ?? throw new InconsistentStateException($"{path} does not hold a stored grain state (a JSON object)");
-        grainState.State = stored["state"].Deserialize<T>(Json) ?? throw new InconsistentStateException($"{path} holds no state");
-        grainState.ETag = stored["etag"]?.GetValue<string>();
-        grainState.RecordExists = true;
+        // A file damaged outside the service (a disk fault, a hand edit; a crash cannot leave half a write) is named in the
+        // log with what to do, where the parser's own message named neither the file nor a way out.
+        const string WayOut = "move the file aside to start the stream anew, or restore it from a backup";
+        try
+        {
+            var stored = JsonNode.Parse(await File.ReadAllTextAsync(path)) as JsonObject
+                ?? throw new InconsistentStateException($"{path} does not hold a stored grain state (a JSON object); {WayOut}");
+            grainState.State = stored["state"].Deserialize<T>(Json) ?? throw new InconsistentStateException($"{path} holds no state; {WayOut}");
+            grainState.ETag = stored["etag"]?.GetValue<string>();
+            grainState.RecordExists = true;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new InconsistentStateException($"{path} cannot be read as a stream's saved state ({e.Message}); {WayOut}");
+        }
     }
 
     /// <inheritdoc />
