@@ -119,6 +119,7 @@ internal sealed class SeriesOptionSet
         }
 
         NoteOrder(console, series, path);
+        NoteRounding(console, series, path);
         return series;
     }
 
@@ -149,6 +150,20 @@ internal sealed class SeriesOptionSet
         }
     }
 
+    /// <summary>
+    /// Notes each value column that 32-bit floats, in which the models compute, hold only coarsely next to how much it
+    /// varies (a large value varying little: its detail is rounded away), with the offset that would keep it.
+    /// </summary>
+    private static void NoteRounding(IAnsiConsole console, Series series, string path)
+    {
+        foreach (var r in series.Rounded)
+        {
+            var offset = Math.Round(r.Mean, Math.Clamp(-(int)Math.Floor(Math.Log10(Math.Max(r.Spread, 1e-300))), 0, 15));
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Note: {path}: column '{IO.Messages.Cut(r.Column)}' varies by {r.Spread:G3} (standard deviation) around {r.Mean:G9}, where 32-bit floats, in which the models compute, hold its numbers only to within {r.WorstRounding:G3} ({r.WorstRounding / r.Spread:P0} of that spread): detail below that is lost. Subtract an offset from the column (e.g. {offset:G9}) before training and scoring to keep it."));
+        }
+    }
+
     /// <summary>How many usual steps make a gap worth a note: a few missed readings do not, a logger that was down does.</summary>
     private const int LargeGap = 10;
 
@@ -169,6 +184,7 @@ internal sealed class SeriesOptionSet
 
         var fitted = rows == 0 ? series : series.Slice(0, rows) with { FilledValues = series.FilledValues, DroppedRows = series.DroppedRows };
         NoteOrder(console, fitted, path);
+        NoteRounding(console, series, path);
         if (ColumnList(r) is null && r.GetValue(LabelColumn) is null && fitted.ChannelNames.Where(c => LabelNames.Contains(c, StringComparer.OrdinalIgnoreCase)).ToArray() is { Length: > 0 } labels)
         {
             var what = labels.Length > 1 ? $"the columns [{IO.Messages.List(labels)}] look like labels but are learnt as values" : $"the column '{labels[0]}' looks like a label but is learnt as a value";

@@ -18,6 +18,9 @@ public sealed record Series(IReadOnlyList<string> Timestamps, IReadOnlyList<stri
     /// <summary>Rows dropped for missing values while reading.</summary>
     public int DroppedRows { get; init; }
 
+    /// <summary>Value columns that 32-bit floats hold only coarsely next to how much they vary, found while reading (<see cref="FloatRounding"/>).</summary>
+    public IReadOnlyList<RoundedColumn> Rounded { get; init; } = [];
+
     /// <summary>Number of rows (time steps).</summary>
     public int Length => Timestamps.Count;
 

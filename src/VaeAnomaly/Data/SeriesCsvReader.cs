@@ -102,6 +102,7 @@ public static class SeriesCsvReader
         var labels = labelIndex >= 0 ? new List<bool>() : null;
         var gaps = 0;
         var droppedRows = 0;
+        var rounding = new FloatRounding(valueIndex.Length);
         while (parser.Read())
         {
             if ((parser.Row & 0xFFF) == 0)
@@ -140,6 +141,10 @@ public static class SeriesCsvReader
                     rowHasGap = true;
                     gaps++;
                 }
+                else
+                {
+                    rounding.Add(k, record[valueIndex[k]], row[k]);
+                }
             }
 
             if (rowHasGap && missing == MissingValues.Drop)
@@ -174,10 +179,12 @@ public static class SeriesCsvReader
             GapFilling.Fill(array, valueIndex.Length, missing, c => new DataFormatException(path, null, header[valueIndex[c]], "has no number at all; nothing to fill its gaps from"));
         }
 
-        return new Series(timestamps, valueIndex.Select(i => header[i]).ToArray(), array, labels)
+        var names = valueIndex.Select(i => header[i]).ToArray();
+        return new Series(timestamps, names, array, labels)
         {
             FilledValues = missing is MissingValues.Interpolate or MissingValues.Ffill ? gaps : 0,
             DroppedRows = droppedRows,
+            Rounded = rounding.Coarse(names),
         };
     }
 

@@ -71,6 +71,7 @@ public static class SeriesParquetReader
         var data = new List<float>((int)rows * valueFields.Length);
         var labels = labelField is null ? null : new List<bool>((int)rows);
         var (gaps, dropped, first) = (0, 0, 0L);
+        var rounding = new FloatRounding(valueFields.Length);
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
             ct.ThrowIfCancellationRequested();
@@ -87,6 +88,7 @@ public static class SeriesParquetReader
                 for (var k = 0; k < cells.Length; k++)
                 {
                     cells[k] = Cell(path, numbers[k][t], missing, row, valueFields[k].Name);
+                    rounding.Add(k, numbers[k][t] ?? double.NaN, cells[k]);
                     gap |= float.IsNaN(cells[k]);
                     gaps += float.IsNaN(cells[k]) ? 1 : 0;
                 }
@@ -121,10 +123,12 @@ public static class SeriesParquetReader
             GapFilling.Fill(array, valueFields.Length, missing, c => new DataFormatException(path, null, valueFields[c].Name, "has no number at all; nothing to fill its gaps from"));
         }
 
-        return new Series(timestamps, [.. valueFields.Select(f => f.Name)], array, labels)
+        string[] valueNames = [.. valueFields.Select(f => f.Name)];
+        return new Series(timestamps, valueNames, array, labels)
         {
             FilledValues = missing is MissingValues.Interpolate or MissingValues.Ffill ? gaps : 0,
             DroppedRows = dropped,
+            Rounded = rounding.Coarse(valueNames),
         };
     }
 

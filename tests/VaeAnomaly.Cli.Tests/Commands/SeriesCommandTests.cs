@@ -542,6 +542,28 @@ public sealed class SeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task TrainAndScore_AColumnFloatsHoldOnlyCoarsely_IsNotedWithTheOffsetToSubtract()
+    {
+        // Given: 'pressure' near 10,000,000 varying by 0.5 at most (32-bit floats there are 1 apart)
+        var path = dir.File("counter.csv");
+        File.WriteAllLines(path, ["timestamp;temp;pressure", .. Enumerable.Range(0, 300).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t};{Math.Sin(t / 10.0):F4};{1e7 + (0.5 * Math.Cos(t / 7.0)):F4}"))]);
+
+        // When
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", path, "--out", dir.File("b"));
+        var (exit, text) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", path, "--out", dir.File("points.csv"));
+
+        // Then: both say so, naming the column and an offset; the work is done
+        Assert.True(trainExit == 0 && exit == 0, trainText + text);
+        foreach (var output in new[] { trainText, text })
+        {
+            var said = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+            Assert.Contains("counter.csv: column 'pressure' varies by 0.35", said);
+            Assert.Contains("Subtract an offset from the column (e.g. 10000000)", said);
+            Assert.DoesNotContain("column 'temp'", said);
+        }
+    }
+
+    [Fact]
     public async Task TrainAndScore_ALabelAmongDates_IsNotedWithItsRow()
     {
         // Given: a dated series whose 50th row's time is a stray label
