@@ -185,6 +185,14 @@ internal static class ScoreFollow
         public FollowedFile(string path, TextWriter report)
         {
             (this.path, this.report) = (path, report);
+            if (Directory.Exists(path) || !File.Exists(path))
+            {
+                // Said as every reader says it, where the runtime's own message gave neither the expectation nor a way on.
+                throw new DataFormatException(path, null, null, Directory.Exists(path)
+                    ? "is a folder; --follow reads a CSV file as it grows, or standard input (--data -)"
+                    : "does not exist; --follow reads a CSV file that exists (an empty one is waited on for its header), or standard input (--data -)");
+            }
+
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             lines = Lines(stream);
         }

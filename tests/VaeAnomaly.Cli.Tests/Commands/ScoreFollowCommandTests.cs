@@ -309,6 +309,19 @@ public sealed class ScoreFollowCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Follow_AFileThatDoesNotExist_IsRefusedNamingItAndWhatIsRead()
+    {
+        var bundle = await Bundle();
+
+        var (exit, text) = await CliRunner.RunAsync("score", "--bundle", bundle, "--follow", "--data", dir.File("not-yet.csv"), "--out", dir.File("s.csv"));
+
+        // Before: the runtime's "Could not find file" without what --follow reads
+        Assert.Equal(1, exit);
+        Assert.Contains("not-yet.csv: does not exist; --follow reads a CSV file that exists (an empty one is waited on for its header), or standard input (--data -)", System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " "));
+        Assert.False(File.Exists(dir.File("s.csv")));
+    }
+
+    [Fact]
     public async Task OnBadRow_WithoutFollow_IsRefused()
     {
         var bundle = await Bundle();
