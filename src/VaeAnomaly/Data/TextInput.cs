@@ -57,7 +57,7 @@ public static class TextInput
     /// <summary>Most columns accepted in a header.</summary>
     public const int MaxColumns = 10_000;
 
-    /// <summary>Refuses a header of more than <see cref="MaxColumns"/> columns, a blank column name, or a name given twice (case aside).</summary>
+    /// <summary>Refuses a header of more than <see cref="MaxColumns"/> columns, one holding NUL characters (UTF-16 without its byte-order mark), a blank column name, or a name given twice (case aside).</summary>
     /// <param name="path">The file, for the error.</param>
     /// <param name="header">The header's names.</param>
     public static void CheckHeader(string path, IReadOnlyList<string> header)
@@ -65,6 +65,12 @@ public static class TextInput
         if (header.Count > MaxColumns)
         {
             throw new DataFormatException(path, 1, null, $"has {header.Count:N0} columns in its header; at most {MaxColumns:N0} are read");
+        }
+
+        if (header.Any(h => h.Contains('\0', StringComparison.Ordinal)))
+        {
+            // Every other character NUL: UTF-16 saved without its byte-order mark (one with it is read as UTF-16).
+            throw new DataFormatException(path, 1, null, "holds NUL characters in its header: it looks like UTF-16 text without a byte-order mark, or a binary file; expected UTF-8 text (save it as UTF-8 CSV)");
         }
 
         for (var i = 0; i < header.Count; i++)

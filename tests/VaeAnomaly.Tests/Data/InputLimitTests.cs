@@ -178,4 +178,21 @@ public sealed class InputLimitTests : IDisposable
         Assert.True(float.IsFinite(scaled[0] * scaled[0] * 1000));
         Assert.True(Math.Abs(scaled[1]) < 10);
     }
+
+    [Fact]
+    public void Read_Utf16WithoutItsByteOrderMark_RefusedSayingWhatItLooksLike_WithItOrAsUtf8_Read()
+    {
+        // Given: one series three ways: UTF-16 LE without a byte-order mark (as some exporters write it), with one, and UTF-8
+        var text = "timestamp,value\n" + string.Concat(Enumerable.Range(0, 20).Select(i => $"{i},{i % 3}\n"));
+        File.WriteAllBytes(dir.File("bare.csv"), Encoding.Unicode.GetBytes(text));
+        File.WriteAllBytes(dir.File("marked.csv"), [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(text)]);
+        File.WriteAllText(dir.File("utf8.csv"), text);
+
+        // When / Then: before, the bare file's header was quoted back with its NULs as "no time column"
+        var e = Assert.Throws<DataFormatException>(() => SeriesCsvReader.Read(dir.File("bare.csv")));
+        Assert.Equal(1, e.Line);
+        Assert.Contains("it looks like UTF-16 text without a byte-order mark", e.Message);
+        Assert.Contains("UTF-16", Assert.Throws<DataFormatException>(() => TabularCsvReader.Read(dir.File("bare.csv"))).Message);
+        Assert.Equal(SeriesCsvReader.Read(dir.File("utf8.csv")).Values, SeriesCsvReader.Read(dir.File("marked.csv")).Values);
+    }
 }
