@@ -141,20 +141,30 @@ internal static class TrainCommand
             checkpoint?.Delete();
 
             // A series validates on one sequence: its per-sequence thresholds mean nothing; show what flags its points.
-            console.Write(ThresholdTable(detector.Thresholds, pointScores: !isRecords && DataPaths.IsSeries(path)));
-            WriteNotes(console, detector);
+            var pointScores = !isRecords && DataPaths.IsSeries(path);
+            console.Write(ThresholdTable(detector.Thresholds, pointScores));
+            WriteNotes(console, detector, pointScores);
             console.MarkupLineInterpolated($"Saved the {detector.Name} bundle to [bold]{Path.GetFullPath(destination)}[/] ({detector.History.Count} epochs, {clock.Elapsed.TotalSeconds:F1} s).");
             return 0;
         }, ct));
         return command;
     }
 
-    /// <summary>Says which rules could not be fitted and why; the bundle stores them as absent, and asking for one is refused.</summary>
-    private static void WriteNotes(IAnsiConsole console, IFittedDetector detector)
+    /// <summary>
+    /// Says which rules could not be fitted and why, for the scores the table shows (a series' one validation sequence
+    /// gives its per-sequence scores one value each, so their rules' notes would only repeat that); the bundle stores
+    /// them as absent, and asking for one is refused.
+    /// </summary>
+    private static void WriteNotes(IAnsiConsole console, IFittedDetector detector, bool pointScores)
     {
         foreach (var (key, note) in detector.Thresholds.Notes)
         {
             var (set, rule) = (key[..key.LastIndexOf('/')], key[(key.LastIndexOf('/') + 1)..]);
+            if (!IsShown(set, pointScores))
+            {
+                continue;
+            }
+
             console.MarkupLineInterpolated($"[yellow]Not fitted:[/] the {rule} threshold of the {ThresholdRules.ScoreName(set)} ({note}); the bundle stores none, and --threshold {rule} is refused where it would be used.");
         }
     }
@@ -174,20 +184,26 @@ internal static class TrainCommand
 
         foreach (var (score, byRule) in thresholds.ByScore)
         {
-            var isPoint = score == "step" || score == "window" || score.StartsWith("window/", StringComparison.Ordinal);
             var label = score switch
             {
                 "step" => "step error (--point-score step)",
                 "window" or "window/combined" => $"{score.Replace('/', ' ')} score (last, mean, max)",
                 _ => score,
             };
-            if (isPoint == pointScores && (!pointScores || score is "step" or "window" or "window/combined"))
+            if (IsShown(score, pointScores))
             {
                 table.AddRow([label, .. ThresholdRules.Names.Select(n => byRule.TryGetValue(n, out var v) ? v.ToString("G5", System.Globalization.CultureInfo.InvariantCulture) : "not fitted")]);
             }
         }
 
         return table;
+    }
+
+    /// <summary>Whether a score's thresholds are shown: a series' point scores (the step error and the combined window score), or every sequence (or record) score otherwise.</summary>
+    private static bool IsShown(string score, bool pointScores)
+    {
+        var isPoint = score == "step" || score == "window" || score.StartsWith("window/", StringComparison.Ordinal);
+        return isPoint == pointScores && (!pointScores || score is "step" or "window" or "window/combined");
     }
 
     /// <summary>Refuses, before any work, to resume without a checkpoint or to start over on top of one without --force.</summary>

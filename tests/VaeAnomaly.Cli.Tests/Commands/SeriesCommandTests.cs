@@ -564,6 +564,23 @@ public sealed class SeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_Series_NotesOnlyThePointScoresRulesThatCouldNotBeFitted()
+    {
+        // Given: the GRU-VAE on a series: its one validation sequence gives each per-sequence score one value, too few
+        // for POT, and its point scores enough for every rule
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("train", "--data", WriteSeries("s.csv", 600), "--out", dir.File("b"), "--epochs", "1");
+
+        // Then: no note about the per-sequence scores, which a series does not flag by (before: six, 'got 0 of 1' each)
+        Assert.True(exit == 0, text);
+        Assert.DoesNotContain("got 0 of 1", text);
+        Assert.DoesNotContain("of the mahalanobis score", text);
+        using var manifest = JsonDocument.Parse(File.ReadAllText(dir.File("b/model.json")));
+        Assert.Contains("mahalanobis/pot", manifest.RootElement.GetProperty("threshold_notes").EnumerateObject().Select(p => p.Name)); // still stored, and refused if asked for
+    }
+
+    [Fact]
     public async Task TrainAndScore_ALabelAmongDates_IsNotedWithItsRow()
     {
         // Given: a dated series whose 50th row's time is a stray label
