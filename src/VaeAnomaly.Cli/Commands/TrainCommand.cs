@@ -75,8 +75,8 @@ internal static class TrainCommand
                 }
 
                 console.WriteLine(DataPaths.IsSeries(path)
-                    ? $"Read a series of {train.TotalSteps} training and {validation.TotalSteps} validation rows (split {r.GetValue(series.Split)}{(r.GetValue(series.TrainRows) > 0 ? $" of the first {r.GetValue(series.TrainRows)} rows" : "")}), {train.Channels} channels ({string.Join(", ", train.ChannelNames)})."
-                    : $"Read {train.Count} training and {validation.Count} validation sequences, {train.Channels} channels ({string.Join(", ", train.ChannelNames)}).");
+                    ? $"Read a series of {train.TotalSteps} training and {validation.TotalSteps} validation rows (split {r.GetValue(series.Split)}{(r.GetValue(series.TrainRows) > 0 ? $" of the first {r.GetValue(series.TrainRows)} rows" : "")}), {Channels(train)}."
+                    : $"Read {train.Count} training and {validation.Count} validation sequences, {Channels(train)}.");
             }
 
             if (checkpoint is not null)
@@ -198,6 +198,9 @@ internal static class TrainCommand
 
         return table;
     }
+
+    /// <summary>"1 channel (v0)", "2 channels (v0, v1)": the columns learnt, counted and named.</summary>
+    private static string Channels(SequenceSet set) => $"{set.Channels} channel{(set.Channels == 1 ? "" : "s")} ({string.Join(", ", set.ChannelNames)})";
 
     /// <summary>Whether a score's thresholds are shown: a series' point scores (the step error and the combined window score), or every sequence (or record) score otherwise.</summary>
     private static bool IsShown(string score, bool pointScores)
