@@ -119,9 +119,9 @@ public static partial class EvaluationReport
         var shaded = labels ?? new bool[series.Length];
         var figures = new FigureSet(directory);
         figures.Add("scores.png", $"Point scores over the series with the threshold; flagged rows marked{(labels is null ? "" : ", labelled segments shaded")}.",
-            p => SeriesTimelinePlot.SaveScores(scores, threshold, shaded, $"{detector.Name} point scores ({scoring.Rule} threshold)", p));
+            p => SeriesTimelinePlot.SaveScores(scores, threshold, shaded, $"{detector.Name} point scores ({scoring.Rule} threshold)", p, series.Timestamps));
         figures.Add("columns.png", $"The columns that made the highest scores (or the first columns){(labels is null ? "" : ", labelled segments shaded")}.",
-            p => SeriesTimelinePlot.SaveValues(series.ChannelNames, series.Values, shown, shaded, "Columns", p));
+            p => SeriesTimelinePlot.SaveValues(series.ChannelNames, series.Values, shown, shaded, "Columns", p, series.Timestamps));
         figures.Add("histogram.png", labels is null ? "Point scores, with the threshold." : "Point scores of normal and anomalous rows, each as a fraction of its class, with the threshold.",
             p => ScoreHistogramPlot.Save(values, labels, threshold, $"{detector.Name} point scores", p));
         if (labels is not null)
