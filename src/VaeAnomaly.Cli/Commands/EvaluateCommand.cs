@@ -100,6 +100,7 @@ internal static class EvaluateCommand
             }
 
             var table = TabularCsvReader.Read(data, encoder, r.GetValue(options.LabelColumn), options.DelimiterOf(r), ct);
+            SeriesOptionSet.NoteRounding(console, table.Rounded, data);
             if (encoder.CountUnseen(table.Records) is var unseen and > 0)
             {
                 console.WriteLine($"{unseen} records hold a text value not seen in training (encoded as none of the known values).");

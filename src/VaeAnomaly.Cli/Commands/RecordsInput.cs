@@ -27,6 +27,7 @@ internal static class RecordsInput
     public static (SequenceSet Train, SequenceSet Validation, TabularEncoder Encoder) ReadRecords(IAnsiConsole console, ParseResult r, SeriesOptionSet series, string path, int seed, CancellationToken ct = default)
     {
         var table = TabularCsvReader.Read(path, r.GetValue(series.LabelColumn), series.ColumnList(r), series.DelimiterOf(r), ct);
+        SeriesOptionSet.NoteRounding(console, table.Rounded, path);
         var normal = table.Records.Where(x => !x.IsAnomaly).ToArray();
         if (normal.Length < 10)
         {

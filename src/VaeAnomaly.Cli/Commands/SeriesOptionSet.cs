@@ -119,7 +119,7 @@ internal sealed class SeriesOptionSet
         }
 
         NoteOrder(console, series, path);
-        NoteRounding(console, series, path);
+        NoteRounding(console, series.Rounded, path);
         return series;
     }
 
@@ -154,9 +154,12 @@ internal sealed class SeriesOptionSet
     /// Notes each value column that 32-bit floats, in which the models compute, hold only coarsely next to how much it
     /// varies (a large value varying little: its detail is rounded away), with the offset that would keep it.
     /// </summary>
-    private static void NoteRounding(IAnsiConsole console, Series series, string path)
+    /// <param name="console">Where the notes go.</param>
+    /// <param name="rounded">The columns a reader found (a series' or a records file's).</param>
+    /// <param name="path">The file read.</param>
+    public static void NoteRounding(IAnsiConsole console, IReadOnlyList<RoundedColumn> rounded, string path)
     {
-        foreach (var r in series.Rounded)
+        foreach (var r in rounded)
         {
             var offset = Math.Round(r.Mean, Math.Clamp(-(int)Math.Floor(Math.Log10(Math.Max(r.Spread, 1e-300))), 0, 15));
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -184,7 +187,7 @@ internal sealed class SeriesOptionSet
 
         var fitted = rows == 0 ? series : series.Slice(0, rows) with { FilledValues = series.FilledValues, DroppedRows = series.DroppedRows };
         NoteOrder(console, fitted, path);
-        NoteRounding(console, series, path);
+        NoteRounding(console, series.Rounded, path);
         if (ColumnList(r) is null && r.GetValue(LabelColumn) is null && fitted.ChannelNames.Where(c => LabelNames.Contains(c, StringComparer.OrdinalIgnoreCase)).ToArray() is { Length: > 0 } labels)
         {
             var what = labels.Length > 1 ? $"the columns [{IO.Messages.List(labels)}] look like labels but are learnt as values" : $"the column '{labels[0]}' looks like a label but is learnt as a value";

@@ -10,7 +10,11 @@ namespace VaeAnomaly.Data;
 /// <param name="Records">One record per data row.</param>
 /// <param name="Lines">Each record's 1-based line in the file (header counted).</param>
 /// <param name="Labelled">True when a label column was read.</param>
-public sealed record TabularTable(string Source, IReadOnlyList<string> NumericNames, IReadOnlyList<string> TextNames, IReadOnlyList<TabularRecord> Records, IReadOnlyList<long> Lines, bool Labelled);
+public sealed record TabularTable(string Source, IReadOnlyList<string> NumericNames, IReadOnlyList<string> TextNames, IReadOnlyList<TabularRecord> Records, IReadOnlyList<long> Lines, bool Labelled)
+{
+    /// <summary>Number columns that 32-bit floats hold only coarsely next to how much they vary, found while reading (<see cref="FloatRounding"/>).</summary>
+    public IReadOnlyList<RoundedColumn> Rounded { get; init; } = [];
+}
 
 /// <summary>
 /// Reads a table of records from CSV: a header, then one record per row. A column is numeric when every cell is a
@@ -106,6 +110,7 @@ public static class TabularCsvReader
     private static TabularTable Build(string path, string[] header, List<string[]> rows, List<long> lines, int[] numeric, int[] text, int labelIndex)
     {
         var records = new TabularRecord[rows.Count];
+        var rounding = new FloatRounding(numeric.Length);
         for (var r = 0; r < rows.Count; r++)
         {
             var row = rows[r];
@@ -116,14 +121,17 @@ public static class TabularCsvReader
             }
 
             var anomalous = labelIndex >= 0 && !IsNormalLabel(label);
-            records[r] = new TabularRecord(
-                [.. numeric.Select(i => GapFilling.CheckMagnitude(float.Parse(row[i], NumberStyles.Float, CultureInfo.InvariantCulture), row[i], path, lines[r], header[i]))],
-                [.. text.Select(i => row[i])],
-                anomalous,
-                anomalous ? label : SequenceLabel.Normal);
+            var numbers = numeric.Select(i => GapFilling.CheckMagnitude(float.Parse(row[i], NumberStyles.Float, CultureInfo.InvariantCulture), row[i], path, lines[r], header[i])).ToArray();
+            for (var k = 0; k < numbers.Length; k++)
+            {
+                rounding.Add(k, row[numeric[k]], numbers[k]);
+            }
+
+            records[r] = new TabularRecord(numbers, [.. text.Select(i => row[i])], anomalous, anomalous ? label : SequenceLabel.Normal);
         }
 
-        return new TabularTable(path, [.. numeric.Select(i => header[i])], [.. text.Select(i => header[i])], records, lines, labelIndex >= 0);
+        string[] numericNames = [.. numeric.Select(i => header[i])];
+        return new TabularTable(path, numericNames, [.. text.Select(i => header[i])], records, lines, labelIndex >= 0) { Rounded = rounding.Coarse(numericNames) };
     }
 
     private static (string[] Header, List<string[]> Rows, List<long> Lines, int[] Features, int Label) ReadCells(
