@@ -74,6 +74,11 @@ internal static class TrainCommand
                     console.WriteLine(gaps);
                 }
 
+                if (!DataPaths.IsSeries(path))
+                {
+                    SeriesOptionSet.NoteRounding(console, train.Rounded, train.Source ?? path); // a series' notes come with its reading
+                }
+
                 console.WriteLine(DataPaths.IsSeries(path)
                     ? $"Read a series of {train.TotalSteps} training and {validation.TotalSteps} validation rows (split {r.GetValue(series.Split)}{(r.GetValue(series.TrainRows) > 0 ? $" of the first {r.GetValue(series.TrainRows)} rows" : "")}), {Channels(train)}."
                     : $"Read {train.Count} training and {validation.Count} validation sequences, {Channels(train)}.");

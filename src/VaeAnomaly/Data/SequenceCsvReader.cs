@@ -32,7 +32,7 @@ public static class SequenceCsvReader
         var tally = new ReadTally();
         var sequences = Enumerate(dataPath, missing, tally).ToList();
         var labels = labelsPath is null ? null : ReadLabels(labelsPath, sequences, tally.Rows);
-        return new SequenceSet(tally.Channels, sequences, labels) { Source = dataPath, FilledValues = tally.Filled, DroppedRows = tally.Dropped };
+        return new SequenceSet(tally.Channels, sequences, labels) { Source = dataPath, FilledValues = tally.Filled, DroppedRows = tally.Dropped, Rounded = tally.Rounding?.Coarse(tally.Channels) ?? [] };
     }
 
     /// <summary>
@@ -106,6 +106,7 @@ public static class SequenceCsvReader
 
         var channels = channelIndex.Select(i => header[i]).ToArray();
         tally.Channels = channels;
+        tally.Rounding = new FloatRounding(channels.Length);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         string? currentId = null;
         long currentLine = 0;
@@ -183,6 +184,7 @@ public static class SequenceCsvReader
             {
                 row[k] = GapFilling.ParseCell(record[channelIndex[k]], missing, path, line, header[channelIndex[k]]);
                 rowGaps += float.IsNaN(row[k]) ? 1 : 0;
+                tally.Rounding.Add(k, record[channelIndex[k]], row[k]);
             }
 
             if (rowGaps > 0 && missing == MissingValues.Drop)
@@ -253,5 +255,8 @@ public static class SequenceCsvReader
         public int Filled { get; set; }
 
         public int Dropped { get; set; }
+
+        /// <summary>How floats rounded each channel's numbers; made once the header is read.</summary>
+        public FloatRounding? Rounding { get; set; }
     }
 }

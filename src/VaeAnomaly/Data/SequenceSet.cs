@@ -78,6 +78,9 @@ public sealed class SequenceSet
     /// <summary>Rows dropped by the reader for a missing cell (<see cref="MissingValues.Drop"/>).</summary>
     public int DroppedRows { get; init; }
 
+    /// <summary>Channels that 32-bit floats hold only coarsely next to how much they vary, found while reading a file whole (<see cref="FloatRounding"/>); empty otherwise.</summary>
+    public IReadOnlyList<RoundedColumn> Rounded { get; init; } = [];
+
     /// <summary>Channel names in column order.</summary>
     public IReadOnlyList<string> ChannelNames { get; }
 

@@ -147,4 +147,22 @@ public sealed class SequenceCsvReaderTests
         Assert.Equal(column, error.Column);
         Assert.Contains(expected, error.Message);
     }
+
+    [Fact]
+    public void Read_AChannelFloatsHoldOnlyCoarsely_IsReportedWithTheSet()
+    {
+        // Given: channel 'a' near 10,000,000 varying by 0.4 at most (floats there are 1 apart), channel 'b' a plain sine
+        using var dir = new TempDirectory();
+        var path = dir.File("seq.csv");
+        File.WriteAllLines(path, ["sequence_id,t,a,b", .. Enumerable.Range(0, 20).SelectMany(id => Enumerable.Range(0, 30).Select(t =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"s{id},{t},{1e7 + (0.4 * Math.Sin((t / 3.0) + id)):F4},{Math.Sin(t / 5.0):F4}")))]);
+
+        // When
+        var set = SequenceCsvReader.Read(path);
+
+        // Then
+        var rounded = Assert.Single(set.Rounded);
+        Assert.Equal("a", rounded.Column);
+        Assert.InRange(rounded.WorstRounding, 0.3, 0.5);
+    }
 }
