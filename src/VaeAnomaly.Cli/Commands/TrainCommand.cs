@@ -82,6 +82,11 @@ internal static class TrainCommand
                 console.WriteLine(DataPaths.IsSeries(path)
                     ? $"Read a series of {train.TotalSteps} training and {validation.TotalSteps} validation rows (split {r.GetValue(series.Split)}{(r.GetValue(series.TrainRows) > 0 ? $" of the first {r.GetValue(series.TrainRows)} rows" : "")}), {Channels(train)}."
                     : $"Read {train.Count} training and {validation.Count} validation sequences, {Channels(train)}.");
+
+                if (entry.Name != GaussianEstimator.ModelName)
+                {
+                    NoteConstant(console, path, train); // gaussian judges each row by its recent rows' own spread, not by a scaler
+                }
             }
 
             if (checkpoint is not null)
@@ -202,6 +207,24 @@ internal static class TrainCommand
         }
 
         return table;
+    }
+
+    /// <summary>
+    /// Notes the columns that hold one value in every training row (a stuck sensor, an unused command column): a scaler
+    /// gives them a spread of 1 in their own units, so a later change counts by its size in those units.
+    /// </summary>
+    private static void NoteConstant(IAnsiConsole console, string path, SequenceSet train)
+    {
+        var constant = train.ConstantChannels();
+        string Value(float v) => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
+        if (constant.Count == 1)
+        {
+            console.WriteLine($"Note: {path}: the column '{train.ChannelNames[constant[0].Channel]}' holds one value ({Value(constant[0].Value)}) in every training row; the model learns it as constant, scaled by 1 in its own units, so a later change counts by its size in those units (0.1 is hardly seen, 100 dominates). Leave it out with --columns if it carries nothing.");
+        }
+        else if (constant.Count > 1)
+        {
+            console.WriteLine($"Note: {path}: the columns [{IO.Messages.List([.. constant.Select(x => $"{train.ChannelNames[x.Channel]}={Value(x.Value)}")])}] each hold one value in every training row; the model learns them as constant, scaled by 1 in their own units, so a later change counts by its size in those units (0.1 is hardly seen, 100 dominates). Leave them out with --columns if they carry nothing.");
+        }
     }
 
     /// <summary>"1 channel (v0)", "2 channels (v0, v1)": the columns learnt, counted and named.</summary>

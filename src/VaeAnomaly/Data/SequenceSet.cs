@@ -102,6 +102,37 @@ public sealed class SequenceSet
     /// <summary>Total number of time steps over all sequences.</summary>
     public long TotalSteps => Sequences.Sum(s => (long)(s.Values.Length / Channels));
 
+    /// <summary>
+    /// The channels that hold one value at every step of every sequence, each with that value. A scaler gives such a
+    /// channel a spread of 1 in its own units (as scikit-learn's StandardScaler does), so a later change of it counts by
+    /// its size in those units.
+    /// </summary>
+    public IReadOnlyList<(int Channel, float Value)> ConstantChannels()
+    {
+        var c = Channels;
+        var constant = new List<(int, float)>();
+        for (var j = 0; j < c; j++)
+        {
+            var first = float.NaN;
+            var same = true;
+            foreach (var s in Sequences)
+            {
+                for (var i = j; i < s.Values.Length && same; i += c)
+                {
+                    first = float.IsNaN(first) ? s.Values[i] : first;
+                    same = s.Values[i] == first;
+                }
+            }
+
+            if (same && !float.IsNaN(first))
+            {
+                constant.Add((j, first));
+            }
+        }
+
+        return constant;
+    }
+
     /// <summary>The same sequences with other values (same ids, labels and channels).</summary>
     /// <param name="map">Maps a sequence's values to new values of the same length.</param>
     public SequenceSet MapValues(Func<float[], float[]> map) =>

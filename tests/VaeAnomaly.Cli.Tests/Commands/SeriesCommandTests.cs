@@ -568,6 +568,25 @@ public sealed class SeriesCommandTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("knn", true)]
+    [InlineData("gaussian", false)] // judges each row against its recent rows' own spread: the note would be wrong
+    public async Task Train_AColumnThatNeverChangesInTraining_IsNotedWithItsValue(string model, bool noted)
+    {
+        // Given: 'stuck' is 5 in every training row (the first 70%) and 5.1 after
+        var path = dir.File("stuck.csv");
+        File.WriteAllLines(path, ["timestamp;temp;stuck", .. Enumerable.Range(0, 300).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t};{Math.Sin(t / 10.0):F4};{(t < 210 ? 5.0 : 5.1):F1}"))]);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("train", "--model", model, "--data", path, "--split", "70/30/0", "--out", dir.File("b"));
+
+        // Then
+        Assert.True(exit == 0, text);
+        var said = System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
+        Assert.Equal(noted, said.Contains("stuck.csv: the column 'stuck' holds one value (5) in every training row", StringComparison.Ordinal));
+        Assert.DoesNotContain("column 'temp' holds", said);
+    }
+
     [Fact]
     public async Task Train_Series_NotesOnlyThePointScoresRulesThatCouldNotBeFitted()
     {

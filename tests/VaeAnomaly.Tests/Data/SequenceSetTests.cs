@@ -61,4 +61,13 @@ public sealed class SequenceSetTests
         var error = Assert.Throws<ArgumentException>(() => DetectorRegistry.Create("range").Fit(new SequenceSet(["a", "b"], [new Sequence("train", poisoned)]), new SequenceSet(["a", "b"], [new Sequence("val", Wave(64))])));
         Assert.Contains("'train' holds NaN at step 5, channel 'a'", error.Message);
     }
+
+    [Fact]
+    public void ConstantChannels_NameEachChannelThatHoldsOneValueAcrossEverySequence()
+    {
+        // a: 2 everywhere; b: varies within s2; c: constant within each sequence but not across them
+        var set = new SequenceSet(["a", "b", "c"], [new Sequence("s1", [2, 1, 0, 2, 1, 0]), new Sequence("s2", [2, 1, 7, 2, 3, 7])]);
+
+        Assert.Equal([(0, 2f)], set.ConstantChannels());
+    }
 }
