@@ -83,9 +83,9 @@ internal static class TrainCommand
                     ? $"Read a series of {train.TotalSteps} training and {validation.TotalSteps} validation rows (split {r.GetValue(series.Split)}{(r.GetValue(series.TrainRows) > 0 ? $" of the first {r.GetValue(series.TrainRows)} rows" : "")}), {Channels(train)}."
                     : $"Read {train.Count} training and {validation.Count} validation sequences, {Channels(train)}.");
 
-                if (entry.Name != GaussianEstimator.ModelName)
+                if (entry.ScalesByTrainingSpread)
                 {
-                    NoteConstant(console, path, train); // gaussian judges each row by its recent rows' own spread, not by a scaler
+                    NoteConstant(console, path, train);
                 }
             }
 

@@ -26,6 +26,12 @@ public sealed record DetectorEntry(
     /// <summary>What its one score measures, in a few words for reports (an evaluation's text and figures).</summary>
     public string ScoreWords { get; init; } = "reconstruction error";
 
+    /// <summary>
+    /// Whether it measures each column against the column's spread in the training rows (a column constant there counts
+    /// in its own units, a spread of 1); false for a model that judges each row against its recent rows' own spread.
+    /// </summary>
+    public bool ScalesByTrainingSpread { get; init; } = true;
+
     /// <summary>The windows this model reads are a multiple of this many rows (conv-ae pools twice by 2: 4); 1 for any length.</summary>
     public int WindowMultiple { get; init; } = 1;
 

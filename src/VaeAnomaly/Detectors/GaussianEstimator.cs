@@ -37,6 +37,7 @@ public sealed class GaussianEstimator(DetectorSettings settings) : IDetectorEsti
         GaussianDetector.Load)
     {
         ScoreWords = "deviation from the recent mean",
+        ScalesByTrainingSpread = false,
     };
 
     /// <inheritdoc />
