@@ -227,8 +227,9 @@ internal static class TrainCommand
         }
     }
 
-    /// <summary>"1 channel (v0)", "2 channels (v0, v1)": the columns learnt, counted and named.</summary>
-    private static string Channels(SequenceSet set) => $"{set.Channels} channel{(set.Channels == 1 ? "" : "s")} ({string.Join(", ", set.ChannelNames)})";
+    /// <summary>"1 channel (v0)", "2 channels (v0, v1)": the columns learnt, counted and named (the first 10 of more).</summary>
+    private static string Channels(SequenceSet set) =>
+        $"{set.Channels:N0} channel{(set.Channels == 1 ? "" : "s")} ({string.Join(", ", set.ChannelNames.Take(10).Select(n => Messages.Cut(n)))}{(set.Channels > 10 ? ", ..." : "")})";
 
     /// <summary>Whether a score's thresholds are shown: a series' point scores (the step error and the combined window score), or every sequence (or record) score otherwise.</summary>
     private static bool IsShown(string score, bool pointScores)

@@ -356,7 +356,8 @@ internal sealed record WindowFeatureShape(IReadOnlyList<string> Channels, IReadO
 
         if ((long)Window * Channels.Count > GruVaeOptions.MaxSize)
         {
-            throw new ArgumentException($"Windows of {Window} steps x {Channels.Count} channels are {(long)Window * Channels.Count:N0} values; at most {GruVaeOptions.MaxSize:N0} are accepted.");
+            var most = GruVaeOptions.MaxSize / Channels.Count;
+            throw new ArgumentException($"Windows of {Window} steps x {Channels.Count:N0} channels are {(long)Window * Channels.Count:N0} values; at most {GruVaeOptions.MaxSize:N0} are accepted: {(most >= 1 ? $"a window of at most {most} steps (--window {most}), or " : "")}fewer columns (--columns).");
         }
 
         _ = WatchedColumns.Indices(Channels, Targets);

@@ -588,6 +588,27 @@ public sealed class SeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_WindowsTooWideForKnn_SaysTheWindowThatFits_AndTheReadLineNamesTenColumns()
+    {
+        // Given: 2,100 columns; knn's 32-row windows would hold 67,200 values, above the 65,536 accepted (31 rows fit)
+        var path = dir.File("wide.csv");
+        File.WriteAllLines(path, [
+            "timestamp," + string.Join(",", Enumerable.Range(0, 2100).Select(c => $"c{c}")),
+            .. Enumerable.Range(0, 100).Select(t => $"{t}," + string.Join(",", Enumerable.Range(0, 2100).Select(c => ((t + c) % 7).ToString(CultureInfo.InvariantCulture))))]);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("train", "--model", "knn", "--data", path, "--out", dir.File("b"));
+
+        // Then: before, the line listed all 2,100 names and the refusal said nothing of what fits
+        var said = System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
+        Assert.Equal(1, exit);
+        Assert.Contains("2,100 channels (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, ...)", said);
+        Assert.DoesNotContain("c2099", said);
+        Assert.Contains("at most 65,536 are accepted: a window of at most 31 steps (--window 31), or fewer columns (--columns)", said);
+        Assert.False(Directory.Exists(dir.File("b")));
+    }
+
+    [Fact]
     public async Task Train_Series_NotesOnlyThePointScoresRulesThatCouldNotBeFitted()
     {
         // Given: the GRU-VAE on a series: its one validation sequence gives each per-sequence score one value, too few
