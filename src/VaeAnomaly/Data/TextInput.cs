@@ -78,7 +78,8 @@ public static class TextInput
             if (string.IsNullOrWhiteSpace(header[i]))
             {
                 throw new DataFormatException(path, 1, null, $"column {i + 1} of the header has no name; expected a name for every column"
-                    + (i == 0 ? " (pandas' to_csv writes its index so: write with index=False, or name the index, e.g. df.rename_axis('timestamp'))" : ""));
+                    + (i == 0 ? " (pandas' to_csv writes its index so: write with index=False, or name the index, e.g. df.rename_axis('timestamp'))"
+                        : i == header.Count - 1 ? " (the header ends with a delimiter, as some exporters end every line: remove the trailing delimiters, e.g. sed 's/,$//')" : ""));
             }
         }
 

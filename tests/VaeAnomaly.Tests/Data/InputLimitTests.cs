@@ -112,6 +112,7 @@ public sealed class InputLimitTests : IDisposable
         Assert.Equal(dir.File("blank.csv"), error.File);
         Assert.Contains($"column {column} of the header has no name", error.Message);
         Assert.Equal(column == 1, error.Message.Contains("write with index=False", StringComparison.Ordinal));
+        Assert.Equal(column == 3, error.Message.Contains("the header ends with a delimiter", StringComparison.Ordinal)); // the last column
     }
 
     [Fact]
