@@ -216,15 +216,18 @@ internal static class TrainCommand
     private static void NoteConstant(IAnsiConsole console, string path, SequenceSet train)
     {
         var constant = train.ConstantChannels();
+        if (constant.Count == 0)
+        {
+            return;
+        }
+
         string Value(float v) => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
-        if (constant.Count == 1)
-        {
-            console.WriteLine($"Note: {path}: the column '{train.ChannelNames[constant[0].Channel]}' holds one value ({Value(constant[0].Value)}) in every training row; the model learns it as constant, scaled by 1 in its own units, so a later change counts by its size in those units (0.1 is hardly seen, 100 dominates). Leave it out with --columns if it carries nothing.");
-        }
-        else if (constant.Count > 1)
-        {
-            console.WriteLine($"Note: {path}: the columns [{IO.Messages.List([.. constant.Select(x => $"{train.ChannelNames[x.Channel]}={Value(x.Value)}")])}] each hold one value in every training row; the model learns them as constant, scaled by 1 in their own units, so a later change counts by its size in those units (0.1 is hardly seen, 100 dominates). Leave them out with --columns if they carry nothing.");
-        }
+        var one = constant.Count == 1;
+        var which = one
+            ? $"the column '{train.ChannelNames[constant[0].Channel]}' holds one value ({Value(constant[0].Value)})"
+            : $"the columns [{IO.Messages.List([.. constant.Select(x => $"{train.ChannelNames[x.Channel]}={Value(x.Value)}")])}] each hold one value";
+        var (them, their) = one ? ("it", "its") : ("them", "their");
+        console.WriteLine($"Note: {path}: {which} in every training row; the model learns {them} as constant, scaled by 1 in {their} own units, so a later change counts by its size in those units (0.1 is hardly seen, 100 dominates). Leave {them} out with --columns if {(one ? "it carries" : "they carry")} nothing.");
     }
 
     /// <summary>"1 channel (v0)", "2 channels (v0, v1)": the columns learnt, counted and named (the first 10 of more).</summary>
