@@ -4,13 +4,14 @@ namespace VaeAnomaly.Study;
 
 /// <summary>What one label-free threshold does on a labelled test series.</summary>
 /// <param name="Threshold">The rule's threshold, fitted on validation scores; null for a rule whose threshold varies along the series.</param>
-/// <param name="F1">F1 of the rows flagged.</param>
+/// <param name="F1">F1 of the rows flagged; null for a series without anomalies.</param>
 /// <param name="FlaggedNormal">Share of normal rows flagged: how well it transfers to later normal data.</param>
-public sealed record RuleOutcome(double? Threshold, double F1, double FlaggedNormal)
+public sealed record RuleOutcome(double? Threshold, double? F1, double FlaggedNormal)
 {
     /// <summary>
     /// For a rule that flags scores of its own (smoothed ones), not the model's plain point scores: the best F1 over
-    /// every threshold of those scores (labelled oracle), to set its <see cref="F1"/> beside. Null for the other rules.
+    /// every threshold of those scores (labelled oracle), to set its <see cref="F1"/> beside. Null for the other rules, and
+    /// for a series without anomalies.
     /// </summary>
     public double? BestF1 { get; init; }
 
@@ -28,6 +29,6 @@ public sealed record RuleOutcome(double? Threshold, double F1, double FlaggedNor
     public static RuleOutcome Of(IReadOnlyList<bool> labels, IReadOnlyList<bool> flags, double? threshold)
     {
         var normal = labels.Count(l => !l);
-        return new RuleOutcome(threshold, ConfusionCounts.Of(labels, flags).F1, normal == 0 ? 0 : (double)labels.Zip(flags).Count(p => !p.First && p.Second) / normal);
+        return new RuleOutcome(threshold, labels.Contains(true) ? ConfusionCounts.Of(labels, flags).F1 : null, normal == 0 ? 0 : (double)labels.Zip(flags).Count(p => !p.First && p.Second) / normal);
     }
 }

@@ -9,10 +9,10 @@ namespace VaeAnomaly.Study;
 
 /// <summary>
 /// A folder of labelled train/test series pairs (<c>NAME.train.csv[.gz]</c> normal, <c>NAME.test.csv[.gz]</c> with a 0/1
-/// label column; <c>.parquet</c> files too
-/// label column): per pair and model, train on the train file (its last 20% validates: early stopping and the
+/// label column; <c>.parquet</c> files too): per pair and model, train on the train file (its last 20% validates: early stopping and the
 /// label-free thresholds), score every test row causally (each row by the latest window that ends at it, never a later
-/// row), and measure the scores and the bundle's own threshold against the labels.
+/// row), and measure the scores and the bundle's own threshold against the labels. A test file without anomalies measures
+/// only false alarms: the share of its rows flagged and its false events.
 /// </summary>
 public static partial class SeriesBenchmark
 {
@@ -87,8 +87,9 @@ public static partial class SeriesBenchmark
             throw new DataFormatException(p.Train, 1, unknown, $"has no column '{IO.Messages.Cut(unknown)}' named by --target-columns; its columns are [{IO.Messages.List(train.ChannelNames)}]");
         }
 
-        // Checked here, not when the metrics are computed: one such file would stop the run after hours of training.
-        LabelledRows.RequireBoth(test.Labels!, p.Test, options.LabelColumn, "label its anomalies or move the pair out of the folder");
+        // Checked here, not when the metrics are computed: one such file would stop the run after hours of training. A test
+        // file without anomalies is kept: it measures false alarms, and is left out of the means that need an anomaly.
+        LabelledRows.RequireNormal(test.Labels!, p.Test, options.LabelColumn, "check the label column, or move the pair out of the folder");
 
         return new SeriesPair(p.Name, p.Train, p.Test, train, test);
     })];
@@ -185,7 +186,7 @@ public static partial class SeriesBenchmark
         var smoothed = Smoothing.Of(test.Scores, test.FirstScored);
         return RuleOutcome.Of(labels, smoothed, new QuantileThreshold().Fit(fitted)) with
         {
-            BestF1 = Evaluation.RankingMetrics.BestF1(labels, [.. smoothed.Select(s => (double)s)]).F1,
+            BestF1 = labels.Contains(true) ? Evaluation.RankingMetrics.BestF1(labels, [.. smoothed.Select(s => (double)s)]).F1 : null,
         };
     }
 

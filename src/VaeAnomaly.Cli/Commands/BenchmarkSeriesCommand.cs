@@ -63,7 +63,9 @@ internal static class BenchmarkSeriesCommand
                 pairs = [.. pairs.Take(r.GetValue(limit))];
             }
 
-            console.WriteLine($"Read {pairs.Count} pairs; each test row is scored causally (by the latest window that ends at it).");
+            var normalOnly = pairs.Count(p => !p.Test.Labels!.Contains(true));
+            console.WriteLine($"Read {pairs.Count} pairs; each test row is scored causally (by the latest window that ends at it)."
+                + (normalOnly == 0 ? "" : $" {normalOnly} test {(normalOnly == 1 ? "file labels" : "files label")} no anomaly: counted in normal rows flagged and false events, left out of the other means."));
             var results = new List<SeriesFileResult>();
             var notRun = new List<NotRun>();
             foreach (var pair in pairs)
@@ -87,7 +89,7 @@ internal static class BenchmarkSeriesCommand
 
                     results.Add(result);
                     console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{pair.Name} {name}{(result.Window is { } w ? $" (window {w})" : "")}: AUC-PR {result.AucPr:F3}, F1 at threshold {result.F1AtThreshold:F3}, best F1 {result.BestF1:F3}, normal rows flagged {result.FlaggedNormal:P1} ({result.TrainSeconds:F1} s)."));
+                        $"{pair.Name} {name}{(result.Window is { } w ? $" (window {w})" : "")}: {(result.AucPr is null ? "no anomaly labelled" : $"AUC-PR {result.AucPr:F3}, F1 at threshold {result.F1AtThreshold:F3}, best F1 {result.BestF1:F3}")}, normal rows flagged {result.FlaggedNormal:P1}, false events {result.FalseEvents} ({result.TrainSeconds:F1} s)."));
                 }
             }
 
@@ -104,16 +106,17 @@ internal static class BenchmarkSeriesCommand
                 var json = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
                 File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(new { models = summary, random, files = results, notRun }, json));
                 File.WriteAllLines(staged.PathOf("files.csv"), [
-                    "file,model,watched,auc_pr,auc_roc,f1_at_threshold,best_f1,pa_f1,event_recall,event_precision,flagged_normal,threshold,train_seconds,epochs",
-                    .. results.Select(x => string.Create(CultureInfo.InvariantCulture,
-                        $"{x.File},{x.Model},{string.Join(' ', x.Watched)},{x.AucPr:G6},{x.AucRoc:G6},{x.F1AtThreshold:G6},{x.BestF1:G6},{x.PointAdjustedF1:G6},{x.EventRecall:G6},{x.EventPrecision:G6},{x.FlaggedNormal:G6},{x.Threshold:G6},{x.TrainSeconds:F2},{x.Epochs}")),
+                    "file,model,watched,auc_pr,auc_roc,f1_at_threshold,best_f1,pa_f1,event_recall,event_precision,flagged_normal,false_events,threshold,train_seconds,epochs",
+                    .. results.Select(x => string.Create(CultureInfo.InvariantCulture, // a figure that needs an anomaly is an empty cell for a file without one
+                        $"{x.File},{x.Model},{string.Join(' ', x.Watched)},{x.AucPr:G6},{x.AucRoc:G6},{x.F1AtThreshold:G6},{x.BestF1:G6},{x.PointAdjustedF1:G6},{x.EventRecall:G6},{x.EventPrecision:G6},{x.FlaggedNormal:G6},{x.FalseEvents},{x.Threshold:G6},{x.TrainSeconds:F2},{x.Epochs}")),
                 ]);
                 staged.Commit(token);
             }
 
-            string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
-            var table = new Table().Border(TableBorder.Rounded).Title($"{pairs.Count} pairs, causal point scores, label-free thresholds (quantile of validation)");
-            foreach (var column in new[] { "model", "files", "AUC-PR", "AUC-ROC", "F1 @ threshold", "best F1 (oracle)", "PA-F1 (inflated)", "event recall", "event precision", "normal flagged", "train s" })
+            string F(double? v) => v?.ToString("F3", CultureInfo.InvariantCulture) ?? "–";
+            var table = new Table().Border(TableBorder.Rounded).Title($"{pairs.Count} pairs, causal point scores, label-free thresholds (quantile of validation)"
+                + (normalOnly == 0 ? "" : $"; AUC-PR to event precision over the {(pairs.Count - normalOnly == 1 ? "one test file" : $"{pairs.Count - normalOnly} test files")} with anomalies"));
+            foreach (var column in new[] { "model", "files", "AUC-PR", "AUC-ROC", "F1 @ threshold", "best F1 (oracle)", "PA-F1 (inflated)", "event recall", "event precision", "normal flagged", "false events", "train s" })
             {
                 table.AddColumn(new TableColumn(column).RightAligned());
             }
@@ -121,10 +124,10 @@ internal static class BenchmarkSeriesCommand
             foreach (var (name, m) in summary)
             {
                 table.AddRow([name, m.Files.ToString(CultureInfo.InvariantCulture), .. new[] { m.MeanAucPr, m.MeanAucRoc, m.MeanF1AtThreshold, m.MeanBestF1, m.MeanPaF1, m.EventRecall, m.EventPrecision, m.MeanFlaggedNormal }
-                    .Select(F), m.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture)]);
+                    .Select(F), m.FalseEvents.ToString(CultureInfo.InvariantCulture), m.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture)]);
             }
 
-            table.AddRow([Evaluation.RandomBaseline.Name, pairs.Count.ToString(CultureInfo.InvariantCulture), F(random.AucPr), F(random.AucRoc), "–", F(random.BestF1), "–", "–", "–", "–", "–"]);
+            table.AddRow([Evaluation.RandomBaseline.Name, (pairs.Count - normalOnly).ToString(CultureInfo.InvariantCulture), F(random?.AucPr), F(random?.AucRoc), "–", F(random?.BestF1), "–", "–", "–", "–", "–", "–"]);
             console.Write(table);
             var rules = new Table().Border(TableBorder.Rounded).Title("each label-free rule: mean F1 / mean share of normal rows flagged (files where it could be fitted); surprise adapts to the test series; smoothed flags a 10-row average, beside that average's best F1");
             rules.AddColumn("model");
@@ -137,7 +140,7 @@ internal static class BenchmarkSeriesCommand
             foreach (var (name, m) in summary)
             {
                 rules.AddRow([name, .. reported.Select(rule => m.Rules.TryGetValue(rule, out var o)
-                    ? string.Create(CultureInfo.InvariantCulture, $"{o.MeanF1:F3} / {o.MeanFlaggedNormal:P1} ({o.Files}){(o.MeanBestF1 is { } best ? $"; best F1 {best:F3}" : "")}")
+                    ? string.Create(CultureInfo.InvariantCulture, $"{F(o.MeanF1)} / {o.MeanFlaggedNormal:P1} ({o.Files}){(o.MeanBestF1 is { } best ? $"; best F1 {best:F3}" : "")}")
                     : "not fitted")]);
             }
 

@@ -169,13 +169,87 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         Assert.False(Directory.Exists(dir.File("odd")));
     }
 
+    /// <summary>Sets every row's label (the last cell) of a test file to <paramref name="label"/>.</summary>
+    private void Relabel(string file, string label)
+    {
+        var test = File.ReadAllLines(dir.File(file));
+        File.WriteAllLines(dir.File(file), [test[0], .. test.Skip(1).Select(row => row[..(row.LastIndexOf(',') + 1)] + label)]);
+    }
+
+    [Fact]
+    public async Task BenchmarkSeries_ATestFileWithoutAnomalies_CountsInTheFalseAlarmsOnly()
+    {
+        // Given: b-2's test file is the same series with its jump kept but every row labelled 0, so each model's flags on
+        // the jump are false alarms there; a-1 is labelled as usual
+        WritePair("pairs", "a-1");
+        WritePair("pairs", "b-2");
+        Relabel("pairs/b-2.test.csv", "0");
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "range,gaussian", "--target-columns", "v0", "--out", dir.File("out"));
+
+        // Then: the figures that need an anomaly are a-1's alone, the false-alarm figures are over both files
+        Assert.True(exit == 0, text);
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
+        var files = summary.RootElement.GetProperty("files").EnumerateArray().ToDictionary(f => (f.GetProperty("file").GetString(), f.GetProperty("model").GetString()));
+        foreach (var model in new[] { "range", "gaussian" })
+        {
+            var (a, b) = (files[("a-1", model)], files[("b-2", model)]);
+            var m = summary.RootElement.GetProperty("models").GetProperty(model);
+            Assert.Equal(2, m.GetProperty("files").GetInt32());
+            Assert.Equal(1, m.GetProperty("files_with_anomalies").GetInt32());
+            foreach (var (mean, each) in new[] { ("mean_auc_pr", "auc_pr"), ("mean_auc_roc", "auc_roc"), ("mean_f1_at_threshold", "f1_at_threshold"), ("mean_best_f1", "best_f1"),
+                ("mean_pa_f1", "point_adjusted_f1"), ("event_recall", "event_recall"), ("event_precision", "event_precision") })
+            {
+                Assert.Equal(JsonValueKind.Null, b.GetProperty(each).ValueKind);
+                Assert.Equal(a.GetProperty(each).GetDouble(), m.GetProperty(mean).GetDouble(), 12);
+            }
+
+            // Every row of b-2 is normal, so its share flagged counts the 20-row jump the model flags: more than a-1's
+            Assert.True(b.GetProperty("flagged_normal").GetDouble() > a.GetProperty("flagged_normal").GetDouble(), $"{model}: {b}");
+            Assert.True(b.GetProperty("false_events").GetInt32() > a.GetProperty("false_events").GetInt32(), $"{model}: {b}");
+            Assert.Equal((a.GetProperty("flagged_normal").GetDouble() + b.GetProperty("flagged_normal").GetDouble()) / 2, m.GetProperty("mean_flagged_normal").GetDouble(), 12);
+            Assert.Equal(a.GetProperty("false_events").GetInt32() + b.GetProperty("false_events").GetInt32(), m.GetProperty("false_events").GetInt32());
+            var quantile = m.GetProperty("rules").GetProperty("quantile");
+            Assert.Equal(2, quantile.GetProperty("files").GetInt32());
+            Assert.Equal(a.GetProperty("rules").GetProperty("quantile").GetProperty("f1").GetDouble(), quantile.GetProperty("mean_f1").GetDouble(), 12);
+            Assert.Equal(JsonValueKind.Null, b.GetProperty("rules").GetProperty("quantile").GetProperty("f1").ValueKind);
+        }
+
+        // The random row is a-1's (20 of 400 rows), not diluted by a file where it is not defined
+        Assert.Equal(0.05, summary.RootElement.GetProperty("random").GetProperty("auc_pr").GetDouble(), 12);
+        Assert.Contains("b-2,range,v0,,,,,,,,", File.ReadAllText(dir.File("out/files.csv")));
+        Assert.Contains("1 test file labels no anomaly", text);
+        Assert.Contains("b-2 range: no anomaly labelled, normal rows flagged", text);
+    }
+
+    [Fact]
+    public async Task BenchmarkSeries_NoTestFileWithAnomalies_ReportsTheFalseAlarmsAndNoRankingFigure()
+    {
+        // Given: a folder of normal test files only, as a user checking a detector's false alarms has
+        WritePair("pairs", "a-1");
+        Relabel("pairs/a-1.test.csv", "0");
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "range", "--target-columns", "v0", "--out", dir.File("out"));
+
+        // Then
+        Assert.True(exit == 0, text);
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
+        var range = summary.RootElement.GetProperty("models").GetProperty("range");
+        Assert.Equal(0, range.GetProperty("files_with_anomalies").GetInt32());
+        Assert.Equal(JsonValueKind.Null, range.GetProperty("mean_auc_pr").ValueKind);
+        Assert.InRange(range.GetProperty("mean_flagged_normal").GetDouble(), 0.01, 1); // the unlabelled jump
+        Assert.Equal(JsonValueKind.Null, summary.RootElement.GetProperty("random").ValueKind);
+        Assert.Contains("random score │ 0 │ – │ – │", System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " "));
+    }
+
     [Theory]
     [InlineData("missing-test", "is missing: a-1 has a train file but no test file")]
     [InlineData("no-label", "a-1.test.csv:1: column 'anomaly': is not in the header")]
     [InlineData("other-columns", "its train file a-1.train.csv has [v0,c1]")]
     [InlineData("unknown-target", "has no column 'v9' named by --target-columns")]
-    [InlineData("no-anomaly", "a-1.test.csv: column 'anomaly': labels every row 0 (normal); measuring scores against labels needs anomalous (1) and normal (0) rows: label its anomalies")]
-    [InlineData("all-anomalous", "a-1.test.csv: column 'anomaly': labels every row 1 (anomalous)")]
+    [InlineData("all-anomalous", "a-1.test.csv: column 'anomaly': labels every row 1 (anomalous); measuring scores against labels needs normal (0) rows")]
     [InlineData("two-trains", "a-1.train.csv: is one of 2 train files of a-1 (a-1.train.csv, a-1.train.csv.gz); keep one")]
     [InlineData("short-train", "a-1.train.csv: pca cannot use it: Sequence 'train' has 24 steps; the pca reads windows of 32 steps: choose a smaller --window")]
     [InlineData("short-test", "a-1.test.csv: pca cannot use it: The series has 24 steps; the pca reads windows of 32.")]
@@ -183,10 +257,9 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
     {
         // Given: a short train file (30 rows) fits on its first 24; a short test file (24 rows) is shorter than one window
         WritePair("pairs", "a-1", label: problem != "no-label", trainRows: problem == "short-train" ? 30 : 300, testRows: problem == "short-test" ? 24 : 400);
-        if (problem is "no-anomaly" or "all-anomalous")
+        if (problem == "all-anomalous")
         {
-            var test = File.ReadAllLines(dir.File("pairs/a-1.test.csv"));
-            File.WriteAllLines(dir.File("pairs/a-1.test.csv"), [test[0], .. test.Skip(1).Select(row => row[..row.LastIndexOf(',')] + (problem == "no-anomaly" ? ",0" : ",1"))]);
+            Relabel("pairs/a-1.test.csv", "1");
         }
         else if (problem == "two-trains")
         {
