@@ -49,10 +49,44 @@ internal static class ScoreFollow
         }
 
         using var followed = fromStandardInput ? null : new FollowedFile(io.Data, badRows.Report);
-        using var file = toStandardOutput ? null : new StreamWriter(io.Out, append: false, new UTF8Encoding(false));
-        using var output = new CsvHelper.CsvWriter(file ?? console.Profile.Out.Writer, SequenceCsvReader.Output, leaveOpen: true); // quotes a field that needs it (a timestamp with a comma, a column name); Unix line ends, as every CSV we write
+        using var file = toStandardOutput ? null : new FlushedLines(io.Out);
+        using var line = new StringWriter(CultureInfo.InvariantCulture);
+        using var output = new CsvHelper.CsvWriter(line, SequenceCsvReader.Output); // quotes a field that needs it (a timestamp with a comma, a column name); Unix line ends, as every CSV we write
         var source = fromStandardInput ? "standard input" : io.Data;
         var lines = followed is null ? new LineAssembler(System.Console.In, follows: false) : null; // standard input is not ours to close
+
+        // One row of the scores, formatted whole, then written and flushed, so a reader of the stream sees each row as soon
+        // as it is scored; false when the file cannot take it (a full disk), said, with the file cut back to its whole rows.
+        bool Written(string[] fields, long atLine)
+        {
+            foreach (var field in fields)
+            {
+                output.WriteField(field);
+            }
+
+            output.NextRecord();
+            output.Flush();
+            var text = line.ToString();
+            line.GetStringBuilder().Clear();
+            if (file is null)
+            {
+                console.Profile.Out.Writer.Write(text);
+                console.Profile.Out.Writer.Flush();
+                return true;
+            }
+
+            try
+            {
+                file.Write(text);
+                return true;
+            }
+            catch (IOException e)
+            {
+                badRows.Report.WriteLine($"error: {e.Message}. The stream stopped at line {atLine}, whose score could not be written; {io.Out} keeps the {Math.Max(0, file.Lines - 1)} rows scored before it, whole.");
+                return false;
+            }
+        }
+
         CsvRowParser? parser = null;
         string? header = null;
         long lineNumber = 0, flagged = 0, skipped = 0;
@@ -60,14 +94,14 @@ internal static class ScoreFollow
         {
             while (true)
             {
-                var line = followed is null ? await lines!.NextAsync(token) : await followed.NextAsync(token);
+                var input = followed is null ? await lines!.NextAsync(token) : await followed.NextAsync(token);
                 if (followed is { Restarted: true })
                 {
                     lineNumber = 0; // a rotated file's lines are counted from its start
                     followed.Restarted = false;
                 }
 
-                if (line is null)
+                if (input is null)
                 {
                     if (fromStandardInput)
                     {
@@ -79,25 +113,29 @@ internal static class ScoreFollow
                 }
 
                 lineNumber++;
-                if (line.Length > TextInput.MaxLineBytes)
+                if (input.Length > TextInput.MaxLineBytes)
                 {
                     throw new DataFormatException(source, lineNumber, null, $"is longer than {TextInput.MaxLineBytes:N0} characters");
                 }
 
-                if (header is not null && line.TrimEnd('\r') == header)
+                if (header is not null && input.TrimEnd('\r') == header)
                 {
                     continue; // the header again: a rotated log's new file begins with it
                 }
 
                 if (parser is null)
                 {
-                    parser = new CsvRowParser(source, line, detector.Channels, csv.TimeColumn, csv.Delimiter);
-                    header = line.TrimEnd('\r');
-                    Write(output, explain ? ["timestamp", "score", "threshold", "flag", "columns"] : ["timestamp", "score", "threshold", "flag"]);
+                    parser = new CsvRowParser(source, input, detector.Channels, csv.TimeColumn, csv.Delimiter);
+                    header = input.TrimEnd('\r');
+                    if (!Written(explain ? ["timestamp", "score", "threshold", "flag", "columns"] : ["timestamp", "score", "threshold", "flag"], lineNumber))
+                    {
+                        return CommandRunner.Failed;
+                    }
+
                     continue;
                 }
 
-                if (line.Trim().Length == 0)
+                if (input.Trim().Length == 0)
                 {
                     continue;
                 }
@@ -106,7 +144,7 @@ internal static class ScoreFollow
                 float[] values;
                 try
                 {
-                    (timestamp, values) = parser.Parse(line, lineNumber);
+                    (timestamp, values) = parser.Parse(input, lineNumber);
                 }
                 catch (DataFormatException e)
                 {
@@ -125,7 +163,10 @@ internal static class ScoreFollow
                 rowsScored++;
                 flagged += point.Flag ? 1 : 0;
                 string[] fields = [timestamp, point.Score.ToString("R", CultureInfo.InvariantCulture), point.Threshold.ToString("R", CultureInfo.InvariantCulture), point.Flag ? "1" : "0"];
-                Write(output, explain ? [.. fields, point.Explanation is { } a ? PointScoresCsv.Columns(a) : ""] : fields);
+                if (!Written(explain ? [.. fields, point.Explanation is { } a ? PointScoresCsv.Columns(a) : ""] : fields, lineNumber))
+                {
+                    return CommandRunner.Failed; // the row was learnt from: a --state saved now continues after it
+                }
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -155,18 +196,6 @@ internal static class ScoreFollow
         }
 
         return 0;
-    }
-
-    /// <summary>Writes one record and flushes it, so a reader of the stream sees each row as soon as it is scored.</summary>
-    private static void Write(CsvHelper.CsvWriter output, string[] fields)
-    {
-        foreach (var field in fields)
-        {
-            output.WriteField(field);
-        }
-
-        output.NextRecord();
-        output.Flush();
     }
 
     /// <summary>
