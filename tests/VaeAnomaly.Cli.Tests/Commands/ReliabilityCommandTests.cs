@@ -249,6 +249,31 @@ public sealed class ReliabilityCommandTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(full));
     });
 
+    [SkippableFact]
+    public async Task ScoreFollow_DiskFullWhileWritingTheScores_StopsWithWholeRowsAndSavesTheState() => await OnATinyFileSystem(async full =>
+    {
+        // Given: a range bundle, a followed file of 6,000 rows whose scores do not fit in 64 KB, the state on another disk
+        var (trained, _) = await CliRunner.RunAsync("train", "--model", "range", "--data", WriteSeries("train.csv", 400), "--out", dir.File("b"));
+        Assert.Equal(0, trained);
+        var live = WriteSeries("live.csv", 6000);
+        var scores = Path.Combine(full, "scores.csv");
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", live, "--out", scores, "--follow", "--state", dir.File("state"));
+
+        // Then: the stream stops at the row the disk could not take, the file ends with the whole row before it, and what
+        // the model learnt up to there is saved
+        Assert.Equal(1, exit);
+        var stoppedAt = int.Parse(System.Text.RegularExpressions.Regex.Match(CliRunner.Collapse(text), @"The stream stopped at line (\d+), whose score could not be written").Groups[1].Value, CultureInfo.InvariantCulture);
+        var rows = File.ReadAllText(scores);
+        Assert.EndsWith("\n", rows);
+        var lines = rows.TrimEnd('\n').Split('\n');
+        Assert.All(lines, line => Assert.Equal(4, line.Split(',').Length));
+        Assert.Equal((stoppedAt - 3).ToString(CultureInfo.InvariantCulture), lines[^1].Split(',')[0]); // line L holds time L - 2: the last row is the line before
+        Assert.InRange(stoppedAt, 100, 5999);
+        Assert.True(Directory.Exists(dir.File("state")), text);
+    });
+
     [Fact]
     public async Task Resume_CheckpointThatNeverEnds_RefusedAsDamaged()
     {
