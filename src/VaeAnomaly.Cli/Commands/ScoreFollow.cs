@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Win32.SafeHandles;
 using System.Text;
 using Spectre.Console;
 using VaeAnomaly.Data;
@@ -49,7 +50,12 @@ internal static class ScoreFollow
         }
 
         using var followed = fromStandardInput ? null : new FollowedFile(io.Data, badRows.Report);
-        using var file = toStandardOutput ? null : new FlushedLines(io.Out);
+        // The process's standard output is written as a stream of its own: Console.Out takes a write to a pipe whose reader
+        // has gone (`| head`) as done, so such a stream was read, scored and learnt from with nowhere to go until its input
+        // ended, or for ever when it follows a file. (A test's console is written as it is.)
+        using var file = !toStandardOutput ? new FlushedLines(io.Out)
+            : ReferenceEquals(console.Profile.Out.Writer, System.Console.Out) ? new FlushedLines(new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0))
+            : null;
         using var line = new StringWriter(CultureInfo.InvariantCulture);
         using var output = new CsvHelper.CsvWriter(line, SequenceCsvReader.Output); // quotes a field that needs it (a timestamp with a comma, a column name); Unix line ends, as every CSV we write
         var source = fromStandardInput ? "standard input" : io.Data;
@@ -82,7 +88,9 @@ internal static class ScoreFollow
             }
             catch (IOException e)
             {
-                badRows.Report.WriteLine($"error: {e.Message}. The stream stopped at line {atLine}, whose score could not be written; {io.Out} keeps the {Math.Max(0, file.Lines - 1)} rows scored before it, whole.");
+                badRows.Report.WriteLine(toStandardOutput
+                    ? $"error: standard output was closed by its reader ({e.Message}). The stream stopped at line {atLine}, whose score could not be written."
+                    : $"error: {e.Message}. The stream stopped at line {atLine}, whose score could not be written; {io.Out} keeps the {Math.Max(0, file.Lines - 1)} rows scored before it, whole.");
                 return false;
             }
         }

@@ -19,8 +19,12 @@ public sealed class FlushedLines : IDisposable
     {
     }
 
-    /// <summary>Writes to <paramref name="stream"/>, which it then owns (a test's stream that fails as a full disk does).</summary>
-    internal FlushedLines(Stream stream) => file = stream;
+    /// <summary>
+    /// Writes to <paramref name="stream"/>, which it then owns: standard output opened as a stream, which (unlike
+    /// <see cref="Console.Out"/>, which ignores it) fails once its reader has closed it; a test's stream.
+    /// </summary>
+    /// <param name="stream">A writable stream.</param>
+    public FlushedLines(Stream stream) => file = stream;
 
     /// <summary>Lines written whole.</summary>
     public long Lines { get; private set; }
@@ -40,7 +44,10 @@ public sealed class FlushedLines : IDisposable
         {
             try
             {
-                file.SetLength(whole); // what reached the disk of this line, and nothing before it
+                if (file.CanSeek) // a pipe keeps what its reader took
+                {
+                    file.SetLength(whole); // what reached the disk of this line, and nothing before it
+                }
             }
             catch (IOException)
             {

@@ -275,6 +275,48 @@ public sealed class ReliabilityCommandTests : IDisposable
     });
 
     [Fact]
+    public async Task ScoreFollow_ReaderOfStandardOutputGone_StopsAndSavesTheState()
+    {
+        // Given: a range bundle, and a followed file (a followed file never ends: only a stop ends its stream)
+        var (trained, _) = await CliRunner.RunAsync("train", "--model", "range", "--data", WriteSeries("train.csv", 400), "--out", dir.File("b"));
+        Assert.Equal(0, trained);
+        var live = WriteSeries("live.csv", 6000);
+
+        // When: the real program's scores are read for three lines, and then their pipe is closed, as `| head -3` does
+        var cli = Path.Combine(AppContext.BaseDirectory, "vae-anomaly.dll");
+        var start = new ProcessStartInfo("dotnet", [cli, "score", "--bundle", dir.File("b"), "--data", live, "--out", "-", "--follow", "--state", dir.File("state")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        var read = new List<string?>();
+        for (var i = 0; i < 3; i++)
+        {
+            read.Add(await process.StandardOutput.ReadLineAsync());
+        }
+
+        process.StandardOutput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true); // it followed on with nowhere to write: the failure this test is for
+            await process.WaitForExitAsync();
+        }
+
+        // Then: it stops (it scored and learnt on, writing nowhere, until stopped), says why, and saves what it learnt
+        Assert.Equal("timestamp,score,threshold,flag", read[0]);
+        Assert.True(process.ExitCode == 1, $"exit {process.ExitCode}: {await errors}");
+        Assert.Contains("standard output was closed by its reader", await errors);
+        Assert.True(Directory.Exists(dir.File("state")), await errors);
+    }
+
+    [Fact]
     public async Task Resume_CheckpointThatNeverEnds_RefusedAsDamaged()
     {
         // Given: the checkpoint file is a link to /dev/zero
