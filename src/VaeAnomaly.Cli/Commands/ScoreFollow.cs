@@ -1,6 +1,6 @@
 using System.Globalization;
-using Microsoft.Win32.SafeHandles;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 using Spectre.Console;
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
