@@ -35,7 +35,32 @@ internal static class DataPaths
             throw new DataFormatException(path, null, null, "does not exist; expected a folder holding train.csv and val.csv");
         }
 
+        RequireInFolder(path, "train.csv", "train.csv and val.csv");
+        RequireInFolder(path, "val.csv", "train.csv and val.csv");
         return (SequenceFolder.Read(path, "train", missing), SequenceFolder.Read(path, "val", missing));
+    }
+
+    /// <summary>
+    /// Refuses a folder without the file of the sequence layout a command reads, saying what the layout is and, where the
+    /// folder holds other data files (a folder of series, as a user with one file per machine has), what to pass instead.
+    /// </summary>
+    /// <param name="folder">The folder given as <c>--data</c>.</param>
+    /// <param name="file">The file the command reads in it.</param>
+    /// <param name="layout">The files of the layout, as said in the message.</param>
+    private static void RequireInFolder(string folder, string file, string layout)
+    {
+        if (!Directory.Exists(folder) || File.Exists(Path.Combine(folder, file)))
+        {
+            return;
+        }
+
+        var others = Directory.EnumerateFiles(folder).Select(Path.GetFileName).OfType<string>()
+            .Where(f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal).ToArray();
+        var held = others.Length == 0 ? "" : others.Any(f => f.Contains(".train.", StringComparison.Ordinal))
+            ? $"; it holds {IO.Messages.List(others)}, the layout of labelled train/test pairs, which benchmark series reads (benchmark series --data {folder})"
+            : $"; it holds {IO.Messages.List(others)}: a time series is one file, given as --data {Path.Combine(folder, others[0])} (one bundle per series file)";
+        throw new DataFormatException(folder, null, null, $"is a folder without {file}; a folder is read as sequences ({layout}, of sequence_id,t,<channels> rows){held}");
     }
 
     /// <summary>What the reader did with missing cells, or null when there were none.</summary>
@@ -58,6 +83,7 @@ internal static class DataPaths
     /// <summary>The data file and labels file <see cref="ReadSequences"/> would read.</summary>
     public static (string File, string? Labels) SequenceFiles(string path, string? labels)
     {
+        RequireInFolder(path, "test.csv", "test.csv");
         var file = Directory.Exists(path) ? Path.Combine(path, "test.csv") : path;
         if (labels is null)
         {

@@ -112,6 +112,35 @@ public sealed class ReliabilityCommandTests : IDisposable
         Assert.False(Directory.Exists(dir.File("out")));
     }
 
+    [Theory]
+    [InlineData("series", "train", "pumps: is a folder without train.csv; a folder is read as sequences (train.csv and val.csv, of sequence_id,t,<channels> rows); it holds p1.csv,p2.csv.gz: a time series is one file, given as --data")]
+    [InlineData("series", "score", "pumps: is a folder without test.csv; a folder is read as sequences (test.csv, of sequence_id,t,<channels> rows); it holds p1.csv,p2.csv.gz")]
+    [InlineData("pairs", "train", "it holds a-1.test.csv,a-1.train.csv, the layout of labelled train/test pairs, which benchmark series reads")]
+    [InlineData("empty", "train", "pumps: is a folder without train.csv; a folder is read as sequences (train.csv and val.csv, of sequence_id,t,<channels> rows)")]
+    public async Task TrainOrScore_AFolderWithoutTheSequenceLayout_SaysWhatAFolderHoldsAndWhatToPassInstead(string holds, string command, string expected)
+    {
+        // Given: a folder of one series file per machine, of train/test pairs, or of nothing
+        Directory.CreateDirectory(dir.File("pumps"));
+        string[] files = holds switch { "series" => ["p1.csv", "p2.csv.gz"], "pairs" => ["a-1.train.csv", "a-1.test.csv"], _ => [] };
+        foreach (var file in files)
+        {
+            File.Copy(WriteSeries("s.csv", 50), dir.File($"pumps/{file}"), overwrite: true);
+        }
+
+        var (trained, _) = await CliRunner.RunAsync("train", "--model", "range", "--data", WriteSeries("s.csv", 200), "--out", dir.File("b"));
+        Assert.Equal(0, trained);
+
+        // When
+        var (exit, text) = command == "train"
+            ? await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("pumps"), "--out", dir.File("out"))
+            : await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", dir.File("pumps"), "--out", dir.File("out.csv"));
+
+        // Then: where it said only "pumps/train.csv: does not exist"
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, CliRunner.Collapse(text));
+        Assert.False(Path.Exists(dir.File("out")) || Path.Exists(dir.File("out.csv")));
+    }
+
     [Fact]
     public async Task Score_SequenceWithAFarOutlier_TopNamesItsChannel()
     {
