@@ -83,7 +83,15 @@ internal static class ScoreCommand
                     (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), (r.InvocationConfiguration.Error, r.GetValue(badRows) == "skip"), learning, r.GetValue(explainFlags), token).GetAwaiter().GetResult();
                 if (stateFolder is not null && learning is not null)
                 {
-                    OnlineStateFolder.Save(stateFolder, learning, r.GetValue(bundle)!, streamed.TrainingData.Fingerprint);
+                    try
+                    {
+                        OnlineStateFolder.Save(stateFolder, learning, r.GetValue(bundle)!, streamed.TrainingData.Fingerprint);
+                    }
+                    catch (IOException e)
+                    {
+                        // The folder is replaced whole or not at all: say what the user still has, not only what failed.
+                        throw new IOException($"The stream's state could not be saved to {stateFolder}: {PartialOutput.ShowDestinations(e.Message)} The folder keeps the state of its last save, and the scores written stay; the next run with --state continues from that save.", e);
+                    }
                 }
 
                 return exit;

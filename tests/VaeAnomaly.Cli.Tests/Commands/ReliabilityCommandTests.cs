@@ -303,6 +303,35 @@ public sealed class ReliabilityCommandTests : IDisposable
         Assert.True(Directory.Exists(dir.File("state")), text);
     });
 
+    [SkippableFact]
+    public async Task ScoreFollow_DiskFullWhenSavingTheState_KeepsTheLastSaveAndSaysSo() => await OnATinyFileSystem(async full =>
+    {
+        // Given: a range bundle (trained on 400 rows) and a stream saved after 100 rows into a state folder on a 64 KB file
+        // system; the same stream's state after 3,000 more rows (the rows kept for refits grow with it) does not fit there
+        var (trained, _) = await CliRunner.RunAsync("train", "--model", "range", "--data", WriteSeries("train.csv", 400), "--out", dir.File("b"));
+        Assert.Equal(0, trained);
+        var state = Path.Combine(full, "state");
+        var first = WriteSeries("first.csv", 100);
+        File.AppendAllText(first, "x,y,z\n"); // a followed file never ends: a bad row stops its stream
+        var (firstExit, firstText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", first, "--out", dir.File("first-scores.csv"),
+            "--follow", "--state", state, "--on-bad-row", "stop");
+        var saved = Directory.GetFiles(state).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+
+        // When: the next rows, followed to their end by a bad row that stops the stream
+        var next = dir.File("next.csv");
+        File.WriteAllLines(next, [.. File.ReadAllLines(WriteSeries("s.csv", 3100)).Where((_, i) => i == 0 || i > 100), "x,y,z"]);
+        var (exit, text) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", next, "--out", dir.File("next-scores.csv"), "--follow", "--state", state, "--on-bad-row", "stop");
+
+        // Then: the save fails whole, the folder holds the first save byte for byte, the scores stay, and the message says so
+        Assert.True(firstExit == 1 && saved.Count > 0, firstText);
+        Assert.Equal(1, exit);
+        Assert.Contains($"The stream's state could not be saved to {state}", CliRunner.Collapse(text));
+        Assert.Contains("The folder keeps the state of its last save", CliRunner.Collapse(text));
+        Assert.Equal(saved.Keys.Order(), Directory.GetFiles(state).Select(Path.GetFileName).Order());
+        Assert.All(saved, kv => Assert.Equal(kv.Value, File.ReadAllBytes(Path.Combine(state, kv.Key))));
+        Assert.Equal(3001, File.ReadAllLines(dir.File("next-scores.csv")).Length);
+    });
+
     [Fact]
     public async Task ScoreFollow_ReaderOfStandardOutputGone_StopsAndSavesTheState()
     {
