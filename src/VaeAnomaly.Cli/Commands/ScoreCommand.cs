@@ -400,6 +400,7 @@ internal static class ScoreCommand
                         writer ??= new SingleScoreCsv(temp, SequenceCsvReader.IdColumn, chunk.Labels is not null, threshold, output.Explain);
                         writer.Append(chunk, chunkScores, Explained(chunk));
                         Collect(chunk, chunkScores);
+                        SeriesOptionSet.NoteRounding(console, chunk.Rounded, file); // the whole file's, with its last chunk
                     }
                 }
                 finally

@@ -43,7 +43,11 @@ public static class SequenceCsvReader
     /// <param name="chunkSize">Sequences per chunk.</param>
     /// <param name="labelsPath">Labels (read whole first: one short row per sequence), or null.</param>
     /// <param name="missing">What to do with empty, NaN or infinite cells.</param>
-    /// <returns>Sets of at most <paramref name="chunkSize"/> sequences, in file order; the counts of filled and dropped values are each chunk's own.</returns>
+    /// <returns>
+    /// Sets of at most <paramref name="chunkSize"/> sequences, in file order; the counts of filled and dropped values are
+    /// each chunk's own, and the last chunk's <see cref="SequenceSet.Rounded"/> holds the channels of the whole file that
+    /// floats hold coarsely (the others' is empty: that is known only once every row has been read).
+    /// </returns>
     public static IEnumerable<SequenceSet> ReadChunks(string dataPath, int chunkSize, string? labelsPath = null, MissingValues missing = MissingValues.Error)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
@@ -51,21 +55,28 @@ public static class SequenceCsvReader
         var count = 0;
         var tally = new ReadTally();
         var chunk = new List<Sequence>(chunkSize);
-        var (filled, dropped) = (0, 0);
+        var (filled, dropped) = (0, 0); // the tally's counts when the chunk began
+        var (filledAfter, droppedAfter) = (0, 0); // and after its last sequence
         foreach (var sequence in Enumerate(dataPath, missing, tally))
         {
-            chunk.Add(sequence);
-            count++;
             if (chunk.Count == chunkSize)
             {
-                yield return new SequenceSet(tally.Channels, chunk, table?.Assign(chunk, tally.Rows)) { Source = dataPath, FilledValues = tally.Filled - filled, DroppedRows = tally.Dropped - dropped };
-                (chunk, filled, dropped) = (new List<Sequence>(chunkSize), tally.Filled, tally.Dropped);
+                // A full chunk is handed on when the next sequence arrives, so the last one is known to be the last.
+                yield return new SequenceSet(tally.Channels, chunk, table?.Assign(chunk, tally.Rows)) { Source = dataPath, FilledValues = filledAfter - filled, DroppedRows = droppedAfter - dropped };
+                (chunk, filled, dropped) = (new List<Sequence>(chunkSize), filledAfter, droppedAfter);
             }
+
+            chunk.Add(sequence);
+            count++;
+            (filledAfter, droppedAfter) = (tally.Filled, tally.Dropped);
         }
 
         if (chunk.Count > 0)
         {
-            yield return new SequenceSet(tally.Channels, chunk, table?.Assign(chunk, tally.Rows)) { Source = dataPath, FilledValues = tally.Filled - filled, DroppedRows = tally.Dropped - dropped };
+            yield return new SequenceSet(tally.Channels, chunk, table?.Assign(chunk, tally.Rows))
+            {
+                Source = dataPath, FilledValues = tally.Filled - filled, DroppedRows = tally.Dropped - dropped, Rounded = tally.Rounding?.Coarse(tally.Channels) ?? [],
+            };
         }
 
         table?.EnsureNoneLeft(count, tally.Rows.Keys);

@@ -568,6 +568,31 @@ public sealed class SeriesCommandTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task ScoreSequences_AChannelFloatsHoldOnlyCoarsely_IsNotedAsForASeries()
+    {
+        // Given: sequence files (read in chunks when scored) whose 'amount' is near 10,000,000 varying by 0.5 at most
+        Directory.CreateDirectory(dir.File("seq"));
+        foreach (var (split, count) in new[] { ("train", 20), ("val", 8), ("test", 8) })
+        {
+            File.WriteAllLines(dir.File($"seq/{split}.csv"), ["sequence_id,t,size,amount", .. Enumerable.Range(0, count).SelectMany(i => Enumerable.Range(0, 30).Select(t =>
+                string.Create(CultureInfo.InvariantCulture, $"{split}{i},{t},{Math.Sin((t / 5.0) + i):F4},{1e7 + (0.5 * Math.Cos((t / 7.0) + i)):F4}")))]);
+        }
+
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--data", dir.File("seq"), "--model", "pca", "--window", "8", "--out", dir.File("b"));
+        Assert.True(trainExit == 0, trainText);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", dir.File("seq/test.csv"), "--out", dir.File("scores.csv"));
+
+        // Then: as train said of its file, score says it of the file it scored (it said nothing)
+        Assert.True(exit == 0, text);
+        var said = CliRunner.Collapse(text);
+        Assert.Contains("test.csv: column 'amount' varies by 0.35", said);
+        Assert.Contains("Subtract an offset from the column (e.g. 10000000)", said);
+        Assert.DoesNotContain("column 'size'", said);
+    }
+
     [Theory]
     [InlineData("knn", true)]
     [InlineData("gaussian", false)] // judges each row against its recent rows' own spread: the note would be wrong
