@@ -75,7 +75,10 @@ public static class SequenceCsvReader
         {
             yield return new SequenceSet(tally.Channels, chunk, table?.Assign(chunk, tally.Rows))
             {
-                Source = dataPath, FilledValues = tally.Filled - filled, DroppedRows = tally.Dropped - dropped, Rounded = tally.Rounding?.Coarse(tally.Channels) ?? [],
+                Source = dataPath,
+                FilledValues = tally.Filled - filled,
+                DroppedRows = tally.Dropped - dropped,
+                Rounded = tally.Rounding?.Coarse(tally.Channels) ?? [],
             };
         }
 
