@@ -53,9 +53,15 @@ internal static class ScoreFollow
         // The process's standard output is written as a stream of its own: Console.Out takes a write to a pipe whose reader
         // has gone (`| head`) as done, so such a stream was read, scored and learnt from with nowhere to go until its input
         // ended, or for ever when it follows a file. (A test's console is written as it is.)
-        using var file = !toStandardOutput ? new FlushedLines(io.Out)
-            : ReferenceEquals(console.Profile.Out.Writer, System.Console.Out) ? new FlushedLines(new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0))
+        using var pipe = toStandardOutput && ReferenceEquals(console.Profile.Out.Writer, System.Console.Out)
+            ? new FlushedLines(new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0))
             : null;
+
+        // The scores file is made (or an earlier scores file replaced, with --force) only when the first row has been
+        // scored, its header with it: a stream refused at its header or its first row, or one in which no row arrived,
+        // leaves what was there. (It was made empty at the start, so such a run with --force lost the earlier scores.)
+        FlushedLines? scores = null;
+        string? outputHeader = null;
         using var line = new StringWriter(CultureInfo.InvariantCulture);
         using var output = new CsvHelper.CsvWriter(line, SequenceCsvReader.Output); // quotes a field that needs it (a timestamp with a comma, a column name); Unix line ends, as every CSV we write
         var source = fromStandardInput ? "standard input" : io.Data;
@@ -63,7 +69,7 @@ internal static class ScoreFollow
 
         // One row of the scores, formatted whole, then written and flushed, so a reader of the stream sees each row as soon
         // as it is scored; false when the file cannot take it (a full disk), said, with the file cut back to its whole rows.
-        bool Written(string[] fields, long atLine)
+        bool Written(string[] fields, long atLine, bool isHeader = false)
         {
             foreach (var field in fields)
             {
@@ -74,7 +80,14 @@ internal static class ScoreFollow
             output.Flush();
             var text = line.ToString();
             line.GetStringBuilder().Clear();
-            if (file is null)
+            if (!toStandardOutput && isHeader)
+            {
+                outputHeader = text; // written with the first row
+                return true;
+            }
+
+            var file = toStandardOutput ? pipe : scores;
+            if (toStandardOutput && file is null)
             {
                 console.Profile.Out.Writer.Write(text);
                 console.Profile.Out.Writer.Flush();
@@ -83,6 +96,12 @@ internal static class ScoreFollow
 
             try
             {
+                if (file is null)
+                {
+                    file = scores = new FlushedLines(io.Out);
+                    file.Write(outputHeader!);
+                }
+
                 file.Write(text);
                 return true;
             }
@@ -90,7 +109,7 @@ internal static class ScoreFollow
             {
                 badRows.Report.WriteLine(toStandardOutput
                     ? $"error: standard output was closed by its reader ({e.Message}). The stream stopped at line {atLine}, whose score could not be written."
-                    : $"error: {e.Message}. The stream stopped at line {atLine}, whose score could not be written; {io.Out} keeps the {Math.Max(0, file.Lines - 1)} rows scored before it, whole.");
+                    : $"error: {e.Message}. The stream stopped at line {atLine}, whose score could not be written; {io.Out} keeps the {Math.Max(0, (file?.Lines ?? 0) - 1)} rows scored before it, whole.");
                 return false;
             }
         }
@@ -135,7 +154,7 @@ internal static class ScoreFollow
                 {
                     parser = new CsvRowParser(source, input, detector.Channels, csv.TimeColumn, csv.Delimiter);
                     header = input.TrimEnd('\r');
-                    if (!Written(explain ? ["timestamp", "score", "threshold", "flag", "columns"] : ["timestamp", "score", "threshold", "flag"], lineNumber))
+                    if (!Written(explain ? ["timestamp", "score", "threshold", "flag", "columns"] : ["timestamp", "score", "threshold", "flag"], lineNumber, isHeader: true))
                     {
                         return CommandRunner.Failed;
                     }
@@ -181,12 +200,17 @@ internal static class ScoreFollow
         {
             // Ctrl+C is how a followed stream is stopped: every row read so far has been written.
         }
+        finally
+        {
+            scores?.Dispose();
+        }
 
         if (!toStandardOutput)
         {
             var skippedNote = skipped > 0 ? $" {skipped} bad rows skipped (each reported with its line)." : "";
             var learnt = online is null ? "" : $" The model was fitted again {online.Refits} times on the rows judged normal.";
-            console.MarkupLineInterpolated($"Scored {rowsScored} rows as they arrived; {flagged} above the threshold {threshold.ToString("G5", CultureInfo.InvariantCulture)}.{learnt}{skippedNote} Wrote [bold]{Path.GetFullPath(io.Out)}[/].");
+            var wrote = scores is not null ? $"Wrote {Path.GetFullPath(io.Out)}." : $"{Path.GetFullPath(io.Out)} was {(File.Exists(io.Out) ? "left as it was" : "not made")}.";
+            console.WriteLine($"Scored {rowsScored} rows as they arrived; {flagged} above the threshold {threshold.ToString("G5", CultureInfo.InvariantCulture)}.{learnt}{skippedNote} {wrote}");
         }
 
         // Flagged by a fitted rule (not by surprise, not by a number of the user's): say so when it flagged far more than normal data.

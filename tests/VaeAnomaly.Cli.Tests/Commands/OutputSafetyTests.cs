@@ -137,6 +137,32 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task ScoreFollowForce_StreamRefusedBeforeItsFirstRow_LeavesTheEarlierScores()
+    {
+        // Given: an earlier scores file of score --follow
+        var data = WriteSeries(dir.File("s.csv"), 200);
+        var (trained, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", data, "--out", dir.File("b"));
+        Assert.True(trained == 0, trainText);
+        var live = dir.File("live.csv");
+        File.WriteAllText(live, "timestamp,value\n0,0.1\n1,0.2\nstop,here,now\n"); // a followed file never ends: the bad row stops it
+        var (firstExit, firstText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", live, "--out", dir.File("scores.csv"), "--follow", "--on-bad-row", "stop");
+        Assert.True(firstExit == 1 && File.ReadAllLines(dir.File("scores.csv")).Length == 3, firstText);
+        var earlier = File.ReadAllBytes(dir.File("scores.csv"));
+
+        // When: streams replacing it that are refused at their header, and at their first row
+        File.WriteAllText(dir.File("other.csv"), "timestamp,pressure\n0,1\n");
+        File.WriteAllText(dir.File("bad.csv"), "timestamp,value\n0,high\n");
+        var atHeader = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", dir.File("other.csv"), "--out", dir.File("scores.csv"), "--follow", "--force");
+        var atFirstRow = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", dir.File("bad.csv"), "--out", dir.File("scores.csv"), "--follow", "--force", "--on-bad-row", "stop");
+
+        // Then: each refused, and the earlier scores as they were (each run emptied them before)
+        Assert.Equal((1, 1), (atHeader.ExitCode, atFirstRow.ExitCode));
+        Assert.Contains("column 'value'", atHeader.Output);
+        Assert.Contains("bad.csv:2", atFirstRow.Output);
+        Assert.Equal(earlier, File.ReadAllBytes(dir.File("scores.csv")));
+    }
+
+    [Fact]
     public async Task Score_OutputWithATrailingSlashOrInAMissingFolder_RefusedAndNothingCreated()
     {
         // Given
