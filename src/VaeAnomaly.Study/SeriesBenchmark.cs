@@ -75,8 +75,8 @@ public static partial class SeriesBenchmark
     /// <param name="ct">Ctrl+C: stops a long read.</param>
     public static IReadOnlyList<SeriesPair> Read(string root, SeriesBenchmarkOptions options, CancellationToken ct = default) => [.. Pairs(root).Select(p =>
     {
-        var train = SeriesCsvReader.Read(p.Train, timeColumn: options.TimeColumn, ct: ct);
-        var test = SeriesCsvReader.Read(p.Test, timeColumn: options.TimeColumn, labelColumn: options.LabelColumn, ct: ct);
+        var train = SeriesCsvReader.Read(p.Train, timeColumn: options.TimeColumn, missing: options.Missing, ct: ct);
+        var test = SeriesCsvReader.Read(p.Test, timeColumn: options.TimeColumn, labelColumn: options.LabelColumn, missing: options.Missing, ct: ct);
         if (!test.ChannelNames.SequenceEqual(train.ChannelNames))
         {
             throw new DataFormatException(p.Test, 1, null, $"has the columns [{IO.Messages.List(test.ChannelNames)}]; its train file {Path.GetFileName(p.Train)} has [{IO.Messages.List(train.ChannelNames)}]");

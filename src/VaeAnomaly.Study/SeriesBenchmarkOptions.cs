@@ -11,4 +11,6 @@ namespace VaeAnomaly.Study;
 /// of the watched columns of the train file's fit part, <see cref="Data.DominantPeriod.Fallback"/> when it has none), or a length in rows.
 /// </param>
 /// <param name="CrossFit">Blocks of the <c>crossfit</c> rule (<see cref="Study.CrossFit"/>: that many more models per pair); 0 leaves the rule out.</param>
-public sealed record SeriesBenchmarkOptions(string LabelColumn = "anomaly", string? TimeColumn = null, IReadOnlyList<string>? TargetColumns = null, int Seed = 42, int? Epochs = null, int? Window = null, int CrossFit = 0);
+/// <param name="Missing">What the train and test files' empty, NaN or infinite cells are: an error, or gaps to fill or drop.</param>
+public sealed record SeriesBenchmarkOptions(string LabelColumn = "anomaly", string? TimeColumn = null, IReadOnlyList<string>? TargetColumns = null, int Seed = 42, int? Epochs = null, int? Window = null, int CrossFit = 0,
+    Data.MissingValues Missing = Data.MissingValues.Error);

@@ -224,6 +224,34 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchmarkSeries_GapsInAPair_RefusedSayingHow_AndFilledWithMissing()
+    {
+        // Given: a-1's train file has an empty v0 on line 51, and its test file a NaN on line 102
+        WritePair("pairs", "a-1");
+        foreach (var (file, line, cell) in new[] { ("pairs/a-1.train.csv", 50, ""), ("pairs/a-1.test.csv", 101, "NaN") })
+        {
+            var lines = File.ReadAllLines(dir.File(file));
+            var fields = lines[line].Split(',');
+            fields[1] = cell;
+            lines[line] = string.Join(',', fields);
+            File.WriteAllLines(dir.File(file), lines);
+        }
+
+        // When
+        var (refusedExit, refusedText) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "range", "--out", dir.File("refused"));
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "range", "--missing", "interpolate", "--out", dir.File("out"));
+
+        // Then: the gap is named with what to do, and the option it names is there (benchmark series had none)
+        Assert.Equal(1, refusedExit);
+        Assert.Contains("a-1.train.csv:51: column 'v0': found ''; expected a finite number (use --missing interpolate", CliRunner.Collapse(refusedText));
+        Assert.False(Directory.Exists(dir.File("refused")));
+        Assert.True(exit == 0, text);
+        Assert.Contains("Missing values: 2 filled, 0 rows dropped (--missing interpolate), in 1 of the pairs.", CliRunner.Collapse(text));
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
+        Assert.Equal(1.0, summary.RootElement.GetProperty("models").GetProperty("range").GetProperty("event_recall").GetDouble());
+    }
+
+    [Fact]
     public async Task BenchmarkSeries_NoTestFileWithAnomalies_ReportsTheFalseAlarmsAndNoRankingFigure()
     {
         // Given: a folder of normal test files only, as a user checking a detector's false alarms has
