@@ -154,6 +154,37 @@ public sealed class RecordsApiTests(ServedModelsFixture fixture)
     }
 
     [Fact]
+    public async Task ScoreSequences_AGap_Get400SayingTheQueryThatFillsIt_AndMissingFillsIt()
+    {
+        // Given: two sequences of 20 rows, the second with an empty cell on line 25 of the body
+        var body = new StringBuilder("sequence_id,t,value\n");
+        foreach (var (id, phase) in new[] { ("a", 0.5), ("b", 2.0) })
+        {
+            foreach (var (v, t) in ServedModelsFixture.Wave(20, phase, -1).Select((v, t) => (v, t)))
+            {
+                body.Append(CultureInfo.InvariantCulture, $"{id},{t},{(id == "b" && t == 3 ? "" : v.ToString("R", CultureInfo.InvariantCulture))}\n");
+            }
+        }
+
+        // When
+        await using var app = fixture.Start(models: ModelsFolder);
+        var client = app.GetTestClient();
+        var (refused, refusedBody) = await Post(client, "/v1/score?model=whole", body.ToString());
+        var (filled, filledBody) = await Post(client, "/v1/score?model=whole&missing=interpolate", body.ToString());
+        var (unknown, unknownBody) = await Post(client, "/v1/score?model=whole&missing=sometimes", body.ToString());
+
+        // Then: the refusal names the line and the query parameter (it named the command line's --missing); filled, it is scored
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Equal(25, refusedBody.GetProperty("line").GetInt32());
+        Assert.Contains("add missing=interpolate, ffill or drop to the query", refusedBody.GetProperty("error").GetString());
+        Assert.DoesNotContain("--missing", refusedBody.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.OK, filled);
+        Assert.Equal(["a", "b"], filledBody.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("sequence_id").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown);
+        Assert.Contains("expected error, interpolate, ffill or drop", unknownBody.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task Score_BadRecords_Get400NamingTheLineAndColumn_AndNothingIsCounted()
     {
         await using var app = fixture.Start(models: ModelsFolder);

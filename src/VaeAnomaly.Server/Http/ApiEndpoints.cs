@@ -117,7 +117,8 @@ internal static partial class ApiEndpoints
                 return await ScoreRecords(body, model, encoder, metrics, context.RequestAborted);
             }
 
-            var data = FromBody(body, file => SequenceCsvReader.Read(file));
+            var missing = MissingOf(context);
+            var data = FromBody(body, file => SequenceCsvReader.Read(file, missing: missing));
             var (scores, explanations) = await model.UseAsync(detector => (detector.Score(Align(data, model)), (detector as IExplainsInputs)?.Explain(data)), context.RequestAborted);
             metrics.SequencesScored.WithLabels(model.Name).Inc(scores.Length);
             var threshold = model.Thresholds.Value();
@@ -152,6 +153,18 @@ internal static partial class ApiEndpoints
         }
 
         return models.Find(name) ?? throw new ApiException(StatusCodes.Status404NotFound, $"No model '{Messages(name)}'; this service has {string.Join(", ", models.All.Select(m => m.Name))} (GET /v1/models).");
+    }
+
+    /// <summary>
+    /// The query's <c>missing</c>: what a sequence body's gaps (empty, NaN or infinite cells) are, as <c>score --missing</c>
+    /// says of a file's; an error when absent.
+    /// </summary>
+    private static MissingValues MissingOf(HttpContext context)
+    {
+        var given = context.Request.Query["missing"].ToString();
+        return given.Length == 0 ? MissingValues.Error
+            : Enum.TryParse<MissingValues>(given, ignoreCase: true, out var missing) && !int.TryParse(given, out _) ? missing
+            : throw new ApiException(StatusCodes.Status400BadRequest, $"The query parameter missing is '{Messages(given)}'; expected error, interpolate, ffill or drop.");
     }
 
     private static void CheckStreamName(string stream)
@@ -203,7 +216,9 @@ internal static partial class ApiEndpoints
         }
         catch (DataFormatException e)
         {
-            throw new ApiException(StatusCodes.Status400BadRequest, new DataFormatException(RequestBody.Source, e.Line, e.Column, e.Problem).Message) { Line = e.Line, Column = e.Column };
+            // A gap's advice names the command line's option; a client of the service is told of the query's.
+            var problem = e.Problem.Replace(GapFilling.GapAdvice, "add missing=interpolate, ffill or drop to the query to fill gaps on purpose", StringComparison.Ordinal);
+            throw new ApiException(StatusCodes.Status400BadRequest, new DataFormatException(RequestBody.Source, e.Line, e.Column, problem).Message) { Line = e.Line, Column = e.Column };
         }
         finally
         {

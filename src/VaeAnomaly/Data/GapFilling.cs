@@ -5,6 +5,9 @@ namespace VaeAnomaly.Data;
 /// <summary>How the readers recognise missing cells and fill them (<see cref="MissingValues"/>), and the largest value they accept.</summary>
 public static class GapFilling
 {
+    /// <summary>What a refused gap's message advises, in the command line's words (the service says it in its own).</summary>
+    public const string GapAdvice = "use --missing interpolate, ffill or drop to fill gaps on purpose";
+
     /// <summary>Parses a value cell: a finite number, or NaN for a gap (empty, <c>nan</c> or infinity written out) that <paramref name="missing"/> allows.</summary>
     /// <param name="text">The cell.</param>
     /// <param name="missing">What to do with gaps.</param>
@@ -28,7 +31,7 @@ public static class GapFilling
         if (!isGap || missing == MissingValues.Error)
         {
             throw new DataFormatException(path, line, column,
-                $"found '{IO.Messages.Cut(text)}'; expected a finite number{(isGap ? " (use --missing interpolate, ffill or drop to fill gaps on purpose)" : "")}");
+                $"found '{IO.Messages.Cut(text)}'; expected a finite number{(isGap ? $" ({GapAdvice})" : "")}");
         }
 
         return float.NaN;

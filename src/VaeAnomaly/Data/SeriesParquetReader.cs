@@ -217,7 +217,7 @@ public static class SeriesParquetReader
         }
 
         return missing == MissingValues.Error
-            ? throw new DataFormatException(path, null, column, $"row {row} holds {(value is { } x ? x.ToString(CultureInfo.InvariantCulture) : "null")}; expected a finite number (use --missing interpolate, ffill or drop to fill gaps on purpose)")
+            ? throw new DataFormatException(path, null, column, $"row {row} holds {(value is { } x ? x.ToString(CultureInfo.InvariantCulture) : "null")}; expected a finite number ({GapFilling.GapAdvice})")
             : float.NaN;
     }
 
