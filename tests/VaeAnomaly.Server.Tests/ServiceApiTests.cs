@@ -505,6 +505,7 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         var compressed = Csv(fixture.Csv(0, 3));
         compressed.Headers.ContentEncoding.Add("gzip");
         var (gzip, gzipBody) = await Post(client, "/v1/streams/s/points?model=pca", compressed);
+        var (seriesToScore, seriesToScoreBody) = await Post(client, "/v1/score?model=pca", Csv(fixture.Csv(0, 3)));
         using var noStream = await client.GetAsync("/v1/streams/never");
         using var noRoute = await client.GetAsync("/v2/anything");
 
@@ -534,6 +535,9 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         Assert.Contains("or delete this one first (DELETE /v1/streams/", otherModelBody.GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, gzip); // before, 400 with the compressed bytes quoted as a CSV header
         Assert.Equal("The body's Content-Encoding is 'gzip'; expected an uncompressed body (no Content-Encoding, or identity).", gzipBody.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, seriesToScore); // a series' rows to the endpoint of whole sequences: where they go is said
+        Assert.Contains("column 'sequence_id': is missing from the header", seriesToScoreBody.GetProperty("error").GetString());
+        Assert.Contains("the rows of a series stream to POST /v1/streams/{stream}/points?model=pca", seriesToScoreBody.GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.NotFound, noStream.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, noRoute.StatusCode);
         Assert.All(new[] { badCellBody, noColumnBody, badJsonBody, unknownBody, tooLargeBody }, b => Assert.DoesNotContain("   at ", b.GetRawText()));

@@ -118,7 +118,17 @@ internal static partial class ApiEndpoints
             }
 
             var missing = MissingOf(context);
-            var data = FromBody(body, file => SequenceCsvReader.Read(file, missing: missing));
+            SequenceSet data;
+            try
+            {
+                data = FromBody(body, file => SequenceCsvReader.Read(file, missing: missing));
+            }
+            catch (ApiException e) when (model.Streams && e.Column == SequenceCsvReader.IdColumn)
+            {
+                // A series' rows posted to the endpoint of whole sequences: say where they go.
+                throw new ApiException(e.Status, $"{e.Message}; the rows of a series stream to POST /v1/streams/{{stream}}/points?model={model.Name}, each row answered with its point") { Line = e.Line, Column = e.Column };
+            }
+
             var (scores, explanations) = await model.UseAsync(detector => (detector.Score(Align(data, model)), (detector as IExplainsInputs)?.Explain(data)), context.RequestAborted);
             metrics.SequencesScored.WithLabels(model.Name).Inc(scores.Length);
             var threshold = model.Thresholds.Value();
