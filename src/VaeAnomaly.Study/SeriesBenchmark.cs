@@ -75,8 +75,14 @@ public static partial class SeriesBenchmark
     /// <param name="ct">Ctrl+C: stops a long read.</param>
     public static IReadOnlyList<SeriesPair> Read(string root, SeriesBenchmarkOptions options, CancellationToken ct = default) => [.. Pairs(root).Select(p =>
     {
-        var train = SeriesCsvReader.Read(p.Train, timeColumn: options.TimeColumn, missing: options.Missing, ct: ct);
-        var test = SeriesCsvReader.Read(p.Test, timeColumn: options.TimeColumn, labelColumn: options.LabelColumn, missing: options.Missing, ct: ct);
+        var train = SeriesCsvReader.Read(p.Train, timeColumn: options.TimeColumn, columns: options.Columns, missing: options.Missing, ct: ct);
+        var test = SeriesCsvReader.Read(p.Test, timeColumn: options.TimeColumn, columns: options.Columns, labelColumn: options.LabelColumn, missing: options.Missing, ct: ct);
+        if (!test.ChannelNames.SequenceEqual(train.ChannelNames) && test.ChannelNames.Order(StringComparer.Ordinal).SequenceEqual(train.ChannelNames.Order(StringComparer.Ordinal)))
+        {
+            // The same columns in another order: read by name in the train file's order, as score reads a file.
+            test = SeriesCsvReader.Read(p.Test, timeColumn: options.TimeColumn, columns: train.ChannelNames, labelColumn: options.LabelColumn, missing: options.Missing, ct: ct);
+        }
+
         if (!test.ChannelNames.SequenceEqual(train.ChannelNames))
         {
             throw new DataFormatException(p.Test, 1, null, $"has the columns [{IO.Messages.List(test.ChannelNames)}]; its train file {Path.GetFileName(p.Train)} has [{IO.Messages.List(train.ChannelNames)}]");

@@ -12,5 +12,6 @@ namespace VaeAnomaly.Study;
 /// </param>
 /// <param name="CrossFit">Blocks of the <c>crossfit</c> rule (<see cref="Study.CrossFit"/>: that many more models per pair); 0 leaves the rule out.</param>
 /// <param name="Missing">What the train and test files' empty, NaN or infinite cells are: an error, or gaps to fill or drop.</param>
+/// <param name="Columns">The value columns of both files, by name; null for every column but the time and label columns.</param>
 public sealed record SeriesBenchmarkOptions(string LabelColumn = "anomaly", string? TimeColumn = null, IReadOnlyList<string>? TargetColumns = null, int Seed = 42, int? Epochs = null, int? Window = null, int CrossFit = 0,
-    Data.MissingValues Missing = Data.MissingValues.Error);
+    Data.MissingValues Missing = Data.MissingValues.Error, IReadOnlyList<string>? Columns = null);

@@ -31,10 +31,11 @@ internal static class BenchmarkSeriesCommand
         var limit = new Option<int>("--files") { Description = "Run only the first N pairs in name order (0: all).", DefaultValueFactory = _ => 0 }.NonNegative();
         var force = SharedOptions.ForceFolder();
         var missing = SeriesOptionSet.CreateMissing();
+        var columns = SharedOptions.NameList("--columns", "Value columns of both files of every pair, comma-separated, by name (default: all but the time and label columns).");
         var window = SharedOptions.Window("Window of the models that take one: a number of rows, or auto: each pair's own period (the lag of the highest local maximum of the watched columns' autocorrelation in the train file, 8-256 rows; 32 when there is none) [default: each model's own, 32].");
         var command = new Command("series", "Train each model on each pair's train file and measure its causal point scores and label-free threshold on the test file.")
         {
-            data, models, targets, label, time, outDir, seed, epochs, limit, force, window, crossFit, missing,
+            data, models, targets, label, time, outDir, seed, epochs, limit, force, window, crossFit, missing, columns,
         };
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
@@ -52,7 +53,7 @@ internal static class BenchmarkSeriesCommand
             }
 
             var options = new SeriesBenchmarkOptions(r.GetValue(label)!, r.GetValue(time), SharedOptions.Names(r, targets), r.GetValue(seed),
-                ModelOptionSet.Given(r, epochs) ? r.GetValue(epochs) : null, ModelOptionSet.Given(r, window) ? SharedOptions.WindowOf(r.GetValue(window)) : null, r.GetValue(crossFit), r.GetValue(missing));
+                ModelOptionSet.Given(r, epochs) ? r.GetValue(epochs) : null, ModelOptionSet.Given(r, window) ? SharedOptions.WindowOf(r.GetValue(window)) : null, r.GetValue(crossFit), r.GetValue(missing), SharedOptions.Names(r, columns));
             if (options.CrossFit == 1)
             {
                 throw new ArgumentException("--cross-fit 1 leaves no rows to fit a fold on; give 2 or more blocks (5 is usual), or 0 for none.");

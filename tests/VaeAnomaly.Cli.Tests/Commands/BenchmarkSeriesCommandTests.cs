@@ -252,6 +252,46 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchmarkSeries_TestColumnsInAnotherOrder_AreReadByName()
+    {
+        // Given: the same pair twice, the second's test file with its value columns swapped
+        WritePair("plain", "a-1");
+        WritePair("swapped", "a-1");
+        File.WriteAllLines(dir.File("swapped/a-1.test.csv"), File.ReadAllLines(dir.File("swapped/a-1.test.csv")).Select(l => l.Split(',') is var f ? string.Join(',', f[0], f[2], f[1], f[3]) : l));
+
+        // When
+        var (plainExit, plainText) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("plain"), "--models", "pca", "--target-columns", "v0", "--out", dir.File("plain-out"));
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("swapped"), "--models", "pca", "--target-columns", "v0", "--out", dir.File("out"));
+
+        // Then: the same figures, where the swapped file was refused as having other columns
+        Assert.True(plainExit == 0 && exit == 0, plainText + text);
+        Assert.Equal(File.ReadAllLines(dir.File("plain-out/files.csv")).Select(l => string.Join(',', l.Split(',')[..12])), File.ReadAllLines(dir.File("out/files.csv")).Select(l => string.Join(',', l.Split(',')[..12])));
+    }
+
+    [Fact]
+    public async Task BenchmarkSeries_ATextColumn_RefusedNamingColumnsToTake_AndColumnsLeavesItOut()
+    {
+        // Given: both files of a pair hold a text column, status
+        WritePair("pairs", "a-1");
+        foreach (var file in new[] { "pairs/a-1.train.csv", "pairs/a-1.test.csv" })
+        {
+            File.WriteAllLines(dir.File(file), File.ReadAllLines(dir.File(file)).Select((l, i) => l + (i == 0 ? ",status" : ",ok")));
+        }
+
+        // When
+        var (refusedExit, refusedText) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "range", "--out", dir.File("refused"));
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "range", "--columns", "v0,c1", "--out", dir.File("out"));
+
+        // Then: the advice names an option the command takes (it named --columns, which benchmark series did not have)
+        Assert.Equal(1, refusedExit);
+        Assert.Contains("column 'status'", refusedText);
+        Assert.Contains("e.g. --columns v0,c1", CliRunner.Collapse(refusedText));
+        Assert.True(exit == 0, text);
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
+        Assert.Equal(1.0, summary.RootElement.GetProperty("models").GetProperty("range").GetProperty("event_recall").GetDouble());
+    }
+
+    [Fact]
     public async Task BenchmarkSeries_NoTestFileWithAnomalies_ReportsTheFalseAlarmsAndNoRankingFigure()
     {
         // Given: a folder of normal test files only, as a user checking a detector's false alarms has
