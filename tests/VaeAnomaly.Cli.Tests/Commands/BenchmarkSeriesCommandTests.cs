@@ -224,34 +224,6 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task BenchmarkSeries_GapsInAPair_RefusedSayingHow_AndFilledWithMissing()
-    {
-        // Given: a-1's train file has an empty v0 on line 51, and its test file a NaN on line 102
-        WritePair("pairs", "a-1");
-        foreach (var (file, line, cell) in new[] { ("pairs/a-1.train.csv", 50, ""), ("pairs/a-1.test.csv", 101, "NaN") })
-        {
-            var lines = File.ReadAllLines(dir.File(file));
-            var fields = lines[line].Split(',');
-            fields[1] = cell;
-            lines[line] = string.Join(',', fields);
-            File.WriteAllLines(dir.File(file), lines);
-        }
-
-        // When
-        var (refusedExit, refusedText) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "range", "--out", dir.File("refused"));
-        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "range", "--missing", "interpolate", "--out", dir.File("out"));
-
-        // Then: the gap is named with what to do, and the option it names is there (benchmark series had none)
-        Assert.Equal(1, refusedExit);
-        Assert.Contains("a-1.train.csv:51: column 'v0': found ''; expected a finite number (use --missing interpolate", CliRunner.Collapse(refusedText));
-        Assert.False(Directory.Exists(dir.File("refused")));
-        Assert.True(exit == 0, text);
-        Assert.Contains("Missing values: 2 filled, 0 rows dropped (--missing interpolate), in 1 of the pairs.", CliRunner.Collapse(text));
-        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
-        Assert.Equal(1.0, summary.RootElement.GetProperty("models").GetProperty("range").GetProperty("event_recall").GetDouble());
-    }
-
-    [Fact]
     public async Task BenchmarkSeries_TestColumnsInAnotherOrder_AreReadByName()
     {
         // Given: the same pair twice, the second's test file with its value columns swapped
@@ -268,25 +240,35 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         Assert.Equal(File.ReadAllLines(dir.File("plain-out/files.csv")).Select(l => string.Join(',', l.Split(',')[..12])), File.ReadAllLines(dir.File("out/files.csv")).Select(l => string.Join(',', l.Split(',')[..12])));
     }
 
-    [Fact]
-    public async Task BenchmarkSeries_ATextColumn_RefusedNamingColumnsToTake_AndColumnsLeavesItOut()
+    [Theory]
+    [InlineData("gap", "--missing", "interpolate", "a-1.train.csv:51: column 'v0': found ''; expected a finite number (use --missing interpolate")]
+    [InlineData("text", "--columns", "v0,c1", "column 'status': found 'ok'; expected a finite number; every column but the time and label columns is read as a value: leave this one out by naming the value columns, e.g. --columns v0,c1")]
+    public async Task BenchmarkSeries_APairTheDefaultsRefuse_IsRefusedNamingAnOptionTheCommandTakes_WhichThenReadsIt(string problem, string option, string value, string expected)
     {
-        // Given: both files of a pair hold a text column, status
+        // Given: a-1's train file with an empty v0 on line 51 and its test file with a NaN on line 102; or both files with a text column, status
         WritePair("pairs", "a-1");
-        foreach (var file in new[] { "pairs/a-1.train.csv", "pairs/a-1.test.csv" })
+        foreach (var (file, line) in new[] { ("pairs/a-1.train.csv", 50), ("pairs/a-1.test.csv", 101) })
         {
-            File.WriteAllLines(dir.File(file), File.ReadAllLines(dir.File(file)).Select((l, i) => l + (i == 0 ? ",status" : ",ok")));
+            var lines = File.ReadAllLines(dir.File(file));
+            File.WriteAllLines(dir.File(file), problem == "gap"
+                ? lines.Select((l, i) => i == line ? string.Join(',', l.Split(',').Select((f, k) => k == 1 ? (file.Contains("test", StringComparison.Ordinal) ? "NaN" : "") : f)) : l)
+                : lines.Select((l, i) => l + (i == 0 ? ",status" : ",ok")));
         }
 
         // When
         var (refusedExit, refusedText) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "range", "--out", dir.File("refused"));
-        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "range", "--columns", "v0,c1", "--out", dir.File("out"));
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "range", option, value, "--out", dir.File("out"));
 
-        // Then: the advice names an option the command takes (it named --columns, which benchmark series did not have)
+        // Then: the advice names an option the command takes (it named --missing and --columns, which benchmark series did not have), and with it the pair is read
         Assert.Equal(1, refusedExit);
-        Assert.Contains("column 'status'", refusedText);
-        Assert.Contains("e.g. --columns v0,c1", CliRunner.Collapse(refusedText));
+        Assert.Contains(expected, CliRunner.Collapse(refusedText));
+        Assert.False(Directory.Exists(dir.File("refused")));
         Assert.True(exit == 0, text);
+        if (problem == "gap")
+        {
+            Assert.Contains("Missing values: 2 filled, 0 rows dropped (--missing interpolate), in 1 of the pairs.", CliRunner.Collapse(text));
+        }
+
         using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
         Assert.Equal(1.0, summary.RootElement.GetProperty("models").GetProperty("range").GetProperty("event_recall").GetDouble());
     }
