@@ -79,13 +79,21 @@ internal static class ScoreCommand
 
                 var restRows = AlarmRest.Parse(r.GetValue(rest)!).For(TrainingRows(streamed));
                 using var learning = Online(r, (online, guard), series, threshold, streamed, stateFolder, restRows);
-                var exit = ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise, restRows), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
-                    (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), (r.InvocationConfiguration.Error, r.GetValue(badRows) == "skip"), learning, r.GetValue(explainFlags), token).GetAwaiter().GetResult();
+                var continued = learning is not null && stateFolder is not null && OnlineStateFolder.Holds(stateFolder);
+                var resume = (From: continued ? FollowedPosition.Read(stateFolder!) : null,
+                    AppendTo: continued ? ScoresToContinue(r.GetValue(output)!, r.GetValue(force), stateFolder!, learning!.State.Stream.Rows, r.GetValue(explainFlags)) : null);
+                if (resume.AppendTo is { } earlier)
+                {
+                    r.InvocationConfiguration.Error.WriteLine($"note: appending to {r.GetValue(output)}, whose {earlier} rows are the scores of the stream saved in {stateFolder}.");
+                }
+
+                var (exit, position) = ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise, restRows), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
+                    (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), (r.InvocationConfiguration.Error, r.GetValue(badRows) == "skip"), learning, r.GetValue(explainFlags), resume, token).GetAwaiter().GetResult();
                 if (stateFolder is not null && learning is not null)
                 {
                     try
                     {
-                        OnlineStateFolder.Save(stateFolder, learning, r.GetValue(bundle)!, streamed.TrainingData.Fingerprint);
+                        OnlineStateFolder.Save(stateFolder, learning, r.GetValue(bundle)!, streamed.TrainingData.Fingerprint, folder => position?.Write(folder));
                     }
                     catch (IOException e)
                     {
@@ -212,6 +220,32 @@ internal static class ScoreCommand
     /// null with <c>--online off</c>, or for a model that does neither (said on the error stream when <c>--online</c> was not
     /// given, refused when it was).
     /// </summary>
+    /// <summary>
+    /// The rows of a scores file that a continued stream appends to: <paramref name="path"/> when it holds exactly the
+    /// scores of the stream saved in <paramref name="stateFolder"/> (its header, and one row per row that stream scored);
+    /// null when it does not exist, or <paramref name="force"/> replaces it. Any other file is refused, neither appended to
+    /// nor replaced.
+    /// </summary>
+    private static long? ScoresToContinue(string path, bool force, string stateFolder, long streamRows, bool explain)
+    {
+        if (path == "-" || force || !File.Exists(path))
+        {
+            return null;
+        }
+
+        var header = explain ? "timestamp,score,threshold,flag,columns" : "timestamp,score,threshold,flag";
+        long rows = -1;
+        string? first = null;
+        foreach (var line in File.ReadLines(path))
+        {
+            first ??= line;
+            rows += line.Length > 0 ? 1 : 0;
+        }
+
+        return first == header && rows == streamRows ? rows
+            : throw new ArgumentException($"--out {path} exists, and is not the scores of the stream saved in {stateFolder} ({(first == header ? $"it holds {Math.Max(0, rows)} rows, the stream scored {streamRows}" : $"its first line is not '{header}'")}), so it is neither appended to nor replaced: give another --out, or --force to replace it.");
+    }
+
     private static OnlineDetector? Online(ParseResult r, (Option<string> Online, Option<string> Guard) learning, SeriesOptionSet series, Option<string> threshold, IFittedDetector model, string? stateFolder, int rest)
     {
         var online = learning.Online;

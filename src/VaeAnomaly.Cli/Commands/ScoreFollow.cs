@@ -34,9 +34,15 @@ internal static class ScoreFollow
     /// <param name="badRows">Where bad rows are reported, and whether they are skipped (else the stream stops at the first, exit code 1).</param>
     /// <param name="online">The detector that keeps learning, scoring instead of a frozen <paramref name="detector"/>; null for none.</param>
     /// <param name="explain">Write a last column, columns: each flagged row's explanation (<see cref="PointScoresCsv.Columns"/>) by the model that scored it.</param>
+    /// <param name="resume">
+    /// A saved stream's position in the followed file (null for none: its lines are read from the first), and the rows of
+    /// the scores file it wrote, to be appended to (null: the scores file is made, or replaced with --force).
+    /// </param>
     /// <param name="token">Ctrl+C: stops a followed file cleanly.</param>
-    public static async Task<int> RunAsync(IAnsiConsole console, IFittedDetector detector, (string? Rule, int? SurpriseHistory, int RestRows) flags, (string Data, string Out, bool Force, string Bundle) io,
-        (string? TimeColumn, string? Delimiter) csv, (TextWriter Report, bool Skip) badRows, OnlineDetector? online, bool explain, CancellationToken token)
+    /// <returns>The exit code, and how far the followed file was read (null for standard input, or before its first data row).</returns>
+    public static async Task<(int Exit, FollowedPosition? Position)> RunAsync(IAnsiConsole console, IFittedDetector detector, (string? Rule, int? SurpriseHistory, int RestRows) flags,
+        (string Data, string Out, bool Force, string Bundle) io, (string? TimeColumn, string? Delimiter) csv, (TextWriter Report, bool Skip) badRows, OnlineDetector? online, bool explain,
+        (FollowedPosition? From, long? AppendTo) resume, CancellationToken token)
     {
         var stream = new StreamingScorer(detector, flags.Rule, flags.SurpriseHistory, rest: flags.RestRows); // refuses a model that cannot score a stream before any input is read
         Func<float[], StreamPoint> push = online is null ? row => stream.Push(row, explain) : row => online.Push(row, explain);
@@ -44,7 +50,7 @@ internal static class ScoreFollow
         long rowsScored = 0;
         var fromStandardInput = io.Data == "-";
         var toStandardOutput = io.Out == "-";
-        if (!toStandardOutput)
+        if (!toStandardOutput && resume.AppendTo is null)
         {
             AtomicFile.EnsureWritable(io.Out, io.Force, [fromStandardInput ? null : io.Data, io.Bundle]);
         }
@@ -96,7 +102,11 @@ internal static class ScoreFollow
 
             try
             {
-                if (file is null)
+                if (file is null && resume.AppendTo is { } earlier)
+                {
+                    file = scores = new FlushedLines(io.Out, earlier + 1); // the saved stream's scores go on: its header is there
+                }
+                else if (file is null)
                 {
                     file = scores = new FlushedLines(io.Out);
                     file.Write(outputHeader!);
@@ -117,6 +127,8 @@ internal static class ScoreFollow
         CsvRowParser? parser = null;
         string? header = null;
         long lineNumber = 0, flagged = 0, skipped = 0;
+        string? firstRow = null; // the followed file's first data row: with the line reached, where a saved stream goes on
+        var readThrough = 0L; // lines the saved stream has read already: skipped, not learnt a second time
         try
         {
             while (true)
@@ -124,7 +136,7 @@ internal static class ScoreFollow
                 var input = followed is null ? await lines!.NextAsync(token) : await followed.NextAsync(token);
                 if (followed is { Restarted: true })
                 {
-                    lineNumber = 0; // a rotated file's lines are counted from its start
+                    (lineNumber, firstRow, readThrough) = (0, null, 0); // a rotated file's lines are counted from its start, and all read
                     followed.Restarted = false;
                 }
 
@@ -156,13 +168,19 @@ internal static class ScoreFollow
                     header = input.TrimEnd('\r');
                     if (!Written(explain ? ["timestamp", "score", "threshold", "flag", "columns"] : ["timestamp", "score", "threshold", "flag"], lineNumber, isHeader: true))
                     {
-                        return CommandRunner.Failed;
+                        return (CommandRunner.Failed, Position());
                     }
 
                     continue;
                 }
 
-                if (input.Trim().Length == 0)
+                if (followed is not null && firstRow is null)
+                {
+                    firstRow = input;
+                    readThrough = ReadBefore(resume.From, Path.GetFullPath(io.Data), input, badRows.Report);
+                }
+
+                if (lineNumber <= readThrough || input.Trim().Length == 0)
                 {
                     continue;
                 }
@@ -178,7 +196,7 @@ internal static class ScoreFollow
                     if (!badRows.Skip)
                     {
                         badRows.Report.WriteLine($"error: {e.Message}. The stream stopped there; the {rowsScored} rows before it were written (--on-bad-row skip goes on past such rows).");
-                        return CommandRunner.Failed;
+                        return (CommandRunner.Failed, Position());
                     }
 
                     badRows.Report.WriteLine($"skipped: {e.Message}");
@@ -192,7 +210,7 @@ internal static class ScoreFollow
                 string[] fields = [timestamp, point.Score.ToString("R", CultureInfo.InvariantCulture), point.Threshold.ToString("R", CultureInfo.InvariantCulture), point.Flag ? "1" : "0"];
                 if (!Written(explain ? [.. fields, point.Explanation is { } a ? PointScoresCsv.Columns(a) : ""] : fields, lineNumber))
                 {
-                    return CommandRunner.Failed; // the row was learnt from: a --state saved now continues after it
+                    return (CommandRunner.Failed, Position()); // the row was learnt from: a --state saved now continues after it
                 }
             }
         }
@@ -227,6 +245,32 @@ internal static class ScoreFollow
             }
         }
 
+        return (0, Position());
+
+        // How far the followed file was read; a saved position is kept while the file has not been read to its first row.
+        FollowedPosition? Position() => followed is null ? null
+            : firstRow is null ? resume.From
+            : new FollowedPosition(Path.GetFullPath(io.Data), firstRow, lineNumber);
+    }
+
+    /// <summary>
+    /// The lines of the followed file that the saved stream <paramref name="from"/> has read already: through its line when
+    /// the file is the one it read (the same path and first data row), else none (the file is read from its start), said.
+    /// </summary>
+    private static long ReadBefore(FollowedPosition? from, string path, string firstRow, TextWriter report)
+    {
+        if (from is null)
+        {
+            return 0;
+        }
+
+        if (from.File == path && from.FirstRow == firstRow)
+        {
+            report.WriteLine($"note: continuing {path} after line {from.Line}, where the saved stream stopped.");
+            return from.Line;
+        }
+
+        report.WriteLine($"note: the saved stream read {from.File} to line {from.Line}; {(from.File == path ? "the file now begins with other rows (replaced or rotated)" : $"{path} is another file")}, so it is read from its start.");
         return 0;
     }
 

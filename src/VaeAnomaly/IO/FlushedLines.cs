@@ -19,6 +19,16 @@ public sealed class FlushedLines : IDisposable
     {
     }
 
+    /// <summary>Appends to <paramref name="path"/>, which holds <paramref name="lines"/> whole lines already.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="lines">Its lines.</param>
+    public FlushedLines(string path, long lines)
+        : this(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0))
+    {
+        whole = file.Length; // a failed write is cut back to here at most: nothing the file held is touched
+        Lines = lines;
+    }
+
     /// <summary>
     /// Writes to <paramref name="stream"/>, which it then owns: standard output opened as a stream, which (unlike
     /// <see cref="Console.Out"/>, which ignores it) fails once its reader has closed it; a test's stream.

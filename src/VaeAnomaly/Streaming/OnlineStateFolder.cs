@@ -32,7 +32,8 @@ public static class OnlineStateFolder
     /// <param name="detector">The stream.</param>
     /// <param name="bundle">The bundle the stream started from (never written to).</param>
     /// <param name="fingerprint">That bundle's training-data fingerprint: a later resume with another bundle is refused.</param>
-    public static void Save(string directory, OnlineDetector detector, string bundle, string fingerprint)
+    /// <param name="besides">Writes the caller's own files into the folder being saved (its path given), saved whole with the stream; null for none.</param>
+    public static void Save(string directory, OnlineDetector detector, string bundle, string fingerprint, Action<string>? besides = null)
     {
         using var staged = StagedDirectory.Begin(directory, replace: true, bundle);
         File.WriteAllText(staged.PathOf(StateFile), JsonSerializer.Serialize(new Saved(fingerprint, detector.State), Json));
@@ -43,6 +44,7 @@ public static class OnlineStateFolder
             detector.Model.Save(model);
         }
 
+        besides?.Invoke(staged.Staging);
         staged.Commit();
     }
 

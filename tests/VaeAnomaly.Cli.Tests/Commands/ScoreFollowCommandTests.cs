@@ -393,6 +393,56 @@ public sealed class ScoreFollowCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task FollowOnline_AFollowedFileStartedAgainOnItsState_GoesOnAfterItsLastLineAndAppendsToItsScores()
+    {
+        // Given: one uninterrupted run over 300 rows, learning as it goes (refits every 50 rows after the first 200)
+        var bundle = await Bundle();
+        var (wholeExit, wholeText) = await WithStandardInput("t,v0,c1\n" + Rows(0, 300), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("whole.csv"), "--follow"));
+        Assert.True(wholeExit == 0, wholeText);
+
+        // When: a followed log of the first 180 rows, stopped by a bad row; 120 more rows and another bad row written to
+        // it; and the same command again, as a restarted monitor runs it
+        File.WriteAllText(dir.File("live.csv"), "t,v0,c1\n" + Rows(0, 180) + "x,y,z\n");
+        string[] command = ["score", "--bundle", bundle, "--data", dir.File("live.csv"), "--out", dir.File("scores.csv"), "--follow", "--state", dir.File("state")];
+        var (firstExit, firstText) = await CliRunner.RunAsync(command);
+        File.AppendAllText(dir.File("live.csv"), Rows(180, 120) + "x,y,z\n");
+        var (secondExit, secondText) = await CliRunner.RunAsync(command);
+
+        // Then: the second run goes on after line 182 (it read the file from its first row and learnt those rows again),
+        // appending to the scores file (it was refused as existing): the two runs wrote the uninterrupted run's scores
+        Assert.True(firstExit == 1 && secondExit == 1, firstText + secondText); // each stopped by its bad row
+        Assert.Contains($"continuing {dir.File("live.csv")} after line 182, where the saved stream stopped", CliRunner.Collapse(secondText));
+        Assert.Contains("appending to", secondText);
+        Assert.Equal(File.ReadAllLines(dir.File("whole.csv")), File.ReadAllLines(dir.File("scores.csv")));
+    }
+
+    [Fact]
+    public async Task FollowOnline_StartedAgainOnAReplacedFileOrWithAnotherScoresFile_ReadsItFromItsStart_AndNeverAppendsToAnotherFile()
+    {
+        // Given: a stream of a followed log saved after its 100 rows
+        var bundle = await Bundle();
+        File.WriteAllText(dir.File("live.csv"), "t,v0,c1\n" + Rows(0, 100) + "x,y,z\n");
+        var (firstExit, firstText) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("live.csv"), "--out", dir.File("scores.csv"), "--follow", "--state", dir.File("state"));
+        Assert.True(firstExit == 1, firstText);
+        File.WriteAllText(dir.File("other.csv"), "timestamp,score,threshold,flag\n1,0,0,0\n"); // a scores file of another stream
+        var before = File.ReadAllBytes(dir.File("other.csv"));
+
+        // When: the log replaced by a new one (rotated while the monitor was down), and a scores file that is not this stream's
+        File.WriteAllText(dir.File("live.csv"), "t,v0,c1\n" + Rows(500, 30) + "x,y,z\n");
+        var (exit, text) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("live.csv"), "--out", dir.File("scores.csv"), "--follow", "--state", dir.File("state"));
+        var (otherExit, otherText) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("live.csv"), "--out", dir.File("other.csv"), "--follow", "--state", dir.File("state"));
+
+        // Then: the new log is read from its first row, its 30 scores appended; the other file is refused and kept
+        Assert.Equal(1, exit);
+        Assert.Contains("the file now begins with other rows (replaced or rotated), so it is read from its start", CliRunner.Collapse(text));
+        Assert.Equal(1 + 100 + 30, File.ReadAllLines(dir.File("scores.csv")).Length);
+        Assert.Equal(1, otherExit);
+        Assert.Contains("is not the scores of the stream saved in", CliRunner.Collapse(otherText));
+        Assert.Contains("it holds 1 rows, the stream scored 130", CliRunner.Collapse(otherText));
+        Assert.Equal(before, File.ReadAllBytes(dir.File("other.csv")));
+    }
+
+    [Fact]
     public async Task Follow_ToStandardOutput_AFailureIsReportedOnTheErrorStream_NeverAmongTheScores()
     {
         // Given: scores to standard output, and a state folder that is the bundle itself (refused: it would be overwritten)
