@@ -129,6 +129,7 @@ internal static class ScoreFollow
         long lineNumber = 0, flagged = 0, skipped = 0;
         string? firstRow = null; // the followed file's first data row: with the line reached, where a saved stream goes on
         var readThrough = 0L; // lines the saved stream has read already: skipped, not learnt a second time
+        var savedAt = resume.From; // checked against the first file read, not against a file rotated in later
         try
         {
             while (true)
@@ -177,7 +178,7 @@ internal static class ScoreFollow
                 if (followed is not null && firstRow is null)
                 {
                     firstRow = input;
-                    readThrough = ReadBefore(resume.From, Path.GetFullPath(io.Data), input, badRows.Report);
+                    (readThrough, savedAt) = (ReadBefore(savedAt, Path.GetFullPath(io.Data), input, badRows.Report), null);
                 }
 
                 if (lineNumber <= readThrough || input.Trim().Length == 0)
