@@ -45,7 +45,8 @@ public static class TabularCsvReader
             var empty = rows.FindIndex(r => r[i].Length == 0);
             if (empty >= 0)
             {
-                throw new DataFormatException(path, lines[empty], header[i], "is empty; the column holds numbers and a record needs every value");
+                throw new DataFormatException(path, lines[empty], header[i],
+                    "is empty; the column holds numbers and a record needs every value (records are not filled in: fill the gap, leave the record out, or leave the column out with --columns)");
             }
         }
 
@@ -87,7 +88,9 @@ public static class TabularCsvReader
         {
             foreach (var i in numeric.Where(i => !IsNumber(rows[r][i])))
             {
-                throw new DataFormatException(path, lines[r], header[i], $"found '{rows[r][i]}'; expected a finite number, as in the training data");
+                throw new DataFormatException(path, lines[r], header[i], rows[r][i].Trim().Length == 0
+                    ? "is empty; expected a finite number, as in the training data (records are not filled in: a record needs a value in every column the model was trained on)"
+                    : $"found '{rows[r][i]}'; expected a finite number, as in the training data");
             }
         }
 
