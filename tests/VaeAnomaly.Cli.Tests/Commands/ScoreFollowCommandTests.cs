@@ -443,6 +443,35 @@ public sealed class ScoreFollowCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task FollowOnline_ContinuedThenRotatedMidRun_ReadsTheNewFileWhole_WithoutAWordOfTheSavedStream()
+    {
+        // Given: a stream of a followed log saved after its 40 rows (stopped by a bad row on line 42)
+        var bundle = await Bundle();
+        var input = dir.File("live.csv");
+        File.WriteAllText(input, "t,v0,c1\n" + Rows(0, 40) + "x,y,z\n");
+        var (firstExit, firstText) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", input, "--out", dir.File("scores.csv"), "--follow", "--state", dir.File("state"));
+        Assert.True(firstExit == 1, firstText);
+
+        // When: started again (it goes on after line 42), 10 rows appended, then the log rotated to a new file of 20 rows
+        File.AppendAllText(input, Rows(40, 10));
+        using var ctrlC = new CancellationTokenSource();
+        var run = CliRunner.RunAsync(ctrlC.Token, "score", "--bundle", bundle, "--data", input, "--out", dir.File("scores.csv"), "--follow", "--state", dir.File("state"));
+        await WaitForLines(dir.File("scores.csv"), 51);
+        File.Move(input, input + ".1");
+        File.WriteAllText(input, "t,v0,c1\n" + Rows(50, 20));
+        await WaitForLines(dir.File("scores.csv"), 71);
+        ctrlC.Cancel();
+        var (exit, text) = await run;
+
+        // Then: rows 0-69 once each, the saved stream named once (at the start), and the new file read whole
+        Assert.True(exit == 0, text);
+        Assert.Equal(Enumerable.Range(0, 70).Select(t => t.ToString(CultureInfo.InvariantCulture)), File.ReadAllLines(dir.File("scores.csv")).Skip(1).Select(r => r.Split(',')[0]));
+        Assert.Contains("after line 42, where the saved stream stopped", CliRunner.Collapse(text));
+        Assert.Contains($"note: {input} was replaced by a new file; reading it from its start.", text);
+        Assert.DoesNotContain("the saved stream read", text);
+    }
+
+    [Fact]
     public async Task Follow_ToStandardOutput_AFailureIsReportedOnTheErrorStream_NeverAmongTheScores()
     {
         // Given: scores to standard output, and a state folder that is the bundle itself (refused: it would be overwritten)
