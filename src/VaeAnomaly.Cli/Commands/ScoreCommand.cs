@@ -80,20 +80,28 @@ internal static class ScoreCommand
                 var restRows = AlarmRest.Parse(r.GetValue(rest)!).For(TrainingRows(streamed));
                 using var learning = Online(r, (online, guard), series, threshold, streamed, stateFolder, restRows);
                 var continued = learning is not null && stateFolder is not null && OnlineStateFolder.Holds(stateFolder);
-                var resume = (From: continued ? FollowedPosition.Read(stateFolder!) : null,
-                    AppendTo: continued ? ScoresToContinue(r.GetValue(output)!, r.GetValue(force), stateFolder!, learning!.State.Stream.Rows, r.GetValue(explainFlags)) : null);
-                if (resume.AppendTo is { } earlier)
+                var (appendTo, pending) = continued ? ScoresToContinue(r.GetValue(output)!, r.GetValue(force), stateFolder!, learning!.State.Stream.Rows, r.GetValue(explainFlags)) : (null, null);
+                var resume = (From: continued ? FollowedPosition.Read(stateFolder!) : null, AppendTo: appendTo, Unwritten: pending);
+                if (appendTo is { } earlier)
                 {
-                    r.InvocationConfiguration.Error.WriteLine($"note: appending to {r.GetValue(output)}, whose {earlier} rows are the scores of the stream saved in {stateFolder}.");
+                    r.InvocationConfiguration.Error.WriteLine($"note: appending to {r.GetValue(output)}, whose {earlier} rows are the scores of the stream saved in {stateFolder}"
+                        + (pending is null ? "." : $"; the {pending.Count(c => c == '\n')} it scored last, which its disk could not take, are written first."));
                 }
 
-                var (exit, position) = ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise, restRows), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
+                var (exit, position, unwritten) = ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise, restRows), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
                     (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), (r.InvocationConfiguration.Error, r.GetValue(badRows) == "skip"), learning, r.GetValue(explainFlags), resume, token).GetAwaiter().GetResult();
                 if (stateFolder is not null && learning is not null)
                 {
                     try
                     {
-                        OnlineStateFolder.Save(stateFolder, learning, r.GetValue(bundle)!, streamed.TrainingData.Fingerprint, folder => position?.Write(folder));
+                        OnlineStateFolder.Save(stateFolder, learning, r.GetValue(bundle)!, streamed.TrainingData.Fingerprint, folder =>
+                        {
+                            position?.Write(folder);
+                            if (unwritten is not null && r.GetValue(output) != "-")
+                            {
+                                File.WriteAllText(Path.Combine(folder, ScoreFollow.UnwrittenFile), unwritten); // written first when the stream goes on into the same file
+                            }
+                        });
                     }
                     catch (IOException e)
                     {
@@ -226,12 +234,17 @@ internal static class ScoreCommand
     /// null when it does not exist, or <paramref name="force"/> replaces it. Any other file is refused, neither appended to
     /// nor replaced.
     /// </summary>
-    private static long? ScoresToContinue(string path, bool force, string stateFolder, long streamRows, bool explain)
+    private static (long? Rows, string? Unwritten) ScoresToContinue(string path, bool force, string stateFolder, long streamRows, bool explain)
     {
         if (path == "-" || force || !File.Exists(path))
         {
-            return null;
+            return (null, null);
         }
+
+        // Rows the stream scored whose lines its disk could not take: the file holds that many fewer, and they come first.
+        var kept = Path.Combine(stateFolder, ScoreFollow.UnwrittenFile);
+        var unwritten = File.Exists(kept) ? File.ReadAllText(kept) : null;
+        var scored = streamRows - (unwritten?.Count(c => c == '\n') ?? 0);
 
         var header = explain ? "timestamp,score,threshold,flag,columns" : "timestamp,score,threshold,flag";
         long rows = -1;
@@ -242,8 +255,8 @@ internal static class ScoreCommand
             rows += line.Length > 0 ? 1 : 0;
         }
 
-        return first == header && rows == streamRows ? rows
-            : throw new ArgumentException($"--out {path} exists, and is not the scores of the stream saved in {stateFolder} ({(first == header ? $"it holds {Math.Max(0, rows)} rows, the stream scored {streamRows}" : $"its first line is not '{header}'")}), so it is neither appended to nor replaced: give another --out, or --force to replace it.");
+        return first == header && rows == scored ? (rows, unwritten)
+            : throw new ArgumentException($"--out {path} exists, and is not the scores of the stream saved in {stateFolder} ({(first == header ? $"it holds {Math.Max(0, rows)} rows, the stream wrote {scored}" : $"its first line is not '{header}'")}), so it is neither appended to nor replaced: give another --out, or --force to replace it.");
     }
 
     private static OnlineDetector? Online(ParseResult r, (Option<string> Online, Option<string> Guard) learning, SeriesOptionSet series, Option<string> threshold, IFittedDetector model, string? stateFolder, int rest)

@@ -22,6 +22,9 @@ namespace VaeAnomaly.Cli.Commands;
 /// </summary>
 internal static class ScoreFollow
 {
+    /// <summary>The file in a state folder that keeps the lines of scores the stream's disk could not take.</summary>
+    public const string UnwrittenFile = "unwritten.csv";
+
     /// <summary>How long a followed file is left before it is read again when it has no new complete line.</summary>
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
 
@@ -35,14 +38,18 @@ internal static class ScoreFollow
     /// <param name="online">The detector that keeps learning, scoring instead of a frozen <paramref name="detector"/>; null for none.</param>
     /// <param name="explain">Write a last column, columns: each flagged row's explanation (<see cref="PointScoresCsv.Columns"/>) by the model that scored it.</param>
     /// <param name="resume">
-    /// A saved stream's position in the followed file (null for none: its lines are read from the first), and the rows of
-    /// the scores file it wrote, to be appended to (null: the scores file is made, or replaced with --force).
+    /// A saved stream's position in the followed file (null for none: its lines are read from the first), the rows of
+    /// the scores file it wrote, to be appended to (null: the scores file is made, or replaced with --force), and the
+    /// lines of scores it could not write (a full disk), written first when appending.
     /// </param>
     /// <param name="token">Ctrl+C: stops a followed file cleanly.</param>
-    /// <returns>The exit code, and how far the followed file was read (null for standard input, or before its first data row).</returns>
-    public static async Task<(int Exit, FollowedPosition? Position)> RunAsync(IAnsiConsole console, IFittedDetector detector, (string? Rule, int? SurpriseHistory, int RestRows) flags,
+    /// <returns>
+    /// The exit code, how far the followed file was read (null for standard input, or before its first data row), and the
+    /// lines of scores of rows the stream scored that could not be written (null when every one was).
+    /// </returns>
+    public static async Task<(int Exit, FollowedPosition? Position, string? Unwritten)> RunAsync(IAnsiConsole console, IFittedDetector detector, (string? Rule, int? SurpriseHistory, int RestRows) flags,
         (string Data, string Out, bool Force, string Bundle) io, (string? TimeColumn, string? Delimiter) csv, (TextWriter Report, bool Skip) badRows, OnlineDetector? online, bool explain,
-        (FollowedPosition? From, long? AppendTo) resume, CancellationToken token)
+        (FollowedPosition? From, long? AppendTo, string? Unwritten) resume, CancellationToken token)
     {
         var stream = new StreamingScorer(detector, flags.Rule, flags.SurpriseHistory, rest: flags.RestRows); // refuses a model that cannot score a stream before any input is read
         Func<float[], StreamPoint> push = online is null ? row => stream.Push(row, explain) : row => online.Push(row, explain);
@@ -68,6 +75,16 @@ internal static class ScoreFollow
         // leaves what was there. (It was made empty at the start, so such a run with --force lost the earlier scores.)
         FlushedLines? scores = null;
         string? outputHeader = null;
+
+        // Lines of scores not written yet: a saved stream's that its disk could not take (written first when its scores
+        // file is appended to), then a row that failed here. A row is learnt from when it is scored, so its line is kept
+        // with the saved stream rather than lost.
+        var unwritten = new List<string>();
+        if (resume.AppendTo is not null && resume.Unwritten is { } pending)
+        {
+            unwritten.Add(pending);
+        }
+
         using var line = new StringWriter(CultureInfo.InvariantCulture);
         using var output = new CsvHelper.CsvWriter(line, SequenceCsvReader.Output); // quotes a field that needs it (a timestamp with a comma, a column name); Unix line ends, as every CSV we write
         var source = fromStandardInput ? "standard input" : io.Data;
@@ -100,6 +117,7 @@ internal static class ScoreFollow
                 return true;
             }
 
+            unwritten.Add(text);
             try
             {
                 if (file is null && resume.AppendTo is { } earlier)
@@ -112,7 +130,12 @@ internal static class ScoreFollow
                     file.Write(outputHeader!);
                 }
 
-                file.Write(text);
+                while (unwritten.Count > 0)
+                {
+                    file.Write(unwritten[0]);
+                    unwritten.RemoveAt(0);
+                }
+
                 return true;
             }
             catch (IOException e)
@@ -169,7 +192,7 @@ internal static class ScoreFollow
                     header = input.TrimEnd('\r');
                     if (!Written(explain ? ["timestamp", "score", "threshold", "flag", "columns"] : ["timestamp", "score", "threshold", "flag"], lineNumber, isHeader: true))
                     {
-                        return (CommandRunner.Failed, Position());
+                        return (CommandRunner.Failed, Position(), Unwritten());
                     }
 
                     continue;
@@ -197,7 +220,7 @@ internal static class ScoreFollow
                     if (!badRows.Skip)
                     {
                         badRows.Report.WriteLine($"error: {e.Message}. The stream stopped there; the {rowsScored} rows before it were written (--on-bad-row skip goes on past such rows).");
-                        return (CommandRunner.Failed, Position());
+                        return (CommandRunner.Failed, Position(), Unwritten());
                     }
 
                     badRows.Report.WriteLine($"skipped: {e.Message}");
@@ -211,7 +234,7 @@ internal static class ScoreFollow
                 string[] fields = [timestamp, point.Score.ToString("R", CultureInfo.InvariantCulture), point.Threshold.ToString("R", CultureInfo.InvariantCulture), point.Flag ? "1" : "0"];
                 if (!Written(explain ? [.. fields, point.Explanation is { } a ? PointScoresCsv.Columns(a) : ""] : fields, lineNumber))
                 {
-                    return (CommandRunner.Failed, Position()); // the row was learnt from: a --state saved now continues after it
+                    return (CommandRunner.Failed, Position(), Unwritten()); // the row was learnt from: a --state saved now continues after it
                 }
             }
         }
@@ -246,7 +269,9 @@ internal static class ScoreFollow
             }
         }
 
-        return (0, Position());
+        return (0, Position(), Unwritten());
+
+        string? Unwritten() => unwritten.Count == 0 ? null : string.Concat(unwritten);
 
         // How far the followed file was read; a saved position is kept while the file has not been read to its first row.
         FollowedPosition? Position() => followed is null ? null

@@ -304,6 +304,34 @@ public sealed class ReliabilityCommandTests : IDisposable
     });
 
     [SkippableFact]
+    public async Task ScoreFollow_DiskFullThenFreed_TheSameCommandGoesOn_AndTheScoresAreTheUninterruptedRuns() => await OnATinyFileSystem(async full =>
+    {
+        // Given: a range bundle, a followed log of 1,500 rows ended by a bad row, its uninterrupted scores (about 33 KB),
+        // and the 64 KB file system three quarters filled by another file
+        var (trained, _) = await CliRunner.RunAsync("train", "--model", "range", "--data", WriteSeries("train.csv", 400), "--out", dir.File("b"));
+        Assert.Equal(0, trained);
+        var live = WriteSeries("live.csv", 1500);
+        File.AppendAllText(live, "x,y,z\n");
+        var (referenceExit, referenceText) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", live, "--out", dir.File("reference.csv"), "--follow", "--state", dir.File("reference-state"));
+        Assert.True(referenceExit == 1 && File.ReadAllLines(dir.File("reference.csv")).Length == 1501, referenceText);
+        File.WriteAllBytes(Path.Combine(full, "other"), new byte[48 * 1024]);
+        string[] command = ["score", "--bundle", dir.File("b"), "--data", live, "--out", Path.Combine(full, "scores.csv"), "--follow", "--state", dir.File("state")];
+
+        // When: the disk fills, the other file is deleted, and the same command runs again
+        var (fullExit, fullText) = await CliRunner.RunAsync(command);
+        File.Delete(Path.Combine(full, "other"));
+        var (exit, text) = await CliRunner.RunAsync(command);
+
+        // Then: the row the disk could not take was kept with the state and written first, and the two runs wrote the
+        // uninterrupted run's scores byte for byte (the restart refused the file, one row short of the state, before)
+        Assert.True(fullExit == 1 && CliRunner.Collapse(fullText).Contains("whose score could not be written", StringComparison.Ordinal), fullText);
+        Assert.True(exit == 1, text); // stopped by the log's bad last row, as the reference was
+        Assert.Contains("the 1 it scored last, which its disk could not take, are written first", CliRunner.Collapse(text));
+        Assert.Equal(File.ReadAllBytes(dir.File("reference.csv")), File.ReadAllBytes(Path.Combine(full, "scores.csv")));
+        Assert.False(File.Exists(dir.File($"state/{VaeAnomaly.Cli.Commands.ScoreFollow.UnwrittenFile}")));
+    });
+
+    [SkippableFact]
     public async Task ScoreFollow_DiskFullWhenSavingTheState_KeepsTheLastSaveAndSaysSo() => await OnATinyFileSystem(async full =>
     {
         // Given: a range bundle (trained on 400 rows) and a stream saved after 100 rows into a state folder on a 64 KB file

@@ -438,7 +438,7 @@ public sealed class ScoreFollowCommandTests : IDisposable
         Assert.Equal(1 + 100 + 30, File.ReadAllLines(dir.File("scores.csv")).Length);
         Assert.Equal(1, otherExit);
         Assert.Contains("is not the scores of the stream saved in", CliRunner.Collapse(otherText));
-        Assert.Contains("it holds 1 rows, the stream scored 130", CliRunner.Collapse(otherText));
+        Assert.Contains("it holds 1 rows, the stream wrote 130", CliRunner.Collapse(otherText));
         Assert.Equal(before, File.ReadAllBytes(dir.File("other.csv")));
     }
 
