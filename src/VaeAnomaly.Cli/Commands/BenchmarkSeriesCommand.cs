@@ -65,9 +65,11 @@ internal static class BenchmarkSeriesCommand
                 pairs = [.. pairs.Take(r.GetValue(limit))];
             }
 
-            if (pairs.Sum(p => p.Train.FilledValues + p.Test.FilledValues) is var filled && pairs.Sum(p => p.Train.DroppedRows + p.Test.DroppedRows) is var dropped && filled + dropped > 0)
+            var (filled, dropped) = (pairs.Sum(p => p.Train.FilledValues + p.Test.FilledValues), pairs.Sum(p => p.Train.DroppedRows + p.Test.DroppedRows));
+            if (filled + dropped > 0)
             {
-                console.WriteLine($"Missing values: {filled} filled, {dropped} rows dropped (--missing {r.GetValue(missing).ToString().ToLowerInvariant()}), in {pairs.Count(p => p.Train.FilledValues + p.Test.FilledValues + p.Train.DroppedRows + p.Test.DroppedRows > 0)} of the pairs.");
+                var withGaps = pairs.Count(p => p.Train.FilledValues + p.Test.FilledValues + p.Train.DroppedRows + p.Test.DroppedRows > 0);
+                console.WriteLine($"Missing values: {filled} filled, {dropped} rows dropped (--missing {r.GetValue(missing).ToString().ToLowerInvariant()}), in {withGaps} of the pairs.");
             }
 
             var normalOnly = pairs.Count(p => !p.Test.Labels!.Contains(true));

@@ -80,7 +80,7 @@ internal static class ScoreCommand
                 var restRows = AlarmRest.Parse(r.GetValue(rest)!).For(TrainingRows(streamed));
                 using var learning = Online(r, (online, guard), series, threshold, streamed, stateFolder, restRows);
                 var continued = learning is not null && stateFolder is not null && OnlineStateFolder.Holds(stateFolder);
-                var (appendTo, pending) = continued ? ScoresToContinue(r.GetValue(output)!, r.GetValue(force), stateFolder!, learning!.State.Stream.Rows, r.GetValue(explainFlags)) : (null, null);
+                var (appendTo, pending) = continued ? ScoreFollow.ScoresToContinue(r.GetValue(output)!, r.GetValue(force), stateFolder!, learning!.State.Stream.Rows, r.GetValue(explainFlags)) : (null, null);
                 var resume = (From: continued ? FollowedPosition.Read(stateFolder!) : null, AppendTo: appendTo, Unwritten: pending);
                 if (appendTo is { } earlier)
                 {
@@ -94,14 +94,8 @@ internal static class ScoreCommand
                 {
                     try
                     {
-                        OnlineStateFolder.Save(stateFolder, learning, r.GetValue(bundle)!, streamed.TrainingData.Fingerprint, folder =>
-                        {
-                            position?.Write(folder);
-                            if (unwritten is not null && r.GetValue(output) != "-")
-                            {
-                                File.WriteAllText(Path.Combine(folder, ScoreFollow.UnwrittenFile), unwritten); // written first when the stream goes on into the same file
-                            }
-                        });
+                        OnlineStateFolder.Save(stateFolder, learning, r.GetValue(bundle)!, streamed.TrainingData.Fingerprint,
+                            folder => ScoreFollow.SaveWithState(folder, position, r.GetValue(output) == "-" ? null : unwritten));
                     }
                     catch (IOException e)
                     {
@@ -228,37 +222,6 @@ internal static class ScoreCommand
     /// null with <c>--online off</c>, or for a model that does neither (said on the error stream when <c>--online</c> was not
     /// given, refused when it was).
     /// </summary>
-    /// <summary>
-    /// The rows of a scores file that a continued stream appends to: <paramref name="path"/> when it holds exactly the
-    /// scores of the stream saved in <paramref name="stateFolder"/> (its header, and one row per row that stream scored);
-    /// null when it does not exist, or <paramref name="force"/> replaces it. Any other file is refused, neither appended to
-    /// nor replaced.
-    /// </summary>
-    private static (long? Rows, string? Unwritten) ScoresToContinue(string path, bool force, string stateFolder, long streamRows, bool explain)
-    {
-        if (path == "-" || force || !File.Exists(path))
-        {
-            return (null, null);
-        }
-
-        // Rows the stream scored whose lines its disk could not take: the file holds that many fewer, and they come first.
-        var kept = Path.Combine(stateFolder, ScoreFollow.UnwrittenFile);
-        var unwritten = File.Exists(kept) ? File.ReadAllText(kept) : null;
-        var scored = streamRows - (unwritten?.Count(c => c == '\n') ?? 0);
-
-        var header = explain ? "timestamp,score,threshold,flag,columns" : "timestamp,score,threshold,flag";
-        long rows = -1;
-        string? first = null;
-        foreach (var line in File.ReadLines(path))
-        {
-            first ??= line;
-            rows += line.Length > 0 ? 1 : 0;
-        }
-
-        return first == header && rows == scored ? (rows, unwritten)
-            : throw new ArgumentException($"--out {path} exists, and is not the scores of the stream saved in {stateFolder} ({(first == header ? $"it holds {Math.Max(0, rows)} rows, the stream wrote {scored}" : $"its first line is not '{header}'")}), so it is neither appended to nor replaced: give another --out, or --force to replace it.");
-    }
-
     private static OnlineDetector? Online(ParseResult r, (Option<string> Online, Option<string> Guard) learning, SeriesOptionSet series, Option<string> threshold, IFittedDetector model, string? stateFolder, int rest)
     {
         var online = learning.Online;

@@ -190,7 +190,7 @@ internal static class ScoreFollow
                 {
                     parser = new CsvRowParser(source, input, detector.Channels, csv.TimeColumn, csv.Delimiter);
                     header = input.TrimEnd('\r');
-                    if (!Written(explain ? ["timestamp", "score", "threshold", "flag", "columns"] : ["timestamp", "score", "threshold", "flag"], lineNumber, isHeader: true))
+                    if (!Written(Header(explain), lineNumber, isHeader: true))
                     {
                         return (CommandRunner.Failed, Position(), Unwritten());
                     }
@@ -278,6 +278,63 @@ internal static class ScoreFollow
             : firstRow is null ? resume.From
             : new FollowedPosition(Path.GetFullPath(io.Data), firstRow, lineNumber);
     }
+
+    /// <summary>
+    /// The rows of a scores file that a continued stream appends to: <paramref name="path"/> when it holds exactly the
+    /// scores of the stream saved in <paramref name="stateFolder"/> (its header, and one row per row that stream scored);
+    /// null when it does not exist, or <paramref name="force"/> replaces it. Any other file is refused, neither appended to
+    /// nor replaced.
+    /// </summary>
+    /// <param name="path">The scores file (<c>-</c>: standard output, never appended to).</param>
+    /// <param name="force">Whether an earlier file is to be replaced.</param>
+    /// <param name="stateFolder">The state folder of the stream that goes on.</param>
+    /// <param name="streamRows">The rows that stream has scored.</param>
+    /// <param name="explain">Whether the scores carry the columns that explain each flag.</param>
+    /// <returns>The rows to append after, and the lines the stream could not write, written first; nulls for a file made anew.</returns>
+    /// <exception cref="ArgumentException">The file exists and holds other scores.</exception>
+    public static (long? Rows, string? Unwritten) ScoresToContinue(string path, bool force, string stateFolder, long streamRows, bool explain)
+    {
+        if (path == "-" || force || !File.Exists(path))
+        {
+            return (null, null);
+        }
+
+        // Rows the stream scored whose lines its disk could not take: the file holds that many fewer, and they come first.
+        var kept = Path.Combine(stateFolder, UnwrittenFile);
+        var unwritten = File.Exists(kept) ? File.ReadAllText(kept) : null;
+        var scored = streamRows - (unwritten?.Count(c => c == '\n') ?? 0);
+
+        var header = string.Join(',', Header(explain));
+        long rows = -1;
+        string? first = null;
+        foreach (var line in File.ReadLines(path))
+        {
+            first ??= line;
+            rows += line.Length > 0 ? 1 : 0;
+        }
+
+        return first == header && rows == scored ? (rows, unwritten)
+            : throw new ArgumentException($"--out {path} exists, and is not the scores of the stream saved in {stateFolder} ({(first == header ? $"it holds {Math.Max(0, rows)} rows, the stream wrote {scored}" : $"its first line is not '{header}'")}), so it is neither appended to nor replaced: give another --out, or --force to replace it.");
+    }
+
+    /// <summary>
+    /// Writes into a state folder being saved what the stream's next run needs beside the stream: how far the followed
+    /// file was read, and the lines of scores the disk could not take (read back by <see cref="ScoresToContinue"/>).
+    /// </summary>
+    /// <param name="folder">The state folder being saved.</param>
+    /// <param name="position">How far the followed file was read; null for none.</param>
+    /// <param name="unwritten">Lines of scores not written; null for none.</param>
+    public static void SaveWithState(string folder, FollowedPosition? position, string? unwritten)
+    {
+        position?.Write(folder);
+        if (unwritten is not null)
+        {
+            File.WriteAllText(Path.Combine(folder, UnwrittenFile), unwritten);
+        }
+    }
+
+    /// <summary>The scores' columns: a row's time, score, threshold and flag, and with <paramref name="explain"/> the columns behind a flag.</summary>
+    private static string[] Header(bool explain) => explain ? ["timestamp", "score", "threshold", "flag", "columns"] : ["timestamp", "score", "threshold", "flag"];
 
     /// <summary>
     /// The lines of the followed file that the saved stream <paramref name="from"/> has read already: through its line when
