@@ -101,6 +101,42 @@ public sealed class RecordsApiTests(ServedModelsFixture fixture)
     }
 
     [Fact]
+    public async Task Score_RecordsWithGaps_AreRefusedWithTheQuerysFills_FilledAsTheLibraryFills_OrLeftOut()
+    {
+        // Given: the four records with a gap in two of them (written as pandas and R write one), and the library's scores
+        // of the body with the gaps predicted
+        const string body = "proto,label,duration,bytes\ntcp,normal,,760\nudp,normal,12.3,NA\ntcp,attack,0.1,99000\nicmp,normal,6.4,590\n";
+        var file = Path.Combine(fixture.Root, "records-gaps.csv");
+        await File.WriteAllTextAsync(file, body);
+        using var detector = DetectorRegistry.Load(Path.Combine(ModelsFolder, "net"));
+        var encoder = ((IReadsRecords)detector).Encoder!;
+        var expected = detector.Score(encoder.ToSequenceSet(TabularCsvReader.Read(file, encoder, missing: MissingValues.Conditional)));
+
+        // When
+        await using var app = fixture.Start(models: ModelsFolder);
+        var client = app.GetTestClient();
+        var (refused, refusal) = await Post(client, "/v1/score?model=net", body);
+        var (ordered, orderedRefusal) = await Post(client, "/v1/score?model=net&missing=ffill", body);
+        var (filled, answer) = await Post(client, "/v1/score?model=net&missing=conditional", body);
+        var (dropped, droppedAnswer) = await Post(client, "/v1/score?model=net&missing=drop", body);
+
+        // Then: the refusal names the line and column and the query's fills, not the command line's option
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        var error = refusal.GetProperty("error").GetString()!;
+        Assert.Contains("2: column 'duration': is empty", error);
+        Assert.Contains("missing=conditional", error);
+        Assert.DoesNotContain("--missing", error);
+        Assert.Equal(HttpStatusCode.BadRequest, ordered);
+        Assert.Contains("records have no order", orderedRefusal.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.OK, filled);
+        Assert.Equal(expected, answer.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("score").GetSingle()));
+        Assert.Equal((2, 0), (answer.GetProperty("filled").GetInt32(), answer.GetProperty("dropped").GetInt32()));
+        Assert.Equal(HttpStatusCode.OK, dropped);
+        Assert.Equal([4, 5], droppedAnswer.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("line").GetInt64()));
+        Assert.Equal(2, droppedAnswer.GetProperty("dropped").GetInt32());
+    }
+
+    [Fact]
     public async Task Score_RecordsInTheBody_ToAKnnOfRecords_AreAnsweredWithTheLibrarysScores()
     {
         // Given: the body of the test above

@@ -20,13 +20,13 @@ internal static class RecordsInput
     /// <summary>Reads a CSV of records and splits its normal ones (all, when unlabelled) at random into training and validation, encoded for the model.</summary>
     /// <param name="console">Where the counts are reported.</param>
     /// <param name="r">The parsed command line.</param>
-    /// <param name="series">The CSV options (--columns, --label-column, --delimiter).</param>
+    /// <param name="series">The CSV options (--columns, --label-column, --delimiter, --missing).</param>
     /// <param name="path">The CSV file.</param>
     /// <param name="seed">Seed of the split.</param>
     /// <param name="ct">Ctrl+C: stops a long read.</param>
     public static (SequenceSet Train, SequenceSet Validation, TabularEncoder Encoder) ReadRecords(IAnsiConsole console, ParseResult r, SeriesOptionSet series, string path, int seed, CancellationToken ct = default)
     {
-        var table = TabularCsvReader.Read(path, r.GetValue(series.LabelColumn), series.ColumnList(r), series.DelimiterOf(r), ct);
+        var table = TabularCsvReader.Read(path, r.GetValue(series.LabelColumn), series.ColumnList(r), series.DelimiterOf(r), r.GetValue(series.Missing), ct);
         SeriesOptionSet.NoteRounding(console, table.Rounded, path);
         var normal = table.Records.Where(x => !x.IsAnomaly).ToArray();
         if (normal.Length < 10)
@@ -38,6 +38,11 @@ internal static class RecordsInput
         var held = (int)Math.Round(normal.Length * RecordValidationShare);
         var train = normal[held..];
         var validation = normal[..held];
+        foreach (var (name, j) in table.NumericNames.Select((name, j) => (name, j)).Where(c => train.All(x => float.IsNaN(x.Numeric[c.j]))))
+        {
+            throw new DataFormatException(path, null, name, $"has a gap in each of the {train.Length} training records; there is no mean to fill them with (leave the column out with --columns)");
+        }
+
         var encoder = TabularEncoder.Fit(train, table.NumericNames, table.TextNames);
         if (encoder.TooLarge(normal.Length) is { } problem)
         {
@@ -46,6 +51,20 @@ internal static class RecordsInput
 
         console.WriteLine($"Read {table.Records.Count} records ({table.NumericNames.Count} numeric, {table.TextNames.Count} text columns -> {encoder.Columns.Count} inputs); "
             + $"{train.Length} train and {validation.Length} validate{(table.Labelled ? $", {table.Records.Count - normal.Length} labelled anomalous left out" : "")}.");
-        return (encoder.ToSequenceSet(train), encoder.ToSequenceSet(validation), encoder);
+        NoteGaps(console, table);
+        return (encoder.ToSequenceSet(train, table.Gaps), encoder.ToSequenceSet(validation, table.Gaps), encoder);
+    }
+
+    /// <summary>Says how many gaps of <paramref name="table"/>'s number columns were filled, and how, or how many records were left out for one; nothing when none.</summary>
+    /// <param name="console">Where it is said.</param>
+    /// <param name="table">Records as read.</param>
+    public static void NoteGaps(IAnsiConsole console, TabularTable table)
+    {
+        if (table.FilledValues + table.DroppedRecords > 0)
+        {
+            console.WriteLine(table.DroppedRecords > 0
+                ? $"Missing values: {table.DroppedRecords} records with a gap left out."
+                : $"Missing values: {table.FilledValues} gaps filled with {(table.Gaps == MissingValues.Conditional ? "what each record's other numbers lead one to expect (--missing conditional)" : "their column's training mean")}.");
+        }
     }
 }

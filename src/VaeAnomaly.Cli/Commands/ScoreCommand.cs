@@ -53,6 +53,11 @@ internal static class ScoreCommand
                     throw new ArgumentException("--follow scores each row by the window that ends at it (last mode) as it arrives; --score, --point-score, --top, --report and --alarms do not apply (each flagged row is written as it arrives; --rest auto makes one alarm per event).");
                 }
 
+                if (ModelOptionSet.Given(r, series.Missing))
+                {
+                    throw new ArgumentException("--missing fills or drops the gaps of a file read whole, from the rows around them; a followed stream cannot wait for a later row: a row with a gap (an empty, NaN or NA cell) is a bad row, reported with its line, and --on-bad-row skip goes on past it.");
+                }
+
                 if (SeriesParquetReader.IsParquet(r.GetValue(data)!) || SeriesParquetReader.IsParquet(r.GetValue(output)!))
                 {
                     throw new ArgumentException($"--follow reads and writes CSV rows as they arrive; a Parquet file ({(SeriesParquetReader.IsParquet(r.GetValue(data)!) ? r.GetValue(data) : r.GetValue(output))}) is written whole, so score it without --follow or write CSV.");
@@ -374,8 +379,9 @@ internal static class ScoreCommand
         var threshold = encoder is not null || !DataPaths.IsSeries(data) ? detector.Thresholds.Value() : double.NaN; // refused before any work when the rule was not fitted
         if (encoder is not null)
         {
-            var table = TabularCsvReader.Read(data, encoder, r.GetValue(series.LabelColumn), series.DelimiterOf(r), ct);
+            var table = TabularCsvReader.Read(data, encoder, r.GetValue(series.LabelColumn), series.DelimiterOf(r), r.GetValue(series.Missing), ct);
             SeriesOptionSet.NoteRounding(console, table.Rounded, data);
+            RecordsInput.NoteGaps(console, table);
             if (encoder.CountUnseen(table.Records) is var unseen and > 0)
             {
                 console.WriteLine($"{unseen} records hold a text value not seen in training (encoded as none of the known values).");

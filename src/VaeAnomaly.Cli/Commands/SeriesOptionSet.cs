@@ -23,7 +23,7 @@ internal sealed class SeriesOptionSet
     /// <summary><c>--missing</c>, for series and sequence files alike.</summary>
     public static Option<MissingValues> CreateMissing() => new("--missing")
     {
-        Description = "Empty, NaN or infinite cells: error (default), interpolate, ffill or drop (counts are reported). In the sequence layout gaps are filled within each sequence.",
+        Description = "Gaps (empty, NaN or infinite cells, NA, N/A, null, None): error (default); a series or sequences: interpolate, ffill or drop the row; records (--records): conditional (what the record's other numbers lead one to expect), mean (the column's training mean) or drop the record. Counts are reported. In the sequence layout gaps are filled within each sequence.",
         DefaultValueFactory = _ => MissingValues.Error,
     };
 

@@ -112,12 +112,19 @@ internal static partial class ApiEndpoints
         {
             var model = ModelOf(context, models);
             var body = await RequestBody.ReadAsync(context.Request, options.MaxBodyBytes, context.RequestAborted);
+            var missing = MissingOf(context);
             if (model.Encoder is { } encoder)
             {
-                return await ScoreRecords(body, model, encoder, metrics, context.RequestAborted);
+                return missing is MissingValues.Interpolate or MissingValues.Ffill
+                    ? throw new ApiException(StatusCodes.Status400BadRequest, $"The query parameter missing is '{missing.ToString().ToLowerInvariant()}', which fills a series' gaps from the rows before and after; records have no order: use missing=conditional (what the record's other numbers lead one to expect), missing=mean (the column's training mean) or missing=drop (the record left out).")
+                    : await ScoreRecords(body, model, encoder, missing, metrics, context.RequestAborted);
             }
 
-            var missing = MissingOf(context);
+            if (missing is MissingValues.Mean or MissingValues.Conditional)
+            {
+                throw new ApiException(StatusCodes.Status400BadRequest, $"The query parameter missing is '{missing.ToString().ToLowerInvariant()}', which fills a record's gap from the training records; a sequence's gaps are filled from their neighbours: use missing=interpolate or ffill, or drop the rows with missing=drop.");
+            }
+
             SequenceSet data;
             try
             {
@@ -166,15 +173,15 @@ internal static partial class ApiEndpoints
     }
 
     /// <summary>
-    /// The query's <c>missing</c>: what a sequence body's gaps (empty, NaN or infinite cells) are, as <c>score --missing</c>
-    /// says of a file's; an error when absent.
+    /// The query's <c>missing</c>: what a body's gaps (empty, NaN or infinite cells, <c>NA</c>, <c>null</c>) are, as
+    /// <c>score --missing</c> says of a file's; an error when absent.
     /// </summary>
     private static MissingValues MissingOf(HttpContext context)
     {
         var given = context.Request.Query["missing"].ToString();
         return given.Length == 0 ? MissingValues.Error
             : Enum.TryParse<MissingValues>(given, ignoreCase: true, out var missing) && !int.TryParse(given, out _) ? missing
-            : throw new ApiException(StatusCodes.Status400BadRequest, $"The query parameter missing is '{Messages(given)}'; expected error, interpolate, ffill or drop.");
+            : throw new ApiException(StatusCodes.Status400BadRequest, $"The query parameter missing is '{Messages(given)}'; expected error, interpolate, ffill or drop (sequences), or error, conditional, mean or drop (records).");
     }
 
     private static void CheckStreamName(string stream)
@@ -188,10 +195,12 @@ internal static partial class ApiEndpoints
     /// <summary>
     /// Scores a CSV body of records as <c>vae-anomaly score</c> scores a file of them: the training file's columns by name, in
     /// any order, other columns (a label, an id) ignored; each record answered with its line in the body (the header is line 1).
+    /// A gap in a number column is an error, filled (<c>missing=conditional</c> or <c>mean</c>), or its record left out
+    /// and unanswered (<c>missing=drop</c>); the answer counts both.
     /// </summary>
-    private static async Task<IResult> ScoreRecords(byte[] body, ServedModel model, TabularEncoder encoder, ServiceMetrics metrics, CancellationToken token)
+    private static async Task<IResult> ScoreRecords(byte[] body, ServedModel model, TabularEncoder encoder, MissingValues missing, ServiceMetrics metrics, CancellationToken token)
     {
-        var table = FromBody(body, file => TabularCsvReader.Read(file, encoder));
+        var table = FromBody(body, file => TabularCsvReader.Read(file, encoder, missing: missing));
         var set = encoder.ToSequenceSet(table);
         var (scores, explanations) = await model.UseAsync(detector => (detector.Score(set), (detector as IExplainsInputs)?.Explain(set)), token);
         metrics.RecordsScored.WithLabels(model.Name).Inc(scores.Length);
@@ -201,6 +210,8 @@ internal static partial class ApiEndpoints
             model = model.Name,
             threshold,
             unseen = encoder.CountUnseen(table.Records), // records holding a text value training never saw, encoded as none of the known ones
+            filled = table.FilledValues, // gaps filled (missing=conditional or mean)
+            dropped = table.DroppedRecords, // records left out for a gap (missing=drop), answered by no result
             results = table.Lines.Select((line, k) => new
             {
                 line,
@@ -227,7 +238,8 @@ internal static partial class ApiEndpoints
         catch (DataFormatException e)
         {
             // A gap's advice names the command line's option; a client of the service is told of the query's.
-            var problem = e.Problem.Replace(GapFilling.GapAdvice, "add missing=interpolate, ffill or drop to the query to fill gaps on purpose", StringComparison.Ordinal);
+            var problem = e.Problem.Replace(GapFilling.GapAdvice, "add missing=interpolate, ffill or drop to the query to fill gaps on purpose", StringComparison.Ordinal)
+                .Replace(GapFilling.RecordGapAdvice, "add missing=conditional to the query to fill a record's gap with what its other numbers lead one to expect, missing=mean for its column's training mean, or missing=drop to leave the record out", StringComparison.Ordinal);
             throw new ApiException(StatusCodes.Status400BadRequest, new DataFormatException(RequestBody.Source, e.Line, e.Column, problem).Message) { Line = e.Line, Column = e.Column };
         }
         finally

@@ -37,14 +37,44 @@ public static class GapFilling
         return float.NaN;
     }
 
+    /// <summary>What a refused gap in a record's number column advises, in the command line's words.</summary>
+    public const string RecordGapAdvice = "use --missing conditional to fill a record's gap with what its other numbers lead one to expect, --missing mean for its column's training mean, or --missing drop to leave the record out";
+
     /// <summary>
-    /// True for a cell that is a gap, not text: empty, NaN, or infinity written out. A number too large for a float
-    /// (<c>1e39</c>) is not a gap: it is refused as too large, as <c>1e30</c> is.
+    /// True for a cell that is a gap, not text: empty (or blank), NaN, infinity written out, or a missing-value marker
+    /// that R and pandas write or read as one (<c>NA</c>, <c>N/A</c>, <c>#N/A</c>, <c>&lt;NA&gt;</c>, <c>null</c>,
+    /// <c>None</c>, any case). A number too large for a float (<c>1e39</c>) is not a gap: it is refused as too large, as
+    /// <c>1e30</c> is.
     /// </summary>
     /// <param name="text">The cell.</param>
     internal static bool IsGap(string text) =>
-        text.Length == 0 || text.Trim().TrimStart('+', '-').ToLowerInvariant() is "nan" or "inf" or "infinity"
+        text.Trim().TrimStart('+', '-').ToLowerInvariant() is "" or "nan" or "inf" or "infinity" or "na" or "n/a" or "#n/a" or "<na>" or "null" or "none"
         || (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && float.IsNaN(v));
+
+    /// <summary>
+    /// <paramref name="missing"/> for a reader of rows in order (a series or sequences), or an error for
+    /// <see cref="MissingValues.Mean"/> and <see cref="MissingValues.Conditional"/>, which are for records: an ordered
+    /// gap is filled from its neighbours.
+    /// </summary>
+    /// <param name="missing">What was asked for gaps.</param>
+    /// <exception cref="ArgumentException"><paramref name="missing"/> is mean or conditional.</exception>
+    internal static MissingValues ForRowsInOrder(MissingValues missing) => missing is MissingValues.Mean or MissingValues.Conditional
+        ? throw new ArgumentException($"--missing {missing.ToString().ToLowerInvariant()} fills a record's gap (--records) from the training records; a series' or sequence's gaps are filled from their neighbours: use --missing interpolate or ffill, or drop the rows with --missing drop.")
+        : missing;
+
+    /// <summary>True when <paramref name="missing"/> keeps a record's gap as NaN for the encoder to fill.</summary>
+    /// <param name="missing">What was asked for gaps.</param>
+    internal static bool Fills(MissingValues missing) => missing is MissingValues.Mean or MissingValues.Conditional;
+
+    /// <summary>
+    /// <paramref name="missing"/> for a reader of records, or an error for <see cref="MissingValues.Interpolate"/> and
+    /// <see cref="MissingValues.Ffill"/>: records have no order to fill a gap from.
+    /// </summary>
+    /// <param name="missing">What was asked for gaps.</param>
+    /// <exception cref="ArgumentException"><paramref name="missing"/> is interpolate or ffill.</exception>
+    internal static MissingValues ForRecords(MissingValues missing) => missing is MissingValues.Interpolate or MissingValues.Ffill
+        ? throw new ArgumentException($"--missing {missing.ToString().ToLowerInvariant()} fills a series' gaps from the rows before and after; records have no order: {RecordGapAdvice}.")
+        : missing;
 
     /// <summary>
     /// How a cell that is not a plain number is still one, said with the number it should be: a decimal comma

@@ -30,7 +30,7 @@ public static class SequenceCsvReader
     public static SequenceSet Read(string dataPath, string? labelsPath = null, MissingValues missing = MissingValues.Error)
     {
         var tally = new ReadTally();
-        var sequences = Enumerate(dataPath, missing, tally).ToList();
+        var sequences = Enumerate(dataPath, GapFilling.ForRowsInOrder(missing), tally).ToList();
         var labels = labelsPath is null ? null : ReadLabels(labelsPath, sequences, tally.Rows);
         return new SequenceSet(tally.Channels, sequences, labels) { Source = dataPath, FilledValues = tally.Filled, DroppedRows = tally.Dropped, Rounded = tally.Rounding?.Coarse(tally.Channels) ?? [] };
     }
@@ -51,6 +51,7 @@ public static class SequenceCsvReader
     public static IEnumerable<SequenceSet> ReadChunks(string dataPath, int chunkSize, string? labelsPath = null, MissingValues missing = MissingValues.Error)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
+        GapFilling.ForRowsInOrder(missing);
         var table = labelsPath is null ? null : LabelTable.Read(labelsPath);
         var count = 0;
         var tally = new ReadTally();

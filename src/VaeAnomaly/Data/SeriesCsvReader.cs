@@ -54,6 +54,7 @@ public static class SeriesCsvReader
     public static Series Read(string path, string? timeColumn = null, IReadOnlyList<string>? columns = null, string? labelColumn = null, string? delimiter = null,
         MissingValues missing = MissingValues.Error, CancellationToken ct = default)
     {
+        GapFilling.ForRowsInOrder(missing);
         if (SeriesParquetReader.IsParquet(path))
         {
             return SeriesParquetReader.Read(path, timeColumn, columns, labelColumn, missing, ct);

@@ -26,7 +26,7 @@ public static class SeriesParquetReader
     /// <exception cref="DataFormatException">The file is missing, not Parquet, or holds what a series cannot.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
     public static Series Read(string path, string? timeColumn = null, IReadOnlyList<string>? columns = null, string? labelColumn = null, MissingValues missing = MissingValues.Error, CancellationToken ct = default) =>
-        Using(path, reader => Read(path, reader, timeColumn, columns, labelColumn, missing, ct));
+        Using(path, reader => Read(path, reader, timeColumn, columns, labelColumn, GapFilling.ForRowsInOrder(missing), ct));
 
     private static Series Read(string path, ParquetReader reader, string? timeColumn, IReadOnlyList<string>? columns, string? labelColumn, MissingValues missing, CancellationToken ct)
     {

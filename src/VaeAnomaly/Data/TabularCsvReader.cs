@@ -14,12 +14,23 @@ public sealed record TabularTable(string Source, IReadOnlyList<string> NumericNa
 {
     /// <summary>Number columns that 32-bit floats hold only coarsely next to how much they vary, found while reading (<see cref="FloatRounding"/>).</summary>
     public IReadOnlyList<RoundedColumn> Rounded { get; init; } = [];
+
+    /// <summary>Gaps in number columns kept as NaN for the encoder to fill (<see cref="MissingValues.Mean"/> or <see cref="MissingValues.Conditional"/>).</summary>
+    public int FilledValues { get; init; }
+
+    /// <summary>How the encoder fills the gaps kept as NaN (<see cref="TabularEncoder.ToSequenceSet(TabularTable)"/>): what the reader was asked.</summary>
+    public MissingValues Gaps { get; init; } = MissingValues.Error;
+
+    /// <summary>Records left out for a gap in a number column (<see cref="MissingValues.Drop"/>); <see cref="Lines"/> says which were kept.</summary>
+    public int DroppedRecords { get; init; }
 }
 
 /// <summary>
 /// Reads a table of records from CSV: a header, then one record per row. A column is numeric when every cell is a
-/// finite number (invariant culture), otherwise text; or, when reading for a trained model, exactly as the model's
-/// encoder says. An optional label column marks anomalies: <c>0</c>, <c>false</c> and <c>normal</c> (or
+/// finite number (invariant culture) or a gap (<see cref="GapFilling.IsGap"/>: empty, NaN, <c>NA</c>, <c>null</c>, ...),
+/// otherwise text; or, when reading for a trained model, exactly as the model's encoder says. A gap in a number column is
+/// an error unless <see cref="MissingValues.Mean"/> or <see cref="MissingValues.Conditional"/> keeps it as NaN (the encoder
+/// fills it) or <see cref="MissingValues.Drop"/> leaves its record out; a text column's empty cell is a value of its own. An optional label column marks anomalies: <c>0</c>, <c>false</c> and <c>normal</c> (or
 /// KDD's <c>normal.</c>) are normal, any other value is an anomaly and names its type. The delimiter (<c>,</c>,
 /// <c>;</c> or tab) is detected from the header unless given; gzip files and a UTF-8 BOM are handled.
 /// </summary>
@@ -33,23 +44,17 @@ public static class TabularCsvReader
     /// <param name="labelColumn">The label column, or null when the rows are unlabelled (then all are taken as normal).</param>
     /// <param name="columns">Feature columns to keep; null keeps every column but the label.</param>
     /// <param name="delimiter">Field delimiter; null detects it.</param>
+    /// <param name="missing">What a gap in a number column is: an error, NaN for the encoder to fill (mean or conditional), or its record left out.</param>
     /// <param name="ct">Observed every 4,096 rows: Ctrl+C in the tool stops a long read.</param>
-    /// <exception cref="DataFormatException">No header or rows, a ragged row, an empty numeric cell, an empty label, or a text column with more than <see cref="MaxCategories"/> values.</exception>
+    /// <exception cref="DataFormatException">No header or rows, a ragged row, a refused gap in a numeric column, an empty label, or a text column with more than <see cref="MaxCategories"/> values.</exception>
+    /// <exception cref="ArgumentException"><paramref name="missing"/> is interpolate or ffill, which need an order records lack.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
-    public static TabularTable Read(string path, string? labelColumn = null, IReadOnlyList<string>? columns = null, string? delimiter = null, CancellationToken ct = default)
+    public static TabularTable Read(string path, string? labelColumn = null, IReadOnlyList<string>? columns = null, string? delimiter = null,
+        MissingValues missing = MissingValues.Error, CancellationToken ct = default)
     {
+        GapFilling.ForRecords(missing);
         var (header, rows, lines, featureIndex, labelIndex) = ReadCells(path, labelColumn, columns, delimiter, ct);
-        var numeric = featureIndex.Where(i => rows.Any(r => r[i].Length > 0) && rows.All(r => r[i].Length == 0 || IsNumber(r[i]))).ToArray();
-        foreach (var i in numeric)
-        {
-            var empty = rows.FindIndex(r => r[i].Length == 0);
-            if (empty >= 0)
-            {
-                throw new DataFormatException(path, lines[empty], header[i],
-                    "is empty; the column holds numbers and a record needs every value (records are not filled in: fill the gap, leave the record out, or leave the column out with --columns)");
-            }
-        }
-
+        var numeric = featureIndex.Where(i => rows.Any(r => !GapFilling.IsGap(r[i])) && rows.All(r => GapFilling.IsGap(r[i]) || IsNumber(r[i]))).ToArray();
         var text = featureIndex.Except(numeric).ToArray();
         foreach (var i in text.Where(i => rows.Any(r => GapFilling.MisWritten(r[i]) is not null) && rows.All(r => r[i].Length == 0 || IsNumber(r[i]) || GapFilling.MisWritten(r[i]) is not null)))
         {
@@ -68,7 +73,7 @@ public static class TabularCsvReader
             }
         }
 
-        return Build(path, header, rows, lines, numeric, text, labelIndex);
+        return Build(path, header, rows, lines, (numeric, text, labelIndex), missing, "as the column's other records hold");
     }
 
     /// <summary>Reads the file for a trained model: its numeric and text columns by name, in the encoder's order; other columns are ignored.</summary>
@@ -76,25 +81,27 @@ public static class TabularCsvReader
     /// <param name="encoder">The model's encoder.</param>
     /// <param name="labelColumn">The label column, or null.</param>
     /// <param name="delimiter">Field delimiter; null detects it.</param>
-    /// <exception cref="DataFormatException">A feature column is missing, or a numeric cell is not a finite number.</exception>
+    /// <param name="missing">What a gap in a number column is: an error, NaN for the encoder to fill (mean or conditional), or its record left out.</param>
     /// <param name="ct">Observed every 4,096 rows: Ctrl+C in the tool stops a long read.</param>
+    /// <exception cref="DataFormatException">A feature column is missing, a numeric cell is not a finite number, or a gap is refused.</exception>
+    /// <exception cref="ArgumentException"><paramref name="missing"/> is interpolate or ffill, which need an order records lack.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
-    public static TabularTable Read(string path, TabularEncoder encoder, string? labelColumn = null, string? delimiter = null, CancellationToken ct = default)
+    public static TabularTable Read(string path, TabularEncoder encoder, string? labelColumn = null, string? delimiter = null,
+        MissingValues missing = MissingValues.Error, CancellationToken ct = default)
     {
+        GapFilling.ForRecords(missing);
         var (header, rows, lines, _, labelIndex) = ReadCells(path, labelColumn, [.. encoder.NumericNames, .. encoder.TextNames], delimiter, ct);
         int Find(string name) => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
         var numeric = encoder.NumericNames.Select(Find).ToArray();
         for (var r = 0; r < rows.Count; r++)
         {
-            foreach (var i in numeric.Where(i => !IsNumber(rows[r][i])))
+            foreach (var i in numeric.Where(i => !IsNumber(rows[r][i]) && !GapFilling.IsGap(rows[r][i])))
             {
-                throw new DataFormatException(path, lines[r], header[i], rows[r][i].Trim().Length == 0
-                    ? "is empty; expected a finite number, as in the training data (records are not filled in: a record needs a value in every column the model was trained on)"
-                    : $"found '{rows[r][i]}'; expected a finite number, as in the training data");
+                throw new DataFormatException(path, lines[r], header[i], $"found '{IO.Messages.Cut(rows[r][i])}'; expected a finite number, as in the training data");
             }
         }
 
-        return Build(path, header, rows, lines, numeric, [.. encoder.TextNames.Select(Find)], labelIndex);
+        return Build(path, header, rows, lines, (numeric, [.. encoder.TextNames.Select(Find)], labelIndex), missing, "as in the training data");
     }
 
     /// <summary>True for a label that marks a normal record.</summary>
@@ -110,9 +117,13 @@ public static class TabularCsvReader
     private static bool IsNumber(string cell) =>
         double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value);
 
-    private static TabularTable Build(string path, string[] header, List<string[]> rows, List<long> lines, int[] numeric, int[] text, int labelIndex)
+    /// <summary>The records of <paramref name="rows"/>, their gaps as <paramref name="missing"/> says; <paramref name="expected"/> ends a refused gap's "expected a number" (where numbers are found).</summary>
+    private static TabularTable Build(string path, string[] header, List<string[]> rows, List<long> lines, (int[] Numeric, int[] Text, int Label) columns, MissingValues missing, string expected)
     {
-        var records = new TabularRecord[rows.Count];
+        var (numeric, text, labelIndex) = columns;
+        var records = new List<TabularRecord>(rows.Count);
+        var kept = new List<long>(rows.Count);
+        var (filled, dropped) = (0, 0);
         var rounding = new FloatRounding(numeric.Length);
         for (var r = 0; r < rows.Count; r++)
         {
@@ -123,18 +134,53 @@ public static class TabularCsvReader
                 throw new DataFormatException(path, lines[r], header[labelIndex], "is empty; expected 0/normal for a normal record or another value for an anomaly");
             }
 
-            var anomalous = labelIndex >= 0 && !IsNormalLabel(label);
-            var numbers = numeric.Select(i => GapFilling.CheckMagnitude(float.Parse(row[i], NumberStyles.Float, CultureInfo.InvariantCulture), row[i], path, lines[r], header[i])).ToArray();
-            for (var k = 0; k < numbers.Length; k++)
+            var gaps = numeric.Count(i => GapFilling.IsGap(row[i]));
+            if (gaps > 0 && !GapFilling.Fills(missing))
             {
-                rounding.Add(k, row[numeric[k]], numbers[k]);
+                if (missing == MissingValues.Drop)
+                {
+                    dropped++;
+                    continue;
+                }
+
+                var i = numeric.First(i => GapFilling.IsGap(row[i]));
+                throw new DataFormatException(path, lines[r], header[i],
+                    $"{(row[i].Trim().Length == 0 ? "is empty" : $"found '{IO.Messages.Cut(row[i])}', a missing value")}; expected a number, {expected} ({GapFilling.RecordGapAdvice})");
             }
 
-            records[r] = new TabularRecord(numbers, [.. text.Select(i => row[i])], anomalous, anomalous ? label : SequenceLabel.Normal);
+            var anomalous = labelIndex >= 0 && !IsNormalLabel(label);
+            var numbers = new float[numeric.Length];
+            for (var k = 0; k < numbers.Length; k++)
+            {
+                var cell = row[numeric[k]];
+                if (GapFilling.IsGap(cell))
+                {
+                    numbers[k] = float.NaN; // filled by the encoder
+                    continue;
+                }
+
+                numbers[k] = GapFilling.CheckMagnitude(float.Parse(cell, NumberStyles.Float, CultureInfo.InvariantCulture), cell, path, lines[r], header[numeric[k]]);
+                rounding.Add(k, cell, numbers[k]);
+            }
+
+            filled += gaps;
+            records.Add(new TabularRecord(numbers, [.. text.Select(i => row[i])], anomalous, anomalous ? label : SequenceLabel.Normal));
+            kept.Add(lines[r]);
+        }
+
+        if (records.Count == 0)
+        {
+            throw new DataFormatException(path, null, null, $"has no record without a gap in its number columns (--missing drop left all {dropped} out)");
         }
 
         string[] numericNames = [.. numeric.Select(i => header[i])];
-        return new TabularTable(path, numericNames, [.. text.Select(i => header[i])], records, lines, labelIndex >= 0) { Rounded = rounding.Coarse(numericNames) };
+        return new TabularTable(path, numericNames, [.. text.Select(i => header[i])], records, kept, labelIndex >= 0)
+        {
+            Rounded = rounding.Coarse(numericNames),
+            FilledValues = filled,
+            DroppedRecords = dropped,
+            Gaps = missing,
+        };
     }
 
     private static (string[] Header, List<string[]> Rows, List<long> Lines, int[] Features, int Label) ReadCells(

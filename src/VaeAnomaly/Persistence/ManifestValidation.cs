@@ -191,6 +191,15 @@ public static class ManifestValidation
             Values("encoder.mean", e.Mean, e.NumericNames.Count);
             Values("encoder.std", e.Std, e.NumericNames.Count, positive: true);
             Equal("encoder.categories", e.Categories.Count, e.TextNames.Count, "the number of text columns");
+            if (e.Covariance is { } covariance)
+            {
+                Equal("encoder.covariance", covariance.Length, e.NumericNames.Count, "the number of numeric columns");
+                for (var a = 0; a < covariance.Length; a++)
+                {
+                    Values($"encoder.covariance[{a}]", covariance[a], e.NumericNames.Count);
+                }
+            }
+
             Equal("channels", channels, e.Columns.Count, "the encoder's columns");
         }
 

@@ -198,7 +198,7 @@ public sealed class BaselineCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task TrainAndScore_RecordsWithAnEmptyNumber_RefusedSayingRecordsAreNotFilledIn()
+    public async Task TrainAndScore_RecordsWithAnEmptyNumber_RefusedSayingHowToFillIt()
     {
         // Given: the records with x left empty on line 6, for training and for scoring
         var lines = File.ReadAllLines(Records());
@@ -211,10 +211,11 @@ public sealed class BaselineCommandTests : IDisposable
         var (trainExit, refusedTrain) = await CliRunner.RunAsync("train", "--data", dir.File("gap.csv"), "--records", "--model", "pca", "--label-column", "label", "--out", dir.File("b2"));
         var (scoreExit, refusedScore) = await CliRunner.RunAsync("score", "--bundle", dir.File("b"), "--data", dir.File("gap.csv"), "--out", dir.File("scores.csv"));
 
-        // Then: each names the cell and says what to do, where it said only that a record needs every value, or found ''
+        // Then: each names the cell and the fills --missing offers, where it once said only that a record needs every value, or found ''
         Assert.Equal((1, 1), (trainExit, scoreExit));
-        Assert.Contains("gap.csv:6: column 'x': is empty; the column holds numbers and a record needs every value (records are not filled in: fill the gap, leave the record out, or leave the column out with --columns)", CliRunner.Collapse(refusedTrain));
-        Assert.Contains("gap.csv:6: column 'x': is empty; expected a finite number, as in the training data (records are not filled in", CliRunner.Collapse(refusedScore));
+        Assert.Contains("gap.csv:6: column 'x': is empty; expected a number, as the column's other records hold (use --missing conditional", CliRunner.Collapse(refusedTrain));
+        Assert.Contains("gap.csv:6: column 'x': is empty; expected a number, as in the training data (use --missing conditional", CliRunner.Collapse(refusedScore));
+        Assert.Contains("--missing drop to leave the record out", CliRunner.Collapse(refusedScore));
         Assert.False(Directory.Exists(dir.File("b2")) || File.Exists(dir.File("scores.csv")));
     }
 

@@ -114,6 +114,36 @@ public sealed class SeriesCsvReaderTests
     }
 
     [Fact]
+    public void Read_MissingMarkersOfRAndPandas_AreGaps()
+    {
+        // Given: NA (R's write.csv), null and None (a database export, Python), N/A (a spreadsheet)
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("s.csv"), "timestamp,v\nt0,1\nt1,NA\nt2,null\nt3,None\nt4,N/A\nt5,6\n");
+
+        // When
+        var series = SeriesCsvReader.Read(dir.File("s.csv"), missing: MissingValues.Interpolate);
+        var error = Assert.Throws<DataFormatException>(() => SeriesCsvReader.Read(dir.File("s.csv")));
+
+        // Then: filled when asked, and refused by default with the fills (before, 'NA' was refused as text, with no advice)
+        Assert.Equal([1f, 2f, 3f, 4f, 5f, 6f], series.Values);
+        Assert.Equal(4, series.FilledValues);
+        Assert.Contains(GapFilling.GapAdvice, error.Message);
+    }
+
+    [Theory]
+    [InlineData(MissingValues.Mean)]
+    [InlineData(MissingValues.Conditional)]
+    public void Read_RecordFills_AreRefusedForASeries(MissingValues missing)
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("s.csv"), "timestamp,v\nt0,1\nt1,\nt2,3\n");
+
+        var error = Assert.Throws<ArgumentException>(() => SeriesCsvReader.Read(dir.File("s.csv"), missing: missing));
+
+        Assert.Contains("use --missing interpolate or ffill", error.Message);
+    }
+
+    [Fact]
     public void Read_GapByDefault_SaysHowToFillIt()
     {
         using var dir = new TempDirectory();

@@ -108,4 +108,82 @@ public sealed class TabularCsvReaderTests : IDisposable
         Assert.Contains("column 'proto': is not in the header", missing.Message);
         Assert.Contains(":3: column 'x': found 'high'; expected a finite number", text.Message);
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("NaN")]
+    [InlineData("NA")]
+    [InlineData("null")]
+    [InlineData("N/A")]
+    public void Read_GapInANumberColumn_KeepsItNumericAndIsRefusedUnlessFilled(string gap)
+    {
+        // Given: a number column with one gap written as a spreadsheet, pandas or R writes one (a 'NaN' made the column text,
+        // one-hot encoded with a category per value)
+        var path = Write("gap.csv", $"x,y\n1,2\n2,{gap}\n3,6\n");
+
+        // When
+        var error = Assert.Throws<DataFormatException>(() => TabularCsvReader.Read(path));
+        var filled = TabularCsvReader.Read(path, missing: MissingValues.Conditional);
+
+        // Then
+        Assert.Contains(path + ":3: column 'y': ", error.Message);
+        Assert.Contains("--missing conditional", error.Message);
+        Assert.Equal(["x", "y"], filled.NumericNames);
+        Assert.Empty(filled.TextNames);
+        Assert.True(float.IsNaN(filled.Records[1].Numeric[1]));
+        Assert.Equal(1, filled.FilledValues);
+        Assert.Equal(MissingValues.Conditional, filled.Gaps);
+    }
+
+    [Fact]
+    public void Read_GapMarkersAmongText_StayCategories()
+    {
+        // 'NA' is North America's code among other text: the column is text and NA one of its values
+        var table = TabularCsvReader.Read(Write("r.csv", "region,x\nNA,1\nEU,2\nnull,3\n"));
+
+        Assert.Equal(["region"], table.TextNames);
+        Assert.Equal(["NA", "EU", "null"], table.Records.Select(r => r.Text[0]));
+    }
+
+    [Fact]
+    public void Read_MissingDrop_LeavesTheRecordOutWithItsLine()
+    {
+        var path = Write("gap.csv", "x,y,label\n1,2,0\n2,,1\n3,6,0\n");
+        var encoder = TabularEncoder.Fit(TabularCsvReader.Read(Write("train.csv", "x,y\n1,2\n3,6\n")).Records, ["x", "y"], []);
+
+        var read = TabularCsvReader.Read(path, "label", missing: MissingValues.Drop);
+        var scored = TabularCsvReader.Read(path, encoder, "label", missing: MissingValues.Drop);
+        var none = Assert.Throws<DataFormatException>(() => TabularCsvReader.Read(Write("all.csv", "x,y\n1,\nNaN,2\n3,\n"), missing: MissingValues.Drop));
+
+        Assert.Equal([2L, 4], read.Lines);
+        Assert.Equal(1, read.DroppedRecords);
+        Assert.Equal([2L, 4], scored.Lines);
+        Assert.Equal([false, false], scored.Records.Select(r => r.IsAnomaly));
+        Assert.Contains("has no record without a gap", none.Message);
+    }
+
+    [Fact]
+    public void ReadForEncoder_Gap_IsRefusedUnlessFilledAndNamesTheLine()
+    {
+        var encoder = TabularEncoder.Fit(TabularCsvReader.Read(Write("train.csv", "proto,x\ntcp,1\nudp,3\n")).Records, ["x"], ["proto"]);
+        var path = Write("test.csv", "proto,x\ntcp,1\nudp,NA\n");
+
+        var error = Assert.Throws<DataFormatException>(() => TabularCsvReader.Read(path, encoder));
+        var set = encoder.ToSequenceSet(TabularCsvReader.Read(path, encoder, missing: MissingValues.Mean));
+
+        Assert.Contains(path + ":3: column 'x': found 'NA', a missing value; expected a number, as in the training data", error.Message);
+        Assert.Equal([0f, 0f, 1f], set.Sequences[1].Values); // the mean, as a z-score
+    }
+
+    [Theory]
+    [InlineData(MissingValues.Interpolate)]
+    [InlineData(MissingValues.Ffill)]
+    public void Read_OrderedFills_AreRefusedForRecords(MissingValues missing)
+    {
+        var path = Write("r.csv", "x,y\n1,2\n3,4\n");
+
+        var error = Assert.Throws<ArgumentException>(() => TabularCsvReader.Read(path, missing: missing));
+
+        Assert.Contains("records have no order", error.Message);
+    }
 }

@@ -79,4 +79,87 @@ public sealed class TabularEncoderTests
         Assert.Contains("leave columns out with --columns", refused, StringComparison.Ordinal);
         Assert.Null(encoder.TooLarge(50_000));
     }
+
+    private static TabularRecord Numbers(params float[] values) => new(values, [], false, SequenceLabel.Normal);
+
+    /// <summary>The population mean and the standardised values of <paramref name="values"/>, computed here, independently of the encoder.</summary>
+    private static double[] Z(double[] values)
+    {
+        var mean = values.Average();
+        var std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
+        return [.. values.Select(v => (v - mean) / std)];
+    }
+
+    private static double Cov(double[] a, double[] b) => a.Zip(b, (x, y) => x * y).Average();
+
+    [Fact]
+    public void Fit_Gaps_ScalesByTheValuesPresentAndEncodesAGapAsTheMean()
+    {
+        var encoder = TabularEncoder.Fit([Numbers(1, 5), Numbers(float.NaN, 5), Numbers(3, 5)], ["a", "b"], []);
+
+        Assert.Equal([2.0, 5.0], encoder.Mean);
+        Assert.Equal([1.0, 1.0], encoder.Std); // 1, 3: population std 1; b constant: 1
+        Assert.Equal([0f, 0f], encoder.Encode(Numbers(float.NaN, 5)));
+    }
+
+    [Fact]
+    public void Conditional_OneFeaturePresent_KnownAnswer()
+    {
+        // Given: two features that move together, not exactly
+        double[] a = [1, 2, 3, 4, 5], b = [2, 3, 5, 6, 9];
+        var encoder = TabularEncoder.Fit([.. a.Zip(b, (x, y) => Numbers((float)x, (float)y))], ["a", "b"], []);
+
+        // When: b is missing where a is 4.5
+        var encoded = encoder.Encode(Numbers(4.5f, float.NaN), MissingValues.Conditional);
+
+        // Then: b's z-score is cov(a, b) / (var(a) + ridge) times a's, with the covariance of the standardised values
+        var (za, zb) = (Z(a), Z(b));
+        var zNew = (4.5 - a.Average()) / Math.Sqrt(a.Sum(v => (v - a.Average()) * (v - a.Average())) / a.Length);
+        Assert.Equal(zNew, encoded[0], 5);
+        Assert.Equal(Cov(za, zb) / (Cov(za, za) + TabularEncoder.Ridge) * zNew, encoded[1], 5);
+        Assert.Equal([(float)zNew, 0f], encoder.Encode(Numbers(4.5f, float.NaN), MissingValues.Mean));
+    }
+
+    [Fact]
+    public void Conditional_TwoFeaturesPresent_KnownAnswerByCramersRule()
+    {
+        // Given: three features; c is missing and predicted from a and b
+        double[] a = [1, 2, 3, 4, 5, 6], b = [3, 1, 4, 1, 5, 9], c = [4, 3, 7, 5, 10, 15];
+        var records = Enumerable.Range(0, a.Length).Select(i => Numbers((float)a[i], (float)b[i], (float)c[i])).ToArray();
+        var encoder = TabularEncoder.Fit(records, ["a", "b", "c"], []);
+
+        // When
+        var set = encoder.ToSequenceSet([Numbers(2.5f, 6f, float.NaN)], MissingValues.Conditional);
+
+        // Then: the 2 x 2 system (S_pp + ridge I) w = S_pc solved by Cramer's rule, and c = w . z_p
+        var (za, zb, zc) = (Z(a), Z(b), Z(c));
+        var (s11, s12, s22) = (Cov(za, za) + TabularEncoder.Ridge, Cov(za, zb), Cov(zb, zb) + TabularEncoder.Ridge);
+        var (t1, t2) = (Cov(za, zc), Cov(zb, zc));
+        var det = (s11 * s22) - (s12 * s12);
+        var (w1, w2) = (((t1 * s22) - (s12 * t2)) / det, ((s11 * t2) - (s12 * t1)) / det);
+        var values = set.Sequences[0].Values;
+        Assert.Equal((w1 * values[0]) + (w2 * values[1]), values[2], 5);
+    }
+
+    [Fact]
+    public void Conditional_WithoutCovariance_SaysWhatToDo()
+    {
+        // An encoder saved before the covariance was kept
+        var encoder = TabularEncoder.Fit([Numbers(1, 2), Numbers(3, 5)], ["a", "b"], []) with { Covariance = null };
+
+        var error = Assert.Throws<ArgumentException>(() => encoder.Encode(Numbers(1, float.NaN), MissingValues.Conditional));
+
+        Assert.Contains("--missing mean or drop", error.Message);
+        Assert.Equal([-1f, 0f], encoder.Encode(Numbers(1, float.NaN), MissingValues.Mean));
+    }
+
+    [Fact]
+    public void Fit_ManyNumberColumns_KeepsNoCovariance()
+    {
+        var width = TabularEncoder.MaxCovariance + 1;
+        var records = Enumerable.Range(0, 3).Select(r => Numbers([.. Enumerable.Range(0, width).Select(j => (float)(r * j))])).ToArray();
+
+        Assert.Null(TabularEncoder.Fit(records, [.. Enumerable.Range(0, width).Select(j => $"n{j}")], []).Covariance);
+        Assert.NotNull(TabularEncoder.Fit([.. records.Select(r => Numbers(r.Numeric[..^1]))], [.. Enumerable.Range(0, width - 1).Select(j => $"n{j}")], []).Covariance);
+    }
 }

@@ -113,6 +113,44 @@ public sealed class BaselineBundleTests : IDisposable
     }
 
     [Fact]
+    public void SaveThenLoad_RecordsEncoder_KeepsTheCovarianceAndReadsBundlesSavedWithout()
+    {
+        // Given: a records bundle, and copies whose manifest lacks the covariance (saved before it was kept) or holds a ragged one
+        var records = Enumerable.Range(0, 60).Select(i => new TabularRecord([i % 7, (i % 7) * 0.5f + (i % 3)], [], false, SequenceLabel.Normal)).ToArray();
+        var encoder = TabularEncoder.Fit(records[..40], ["a", "b"], []);
+        using var trained = new DenseEstimator(Small with { Standardize = false }, encoder).Fit(encoder.ToSequenceSet(records[..40]), encoder.ToSequenceSet(records[40..]));
+        var bundle = Saved(trained, "b");
+        var manifestPath = Path.Combine(bundle, DetectorBundle.ManifestFile);
+        string Edited(string name, Action<JsonNode> edit)
+        {
+            var copy = dir.File(name);
+            Directory.CreateDirectory(copy);
+            foreach (var file in Directory.GetFiles(bundle))
+            {
+                File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            }
+
+            var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
+            edit(manifest["encoder"]!);
+            File.WriteAllText(Path.Combine(copy, DetectorBundle.ManifestFile), manifest.ToJsonString());
+            return copy;
+        }
+
+        var older = Edited("older", e => e.AsObject().Remove("covariance"));
+        var ragged = Edited("ragged", e => e["covariance"]![1] = new JsonArray(0.5));
+
+        // When
+        using var loaded = DetectorRegistry.Load(bundle);
+        using var loadedOlder = DetectorRegistry.Load(older);
+
+        // Then
+        var kept = Assert.IsType<DenseDetector>(loaded).Encoder!.Covariance!;
+        Assert.Equal(encoder.Covariance!.SelectMany(r => r), kept.SelectMany(r => r));
+        Assert.Null(Assert.IsType<DenseDetector>(loadedOlder).Encoder!.Covariance);
+        Assert.Contains("encoder.covariance[1]", Assert.Throws<BundleException>(() => DetectorRegistry.Load(ragged)).Message);
+    }
+
+    [Fact]
     public void Load_ChangedWeightsOrOptions_IsRefusedWithTheReason()
     {
         // Given
