@@ -34,7 +34,7 @@ internal static class ScoreCommand
         var online = SharedOptions.Choice("--online", "With --follow: on (default) keeps learning: each row is flagged by its surprise, and the model is fitted again (range, gaussian, pca, knn) or trained 2 more epochs (the GRU-VAE and the window autoencoders) every quarter of its training length on the newest rows judged normal, none near a flag; off scores with the bundle's model as it is.", "on", "on", "off");
         var guard = SharedOptions.Guard();
         var rest = SharedOptions.Rest("off", "with --follow, a resting row is written with its score and the flag 0.");
-        var state = new Option<string>("--state") { Description = "With --follow and --online on: a folder where the stream is saved when it stops (its rows, and the model once refitted) and from which the next run continues exactly." };
+        var state = new Option<string>("--state") { Description = "With --follow: a folder where the stream is saved when it stops (the rows its windows and scores need, how far a followed file was read, and the model once refitted) and from which the next run continues exactly, appending to its scores file." };
         var series = new SeriesOptionSet();
         var engine = new EngineOptionSet();
         var explainFlags = new Option<bool>("--explain") { Description = "Series: a last column, columns, names for each flagged row the watched columns that made its score, largest share first (temp=0.93;pressure=0.07: what --top says of it), with --follow too; empty for a row not flagged." };
@@ -84,8 +84,10 @@ internal static class ScoreCommand
 
                 var restRows = AlarmRest.Parse(r.GetValue(rest)!).For(TrainingRows(streamed));
                 using var learning = Online(r, (online, guard), series, threshold, streamed, stateFolder, restRows);
-                var continued = learning is not null && stateFolder is not null && OnlineStateFolder.Holds(stateFolder);
-                var (appendTo, pending) = continued ? ScoreFollow.ScoresToContinue(r.GetValue(output)!, r.GetValue(force), stateFolder!, learning!.State.Stream.Rows, r.GetValue(explainFlags)) : (null, null);
+                var frozen = learning is null && stateFolder is not null ? Frozen(stateFolder, streamed, (r.GetValue(threshold), surprise, restRows)) : null;
+                var continued = stateFolder is not null && (learning is not null ? OnlineStateFolder.Holds(stateFolder) : OnlineStateFolder.HoldsFrozen(stateFolder));
+                var streamRows = learning?.State.Stream.Rows ?? frozen?.Rows ?? 0;
+                var (appendTo, pending) = continued ? ScoreFollow.ScoresToContinue(r.GetValue(output)!, r.GetValue(force), stateFolder!, streamRows, r.GetValue(explainFlags)) : (null, null);
                 var resume = (From: continued ? FollowedPosition.Read(stateFolder!) : null, AppendTo: appendTo, Unwritten: pending);
                 if (appendTo is { } earlier)
                 {
@@ -94,13 +96,20 @@ internal static class ScoreCommand
                 }
 
                 var (exit, position, unwritten) = ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise, restRows), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
-                    (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), (r.InvocationConfiguration.Error, r.GetValue(badRows) == "skip"), learning, r.GetValue(explainFlags), resume, token).GetAwaiter().GetResult();
-                if (stateFolder is not null && learning is not null)
+                    (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), (r.InvocationConfiguration.Error, r.GetValue(badRows) == "skip"), learning, frozen, r.GetValue(explainFlags), resume, token).GetAwaiter().GetResult();
+                if (stateFolder is not null)
                 {
                     try
                     {
-                        OnlineStateFolder.Save(stateFolder, learning, r.GetValue(bundle)!, streamed.TrainingData.Fingerprint,
-                            folder => ScoreFollow.SaveWithState(folder, position, r.GetValue(output) == "-" ? null : unwritten));
+                        Action<string> besides = folder => ScoreFollow.SaveWithState(folder, position, r.GetValue(output) == "-" ? null : unwritten);
+                        if (learning is not null)
+                        {
+                            OnlineStateFolder.Save(stateFolder, learning, r.GetValue(bundle)!, streamed.TrainingData.Fingerprint, besides);
+                        }
+                        else
+                        {
+                            OnlineStateFolder.SaveFrozen(stateFolder, frozen!, r.GetValue(bundle)!, streamed.TrainingData.Fingerprint, besides);
+                        }
                     }
                     catch (IOException e)
                     {
@@ -222,6 +231,24 @@ internal static class ScoreCommand
     }
 
     /// <summary>
+    /// The scorer of a stream scored by the bundle as it is (<c>--online off</c>, or a model that does not learn) whose
+    /// state is kept in <paramref name="stateFolder"/>: the one saved there, continued, or a new one.
+    /// </summary>
+    /// <exception cref="ArgumentException">The folder holds a stream that keeps learning.</exception>
+    private static StreamingScorer Frozen(string stateFolder, IFittedDetector model, (string? Rule, int? SurpriseHistory, int RestRows) flags)
+    {
+        if (OnlineStateFolder.Holds(stateFolder))
+        {
+            throw new ArgumentException($"--state {stateFolder} holds a stream that keeps learning (--online on); continue it with --online on, or give another folder.");
+        }
+
+        StreamingScorer Make(StreamState? state) => state is null
+            ? new StreamingScorer(model, flags.Rule, flags.SurpriseHistory, rest: flags.RestRows)
+            : StreamingScorer.Resume(model, state, flags.Rule, flags.SurpriseHistory, rest: flags.RestRows);
+        return OnlineStateFolder.HoldsFrozen(stateFolder) ? OnlineStateFolder.LoadFrozen(stateFolder, model.TrainingData.Fingerprint, Make) : Make(null);
+    }
+
+    /// <summary>
     /// The detector that keeps learning for <c>--follow --online on</c>: the bundle's model fitted again by its own settings
     /// (<see cref="IRefits"/>) or trained further (<see cref="IFineTunes"/>), flagging by surprise over its training length;
     /// null with <c>--online off</c>, or for a model that does neither (said on the error stream when <c>--online</c> was not
@@ -234,7 +261,7 @@ internal static class ScoreCommand
         var guarded = SharedOptions.Guarded(r, learning.Guard, learns);
         if (r.GetValue(online) != "on")
         {
-            return stateFolder is null ? null : throw new ArgumentException("--state saves a stream that keeps learning; with --online off the stream's state is the bundle itself.");
+            return null;
         }
 
         if (model is not (IRefits or IFineTunes))
@@ -245,7 +272,7 @@ internal static class ScoreCommand
             }
 
             r.InvocationConfiguration.Error.WriteLine($"note: a {model.Name} does not keep learning while it streams; it scores as it is (--online off).");
-            return stateFolder is null ? null : throw new ArgumentException($"--state saves a stream that keeps learning, and a {model.Name} does not.");
+            return null;
         }
 
         if ((ModelOptionSet.Given(r, series.FlagBy) && r.GetValue(series.FlagBy) != "surprise") || ModelOptionSet.Given(r, threshold))
@@ -256,6 +283,11 @@ internal static class ScoreCommand
         var trainingRows = TrainingRows(model);
         var estimator = OnlineDetector.EstimatorOf(model);
         var options = OnlineOptions.For(trainingRows, ((IScoresPoints)model).Lookback) with { Guard = guarded, Rest = rest };
+        if (stateFolder is not null && OnlineStateFolder.HoldsFrozen(stateFolder))
+        {
+            throw new ArgumentException($"--state {stateFolder} holds a stream scored by the bundle as it is (--online off); continue it with --online off, or give another folder.");
+        }
+
         return stateFolder is not null && OnlineStateFolder.Holds(stateFolder)
             ? OnlineStateFolder.Load(stateFolder, estimator, model, options, trainingRows)
             : new OnlineDetector(estimator, model, options, trainingRows);

@@ -36,6 +36,7 @@ internal static class ScoreFollow
     /// <param name="csv">Time column and delimiter; null to detect them.</param>
     /// <param name="badRows">Where bad rows are reported, and whether they are skipped (else the stream stops at the first, exit code 1).</param>
     /// <param name="online">The detector that keeps learning, scoring instead of a frozen <paramref name="detector"/>; null for none.</param>
+    /// <param name="frozen">With no <paramref name="online"/>: the scorer of <paramref name="detector"/> to push rows to (one resumed from a saved stream, or one whose state is saved after); null makes one as <paramref name="flags"/> say.</param>
     /// <param name="explain">Write a last column, columns: each flagged row's explanation (<see cref="PointScoresCsv.Columns"/>) by the model that scored it.</param>
     /// <param name="resume">
     /// A saved stream's position in the followed file (null for none: its lines are read from the first), the rows of
@@ -48,10 +49,10 @@ internal static class ScoreFollow
     /// lines of scores of rows the stream scored that could not be written (null when every one was).
     /// </returns>
     public static async Task<(int Exit, FollowedPosition? Position, string? Unwritten)> RunAsync(IAnsiConsole console, IFittedDetector detector, (string? Rule, int? SurpriseHistory, int RestRows) flags,
-        (string Data, string Out, bool Force, string Bundle) io, (string? TimeColumn, string? Delimiter) csv, (TextWriter Report, bool Skip) badRows, OnlineDetector? online, bool explain,
+        (string Data, string Out, bool Force, string Bundle) io, (string? TimeColumn, string? Delimiter) csv, (TextWriter Report, bool Skip) badRows, OnlineDetector? online, StreamingScorer? frozen, bool explain,
         (FollowedPosition? From, long? AppendTo, string? Unwritten) resume, CancellationToken token)
     {
-        var stream = new StreamingScorer(detector, flags.Rule, flags.SurpriseHistory, rest: flags.RestRows); // refuses a model that cannot score a stream before any input is read
+        var stream = frozen ?? new StreamingScorer(detector, flags.Rule, flags.SurpriseHistory, rest: flags.RestRows); // refuses a model that cannot score a stream before any input is read
         Func<float[], StreamPoint> push = online is null ? row => stream.Push(row, explain) : row => online.Push(row, explain);
         var threshold = online is null ? stream.Threshold : SurpriseFlags.Flag;
         long rowsScored = 0;

@@ -416,6 +416,58 @@ public sealed class ScoreFollowCommandTests : IDisposable
         Assert.Equal(File.ReadAllLines(dir.File("whole.csv")), File.ReadAllLines(dir.File("scores.csv")));
     }
 
+    [Theory]
+    [InlineData("threshold")]
+    [InlineData("surprise")]
+    public async Task FollowFrozen_AFollowedFileStartedAgainOnItsState_GoesOnAfterItsLastLine_AsOneUninterruptedStream(string flagBy)
+    {
+        // Given: one uninterrupted run over 300 rows scored by the bundle as it is (--state was refused without learning,
+        // so a restarted monitor read its log from the first row again and needed another scores file or --force)
+        var bundle = await Bundle();
+        string[] frozen = ["--follow", "--online", "off", "--flag-by", flagBy];
+        var (wholeExit, wholeText) = await WithStandardInput("t,v0,c1\n" + Rows(0, 300), () => CliRunner.RunAsync(["score", "--bundle", bundle, "--data", "-", "--out", dir.File("whole.csv"), .. frozen]));
+        Assert.True(wholeExit == 0, wholeText);
+
+        // When: a followed log of the first 180 rows, stopped by a bad row; 120 more rows and another bad row written to
+        // it; and the same command again
+        File.WriteAllText(dir.File("live.csv"), "t,v0,c1\n" + Rows(0, 180) + "x,y,z\n");
+        string[] command = ["score", "--bundle", bundle, "--data", dir.File("live.csv"), "--out", dir.File("scores.csv"), "--state", dir.File("state"), .. frozen];
+        var (firstExit, firstText) = await CliRunner.RunAsync(command);
+        File.AppendAllText(dir.File("live.csv"), Rows(180, 120) + "x,y,z\n");
+        var (secondExit, secondText) = await CliRunner.RunAsync(command);
+
+        // Then: the second run went on after line 182 with the saved windows' rows (and recent scores), appending: the
+        // scores file is the uninterrupted run's, byte for byte (the spike at rows 150-154 lies in the first run, and the
+        // first rows of the second are scored by windows that reach back into the first)
+        Assert.True(firstExit == 1 && secondExit == 1, firstText + secondText); // each stopped by its bad row
+        Assert.True(File.Exists(dir.File("state/stream.json")));
+        Assert.Contains($"continuing {dir.File("live.csv")} after line 182, where the saved stream stopped", CliRunner.Collapse(secondText));
+        Assert.Equal(File.ReadAllBytes(dir.File("whole.csv")), File.ReadAllBytes(dir.File("scores.csv")));
+    }
+
+    [Fact]
+    public async Task Follow_StateOfTheOtherKind_IsRefusedSayingWhichOnlineContinuesIt()
+    {
+        // Given: a state folder saved by a frozen stream, and one by a learning stream
+        var bundle = await Bundle();
+        var (frozenExit, frozenText) = await WithStandardInput("t,v0,c1\n" + Rows(0, 20), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("a.csv"), "--follow", "--online", "off", "--state", dir.File("frozen")));
+        Assert.True(frozenExit == 0, frozenText);
+        var (learningExit, learningText) = await WithStandardInput("t,v0,c1\n" + Rows(0, 20), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("b.csv"), "--follow", "--state", dir.File("learning")));
+        Assert.True(learningExit == 0, learningText);
+        var frozenSaved = File.ReadAllBytes(dir.File("frozen/stream.json"));
+
+        // When: each continued as the other kind
+        var (asLearning, asLearningText) = await WithStandardInput("t,v0,c1\n" + Rows(20, 5), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("c.csv"), "--follow", "--state", dir.File("frozen")));
+        var (asFrozen, asFrozenText) = await WithStandardInput("t,v0,c1\n" + Rows(20, 5), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("d.csv"), "--follow", "--online", "off", "--state", dir.File("learning")));
+
+        // Then: refused before reading a row, each state kept as it was
+        Assert.Equal((1, 1), (asLearning, asFrozen));
+        Assert.Contains("holds a stream scored by the bundle as it is (--online off); continue it with --online off", CliRunner.Collapse(asLearningText));
+        Assert.Contains("holds a stream that keeps learning (--online on); continue it with --online on", CliRunner.Collapse(asFrozenText));
+        Assert.Equal(frozenSaved, File.ReadAllBytes(dir.File("frozen/stream.json")));
+        Assert.False(File.Exists(dir.File("c.csv")) || File.Exists(dir.File("d.csv")));
+    }
+
     [Fact]
     public async Task FollowOnline_StartedAgainOnAReplacedFileOrWithAnotherScoresFile_ReadsItFromItsStart_AndNeverAppendsToAnotherFile()
     {
