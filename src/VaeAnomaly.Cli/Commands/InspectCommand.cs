@@ -93,7 +93,10 @@ internal static class InspectCommand
             },
             model is IExplainsPoints or IExplainsInputs,
             OnnxExport.Refusal(model),
-            files);
+            files)
+        {
+            Fills = encoder is null ? ["interpolate", "ffill", "drop"] : encoder.Covariance is null ? ["mean", "drop"] : ["conditional", "mean", "drop"],
+        };
     }
 
     /// <summary>The version of the tool that wrote the bundle, and the seed it was trained with where the manifest keeps one.</summary>
@@ -123,6 +126,8 @@ internal static class InspectCommand
         Row("reads", reads);
         Row("columns", d.Input == "sequences" ? List(d.Columns) : $"{List(d.Columns)} (by name in a CSV, in any order)");
         Row("watches", d.Watches.SequenceEqual(d.Columns) ? "every column" : $"{List(d.Watches)} (the others are inputs only)");
+        Row("gaps", $"refused with their line unless --missing {string.Join(", ", d.Fills.SkipLast(1))} or {d.Fills[^1]} says what to do"
+            + (d.Input == "records" ? (d.Fills.Contains("conditional") ? " (conditional: what a record's other numbers lead one to expect)" : " (conditional needs a covariance this encoder does not keep)") : "; a stream reports a row with a gap as a bad row"));
         var others = d.Threshold.All.GetValueOrDefault(d.Threshold.Score)?
             .Where(kv => kv.Key != d.Threshold.Rule).Select(kv => $"{kv.Key} {G(kv.Value)}").ToList() ?? [];
         var rule = d.Threshold.Rule == ThresholdRules.Fixed ? "set by hand" : $"the {d.Threshold.Rule} rule on the {d.Threshold.Of}s of normal validation data";
@@ -173,6 +178,7 @@ internal static class InspectCommand
 /// <param name="Explains">Whether it names the columns behind a score.</param>
 /// <param name="OnnxRefusal">Why it cannot be exported to ONNX, or null when it can.</param>
 /// <param name="Files">The bundle's files and their sizes in bytes.</param>
+/// <remarks><see cref="Fills"/>: the <c>--missing</c> values that fill or drop gaps in what it reads.</remarks>
 internal sealed record BundleDescription(
     string Bundle,
     string Model,
@@ -188,7 +194,11 @@ internal sealed record BundleDescription(
     string? Learns,
     bool Explains,
     string? OnnxRefusal,
-    IReadOnlyDictionary<string, long> Files);
+    IReadOnlyDictionary<string, long> Files)
+{
+    /// <summary>The <c>--missing</c> values that fill or drop gaps in what it reads (records: conditional, where the encoder keeps a covariance, mean and drop; else interpolate, ffill and drop).</summary>
+    public IReadOnlyList<string> Fills { get; init; } = [];
+}
 
 /// <summary>A bundle's thresholds.</summary>
 /// <param name="Rule">The rule in use.</param>

@@ -56,6 +56,7 @@ public sealed class InspectCommandTests : IDisposable
         Assert.Equal(["v0"], d.GetProperty("watches").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(16, d.GetProperty("lookback").GetInt32());
         Assert.Equal("refits", d.GetProperty("learns").GetString());
+        Assert.Equal(["interpolate", "ffill", "drop"], d.GetProperty("fills").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(JsonValueKind.Null, d.GetProperty("onnx_refusal").ValueKind);
         var threshold = d.GetProperty("threshold");
         Assert.Equal("quantile", threshold.GetProperty("rule").GetString());
@@ -85,6 +86,7 @@ public sealed class InspectCommandTests : IDisposable
         Assert.Equal(["x", "kind"], d.GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(JsonValueKind.Null, d.GetProperty("lookback").ValueKind);
         Assert.Equal(JsonValueKind.Null, d.GetProperty("learns").ValueKind);
+        Assert.Equal(["conditional", "mean", "drop"], d.GetProperty("fills").EnumerateArray().Select(c => c.GetString()));
         Assert.Contains("encoder", d.GetProperty("onnx_refusal").GetString());
         Assert.Equal(96, d.GetProperty("training_data").GetProperty("train_sequences").GetInt32()); // 80% of the 120 records
     }
