@@ -12,8 +12,14 @@ internal sealed class OnnxGraph
     /// <summary>The opset every exported graph declares: ReduceMean still takes its axes as an attribute.</summary>
     public const int Opset = 17;
 
+    /// <summary>The opset of ONNX's traditional-ML domain (<c>ai.onnx.ml</c>), declared when a graph uses one of its operators (OneHotEncoder).</summary>
+    public const int MlOpset = 3;
+
+    private const string MlDomain = "ai.onnx.ml";
+
     private readonly GraphProto graph = new() { Name = "vae-anomaly" };
     private int next;
+    private bool usesMl;
 
     /// <summary>Declares a float input.</summary>
     /// <param name="name">The input's name.</param>
@@ -22,6 +28,31 @@ internal sealed class OnnxGraph
     {
         graph.Input.Add(Value(name, dims));
         return name;
+    }
+
+    /// <summary>Declares a string input.</summary>
+    /// <param name="name">The input's name.</param>
+    /// <param name="dims">As in <see cref="Input"/>.</param>
+    public string StringInput(string name, params object[] dims)
+    {
+        var value = Value(name, dims);
+        value.Type.TensorType.ElemType = (int)TensorProto.Types.DataType.String;
+        graph.Input.Add(value);
+        return name;
+    }
+
+    /// <summary>
+    /// One-hot columns of a string tensor (batch) by <paramref name="categories"/>, as ai.onnx.ml's OneHotEncoder makes
+    /// them: (batch, categories) floats, all zeros for a value not among them.
+    /// </summary>
+    /// <param name="text">A string tensor, (batch).</param>
+    /// <param name="categories">The categories, in the encoder's order.</param>
+    public string OneHot(string text, IReadOnlyList<string> categories)
+    {
+        usesMl = true;
+        var node = Nodes("OneHotEncoder", [text], 1, null, ("cats_strings", categories.ToArray()), ("zeros", 1L))[0];
+        graph.Node[^1].Domain = MlDomain;
+        return node;
     }
 
     /// <summary>Declares <paramref name="value"/> a float output named <paramref name="name"/>.</summary>
@@ -147,6 +178,11 @@ internal sealed class OnnxGraph
             Graph = graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        if (usesMl)
+        {
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = MlDomain, Version = MlOpset });
+        }
+
         foreach (var (key, value) in metadata)
         {
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
@@ -205,6 +241,10 @@ internal sealed class OnnxGraph
             case float[] fs:
                 a.Type = AttributeProto.Types.AttributeType.Floats;
                 a.Floats.AddRange(fs);
+                break;
+            case string[] ss:
+                a.Type = AttributeProto.Types.AttributeType.Strings;
+                a.Strings.AddRange(ss.Select(ByteString.CopyFromUtf8));
                 break;
             default:
                 throw new ArgumentException($"Attribute {name}: unsupported value type {value.GetType().Name}.", nameof(value));

@@ -35,12 +35,12 @@ internal sealed record OnnxSupport(Func<bool, ModelProto>? Graph, Action<Inferen
             new(raw => WindowFeatureGraph.Build(windows, raw), (s, e) => windows.UseForward(new OnnxWindowForward(s, e, windows.Shape))),
         WindowAutoencoderDetector autoencoder => new(raw => WindowAutoencoderGraph.Build(autoencoder, raw),
             (s, e) => autoencoder.UseForward(new OnnxWindowReconstruction(s, e, autoencoder.Window, autoencoder.Channels.Count))),
-        DenseDetector { Encoder: null } dense => new(raw => DenseSequenceGraph.Build(dense, raw),
+        DenseDetector dense => new(raw => DenseSequenceGraph.Build(dense, raw),
             (s, e) => dense.UseForward(new OnnxWindowReconstruction(s, e, dense.Input.Length, dense.Channels.Count))),
-        DenseDetector or RecordFeatureDetector => Refused($"{detector.Name} of records reads what the tool's encoder makes of them (numbers z-scored, text one-hot), which the "
-            + "graph would need and does not hold; its models of sequences and series export"),
+        RecordFeatureDetector { Inner: { Model: PcaModel or KnnModel } inner } =>
+            new(raw => WindowFeatureGraph.Build(inner, raw), (s, e) => inner.UseForward(new OnnxWindowForward(s, e, inner.Shape))),
         _ => Refused($"{detector.Name} has no ONNX graph yet: the GRU-VAE, the window autoencoders (dense-ae, dense-vae, lstm-ae, conv-ae), the dense "
-            + "models of fixed-length sequences, pca, knn, range and gaussian are exported"),
+            + "models of fixed-length sequences and of records, pca, knn, range and gaussian are exported"),
     };
 
     /// <summary>The graph, or the refusal as an <see cref="ArgumentException"/>.</summary>

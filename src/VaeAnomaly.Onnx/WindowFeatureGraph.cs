@@ -7,7 +7,8 @@ namespace VaeAnomaly.Onnx;
 /// A window-feature model (<c>pca</c>, <c>knn</c>) as an ONNX graph: input <c>values</c> (batch, window, channels); the
 /// flattened, scaled window against what the model expects of it; outputs the squared error of every value
 /// (<c>squared_error</c>), its mean over the watched columns per step (<c>step_error</c>) and per window (<c>score</c>), as
-/// <see cref="PcaModel"/> and <see cref="KnnModel"/> compute them.
+/// <see cref="PcaModel"/> and <see cref="KnnModel"/> compute them. A model of records exported with raw input reads the
+/// records' columns instead (<see cref="RecordsGraph"/>), each record a window of one step of its encoded inputs.
 /// </summary>
 internal static class WindowFeatureGraph
 {
@@ -19,7 +20,8 @@ internal static class WindowFeatureGraph
         var shape = detector.Shape;
         var (window, c) = (shape.Window, shape.Channels.Count);
         var g = new OnnxGraph();
-        var values = g.Input("values", "batch", window, c);
+        var records = rawInput ? detector.Encoder : null;
+        var values = records is null ? g.Input("values", "batch", window, c) : RecordsGraph.Encoded(g, records);
         var x = g.Node("Reshape", [rawInput ? g.Standardized(values, detector.Scaler) : values, g.Longs(-1, shape.Width)]);
         var (squaredFlat, score) = detector.Model switch
         {
@@ -33,9 +35,10 @@ internal static class WindowFeatureGraph
         g.Output(squared, "squared_error", "batch", window, c);
         g.Output(steps, "step_error", "batch", window);
         g.Output(windowScore, "score", "batch");
-        return g.ToModel(
-            OnnxMetadata.Of(detector.Name, rawInput, shape.Channels, shape.Targets, window, detector.Scaler, detector.Thresholds, WindowFeatureShape.WindowSet),
-            OnnxMetadata.WindowDescription(detector.Name, window, c, score));
+        var metadata = OnnxMetadata.Of(detector.Name, rawInput, shape.Channels, shape.Targets, window, detector.Scaler, detector.Thresholds, WindowFeatureShape.WindowSet);
+        return records is null
+            ? g.ToModel(metadata, OnnxMetadata.WindowDescription(detector.Name, window, c, score))
+            : g.ToModel(RecordsGraph.With(metadata, records), RecordsGraph.Description(detector.Name, records, score.Replace("window", "record", StringComparison.Ordinal)));
     }
 
     /// <summary>(x - mean) minus its projection onto the kept components and back, squared: (batch, width).</summary>

@@ -251,26 +251,32 @@ public sealed class OnnxEngineTests
         Assert.Contains("elbo samples the decoder", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Attach_ModelWithoutAGraph_IsRefusedWithTheReason()
+    [Theory]
+    [InlineData("dense-ae")]
+    [InlineData("knn")]
+    public void Score_RecordsModelOnTheOnnxEngine_GivesTheDefaultScores(string name)
     {
-        // Given: a dense autoencoder of records, whose inputs the tool's encoder makes
-        using var records = RecordsModel();
+        // Given: a model of records (refused by the engine until 2026-12-07), saved and loaded twice, once on ONNX Runtime
+        using var temp = new TempFolder();
+        var records = Enumerable.Range(0, 60).Select(i => new TabularRecord([i % 7, i % 5], [i % 2 == 0 ? "a" : "b"], false, SequenceLabel.Normal)).ToArray();
+        var encoder = TabularEncoder.Fit(records, ["x", "y"], ["kind"]);
+        var set = encoder.ToSequenceSet(records);
+        var settings = name == "knn" ? new DetectorSettings { Records = encoder } : new DetectorSettings { Records = encoder, Epochs = 2, Seed = 1 };
+        var directory = Path.Combine(temp.Path, name);
+        using (var fitted = DetectorRegistry.Create(name, settings).Fit(set, set))
+        {
+            fitted.Save(Directory.CreateDirectory(directory).FullName);
+        }
 
-        // When
-        var e = Assert.Throws<ArgumentException>(() => OnnxEngine.Attach(records));
+        using var plain = DetectorRegistry.Load(directory);
+        using var onnx = DetectorRegistry.Load(directory);
+        OnnxEngine.Attach(onnx);
+
+        // When: both score records, one far out and one of a value training never saw
+        var test = encoder.ToSequenceSet([new TabularRecord([3, 2], ["a"], false, SequenceLabel.Normal), new TabularRecord([60, 2], ["b"], false, SequenceLabel.Normal), new TabularRecord([1, 1], ["c"], false, SequenceLabel.Normal)]);
 
         // Then
-        Assert.Contains("dense-ae of records reads what the tool's encoder makes of them", e.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>A dense autoencoder of records with a number and a text column.</summary>
-    internal static IFittedDetector RecordsModel()
-    {
-        var records = Enumerable.Range(0, 60).Select(i => new TabularRecord([i % 7], [i % 2 == 0 ? "a" : "b"], false, SequenceLabel.Normal)).ToArray();
-        var encoder = TabularEncoder.Fit(records, ["x"], ["kind"]);
-        var set = encoder.ToSequenceSet(records);
-        return DetectorRegistry.Create("dense-ae", new DetectorSettings { Records = encoder, Epochs = 1 }).Fit(set, set);
+        AssertClose(plain.Score(test), onnx.Score(test), name);
     }
 
     [Fact]

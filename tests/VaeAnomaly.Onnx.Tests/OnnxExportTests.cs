@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
+using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.Scoring;
 
@@ -191,20 +192,57 @@ public sealed class OnnxExportTests
         Assert.Equal(4, proto.Graph.Node.Count(n => n.OpType == "GRU"));
     }
 
-    [Fact]
-    public void Write_ModelWithoutAGraph_RefusesAndWritesNothing()
+    [Theory]
+    [InlineData("dense-ae")]
+    [InlineData("dense-vae")]
+    [InlineData("pca")]
+    [InlineData("knn")]
+    public void Write_RecordsModel_FileScoresRawColumnsAsTheBundleDoes(string name)
     {
-        // Given
+        // Given: a model of records (two numbers that move together, a text column), saved, loaded and exported
         using var temp = new TempFolder();
-        using var records = OnnxEngineTests.RecordsModel();
+        var train = Enumerable.Range(0, 120).Select(i => new TabularRecord([i % 11, (2 * (i % 11)) + (i % 3 * 0.1f)], [i % 3 == 0 ? "udp" : "tcp"], false, SequenceLabel.Normal)).ToArray();
+        var encoder = TabularEncoder.Fit(train[..90], ["bytes", "duration"], ["proto"]);
+        var settings = name.StartsWith("dense", StringComparison.Ordinal) ? new DetectorSettings { Records = encoder, Epochs = 3, Seed = 1 } : new DetectorSettings { Records = encoder };
+        using (var fitted = DetectorRegistry.Create(name, settings).Fit(encoder.ToSequenceSet(train[..90]), encoder.ToSequenceSet(train[90..])))
+        {
+            fitted.Save(Directory.CreateDirectory(Path.Combine(temp.Path, "b")).FullName);
+        }
+
+        using var model = DetectorRegistry.Load(Path.Combine(temp.Path, "b"));
         var file = Path.Combine(temp.Path, "records.onnx");
+        OnnxExport.Write(model, file, replace: false);
 
-        // When
-        var e = Assert.Throws<ArgumentException>(() => OnnxExport.Write(records, file, replace: false));
+        // When: ONNX Runtime loads the file alone and scores raw records: usual ones, one far out, one whose bytes are a gap
+        // (NaN), one of a protocol training never saw
+        TabularRecord[] test =
+        [
+            new([3, 6.1f], ["tcp"], false, SequenceLabel.Normal),
+            new([7, 14.2f], ["udp"], false, SequenceLabel.Normal),
+            new([5, 90f], ["tcp"], false, SequenceLabel.Normal),
+            new([float.NaN, 8f], ["udp"], false, SequenceLabel.Normal),
+            new([2, 4f], ["icmp"], false, SequenceLabel.Normal),
+        ];
+        using var session = new InferenceSession(file);
+        using var numbers = OrtValue.CreateTensorValueFromMemory(test.SelectMany(r => r.Numeric).ToArray(), [test.Length, 2]);
+        using var text = OrtValue.CreateFromStringTensor(new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<string>(test.Select(r => r.Text[0]).ToArray(), [test.Length, 1]));
+        using var outputs = session.Run(new RunOptions(), ["numbers", "text"], [numbers, text], ["score"]);
+        var scores = outputs[0].GetTensorDataAsSpan<float>().ToArray();
 
-        // Then
-        Assert.Contains("of records reads what the tool's encoder makes of them", e.Message, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+        // Then: the bundle's scores of the same records encoded by the tool (a gap as the mean), the far-out one highest,
+        // and the metadata names each input's columns
+        var expected = model.Score(encoder.ToSequenceSet(test));
+        for (var k = 0; k < test.Length; k++)
+        {
+            Assert.True(Math.Abs(expected[k] - scores[k]) <= 1e-4 * Math.Max(1, Math.Abs(expected[k])), $"record {k}: bundle {expected[k]}, file {scores[k]}");
+        }
+
+        Assert.Equal(2, Array.IndexOf(scores, scores.Max()));
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        Assert.Equal("records", metadata["vae_anomaly.input"]);
+        Assert.Equal("[\"bytes\",\"duration\"]", metadata["vae_anomaly.numeric_columns"]);
+        Assert.Equal("[\"proto\"]", metadata["vae_anomaly.text_columns"]);
+        Assert.Equal(model.Thresholds.Value(), double.Parse(metadata["vae_anomaly.threshold"], CultureInfo.InvariantCulture));
     }
 
     [Fact]

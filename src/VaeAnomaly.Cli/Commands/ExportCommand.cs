@@ -22,7 +22,14 @@ internal static class ExportCommand
             IO.AtomicFile.EnsureWritable(path, r.GetValue(force), OnnxExport.Kind, folder);
             using var loaded = DetectorRegistry.Load(folder);
             OnnxExport.Write(loaded, path, r.GetValue(force), folder);
-            console.MarkupLineInterpolated($"Wrote {path} ({new FileInfo(path).Length:N0} bytes): input 'values' of raw values, {loaded.Channels.Count} columns in the order [[{string.Join(", ", loaded.Channels)}]]; output 'score' flagged above the threshold in its metadata.");
+            var inputs = (loaded as IReadsRecords)?.Encoder is { } encoder
+                ? string.Join(" and ", new[]
+                {
+                    encoder.NumericNames.Count > 0 ? $"input 'numbers' of raw numbers in the order [{string.Join(", ", encoder.NumericNames)}] (NaN for a gap, taken as the training mean)" : null,
+                    encoder.TextNames.Count > 0 ? $"input 'text' of strings in the order [{string.Join(", ", encoder.TextNames)}] (one-hot in the graph)" : null,
+                }.Where(p => p is not null))
+                : $"input 'values' of raw values, {loaded.Channels.Count} columns in the order [{string.Join(", ", loaded.Channels)}]";
+            console.MarkupLineInterpolated($"Wrote {path} ({new FileInfo(path).Length:N0} bytes): {inputs}; output 'score' flagged above the threshold in its metadata.");
             return 0;
         }, ct));
         return command;

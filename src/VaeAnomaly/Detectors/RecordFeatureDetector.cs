@@ -26,6 +26,9 @@ public sealed class RecordFeatureDetector : IFittedDetector, IReadsRecords, IExp
     /// <inheritdoc />
     public string Name => inner.Name;
 
+    /// <summary>The window-feature model of one-step windows it scores with (its ONNX graph and engine are that model's).</summary>
+    internal WindowFeatureDetector Inner => inner;
+
     /// <inheritdoc />
     public IReadOnlyList<string> Channels => inner.Channels;
 
