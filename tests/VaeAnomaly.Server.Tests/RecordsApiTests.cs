@@ -137,6 +137,25 @@ public sealed class RecordsApiTests(ServedModelsFixture fixture)
     }
 
     [Fact]
+    public async Task Score_AColumnFloatsHoldCoarsely_IsNotedInTheAnswer_AsTheCommandLineNotesIt()
+    {
+        // Given: records whose bytes vary by tenths around ten million, which floats hold only to within 0.5
+        const string body = "proto,duration,bytes\ntcp,8.1,10000000.1\nudp,12.3,10000000.4\ntcp,6.2,10000000.7\nudp,9.9,10000000.2\n";
+
+        // When
+        await using var app = fixture.Start(models: ModelsFolder);
+        var (status, answer) = await Post(app.GetTestClient(), "/v1/score?model=net", body);
+        var (plainStatus, plain) = await Post(app.GetTestClient(), "/v1/score?model=net", FourRecords);
+
+        // Then: scored, with the note the command line prints of such a file (the service said nothing)
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (status, plainStatus));
+        var note = Assert.Single(answer.GetProperty("notes").EnumerateArray()).GetString()!;
+        Assert.StartsWith("the body: column 'bytes' varies by", note, StringComparison.Ordinal);
+        Assert.Contains("Subtract an offset from the column (e.g. 10000000", note, StringComparison.Ordinal);
+        Assert.False(plain.TryGetProperty("notes", out _));
+    }
+
+    [Fact]
     public async Task Score_RecordsInTheBody_ToAKnnOfRecords_AreAnsweredWithTheLibrarysScores()
     {
         // Given: the body of the test above

@@ -161,9 +161,7 @@ internal sealed class SeriesOptionSet
     {
         foreach (var r in rounded)
         {
-            var offset = Math.Round(r.Mean, Math.Clamp(-(int)Math.Floor(Math.Log10(Math.Max(r.Spread, 1e-300))), 0, 15));
-            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Note: {path}: column '{IO.Messages.Cut(r.Column)}' varies by {r.Spread:G3} (standard deviation) around {r.Mean:G9}, where 32-bit floats, in which the models compute, hold its numbers only to within {r.WorstRounding:G3} ({r.WorstRounding / r.Spread:P0} of that spread): detail below that is lost. Subtract an offset from the column (e.g. {offset:G9}) before training and scoring to keep it."));
+            console.WriteLine($"Note: {r.Note(path)}");
         }
     }
 

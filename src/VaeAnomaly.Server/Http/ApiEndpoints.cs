@@ -143,6 +143,7 @@ internal static partial class ApiEndpoints
             {
                 model = model.Name,
                 threshold,
+                notes = Notes(data.Rounded),
                 results = data.Sequences.Select((s, k) => new { sequence_id = s.Id, score = scores[k], flag = scores[k] > threshold, columns = scores[k] > threshold ? Shares(explanations, k) : null }),
             }, LeavingNullsOut);
         });
@@ -212,6 +213,7 @@ internal static partial class ApiEndpoints
             unseen = encoder.CountUnseen(table.Records), // records holding a text value training never saw, encoded as none of the known ones
             filled = table.FilledValues, // gaps filled (missing=conditional or mean)
             dropped = table.DroppedRecords, // records left out for a gap (missing=drop), answered by no result
+            notes = Notes(table.Rounded),
             results = table.Lines.Select((line, k) => new
             {
                 line,
@@ -221,6 +223,9 @@ internal static partial class ApiEndpoints
             }),
         }, LeavingNullsOut);
     }
+
+    /// <summary>What the command line notes of a file's columns that 32-bit floats hold only coarsely, said of the body; null when none.</summary>
+    private static string[]? Notes(IReadOnlyList<RoundedColumn> rounded) => rounded.Count == 0 ? null : [.. rounded.Select(r => r.Note("the body"))];
 
     /// <summary>Input <paramref name="k"/>'s columns with a share of its score, largest first; null when the model explains none.</summary>
     private static object[]? Shares(IReadOnlyList<Scoring.Attribution>? explanations, int k) =>
