@@ -40,6 +40,9 @@ public static class GapFilling
     /// <summary>What a refused gap in a record's number column advises, in the command line's words.</summary>
     public const string RecordGapAdvice = "use --missing conditional to fill a record's gap with what its other numbers lead one to expect, --missing mean for its column's training mean, or --missing drop to leave the record out";
 
+    /// <summary>What a gap is written as besides an empty cell, compared without regard to case (and to a sign).</summary>
+    private static readonly string[] GapMarkers = ["", "nan", "inf", "infinity", "na", "n/a", "#n/a", "<na>", "null", "none"];
+
     /// <summary>
     /// True for a cell that is a gap, not text: empty (or blank), NaN, infinity written out, or a missing-value marker
     /// that R and pandas write or read as one (<c>NA</c>, <c>N/A</c>, <c>#N/A</c>, <c>&lt;NA&gt;</c>, <c>null</c>,
@@ -47,9 +50,24 @@ public static class GapFilling
     /// <c>1e30</c> is.
     /// </summary>
     /// <param name="text">The cell.</param>
-    internal static bool IsGap(string text) =>
-        text.Trim().TrimStart('+', '-').ToLowerInvariant() is "" or "nan" or "inf" or "infinity" or "na" or "n/a" or "#n/a" or "<na>" or "null" or "none"
-        || (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && float.IsNaN(v));
+    internal static bool IsGap(string text)
+    {
+        var cell = text.AsSpan().Trim().TrimStart("+-");
+        if (cell.Length > 0 && (char.IsAsciiDigit(cell[0]) || cell[0] == '.'))
+        {
+            return false; // a number (or text that starts like one): the common cell, decided without parsing it
+        }
+
+        foreach (var marker in GapMarkers)
+        {
+            if (cell.Equals(marker, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && float.IsNaN(v);
+    }
 
     /// <summary>
     /// <paramref name="missing"/> for a reader of rows in order (a series or sequences), or an error for
