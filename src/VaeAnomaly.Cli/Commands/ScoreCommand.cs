@@ -53,9 +53,9 @@ internal static class ScoreCommand
                     throw new ArgumentException("--follow scores each row by the window that ends at it (last mode) as it arrives; --score, --point-score, --top, --report and --alarms do not apply (each flagged row is written as it arrives; --rest auto makes one alarm per event).");
                 }
 
-                if (ModelOptionSet.Given(r, series.Missing))
+                if (ModelOptionSet.Given(r, series.Missing) && r.GetValue(series.Missing) != MissingValues.Ffill)
                 {
-                    throw new ArgumentException("--missing fills or drops the gaps of a file read whole, from the rows around them; a followed stream cannot wait for a later row: a row with a gap (an empty, NaN or NA cell) is a bad row, reported with its line, and --on-bad-row skip goes on past it.");
+                    throw new ArgumentException($"--missing {r.GetValue(series.Missing).ToString().ToLowerInvariant()} does not apply to a followed stream: it cannot wait for the row after a gap. --missing ffill gives a gap (an empty, NaN or NA cell) its column's value in the row before; otherwise a row with a gap is a bad row, reported with its line, and --on-bad-row skip goes on past it.");
                 }
 
                 if (SeriesParquetReader.IsParquet(r.GetValue(data)!) || SeriesParquetReader.IsParquet(r.GetValue(output)!))
@@ -87,6 +87,8 @@ internal static class ScoreCommand
                 var frozen = learning is null && stateFolder is not null ? Frozen(stateFolder, streamed, (r.GetValue(threshold), surprise, restRows)) : null;
                 var continued = stateFolder is not null && (learning is not null ? OnlineStateFolder.Holds(stateFolder) : OnlineStateFolder.HoldsFrozen(stateFolder));
                 var streamRows = learning?.State.Stream.Rows ?? frozen?.Rows ?? 0;
+                var savedRows = continued ? (learning?.State.Stream ?? frozen!.State).Recent : [];
+                var carry = (r.GetValue(series.Missing) == MissingValues.Ffill, savedRows.Count > 0 ? savedRows[^1] : null); // a continued stream's first gap takes the row it scored last
                 var (appendTo, pending) = continued ? ScoreFollow.ScoresToContinue(r.GetValue(output)!, r.GetValue(force), stateFolder!, streamRows, r.GetValue(explainFlags)) : (null, null);
                 var resume = (From: continued ? FollowedPosition.Read(stateFolder!) : null, AppendTo: appendTo, Unwritten: pending);
                 if (appendTo is { } earlier)
@@ -96,7 +98,7 @@ internal static class ScoreCommand
                 }
 
                 var (exit, position, unwritten) = ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise, restRows), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
-                    (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), (r.InvocationConfiguration.Error, r.GetValue(badRows) == "skip"), learning, frozen, r.GetValue(explainFlags), resume, token).GetAwaiter().GetResult();
+                    (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), (r.InvocationConfiguration.Error, r.GetValue(badRows) == "skip"), learning, frozen, r.GetValue(explainFlags), carry, resume, token).GetAwaiter().GetResult();
                 if (stateFolder is not null)
                 {
                     try

@@ -38,6 +38,10 @@ internal static class ScoreFollow
     /// <param name="online">The detector that keeps learning, scoring instead of a frozen <paramref name="detector"/>; null for none.</param>
     /// <param name="frozen">With no <paramref name="online"/>: the scorer of <paramref name="detector"/> to push rows to (one resumed from a saved stream, or one whose state is saved after); null makes one as <paramref name="flags"/> say.</param>
     /// <param name="explain">Write a last column, columns: each flagged row's explanation (<see cref="PointScoresCsv.Columns"/>) by the model that scored it.</param>
+    /// <param name="carry">
+    /// Whether a gap takes its column's value in the row before (<c>--missing ffill</c>), and the row a continued stream
+    /// scored last, which its first gap takes (null: a gap before any row is scored is a bad row).
+    /// </param>
     /// <param name="resume">
     /// A saved stream's position in the followed file (null for none: its lines are read from the first), the rows of
     /// the scores file it wrote, to be appended to (null: the scores file is made, or replaced with --force), and the
@@ -49,7 +53,7 @@ internal static class ScoreFollow
     /// lines of scores of rows the stream scored that could not be written (null when every one was).
     /// </returns>
     public static async Task<(int Exit, FollowedPosition? Position, string? Unwritten)> RunAsync(IAnsiConsole console, IFittedDetector detector, (string? Rule, int? SurpriseHistory, int RestRows) flags,
-        (string Data, string Out, bool Force, string Bundle) io, (string? TimeColumn, string? Delimiter) csv, (TextWriter Report, bool Skip) badRows, OnlineDetector? online, StreamingScorer? frozen, bool explain,
+        (string Data, string Out, bool Force, string Bundle) io, (string? TimeColumn, string? Delimiter) csv, (TextWriter Report, bool Skip) badRows, OnlineDetector? online, StreamingScorer? frozen, bool explain, (bool Forward, float[]? From) carry,
         (FollowedPosition? From, long? AppendTo, string? Unwritten) resume, CancellationToken token)
     {
         var stream = frozen ?? new StreamingScorer(detector, flags.Rule, flags.SurpriseHistory, rest: flags.RestRows); // refuses a model that cannot score a stream before any input is read
@@ -150,7 +154,8 @@ internal static class ScoreFollow
 
         CsvRowParser? parser = null;
         string? header = null;
-        long lineNumber = 0, flagged = 0, skipped = 0;
+        long lineNumber = 0, flagged = 0, skipped = 0, filled = 0;
+        var last = carry.From; // the values of the row scored last, which a gap takes with --missing ffill
         string? firstRow = null; // the followed file's first data row: with the line reached, where a saved stream goes on
         var readThrough = 0L; // lines the saved stream has read already: skipped, not learnt a second time
         var savedAt = resume.From; // checked against the first file read, not against a file rotated in later
@@ -214,20 +219,25 @@ internal static class ScoreFollow
                 float[] values;
                 try
                 {
-                    (timestamp, values) = parser.Parse(input, lineNumber);
+                    int gaps;
+                    (timestamp, values, gaps) = parser.Parse(input, lineNumber, carry.Forward ? last : null);
+                    filled += gaps;
                 }
                 catch (DataFormatException e)
                 {
+                    var why = carry.Forward && last is null ? $"{e.Message} (--missing ffill carries a gap's value from the row before, and no row has been scored yet)" : e.Message;
                     if (!badRows.Skip)
                     {
-                        badRows.Report.WriteLine($"error: {e.Message}. The stream stopped there; the {rowsScored} rows before it were written (--on-bad-row skip goes on past such rows).");
+                        badRows.Report.WriteLine($"error: {why}. The stream stopped there; the {rowsScored} rows before it were written (--on-bad-row skip goes on past such rows).");
                         return (CommandRunner.Failed, Position(), Unwritten());
                     }
 
-                    badRows.Report.WriteLine($"skipped: {e.Message}");
+                    badRows.Report.WriteLine($"skipped: {why}");
                     skipped++;
                     continue;
                 }
+
+                last = values;
 
                 var point = push(values);
                 rowsScored++;
@@ -250,7 +260,8 @@ internal static class ScoreFollow
 
         if (!toStandardOutput)
         {
-            var skippedNote = skipped > 0 ? $" {skipped} bad rows skipped (each reported with its line)." : "";
+            var skippedNote = (skipped > 0 ? $" {skipped} bad rows skipped (each reported with its line)." : "")
+                + (filled > 0 ? $" {filled} gaps took the value of the row before (--missing ffill)." : "");
             var learnt = online is null ? "" : $" The model was fitted again {online.Refits} times on the rows judged normal.";
             var wrote = scores is not null ? $"Wrote {Path.GetFullPath(io.Out)}." : $"{Path.GetFullPath(io.Out)} was {(File.Exists(io.Out) ? "left as it was" : "not made")}.";
             console.WriteLine($"Scored {rowsScored} rows as they arrived; {flagged} above the threshold {threshold.ToString("G5", CultureInfo.InvariantCulture)}.{learnt}{skippedNote} {wrote}");

@@ -62,6 +62,18 @@ public sealed class CsvRowParser
     /// <exception cref="DataFormatException">Another number of fields, a value that is not a finite number, or a time earlier than the last accepted line's; the line is then not accepted.</exception>
     public (string Timestamp, float[] Values) Parse(string line, long lineNumber)
     {
+        var (timestamp, values, _) = Parse(line, lineNumber, null);
+        return (timestamp, values);
+    }
+
+    /// <summary>The timestamp and the model's values of one line, a gap (an empty, NaN or NA cell) taking its column's value in <paramref name="carry"/>.</summary>
+    /// <param name="line">The line, without its end.</param>
+    /// <param name="lineNumber">Its number in the input (the header is line 1), for messages.</param>
+    /// <param name="carry">The values a gap takes (the row before, as <see cref="MissingValues.Ffill"/> carries it forward); null: a gap is refused.</param>
+    /// <returns>The timestamp, the values, and how many gaps took a carried value.</returns>
+    /// <exception cref="DataFormatException">As <see cref="Parse(string, long)"/>; a gap when nothing is carried.</exception>
+    public (string Timestamp, float[] Values, int Filled) Parse(string line, long lineNumber, IReadOnlyList<float>? carry)
+    {
         var fields = Fields(line, lineNumber);
         if (fields.Length != width)
         {
@@ -69,9 +81,16 @@ public sealed class CsvRowParser
         }
 
         var values = new float[valueIndex.Length];
+        var filled = 0;
         for (var k = 0; k < valueIndex.Length; k++)
         {
             var text = fields[valueIndex[k]].Trim();
+            if (carry is not null && GapFilling.IsGap(text))
+            {
+                (values[k], filled) = (carry[k], filled + 1);
+                continue;
+            }
+
             if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out values[k]) || GapFilling.IsGap(text))
             {
                 throw new DataFormatException(source, lineNumber, channels[k], GapFilling.MisWritten(text) is { } how
@@ -84,7 +103,7 @@ public sealed class CsvRowParser
 
         if (timeIndex < 0)
         {
-            return ("", values);
+            return ("", values, filled);
         }
 
         var timestamp = fields[timeIndex].Trim();
@@ -103,7 +122,7 @@ public sealed class CsvRowParser
         }
 
         lastTime = time;
-        return (timestamp, values);
+        return (timestamp, values, filled);
     }
 
     /// <summary>The fields of one line: split at the delimiter, or read by CsvHelper when the line holds a quote.</summary>

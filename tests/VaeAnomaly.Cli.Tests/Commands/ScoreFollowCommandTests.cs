@@ -445,6 +445,43 @@ public sealed class ScoreFollowCommandTests : IDisposable
         Assert.Equal(File.ReadAllBytes(dir.File("whole.csv")), File.ReadAllBytes(dir.File("scores.csv")));
     }
 
+    /// <summary>The rows of <see cref="Rows"/> with gaps written three ways (v0 on rows 40, 77 and 230; c1 on rows 60 and 231).</summary>
+    private static string RowsWithGaps(int first, int count) => string.Concat(Rows(first, count).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select((line, k) =>
+    {
+        var cells = line.Split(',');
+        var t = first + k;
+        (cells[1], cells[2]) = (t is 40 or 230 ? "" : t == 77 ? "NaN" : cells[1], t is 60 or 231 ? "NA" : cells[2]);
+        return string.Join(',', cells) + "\n";
+    }));
+
+    [Fact]
+    public async Task FollowFfill_GapsTakeTheRowBefore_AsTheBatchFfillScoresThem_AndAContinuedStreamCarriesFromItsState()
+    {
+        // Given: 300 rows with gaps (a row with one was a bad row: reported and skipped, or the stream stopped), scored whole
+        // with --missing ffill, last mode
+        var bundle = await Bundle();
+        File.WriteAllText(dir.File("gaps.csv"), "t,v0,c1\n" + RowsWithGaps(0, 300));
+        var (batchExit, batchText) = await CliRunner.RunAsync("score", "--bundle", bundle, "--data", dir.File("gaps.csv"), "--point-score", "last", "--missing", "ffill", "--out", dir.File("batch.csv"));
+        Assert.True(batchExit == 0, batchText);
+
+        // When: streamed whole, frozen; and in two runs sharing a state folder, the second beginning with a gap (row 230)
+        string[] frozen = ["--follow", "--online", "off", "--missing", "ffill"];
+        var (wholeExit, wholeText) = await WithStandardInput("t,v0,c1\n" + RowsWithGaps(0, 300), () => CliRunner.RunAsync(["score", "--bundle", bundle, "--data", "-", "--out", dir.File("whole.csv"), .. frozen]));
+        var (firstExit, firstText) = await WithStandardInput("t,v0,c1\n" + RowsWithGaps(0, 230), () => CliRunner.RunAsync(["score", "--bundle", bundle, "--data", "-", "--out", dir.File("first.csv"), "--state", dir.File("state"), .. frozen]));
+        var (secondExit, secondText) = await WithStandardInput("t,v0,c1\n" + RowsWithGaps(230, 70), () => CliRunner.RunAsync(["score", "--bundle", bundle, "--data", "-", "--out", dir.File("second.csv"), "--state", dir.File("state"), .. frozen]));
+        var (freshExit, freshText) = await WithStandardInput("t,v0,c1\n" + RowsWithGaps(230, 70), () => CliRunner.RunAsync(["score", "--bundle", bundle, "--data", "-", "--out", dir.File("fresh.csv"), .. frozen]));
+
+        // Then: the stream's scores are the batch's row for row, 5 gaps filled; the continued stream filled row 230 from
+        // the saved row 229, as the uninterrupted one did; a fresh stream has no row to carry from and stops there
+        Assert.True(wholeExit == 0 && firstExit == 0 && secondExit == 0, wholeText + firstText + secondText);
+        Assert.Contains("5 gaps took the value of the row before (--missing ffill)", CliRunner.Collapse(wholeText));
+        string[] Column(string file, int k) => [.. File.ReadAllLines(dir.File(file)).Skip(1).Select(l => l.Split(',')[k])];
+        Assert.Equal(Column("batch.csv", 1), Column("whole.csv", 1));
+        Assert.Equal(Column("whole.csv", 1), Column("first.csv", 1).Concat(Column("second.csv", 1)));
+        Assert.Equal(1, freshExit);
+        Assert.Contains("no row has been scored yet", CliRunner.Collapse(freshText));
+    }
+
     [Fact]
     public async Task Follow_StateOfTheOtherKind_IsRefusedSayingWhichOnlineContinuesIt()
     {
