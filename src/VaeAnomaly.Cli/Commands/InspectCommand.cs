@@ -127,7 +127,7 @@ internal static class InspectCommand
         Row("columns", d.Input == "sequences" ? List(d.Columns) : $"{List(d.Columns)} (by name in a CSV, in any order)");
         Row("watches", d.Watches.SequenceEqual(d.Columns) ? "every column" : $"{List(d.Watches)} (the others are inputs only)");
         Row("gaps", $"refused with their line unless --missing {string.Join(", ", d.Fills.SkipLast(1))} or {d.Fills[^1]} says what to do"
-            + (d.Input == "records" ? (d.Fills.Contains("conditional") ? " (conditional: what a record's other numbers lead one to expect)" : " (conditional needs a covariance this encoder does not keep)") : "; a stream reports a row with a gap as a bad row"));
+            + (d.Input == "records" ? (d.Fills.Contains("conditional") ? " (conditional: what a record's other numbers lead one to expect)" : " (conditional needs a covariance this encoder does not keep)") : "; a stream (score --follow) takes ffill only, from the row before"));
         var others = d.Threshold.All.GetValueOrDefault(d.Threshold.Score)?
             .Where(kv => kv.Key != d.Threshold.Rule).Select(kv => $"{kv.Key} {G(kv.Value)}").ToList() ?? [];
         var rule = d.Threshold.Rule == ThresholdRules.Fixed ? "set by hand" : $"the {d.Threshold.Rule} rule on the {d.Threshold.Of}s of normal validation data";
