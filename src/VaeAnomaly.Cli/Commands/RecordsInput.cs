@@ -43,6 +43,11 @@ internal static class RecordsInput
             throw new DataFormatException(path, null, name, $"has a gap in each of the {train.Length} training records; there is no mean to fill them with (leave the column out with --columns)");
         }
 
+        if (table.Gaps == MissingValues.Conditional && table.FilledValues > 0 && table.NumericNames.Count > TabularEncoder.MaxCovariance)
+        {
+            throw new ArgumentException($"--missing conditional predicts a gap from the covariance of at most {TabularEncoder.MaxCovariance} number columns, and {path} has {table.NumericNames.Count}: use --missing mean or drop, or fewer columns (--columns).");
+        }
+
         var encoder = TabularEncoder.Fit(train, table.NumericNames, table.TextNames);
         if (encoder.TooLarge(normal.Length) is { } problem)
         {

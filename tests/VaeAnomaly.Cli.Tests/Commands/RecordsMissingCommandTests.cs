@@ -78,13 +78,17 @@ public sealed class RecordsMissingCommandTests : IDisposable
         // When
         var (records, recordsText) = await CliRunner.RunAsync("train", "--records", "--data", Normal(), "--model", "pca", "--missing", "interpolate", "--out", dir.File("r"));
         var (series, seriesText) = await CliRunner.RunAsync("train", "--data", dir.File("series.csv"), "--missing", "mean", "--out", dir.File("s"));
+        var wide = dir.File("wide.csv");
+        File.WriteAllLines(wide, [string.Join(',', Enumerable.Range(0, 101).Select(j => $"n{j}")), .. Enumerable.Range(0, 30).Select(i => string.Join(',', Enumerable.Range(0, 101).Select(j => i == 3 && j == 0 ? "" : ((i * j) % 13).ToString(CultureInfo.InvariantCulture))))]);
+        var (wideExit, wideText) = await CliRunner.RunAsync("train", "--records", "--data", wide, "--model", "pca", "--missing", "conditional", "--out", dir.File("w"));
         var (follow, followText) = await CliRunner.RunAsync("score", "--bundle", dir.File("none"), "--data", dir.File("series.csv"), "--follow", "--missing", "interpolate", "--out", dir.File("f.csv"));
 
         // Then
-        Assert.Equal((1, 1, 1), (records, series, follow));
+        Assert.Equal((1, 1, 1, 1), (records, series, follow, wideExit));
+        Assert.Contains("from the covariance of at most 100 number columns, and", CliRunner.Collapse(wideText));
         Assert.Contains("records have no order", CliRunner.Collapse(recordsText));
         Assert.Contains("use --missing interpolate or ffill", CliRunner.Collapse(seriesText));
         Assert.Contains("--missing interpolate does not apply to a followed stream: it cannot wait for the row after a gap. --missing ffill", CliRunner.Collapse(followText));
-        Assert.False(Directory.Exists(dir.File("r")) || Directory.Exists(dir.File("s")) || File.Exists(dir.File("f.csv")));
+        Assert.False(Directory.Exists(dir.File("r")) || Directory.Exists(dir.File("s")) || Directory.Exists(dir.File("w")) || File.Exists(dir.File("f.csv")));
     }
 }
