@@ -245,6 +245,38 @@ public sealed class OnnxExportTests
         Assert.Equal(model.Thresholds.Value(), double.Parse(metadata["vae_anomaly.threshold"], CultureInfo.InvariantCulture));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Write_RecordsOfOneKindOfColumn_FileHasOnlyThatInput(bool numbersOnly)
+    {
+        // Given: a pca of records with numbers only, or text only
+        using var temp = new TempFolder();
+        var train = Enumerable.Range(0, 60).Select(i => numbersOnly
+            ? new TabularRecord([i % 7, i % 5], [], false, SequenceLabel.Normal)
+            : new TabularRecord([], [i % 3 == 0 ? "udp" : "tcp", i % 2 == 0 ? "GET" : "PUT"], false, SequenceLabel.Normal)).ToArray();
+        var encoder = numbersOnly ? TabularEncoder.Fit(train, ["a", "b"], []) : TabularEncoder.Fit(train, [], ["proto", "verb"]);
+        using var model = DetectorRegistry.Create("pca", new DetectorSettings { Records = encoder }).Fit(encoder.ToSequenceSet(train[..45]), encoder.ToSequenceSet(train[45..]));
+        var file = Path.Combine(temp.Path, "records.onnx");
+        OnnxExport.Write(model, file, replace: false);
+
+        // When: the file scores three records, the last unusual
+        TabularRecord[] test = numbersOnly
+            ? [new([3, 2], [], false, SequenceLabel.Normal), new([float.NaN, 4], [], false, SequenceLabel.Normal), new([40, 1], [], false, SequenceLabel.Normal)]
+            : [new([], ["tcp", "GET"], false, SequenceLabel.Normal), new([], ["udp", "PUT"], false, SequenceLabel.Normal), new([], ["icmp", "GET"], false, SequenceLabel.Normal)];
+        using var session = new InferenceSession(file);
+        using var input = numbersOnly
+            ? OrtValue.CreateTensorValueFromMemory(test.SelectMany(r => r.Numeric).ToArray(), [3, 2])
+            : OrtValue.CreateFromStringTensor(new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<string>(test.SelectMany(r => r.Text).ToArray(), [3, 2]));
+        using var outputs = session.Run(new RunOptions(), [numbersOnly ? "numbers" : "text"], [input], ["score"]);
+
+        // Then: one input, and the bundle's scores
+        Assert.Equal([numbersOnly ? "numbers" : "text"], session.InputMetadata.Keys);
+        var expected = model.Score(encoder.ToSequenceSet(test));
+        var scores = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        Assert.All(expected.Zip(scores), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-4 * Math.Max(1, Math.Abs(p.First)), $"bundle {p.First}, file {p.Second}"));
+    }
+
     [Fact]
     public void Write_IntoAMissingFolder_RefusesAndWritesNothing()
     {
