@@ -40,13 +40,13 @@ public sealed class ClusterTests(ServedModelsFixture fixture)
             var first = new Dictionary<string, StreamReply>();
             for (var k = 0; k < 16; k++)
             {
-                first[$"s{k}"] = await cluster.Client.GetGrain<IStreamGrain>($"s{k}").Push("conv", rows[..40], 0, null);
+                first[$"s{k}"] = await cluster.Client.GetGrain<IStreamGrain>($"s{k}").Push("conv", rows[..40], 0, null, false);
             }
 
             var (stream, before) = first.FirstOrDefault(p => p.Value.Node == secondary.SiloAddress.ToString());
             Assert.True(stream is not null, $"no stream landed on the secondary {secondary.SiloAddress}: {string.Join(", ", first.Values.Select(r => r.Node).Distinct())}");
             await cluster.KillSiloAsync(secondary);
-            var after = await cluster.Client.GetGrain<IStreamGrain>(stream).Push("conv", rows[40..], 40, null);
+            var after = await cluster.Client.GetGrain<IStreamGrain>(stream).Push("conv", rows[40..], 40, null, false);
 
             // Then: the rest answered by the other silo, continuing the stream exactly
             Assert.NotEqual(before.Node, after.Node);

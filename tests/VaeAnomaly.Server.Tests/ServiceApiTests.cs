@@ -57,6 +57,45 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
     }
 
     [Fact]
+    public async Task Points_WithMissingFfill_GapsTakeTheRowBefore_TheStreamsLastRowFirst_AsTheSameRowsFilledByHand()
+    {
+        // Given: rows 40-59, with gaps in rows 40 (the request's first: it takes the stream's row 39) and 47, written as CSV
+        // and pandas write them; the same rows with the gaps filled by hand; a stream of rows 0-39 for each
+        var filled = (float[])fixture.Values.Clone();
+        (filled[40], filled[47]) = (filled[39], filled[46]);
+        var gaps = ServedModelsFixture.Csv(fixture.Values, 40, 60).Split('\n');
+        (gaps[1], gaps[8]) = (gaps[1].Split(',')[0] + ",", gaps[8].Split(',')[0] + ",NA"); // line 1 is the header
+        await using var app = fixture.Start();
+        var client = app.GetTestClient();
+        foreach (var stream in new[] { "gaps-1", "byhand-1" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Post(client, $"/v1/streams/{stream}/points?model=pca", Csv(fixture.Csv(0, 40)))).Status);
+        }
+
+        // When
+        var (refusedStatus, refused) = await Post(client, "/v1/streams/gaps-1/points?model=pca", Csv(string.Join('\n', gaps)));
+        var (status, answer) = await Post(client, "/v1/streams/gaps-1/points?model=pca&missing=ffill", Csv(string.Join('\n', gaps)));
+        var (_, byHand) = await Post(client, "/v1/streams/byhand-1/points?model=pca", Csv(ServedModelsFixture.Csv(filled, 40, 60)));
+        var (freshStatus, fresh) = await Post(client, "/v1/streams/gaps-2/points?model=pca&missing=ffill", Csv(string.Join('\n', gaps)));
+        var (jsonStatus, json) = await Post(client, "/v1/streams/gaps-1/points?model=pca&missing=ffill", JsonBody("{\"rows\": [[0.5], [null]]}"));
+        var (orderStatus, order) = await Post(client, "/v1/streams/gaps-1/points?model=pca&missing=interpolate", Csv(fixture.Csv(62, 63)));
+
+        // Then: refused without the query (nothing kept), then scored as the rows filled by hand, 2 gaps counted; a new
+        // stream has no row before its first gap; JSON's null is a gap too; interpolate cannot wait for the row after
+        Assert.Equal(HttpStatusCode.BadRequest, refusedStatus);
+        Assert.Contains("expected a finite number", refused.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(2, answer.GetProperty("filled").GetInt32());
+        Assert.Equal(byHand.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("score").GetSingle()), answer.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("score").GetSingle()));
+        Assert.Equal(Enumerable.Range(40, 20).Select(i => (long)i), answer.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("index").GetInt64()));
+        Assert.Equal(HttpStatusCode.BadRequest, freshStatus);
+        Assert.Contains("Row 1 of the request has a gap in column 'value', and the stream 'gaps-2' has no row before it", fresh.GetProperty("error").GetString());
+        Assert.Equal((HttpStatusCode.OK, 1), (jsonStatus, json.GetProperty("filled").GetInt32()));
+        Assert.Equal(HttpStatusCode.BadRequest, orderStatus);
+        Assert.Contains("a stream cannot wait for the row after a gap", order.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task Delete_AStream_ForgetsItAcrossARestart_SoItsNameStartsANewStreamOfAnyModel()
     {
         // Given: a stream of pca with the spike (rows 0-89), kept in a state folder

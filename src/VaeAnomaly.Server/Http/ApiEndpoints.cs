@@ -33,9 +33,16 @@ internal static partial class ApiEndpoints
                     : throw new ApiException(StatusCodes.Status400BadRequest, $"The query parameter start is '{Messages(startText.ToString())}'; expected the index of the request's first row, a whole number from 0.");
             }
 
+            var missing = MissingOf(context);
+            if (missing is not (MissingValues.Error or MissingValues.Ffill))
+            {
+                throw new ApiException(StatusCodes.Status400BadRequest, $"The query parameter missing is '{missing.ToString().ToLowerInvariant()}'; a stream cannot wait for the row after a gap: missing=ffill gives a gap its column's value in the row before (as score --follow --missing ffill does), and without it a row with a gap is refused.");
+            }
+
             var body = await RequestBody.ReadAsync(context.Request, options.MaxBodyBytes, context.RequestAborted);
-            var (rows, times) = RequestBody.Rows(context.Request.ContentType, body, model.Channels);
-            var reply = await grains.GetGrain<IStreamGrain>(stream).Push(model.Name, rows, start, times);
+            var carry = missing == MissingValues.Ffill;
+            var (rows, times) = RequestBody.Rows(context.Request.ContentType, body, model.Channels, gaps: carry);
+            var reply = await grains.GetGrain<IStreamGrain>(stream).Push(model.Name, rows, start, times, carry);
             switch (reply.Outcome)
             {
                 case StreamOutcome.OtherModel:
@@ -44,6 +51,8 @@ internal static partial class ApiEndpoints
                     throw new ApiException(StatusCodes.Status409Conflict, $"The stream '{stream}' has {reply.Rows} rows, so its next row has index {reply.Rows}; the request starts at {start}.");
                 case StreamOutcome.UnknownModel:
                     throw new ApiException(StatusCodes.Status404NotFound, $"This node does not serve the model '{model.Name}'.");
+                case StreamOutcome.NothingToCarry:
+                    throw new ApiException(StatusCodes.Status400BadRequest, $"Row {reply.Filled + 1} of the request has a gap in column '{reply.Column}', and the stream '{stream}' has no row before it to carry a value from (missing=ffill); nothing was scored.") { Column = reply.Column };
                 case StreamOutcome.NotSaved:
                     context.Response.Headers.RetryAfter = "10";
                     throw new ApiException(StatusCodes.Status503ServiceUnavailable, $"The state of the stream '{stream}' could not be saved (the service's log says why), so nothing of this request was kept: the stream still has {reply.Rows} rows. Retry the same request (with start={reply.Rows}) later.");
@@ -64,6 +73,7 @@ internal static partial class ApiEndpoints
             {
                 stream,
                 model = model.Name,
+                filled = carry ? reply.Filled : (int?)null, // gaps that took the value of the row before (missing=ffill)
                 points = reply.Scores.Select((score, k) => new { index = reply.Start + k, score, threshold = reply.Threshold, flag = reply.Flags[k], columns = k < reply.Shares.Length ? Columns(reply.Shares[k], model.Channels) : null }),
             }, LeavingNullsOut);
         });

@@ -55,19 +55,21 @@ internal static class RequestBody
     /// <param name="contentType">The request's content type.</param>
     /// <param name="body">The body.</param>
     /// <param name="channels">The model's columns, in order.</param>
-    public static (float[][] Rows, string[]? Times) Rows(string? contentType, byte[] body, IReadOnlyList<string> channels)
+    /// <param name="gaps">Whether a gap (an empty, NaN or NA cell; a JSON null) is read as NaN for the stream to fill (<c>missing=ffill</c>) rather than refused.</param>
+    public static (float[][] Rows, string[]? Times) Rows(string? contentType, byte[] body, IReadOnlyList<string> channels, bool gaps = false)
     {
         var media = contentType?.Split(';')[0].Trim().ToLowerInvariant();
         return media switch
         {
-            "text/csv" or "text/plain" => CsvRows(Encoding.UTF8.GetString(body), channels),
-            "application/json" => JsonRows(body, channels),
+            "text/csv" or "text/plain" => CsvRows(Encoding.UTF8.GetString(body), channels, gaps),
+            "application/json" => JsonRows(body, channels, gaps),
             _ => throw new ApiException(StatusCodes.Status415UnsupportedMediaType, $"The content type is '{contentType ?? "none"}'; expected text/csv (a header naming the columns {IO.Messages.List(channels)}, then one row per line) or application/json ({{\"rows\": [[...], ...]}})."),
         };
     }
 
-    private static (float[][] Rows, string[]? Times) CsvRows(string text, IReadOnlyList<string> channels)
+    private static (float[][] Rows, string[]? Times) CsvRows(string text, IReadOnlyList<string> channels, bool gaps)
     {
+        float[]? asGaps = gaps ? [.. channels.Select(_ => float.NaN)] : null; // a gap read as NaN, for the stream to carry a value into
         var lines = text.Split('\n');
         if (lines.Length == 0 || lines[0].Trim().Length == 0)
         {
@@ -82,7 +84,7 @@ internal static class RequestBody
             {
                 if (lines[k].Trim().Length > 0)
                 {
-                    var (time, values) = parser.Parse(lines[k], k + 1);
+                    var (time, values, _) = parser.Parse(lines[k], k + 1, asGaps);
                     rows.Add(values);
                     times.Add(time);
                 }
@@ -96,7 +98,7 @@ internal static class RequestBody
         }
     }
 
-    private static (float[][] Rows, string[]? Times) JsonRows(byte[] body, IReadOnlyList<string> channels)
+    private static (float[][] Rows, string[]? Times) JsonRows(byte[] body, IReadOnlyList<string> channels, bool gaps)
     {
         JsonDocument document;
         try
@@ -131,6 +133,12 @@ internal static class RequestBody
                 var c = 0;
                 foreach (var value in row.EnumerateArray())
                 {
+                    if (gaps && value.ValueKind == JsonValueKind.Null)
+                    {
+                        values[c++] = float.NaN; // a gap, for the stream to carry a value into
+                        continue;
+                    }
+
                     if (value.ValueKind != JsonValueKind.Number || !value.TryGetSingle(out values[c]) || !float.IsFinite(values[c]))
                     {
                         throw new ApiException(StatusCodes.Status400BadRequest, $"{Source}: rows[{r}][{c}] (column '{channels[c]}') holds {IO.Messages.Cut(value.GetRawText())}; expected a finite number") { Column = channels[c] };

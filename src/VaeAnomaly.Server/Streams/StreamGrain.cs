@@ -20,7 +20,7 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
     private (OnlineDetector Detector, ServedModel Served)? learning;
 
     /// <inheritdoc />
-    public async Task<StreamReply> Push(string model, float[][] rows, long? start, string[]? times)
+    public async Task<StreamReply> Push(string model, float[][] rows, long? start, string[]? times, bool carry)
     {
         var s = state.State;
         if (s.Model.Length > 0 && s.Model != model)
@@ -39,6 +39,30 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
         if (models.Find(model) is not { } served)
         {
             return new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.UnknownModel, Model = model, Rows = s.Rows };
+        }
+
+        var filled = 0;
+        if (carry)
+        {
+            // A gap takes its column's value in the row before it: the stream's last row for the request's first rows.
+            var before = s.Recent.Length > 0 ? s.Recent[^1] : null;
+            for (var k = 0; k < rows.Length; k++)
+            {
+                for (var c = 0; c < rows[k].Length; c++)
+                {
+                    if (float.IsNaN(rows[k][c]))
+                    {
+                        if (before is null)
+                        {
+                            return new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.NothingToCarry, Model = model, Rows = s.Rows, Filled = k, Column = served.Channels[c] };
+                        }
+
+                        (rows[k][c], filled) = (before[c], filled + 1);
+                    }
+                }
+
+                before = rows[k];
+            }
         }
 
         var next = new StreamGrainState { Model = model, LastStart = s.Rows, LastThreshold = served.Threshold };
@@ -109,7 +133,7 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
             throw;
         }
 
-        return new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = model, Start = first, Scores = state.State.LastScores, Flags = state.State.LastFlags, Shares = state.State.LastShares, Threshold = served.Threshold, Rows = next.Rows };
+        return new StreamReply { Node = RuntimeIdentity, Outcome = StreamOutcome.Scored, Model = model, Start = first, Scores = state.State.LastScores, Flags = state.State.LastFlags, Shares = state.State.LastShares, Threshold = served.Threshold, Rows = next.Rows, Filled = filled };
     }
 
     /// <summary>A point's explanation as its channels' shares in the model's channel order; empty when it has none.</summary>

@@ -17,6 +17,9 @@ public enum StreamOutcome
 
     /// <summary>The rows were scored but the stream's state could not be saved (a full disk, a store that failed): nothing of them was kept.</summary>
     NotSaved,
+
+    /// <summary>A gap to carry a value into (<c>missing=ffill</c>) has no row before it: the stream has none yet. Nothing was scored.</summary>
+    NothingToCarry,
 }
 
 /// <summary>The answer of a stream grain to a push.</summary>
@@ -81,4 +84,12 @@ public sealed class StreamReply
     /// <summary>Of a description: every alarm the stream has raised since its first row.</summary>
     [Id(13)]
     public long AlarmCount { get; init; }
+
+    /// <summary>Gaps that took the value of the row before (<c>missing=ffill</c>); with <see cref="StreamOutcome.NothingToCarry"/>, the request's row (from 0) of the gap.</summary>
+    [Id(14)]
+    public int Filled { get; init; }
+
+    /// <summary>With <see cref="StreamOutcome.NothingToCarry"/>: the column of the gap.</summary>
+    [Id(15)]
+    public string Column { get; init; } = "";
 }
