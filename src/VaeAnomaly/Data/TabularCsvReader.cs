@@ -56,7 +56,7 @@ public static class TabularCsvReader
         var (header, rows, lines, featureIndex, labelIndex) = ReadCells(path, labelColumn, columns, delimiter, ct);
         var numeric = featureIndex.Where(i => rows.Any(r => !GapFilling.IsGap(r[i])) && rows.All(r => GapFilling.IsGap(r[i]) || IsNumber(r[i]))).ToArray();
         var text = featureIndex.Except(numeric).ToArray();
-        foreach (var i in text.Where(i => rows.Any(r => GapFilling.MisWritten(r[i]) is not null) && rows.All(r => r[i].Length == 0 || IsNumber(r[i]) || GapFilling.MisWritten(r[i]) is not null)))
+        foreach (var i in text.Where(i => rows.Any(r => GapFilling.MisWritten(r[i]) is not null) && rows.All(r => GapFilling.IsGap(r[i]) || IsNumber(r[i]) || GapFilling.MisWritten(r[i]) is not null)))
         {
             // Numbers with decimal commas or thousands separators would otherwise be read as text and one-hot encoded, a category per value.
             var first = rows.FindIndex(r => GapFilling.MisWritten(r[i]) is not null);

@@ -51,6 +51,7 @@ public sealed class TabularCsvReaderTests : IDisposable
     [InlineData("x,y\n1,2\n", "label", ":1: column 'label': the label column is not in the header")]
     [InlineData("x,y\n", null, ": has a header but no records")]
     [InlineData("x;y\n1;2,5\n2;3\n", null, ":2: column 'y': found '2,5', a number written with a decimal comma; expected a decimal point ('2.5')")]
+    [InlineData("x;y\n1;2,5\n2;NA\n", null, ":2: column 'y': found '2,5', a number written with a decimal comma; expected a decimal point ('2.5')")] // a gap among them: read as text before
     [InlineData("x;y\n1;\n2;\n", null, "")] // an empty column is text, not decimal commas: read
     public void Read_BadInput_NamesFileLineAndColumn(string text, string? label, string expected)
     {
