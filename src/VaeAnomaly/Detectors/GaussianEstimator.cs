@@ -120,7 +120,7 @@ public sealed class GaussianDetector : RowDetector, IRefits
     internal static GaussianDetector Fitted(IReadOnlyList<string> channels, IReadOnlyList<string> targets, (int Window, float[] History, double[] Floor) state, TrainingDataInfo data, SequenceSet validation, string rule)
     {
         var draft = new GaussianDetector(channels, targets, state, data, None(rule));
-        return new GaussianDetector(channels, targets, state, data, FitThresholds(draft, validation, rule));
+        return new GaussianDetector(channels, targets, state, data, FitThresholds(draft, validation, rule).AtLeast(SmallestThreshold));
     }
 
     /// <summary>Loads a bundle written by <see cref="RowDetector.Save"/>, checking every value.</summary>
@@ -135,9 +135,17 @@ public sealed class GaussianDetector : RowDetector, IRefits
                 throw new ArgumentException($"a gaussian needs a window of 2 to {GaussianEstimator.MaxWindow} rows, at most that many finite history rows of the {m.Targets.Count} watched columns, and a positive floor for each");
             }
 
-            return new GaussianDetector(m.Channels, m.Targets, (m.Window, m.History, m.Floor), m.TrainingData, new ThresholdSet(m.Thresholds, m.ThresholdNotes, threshold ?? m.DefaultThreshold, "score"));
+            return new GaussianDetector(m.Channels, m.Targets, (m.Window, m.History, m.Floor), m.TrainingData, new ThresholdSet(m.Thresholds, m.ThresholdNotes, threshold ?? m.DefaultThreshold, "score").AtLeast(SmallestThreshold));
         });
     }
+
+    /// <summary>
+    /// The smallest threshold a rule fits, in deviations: the two-sided 1% point of a normal, the share of normal rows the
+    /// default quantile rule (0.99) leaves above its threshold. Normal validation scores that do not vary (a constant
+    /// part) would fit 0, and after one spike every row of the window it moved would then be flagged. Bundles saved before
+    /// are read with it too.
+    /// </summary>
+    internal const double SmallestThreshold = 2.5758293035489004;
 
     /// <summary>The smallest deviation of a column: a thousandth of its training spread, and never below 1e-9, so a constant history does not divide by zero.</summary>
     internal static double Floor(IEnumerable<double> values)

@@ -111,6 +111,24 @@ public sealed class ThresholdSet
     public ThresholdSet WithRule(string rule) => new(byScore, notes, rule, Primary);
 
     /// <summary>
+    /// The same set with every fitted threshold raised to at least <paramref name="floor"/>: for a score whose units give
+    /// a smallest meaningful threshold (the gaussian's deviations), where normal validation scores that do not vary would
+    /// fit one at 0. A threshold the user gave is kept as given.
+    /// </summary>
+    /// <param name="floor">The smallest fitted threshold; finite.</param>
+    public ThresholdSet AtLeast(double floor)
+    {
+        if (!double.IsFinite(floor))
+        {
+            throw new ArgumentException($"A threshold floor is a finite number; got {floor}.", nameof(floor));
+        }
+
+        var raised = byScore.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, double>)kv.Value.ToDictionary(r => r.Key, r => Math.Max(r.Value, floor)), StringComparer.Ordinal);
+        var rule = fixedValue is { } value ? value.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : Rule;
+        return new ThresholdSet(raised, notes, rule, Primary);
+    }
+
+    /// <summary>
     /// Fits every rule on every score's normal validation scores: the one place thresholds are fitted. A rule that
     /// cannot be fitted on a score (POT on a handful of values) is left out, and the reason kept.
     /// </summary>

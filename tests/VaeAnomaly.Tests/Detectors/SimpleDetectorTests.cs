@@ -203,6 +203,43 @@ public sealed class SimpleDetectorTests
     }
 
     [Fact]
+    public void Gaussian_ConstantValidationPart_FitsNoThresholdBelowTheNormalsTwoSidedOnePercentPoint_SoOneSpikeFlagsOnlyItself()
+    {
+        // Given: a constant series (every validation score 0, so each rule would fit 0) and a window of 16 rows
+        using var gaussian = DetectorRegistry.Create("gaussian", new DetectorSettings { Window = 16 }).Fit(Series(["a"], [.. Enumerable.Repeat(5f, 100)]), Series(["a"], [.. Enumerable.Repeat(5f, 40)]));
+        float[] test = [.. Enumerable.Range(0, 40).Select(t => t == 10 ? 50f : 5f)];
+
+        // When
+        var points = ((IScoresPoints)gaussian).ScorePoints(Series(["a"], test), new PointScoreRequest(PointScoreMode.Last));
+        var flags = gaussian.Thresholds.Flag(points.Scores, RowDetector.StepSet);
+        using var dir = new TempDirectory();
+        var bundle = dir.File("b");
+        Directory.CreateDirectory(bundle);
+        gaussian.Save(bundle);
+        var manifest = Path.Combine(bundle, "model.json");
+        var written = File.ReadAllText(manifest);
+        Assert.Contains("2.5758293035489004", written, StringComparison.Ordinal);
+        File.WriteAllText(manifest, written.Replace("2.5758293035489004", "0", StringComparison.Ordinal)); // as a bundle saved before the floor
+        using var before = DetectorRegistry.Load(bundle);
+        using var given = DetectorRegistry.Load(bundle, "0.01");
+
+        // Then: each row after the spike lies 1 / sqrt(15) deviations from the mean of a window that holds it, below the
+        // floor: the two-sided 1% point of a normal, here from MathNet; only the spike is flagged
+        var floor = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.995);
+        Assert.Equal(1 / Math.Sqrt(15), points.Scores[11], 5);
+        Assert.Equal([10], Enumerable.Range(0, test.Length).Where(t => flags[t]));
+        foreach (var rule in new[] { "quantile", "mean-std" })
+        {
+            Assert.Equal(floor, gaussian.Thresholds.Value(RowDetector.StepSet, rule), 12);
+            Assert.Equal(floor, gaussian.Thresholds.Value("score", rule), 12);
+            Assert.Equal(floor, before.Thresholds.Value(RowDetector.StepSet, rule), 12);
+        }
+
+        Assert.DoesNotContain("2.5758293035489004", File.ReadAllText(manifest), StringComparison.Ordinal);
+        Assert.Equal(0.01, given.Thresholds.Value(RowDetector.StepSet));
+    }
+
+    [Fact]
     public void Gaussian_Explain_JudgesTheNewestRowAsTheSeriesScoresIt_FromTheTrainingHistoryWhenTheRowsAreFew()
     {
         // Given: a and b alternate -1 and 1 (mean 0, spread 1) in training; a window of 4 rows

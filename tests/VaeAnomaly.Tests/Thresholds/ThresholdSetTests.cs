@@ -100,6 +100,31 @@ public sealed class ThresholdSetTests
     }
 
     [Fact]
+    public void AtLeast_RaisesOnlyTheFittedValuesBelowTheFloor_KeepsTheRuleTheNotesAndAThresholdTheUserGave()
+    {
+        // Given: quantile 100 and mean-std 138.5 (51 + 3 x 29.15) of 1..101 on score, all zeros on step (pot cannot be fitted there)
+        var set = ThresholdSet.Fit([new("score", OneToHundredOne), new("step", [.. Enumerable.Repeat(0f, 101)])], "mean-std", "score");
+
+        // When
+        var raised = set.AtLeast(120);
+        var given = set.WithRule("1.5").AtLeast(120);
+
+        // Then
+        Assert.Equal(120, raised.Value(rule: "quantile"));
+        Assert.Equal(set.Value(), raised.Value());
+        Assert.True(raised.Value() > 138);
+        Assert.Equal(120, raised.Value("step", "quantile"));
+        Assert.Equal(120, raised.Value("step", "mean-std"));
+        Assert.Equal("mean-std", raised.Rule);
+        Assert.Equal(set.Notes, raised.Notes);
+        Assert.Contains(set.Notes.Keys, k => k.Contains("step", StringComparison.Ordinal));
+        Assert.Equal(1.5, given.Value("step"));
+        Assert.Equal(ThresholdRules.Fixed, given.Rule);
+        Assert.Equal(120, given.Value("step", "quantile"));
+        Assert.Throws<ArgumentException>(() => set.AtLeast(double.NaN));
+    }
+
+    [Fact]
     public void Constructor_NonFiniteThresholdOrUnknownRule_IsRefused()
     {
         var nan = new Dictionary<string, IReadOnlyDictionary<string, double>> { ["score"] = new Dictionary<string, double> { ["quantile"] = double.NaN } };
