@@ -13,14 +13,7 @@ internal static class DataPaths
     {
         if (IsSeries(path) && readSeries is not null)
         {
-            var series = readSeries();
-            var (train, validation, _) = series.Split(split.Train, split.Validation);
-            if (train.Length == 0 || validation.Length == 0)
-            {
-                throw new DataFormatException(path, null, null, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"gives {series.Length} {(series.Length == 1 ? "row" : "rows")} to train on; a split of {split.Train * 100:0.##}% and {split.Validation * 100:0.##}% leaves {train.Length} for training and {validation.Length} for validation; expected at least one in each: give more rows or another --split"));
-            }
-
+            var (train, validation) = SplitSeries(path, readSeries(), split);
             return (train.AsSequenceSet("train"), validation.AsSequenceSet("validation"));
         }
 
@@ -38,6 +31,79 @@ internal static class DataPaths
         RequireInFolder(path, "train.csv", "train.csv and val.csv");
         RequireInFolder(path, "val.csv", "train.csv and val.csv");
         return (SequenceFolder.Read(path, "train", missing), SequenceFolder.Read(path, "val", missing));
+    }
+
+    /// <summary>
+    /// The train and validation parts of several series files (a recording per day or per machine of the same kind), each
+    /// split in time on its own by <paramref name="split"/>: one sequence per file and part, so no window spans the end of
+    /// one file and the start of the next. Every file needs the first one's value columns, by name in any order (as
+    /// <c>score</c> reads a file); they are put in the first file's order.
+    /// </summary>
+    /// <param name="paths">Two or more series files, each once.</param>
+    /// <param name="readSeries">Reads one file with the command's options.</param>
+    /// <param name="split">The training and validation fractions of each file.</param>
+    public static (SequenceSet Train, SequenceSet Validation) ReadTrainingSeries(IReadOnlyList<string> paths, Func<string, Series> readSeries, (double Train, double Validation) split)
+    {
+        var (trains, validations) = (new List<Sequence>(), new List<Sequence>());
+        IReadOnlyList<string>? channels = null;
+        foreach (var path in paths)
+        {
+            var series = readSeries(path);
+            channels ??= series.ChannelNames;
+            var (train, validation) = SplitSeries(path, InOrder(series, channels, path, paths[0]), split);
+            trains.Add(new Sequence($"{Path.GetFileName(path)}, training part", train.Values));
+            validations.Add(new Sequence($"{Path.GetFileName(path)}, validation part", validation.Values));
+        }
+
+        return (new SequenceSet(channels!, trains), new SequenceSet(channels!, validations));
+    }
+
+    /// <summary>Refuses a path named twice in <paramref name="paths"/> (by its full path), so no file's rows count twice.</summary>
+    public static void RequireDistinct(IReadOnlyList<string> paths)
+    {
+        if (paths.GroupBy(Path.GetFullPath, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"--data names the file '{twice.Key}' {twice.Count()} times ({IO.Messages.List([.. twice])}); name each file once.");
+        }
+    }
+
+    /// <summary>The series' values in the columns <paramref name="channels"/> (matched by name without regard to case), or an error naming both files' columns.</summary>
+    private static Series InOrder(Series series, IReadOnlyList<string> channels, string path, string first)
+    {
+        if (series.ChannelNames.SequenceEqual(channels, StringComparer.Ordinal))
+        {
+            return series;
+        }
+
+        var index = channels.Select(c => series.ChannelNames.ToList().FindIndex(n => string.Equals(n, c, StringComparison.OrdinalIgnoreCase))).ToArray();
+        if (series.ChannelNames.Count != channels.Count || index.Any(i => i < 0))
+        {
+            throw new DataFormatException(path, 1, null, $"has the value columns [{IO.Messages.List(series.ChannelNames)}], where the first file, {first}, has [{IO.Messages.List(channels)}]; one model learns the same columns from every file (--columns picks them)");
+        }
+
+        var (c, values) = (channels.Count, new float[series.Values.Length]);
+        for (var t = 0; t < series.Length; t++)
+        {
+            for (var j = 0; j < c; j++)
+            {
+                values[(t * c) + j] = series.Values[(t * c) + index[j]];
+            }
+        }
+
+        return series with { ChannelNames = channels, Values = values };
+    }
+
+    /// <summary>A series' training and validation parts by <paramref name="split"/>, or an error naming the file when either would be empty.</summary>
+    private static (Series Train, Series Validation) SplitSeries(string path, Series series, (double Train, double Validation) split)
+    {
+        var (train, validation, _) = series.Split(split.Train, split.Validation);
+        if (train.Length == 0 || validation.Length == 0)
+        {
+            throw new DataFormatException(path, null, null, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"gives {series.Length} {(series.Length == 1 ? "row" : "rows")} to train on; a split of {split.Train * 100:0.##}% and {split.Validation * 100:0.##}% leaves {train.Length} for training and {validation.Length} for validation; expected at least one in each: give more rows or another --split"));
+        }
+
+        return (train, validation);
     }
 
     /// <summary>

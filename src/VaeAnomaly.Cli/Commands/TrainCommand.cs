@@ -15,7 +15,13 @@ internal static class TrainCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var data = new Option<string>("--data") { Description = "Folder in the synthetic-v1 layout (train.csv and val.csv, normal data), or a time series (CSV or .parquet) split with --split.", Required = true };
+        var data = new Option<string[]>("--data")
+        {
+            Description = "Folder in the synthetic-v1 layout (train.csv and val.csv, normal data), or a time series (CSV or .parquet) split with --split; several series files (--data a.csv b.csv, or days/*.csv) train one model, each file split on its own, no window spanning two files.",
+            Required = true,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = true,
+        };
         var modelName = new Option<string>("--model") { Description = $"Model to train: {string.Join(", ", DetectorRegistry.Names)}.", DefaultValueFactory = _ => DetectorRegistry.DefaultModel };
         modelName.AcceptOnlyFromAmong([.. DetectorRegistry.Names]);
         var variant = new Option<string>("--variant") { Description = "Baselines: v1 plain (default), v2 with dropout 0.2 and L2 1e-4, v3 wider (as in 'compare')." };
@@ -38,8 +44,22 @@ internal static class TrainCommand
         {
             var clock = Stopwatch.StartNew();
             var destination = r.GetValue(outDir)!;
-            var (path, name, isRecords, runSeed) = (r.GetValue(data)!, r.GetValue(modelName)!, r.GetValue(records), r.GetValue(seed));
-            StagedDirectory.EnsureWritable(destination, r.GetValue(force), path, r.GetValue(checkpointDir));
+            var (paths, name, isRecords, runSeed) = (r.GetValue(data)!, r.GetValue(modelName)!, r.GetValue(records), r.GetValue(seed));
+            var path = paths[0];
+            var isSeries = !isRecords && DataPaths.IsSeries(path);
+            if (paths.Length > 1)
+            {
+                DataPaths.RequireDistinct(paths);
+                var other = paths.FirstOrDefault(p => !DataPaths.IsSeries(p));
+                if (isRecords || other is not null)
+                {
+                    var why = isRecords ? "--records reads one file" : $"'{other}' is {(Directory.Exists(other) ? "a folder" : File.Exists(other) ? "a file of sequences" : "not there")}";
+                    throw new ArgumentException($"--data names {paths.Length} inputs; several are read only as time series files that one model learns from, and {why}.");
+                }
+            }
+
+            var source = paths.Length == 1 ? path : string.Join(", ", paths);
+            StagedDirectory.EnsureWritable(destination, r.GetValue(force), [.. paths, r.GetValue(checkpointDir)]);
             var entry = DetectorRegistry.Find(name);
             var settings = model.Settings(r, name, runSeed, variant) with { Threshold = r.GetValue(threshold)! };
             if (isRecords && !entry.Settings.Contains("records"))
@@ -51,7 +71,11 @@ internal static class TrainCommand
             if (entry.Settings.Contains("checkpoint"))
             {
                 checkpoint = new TrainingCheckpoint(r.GetValue(checkpointDir) ?? Path.TrimEndingDirectorySeparator(destination) + ".checkpoint", r.GetValue(resume));
-                StagedDirectory.EnsureOutside(checkpoint.Directory, path);
+                foreach (var input in paths)
+                {
+                    StagedDirectory.EnsureOutside(checkpoint.Directory, input);
+                }
+
                 CheckCheckpoint(checkpoint, r.GetValue(force));
             }
             else if (ModelOptionSet.Given(r, resume) || ModelOptionSet.Given(r, checkpointDir))
@@ -68,24 +92,28 @@ internal static class TrainCommand
             }
             else
             {
-                (train, validation) = DataPaths.ReadTraining(path, () => series.ReadForTraining(console, r, path, token), series.Fractions(r), r.GetValue(series.Missing));
+                (train, validation) = paths.Length > 1
+                    ? DataPaths.ReadTrainingSeries(paths, p => series.ReadForTraining(console, r, p, token), series.Fractions(r))
+                    : DataPaths.ReadTraining(path, () => series.ReadForTraining(console, r, path, token), series.Fractions(r), r.GetValue(series.Missing));
                 if (DataPaths.DescribeGaps(train, validation) is { } gaps)
                 {
                     console.WriteLine(gaps);
                 }
 
-                if (!DataPaths.IsSeries(path))
+                if (!isSeries)
                 {
                     SeriesOptionSet.NoteRounding(console, train.Rounded, train.Source ?? path); // a series' notes come with its reading
                 }
 
-                console.WriteLine(DataPaths.IsSeries(path)
+                console.WriteLine(paths.Length > 1
+                    ? $"Read {paths.Length} series files: {train.TotalSteps} training and {validation.TotalSteps} validation rows (each file split {r.GetValue(series.Split)}{(r.GetValue(series.TrainRows) > 0 ? $" of its first {r.GetValue(series.TrainRows)} rows" : "")}), {Channels(train)}."
+                    : isSeries
                     ? $"Read a series of {train.TotalSteps} training and {validation.TotalSteps} validation rows (split {r.GetValue(series.Split)}{(r.GetValue(series.TrainRows) > 0 ? $" of the first {r.GetValue(series.TrainRows)} rows" : "")}), {Channels(train)}."
                     : $"Read {train.Count} training and {validation.Count} validation sequences, {Channels(train)}.");
 
                 if (entry.ScalesByTrainingSpread)
                 {
-                    NoteConstant(console, path, train);
+                    NoteConstant(console, source, train);
                 }
             }
 
@@ -103,7 +131,7 @@ internal static class TrainCommand
                 throw new DataFormatException(path, 1, unknown, $"--target-columns names '{Messages.Cut(unknown)}', which is not among the data's columns [{Messages.List(train.ChannelNames)}]");
             }
 
-            if (!isRecords && DataPaths.IsSeries(path) && settings.Window == 0)
+            if (isSeries && settings.Window == 0)
             {
                 throw new ArgumentException($"--window is 0; a time series is one long sequence, learnt in windows of at least 1 step: give --window W, or leave it out for the {name}'s default.");
             }
@@ -118,10 +146,11 @@ internal static class TrainCommand
                     {
                         fitted = estimator.Fit(train, validation, progress, token);
                     }
-                    catch (ArgumentException e) when (!isRecords && DataPaths.IsSeries(path))
+                    catch (ArgumentException e) when (isSeries)
                     {
-                        // A part of the series too short for the model's window: the message names the file it came from.
-                        throw new DataFormatException(path, null, null, $"the {name} cannot train on it: {IO.Messages.Of(e)}");
+                        // A part of the series too short for the model's window: the message names the file it came from
+                        // (of several, the part's name does).
+                        throw new DataFormatException(source, null, null, $"the {name} cannot train on {(paths.Length > 1 ? "them" : "it")}: {IO.Messages.Of(e)}");
                     }
 
                     return 0;
@@ -151,7 +180,7 @@ internal static class TrainCommand
             checkpoint?.Delete();
 
             // A series validates on one sequence: its per-sequence thresholds mean nothing; show what flags its points.
-            var pointScores = !isRecords && DataPaths.IsSeries(path);
+            var pointScores = isSeries;
             console.Write(ThresholdTable(detector.Thresholds, pointScores));
             WriteNotes(console, detector, pointScores);
             console.MarkupLineInterpolated($"Saved the {detector.Name} bundle to [bold]{Path.GetFullPath(destination)}[/] ({detector.History.Count} epochs, {clock.Elapsed.TotalSeconds:F1} s).");
