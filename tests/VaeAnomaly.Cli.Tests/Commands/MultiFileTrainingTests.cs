@@ -81,12 +81,14 @@ public sealed class MultiFileTrainingTests : IDisposable
         var first = Write("day1.csv", "t,a,b", Enumerable.Range(0, 100).Select(t => $"{t},{t % 7},{t % 5}"));
         var other = Write("day2.csv", "t,a,c", Enumerable.Range(0, 100).Select(t => $"{t},{t % 7},{t % 5}"));
         Directory.CreateDirectory(dir.File("folder"));
+        var second = Write("folder/day3.csv", "t,a,b", Enumerable.Range(0, 100).Select(t => $"{t},{t % 7},{t % 5}"));
 
         // When
         var columns = await CliRunner.RunAsync("train", "--model", "range", "--data", first, other, "--out", dir.File("b1"));
         var twice = await CliRunner.RunAsync("train", "--model", "range", "--data", first, Path.Combine(dir.File("."), "day1.csv"), "--out", dir.File("b2"));
         var records = await CliRunner.RunAsync("train", "--records", "--model", "pca", "--data", first, first.Replace("day1", "day2", StringComparison.Ordinal), "--out", dir.File("b3"));
         var folder = await CliRunner.RunAsync("train", "--model", "range", "--data", first, dir.File("folder"), "--out", dir.File("b4"));
+        var holds = await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("folder/../day1.csv"), second, "--out", dir.File("folder"), "--force");
 
         // Then
         Assert.Equal(1, columns.ExitCode);
@@ -97,6 +99,9 @@ public sealed class MultiFileTrainingTests : IDisposable
         Assert.Contains("--records reads one file", Flat(records.Output), StringComparison.Ordinal);
         Assert.Equal(1, folder.ExitCode);
         Assert.Contains($"'{dir.File("folder")}' is a folder", Flat(folder.Output), StringComparison.Ordinal);
+        Assert.Equal(1, holds.ExitCode);
+        Assert.Contains($"holds the input '{second}'", Flat(holds.Output), StringComparison.Ordinal);
+        Assert.Equal([second], Directory.EnumerateFiles(dir.File("folder")));
         Assert.Equal(["day1.csv", "day2.csv"], Directory.EnumerateFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal([dir.File("folder")], Directory.EnumerateDirectories(dir.Path));
     }
