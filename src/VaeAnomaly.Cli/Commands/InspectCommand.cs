@@ -142,7 +142,7 @@ internal static class InspectCommand
         Row("trained on", d.Input == "series"
             ? $"{data.TrainSteps:N0} rows, validated on {data.ValidationSteps:N0} (data {data.Fingerprint})"
             : d.Input == "records" ? $"{data.TrainSequences:N0} records, validated on {data.ValidationSequences:N0} (data {data.Fingerprint})"
-            : $"{data.TrainSequences:N0} sequences ({data.TrainSteps:N0} steps), validated on {data.ValidationSequences:N0} ({data.ValidationSteps:N0} steps) (data {data.Fingerprint})");
+            : $"{data.TrainSequences:N0} sequences ({data.TrainSteps:N0} steps{(d.Lookback is not null ? "; each series file's part is one" : "")}), validated on {data.ValidationSequences:N0} ({data.ValidationSteps:N0} steps) (data {data.Fingerprint})");
         if (d.History is { } history)
         {
             Row("training", $"{history.Epochs} epoch{(history.Epochs == 1 ? "" : "s")}" + (history.BestEpoch is { } epoch ? $", weights of epoch {epoch} (validation loss {G(history.BestValidationLoss!.Value)})" : ""));
