@@ -48,31 +48,31 @@ public static class VaeAnomalyCli
     }
 
     /// <summary>
-    /// Two misreadings of a text option (a path, a name, a list) refused at parse time: an empty value (<c>--out ""</c>),
+    /// Two misreadings of a text option (a path, a name, a list; each value of one that takes several) refused at parse time: an empty value (<c>--out ""</c>),
     /// and a value that is an option (<c>score --out --force</c>, <c>--report --explain</c>): the parser gives the next
     /// word to an option that takes a value whatever it is, so a forgotten value became a file or folder named
     /// <c>--force</c> and the option meant was lost. A path that does start with "--" can be written <c>./--name</c>.
     /// </summary>
     private static void RefuseMisreadValues(Command command)
     {
-        foreach (var option in command.Options.OfType<Option<string>>())
+        foreach (var option in command.Options.Where(o => o is Option<string> or Option<string[]>))
         {
             option.Validators.Add(result =>
             {
-                if (result.Tokens.Count == 0)
+                foreach (var value in result.Tokens.Select(t => t.Value))
                 {
-                    return;
-                }
+                    if (string.IsNullOrWhiteSpace(value))
+                    {
+                        result.AddError($"{option.Name} must not be empty.");
+                        return;
+                    }
 
-                var value = result.Tokens[^1].Value;
-                if (string.IsNullOrWhiteSpace(value))
-                {
-                    result.AddError($"{option.Name} must not be empty.");
-                }
-                else if (value.StartsWith("--", StringComparison.Ordinal))
-                {
-                    var what = command.Options.Any(o => o.Name == value || o.Aliases.Contains(value)) ? "another option of this command" : "not a value";
-                    result.AddError($"{option.Name} needs a value, but the word after it is '{value}', {what}; give the value first (to name a path that starts with '--', write ./{value}).");
+                    if (value.StartsWith("--", StringComparison.Ordinal))
+                    {
+                        var what = command.Options.Any(o => o.Name == value || o.Aliases.Contains(value)) ? "another option of this command" : "not a value";
+                        result.AddError($"{option.Name} needs a value, but the word after it is '{value}', {what}; give the value first (to name a path that starts with '--', write ./{value}).");
+                        return;
+                    }
                 }
             });
         }

@@ -88,6 +88,7 @@ public sealed class MultiFileTrainingTests : IDisposable
         var twice = await CliRunner.RunAsync("train", "--model", "range", "--data", first, Path.Combine(dir.File("."), "day1.csv"), "--out", dir.File("b2"));
         var records = await CliRunner.RunAsync("train", "--records", "--model", "pca", "--data", first, first.Replace("day1", "day2", StringComparison.Ordinal), "--out", dir.File("b3"));
         var folder = await CliRunner.RunAsync("train", "--model", "range", "--data", first, dir.File("folder"), "--out", dir.File("b4"));
+        var misread = await CliRunner.RunAsync("train", "--model", "range", "--data", first, "--fast", "--out", dir.File("b5"));
         var holds = await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("folder/../day1.csv"), second, "--out", dir.File("folder"), "--force");
 
         // Then
@@ -99,6 +100,8 @@ public sealed class MultiFileTrainingTests : IDisposable
         Assert.Contains("--records reads one file", Flat(records.Output), StringComparison.Ordinal);
         Assert.Equal(1, folder.ExitCode);
         Assert.Contains($"'{dir.File("folder")}' is a folder", Flat(folder.Output), StringComparison.Ordinal);
+        Assert.Equal(1, misread.ExitCode);
+        Assert.Contains("--data needs a value, but the word after it is '--fast', not a value", Flat(misread.Output), StringComparison.Ordinal);
         Assert.Equal(1, holds.ExitCode);
         Assert.Contains($"holds the input '{second}'", Flat(holds.Output), StringComparison.Ordinal);
         Assert.Equal([second], Directory.EnumerateFiles(dir.File("folder")));
