@@ -30,6 +30,7 @@ public static class VaeAnomalyCli
         root.Subcommands.Add(TrainCommand.Create(console));
         root.Subcommands.Add(ScoreCommand.Create(console));
         root.Subcommands.Add(EvaluateCommand.Create(console));
+        root.Subcommands.Add(CalibrateCommand.Create(console));
         root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(InspectCommand.Create(console));
         root.Subcommands.Add(StudyCommand.Create(console));

@@ -130,7 +130,7 @@ internal static class InspectCommand
             + (d.Input == "records" ? (d.Fills.Contains("conditional") ? " (conditional: what a record's other numbers lead one to expect)" : " (conditional needs a covariance this encoder does not keep)") : "; a stream (score --follow) takes ffill only, from the row before"));
         var others = d.Threshold.All.GetValueOrDefault(d.Threshold.Score)?
             .Where(kv => kv.Key != d.Threshold.Rule).Select(kv => $"{kv.Key} {G(kv.Value)}").ToList() ?? [];
-        var rule = d.Threshold.Rule == ThresholdRules.Fixed ? "set by hand" : $"the {d.Threshold.Rule} rule on the {d.Threshold.Of}s of normal validation data";
+        var rule = d.Threshold.Rule == ThresholdRules.Fixed ? "set by hand" : $"the {d.Threshold.Rule} rule on the {d.Threshold.Of}s of {(d.TrainingData.Calibration is null ? "normal validation data" : "the normal data it was calibrated on")}";
         Row("threshold", $"{G(d.Threshold.Value)}, {rule}" + (others.Count > 0 ? $" (other rules: {string.Join(", ", others)})" : "")
             + (d.Threshold.Last is { } last ? $"; a row scored from the rows before it (--point-score last, score --follow --online off, serve) is flagged above {G(last)}" : ""));
         foreach (var (key, note) in d.Threshold.Notes.Where(n => n.Key.EndsWith("/" + d.Threshold.Rule, StringComparison.Ordinal)))
@@ -143,6 +143,11 @@ internal static class InspectCommand
             ? $"{data.TrainSteps:N0} rows, validated on {data.ValidationSteps:N0} (data {data.Fingerprint})"
             : d.Input == "records" ? $"{data.TrainSequences:N0} records, validated on {data.ValidationSequences:N0} (data {data.Fingerprint})"
             : $"{data.TrainSequences:N0} sequences ({data.TrainSteps:N0} steps{(d.Lookback is not null ? "; each series file's part is one" : "")}), validated on {data.ValidationSequences:N0} ({data.ValidationSteps:N0} steps) (data {data.Fingerprint})");
+        if (data.Calibration is { } calibration)
+        {
+            Row("calibrated", $"thresholds fitted anew after training (vae-anomaly calibrate) on {calibration.Source}: {(calibration.Sequences == 1 ? $"{calibration.Steps:N0} rows" : $"{calibration.Sequences:N0} inputs ({calibration.Steps:N0} steps)")} (data {calibration.Fingerprint})");
+        }
+
         if (d.History is { } history)
         {
             Row("training", $"{history.Epochs} epoch{(history.Epochs == 1 ? "" : "s")}" + (history.BestEpoch is { } epoch ? $", weights of epoch {epoch} (validation loss {G(history.BestValidationLoss!.Value)})" : ""));

@@ -212,9 +212,9 @@ internal static class TrainCommand
     /// The thresholds every rule fitted on the validation scores, one row per score: for a series the point scores
     /// (step errors, and window scores for last, mean and max), otherwise the sequence (or record) scores.
     /// </summary>
-    private static Table ThresholdTable(ThresholdSet thresholds, bool pointScores)
+    internal static Table ThresholdTable(ThresholdSet thresholds, bool pointScores, string title = "thresholds fitted on validation scores")
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("thresholds fitted on validation scores");
+        var table = new Table().Border(TableBorder.Rounded).Title(title);
         table.AddColumn("score");
         foreach (var rule in ThresholdRules.Names)
         {
@@ -264,7 +264,7 @@ internal static class TrainCommand
         $"{set.Channels:N0} channel{(set.Channels == 1 ? "" : "s")} ({string.Join(", ", set.ChannelNames.Take(10).Select(n => Messages.Cut(n)))}{(set.Channels > 10 ? ", ..." : "")})";
 
     /// <summary>Whether a score's thresholds are shown: a series' point scores (the step error and the combined window score), or every sequence (or record) score otherwise.</summary>
-    private static bool IsShown(string score, bool pointScores)
+    internal static bool IsShown(string score, bool pointScores)
     {
         var isPoint = score == "step" || score == "window" || score.StartsWith("window/", StringComparison.Ordinal);
         return isPoint == pointScores && (!pointScores || score is "step" or "window" or "window/combined");

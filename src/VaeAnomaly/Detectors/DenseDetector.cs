@@ -63,7 +63,7 @@ public sealed class DenseEstimator(DenseOptions options, TabularEncoder? encoder
 /// squared reconstruction error summed over the input's values (at the posterior mean for the VAE); sequences of another
 /// length are refused.
 /// </summary>
-public sealed class DenseDetector : IFittedDetector, IReadsRecords, IExplainsInputs
+public sealed class DenseDetector : IFittedDetector, IReadsRecords, IExplainsInputs, IRecalibrates
 {
     /// <summary>The autoencoder's name.</summary>
     public const string AutoencoderName = "dense-ae";
@@ -134,10 +134,17 @@ public sealed class DenseDetector : IFittedDetector, IReadsRecords, IExplainsInp
     public IReadOnlyList<string> Channels => shape.Channels;
 
     /// <inheritdoc />
-    public TrainingDataInfo TrainingData { get; }
+    public TrainingDataInfo TrainingData { get; private set; }
 
     /// <inheritdoc />
-    public ThresholdSet Thresholds { get; }
+    public ThresholdSet Thresholds { get; private set; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<KeyValuePair<string, IReadOnlyList<float>>> ThresholdScores(SequenceSet normal, CancellationToken ct = default) => [new("score", Score(normal))];
+
+    /// <inheritdoc />
+    public void Recalibrate(ThresholdSet thresholds, CalibrationInfo calibration) =>
+        (Thresholds, TrainingData) = (thresholds, TrainingData with { Calibration = calibration });
 
     /// <inheritdoc />
     public void Save(string directory) =>

@@ -120,8 +120,11 @@ public sealed class GaussianDetector : RowDetector, IRefits
     internal static GaussianDetector Fitted(IReadOnlyList<string> channels, IReadOnlyList<string> targets, (int Window, float[] History, double[] Floor) state, TrainingDataInfo data, SequenceSet validation, string rule)
     {
         var draft = new GaussianDetector(channels, targets, state, data, None(rule));
-        return new GaussianDetector(channels, targets, state, data, FitThresholds(draft, validation, rule).AtLeast(SmallestThreshold));
+        return new GaussianDetector(channels, targets, state, data, FitThresholds(draft, validation, rule));
     }
+
+    /// <inheritdoc />
+    private protected override ThresholdSet Floored(ThresholdSet thresholds) => thresholds.AtLeast(SmallestThreshold);
 
     /// <summary>Loads a bundle written by <see cref="RowDetector.Save"/>, checking every value.</summary>
     internal static GaussianDetector Load(string directory, string? threshold)

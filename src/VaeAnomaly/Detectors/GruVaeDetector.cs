@@ -119,31 +119,7 @@ public sealed class GruVaeEstimator(GruVaeOptions model, TrainerOptions training
             var usage = LatentUsage.Compute(validationUnits.LatentMeans, validationUnits.LatentLogVars);
 
             // Every score the model gives, on normal validation data: the thresholds of all of them are fitted at once.
-            var validationScores = new List<KeyValuePair<string, IReadOnlyList<float>>>();
-            SequenceScores validationParts;
-            ScoreCombiner? windowCombiner = null;
-            var windowCount = 0;
-            if (options.Window > 0)
-            {
-                var cut = SlidingWindows.Cut(scaledValidation, options.Window, GruVaeDetector.ScoreStrideOf(options, scoring));
-                var windowParts = GruVaeScorer.Score(network, cut.Windows, scoring.McSamples, options.Seed, scoring.BatchSize, latent, watched);
-                validationParts = GruVaeScorer.Aggregate(scaledValidation, cut, windowParts, scoring.Aggregate);
-                windowCombiner = ScoreCombiner.Fit(windowParts, scoring.Lambda, scoring.Combine);
-                var windowCombined = windowCombiner.Combine(windowParts);
-                windowCount = cut.Windows.Count;
-                validationScores.AddRange(ScoreKinds.All.Select(kind =>
-                    new KeyValuePair<string, IReadOnlyList<float>>(GruVaeDetector.WindowSet(kind), kind == ScoreKind.Combined ? windowCombined : windowParts.Of(kind))));
-            }
-            else
-            {
-                validationParts = GruVaeDetector.ScoreScaled(network, scaledValidation, options, scoring, latent, watched);
-            }
-
-            var combiner = ScoreCombiner.Fit(validationParts, scoring.Lambda, scoring.Combine);
-            var validationCombined = combiner.Combine(validationParts);
-            validationScores.Add(new(GruVaeDetector.StepSet, validationParts.StepErrors.SelectMany(e => e).ToArray()));
-            validationScores.AddRange(ScoreKinds.All.Select(kind =>
-                new KeyValuePair<string, IReadOnlyList<float>>(kind.Name(), kind == ScoreKind.Combined ? validationCombined : validationParts.Of(kind))));
+            var (validationScores, combiner, windowCombiner, windowCount) = GruVaeDetector.ThresholdScoresOf(network, scaledValidation, (options, scoring, latent, watched), null);
             var thresholds = ThresholdSet.Fit(validationScores, threshold, ScoreKind.Combined.Name());
             var windows = windowCombiner is null
                 ? null
@@ -198,7 +174,7 @@ public sealed class GruVaeEstimator(GruVaeOptions model, TrainerOptions training
 /// A fitted GRU-VAE (<see cref="GruVaeEstimator"/>, or a loaded bundle): scores every kind, scores points of a series,
 /// reconstructs, and saves. Immutable; every part is there from construction.
 /// </summary>
-public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKinds, IReconstructsSeries, IReconstructs, IFineTunes, IExplainsPoints
+public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKinds, IReconstructsSeries, IReconstructs, IFineTunes, IExplainsPoints, IRecalibrates
 {
     /// <summary>The name used on the command line and in bundles.</summary>
     public const string ModelName = "gru-vae";
@@ -216,7 +192,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     // the libtorch model is built from them only for what needs it (sampled scores, reconstructions, saving).
     private readonly Lazy<GruVae> network;
     private readonly Lazy<GruVaeWeights> weights;
-    private readonly Parts fitted;
+    private Parts fitted;
     private IGruVaeForward? forward;
 
     /// <summary>What a fit produces besides the network and thresholds.</summary>
@@ -292,7 +268,65 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     public IReadOnlyList<EpochReport> History { get; }
 
     /// <inheritdoc />
-    public ThresholdSet Thresholds { get; }
+    public ThresholdSet Thresholds { get; private set; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<KeyValuePair<string, IReadOnlyList<float>>> ThresholdScores(SequenceSet normal, CancellationToken ct = default)
+    {
+        CheckChannels(normal);
+        ct.ThrowIfCancellationRequested();
+        return ThresholdScoresOf(network.Value, fitted.Scaler.Transform(normal), (fitted.Model, fitted.Scoring, fitted.Latent, fitted.Watched), (fitted.Combiner, fitted.Windows?.Combiner)).Scores;
+    }
+
+    /// <inheritdoc />
+    public void Recalibrate(ThresholdSet thresholds, CalibrationInfo calibration)
+    {
+        Thresholds = thresholds;
+        fitted = fitted with
+        {
+            Windows = fitted.Windows is { } windows ? windows with { Thresholds = ScoreKinds.All.ToDictionary(kind => kind.Name(), kind => thresholds.Of(WindowSet(kind))) } : null,
+            TrainingData = fitted.TrainingData with { Calibration = calibration },
+        };
+    }
+
+    /// <summary>
+    /// Every score the thresholds are fitted on, of <paramref name="scaled"/> data: each score kind of the sequences, the
+    /// step errors and, for a windowed model, each kind of the windows, combined by <paramref name="combiners"/> (those
+    /// fitted in training) or, when null, by combiners fitted on these scores, which are returned with them.
+    /// </summary>
+    internal static (List<KeyValuePair<string, IReadOnlyList<float>>> Scores, ScoreCombiner Combiner, ScoreCombiner? WindowCombiner, int Windows) ThresholdScoresOf(
+        GruVae network, SequenceSet scaled, (GruVaeOptions Options, ScoringOptions Scoring, LatentScoring Latent, int[]? Watched) model, (ScoreCombiner Sequence, ScoreCombiner? Window)? combiners)
+    {
+        var (options, scoring, latent, watched) = model;
+        var scores = new List<KeyValuePair<string, IReadOnlyList<float>>>();
+        SequenceScores parts;
+        ScoreCombiner? windowCombiner = null;
+        var windowCount = 0;
+        if (options.Window > 0)
+        {
+            var cut = SlidingWindows.Cut(scaled, options.Window, ScoreStrideOf(options, scoring));
+            var windowParts = GruVaeScorer.Score(network, cut.Windows, scoring.McSamples, options.Seed, scoring.BatchSize, latent, watched);
+            parts = GruVaeScorer.Aggregate(scaled, cut, windowParts, scoring.Aggregate);
+            windowCombiner = combiners is { } given ? given.Window : ScoreCombiner.Fit(windowParts, scoring.Lambda, scoring.Combine);
+            windowCount = cut.Windows.Count;
+            if (windowCombiner is not null)
+            {
+                var windowCombined = windowCombiner.Combine(windowParts);
+                scores.AddRange(ScoreKinds.All.Select(kind =>
+                    new KeyValuePair<string, IReadOnlyList<float>>(WindowSet(kind), kind == ScoreKind.Combined ? windowCombined : windowParts.Of(kind))));
+            }
+        }
+        else
+        {
+            parts = ScoreScaled(network, scaled, options, scoring, latent, watched);
+        }
+
+        var combiner = combiners?.Sequence ?? ScoreCombiner.Fit(parts, scoring.Lambda, scoring.Combine);
+        var combined = combiner.Combine(parts);
+        scores.Add(new(StepSet, parts.StepErrors.SelectMany(e => e).ToArray()));
+        scores.AddRange(ScoreKinds.All.Select(kind => new KeyValuePair<string, IReadOnlyList<float>>(kind.Name(), kind == ScoreKind.Combined ? combined : parts.Of(kind))));
+        return (scores, combiner, windowCombiner, windowCount);
+    }
 
     /// <summary>Combiner of single windows (windowed models), for point scores made from window scores; null for a whole-sequence model or an old bundle.</summary>
     public WindowScoring? WindowScoring => fitted.Windows;

@@ -13,7 +13,7 @@ namespace VaeAnomaly.Detectors;
 /// training records: the simple references beside the dense VAE on tabular data, as PyOD's PCA and KNN are. It has no
 /// point scores: a records bundle reads records, never a series.
 /// </summary>
-public sealed class RecordFeatureDetector : IFittedDetector, IReadsRecords, IExplainsInputs
+public sealed class RecordFeatureDetector : IFittedDetector, IReadsRecords, IExplainsInputs, IRecalibrates
 {
     private readonly WindowFeatureDetector inner;
 
@@ -49,6 +49,12 @@ public sealed class RecordFeatureDetector : IFittedDetector, IReadsRecords, IExp
 
     /// <inheritdoc />
     public void Save(string directory) => inner.Save(directory);
+
+    /// <inheritdoc />
+    public IReadOnlyList<KeyValuePair<string, IReadOnlyList<float>>> ThresholdScores(SequenceSet normal, CancellationToken ct = default) => inner.ThresholdScores(normal, ct);
+
+    /// <inheritdoc />
+    public void Recalibrate(ThresholdSet thresholds, CalibrationInfo calibration) => inner.Recalibrate(thresholds, calibration);
 
     /// <summary>
     /// What made each record's score: its squared errors (against the components, or the nearest records) gathered by

@@ -11,7 +11,7 @@ namespace VaeAnomaly.Detectors;
 /// a sequence's score as its largest row score, a series' point scores as its row scores whatever the mode, and the
 /// thresholds of both fitted on validation data. A detector says only how it scores a sequence's rows.
 /// </summary>
-public abstract class RowDetector : IFittedDetector, IScoresPoints, IExplainsPoints
+public abstract class RowDetector : IFittedDetector, IScoresPoints, IExplainsPoints, IRecalibrates
 {
     /// <summary>The set name of row scores in <see cref="Thresholds"/>.</summary>
     internal const string StepSet = "step";
@@ -40,13 +40,13 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints, IExplainsPoi
     public IReadOnlyList<string> Watches => Targets;
 
     /// <inheritdoc />
-    public ThresholdSet Thresholds { get; }
+    public ThresholdSet Thresholds { get; private set; }
 
     /// <inheritdoc />
     public IReadOnlyList<EpochReport> History => [];
 
     /// <inheritdoc />
-    public TrainingDataInfo TrainingData { get; }
+    public TrainingDataInfo TrainingData { get; private set; }
 
     /// <inheritdoc />
     public abstract int Lookback { get; }
@@ -174,8 +174,23 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints, IExplainsPoi
     /// <param name="draft">The detector, with no thresholds yet.</param>
     /// <param name="validation">Normal validation data.</param>
     /// <param name="rule">The rule it flags with.</param>
-    private protected static ThresholdSet FitThresholds(RowDetector draft, SequenceSet validation, string rule) => ThresholdSet.Fit(
-        [new("score", draft.Score(validation)), new(StepSet, validation.Sequences.SelectMany(s => draft.RowScores(s.Values)).ToArray())], rule, "score");
+    private protected static ThresholdSet FitThresholds(RowDetector draft, SequenceSet validation, string rule) =>
+        draft.Floored(ThresholdSet.Fit(draft.ThresholdScores(validation), rule, "score"));
+
+    /// <inheritdoc />
+    public IReadOnlyList<KeyValuePair<string, IReadOnlyList<float>>> ThresholdScores(SequenceSet normal, CancellationToken ct = default)
+    {
+        CheckChannels(normal);
+        return [new("score", Score(normal)), new(StepSet, normal.Sequences.SelectMany(s => RowScores(s.Values)).ToArray())];
+    }
+
+    /// <inheritdoc />
+    public void Recalibrate(ThresholdSet thresholds, CalibrationInfo calibration) =>
+        (Thresholds, TrainingData) = (Floored(thresholds), TrainingData with { Calibration = calibration });
+
+    /// <summary>The thresholds as this detector uses them: as fitted, or raised to a floor its scores' units give (the gaussian's).</summary>
+    /// <param name="thresholds">Thresholds fitted on its scores.</param>
+    private protected virtual ThresholdSet Floored(ThresholdSet thresholds) => thresholds;
 
     /// <summary>No thresholds yet: the set a draft detector is built with before its validation scores are known.</summary>
     /// <param name="rule">The rule it will flag with.</param>

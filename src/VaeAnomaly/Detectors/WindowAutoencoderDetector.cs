@@ -54,7 +54,7 @@ public sealed class WindowAutoencoderEstimator(string family, DenseOptions optio
 /// A fitted window autoencoder: a sequence's score is the mean squared reconstruction error of its worst window;
 /// a series is scored per point from its windows. Sequences shorter than a window are refused.
 /// </summary>
-public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, IReconstructsSeries, IReconstructs, IFineTunes, IExplainsPoints
+public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, IReconstructsSeries, IReconstructs, IFineTunes, IExplainsPoints, IRecalibrates
 {
     /// <summary>The settings every window model takes (first: the entries below are built from it).</summary>
     internal static IReadOnlyList<string> WindowSettings { get; } = ["variant", "epochs", "batch-size", "lr", "patience", "latent", "window", "train-stride", "score-stride", "scaler", "target-columns"];
@@ -132,14 +132,27 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
     public int Window => shape.Window;
 
     /// <inheritdoc />
-    public TrainingDataInfo TrainingData { get; }
+    public TrainingDataInfo TrainingData { get; private set; }
 
     /// <summary>
     /// The score (<c>score</c>: a sequence's worst window), window (<c>window</c>: a window's mean squared error over its steps and
     /// channels) and step (<c>step</c>: one step's squared error, mean over channels) thresholds, fitted on validation data;
     /// a bundle written before baselines scored series has only the first.
     /// </summary>
-    public ThresholdSet Thresholds { get; }
+    public ThresholdSet Thresholds { get; private set; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<KeyValuePair<string, IReadOnlyList<float>>> ThresholdScores(SequenceSet normal, CancellationToken ct = default)
+    {
+        CheckChannels(normal);
+        var (windowScores, stepErrors) = WindowErrors(shape.Windows(scaler.Transform(normal), shape.ScoreStride).Windows);
+        ct.ThrowIfCancellationRequested();
+        return [new("score", Score(normal)), new(WindowSet, windowScores), new(GruVaeDetector.StepSet, stepErrors)];
+    }
+
+    /// <inheritdoc />
+    public void Recalibrate(ThresholdSet thresholds, CalibrationInfo calibration) =>
+        (Thresholds, TrainingData) = (thresholds, TrainingData with { Calibration = calibration });
 
     /// <inheritdoc />
     public void Save(string directory) =>
@@ -207,8 +220,7 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
             Seeding.Apply(model.Training.Seed);
             var history = new AutoencoderTrainer(model.Training, shape.Targets is null ? null : shape.TargetIndices).Fit(network, windows.Train, windows.Validation, progress, ct);
             var draft = new WindowAutoencoderDetector(network, shape, scaler, trainingData, new ThresholdSet(new Dictionary<string, IReadOnlyDictionary<string, double>>(), null, threshold, "score"), history);
-            var (windowScores, stepErrors) = draft.WindowErrors(shape.Windows(scaler.Transform(validation), shape.ScoreStride).Windows);
-            var thresholds = ThresholdSet.Fit([new("score", draft.Score(validation)), new(WindowSet, windowScores), new(GruVaeDetector.StepSet, stepErrors)], threshold, "score");
+            var thresholds = ThresholdSet.Fit(draft.ThresholdScores(validation, ct), threshold, "score");
             return new WindowAutoencoderDetector(network, shape, scaler, trainingData, thresholds, history);
         }
         catch

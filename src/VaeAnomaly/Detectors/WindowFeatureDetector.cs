@@ -12,7 +12,7 @@ namespace VaeAnomaly.Detectors;
 /// squared error of its watched columns against what the model expects of it, a sequence's score its worst window, and
 /// a series is scored per point from its windows (<see cref="WindowedSeriesScorer"/>). No training loop, no history.
 /// </summary>
-public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRefits, IExplainsPoints
+public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRefits, IExplainsPoints, IRecalibrates
 {
     /// <inheritdoc />
     public DetectorSettings RefitSettings => new()
@@ -80,13 +80,26 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
     public int Window => shape.Window;
 
     /// <inheritdoc />
-    public ThresholdSet Thresholds { get; }
+    public ThresholdSet Thresholds { get; private set; }
 
     /// <inheritdoc />
     public IReadOnlyList<EpochReport> History => [];
 
     /// <inheritdoc />
-    public TrainingDataInfo TrainingData { get; }
+    public TrainingDataInfo TrainingData { get; private set; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<KeyValuePair<string, IReadOnlyList<float>>> ThresholdScores(SequenceSet normal, CancellationToken ct = default)
+    {
+        shape.CheckChannels(normal);
+        var (windowScores, steps) = Errors(shape.Cut(scaler.Transform(normal), shape.ScoreStride, Name).Windows);
+        ct.ThrowIfCancellationRequested();
+        return [new("score", Score(normal)), new(WindowFeatureShape.WindowSet, windowScores), new(WindowFeatureShape.StepSet, steps)];
+    }
+
+    /// <inheritdoc />
+    public void Recalibrate(ThresholdSet thresholds, CalibrationInfo calibration) =>
+        (Thresholds, TrainingData) = (thresholds, TrainingData with { Calibration = calibration });
 
     /// <inheritdoc />
     public float[] Score(SequenceSet data)
@@ -224,10 +237,7 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
         {
             ct.ThrowIfCancellationRequested();
             var draft = new WindowFeatureDetector(name, shape, scaler, model, DetectorFiles.Describe(train, validation), new ThresholdSet(new Dictionary<string, IReadOnlyDictionary<string, double>>(), null, settings.Threshold, "score"), records);
-            var (windowScores, steps) = model.Errors(shape.Cut(scaler.Transform(validation), shape.ScoreStride, name).Windows);
-            ct.ThrowIfCancellationRequested();
-            var thresholds = ThresholdSet.Fit(
-                [new("score", draft.Score(validation)), new(WindowFeatureShape.WindowSet, windowScores), new(WindowFeatureShape.StepSet, steps)], settings.Threshold, "score");
+            var thresholds = ThresholdSet.Fit(draft.ThresholdScores(validation, ct), settings.Threshold, "score");
             return new WindowFeatureDetector(name, shape, scaler, model, draft.TrainingData, thresholds, records);
         }
         catch

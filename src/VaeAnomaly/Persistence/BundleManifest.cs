@@ -96,7 +96,18 @@ public sealed record TrainingDataInfo(int TrainSequences, long TrainSteps, int V
     /// <summary>Time steps the model was fitted on, training and validation: a stream's scale (its surprise history, its rest).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public long Steps => TrainSteps + ValidationSteps;
+
+    /// <summary>The normal data the thresholds were fitted on anew after training (<c>calibrate</c>), or null: fitted on the validation part.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public CalibrationInfo? Calibration { get; init; }
 }
+
+/// <summary>The normal data a bundle's thresholds were fitted on after training, its model unchanged.</summary>
+/// <param name="Sequences">Sequences (a series: one; records: one per record).</param>
+/// <param name="Steps">Time steps (CSV rows).</param>
+/// <param name="Fingerprint">SHA-256 over the data's content, as <see cref="TrainingDataInfo.Fingerprint"/>.</param>
+/// <param name="Source">The file's name, as given.</param>
+public sealed record CalibrationInfo(int Sequences, long Steps, string Fingerprint, string Source);
 
 /// <summary>The weights file, its digest and its tensors' shapes.</summary>
 /// <param name="File">File name inside the bundle.</param>

@@ -301,6 +301,15 @@ public static class ManifestValidation
             Range("training_data.validation_sequences", t.ValidationSequences, 0, int.MaxValue);
             Range("training_data.train_steps", t.TrainSteps, 0, long.MaxValue);
             Range("training_data.validation_steps", t.ValidationSteps, 0, long.MaxValue);
+            if (t.Calibration is { } c)
+            {
+                Range("training_data.calibration.sequences", c.Sequences, 1, int.MaxValue);
+                Range("training_data.calibration.steps", c.Steps, 1, long.MaxValue);
+                if (string.IsNullOrEmpty(c.Fingerprint) || c.Source is null)
+                {
+                    throw Error("training_data.calibration", "needs the fingerprint and the source of the data the thresholds were fitted on");
+                }
+            }
         }
 
         public void Weights(WeightsInfo w)

@@ -115,6 +115,8 @@ public sealed class HostileBundleTests : IDisposable
         Assert.Contains("'latent.decoder_variance[0]' must be a finite number above 0", Refusal(bundle, m => m["latent"]!["decoder_variance"]![0] = "NaN"));
         Assert.Contains("'weights.file' must be a file name inside the bundle", Refusal(bundle, m => m["weights"]!["file"] = "../../etc/passwd"));
         Assert.Contains("'default_threshold' must be one of", Refusal(bundle, m => m["default_threshold"] = "magic"));
+        Assert.Contains("'training_data.calibration.steps' must lie in 1..", Refusal(bundle, m => m["training_data"]!["calibration"] = new JsonObject { ["sequences"] = 1, ["steps"] = 0, ["fingerprint"] = "sha256:00", ["source"] = "a.csv" }));
+        Assert.Contains("'training_data.calibration' needs the fingerprint", Refusal(bundle, m => m["training_data"]!["calibration"] = new JsonObject { ["sequences"] = 1, ["steps"] = 5, ["fingerprint"] = "", ["source"] = "a.csv" }));
         Assert.Contains("Key: channels", Refusal(bundle, m => m["channels"] = null));
         Assert.Contains("Key: scaler", Refusal(bundle, m => m["scaler"] = new JsonArray()));
         Assert.Contains("missing required properties including: 'scaler'", Refusal(bundle, m => m.Remove("scaler")));
