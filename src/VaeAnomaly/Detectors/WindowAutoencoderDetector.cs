@@ -145,9 +145,10 @@ public sealed class WindowAutoencoderDetector : IFittedDetector, IScoresPoints, 
     public IReadOnlyList<KeyValuePair<string, IReadOnlyList<float>>> ThresholdScores(SequenceSet normal, CancellationToken ct = default)
     {
         CheckChannels(normal);
-        var (windowScores, stepErrors) = WindowErrors(shape.Windows(scaler.Transform(normal), shape.ScoreStride).Windows);
+        var cut = shape.Windows(scaler.Transform(normal), shape.ScoreStride);
+        var (windowScores, stepErrors) = WindowErrors(cut.Windows);
         ct.ThrowIfCancellationRequested();
-        return [new("score", Score(normal)), new(WindowSet, windowScores), new(GruVaeDetector.StepSet, stepErrors)];
+        return [new("score", Score(normal)), new(WindowSet, windowScores), new(GruVaeDetector.StepSet, WindowPointScores.StepScores(cut, normal, stepErrors, shape.Window))];
     }
 
     /// <inheritdoc />

@@ -92,9 +92,10 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
     public IReadOnlyList<KeyValuePair<string, IReadOnlyList<float>>> ThresholdScores(SequenceSet normal, CancellationToken ct = default)
     {
         shape.CheckChannels(normal);
-        var (windowScores, steps) = Errors(shape.Cut(scaler.Transform(normal), shape.ScoreStride, Name).Windows);
+        var cut = shape.Cut(scaler.Transform(normal), shape.ScoreStride, Name);
+        var (windowScores, steps) = Errors(cut.Windows);
         ct.ThrowIfCancellationRequested();
-        return [new("score", Score(normal)), new(WindowFeatureShape.WindowSet, windowScores), new(WindowFeatureShape.StepSet, steps)];
+        return [new("score", Score(normal)), new(WindowFeatureShape.WindowSet, windowScores), new(WindowFeatureShape.StepSet, WindowPointScores.StepScores(cut, normal, steps, shape.Window))];
     }
 
     /// <inheritdoc />

@@ -39,6 +39,33 @@ public sealed class WindowPointScores
     /// <summary>Points of the series.</summary>
     public int Steps { get; }
 
+    /// <summary>
+    /// The step scores of the sequences <paramref name="cut"/> was cut from, as <see cref="PointScoreMode.Step"/> scores a
+    /// series: each step's error averaged over the windows covering it, sequence after sequence (steps no window covers
+    /// left out). What a step threshold is fitted on, so that it flags the share of normal rows its rule says.
+    /// </summary>
+    /// <param name="cut">The windows, with the sequence and step each starts at.</param>
+    /// <param name="source">The sequences they were cut from.</param>
+    /// <param name="stepErrors">Row-major (window, step) errors, <paramref name="window"/> per window.</param>
+    /// <param name="window">Steps per window.</param>
+    public static float[] StepScores(Data.SlidingWindows cut, Data.SequenceSet source, float[] stepErrors, int window)
+    {
+        var scores = new List<float>();
+        var accumulators = Enumerable.Range(0, source.Count).Select(i => new WindowPointScores(source.LengthOf(i), window, PointScoreMode.Step)).ToArray();
+        for (var k = 0; k < cut.Start.Length; k++)
+        {
+            accumulators[cut.Owner[k]].AddStepErrors(cut.Start[k], stepErrors.AsSpan(k * window, window));
+        }
+
+        foreach (var accumulator in accumulators)
+        {
+            var result = accumulator.Result();
+            scores.AddRange(result.Where((_, t) => accumulator.counts[t] > 0));
+        }
+
+        return [.. scores];
+    }
+
     /// <summary>Adds the score of the window starting at <paramref name="start"/> (<see cref="PointScoreMode.Last"/>, <see cref="PointScoreMode.Mean"/>, <see cref="PointScoreMode.Max"/>).</summary>
     /// <param name="start">First step of the window.</param>
     /// <param name="score">The window's score.</param>
