@@ -48,7 +48,18 @@ internal static class CalibrateCommand
 
             var (normal, pointScores) = Read(console, r, series, path, model, token);
             var rule = r.GetValue(threshold) ?? model.Thresholds.Rule;
-            var (before, scores) = Calibration.Apply(model, normal, rule, path, token);
+            ThresholdSet before;
+            IReadOnlyList<KeyValuePair<string, IReadOnlyList<float>>> scores;
+            try
+            {
+                (before, scores) = Calibration.Apply(model, normal, rule, path, token);
+            }
+            catch (ArgumentException e)
+            {
+                // Data the model cannot score (a series shorter than its window, sequences of other lengths): say which file.
+                throw new DataFormatException(path, null, null, $"the {model.Name} cannot be calibrated on it: {Messages.Of(e)}");
+            }
+
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force), folder, path))
             {
                 model.Save(staged.Staging);

@@ -172,7 +172,7 @@ public sealed class GruVaeEstimator(GruVaeOptions model, TrainerOptions training
 
 /// <summary>
 /// A fitted GRU-VAE (<see cref="GruVaeEstimator"/>, or a loaded bundle): scores every kind, scores points of a series,
-/// reconstructs, and saves. Immutable; every part is there from construction.
+/// reconstructs, and saves. Every part is there from construction; only <see cref="Recalibrate"/> replaces its thresholds.
 /// </summary>
 public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKinds, IReconstructsSeries, IReconstructs, IFineTunes, IExplainsPoints, IRecalibrates
 {

@@ -19,7 +19,11 @@ public interface IRecalibrates
     /// <param name="ct">Stops the scoring.</param>
     IReadOnlyList<KeyValuePair<string, IReadOnlyList<float>>> ThresholdScores(SequenceSet normal, CancellationToken ct = default);
 
-    /// <summary>Uses <paramref name="thresholds"/> from now on (a detector's own floor still applies) and records where they came from; nothing else changes.</summary>
+    /// <summary>
+    /// Uses <paramref name="thresholds"/> from now on (a detector's own floor still applies) and records where they came
+    /// from; nothing else changes. The one change a fitted detector takes in place: calibrate a copy that nothing else
+    /// scores with at the time (a loaded bundle), then save it.
+    /// </summary>
     /// <param name="thresholds">Thresholds fitted on <see cref="ThresholdScores"/>.</param>
     /// <param name="calibration">The data they were fitted on.</param>
     void Recalibrate(ThresholdSet thresholds, CalibrationInfo calibration);

@@ -188,6 +188,10 @@ public sealed class CalibrateCommandTests : IDisposable
         var taken = await CliRunner.RunAsync("calibrate", "--bundle", dir.File("bundle"), "--data", series, "--out", dir.File("taken"), "--force");
         var itself = await CliRunner.RunAsync("calibrate", "--bundle", dir.File("bundle"), "--data", series, "--out", dir.File("bundle"), "--force");
         var rule = await CliRunner.RunAsync("calibrate", "--bundle", dir.File("bundle"), "--data", series, "--out", dir.File("c3"), "--threshold", "2.5");
+        var (pcaExit, pcaText) = await CliRunner.RunAsync("train", "--model", "pca", "--data", series, "--out", dir.File("pca"));
+        Assert.True(pcaExit == 0, pcaText);
+        var shortSeries = Rows(series, "short.csv", 0, 10);
+        var tooShort = await CliRunner.RunAsync("calibrate", "--bundle", dir.File("pca"), "--data", shortSeries, "--out", dir.File("c4"));
 
         // Then
         Assert.Equal(1, columns.ExitCode);
@@ -199,7 +203,9 @@ public sealed class CalibrateCommandTests : IDisposable
         Assert.Equal(1, itself.ExitCode);
         Assert.Equal(1, rule.ExitCode);
         Assert.Contains("--threshold is '2.5'; calibrate fits a rule", Flat(rule.Output), StringComparison.Ordinal);
-        Assert.False(Directory.Exists(dir.File("c1")) || Directory.Exists(dir.File("c2")) || Directory.Exists(dir.File("c3")));
+        Assert.Equal(1, tooShort.ExitCode);
+        Assert.Contains($"{shortSeries}: has 10 data rows; the pca scores series of at least 32 rows", Flat(tooShort.Output), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.File("c1")) || Directory.Exists(dir.File("c2")) || Directory.Exists(dir.File("c3")) || Directory.Exists(dir.File("c4")));
         using var bundle = DetectorRegistry.Load(dir.File("bundle"));
         Assert.Null(bundle.TrainingData.Calibration);
     }
