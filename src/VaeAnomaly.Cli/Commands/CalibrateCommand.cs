@@ -18,7 +18,13 @@ internal static class CalibrateCommand
     public static Command Create(IAnsiConsole console)
     {
         var bundle = SharedOptions.Bundle();
-        var data = new Option<string>("--data") { Description = "Normal data the model is to judge, every row or record of it taken as normal: a series (CSV or .parquet) for a model of series, sequences for a model of sequences, records for a records bundle.", Required = true };
+        var data = new Option<string[]>("--data")
+        {
+            Description = "Normal data the model is to judge, every row or record of it taken as normal: a series (CSV or .parquet) for a model of series, or several (--data a.csv b.csv, each scored on its own), sequences for a model of sequences, records for a records bundle.",
+            Required = true,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = true,
+        };
         var outDir = new Option<string>("--out") { Description = "Folder for the calibrated bundle: the same model with thresholds fitted on --data.", Required = true };
         var threshold = new Option<string>("--threshold") { Description = $"The rule the new bundle flags by: {string.Join(", ", ThresholdRules.Names)} [default: the bundle's]; every rule is fitted." };
         threshold.Validators.Add(result =>
@@ -38,15 +44,16 @@ internal static class CalibrateCommand
         command.Options.Add(series.Missing);
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
         {
-            var (folder, path, destination) = (r.GetValue(bundle)!, r.GetValue(data)!, r.GetValue(outDir)!);
-            StagedDirectory.EnsureWritable(destination, r.GetValue(force), folder, path);
+            var (folder, paths, destination) = (r.GetValue(bundle)!, r.GetValue(data)!, r.GetValue(outDir)!);
+            var path = paths.Length == 1 ? paths[0] : string.Join(", ", paths);
+            StagedDirectory.EnsureWritable(destination, r.GetValue(force), [folder, .. paths]);
             using var model = DetectorRegistry.Load(folder);
             if (model is not IRecalibrates)
             {
                 throw new ArgumentException($"A {model.Name} bundle's thresholds cannot be fitted anew on other data; train it on that data instead.");
             }
 
-            var (normal, pointScores) = Read(console, r, series, path, model, token);
+            var (normal, pointScores) = paths.Length == 1 ? Read(console, r, series, path, model, token) : ReadSeries(console, r, series, paths, model, token);
             var rule = r.GetValue(threshold) ?? model.Thresholds.Rule;
             ThresholdSet before;
             IReadOnlyList<KeyValuePair<string, IReadOnlyList<float>>> scores;
@@ -60,18 +67,18 @@ internal static class CalibrateCommand
                 throw new DataFormatException(path, null, null, $"the {model.Name} cannot be calibrated on it: {Messages.Of(e)}");
             }
 
-            using (var staged = StagedDirectory.Begin(destination, r.GetValue(force), folder, path))
+            using (var staged = StagedDirectory.Begin(destination, r.GetValue(force), [folder, .. paths]))
             {
                 model.Save(staged.Staging);
                 staged.Commit(token);
             }
 
-            console.Write(TrainCommand.ThresholdTable(model.Thresholds, pointScores, $"thresholds fitted on {Path.GetFileName(path)}"));
+            console.Write(TrainCommand.ThresholdTable(model.Thresholds, pointScores, $"thresholds fitted on {(paths.Length == 1 ? Path.GetFileName(path) : $"{paths.Length} files")}"));
             // What the rule in use flags of these data, before and after: rows of a series as score --point-score step
             // (the default) flags them, else the inputs by their one score.
             var set = pointScores ? "step" : model.Thresholds.Primary;
-            var values = pointScores
-                ? ((IScoresPoints)model).ScorePoints(normal, new PointScoreRequest(PointScoreMode.Step), ct: token).Scores
+            IReadOnlyList<float> values = pointScores
+                ? [.. normal.Sequences.SelectMany(one => ((IScoresPoints)model).ScorePoints(new SequenceSet(normal.ChannelNames, [one]), new PointScoreRequest(PointScoreMode.Step), ct: token).Scores)]
                 : scores.First(kv => kv.Key == set).Value;
             string Share(double t)
             {
@@ -116,6 +123,26 @@ internal static class CalibrateCommand
         }
 
         return (Normal(console, DataPaths.ReadSequences(path, null, r.GetValue(series.Missing)), path, "sequences"), false);
+    }
+
+    /// <summary>Several series files, each a sequence of its own (as train reads several), for a model that scores points.</summary>
+    private static (SequenceSet Normal, bool PointScores) ReadSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet series, string[] paths, IFittedDetector model, CancellationToken ct)
+    {
+        DataPaths.RequireDistinct(paths);
+        var other = paths.FirstOrDefault(p => !DataPaths.IsSeries(p));
+        if ((model as IReadsRecords)?.Encoder is not null || model is not IScoresPoints || other is not null)
+        {
+            var why = other is not null ? $"'{other}' is not a series file" : $"a {model.Name} bundle of {((model as IReadsRecords)?.Encoder is null ? "sequences" : "records")} reads one file";
+            throw new ArgumentException($"--data names {paths.Length} inputs; several are read only as series files, for a model that scores the rows of a series, and {why}.");
+        }
+
+        if (r.GetValue(series.LabelColumn) is not null)
+        {
+            throw new ArgumentException("--label-column: calibrate takes series of normal rows, all of them; leaving out the labelled rows would join the rows around them. Give stretches of the series without anomalies.");
+        }
+
+        var sequences = paths.Select(p => new Sequence(p, series.ReadFor(console, r, p, model, ct).Values)).ToArray();
+        return (new SequenceSet(model.Channels, sequences), true);
     }
 
     /// <summary>The inputs labelled normal, where the data carry labels; all of them otherwise.</summary>

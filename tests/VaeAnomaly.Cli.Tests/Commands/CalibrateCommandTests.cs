@@ -73,6 +73,40 @@ public sealed class CalibrateCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("pca")]
+    [InlineData("gaussian")]
+    public async Task Calibrate_OnTwoFilesValidationRows_GivesBackTheThresholdsOfAModelTrainedOnBothFiles(string model)
+    {
+        // Given: a model trained on two files, each split 70/30 on its own; each file's validation rows in a file of their own
+        var first = Waves("day1.csv", 300);
+        var second = Waves("day2.csv", 200, shiftFrom: 0);
+        var (exit, text) = await CliRunner.RunAsync("train", "--model", model, "--data", first, second, "--split", "70/30/0", "--out", dir.File("bundle"));
+        Assert.True(exit == 0, text);
+        var (one, two) = (Rows(first, "v1.csv", 210, 300), Rows(second, "v2.csv", 140, 200));
+
+        // When
+        var (calibrateExit, calibrateText) = await CliRunner.RunAsync("calibrate", "--bundle", dir.File("bundle"), "--data", one, two, "--out", dir.File("calibrated"));
+        Directory.CreateDirectory(dir.File("folder"));
+        var (mixedExit, mixedText) = await CliRunner.RunAsync("calibrate", "--bundle", dir.File("bundle"), "--data", one, dir.File("folder"), "--out", dir.File("c2"));
+
+        // Then: each file's windows stay within it, as in training, so every threshold comes back (the gaussian's
+        // first rows of each file are scored against the same training history as its validation part was)
+        Assert.True(calibrateExit == 0, calibrateText);
+        Assert.Contains("Of these 150 rows", Flat(calibrateText), StringComparison.Ordinal);
+        using var trained = DetectorRegistry.Load(dir.File("bundle"));
+        using var calibrated = DetectorRegistry.Load(dir.File("calibrated"));
+        foreach (var (score, byRule) in trained.Thresholds.ByScore)
+        {
+            Assert.All(byRule, kv => Assert.Equal(kv.Value, calibrated.Thresholds.Of(score)[kv.Key], 1e-9 * Math.Max(1, Math.Abs(kv.Value))));
+        }
+
+        Assert.Equal((2, 150L, $"{one}, {two}"), (calibrated.TrainingData.Calibration!.Sequences, calibrated.TrainingData.Calibration.Steps, calibrated.TrainingData.Calibration.Source));
+        Assert.Equal(1, mixedExit);
+        Assert.Contains($"'{dir.File("folder")}' is not a series file", Flat(mixedText), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.File("c2")));
+    }
+
+    [Theory]
     [InlineData("gru-vae", new[] { "--config", "seed", "--epochs", "1" })]
     [InlineData("gru-vae", new[] { "--epochs", "1" })]
     [InlineData("dense-vae", new[] { "--epochs", "1" })]
