@@ -145,7 +145,7 @@ internal static class InspectCommand
             : $"{data.TrainSequences:N0} sequences ({data.TrainSteps:N0} steps{(d.Lookback is not null ? "; each series file's part is one" : "")}), validated on {data.ValidationSequences:N0} ({data.ValidationSteps:N0} steps) (data {data.Fingerprint})");
         if (data.Calibration is { } calibration)
         {
-            Row("calibrated", $"thresholds fitted anew after training (vae-anomaly calibrate) on {calibration.Source}: {(calibration.Sequences == 1 ? $"{calibration.Steps:N0} rows" : $"{calibration.Sequences:N0} inputs ({calibration.Steps:N0} steps)")} (data {calibration.Fingerprint})");
+            Row("calibrated", $"thresholds fitted anew after training (vae-anomaly calibrate) on {calibration.Source}: {(d.Input == "records" ? $"{calibration.Sequences:N0} records" : calibration.Sequences == 1 ? $"{calibration.Steps:N0} rows" : $"{calibration.Sequences:N0} sequences or series files ({calibration.Steps:N0} steps)")} (data {calibration.Fingerprint})");
         }
 
         if (d.History is { } history)

@@ -179,7 +179,7 @@ internal static class TrainCommand
             using var detector = fitted;
             checkpoint?.Delete();
 
-            // A series validates on one sequence: its per-sequence thresholds mean nothing; show what flags its points.
+            // A series validates on one sequence (one per file): its per-sequence thresholds mean little; show what flags its points.
             var pointScores = isSeries;
             console.Write(ThresholdTable(detector.Thresholds, pointScores));
             WriteNotes(console, detector, pointScores);
