@@ -527,13 +527,13 @@ internal static class ScoreCommand
 
         var expected = rule switch
         {
-            "quantile" => " (the quantile rule leaves about 1 % of the normal validation data above it)",
-            "pot" => " (the pot rule leaves about 0.1 % of the normal validation data above it)",
+            "quantile" => " (the quantile rule leaves about 1 % of the normal data it was fitted on above it)",
+            "pot" => " (the pot rule leaves about 0.1 % of the normal data it was fitted on above it)",
             _ => "",
         };
         var remedies = unit == "time steps" ? "--flag-by surprise follows a drifting series, --threshold NUMBER sets your own threshold" : "--threshold NUMBER sets your own threshold";
         return string.Create(CultureInfo.InvariantCulture,
-            $"note: {(double)flagged / total:P1} of the {unit} are above the threshold{expected}. These data differ from the training data (a drift, another regime, or many anomalies): {remedies}, and a model trained on recent normal data moves the threshold.");
+            $"note: {(double)flagged / total:P1} of the {unit} are above the threshold{expected}. These data differ from the training data (a drift, another regime, or many anomalies): {remedies}, vae-anomaly calibrate fits the thresholds anew on recent normal data, and a model trained on it moves them too.");
     }
 
     /// <summary>

@@ -154,7 +154,7 @@ public static partial class EvaluationReport
 
         var html = Begin(title);
         html.Append("<p>").Append(data.Count).Append(' ').Append(E(unit)).Append(", ").Append(data.Channels).Append(unit == "records" ? " encoded features" : " channels")
-            .Append(". Model: <b>").Append(E(detector.Name)).Append("</b>; its score is the ").Append(E(words)).Append(". Threshold: ").Append(ThresholdWords(rule, F(threshold), "fitted on normal validation scores only"))
+            .Append(". Model: <b>").Append(E(detector.Name)).Append("</b>; its score is the ").Append(E(words)).Append(". Threshold: ").Append(ThresholdWords(rule, F(threshold), FittedOn(detector)))
             .Append(". <b>").Append(values.Count(v => v > threshold))
             .Append("</b> ").Append(E(unit)).Append(" flagged.</p>");
         AppendRanking(html, [evaluation], labels);
@@ -201,7 +201,7 @@ public static partial class EvaluationReport
         var flagged = combined.Count(s => s > threshold);
         html.Append("<p>").Append(data.Count).Append(" sequences, ").Append(data.Channels).Append(" channels (")
             .Append(E(string.Join(", ", data.ChannelNames))).Append("). Model: GRU-VAE trained on ")
-            .Append(detector.TrainingData.TrainSequences).Append(" sequences. Threshold on the combined score: ").Append(ThresholdWords(rule, F(threshold), "fitted on normal validation scores only"))
+            .Append(detector.TrainingData.TrainSequences).Append(" sequences. Threshold on the combined score: ").Append(ThresholdWords(rule, F(threshold), FittedOn(detector)))
             .Append(". <b>").Append(flagged).Append("</b> sequences flagged.</p>");
 
         if (evaluations is not null)
@@ -335,9 +335,14 @@ public static partial class EvaluationReport
     private static string E(string s) => WebUtility.HtmlEncode(s);
 
     /// <summary>The threshold in words: <c>quantile rule, fitted ...: 1.234</c>, or for the user's own value <c>2.5, given with --threshold (not fitted)</c>.</summary>
+    /// <summary>What a detector's thresholds were fitted on: its validation part, or the data it was calibrated on.</summary>
+    private static string FittedOn(Detectors.IFittedDetector detector) => detector.TrainingData.Calibration is { } calibration
+        ? $"fitted on normal data only, of {calibration.Source} (vae-anomaly calibrate)"
+        : "fitted on normal validation scores only";
+
     private static string ThresholdWords(string rule, string value, string fitted) => rule == Thresholds.ThresholdRules.Fixed
         ? $"<b>{E(value)}</b>, given with --threshold (not fitted)"
-        : $"<b>{E(rule)}</b> rule, {fitted}: {E(value)}";
+        : $"<b>{E(rule)}</b> rule, {E(fitted)}: {E(value)}";
 
     private static string F(double v) => double.IsNaN(v) ? "-" : v.ToString("F3", CultureInfo.InvariantCulture);
 }

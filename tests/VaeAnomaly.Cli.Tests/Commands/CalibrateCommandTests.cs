@@ -202,6 +202,9 @@ public sealed class CalibrateCommandTests : IDisposable
         Assert.Contains("Left out the 10 records labelled anomalous; the thresholds are fitted on the 90 labelled normal.", Flat(calibrateText), StringComparison.Ordinal);
         using var calibrated = DetectorRegistry.Load(dir.File("calibrated"));
         Assert.Equal(90, calibrated.TrainingData.Calibration!.Sequences);
+        var (evaluateExit, evaluateText) = await CliRunner.RunAsync("evaluate", "--bundle", dir.File("calibrated"), "--data", dir.File("recent.csv"), "--label-column", "label", "--out", dir.File("eval"));
+        Assert.True(evaluateExit == 0, evaluateText);
+        Assert.Contains($"fitted on normal data only, of {dir.File("recent.csv")} (vae-anomaly calibrate)", File.ReadAllText(dir.File("eval/report.html")), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -103,7 +103,7 @@ public sealed class ThresholdValueCommandTests : IDisposable
 
         // Then: the shifted series is flagged whole, and says so with what to do; the training series and a threshold of the user's say nothing
         Assert.True(shiftedExit == 0 && sameExit == 0 && givenExit == 0, shifted + same + given);
-        Assert.Contains("note: 100.0 % of the time steps are above the threshold (the quantile rule leaves about 1 % of the normal validation data above it).", CliRunner.Collapse(shifted));
+        Assert.Contains("note: 100.0 % of the time steps are above the threshold (the quantile rule leaves about 1 % of the normal data it was fitted on above it).", CliRunner.Collapse(shifted));
         Assert.Contains("--flag-by surprise follows a drifting series", CliRunner.Collapse(shifted));
         Assert.DoesNotContain("note:", same);
         Assert.DoesNotContain("note:", given);
