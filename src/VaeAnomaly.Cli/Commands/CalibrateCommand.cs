@@ -53,7 +53,7 @@ internal static class CalibrateCommand
                 throw new ArgumentException($"A {model.Name} bundle's thresholds cannot be fitted anew on other data; train it on that data instead.");
             }
 
-            var (normal, pointScores) = paths.Length == 1 ? Read(console, r, series, path, model, token) : ReadSeries(console, r, series, paths, model, token);
+            var (normal, pointScores) = Read(console, r, series, paths, model, token);
             var rule = r.GetValue(threshold) ?? model.Thresholds.Rule;
             ThresholdSet before;
             IReadOnlyList<KeyValuePair<string, IReadOnlyList<float>>> scores;
@@ -95,45 +95,35 @@ internal static class CalibrateCommand
         return command;
     }
 
-    /// <summary>The normal data in the form the model reads, and whether it is a series scored per row.</summary>
-    private static (SequenceSet Normal, bool PointScores) Read(IAnsiConsole console, ParseResult r, SeriesOptionSet series, string path, IFittedDetector model, CancellationToken ct)
-    {
-        if ((model as IReadsRecords)?.Encoder is { } encoder)
-        {
-            var table = TabularCsvReader.Read(path, encoder, r.GetValue(series.LabelColumn), series.DelimiterOf(r), r.GetValue(series.Missing), ct);
-            SeriesOptionSet.NoteRounding(console, table.Rounded, path);
-            RecordsInput.NoteGaps(console, table);
-            return (Normal(console, encoder.ToSequenceSet(table), path, "records"), false);
-        }
-
-        if (DataPaths.IsSeries(path))
-        {
-            if (model is not IScoresPoints)
-            {
-                throw RecordsInput.SeriesRefusal(model, "calibrate");
-            }
-
-            if (r.GetValue(series.LabelColumn) is not null)
-            {
-                throw new ArgumentException("--label-column: calibrate takes a series of normal rows, all of them; leaving out the labelled rows would join the rows around them. Give a stretch of the series without anomalies.");
-            }
-
-            var read = series.ReadFor(console, r, path, model, ct);
-            return (read.AsSequenceSet("calibration"), true);
-        }
-
-        return (Normal(console, DataPaths.ReadSequences(path, null, r.GetValue(series.Missing)), path, "sequences"), false);
-    }
-
-    /// <summary>Several series files, each a sequence of its own (as train reads several), for a model that scores points.</summary>
-    private static (SequenceSet Normal, bool PointScores) ReadSeries(IAnsiConsole console, ParseResult r, SeriesOptionSet series, string[] paths, IFittedDetector model, CancellationToken ct)
+    /// <summary>
+    /// The normal data in the form the model reads, and whether it is series scored per row: records for a records bundle,
+    /// series files (one or several, each a sequence of its own, as train reads several) for a model that scores points,
+    /// or one file of sequences.
+    /// </summary>
+    private static (SequenceSet Normal, bool PointScores) Read(IAnsiConsole console, ParseResult r, SeriesOptionSet series, string[] paths, IFittedDetector model, CancellationToken ct)
     {
         DataPaths.RequireDistinct(paths);
+        var encoder = (model as IReadsRecords)?.Encoder;
         var other = paths.FirstOrDefault(p => !DataPaths.IsSeries(p));
-        if ((model as IReadsRecords)?.Encoder is not null || model is not IScoresPoints || other is not null)
+        if (paths.Length > 1 && (encoder is not null || model is not IScoresPoints || other is not null))
         {
-            var why = other is not null ? $"'{other}' is not a series file" : $"a {model.Name} bundle of {((model as IReadsRecords)?.Encoder is null ? "sequences" : "records")} reads one file";
+            var why = other is not null ? $"'{other}' is not a series file" : $"a {model.Name} bundle of {(encoder is null ? "sequences" : "records")} reads one file";
             throw new ArgumentException($"--data names {paths.Length} inputs; several are read only as series files, for a model that scores the rows of a series, and {why}.");
+        }
+
+        if (encoder is not null)
+        {
+            return (Normal(console, RecordsInput.ReadFor(console, r, series, paths[0], encoder, ct), paths[0], "records"), false);
+        }
+
+        if (other is not null)
+        {
+            return (Normal(console, DataPaths.ReadSequences(paths[0], null, r.GetValue(series.Missing)), paths[0], "sequences"), false);
+        }
+
+        if (model is not IScoresPoints)
+        {
+            throw RecordsInput.SeriesRefusal(model, "calibrate");
         }
 
         if (r.GetValue(series.LabelColumn) is not null)
@@ -141,8 +131,7 @@ internal static class CalibrateCommand
             throw new ArgumentException("--label-column: calibrate takes series of normal rows, all of them; leaving out the labelled rows would join the rows around them. Give stretches of the series without anomalies.");
         }
 
-        var sequences = paths.Select(p => new Sequence(p, series.ReadFor(console, r, p, model, ct).Values)).ToArray();
-        return (new SequenceSet(model.Channels, sequences), true);
+        return (new SequenceSet(model.Channels, [.. paths.Select(p => new Sequence(p, series.ReadFor(console, r, p, model, ct).Values))]), true);
     }
 
     /// <summary>The inputs labelled normal, where the data carry labels; all of them otherwise.</summary>

@@ -99,15 +99,7 @@ internal static class EvaluateCommand
                 throw new ArgumentException("Evaluating records needs their labels: name the label column with --label-column.");
             }
 
-            var table = TabularCsvReader.Read(data, encoder, r.GetValue(options.LabelColumn), options.DelimiterOf(r), r.GetValue(options.Missing), ct);
-            SeriesOptionSet.NoteRounding(console, table.Rounded, data);
-            RecordsInput.NoteGaps(console, table);
-            if (encoder.CountUnseen(table.Records) is var unseen and > 0)
-            {
-                console.WriteLine($"{unseen} records hold a text value not seen in training (encoded as none of the known values).");
-            }
-
-            (set, unit) = (encoder.ToSequenceSet(table), "records");
+            (set, unit) = (RecordsInput.ReadFor(console, r, options, data, encoder, ct), "records");
         }
         else if (DataPaths.IsSeries(data))
         {

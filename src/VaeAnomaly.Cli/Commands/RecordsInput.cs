@@ -5,7 +5,7 @@ using VaeAnomaly.Detectors;
 
 namespace VaeAnomaly.Cli.Commands;
 
-/// <summary>How <c>train</c> reads CSV records (<c>--records</c>), and what a model that does not score points says of a series.</summary>
+/// <summary>How the commands read CSV records (<c>train --records</c>, and records for a bundle that reads them), and what a model that does not score points says of a series.</summary>
 internal static class RecordsInput
 {
     /// <summary>Share of the normal records held out for validation (early stopping and thresholds).</summary>
@@ -58,6 +58,24 @@ internal static class RecordsInput
             + $"{train.Length} train and {validation.Length} validate{(table.Labelled ? $", {table.Records.Count - normal.Length} labelled anomalous left out" : "")}.");
         NoteGaps(console, table);
         return (encoder.ToSequenceSet(train, table.Gaps), encoder.ToSequenceSet(validation, table.Gaps), encoder);
+    }
+
+    /// <summary>
+    /// Records for a bundle's <paramref name="encoder"/>, read with the command's options and encoded as it was trained
+    /// (labels kept, where a label column is named), after saying what reading noted: coarse columns, gaps filled or
+    /// records left out, text values not seen in training.
+    /// </summary>
+    public static SequenceSet ReadFor(IAnsiConsole console, ParseResult r, SeriesOptionSet series, string path, TabularEncoder encoder, CancellationToken ct)
+    {
+        var table = TabularCsvReader.Read(path, encoder, r.GetValue(series.LabelColumn), series.DelimiterOf(r), r.GetValue(series.Missing), ct);
+        SeriesOptionSet.NoteRounding(console, table.Rounded, path);
+        NoteGaps(console, table);
+        if (encoder.CountUnseen(table.Records) is var unseen and > 0)
+        {
+            console.WriteLine($"{unseen} records hold a text value not seen in training (encoded as none of the known values).");
+        }
+
+        return encoder.ToSequenceSet(table);
     }
 
     /// <summary>Says how many gaps of <paramref name="table"/>'s number columns were filled, and how, or how many records were left out for one; nothing when none.</summary>

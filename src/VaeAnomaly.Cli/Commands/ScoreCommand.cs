@@ -413,15 +413,7 @@ internal static class ScoreCommand
         var threshold = encoder is not null || !DataPaths.IsSeries(data) ? detector.Thresholds.Value() : double.NaN; // refused before any work when the rule was not fitted
         if (encoder is not null)
         {
-            var table = TabularCsvReader.Read(data, encoder, r.GetValue(series.LabelColumn), series.DelimiterOf(r), r.GetValue(series.Missing), ct);
-            SeriesOptionSet.NoteRounding(console, table.Rounded, data);
-            RecordsInput.NoteGaps(console, table);
-            if (encoder.CountUnseen(table.Records) is var unseen and > 0)
-            {
-                console.WriteLine($"{unseen} records hold a text value not seen in training (encoded as none of the known values).");
-            }
-
-            var set = encoder.ToSequenceSet(table);
+            var set = RecordsInput.ReadFor(console, r, series, data, encoder, ct);
             Collect(set, detector.Score(set));
             var explanations = Explained(set);
             AtomicFile.Write(path, force, temp =>

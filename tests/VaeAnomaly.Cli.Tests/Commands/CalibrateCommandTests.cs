@@ -234,7 +234,7 @@ public sealed class CalibrateCommandTests : IDisposable
         Assert.Equal(1, columns.ExitCode);
         Assert.Contains("'b'", Flat(columns.Output), StringComparison.Ordinal);
         Assert.Equal(1, labels.ExitCode);
-        Assert.Contains("--label-column: calibrate takes a series of normal rows", Flat(labels.Output), StringComparison.Ordinal);
+        Assert.Contains("--label-column: calibrate takes series of normal rows", Flat(labels.Output), StringComparison.Ordinal);
         Assert.Equal(1, taken.ExitCode);
         Assert.Equal("mine", File.ReadAllText(dir.File("taken/mine.txt")));
         Assert.Equal(1, itself.ExitCode);
