@@ -102,14 +102,14 @@ internal static class CalibrateCommand
     /// </summary>
     private static (SequenceSet Normal, bool PointScores) Read(IAnsiConsole console, ParseResult r, SeriesOptionSet series, string[] paths, IFittedDetector model, CancellationToken ct)
     {
-        DataPaths.RequireDistinct(paths);
         var encoder = (model as IReadsRecords)?.Encoder;
-        var other = paths.FirstOrDefault(p => !DataPaths.IsSeries(p));
-        if (paths.Length > 1 && (encoder is not null || model is not IScoresPoints || other is not null))
+        if (paths.Length > 1)
         {
-            var why = other is not null ? $"'{other}' is not a series file" : $"a {model.Name} bundle of {(encoder is null ? "sequences" : "records")} reads one file";
-            throw new ArgumentException($"--data names {paths.Length} inputs; several are read only as series files, for a model that scores the rows of a series, and {why}.");
+            DataPaths.RequireSeriesFiles(paths, "series files, for a model that scores the rows of a series",
+                encoder is not null || model is not IScoresPoints ? $"a {model.Name} bundle of {(encoder is null ? "sequences" : "records")} reads one file" : null);
         }
+
+        var other = paths.FirstOrDefault(p => !DataPaths.IsSeries(p));
 
         if (encoder is not null)
         {

@@ -67,6 +67,24 @@ internal static class DataPaths
         }
     }
 
+    /// <summary>
+    /// Refuses several inputs (<c>--data a.csv b.csv</c>) unless each is a series file named once, or when
+    /// <paramref name="refusal"/> says why this command reads one file here; the error says what several are read as.
+    /// </summary>
+    /// <param name="paths">Two or more inputs.</param>
+    /// <param name="readAs">What several inputs are read as, for the message ("time series files that one model learns from").</param>
+    /// <param name="refusal">Why several are refused whatever they are (a records bundle reads one file), or null.</param>
+    public static void RequireSeriesFiles(IReadOnlyList<string> paths, string readAs, string? refusal = null)
+    {
+        RequireDistinct(paths);
+        var other = paths.FirstOrDefault(p => !IsSeries(p));
+        if (refusal is not null || other is not null)
+        {
+            var why = refusal ?? $"'{other}' is {(Directory.Exists(other) ? "a folder" : File.Exists(other) ? "a file of sequences" : "not there")}";
+            throw new ArgumentException($"--data names {paths.Count} inputs; several are read only as {readAs}, and {why}.");
+        }
+    }
+
     /// <summary>The series' values in the columns <paramref name="channels"/> (matched by name without regard to case), or an error naming both files' columns.</summary>
     private static Series InOrder(Series series, IReadOnlyList<string> channels, string path, string first)
     {

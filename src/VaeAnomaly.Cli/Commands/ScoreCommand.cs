@@ -19,10 +19,19 @@ internal static class ScoreCommand
     /// <summary>Sequences scored at a time: bounds memory, and fixes how a file is split so its scores do not depend on its size.</summary>
     public const int ChunkSize = 4096;
 
+    /// <summary>Files whose counts <c>score</c> of several series files prints: all up to this many, else this many with the largest share flagged.</summary>
+    private const int ListedFiles = 20;
+
     public static Command Create(IAnsiConsole console)
     {
         var bundle = SharedOptions.Bundle();
-        var data = new Option<string>("--data") { Description = "Sequences (a long-format CSV file or a folder whose test.csv is used), or a time series (CSV or .parquet) scored per time step.", Required = true };
+        var data = new Option<string[]>("--data")
+        {
+            Description = "Sequences (a long-format CSV file or a folder whose test.csv is used), or a time series (CSV or .parquet) scored per time step; or several series files (--data a.csv b.csv, or days/*.csv), each scored on its own into one scores file with a first column, file.",
+            Required = true,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = true,
+        };
         var output = new Option<string>("--out") { Description = "Scores CSV to write, one row per sequence (per time step for a series; a series may also write .parquet).", Required = true };
         var score = new Option<string>("--score") { Description = "Score that is thresholded: reconstruction, kl or combined.", DefaultValueFactory = _ => "combined" };
         score.AcceptOnlyFromAmong([.. ScoreKinds.All.Select(k => k.Name())]);
@@ -48,6 +57,8 @@ internal static class ScoreCommand
         command.SetAction((r, ct) => r.GetValue(follow)
             ? CommandRunner.RunAsync(console, r, token =>
             {
+                var dataPath = r.GetValue(data)!.Length == 1 ? r.GetValue(data)![0]
+                    : throw new ArgumentException($"--follow scores one stream, and --data names {r.GetValue(data)!.Length} files; follow each with its own score --follow (or score the files whole, without --follow).");
                 if (ModelOptionSet.Given(r, score) || ModelOptionSet.Given(r, top) || ModelOptionSet.Given(r, series.PointScore) || ModelOptionSet.Given(r, report) || ModelOptionSet.Given(r, alarms))
                 {
                     throw new ArgumentException("--follow scores each row by the window that ends at it (last mode) as it arrives; --score, --point-score, --top, --report and --alarms do not apply (each flagged row is written as it arrives; --rest auto makes one alarm per event).");
@@ -58,9 +69,9 @@ internal static class ScoreCommand
                     throw new ArgumentException($"--missing {r.GetValue(series.Missing).ToString().ToLowerInvariant()} does not apply to a followed stream: it cannot wait for the row after a gap. --missing ffill gives a gap (an empty, NaN or NA cell) its column's value in the row before; otherwise a row with a gap is a bad row, reported with its line, and --on-bad-row skip goes on past it.");
                 }
 
-                if (SeriesParquetReader.IsParquet(r.GetValue(data)!) || SeriesParquetReader.IsParquet(r.GetValue(output)!))
+                if (SeriesParquetReader.IsParquet(dataPath) || SeriesParquetReader.IsParquet(r.GetValue(output)!))
                 {
-                    throw new ArgumentException($"--follow reads and writes CSV rows as they arrive; a Parquet file ({(SeriesParquetReader.IsParquet(r.GetValue(data)!) ? r.GetValue(data) : r.GetValue(output))}) is written whole, so score it without --follow or write CSV.");
+                    throw new ArgumentException($"--follow reads and writes CSV rows as they arrive; a Parquet file ({(SeriesParquetReader.IsParquet(dataPath) ? dataPath : r.GetValue(output))}) is written whole, so score it without --follow or write CSV.");
                 }
 
                 using var streamed = engine.Load(r, r.GetValue(bundle)!, r.GetValue(threshold));
@@ -76,7 +87,7 @@ internal static class ScoreCommand
                 var stateFolder = r.GetValue(state);
                 if (stateFolder is not null)
                 {
-                    StagedDirectory.EnsureWritable(stateFolder, replace: true, r.GetValue(bundle), r.GetValue(data) == "-" ? null : r.GetValue(data), r.GetValue(output) == "-" ? null : r.GetValue(output));
+                    StagedDirectory.EnsureWritable(stateFolder, replace: true, r.GetValue(bundle), dataPath == "-" ? null : dataPath, r.GetValue(output) == "-" ? null : r.GetValue(output));
                 }
 
                 // Held until the stream is saved: a second stream on the same state would read it stale and then write over what this one learnt.
@@ -97,7 +108,7 @@ internal static class ScoreCommand
                         + (pending is null ? "." : $"; the {pending.Count(c => c == '\n')} it scored last, which its disk could not take, are written first."));
                 }
 
-                var (exit, position, unwritten) = ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise, restRows), (r.GetValue(data)!, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
+                var (exit, position, unwritten) = ScoreFollow.RunAsync(console, streamed, (r.GetValue(threshold), surprise, restRows), (dataPath, r.GetValue(output)!, r.GetValue(force), r.GetValue(bundle)!),
                     (r.GetValue(series.TimeColumn), series.DelimiterOf(r)), (r.InvocationConfiguration.Error, r.GetValue(badRows) == "skip"), learning, frozen, r.GetValue(explainFlags), carry, resume, token).GetAwaiter().GetResult();
                 if (stateFolder is not null)
                 {
@@ -124,26 +135,39 @@ internal static class ScoreCommand
             }, ct)
             : CommandRunner.RunAsync(console, r, token =>
         {
+            var dataPath = r.GetValue(data)![0];
             if (ModelOptionSet.Given(r, badRows) || ModelOptionSet.Given(r, online) || ModelOptionSet.Given(r, guard) || ModelOptionSet.Given(r, rest) || ModelOptionSet.Given(r, state))
             {
                 throw new ArgumentException("--on-bad-row, --online, --guard, --rest and --state apply to a followed stream (--follow); a file scored whole is refused at its first bad line, before anything is written.");
             }
 
             var path = r.GetValue(output)!;
-            if (path == "-" || r.GetValue(data) == "-")
+            var paths = r.GetValue(data)!;
+            if (path == "-" || paths.Contains("-"))
             {
                 throw new ArgumentException("'-' (standard input or output) is read and written by a followed series (--follow), one row at a time; a file scored whole is read from a file, and its scores are written to a file under a temporary name and renamed when complete: name the files.");
             }
 
-            AtomicFile.EnsureWritable(path, r.GetValue(force), [r.GetValue(bundle), r.GetValue(data), .. Inputs(r.GetValue(data)!)]);
+            if (paths.Length > 1)
+            {
+                DataPaths.RequireSeriesFiles(paths, "series files, each scored on its own into one scores file");
+                if (r.GetValue(report) is not null)
+                {
+                    throw new ArgumentException($"--report writes the report of one series, and --data names {paths.Length} files; give each its own score --report (the scores of several files go to one --out file, their alarms to one --alarms file).");
+                }
+
+                return ScoreFiles(console, r, (series, engine), (bundle, threshold, score), paths, (path, r.GetValue(force), r.GetValue(explainFlags), r.GetValue(alarms)), r.GetValue(top), token);
+            }
+
+            AtomicFile.EnsureWritable(path, r.GetValue(force), [r.GetValue(bundle), dataPath, .. Inputs(dataPath)]);
             var reportFolder = r.GetValue(report);
             if (reportFolder is not null)
             {
-                StagedDirectory.EnsureWritable(reportFolder, r.GetValue(force), [r.GetValue(bundle), r.GetValue(data), path, .. Inputs(r.GetValue(data)!)]);
+                StagedDirectory.EnsureWritable(reportFolder, r.GetValue(force), [r.GetValue(bundle), dataPath, path, .. Inputs(dataPath)]);
             }
 
             var alarmsPath = r.GetValue(alarms);
-            string?[] alarmsApart = [r.GetValue(bundle), r.GetValue(data), path, reportFolder, .. Inputs(r.GetValue(data)!)];
+            string?[] alarmsApart = [r.GetValue(bundle), dataPath, path, reportFolder, .. Inputs(dataPath)];
             if (alarmsPath is not null)
             {
                 if (Path.GetFullPath(alarmsPath) == Path.GetFullPath(path))
@@ -160,15 +184,15 @@ internal static class ScoreCommand
                 throw new ArgumentException($"--score picks among the GRU-VAE's scores; a {loaded.Name} bundle has one score, its reconstruction error.");
             }
 
-            if (SeriesParquetReader.IsParquet(path) && !(DataPaths.IsSeries(r.GetValue(data)!) && loaded is IScoresPoints))
+            if (SeriesParquetReader.IsParquet(path) && !(DataPaths.IsSeries(dataPath) && loaded is IScoresPoints))
             {
                 throw new ArgumentException($"--out {path}: Parquet is written for the points of a series; the scores of sequences and records are written as CSV (name a .csv file).");
             }
 
-            if (DataPaths.IsSeries(r.GetValue(data)!) && loaded is IScoresPoints scorer)
+            if (DataPaths.IsSeries(dataPath) && loaded is IScoresPoints scorer)
             {
                 // Any model that scores points: the same request, whichever it is.
-                var read = series.ReadFor(console, r, r.GetValue(data)!, loaded, token);
+                var read = series.ReadFor(console, r, dataPath, loaded, token);
 
                 var mode = series.PointScoreOf(r);
                 var points = series.Flagged(r, scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!)), ct: token), loaded.TrainingData.TrainSteps);
@@ -176,11 +200,11 @@ internal static class ScoreCommand
                 var explain = StepExplanations.For(loaded, read);
 
                 // The report is staged first and kept only once the points are written: both, or neither.
-                using var staged = reportFolder is null ? null : StagedDirectory.Begin(reportFolder, r.GetValue(force), r.GetValue(bundle), r.GetValue(data), path);
+                using var staged = reportFolder is null ? null : StagedDirectory.Begin(reportFolder, r.GetValue(force), r.GetValue(bundle), dataPath, path);
                 if (staged is not null)
                 {
                     EvaluationReport.WriteSeries(loaded, read with { Labels = null }, new SeriesScoring(points.Scores, points.Threshold, rule, mode.Name(), null, explain), staged.Staging,
-                        $"VaeAnomaly: {loaded.Name} on {Path.GetFileName(r.GetValue(data)!)}");
+                        $"VaeAnomaly: {loaded.Name} on {Path.GetFileName(dataPath)}");
                 }
 
                 var exit = ScoreSeries(console, read, points, (mode, rule, explain), (path, r.GetValue(force), r.GetValue(explainFlags)), r.GetValue(top), token);
@@ -223,13 +247,127 @@ internal static class ScoreCommand
 
             if (loaded is not IScoresKinds kinds)
             {
-                return ScoreBaseline(console, loaded, r, series, r.GetValue(data)!, (path, r.GetValue(force), r.GetValue(explainFlags)), r.GetValue(top), token);
+                return ScoreBaseline(console, loaded, r, series, dataPath, (path, r.GetValue(force), r.GetValue(explainFlags)), r.GetValue(top), token);
             }
 
             var kind = ScoreKinds.Parse(r.GetValue(score)!);
-            return ScoreSequences(console, loaded, kinds, r.GetValue(data)!, r.GetValue(series.Missing), kind, path, r.GetValue(force), r.GetValue(top), token);
+            return ScoreSequences(console, loaded, kinds, dataPath, r.GetValue(series.Missing), kind, path, r.GetValue(force), r.GetValue(top), token);
         }, ct));
         return command;
+    }
+
+    /// <summary>
+    /// Scores several series files with one bundle, each file on its own (its own windows, and with <c>--flag-by
+    /// surprise</c> its own history), and writes their points to one file with a first column <c>file</c>, their alarms
+    /// to one <c>--alarms</c> file, and one <c>--top</c> table over all of them.
+    /// </summary>
+    private static int ScoreFiles(IAnsiConsole console, ParseResult r, (SeriesOptionSet Series, EngineOptionSet Engine) options, (Option<string> Bundle, Option<string> Threshold, Option<string> Score) model,
+        string[] paths, (string Path, bool Force, bool Explain, string? Alarms) output, int top, CancellationToken ct)
+    {
+        var (series, bundle) = (options.Series, r.GetValue(model.Bundle)!);
+        var (path, alarmsPath) = (output.Path, output.Alarms);
+        AtomicFile.EnsureWritable(path, output.Force, [bundle, .. paths]);
+        if (alarmsPath is not null)
+        {
+            if (Path.GetFullPath(alarmsPath) == Path.GetFullPath(path))
+            {
+                throw new ArgumentException($"--alarms and --out both name '{alarmsPath}'; the alarms and the points are two files: give each its own name.");
+            }
+
+            AtomicFile.EnsureWritable(alarmsPath, output.Force, AlarmsCsv.Kind, [bundle, path, .. paths]);
+        }
+
+        using var loaded = options.Engine.Load(r, bundle, r.GetValue(model.Threshold));
+        if (loaded is not IScoresPoints scorer)
+        {
+            throw (loaded as IReadsRecords)?.Encoder is not null
+                ? new ArgumentException($"--data names {paths.Length} series files; a {loaded.Name} bundle of records (--records) scores one file of records at a time.")
+                : RecordsInput.SeriesRefusal(loaded, "score");
+        }
+
+        if (ModelOptionSet.Given(r, model.Score) && loaded is not IScoresKinds)
+        {
+            throw new ArgumentException($"--score picks among the GRU-VAE's scores; a {loaded.Name} bundle has one score, its reconstruction error.");
+        }
+
+        var mode = series.PointScoreOf(r);
+        var request = new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(model.Score)!));
+        var files = new List<ScoredFile>();
+        double threshold = double.NaN;
+        foreach (var file in paths)
+        {
+            var read = series.ReadFor(console, r, file, loaded, ct);
+            var points = series.Flagged(r, scorer.ScorePoints(read.AsSequenceSet(), request, ct: ct), loaded.TrainingData.TrainSteps);
+            threshold = points.Threshold; // the bundle's, or surprise's probability: the same for every file
+            files.Add(new ScoredFile(file, read, points.Scores, StepExplanations.For(loaded, read)));
+        }
+
+        AtomicFile.Write(path, output.Force, temp =>
+        {
+            if (SeriesParquetReader.IsParquet(path))
+            {
+                PointScoresParquet.Write(files, threshold, temp, output.Explain);
+            }
+            else
+            {
+                PointScoresCsv.Write(files, threshold, temp, output.Explain);
+            }
+
+            ct.ThrowIfCancellationRequested(); // before the file takes its name
+        });
+        var rule = r.GetValue(series.FlagBy) == "surprise" ? "surprise" : loaded.Thresholds.Rule;
+        var (rows, above) = (files.Sum(f => f.Series.Length), files.Sum(f => f.Scores.Count(s => s > threshold)));
+        if (files.Sum(f => f.Series.FilledValues) + files.Sum(f => f.Series.DroppedRows) is > 0)
+        {
+            console.WriteLine($"Missing values: {files.Sum(f => f.Series.FilledValues)} filled, {files.Sum(f => f.Series.DroppedRows)} rows dropped.");
+        }
+
+        // Each file's count, or with many files (a year of days) those with the largest share above the threshold.
+        var listed = files.Count <= ListedFiles ? files : [.. files.OrderByDescending(f => (double)f.Scores.Count(s => s > threshold) / f.Series.Length).Take(ListedFiles)];
+        if (listed.Count < files.Count)
+        {
+            console.WriteLine($"The {ListedFiles} of {files.Count} files with the largest share of time steps above the threshold:");
+        }
+
+        foreach (var f in listed)
+        {
+            console.WriteLine($"{f.File}: {f.Series.Length} time steps, {f.Scores.Count(s => s > threshold)} above the threshold.");
+        }
+
+        console.MarkupLineInterpolated(
+            $"Scored {rows} time steps of {files.Count} files; {above} above the {rule} threshold of the {mode.Name()} point scores, {threshold.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(path)}[/].");
+        if (FlagRateNote(above, rows, rule, "time steps") is { } note)
+        {
+            console.WriteLine(note);
+        }
+
+        if (alarmsPath is not null)
+        {
+            var count = 0;
+            AtomicFile.Write(alarmsPath, output.Force, AlarmsCsv.Kind, temp => count = AlarmsCsv.Write(files, threshold, temp), [bundle, path, .. paths]);
+            console.MarkupLineInterpolated($"Wrote {count} {(count == 1 ? "alarm" : "alarms")} (runs of flagged rows, none across two files) to [bold]{Path.GetFullPath(alarmsPath)}[/].");
+        }
+
+        if (top > 0)
+        {
+            var all = files.SelectMany(f => Enumerable.Range(0, f.Series.Length).Select(t => (File: f, Row: t))).ToArray();
+            var table = new Table().Border(TableBorder.Rounded).Title($"top {top} time steps of {files.Count} files");
+            foreach (var column in new[] { "file", "timestamp", "score", "flagged" }.Concat(files.Any(f => f.Explain is not null) ? ["strongest channels (share of the error of the window ending here)"] : []))
+            {
+                table.AddColumn(column);
+            }
+
+            foreach (var i in TopIndices.Of([.. all.Select(a => a.File.Scores[a.Row])], top))
+            {
+                var (f, t) = all[i];
+                string[] cells = [Markup.Escape(f.File), Markup.Escape(f.Series.Timestamps[t]), f.Scores[t].ToString("G5", CultureInfo.InvariantCulture), f.Scores[t] > threshold ? "[red]yes[/]" : "no"];
+                table.AddRow(table.Columns.Count == 4 ? cells : [.. cells, f.Explain?.Invoke(t) is { } a ? Markup.Escape(a.Strongest()) : "(before the first window)"]);
+            }
+
+            console.Write(table);
+        }
+
+        return 0;
     }
 
     /// <summary>

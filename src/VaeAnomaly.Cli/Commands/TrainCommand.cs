@@ -49,13 +49,7 @@ internal static class TrainCommand
             var isSeries = !isRecords && DataPaths.IsSeries(path);
             if (paths.Length > 1)
             {
-                DataPaths.RequireDistinct(paths);
-                var other = paths.FirstOrDefault(p => !DataPaths.IsSeries(p));
-                if (isRecords || other is not null)
-                {
-                    var why = isRecords ? "--records reads one file" : $"'{other}' is {(Directory.Exists(other) ? "a folder" : File.Exists(other) ? "a file of sequences" : "not there")}";
-                    throw new ArgumentException($"--data names {paths.Length} inputs; several are read only as time series files that one model learns from, and {why}.");
-                }
+                DataPaths.RequireSeriesFiles(paths, "time series files that one model learns from", isRecords ? "--records reads one file" : null);
             }
 
             var source = paths.Length == 1 ? path : string.Join(", ", paths);

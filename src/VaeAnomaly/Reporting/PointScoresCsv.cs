@@ -22,14 +22,68 @@ public static class PointScoresCsv
     {
         CheckOnePerRow(series, scores);
         using var csv = new CsvWriter(new StreamWriter(path), SequenceCsvReader.Output);
-        foreach (var name in new[] { "timestamp", "score", "threshold", "flag" }.Concat(series.Labels is null ? [] : ["label"]).Concat(explain is null ? [] : ["columns"]))
+        WriteHeader(csv, file: false, series.Labels is not null, explain is not null);
+        WriteRows(csv, null, series, scores, threshold, explain);
+    }
+
+    /// <summary>
+    /// Writes the scores of several series files, each scored on its own, into one file: a first column <c>file</c> (the
+    /// file as named) before the columns of <see cref="Write(Series, IReadOnlyList{float}, double, string, Func{int, Attribution?}?)"/>,
+    /// the files' rows in the order given.
+    /// </summary>
+    /// <param name="files">The files' series and scores; all labelled or none.</param>
+    /// <param name="threshold">Rows scoring above it get flag 1.</param>
+    /// <param name="path">Destination file.</param>
+    /// <param name="explain">With it, a last column <c>columns</c> of each flagged row's explanation by its file's <see cref="ScoredFile.Explain"/>.</param>
+    /// <exception cref="ArgumentException">A file without one score per row, or labels on some files only; nothing is written.</exception>
+    public static void Write(IReadOnlyList<ScoredFile> files, double threshold, string path, bool explain)
+    {
+        var labelled = CheckFiles(files);
+        using var csv = new CsvWriter(new StreamWriter(path), SequenceCsvReader.Output);
+        WriteHeader(csv, file: true, labelled, explain);
+        foreach (var part in files)
+        {
+            WriteRows(csv, part.File, part.Series, part.Scores, threshold, explain ? part.Explain ?? (_ => null) : null);
+        }
+    }
+
+    /// <summary>Refuses, before a file is opened, parts without one score per row, or labels on some files only; true when all are labelled.</summary>
+    /// <param name="files">The parts of a file of several series.</param>
+    internal static bool CheckFiles(IReadOnlyList<ScoredFile> files)
+    {
+        foreach (var part in files)
+        {
+            CheckOnePerRow(part.Series, part.Scores);
+        }
+
+        var labelled = files.Count(f => f.Series.Labels is not null);
+        if (labelled != 0 && labelled != files.Count)
+        {
+            throw new ArgumentException($"{labelled} of {files.Count} files carry labels; one file of their scores has a label column for all or for none.", nameof(files));
+        }
+
+        return labelled > 0;
+    }
+
+    private static void WriteHeader(CsvWriter csv, bool file, bool labels, bool explain)
+    {
+        foreach (var name in (file ? ["file"] : Array.Empty<string>()).Concat(["timestamp", "score", "threshold", "flag"]).Concat(labels ? ["label"] : []).Concat(explain ? ["columns"] : []))
         {
             csv.WriteField(name);
         }
 
         csv.NextRecord();
+    }
+
+    private static void WriteRows(CsvWriter csv, string? file, Series series, IReadOnlyList<float> scores, double threshold, Func<int, Attribution?>? explain)
+    {
         for (var t = 0; t < series.Length; t++)
         {
+            if (file is not null)
+            {
+                csv.WriteField(file);
+            }
+
             csv.WriteField(series.Timestamps[t]);
             csv.WriteField(scores[t].ToString("R", CultureInfo.InvariantCulture));
             csv.WriteField(threshold.ToString("R", CultureInfo.InvariantCulture));

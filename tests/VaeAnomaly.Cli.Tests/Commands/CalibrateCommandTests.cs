@@ -102,7 +102,7 @@ public sealed class CalibrateCommandTests : IDisposable
 
         Assert.Equal((2, 150L, $"{one}, {two}"), (calibrated.TrainingData.Calibration!.Sequences, calibrated.TrainingData.Calibration.Steps, calibrated.TrainingData.Calibration.Source));
         Assert.Equal(1, mixedExit);
-        Assert.Contains($"'{dir.File("folder")}' is not a series file", Flat(mixedText), StringComparison.Ordinal);
+        Assert.Contains($"'{dir.File("folder")}' is a folder", Flat(mixedText), StringComparison.Ordinal);
         Assert.False(Directory.Exists(dir.File("c2")));
     }
 
