@@ -15,10 +15,21 @@ namespace VaeAnomaly.Cli.Commands;
 /// <summary><c>vae-anomaly evaluate</c>: metrics, figures and an HTML report of a bundle on labelled data.</summary>
 internal static class EvaluateCommand
 {
+    /// <summary>Files whose line evaluate of several files prints; metrics.json holds every file's.</summary>
+    private const int ListedFiles = 20;
+
+    private static readonly JsonSerializerOptions MetricsJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     public static Command Create(IAnsiConsole console)
     {
         var bundle = SharedOptions.Bundle();
-        var data = new Option<string>("--data") { Description = "Sequences (a long-format CSV file or a folder whose test.csv is used), or a time series (CSV or .parquet) with --label-column.", Required = true };
+        var data = new Option<string[]>("--data")
+        {
+            Description = "Sequences (a long-format CSV file or a folder whose test.csv is used), or a time series (CSV or .parquet) with --label-column; or several labelled series files (--data a.csv b.csv), each scored on its own and measured together.",
+            Required = true,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = true,
+        };
         var labels = new Option<string>("--labels") { Description = "Labels CSV (sequence_id,label[,anomaly_type]); default: NAME_labels.csv beside NAME.csv." };
         var outDir = new Option<string>("--out") { Description = "Folder for metrics.json, report.html and the PNG figures.", Required = true };
         var threshold = ThresholdOption.Create(defaultRule: null, value: true);
@@ -34,17 +45,32 @@ internal static class EvaluateCommand
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
         {
-            var destination = r.GetValue(outDir)!;
-            StagedDirectory.EnsureWritable(destination, r.GetValue(force), r.GetValue(data), r.GetValue(labels), r.GetValue(bundle));
+            var (destination, paths) = (r.GetValue(outDir)!, r.GetValue(data)!);
+            var dataPath = paths[0];
+            if (paths.Length > 1)
+            {
+                DataPaths.RequireSeriesFiles(paths, "labelled series files, each scored on its own and measured together");
+            }
+
+            StagedDirectory.EnsureWritable(destination, r.GetValue(force), [.. paths, r.GetValue(labels), r.GetValue(bundle)]);
             using var loaded = engine.Load(r, r.GetValue(bundle)!, r.GetValue(threshold));
-            if (!DataPaths.IsSeries(r.GetValue(data)!))
+            if (paths.Length > 1)
+            {
+                return loaded is IScoresPoints severalScorer
+                    ? EvaluateFiles(console, r, series, (loaded, severalScorer, loaded as IReconstructsSeries), paths, r.GetValue(pointAdjust), destination, r.GetValue(force), token)
+                    : throw ((loaded as IReadsRecords)?.Encoder is not null
+                        ? new ArgumentException($"--data names {paths.Length} series files; a {loaded.Name} bundle of records (--records) evaluates one file of records at a time.")
+                        : RecordsInput.SeriesRefusal(loaded, "evaluate"));
+            }
+
+            if (!DataPaths.IsSeries(dataPath))
             {
                 loaded.Thresholds.Value(); // a rule that could not be fitted is refused with its reason before any work
             }
 
-            if (DataPaths.IsSeries(r.GetValue(data)!) && loaded is IScoresPoints pointScorer)
+            if (DataPaths.IsSeries(dataPath) && loaded is IScoresPoints pointScorer)
             {
-                return EvaluateSeries(console, r, series, (loaded, pointScorer, loaded as IReconstructsSeries), r.GetValue(data)!, r.GetValue(pointAdjust), destination, r.GetValue(force), token);
+                return EvaluateSeries(console, r, series, (loaded, pointScorer, loaded as IReconstructsSeries), dataPath, r.GetValue(pointAdjust), destination, r.GetValue(force), token);
             }
 
             if (ModelOptionSet.Given(r, series.FlagBy))
@@ -54,10 +80,10 @@ internal static class EvaluateCommand
 
             if (loaded is not IScoresKinds kinds)
             {
-                return EvaluateBaseline(console, r, series, loaded, r.GetValue(data)!, (r.GetValue(labels), r.GetValue(pointAdjust)), destination, r.GetValue(force), token);
+                return EvaluateBaseline(console, r, series, loaded, dataPath, (r.GetValue(labels), r.GetValue(pointAdjust)), destination, r.GetValue(force), token);
             }
 
-            var set = DataPaths.ReadSequences(r.GetValue(data)!, r.GetValue(labels), r.GetValue(missing));
+            var set = DataPaths.ReadSequences(dataPath, r.GetValue(labels), r.GetValue(missing));
             if (DataPaths.DescribeGaps(set) is { } gaps)
             {
                 console.WriteLine(gaps);
@@ -171,14 +197,22 @@ internal static class EvaluateCommand
         var evaluation = PointEvaluation.Compute(series.Labels!, scores, threshold, errors, pointAdjust);
         using (var staged = StagedDirectory.Begin(destination, force))
         {
-            File.WriteAllText(staged.PathOf("metrics.json"), JsonSerializer.Serialize(evaluation, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+            File.WriteAllText(staged.PathOf("metrics.json"), JsonSerializer.Serialize(evaluation, MetricsJson));
             PointScoresCsv.Write(series, scores, threshold, staged.PathOf("points.csv"));
             EvaluationReport.WriteSeries(model.Model, series, new SeriesScoring(scores, threshold, rule, mode.Name(), evaluation, StepExplanations.For(model.Model, series)), staged.Staging,
                 $"VaeAnomaly evaluation: {model.Model.Name} on {Path.GetFileName(path)}");
             staged.Commit(ct);
         }
 
-        var table = new Table().Border(TableBorder.Rounded).Title($"{series.Length} points, {evaluation.Anomalous} labelled anomalous; {mode.Name()} point scores, {rule} threshold {threshold.ToString("G5", CultureInfo.InvariantCulture)}");
+        Print(console, evaluation, $"{series.Length} points, {evaluation.Anomalous} labelled anomalous; {mode.Name()} point scores, {rule} threshold {threshold.ToString("G5", CultureInfo.InvariantCulture)}");
+        console.MarkupLineInterpolated($"Wrote metrics.json, points.csv, the figures and report.html to [bold]{Path.GetFullPath(destination)}[/].");
+        return 0;
+    }
+
+    /// <summary>Prints a series' point-level evaluation: the counts at the threshold (and point-adjusted, when asked for) beside flagging every point, the ranking, and the events.</summary>
+    private static void Print(IAnsiConsole console, PointEvaluation evaluation, string title)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title(title);
         foreach (var column in new[] { "counting", "precision", "recall", "F1", "accuracy", "false alarms", "missed", "TP", "FP", "FN", "TN" })
         {
             table.AddColumn(new TableColumn(column).RightAligned());
@@ -198,9 +232,83 @@ internal static class EvaluateCommand
             $"AUC-PR {evaluation.AucPr:F3} (a random score: {evaluation.Random.AucPr:F3}), AUC-ROC {evaluation.AucRoc:F3} (random: 0.500) of the point scores{(evaluation.Mae is { } mae ? $"; reconstruction MAE {mae:G4}, RMSE {evaluation.Rmse:G4}" : "")}."));
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Events: {evaluation.Events.Found} of {evaluation.Events.Segments} labelled segments hold a flag (event recall {evaluation.Events.Recall:F3}); {evaluation.Events.FalseEvents} runs of flags touch none (event precision {evaluation.Events.Precision:F3})."));
-        console.MarkupLineInterpolated($"Wrote metrics.json, points.csv, the figures and report.html to [bold]{Path.GetFullPath(destination)}[/].");
-        return 0;
 
         static string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>
+    /// Point-level metrics of a bundle on several labelled series files, each scored on its own and measured together
+    /// (<see cref="PointEvaluation.Pool"/>: no labelled segment or run of flags spans two files): metrics.json (the pooled
+    /// metrics and a line per file), points.csv with a first column <c>file</c>, and each file's report in a folder of its own.
+    /// </summary>
+    private static int EvaluateFiles(IAnsiConsole console, ParseResult r, SeriesOptionSet options, (IFittedDetector Model, IScoresPoints Points, IReconstructsSeries? Reconstructs) model, string[] paths, bool pointAdjust, string destination, bool force, CancellationToken ct)
+    {
+        var column = r.GetValue(options.LabelColumn) ?? throw new ArgumentException("Evaluating series needs their labels: name the 0/1 column with --label-column.");
+        var mode = options.PointScoreOf(r);
+        var rule = r.GetValue(options.FlagBy) == "surprise" ? "surprise" : model.Model.Thresholds.Rule;
+        var parts = new List<(ScoredFile File, IReadOnlyList<float> Errors)>();
+        var threshold = double.NaN;
+        foreach (var path in paths)
+        {
+            var series = options.ReadFor(console, r, path, model.Model, ct);
+            var set = series.AsSequenceSet();
+            var points = options.Flagged(r, model.Points.ScorePoints(set, new PointScoreRequest(mode), ct: ct), model.Model.TrainingData.TrainSteps);
+            threshold = points.Threshold; // the bundle's, or surprise's probability: the same for every file
+            IReadOnlyList<float> errors = model.Reconstructs is { } reconstructs ? [.. reconstructs.ReconstructSeries(set).Select((v, i) => v - series.Values[i])] : [];
+            parts.Add((new ScoredFile(path, series, points.Scores, StepExplanations.For(model.Model, series)), errors));
+        }
+
+        LabelledRows.RequireBoth([.. parts.SelectMany(p => p.File.Series.Labels!)], string.Join(", ", paths), column, "evaluate files that hold both between them, or score these without labels");
+        ct.ThrowIfCancellationRequested();
+        var evaluation = PointEvaluation.Pool([.. parts.Select(p => (p.File.Series.Labels!, p.File.Scores, p.Errors))], threshold, pointAdjust);
+        var files = new List<FileEvaluation>();
+        using (var staged = StagedDirectory.Begin(destination, force))
+        {
+            foreach (var ((file, _), k) in parts.Select((p, k) => (p, k)))
+            {
+                // Each file's report in its own folder, numbered in the order given, as two files may share a name.
+                var folder = string.Create(CultureInfo.InvariantCulture, $"{k + 1:D2}-{Path.GetFileName(file.File)}");
+                var labels = file.Series.Labels!;
+                var both = labels.Contains(true) && labels.Contains(false);
+                var own = both ? PointEvaluation.Compute(labels, file.Scores, threshold, [], pointAdjust: false) : null;
+                Directory.CreateDirectory(staged.PathOf(folder));
+                EvaluationReport.WriteSeries(model.Model, both ? file.Series : file.Series with { Labels = null }, new SeriesScoring(file.Scores, threshold, rule, mode.Name(), own, file.Explain), staged.PathOf(folder),
+                    $"VaeAnomaly evaluation: {model.Model.Name} on {Path.GetFileName(file.File)}");
+                files.Add(new FileEvaluation(file.File, $"{folder}/report.html", file.Series.Length, labels.Count(l => l), file.Scores.Count(s => s > threshold),
+                    EventMetrics.Of(labels, [.. file.Scores.Select(s => s > threshold)]), own?.AucPr, own?.AucRoc));
+            }
+
+            var json = JsonSerializer.SerializeToNode(evaluation, MetricsJson)!.AsObject();
+            json["files"] = JsonSerializer.SerializeToNode(files, MetricsJson);
+            File.WriteAllText(staged.PathOf("metrics.json"), json.ToJsonString(MetricsJson));
+            PointScoresCsv.Write([.. parts.Select(p => p.File)], threshold, staged.PathOf("points.csv"), explain: false);
+            staged.Commit(ct);
+        }
+
+        Print(console, evaluation, $"{evaluation.Points} points of {paths.Length} files, {evaluation.Anomalous} labelled anomalous; {mode.Name()} point scores, {rule} threshold {threshold.ToString("G5", CultureInfo.InvariantCulture)}");
+        foreach (var f in files.Take(ListedFiles))
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{f.File}: {f.Points} points, {f.Anomalous} labelled anomalous, {f.Flagged} flagged; {f.Events.Found} of {f.Events.Segments} labelled segments found, {f.Events.FalseEvents} false alarms."));
+        }
+
+        if (files.Count > ListedFiles)
+        {
+            console.WriteLine($"... and {files.Count - ListedFiles} more files: each one's line is in metrics.json.");
+        }
+
+        console.MarkupLineInterpolated($"Wrote metrics.json, points.csv and each file's report.html and figures to [bold]{Path.GetFullPath(destination)}[/].");
+        return 0;
+    }
+
+    /// <summary>One file's line in the metrics.json of several files.</summary>
+    /// <param name="File">The file as named.</param>
+    /// <param name="Report">Its report, relative to the output folder.</param>
+    /// <param name="Points">Its points.</param>
+    /// <param name="Anomalous">Its points labelled anomalous.</param>
+    /// <param name="Flagged">Its points flagged.</param>
+    /// <param name="Events">Its labelled segments found and false events.</param>
+    /// <param name="AucPr">Its AUC-PR, or null when its labels hold one class.</param>
+    /// <param name="AucRoc">Its AUC-ROC, or null when its labels hold one class.</param>
+    private sealed record FileEvaluation(string File, string Report, int Points, int Anomalous, int Flagged, EventMetrics Events, double? AucPr, double? AucRoc);
 }

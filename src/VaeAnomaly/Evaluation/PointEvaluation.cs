@@ -74,6 +74,33 @@ public sealed record PointEvaluation(
     }
 
     /// <summary>
+    /// Measures the scores of several series (files scored each on its own) as one: the confusion, AUC-PR and AUC-ROC
+    /// over all their points, and the events and point adjustment of each series on its own, summed, so a labelled
+    /// segment or a run of flags never spans the end of one series and the start of the next.
+    /// </summary>
+    /// <param name="parts">Each series' labels, scores and reconstruction errors (empty for a model that does not reconstruct).</param>
+    /// <param name="threshold">Scores above it are flagged.</param>
+    /// <param name="pointAdjust">Also compute the point-adjusted counts.</param>
+    /// <exception cref="ArgumentException">A part's lengths differ, or the labels of all parts hold only one class.</exception>
+    public static PointEvaluation Pool(IReadOnlyList<(IReadOnlyList<bool> Labels, IReadOnlyList<float> Scores, IReadOnlyList<float> Errors)> parts, double threshold, bool pointAdjust)
+    {
+        if (parts.Any(p => p.Labels.Count != p.Scores.Count || p.Labels.Count == 0 || p.Errors.Count % p.Labels.Count != 0) || parts.Select(p => p.Errors.Count == 0).Distinct().Count() > 1)
+        {
+            throw new ArgumentException("Expected one label and one score per point of each series, and a whole number of errors per point of every series or of none.", nameof(parts));
+        }
+
+        var labels = parts.SelectMany(p => p.Labels).ToArray();
+        var pooled = Compute(labels, [.. parts.SelectMany(p => p.Scores)], threshold, [.. parts.SelectMany(p => p.Errors)], pointAdjust: false);
+        var flags = parts.Select(p => p.Scores.Select(s => s > threshold).ToArray()).ToArray();
+        var events = parts.Select((p, k) => EventMetrics.Of(p.Labels, flags[k])).ToArray();
+        return pooled with
+        {
+            PointAdjusted = pointAdjust ? ConfusionCounts.Of(labels, [.. parts.SelectMany((p, k) => PointAdjust(p.Labels, flags[k]))]) : null,
+            Events = new EventMetrics(events.Sum(e => e.Segments), events.Sum(e => e.Found), events.Sum(e => e.FalseEvents)),
+        };
+    }
+
+    /// <summary>
     /// Point adjustment (Xu et al., 2018): every point of a contiguous labelled segment counts as flagged when any
     /// of its points is flagged; flags outside labelled segments are unchanged.
     /// </summary>

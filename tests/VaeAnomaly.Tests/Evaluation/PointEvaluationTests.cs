@@ -61,4 +61,41 @@ public sealed class PointEvaluationTests
         Assert.Throws<ArgumentException>(() => PointEvaluation.Compute([false, false], [0.1f, 0.2f], 0.5, new float[2], false));
         Assert.Throws<ArgumentException>(() => PointEvaluation.Compute(Labels, [0.1f], 0.5, new float[10], false));
     }
+
+    [Fact]
+    public void Pool_TwoSeries_CountsASegmentAtTheEndOfOneAndOneAtTheStartOfTheNextApart()
+    {
+        // Given: a segment that ends the first series and one that starts the second; the first is flagged at its last
+        // point, the second not at all, and one false flag in each series
+        bool[] firstLabels = [false, false, false, true, true], secondLabels = [true, true, false, false, false];
+        float[] firstScores = [0.1f, 0.9f, 0.2f, 0.3f, 0.8f], secondScores = [0.4f, 0.2f, 0.7f, 0.1f, 0.3f];
+
+        // When
+        var pooled = PointEvaluation.Pool([(firstLabels, firstScores, []), (secondLabels, secondScores, [])], 0.5, pointAdjust: true);
+        var joined = PointEvaluation.Compute([.. firstLabels, .. secondLabels], [.. firstScores, .. secondScores], 0.5, [], pointAdjust: true);
+
+        // Then: counted apart, 2 segments, 1 found (the first, through its last point), 2 false events (points 1 and 7);
+        // joined end to end they would be one segment, found. The point-adjusted counts credit the first segment only
+        // (TP 2, FP 2, TN 4, FN 2); joined, all four labelled points. Point counts and the ranking are those of the
+        // points taken together.
+        Assert.Equal(new EventMetrics(2, 1, 2), pooled.Events);
+        Assert.Equal(new EventMetrics(1, 1, 2), joined.Events);
+        Assert.Equal(new ConfusionCounts(2, 2, 4, 2), pooled.PointAdjusted);
+        Assert.Equal(new ConfusionCounts(4, 2, 4, 0), joined.PointAdjusted);
+        Assert.Equal(joined.Confusion, pooled.Confusion);
+        Assert.Equal((joined.AucPr, joined.AucRoc, joined.Points, joined.Anomalous), (pooled.AucPr, pooled.AucRoc, pooled.Points, pooled.Anomalous));
+        Assert.Equal(new ConfusionCounts(1, 2, 4, 3), pooled.Confusion);
+    }
+
+    [Fact]
+    public void Pool_SeriesOfOneClassEach_IsMeasuredWhenTheyHoldBothTogether_AndRefusedWhenNot()
+    {
+        // A normal day and a day of incident: each alone has one class; pooled they have both
+        var pooled = PointEvaluation.Pool([([false, false], [0.1f, 0.6f], []), ([true, true], [0.7f, 0.2f], [])], 0.5, pointAdjust: false);
+
+        Assert.Equal(new EventMetrics(1, 1, 1), pooled.Events);
+        Assert.Equal(0.75, pooled.AucRoc, 12); // pairs (0.7 or 0.2 against 0.1 or 0.6): 3 of 4 won by the anomaly
+        Assert.Throws<ArgumentException>(() => PointEvaluation.Pool([([false], [0.1f], []), ([false], [0.2f], [])], 0.5, false));
+        Assert.Throws<ArgumentException>(() => PointEvaluation.Pool([([false, true], [0.1f, 0.2f], [0.1f, 0.2f]), ([false, true], [0.1f, 0.2f], [])], 0.5, false));
+    }
 }
