@@ -58,6 +58,14 @@ internal static class DataPaths
         return (new SequenceSet(channels!, trains), new SequenceSet(channels!, validations));
     }
 
+    /// <summary>
+    /// The folder of one file's report among several (<c>01-mon.csv</c>): numbered in the order the files were given, as
+    /// two files in different folders may share a name.
+    /// </summary>
+    /// <param name="index">The file's place among those given, from 0.</param>
+    /// <param name="file">The file as named.</param>
+    public static string FolderOf(int index, string file) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{index + 1:D2}-{Path.GetFileName(file)}");
+
     /// <summary>Refuses a path named twice in <paramref name="paths"/> (by its full path), so no file's rows count twice.</summary>
     public static void RequireDistinct(IReadOnlyList<string> paths)
     {

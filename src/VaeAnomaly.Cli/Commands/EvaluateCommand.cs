@@ -266,8 +266,7 @@ internal static class EvaluateCommand
         {
             foreach (var ((file, _), k) in parts.Select((p, k) => (p, k)))
             {
-                // Each file's report in its own folder, numbered in the order given, as two files may share a name.
-                var folder = string.Create(CultureInfo.InvariantCulture, $"{k + 1:D2}-{Path.GetFileName(file.File)}");
+                var folder = DataPaths.FolderOf(k, file.File);
                 var labels = file.Series.Labels!;
                 var both = labels.Contains(true) && labels.Contains(false);
                 var own = both ? PointEvaluation.Compute(labels, file.Scores, threshold, [], pointAdjust: false) : null;

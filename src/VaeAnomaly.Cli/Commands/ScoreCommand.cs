@@ -151,12 +151,7 @@ internal static class ScoreCommand
             if (paths.Length > 1)
             {
                 DataPaths.RequireSeriesFiles(paths, "series files, each scored on its own into one scores file");
-                if (r.GetValue(report) is not null)
-                {
-                    throw new ArgumentException($"--report writes the report of one series, and --data names {paths.Length} files; give each its own score --report (the scores of several files go to one --out file, their alarms to one --alarms file).");
-                }
-
-                return ScoreFiles(console, r, (series, engine), (bundle, threshold, score), paths, (path, r.GetValue(force), r.GetValue(explainFlags), r.GetValue(alarms)), r.GetValue(top), token);
+                return ScoreFiles(console, r, (series, engine), (bundle, threshold, score), paths, (path, r.GetValue(force), r.GetValue(explainFlags), r.GetValue(alarms), r.GetValue(report)), r.GetValue(top), token);
             }
 
             AtomicFile.EnsureWritable(path, r.GetValue(force), [r.GetValue(bundle), dataPath, .. Inputs(dataPath)]);
@@ -259,14 +254,20 @@ internal static class ScoreCommand
     /// <summary>
     /// Scores several series files with one bundle, each file on its own (its own windows, and with <c>--flag-by
     /// surprise</c> its own history), and writes their points to one file with a first column <c>file</c>, their alarms
-    /// to one <c>--alarms</c> file, and one <c>--top</c> table over all of them.
+    /// to one <c>--alarms</c> file, each file's report to a numbered folder of <c>--report</c>, and one <c>--top</c> table
+    /// over all of them.
     /// </summary>
     private static int ScoreFiles(IAnsiConsole console, ParseResult r, (SeriesOptionSet Series, EngineOptionSet Engine) options, (Option<string> Bundle, Option<string> Threshold, Option<string> Score) model,
-        string[] paths, (string Path, bool Force, bool Explain, string? Alarms) output, int top, CancellationToken ct)
+        string[] paths, (string Path, bool Force, bool Explain, string? Alarms, string? Report) output, int top, CancellationToken ct)
     {
         var (series, bundle) = (options.Series, r.GetValue(model.Bundle)!);
-        var (path, alarmsPath) = (output.Path, output.Alarms);
+        var (path, alarmsPath, reportFolder) = (output.Path, output.Alarms, output.Report);
         AtomicFile.EnsureWritable(path, output.Force, [bundle, .. paths]);
+        if (reportFolder is not null)
+        {
+            StagedDirectory.EnsureWritable(reportFolder, output.Force, [bundle, path, alarmsPath, .. paths]);
+        }
+
         if (alarmsPath is not null)
         {
             if (Path.GetFullPath(alarmsPath) == Path.GetFullPath(path))
@@ -274,7 +275,7 @@ internal static class ScoreCommand
                 throw new ArgumentException($"--alarms and --out both name '{alarmsPath}'; the alarms and the points are two files: give each its own name.");
             }
 
-            AtomicFile.EnsureWritable(alarmsPath, output.Force, AlarmsCsv.Kind, [bundle, path, .. paths]);
+            AtomicFile.EnsureWritable(alarmsPath, output.Force, AlarmsCsv.Kind, [bundle, path, reportFolder, .. paths]);
         }
 
         using var loaded = options.Engine.Load(r, bundle, r.GetValue(model.Threshold));
@@ -302,6 +303,17 @@ internal static class ScoreCommand
             files.Add(new ScoredFile(file, read, points.Scores, StepExplanations.For(loaded, read)));
         }
 
+        var rule = r.GetValue(series.FlagBy) == "surprise" ? "surprise" : loaded.Thresholds.Rule;
+
+        // The reports are staged first and kept only once the points are written: both, or neither.
+        using var staged = reportFolder is null ? null : StagedDirectory.Begin(reportFolder, output.Force, [bundle, path, .. paths]);
+        for (var k = 0; staged is not null && k < files.Count; k++)
+        {
+            var (f, folder) = (files[k], staged.PathOf(DataPaths.FolderOf(k, files[k].File)));
+            Directory.CreateDirectory(folder);
+            EvaluationReport.WriteSeries(loaded, f.Series with { Labels = null }, new SeriesScoring(f.Scores, threshold, rule, mode.Name(), null, f.Explain), folder, $"VaeAnomaly: {loaded.Name} on {Path.GetFileName(f.File)}");
+        }
+
         AtomicFile.Write(path, output.Force, temp =>
         {
             if (SeriesParquetReader.IsParquet(path))
@@ -315,7 +327,6 @@ internal static class ScoreCommand
 
             ct.ThrowIfCancellationRequested(); // before the file takes its name
         });
-        var rule = r.GetValue(series.FlagBy) == "surprise" ? "surprise" : loaded.Thresholds.Rule;
         var (rows, above) = (files.Sum(f => f.Series.Length), files.Sum(f => f.Scores.Count(s => s > threshold)));
         if (files.Sum(f => f.Series.FilledValues) + files.Sum(f => f.Series.DroppedRows) is > 0)
         {
@@ -346,6 +357,12 @@ internal static class ScoreCommand
             var count = 0;
             AtomicFile.Write(alarmsPath, output.Force, AlarmsCsv.Kind, temp => count = AlarmsCsv.Write(files, threshold, temp), [bundle, path, .. paths]);
             console.MarkupLineInterpolated($"Wrote {count} {(count == 1 ? "alarm" : "alarms")} (runs of flagged rows, none across two files) to [bold]{Path.GetFullPath(alarmsPath)}[/].");
+        }
+
+        if (staged is not null)
+        {
+            staged.Commit();
+            console.MarkupLineInterpolated($"Wrote each file's report.html and figures to a folder of its own in [bold]{Path.GetFullPath(reportFolder!)}[/] (01-{Path.GetFileName(files[0].File)}, ...).");
         }
 
         if (top > 0)

@@ -29,7 +29,7 @@ public sealed class MultiFileScoringTests : IDisposable
         string[] how = ["--point-score", pointScore, "--flag-by", flagBy, "--explain"];
 
         // When: the two files together, with their alarms, and each file alone
-        var (exit, text) = await CliRunner.RunAsync(["score", "--model", dir.File("bundle"), "--data", first, second, "--out", dir.File("both.csv"), "--alarms", dir.File("alarms.csv"), "--top", "3", .. how]);
+        var (exit, text) = await CliRunner.RunAsync(["score", "--model", dir.File("bundle"), "--data", first, second, "--out", dir.File("both.csv"), "--alarms", dir.File("alarms.csv"), "--top", "3", "--report", dir.File("report"), .. how]);
         var alone = new List<string[]>();
         foreach (var (file, k) in new[] { first, second }.Select((f, k) => (f, k)))
         {
@@ -55,8 +55,12 @@ public sealed class MultiFileScoringTests : IDisposable
         Assert.Contains("Scored 270 time steps of 2 files", CliRunner.Collapse(text), StringComparison.Ordinal);
         Assert.Contains("top 3 time steps of 2 files", text, StringComparison.Ordinal);
 
+        // and each file's report is in a folder of its own, numbered in the order given, naming the file
+        Assert.Equal(["01-mon.csv", "02-tue.csv"], Directory.EnumerateDirectories(dir.File("report")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Contains("on tue.csv", File.ReadAllText(dir.File("report/02-tue.csv/report.html")), StringComparison.Ordinal);
+
         // and --force replaces both files as this tool wrote them
-        var again = await CliRunner.RunAsync(["score", "--model", dir.File("bundle"), "--data", first, second, "--out", dir.File("both.csv"), "--alarms", dir.File("alarms.csv"), "--force", .. how]);
+        var again = await CliRunner.RunAsync(["score", "--model", dir.File("bundle"), "--data", first, second, "--out", dir.File("both.csv"), "--alarms", dir.File("alarms.csv"), "--report", dir.File("report"), "--force", .. how]);
         Assert.True(again.ExitCode == 0, again.Output);
         Assert.Equal(both, File.ReadAllLines(dir.File("both.csv")));
         Assert.Equal(alarms, File.ReadAllLines(dir.File("alarms.csv")));
@@ -143,19 +147,17 @@ public sealed class MultiFileScoringTests : IDisposable
 
         // When
         var follow = await CliRunner.RunAsync([.. score, "--data", first, second, "--follow"]);
-        var report = await CliRunner.RunAsync([.. score, "--data", first, second, "--report", dir.File("report")]);
         var folder = await CliRunner.RunAsync([.. score, "--data", first, dir.File("folder")]);
         var twice = await CliRunner.RunAsync([.. score, "--data", first, Path.Combine(dir.File("folder"), "..", "mon.csv")]);
         var missing = await CliRunner.RunAsync([.. score, "--data", first, dir.File("wed.csv")]);
         var records = await CliRunner.RunAsync("score", "--model", dir.File("records"), "--data", first, second, "--out", dir.File("points.csv"));
         var same = await CliRunner.RunAsync([.. score, "--data", first, second, "--alarms", dir.File("points.csv")]);
-        var input = await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", first, second, "--out", second, "--force");
+        var input = await CliRunner.RunAsync("score", "--model", dir.File("bundle"), "--data", first, second, "--out", second, "--report", dir.File("report"), "--force");
 
         // Then
         Assert.True(trainExit == 0, trainText);
         Assert.True(recordsExit == 0, recordsText);
         Assert.Equal((1, true), (follow.ExitCode, CliRunner.Collapse(follow.Output).Contains("--follow scores one stream, and --data names 2 files", StringComparison.Ordinal)));
-        Assert.Equal((1, true), (report.ExitCode, CliRunner.Collapse(report.Output).Contains("--report writes the report of one series, and --data names 2 files", StringComparison.Ordinal)));
         Assert.Equal((1, true), (folder.ExitCode, CliRunner.Collapse(folder.Output).Contains($"'{dir.File("folder")}' is a folder", StringComparison.Ordinal)));
         Assert.Equal((1, true), (twice.ExitCode, CliRunner.Collapse(twice.Output).Contains($"--data names the file '{first}' 2 times", StringComparison.Ordinal)));
         Assert.Equal((1, true), (missing.ExitCode, CliRunner.Collapse(missing.Output).Contains($"'{dir.File("wed.csv")}' is not there", StringComparison.Ordinal)));
