@@ -27,6 +27,8 @@ internal sealed class ModelOptionSet
 
     public Option<int> Window { get; } = new Option<int>("--window") { Description = "0: the model reads whole sequences; W: it trains on W-step windows and scores a sequence from its windows." }.NonNegative(GruVaeOptions.MaxSize);
 
+    public Option<int> Period { get; } = new Option<int>("--period") { Description = "seasonal: the period in rows (288 for a day of 5-minute rows); default: the training rows' own." }.Positive(DetectorSettings.MaxPeriod);
+
     public Option<int> TimeFeatures { get; } = new Option<int>("--time-features") { Description = "Sine/cosine pairs of the time step given to the decoder (0: none)." }.NonNegative(GruVaeOptions.MaxTimeFeatures);
 
     public Option<ScalerKind> Scaler { get; } = new("--scaler") { Description = "Per-channel scaling fitted on the training part: zscore (default) or minmax." };
@@ -58,7 +60,7 @@ internal sealed class ModelOptionSet
     public Option<string> TargetColumns { get; } = SharedOptions.NameList("--target-columns", "Columns to watch, comma-separated: scores measure only these, while every column stays an input (default: all; every model but records and whole fixed-length sequences).");
 
     public IEnumerable<Option> All =>
-        [TargetColumns, Config, Epochs, BatchSize, LearningRate, Beta, Latent, Window, TimeFeatures, Scaler, TrainStride, ScoreStride, Aggregate, KlWarmup, Cosine, LrWarmup, Patience, ClipNorm, Lambda, Combine, McSamples, ImportanceSamples];
+        [TargetColumns, Config, Epochs, BatchSize, LearningRate, Beta, Latent, Window, Period, TimeFeatures, Scaler, TrainStride, ScoreStride, Aggregate, KlWarmup, Cosine, LrWarmup, Patience, ClipNorm, Lambda, Combine, McSamples, ImportanceSamples];
 
     public void AddTo(Command command)
     {
@@ -111,6 +113,7 @@ internal sealed class ModelOptionSet
             Latent = Pick(Latent),
             Beta = Pick(Beta),
             Window = Pick(Window),
+            Period = Pick(Period),
             TrainStride = Pick(TrainStride),
             ScoreStride = Pick(ScoreStride),
             Scaler = Pick(Scaler),

@@ -27,10 +27,22 @@ public static class DominantPeriod
     /// </summary>
     /// <param name="series">The rows to read (its first <see cref="MaxRows"/>).</param>
     /// <param name="columns">Column indices; columns that never vary are left out.</param>
-    public static int? Of(Series series, IReadOnlyList<int> columns)
+    public static int? Of(Series series, IReadOnlyList<int> columns) => Of(series.Values, series.ChannelNames.Count, columns, MaxLag, MaxRows);
+
+    /// <summary>
+    /// As <see cref="Of(Series, IReadOnlyList{int})"/>, over rows of <paramref name="values"/> and lags up to
+    /// <paramref name="maxLag"/>: the rhythm of a model that compares each row with the same point of earlier periods.
+    /// </summary>
+    /// <param name="values">Rows, row-major (row, channel).</param>
+    /// <param name="channels">Values per row.</param>
+    /// <param name="columns">Column indices; columns that never vary are left out.</param>
+    /// <param name="maxLag">Longest lag searched (and never beyond a third of the rows read).</param>
+    /// <param name="maxRows">Most rows read, the first ones.</param>
+    /// <param name="minimum">The smallest mean autocorrelation a peak may have (a peak of white noise's is not a rhythm); none by default.</param>
+    public static int? Of(float[] values, int channels, IReadOnlyList<int> columns, int maxLag, int maxRows, double minimum = double.NegativeInfinity)
     {
-        var rows = Math.Min(series.Length, MaxRows);
-        var lags = Math.Min(MaxLag + 1, rows / 3);
+        var rows = Math.Min(values.Length / channels, maxRows);
+        var lags = Math.Min(maxLag + 1, rows / 3);
         if (lags <= MinLag)
         {
             return null;
@@ -38,13 +50,12 @@ public static class DominantPeriod
 
         var mean = new double[lags + 1];
         var used = 0;
-        var channels = series.ChannelNames.Count;
         var x = new double[rows];
         foreach (var c in columns)
         {
             for (var t = 0; t < rows; t++)
             {
-                x[t] = series.Values[(t * channels) + c];
+                x[t] = values[(t * channels) + c];
             }
 
             var average = x.Average();
@@ -84,7 +95,7 @@ public static class DominantPeriod
         int? best = null;
         for (var k = Math.Max(MinLag, zero); k < lags; k++)
         {
-            if (mean[k] > mean[k - 1] && mean[k] > mean[k + 1] && (best is null || mean[k] > mean[best.Value]))
+            if (mean[k] > mean[k - 1] && mean[k] > mean[k + 1] && mean[k] / used > minimum && (best is null || mean[k] > mean[best.Value]))
             {
                 best = k;
             }

@@ -21,6 +21,7 @@ public static class DetectorRegistry
         KnnEstimator.Entry,
         RangeEstimator.Entry,
         GaussianEstimator.Entry,
+        SeasonalEstimator.Entry,
     ];
 
     /// <summary>The model trained when none is named: the GRU-VAE of the measured default configuration.</summary>

@@ -41,6 +41,12 @@ public sealed record DetectorSettings
     /// <summary>Steps per window (0: whole fixed-length or whole sequences).</summary>
     public int? Window { get; init; }
 
+    /// <summary>A seasonal model's period, in rows (null: the training rows' own).</summary>
+    public int? Period { get; init; }
+
+    /// <summary>The longest <see cref="Period"/>: a week of minutes.</summary>
+    public const int MaxPeriod = 10_080;
+
     /// <summary>Steps between training windows (0: the model's default).</summary>
     public int? TrainStride { get; init; }
 
@@ -103,6 +109,7 @@ public sealed record DetectorSettings
         ("latent", s => s.Latent, s => s with { Latent = null }),
         ("beta", s => s.Beta, s => s with { Beta = null }),
         ("window", s => s.Window, s => s with { Window = null }),
+        ("period", s => s.Period, s => s with { Period = null }),
         ("train-stride", s => s.TrainStride, s => s with { TrainStride = null }),
         ("score-stride", s => s.ScoreStride, s => s with { ScoreStride = null }),
         ("scaler", s => s.Scaler, s => s with { Scaler = null }),

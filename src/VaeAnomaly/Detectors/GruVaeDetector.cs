@@ -183,7 +183,7 @@ public sealed class GruVaeDetector : IFittedDetector, IScoresPoints, IScoresKind
     public static DetectorEntry Entry { get; } = new(
         ModelName,
         "GRU encoder-decoder VAE on 32-step windows (the default configuration)",
-        new HashSet<string>(DetectorSettings.Names.Except(["records"])),
+        new HashSet<string>(DetectorSettings.Names.Except(["records", "period"])),
         [],
         Create,
         Load);

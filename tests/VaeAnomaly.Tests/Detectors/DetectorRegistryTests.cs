@@ -14,8 +14,8 @@ public sealed class DetectorRegistryTests : IDisposable
 
     public static TheoryData<string> Names => [.. DetectorRegistry.Names];
 
-    /// <summary>Small and quick, each model taking what applies to it: two epochs, windows of 8, a latent of 3.</summary>
-    private static readonly DetectorSettings Tiny = new() { Epochs = 2, BatchSize = 16, Latent = 3, Window = 8, Seed = 7 };
+    /// <summary>Small and quick, each model taking what applies to it: two epochs, windows of 8, a latent of 3, a period of 3.</summary>
+    private static readonly DetectorSettings Tiny = new() { Epochs = 2, BatchSize = 16, Latent = 3, Window = 8, Period = 3, Seed = 7 };
 
     [Theory]
     [MemberData(nameof(Names))]
@@ -28,6 +28,7 @@ public sealed class DetectorRegistryTests : IDisposable
         {
             Seed = Tiny.Seed,
             Window = Tiny.Window is { } w && entry.Settings.Contains("window") ? w : null,
+            Period = entry.Settings.Contains("period") ? Tiny.Period : null,
             Epochs = entry.Settings.Contains("epochs") ? Tiny.Epochs : null,
             BatchSize = entry.Settings.Contains("batch-size") ? Tiny.BatchSize : null,
             Latent = entry.Settings.Contains("latent") ? Tiny.Latent : null,
@@ -100,6 +101,7 @@ public sealed class DetectorRegistryTests : IDisposable
         {
             Seed = Tiny.Seed,
             Window = entry.Settings.Contains("window") ? Tiny.Window : null,
+            Period = entry.Settings.Contains("period") ? Tiny.Period : null,
             Epochs = entry.Settings.Contains("epochs") ? Tiny.Epochs : null,
             Latent = entry.Settings.Contains("latent") ? Tiny.Latent : null,
         };
@@ -176,6 +178,7 @@ public sealed class DetectorRegistryTests : IDisposable
             Latent = 2,
             Beta = 1,
             Window = 4,
+            Period = 3,
             TrainStride = 1,
             ScoreStride = 1,
             Scaler = VaeAnomaly.Data.ScalerKind.ZScore,
@@ -215,7 +218,7 @@ public sealed class DetectorRegistryTests : IDisposable
 
     [Theory]
     [InlineData("conv-ae v4", "conv-ae has the versions v1, v2, v3; got 'v4'")]
-    [InlineData("tcn", "Unknown model 'tcn'; expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae, pca, knn, range, gaussian")]
+    [InlineData("tcn", "Unknown model 'tcn'; expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae, pca, knn, range, gaussian, seasonal")]
     [InlineData("gru-vae warm", "Unknown configuration 'warm'")]
     [InlineData("dense-vae v2", "variant does not apply to dense-vae")]
     public void Create_UnknownModelOrVersion_IsRefusedSayingWhatThereIs(string name, string expected)
@@ -242,14 +245,14 @@ public sealed class DetectorRegistryTests : IDisposable
 
         var error = Assert.Throws<BundleException>(() => DetectorRegistry.Load(bundle));
 
-        Assert.Contains("holds a model 'tcn' this version does not know; expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae, pca, knn, range, gaussian", error.Message);
+        Assert.Contains("holds a model 'tcn' this version does not know; expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae, pca, knn, range, gaussian, seasonal", error.Message);
     }
 
     [Fact]
     public void Versions_EveryModelAndVersion_InTableOrder()
     {
         Assert.Equal(
-            ["dense-ae v1", "dense-ae v2", "dense-ae v3", "lstm-ae v1", "lstm-ae v2", "lstm-ae v3", "conv-ae v1", "conv-ae v2", "conv-ae v3", "dense-vae", "gru-vae", "pca", "knn", "range", "gaussian"],
+            ["dense-ae v1", "dense-ae v2", "dense-ae v3", "lstm-ae v1", "lstm-ae v2", "lstm-ae v3", "conv-ae v1", "conv-ae v2", "conv-ae v3", "dense-vae", "gru-vae", "pca", "knn", "range", "gaussian", "seasonal"],
             DetectorRegistry.Versions().Select(v => v.Name));
     }
 }

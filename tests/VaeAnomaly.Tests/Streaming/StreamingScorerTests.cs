@@ -22,13 +22,14 @@ public sealed class StreamingScorerTests
         {
             Seed = 5,
             Window = entry.Settings.Contains("window") ? 8 : null,
+            Period = entry.Settings.Contains("period") ? 19 : null,
             Epochs = entry.Settings.Contains("epochs") ? 1 : null,
             Latent = entry.Settings.Contains("latent") ? 3 : null,
         };
         return DetectorRegistry.Create(name, settings).Fit(Series(Waves(200, 0)), Series(Waves(60, 1)));
     }
 
-    public static TheoryData<string> Models => ["gru-vae", "conv-ae", "dense-vae", "pca", "knn", "range", "gaussian"];
+    public static TheoryData<string> Models => ["gru-vae", "conv-ae", "dense-vae", "pca", "knn", "range", "gaussian", "seasonal"];
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -162,6 +163,7 @@ public sealed class StreamingScorerTests
     [Theory]
     [InlineData("conv-ae")]
     [InlineData("gaussian")]
+    [InlineData("seasonal")]
     public void Push_FlaggingBySurprise_GivesTheBatchSurpriseAndResumesExactly(string name)
     {
         // Given: the batch surprise of the last-mode scores over 20 earlier scores
