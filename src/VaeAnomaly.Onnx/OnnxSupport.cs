@@ -24,11 +24,18 @@ internal sealed record OnnxSupport(Func<bool, ModelProto>? Graph, Action<Inferen
             $"its scores average {gru.ScoringOptions.McSamples} sampled decodings (--mc-samples), and the graph is the posterior-mean path; train with --mc-samples 0 to export it"),
         GruVaeDetector gru => new(raw => GruVaeGraph.Build(gru, raw), (s, e) => gru.UseForward(new OnnxGruVaeForward(s, e, gru.Channels.Count))),
         RangeDetector range => new(_ => RangeGraph.Build(range), (s, e) => range.UseForward(new OnnxRowForward(s, e, range.Channels.Count))),
-        GaussianDetector gaussian => new(raw => GaussianGraph.Build(gaussian, raw), (s, e) => gaussian.UseForward(new OnnxGaussianForward(s, e, gaussian)))
+        GaussianDetector gaussian => new(raw => GaussianGraph.Build(gaussian, raw), (s, e) => gaussian.UseForward(new OnnxHistoryForward(s, e, gaussian, (gaussian.State.Window, gaussian.State.History))))
         {
             EngineRefusal = gaussian.State.History.Length / gaussian.State.Floor.Length < gaussian.State.Window
                 ? $"This gaussian was trained on {gaussian.State.History.Length / gaussian.State.Floor.Length} rows, fewer than its window of {gaussian.State.Window}: "
                     + "its first rows are judged against a shorter history, which the graph's fixed window does not express. Use the default engine, or train on more rows."
+                : null,
+        },
+        SeasonalDetector seasonal => new(raw => SeasonalGraph.Build(seasonal, raw), (s, e) => seasonal.UseForward(new OnnxHistoryForward(s, e, seasonal, (seasonal.Lookback - 1, seasonal.State.History))))
+        {
+            EngineRefusal = seasonal.State.History.Length / seasonal.State.Floor.Length < seasonal.Lookback - 1
+                ? $"This seasonal was trained on {seasonal.State.History.Length / seasonal.State.Floor.Length} rows, fewer than the {seasonal.Lookback - 1} its graph reads before a row (3 periods and its window): "
+                    + "its first rows are judged against a shorter history, which the graph's fixed rows do not express. Use the default engine, or train on more rows."
                 : null,
         },
         WindowFeatureDetector { Model: PcaModel or KnnModel } windows =>
@@ -40,7 +47,7 @@ internal sealed record OnnxSupport(Func<bool, ModelProto>? Graph, Action<Inferen
         RecordFeatureDetector { Inner: { Model: PcaModel or KnnModel } inner } =>
             new(raw => WindowFeatureGraph.Build(inner, raw), (s, e) => inner.UseForward(new OnnxWindowForward(s, e, inner.Shape))),
         _ => Refused($"{detector.Name} has no ONNX graph yet: the GRU-VAE, the window autoencoders (dense-ae, dense-vae, lstm-ae, conv-ae), the dense "
-            + "models of fixed-length sequences and of records, pca, knn, range and gaussian are exported"),
+            + "models of fixed-length sequences and of records, pca, knn, range, gaussian and seasonal are exported"),
     };
 
     /// <summary>The graph, or the refusal as an <see cref="ArgumentException"/>.</summary>

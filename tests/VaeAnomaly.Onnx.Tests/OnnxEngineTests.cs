@@ -300,6 +300,39 @@ public sealed class OnnxEngineTests
     }
 
     [Fact]
+    public void ScorePoints_SeasonalOnTheOnnxEngine_GivesTheDefaultRowScores()
+    {
+        // Given: a seasonal of period 19 with a window of 12 residuals watching a and c, once attached to ONNX Runtime
+        using var temp = new TempFolder();
+        var (plain, onnx) = LoadedTwice(temp, "seasonal", new DetectorSettings { Period = 19, Window = 12, TargetColumns = ["a", "c"] });
+        using var disposePlain = plain;
+        using var disposeOnnx = onnx;
+        var series = Series(Excursions());
+
+        // When
+        var expected = ((IScoresPoints)plain).ScorePoints(series, new PointScoreRequest()).Scores;
+        var actual = ((IScoresPoints)onnx).ScorePoints(series, new PointScoreRequest()).Scores;
+
+        // Then: every row, the first ones judged against the training and validation rows too
+        Assert.Equal("onnx", ((RowDetector)onnx).Engine);
+        AssertClose(expected, actual, "seasonal");
+        Assert.True(expected[21] > 3 && expected[30] > 3, "the dips score");
+    }
+
+    [Fact]
+    public void Attach_SeasonalTrainedOnFewerRowsThanItsGraphReads_IsRefusedWithTheReason()
+    {
+        // Given: 3 periods of 19 and a window of 64: 121 rows before a row, where training and validation give 80
+        using var seasonal = DetectorRegistry.Create("seasonal", new DetectorSettings { Period = 19, Window = 64 }).Fit(Series(Waves(60, 0)), Series(Waves(20, 1)));
+
+        // When
+        var e = Assert.Throws<ArgumentException>(() => OnnxEngine.Attach(seasonal));
+
+        // Then
+        Assert.Contains("trained on 80 rows, fewer than the 121 its graph reads before a row", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Attach_GaussianTrainedOnFewerRowsThanItsWindow_IsRefusedWithTheReason()
     {
         // Given: a gaussian whose window of 64 rows is longer than its 40 training rows

@@ -177,6 +177,40 @@ public sealed class OnnxExportTests
     }
 
     [Fact]
+    public void Write_Seasonal_FileScoresEachRowFromTheRowsBeforeIt()
+    {
+        // Given: a seasonal of period 7 with a window of 12, exported: it reads 3 * 7 + 12 rows before the one it scores
+        using var temp = new TempFolder();
+        using var model = DetectorRegistry.Create("seasonal", new DetectorSettings { Period = 7, Window = 12 }).Fit(OnnxEngineTests.Series(OnnxEngineTests.Waves(300, 0)), OnnxEngineTests.Series(OnnxEngineTests.Waves(80, 1)));
+        var file = Path.Combine(temp.Path, "seasonal.onnx");
+        OnnxExport.Write(model, file, replace: false);
+
+        // When: the file alone scores every run of 34 raw rows of a series
+        var values = OnnxEngineTests.Excursions();
+        var rows = 120 - 33;
+        var windows = new float[rows * 34 * 3];
+        for (var k = 0; k < rows; k++)
+        {
+            values.AsSpan(k * 3, 34 * 3).CopyTo(windows.AsSpan(k * 34 * 3));
+        }
+
+        using var session = new InferenceSession(file);
+        using var input = OrtValue.CreateTensorValueFromMemory(windows, [rows, 34, 3]);
+        using var outputs = session.Run(new RunOptions(), ["values"], [input], ["score"]);
+        var scores = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+
+        // Then: from row 33 on (all it reads from the series' own rows), the detector's row scores
+        var expected = ((IScoresPoints)model).ScorePoints(OnnxEngineTests.Series(values), new PointScoreRequest()).Scores;
+        for (var k = 0; k < rows; k++)
+        {
+            var e = expected[k + 33];
+            Assert.True(Math.Abs(e - scores[k]) <= 1e-4 * Math.Max(1, Math.Abs(e)), $"row {k + 33}: detector {e}, file {scores[k]}");
+        }
+
+        Assert.Contains(scores, s => s > 3);
+    }
+
+    [Fact]
     public void Write_GruVae_UsesStandardOperatorsOfOpset17()
     {
         // Given
