@@ -31,15 +31,7 @@ internal static class SeasonalGraph
         var median = g.Node("Max", [g.Node("Min", [one, two]), g.Node("Min", [g.Node("Max", [one, two]), three])]);
         var residuals = g.Node("Sub", [Rows(0), median]);
 
-        var past = g.Node("Slice", [residuals, g.Longs(0), g.Longs(window), g.Longs(1)]);
-        var current = g.Node("Slice", [residuals, g.Longs(window), g.Longs(window + 1), g.Longs(1)]);
-        var mean = g.Node("ReduceMean", [past], null, ("axes", new long[] { 1 }), ("keepdims", 1L));
-        var meanSquare = g.Node("ReduceMean", [g.Node("Mul", [past, past])], null, ("axes", new long[] { 1 }), ("keepdims", 1L));
-        var spread = g.Node("Sqrt", [g.Node("Max", [g.Node("Sub", [meanSquare, g.Node("Mul", [mean, mean])]), g.Double(0)])]);
-        var deviation = g.Node("Div", [g.Node("Abs", [g.Node("Sub", [current, mean])]), g.Node("Max", [spread, g.Doubles(floor)])]);
-        var worst = g.Node("Max", [g.Node("ReduceMax", [deviation], null, ("axes", new long[] { 1, 2 }), ("keepdims", 0L)), g.Double(0)]);
-        var capped = g.Node("Min", [worst, g.Double(float.MaxValue)]);
-        g.Output(g.Node("Cast", [capped], null, ("to", (long)TensorProto.Types.DataType.Float)), "score", "batch");
+        g.Output(GaussianGraph.NewestDeviation(g, residuals, window, floor), "score", "batch");
         return g.ToModel(
             OnnxMetadata.Of(detector.Name, rawInput, detector.Channels, detector.Targets, rows, null, detector.Thresholds, RowDetector.StepSet),
             $"VaeAnomaly seasonal: input 'values' (batch, {rows}, channels), raw, columns in the order of 'vae_anomaly.channels'; 'score' is the last "

@@ -15,7 +15,7 @@ internal static class CompareCommand
     public static Command Create(IAnsiConsole console)
     {
         var defaults = new SyntheticOptions();
-        var models = new Option<string>("--models") { Description = "all, or names such as 'lstm-ae,gru-vae' or 'conv-ae v2'.", DefaultValueFactory = _ => "all" };
+        var models = new Option<string>("--models") { Description = "all (every model but seasonal, which needs one series' rhythm), or names such as 'lstm-ae,gru-vae' or 'conv-ae v2'.", DefaultValueFactory = _ => "all" };
         var seeds = new Option<int>("--seeds") { Description = "Number of seeds (1..N); each varies the data and the models.", DefaultValueFactory = _ => 5 }.Positive(1_000);
         var jobs = new Option<int>("--jobs") { Description = "Runs in parallel (default: the number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive(256);
         var outDir = new Option<string>("--out") { Description = "Folder for compare.md and compare.json.", DefaultValueFactory = _ => "compare" };

@@ -32,6 +32,12 @@ public sealed record DetectorEntry(
     /// </summary>
     public bool ScalesByTrainingSpread { get; init; } = true;
 
+    /// <summary>
+    /// Whether <c>compare --models all</c> trains it on whole sequences; false for a model that needs one series' rhythm
+    /// (<c>seasonal</c>), which is compared only when named.
+    /// </summary>
+    public bool ComparedOnSequences { get; init; } = true;
+
     /// <summary>The windows this model reads are a multiple of this many rows (conv-ae pools twice by 2: 4); 1 for any length.</summary>
     public int WindowMultiple { get; init; } = 1;
 

@@ -89,7 +89,10 @@ public static class DetectorRegistry
     public static IReadOnlyList<ModelVersion> Versions() =>
         [.. All.SelectMany(e => e.Variants.Count == 0 ? [new ModelVersion(e.Name, e.Description)] : e.Variants.Select(v => new ModelVersion($"{e.Name} {v.Name}", v.Description)))];
 
-    /// <summary>The versions named in <paramref name="names"/> (<c>all</c> for every one; a bare name such as <c>lstm-ae</c> takes all its versions).</summary>
+    /// <summary>
+    /// The versions named in <paramref name="names"/> (<c>all</c> for every one that a comparison on whole sequences
+    /// trains, <see cref="DetectorEntry.ComparedOnSequences"/>; a bare name such as <c>lstm-ae</c> takes all its versions).
+    /// </summary>
     /// <param name="names">Comma-separated names.</param>
     /// <exception cref="ArgumentException">A name matches nothing.</exception>
     public static IReadOnlyList<ModelVersion> Select(string names)
@@ -97,7 +100,7 @@ public static class DetectorRegistry
         var all = Versions();
         if (names.Trim() == "all")
         {
-            return all;
+            return [.. all.Where(v => Find(v.Name.Split(' ')[0]).ComparedOnSequences)];
         }
 
         var picked = new List<ModelVersion>();

@@ -37,6 +37,7 @@ public sealed class SeasonalEstimator(DetectorSettings settings) : IDetectorEsti
     {
         ScoreWords = "deviation from the same point of earlier periods",
         ScalesByTrainingSpread = false,
+        ComparedOnSequences = false,
     };
 
     /// <inheritdoc />

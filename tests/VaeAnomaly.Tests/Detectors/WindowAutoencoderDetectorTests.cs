@@ -296,6 +296,8 @@ public sealed class WindowAutoencoderDetectorTests
     public void Registry_Select_ExpandsFamiliesAndRejectsUnknownNames()
     {
         Assert.Equal(15, DetectorRegistry.Select("all").Count);
+        Assert.DoesNotContain(DetectorRegistry.Select("all"), v => v.Name == "seasonal"); // it needs one series' rhythm: compared only when named
+        Assert.Equal(["seasonal"], DetectorRegistry.Select("seasonal").Select(e => e.Name));
         Assert.Equal(["lstm-ae v1", "lstm-ae v2", "lstm-ae v3", "gru-vae"], DetectorRegistry.Select("lstm-ae, gru-vae").Select(e => e.Name));
         Assert.Equal(["conv-ae v2"], DetectorRegistry.Select("conv-ae v2").Select(e => e.Name));
         Assert.Contains("Unknown model 'tcn'", Assert.Throws<ArgumentException>(() => DetectorRegistry.Select("tcn")).Message);
