@@ -96,6 +96,7 @@ internal static class InspectCommand
             files)
         {
             Fills = encoder is null ? ["interpolate", "ffill", "drop"] : encoder.Covariance is null ? ["mean", "drop"] : ["conditional", "mean", "drop"],
+            Period = (model as IComparesPeriods)?.Period,
         };
     }
 
@@ -124,6 +125,11 @@ internal static class InspectCommand
         var table = new Table().HideHeaders().NoBorder().AddColumn("what").AddColumn("value");
         void Row(string what, string value) => table.AddRow(new Text(what, new Style(decoration: Decoration.Bold)), new Text(value));
         Row("reads", reads);
+        if (d.Period is { } period)
+        {
+            Row("period", $"{period:N0} rows: each row is judged against the same point of the periods before it");
+        }
+
         Row("columns", d.Input == "sequences" ? List(d.Columns) : $"{List(d.Columns)} (by name in a CSV, in any order)");
         Row("watches", d.Watches.SequenceEqual(d.Columns) ? "every column" : $"{List(d.Watches)} (the others are inputs only)");
         Row("gaps", $"refused with their line unless --missing {string.Join(", ", d.Fills.SkipLast(1))} or {d.Fills[^1]} says what to do"
@@ -203,6 +209,9 @@ internal sealed record BundleDescription(
 {
     /// <summary>The <c>--missing</c> values that fill or drop gaps in what it reads (records: conditional, where the encoder keeps a covariance, mean and drop; else interpolate, ffill and drop).</summary>
     public IReadOnlyList<string> Fills { get; init; } = [];
+
+    /// <summary>A model that judges each row against the same point of earlier periods: the period, in rows; else null.</summary>
+    public int? Period { get; init; }
 }
 
 /// <summary>A bundle's thresholds.</summary>

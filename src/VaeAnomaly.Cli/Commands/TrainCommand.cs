@@ -177,6 +177,11 @@ internal static class TrainCommand
             var pointScores = isSeries;
             console.Write(ThresholdTable(detector.Thresholds, pointScores));
             WriteNotes(console, detector, pointScores);
+            if (detector is IComparesPeriods seasons)
+            {
+                console.WriteLine($"Each row is compared with the same point of the {seasons.Periods} periods before it: a period of {seasons.Period:N0} rows, {(ModelOptionSet.Given(r, model.Period) ? "as --period gave it" : "found in the training rows (--period sets it)")}.");
+            }
+
             console.MarkupLineInterpolated($"Saved the {detector.Name} bundle to [bold]{Path.GetFullPath(destination)}[/] ({detector.History.Count} epochs, {clock.Elapsed.TotalSeconds:F1} s).");
             return 0;
         }, ct));

@@ -124,7 +124,7 @@ public sealed class SeasonalEstimator(DetectorSettings settings) : IDetectorEsti
 }
 
 /// <summary>A fitted <c>seasonal</c>: the period, the window of residuals, the last training rows it starts from, and each watched column's smallest deviation.</summary>
-public sealed class SeasonalDetector : RowDetector
+public sealed class SeasonalDetector : RowDetector, IComparesPeriods
 {
     private readonly int period;
     private readonly int window;
@@ -137,8 +137,11 @@ public sealed class SeasonalDetector : RowDetector
     /// <inheritdoc />
     public override string Name => SeasonalEstimator.ModelName;
 
-    /// <summary>The period, in rows.</summary>
+    /// <inheritdoc />
     public int Period => period;
+
+    /// <inheritdoc />
+    public int Periods => SeasonalEstimator.Seasons;
 
     /// <inheritdoc />
     public override int Lookback => (SeasonalEstimator.Seasons * period) + window + 1;
