@@ -94,7 +94,8 @@ public sealed class SeasonalEstimator(DetectorSettings settings) : IDetectorEsti
     /// <summary>
     /// The period of the watched columns (<see cref="DominantPeriod"/>'s rule) once each is rid of its least-squares
     /// line, since a trend shifts the autocorrelation's peak to shorter lags; a peak counts only when the mean
-    /// autocorrelation there is at least <see cref="MinimumPeak"/>, so a series that merely wanders has none.
+    /// autocorrelation there is at least <see cref="MinimumPeak"/>, so a series that merely wanders has none; then the
+    /// lag near the peak that the seasonal's own residuals fit best.
     /// </summary>
     /// <param name="values">A training sequence, row-major.</param>
     /// <param name="channels">Values per row.</param>
@@ -116,7 +117,45 @@ public sealed class SeasonalEstimator(DetectorSettings settings) : IDetectorEsti
             }
         }
 
-        return DominantPeriod.Of(level, k, [.. Enumerable.Range(0, k)], MaxPeriod, rows, MinimumPeak);
+        return DominantPeriod.Of(level, k, [.. Enumerable.Range(0, k)], MaxPeriod, rows, MinimumPeak) is { } peak ? Refined(values, channels, columns, peak) : null;
+    }
+
+    /// <summary>
+    /// Of the lags within 2% of <paramref name="peak"/> (at least one row either side), the one whose residuals (each
+    /// row less the median of the rows 1, 2 and 3 lags before) vary least over the training rows, as scores judge them
+    /// (against their mean, so a trend's constant offset does not count): noise makes an autocorrelation peak broad, and
+    /// a period a row or two off leaves a phase error in every residual.
+    /// </summary>
+    private static int Refined(float[] values, int channels, int[] columns, int peak)
+    {
+        var rows = values.Length / channels;
+        var reach = Math.Max(1, peak / 50);
+        var (best, least) = (peak, double.PositiveInfinity);
+        for (var lag = Math.Max(2, peak - reach); lag <= Math.Min(MaxPeriod, peak + reach) && Seasons * lag < rows; lag++)
+        {
+            double spread = 0;
+            var count = rows - (Seasons * lag);
+            foreach (var j in columns)
+            {
+                var (sum, squares) = (0.0, 0.0);
+                for (var t = Seasons * lag; t < rows; t++)
+                {
+                    double X(int row) => values[(row * channels) + j];
+                    var (a, b, c) = (X(t - lag), X(t - (2 * lag)), X(t - (3 * lag)));
+                    var residual = X(t) - Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
+                    (sum, squares) = (sum + residual, squares + (residual * residual));
+                }
+
+                spread += (squares / count) - ((sum / count) * (sum / count));
+            }
+
+            if (spread < least)
+            {
+                (best, least) = (lag, spread);
+            }
+        }
+
+        return best;
     }
 
     /// <summary>The smallest mean autocorrelation at a period found without <c>--period</c>: a rhythm that explains little of a series is not one to compare rows by.</summary>
