@@ -73,12 +73,18 @@ internal static class CalibrateCommand
                 staged.Commit(token);
             }
 
+            var leftOut = ((IRecalibrates)model).LeftOutRows;
+            if (leftOut > 0)
+            {
+                console.WriteLine($"Left out the first {leftOut:N0} rows of each file: the {model.Name} judges each row by the {leftOut:N0} rows before it, and starts from its training rows, which did not come before these.");
+            }
+
             console.Write(TrainCommand.ThresholdTable(model.Thresholds, pointScores, $"thresholds fitted on {(paths.Length == 1 ? Path.GetFileName(path) : $"{paths.Length} files")}"));
             // What the rule in use flags of these data, before and after: rows of a series as score --point-score step
             // (the default) flags them, else the inputs by their one score.
             var set = pointScores ? "step" : model.Thresholds.Primary;
             IReadOnlyList<float> values = pointScores
-                ? [.. normal.Sequences.SelectMany(one => ((IScoresPoints)model).ScorePoints(new SequenceSet(normal.ChannelNames, [one]), new PointScoreRequest(PointScoreMode.Step), ct: token).Scores)]
+                ? [.. normal.Sequences.SelectMany(one => ((IScoresPoints)model).ScorePoints(new SequenceSet(normal.ChannelNames, [one]), new PointScoreRequest(PointScoreMode.Step), ct: token).Scores.Skip(leftOut))]
                 : scores.First(kv => kv.Key == set).Value;
             string Share(double t)
             {

@@ -126,6 +126,9 @@ public sealed class GaussianDetector : RowDetector, IRefits
     /// <inheritdoc />
     private protected override ThresholdSet Floored(ThresholdSet thresholds) => thresholds.AtLeast(SmallestThreshold);
 
+    /// <inheritdoc />
+    private protected override bool Carries => true;
+
     /// <summary>Loads a bundle written by <see cref="RowDetector.Save"/>, checking every value.</summary>
     internal static GaussianDetector Load(string directory, string? threshold)
     {

@@ -20,6 +20,13 @@ public interface IRecalibrates
     IReadOnlyList<KeyValuePair<string, IReadOnlyList<float>>> ThresholdScores(SequenceSet normal, CancellationToken ct = default);
 
     /// <summary>
+    /// Rows at the start of each series of other normal data that <see cref="ThresholdScores"/> leaves out: a model that
+    /// judges each row by the rows before it and starts from the training rows it keeps (<c>gaussian</c>,
+    /// <c>seasonal</c>) would judge them against rows that did not come before them. 0 for every other model.
+    /// </summary>
+    int LeftOutRows => 0;
+
+    /// <summary>
     /// Uses <paramref name="thresholds"/> from now on (a detector's own floor still applies) and records where they came
     /// from; nothing else changes. The one change a fitted detector takes in place: calibrate a copy that nothing else
     /// scores with at the time (a loaded bundle), then save it.

@@ -175,13 +175,31 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints, IExplainsPoi
     /// <param name="validation">Normal validation data.</param>
     /// <param name="rule">The rule it flags with.</param>
     private protected static ThresholdSet FitThresholds(RowDetector draft, SequenceSet validation, string rule) =>
-        draft.Floored(ThresholdSet.Fit(draft.ThresholdScores(validation), rule, "score"));
+        draft.Floored(ThresholdSet.Fit(draft.Scores(validation, 0), rule, "score"));
+
+    /// <inheritdoc />
+    public int LeftOutRows => Carries ? Lookback - 1 : 0;
+
+    /// <summary>
+    /// Whether it starts each series from training rows it keeps, judging a row by the rows before it (<c>gaussian</c>,
+    /// <c>seasonal</c>): the validation part follows those rows, other normal data does not.
+    /// </summary>
+    private protected virtual bool Carries => false;
 
     /// <inheritdoc />
     public IReadOnlyList<KeyValuePair<string, IReadOnlyList<float>>> ThresholdScores(SequenceSet normal, CancellationToken ct = default)
     {
+        var scores = Scores(normal, LeftOutRows);
+        return scores[1].Value.Count > 0 ? scores : throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"A {Name} judges each row by the {LeftOutRows:N0} rows before it, and would judge the first {LeftOutRows:N0} rows of each series here against its training rows, which did not come before them: they are left out, and no series here has more rows (the longest has {normal.Sequences.Max(s => s.Values.Length / Math.Max(1, Channels.Count)):N0}). Calibrate on longer stretches of normal rows."));
+    }
+
+    /// <summary>The sequences' largest row scores (<c>score</c>) and their row scores (<c>step</c>), each sequence's first <paramref name="leftOut"/> rows left out (and a sequence with no more).</summary>
+    private KeyValuePair<string, IReadOnlyList<float>>[] Scores(SequenceSet normal, int leftOut)
+    {
         CheckChannels(normal);
-        return [new("score", Score(normal)), new(StepSet, normal.Sequences.SelectMany(s => RowScores(s.Values)).ToArray())];
+        var rows = normal.Sequences.Select(s => RowScores(s.Values).Skip(leftOut).ToArray()).Where(r => r.Length > 0).ToArray();
+        return [new("score", rows.Select(r => r.Max()).ToArray()), new(StepSet, rows.SelectMany(r => r).ToArray())];
     }
 
     /// <inheritdoc />

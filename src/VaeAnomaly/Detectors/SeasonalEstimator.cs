@@ -222,6 +222,9 @@ public sealed class SeasonalDetector : RowDetector, IComparesPeriods
     /// <inheritdoc />
     private protected override ThresholdSet Floored(ThresholdSet thresholds) => thresholds.AtLeast(GaussianDetector.SmallestThreshold);
 
+    /// <inheritdoc />
+    private protected override bool Carries => true;
+
     /// <summary>Loads a bundle written by <see cref="RowDetector.Save"/>, checking every value.</summary>
     internal static SeasonalDetector Load(string directory, string? threshold)
     {
