@@ -18,13 +18,7 @@ internal static class CalibrateCommand
     public static Command Create(IAnsiConsole console)
     {
         var bundle = SharedOptions.Bundle();
-        var data = new Option<string[]>("--data")
-        {
-            Description = "Normal data the model is to judge, every row or record of it taken as normal: a series (CSV or .parquet) for a model of series, or several (--data a.csv b.csv, each scored on its own), sequences for a model of sequences, records for a records bundle.",
-            Required = true,
-            Arity = ArgumentArity.OneOrMore,
-            AllowMultipleArgumentsPerToken = true,
-        };
+        var data = SharedOptions.DataFiles("Normal data the model is to judge, every row or record of it taken as normal: a series (CSV or .parquet) for a model of series, or several (--data a.csv b.csv, each scored on its own), sequences for a model of sequences, records for a records bundle.");
         var outDir = new Option<string>("--out") { Description = "Folder for the calibrated bundle: the same model with thresholds fitted on --data.", Required = true };
         var threshold = new Option<string>("--threshold") { Description = $"The rule the new bundle flags by: {string.Join(", ", ThresholdRules.Names)} [default: the bundle's]; every rule is fitted." };
         threshold.Validators.Add(result =>

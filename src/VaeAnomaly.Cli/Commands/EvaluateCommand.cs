@@ -23,13 +23,7 @@ internal static class EvaluateCommand
     public static Command Create(IAnsiConsole console)
     {
         var bundle = SharedOptions.Bundle();
-        var data = new Option<string[]>("--data")
-        {
-            Description = "Sequences (a long-format CSV file or a folder whose test.csv is used), or a time series (CSV or .parquet) with --label-column; or several labelled series files (--data a.csv b.csv), each scored on its own and measured together.",
-            Required = true,
-            Arity = ArgumentArity.OneOrMore,
-            AllowMultipleArgumentsPerToken = true,
-        };
+        var data = SharedOptions.DataFiles("Sequences (a long-format CSV file or a folder whose test.csv is used), or a time series (CSV or .parquet) with --label-column; or several labelled series files (--data a.csv b.csv), each scored on its own and measured together.");
         var labels = new Option<string>("--labels") { Description = "Labels CSV (sequence_id,label[,anomaly_type]); default: NAME_labels.csv beside NAME.csv." };
         var outDir = new Option<string>("--out") { Description = "Folder for metrics.json, report.html and the PNG figures.", Required = true };
         var threshold = ThresholdOption.Create(defaultRule: null, value: true);
@@ -58,9 +52,7 @@ internal static class EvaluateCommand
             {
                 return loaded is IScoresPoints severalScorer
                     ? EvaluateFiles(console, r, series, (loaded, severalScorer, loaded as IReconstructsSeries), paths, r.GetValue(pointAdjust), destination, r.GetValue(force), token)
-                    : throw ((loaded as IReadsRecords)?.Encoder is not null
-                        ? new ArgumentException($"--data names {paths.Length} series files; a {loaded.Name} bundle of records (--records) evaluates one file of records at a time.")
-                        : RecordsInput.SeriesRefusal(loaded, "evaluate"));
+                    : throw RecordsInput.SeveralRefusal(loaded, paths.Length, "evaluate");
             }
 
             if (!DataPaths.IsSeries(dataPath))

@@ -17,6 +17,18 @@ internal static class RecordsInput
     public static ArgumentException SeriesRefusal(IFittedDetector detector, string verb) =>
         new($"A {detector.Name} bundle trained on whole sequences (--window 0) scores sequences of its length; {verb} a time series per time step with a bundle trained on windows.");
 
+    /// <summary>
+    /// Why <paramref name="detector"/> (a model that does not score points) cannot <paramref name="verb"/> several series
+    /// files: a records bundle reads one file of records, a bundle of whole sequences no series.
+    /// </summary>
+    /// <param name="detector">A loaded model.</param>
+    /// <param name="files">How many files <c>--data</c> names.</param>
+    /// <param name="verb">What the command does: <c>score</c> or <c>evaluate</c>.</param>
+    public static ArgumentException SeveralRefusal(IFittedDetector detector, int files, string verb) =>
+        (detector as IReadsRecords)?.Encoder is not null
+            ? new($"--data names {files} series files; a {detector.Name} bundle of records (--records) {verb}s one file of records at a time.")
+            : SeriesRefusal(detector, verb);
+
     /// <summary>Reads a CSV of records and splits its normal ones (all, when unlabelled) at random into training and validation, encoded for the model.</summary>
     /// <param name="console">Where the counts are reported.</param>
     /// <param name="r">The parsed command line.</param>

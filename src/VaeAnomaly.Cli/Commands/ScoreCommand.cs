@@ -25,13 +25,7 @@ internal static class ScoreCommand
     public static Command Create(IAnsiConsole console)
     {
         var bundle = SharedOptions.Bundle();
-        var data = new Option<string[]>("--data")
-        {
-            Description = "Sequences (a long-format CSV file or a folder whose test.csv is used), or a time series (CSV or .parquet) scored per time step; or several series files (--data a.csv b.csv, or days/*.csv), each scored on its own into one scores file with a first column, file.",
-            Required = true,
-            Arity = ArgumentArity.OneOrMore,
-            AllowMultipleArgumentsPerToken = true,
-        };
+        var data = SharedOptions.DataFiles("Sequences (a long-format CSV file or a folder whose test.csv is used), or a time series (CSV or .parquet) scored per time step; or several series files (--data a.csv b.csv, or days/*.csv), each scored on its own into one scores file with a first column, file.");
         var output = new Option<string>("--out") { Description = "Scores CSV to write, one row per sequence (per time step for a series; a series may also write .parquet).", Required = true };
         var score = new Option<string>("--score") { Description = "Score that is thresholded: reconstruction, kl or combined.", DefaultValueFactory = _ => "combined" };
         score.AcceptOnlyFromAmong([.. ScoreKinds.All.Select(k => k.Name())]);
@@ -281,9 +275,7 @@ internal static class ScoreCommand
         using var loaded = options.Engine.Load(r, bundle, r.GetValue(model.Threshold));
         if (loaded is not IScoresPoints scorer)
         {
-            throw (loaded as IReadsRecords)?.Encoder is not null
-                ? new ArgumentException($"--data names {paths.Length} series files; a {loaded.Name} bundle of records (--records) scores one file of records at a time.")
-                : RecordsInput.SeriesRefusal(loaded, "score");
+            throw RecordsInput.SeveralRefusal(loaded, paths.Length, "score");
         }
 
         if (ModelOptionSet.Given(r, model.Score) && loaded is not IScoresKinds)

@@ -6,6 +6,16 @@ namespace VaeAnomaly.Cli.Commands;
 /// <summary>Options several commands share, declared once so their meaning and wording cannot drift apart.</summary>
 internal static class SharedOptions
 {
+    /// <summary><c>--data</c> for the commands that read one input or several series files (<c>--data a.csv b.csv</c>, or a shell pattern).</summary>
+    /// <param name="description">What the command reads.</param>
+    public static Option<string[]> DataFiles(string description) => new("--data")
+    {
+        Description = description,
+        Required = true,
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     /// <summary><c>--bundle</c> (alias <c>--model</c>, its earlier name) for the commands that read a trained bundle.</summary>
     public static Option<string> Bundle() =>
         new("--bundle", "--model") { Description = "Bundle folder written by 'train' (--model is the same option's earlier name).", Required = true };

@@ -15,13 +15,7 @@ internal static class TrainCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var data = new Option<string[]>("--data")
-        {
-            Description = "Folder in the synthetic-v1 layout (train.csv and val.csv, normal data), or a time series (CSV or .parquet) split with --split; several series files (--data a.csv b.csv, or days/*.csv) train one model, each file split on its own, no window spanning two files.",
-            Required = true,
-            Arity = ArgumentArity.OneOrMore,
-            AllowMultipleArgumentsPerToken = true,
-        };
+        var data = SharedOptions.DataFiles("Folder in the synthetic-v1 layout (train.csv and val.csv, normal data), or a time series (CSV or .parquet) split with --split; several series files (--data a.csv b.csv, or days/*.csv) train one model, each file split on its own, no window spanning two files.");
         var modelName = new Option<string>("--model") { Description = $"Model to train: {string.Join(", ", DetectorRegistry.Names)}.", DefaultValueFactory = _ => DetectorRegistry.DefaultModel };
         modelName.AcceptOnlyFromAmong([.. DetectorRegistry.Names]);
         var variant = new Option<string>("--variant") { Description = "Baselines: v1 plain (default), v2 with dropout 0.2 and L2 1e-4, v3 wider (as in 'compare')." };

@@ -170,43 +170,27 @@ public sealed class GaussianDetector : RowDetector, IRefits
     {
         var (c, k) = (Channels.Count, Watched.Length);
         var rows = values.Length / c;
-        var past = new Queue<float[]>(Enumerable.Range(0, history.Length / k).Select(r => history.AsSpan(r * k, k).ToArray()));
-        var (sum, squares) = (new double[k], new double[k]);
-        foreach (var row in past)
+        var past = Enumerable.Range(0, k).Select(_ => new RecentSpread(window)).ToArray();
+        for (var r = 0; r < history.Length / k; r++)
         {
             for (var j = 0; j < k; j++)
             {
-                (sum[j], squares[j]) = (sum[j] + row[j], squares[j] + ((double)row[j] * row[j]));
+                past[j].Push(history[(r * k) + j]);
             }
         }
 
         var scores = new float[rows * k];
         for (var t = 0; t < rows; t++)
         {
-            var row = Watched.Select(j => values[(t * c) + j]).ToArray();
-            if (past.Count > 0)
-            {
-                for (var j = 0; j < k; j++)
-                {
-                    var mean = sum[j] / past.Count;
-                    var spread = Math.Sqrt(Math.Max(0, (squares[j] / past.Count) - (mean * mean)));
-                    scores[(t * k) + j] = (float)Math.Min(Math.Abs(row[j] - mean) / Math.Max(spread, floor[j]), float.MaxValue);
-                }
-            }
-
-            past.Enqueue(row);
             for (var j = 0; j < k; j++)
             {
-                (sum[j], squares[j]) = (sum[j] + row[j], squares[j] + ((double)row[j] * row[j]));
-            }
-
-            if (past.Count > window)
-            {
-                var old = past.Dequeue();
-                for (var j = 0; j < k; j++)
+                var value = values[(t * c) + Watched[j]];
+                if (!past[j].IsEmpty)
                 {
-                    (sum[j], squares[j]) = (sum[j] - old[j], squares[j] - ((double)old[j] * old[j]));
+                    scores[(t * k) + j] = (float)Math.Min(past[j].Deviation(value, floor[j]), float.MaxValue);
                 }
+
+                past[j].Push(value);
             }
         }
 

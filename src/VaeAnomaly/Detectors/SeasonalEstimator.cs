@@ -263,25 +263,16 @@ public sealed class SeasonalDetector : RowDetector, IComparesPeriods
                 x[t] = t < before ? history[(t * k) + j] : values[((t - before) * c) + Watched[j]];
             }
 
-            var past = new Queue<double>();
-            var (sum, squares) = (0.0, 0.0);
+            var past = new RecentSpread(window);
             for (var t = first; t < x.Length; t++)
             {
                 var residual = x[t] - Median(x[t - period], x[t - (2 * period)], x[t - (3 * period)]);
-                if (t >= before && past.Count > 0)
+                if (t >= before && !past.IsEmpty)
                 {
-                    var mean = sum / past.Count;
-                    var spread = Math.Sqrt(Math.Max(0, (squares / past.Count) - (mean * mean)));
-                    scores[((t - before) * k) + j] = (float)Math.Min(Math.Abs(residual - mean) / Math.Max(spread, floor[j]), float.MaxValue);
+                    scores[((t - before) * k) + j] = (float)Math.Min(past.Deviation(residual, floor[j]), float.MaxValue);
                 }
 
-                past.Enqueue(residual);
-                (sum, squares) = (sum + residual, squares + (residual * residual));
-                if (past.Count > window)
-                {
-                    var old = past.Dequeue();
-                    (sum, squares) = (sum - old, squares - (old * old));
-                }
+                past.Push(residual);
             }
         }
 
