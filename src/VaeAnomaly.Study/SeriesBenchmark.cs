@@ -163,7 +163,7 @@ public static partial class SeriesBenchmark
             }
         }
 
-        return SeriesFileResult.Measure(pair.Name, model, settings.TargetColumns ?? ["all"], pair.Test.Labels!, points, seconds, detector.History.Count, rules) with { Window = settings.Window };
+        return SeriesFileResult.Measure(pair.Name, model, settings.TargetColumns ?? ["all"], pair.Test.Labels!, points, seconds, detector.History.Count, rules) with { Window = settings.Window, Period = (detector as IComparesPeriods)?.Period };
     }
 
     /// <summary>

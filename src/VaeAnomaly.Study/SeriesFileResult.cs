@@ -28,6 +28,9 @@ public sealed record SeriesFileResult(
     /// <summary>The window chosen for the model (<see cref="SeriesBenchmarkOptions.Window"/>); null for the model's own default, or a model without one.</summary>
     public int? Window { get; init; }
 
+    /// <summary>The period, in rows, a model that compares each row with earlier periods (<c>seasonal</c>) used, given or found in the train file; null for other models.</summary>
+    public int? Period { get; init; }
+
     /// <summary>The metrics of <paramref name="points"/> against <paramref name="labels"/>.</summary>
     internal static SeriesFileResult Measure(string file, string model, IReadOnlyList<string> watched, IReadOnlyList<bool> labels, SeriesPointScores points, double seconds, int epochs,
         IReadOnlyDictionary<string, RuleOutcome> rules)

@@ -46,6 +46,15 @@ public sealed record SeriesSummary(
         return summary;
     }
 
+    /// <summary>
+    /// The pairs every model in <paramref name="models"/> has a result for, in run order: where a model refused some pairs
+    /// (a file too short for its window, a series without a period), the files over which the models' means compare.
+    /// </summary>
+    /// <param name="models">Model names as run.</param>
+    /// <param name="results">Every file's result.</param>
+    public static IReadOnlyList<string> CommonFiles(IReadOnlyList<string> models, IReadOnlyList<SeriesFileResult> results) =>
+        [.. results.Select(x => x.File).Distinct(StringComparer.Ordinal).Where(file => models.All(m => results.Any(x => x.File == file && x.Model == m)))];
+
     /// <summary>One rule over the files where it had a threshold; its F1 figures over those of them with anomalies.</summary>
     private static RuleSummary Summarise(IReadOnlyList<RuleOutcome> outcomes)
     {

@@ -98,7 +98,7 @@ internal static class BenchmarkSeriesCommand
 
                     results.Add(result);
                     console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{pair.Name} {name}{(result.Window is { } w ? $" (window {w})" : "")}: {(result.AucPr is null ? "no anomaly labelled" : $"AUC-PR {result.AucPr:F3}, F1 at threshold {result.F1AtThreshold:F3}, best F1 {result.BestF1:F3}")}, normal rows flagged {result.FlaggedNormal:P1}, false events {result.FalseEvents} ({result.TrainSeconds:F1} s)."));
+                        $"{pair.Name} {name}{(result.Window is { } w ? $" (window {w})" : "")}{(result.Period is { } period ? $" (period {period})" : "")}: {(result.AucPr is null ? "no anomaly labelled" : $"AUC-PR {result.AucPr:F3}, F1 at threshold {result.F1AtThreshold:F3}, best F1 {result.BestF1:F3}")}, normal rows flagged {result.FlaggedNormal:P1}, false events {result.FalseEvents} ({result.TrainSeconds:F1} s)."));
                 }
             }
 
@@ -110,34 +110,51 @@ internal static class BenchmarkSeriesCommand
 
             var summary = SeriesSummary.Of(names, results);
             var random = SeriesSummary.RandomOf([.. pairs.Select(p => p.Test.Labels!)]);
+
+            // Where a model refused some pairs its means are over fewer files than the others': the figures of every model
+            // over the pairs all of them ran on are the ones to compare.
+            var commonFiles = notRun.Count > 0 && names.Count > 1 ? SeriesSummary.CommonFiles(names, results) : null;
+            var commonPairs = commonFiles is null ? [] : pairs.Where(p => commonFiles.Contains(p.Name)).ToArray();
+            var common = commonFiles is null ? null : new
+            {
+                files = commonFiles,
+                models = SeriesSummary.Of(names, [.. results.Where(x => commonFiles.Contains(x.File))]),
+                random = SeriesSummary.RandomOf([.. commonPairs.Select(p => p.Test.Labels!)]),
+            };
             using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
             {
                 var json = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-                File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(new { models = summary, random, files = results, notRun }, json));
+                File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(new { models = summary, random, files = results, notRun, common }, json));
                 File.WriteAllLines(staged.PathOf("files.csv"), [
-                    "file,model,watched,auc_pr,auc_roc,f1_at_threshold,best_f1,pa_f1,event_recall,event_precision,flagged_normal,false_events,threshold,train_seconds,epochs",
+                    "file,model,watched,auc_pr,auc_roc,f1_at_threshold,best_f1,pa_f1,event_recall,event_precision,flagged_normal,false_events,threshold,train_seconds,epochs,period",
                     .. results.Select(x => string.Create(CultureInfo.InvariantCulture, // a figure that needs an anomaly is an empty cell for a file without one
-                        $"{x.File},{x.Model},{string.Join(' ', x.Watched)},{x.AucPr:G6},{x.AucRoc:G6},{x.F1AtThreshold:G6},{x.BestF1:G6},{x.PointAdjustedF1:G6},{x.EventRecall:G6},{x.EventPrecision:G6},{x.FlaggedNormal:G6},{x.FalseEvents},{x.Threshold:G6},{x.TrainSeconds:F2},{x.Epochs}")),
+                        $"{x.File},{x.Model},{string.Join(' ', x.Watched)},{x.AucPr:G6},{x.AucRoc:G6},{x.F1AtThreshold:G6},{x.BestF1:G6},{x.PointAdjustedF1:G6},{x.EventRecall:G6},{x.EventPrecision:G6},{x.FlaggedNormal:G6},{x.FalseEvents},{x.Threshold:G6},{x.TrainSeconds:F2},{x.Epochs},{x.Period}")),
                 ]);
                 staged.Commit(token);
             }
 
             string F(double? v) => v?.ToString("F3", CultureInfo.InvariantCulture) ?? "–";
-            var table = new Table().Border(TableBorder.Rounded).Title($"{pairs.Count} pairs, causal point scores, label-free thresholds (quantile of validation)"
-                + (normalOnly == 0 ? "" : $"; AUC-PR to event precision over the {(pairs.Count - normalOnly == 1 ? "one test file" : $"{pairs.Count - normalOnly} test files")} with anomalies"));
-            foreach (var column in new[] { "model", "files", "AUC-PR", "AUC-ROC", "F1 @ threshold", "best F1 (oracle)", "PA-F1 (inflated)", "event recall", "event precision", "normal flagged", "false events", "train s" })
+            Table Figures(string title, IReadOnlyList<SeriesPair> over, IReadOnlyDictionary<string, SeriesSummary> figures, Evaluation.RandomBaseline? baseline)
             {
-                table.AddColumn(new TableColumn(column).RightAligned());
+                var anomalous = over.Count(p => p.Test.Labels!.Contains(true));
+                var table = new Table().Border(TableBorder.Rounded).Title($"{title}, causal point scores, label-free thresholds (quantile of validation)"
+                    + (anomalous == over.Count ? "" : $"; AUC-PR to event precision over the {(anomalous == 1 ? "one test file" : $"{anomalous} test files")} with anomalies"));
+                foreach (var column in new[] { "model", "files", "AUC-PR", "AUC-ROC", "F1 @ threshold", "best F1 (oracle)", "PA-F1 (inflated)", "event recall", "event precision", "normal flagged", "false events", "train s" })
+                {
+                    table.AddColumn(new TableColumn(column).RightAligned());
+                }
+
+                foreach (var (name, m) in figures)
+                {
+                    table.AddRow([name, m.Files.ToString(CultureInfo.InvariantCulture), .. new[] { m.MeanAucPr, m.MeanAucRoc, m.MeanF1AtThreshold, m.MeanBestF1, m.MeanPaF1, m.EventRecall, m.EventPrecision, m.MeanFlaggedNormal }
+                        .Select(F), m.FalseEvents.ToString(CultureInfo.InvariantCulture), m.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture)]);
+                }
+
+                table.AddRow([Evaluation.RandomBaseline.Name, anomalous.ToString(CultureInfo.InvariantCulture), F(baseline?.AucPr), F(baseline?.AucRoc), "–", F(baseline?.BestF1), "–", "–", "–", "–", "–", "–"]);
+                return table;
             }
 
-            foreach (var (name, m) in summary)
-            {
-                table.AddRow([name, m.Files.ToString(CultureInfo.InvariantCulture), .. new[] { m.MeanAucPr, m.MeanAucRoc, m.MeanF1AtThreshold, m.MeanBestF1, m.MeanPaF1, m.EventRecall, m.EventPrecision, m.MeanFlaggedNormal }
-                    .Select(F), m.FalseEvents.ToString(CultureInfo.InvariantCulture), m.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture)]);
-            }
-
-            table.AddRow([Evaluation.RandomBaseline.Name, (pairs.Count - normalOnly).ToString(CultureInfo.InvariantCulture), F(random?.AucPr), F(random?.AucRoc), "–", F(random?.BestF1), "–", "–", "–", "–", "–", "–"]);
-            console.Write(table);
+            console.Write(Figures($"{pairs.Count} pairs", pairs, summary, random));
             var rules = new Table().Border(TableBorder.Rounded).Title("each label-free rule: mean F1 / mean share of normal rows flagged (files where it could be fitted); surprise adapts to the test series; smoothed flags a 10-row average, beside that average's best F1");
             rules.AddColumn("model");
             var reported = SeriesBenchmark.RulesOf(options);
@@ -157,6 +174,12 @@ internal static class BenchmarkSeriesCommand
             if (notRun.Count > 0)
             {
                 console.MarkupLineInterpolated($"[yellow]Not run: {notRun.Count} of {pairs.Count * names.Count} model and pair combinations (not_run in summary.json); those models' means are over the pairs in their files column.[/]");
+                if (common is not null)
+                {
+                    console.Write(commonPairs.Length == 0
+                        ? new Markup("[yellow]No pair was run by every model, so no figures compare them over the same files.[/]\n")
+                        : Figures($"The {commonPairs.Length} of {pairs.Count} pairs every model ran on (common in summary.json): the figures to compare", commonPairs, common.models, common.random));
+                }
             }
 
             console.MarkupLineInterpolated($"Wrote summary.json and files.csv to [bold]{Path.GetFullPath(destination)}[/].");

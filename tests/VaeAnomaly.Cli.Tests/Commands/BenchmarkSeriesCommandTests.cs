@@ -112,6 +112,52 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         Assert.Equal(["a-1,pca", "a-1,range", "b-2,range"], File.ReadAllLines(dir.File("out/files.csv")).Skip(1).Select(l => string.Join(',', l.Split(',')[..2])));
         Assert.Contains("b-2 pca: not run", text);
         Assert.Contains("Not run: 1 of 4 model and pair combinations", string.Join(' ', text.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)));
+
+        // and the figures to compare are over a-1 alone, where both ran: range's there are its a-1 file's, not its mean of two
+        var common = summary.RootElement.GetProperty("common");
+        Assert.Equal(["a-1"], common.GetProperty("files").EnumerateArray().Select(f => f.GetString()));
+        var rangeOverA1 = common.GetProperty("models").GetProperty("range");
+        Assert.Equal(1, rangeOverA1.GetProperty("files").GetInt32());
+        var rangeA1 = summary.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("file").GetString() == "a-1" && f.GetProperty("model").GetString() == "range");
+        Assert.Equal(rangeA1.GetProperty("auc_pr").GetDouble(), rangeOverA1.GetProperty("mean_auc_pr").GetDouble(), 12);
+        Assert.Equal(rangeA1.GetProperty("best_f1").GetDouble(), rangeOverA1.GetProperty("mean_best_f1").GetDouble(), 12);
+        Assert.NotEqual(summary.RootElement.GetProperty("models").GetProperty("range").GetProperty("mean_flagged_normal").GetDouble(), rangeOverA1.GetProperty("mean_flagged_normal").GetDouble());
+        Assert.Equal(0.05, common.GetProperty("random").GetProperty("auc_pr").GetDouble(), 12);
+        Assert.Contains("The 1 of 2 pairs every model ran on", string.Join(' ', text.Split((char[])[' ', '\n', '│'], StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    [Fact]
+    public async Task BenchmarkSeries_Seasonal_SaysThePeriodItFound_AndAPairWithoutOneIsNotRun()
+    {
+        // Given: a-1's v0 is sin(t / 5), a period of 2 pi 5 = 31.4 rows; n-1's v0 is noise, which has none
+        WritePair("pairs", "a-1");
+        var random = new Random(3);
+        string Noise(int n, bool test) => string.Join("\n", [
+            test ? "t,v0,c1,anomaly" : "t,v0,c1",
+            .. Enumerable.Range(0, n).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t},{random.NextDouble() + (test && t is >= 200 and < 220 ? 4 : 0):F4},0{(test ? $",{(t is >= 200 and < 220 ? 1 : 0)}" : "")}")),
+        ]);
+        File.WriteAllText(dir.File("pairs/n-1.train.csv"), Noise(300, test: false));
+        File.WriteAllText(dir.File("pairs/n-1.test.csv"), Noise(400, test: true));
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "seasonal,range", "--target-columns", "v0", "--out", dir.File("out"));
+
+        // Then: the seasonal ran on a-1 with the sine's period, and n-1's refusal is said; range ran on both
+        Assert.True(exit == 0, text);
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("out/summary.json")));
+        var seasonal = summary.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("model").GetString() == "seasonal");
+        Assert.Equal("a-1", seasonal.GetProperty("file").GetString());
+        Assert.InRange(seasonal.GetProperty("period").GetInt32(), 31, 32);
+        Assert.Contains($"a-1 seasonal (period {seasonal.GetProperty("period").GetInt32()})", text);
+        Assert.Equal(JsonValueKind.Null, summary.RootElement.GetProperty("files").EnumerateArray().First(f => f.GetProperty("model").GetString() == "range").GetProperty("period").ValueKind);
+        var lines = File.ReadAllLines(dir.File("out/files.csv"));
+        Assert.EndsWith(",period", lines[0]);
+        Assert.EndsWith($",{seasonal.GetProperty("period").GetInt32()}", lines.Single(l => l.StartsWith("a-1,seasonal,", StringComparison.Ordinal)));
+        Assert.EndsWith(",", lines.Single(l => l.StartsWith("n-1,range,", StringComparison.Ordinal)));
+        var notRun = Assert.Single(summary.RootElement.GetProperty("not_run").EnumerateArray());
+        Assert.Equal(("n-1", "seasonal"), (notRun.GetProperty("file").GetString(), notRun.GetProperty("model").GetString()));
+        Assert.Contains("show no period", notRun.GetProperty("reason").GetString());
+        Assert.Equal(["a-1"], summary.RootElement.GetProperty("common").GetProperty("files").EnumerateArray().Select(f => f.GetString()));
     }
 
     [Fact]
