@@ -221,7 +221,7 @@ public static class NabBenchmark
         var settings = entry.Taking(
             new DetectorSettings { Seed = options.Seed, Epochs = options.Epochs, Window = window, TrainStride = 1, ScoreStride = 1 });
         var estimator = DetectorRegistry.Create(options.Model, settings);
-        using var detector = estimator.Fit(fit, validation, ct: ct);
+        using var detector = FileRefusal.Naming(path, options.Model, () => estimator.Fit(fit, validation, ct: ct));
         var scorer = detector as IScoresPoints ?? throw new ArgumentException($"NAB scores every row; {detector.Name} does not score points.");
         if (options.Online)
         {

@@ -117,11 +117,11 @@ public static partial class SeriesBenchmark
         var fit = fitRows.AsSequenceSet("train");
         var validation = pair.Train.Slice(pair.Train.Length - validationRows, validationRows).AsSequenceSet("validation");
         var clock = Stopwatch.StartNew();
-        using var detector = Naming(pair.TrainPath, model, () => DetectorRegistry.Create(model, settings).Fit(fit, validation, ct: ct));
+        using var detector = FileRefusal.Naming(pair.TrainPath, model, () => DetectorRegistry.Create(model, settings).Fit(fit, validation, ct: ct));
         var seconds = clock.Elapsed.TotalSeconds;
         var scorer = detector as IScoresPoints ?? throw new ArgumentException($"{model} does not score the points of a series.");
         var test = pair.Test.AsSequenceSet();
-        var points = Naming(pair.TestPath, model, () => scorer.ScorePoints(test, new PointScoreRequest(PointScoreMode.Last), ct: ct));
+        var points = FileRefusal.Naming(pair.TestPath, model, () => scorer.ScorePoints(test, new PointScoreRequest(PointScoreMode.Last), ct: ct));
 
         // Every rule's threshold of these point scores (the scores are the same whatever the rule; only the threshold differs).
         var labels = pair.Test.Labels!;
@@ -194,19 +194,6 @@ public static partial class SeriesBenchmark
         {
             BestF1 = labels.Contains(true) ? Evaluation.RankingMetrics.BestF1(labels, [.. smoothed.Select(s => (double)s)]).F1 : null,
         };
-    }
-
-    /// <summary>Runs <paramref name="step"/>; a refusal of the data (a file too short for the model's window) names the file it came from.</summary>
-    private static T Naming<T>(string file, string model, Func<T> step)
-    {
-        try
-        {
-            return step();
-        }
-        catch (ArgumentException e)
-        {
-            throw new DataFormatException(file, null, null, $"{model} cannot use it: {IO.Messages.Of(e)}");
-        }
     }
 
     [GeneratedRegex(@"^(?<name>.+)\.(?<part>train|test)\.(csv(\.gz)?|parquet)$")]

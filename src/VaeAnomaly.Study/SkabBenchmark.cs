@@ -116,7 +116,7 @@ public static class SkabBenchmark
         var fitCount = (int)Math.Ceiling(trainWindows.Count * 0.9);
         var fit = trainWindows.Subset([.. Enumerable.Range(0, fitCount)]);
         var holdOut = trainWindows.Subset([.. Enumerable.Range(fitCount, trainWindows.Count - fitCount)]);
-        var (residuals, epochsRun) = Residuals(model.Name, (fit, holdOut), (seed, epochs), [trainWindows, testWindows], ct);
+        var (residuals, epochsRun) = Residuals(path, model.Name, (fit, holdOut), (seed, epochs), [trainWindows, testWindows], ct);
         var ucl = SkabProtocol.Ucl(residuals[0]);
         var testResiduals = residuals[1];
         var flags = SkabProtocol.RowFlags([.. testResiduals.Select(r => r > ucl)], testRows);
@@ -133,7 +133,7 @@ public static class SkabBenchmark
     /// (<see cref="IReconstructs"/>, posterior means for a VAE). The detector's own scaler sees windows the protocol
     /// already z-scored.
     /// </summary>
-    private static (double[][] Residuals, int Epochs) Residuals(string name, (SequenceSet Fit, SequenceSet HoldOut) data, (int Seed, int Epochs) run, SequenceSet[] score, CancellationToken ct)
+    private static (double[][] Residuals, int Epochs) Residuals(string path, string name, (SequenceSet Fit, SequenceSet HoldOut) data, (int Seed, int Epochs) run, SequenceSet[] score, CancellationToken ct)
     {
         // Every model reads exactly one window per protocol window (window and strides of its length), z-scored.
         var settings = new DetectorSettings
@@ -145,7 +145,7 @@ public static class SkabBenchmark
             ScoreStride = SkabProtocol.Window,
             Scaler = ScalerKind.ZScore,
         };
-        using var detector = DetectorRegistry.Create(name, settings).Fit(data.Fit, data.HoldOut, ct: ct);
+        using var detector = FileRefusal.Naming(path, name, () => DetectorRegistry.Create(name, settings).Fit(data.Fit, data.HoldOut, ct: ct));
         var model = detector as IReconstructs ?? throw new ArgumentException($"The leaderboard protocol scores reconstructions; {detector.Name} does not reconstruct.");
         return ([.. score.Select(set =>
         {
@@ -205,7 +205,7 @@ public static class SkabBenchmark
         var settings = DetectorRegistry.Find(model.Name.Split(' ')[0]).Taking(new DetectorSettings { Seed = model.Seed, Epochs = model.Epochs, TrainStride = 1, ScoreStride = 1, Threshold = rule });
         var estimator = DetectorRegistry.Create(model.Name, settings);
         var fitRows = SkabProtocol.TrainRows - OursValidationRows;
-        using var detector = estimator.Fit(values.Slice(0, fitRows).AsSequenceSet("train"), values.Slice(fitRows, OursValidationRows).AsSequenceSet("validation"), ct: ct);
+        using var detector = FileRefusal.Naming(path, model.Name, () => estimator.Fit(values.Slice(0, fitRows).AsSequenceSet("train"), values.Slice(fitRows, OursValidationRows).AsSequenceSet("validation"), ct: ct));
         var scorer = detector as IScoresPoints ?? throw new ArgumentException($"--protocol ours scores every row; a {detector.Name} does not score points.");
         bool[] flags;
         double threshold;

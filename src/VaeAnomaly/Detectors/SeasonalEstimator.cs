@@ -70,7 +70,7 @@ public sealed class SeasonalEstimator(DetectorSettings settings) : IDetectorEsti
         var columns = WatchedColumns.Indices(train.ChannelNames, targets);
         var longest = train.Sequences.MaxBy(s => s.Values.Length)!;
         var period = settings.Period ?? PeriodOf(longest.Values, train.Channels, columns)
-            ?? throw new ArgumentException($"The training rows of [{IO.Messages.List(targets)}] show no period (rid of their trend, their autocorrelation has no peak of at least {MinimumPeak} at lags of {DominantPeriod.MinLag} to a third of {longest.Values.Length / train.Channels:N0} rows, after it first falls to 0); give it in rows with --period (288 for a day of 5-minute rows).");
+            ?? throw new ArgumentException($"The training rows of [{IO.Messages.List(targets)}] show no period (rid of their trend, their autocorrelation has no peak of at least {MinimumPeak} at lags of {DominantPeriod.MinLag} to a third of {longest.Values.Length / train.Channels:N0} rows, after it first falls to 0); give it in rows with train's --period (288 for a day of 5-minute rows), or pick a model that needs no period.");
         float[][] Rows(SequenceSet set) => [.. set.Sequences.SelectMany(s => Enumerable.Range(0, s.Values.Length / set.Channels).Select(t => columns.Select(j => s.Values[(t * set.Channels) + j]).ToArray()))];
         var rows = Rows(train);
         if (rows.Length <= Seasons * period)

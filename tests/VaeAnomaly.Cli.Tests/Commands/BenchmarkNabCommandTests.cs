@@ -197,6 +197,28 @@ public sealed class BenchmarkNabCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchmarkNab_AModelThatRefusesAFile_StopsTheRunNamingTheFileAndWritesNothing()
+    {
+        // Given: one.csv of 2,000 rows of noise, in which the seasonal finds no period to compare rows with
+        WriteLabelledFile(rows: 2000, jump: 1500);
+        var random = new Random(5);
+        var start = new DateTime(2014, 4, 1, 0, 0, 0, DateTimeKind.Unspecified);
+        File.WriteAllText(dir.File("nab/realTest/one.csv"), string.Join("\n", [
+            "timestamp,value",
+            .. Enumerable.Range(0, 2000).Select(t => string.Create(CultureInfo.InvariantCulture, $"{start.AddMinutes(5 * t):yyyy-MM-dd HH:mm:ss},{random.NextDouble():F4}")),
+        ]));
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "nab", "--data", dir.File("nab"), "--model", "seasonal", "--out", dir.File("out"));
+
+        // Then: the file and the model are named with the reason (the library's message knows no file), and nothing is written
+        Assert.Equal(1, exit);
+        var said = string.Join(' ', text.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(Path.Combine("realTest", "one.csv") + ": seasonal cannot use it: The training rows of [value] show no period", said);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+
+    [Fact]
     public async Task BenchmarkNab_AShortFileAfterALongOne_StopsTheRunBeforeAnyFileIsRun()
     {
         // Given: a long file first in name order, then the short one
