@@ -51,8 +51,8 @@ internal static class DataPaths
             var series = readSeries(path);
             channels ??= series.ChannelNames;
             var (train, validation) = SplitSeries(path, InOrder(series, channels, path, paths[0]), split);
-            trains.Add(new Sequence($"{Path.GetFileName(path)}, training part", train.Values));
-            validations.Add(new Sequence($"{Path.GetFileName(path)}, validation part", validation.Values));
+            trains.Add(new Sequence(Sequence.TrainingPartOf(Path.GetFileName(path)), train.Values));
+            validations.Add(new Sequence(Sequence.ValidationPartOf(Path.GetFileName(path)), validation.Values));
         }
 
         return (new SequenceSet(channels!, trains), new SequenceSet(channels!, validations));

@@ -63,15 +63,21 @@ public sealed class GaussianEstimator(DetectorSettings settings) : IDetectorEsti
 
         var targets = settings.TargetColumns ?? train.ChannelNames;
         var columns = WatchedColumns.Indices(train.ChannelNames, targets);
-        var rows = train.Sequences.SelectMany(s => Enumerable.Range(0, s.Values.Length / train.Channels).Select(t => columns.Select(j => s.Values[(t * train.Channels) + j]).ToArray())).ToArray();
-        var history = rows.Skip(Math.Max(0, rows.Length - window)).SelectMany(r => r).ToArray();
+        float[][] Rows(IEnumerable<Sequence> sequences) => [.. sequences.SelectMany(s => Enumerable.Range(0, s.Values.Length / train.Channels).Select(t => columns.Select(j => s.Values[(t * train.Channels) + j]).ToArray()))];
+        float[] Tail(IEnumerable<Sequence> sequences) => [.. Rows(sequences).TakeLast(window).SelectMany(r => r)];
+
+        // Each validation part is judged from the training rows it follows (of several files, its own file's); a later
+        // series starts from the last part's.
+        var parts = RowDetector.Continuations(train, validation).Select(p => (Tail(p.Train), p.Validation)).ToArray();
+        var history = parts[^1].Item1;
         if (history.Length > MaxHistoryValues)
         {
             throw new ArgumentException($"The gaussian keeps its last {history.Length / columns.Length:N0} training rows of the {columns.Length:N0} watched columns in the bundle's model.json: {history.Length:N0} values, where at most {MaxHistoryValues:N0} fit; use a shorter --window or watch fewer columns (--target-columns).");
         }
 
+        var rows = Rows(train.Sequences);
         var floor = columns.Select((_, k) => GaussianDetector.Floor(rows.Select(r => (double)r[k]))).ToArray();
-        return GaussianDetector.Fitted(train.ChannelNames, targets, (window, history, floor), DetectorFiles.Describe(train, validation), validation, settings.Threshold);
+        return GaussianDetector.Fitted(train.ChannelNames, targets, (window, history, floor), DetectorFiles.Describe(train, validation), parts, settings.Threshold);
     }
 }
 
@@ -116,12 +122,10 @@ public sealed class GaussianDetector : RowDetector, IRefits
         },
         directory);
 
-    /// <summary>The detector with every threshold fitted on <paramref name="validation"/>.</summary>
-    internal static GaussianDetector Fitted(IReadOnlyList<string> channels, IReadOnlyList<string> targets, (int Window, float[] History, double[] Floor) state, TrainingDataInfo data, SequenceSet validation, string rule)
-    {
-        var draft = new GaussianDetector(channels, targets, state, data, None(rule));
-        return new GaussianDetector(channels, targets, state, data, FitThresholds(draft, validation, rule));
-    }
+    /// <summary>The detector with every threshold fitted on the validation parts, each judged from the training rows it follows.</summary>
+    internal static GaussianDetector Fitted(IReadOnlyList<string> channels, IReadOnlyList<string> targets, (int Window, float[] History, double[] Floor) state, TrainingDataInfo data,
+        IReadOnlyList<(float[] History, SequenceSet Validation)> parts, string rule) =>
+        new(channels, targets, state, data, FitThresholds([.. parts.Select(p => ((RowDetector)new GaussianDetector(channels, targets, state with { History = p.History }, data, None(rule)), p.Validation))], rule));
 
     /// <inheritdoc />
     private protected override ThresholdSet Floored(ThresholdSet thresholds) => thresholds.AtLeast(SmallestThreshold);

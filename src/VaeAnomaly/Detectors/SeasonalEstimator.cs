@@ -71,24 +71,32 @@ public sealed class SeasonalEstimator(DetectorSettings settings) : IDetectorEsti
         var longest = train.Sequences.MaxBy(s => s.Values.Length)!;
         var period = settings.Period ?? PeriodOf(longest.Values, train.Channels, columns)
             ?? throw new ArgumentException($"The training rows of [{IO.Messages.List(targets)}] show no period (rid of their trend, their autocorrelation has no peak of at least {MinimumPeak} at lags of {DominantPeriod.MinLag} to a third of {longest.Values.Length / train.Channels:N0} rows, after it first falls to 0); give it in rows with train's --period (288 for a day of 5-minute rows), or pick a model that needs no period.");
-        float[][] Rows(SequenceSet set) => [.. set.Sequences.SelectMany(s => Enumerable.Range(0, s.Values.Length / set.Channels).Select(t => columns.Select(j => s.Values[(t * set.Channels) + j]).ToArray()))];
-        var rows = Rows(train);
-        if (rows.Length <= Seasons * period)
+        float[][] Rows(IEnumerable<Sequence> sequences) => [.. sequences.SelectMany(s => Enumerable.Range(0, s.Values.Length / train.Channels).Select(t => columns.Select(j => s.Values[(t * train.Channels) + j]).ToArray()))];
+
+        // Each validation part is judged against the training rows before it (of several files, its own file's, which must
+        // then hold the 3 periods); what follows the last validation part (a split's test part, the next rows of a stream)
+        // against it and the training rows before it.
+        var parts = RowDetector.Continuations(train, validation);
+        foreach (var (rowsBefore, _) in parts)
         {
-            throw new ArgumentException($"The seasonal compares each row with the {Seasons} periods before it: a period of {period:N0} rows needs more than {Seasons * period:N0} training rows; got {rows.Length:N0}. Give more rows, or a shorter --period.");
+            var count = Rows(rowsBefore).Length;
+            if (count <= Seasons * period)
+            {
+                throw new ArgumentException($"The seasonal compares each row with the {Seasons} periods before it: a period of {period:N0} rows needs more than {Seasons * period:N0} training rows{(parts.Count > 1 ? $" in each file ('{IO.Messages.Cut(rowsBefore[0].Id)}' has {count:N0}; several files are separate series: join files that continue each other into one)" : $"; got {count:N0}")}. Give more rows, or a shorter --period.");
+            }
         }
 
-        // The validation rows are judged against the training rows before them; what follows the validation part (a
-        // split's test part, the next rows of a stream) against the validation rows and the training rows before those.
         float[] Tail(IEnumerable<float[]> all) => [.. all.TakeLast((Seasons * period) + window).SelectMany(r => r)];
-        var (trainTail, tail) = (Tail(rows), Tail(rows.Concat(Rows(validation))));
+        var tail = Tail(Rows(parts[^1].Train).Concat(Rows(parts[^1].Validation.Sequences)));
         if (tail.Length > GaussianEstimator.MaxHistoryValues)
         {
             throw new ArgumentException($"The seasonal keeps its last {tail.Length / columns.Length:N0} rows ({Seasons} periods of {period:N0} and a window of {window:N0}) of the {columns.Length:N0} watched columns in the bundle's model.json: {tail.Length:N0} values, where at most {GaussianEstimator.MaxHistoryValues:N0} fit; use a shorter --window or watch fewer columns (--target-columns).");
         }
 
+        var rows = Rows(train.Sequences);
         var floor = columns.Select((_, k) => GaussianDetector.Floor(rows.Select(r => (double)r[k]))).ToArray();
-        return SeasonalDetector.Fitted(train.ChannelNames, targets, (period, window, trainTail, floor), tail, (DetectorFiles.Describe(train, validation), validation, settings.Threshold));
+        return SeasonalDetector.Fitted(train.ChannelNames, targets, (period, window, floor), tail,
+            (DetectorFiles.Describe(train, validation), [.. parts.Select(p => (Tail(Rows(p.Train)), p.Validation))], settings.Threshold));
     }
 
     /// <summary>
@@ -212,11 +220,11 @@ public sealed class SeasonalDetector : RowDetector, IComparesPeriods
     /// The detector with every threshold fitted on the validation rows, each judged against the training rows before it
     /// (<paramref name="state"/>'s history), that then starts from <paramref name="history"/>, the last rows it was fitted on.
     /// </summary>
-    internal static SeasonalDetector Fitted(IReadOnlyList<string> channels, IReadOnlyList<string> targets, (int Period, int Window, float[] History, double[] Floor) state, float[] history,
-        (TrainingDataInfo Data, SequenceSet Validation, string Rule) fit)
+    internal static SeasonalDetector Fitted(IReadOnlyList<string> channels, IReadOnlyList<string> targets, (int Period, int Window, double[] Floor) state, float[] history,
+        (TrainingDataInfo Data, IReadOnlyList<(float[] History, SequenceSet Validation)> Parts, string Rule) fit)
     {
-        var draft = new SeasonalDetector(channels, targets, state, fit.Data, None(fit.Rule));
-        return new SeasonalDetector(channels, targets, state with { History = history }, fit.Data, FitThresholds(draft, fit.Validation, fit.Rule));
+        var drafts = fit.Parts.Select(p => ((RowDetector)new SeasonalDetector(channels, targets, (state.Period, state.Window, p.History, state.Floor), fit.Data, None(fit.Rule)), p.Validation));
+        return new SeasonalDetector(channels, targets, (state.Period, state.Window, history, state.Floor), fit.Data, FitThresholds([.. drafts], fit.Rule));
     }
 
     /// <inheritdoc />
