@@ -27,7 +27,7 @@ internal sealed record OnnxSupport(Func<bool, ModelProto>? Graph, Action<Inferen
         GaussianDetector gaussian => new(raw => GaussianGraph.Build(gaussian, raw), (s, e) => gaussian.UseForward(new OnnxHistoryForward(s, e, gaussian, (gaussian.State.Window, gaussian.State.History))))
         {
             EngineRefusal = gaussian.State.History.Length / gaussian.State.Floor.Length < gaussian.State.Window
-                ? $"This gaussian was trained on {gaussian.State.History.Length / gaussian.State.Floor.Length} rows, fewer than its window of {gaussian.State.Window}: "
+                ? $"This gaussian was trained and validated on {gaussian.State.History.Length / gaussian.State.Floor.Length} rows, fewer than its window of {gaussian.State.Window}: "
                     + "its first rows are judged against a shorter history, which the graph's fixed window does not express. Use the default engine, or train on more rows."
                 : null,
         },

@@ -318,14 +318,14 @@ public sealed class OnnxEngineTests
     [Fact]
     public void Attach_GaussianTrainedOnFewerRowsThanItsWindow_IsRefusedWithTheReason()
     {
-        // Given: a gaussian whose window of 64 rows is longer than its 40 training rows
+        // Given: a gaussian whose window of 64 rows is longer than its 40 training and 20 validation rows
         using var gaussian = DetectorRegistry.Create("gaussian", new DetectorSettings { Window = 64 }).Fit(Series(Waves(40, 0)), Series(Waves(20, 1)));
 
         // When
         var e = Assert.Throws<ArgumentException>(() => OnnxEngine.Attach(gaussian));
 
         // Then
-        Assert.Contains("trained on 40 rows, fewer than its window of 64", e.Message, StringComparison.Ordinal);
+        Assert.Contains("trained and validated on 60 rows, fewer than its window of 64", e.Message, StringComparison.Ordinal);
     }
 
     [SkippableFact]

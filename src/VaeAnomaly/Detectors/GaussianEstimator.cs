@@ -10,7 +10,7 @@ namespace VaeAnomaly.Detectors;
 /// deviation over the previous rows of a sliding window; a row's score is how many deviations its value lies from that
 /// mean (the largest over the watched columns), a monotone form of the value's two-sided tail probability, so it flags
 /// as the tail probability would. The window follows the series, so it absorbs drift; it starts from the last rows of
-/// the training part, so a test series that follows its training part is scored from its first row.
+/// the training and validation parts, so a test series that follows them is scored from its first row.
 /// </summary>
 /// <param name="settings">Window (rows of history, 256 by default) and watched columns.</param>
 public sealed class GaussianEstimator(DetectorSettings settings) : IDetectorEstimator
@@ -66,13 +66,15 @@ public sealed class GaussianEstimator(DetectorSettings settings) : IDetectorEsti
         float[][] Rows(IEnumerable<Sequence> sequences) => [.. sequences.SelectMany(s => Enumerable.Range(0, s.Values.Length / train.Channels).Select(t => columns.Select(j => s.Values[(t * train.Channels) + j]).ToArray()))];
         float[] Tail(IEnumerable<Sequence> sequences) => [.. Rows(sequences).TakeLast(window).SelectMany(r => r)];
 
-        // Each validation part is judged from the training rows it follows (of several files, its own file's); a later
-        // series starts from the last part's.
-        var parts = RowDetector.Continuations(train, validation).Select(p => (Tail(p.Train), p.Validation)).ToArray();
-        var history = parts[^1].Item1;
+        // Each validation part is judged from the training rows it follows (of several files, its own file's); what comes
+        // next (a split's test part, the next rows of a stream) follows the last validation part, and starts from it and
+        // the training rows before it.
+        var continuations = RowDetector.Continuations(train, validation);
+        var parts = continuations.Select(p => (Tail(p.Train), p.Validation)).ToArray();
+        var history = Tail([.. continuations[^1].Train, .. continuations[^1].Validation.Sequences]);
         if (history.Length > MaxHistoryValues)
         {
-            throw new ArgumentException($"The gaussian keeps its last {history.Length / columns.Length:N0} training rows of the {columns.Length:N0} watched columns in the bundle's model.json: {history.Length:N0} values, where at most {MaxHistoryValues:N0} fit; use a shorter --window or watch fewer columns (--target-columns).");
+            throw new ArgumentException($"The gaussian keeps its last {history.Length / columns.Length:N0} training and validation rows of the {columns.Length:N0} watched columns in the bundle's model.json: {history.Length:N0} values, where at most {MaxHistoryValues:N0} fit; use a shorter --window or watch fewer columns (--target-columns).");
         }
 
         var rows = Rows(train.Sequences);
@@ -81,7 +83,7 @@ public sealed class GaussianEstimator(DetectorSettings settings) : IDetectorEsti
     }
 }
 
-/// <summary>A fitted <c>gaussian</c>: the window, the last training rows it starts from, and each watched column's smallest deviation.</summary>
+/// <summary>A fitted <c>gaussian</c>: the window, the last training and validation rows it starts from, and each watched column's smallest deviation.</summary>
 public sealed class GaussianDetector : RowDetector, IRefits
 {
     /// <inheritdoc />
@@ -100,7 +102,7 @@ public sealed class GaussianDetector : RowDetector, IRefits
     /// <inheritdoc />
     public override int Lookback => window + 1;
 
-    /// <summary>Rows of history, the last training rows it starts from (watched columns, row-major), and each watched column's smallest deviation (for an exporter).</summary>
+    /// <summary>Rows of history, the last training and validation rows it starts from (watched columns, row-major), and each watched column's smallest deviation (for an exporter).</summary>
     internal (int Window, float[] History, double[] Floor) State => (window, history, floor);
 
     /// <inheritdoc />
@@ -167,7 +169,7 @@ public sealed class GaussianDetector : RowDetector, IRefits
     }
 
     /// <summary>
-    /// Each row's deviation in each watched column from the mean of the <c>window</c> rows before it (the training rows
+    /// Each row's deviation in each watched column from the mean of the <c>window</c> rows before it (the kept rows
     /// first, then the series' own), in standard deviations of those rows.
     /// </summary>
     internal override float[] ColumnScores(float[] values)
@@ -216,7 +218,7 @@ public sealed class GaussianDetector : RowDetector, IRefits
 
         public required int Window { get; init; }
 
-        /// <summary>The last training rows of the watched columns, row-major, that the window starts from.</summary>
+        /// <summary>The last training and validation rows of the watched columns, row-major, that the window starts from.</summary>
         public required float[] History { get; init; }
 
         public required double[] Floor { get; init; }

@@ -54,8 +54,8 @@ public sealed class ManifestSizeTests : IDisposable
     [Fact]
     public void Gaussian_HistoryLargerThanTheManifestTakes_RefusedAtFit()
     {
-        // Given: 3,000 rows of 100 columns, of which the last 2,100 train (the rest validate): a window of 4,096 keeps
-        // all 2,100 rows, 210,000 values
+        // Given: 3,000 rows of 100 columns, 2,100 to train and the rest to validate: a window of 4,096 keeps all 3,000
+        // training and validation rows, 300,000 values
         var rows = 3000;
         var channels = Enumerable.Range(0, 100).Select(c => $"c{c}").ToArray();
         SequenceSet Part(int from, int count) => new(channels, [new Sequence("s", [.. Enumerable.Range(from, count).SelectMany(t => channels.Select((_, c) => MathF.Sin(t / (c + 3f))))])]);
@@ -64,7 +64,7 @@ public sealed class ManifestSizeTests : IDisposable
         var e = Assert.Throws<ArgumentException>(() => DetectorRegistry.Create("gaussian", new DetectorSettings { Window = 4096 }).Fit(Part(0, 2100), Part(2100, rows - 2100)));
 
         // Then: the count, and the defaults (256 rows, 25,600 values) fit
-        Assert.Contains("210,000 values, where at most 131,072 fit", e.Message, StringComparison.Ordinal);
+        Assert.Contains("300,000 values, where at most 131,072 fit", e.Message, StringComparison.Ordinal);
         using var fitted = DetectorRegistry.Create("gaussian").Fit(Part(0, 2100), Part(2100, rows - 2100));
         fitted.Save(dir.Path);
         Assert.Equal("gaussian", DetectorBundle.ModelOf(dir.Path));
