@@ -63,7 +63,7 @@ public sealed class GaussianEstimator(DetectorSettings settings) : IDetectorEsti
 
         var targets = settings.TargetColumns ?? train.ChannelNames;
         var columns = WatchedColumns.Indices(train.ChannelNames, targets);
-        float[][] Rows(IEnumerable<Sequence> sequences) => [.. sequences.SelectMany(s => Enumerable.Range(0, s.Values.Length / train.Channels).Select(t => columns.Select(j => s.Values[(t * train.Channels) + j]).ToArray()))];
+        float[][] Rows(IEnumerable<Sequence> sequences) => RowDetector.WatchedRows(sequences, train.Channels, columns);
         float[] Tail(IEnumerable<Sequence> sequences) => [.. Rows(sequences).TakeLast(window).SelectMany(r => r)];
 
         // Each validation part is judged from the training rows it follows (of several files, its own file's); what comes

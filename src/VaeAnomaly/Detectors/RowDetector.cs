@@ -188,6 +188,13 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints, IExplainsPoi
         return parts[0].Draft.Floored(ThresholdSet.Fit([.. each[0].Select((set, i) => new KeyValuePair<string, IReadOnlyList<float>>(set.Key, [.. each.SelectMany(e => e[i].Value)]))], rule, "score"));
     }
 
+    /// <summary>The rows of <paramref name="sequences"/>, one after another, each cut to the watched <paramref name="columns"/>.</summary>
+    /// <param name="sequences">Sequences of <paramref name="channels"/> channels, row-major.</param>
+    /// <param name="channels">Their channel count.</param>
+    /// <param name="columns">The watched columns' indices.</param>
+    internal static float[][] WatchedRows(IEnumerable<Sequence> sequences, int channels, int[] columns) =>
+        [.. sequences.SelectMany(s => Enumerable.Range(0, s.Values.Length / channels).Select(t => columns.Select(j => s.Values[(t * channels) + j]).ToArray()))];
+
     /// <summary>
     /// The training rows each validation sequence follows, for a detector that judges a row by the rows before it: where
     /// the data are several series, each split in time (each k-th validation sequence <see cref="Sequence.Continues"/> the

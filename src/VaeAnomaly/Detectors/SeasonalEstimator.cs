@@ -71,7 +71,7 @@ public sealed class SeasonalEstimator(DetectorSettings settings) : IDetectorEsti
         var longest = train.Sequences.MaxBy(s => s.Values.Length)!;
         var period = settings.Period ?? PeriodOf(longest.Values, train.Channels, columns)
             ?? throw new ArgumentException($"The training rows of [{IO.Messages.List(targets)}] show no period (rid of their trend, their autocorrelation has no peak of at least {MinimumPeak} at lags of {DominantPeriod.MinLag} to a third of {longest.Values.Length / train.Channels:N0} rows, after it first falls to 0); give it in rows with train's --period (288 for a day of 5-minute rows), or pick a model that needs no period.");
-        float[][] Rows(IEnumerable<Sequence> sequences) => [.. sequences.SelectMany(s => Enumerable.Range(0, s.Values.Length / train.Channels).Select(t => columns.Select(j => s.Values[(t * train.Channels) + j]).ToArray()))];
+        float[][] Rows(IEnumerable<Sequence> sequences) => RowDetector.WatchedRows(sequences, train.Channels, columns);
 
         // Each validation part is judged against the training rows before it (of several files, its own file's, which must
         // then hold the 3 periods); what follows the last validation part (a split's test part, the next rows of a stream)

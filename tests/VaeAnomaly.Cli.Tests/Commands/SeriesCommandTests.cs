@@ -38,11 +38,11 @@ public sealed class SeriesCommandTests : IDisposable
         Assert.True(exit == 0, text);
     }
 
-    private string WriteSeries(string name, int rows, int spikeAt = -1, bool labelled = false)
+    private string WriteSeries(string name, int rows, int spikeAt = -1, bool labelled = false, int from = 0)
     {
         var csv = new StringBuilder(labelled ? "timestamp;temp;pressure;anomaly\n" : "timestamp;temp;pressure\n");
         var rng = new Random(1);
-        for (var t = 0; t < rows; t++)
+        for (var t = from; t < from + rows; t++)
         {
             var spike = t >= spikeAt && t < spikeAt + 5 && spikeAt >= 0 ? 8.0 : 0.0;
             csv.Append(CultureInfo.InvariantCulture, $"2024-01-01T{t / 3600:00}:{t / 60 % 60:00}:{t % 60:00};{Math.Sin(t / 10.0) + (0.05 * rng.NextDouble()) + spike};{Math.Cos(t / 7.0)}{(labelled ? (spike > 0 ? ";1" : ";0") : "")}\n");
@@ -88,9 +88,10 @@ public sealed class SeriesCommandTests : IDisposable
     [InlineData("gaussian")]
     public async Task Score_TopOfASeries_NamesTheChannelOfTheSpike(string model)
     {
-        // Given: a spike of 8 on temp at steps 120..124; every model watching temp and pressure
+        // Given: a spike of 8 on temp at steps 120..124 of rows that continue the training rows (the gaussian judges the
+        // first ones by the last rows it was fitted on); every model watching temp and pressure
         var train = WriteSeries("train.csv", 600);
-        var test = WriteSeries("test.csv", 200, spikeAt: 120);
+        var test = WriteSeries("test.csv", 200, spikeAt: 720, from: 600);
         string[] settings = model switch
         {
             "range" => [],
