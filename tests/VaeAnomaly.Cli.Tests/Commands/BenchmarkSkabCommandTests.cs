@@ -34,6 +34,28 @@ public sealed class BenchmarkSkabCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchmarkSkab_AModelThatRefusesAFile_StopsTheRunNamingTheFileAndWritesNothing()
+    {
+        // Given: valve1/0.csv holds 650 rows of noise on both sensors, in which the seasonal finds no period
+        var rng = new Random(4);
+        var start = new DateTime(2020, 3, 9, 10, 0, 0, DateTimeKind.Unspecified);
+        Directory.CreateDirectory(dir.File(Path.Combine("skab", "valve1")));
+        File.WriteAllLines(dir.File(Path.Combine("skab", "valve1", "0.csv")), [
+            "datetime;Accelerometer1RMS;Pressure;anomaly;changepoint",
+            .. Enumerable.Range(0, 650).Select(t => string.Create(CultureInfo.InvariantCulture, $"{start.AddSeconds(t):yyyy-MM-dd HH:mm:ss};{rng.NextDouble():F5};{rng.NextDouble():F5};{(t is >= 500 and < 560 ? "1.0" : "0.0")};{(t == 500 ? "1.0" : "0.0")}")),
+        ]);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "skab", "--data", dir.File("skab"), "--protocol", "ours", "--model", "seasonal", "--out", dir.File("out"));
+
+        // Then: the file and the model are named with the reason, and nothing is written
+        Assert.Equal(1, exit);
+        var said = string.Join(' ', text.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(Path.Combine("valve1", "0.csv") + ": seasonal cannot use it: The training rows of [Accelerometer1RMS,Pressure] show no period", said);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+
+    [Fact]
     public async Task BenchmarkSkab_SmallFolder_WritesTestPartPredictionsAndSummedSummary()
     {
         // Given: two files (a subset of the benchmark is allowed), and an anomaly-free recording that is not part of it.
