@@ -144,67 +144,37 @@ public sealed class OnnxExportTests
         }
     }
 
-    [Fact]
-    public void Write_Gaussian_FileScoresEachRowFromTheRowsBeforeIt()
+    [Theory]
+    [InlineData("gaussian", null, 12)] // a window of 12 rows
+    [InlineData("seasonal", 7, 33)] // 3 periods of 7 and a window of 12
+    public void Write_RowDetectorWithHistory_FileScoresEachRowFromTheRowsBeforeIt(string name, int? period, int reads)
     {
-        // Given: a gaussian over 12 rows, exported
+        // Given: the model, exported: it reads this many rows before the one it scores
         using var temp = new TempFolder();
-        using var model = DetectorRegistry.Create("gaussian", new DetectorSettings { Window = 12 }).Fit(OnnxEngineTests.Series(OnnxEngineTests.Waves(300, 0)), OnnxEngineTests.Series(OnnxEngineTests.Waves(80, 1)));
-        var file = Path.Combine(temp.Path, "gaussian.onnx");
+        using var model = DetectorRegistry.Create(name, new DetectorSettings { Period = period, Window = 12 }).Fit(OnnxEngineTests.Series(OnnxEngineTests.Waves(300, 0)), OnnxEngineTests.Series(OnnxEngineTests.Waves(80, 1)));
+        var file = Path.Combine(temp.Path, $"{name}.onnx");
         OnnxExport.Write(model, file, replace: false);
 
-        // When: the file alone scores every run of 13 raw rows of a series
+        // When: the file alone scores every run of that many raw rows and the next of a series
         var values = OnnxEngineTests.Excursions();
-        var rows = 120 - 12;
-        var windows = new float[rows * 13 * 3];
+        var (width, rows) = (reads + 1, 120 - reads);
+        var windows = new float[rows * width * 3];
         for (var k = 0; k < rows; k++)
         {
-            values.AsSpan(k * 3, 13 * 3).CopyTo(windows.AsSpan(k * 13 * 3));
+            values.AsSpan(k * 3, width * 3).CopyTo(windows.AsSpan(k * width * 3));
         }
 
         using var session = new InferenceSession(file);
-        using var input = OrtValue.CreateTensorValueFromMemory(windows, [rows, 13, 3]);
+        using var input = OrtValue.CreateTensorValueFromMemory(windows, [rows, width, 3]);
         using var outputs = session.Run(new RunOptions(), ["values"], [input], ["score"]);
         var scores = outputs[0].GetTensorDataAsSpan<float>().ToArray();
 
-        // Then: from row 12 on (a whole window of the series' own rows), the detector's row scores
+        // Then: from the first row whose rows before it are all the series' own, the detector's row scores, excursions among them
         var expected = ((IScoresPoints)model).ScorePoints(OnnxEngineTests.Series(values), new PointScoreRequest()).Scores;
         for (var k = 0; k < rows; k++)
         {
-            var e = expected[k + 12];
-            Assert.True(Math.Abs(e - scores[k]) <= 1e-4 * Math.Max(1, Math.Abs(e)), $"row {k + 12}: detector {e}, file {scores[k]}");
-        }
-    }
-
-    [Fact]
-    public void Write_Seasonal_FileScoresEachRowFromTheRowsBeforeIt()
-    {
-        // Given: a seasonal of period 7 with a window of 12, exported: it reads 3 * 7 + 12 rows before the one it scores
-        using var temp = new TempFolder();
-        using var model = DetectorRegistry.Create("seasonal", new DetectorSettings { Period = 7, Window = 12 }).Fit(OnnxEngineTests.Series(OnnxEngineTests.Waves(300, 0)), OnnxEngineTests.Series(OnnxEngineTests.Waves(80, 1)));
-        var file = Path.Combine(temp.Path, "seasonal.onnx");
-        OnnxExport.Write(model, file, replace: false);
-
-        // When: the file alone scores every run of 34 raw rows of a series
-        var values = OnnxEngineTests.Excursions();
-        var rows = 120 - 33;
-        var windows = new float[rows * 34 * 3];
-        for (var k = 0; k < rows; k++)
-        {
-            values.AsSpan(k * 3, 34 * 3).CopyTo(windows.AsSpan(k * 34 * 3));
-        }
-
-        using var session = new InferenceSession(file);
-        using var input = OrtValue.CreateTensorValueFromMemory(windows, [rows, 34, 3]);
-        using var outputs = session.Run(new RunOptions(), ["values"], [input], ["score"]);
-        var scores = outputs[0].GetTensorDataAsSpan<float>().ToArray();
-
-        // Then: from row 33 on (all it reads from the series' own rows), the detector's row scores
-        var expected = ((IScoresPoints)model).ScorePoints(OnnxEngineTests.Series(values), new PointScoreRequest()).Scores;
-        for (var k = 0; k < rows; k++)
-        {
-            var e = expected[k + 33];
-            Assert.True(Math.Abs(e - scores[k]) <= 1e-4 * Math.Max(1, Math.Abs(e)), $"row {k + 33}: detector {e}, file {scores[k]}");
+            var e = expected[k + reads];
+            Assert.True(Math.Abs(e - scores[k]) <= 1e-4 * Math.Max(1, Math.Abs(e)), $"row {k + reads}: detector {e}, file {scores[k]}");
         }
 
         Assert.Contains(scores, s => s > 3);

@@ -63,23 +63,16 @@ public sealed class GaussianEstimator(DetectorSettings settings) : IDetectorEsti
 
         var targets = settings.TargetColumns ?? train.ChannelNames;
         var columns = WatchedColumns.Indices(train.ChannelNames, targets);
-        float[][] Rows(IEnumerable<Sequence> sequences) => RowDetector.WatchedRows(sequences, train.Channels, columns);
-        float[] Tail(IEnumerable<Sequence> sequences) => [.. Rows(sequences).TakeLast(window).SelectMany(r => r)];
-
         // Each validation part is judged from the training rows it follows (of several files, its own file's); what comes
         // next (a split's test part, the next rows of a stream) follows the last validation part, and starts from it and
         // the training rows before it.
-        var continuations = RowDetector.Continuations(train, validation);
-        var parts = continuations.Select(p => (Tail(p.Train), p.Validation)).ToArray();
-        var history = Tail([.. continuations[^1].Train, .. continuations[^1].Validation.Sequences]);
-        if (history.Length > MaxHistoryValues)
+        var carried = CarriedRows.Of(train, validation, columns, window);
+        if (carried.Kept.Length > MaxHistoryValues)
         {
-            throw new ArgumentException($"The gaussian keeps its last {history.Length / columns.Length:N0} training and validation rows of the {columns.Length:N0} watched columns in the bundle's model.json: {history.Length:N0} values, where at most {MaxHistoryValues:N0} fit; use a shorter --window or watch fewer columns (--target-columns).");
+            throw new ArgumentException($"The gaussian keeps its last {carried.Kept.Length / columns.Length:N0} training and validation rows of the {columns.Length:N0} watched columns in the bundle's model.json: {carried.Kept.Length:N0} values, where at most {MaxHistoryValues:N0} fit; use a shorter --window or watch fewer columns (--target-columns).");
         }
 
-        var rows = Rows(train.Sequences);
-        var floor = columns.Select((_, k) => GaussianDetector.Floor(rows.Select(r => (double)r[k]))).ToArray();
-        return GaussianDetector.Fitted(train.ChannelNames, targets, (window, history, floor), DetectorFiles.Describe(train, validation), parts, settings.Threshold);
+        return GaussianDetector.Fitted(train.ChannelNames, targets, (window, carried.Kept, carried.Floor), DetectorFiles.Describe(train, validation), [.. carried.Parts.Select(p => (p.History, p.Validation))], settings.Threshold);
     }
 }
 

@@ -178,7 +178,7 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints, IExplainsPoi
 
     /// <summary>
     /// The thresholds of a detector that carries rows (<see cref="Carries"/>) from its scores of each validation part,
-    /// each judged by a draft that starts from the training rows that part follows (<see cref="Continuations"/>).
+    /// each judged by a draft that starts from the training rows that part follows (<see cref="CarriedRows"/>).
     /// </summary>
     /// <param name="parts">Each draft, with the validation sequences that follow its history.</param>
     /// <param name="rule">The rule it flags with.</param>
@@ -187,27 +187,6 @@ public abstract class RowDetector : IFittedDetector, IScoresPoints, IExplainsPoi
         var each = parts.Select(p => p.Draft.Scores(p.Validation, 0)).ToArray();
         return parts[0].Draft.Floored(ThresholdSet.Fit([.. each[0].Select((set, i) => new KeyValuePair<string, IReadOnlyList<float>>(set.Key, [.. each.SelectMany(e => e[i].Value)]))], rule, "score"));
     }
-
-    /// <summary>The rows of <paramref name="sequences"/>, one after another, each cut to the watched <paramref name="columns"/>.</summary>
-    /// <param name="sequences">Sequences of <paramref name="channels"/> channels, row-major.</param>
-    /// <param name="channels">Their channel count.</param>
-    /// <param name="columns">The watched columns' indices.</param>
-    internal static float[][] WatchedRows(IEnumerable<Sequence> sequences, int channels, int[] columns) =>
-        [.. sequences.SelectMany(s => Enumerable.Range(0, s.Values.Length / channels).Select(t => columns.Select(j => s.Values[(t * channels) + j]).ToArray()))];
-
-    /// <summary>
-    /// The training rows each validation sequence follows, for a detector that judges a row by the rows before it: where
-    /// the data are several series, each split in time (each k-th validation sequence <see cref="Sequence.Continues"/> the
-    /// k-th training sequence, as <c>train --data a.csv b.csv</c> gives them), each validation part follows its own
-    /// series' training rows and no other's; otherwise the validation data follow the training rows as a whole. The last
-    /// part's rows are those a later series starts from.
-    /// </summary>
-    /// <param name="train">Normal training data.</param>
-    /// <param name="validation">Normal validation data.</param>
-    internal static IReadOnlyList<(IReadOnlyList<Sequence> Train, SequenceSet Validation)> Continuations(SequenceSet train, SequenceSet validation) =>
-        train.Count > 1 && train.Count == validation.Count && Enumerable.Range(0, train.Count).All(k => Sequence.Continues(train.Sequences[k], validation.Sequences[k]))
-            ? [.. Enumerable.Range(0, train.Count).Select(k => ((IReadOnlyList<Sequence>)[train.Sequences[k]], validation.Subset([k])))]
-            : [(train.Sequences, validation)];
 
     /// <inheritdoc />
     public int LeftOutRows => Carries ? Lookback - 1 : 0;

@@ -71,32 +71,23 @@ public sealed class SeasonalEstimator(DetectorSettings settings) : IDetectorEsti
         var longest = train.Sequences.MaxBy(s => s.Values.Length)!;
         var period = settings.Period ?? PeriodOf(longest.Values, train.Channels, columns)
             ?? throw new ArgumentException($"The training rows of [{IO.Messages.List(targets)}] show no period (rid of their trend, their autocorrelation has no peak of at least {MinimumPeak} at lags of {DominantPeriod.MinLag} to a third of {longest.Values.Length / train.Channels:N0} rows, after it first falls to 0); give it in rows with train's --period (288 for a day of 5-minute rows), or pick a model that needs no period.");
-        float[][] Rows(IEnumerable<Sequence> sequences) => RowDetector.WatchedRows(sequences, train.Channels, columns);
 
         // Each validation part is judged against the training rows before it (of several files, its own file's, which must
         // then hold the 3 periods); what follows the last validation part (a split's test part, the next rows of a stream)
         // against it and the training rows before it.
-        var parts = RowDetector.Continuations(train, validation);
-        foreach (var (rowsBefore, _) in parts)
+        var carried = CarriedRows.Of(train, validation, columns, (Seasons * period) + window);
+        if (carried.Parts.FirstOrDefault(p => p.Rows <= Seasons * period) is { Follows: not null } few)
         {
-            var count = Rows(rowsBefore).Length;
-            if (count <= Seasons * period)
-            {
-                throw new ArgumentException($"The seasonal compares each row with the {Seasons} periods before it: a period of {period:N0} rows needs more than {Seasons * period:N0} training rows{(parts.Count > 1 ? $" in each file ('{IO.Messages.Cut(rowsBefore[0].Id)}' has {count:N0}; several files are separate series: join files that continue each other into one)" : $"; got {count:N0}")}. Give more rows, or a shorter --period.");
-            }
+            throw new ArgumentException($"The seasonal compares each row with the {Seasons} periods before it: a period of {period:N0} rows needs more than {Seasons * period:N0} training rows{(carried.Parts.Count > 1 ? $" in each file ('{IO.Messages.Cut(few.Follows)}' has {few.Rows:N0}; several files are separate series: join files that continue each other into one)" : $"; got {few.Rows:N0}")}. Give more rows, or a shorter --period.");
         }
 
-        float[] Tail(IEnumerable<float[]> all) => [.. all.TakeLast((Seasons * period) + window).SelectMany(r => r)];
-        var tail = Tail(Rows(parts[^1].Train).Concat(Rows(parts[^1].Validation.Sequences)));
-        if (tail.Length > GaussianEstimator.MaxHistoryValues)
+        if (carried.Kept.Length > GaussianEstimator.MaxHistoryValues)
         {
-            throw new ArgumentException($"The seasonal keeps its last {tail.Length / columns.Length:N0} rows ({Seasons} periods of {period:N0} and a window of {window:N0}) of the {columns.Length:N0} watched columns in the bundle's model.json: {tail.Length:N0} values, where at most {GaussianEstimator.MaxHistoryValues:N0} fit; use a shorter --window or watch fewer columns (--target-columns).");
+            throw new ArgumentException($"The seasonal keeps its last {carried.Kept.Length / columns.Length:N0} rows ({Seasons} periods of {period:N0} and a window of {window:N0}) of the {columns.Length:N0} watched columns in the bundle's model.json: {carried.Kept.Length:N0} values, where at most {GaussianEstimator.MaxHistoryValues:N0} fit; use a shorter --window or watch fewer columns (--target-columns).");
         }
 
-        var rows = Rows(train.Sequences);
-        var floor = columns.Select((_, k) => GaussianDetector.Floor(rows.Select(r => (double)r[k]))).ToArray();
-        return SeasonalDetector.Fitted(train.ChannelNames, targets, (period, window, floor), tail,
-            (DetectorFiles.Describe(train, validation), [.. parts.Select(p => (Tail(Rows(p.Train)), p.Validation))], settings.Threshold));
+        return SeasonalDetector.Fitted(train.ChannelNames, targets, (period, window, carried.Floor), carried.Kept,
+            (DetectorFiles.Describe(train, validation), [.. carried.Parts.Select(p => (p.History, p.Validation))], settings.Threshold));
     }
 
     /// <summary>
