@@ -19,7 +19,7 @@ internal static class BenchmarkKddCommand
         var seed = SharedOptions.Seed("Seed of the split, the attack draw and the models.", 42);
         var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs per model (early stopping on validation loss).", DefaultValueFactory = _ => 40 }.Positive();
         var force = SharedOptions.ForceFolder();
-        var command = new Command("kdd99", "Train the dense VAE and dense autoencoder (and beside them pca and knn) on KDD Cup 99 normals and measure them on held-out normals and attacks.") { data, subset, outDir, seed, epochs, force };
+        var command = new Command("kdd99", "Train the dense VAE and dense autoencoder (and beside them pca, knn and iforest) on KDD Cup 99 normals and measure them on held-out normals and attacks.") { data, subset, outDir, seed, epochs, force };
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
         {

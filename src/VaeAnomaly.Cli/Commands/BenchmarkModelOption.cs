@@ -14,7 +14,7 @@ internal static class BenchmarkModelOption
     /// <param name="defaultModel">The model trained when none is named, when it is not <see cref="Default"/>.</param>
     public static Option<string> Create(string scope = "", string defaultModel = Default) => new("--model")
     {
-        Description = $"Model trained per file{scope}: any model of the catalog that scores points (gru-vae, dense-ae, lstm-ae, conv-ae, dense-vae, pca, knn, range, gaussian; optionally with a version: \"conv-ae v2\"). Default: {defaultModel}.",
+        Description = $"Model trained per file{scope}: any model of the catalog that scores points (gru-vae, dense-ae, lstm-ae, conv-ae, dense-vae, pca, knn, iforest, range, gaussian; optionally with a version: \"conv-ae v2\"). Default: {defaultModel}.",
         DefaultValueFactory = _ => defaultModel,
     };
 

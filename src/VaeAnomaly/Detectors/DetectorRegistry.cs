@@ -19,6 +19,7 @@ public static class DetectorRegistry
         GruVaeDetector.Entry,
         PcaEstimator.Entry,
         KnnEstimator.Entry,
+        IsolationForestEstimator.Entry,
         RangeEstimator.Entry,
         GaussianEstimator.Entry,
         SeasonalEstimator.Entry,

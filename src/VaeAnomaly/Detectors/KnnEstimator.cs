@@ -25,7 +25,7 @@ public static class KnnEstimator
     public const int MaxBank = 2000;
 
     /// <summary>The registry's entry.</summary>
-    public static DetectorEntry Entry { get; } = WindowFeatureEstimator.Entry(ModelName, "mean squared distance of a 32-step z-scored window to its 5 nearest training windows", KnnModel.Fit, KnnModel.Restore) with
+    public static DetectorEntry Entry { get; } = WindowFeatureEstimator.Entry(ModelName, "mean squared distance of a 32-step z-scored window to its 5 nearest training windows", (shape, windows, _) => KnnModel.Fit(shape, windows), KnnModel.Restore) with
     {
         ScoreWords = "mean squared distance to the 5 nearest training inputs",
     };

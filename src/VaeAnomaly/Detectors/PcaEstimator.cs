@@ -24,7 +24,7 @@ public static class PcaEstimator
     public const int MaxSample = 4096;
 
     /// <summary>The registry's entry.</summary>
-    public static DetectorEntry Entry { get; } = WindowFeatureEstimator.Entry(ModelName, "reconstruction error of 32-step z-scored windows from the components keeping 95% of the variance", PcaModel.Fit, PcaModel.Restore);
+    public static DetectorEntry Entry { get; } = WindowFeatureEstimator.Entry(ModelName, "reconstruction error of 32-step z-scored windows from the components keeping 95% of the variance", (shape, windows, _) => PcaModel.Fit(shape, windows), PcaModel.Restore);
 }
 
 /// <summary>The mean window and the kept components; reconstructs windows as mean + (x - mean) P Pᵀ.</summary>

@@ -22,6 +22,7 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
         ScoreStride = shape.ScoreStride,
         TargetColumns = shape.Targets,
         Threshold = Thresholds.Rule,
+        Seed = model.Seed ?? new DetectorSettings().Seed,
     };
 
     private readonly WindowFeatureShape shape;
@@ -219,7 +220,7 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
     /// <param name="ct">Observed between the steps (cutting, the model's fit, the validation scores).</param>
     /// <param name="records">How raw records became <paramref name="train"/> (numbers z-scored, text one-hot), when they did:
     /// the inputs are then used as encoded, as the dense models of records use them, and the encoder is kept.</param>
-    internal static WindowFeatureDetector Fit(string name, DetectorSettings settings, SequenceSet train, SequenceSet validation, Func<WindowFeatureShape, SequenceSet, IWindowErrors> fit,
+    internal static WindowFeatureDetector Fit(string name, DetectorSettings settings, SequenceSet train, SequenceSet validation, Func<WindowFeatureShape, SequenceSet, int, IWindowErrors> fit,
         CancellationToken ct = default, TabularEncoder? records = null)
     {
         _ = ThresholdRules.Create(settings.Threshold);
@@ -233,7 +234,7 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
         var scaler = records is null ? Standardizer.Fit(train, ScalerKind.ZScore) : new Standardizer(new double[train.Channels], [.. Enumerable.Repeat(1.0, train.Channels)]);
         var windows = shape.Cut(scaler.Transform(train), shape.TrainStride, name).Windows;
         ct.ThrowIfCancellationRequested();
-        var model = fit(shape, windows);
+        var model = fit(shape, windows, settings.Seed);
         try
         {
             ct.ThrowIfCancellationRequested();
@@ -288,7 +289,7 @@ public sealed class WindowFeatureDetector : IFittedDetector, IScoresPoints, IRef
 /// <param name="name">The model's name.</param>
 /// <param name="settings">Window, strides, watched columns, threshold rule.</param>
 /// <param name="fit">Fits the model's math on the training windows.</param>
-internal sealed class WindowFeatureEstimator(string name, DetectorSettings settings, Func<WindowFeatureShape, SequenceSet, IWindowErrors> fit) : IDetectorEstimator
+internal sealed class WindowFeatureEstimator(string name, DetectorSettings settings, Func<WindowFeatureShape, SequenceSet, int, IWindowErrors> fit) : IDetectorEstimator
 {
     /// <summary>The settings every window-feature model takes.</summary>
     public static IReadOnlySet<string> Settings { get; } = new HashSet<string>(["window", "train-stride", "score-stride", "target-columns", "records"]);
@@ -305,11 +306,11 @@ internal sealed class WindowFeatureEstimator(string name, DetectorSettings setti
         : WindowFeatureDetector.Fit(name, settings, train, validation, fit, ct);
 
     /// <summary>The registry entry of a window-feature model: its name, description, fit and restore.</summary>
-    public static DetectorEntry Entry(string name, string description, Func<WindowFeatureShape, SequenceSet, IWindowErrors> fit,
+    public static DetectorEntry Entry(string name, string description, Func<WindowFeatureShape, SequenceSet, int, IWindowErrors> fit,
         Func<WindowFeatureManifest, WindowFeatureShape, string, IWindowErrors> restore) => new(
         name, description, Settings, [], s => Create(name, s, fit), (directory, threshold) => RecordFeatureDetector.Wrap(WindowFeatureDetector.Load(directory, threshold, restore)));
 
-    private static WindowFeatureEstimator Create(string name, DetectorSettings s, Func<WindowFeatureShape, SequenceSet, IWindowErrors> fit) =>
+    private static WindowFeatureEstimator Create(string name, DetectorSettings s, Func<WindowFeatureShape, SequenceSet, int, IWindowErrors> fit) =>
         s.Records is not null && (s.Window is not null || s.TrainStride is not null || s.ScoreStride is not null || s.TargetColumns is not null)
             ? throw new ArgumentException(s.TargetColumns is not null
                 ? "target-columns applies to series; a model of records measures every input."
@@ -328,6 +329,9 @@ internal interface IWindowErrors : IDisposable
 
     /// <summary>Writes the model's arrays into the bundle and returns their description and the model's whole-number settings.</summary>
     (WeightsInfo Weights, IReadOnlyDictionary<string, int> Parameters) Save(string directory);
+
+    /// <summary>The seed it drew from, which a refit draws from again; null for a model that draws nothing.</summary>
+    int? Seed => null;
 }
 
 /// <summary>The channels, watched columns, window and strides of a window-feature model.</summary>

@@ -225,7 +225,7 @@ public sealed class BaselineCommandTests : IDisposable
         var (exit, text) = await CliRunner.RunAsync("train", "--data", Records(), "--records", "--model", "lstm-ae", "--out", dir.File("b"));
 
         Assert.Equal(1, exit);
-        Assert.Contains("--records does not apply to lstm-ae (it applies to dense-ae, dense-vae, pca, knn)", text);
+        Assert.Contains("--records does not apply to lstm-ae (it applies to dense-ae, dense-vae, pca, knn, iforest)", text);
     }
 
     [Fact]

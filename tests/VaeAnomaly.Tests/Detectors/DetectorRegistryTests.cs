@@ -218,7 +218,7 @@ public sealed class DetectorRegistryTests : IDisposable
 
     [Theory]
     [InlineData("conv-ae v4", "conv-ae has the versions v1, v2, v3; got 'v4'")]
-    [InlineData("tcn", "Unknown model 'tcn'; expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae, pca, knn, range, gaussian, seasonal")]
+    [InlineData("tcn", "Unknown model 'tcn'; expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae, pca, knn, iforest, range, gaussian, seasonal")]
     [InlineData("gru-vae warm", "Unknown configuration 'warm'")]
     [InlineData("dense-vae v2", "variant does not apply to dense-vae")]
     public void Create_UnknownModelOrVersion_IsRefusedSayingWhatThereIs(string name, string expected)
@@ -245,14 +245,14 @@ public sealed class DetectorRegistryTests : IDisposable
 
         var error = Assert.Throws<BundleException>(() => DetectorRegistry.Load(bundle));
 
-        Assert.Contains("holds a model 'tcn' this version does not know; expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae, pca, knn, range, gaussian, seasonal", error.Message);
+        Assert.Contains("holds a model 'tcn' this version does not know; expected one of dense-ae, lstm-ae, conv-ae, dense-vae, gru-vae, pca, knn, iforest, range, gaussian, seasonal", error.Message);
     }
 
     [Fact]
     public void Versions_EveryModelAndVersion_InTableOrder()
     {
         Assert.Equal(
-            ["dense-ae v1", "dense-ae v2", "dense-ae v3", "lstm-ae v1", "lstm-ae v2", "lstm-ae v3", "conv-ae v1", "conv-ae v2", "conv-ae v3", "dense-vae", "gru-vae", "pca", "knn", "range", "gaussian", "seasonal"],
+            ["dense-ae v1", "dense-ae v2", "dense-ae v3", "lstm-ae v1", "lstm-ae v2", "lstm-ae v3", "conv-ae v1", "conv-ae v2", "conv-ae v3", "dense-vae", "gru-vae", "pca", "knn", "iforest", "range", "gaussian", "seasonal"],
             DetectorRegistry.Versions().Select(v => v.Name));
     }
 }

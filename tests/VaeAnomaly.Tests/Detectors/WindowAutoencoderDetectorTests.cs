@@ -295,7 +295,7 @@ public sealed class WindowAutoencoderDetectorTests
     [Fact]
     public void Registry_Select_ExpandsFamiliesAndRejectsUnknownNames()
     {
-        Assert.Equal(15, DetectorRegistry.Select("all").Count);
+        Assert.Equal(16, DetectorRegistry.Select("all").Count);
         Assert.DoesNotContain(DetectorRegistry.Select("all"), v => v.Name == "seasonal"); // it needs one series' rhythm: compared only when named
         Assert.Equal(["seasonal"], DetectorRegistry.Select("seasonal").Select(e => e.Name));
         Assert.Equal(["lstm-ae v1", "lstm-ae v2", "lstm-ae v3", "gru-vae"], DetectorRegistry.Select("lstm-ae, gru-vae").Select(e => e.Name));

@@ -29,7 +29,7 @@ public sealed class StreamingScorerTests
         return DetectorRegistry.Create(name, settings).Fit(Series(Waves(200, 0)), Series(Waves(60, 1)));
     }
 
-    public static TheoryData<string> Models => ["gru-vae", "conv-ae", "dense-vae", "pca", "knn", "range", "gaussian", "seasonal"];
+    public static TheoryData<string> Models => ["gru-vae", "conv-ae", "dense-vae", "pca", "knn", "iforest", "range", "gaussian", "seasonal"];
 
     [Theory]
     [MemberData(nameof(Models))]
