@@ -12,7 +12,7 @@ internal sealed class OnnxGraph
     /// <summary>The opset every exported graph declares: ReduceMean still takes its axes as an attribute.</summary>
     public const int Opset = 17;
 
-    /// <summary>The opset of ONNX's traditional-ML domain (<c>ai.onnx.ml</c>), declared when a graph uses one of its operators (OneHotEncoder).</summary>
+    /// <summary>The opset of ONNX's traditional-ML domain (<c>ai.onnx.ml</c>), declared when a graph uses one of its operators (OneHotEncoder, TreeEnsembleRegressor).</summary>
     public const int MlOpset = 3;
 
     private const string MlDomain = "ai.onnx.ml";
@@ -47,10 +47,16 @@ internal sealed class OnnxGraph
     /// </summary>
     /// <param name="text">A string tensor, (batch).</param>
     /// <param name="categories">The categories, in the encoder's order.</param>
-    public string OneHot(string text, IReadOnlyList<string> categories)
+    public string OneHot(string text, IReadOnlyList<string> categories) => MlNode("OneHotEncoder", [text], ("cats_strings", categories.ToArray()), ("zeros", 1L));
+
+    /// <summary>Adds a node of ONNX's traditional-ML domain (<c>ai.onnx.ml</c>) with one output, and declares the domain.</summary>
+    /// <param name="op">The operator.</param>
+    /// <param name="inputs">Input names.</param>
+    /// <param name="attributes">As in <see cref="Node"/>, and string[] values.</param>
+    public string MlNode(string op, string[] inputs, params (string Name, object Value)[] attributes)
     {
         usesMl = true;
-        var node = Nodes("OneHotEncoder", [text], 1, null, ("cats_strings", categories.ToArray()), ("zeros", 1L))[0];
+        var node = Nodes(op, inputs, 1, null, attributes)[0];
         graph.Node[^1].Domain = MlDomain;
         return node;
     }

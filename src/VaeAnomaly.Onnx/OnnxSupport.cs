@@ -38,16 +38,16 @@ internal sealed record OnnxSupport(Func<bool, ModelProto>? Graph, Action<Inferen
                     + "its first rows are judged against a shorter history, which the graph's fixed rows do not express. Use the default engine, or train on more rows."
                 : null,
         },
-        WindowFeatureDetector { Model: PcaModel or KnnModel } windows =>
+        WindowFeatureDetector { Model: PcaModel or KnnModel or IsolationForestModel } windows =>
             new(raw => WindowFeatureGraph.Build(windows, raw), (s, e) => windows.UseForward(new OnnxWindowForward(s, e, windows.Shape))),
         WindowAutoencoderDetector autoencoder => new(raw => WindowAutoencoderGraph.Build(autoencoder, raw),
             (s, e) => autoencoder.UseForward(new OnnxWindowReconstruction(s, e, autoencoder.Window, autoencoder.Channels.Count))),
         DenseDetector dense => new(raw => DenseSequenceGraph.Build(dense, raw),
             (s, e) => dense.UseForward(new OnnxWindowReconstruction(s, e, dense.Input.Length, dense.Channels.Count))),
-        RecordFeatureDetector { Inner: { Model: PcaModel or KnnModel } inner } =>
+        RecordFeatureDetector { Inner: { Model: PcaModel or KnnModel or IsolationForestModel } inner } =>
             new(raw => WindowFeatureGraph.Build(inner, raw), (s, e) => inner.UseForward(new OnnxWindowForward(s, e, inner.Shape))),
         _ => Refused($"{detector.Name} has no ONNX graph yet: the GRU-VAE, the window autoencoders (dense-ae, dense-vae, lstm-ae, conv-ae), the dense "
-            + "models of fixed-length sequences and of records, pca, knn, range, gaussian and seasonal are exported"),
+            + "models of fixed-length sequences and of records, pca, knn, iforest, range, gaussian and seasonal are exported"),
     };
 
     /// <summary>The graph, or the refusal as an <see cref="ArgumentException"/>.</summary>
