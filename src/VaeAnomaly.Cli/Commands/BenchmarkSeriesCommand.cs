@@ -11,7 +11,7 @@ namespace VaeAnomaly.Cli.Commands;
 internal static class BenchmarkSeriesCommand
 {
     /// <summary>The models run when none are named: the VAE family beside the simple detectors.</summary>
-    public const string DefaultModels = "gru-vae,dense-vae,conv-ae,pca,knn,range,gaussian";
+    public const string DefaultModels = "gru-vae,dense-vae,conv-ae,pca,knn,iforest,range,gaussian";
 
     public static Command Create(IAnsiConsole console)
     {
