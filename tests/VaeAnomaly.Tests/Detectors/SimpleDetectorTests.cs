@@ -5,7 +5,7 @@ using VaeAnomaly.Scoring;
 
 namespace VaeAnomaly.Tests.Detectors;
 
-/// <summary>The simple detectors (pca, knn, range) against answers worked out by hand.</summary>
+/// <summary>The simple detectors (pca, knn, range, iforest) against answers worked out by hand.</summary>
 [Collection(TorchCollection.Name)]
 public sealed class SimpleDetectorTests
 {
@@ -171,19 +171,22 @@ public sealed class SimpleDetectorTests
         Assert.True(error.Message.Contains("The watched column 'v0' is not among the data's columns [a,b]", StringComparison.Ordinal), error.Message);
     }
 
-    [Fact]
-    public void Pca_SpikeInASeries_RanksTheSpikedPointsFirst()
+    [Theory]
+    [InlineData("pca", 0.95)]
+    [InlineData("iforest", 0.9)] // a window holding one spiked step of 8 is isolated less surely by cuts on one value at a time
+    public void SpikeInASeries_RanksTheSpikedPointsAboveTheRest(string model, double least)
     {
         // Given: two channels, a sine and its cosine, with a spike on channel a in the test series
         float[] Waves(int n, int spikeAt = -1) => [.. Enumerable.Range(0, n).SelectMany(t => new[] { (float)(Math.Sin(t / 3.0) + (t >= spikeAt && t < spikeAt + 5 && spikeAt >= 0 ? 3 : 0)), (float)Math.Cos(t / 3.0) })];
-        using var pca = DetectorRegistry.Create("pca", new DetectorSettings { Window = 8 }).Fit(Series(["a", "b"], Waves(400)), Series(["a", "b"], Waves(100)));
+        using var detector = DetectorRegistry.Create(model, new DetectorSettings { Window = 8 }).Fit(Series(["a", "b"], Waves(400)), Series(["a", "b"], Waves(100)));
         var labels = Enumerable.Range(0, 300).Select(t => t >= 150 && t < 155 + 7).ToArray(); // windows ending up to 7 rows later still hold the spike
 
         // When
-        var points = ((IScoresPoints)pca).ScorePoints(Series(["a", "b"], Waves(300, spikeAt: 150)), new PointScoreRequest(PointScoreMode.Last));
+        var points = ((IScoresPoints)detector).ScorePoints(Series(["a", "b"], Waves(300, spikeAt: 150)), new PointScoreRequest(PointScoreMode.Last));
 
-        // Then
-        Assert.True(RankingMetrics.RocAuc(labels, [.. points.Scores.Select(s => (double)s)]) > 0.95);
+        // Then: random ranks at 0.5
+        var auc = RankingMetrics.RocAuc(labels, [.. points.Scores.Select(s => (double)s)]);
+        Assert.True(auc > least, $"{model}: AUC-ROC {auc}");
     }
     [Fact]
     public void Gaussian_RowAfterAnAlternatingHistory_ScoresItsDeviationsFromThePreviousRowsOnly()
