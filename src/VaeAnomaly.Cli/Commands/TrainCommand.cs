@@ -20,7 +20,7 @@ internal static class TrainCommand
         modelName.AcceptOnlyFromAmong([.. DetectorRegistry.Names]);
         var variant = new Option<string>("--variant") { Description = "Baselines: v1 plain (default), v2 with dropout 0.2 and L2 1e-4, v3 wider (as in 'compare')." };
         variant.AcceptOnlyFromAmong("v1", "v2", "v3");
-        var records = new Option<bool>("--records") { Description = "--data is a CSV of records (a header, numeric and text columns, optional --label-column): one-hot and z-scored, for dense-ae, dense-vae, pca, knn or iforest." };
+        var records = new Option<bool>("--records") { Description = $"--data is a CSV of records (a header, numeric and text columns, optional --label-column): one-hot and z-scored, for {string.Join(", ", DetectorRegistry.All.Where(e => e.Settings.Contains("records")).Select(e => e.Name))}." };
 
         var outDir = new Option<string>("--out") { Description = "Bundle folder to write (model.json, model.weights, history.csv).", Required = true };
         var seed = SharedOptions.Seed("Seed of weights, batch order and sampling.", 42);
