@@ -148,24 +148,9 @@ internal static class ScoreCommand
                 return ScoreFiles(console, r, (series, engine), (bundle, threshold, score), paths, (path, r.GetValue(force), r.GetValue(explainFlags), r.GetValue(alarms), r.GetValue(report)), r.GetValue(top), token);
             }
 
-            AtomicFile.EnsureWritable(path, r.GetValue(force), [r.GetValue(bundle), dataPath, .. Inputs(dataPath)]);
-            var reportFolder = r.GetValue(report);
-            if (reportFolder is not null)
-            {
-                StagedDirectory.EnsureWritable(reportFolder, r.GetValue(force), [r.GetValue(bundle), dataPath, path, .. Inputs(dataPath)]);
-            }
-
-            var alarmsPath = r.GetValue(alarms);
-            string?[] alarmsApart = [r.GetValue(bundle), dataPath, path, reportFolder, .. Inputs(dataPath)];
-            if (alarmsPath is not null)
-            {
-                if (Path.GetFullPath(alarmsPath) == Path.GetFullPath(path))
-                {
-                    throw new ArgumentException($"--alarms and --out both name '{alarmsPath}'; the alarms and the points are two files: give each its own name.");
-                }
-
-                AtomicFile.EnsureWritable(alarmsPath, r.GetValue(force), AlarmsCsv.Kind, alarmsApart);
-            }
+            var (reportFolder, alarmsPath) = (r.GetValue(report), r.GetValue(alarms));
+            string?[] inputs = [dataPath, .. Inputs(dataPath)];
+            EnsureOutputs((path, r.GetValue(force), alarmsPath, reportFolder), r.GetValue(bundle), inputs);
 
             using var loaded = engine.Load(r, r.GetValue(bundle)!, r.GetValue(threshold));
             if (ModelOptionSet.Given(r, score) && loaded is not IScoresKinds)
@@ -180,37 +165,9 @@ internal static class ScoreCommand
 
             if (DataPaths.IsSeries(dataPath) && loaded is IScoresPoints scorer)
             {
-                // Any model that scores points: the same request, whichever it is.
-                var read = series.ReadFor(console, r, dataPath, loaded, token);
-
-                var mode = series.PointScoreOf(r);
-                var points = series.Flagged(r, scorer.ScorePoints(read.AsSequenceSet(), new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(score)!)), ct: token), loaded.TrainingData.TrainSteps);
-                var rule = r.GetValue(series.FlagBy) == "surprise" ? "surprise" : loaded.Thresholds.Rule;
-                var explain = StepExplanations.For(loaded, read);
-
-                // The report is staged first and kept only once the points are written: both, or neither.
-                using var staged = reportFolder is null ? null : StagedDirectory.Begin(reportFolder, r.GetValue(force), r.GetValue(bundle), dataPath, path);
-                if (staged is not null)
-                {
-                    EvaluationReport.WriteSeries(loaded, read with { Labels = null }, new SeriesScoring(points.Scores, points.Threshold, rule, mode.Name(), null, explain), staged.Staging,
-                        $"VaeAnomaly: {loaded.Name} on {Path.GetFileName(dataPath)}");
-                }
-
-                var exit = ScoreSeries(console, read, points, (mode, rule, explain), (path, r.GetValue(force), r.GetValue(explainFlags)), r.GetValue(top), token);
-                if (alarmsPath is not null)
-                {
-                    var count = 0;
-                    AtomicFile.Write(alarmsPath, r.GetValue(force), AlarmsCsv.Kind, temp => count = AlarmsCsv.Write(read, points.Scores, points.Threshold, temp, explain), alarmsApart);
-                    console.MarkupLineInterpolated($"Wrote {count} {(count == 1 ? "alarm" : "alarms")} (runs of flagged rows) to [bold]{Path.GetFullPath(alarmsPath)}[/].");
-                }
-
-                if (staged is not null)
-                {
-                    staged.Commit();
-                    console.MarkupLineInterpolated($"Wrote report.html and its figures to [bold]{Path.GetFullPath(reportFolder!)}[/].");
-                }
-
-                return exit;
+                // Any model that scores points: the same request, whichever it is, and one file scored as several are
+                return ScoreSeriesFiles(console, r, series, (loaded, scorer, r.GetValue(bundle)!, r.GetValue(score)!), inputs, [dataPath],
+                    (path, r.GetValue(force), r.GetValue(explainFlags), alarmsPath, reportFolder), r.GetValue(top), token);
             }
 
             if (reportFolder is not null)
@@ -255,23 +212,7 @@ internal static class ScoreCommand
         string[] paths, (string Path, bool Force, bool Explain, string? Alarms, string? Report) output, int top, CancellationToken ct)
     {
         var (series, bundle) = (options.Series, r.GetValue(model.Bundle)!);
-        var (path, alarmsPath, reportFolder) = (output.Path, output.Alarms, output.Report);
-        AtomicFile.EnsureWritable(path, output.Force, [bundle, .. paths]);
-        if (reportFolder is not null)
-        {
-            StagedDirectory.EnsureWritable(reportFolder, output.Force, [bundle, path, alarmsPath, .. paths]);
-        }
-
-        if (alarmsPath is not null)
-        {
-            if (Path.GetFullPath(alarmsPath) == Path.GetFullPath(path))
-            {
-                throw new ArgumentException($"--alarms and --out both name '{alarmsPath}'; the alarms and the points are two files: give each its own name.");
-            }
-
-            AtomicFile.EnsureWritable(alarmsPath, output.Force, AlarmsCsv.Kind, [bundle, path, reportFolder, .. paths]);
-        }
-
+        EnsureOutputs((output.Path, output.Force, output.Alarms, output.Report), bundle, paths);
         using var loaded = options.Engine.Load(r, bundle, r.GetValue(model.Threshold));
         if (loaded is not IScoresPoints scorer)
         {
@@ -283,32 +224,90 @@ internal static class ScoreCommand
             throw new ArgumentException($"--score picks among the GRU-VAE's scores; a {loaded.Name} bundle has one score, its reconstruction error.");
         }
 
+        return ScoreSeriesFiles(console, r, series, (loaded, scorer, bundle, r.GetValue(model.Score)!), paths, paths, output, top, ct);
+    }
+
+    /// <summary>
+    /// Refuses, before anything is read, outputs that would replace an input, the bundle or each other, or a file or folder
+    /// that is not an earlier output of the tool (unless <c>--force</c> may replace it, and then only such an output).
+    /// </summary>
+    /// <param name="output">The scores file, <c>--force</c>, and the alarms file and report folder when asked for.</param>
+    /// <param name="bundle">The bundle read.</param>
+    /// <param name="inputs">The data files and the files beside them that are read.</param>
+    private static void EnsureOutputs((string Path, bool Force, string? Alarms, string? Report) output, string? bundle, string?[] inputs)
+    {
+        var (path, alarmsPath, reportFolder) = (output.Path, output.Alarms, output.Report);
+        AtomicFile.EnsureWritable(path, output.Force, [bundle, .. inputs]);
+        if (reportFolder is not null)
+        {
+            StagedDirectory.EnsureWritable(reportFolder, output.Force, [bundle, path, alarmsPath, .. inputs]);
+        }
+
+        if (alarmsPath is not null)
+        {
+            if (Path.GetFullPath(alarmsPath) == Path.GetFullPath(path))
+            {
+                throw new ArgumentException($"--alarms and --out both name '{alarmsPath}'; the alarms and the points are two files: give each its own name.");
+            }
+
+            AtomicFile.EnsureWritable(alarmsPath, output.Force, AlarmsCsv.Kind, [bundle, path, reportFolder, .. inputs]);
+        }
+    }
+
+    /// <summary>
+    /// Scores series files with one bundle, each on its own (its own windows, and with <c>--flag-by surprise</c> its own
+    /// history), and writes their points to one file (with a first column <c>file</c> when there are several), their
+    /// alarms to one <c>--alarms</c> file, their reports to <c>--report</c> (each file's to a numbered folder of it when
+    /// there are several), and one <c>--top</c> table over all of them. The reports are staged first and kept only once
+    /// the points are written: both, or neither.
+    /// </summary>
+    /// <param name="console">Where the summary and the top table go.</param>
+    /// <param name="r">The parsed command line (the series options' values).</param>
+    /// <param name="series">The series options: reading, point scores, flagging.</param>
+    /// <param name="model">The loaded bundle, as the scorer of points, its folder, and the score kind asked for.</param>
+    /// <param name="inputs">What the outputs must not be: the data files and the files beside them that are read.</param>
+    /// <param name="paths">The series files, in order.</param>
+    /// <param name="output">The points file, whether to replace an earlier one, whether to explain each flagged row, the alarms file and the report folder.</param>
+    /// <param name="top">How many rows the top table lists (0: none).</param>
+    /// <param name="ct">Observed while reading and scoring, and before the points file takes its name.</param>
+    private static int ScoreSeriesFiles(IAnsiConsole console, ParseResult r, SeriesOptionSet series, (IFittedDetector Loaded, IScoresPoints Scorer, string Bundle, string Score) model,
+        string?[] inputs, string[] paths, (string Path, bool Force, bool Explain, string? Alarms, string? Report) output, int top, CancellationToken ct)
+    {
+        var (loaded, path, one) = (model.Loaded, output.Path, paths.Length == 1);
         var mode = series.PointScoreOf(r);
-        var request = new PointScoreRequest(mode, Kind: ScoreKinds.Parse(r.GetValue(model.Score)!));
+        var request = new PointScoreRequest(mode, Kind: ScoreKinds.Parse(model.Score));
         var files = new List<ScoredFile>();
         double threshold = double.NaN;
         foreach (var file in paths)
         {
             var read = series.ReadFor(console, r, file, loaded, ct);
-            var points = series.Flagged(r, scorer.ScorePoints(read.AsSequenceSet(), request, ct: ct), loaded.TrainingData.TrainSteps);
+            var points = series.Flagged(r, model.Scorer.ScorePoints(read.AsSequenceSet(), request, ct: ct), loaded.TrainingData.TrainSteps);
             threshold = points.Threshold; // the bundle's, or surprise's probability: the same for every file
             files.Add(new ScoredFile(file, read, points.Scores, StepExplanations.For(loaded, read)));
         }
 
         var rule = r.GetValue(series.FlagBy) == "surprise" ? "surprise" : loaded.Thresholds.Rule;
-
-        // The reports are staged first and kept only once the points are written: both, or neither.
-        using var staged = reportFolder is null ? null : StagedDirectory.Begin(reportFolder, output.Force, [bundle, path, .. paths]);
+        using var staged = output.Report is null ? null : StagedDirectory.Begin(output.Report, output.Force, [model.Bundle, path, .. inputs]);
         for (var k = 0; staged is not null && k < files.Count; k++)
         {
-            var (f, folder) = (files[k], staged.PathOf(DataPaths.FolderOf(k, files[k].File)));
+            var (f, folder) = (files[k], one ? staged.Staging : staged.PathOf(DataPaths.FolderOf(k, files[k].File)));
             Directory.CreateDirectory(folder);
             EvaluationReport.WriteSeries(loaded, f.Series with { Labels = null }, new SeriesScoring(f.Scores, threshold, rule, mode.Name(), null, f.Explain), folder, $"VaeAnomaly: {loaded.Name} on {Path.GetFileName(f.File)}");
         }
 
         AtomicFile.Write(path, output.Force, temp =>
         {
-            if (SeriesParquetReader.IsParquet(path))
+            var (parquet, first) = (SeriesParquetReader.IsParquet(path), files[0]);
+            var columns = output.Explain ? first.Explain ?? (_ => null) : null;
+            if (one && parquet)
+            {
+                PointScoresParquet.Write(first.Series, first.Scores, threshold, temp, columns);
+            }
+            else if (one)
+            {
+                PointScoresCsv.Write(first.Series, first.Scores, threshold, temp, columns);
+            }
+            else if (parquet)
             {
                 PointScoresParquet.Write(files, threshold, temp, output.Explain);
             }
@@ -325,9 +324,9 @@ internal static class ScoreCommand
             console.WriteLine($"Missing values: {files.Sum(f => f.Series.FilledValues)} filled, {files.Sum(f => f.Series.DroppedRows)} rows dropped.");
         }
 
-        // Each file's count, or with many files (a year of days) those with the largest share above the threshold.
-        var listed = files.Count <= ListedFiles ? files : [.. files.OrderByDescending(f => (double)f.Scores.Count(s => s > threshold) / f.Series.Length).Take(ListedFiles)];
-        if (listed.Count < files.Count)
+        // With several files each one's count, or with many (a year of days) those with the largest share above the threshold.
+        var listed = one ? [] : files.Count <= ListedFiles ? files : [.. files.OrderByDescending(f => (double)f.Scores.Count(s => s > threshold) / f.Series.Length).Take(ListedFiles)];
+        if (listed.Count > 0 && listed.Count < files.Count)
         {
             console.WriteLine($"The {ListedFiles} of {files.Count} files with the largest share of time steps above the threshold:");
         }
@@ -338,30 +337,38 @@ internal static class ScoreCommand
         }
 
         console.MarkupLineInterpolated(
-            $"Scored {rows} time steps of {files.Count} files; {above} above the {rule} threshold of the {mode.Name()} point scores, {threshold.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(path)}[/].");
+            $"Scored {rows} time steps{(one ? "" : $" of {files.Count} files")}; {above} above the {rule} threshold of the {mode.Name()} point scores, {threshold.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(path)}[/].");
         if (FlagRateNote(above, rows, rule, "time steps") is { } note)
         {
             console.WriteLine(note);
         }
 
-        if (alarmsPath is not null)
+        if (output.Alarms is { } alarmsPath)
         {
             var count = 0;
-            AtomicFile.Write(alarmsPath, output.Force, AlarmsCsv.Kind, temp => count = AlarmsCsv.Write(files, threshold, temp), [bundle, path, .. paths]);
-            console.MarkupLineInterpolated($"Wrote {count} {(count == 1 ? "alarm" : "alarms")} (runs of flagged rows, none across two files) to [bold]{Path.GetFullPath(alarmsPath)}[/].");
+            AtomicFile.Write(alarmsPath, output.Force, AlarmsCsv.Kind, temp => count = one ? AlarmsCsv.Write(files[0].Series, files[0].Scores, threshold, temp, files[0].Explain) : AlarmsCsv.Write(files, threshold, temp),
+                [model.Bundle, path, output.Report, .. inputs]);
+            console.MarkupLineInterpolated($"Wrote {count} {(count == 1 ? "alarm" : "alarms")} (runs of flagged rows{(one ? "" : ", none across two files")}) to [bold]{Path.GetFullPath(alarmsPath)}[/].");
         }
 
         if (staged is not null)
         {
             staged.Commit();
-            console.MarkupLineInterpolated($"Wrote each file's report.html and figures to a folder of its own in [bold]{Path.GetFullPath(reportFolder!)}[/] (01-{Path.GetFileName(files[0].File)}, ...).");
+            if (one)
+            {
+                console.MarkupLineInterpolated($"Wrote report.html and its figures to [bold]{Path.GetFullPath(output.Report!)}[/].");
+            }
+            else
+            {
+                console.MarkupLineInterpolated($"Wrote each file's report.html and figures to a folder of its own in [bold]{Path.GetFullPath(output.Report!)}[/] (01-{Path.GetFileName(files[0].File)}, ...).");
+            }
         }
 
         if (top > 0)
         {
             var all = files.SelectMany(f => Enumerable.Range(0, f.Series.Length).Select(t => (File: f, Row: t))).ToArray();
-            var table = new Table().Border(TableBorder.Rounded).Title($"top {top} time steps of {files.Count} files");
-            foreach (var column in new[] { "file", "timestamp", "score", "flagged" }.Concat(files.Any(f => f.Explain is not null) ? ["strongest channels (share of the error of the window ending here)"] : []))
+            var table = new Table().Border(TableBorder.Rounded).Title(one ? $"top {top} time steps" : $"top {top} time steps of {files.Count} files");
+            foreach (var column in (one ? [] : new[] { "file" }).Concat(["timestamp", "score", "flagged"]).Concat(files.Any(f => f.Explain is not null) ? ["strongest channels (share of the error of the window ending here)"] : []))
             {
                 table.AddColumn(column);
             }
@@ -369,8 +376,8 @@ internal static class ScoreCommand
             foreach (var i in TopIndices.Of([.. all.Select(a => a.File.Scores[a.Row])], top))
             {
                 var (f, t) = all[i];
-                string[] cells = [Markup.Escape(f.File), Markup.Escape(f.Series.Timestamps[t]), f.Scores[t].ToString("G5", CultureInfo.InvariantCulture), f.Scores[t] > threshold ? "[red]yes[/]" : "no"];
-                table.AddRow(table.Columns.Count == 4 ? cells : [.. cells, f.Explain?.Invoke(t) is { } a ? Markup.Escape(a.Strongest()) : "(before the first window)"]);
+                string[] cells = [.. (one ? [] : new[] { Markup.Escape(f.File) }), Markup.Escape(f.Series.Timestamps[t]), f.Scores[t].ToString("G5", CultureInfo.InvariantCulture), f.Scores[t] > threshold ? "[red]yes[/]" : "no"];
+                table.AddRow(table.Columns.Count == cells.Length ? cells : [.. cells, f.Explain?.Invoke(t) is { } a ? Markup.Escape(a.Strongest()) : "(before the first window)"]);
             }
 
             console.Write(table);
@@ -673,64 +680,5 @@ internal static class ScoreCommand
         var remedies = unit == "time steps" ? "--flag-by surprise follows a drifting series, --threshold NUMBER sets your own threshold" : "--threshold NUMBER sets your own threshold";
         return string.Create(CultureInfo.InvariantCulture,
             $"note: {(double)flagged / total:P1} of the {unit} are above the threshold{expected}. These data differ from the training data (a drift, another regime, or many anomalies): {remedies}, vae-anomaly calibrate fits the thresholds anew on recent normal data, and a model trained on it moves them too.");
-    }
-
-    /// <summary>
-    /// Writes the per-step scores of a series (from any model's <see cref="IScoresPoints.ScorePoints"/>) and prints the top
-    /// steps, each with its window's explanation when the model gives one.
-    /// </summary>
-    private static int ScoreSeries(IAnsiConsole console, Series series, SeriesPointScores points, (PointScoreMode Mode, string Rule, Func<int, Attribution?>? Explain) how, (string Path, bool Force, bool Explain) output, int top, CancellationToken ct)
-    {
-        var (mode, rule, explain) = how;
-        var path = output.Path;
-        var scores = points.Scores;
-        var value = points.Threshold;
-        AtomicFile.Write(path, output.Force, temp =>
-        {
-            var columns = output.Explain ? explain ?? (_ => null) : null;
-            if (SeriesParquetReader.IsParquet(path))
-            {
-                PointScoresParquet.Write(series, scores, value, temp, columns);
-            }
-            else
-            {
-                PointScoresCsv.Write(series, scores, value, temp, columns);
-            }
-
-            ct.ThrowIfCancellationRequested(); // before the file takes its name
-        });
-        if (series.FilledValues > 0 || series.DroppedRows > 0)
-        {
-            console.MarkupLineInterpolated($"Missing values: {series.FilledValues} filled, {series.DroppedRows} rows dropped.");
-        }
-
-        console.MarkupLineInterpolated(
-            $"Scored {series.Length} time steps; {scores.Count(s => s > value)} above the {rule} threshold of the {mode.Name()} point scores, {value.ToString("G5", CultureInfo.InvariantCulture)}. Wrote [bold]{Path.GetFullPath(path)}[/].");
-        if (FlagRateNote(scores.Count(s => s > value), series.Length, rule, "time steps") is { } note)
-        {
-            console.WriteLine(note);
-        }
-
-        if (top > 0)
-        {
-            var table = new Table().Border(TableBorder.Rounded).Title($"top {top} time steps");
-            table.AddColumn("timestamp");
-            table.AddColumn("score");
-            table.AddColumn("flagged");
-            if (explain is not null)
-            {
-                table.AddColumn("strongest channels (share of the error of the window ending here)");
-            }
-
-            foreach (var t in TopIndices.Of(scores, top))
-            {
-                string[] cells = [Markup.Escape(series.Timestamps[t]), scores[t].ToString("G5", CultureInfo.InvariantCulture), scores[t] > value ? "[red]yes[/]" : "no"];
-                table.AddRow(explain is null ? cells : [.. cells, explain(t) is { } a ? Markup.Escape(a.Strongest()) : "(before the first window)"]);
-            }
-
-            console.Write(table);
-        }
-
-        return 0;
     }
 }
