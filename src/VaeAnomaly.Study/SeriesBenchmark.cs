@@ -73,32 +73,43 @@ public static partial class SeriesBenchmark
     /// <param name="root">The folder.</param>
     /// <param name="options">Label and time columns.</param>
     /// <param name="ct">Ctrl+C: stops a long read.</param>
-    public static IReadOnlyList<SeriesPair> Read(string root, SeriesBenchmarkOptions options, CancellationToken ct = default) => [.. Pairs(root).Select(p =>
+    public static IReadOnlyList<SeriesPair> Read(string root, SeriesBenchmarkOptions options, CancellationToken ct = default) =>
+        [.. Pairs(root).Select(p => ReadPair(p.Name, p.Train, p.Test, options, "check the label column, or move the pair out of the folder", ct))];
+
+    /// <summary>Reads one pair: a normal train file and a labelled test file with the same value columns (in any order).</summary>
+    /// <param name="name">The pair's name in the results.</param>
+    /// <param name="trainPath">The normal series.</param>
+    /// <param name="testPath">The labelled series.</param>
+    /// <param name="options">Label, time and value columns, watched columns, gaps.</param>
+    /// <param name="remedy">What to do when the test file labels every row anomalous, for the message.</param>
+    /// <param name="ct">Ctrl+C: stops a long read.</param>
+    /// <exception cref="DataFormatException">A file that cannot be read, columns that differ, a watched column that is not one, or a test file without a normal row.</exception>
+    public static SeriesPair ReadPair(string name, string trainPath, string testPath, SeriesBenchmarkOptions options, string remedy, CancellationToken ct = default)
     {
-        var train = SeriesCsvReader.Read(p.Train, timeColumn: options.TimeColumn, columns: options.Columns, missing: options.Missing, ct: ct);
-        var test = SeriesCsvReader.Read(p.Test, timeColumn: options.TimeColumn, columns: options.Columns, labelColumn: options.LabelColumn, missing: options.Missing, ct: ct);
+        var train = SeriesCsvReader.Read(trainPath, timeColumn: options.TimeColumn, columns: options.Columns, missing: options.Missing, ct: ct);
+        var test = SeriesCsvReader.Read(testPath, timeColumn: options.TimeColumn, columns: options.Columns, labelColumn: options.LabelColumn, missing: options.Missing, ct: ct);
         if (!test.ChannelNames.SequenceEqual(train.ChannelNames) && test.ChannelNames.Order(StringComparer.Ordinal).SequenceEqual(train.ChannelNames.Order(StringComparer.Ordinal)))
         {
             // The same columns in another order: read by name in the train file's order, as score reads a file.
-            test = SeriesCsvReader.Read(p.Test, timeColumn: options.TimeColumn, columns: train.ChannelNames, labelColumn: options.LabelColumn, missing: options.Missing, ct: ct);
+            test = SeriesCsvReader.Read(testPath, timeColumn: options.TimeColumn, columns: train.ChannelNames, labelColumn: options.LabelColumn, missing: options.Missing, ct: ct);
         }
 
         if (!test.ChannelNames.SequenceEqual(train.ChannelNames))
         {
-            throw new DataFormatException(p.Test, 1, null, $"has the columns [{IO.Messages.List(test.ChannelNames)}]; its train file {Path.GetFileName(p.Train)} has [{IO.Messages.List(train.ChannelNames)}]");
+            throw new DataFormatException(testPath, 1, null, $"has the columns [{IO.Messages.List(test.ChannelNames)}]; its train file {Path.GetFileName(trainPath)} has [{IO.Messages.List(train.ChannelNames)}]");
         }
 
         if (options.TargetColumns?.FirstOrDefault(t => !train.ChannelNames.Contains(t)) is { } unknown)
         {
-            throw new DataFormatException(p.Train, 1, unknown, $"has no column '{IO.Messages.Cut(unknown)}' named by --target-columns; its columns are [{IO.Messages.List(train.ChannelNames)}]");
+            throw new DataFormatException(trainPath, 1, unknown, $"has no column '{IO.Messages.Cut(unknown)}' named by --target-columns; its columns are [{IO.Messages.List(train.ChannelNames)}]");
         }
 
         // Checked here, not when the metrics are computed: one such file would stop the run after hours of training. A test
         // file without anomalies is kept: it measures false alarms, and is left out of the means that need an anomaly.
-        LabelledRows.RequireNormal(test.Labels!, p.Test, options.LabelColumn, "check the label column, or move the pair out of the folder");
+        LabelledRows.RequireNormal(test.Labels!, testPath, options.LabelColumn, remedy);
 
-        return new SeriesPair(p.Name, p.Train, p.Test, train, test);
-    })];
+        return new SeriesPair(name, trainPath, testPath, train, test);
+    }
 
     /// <summary>Trains <paramref name="model"/> on one pair and measures it.</summary>
     /// <param name="pair">The pair.</param>

@@ -16,44 +16,22 @@ internal static class BenchmarkSeriesCommand
     public static Command Create(IAnsiConsole console)
     {
         var data = new Option<string>("--data") { Description = "Folder of NAME.train.csv[.gz] (normal) and NAME.test.csv[.gz] (with a 0/1 label column) pairs, or .parquet files, e.g. ../shared/datasets/smap.", Required = true };
-        var models = SharedOptions.NameList("--models", $"Models to run, comma-separated registry names (optionally with a version: \"conv-ae v2\") [default: {DefaultModels}].");
-        var targets = SharedOptions.NameList("--target-columns", "Columns to watch: the scores measure these while every column stays an input [default: all].");
-        var label = new Option<string>("--label-column") { Description = "The test files' 0/1 label column.", DefaultValueFactory = _ => "anomaly" };
-        var time = new Option<string>("--time-column") { Description = "The time column (default: detected: t, timestamp, datetime, time, date)." };
-        var outDir = new Option<string>("--out") { Description = "Folder for summary.json and files.csv.", DefaultValueFactory = _ => "series-benchmark" };
-        var seed = SharedOptions.Seed("Seed of every model.", 42);
-        var epochs = new Option<int>("--epochs") { Description = "Largest number of epochs of the models that train (default: each model's own)." }.Positive();
+        var pairOptions = new SeriesPairOptionSet(DefaultModels, "series-benchmark");
         var crossFit = new Option<int>("--cross-fit")
         {
             Description = "Also report the crossfit rule: the train file cut into this many blocks in time order, each scored by a model fitted on the other rows, the 0.99 quantile of those scores as threshold (that many more models per pair; 0: off).",
             DefaultValueFactory = _ => 0,
         }.NonNegative();
         var limit = new Option<int>("--files") { Description = "Run only the first N pairs in name order (0: all).", DefaultValueFactory = _ => 0 }.NonNegative();
-        var force = SharedOptions.ForceFolder();
-        var missing = SeriesOptionSet.CreateMissing();
-        var columns = SharedOptions.NameList("--columns", "Value columns of both files of every pair, comma-separated, by name (default: all but the time and label columns).");
-        var window = SharedOptions.Window("Window of the models that take one: a number of rows, or auto: each pair's own period (the lag of the highest local maximum of the watched columns' autocorrelation in the train file, 8-256 rows; 32 when there is none) [default: each model's own, 32].");
-        var command = new Command("series", "Train each model on each pair's train file and measure its causal point scores and label-free threshold on the test file.")
-        {
-            data, models, targets, label, time, outDir, seed, epochs, limit, force, window, crossFit, missing, columns,
-        };
+        var command = new Command("series", "Train each model on each pair's train file and measure its causal point scores and label-free threshold on the test file.") { data, limit, crossFit };
+        pairOptions.AddTo(command);
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
         {
-            var destination = r.GetValue(outDir)!;
-            StagedDirectory.EnsureWritable(destination, r.GetValue(force), r.GetValue(data));
-            var names = SharedOptions.Names(r, models) ?? DefaultModels.Split(',');
-            foreach (var name in names)
-            {
-                BenchmarkModelOption.Check(name);
-                if (ModelOptionSet.Given(r, window) && SharedOptions.WindowOf(r.GetValue(window)) is > 0 and var rows && Detectors.DetectorRegistry.Find(name.Split(' ')[0]) is { WindowMultiple: > 1 } entry && rows % entry.WindowMultiple != 0)
-                {
-                    throw new ArgumentException($"--window {rows}: {entry.Name} reads windows that are a multiple of {entry.WindowMultiple} rows; give one (auto rounds its period up to one).");
-                }
-            }
-
-            var options = new SeriesBenchmarkOptions(r.GetValue(label)!, r.GetValue(time), SharedOptions.Names(r, targets), r.GetValue(seed),
-                ModelOptionSet.Given(r, epochs) ? r.GetValue(epochs) : null, ModelOptionSet.Given(r, window) ? SharedOptions.WindowOf(r.GetValue(window)) : null, r.GetValue(crossFit), r.GetValue(missing), SharedOptions.Names(r, columns));
+            var destination = r.GetValue(pairOptions.Out)!;
+            StagedDirectory.EnsureWritable(destination, r.GetValue(pairOptions.Force), r.GetValue(data));
+            var (names, options) = pairOptions.Parse(r);
+            options = options with { CrossFit = r.GetValue(crossFit) };
             if (options.CrossFit == 1)
             {
                 throw new ArgumentException("--cross-fit 1 leaves no rows to fit a fold on; give 2 or more blocks (5 is usual), or 0 for none.");
@@ -65,127 +43,145 @@ internal static class BenchmarkSeriesCommand
                 pairs = [.. pairs.Take(r.GetValue(limit))];
             }
 
-            var (filled, dropped) = (pairs.Sum(p => p.Train.FilledValues + p.Test.FilledValues), pairs.Sum(p => p.Train.DroppedRows + p.Test.DroppedRows));
-            if (filled + dropped > 0)
-            {
-                var withGaps = pairs.Count(p => p.Train.FilledValues + p.Test.FilledValues + p.Train.DroppedRows + p.Test.DroppedRows > 0);
-                console.WriteLine($"Missing values: {filled} filled, {dropped} rows dropped (--missing {r.GetValue(missing).ToString().ToLowerInvariant()}), in {withGaps} of the pairs.");
-            }
-
-            var normalOnly = pairs.Count(p => !p.Test.Labels!.Contains(true));
-            console.WriteLine($"Read {pairs.Count} pairs; each test row is scored causally (by the latest window that ends at it)."
-                + (normalOnly == 0 ? "" : $" {normalOnly} test {(normalOnly == 1 ? "file labels" : "files label")} no anomaly: counted in normal rows flagged and false events, left out of the other means."));
-            var results = new List<SeriesFileResult>();
-            var notRun = new List<NotRun>();
-            foreach (var pair in pairs)
-            {
-                foreach (var name in names)
-                {
-                    token.ThrowIfCancellationRequested();
-                    SeriesFileResult result;
-                    try
-                    {
-                        result = SeriesBenchmark.Run(pair, name, options, token);
-                    }
-                    catch (Data.DataFormatException e)
-                    {
-                        // A model that refuses one pair (a file shorter than its window) is said and left out of that pair's
-                        // means, not allowed to throw away the hours of training the pairs before it took.
-                        notRun.Add(new NotRun(pair.Name, name, e.Message));
-                        console.MarkupLineInterpolated($"[yellow]{pair.Name} {name}: not run: {e.Message}[/]");
-                        continue;
-                    }
-
-                    results.Add(result);
-                    console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{pair.Name} {name}{(result.Window is { } w ? $" (window {w})" : "")}{(result.Period is { } period ? $" (period {period})" : "")}: {(result.AucPr is null ? "no anomaly labelled" : $"AUC-PR {result.AucPr:F3}, F1 at threshold {result.F1AtThreshold:F3}, best F1 {result.BestF1:F3}")}, normal rows flagged {result.FlaggedNormal:P1}, false events {result.FalseEvents} ({result.TrainSeconds:F1} s)."));
-                }
-            }
-
-            if (names.FirstOrDefault(n => !results.Any(x => x.Model == n)) is { } none)
-            {
-                throw new Data.DataFormatException(r.GetValue(data)!, null, null,
-                    $"{none} could not be run on any pair, so nothing was written; the first refusal: {notRun.First(x => x.Model == none).Reason}");
-            }
-
-            var summary = SeriesSummary.Of(names, results);
-            var random = SeriesSummary.RandomOf([.. pairs.Select(p => p.Test.Labels!)]);
-
-            // Where a model refused some pairs its means are over fewer files than the others': the figures of every model
-            // over the pairs all of them ran on are the ones to compare.
-            var commonFiles = notRun.Count > 0 && names.Count > 1 ? SeriesSummary.CommonFiles(names, results) : null;
-            var commonPairs = commonFiles is null ? [] : pairs.Where(p => commonFiles.Contains(p.Name)).ToArray();
-            var common = commonFiles is null ? null : new
-            {
-                files = commonFiles,
-                models = SeriesSummary.Of(names, [.. results.Where(x => commonFiles.Contains(x.File))]),
-                random = SeriesSummary.RandomOf([.. commonPairs.Select(p => p.Test.Labels!)]),
-            };
-            using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
-            {
-                var json = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-                File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(new { models = summary, random, files = results, notRun, common }, json));
-                File.WriteAllLines(staged.PathOf("files.csv"), [
-                    "file,model,watched,auc_pr,auc_roc,f1_at_threshold,best_f1,pa_f1,event_recall,event_precision,flagged_normal,false_events,threshold,train_seconds,epochs,period",
-                    .. results.Select(x => string.Create(CultureInfo.InvariantCulture, // a figure that needs an anomaly is an empty cell for a file without one
-                        $"{x.File},{x.Model},{string.Join(' ', x.Watched)},{x.AucPr:G6},{x.AucRoc:G6},{x.F1AtThreshold:G6},{x.BestF1:G6},{x.PointAdjustedF1:G6},{x.EventRecall:G6},{x.EventPrecision:G6},{x.FlaggedNormal:G6},{x.FalseEvents},{x.Threshold:G6},{x.TrainSeconds:F2},{x.Epochs},{x.Period}")),
-                ]);
-                staged.Commit(token);
-            }
-
-            string F(double? v) => v?.ToString("F3", CultureInfo.InvariantCulture) ?? "–";
-            Table Figures(string title, IReadOnlyList<SeriesPair> over, IReadOnlyDictionary<string, SeriesSummary> figures, Evaluation.RandomBaseline? baseline)
-            {
-                var anomalous = over.Count(p => p.Test.Labels!.Contains(true));
-                var table = new Table().Border(TableBorder.Rounded).Title($"{title}, causal point scores, label-free thresholds (quantile of validation)"
-                    + (anomalous == over.Count ? "" : $"; AUC-PR to event precision over the {(anomalous == 1 ? "one test file" : $"{anomalous} test files")} with anomalies"));
-                foreach (var column in new[] { "model", "files", "AUC-PR", "AUC-ROC", "F1 @ threshold", "best F1 (oracle)", "PA-F1 (inflated)", "event recall", "event precision", "normal flagged", "false events", "train s" })
-                {
-                    table.AddColumn(new TableColumn(column).RightAligned());
-                }
-
-                foreach (var (name, m) in figures)
-                {
-                    table.AddRow([name, m.Files.ToString(CultureInfo.InvariantCulture), .. new[] { m.MeanAucPr, m.MeanAucRoc, m.MeanF1AtThreshold, m.MeanBestF1, m.MeanPaF1, m.EventRecall, m.EventPrecision, m.MeanFlaggedNormal }
-                        .Select(F), m.FalseEvents.ToString(CultureInfo.InvariantCulture), m.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture)]);
-                }
-
-                table.AddRow([Evaluation.RandomBaseline.Name, anomalous.ToString(CultureInfo.InvariantCulture), F(baseline?.AucPr), F(baseline?.AucRoc), "–", F(baseline?.BestF1), "–", "–", "–", "–", "–", "–"]);
-                return table;
-            }
-
-            console.Write(Figures($"{pairs.Count} pairs", pairs, summary, random));
-            var rules = new Table().Border(TableBorder.Rounded).Title("each label-free rule: mean F1 / mean share of normal rows flagged (files where it could be fitted); surprise adapts to the test series; smoothed flags a 10-row average, beside that average's best F1");
-            rules.AddColumn("model");
-            var reported = SeriesBenchmark.RulesOf(options);
-            foreach (var rule in reported)
-            {
-                rules.AddColumn(new TableColumn(rule).RightAligned());
-            }
-
-            foreach (var (name, m) in summary)
-            {
-                rules.AddRow([name, .. reported.Select(rule => m.Rules.TryGetValue(rule, out var o)
-                    ? string.Create(CultureInfo.InvariantCulture, $"{F(o.MeanF1)} / {o.MeanFlaggedNormal:P1} ({o.Files}){(o.MeanBestF1 is { } best ? $"; best F1 {best:F3}" : "")}")
-                    : "not fitted")]);
-            }
-
-            console.Write(rules);
-            if (notRun.Count > 0)
-            {
-                console.MarkupLineInterpolated($"[yellow]Not run: {notRun.Count} of {pairs.Count * names.Count} model and pair combinations (not_run in summary.json); those models' means are over the pairs in their files column.[/]");
-                if (common is not null)
-                {
-                    console.Write(commonPairs.Length == 0
-                        ? new Markup("[yellow]No pair was run by every model, so no figures compare them over the same files.[/]\n")
-                        : Figures($"The {commonPairs.Length} of {pairs.Count} pairs every model ran on (common in summary.json): the figures to compare", commonPairs, common.models, common.random));
-                }
-            }
-
-            console.MarkupLineInterpolated($"Wrote summary.json and files.csv to [bold]{Path.GetFullPath(destination)}[/].");
-            return 0;
+            return RunPairs(console, pairs, names, options, (destination, r.GetValue(pairOptions.Force)), r.GetValue(data)!, token);
         }, ct));
         return command;
+    }
+
+    /// <summary>
+    /// Trains every model on every pair, measures each on the pair's test file, writes <c>summary.json</c> and
+    /// <c>files.csv</c> to <paramref name="output"/>, and prints the figures beside a random score's, and every model's
+    /// over the pairs all of them ran on when some refused one.
+    /// </summary>
+    /// <param name="console">Where progress and the tables go.</param>
+    /// <param name="pairs">The pairs, read.</param>
+    /// <param name="names">The models, by registry name.</param>
+    /// <param name="options">How each model is trained and what it watches.</param>
+    /// <param name="output">The folder written, and whether it may replace an earlier one of the tool.</param>
+    /// <param name="source">What the pairs were read from, named when no pair could be run.</param>
+    /// <param name="token">Ctrl+C: stops between models and within training.</param>
+    internal static int RunPairs(IAnsiConsole console, IReadOnlyList<SeriesPair> pairs, IReadOnlyList<string> names, SeriesBenchmarkOptions options, (string Folder, bool Force) output, string source, CancellationToken token)
+    {
+        var destination = output.Folder;
+        var (filled, dropped) = (pairs.Sum(p => p.Train.FilledValues + p.Test.FilledValues), pairs.Sum(p => p.Train.DroppedRows + p.Test.DroppedRows));
+        if (filled + dropped > 0)
+        {
+            var withGaps = pairs.Count(p => p.Train.FilledValues + p.Test.FilledValues + p.Train.DroppedRows + p.Test.DroppedRows > 0);
+            console.WriteLine($"Missing values: {filled} filled, {dropped} rows dropped (--missing {options.Missing.ToString().ToLowerInvariant()}), in {withGaps} of the pairs.");
+        }
+
+        var normalOnly = pairs.Count(p => !p.Test.Labels!.Contains(true));
+        console.WriteLine($"Read {pairs.Count} {(pairs.Count == 1 ? "pair" : "pairs")}; each test row is scored causally (by the latest window that ends at it)."
+            + (normalOnly == 0 ? "" : $" {normalOnly} test {(normalOnly == 1 ? "file labels" : "files label")} no anomaly: counted in normal rows flagged and false events, left out of the other means."));
+        var results = new List<SeriesFileResult>();
+        var notRun = new List<NotRun>();
+        foreach (var pair in pairs)
+        {
+            foreach (var name in names)
+            {
+                token.ThrowIfCancellationRequested();
+                SeriesFileResult result;
+                try
+                {
+                    result = SeriesBenchmark.Run(pair, name, options, token);
+                }
+                catch (Data.DataFormatException e)
+                {
+                    // A model that refuses one pair (a file shorter than its window) is said and left out of that pair's
+                    // means, not allowed to throw away the hours of training the pairs before it took.
+                    notRun.Add(new NotRun(pair.Name, name, e.Message));
+                    console.MarkupLineInterpolated($"[yellow]{pair.Name} {name}: not run: {e.Message}[/]");
+                    continue;
+                }
+
+                results.Add(result);
+                console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{pair.Name} {name}{(result.Window is { } w ? $" (window {w})" : "")}{(result.Period is { } period ? $" (period {period})" : "")}: {(result.AucPr is null ? "no anomaly labelled" : $"AUC-PR {result.AucPr:F3}, F1 at threshold {result.F1AtThreshold:F3}, best F1 {result.BestF1:F3}")}, normal rows flagged {result.FlaggedNormal:P1}, false events {result.FalseEvents} ({result.TrainSeconds:F1} s)."));
+            }
+        }
+
+        if (names.FirstOrDefault(n => !results.Any(x => x.Model == n)) is { } none)
+        {
+            throw new Data.DataFormatException(source, null, null,
+                $"{none} could not be run on any pair, so nothing was written; the first refusal: {notRun.First(x => x.Model == none).Reason}");
+        }
+
+        var summary = SeriesSummary.Of(names, results);
+        var random = SeriesSummary.RandomOf([.. pairs.Select(p => p.Test.Labels!)]);
+
+        // Where a model refused some pairs its means are over fewer files than the others': the figures of every model
+        // over the pairs all of them ran on are the ones to compare.
+        var commonFiles = notRun.Count > 0 && names.Count > 1 ? SeriesSummary.CommonFiles(names, results) : null;
+        var commonPairs = commonFiles is null ? [] : pairs.Where(p => commonFiles.Contains(p.Name)).ToArray();
+        var common = commonFiles is null ? null : new
+        {
+            files = commonFiles,
+            models = SeriesSummary.Of(names, [.. results.Where(x => commonFiles.Contains(x.File))]),
+            random = SeriesSummary.RandomOf([.. commonPairs.Select(p => p.Test.Labels!)]),
+        };
+        using (var staged = StagedDirectory.Begin(destination, output.Force))
+        {
+            var json = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+            File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(new { models = summary, random, files = results, notRun, common }, json));
+            File.WriteAllLines(staged.PathOf("files.csv"), [
+                "file,model,watched,auc_pr,auc_roc,f1_at_threshold,best_f1,pa_f1,event_recall,event_precision,flagged_normal,false_events,threshold,train_seconds,epochs,period",
+                .. results.Select(x => string.Create(CultureInfo.InvariantCulture, // a figure that needs an anomaly is an empty cell for a file without one
+                    $"{x.File},{x.Model},{string.Join(' ', x.Watched)},{x.AucPr:G6},{x.AucRoc:G6},{x.F1AtThreshold:G6},{x.BestF1:G6},{x.PointAdjustedF1:G6},{x.EventRecall:G6},{x.EventPrecision:G6},{x.FlaggedNormal:G6},{x.FalseEvents},{x.Threshold:G6},{x.TrainSeconds:F2},{x.Epochs},{x.Period}")),
+            ]);
+            staged.Commit(token);
+        }
+
+        string F(double? v) => v?.ToString("F3", CultureInfo.InvariantCulture) ?? "–";
+        Table Figures(string title, IReadOnlyList<SeriesPair> over, IReadOnlyDictionary<string, SeriesSummary> figures, Evaluation.RandomBaseline? baseline)
+        {
+            var anomalous = over.Count(p => p.Test.Labels!.Contains(true));
+            var table = new Table().Border(TableBorder.Rounded).Title($"{title}, causal point scores, label-free thresholds (quantile of validation)"
+                + (anomalous == over.Count ? "" : $"; AUC-PR to event precision over the {(anomalous == 1 ? "one test file" : $"{anomalous} test files")} with anomalies"));
+            foreach (var column in new[] { "model", "files", "AUC-PR", "AUC-ROC", "F1 @ threshold", "best F1 (oracle)", "PA-F1 (inflated)", "event recall", "event precision", "normal flagged", "false events", "train s" })
+            {
+                table.AddColumn(new TableColumn(column).RightAligned());
+            }
+
+            foreach (var (name, m) in figures)
+            {
+                table.AddRow([name, m.Files.ToString(CultureInfo.InvariantCulture), .. new[] { m.MeanAucPr, m.MeanAucRoc, m.MeanF1AtThreshold, m.MeanBestF1, m.MeanPaF1, m.EventRecall, m.EventPrecision, m.MeanFlaggedNormal }
+                    .Select(F), m.FalseEvents.ToString(CultureInfo.InvariantCulture), m.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture)]);
+            }
+
+            table.AddRow([Evaluation.RandomBaseline.Name, anomalous.ToString(CultureInfo.InvariantCulture), F(baseline?.AucPr), F(baseline?.AucRoc), "–", F(baseline?.BestF1), "–", "–", "–", "–", "–", "–"]);
+            return table;
+        }
+
+        console.Write(Figures(pairs.Count == 1 ? pairs[0].Name : $"{pairs.Count} pairs", pairs, summary, random));
+        var rules = new Table().Border(TableBorder.Rounded).Title("each label-free rule: mean F1 / mean share of normal rows flagged (files where it could be fitted); surprise adapts to the test series; smoothed flags a 10-row average, beside that average's best F1");
+        rules.AddColumn("model");
+        var reported = SeriesBenchmark.RulesOf(options);
+        foreach (var rule in reported)
+        {
+            rules.AddColumn(new TableColumn(rule).RightAligned());
+        }
+
+        foreach (var (name, m) in summary)
+        {
+            rules.AddRow([name, .. reported.Select(rule => m.Rules.TryGetValue(rule, out var o)
+                ? string.Create(CultureInfo.InvariantCulture, $"{F(o.MeanF1)} / {o.MeanFlaggedNormal:P1} ({o.Files}){(o.MeanBestF1 is { } best ? $"; best F1 {best:F3}" : "")}")
+                : "not fitted")]);
+        }
+
+        console.Write(rules);
+        if (notRun.Count > 0)
+        {
+            console.MarkupLineInterpolated($"[yellow]Not run: {notRun.Count} of {pairs.Count * names.Count} model and pair combinations (not_run in summary.json); those models' means are over the pairs in their files column.[/]");
+            if (common is not null)
+            {
+                console.Write(commonPairs.Length == 0
+                    ? new Markup("[yellow]No pair was run by every model, so no figures compare them over the same files.[/]\n")
+                    : Figures($"The {commonPairs.Length} of {pairs.Count} pairs every model ran on (common in summary.json): the figures to compare", commonPairs, common.models, common.random));
+            }
+        }
+
+        console.MarkupLineInterpolated($"Wrote summary.json and files.csv to [bold]{Path.GetFullPath(destination)}[/].");
+        return 0;
     }
 
     /// <summary>A model a pair's data refused (summary.json's <c>not_run</c>).</summary>

@@ -9,7 +9,7 @@ using VaeAnomaly.Study;
 
 namespace VaeAnomaly.Cli.Commands;
 
-/// <summary><c>vae-anomaly compare synthetic</c>: every catalog model on synthetic-v1 over several seeds.</summary>
+/// <summary><c>vae-anomaly compare synthetic</c>: every catalog model on synthetic-v1 over several seeds; <c>compare series</c> (<see cref="CompareSeriesCommand"/>) on the user's own series.</summary>
 internal static class CompareCommand
 {
     public static Command Create(IAnsiConsole console)
@@ -63,8 +63,9 @@ internal static class CompareCommand
             console.MarkupLineInterpolated($"Wrote compare.md and compare.json to [bold]{Path.GetFullPath(destination)}[/].");
             return 0;
         }, ct));
-        var command = new Command("compare", "Compare models on generated data.");
+        var command = new Command("compare", "Compare models side by side: on generated data, or on your own series.");
         command.Subcommands.Add(synthetic);
+        command.Subcommands.Add(CompareSeriesCommand.Create(console));
         return command;
     }
 }
