@@ -59,6 +59,56 @@ public sealed class CompareSeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task CompareSeries_OneLabelledSeriesCutAtTrainRows_GivesTheFiguresOfItsTwoPartsAsTwoFiles()
+    {
+        // Given: one labelled series of 700 rows, its jump at rows 500-519; and its first 300 rows and its last 400 as two files
+        bool Anomalous(int t) => t >= 500 && t < 520;
+        string Row(int t, bool label) => string.Create(CultureInfo.InvariantCulture, $"{t},{Math.Sin(t / 5.0) + (Anomalous(t) ? 4 : 0):F4},{(t % 7 == 0 ? 1 : 0)}{(label ? $",{(Anomalous(t) ? 1 : 0)}" : "")}");
+        File.WriteAllLines(dir.File("whole.csv"), ["t,v0,c1,anomaly", .. Enumerable.Range(0, 700).Select(t => Row(t, true))]);
+        File.WriteAllLines(dir.File("first.csv"), ["t,v0,c1", .. Enumerable.Range(0, 300).Select(t => Row(t, false))]);
+        File.WriteAllLines(dir.File("rest.csv"), ["t,v0,c1,anomaly", .. Enumerable.Range(300, 400).Select(t => Row(t, true))]);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("compare", "series", "--data", dir.File("whole.csv"), "--train-rows", "300", "--models", "pca,gaussian", "--target-columns", "v0", "--out", dir.File("one"));
+        var (twoExit, twoText) = await CliRunner.RunAsync("compare", "series", "--train", dir.File("first.csv"), "--test", dir.File("rest.csv"), "--models", "pca,gaussian", "--target-columns", "v0", "--out", dir.File("two"));
+
+        // Then
+        Assert.True(exit == 0, text);
+        Assert.True(twoExit == 0, twoText);
+        using var one = JsonDocument.Parse(File.ReadAllText(dir.File("one/summary.json")));
+        using var two = JsonDocument.Parse(File.ReadAllText(dir.File("two/summary.json")));
+        foreach (var model in new[] { "pca", "gaussian" })
+        {
+            var (a, b) = (one.RootElement.GetProperty("models").GetProperty(model), two.RootElement.GetProperty("models").GetProperty(model));
+            foreach (var key in new[] { "mean_auc_pr", "mean_auc_roc", "mean_f1_at_threshold", "mean_best_f1", "event_recall", "mean_flagged_normal", "false_events" })
+            {
+                Assert.Equal(b.GetProperty(key).GetRawText(), a.GetProperty(key).GetRawText());
+            }
+
+            Assert.Equal(1.0, a.GetProperty("event_recall").GetDouble());
+        }
+    }
+
+    [Theory]
+    [InlineData("600", "labels its row 501 (time 500) anomalous, within the first 600 rows that train", "give --train-rows 500 or fewer")]
+    [InlineData("700", "has 700 rows; --train-rows 700 leaves none to measure", "give fewer")]
+    [InlineData(null, "give --train-rows N with it", "--data names one labelled series")]
+    public async Task CompareSeries_OneLabelledSeries_TrainRowsThatHoldAnAnomalyLeaveNothingOrAreMissing_IsRefusedAndWritesNothing(string? rows, string expected, string remedy)
+    {
+        // Given
+        File.WriteAllLines(dir.File("whole.csv"), ["t,v0,anomaly", .. Enumerable.Range(0, 700).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t},{Math.Sin(t / 5.0):F4},{(t is >= 500 and < 520 ? 1 : 0)}"))]);
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync(["compare", "series", "--data", dir.File("whole.csv"), .. rows is null ? Array.Empty<string>() : ["--train-rows", rows], "--models", "range", "--out", dir.File("out")]);
+
+        // Then
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, CliRunner.Collapse(text));
+        Assert.Contains(remedy, CliRunner.Collapse(text));
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+
+    [Fact]
     public async Task CompareSeries_TheSameFileTwice_IsRefusedAndWritesNothing()
     {
         // Given
