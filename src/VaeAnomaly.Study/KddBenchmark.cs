@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using VaeAnomaly.Data;
-using VaeAnomaly.Detectors;
-using VaeAnomaly.Evaluation;
 
 namespace VaeAnomaly.Study;
 
@@ -31,22 +28,7 @@ public static class KddBenchmark
         var labels = test.Select(r => r.IsAnomaly).ToArray();
         log?.Report($"{records.Count} records; train {train.Count} / validation {validation.Count} normal; test {test.Count} ({labels.Count(l => l)} attacks); {encoder.Columns.Count} inputs.");
 
-        var results = new List<KddModelResult>();
-        foreach (var name in Models)
-        {
-            var clock = Stopwatch.StartNew();
-            var settings = DetectorRegistry.Find(name).Taking(new DetectorSettings { Records = encoder, Seed = seed, Epochs = epochs }); // the simple models take no epochs
-            using var detector = DetectorRegistry.Create(name, settings).Fit(trainSet, validationSet, ct: ct);
-            var seconds = clock.Elapsed.TotalSeconds;
-            var scores = detector.Score(testSet).Select(s => (double)s).ToArray();
-            var threshold = detector.Thresholds.ValueOrNaN();
-            var confusion = ConfusionCounts.At(labels, scores, threshold);
-            results.Add(new KddModelResult(
-                name, RankingMetrics.RocAuc(labels, scores), RankingMetrics.AveragePrecision(labels, scores), confusion.F1, threshold,
-                confusion, detector.History.Count, seconds, scores));
-            log?.Report($"{name}: {detector.History.Count} epochs in {seconds:F1} s.");
-        }
-
+        var results = RecordsComparison.Run(Models, (trainSet, validationSet, testSet), labels, encoder, seed, epochs, log, ct);
         return new KddBenchmarkResult(subset, seed, train.Count, validation.Count, test.Count, labels, results);
     }
 }

@@ -8,4 +8,4 @@ namespace VaeAnomaly.Study;
 /// <param name="Test">Test records.</param>
 /// <param name="Labels">Test labels, true for attacks.</param>
 /// <param name="Models">One result per model.</param>
-public sealed record KddBenchmarkResult(KddSubset Subset, int Seed, int Train, int Validation, int Test, bool[] Labels, IReadOnlyList<KddModelResult> Models);
+public sealed record KddBenchmarkResult(KddSubset Subset, int Seed, int Train, int Validation, int Test, bool[] Labels, IReadOnlyList<RecordsModelResult> Models);

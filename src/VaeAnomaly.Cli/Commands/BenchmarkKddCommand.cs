@@ -27,44 +27,59 @@ internal static class BenchmarkKddCommand
             StagedDirectory.EnsureWritable(destination, r.GetValue(force), r.GetValue(data));
             var result = KddBenchmark.Run(r.GetValue(data)!, r.GetValue(subset), r.GetValue(seed), r.GetValue(epochs),
                 new Console.ActionProgress<string>(line => console.WriteLine(line)), token);
-            var random = Evaluation.RandomBaseline.For(result.Labels);
-            using (var staged = StagedDirectory.Begin(destination, r.GetValue(force)))
-            {
-                var summary = result.Models.ToDictionary(m => m.Model, object (m) => m);
-                summary[Evaluation.RandomBaseline.Name] = random; // the row every model is read against
-                File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
-                var scores = result.Models.Select(m => KeyValuePair.Create(m.Model, m.Scores)).ToArray();
-                RankingCurvePlot.SavePrecisionRecall(result.Labels, scores, staged.PathOf("pr.png"));
-                RankingCurvePlot.SaveRoc(result.Labels, scores, staged.PathOf("roc.png"));
-                foreach (var m in result.Models)
-                {
-                    ConfusionMatrixPlot.Save(m.Confusion, $"{m.Model} at the validation 0.99 quantile", staged.PathOf($"confusion-{m.Model}.png"));
-                }
-
-                staged.Commit(token);
-            }
-
-            var table = new Table().Border(TableBorder.Rounded)
-                .Title($"KDD Cup 99 {result.Subset}, seed {result.Seed}: test {result.Test} records ({result.Labels.Count(l => l)} attacks)");
-            foreach (var column in new[] { "model", "AUC-ROC", "AUC-PR", "F1", "threshold", "TP", "FP", "TN", "FN", "epochs", "train s" })
-            {
-                table.AddColumn(new TableColumn(column).RightAligned());
-            }
-
-            foreach (var m in result.Models)
-            {
-                table.AddRow([m.Model, .. new[] { m.AucRoc, m.AucPr, m.F1 }.Select(v => v.ToString("F3", CultureInfo.InvariantCulture)),
-                    m.Threshold.ToString("G4", CultureInfo.InvariantCulture),
-                    $"{m.Confusion.TruePositives}", $"{m.Confusion.FalsePositives}", $"{m.Confusion.TrueNegatives}", $"{m.Confusion.FalseNegatives}",
-                    $"{m.Epochs}", m.Seconds.ToString("F1", CultureInfo.InvariantCulture)]);
-            }
-
-            table.AddRow([Evaluation.RandomBaseline.Name, .. new[] { random.AucRoc, random.AucPr, random.BestF1 }.Select(v => v.ToString("F3", CultureInfo.InvariantCulture)), "flag all", "", "", "", "", "", ""]);
+            var table = WriteRecordsResults(result.Models, result.Labels, (destination, r.GetValue(force)),
+                $"KDD Cup 99 {result.Subset}, seed {result.Seed}: test {result.Test} records ({result.Labels.Count(l => l)} attacks)", token);
             table.AddRow("isolation forest (issue)", "0.984", "0.912", "", "", "", "", "", "", "", "");
             console.Write(table);
             console.MarkupLineInterpolated($"Wrote summary.json, pr.png, roc.png and confusion matrices to [bold]{Path.GetFullPath(destination)}[/].");
             return 0;
         }, ct));
         return command;
+    }
+
+    /// <summary>
+    /// Writes models' results on labelled records to <paramref name="output"/> (<c>summary.json</c> with a random score's
+    /// row, <c>pr.png</c>, <c>roc.png</c> and a confusion matrix per model) and returns their table, the random row last.
+    /// </summary>
+    /// <param name="models">Each model's result.</param>
+    /// <param name="labels">Per test record, whether it is anomalous.</param>
+    /// <param name="output">The folder, and whether it may replace an earlier one of the tool.</param>
+    /// <param name="title">The table's title.</param>
+    /// <param name="token">Ctrl+C: the folder is not put in place.</param>
+    internal static Table WriteRecordsResults(IReadOnlyList<RecordsModelResult> models, bool[] labels, (string Folder, bool Force) output, string title, CancellationToken token)
+    {
+        var random = Evaluation.RandomBaseline.For(labels);
+        using (var staged = StagedDirectory.Begin(output.Folder, output.Force))
+        {
+            var summary = models.ToDictionary(m => m.Model, object (m) => m);
+            summary[Evaluation.RandomBaseline.Name] = random; // the row every model is read against
+            File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+            var scores = models.Select(m => KeyValuePair.Create(m.Model, m.Scores)).ToArray();
+            RankingCurvePlot.SavePrecisionRecall(labels, scores, staged.PathOf("pr.png"));
+            RankingCurvePlot.SaveRoc(labels, scores, staged.PathOf("roc.png"));
+            foreach (var m in models)
+            {
+                ConfusionMatrixPlot.Save(m.Confusion, $"{m.Model} at the validation 0.99 quantile", staged.PathOf($"confusion-{m.Model}.png"));
+            }
+
+            staged.Commit(token);
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).Title(title);
+        foreach (var column in new[] { "model", "AUC-ROC", "AUC-PR", "F1", "threshold", "TP", "FP", "TN", "FN", "epochs", "train s" })
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        foreach (var m in models)
+        {
+            table.AddRow([m.Model, .. new[] { m.AucRoc, m.AucPr, m.F1 }.Select(v => v.ToString("F3", CultureInfo.InvariantCulture)),
+                m.Threshold.ToString("G4", CultureInfo.InvariantCulture),
+                $"{m.Confusion.TruePositives}", $"{m.Confusion.FalsePositives}", $"{m.Confusion.TrueNegatives}", $"{m.Confusion.FalseNegatives}",
+                $"{m.Epochs}", m.Seconds.ToString("F1", CultureInfo.InvariantCulture)]);
+        }
+
+        table.AddRow([Evaluation.RandomBaseline.Name, .. new[] { random.AucRoc, random.AucPr, random.BestF1 }.Select(v => v.ToString("F3", CultureInfo.InvariantCulture)), "flag all", "", "", "", "", "", ""]);
+        return table;
     }
 }

@@ -63,9 +63,10 @@ internal static class CompareCommand
             console.MarkupLineInterpolated($"Wrote compare.md and compare.json to [bold]{Path.GetFullPath(destination)}[/].");
             return 0;
         }, ct));
-        var command = new Command("compare", "Compare models side by side: on generated data, or on your own series.");
+        var command = new Command("compare", "Compare models side by side: on generated data, or on your own series or records.");
         command.Subcommands.Add(synthetic);
         command.Subcommands.Add(CompareSeriesCommand.Create(console));
+        command.Subcommands.Add(CompareRecordsCommand.Create(console));
         return command;
     }
 }

@@ -50,6 +50,52 @@ internal static class RecordsInput
         var held = (int)Math.Round(normal.Length * RecordValidationShare);
         var train = normal[held..];
         var validation = normal[..held];
+        var encoder = Encoder(path, table, train, normal.Length);
+        console.WriteLine($"Read {table.Records.Count} records ({table.NumericNames.Count} numeric, {table.TextNames.Count} text columns -> {encoder.Columns.Count} inputs); "
+            + $"{train.Length} train and {validation.Length} validate{(table.Labelled ? $", {table.Records.Count - normal.Length} labelled anomalous left out" : "")}.");
+        NoteGaps(console, table);
+        return (encoder.ToSequenceSet(train, table.Gaps), encoder.ToSequenceSet(validation, table.Gaps), encoder);
+    }
+
+    /// <summary>
+    /// Reads a CSV of labelled records and splits them for a comparison of models: the normal ones at random, 60% to train,
+    /// 20% to validate and 20% to test; every labelled anomaly to test (as KDD Cup 99's protocol splits its records).
+    /// </summary>
+    /// <param name="console">Where the counts are reported.</param>
+    /// <param name="r">The parsed command line.</param>
+    /// <param name="series">The CSV options (--columns, --label-column, --delimiter, --missing).</param>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="seed">Seed of the split.</param>
+    /// <param name="ct">Ctrl+C: stops a long read.</param>
+    /// <exception cref="DataFormatException">No label column, too few normal records, no labelled anomaly, or records the encoder cannot take.</exception>
+    public static ((SequenceSet Train, SequenceSet Validation, SequenceSet Test) Sets, bool[] Labels, TabularEncoder Encoder) SplitLabelled(IAnsiConsole console, ParseResult r, SeriesOptionSet series, string path, int seed, CancellationToken ct = default)
+    {
+        var column = r.GetValue(series.LabelColumn) ?? throw new ArgumentException("Comparing models on records needs their labels: name the label column with --label-column (0, false or normal for a normal record).");
+        var table = TabularCsvReader.Read(path, column, series.ColumnList(r), series.DelimiterOf(r), r.GetValue(series.Missing), ct);
+        SeriesOptionSet.NoteRounding(console, table.Rounded, path);
+        var normal = table.Records.Where(x => !x.IsAnomaly).ToArray();
+        var anomalous = table.Records.Where(x => x.IsAnomaly).ToArray();
+        if (normal.Length < 20 || anomalous.Length == 0)
+        {
+            throw new DataFormatException(path, null, column, normal.Length < 20
+                ? $"labels {normal.Length} records normal; a comparison needs at least 20 (60% train, 20% validate, 20% are measured beside the anomalies)"
+                : "labels no record anomalous; a comparison measures how each model ranks the anomalies: label some, or use train and score");
+        }
+
+        new Random(seed).Shuffle(normal);
+        var (trainEnd, validationEnd) = ((int)Math.Round(normal.Length * 0.6), (int)Math.Round(normal.Length * 0.8));
+        var (train, validation) = (normal[..trainEnd], normal[trainEnd..validationEnd]);
+        TabularRecord[] test = [.. normal[validationEnd..], .. anomalous];
+        var encoder = Encoder(path, table, train, normal.Length);
+        console.WriteLine($"Read {table.Records.Count} records ({table.NumericNames.Count} numeric, {table.TextNames.Count} text columns -> {encoder.Columns.Count} inputs); "
+            + $"{train.Length} normal train and {validation.Length} validate; {test.Length} are measured, {anomalous.Length} of them labelled anomalous.");
+        NoteGaps(console, table);
+        return ((encoder.ToSequenceSet(train, table.Gaps), encoder.ToSequenceSet(validation, table.Gaps), encoder.ToSequenceSet(test, table.Gaps)), [.. test.Select(x => x.IsAnomaly)], encoder);
+    }
+
+    /// <summary>The encoder fitted on <paramref name="train"/>, after the checks that the records can be encoded.</summary>
+    private static TabularEncoder Encoder(string path, TabularTable table, TabularRecord[] train, int normal)
+    {
         foreach (var (name, j) in table.NumericNames.Select((name, j) => (name, j)).Where(c => train.All(x => float.IsNaN(x.Numeric[c.j]))))
         {
             throw new DataFormatException(path, null, name, $"has a gap in each of the {train.Length} training records; there is no mean to fill them with (leave the column out with --columns)");
@@ -61,15 +107,12 @@ internal static class RecordsInput
         }
 
         var encoder = TabularEncoder.Fit(train, table.NumericNames, table.TextNames);
-        if (encoder.TooLarge(normal.Length) is { } problem)
+        if (encoder.TooLarge(normal) is { } problem)
         {
             throw new DataFormatException(path, null, null, problem);
         }
 
-        console.WriteLine($"Read {table.Records.Count} records ({table.NumericNames.Count} numeric, {table.TextNames.Count} text columns -> {encoder.Columns.Count} inputs); "
-            + $"{train.Length} train and {validation.Length} validate{(table.Labelled ? $", {table.Records.Count - normal.Length} labelled anomalous left out" : "")}.");
-        NoteGaps(console, table);
-        return (encoder.ToSequenceSet(train, table.Gaps), encoder.ToSequenceSet(validation, table.Gaps), encoder);
+        return encoder;
     }
 
     /// <summary>

@@ -3,7 +3,7 @@ using VaeAnomaly.Evaluation;
 
 namespace VaeAnomaly.Study;
 
-/// <summary>One model's result on the KDD Cup 99 test split.</summary>
+/// <summary>One model's result on a test split of records: KDD Cup 99's (<see cref="KddBenchmark"/>), or a user's (<see cref="RecordsComparison"/>).</summary>
 /// <param name="Model">Model name.</param>
 /// <param name="AucRoc">Area under the ROC curve.</param>
 /// <param name="AucPr">Average precision.</param>
@@ -13,7 +13,7 @@ namespace VaeAnomaly.Study;
 /// <param name="Epochs">Epochs run.</param>
 /// <param name="Seconds">Training time.</param>
 /// <param name="Scores">Test scores, aligned with the result's labels.</param>
-public sealed record KddModelResult(
+public sealed record RecordsModelResult(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("auc_roc")] double AucRoc,
     [property: JsonPropertyName("auc_pr")] double AucPr,
