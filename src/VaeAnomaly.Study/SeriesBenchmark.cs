@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using VaeAnomaly.Data;
 using VaeAnomaly.Detectors;
 using VaeAnomaly.Scoring;
+using VaeAnomaly.Streaming;
 using VaeAnomaly.Thresholds;
 
 namespace VaeAnomaly.Study;
@@ -131,6 +132,11 @@ public static partial class SeriesBenchmark
         using var detector = FileRefusal.Naming(pair.TrainPath, model, () => DetectorRegistry.Create(model, settings).Fit(fit, validation, ct: ct));
         var seconds = clock.Elapsed.TotalSeconds;
         var scorer = detector as IScoresPoints ?? throw new ArgumentException($"{model} does not score the points of a series.");
+        if (options.Online)
+        {
+            return FileRefusal.Naming(pair.TestPath, model, () => RunOnline(pair, model, settings.TargetColumns, detector, scorer, clock, ct)) with { Window = settings.Window, Period = (detector as IComparesPeriods)?.Period };
+        }
+
         var test = pair.Test.AsSequenceSet();
         var points = FileRefusal.Naming(pair.TestPath, model, () => scorer.ScorePoints(test, new PointScoreRequest(PointScoreMode.Last), ct: ct));
 
@@ -175,6 +181,39 @@ public static partial class SeriesBenchmark
         }
 
         return SeriesFileResult.Measure(pair.Name, model, settings.TargetColumns ?? ["all"], pair.Test.Labels!, points, seconds, detector.History.Count, rules) with { Window = settings.Window, Period = (detector as IComparesPeriods)?.Period };
+    }
+
+    /// <summary>
+    /// The pair streamed row by row, its train rows then its test rows, through a detector that keeps learning, as
+    /// <c>score --follow --online on</c> streams them with a bundle fitted on the train file: <see cref="OnlineDetector"/>
+    /// with <see cref="OnlineOptions.For"/> the train file's length and the model's lookback, the surprise history that
+    /// length. Each test row's score is its surprise and its flag the surprise above <see cref="SurpriseFlags.Flag"/>; no
+    /// fitted rule applies. The seconds are the first fit's and the stream's, refits included.
+    /// </summary>
+    private static SeriesFileResult RunOnline(SeriesPair pair, string model, IReadOnlyList<string>? watched, IFittedDetector detector, IScoresPoints scorer, Stopwatch clock, CancellationToken ct)
+    {
+        var trainRows = pair.Train.Length;
+        using var stream = new OnlineDetector(OnlineDetector.EstimatorOf(detector), detector, OnlineOptions.For(trainRows, scorer.Lookback), trainRows);
+        var channels = pair.Train.ChannelNames.Count;
+        var scores = new float[pair.Test.Length];
+        var rows = trainRows + pair.Test.Length;
+        for (var t = 0; t < rows; t++)
+        {
+            if (t % 1024 == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+
+            var (values, row) = t < trainRows ? (pair.Train.Values, t) : (pair.Test.Values, t - trainRows);
+            var point = stream.Push(values.AsSpan(row * channels, channels).ToArray());
+            if (t >= trainRows)
+            {
+                scores[row] = point.Score;
+            }
+        }
+
+        var points = new SeriesPointScores(scores, SurpriseFlags.Flag, 0, pair.Test.Length);
+        return SeriesFileResult.Measure(pair.Name, model, watched ?? ["all"], pair.Test.Labels!, points, clock.Elapsed.TotalSeconds, detector.History.Count, new Dictionary<string, RuleOutcome>(StringComparer.Ordinal)) with { Refits = stream.Refits };
     }
 
     /// <summary>

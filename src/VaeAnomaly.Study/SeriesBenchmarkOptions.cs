@@ -13,5 +13,10 @@ namespace VaeAnomaly.Study;
 /// <param name="CrossFit">Blocks of the <c>crossfit</c> rule (<see cref="Study.CrossFit"/>: that many more models per pair); 0 leaves the rule out.</param>
 /// <param name="Missing">What the train and test files' empty, NaN or infinite cells are: an error, or gaps to fill or drop.</param>
 /// <param name="Columns">The value columns of both files, by name; null for every column but the time and label columns.</param>
+/// <param name="Online">
+/// Stream each pair, the train rows then the test rows, through a detector that keeps learning (<see cref="Streaming.OnlineDetector"/>
+/// with <see cref="Streaming.OnlineOptions.For"/> the train file's length): each test row's score is its surprise, flagged above
+/// <see cref="Scoring.SurpriseFlags.Flag"/>, and the fitted rules do not apply.
+/// </param>
 public sealed record SeriesBenchmarkOptions(string LabelColumn = "anomaly", string? TimeColumn = null, IReadOnlyList<string>? TargetColumns = null, int Seed = 42, int? Epochs = null, int? Window = null, int CrossFit = 0,
-    Data.MissingValues Missing = Data.MissingValues.Error, IReadOnlyList<string>? Columns = null);
+    Data.MissingValues Missing = Data.MissingValues.Error, IReadOnlyList<string>? Columns = null, bool Online = false);

@@ -31,6 +31,9 @@ public sealed record SeriesFileResult(
     /// <summary>The period, in rows, a model that compares each row with earlier periods (<c>seasonal</c>) used, given or found in the train file; null for other models.</summary>
     public int? Period { get; init; }
 
+    /// <summary>How often the model was fitted again while the test file streamed (<see cref="SeriesBenchmarkOptions.Online"/>); null when it did not keep learning.</summary>
+    public int? Refits { get; init; }
+
     /// <summary>The metrics of <paramref name="points"/> against <paramref name="labels"/>.</summary>
     internal static SeriesFileResult Measure(string file, string model, IReadOnlyList<string> watched, IReadOnlyList<bool> labels, SeriesPointScores points, double seconds, int epochs,
         IReadOnlyDictionary<string, RuleOutcome> rules)

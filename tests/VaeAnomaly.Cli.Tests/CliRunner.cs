@@ -25,6 +25,21 @@ internal static class CliRunner
         return (exit, console.Output, error.ToString());
     }
 
+    /// <summary>Runs <paramref name="run"/> with <paramref name="input"/> as the process's standard input (a piped stream).</summary>
+    public static async Task<(int Exit, string Text)> WithStandardInput(string input, Func<Task<(int, string)>> run)
+    {
+        var previous = System.Console.In;
+        System.Console.SetIn(new StringReader(input));
+        try
+        {
+            return await run();
+        }
+        finally
+        {
+            System.Console.SetIn(previous);
+        }
+    }
+
     /// <summary>The text with every run of white space (a console's line wrapping) made one space, to compare a message in it.</summary>
     public static string Collapse(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
 }

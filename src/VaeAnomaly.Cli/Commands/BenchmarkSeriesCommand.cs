@@ -22,8 +22,14 @@ internal static class BenchmarkSeriesCommand
             Description = "Also report the crossfit rule: the train file cut into this many blocks in time order, each scored by a model fitted on the other rows, the 0.99 quantile of those scores as threshold (that many more models per pair; 0: off).",
             DefaultValueFactory = _ => 0,
         }.NonNegative();
+        var online = new Option<string>("--online")
+        {
+            Description = "on: stream each pair, its train rows then its test rows, through a detector that keeps learning (as score --follow --online on does with a bundle trained on the train file): each test row scored by its surprise and flagged above 0.5; the fitted rules do not apply.",
+            DefaultValueFactory = _ => "off",
+        };
+        online.AcceptOnlyFromAmong("off", "on");
         var limit = new Option<int>("--files") { Description = "Run only the first N pairs in name order (0: all).", DefaultValueFactory = _ => 0 }.NonNegative();
-        var command = new Command("series", "Train each model on each pair's train file and measure its causal point scores and label-free threshold on the test file.") { data, limit, crossFit };
+        var command = new Command("series", "Train each model on each pair's train file and measure its causal point scores and label-free threshold on the test file.") { data, limit, crossFit, online };
         pairOptions.AddTo(command);
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
@@ -31,7 +37,12 @@ internal static class BenchmarkSeriesCommand
             var destination = r.GetValue(pairOptions.Out)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(pairOptions.Force), r.GetValue(data));
             var (names, options) = pairOptions.Parse(r);
-            options = options with { CrossFit = r.GetValue(crossFit) };
+            options = options with { CrossFit = r.GetValue(crossFit), Online = r.GetValue(online) == "on" };
+            if (options.Online && options.CrossFit > 0)
+            {
+                throw new ArgumentException("--cross-fit fits a threshold on held-out scores of the train file; with --online on each row is flagged by its surprise, so no fitted threshold is used: give one or the other.");
+            }
+
             if (options.CrossFit == 1)
             {
                 throw new ArgumentException("--cross-fit 1 leaves no rows to fit a fold on; give 2 or more blocks (5 is usual), or 0 for none.");
@@ -71,7 +82,7 @@ internal static class BenchmarkSeriesCommand
         }
 
         var normalOnly = pairs.Count(p => !p.Test.Labels!.Contains(true));
-        console.WriteLine($"Read {pairs.Count} {(pairs.Count == 1 ? "pair" : "pairs")}; each test row is scored causally (by the latest window that ends at it)."
+        console.WriteLine($"Read {pairs.Count} {(pairs.Count == 1 ? "pair" : "pairs")}; each test row is scored causally (by the latest window that ends at it)" + (options.Online ? ", streamed after the train rows through a detector that keeps learning, its score the surprise." : ".")
             + (normalOnly == 0 ? "" : $" {normalOnly} test {(normalOnly == 1 ? "file labels" : "files label")} no anomaly: counted in normal rows flagged and false events, left out of the other means."));
         var results = new List<SeriesFileResult>();
         var notRun = new List<NotRun>();
@@ -124,9 +135,9 @@ internal static class BenchmarkSeriesCommand
             var json = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
             File.WriteAllText(staged.PathOf("summary.json"), JsonSerializer.Serialize(new { models = summary, random, files = results, notRun, common }, json));
             File.WriteAllLines(staged.PathOf("files.csv"), [
-                "file,model,watched,auc_pr,auc_roc,f1_at_threshold,best_f1,pa_f1,event_recall,event_precision,flagged_normal,false_events,threshold,train_seconds,epochs,period",
+                "file,model,watched,auc_pr,auc_roc,f1_at_threshold,best_f1,pa_f1,event_recall,event_precision,flagged_normal,false_events,threshold,train_seconds,epochs,period,refits",
                 .. results.Select(x => string.Create(CultureInfo.InvariantCulture, // a figure that needs an anomaly is an empty cell for a file without one
-                    $"{x.File},{x.Model},{string.Join(' ', x.Watched)},{x.AucPr:G6},{x.AucRoc:G6},{x.F1AtThreshold:G6},{x.BestF1:G6},{x.PointAdjustedF1:G6},{x.EventRecall:G6},{x.EventPrecision:G6},{x.FlaggedNormal:G6},{x.FalseEvents},{x.Threshold:G6},{x.TrainSeconds:F2},{x.Epochs},{x.Period}")),
+                    $"{x.File},{x.Model},{string.Join(' ', x.Watched)},{x.AucPr:G6},{x.AucRoc:G6},{x.F1AtThreshold:G6},{x.BestF1:G6},{x.PointAdjustedF1:G6},{x.EventRecall:G6},{x.EventPrecision:G6},{x.FlaggedNormal:G6},{x.FalseEvents},{x.Threshold:G6},{x.TrainSeconds:F2},{x.Epochs},{x.Period},{x.Refits}")),
             ]);
             staged.Commit(token);
         }
@@ -135,7 +146,7 @@ internal static class BenchmarkSeriesCommand
         Table Figures(string title, IReadOnlyList<SeriesPair> over, IReadOnlyDictionary<string, SeriesSummary> figures, Evaluation.RandomBaseline? baseline)
         {
             var anomalous = over.Count(p => p.Test.Labels!.Contains(true));
-            var table = new Table().Border(TableBorder.Rounded).Title($"{title}, causal point scores, label-free thresholds (quantile of validation)"
+            var table = new Table().Border(TableBorder.Rounded).Title($"{title}, " + (options.Online ? "the surprise of a detector that keeps learning, flagged above 0.5" : "causal point scores, label-free thresholds (quantile of validation)")
                 + (anomalous == over.Count ? "" : $"; AUC-PR to event precision over the {(anomalous == 1 ? "one test file" : $"{anomalous} test files")} with anomalies"));
             foreach (var column in new[] { "model", "files", "AUC-PR", "AUC-ROC", "F1 @ threshold", "best F1 (oracle)", "PA-F1 (inflated)", "event recall", "event precision", "normal flagged", "false events", "train s" })
             {
@@ -153,22 +164,25 @@ internal static class BenchmarkSeriesCommand
         }
 
         console.Write(Figures(pairs.Count == 1 ? pairs[0].Name : $"{pairs.Count} pairs", pairs, summary, random));
-        var rules = new Table().Border(TableBorder.Rounded).Title("each label-free rule: mean F1 / mean share of normal rows flagged (files where it could be fitted); surprise adapts to the test series; smoothed flags a 10-row average, beside that average's best F1");
-        rules.AddColumn("model");
-        var reported = SeriesBenchmark.RulesOf(options);
-        foreach (var rule in reported)
+        if (!options.Online) // with --online on every row is flagged by its surprise: no fitted rule applies
         {
-            rules.AddColumn(new TableColumn(rule).RightAligned());
-        }
+            var rules = new Table().Border(TableBorder.Rounded).Title("each label-free rule: mean F1 / mean share of normal rows flagged (files where it could be fitted); surprise adapts to the test series; smoothed flags a 10-row average, beside that average's best F1");
+            rules.AddColumn("model");
+            var reported = SeriesBenchmark.RulesOf(options);
+            foreach (var rule in reported)
+            {
+                rules.AddColumn(new TableColumn(rule).RightAligned());
+            }
 
-        foreach (var (name, m) in summary)
-        {
-            rules.AddRow([name, .. reported.Select(rule => m.Rules.TryGetValue(rule, out var o)
+            foreach (var (name, m) in summary)
+            {
+                rules.AddRow([name, .. reported.Select(rule => m.Rules.TryGetValue(rule, out var o)
                 ? string.Create(CultureInfo.InvariantCulture, $"{F(o.MeanF1)} / {o.MeanFlaggedNormal:P1} ({o.Files}){(o.MeanBestF1 is { } best ? $"; best F1 {best:F3}" : "")}")
                 : "not fitted")]);
-        }
+            }
 
-        console.Write(rules);
+            console.Write(rules);
+        }
         if (notRun.Count > 0)
         {
             console.MarkupLineInterpolated($"[yellow]Not run: {notRun.Count} of {pairs.Count * names.Count} model and pair combinations (not_run in summary.json); those models' means are over the pairs in their files column.[/]");

@@ -187,6 +187,42 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchmarkSeries_Online_MeasuresTheScoresScoreFollowOnlineOnGivesTheTrainRowsThenTheTestRows()
+    {
+        // Given: a pair, and a bundle trained on its train file as the benchmark trains (its last 20% validating, seed 42)
+        WritePair("pairs", "a-1");
+        var (trainExit, trainText) = await CliRunner.RunAsync("train", "--data", dir.File("pairs/a-1.train.csv"), "--model", "knn", "--target-columns", "v0", "--split", "80/20/0", "--seed", "42", "--out", dir.File("bundle"));
+        Assert.True(trainExit == 0, trainText);
+        string[] Rows(string file) => [.. File.ReadAllLines(dir.File($"pairs/a-1.{file}.csv")).Skip(1)];
+        var (train, test) = (Rows("train"), Rows("test"));
+        var stream = string.Join("\n", ["t,v0,c1", .. train.Concat(test).Select((row, t) => $"{t},{string.Join(',', row.Split(',')[1..3])}")]) + "\n";
+
+        // When
+        var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "knn", "--target-columns", "v0", "--online", "on", "--out", dir.File("out"));
+        var (followExit, followText) = await CliRunner.WithStandardInput(stream, () => CliRunner.RunAsync("score", "--bundle", dir.File("bundle"), "--data", "-", "--out", dir.File("follow.csv"), "--follow", "--online", "on"));
+        var (crossExit, crossText) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "knn", "--online", "on", "--cross-fit", "3", "--out", dir.File("cross"));
+
+        // Then: the benchmark's figures are those of the followed stream's scores and flags of the test rows
+        Assert.True(exit == 0, text);
+        Assert.True(followExit == 0, followText);
+        var labels = test.Select(row => row.Split(',')[3] == "1").ToArray();
+        var followed = File.ReadAllLines(dir.File("follow.csv")).Skip(1 + train.Length).Select(line => line.Split(',')).ToArray();
+        Assert.Equal(test.Length, followed.Length);
+        var scores = followed.Select(f => double.Parse(f[1], CultureInfo.InvariantCulture)).ToArray();
+        var flags = followed.Select(f => f[3] == "1").ToArray();
+        var result = File.ReadAllLines(dir.File("out/files.csv"))[1].Split(',');
+        Assert.Equal(Evaluation.RankingMetrics.AveragePrecision(labels, scores), double.Parse(result[3], CultureInfo.InvariantCulture), 5);
+        Assert.Equal((double)labels.Zip(flags).Count(p => !p.First && p.Second) / labels.Count(l => !l), double.Parse(result[10], CultureInfo.InvariantCulture), 5);
+        Assert.True(flags.Where((_, t) => labels[t]).Any(), "the jump of 4 is flagged");
+        Assert.True(int.Parse(result[16], CultureInfo.InvariantCulture) > 0, "it kept learning: " + string.Join(',', result));
+        Assert.Contains("the surprise of a detector that keeps learning", CliRunner.Collapse(text));
+        Assert.DoesNotContain("each label-free rule", text);
+        Assert.Equal(1, crossExit);
+        Assert.Contains("give one or the other", CliRunner.Collapse(crossText));
+        Assert.False(Directory.Exists(dir.File("cross")));
+    }
+
+    [Fact]
     public async Task BenchmarkSeries_WindowAuto_GivesEachWindowModelThePairsPeriod_AndABadWindowIsRefused()
     {
         // Given: v0 = sin(t / 5), a period of 2 pi 5 = 31.4 rows; the autocorrelation of the 240 fit rows peaks at 31

@@ -265,7 +265,7 @@ public sealed class ScoreFollowCommandTests : IDisposable
         var dirty = "t,v0,c1\n" + Rows(0, 11) + "10.5,NaN,0\n" + Rows(11, 1) + "11.5,1,0,9\n" + Rows(12, 1) + "5,0.1,0\n" + Rows(13, 187);
 
         // When
-        var (exit, text) = await WithStandardInput(dirty, () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", "-", "--follow", "--online", "off", "--on-bad-row", "skip"));
+        var (exit, text) = await CliRunner.WithStandardInput(dirty, () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", "-", "--follow", "--online", "off", "--on-bad-row", "skip"));
 
         // Then: each bad row reported by its line, the others scored as the batch scores the clean file
         Assert.True(exit == 0, text);
@@ -296,7 +296,7 @@ public sealed class ScoreFollowCommandTests : IDisposable
         var input = "t,v0,c1\n" + Rows(0, 50) + "3,0.5,0\n" + Rows(50, 10);
 
         // When: followed with the default, stop
-        var (exit, text) = await WithStandardInput(input, () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("scores.csv"), "--follow"));
+        var (exit, text) = await CliRunner.WithStandardInput(input, () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("scores.csv"), "--follow"));
 
         // Then
         Assert.Equal(1, exit);
@@ -339,7 +339,7 @@ public sealed class ScoreFollowCommandTests : IDisposable
     {
         // Given: a saved stream, and its state folder held by another stream (a lock taken as a running score --follow takes it)
         var bundle = await Bundle();
-        var (firstExit, firstText) = await WithStandardInput("t,v0,c1\n" + Rows(0, 300), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("first.csv"), "--follow", "--state", dir.File("state")));
+        var (firstExit, firstText) = await CliRunner.WithStandardInput("t,v0,c1\n" + Rows(0, 300), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("first.csv"), "--follow", "--state", dir.File("state")));
         Assert.True(firstExit == 0, firstText);
         var saved = File.ReadAllBytes(dir.File("state/online.json"));
 
@@ -348,10 +348,10 @@ public sealed class ScoreFollowCommandTests : IDisposable
         string refusedText;
         using (FolderLock.AcquireBeside(dir.File("state"), "a followed stream's state, --state"))
         {
-            (refusedExit, refusedText) = await WithStandardInput("t,v0,c1\n" + Rows(300, 50), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("second.csv"), "--follow", "--state", dir.File("state")));
+            (refusedExit, refusedText) = await CliRunner.WithStandardInput("t,v0,c1\n" + Rows(300, 50), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("second.csv"), "--follow", "--state", dir.File("state")));
         }
 
-        var (laterExit, laterText) = await WithStandardInput("t,v0,c1\n" + Rows(300, 50), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("later.csv"), "--follow", "--state", dir.File("state")));
+        var (laterExit, laterText) = await CliRunner.WithStandardInput("t,v0,c1\n" + Rows(300, 50), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("later.csv"), "--follow", "--state", dir.File("state")));
 
         // Then: the held state is refused with the reason, nothing is written, and the saved stream is as it was
         Assert.Equal(1, refusedExit);
@@ -367,16 +367,16 @@ public sealed class ScoreFollowCommandTests : IDisposable
     {
         // Given: one run over 600 rows, learning as it goes (a refit every 50 rows after the 200 the bundle learnt from)
         var bundle = await Bundle();
-        var (wholeExit, wholeText) = await WithStandardInput("t,v0,c1\n" + Rows(0, 600), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("whole.csv"), "--follow"));
+        var (wholeExit, wholeText) = await CliRunner.WithStandardInput("t,v0,c1\n" + Rows(0, 600), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("whole.csv"), "--follow"));
         Assert.True(wholeExit == 0, wholeText);
 
         // When: the same rows in two runs that share a state folder
-        var (firstExit, firstText) = await WithStandardInput("t,v0,c1\n" + Rows(0, 375), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("first.csv"), "--follow", "--state", dir.File("state")));
-        var (secondExit, secondText) = await WithStandardInput("t,v0,c1\n" + Rows(375, 225), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("second.csv"), "--follow", "--state", dir.File("state")));
+        var (firstExit, firstText) = await CliRunner.WithStandardInput("t,v0,c1\n" + Rows(0, 375), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("first.csv"), "--follow", "--state", dir.File("state")));
+        var (secondExit, secondText) = await CliRunner.WithStandardInput("t,v0,c1\n" + Rows(375, 225), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("second.csv"), "--follow", "--state", dir.File("state")));
         File.WriteAllText(dir.File("train2.csv"), "t,v0,c1\n" + Rows(300, 200, spike: false));
         var (trainExit, trainText) = await CliRunner.RunAsync("train", "--model", "range", "--data", dir.File("train2.csv"), "--split", "80/20/0", "--target-columns", "v0", "--out", dir.File("other"));
         Assert.True(trainExit == 0, trainText);
-        var (otherExit, otherText) = await WithStandardInput("t,v0,c1\n" + Rows(600, 10), () => CliRunner.RunAsync("score", "--bundle", dir.File("other"), "--data", "-", "--out", dir.File("x.csv"), "--follow", "--state", dir.File("state")));
+        var (otherExit, otherText) = await CliRunner.WithStandardInput("t,v0,c1\n" + Rows(600, 10), () => CliRunner.RunAsync("score", "--bundle", dir.File("other"), "--data", "-", "--out", dir.File("x.csv"), "--follow", "--state", dir.File("state")));
 
         // Then: the model refitted by then was saved with the state, and the two runs' rows are the one run's
         Assert.True(firstExit == 0, firstText);
@@ -397,7 +397,7 @@ public sealed class ScoreFollowCommandTests : IDisposable
     {
         // Given: one uninterrupted run over 300 rows, learning as it goes (refits every 50 rows after the first 200)
         var bundle = await Bundle();
-        var (wholeExit, wholeText) = await WithStandardInput("t,v0,c1\n" + Rows(0, 300), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("whole.csv"), "--follow"));
+        var (wholeExit, wholeText) = await CliRunner.WithStandardInput("t,v0,c1\n" + Rows(0, 300), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("whole.csv"), "--follow"));
         Assert.True(wholeExit == 0, wholeText);
 
         // When: a followed log of the first 180 rows, stopped by a bad row; 120 more rows and another bad row written to
@@ -425,7 +425,7 @@ public sealed class ScoreFollowCommandTests : IDisposable
         // so a restarted monitor read its log from the first row again and needed another scores file or --force)
         var bundle = await Bundle();
         string[] frozen = ["--follow", "--online", "off", "--flag-by", flagBy];
-        var (wholeExit, wholeText) = await WithStandardInput("t,v0,c1\n" + Rows(0, 300), () => CliRunner.RunAsync(["score", "--bundle", bundle, "--data", "-", "--out", dir.File("whole.csv"), .. frozen]));
+        var (wholeExit, wholeText) = await CliRunner.WithStandardInput("t,v0,c1\n" + Rows(0, 300), () => CliRunner.RunAsync(["score", "--bundle", bundle, "--data", "-", "--out", dir.File("whole.csv"), .. frozen]));
         Assert.True(wholeExit == 0, wholeText);
 
         // When: a followed log of the first 180 rows, stopped by a bad row; 120 more rows and another bad row written to
@@ -466,10 +466,10 @@ public sealed class ScoreFollowCommandTests : IDisposable
 
         // When: streamed whole, frozen; and in two runs sharing a state folder, the second beginning with a gap (row 230)
         string[] frozen = ["--follow", "--online", "off", "--missing", "ffill"];
-        var (wholeExit, wholeText) = await WithStandardInput("t,v0,c1\n" + RowsWithGaps(0, 300), () => CliRunner.RunAsync(["score", "--bundle", bundle, "--data", "-", "--out", dir.File("whole.csv"), .. frozen]));
-        var (firstExit, firstText) = await WithStandardInput("t,v0,c1\n" + RowsWithGaps(0, 230), () => CliRunner.RunAsync(["score", "--bundle", bundle, "--data", "-", "--out", dir.File("first.csv"), "--state", dir.File("state"), .. frozen]));
-        var (secondExit, secondText) = await WithStandardInput("t,v0,c1\n" + RowsWithGaps(230, 70), () => CliRunner.RunAsync(["score", "--bundle", bundle, "--data", "-", "--out", dir.File("second.csv"), "--state", dir.File("state"), .. frozen]));
-        var (freshExit, freshText) = await WithStandardInput("t,v0,c1\n" + RowsWithGaps(230, 70), () => CliRunner.RunAsync(["score", "--bundle", bundle, "--data", "-", "--out", dir.File("fresh.csv"), .. frozen]));
+        var (wholeExit, wholeText) = await CliRunner.WithStandardInput("t,v0,c1\n" + RowsWithGaps(0, 300), () => CliRunner.RunAsync(["score", "--bundle", bundle, "--data", "-", "--out", dir.File("whole.csv"), .. frozen]));
+        var (firstExit, firstText) = await CliRunner.WithStandardInput("t,v0,c1\n" + RowsWithGaps(0, 230), () => CliRunner.RunAsync(["score", "--bundle", bundle, "--data", "-", "--out", dir.File("first.csv"), "--state", dir.File("state"), .. frozen]));
+        var (secondExit, secondText) = await CliRunner.WithStandardInput("t,v0,c1\n" + RowsWithGaps(230, 70), () => CliRunner.RunAsync(["score", "--bundle", bundle, "--data", "-", "--out", dir.File("second.csv"), "--state", dir.File("state"), .. frozen]));
+        var (freshExit, freshText) = await CliRunner.WithStandardInput("t,v0,c1\n" + RowsWithGaps(230, 70), () => CliRunner.RunAsync(["score", "--bundle", bundle, "--data", "-", "--out", dir.File("fresh.csv"), .. frozen]));
 
         // Then: the stream's scores are the batch's row for row, 5 gaps filled; the continued stream filled row 230 from
         // the saved row 229, as the uninterrupted one did; a fresh stream has no row to carry from and stops there
@@ -487,15 +487,15 @@ public sealed class ScoreFollowCommandTests : IDisposable
     {
         // Given: a state folder saved by a frozen stream, and one by a learning stream
         var bundle = await Bundle();
-        var (frozenExit, frozenText) = await WithStandardInput("t,v0,c1\n" + Rows(0, 20), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("a.csv"), "--follow", "--online", "off", "--state", dir.File("frozen")));
+        var (frozenExit, frozenText) = await CliRunner.WithStandardInput("t,v0,c1\n" + Rows(0, 20), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("a.csv"), "--follow", "--online", "off", "--state", dir.File("frozen")));
         Assert.True(frozenExit == 0, frozenText);
-        var (learningExit, learningText) = await WithStandardInput("t,v0,c1\n" + Rows(0, 20), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("b.csv"), "--follow", "--state", dir.File("learning")));
+        var (learningExit, learningText) = await CliRunner.WithStandardInput("t,v0,c1\n" + Rows(0, 20), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("b.csv"), "--follow", "--state", dir.File("learning")));
         Assert.True(learningExit == 0, learningText);
         var frozenSaved = File.ReadAllBytes(dir.File("frozen/stream.json"));
 
         // When: each continued as the other kind
-        var (asLearning, asLearningText) = await WithStandardInput("t,v0,c1\n" + Rows(20, 5), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("c.csv"), "--follow", "--state", dir.File("frozen")));
-        var (asFrozen, asFrozenText) = await WithStandardInput("t,v0,c1\n" + Rows(20, 5), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("d.csv"), "--follow", "--online", "off", "--state", dir.File("learning")));
+        var (asLearning, asLearningText) = await CliRunner.WithStandardInput("t,v0,c1\n" + Rows(20, 5), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("c.csv"), "--follow", "--state", dir.File("frozen")));
+        var (asFrozen, asFrozenText) = await CliRunner.WithStandardInput("t,v0,c1\n" + Rows(20, 5), () => CliRunner.RunAsync("score", "--bundle", bundle, "--data", "-", "--out", dir.File("d.csv"), "--follow", "--online", "off", "--state", dir.File("learning")));
 
         // Then: refused before reading a row, each state kept as it was
         Assert.Equal((1, 1), (asLearning, asFrozen));
@@ -584,20 +584,6 @@ public sealed class ScoreFollowCommandTests : IDisposable
         Assert.Contains(bundle, run.Error);
         Assert.Equal("", run.Output);
         Assert.True(File.Exists(Path.Combine(bundle, "model.json")));
-    }
-
-    private static async Task<(int Exit, string Text)> WithStandardInput(string input, Func<Task<(int, string)>> run)
-    {
-        var previous = System.Console.In;
-        System.Console.SetIn(new StringReader(input));
-        try
-        {
-            return await run();
-        }
-        finally
-        {
-            System.Console.SetIn(previous);
-        }
     }
 
     private static async Task WaitForLines(string path, int count)
