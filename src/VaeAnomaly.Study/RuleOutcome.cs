@@ -15,6 +15,23 @@ public sealed record RuleOutcome(double? Threshold, double? F1, double FlaggedNo
     /// </summary>
     public double? BestF1 { get; init; }
 
+    /// <summary>For a rule that flags scores of its own, as <see cref="BestF1"/>: the AUC-PR of those scores, to set beside the model's. Null for the other rules, and for a series without anomalies.</summary>
+    public double? AucPr { get; init; }
+
+    /// <summary>This outcome with <see cref="BestF1"/> and <see cref="AucPr"/> of <paramref name="scores"/>, the scores the rule flagged.</summary>
+    /// <param name="labels">Per row, true when labelled anomalous.</param>
+    /// <param name="scores">The rule's own scores.</param>
+    public RuleOutcome WithRanking(IReadOnlyList<bool> labels, IReadOnlyList<float> scores)
+    {
+        if (!labels.Contains(true))
+        {
+            return this;
+        }
+
+        double[] ranked = [.. scores.Select(s => (double)s)];
+        return this with { BestF1 = RankingMetrics.BestF1(labels, ranked).F1, AucPr = RankingMetrics.AveragePrecision(labels, ranked) };
+    }
+
     /// <summary>The outcome of <paramref name="threshold"/> on <paramref name="scores"/>.</summary>
     /// <param name="labels">Per row, true when labelled anomalous.</param>
     /// <param name="scores">Per row score.</param>

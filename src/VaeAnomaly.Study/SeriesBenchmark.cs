@@ -159,7 +159,7 @@ public static partial class SeriesBenchmark
         if (points.FirstScored + 1 < pair.Test.Length)
         {
             var surprise = SurpriseFlags.Of(points, pair.Train.Length);
-            rules["surprise"] = RuleOutcome.Of(labels, surprise.Scores, surprise.Threshold);
+            rules["surprise"] = RuleOutcome.Of(labels, surprise.Scores, surprise.Threshold).WithRanking(labels, surprise.Scores);
             rules["dynamic"] = RuleOutcome.Of(labels, DynamicThreshold.Flags(points.Scores, points.FirstScored), null);
             if (Smoothed(scorer, validation, points, labels, ct) is { } smoothed)
             {
@@ -240,10 +240,7 @@ public static partial class SeriesBenchmark
         }
 
         var smoothed = Smoothing.Of(test.Scores, test.FirstScored);
-        return RuleOutcome.Of(labels, smoothed, new QuantileThreshold().Fit(fitted)) with
-        {
-            BestF1 = labels.Contains(true) ? Evaluation.RankingMetrics.BestF1(labels, [.. smoothed.Select(s => (double)s)]).F1 : null,
-        };
+        return RuleOutcome.Of(labels, smoothed, new QuantileThreshold().Fit(fitted)).WithRanking(labels, smoothed);
     }
 
     [GeneratedRegex(@"^(?<name>.+)\.(?<part>train|test)\.(csv(\.gz)?|parquet)$")]

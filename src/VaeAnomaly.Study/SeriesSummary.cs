@@ -60,7 +60,8 @@ public sealed record SeriesSummary(
     {
         var scored = outcomes.Where(o => o.F1 is not null).ToArray();
         return new RuleSummary(outcomes.Count, scored.Average(o => o.F1), outcomes.Average(o => o.FlaggedNormal),
-            scored.Length > 0 && scored.All(o => o.BestF1 is not null) ? scored.Average(o => o.BestF1) : null);
+            scored.Length > 0 && scored.All(o => o.BestF1 is not null) ? scored.Average(o => o.BestF1) : null,
+            scored.Length > 0 && scored.All(o => o.AucPr is not null) ? scored.Average(o => o.AucPr) : null);
     }
 
     /// <summary>

@@ -22,14 +22,8 @@ internal static class BenchmarkSeriesCommand
             Description = "Also report the crossfit rule: the train file cut into this many blocks in time order, each scored by a model fitted on the other rows, the 0.99 quantile of those scores as threshold (that many more models per pair; 0: off).",
             DefaultValueFactory = _ => 0,
         }.NonNegative();
-        var online = new Option<string>("--online")
-        {
-            Description = "on: stream each pair, its train rows then its test rows, through a detector that keeps learning (as score --follow --online on does with a bundle trained on the train file): each test row scored by its surprise and flagged above 0.5; the fitted rules do not apply.",
-            DefaultValueFactory = _ => "off",
-        };
-        online.AcceptOnlyFromAmong("off", "on");
         var limit = new Option<int>("--files") { Description = "Run only the first N pairs in name order (0: all).", DefaultValueFactory = _ => 0 }.NonNegative();
-        var command = new Command("series", "Train each model on each pair's train file and measure its causal point scores and label-free threshold on the test file.") { data, limit, crossFit, online };
+        var command = new Command("series", "Train each model on each pair's train file and measure its causal point scores and label-free threshold on the test file.") { data, limit, crossFit };
         pairOptions.AddTo(command);
 
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
@@ -37,7 +31,7 @@ internal static class BenchmarkSeriesCommand
             var destination = r.GetValue(pairOptions.Out)!;
             StagedDirectory.EnsureWritable(destination, r.GetValue(pairOptions.Force), r.GetValue(data));
             var (names, options) = pairOptions.Parse(r);
-            options = options with { CrossFit = r.GetValue(crossFit), Online = r.GetValue(online) == "on" };
+            options = options with { CrossFit = r.GetValue(crossFit) };
             if (options.Online && options.CrossFit > 0)
             {
                 throw new ArgumentException("--cross-fit fits a threshold on held-out scores of the train file; with --online on each row is flagged by its surprise, so no fitted threshold is used: give one or the other.");
@@ -166,7 +160,7 @@ internal static class BenchmarkSeriesCommand
         console.Write(Figures(pairs.Count == 1 ? pairs[0].Name : $"{pairs.Count} pairs", pairs, summary, random));
         if (!options.Online) // with --online on every row is flagged by its surprise: no fitted rule applies
         {
-            var rules = new Table().Border(TableBorder.Rounded).Title("each label-free rule: mean F1 / mean share of normal rows flagged (files where it could be fitted); surprise adapts to the test series; smoothed flags a 10-row average, beside that average's best F1");
+            var rules = new Table().Border(TableBorder.Rounded).Title("each label-free rule: mean F1 / mean share of normal rows flagged (files where it could be fitted); surprise adapts to the test series, smoothed flags a 10-row average, each beside the best F1 and AUC-PR of its own scores");
             rules.AddColumn("model");
             var reported = SeriesBenchmark.RulesOf(options);
             foreach (var rule in reported)
@@ -177,7 +171,7 @@ internal static class BenchmarkSeriesCommand
             foreach (var (name, m) in summary)
             {
                 rules.AddRow([name, .. reported.Select(rule => m.Rules.TryGetValue(rule, out var o)
-                ? string.Create(CultureInfo.InvariantCulture, $"{F(o.MeanF1)} / {o.MeanFlaggedNormal:P1} ({o.Files}){(o.MeanBestF1 is { } best ? $"; best F1 {best:F3}" : "")}")
+                ? string.Create(CultureInfo.InvariantCulture, $"{F(o.MeanF1)} / {o.MeanFlaggedNormal:P1} ({o.Files}){(o.MeanBestF1 is { } best ? $"; best F1 {best:F3}" : "")}{(o.MeanAucPr is { } auc ? $", AUC-PR {auc:F3}" : "")}")
                 : "not fitted")]);
             }
 

@@ -151,9 +151,9 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         Assert.Contains($"a-1 seasonal (period {seasonal.GetProperty("period").GetInt32()})", text);
         Assert.Equal(JsonValueKind.Null, summary.RootElement.GetProperty("files").EnumerateArray().First(f => f.GetProperty("model").GetString() == "range").GetProperty("period").ValueKind);
         var lines = File.ReadAllLines(dir.File("out/files.csv"));
-        Assert.EndsWith(",period", lines[0]);
-        Assert.EndsWith($",{seasonal.GetProperty("period").GetInt32()}", lines.Single(l => l.StartsWith("a-1,seasonal,", StringComparison.Ordinal)));
-        Assert.EndsWith(",", lines.Single(l => l.StartsWith("n-1,range,", StringComparison.Ordinal)));
+        Assert.EndsWith(",period,refits", lines[0]);
+        Assert.EndsWith($",{seasonal.GetProperty("period").GetInt32()},", lines.Single(l => l.StartsWith("a-1,seasonal,", StringComparison.Ordinal)));
+        Assert.EndsWith(",,", lines.Single(l => l.StartsWith("n-1,range,", StringComparison.Ordinal)));
         var notRun = Assert.Single(summary.RootElement.GetProperty("not_run").EnumerateArray());
         Assert.Equal(("n-1", "seasonal"), (notRun.GetProperty("file").GetString(), notRun.GetProperty("model").GetString()));
         Assert.Contains("show no period", notRun.GetProperty("reason").GetString());
