@@ -46,7 +46,7 @@ internal sealed class SeriesPairOptionSet(string defaultModels, string defaultOu
     public Option<string> Window { get; } = SharedOptions.Window("Window of the models that take one: a number of rows, or auto: each pair's own period (the lag of the highest local maximum of the watched columns' autocorrelation in the train file, 8-256 rows; 32 when there is none) [default: each model's own, 32].");
 
     /// <summary>Whether each pair streams through a detector that keeps learning.</summary>
-    public Option<string> Online { get; } = CreateOnline();
+    public Option<string> Online { get; } = SharedOptions.Choice("--online", "on: stream each pair, its train rows then its test rows, through a detector that keeps learning (as score --follow --online on does with a bundle trained on the train file): each test row scored by its surprise and flagged above 0.5; the fitted rules do not apply. off (default): the model as trained.", "off", "on", "off");
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -73,16 +73,5 @@ internal sealed class SeriesPairOptionSet(string defaultModels, string defaultOu
 
         return (names, new SeriesBenchmarkOptions(r.GetValue(Label)!, r.GetValue(Time), SharedOptions.Names(r, Targets), r.GetValue(Seed),
             ModelOptionSet.Given(r, Epochs) ? r.GetValue(Epochs) : null, ModelOptionSet.Given(r, Window) ? SharedOptions.WindowOf(r.GetValue(Window)) : null, 0, r.GetValue(Missing), SharedOptions.Names(r, Columns), r.GetValue(Online) == "on"));
-    }
-
-    private static Option<string> CreateOnline()
-    {
-        var online = new Option<string>("--online")
-        {
-            Description = "on: stream each pair, its train rows then its test rows, through a detector that keeps learning (as score --follow --online on does with a bundle trained on the train file): each test row scored by its surprise and flagged above 0.5; the fitted rules do not apply.",
-            DefaultValueFactory = _ => "off",
-        };
-        online.AcceptOnlyFromAmong("off", "on");
-        return online;
     }
 }
