@@ -192,6 +192,11 @@ public static partial class SeriesBenchmark
     /// </summary>
     private static SeriesFileResult RunOnline(SeriesPair pair, string model, IReadOnlyList<string>? watched, IFittedDetector detector, IScoresPoints scorer, Stopwatch clock, CancellationToken ct)
     {
+        if (detector is not (IRefits or IFineTunes))
+        {
+            throw new ArgumentException($"a {detector.Name} does not keep learning while it streams, so --online on cannot run it; measure it without --online on.");
+        }
+
         var trainRows = pair.Train.Length;
         using var stream = new OnlineDetector(OnlineDetector.EstimatorOf(detector), detector, OnlineOptions.For(trainRows, scorer.Lookback), trainRows);
         var channels = pair.Train.ChannelNames.Count;

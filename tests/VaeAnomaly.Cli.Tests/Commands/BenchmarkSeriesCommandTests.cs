@@ -187,7 +187,7 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task BenchmarkSeries_Online_MeasuresTheScoresScoreFollowOnlineOnGivesTheTrainRowsThenTheTestRows()
+    public async Task BenchmarkSeries_Online_MeasuresTheScoresScoreFollowOnlineOnGivesTheTrainRowsThenTheTestRows_AndRefusesAModelThatDoesNotLearn()
     {
         // Given: a pair, and a bundle trained on its train file as the benchmark trains (its last 20% validating, seed 42)
         WritePair("pairs", "a-1");
@@ -201,6 +201,7 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         var (exit, text) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "knn", "--target-columns", "v0", "--online", "on", "--out", dir.File("out"));
         var (followExit, followText) = await CliRunner.WithStandardInput(stream, () => CliRunner.RunAsync("score", "--bundle", dir.File("bundle"), "--data", "-", "--out", dir.File("follow.csv"), "--follow", "--online", "on"));
         var (crossExit, crossText) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "knn", "--online", "on", "--cross-fit", "3", "--out", dir.File("cross"));
+        var (seasonalExit, seasonalText) = await CliRunner.RunAsync("benchmark", "series", "--data", dir.File("pairs"), "--models", "seasonal", "--online", "on", "--out", dir.File("seasonal"));
 
         // Then: the benchmark's figures are those of the followed stream's scores and flags of the test rows
         Assert.True(exit == 0, text);
@@ -220,6 +221,9 @@ public sealed class BenchmarkSeriesCommandTests : IDisposable
         Assert.Equal(1, crossExit);
         Assert.Contains("give one or the other", CliRunner.Collapse(crossText));
         Assert.False(Directory.Exists(dir.File("cross")));
+        Assert.Equal(1, seasonalExit);
+        Assert.Contains("a seasonal does not keep learning while it streams, so --online on cannot run it", CliRunner.Collapse(seasonalText));
+        Assert.False(Directory.Exists(dir.File("seasonal")));
     }
 
     [Fact]
