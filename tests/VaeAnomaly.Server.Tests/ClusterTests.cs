@@ -21,6 +21,26 @@ public sealed class ClusterTests(ServedModelsFixture fixture)
         }
     }
 
+    /// <summary>
+    /// A request sent just as a silo dies can wait out Orleans' 30 s response timeout before the cluster has declared the
+    /// silo dead (seen once in a full test run on 2 busy cores); a client then retries it, as the service's clients retry
+    /// after a node is lost (docs/service.md), and a retry from the same start row is answered once.
+    /// </summary>
+    private static async Task<StreamReply> PushRetried(Func<Task<StreamReply>> push)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await push();
+            }
+            catch (Exception e) when (attempt < 3 && e is TimeoutException or Orleans.Runtime.SiloUnavailableException)
+            {
+                // tried again below
+            }
+        }
+    }
+
     [Fact]
     public async Task Push_AfterTheStreamsSiloIsKilled_ContinuesOnTheOtherSiloWithTheBatchScores()
     {
@@ -47,7 +67,7 @@ public sealed class ClusterTests(ServedModelsFixture fixture)
             var (stream, before) = first.FirstOrDefault(p => p.Value.Node == secondary.SiloAddress.ToString());
             Assert.True(stream is not null, $"no stream landed on the secondary {secondary.SiloAddress}: {string.Join(", ", first.Values.Select(r => r.Node).Distinct())}");
             await cluster.KillSiloAsync(secondary);
-            var after = await cluster.Client.GetGrain<IStreamGrain>(stream).Push("conv", rows[40..], 40, null, false);
+            var after = await PushRetried(() => cluster.Client.GetGrain<IStreamGrain>(stream).Push("conv", rows[40..], 40, null, false));
 
             // Then: the rest answered by the other silo, continuing the stream exactly
             Assert.NotEqual(before.Node, after.Node);
