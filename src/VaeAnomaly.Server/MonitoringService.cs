@@ -47,7 +47,7 @@ public static class MonitoringService
         }
 
         var redis = options.Cluster is null ? null : RedisConfiguration(options.Cluster);
-        var models = new ServedModels(options.ModelsDirectory, options.Loader, options.Rest, options.Online);
+        var models = new ServedModels(options.ModelsDirectory, options.Loader, options.Rest, options.Online, options.FlagBySurprise);
         // Once the models load: a folder that cannot be made, or that another serve writes, stops the start.
         FolderLock? stateLock;
         try

@@ -48,4 +48,11 @@ public sealed record ServeOptions
     /// the stream's state. Off by default: every stream scores with its bundle as it is.
     /// </summary>
     public bool Online { get; init; }
+
+    /// <summary>
+    /// Whether the streams of a model that does not keep learning flag each point by its surprise next to the stream's own
+    /// earlier scores (as many as its training part had rows; threshold 0.5), as <c>score --follow --flag-by surprise</c>
+    /// does, instead of above the bundle's fitted threshold. A stream that keeps learning flags by surprise anyway.
+    /// </summary>
+    public bool FlagBySurprise { get; init; }
 }

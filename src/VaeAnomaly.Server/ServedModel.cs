@@ -19,8 +19,9 @@ public sealed class ServedModel : IDisposable
     /// <param name="loader">Loads the folder; null for <see cref="DetectorRegistry.Load"/>.</param>
     /// <param name="rest">How long its streams rest after an alarm.</param>
     /// <param name="online">Whether its streams keep learning, where the model can (<see cref="Learns"/>).</param>
+    /// <param name="surprise">Whether its streams flag each point by its surprise when they do not keep learning (<see cref="FlagsBySurprise"/>).</param>
     /// <exception cref="Persistence.BundleException">The bundle cannot be loaded.</exception>
-    public ServedModel(string name, string directory, Func<string, IFittedDetector>? loader = null, Streaming.AlarmRest rest = default, bool online = false)
+    public ServedModel(string name, string directory, Func<string, IFittedDetector>? loader = null, Streaming.AlarmRest rest = default, bool online = false, bool surprise = false)
     {
         Name = name;
         detector = loader is null ? DetectorRegistry.Load(directory) : loader(directory);
@@ -31,7 +32,8 @@ public sealed class ServedModel : IDisposable
         Streams = points is { Lookback: >= 1 };
         Input = Encoder is not null ? "records" : Streams ? "series" : "sequences";
         Learns = online && Streams && detector is IRefits or IFineTunes;
-        Threshold = Learns ? Scoring.SurpriseFlags.Flag
+        FlagsBySurprise = Streams && (Learns || surprise);
+        Threshold = FlagsBySurprise ? Scoring.SurpriseFlags.Flag
             : Streams ? points!.PointThreshold(new Scoring.PointScoreRequest(Scoring.PointScoreMode.Last, Stride: 1)) : detector.Thresholds.Value();
         Thresholds = detector.Thresholds;
         var trainingRows = (int)Math.Clamp(detector.TrainingData.Steps, 2, 1_000_000);
@@ -43,6 +45,11 @@ public sealed class ServedModel : IDisposable
             Learning = Streaming.OnlineOptions.For(trainingRows, points!.Lookback) with { Rest = RestRows };
             Estimator = Streaming.OnlineDetector.EstimatorOf(detector);
         }
+        else if (FlagsBySurprise)
+        {
+            // As score --flag-by surprise judges a series: over as many earlier scores as the training part had rows.
+            SurpriseHistory = (int)Math.Clamp(detector.TrainingData.TrainSteps, 2, 1_000_000);
+        }
 
         Fingerprint = detector.TrainingData.Fingerprint;
     }
@@ -53,10 +60,20 @@ public sealed class ServedModel : IDisposable
     /// </summary>
     public bool Learns { get; }
 
+    /// <summary>
+    /// Whether its streams flag each point by its surprise next to the stream's earlier scores (<see cref="Threshold"/> 0.5):
+    /// a stream that learns, or <c>serve --flag-by surprise</c>.
+    /// </summary>
+    public bool FlagsBySurprise { get; }
+
     /// <summary>When <see cref="Learns"/>: how its streams keep learning; else null.</summary>
     public Streaming.OnlineOptions? Learning { get; }
 
-    /// <summary>When <see cref="Learns"/>: earlier scores a point's surprise is judged against (the training length).</summary>
+    /// <summary>
+    /// When <see cref="FlagsBySurprise"/>: earlier scores a point's surprise is judged against (a stream that learns: the
+    /// training and validation rows, as <c>score --follow --online on</c>; one that does not: the training rows, as
+    /// <c>score --flag-by surprise</c>).
+    /// </summary>
     public int SurpriseHistory { get; }
 
     /// <summary>When <see cref="Learns"/> and the model is fitted again: its estimator (null when it is trained further).</summary>

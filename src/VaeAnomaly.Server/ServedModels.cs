@@ -12,9 +12,10 @@ public sealed class ServedModels : IDisposable
     /// <param name="loader">Loads one bundle folder; null for <see cref="Detectors.DetectorRegistry.Load"/>.</param>
     /// <param name="rest">How long each model's streams rest after an alarm.</param>
     /// <param name="online">Whether the streams of models that can keep learning do.</param>
+    /// <param name="surprise">Whether the streams of the other models flag each point by its surprise.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="BundleException">A sub-folder is not a bundle this version can load (named in the message), or there is none.</exception>
-    public ServedModels(string directory, Func<string, Detectors.IFittedDetector>? loader = null, Streaming.AlarmRest rest = default, bool online = false)
+    public ServedModels(string directory, Func<string, Detectors.IFittedDetector>? loader = null, Streaming.AlarmRest rest = default, bool online = false, bool surprise = false)
     {
         if (!Directory.Exists(directory))
         {
@@ -29,7 +30,7 @@ public sealed class ServedModels : IDisposable
                 var name = Path.GetFileName(folder);
                 try
                 {
-                    byName[name] = new ServedModel(name, folder, loader, rest, online);
+                    byName[name] = new ServedModel(name, folder, loader, rest, online, surprise);
                 }
                 catch (ArgumentException e)
                 {

@@ -73,6 +73,14 @@ public sealed class ServedModelsFixture : IDisposable
         return [.. ((IScoresPoints)detector).ScorePoints(Series(Values), new PointScoreRequest(PointScoreMode.Last)).Scores];
     }
 
+    /// <summary>What <c>score --point-score last --flag-by surprise</c> gives each row of the whole stream: its surprise over the training rows' count of earlier scores.</summary>
+    public float[] BatchSurprise(string model)
+    {
+        using var detector = DetectorRegistry.Load(Path.Combine(Models, model));
+        var points = ((IScoresPoints)detector).ScorePoints(Series(Values), new PointScoreRequest(PointScoreMode.Last));
+        return SurpriseFlags.Of(points, (int)detector.TrainingData.TrainSteps).Scores;
+    }
+
     /// <summary>
     /// 700 rows lifted by 0.5 from row 450 on, with a spike at 600-602, and the points of the online detector over them,
     /// worked out in process as <c>score --follow</c> learns (the surprise over the training length, a refit every quarter of
@@ -107,7 +115,7 @@ public sealed class ServedModelsFixture : IDisposable
         "{\"rows\": [" + string.Join(",", Values[from..to].Select(v => "[" + v.ToString("R", CultureInfo.InvariantCulture) + "]")) + "]}";
 
     /// <summary>A service over these models on an in-memory HTTP server, its silo on free loopback ports.</summary>
-    public WebApplication Start(string? state = null, string? key = null, long maxBody = 16L << 20, string? cluster = null, string? clusterId = null, Streaming.AlarmRest rest = default, bool online = false, string? models = null, Action<WebApplicationBuilder>? configure = null)
+    public WebApplication Start(string? state = null, string? key = null, long maxBody = 16L << 20, string? cluster = null, string? clusterId = null, Streaming.AlarmRest rest = default, bool online = false, string? models = null, Action<WebApplicationBuilder>? configure = null, bool surprise = false)
     {
         var app = MonitoringService.Build(
             new ServeOptions
@@ -122,6 +130,7 @@ public sealed class ServedModelsFixture : IDisposable
                 GatewayPort = FreePort(),
                 Rest = rest,
                 Online = online,
+                FlagBySurprise = surprise,
             },
             b =>
             {

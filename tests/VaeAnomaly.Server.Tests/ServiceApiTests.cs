@@ -231,6 +231,52 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         AssertExplainedWhereFlagged(points);
     }
 
+    [Theory]
+    [InlineData("pca")]
+    [InlineData("conv")]
+    public async Task Points_FlaggedBySurprise_AreTheBatchSurpriseOfTheWholeStream_AcrossARestart(string model)
+    {
+        // Given: what score --point-score last --flag-by surprise gives the whole stream, which is not the raw score
+        var expected = fixture.BatchSurprise(model);
+        Assert.NotEqual(fixture.BatchScores(model), expected);
+        var state = Path.Combine(fixture.Root, "state-surprise-" + model);
+        var points = new List<JsonElement>();
+
+        // When: rows 0-36 in two requests, the service started again, rows 37-89
+        await using (var first = fixture.Start(state, surprise: true))
+        {
+            var models = await Read(await first.GetTestClient().GetAsync("/v1/models"));
+            var described = models.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == model);
+            Assert.Equal("surprise", described.GetProperty("flag_by").GetString());
+            Assert.Equal(0.5, described.GetProperty("threshold").GetDouble());
+            foreach (var (from, to) in new[] { (0, 5), (5, 37) })
+            {
+                var (status, body) = await Post(first.GetTestClient(), $"/v1/streams/pump-s/points?model={model}", Csv(fixture.Csv(from, to)));
+                Assert.Equal(HttpStatusCode.OK, status);
+                points.AddRange(body.GetProperty("points").EnumerateArray());
+            }
+        }
+
+        await using (var second = fixture.Start(state, surprise: true))
+        {
+            var (status, body) = await Post(second.GetTestClient(), $"/v1/streams/pump-s/points?model={model}", Csv(fixture.Csv(37, 90)));
+            Assert.Equal(HttpStatusCode.OK, status);
+            points.AddRange(body.GetProperty("points").EnumerateArray());
+        }
+
+        // Then: every row's surprise as the batch gives it, flagged above 0.5, the spike among the flags
+        Assert.Equal(90, points.Count);
+        for (var t = 0; t < 90; t++)
+        {
+            var score = points[t].GetProperty("score").GetSingle();
+            Assert.True(Math.Abs(expected[t] - score) <= 1e-5, $"row {t}: batch surprise {expected[t]}, served {score}");
+            Assert.Equal(0.5, points[t].GetProperty("threshold").GetDouble());
+            Assert.Equal(score > 0.5, points[t].GetProperty("flag").GetBoolean());
+        }
+
+        Assert.Contains(points, p => p.GetProperty("flag").GetBoolean());
+    }
+
     /// <summary>A flagged point names its watched column (the fixture's one, so its whole share); any other point names none.</summary>
     private static void AssertExplainedWhereFlagged(IEnumerable<JsonElement> points)
     {
@@ -468,6 +514,7 @@ public sealed class ServiceApiTests(ServedModelsFixture fixture)
         Assert.All(models, m => Assert.Equal("series", m.GetProperty("input").GetString()));
         Assert.All(models, m => Assert.Equal("value", m.GetProperty("channels")[0].GetString()));
         Assert.All(models, m => Assert.True(m.GetProperty("threshold").GetDouble() > 0));
+        Assert.All(models, m => Assert.Equal("threshold", m.GetProperty("flag_by").GetString()));
     }
 
     [Fact]

@@ -168,6 +168,7 @@ internal static partial class ApiEndpoints
         channels = model.Channels,
         threshold = model.Threshold,
         learns = model.Learns,
+        flag_by = model.FlagsBySurprise ? "surprise" : "threshold",
         rule = model.Thresholds.Rule,
         thresholds = model.Thresholds.ByScore.ToDictionary(s => s.Key, s => s.Value.Where(r => double.IsFinite(r.Value)).ToDictionary(r => r.Key, r => r.Value)),
     };

@@ -9,7 +9,8 @@ namespace VaeAnomaly.Server.Streams;
 /// <see cref="StreamingScorer"/>, so its points equal the batch last-mode scores of all its rows however the requests
 /// cut them, and its state is written to grain storage before each answer. Under <c>serve --online on</c> it keeps
 /// learning instead (<see cref="OnlineDetector"/>, <see cref="StreamLearning"/>): its points are those of the online
-/// detector over all its rows, the learnt model part of the stored state.
+/// detector over all its rows, the learnt model part of the stored state. Under <c>serve --flag-by surprise</c> a stream that does not learn
+/// flags each point by its surprise, its earlier scores part of the stored state.
 /// </summary>
 /// <param name="state">The stream's stored state.</param>
 /// <param name="models">The models this node serves.</param>
@@ -97,11 +98,15 @@ internal sealed class StreamGrain([PersistentState("stream", StreamStorage.Name)
             (points, var scorerState) = await served.UseAsync(detector =>
             {
                 // A rest saved under a longer --rest than this node's is cut to this node's.
-                var scorer = StreamingScorer.Resume(detector, new StreamState(s.Rows, s.Recent, Rest: Math.Min(s.Rest, served.RestRows)), rest: served.RestRows);
+                // A stream flagged by surprise continues from its stored scores (none at its start, or when the node began to flag
+                // by surprise after it started); otherwise it keeps none.
+                int? history = served.FlagsBySurprise ? served.SurpriseHistory : null;
+                var scores = history is { } h ? s.Scores[Math.Max(0, s.Scores.Length - h)..] : null;
+                var scorer = StreamingScorer.Resume(detector, new StreamState(s.Rows, s.Recent, scores, Rest: Math.Min(s.Rest, served.RestRows)), surpriseHistory: history, rest: served.RestRows);
                 var scored = scorer.PushRows(rows, explain: true);
                 return (scored, scorer.State);
             });
-            (next.Rows, next.Recent, next.Rest) = (scorerState.Rows, [.. scorerState.Recent], scorerState.Rest);
+            (next.Rows, next.Recent, next.Rest, next.Scores) = (scorerState.Rows, [.. scorerState.Recent], scorerState.Rest, [.. scorerState.Scores ?? []]);
         }
 
         var first = s.Rows;

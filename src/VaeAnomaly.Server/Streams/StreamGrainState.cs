@@ -64,6 +64,10 @@ public sealed class StreamGrainState
     [Id(14)]
     public long AlarmCount { get; set; }
 
+    /// <summary>When the stream flags by surprise without learning (<c>serve --flag-by surprise</c>): the earlier scores its surprise is judged against (<see cref="VaeAnomaly.Streaming.StreamState.Scores"/>); empty otherwise.</summary>
+    [Id(15)]
+    public float[] Scores { get; set; } = [];
+
     /// <summary>Most alarms a stream keeps: enough for an operator's look back, small beside the state saved with every answer.</summary>
     public const int MaxAlarms = 100;
 }

@@ -105,12 +105,22 @@ public sealed class ServeCommandTests : IDisposable
     [InlineData("--urls", "ftp://127.0.0.1:21", "expected addresses such as")]
     [InlineData("--max-body-mb", "0", "--max-body-mb")]
     [InlineData("--silo-port", "70000", "--silo-port")]
+    [InlineData("--flag-by", "both", "'surprise'")]
     public async Task Serve_BadOption_IsRefusedBeforeAnyWork(string option, string value, string expected)
     {
         var (exit, output) = await CliRunner.RunAsync("serve", "--models", dir.File("nowhere"), option, value);
 
         Assert.Equal(1, exit);
         Assert.Contains(expected, output);
+    }
+
+    [Fact]
+    public async Task Serve_FlagBySurpriseWithAThresholdRule_IsRefusedBeforeAnyWork()
+    {
+        var (exit, output) = await CliRunner.RunAsync("serve", "--models", dir.File("nowhere"), "--flag-by", "surprise", "--threshold", "pot");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("with --flag-by surprise each point is flagged by its surprise instead: give one or the other", CliRunner.Collapse(output));
     }
 
     [Theory]
