@@ -228,15 +228,22 @@ internal sealed class SeriesOptionSet
     /// <summary>Refuses, at parse time, a <c>--threshold</c> beside <c>--flag-by surprise</c>, which would ignore it.</summary>
     /// <param name="command">A command that has both options.</param>
     /// <param name="threshold">Its <c>--threshold</c>.</param>
-    public void RefuseThresholdWithSurprise(Command command, Option<string> threshold) => command.Validators.Add(result =>
+    public void RefuseThresholdWithSurprise(Command command, Option<string> threshold) => RefuseThresholdWithSurprise(command, FlagBy, threshold);
+
+    /// <summary>Refuses, at parse time, a <c>--threshold</c> beside <c>--flag-by surprise</c> (<paramref name="flagBy"/>, made by <see cref="CreateFlagBy"/>), which would ignore it.</summary>
+    /// <param name="command">A command that has both options.</param>
+    /// <param name="flagBy">Its <c>--flag-by</c>.</param>
+    /// <param name="threshold">Its <c>--threshold</c>.</param>
+    public static void RefuseThresholdWithSurprise(Command command, Option<string> flagBy, Option<string> threshold) => command.Validators.Add(result =>
     {
-        if (result.GetResult(threshold) is { Implicit: false } && result.GetValue(FlagBy) == "surprise")
+        if (result.GetResult(threshold) is { Implicit: false } && result.GetValue(flagBy) == "surprise")
         {
             result.AddError("--flag-by surprise flags each point by its surprise next to the series' own earlier scores; --threshold applies with --flag-by threshold.");
         }
     });
 
-    private static Option<string> CreateFlagBy()
+    /// <summary><c>--flag-by threshold|surprise</c>, for the commands that flag the points of a series or a stream.</summary>
+    public static Option<string> CreateFlagBy()
     {
         var option = new Option<string>("--flag-by")
         {

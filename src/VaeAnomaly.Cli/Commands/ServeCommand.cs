@@ -21,13 +21,15 @@ internal static class ServeCommand
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Orleans client gateway port (each node of one machine needs its own).", DefaultValueFactory = _ => defaults.GatewayPort }.Positive(65_535);
         var rest = SharedOptions.Rest("off", "a resting point is answered with its score and flag false; the rest left is part of each stream's state.");
         var online = SharedOptions.Choice("--online", "on: each stream keeps learning as score --follow does (each point flagged by its surprise, threshold 0.5; the stream's own model fitted again or trained 2 more epochs every quarter of its training length on its newest rows judged normal, kept in the stream's state); off (default): every stream scores with its bundle as it is, flagged above the bundle's threshold.", "off", "on", "off");
-        var flagBy = SharedOptions.Choice("--flag-by", "threshold (default): a stream's point is flagged above its bundle's fitted threshold; surprise: each point's score judged against the stream's own earlier scores (as many as the training part had rows), flagged above 0.5, as score --follow --flag-by surprise does: it follows a series that drifts. A stream that keeps learning (--online on) flags by surprise anyway.", "threshold", "threshold", "surprise");
+        var flagBy = SeriesOptionSet.CreateFlagBy();
+        flagBy.Description += " Here of each stream's points, its earlier scores kept with its state; a stream that keeps learning (--online on) flags by surprise anyway.";
         var threshold = ThresholdOption.Create(defaultRule: null);
         threshold.Description += " Every model is served with it; one whose bundle could not fit it stops the start, named.";
         var command = new Command("serve", "Serve the bundles of a folder over HTTP: stream points scored as they arrive, sequences scored, Prometheus metrics.")
         {
             models, urls, keyFile, state, cluster, clusterId, maxBody, siloPort, gatewayPort, rest, online, flagBy, threshold,
         };
+        SeriesOptionSet.RefuseThresholdWithSurprise(command, flagBy, threshold);
         var engine = new EngineOptionSet();
         engine.AddTo(command);
         urls.Validators.Add(result =>
@@ -42,11 +44,6 @@ internal static class ServeCommand
         });
         command.SetAction((r, ct) => CommandRunner.RunAsync(console, r, token =>
         {
-            if (r.GetValue(flagBy) == "surprise" && ModelOptionSet.Given(r, threshold))
-            {
-                throw new ArgumentException("--threshold picks the fitted rule a point is flagged above; with --flag-by surprise each point is flagged by its surprise instead: give one or the other.");
-            }
-
             var options = new ServeOptions
             {
                 ModelsDirectory = r.GetValue(models)!,

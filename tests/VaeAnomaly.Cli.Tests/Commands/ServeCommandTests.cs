@@ -120,7 +120,7 @@ public sealed class ServeCommandTests : IDisposable
         var (exit, output) = await CliRunner.RunAsync("serve", "--models", dir.File("nowhere"), "--flag-by", "surprise", "--threshold", "pot");
 
         Assert.Equal(1, exit);
-        Assert.Contains("with --flag-by surprise each point is flagged by its surprise instead: give one or the other", CliRunner.Collapse(output));
+        Assert.Contains("--flag-by surprise flags each point by its surprise next to the series' own earlier scores; --threshold applies with --flag-by threshold.", CliRunner.Collapse(output));
     }
 
     [Theory]
