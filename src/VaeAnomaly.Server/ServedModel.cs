@@ -31,7 +31,7 @@ public sealed class ServedModel : IDisposable
         var points = detector as IScoresPoints;
         Streams = points is { Lookback: >= 1 };
         Input = Encoder is not null ? "records" : Streams ? "series" : "sequences";
-        Learns = online && Streams && detector is IRefits or IFineTunes;
+        Learns = online && Streams && Streaming.OnlineDetector.CanLearn(detector);
         FlagsBySurprise = Streams && (Learns || surprise);
         Threshold = FlagsBySurprise ? Scoring.SurpriseFlags.Flag
             : Streams ? points!.PointThreshold(new Scoring.PointScoreRequest(Scoring.PointScoreMode.Last, Stride: 1)) : detector.Thresholds.Value();

@@ -192,7 +192,7 @@ public static partial class SeriesBenchmark
     /// </summary>
     private static SeriesFileResult RunOnline(SeriesPair pair, string model, IReadOnlyList<string>? watched, IFittedDetector detector, IScoresPoints scorer, Stopwatch clock, CancellationToken ct)
     {
-        if (detector is not (IRefits or IFineTunes))
+        if (!OnlineDetector.CanLearn(detector))
         {
             throw new ArgumentException($"a {detector.Name} does not keep learning while it streams, so --online on cannot run it; measure it without --online on.");
         }

@@ -413,14 +413,14 @@ internal static class ScoreCommand
     private static OnlineDetector? Online(ParseResult r, (Option<string> Online, Option<string> Guard) learning, SeriesOptionSet series, Option<string> threshold, IFittedDetector model, string? stateFolder, int rest)
     {
         var online = learning.Online;
-        var learns = r.GetValue(online) == "on" && model is IRefits or IFineTunes;
+        var learns = r.GetValue(online) == "on" && OnlineDetector.CanLearn(model);
         var guarded = SharedOptions.Guarded(r, learning.Guard, learns);
         if (r.GetValue(online) != "on")
         {
             return null;
         }
 
-        if (model is not (IRefits or IFineTunes))
+        if (!OnlineDetector.CanLearn(model))
         {
             if (ModelOptionSet.Given(r, online))
             {

@@ -58,6 +58,10 @@ public sealed class OnlineDetector : IDisposable
         scorer = new StreamingScorer(initial, null, surpriseHistory, options.Guard, options.Rest, options.Average);
     }
 
+    /// <summary>Whether <paramref name="model"/> keeps learning while it streams: it is fitted again (<see cref="IRefits"/>) or trained further (<see cref="IFineTunes"/>).</summary>
+    /// <param name="model">A fitted model.</param>
+    public static bool CanLearn(IFittedDetector model) => model is IRefits or IFineTunes;
+
     /// <summary>
     /// What refits <paramref name="model"/> as it streams: its own estimator with the settings it was fitted by
     /// (<see cref="IRefits"/>), or null for a model that is trained further (<see cref="IFineTunes"/>).
